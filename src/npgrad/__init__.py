@@ -1,0 +1,59 @@
+"""npgrad: PyTorch's ``torch.autograd`` in pure Python on NumPy.
+
+Write ``import npgrad as torch`` and autograd code runs unchanged:
+
+>>> import npgrad as torch
+>>> x = torch.ones(5)
+>>> w = torch.ones(5, 3, requires_grad=True)
+>>> z = torch.matmul(x, w)
+>>> z.sum().backward()
+>>> w.grad.shape
+npgrad.Size([5, 3])
+"""
+__version__ = "0.1.0"
+
+from ._dtype import (dtype, float16, float32, float64, int8, int16, int32, int64, uint8, bool, half, float,
+                     double, short, int, long, get_default_dtype, set_default_dtype, promote_types, result_type,
+                     can_cast)
+from ._shape import Size, broadcast_shapes
+from ._tensor import Tensor, device
+from ._printing import set_printoptions, get_printoptions
+from ._creation import (tensor, as_tensor, asarray, from_numpy, zeros, ones, full, empty, eye, arange, linspace,
+                        logspace, rand, randn, randint, randperm, normal, zeros_like, ones_like, full_like,
+                        empty_like, rand_like, randn_like, randint_like, scalar_tensor)
+from . import _creation
+from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
+from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
+                                 is_inference_mode_enabled)
+from .ops.pointwise import (add, sub, subtract, rsub, mul, multiply, div, divide, true_divide, neg, negative, pow,
+                            exp, log, log1p, expm1, sqrt, abs, absolute, sign, tanh, sigmoid, relu, reciprocal,
+                            square, maximum, minimum, logaddexp, where, eq, ne, lt, le, gt, ge, greater,
+                            greater_equal, less, less_equal, not_equal, floor_divide, remainder, bitwise_not,
+                            bitwise_and, bitwise_or, bitwise_xor, logical_not)
+from .ops.reduction import sum, mean
+from .ops.shape import (reshape, transpose, swapaxes, swapdims, t, permute, unsqueeze, squeeze, flatten, clone,
+                        unbind, broadcast_to)
+from .ops.indexing import select, index_select
+from .ops.linalg import matmul, mm, mv, dot, bmm
+from . import autograd, nn, random
+from .autograd import Function
+
+_creation.bind_methods(Tensor)
+
+FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, constructors of the default float type
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def detach(input):
+    return input.detach()

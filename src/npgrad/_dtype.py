@@ -1,0 +1,173 @@
+"""dtype objects, the default dtype, the NumPy mapping and torch's type-promotion rules.
+
+Torch promotes in three priority classes: tensors with dimensions, 0-d tensors, and Python scalars
+("wrapped numbers"). A lower class only changes the result when it belongs to a higher *category*
+(bool < integer < floating), so ``float32_tensor * 2.0`` stays float32 and ``int32_tensor * 2.5``
+becomes the default float dtype. NumPy's rules differ (``int64 + float16 -> float64``), so we keep
+our own table, built lazily and cached.
+"""
+import numpy as np
+
+__all__ = ["dtype", "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64",
+           "uint8", "bool", "half", "float", "double", "short", "int", "long",
+           "get_default_dtype", "set_default_dtype", "promote_types", "result_type", "can_cast"]
+
+
+class dtype:
+    """A tensor element type, printed like torch's (``npgrad.float32``)."""
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_cat")
+
+    def __init__(self, name, np_dtype, cat):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self._cat = cat                      # 0 bool, 1 integer, 2 floating
+        self.is_floating_point = cat == 2
+        self.is_signed = cat == 2 or self.np.kind == "i"
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return "npgrad." + self.name
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+    @property
+    def is_complex(self):
+        return False
+
+    def to_real(self):
+        return self
+
+
+float16 = half = dtype("float16", np.float16, 2)
+float32 = float = dtype("float32", np.float32, 2)
+float64 = double = dtype("float64", np.float64, 2)
+int8 = dtype("int8", np.int8, 1)
+int16 = short = dtype("int16", np.int16, 1)
+int32 = int = dtype("int32", np.int32, 1)
+int64 = long = dtype("int64", np.int64, 1)
+uint8 = dtype("uint8", np.uint8, 1)
+bool = dtype("bool", np.bool_, 0)
+bfloat16 = None  # NumPy has no bfloat16; kept as a name so `getattr(npgrad, "bfloat16")` is explicit
+
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+_FROM_NP = {d.np: d for d in _ALL}
+_NAMES = {d.name: d for d in _ALL}
+
+
+def _by_name(name):
+    return _NAMES[name]
+
+
+def from_numpy_dtype(np_dtype):
+    """The npgrad dtype for a NumPy dtype; TypeError for types torch has no tensor of."""
+    d = _FROM_NP.get(np_dtype)
+    if d is None:
+        d = _FROM_NP.get(np.dtype(np_dtype))
+        if d is None:
+            raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types "
+                            "are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
+    return d
+
+
+def to_numpy_dtype(d):
+    """Accept an npgrad dtype, a NumPy dtype or a Python type; return the NumPy dtype."""
+    if type(d) is dtype:
+        return d.np
+    if d is _pyfloat:
+        return _default.np
+    if d is _pyint:
+        return np.dtype(np.int64)
+    if d is _pybool:
+        return np.dtype(np.bool_)
+    return from_numpy_dtype(np.dtype(d)).np
+
+
+_pyfloat = (1.0).__class__
+_default = float32
+
+
+def get_default_dtype():
+    """The dtype of floating tensors made from Python floats (``float32`` unless changed)."""
+    return _default
+
+
+def set_default_dtype(d):
+    global _default
+    if type(d) is not dtype or not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default = d
+
+
+_promote_cache = {}
+
+
+def _promote_np(a, b):
+    """Promote two NumPy dtypes by torch's table (a float beats any integer, whatever its width)."""
+    key = (a, b)
+    r = _promote_cache.get(key)
+    if r is None:
+        da, db = _FROM_NP[a], _FROM_NP[b]
+        if da._cat != db._cat:
+            r = da.np if da._cat > db._cat else db.np
+        else:
+            r = np.promote_types(a, b)
+        _promote_cache[key] = r
+    return r
+
+
+def promote_types(type1, type2):
+    return _FROM_NP[_promote_np(type1.np, type2.np)]
+
+
+def _scalar_np(x):
+    """The dtype torch gives a Python scalar taking part in promotion."""
+    if isinstance(x, _pybool):
+        return np.dtype(np.bool_)
+    if isinstance(x, _pyint):
+        return np.dtype(np.int64)
+    return _default.np
+
+
+_pybool = True.__class__
+_pyint = (1).__class__
+
+
+def _combine(higher, lower):
+    """torch's combine_categories: a lower-priority class counts only when it brings a higher category."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    hc, lc = _FROM_NP[higher]._cat, _FROM_NP[lower]._cat
+    if hc == 2:
+        return higher
+    if hc == 0 or lc == 2:
+        return _promote_np(higher, lower) if lc > hc else higher
+    return higher
+
+
+def result_np(arrays):
+    """Result NumPy dtype of an op over arrays (0-d ones rank lower) and Python scalars."""
+    dim = zero = wrapped = None
+    for a in arrays:
+        if type(a) is np.ndarray:
+            dt = a.dtype
+            if a.ndim:
+                dim = dt if dim is None else _promote_np(dim, dt)
+            else:
+                zero = dt if zero is None else _promote_np(zero, dt)
+        elif a is not None:
+            dt = _scalar_np(a)
+            wrapped = dt if wrapped is None else _promote_np(wrapped, dt)
+    return _combine(dim, _combine(zero, wrapped))
+
+
+def result_type(tensor1, tensor2):
+    from ._tensor import Tensor
+    arrs = [t._data if isinstance(t, Tensor) else t for t in (tensor1, tensor2)]
+    return _FROM_NP[result_np(arrs)]
+
+
+def can_cast(from_, to):
+    return from_._cat <= to._cat or (from_._cat == to._cat)

@@ -1,0 +1,77 @@
+"""Shapes: ``Size``, broadcasting, ``sum_to`` (the one place broadcast gradients are reduced) and dims."""
+import numpy as np
+
+__all__ = ["Size", "broadcast_shapes", "sum_to", "norm_dim", "norm_dims"]
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple of ints that prints as ``npgrad.Size([2, 3])``."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"npgrad.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+
+def broadcast_shapes(*shapes):
+    """The shape the given shapes broadcast to; RuntimeError naming the clashing sizes as torch does."""
+    nd = max((len(s) for s in shapes), default=0)
+    out = [1] * nd
+    for s in shapes:
+        for i, n in enumerate(s, nd - len(s)):
+            if n != 1:
+                if out[i] != 1 and out[i] != n:
+                    raise RuntimeError(f"The size of tensor a ({out[i]}) must match the size of tensor b ({n}) "
+                                       f"at non-singleton dimension {i}")
+                out[i] = n
+    return Size(out)
+
+
+def sum_to(g, shape):
+    """Sum the broadcast gradient ``g`` down to ``shape``; works on ndarrays and on Tensors (create_graph)."""
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+    if type(g) is np.ndarray:
+        if axes:
+            g = g.sum(axis=axes, keepdims=True)
+        return g.reshape(shape)
+    if axes:
+        g = g.sum(dim=axes, keepdim=True)
+    return g.reshape(shape)
+
+
+def norm_dim(dim, ndim):
+    """Wrap a possibly negative dim; IndexError in torch's words when it is out of range."""
+    lo, hi = (-ndim, ndim - 1) if ndim else (-1, 0)
+    if not lo <= dim <= hi:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
+    return dim + ndim if dim < 0 else dim
+
+
+def norm_dims(dim, ndim):
+    """``dim`` as a sorted tuple of non-negative axes (None means all)."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (tuple, list)):
+        axes = tuple(norm_dim(d, ndim) for d in dim)
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+        return tuple(sorted(axes))
+    return (norm_dim(dim, ndim),)

@@ -1,0 +1,659 @@
+"""``Tensor``: an ndarray plus the autograd state, with torch's attributes and methods.
+
+Slots only. The dunders and methods are one-line delegations to the ops in ``npgrad.ops``; the autograd
+state is ``grad_fn`` (the node that made it), ``_req`` (requires grad), ``_grad``, ``_vc`` (a version
+counter shared by views and ``detach()``), ``_nr`` (which output of ``grad_fn`` it is), ``_acc`` (a weak
+reference to a leaf's ``AccumulateGrad``) and ``_x`` (a dict for rarely used state: hooks, retain_grad).
+"""
+import warnings
+import weakref
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import from_numpy_dtype, to_numpy_dtype
+from ._shape import Size, norm_dim
+from ._printing import format_tensor
+from .autograd import function as _function
+from .autograd.graph import add_hook
+from .autograd.grad_mode import state as _grad_state
+
+__all__ = ["Tensor", "make", "device"]
+
+_new = object.__new__
+
+
+class device:
+    """Where a tensor lives. npgrad computes on the CPU; ``cuda`` is refused with torch's error."""
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if ":" in type:
+            type, index = type.split(":")
+            index = int(index)
+        if type not in ("cpu", "cuda", "mps", "meta"):
+            raise RuntimeError(f"Expected one of cpu, cuda, mps, meta device type at start of device string: {type}")
+        self.type = type
+        self.index = index
+
+    def __repr__(self):
+        return f"device(type='{self.type}')" if self.index is None else \
+            f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+
+_CPU = device("cpu")
+
+
+def check_device(d):
+    """Accept the CPU; refuse any accelerator with torch's words (npgrad has no GPU backend yet)."""
+    if d is None:
+        return
+    d = device(d) if not isinstance(d, device) else d
+    if d.type != "cpu":
+        raise AssertionError(f"Torch not compiled with CUDA enabled: npgrad computes on the CPU only; "
+                             f"use device='cpu' instead of device='{d}'")
+
+
+def make(data, grad_fn=None, nr=0, vc=None):
+    """Wrap an ndarray (or NumPy scalar) into a Tensor without copying. The hot path of every op."""
+    t = _new(Tensor)
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
+    t._data = data
+    t.grad_fn = grad_fn
+    t._req = grad_fn is not None
+    t._grad = None
+    t._vc = [0] if vc is None else vc
+    t._nr = nr
+    t._acc = None
+    t._x = None
+    return t
+
+
+def _inplace_check(t):
+    if t._req and t.grad_fn is None and _grad_state.enabled:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+class Tensor:
+    __slots__ = ("_data", "grad_fn", "_req", "_grad", "_vc", "_nr", "_acc", "_x", "__weakref__")
+    __array_priority__ = 1000  # ndarray (op) Tensor defers to the Tensor's reflected method
+
+    def __new__(cls, *args, **kwargs):
+        """Legacy constructor: ``Tensor([1, 2])`` (float data) or ``Tensor(2, 3)`` (uninitialised shape)."""
+        t = _new(cls)
+        if len(args) == 1 and not isinstance(args[0], int):
+            arr = np.array(args[0].__array__() if isinstance(args[0], Tensor) else args[0],
+                           dtype=_dtype.get_default_dtype().np)
+        else:
+            shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+            arr = np.empty(tuple(shape), dtype=_dtype.get_default_dtype().np)
+        t._data = arr
+        t.grad_fn = None
+        t._req = False
+        t._grad = None
+        t._vc = [0]
+        t._nr = 0
+        t._acc = None
+        t._x = None
+        return t
+
+    # ------------------------------------------------------------------ metadata
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[norm_dim(dim, self._data.ndim)]
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    @property
+    def dtype(self):
+        return from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return _CPU
+
+    is_cuda = False
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+
+    def get_device(self):
+        return -1
+
+    def element_size(self):
+        return self._data.itemsize
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        return self._data.nbytes
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self):
+        return False
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def stride(self, dim=None):
+        item = self._data.itemsize
+        st = tuple(s // item for s in self._data.strides)
+        return st if dim is None else st[norm_dim(dim, self._data.ndim)]
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    # ------------------------------------------------------------------ autograd state
+    @property
+    def requires_grad(self):
+        return self._req
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad=True):
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use "
+                                   "a computed variable in a subgraph that doesn't require differentiation use "
+                                   "var_no_grad = var.detach().")
+            return self
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        if requires_grad and self._x is not None and self._x.get("inference"):
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                               "allowed.")
+        self._req = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self.retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+                "Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(f"assigned grad has data of a different type: expected {self.dtype}, "
+                                   f"got {value.dtype}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: expected "
+                                   f"{list(self._data.shape)}, got {list(value._data.shape)}")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    @property
+    def output_nr(self):
+        return self._nr
+
+    @property
+    def data(self):
+        """The same storage, outside autograd (its own version counter, as in torch)."""
+        return make(self._data)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    def detach(self):
+        """A tensor sharing storage and version counter, cut off from the graph."""
+        return make(self._data, None, 0, self._vc)
+
+    def detach_(self):
+        self.grad_fn = None
+        self._req = False
+        return self
+
+    @property
+    def retains_grad(self):
+        fn = self.grad_fn
+        return fn is not None and fn._retain is not None and self._nr in fn._retain
+
+    def retain_grad(self):
+        """Keep this non-leaf tensor's gradient in ``.grad`` during backward."""
+        if not self._req:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        fn = self.grad_fn
+        if fn is None:
+            return
+        if fn._retain is None:
+            fn._retain = {}
+        fn._retain[self._nr] = weakref.ref(self)
+
+    def register_hook(self, hook):
+        """``hook(grad)`` runs when this tensor's gradient is computed; a returned tensor replaces it."""
+        if not self._req:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        fn = self.grad_fn
+        if fn is None:
+            x = self._extra()
+            x["hooks"], h = add_hook(x.get("hooks"), hook)
+            return h
+        if fn._tensor_pre is None:
+            fn._tensor_pre = {}
+        fn._tensor_pre[self._nr], h = add_hook(fn._tensor_pre.get(self._nr), hook)
+        return h
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """``hook(tensor)`` runs after a leaf's ``.grad`` has been accumulated."""
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self._req:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        x = self._extra()
+        x["post_acc"], h = add_hook(x.get("post_acc"), hook)
+        return h
+
+    def _extra(self):
+        if self._x is None:
+            self._x = {}
+        return self._x
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (times ``gradient`` for non-scalars)."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # ------------------------------------------------------------------ conversion
+    def numpy(self, *, force=False):
+        if self._req and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self._req:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        a = self._data
+        if dtype is not None and a.dtype != dtype:
+            return a.astype(dtype)
+        return a.copy() if copy else a
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with " + ("no values" if self._data.size == 0 else
+                               "more than one value") + " is ambiguous")
+        return bool(self._data.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None):
+        suffixes = []
+        if self.grad_fn is not None:
+            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self._req:
+            suffixes.append("requires_grad=True")
+        prefix = "tensor(" if type(self) is Tensor or type(self).__name__ == "Tensor" else None
+        if prefix is None:
+            return _subclass_repr(self, suffixes)
+        return format_tensor(self._data, self._data.dtype.name, suffixes=suffixes,
+                             default_float=_dtype.get_default_dtype().name)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (self._data, self._req))
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.  If you were attempting to deepcopy a module, this may "
+                               "be because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        t = _new(type(self))
+        t._data = self._data.copy()
+        t.grad_fn = None
+        t._req = self._req
+        t._grad = None if self._grad is None else self._grad.__deepcopy__(memo)
+        t._vc = [0]
+        t._nr = 0
+        t._acc = None
+        t._x = None
+        memo[id(self)] = t
+        return t
+
+    # ------------------------------------------------------------------ dtype and device
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``; returns self when nothing changes."""
+        dtype = kwargs.get("dtype")
+        check_device(kwargs.get("device"))
+        copy = kwargs.get("copy", False)
+        for a in args:
+            if isinstance(a, _dtype.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (str, device)):
+                check_device(a)
+        if dtype is None or dtype.np == self._data.dtype:
+            return self.clone() if copy else self
+        return _S.to_copy(self, dtype)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+                               "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}[
+                self._data.dtype.name]
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def bool(self):
+        return self.to(_dtype.bool)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None, non_blocking=False):
+        check_device("cuda")
+
+    def pin_memory(self):
+        return self
+
+    def share_memory_(self):
+        return self
+
+    # ------------------------------------------------------------------ arithmetic (delegations)
+    def __add__(self, other):
+        return _P.add(self, other)
+
+    def __radd__(self, other):
+        return _P.add(self, other)
+
+    def __sub__(self, other):
+        return _P.sub(self, other)
+
+    def __rsub__(self, other):
+        return _P.rsub(self, other)
+
+    def __mul__(self, other):
+        return _P.mul(self, other)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return _P.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _P.rdiv(self, other)
+
+    def __floordiv__(self, other):
+        return _P.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _P.floor_divide(_as_tensor_like(other, self), self)
+
+    def __mod__(self, other):
+        return _P.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _P.remainder(_as_tensor_like(other, self), self)
+
+    def __pow__(self, other):
+        return _P.pow(self, other)
+
+    def __rpow__(self, other):
+        return _P.rpow(self, other)
+
+    def __matmul__(self, other):
+        return _L.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _L.matmul(_as_tensor_like(other, self), self)
+
+    def __neg__(self):
+        return _P.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _P.abs(self)
+
+    def __invert__(self):
+        return _P.bitwise_not(self)
+
+    def __and__(self, other):
+        return _P.bitwise_and(self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other):
+        return _P.bitwise_or(self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other):
+        return _P.bitwise_xor(self, other)
+
+    __rxor__ = __xor__
+
+    def __eq__(self, other):
+        return _P.eq(self, other)
+
+    def __ne__(self, other):
+        return _P.ne(self, other)
+
+    def __lt__(self, other):
+        return _P.lt(self, other)
+
+    def __le__(self, other):
+        return _P.le(self, other)
+
+    def __gt__(self, other):
+        return _P.gt(self, other)
+
+    def __ge__(self, other):
+        return _P.ge(self, other)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __ipow__(self, other):
+        return self.pow_(other)
+
+    def __getitem__(self, index):
+        return _I.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        _I.setitem(self, index, value)
+
+    # NumPy interop: ufuncs and array functions on Tensors become recorded npgrad ops
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        from .ops import numpy_interop
+        return numpy_interop.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        from .ops import numpy_interop
+        return numpy_interop.array_function(func, types, args, kwargs)
+
+    # ------------------------------------------------------------------ in-place basics
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        _inplace_check(self)
+        if isinstance(value, Tensor):
+            value = value.item()
+        if self._req and _grad_state.enabled:
+            return _P.inplace(self, _P.full_like_op(self, value))
+        self._data[...] = value
+        self._vc[0] += 1
+        return self
+
+
+def _subclass_repr(t, suffixes):
+    name = type(t).__name__
+    body = format_tensor(t._data, t._data.dtype.name, suffixes=(),
+                         default_float=_dtype.get_default_dtype().name)
+    if name == "Parameter":
+        return "Parameter containing:\n" + body[:-1] + (", requires_grad=True)" if t._req else ")")
+    return body
+
+
+def _rebuild(data, requires_grad):
+    t = make(np.array(data))
+    t._req = requires_grad
+    return t
+
+
+def _as_tensor_like(x, like):
+    if isinstance(x, Tensor):
+        return x
+    from ._creation import tensor
+    arr = np.asarray(x)
+    if arr.dtype.kind == "f" and like._data.dtype.kind == "f":
+        arr = arr.astype(like._data.dtype)
+    return tensor(arr) if isinstance(x, np.ndarray) else make(np.asarray(x, dtype=_scalar_dtype(x, like)))
+
+
+def _scalar_dtype(x, like):
+    if isinstance(x, bool):
+        return np.bool_
+    if isinstance(x, int):
+        return like._data.dtype if like._data.dtype.kind in "iuf" else np.int64
+    return like._data.dtype if like._data.dtype.kind == "f" else _dtype.get_default_dtype().np
+
+
+_function.Tensor = Tensor
+_function.make = make
+
+from .ops import pointwise as _P, shape as _S, indexing as _I, linalg as _L, reduction as _R  # noqa: E402
+
+_P.bind_methods(Tensor)
+_S.bind_methods(Tensor)
+_I.bind_methods(Tensor)
+_L.bind_methods(Tensor)
+_R.bind_methods(Tensor)

@@ -1,0 +1,136 @@
+"""``npgrad.autograd``: ``backward``, ``grad``, ``Function``, grad modes and the graph.
+
+>>> import npgrad
+>>> x = npgrad.tensor([1., 2.], requires_grad=True)
+>>> (gx,) = npgrad.autograd.grad((x ** 2).sum(), x)
+>>> gx
+tensor([2., 4.])
+"""
+import numpy as np
+
+from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
+from .function import Function, FunctionCtx, once_differentiable
+from . import graph
+from .engine import execute
+
+__all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad", "enable_grad",
+           "set_grad_enabled", "inference_mode", "is_grad_enabled", "graph", "Variable"]
+
+
+def _tensors(x, what):
+    from .._tensor import Tensor
+    if isinstance(x, Tensor):
+        return (x,)
+    if isinstance(x, (list, tuple)):
+        for t in x:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"{what} must be Tensors, got {type(t).__name__}")
+        return tuple(x)
+    raise TypeError(f"{what} must be a Tensor or a sequence of Tensors, got {type(x).__name__}")
+
+
+def _make_grads(outputs, grads, create_graph, is_grads_batched=False):
+    """Seed gradients: given ones (checked against each output's shape) or ones for scalar outputs."""
+    from .._tensor import Tensor, make
+    if grads is None:
+        grads = (None,) * len(outputs)
+    elif isinstance(grads, Tensor):
+        grads = (grads,)
+    else:
+        grads = tuple(grads)
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"grad requires one gradient per output: got {len(grads)} gradients for "
+                           f"{len(outputs)} outputs")
+    seeds = []
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        if g is None:
+            if out._req:
+                if out._data.size != 1:
+                    raise RuntimeError("grad can be implicitly created only for scalar outputs")
+                if out._data.dtype.kind != "f":
+                    raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
+                                       f"{out.dtype}")
+            arr = np.ones(out._data.shape, out._data.dtype)
+            seeds.append(make(arr) if create_graph else arr)
+            continue
+        if not isinstance(g, Tensor):
+            g = make(np.asarray(g, dtype=out._data.dtype))
+        if g._data.shape != out._data.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of torch.Size("
+                               f"{list(g._data.shape)}) and output[{i}] has a shape of torch.Size("
+                               f"{list(out._data.shape)}).")
+        if g._data.dtype.kind != out._data.dtype.kind:
+            raise RuntimeError(f"For complex Tensors, both grad_output and output are required to have the same "
+                               f"dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g.dtype} and "
+                               f"output[{i}] has a dtype of {out.dtype}.")
+        seeds.append(g if create_graph else g._data)
+    return seeds
+
+
+def _roots(outputs):
+    from .function import _edge
+    roots = []
+    for i, t in enumerate(outputs):
+        if not t._req:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        roots.append(_edge(t))
+    return roots
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs`` only)."""
+    outputs = _tensors(tensors, "tensors")
+    if grad_variables is not None:
+        grad_tensors = grad_variables
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        inputs = _tensors(inputs, "inputs")
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    seeds = _make_grads(outputs, grad_tensors, create_graph)
+    roots = _roots(outputs)
+    execute(roots, seeds, retain_graph, create_graph, inputs=inputs, accumulate=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is left alone)."""
+    from .._tensor import make, Tensor
+    outs = _tensors(outputs, "outputs")
+    ins = _tensors(inputs, "inputs")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+                         "allow_unused=False.")
+    if retain_graph is None:
+        retain_graph = create_graph
+    for t in ins:
+        if not t._req:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    seeds = _make_grads(outs, grad_outputs, create_graph)
+    roots = _roots(outs)
+    results = execute(roots, seeds, retain_graph, create_graph, inputs=ins, accumulate=False)
+    out = []
+    for i, (g, t) in enumerate(zip(results, ins)):
+        if g is None:
+            if materialize_grads:
+                out.append(make(np.zeros_like(t._data)))
+                continue
+            if not allow_unused:
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+            out.append(None)
+        elif isinstance(g, Tensor):
+            out.append(g)
+        else:
+            out.append(make(np.array(g, copy=True) if not g.flags.owndata or g.base is not None else g))
+    return tuple(out)
+
+
+def Variable(data, requires_grad=False, volatile=False):
+    """Deprecated alias kept for old code: returns a plain tensor."""
+    if requires_grad:
+        return data.detach().requires_grad_(True)
+    return data

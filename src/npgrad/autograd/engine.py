@@ -1,0 +1,271 @@
+"""The backward engine: iterative, dependency-counted, no recursion anywhere on the graph.
+
+1. Walk the graph from the roots with an explicit stack, counting for every node how many edges reach it.
+   With ``inputs`` (``autograd.grad``, ``backward(inputs=...)``) a post-order walk first marks the nodes that
+   lead to an input; the rest is pruned.
+2. Gradient buffers live in a dict keyed by node. A node whose count has dropped to zero is ready: its buffer
+   is popped, tensor hooks / ``retain_grad`` / node pre-hooks run, then its ``backward`` formula, and each
+   input gradient is added to the next node's buffer.
+3. ``AccumulateGrad`` nodes add into the leaves' ``.grad`` (in place when the grad is ours and no graph of the
+   backward is being built), or hand the gradient back for ``autograd.grad``.
+4. Unless ``retain_graph``, each node's saved arrays are dropped as soon as it has run.
+
+Formulas run on ndarrays in a plain backward (the fast path, grad mode off) and on Tensors under
+``create_graph`` (grad mode on, so the backward is itself recorded); see ``function.py``.
+"""
+import numpy as np
+
+from .graph import AccumulateGrad
+from .grad_mode import state
+from . import function as _function
+
+__all__ = ["execute"]
+
+
+def _add(buffers, node, nr, g):
+    if node._nout:
+        lst = buffers.get(node)
+        if lst is None:
+            lst = buffers[node] = [None] * node._nout
+        old = lst[nr]
+        lst[nr] = g if old is None else old + g
+    else:
+        old = buffers.get(node)
+        buffers[node] = g if old is None else old + g
+
+
+def _count_deps(root_nodes):
+    deps = {}
+    stack = list(root_nodes)
+    seen = set(stack)
+    while stack:
+        for e in stack.pop()._edges:
+            if e is not None:
+                nxt = e[0]
+                if nxt is not None:
+                    if nxt in seen:
+                        deps[nxt] += 1
+                    else:
+                        deps[nxt] = 1
+                        seen.add(nxt)
+                        stack.append(nxt)
+    return deps
+
+
+def _needed(root_nodes, target_nodes):
+    """Nodes from which some target is reachable (iterative post-order), and the dependency counts among them."""
+    visited = set()
+    needed = set()
+    for r in root_nodes:
+        if r in visited:
+            continue
+        visited.add(r)
+        stack = [(r, 0)]
+        while stack:
+            node, i = stack[-1]
+            edges = node._edges
+            while i < len(edges):
+                e = edges[i]
+                i += 1
+                if e is not None and e[0] is not None and e[0] not in visited:
+                    visited.add(e[0])
+                    stack[-1] = (node, i)
+                    stack.append((e[0], 0))
+                    break
+            else:
+                stack.pop()
+                if node in target_nodes or any(e is not None and e[0] in needed for e in edges):
+                    needed.add(node)
+    deps = {}
+    for node in needed:
+        for e in node._edges:
+            if e is not None and e[0] in needed:
+                deps[e[0]] = deps.get(e[0], 0) + 1
+    return needed, deps
+
+
+def _as_tensor(g):
+    return g if g is None or isinstance(g, _function.Tensor) else _function.make(g)
+
+
+def _run_tensor_hooks(hooks, g, create):
+    """Tensor hooks see (and may replace) the gradient as a Tensor."""
+    T = _function.Tensor
+    gt = _as_tensor(g)
+    for fn in list(hooks.values()):
+        r = fn(gt)
+        if r is not None:
+            if not isinstance(r, T):
+                raise TypeError(f"a tensor hook must return a Tensor or None, got {type(r).__name__}")
+            gt = r
+    return gt if create else gt._data
+
+
+def _retain(t, g, create):
+    old = t._grad
+    if create:
+        g = _as_tensor(g)
+        t._grad = g if old is None else old + g
+    else:
+        g = g._data if isinstance(g, _function.Tensor) else g
+        t._grad = _function.make(np.array(g, copy=True) if old is None else old._data + g)
+
+
+def _accumulate_leaf(var, g, create, fresh):
+    make = _function.make
+    old = var._grad
+    if create:
+        g = _as_tensor(g)
+        var._grad = g if old is None else old + g
+        return
+    if isinstance(g, _function.Tensor):
+        g = g._data
+    if g.dtype != var._data.dtype:
+        g = g.astype(var._data.dtype)
+    if old is None:
+        if id(g) in fresh and g.base is None and g.flags.owndata and g.flags.writeable:
+            fresh.discard(id(g))
+        else:
+            g = np.array(g, copy=True)
+        var._grad = make(g)
+    elif old._req or not old._data.flags.writeable or old._data.shape != g.shape:
+        var._grad = make(old._data + g)
+    else:
+        old._data += g
+
+
+def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True):
+    """Run backward from ``roots`` (``(node, output_nr)`` pairs) seeded with ``grads``.
+
+    ``inputs``: tensors to stop at. With ``accumulate`` their ``.grad`` is written (``backward(inputs=...)``);
+    without, their gradients are returned in order (``autograd.grad``) and no ``.grad`` changes.
+    """
+    root_nodes = list(dict.fromkeys(n for n, _ in roots))
+    captures = None
+    if inputs is None:
+        needed = None
+        deps = _count_deps(root_nodes)
+    else:
+        captures = {}
+        for i, t in enumerate(inputs):
+            e = _function._edge(t)
+            captures.setdefault(e, []).append(i)
+        needed, deps = _needed(root_nodes, {e[0] for e in captures})
+        results = [None] * len(inputs)
+    buffers = {}
+    for (node, nr), g in zip(roots, grads):
+        _add(buffers, node, nr, g)
+    ready = [n for n in root_nodes if deps.get(n, 0) == 0 and (needed is None or n in needed)]
+    fresh = set()  # ids of gradient arrays made in this pass, which a leaf may keep without a copy
+    prev = state.enabled, state.create
+    state.enabled = state.create = bool(create_graph)
+    node = None
+    try:
+        while ready:
+            node = ready.pop()
+            buf = buffers.pop(node, None)
+            nout = node._nout
+            grads = buf if nout else [buf]
+            if grads is None:
+                grads = [None] * nout
+            if node._tensor_pre is not None or node._retain is not None or node._pre is not None:
+                grads = _pre_hooks(node, list(grads), create_graph)
+            leaf = type(node) is AccumulateGrad
+            if leaf:
+                var = node.variable
+                g = grads[0]
+                hooks = var._x and var._x.get("hooks")
+                if hooks and g is not None:
+                    g = _run_tensor_hooks(hooks, g, create_graph)
+                if captures is not None and (node, 0) in captures:
+                    for i in captures[(node, 0)]:
+                        results[i] = g
+                    if not accumulate:
+                        continue
+                if g is not None:
+                    _accumulate_leaf(var, g, create_graph, fresh)
+                    post = var._x and var._x.get("post_acc")
+                    if post:
+                        for fn in list(post.values()):
+                            fn(var)
+                continue
+            if captures is not None:
+                for nr in range(max(nout, 1)):
+                    idx = captures.get((node, nr))
+                    if idx is not None:
+                        for i in idx:
+                            results[i] = grads[nr]
+            if all(g is None for g in grads):
+                out = ()
+            else:
+                if nout and node._fn is not None and any(g is None for g in grads):
+                    grads = _materialize(node, grads, create_graph)
+                out = node._run(grads, create_graph)
+                if node._post is not None:
+                    for fn in list(node._post.values()):
+                        r = fn(tuple(_as_tensor(g) for g in out), tuple(_as_tensor(g) for g in grads))
+                        if r is not None:
+                            out = [x if create_graph or x is None else x._data for x in r]
+            if not keep_graph:
+                node._saved = None
+            for k, e in enumerate(node._edges):
+                if e is None:
+                    continue
+                nxt = e[0]
+                if nxt is None or (needed is not None and nxt not in needed):
+                    continue
+                g = out[k] if k < len(out) else None
+                if g is not None:
+                    if not create_graph:
+                        fresh.add(id(g))
+                    _add(buffers, nxt, e[1], g)
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    ready.append(nxt)
+    except Exception as exc:
+        if node is not None and hasattr(exc, "add_note"):
+            exc.add_note(f"(raised while running {node.name()} in backward)")
+        raise
+    finally:
+        state.enabled, state.create = prev
+    if captures is not None:
+        return results
+    return None
+
+
+def _pre_hooks(node, grads, create):
+    tensor_pre = node._tensor_pre
+    if tensor_pre is not None:
+        for nr, hooks in tensor_pre.items():
+            if hooks and grads[nr] is not None:
+                grads[nr] = _run_tensor_hooks(hooks, grads[nr], create)
+    if node._retain is not None:
+        for nr, ref in node._retain.items():
+            t = ref()
+            if t is not None and grads[nr] is not None:
+                _retain(t, grads[nr], create)
+    if node._pre is not None:
+        for fn in list(node._pre.values()):
+            r = fn(tuple(_as_tensor(g) for g in grads))
+            if r is not None:
+                grads = [x if create or x is None else x._data for x in r]
+    return grads
+
+
+def _materialize(node, grads, create):
+    """Zeros for the outputs of a multi-output node that received no gradient."""
+    fn = node._fn
+    if not fn._builtin and not getattr(node, "_materialize", True):
+        return grads
+    metas = node._outmeta if hasattr(node, "_outmeta") else None
+    if metas is None:
+        return grads
+    out = []
+    for g, (shape, dtype) in zip(grads, metas):
+        if g is None:
+            g = np.zeros(shape, dtype)
+            if create:
+                g = _function.make(g)
+        out.append(g)
+    return out

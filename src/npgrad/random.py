@@ -1,0 +1,78 @@
+"""Random numbers: ``Generator`` and ``manual_seed`` over NumPy's PCG64.
+
+npgrad's streams are not torch's: the same seed gives reproducible npgrad values, not torch's values.
+"""
+import numpy as np
+
+__all__ = ["Generator", "manual_seed", "seed", "initial_seed", "default_generator", "get_rng_state",
+           "set_rng_state"]
+
+
+class Generator:
+    """A seeded source of random numbers, passed as ``generator=`` to the random creation functions."""
+
+    def __init__(self, device="cpu"):
+        self._seed = 67280421310721  # torch's default seed, for familiarity
+        self._rng = np.random.default_rng(self._seed)
+
+    def manual_seed(self, seed):
+        seed = int(seed)
+        if seed < 0 or seed >= 2 ** 64:
+            raise RuntimeError("Overflow when unpacking long")
+        self._seed = seed
+        self._rng = np.random.default_rng(seed)
+        return self
+
+    def seed(self):
+        s = int(np.random.SeedSequence().entropy) % (2 ** 63)
+        self.manual_seed(s)
+        return s
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        from ._creation import tensor
+        import pickle
+        return tensor(np.frombuffer(pickle.dumps(self._rng.bit_generator.state), dtype=np.uint8).copy())
+
+    def set_state(self, new_state):
+        import pickle
+        state = pickle.loads(new_state.numpy().tobytes(), fix_imports=False)
+        if not isinstance(state, dict) or "bit_generator" not in state:
+            raise RuntimeError("set_state: not a generator state made by get_state()")
+        self._rng.bit_generator.state = state
+        return self
+
+    @property
+    def device(self):
+        from ._tensor import device
+        return device("cpu")
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    """Seed the default generator (npgrad's own stream; values differ from torch's)."""
+    return default_generator.manual_seed(seed)
+
+
+def seed():
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    default_generator.set_state(new_state)
+
+
+def rng(generator=None):
+    return (generator or default_generator)._rng
