@@ -151,7 +151,7 @@ def result_np(arrays):
     """Result NumPy dtype of an op over arrays (0-d ones rank lower) and Python scalars."""
     dim = zero = wrapped = None
     for a in arrays:
-        if type(a) is np.ndarray:
+        if type(a) is np.ndarray or isinstance(a, np.generic):
             dt = a.dtype
             if a.ndim:
                 dim = dt if dim is None else _promote_np(dim, dt)

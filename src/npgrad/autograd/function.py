@@ -313,7 +313,7 @@ def _pack(saved, args, arrays, outs, res):
     """Record where each saved array came from, so backward can check versions and rebuild Tensors."""
     packed = []
     for x in saved:
-        if x is None or not isinstance(x, (np.ndarray, Tensor)):
+        if x is None or not isinstance(x, (np.ndarray, np.generic, Tensor)):
             packed.append(x)
             continue
         data = x._data if isinstance(x, Tensor) else x

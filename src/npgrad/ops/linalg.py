@@ -84,6 +84,11 @@ class Matmul(Function):
         return grad @ b.mT if need[0] else None, a.mT @ grad if need[1] else None
 
 
+class MatmulTransposed(Matmul):
+    """2-D @ batched: torch computes it transposed and records a clone last."""
+    _node_name = "CloneBackward0"
+
+
 class Bmm(Matmul):
     _broadcast = False
     _node_name = "BmmBackward0"
@@ -131,11 +136,11 @@ def matmul(input, other):
     except ValueError:
         raise RuntimeError(f"The size of tensor a must match the size of tensor b at non-singleton dimension "
                            f"(batch shapes {list(a._data.shape[:-2])} and {list(b._data.shape[:-2])})") from None
-    out = Matmul.apply(a, b)
-    if da == 1:
-        out = _S.SqueezeDims.apply(out, (out._data.ndim - 2,))
-    if db == 1:
-        out = _S.SqueezeDims.apply(out, (out._data.ndim - 1,))
+    out = (MatmulTransposed if da == 2 and db > 2 else Matmul).apply(a, b)
+    if da == 1 or db == 1:
+        shape = out._data.shape
+        shape = shape[:-2] + (shape[-2:-1] if da != 1 else ()) + (shape[-1:] if db != 1 else ())
+        out = _S.UnsafeView.apply(out, shape)
     return out
 
 

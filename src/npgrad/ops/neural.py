@@ -3,6 +3,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from .. import _tensor as _t
+from ..autograd.grad_mode import is_grad_enabled
 
 __all__ = ["binary_cross_entropy_with_logits"]
 
@@ -67,6 +68,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     x = input._data
     for name, t in (("weight", weight), ("pos_weight", pos_weight)):
         if t is not None:
+            if t._req and is_grad_enabled():
+                raise RuntimeError(f"The function 'binary_cross_entropy_with_logits' is not differentiable with "
+                                   f"respect to argument '{name}'. This input cannot have requires_grad True.")
             try:
                 np.broadcast_shapes(t._data.shape, x.shape)
             except ValueError:

@@ -624,9 +624,9 @@ def where(condition, input=None, other=None):
             raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                                f"{condition.dtype}")
     if not isinstance(input, _t.Tensor) and not isinstance(other, _t.Tensor):
-        if not isinstance(input, np.ndarray) and not isinstance(other, np.ndarray):
-            raise TypeError("where(): argument 'input' must be a Tensor, not " + type(input).__name__)
-        return dispatch(Where, c, input, other)
+        if isinstance(condition, _t.Tensor):  # where(mask, 1.0, 0.0): numbers in, a new tensor out
+            return _t.make(Where.forward(Where._node_cls.__new__(Where._node_cls), c, input, other))
+        return dispatch(Where, c, input, other)  # inside a plain backward formula: arrays in, array out
     if not isinstance(input, _t.Tensor):
         input = _t._as_tensor_like(input, other)
     if not isinstance(other, _t.Tensor):
