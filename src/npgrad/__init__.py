@@ -25,17 +25,15 @@ from . import _creation
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled)
-from .ops.pointwise import (add, sub, subtract, rsub, mul, multiply, div, divide, true_divide, neg, negative, pow,
-                            exp, log, log1p, expm1, sqrt, abs, absolute, sign, tanh, sigmoid, relu, reciprocal,
-                            square, maximum, minimum, logaddexp, where, eq, ne, lt, le, gt, ge, greater,
-                            greater_equal, less, less_equal, not_equal, floor_divide, remainder, bitwise_not,
-                            bitwise_and, bitwise_or, bitwise_xor, logical_not)
-from .ops.reduction import sum, mean
-from .ops.shape import (reshape, transpose, swapaxes, swapdims, t, permute, unsqueeze, squeeze, flatten, clone,
-                        unbind, broadcast_to)
-from .ops.indexing import select, index_select
-from .ops.linalg import matmul, mm, mv, dot, bmm
-from . import autograd, nn, random
+from .ops.pointwise import *  # noqa: F401,F403  (each ops module lists its public names in __all__)
+from .ops.reduction import *  # noqa: F401,F403
+from .ops.shape import *  # noqa: F401,F403
+from .ops.indexing import *  # noqa: F401,F403
+from .ops.linalg import *  # noqa: F401,F403
+from .ops.neural import *  # noqa: F401,F403
+from .ops.pointwise import abs, pow, where  # noqa: F401  (builtins shadowed on purpose, as torch does)
+from .ops.reduction import sum  # noqa: F401
+from . import autograd, random
 from .autograd import Function
 
 _creation.bind_methods(Tensor)
@@ -57,3 +55,21 @@ def is_floating_point(input):
 
 def detach(input):
     return input.detach()
+
+
+_LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "fft")
+
+
+def __getattr__(name):
+    """Submodules load on first use (``npgrad.nn``, ``npgrad.optim``, ...) to keep ``import npgrad`` fast."""
+    if name in _LAZY:
+        import importlib
+        try:
+            mod = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as e:
+            if e.name == f"{__name__}.{name}":
+                raise AttributeError(f"module 'npgrad' has no attribute '{name}'") from None
+            raise
+        globals()[name] = mod
+        return mod
+    raise AttributeError(f"module 'npgrad' has no attribute '{name}'")

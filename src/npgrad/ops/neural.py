@@ -5,7 +5,7 @@ from ..autograd.function import Function
 from .. import _tensor as _t
 from ..autograd.grad_mode import is_grad_enabled
 
-__all__ = ["binary_cross_entropy_with_logits"]
+__all__ = ["binary_cross_entropy_with_logits"]  # npgrad.* names; nn.functional picks its own
 
 _REDUCTIONS = ("none", "mean", "sum")
 

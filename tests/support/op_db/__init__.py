@@ -66,8 +66,8 @@ def binary(domain=(-2.0, 2.0), other_domain=None, scalars=(2.5,), pairs=BROADCAS
     return samples
 
 
-from . import basic  # noqa: E402
+from . import basic, pointwise, reduction, shape, indexing, linalg, neural  # noqa: E402
 
 OPS = []
-for _mod in (basic,):
+for _mod in (basic, pointwise, reduction, shape, indexing, linalg, neural):
     OPS.extend(_mod.OPS)
