@@ -172,8 +172,15 @@ class Tensor:
         return self._data.flags.c_contiguous
 
     def stride(self, dim=None):
-        item = self._data.itemsize
-        st = tuple(s // item for s in self._data.strides)
+        a = self._data
+        if a.flags.c_contiguous:  # torch's convention: strides of the contiguous layout, whatever NumPy says
+            st, acc = [], 1
+            for n in reversed(a.shape):
+                st.append(acc)
+                acc *= max(n, 1)
+            st = tuple(reversed(st))
+        else:
+            st = tuple(s // a.itemsize for s in a.strides)
         return st if dim is None else st[norm_dim(dim, self._data.ndim)]
 
     def data_ptr(self):
@@ -337,6 +344,9 @@ class Tensor:
         return self._data.tolist()
 
     def __float__(self):
+        if self._req:
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                          "behavior.\nConsider using tensor.detach() first.", UserWarning, stacklevel=2)
         return float(self.item())
 
     def __int__(self):
