@@ -239,7 +239,10 @@ class Function:
             _promote(arrays, cls._promote)
         ctx = cls._node_cls.__new__(cls._node_cls)
         ctx._saved = ()
-        out = cls.forward(ctx, *arrays)
+        try:
+            out = cls.forward(ctx, *arrays)
+        except ValueError as e:  # NumPy's words -> torch's class and words (zero cost unless raised)
+            raise _translate_error(e, arrays) from None
         if not (req and state.enabled):
             if type(out) is tuple:
                 return tuple(make(o) for o in out)
@@ -267,6 +270,16 @@ class Function:
         if cls._broadcast:
             ctx._meta = _broadcast_meta(args, outs[0])
         return res
+
+
+def _translate_error(e, arrays):
+    if "broadcast" in str(e):
+        from .._shape import broadcast_shapes
+        try:
+            broadcast_shapes(*(np.shape(a) for a in arrays if isinstance(a, np.ndarray)))
+        except RuntimeError as r:
+            return r
+    return RuntimeError(str(e))
 
 
 def _is_in(x, seq):
