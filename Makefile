@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: demo test bench fuzz clean
+.PHONY: demo test bench fuzz sysdeps clean
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,14 +13,28 @@ $(VENV)/.base: pyproject.toml
 	touch $@
 
 $(VENV)/.test: $(VENV)/.base pyproject.toml
-	$(PIP) install -q -e ".[test]"
+	$(PIP) install -q -e ".[test,viz]"
 	touch $@
 
-demo: $(VENV)/.base
+$(VENV)/.demo: $(VENV)/.base pyproject.toml
+	$(PIP) install -q -e ".[demo,viz]"
+	touch $@
+
+# Graphviz's `dot` renders graph pictures; installed where we can (root with apt), skipped quietly elsewhere.
+sysdeps:
+	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get install -y -q graphviz >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q graphviz >/dev/null 2>&1)) ; } || \
+	  echo "note: graphviz's dot is not installed; graph pictures are skipped (apt-get install graphviz)"
+
+demo: $(VENV)/.demo sysdeps
 	$(PY) examples/autograd_tutorial.py
 
-test: $(VENV)/.test
+test: $(VENV)/.test sysdeps
 	$(PY) -m pytest -n 2 -q
+
+fuzz: $(VENV)/.test
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -n 2 tests/fuzz
 
 bench: $(VENV)/.test
 	$(PY) benchmarks/overhead.py
