@@ -1,21 +1,33 @@
-"""Matrix products. ``matmul`` dispatches as torch does: dot (1-D·1-D), mv, mm, and broadcast batched
-products; the node names follow (``DotBackward0``, ``MvBackward0``, ``MmBackward0``, ...)."""
+"""Matrix products: matmul (torch's dispatch: dot, mv, mm, folded and batched products), mm, bmm, mv, dot, vdot,
+outer/ger and addmm/addmv/addbmm/baddbmm. The rest of the family lives beside it and is re-exported here, so
+``npgrad.<name>`` and the Tensor methods come from this one module: ``linalg_contract`` (einsum, tensordot, inner,
+kron, cross, multi_dot, vecdot), ``linalg_decomp`` (det, inv, solve, cholesky, qr, eigh, svd) and
+``linalg_func`` (pinv, matrix_exp, matrix_power, lstsq, norms). ``npgrad.linalg`` is the public namespace.
+"""
 import numpy as np
 
 from ..autograd.function import Function
+from .._shape import norm_dim, broadcast_shapes
 from .. import _tensor as _t
-from . import shape as _S
+from .linalg_common import tname, cname, need_tensor as _need_tensor
 
-__all__ = ["matmul", "mm", "mv", "dot", "bmm"]
+__all__ = ["matmul", "mm", "mv", "dot", "bmm", "vdot", "outer", "ger", "addmm", "addmv", "addbmm", "baddbmm"]
 
 
-def _same_dtype(a, b, name):
-    if a._data.dtype != b._data.dtype:
-        names = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-                 "int32": "int"}
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{names.get(a._data.dtype.name, a._data.dtype.name)} != "
-                           f"{names.get(b._data.dtype.name, b._data.dtype.name)}")
+def _same_dtype(a, b):
+    da, db = a._data.dtype, b._data.dtype
+    if da != db:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {cname(da)} != {cname(db)}")
+    if da == np.bool_:
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+
+
+def _prod(a, b):
+    """``a @ b``; float16 accumulates in float32 and rounds once, as torch's CPU kernels do."""
+    if a.dtype == np.float16:
+        with np.errstate(over="ignore"):  # beyond float16's range is inf, as in torch
+            return np.matmul(a.astype(np.float32), b.astype(np.float32)).astype(np.float16)
+    return np.matmul(a, b)
 
 
 class Dot(Function):
@@ -24,7 +36,7 @@ class Dot(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.dot(a, b)
+        return _prod(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -33,21 +45,44 @@ class Dot(Function):
         return grad * b, grad * a
 
 
+class Vdot(Dot):
+    pass
+
+
 class Mv(Function):
     _builtin = True
 
     @staticmethod
     def forward(ctx, m, v):
         ctx.save_for_backward(m, v)
-        return m @ v
+        return _prod(m, v)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad.ger(vec); vec: self.t().mv(grad)
         m, v = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return (grad[:, None] * v[None, :] if need[0] else None,
+        return (np.expand_dims(grad, -1) * v if need[0] else None,
                 m.mT @ grad if need[1] else None)
+
+
+class Vm(Function):
+    """1-D @ 2-D: torch computes ``unsqueeze(0).mm(other).squeeze_(0)``."""
+    _builtin = True
+    _node_name = "SqueezeBackward4"
+
+    @staticmethod
+    def forward(ctx, v, m):
+        ctx.save_for_backward(v, m)
+        return _prod(v, m)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: other.mv(grad); other: self.ger(grad)
+        v, m = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (m @ grad if need[0] else None,
+                np.expand_dims(v, -1) * grad if need[1] else None)
 
 
 class Mm(Function):
@@ -56,7 +91,7 @@ class Mm(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return a @ b
+        return _prod(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -67,26 +102,45 @@ class Mm(Function):
 
 
 class Matmul(Function):
-    """Batched, broadcasting product (both operands at least 2-D); the engine sums broadcast batch dims."""
+    """Batched, broadcasting product; either operand may be 1-D (NumPy's matmul rules are torch's). The engine
+    sums broadcast batch dims of the gradients."""
     _builtin, _broadcast = True, True
     _node_name = "UnsafeViewBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.matmul(a, b)
+        return _prod(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad.matmul(other.mT) summed to self's shape; other: self.mT.matmul(grad) summed to other's
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return grad @ b.mT if need[0] else None, a.mT @ grad if need[1] else None
+        ga = gb = None
+        if a.ndim == 1:
+            if need[0]:
+                ga = np.squeeze(np.expand_dims(grad, -2) @ b.mT, -2)
+            if need[1]:
+                gb = np.expand_dims(a, -1) * np.expand_dims(grad, -2)
+        elif b.ndim == 1:
+            if need[0]:
+                ga = np.expand_dims(grad, -1) * b
+            if need[1]:
+                gb = np.squeeze(a.mT @ np.expand_dims(grad, -1), -1)
+        else:
+            ga = grad @ b.mT if need[0] else None
+            gb = a.mT @ grad if need[1] else None
+        return ga, gb
 
 
 class MatmulTransposed(Matmul):
-    """2-D @ batched: torch computes it transposed and records a clone last."""
+    """matrix @ batch, with the matrix requiring grad: torch folds the batch and records a transposed copy."""
     _node_name = "CloneBackward0"
+
+
+class MatmulTransposedEmpty(Matmul):
+    _node_name = "TransposeBackward0"  # an empty or single-row/column result is contiguous: no copy
 
 
 class Bmm(Matmul):
@@ -94,82 +148,147 @@ class Bmm(Matmul):
     _node_name = "BmmBackward0"
 
 
-def _mm_error(a, b):
-    sa, sb = a._data.shape, b._data.shape
+def _mm_error(sa, sb):
     raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and {sb[0]}x{sb[1]})")
 
 
+def _numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _batched_check(input, other, sa, sb, da, db, transposed):
+    """Shape errors of the batched product, in the words of the path torch takes (fold into mm, or bmm)."""
+    if da == 3 == db and sb[0] == 1 and sa[0] != 1 and other._req:  # other's unit batch squeezed: a fold
+        sb, db = sb[1:], 2
+    if da == 1 and db >= 3 and (input._req or 0 in sb):  # other's batch folded into other.mT's rows
+        rows = _numel(sb[:-2]) * sb[-1]
+        if sb[-2] != sa[0]:
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{sb[-2]}), vec ({sa[0]})")
+        return
+    if da >= 3 and db <= 2:  # torch folds the batch of input into the rows of one mm / mv
+        rows = _numel(sa[:-1])
+        if sa[-1] != sb[0]:
+            if db == 1:
+                raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{sa[-1]}), vec ({sb[0]})")
+            _mm_error((rows, sa[-1]), sb)
+        return
+    if transposed:  # other's batch folded into the rows of other.mT, multiplied by input.mT
+        m, n = sa[-2], sa[-1]
+        if n != sb[-2]:
+            _mm_error((_numel(sb[:-2]) * sb[-1], sb[-2]), (n, m))
+        return
+    ba, bb = sa[:-2], sb[:-2] if db > 1 else ()
+    batch = broadcast_shapes(ba, bb)
+    k = sa[-1]
+    rows_b = sb[-2] if db > 1 else sb[0]
+    if k != rows_b:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{_numel(batch)}, {k}] "
+                           f"but got: [{_numel(batch)}, {rows_b}].")
+
+
 def matmul(input, other):
-    """Matrix product with torch's rules for 1-D, 2-D and batched (broadcast) operands."""
-    if not isinstance(other, _t.Tensor) or not isinstance(input, _t.Tensor):
-        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    """Matrix product with torch's rules for 1-D, 2-D and batched (broadcast) operands.
+
+    >>> import npgrad
+    >>> npgrad.matmul(npgrad.ones(2, 3), npgrad.ones(3)).tolist()
+    [3.0, 3.0]
+    """
+    if not isinstance(input, _t.Tensor):
+        _need_tensor(input, "matmul", "input", 1)
+    _need_tensor(other, "matmul", "other", 2)
     da, db = input._data.ndim, other._data.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
-    _same_dtype(input, other, "matmul")
     sa, sb = input._data.shape, other._data.shape
     if da == 1 and db == 1:
-        if sa[0] != sb[0]:
-            raise RuntimeError(f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the "
-                               f"same number of elements, but got {sa[0]} and {sb[0]} elements respectively")
-        return Dot.apply(input, other)
+        return dot(input, other)
     if da == 2 and db == 1:
-        if sa[1] != sb[0]:
-            raise RuntimeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({sb[0]})")
-        return Mv.apply(input, other)
+        return mv(input, other)
+    _same_dtype(input, other)
     if da == 1 and db == 2:
         if sa[0] != sb[0]:
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied (1x{sa[0]} and {sb[0]}x{sb[1]})")
-        return _S.SqueezeDims.apply(Mm.apply(_S.unsqueeze(input, 0), other), (0,))
+            _mm_error((1, sa[0]), sb)
+        return Vm.apply(input, other)
     if da == 2 and db == 2:
         if sa[1] != sb[0]:
-            _mm_error(input, other)
+            _mm_error(sa, sb)
         return Mm.apply(input, other)
-    a = _S.unsqueeze(input, 0) if da == 1 else input
-    b = _S.unsqueeze(other, -1) if db == 1 else other
-    if a._data.shape[-1] != b._data.shape[-2]:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{b._data.shape[0] if b._data.ndim > 2 else 1}, {a._data.shape[-1]}] but got: "
-                           f"[{b._data.shape[0] if b._data.ndim > 2 else 1}, {b._data.shape[-2]}].")
-    try:
-        np.broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
-    except ValueError:
-        raise RuntimeError(f"The size of tensor a must match the size of tensor b at non-singleton dimension "
-                           f"(batch shapes {list(a._data.shape[:-2])} and {list(b._data.shape[:-2])})") from None
-    out = (MatmulTransposed if da == 2 and db > 2 else Matmul).apply(a, b)
-    if da == 1 or db == 1:
-        shape = out._data.shape
-        shape = shape[:-2] + (shape[-2:-1] if da != 1 else ()) + (shape[-1:] if db != 1 else ())
-        out = _S.UnsafeView.apply(out, shape)
-    return out
+    # torch squeezes a (1, m, n) input against a 3-D batch and then treats it as a matrix
+    transposed = db >= 3 and input._req and (da == 2 or (da == 3 == db and sa[0] == 1 and sb[0] != 1))
+    _batched_check(input, other, sa, sb, da, db, transposed)
+    if transposed:
+        # the transposed result needs the copy only when it is not already contiguous
+        m, p = sa[-2], sb[-1]
+        flat = m * p * _numel(broadcast_shapes(sa[:-2], sb[:-2])) == 0 or m == 1 or p == 1
+        return (MatmulTransposedEmpty if flat else MatmulTransposed).apply(input, other)
+    return Matmul.apply(input, other)
 
 
 def mm(input, mat2):
+    _need_tensor(input, "mm", "input", 1)
+    _need_tensor(mat2, "mm", "mat2", 2)
     if input._data.ndim != 2 or mat2._data.ndim != 2:
-        raise RuntimeError(f"self must be a matrix" if input._data.ndim != 2 else "mat2 must be a matrix")
-    _same_dtype(input, mat2, "mm")
+        raise RuntimeError("self must be a matrix" if input._data.ndim != 2 else "mat2 must be a matrix")
+    _same_dtype(input, mat2)
     if input._data.shape[1] != mat2._data.shape[0]:
-        _mm_error(input, mat2)
+        _mm_error(input._data.shape, mat2._data.shape)
     return Mm.apply(input, mat2)
 
 
 def mv(input, vec):
+    _need_tensor(input, "mv", "input", 1)
+    _need_tensor(vec, "mv", "vec", 2)
     if input._data.ndim != 2 or vec._data.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {vec._data.ndim}, {input._data.ndim}, "
-                           f"{vec._data.ndim}")
-    return matmul(input, vec)
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}")
+    if input._data.dtype != vec._data.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {tname(vec)}, {tname(input)}, "
+                           f"and {tname(vec)}")
+    _same_dtype(input, vec)
+    sa = input._data.shape
+    if sa[1] != vec._data.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({vec._data.shape[0]})")
+    return Mv.apply(input, vec)
+
+
+def _vec_pair(input, other, name):
+    if input._data.ndim != 1 or other._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {other._data.ndim}D tensors")
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError(f"{name} : expected both vectors to have same dtype, but found {tname(input)} and "
+                           f"{tname(other)}")
+    n, m = input._data.shape[0], other._data.shape[0]
+    if n != m:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same number "
+                           f"of elements, but got {n} and {m} elements respectively")
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(f"\"{name}\" not implemented for 'Bool'")
 
 
 def dot(input, other):
-    if input._data.ndim != 1 or other._data.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {other._data.ndim}D tensors")
-    return matmul(input, other)
+    """Inner product of two 1-D tensors of the same dtype."""
+    _need_tensor(input, "dot", "input", 1)
+    _need_tensor(other, "dot", "tensor", 2)
+    _vec_pair(input, other, "dot")
+    return Dot.apply(input, other)
+
+
+def vdot(input, other):
+    """``dot`` with the first argument conjugated (the same on real tensors); records ``VdotBackward0``."""
+    _need_tensor(input, "vdot", "input", 1)
+    _need_tensor(other, "vdot", "other", 2)
+    _vec_pair(input, other, "vdot")
+    return Vdot.apply(input, other)
 
 
 def bmm(input, mat2):
+    _need_tensor(input, "bmm", "input", 1)
+    _need_tensor(mat2, "bmm", "mat2", 2)
     if input._data.ndim != 3 or mat2._data.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor" if input._data.ndim != 3 else "batch2 must be a 3D tensor")
-    _same_dtype(input, mat2, "bmm")
+        raise RuntimeError("batch1 must be a 3D tensor" if input._data.ndim != 3 else "batch2 must be a 3D tensor")
+    _same_dtype(input, mat2)
     sa, sb = input._data.shape, mat2._data.shape
     if sa[0] != sb[0] or sa[2] != sb[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{sa[0]}, {sa[2]}] "
@@ -177,9 +296,204 @@ def bmm(input, mat2):
     return Bmm.apply(input, mat2)
 
 
+def outer(input, vec2):
+    """Outer product of two 1-D tensors: ``input[:, None] * vec2`` (torch records the ``mul``)."""
+    _need_tensor(input, "outer", "input", 1)
+    _need_tensor(vec2, "outer", "vec2", 2)
+    for name, x in (("self", input), ("vec2", vec2)):
+        if x._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {x._data.ndim}-D")
+    from .pointwise import mul
+    from .shape import unsqueeze
+    return mul(unsqueeze(input, 1), vec2)
+
+
+ger = outer
+
+
+# ----------------------------------------------------------------------------------------------- addmm & co
+def _scalars(dtype, beta, alpha):
+    """torch casts beta/alpha to the tensors' type: integer tensors truncate them."""
+    if dtype.kind in "iub":
+        return int(beta), int(alpha)
+    return beta, alpha
+
+
+class Addmm(Function):
+    """``beta * input + alpha * (mat1 @ mat2)``; with ``beta == 0`` input is ignored (its NaNs too)."""
+    _builtin, _broadcast = True, True
+    _ctx_fields = ("beta", "alpha")
+
+    @staticmethod
+    def forward(ctx, input, m1, m2, beta, alpha):
+        ctx.beta, ctx.alpha = beta, alpha
+        ctx.save_for_backward(m1, m2)
+        return _combine(input, _prod(m1, m2), beta, alpha)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: maybe_multiply(grad, beta); mat1: grad.mm(mat2.t()) * alpha; mat2: mat1.t().mm(grad) * alpha
+        m1, m2 = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (_scale(grad, ctx.beta) if need[0] else None,
+                _scale(grad @ m2.mT, ctx.alpha) if need[1] else None,
+                _scale(m1.mT @ grad, ctx.alpha) if need[2] else None, None, None)
+
+
+class Addmv(Addmm):
+    @staticmethod
+    def backward(ctx, grad):
+        # self: maybe_multiply(grad, beta); mat: grad.ger(vec) * alpha; vec: mat.t().mv(grad) * alpha
+        m, v = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (_scale(grad, ctx.beta) if need[0] else None,
+                _scale(np.expand_dims(grad, -1) * v, ctx.alpha) if need[1] else None,
+                _scale(m.mT @ grad, ctx.alpha) if need[2] else None, None, None)
+
+
+class Baddbmm(Addmm):
+    @staticmethod
+    def backward(ctx, grad):
+        # self: maybe_multiply(grad, beta); batch1: grad.bmm(batch2.mT) * alpha; batch2: batch1.mT.bmm(grad) * alpha
+        b1, b2 = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (_scale(grad, ctx.beta) if need[0] else None,
+                _scale(grad @ b2.mT, ctx.alpha) if need[1] else None,
+                _scale(b1.mT @ grad, ctx.alpha) if need[2] else None, None, None)
+
+
+class Addbmm(Addmm):
+    @staticmethod
+    def forward(ctx, input, b1, b2, beta, alpha):
+        ctx.beta, ctx.alpha = beta, alpha
+        ctx.save_for_backward(b1, b2)
+        return _combine(input, _prod(b1, b2).sum(0), beta, alpha)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: maybe_multiply(grad, beta); batch1: grad.unsqueeze(0).expand_as(batch1).bmm(batch2.mT) * alpha;
+        # batch2: batch1.mT.bmm(grad.unsqueeze(0).expand_as(batch2)) * alpha
+        b1, b2 = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        g = np.expand_dims(grad, 0)
+        return (_scale(grad, ctx.beta) if need[0] else None,
+                _scale(g @ b2.mT, ctx.alpha) if need[1] else None,
+                _scale(b1.mT @ g, ctx.alpha) if need[2] else None, None, None)
+
+
+def _combine(input, prod, beta, alpha):
+    if alpha != 1:
+        prod = prod * np.asarray(alpha, prod.dtype)
+    if beta == 0:
+        return np.broadcast_to(prod, np.broadcast_shapes(prod.shape, input.shape)).copy()
+    return prod + (input if beta == 1 else input * np.asarray(beta, input.dtype))
+
+
+def _scale(g, s):
+    return g if s == 1 else g * s
+
+
+def _expand_error(input, target):
+    shape = input._data.shape
+    if len(shape) > len(target):
+        raise RuntimeError(f"expand(torch.{tname(input)}Tensor{{{list(shape)}}}, size={list(target)}): the number of "
+                           f"sizes provided ({len(target)}) must be greater or equal to the number of dimensions in "
+                           f"the tensor ({len(shape)})")
+    for i in range(1, len(shape) + 1):
+        if shape[-i] != 1 and shape[-i] != target[-i]:
+            raise RuntimeError(f"The expanded size of the tensor ({target[-i]}) must match the existing size "
+                               f"({shape[-i]}) at non-singleton dimension {len(target) - i}.  Target sizes: "
+                               f"{list(target)}.  Tensor sizes: {list(shape)}")
+
+
+def _add_product(cls, fname, input, a, b, beta, alpha, target):
+    for x, what in ((a, "mat2" if cls is Addmm else "batch1"), (b, "mat2")):
+        if x._data.dtype != input._data.dtype:
+            raise RuntimeError(f"self and {what} must have the same dtype, but got {tname(input)} and {tname(x)}")
+    _same_dtype(a, b)
+    _expand_error(input, target)
+    beta, alpha = _scalars(input._data.dtype, beta, alpha)
+    return cls.apply(input, a, b, beta, alpha)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat1 @ mat2)``; input broadcasts to the product's shape."""
+    for x, name, pos in ((input, "input", 1), (mat1, "mat1", 2), (mat2, "mat2", 3)):
+        _need_tensor(x, "addmm", name, pos)
+    for x, name in ((mat1, "mat1"), (mat2, "mat2")):
+        if x._data.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {x._data.ndim}-D tensor")
+    s1, s2 = mat1._data.shape, mat2._data.shape
+    if s1[1] != s2[0]:
+        _mm_error(s1, s2)
+    return _add_product(Addmm, "addmm", input, mat1, mat2, beta, alpha, (s1[0], s2[1]))
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat @ vec)``."""
+    for x, name, pos in ((input, "input", 1), (mat, "mat", 2), (vec, "vec", 3)):
+        _need_tensor(x, "addmv", name, pos)
+    if mat._data.ndim != 2 or vec._data.ndim != 1 or input._data.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, {mat._data.ndim}, "
+                           f"{vec._data.ndim}")
+    sm, n = mat._data.shape, vec._data.shape[0]
+    if sm[1] != n or input._data.shape not in ((), (1,), (sm[0],)):
+        raise RuntimeError(f"size mismatch, got input ({input._data.shape[0] if input._data.ndim else 1}), "
+                           f"mat ({sm[0]}x{sm[1]}), vec ({n})")
+    if not (input._data.dtype == mat._data.dtype == vec._data.dtype):
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {tname(input)}, {tname(mat)}, "
+                           f"and {tname(vec)}")
+    beta, alpha = _scalars(input._data.dtype, beta, alpha)
+    return Addmv.apply(input, mat, vec, beta, alpha)
+
+
+def _batch_pair(fname, b1, b2):
+    for x, name in ((b1, "batch1"), (b2, "batch2")):
+        if x._data.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    s1, s2 = b1._data.shape, b2._data.shape
+    if s1[0] != s2[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {s1[0]} and {s2[0]}")
+    if s1[2] != s2[1]:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({s1[1]}x{s1[2]} and {s2[1]}x{s2[2]})")
+    return s1, s2
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
+    for x, name, pos in ((input, "input", 1), (batch1, "batch1", 2), (batch2, "batch2", 3)):
+        _need_tensor(x, "addbmm", name, pos)
+    for x in (batch1, batch2):
+        if x._data.ndim != 3:  # torch reads size(2) before checking the rank
+            norm_dim(2, x._data.ndim)
+    s1, s2 = _batch_pair("addbmm", batch1, batch2)
+    return _add_product(Addbmm, "addbmm", input, batch1, batch2, beta, alpha, (s1[1], s2[2]))
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """``beta * input + alpha * (batch1 @ batch2)`` batch by batch."""
+    for x, name, pos in ((input, "input", 1), (batch1, "batch1", 2), (batch2, "batch2", 3)):
+        _need_tensor(x, "baddbmm", name, pos)
+    s1, s2 = _batch_pair("baddbmm", batch1, batch2)
+    return _add_product(Baddbmm, "baddbmm", input, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]))
+
+
 def bind_methods(T):
-    T.matmul = matmul
-    T.mm = mm
-    T.mv = mv
-    T.dot = dot
-    T.bmm = bmm
+    for name, fn in [("matmul", matmul), ("mm", mm), ("mv", mv), ("dot", dot), ("bmm", bmm), ("vdot", vdot),
+                     ("outer", outer), ("ger", ger), ("addmm", addmm), ("addmv", addmv), ("addbmm", addbmm),
+                     ("baddbmm", baddbmm)]:
+        setattr(T, name, fn)
+    from .pointwise import _inplace_method
+    for name, fn in [("addmm", addmm), ("addmv", addmv), ("addbmm", addbmm), ("baddbmm", baddbmm)]:
+        setattr(T, name + "_", _inplace_method(fn))
+    for mod in (_C, _D, _F):
+        mod.bind_methods(T)
+
+
+# the rest of the family (they import the products above, so they come last)
+from . import linalg_contract as _C, linalg_decomp as _D, linalg_func as _F  # noqa: E402
+from .linalg_contract import *  # noqa: E402,F401,F403
+from .linalg_decomp import *  # noqa: E402,F401,F403
+from .linalg_func import *  # noqa: E402,F401,F403
+
+__all__ = __all__ + _C.__all__ + _D.__all__ + _F.__all__
