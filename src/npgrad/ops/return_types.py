@@ -1,0 +1,36 @@
+"""``npgrad.return_types``: the named tuples that ``max(dim)``, ``sort``, ``topk``... return, like
+``torch.return_types``: a tuple (unpacks, indexes) with ``values``/``indices`` fields, printed as
+
+    npgrad.return_types.max(
+    values=tensor([3., 4.]),
+    indices=tensor([1, 1]))
+"""
+from collections import namedtuple
+
+__all__ = ["max", "min", "sort", "topk", "kthvalue", "median", "nanmedian", "mode", "cummax", "cummin",
+           "aminmax"]
+
+
+def _make(name, fields=("values", "indices")):
+    base = namedtuple(name, fields)
+
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"npgrad.return_types.{name}(\n{body})"
+
+    cls = type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__str__": __repr__,
+                               "__module__": "npgrad.return_types", "__qualname__": name})
+    return cls
+
+
+max = _make("max")
+min = _make("min")
+sort = _make("sort")
+topk = _make("topk")
+kthvalue = _make("kthvalue")
+median = _make("median")
+nanmedian = _make("nanmedian")
+mode = _make("mode")
+cummax = _make("cummax")
+cummin = _make("cummin")
+aminmax = _make("aminmax", ("min", "max"))
