@@ -1,35 +1,56 @@
-"""Shape ops: views (reshape/view, transpose, permute, squeeze/unsqueeze, expand) and copies (clone, to).
+"""Shape ops: views (reshape/view, transpose, permute, squeeze/unsqueeze, expand, narrow, diagonal) and copies
+(clone, to, contiguous).
 
-Views share the input's storage and version counter (``_view = True``), as in torch.
+Views share the input's storage and version counter (``_view = True``), as in torch. A view made while
+recording remembers its base (``_x["base"]``), so that writing into it (``v[0] = x``) can rebase the base's
+``grad_fn`` the way torch's ``CopySlices`` does (see ``indexing.setitem``).
 """
+import warnings
+
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, sum_to, Size
 from .. import _tensor as _t
 
-__all__ = ["reshape", "view", "transpose", "t", "permute", "unsqueeze", "squeeze", "expand", "clone",
-           "to_copy", "flatten", "unbind", "broadcast_to", "contiguous"]
+__all__ = ["reshape", "view", "transpose", "swapaxes", "swapdims", "t", "permute", "movedim", "moveaxis",
+           "unsqueeze", "squeeze", "expand", "clone", "to_copy", "flatten", "unflatten", "broadcast_to",
+           "contiguous", "narrow", "diagonal", "atleast_1d", "atleast_2d", "atleast_3d", "adjoint"]
 
 
-def _infer_shape(shape, numel, src_shape):
+def _infer_shape(shape, numel):
     shape = list(shape)
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = 1
-    for s in shape:
+    for i, s in enumerate(shape):
         if s != -1:
             if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+                raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {shape}")
             known *= s
     if neg:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        if known == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {shape} because the unspecified "
+                               f"dimension size -1 can be any value and is ambiguous")
+        if numel % known:
+            raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
         shape[neg[0]] = numel // known
     elif known != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
     return tuple(shape)
+
+
+def track_view(res, input):
+    """Remember the base of a view made while recording (torch's ``_base``), for in-place writes through it."""
+    fn = res.grad_fn
+    if fn is not None and res._vc is not input._vc and not res._data.size and fn._fn._view:
+        res._vc = input._vc  # an empty view shares no memory NumPy can see, but it is a view all the same
+    if fn is not None and res._vc is input._vc:
+        x = input._x
+        base = x.get("base", input) if x else input
+        res._x = {"base": base}
+    return res
 
 
 class View(Function):
@@ -59,12 +80,12 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, a, d0, d1):
         ctx.d0, ctx.d1 = d0, d1
-        return a.swapaxes(d0, d1)
+        return a.swapaxes(d0, d1) if a.ndim else a.view()  # transpose(0, 0) of a 0-d tensor is itself
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad.transpose(dim0, dim1)
-        return grad.swapaxes(ctx.d0, ctx.d1), None, None
+        return (grad.swapaxes(ctx.d0, ctx.d1) if grad.ndim else grad), None, None
 
 
 class T(Function):
@@ -78,7 +99,7 @@ class T(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.t()
-        return grad.T
+        return np.transpose(grad)
 
 
 class Permute(Function):
@@ -132,7 +153,7 @@ class SqueezeDim(Squeeze):
 
 
 class SqueezeDims(Squeeze):
-    _node_name = "SqueezeBackward4"
+    _node_name = "SqueezeBackward2"
 
 
 class Expand(Function):
@@ -180,11 +201,70 @@ class ToCopy(Function):
 
 def cast(x, np_dtype):
     """Cast an array or a Tensor (recorded) to a NumPy dtype."""
-    if isinstance(x, np.ndarray):
+    if isinstance(x, (np.ndarray, np.generic)):
         return x.astype(np_dtype, copy=False)
     if x._data.dtype == np_dtype:
         return x
     return ToCopy.apply(x, np_dtype)
+
+
+def diag_view(a, offset, d1, d2):
+    """The writable strided view of the ``offset`` diagonal of dims ``d1``/``d2``, moved to the last dim
+    (``np.diagonal`` gives the same elements, but read-only)."""
+    shape, strides = a.shape, a.strides
+    n1, n2 = shape[d1], shape[d2]
+    n = max(0, min(n1, n2 - offset) if offset >= 0 else min(n1 + offset, n2))
+    rest = [i for i in range(a.ndim) if i not in (d1, d2)]
+    if n:
+        # start at the diagonal's first element: slice it off along the dim the offset moves along
+        d, k = (d2, offset) if offset >= 0 else (d1, -offset)
+        a = a[(slice(None),) * d + (slice(k, None),)]
+    return np.lib.stride_tricks.as_strided(a, shape=tuple(shape[i] for i in rest) + (n,),
+                                           strides=tuple(strides[i] for i in rest) + (strides[d1] + strides[d2],))
+
+
+class Diagonal(Function):
+    _builtin, _view = True, True
+    _ctx_fields = ("shape", "offset", "d1", "d2")
+
+    @staticmethod
+    def forward(ctx, a, offset, d1, d2):
+        ctx.shape, ctx.offset, ctx.d1, ctx.d2 = a.shape, offset, d1, d2
+        return diag_view(a, offset, d1, d2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: diagonal_backward_symint(grad, self.sym_sizes(), offset, dim1, dim2)
+        return dispatch(DiagonalBackward, grad, ctx.shape, ctx.offset, ctx.d1, ctx.d2), None, None, None
+
+
+class DiagonalCopy(Diagonal):
+    """``diag()`` of a matrix: torch records the copy variant under this odd name."""
+    _view = False
+    _node_name = "DiagonalBackward0_copy"
+
+    @staticmethod
+    def forward(ctx, a, offset, d1, d2):
+        ctx.shape, ctx.offset, ctx.d1, ctx.d2 = a.shape, offset, d1, d2
+        return diag_view(a, offset, d1, d2).copy()
+
+
+class DiagonalBackward(Function):
+    """Zeros of ``shape`` with ``grad`` on the diagonal: the adjoint of ``diagonal``."""
+    _builtin = True
+    _ctx_fields = ("offset", "d1", "d2")
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, d1, d2):
+        ctx.offset, ctx.d1, ctx.d2 = offset, d1, d2
+        z = np.zeros(shape, dtype=g.dtype)
+        diag_view(z, offset, d1, d2)[...] = g
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):
+        # grad: grad.diagonal(offset, dim1, dim2)
+        return dispatch(DiagonalCopy, grad, ctx.offset, ctx.d1, ctx.d2), None, None, None, None
 
 
 # ---------------------------------------------------------------------------------------------- functions
@@ -194,30 +274,55 @@ def _shape_arg(shape):
     return tuple(int(s) for s in shape)
 
 
+def _view_array(a, shape):
+    """``a`` reshaped without a copy, or None when the strides make that impossible."""
+    if a.flags.c_contiguous:
+        return a.reshape(shape)
+    r = a.view()
+    try:
+        r.shape = shape  # NumPy refuses exactly when no view exists
+    except AttributeError:
+        return None
+    return r
+
+
 def reshape(input, *shape):
-    shape = _infer_shape(_shape_arg(shape), input._data.size, input._data.shape)
-    if shape == input._data.shape:
-        return View.apply(input, shape)
-    a = input._data
-    if a.flags.c_contiguous or np.may_share_memory(a.reshape(shape), a):
-        return View.apply(input, shape)
+    """``input`` with a new shape (one dim may be -1): a view when the strides allow it, else a copy.
+
+    >>> import npgrad
+    >>> npgrad.arange(6.).reshape(2, -1).shape
+    npgrad.Size([2, 3])
+    """
+    shape = _infer_shape(_shape_arg(shape), input._data.size)
+    if _view_array(input._data, shape) is not None:
+        return track_view(View.apply(input, shape), input)
     return UnsafeView.apply(Clone.apply(input), shape)
 
 
 def view(input, *shape):
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, int)):
-        return to_copy(input, shape[0]) if shape[0].np != input._data.dtype else input
-    shape = _infer_shape(_shape_arg(shape), input._data.size, input._data.shape)
+        return _view_dtype(input, shape[0])
+    shape = _infer_shape(_shape_arg(shape), input._data.size)
+    if _view_array(input._data, shape) is None:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+    return track_view(View.apply(input, shape), input)
+
+
+def _view_dtype(input, dtype):
+    """``view(dtype)``: the same bytes read as another dtype (not differentiable, as in torch)."""
+    dt = dtype.np
     a = input._data
-    if not a.flags.c_contiguous and shape != a.shape:
-        try:
-            r = a.view()
-            r.shape = shape  # NumPy refuses exactly when no view exists
-        except AttributeError:
-            raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
-                               "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") \
-                from None
-    return View.apply(input, shape)
+    if dt == a.dtype:
+        return input
+    if dt.itemsize != a.itemsize and a.ndim == 0:
+        raise RuntimeError("self.dim() cannot be 0 to view " + str(input.dtype) + " as " + str(dtype) +
+                           " (different element sizes)")
+    try:
+        out = a.view(dt)
+    except ValueError as e:
+        raise RuntimeError(f"view(dtype): {e}") from None
+    return _t.make(out, None, 0, input._vc)  # torch too leaves it out of the graph
 
 
 def view_as(input, other):
@@ -231,6 +336,8 @@ def reshape_as(input, other):
 def flatten(input, start_dim=0, end_dim=-1):
     nd = input._data.ndim
     if nd == 0:
+        norm_dim(start_dim, 0)
+        norm_dim(end_dim, 0)
         return reshape(input, 1)
     s, e = norm_dim(start_dim, nd), norm_dim(end_dim, nd)
     if s > e:
@@ -238,13 +345,34 @@ def flatten(input, start_dim=0, end_dim=-1):
     if s == e:
         return input
     shp = input._data.shape
-    return reshape(input, shp[:s] + (-1,) + shp[e + 1:])
+    n = 1
+    for k in shp[s:e + 1]:
+        n *= k
+    return reshape(input, shp[:s] + (n,) + shp[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    shp = input._data.shape
+    d = norm_dim(dim, len(shp))
+    sizes = tuple(int(s) for s in sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    if sizes.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = int(np.prod([s for s in sizes if s != -1]))
+    n = shp[d]
+    if (-1 in sizes and (known == 0 or n % known)) or (-1 not in sizes and known != n):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({n}) in the input tensor")
+    if -1 in sizes:
+        sizes = tuple(n // known if s == -1 else s for s in sizes)
+    return view(input, shp[:d] + sizes + shp[d + 1:])
 
 
 def transpose(input, dim0, dim1):
     nd = input._data.ndim
     d0, d1 = norm_dim(dim0, nd), norm_dim(dim1, nd)
-    return Transpose.apply(input, d0, d1)
+    return track_view(Transpose.apply(input, d0, d1), input)
 
 
 swapaxes = swapdims = transpose
@@ -254,7 +382,7 @@ def t(input):
     nd = input._data.ndim
     if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
-    return T.apply(input)
+    return track_view(T.apply(input), input)
 
 
 def permute(input, *dims):
@@ -267,29 +395,61 @@ def permute(input, *dims):
     dims = tuple(norm_dim(d, nd) for d in dims)
     if len(set(dims)) != nd:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply(input, dims)
+    return track_view(Permute.apply(input, dims), input)
+
+
+def movedim(input, source, destination):
+    """Move dims ``source`` to positions ``destination`` (ints or sequences); the others keep their order.
+
+    >>> import npgrad
+    >>> npgrad.zeros(2, 3, 4).movedim(0, -1).shape
+    npgrad.Size([3, 4, 2])
+    """
+    nd = input._data.ndim
+    src = tuple(source) if isinstance(source, (tuple, list)) else (source,)
+    dst = tuple(destination) if isinstance(destination, (tuple, list)) else (destination,)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+                           f"contain the same number of dims as destination ({list(dst)} dims)")
+    src = [norm_dim(d, nd) for d in src]
+    dst = [norm_dim(d, nd) for d in dst]
+    if len(set(src)) != len(src):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({list(source)})")
+    if len(set(dst)) != len(dst):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({list(destination)})")
+    order = [None] * nd
+    for s, d in zip(src, dst):
+        order[d] = s
+    rest = iter(i for i in range(nd) if i not in src)
+    order = tuple(o if o is not None else next(rest) for o in order)
+    return track_view(Permute.apply(input, order), input)
+
+
+moveaxis = movedim
 
 
 def unsqueeze(input, dim):
-    return Unsqueeze.apply(input, norm_dim(dim, input._data.ndim + 1))
+    return track_view(Unsqueeze.apply(input, norm_dim(dim, input._data.ndim + 1)), input)
 
 
 def squeeze(input, dim=None):
     shp = input._data.shape
     if dim is None:
-        return Squeeze.apply(input, tuple(i for i, s in enumerate(shp) if s == 1))
+        return track_view(Squeeze.apply(input, tuple(i for i, s in enumerate(shp) if s == 1)), input)
     if isinstance(dim, (tuple, list)):
         dims = tuple(norm_dim(d, len(shp)) for d in dim)
-        return SqueezeDims.apply(input, tuple(d for d in dims if shp[d] == 1))
-    d = norm_dim(dim, max(len(shp), 1)) if shp else None
-    return SqueezeDim.apply(input, (d,) if d is not None and shp[d] == 1 else ())
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
+        return track_view(SqueezeDims.apply(input, tuple(d for d in dims if shp[d] == 1)), input)
+    d = norm_dim(dim, len(shp))
+    return track_view(SqueezeDim.apply(input, (d,) if shp and shp[d] == 1 else ()), input)
 
 
 def expand(input, *sizes):
     sizes = _shape_arg(sizes)
     shp = input._data.shape
     if len(sizes) < len(shp):
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shp)}}}, size={list(sizes)}): the number of sizes "
+        raise RuntimeError(f"expand(torch.{_kind(input)}{{{list(shp)}}}, size={list(sizes)}): the number of sizes "
                            f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
                            f"tensor ({len(shp)})")
     lead = len(sizes) - len(shp)
@@ -298,7 +458,7 @@ def expand(input, *sizes):
         if i < lead:
             if s < 0:
                 raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
-                                   "non-existing dimension 0")
+                                   f"non-existing dimension {i}")
             target.append(s)
             continue
         cur = shp[i - lead]
@@ -309,7 +469,13 @@ def expand(input, *sizes):
                                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(shp)}")
         target.append(s)
-    return Expand.apply(input, tuple(target))
+    return track_view(Expand.apply(input, tuple(target)), input)
+
+
+def _kind(input):
+    return {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
+            "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+            "bool": "BoolTensor"}.get(input._data.dtype.name, "Tensor")
 
 
 def expand_as(input, other):
@@ -332,25 +498,124 @@ def to_copy(input, dtype):
     return ToCopy.apply(input, dtype.np)
 
 
-def unbind(input, dim=0):
-    from .indexing import select
+def narrow(input, dim, start, length):
+    """The view ``input[..., start:start + length, ...]`` along ``dim`` (``start`` may be negative).
+
+    >>> import npgrad
+    >>> npgrad.arange(5).narrow(0, -3, 2)
+    tensor([2, 3])
+    """
+    from .indexing import Slice
     nd = input._data.ndim
     if nd == 0:
-        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = norm_dim(dim, nd)
-    return tuple(select(input, d, i) for i in range(input._data.shape[d]))
+    size = input._data.shape[d]
+    start = int(start)
+    length = int(length)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    if start < 0:
+        start += size
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return track_view(Slice.apply(input, (slice(None),) * d + (slice(start, start + length),)), input)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The view of a diagonal of ``dim1``/``dim2`` (above it for ``offset > 0``), appended as the last dim.
+
+    >>> import npgrad
+    >>> npgrad.arange(6).reshape(2, 3).diagonal(1)
+    tensor([1, 5])
+    """
+    nd = input._data.ndim
+    d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return track_view(Diagonal.apply(input, int(offset), d1, d2), input)
+
+
+def _atleast(n, tensors):
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        return tuple(_atleast(n, (x,)) for x in tensors[0])
+    if len(tensors) > 1:
+        return tuple(_atleast(n, (x,)) for x in tensors)
+    x = tensors[0]
+    if not isinstance(x, _t.Tensor):
+        raise TypeError(f"expected Tensor as element 1 in argument 0, but got {type(x).__name__}")
+    nd = x._data.ndim
+    if nd >= n:
+        return x
+    if nd == 0:
+        return reshape(x, (1,) * n)
+    if n == 2 or nd == 2:  # (k,) -> (1, k); (a, b) -> (a, b, 1)
+        x = unsqueeze(x, 0 if n == 2 else -1)
+        return x
+    return unsqueeze(unsqueeze(x, 0), -1)  # (k,) -> (1, k, 1)
+
+
+def atleast_1d(*tensors):
+    return _atleast(1, tensors)
+
+
+def atleast_2d(*tensors):
+    return _atleast(2, tensors)
+
+
+def atleast_3d(*tensors):
+    return _atleast(3, tensors)
+
+
+def adjoint(input):
+    return _mT(input, "tensor.adjoint()")
+
+
+def _mT(self, what="tensor.mT"):
+    if self._data.ndim < 2:
+        raise RuntimeError(f"{what} is only supported on matrices or batches of matrices. Got "
+                           f"{self._data.ndim}-D tensor.")
+    return transpose(self, -2, -1)
+
+
+def _mH(self):
+    return _mT(self, "tensor.mH")
+
+
+def _T(self):
+    nd = self._data.ndim
+    if nd != 2:
+        if nd == 0:
+            warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+                          UserWarning, stacklevel=2)
+        else:
+            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                          "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+                          "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
+                          "reverse the dimensions of a tensor.", UserWarning, stacklevel=2)
+    return track_view(Permute.apply(self, tuple(range(nd))[::-1]), self)
+
+
+def _H(self):
+    nd = self._data.ndim
+    if nd != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor." +
+                           (" For batches of matrices, consider using tensor.mH" if nd > 2 else ""))
+    return transpose(self, 0, 1)
 
 
 def bind_methods(T_):
     for name, fn in [("reshape", reshape), ("view", view), ("view_as", view_as), ("reshape_as", reshape_as),
-                     ("flatten", flatten), ("transpose", transpose), ("swapaxes", transpose),
-                     ("swapdims", transpose), ("t", t), ("permute", permute), ("unsqueeze", unsqueeze),
-                     ("squeeze", squeeze), ("expand", expand), ("expand_as", expand_as),
-                     ("broadcast_to", broadcast_to), ("clone", clone), ("contiguous", contiguous),
-                     ("unbind", unbind)]:
+                     ("flatten", flatten), ("unflatten", unflatten), ("transpose", transpose),
+                     ("swapaxes", transpose), ("swapdims", transpose), ("t", t), ("permute", permute),
+                     ("movedim", movedim), ("moveaxis", movedim), ("unsqueeze", unsqueeze), ("squeeze", squeeze),
+                     ("expand", expand), ("expand_as", expand_as), ("broadcast_to", broadcast_to),
+                     ("clone", clone), ("contiguous", contiguous), ("narrow", narrow), ("diagonal", diagonal),
+                     ("adjoint", adjoint)]:
         setattr(T_, name, fn)
-    T_.T = property(lambda self: Permute.apply(self, tuple(range(self._data.ndim))[::-1])
-                    if self._data.ndim != 2 else Permute.apply(self, (1, 0)))
-    T_.mT = property(lambda self: transpose(self, -2, -1))
-    T_.mH = T_.mT
-    T_.H = property(lambda self: t(self))
+    T_.T = property(_T)
+    T_.mT = property(_mT)
+    T_.mH = property(_mH)
+    T_.H = property(_H)

@@ -1,0 +1,784 @@
+"""Index-driven ops: index_select, gather/scatter (add, reduce), index_add/copy/fill, masked_fill/select/scatter,
+take/take_along_dim, and their in-place variants.
+
+Each op that reads at indices has an adjoint that adds at the same indices into zeros (``gather`` <->
+``GatherAccum``, ``index_select`` <-> ``IndexSelectAccum``, ``masked_select`` <-> ``MaskedAccum``); each is the
+other's backward, so gradients of any order come from the same two forwards. Index arrays live on ``ctx`` as
+constants (never differentiated), as in torch.
+
+Differs from torch on purpose: ``scatter``/``scatter_add``/``scatter_reduce`` with a ``src`` larger than
+``index`` (allowed; only its leading block is read) give ``src`` a gradient padded with zeros, where torch's
+backward fails with a shape error. ``scatter(..., reduce=...)`` on tensors that require grad raises at once;
+torch records a node that raises in backward.
+"""
+import warnings
+
+import numpy as np
+
+from ..autograd.function import Function, dispatch
+from ..autograd.grad_mode import state
+from .._shape import norm_dim, sum_to
+from .. import _tensor as _t
+from .indexing import MaskZero, IndexAccum, Index, inplace_method, _NAMES
+from .shape import expand, reshape
+from .joining import np_dtype
+
+__all__ = ["index_select", "gather", "scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy",
+           "index_fill", "masked_fill", "masked_select", "masked_scatter", "take", "take_along_dim"]
+
+_FULL = slice(None)
+
+
+def _coords(index, dim):
+    """The fancy index addressing, for every element of ``index``, position ``index`` along ``dim`` and the
+    element's own position along the other dims (torch's scatter/gather addressing)."""
+    nd = index.ndim
+    out = []
+    for k, n in enumerate(index.shape):
+        out.append(index if k == dim else np.arange(n).reshape((-1,) + (1,) * (nd - k - 1)))
+    return tuple(out)
+
+
+def _lead(src, shape):
+    """The leading block of ``src`` the size of ``shape`` (scatter reads only that much of ``src``)."""
+    if src.shape == tuple(shape):
+        return src
+    return src[tuple(slice(0, n) for n in shape)]
+
+
+def _pad_to(g, shape):
+    """``g`` (the size of an index) padded with zeros up to ``shape`` (the source it was read from)."""
+    if tuple(g.shape) == tuple(shape):
+        return g
+    return dispatch(PadZeros, g, tuple(shape))
+
+
+class PadZeros(Function):
+    _builtin = True
+    _ctx_fields = ("shape",)
+
+    @staticmethod
+    def forward(ctx, g, shape):
+        ctx.shape = g.shape
+        z = np.zeros(shape, g.dtype)
+        z[tuple(slice(0, n) for n in g.shape)] = g
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):
+        # grad: grad[:index sizes]
+        return dispatch(Index, grad, tuple(slice(0, n) for n in ctx.shape)), None
+
+
+class Gather(Function):
+    _builtin = True
+    _ctx_fields = ("shape", "dim", "index")
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
+        return a[_coords(index, dim)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: gather_backward(grad, self, dim, index, sparse_grad)
+        return dispatch(GatherAccum, grad, ctx.shape, ctx.dim, ctx.index), None, None
+
+
+class GatherAccum(Function):
+    """Zeros of ``shape`` with ``grad`` added at the gather positions (``zeros.scatter_add``)."""
+    _builtin = True
+    _ctx_fields = ("dim", "index")
+    _node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, dim, index):
+        ctx.dim, ctx.index = dim, index
+        z = np.zeros(shape, g.dtype)
+        np.add.at(z, _coords(index, dim), g)
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):
+        # grad: grad.gather(dim, index)
+        return dispatch(Gather, grad, ctx.dim, ctx.index), None, None, None
+
+
+class ScatterValue(Function):
+    _builtin = True
+    _node_name = "ScatterBackward1"
+    _ctx_fields = ("dim", "index")
+
+    @staticmethod
+    def forward(ctx, a, dim, index, value):
+        ctx.dim, ctx.index = dim, index
+        out = a.copy()
+        out[_coords(index, dim)] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.scatter(dim, index, 0)
+        return dispatch(ScatterValue, grad, ctx.dim, ctx.index, 0), None, None, None
+
+
+class Scatter(Function):
+    _builtin = True
+    _ctx_fields = ("dim", "index", "sshape")
+
+    @staticmethod
+    def forward(ctx, a, src, dim, index):
+        ctx.dim, ctx.index, ctx.sshape = dim, index, src.shape
+        out = a.copy()
+        out[_coords(index, dim)] = _lead(src, index.shape)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.scatter(dim, index, 0); src: grad.gather(dim, index)
+        need = ctx.needs_input_grad
+        gs = dispatch(ScatterValue, grad, ctx.dim, ctx.index, 0) if need[0] else None
+        gsrc = _pad_to(dispatch(Gather, grad, ctx.dim, ctx.index), ctx.sshape) if need[1] else None
+        return gs, gsrc, None, None
+
+
+class ScatterAdd(Function):
+    _builtin = True
+    _ctx_fields = ("dim", "index", "sshape")
+
+    @staticmethod
+    def forward(ctx, a, src, dim, index):
+        ctx.dim, ctx.index, ctx.sshape = dim, index, src.shape
+        out = a.copy()
+        np.add.at(out, _coords(index, dim), _lead(src, index.shape))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad; src: grad.gather(dim, index)
+        need = ctx.needs_input_grad
+        gsrc = _pad_to(dispatch(Gather, grad, ctx.dim, ctx.index), ctx.sshape) if need[1] else None
+        return grad if need[0] else None, gsrc, None, None
+
+
+_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
+
+
+def _reduce_forward(a, src, dim, index, reduce, include_self):
+    """The scatter_reduce value, the mask of scattered positions and the per-position counts."""
+    coords = _coords(index, dim)
+    s = _lead(src, index.shape)
+    hit = np.zeros(a.shape, bool)
+    hit[coords] = True
+    out = a.copy()
+    if not include_self:
+        if reduce in ("sum", "mean"):
+            out[hit] = 0
+        elif reduce == "prod":
+            out[hit] = 1
+        else:
+            big = np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).max
+            out[hit] = -big if reduce == "amax" else big
+    _UFUNC[reduce].at(out, coords, s)
+    count = None
+    if reduce == "mean":
+        count = np.zeros(a.shape, np.int64) + (1 if include_self else 0)
+        np.add.at(count, coords, 1)
+        safe = np.maximum(count, 1)
+        out = out / safe if a.dtype.kind == "f" else out // safe
+        out = out.astype(a.dtype, copy=False)
+    return out, hit, count
+
+
+class ScatterReduce(Function):
+    _builtin = True
+    _ctx_fields = ("dim", "index", "reduce", "include_self", "hit", "count", "sshape")
+
+    @staticmethod
+    def forward(ctx, a, src, dim, index, reduce, include_self):
+        out, hit, count = _reduce_forward(a, src, dim, index, reduce, include_self)
+        ctx.dim, ctx.index, ctx.reduce, ctx.include_self = dim, index, reduce, include_self
+        ctx.hit, ctx.count, ctx.sshape = hit, count, src.shape
+        if reduce in ("prod", "amax", "amin"):
+            ctx.save_for_backward(a, src, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self, src: scatter_reduce_backward(grad, self, dim, index, src, reduce, include_self, result)
+        dim, index, reduce, hit = ctx.dim, ctx.index, ctx.reduce, ctx.hit
+        excluded = hit if not ctx.include_self else None  # self does not take part where src landed
+        if reduce == "sum":
+            gs, gsrc = grad, dispatch(Gather, grad, dim, index)
+        elif reduce == "mean":
+            n = np.maximum(ctx.count, 1).astype(np_dtype(grad))
+            gs = grad / n
+            gsrc = dispatch(Gather, gs, dim, index)
+        elif reduce == "prod":
+            a, src, out = ctx.saved_tensors
+            gs, gsrc = _prod_grads(grad, a, src, out, dim, index, ctx.include_self)
+        else:
+            a, src, out = ctx.saved_tensors
+            gs, gsrc = _minmax_grads(grad, a, src, out, dim, index, excluded)
+            excluded = None
+        if excluded is not None:
+            gs = dispatch(MaskZero, gs, excluded)
+        return gs, _pad_to(gsrc, ctx.sshape), None, None, None, None
+
+
+def _plain(x):
+    return x._data if isinstance(x, _t.Tensor) else x
+
+
+def _minmax_grads(grad, a, src, out, dim, index, excluded):
+    # the gradient is shared evenly by every element equal to the result. Like torch, self counts in the share
+    # even where include_self=False left it out (its own part is then dropped)
+    a_, src_, out_ = _plain(a), _lead(_plain(src), index.shape), _plain(out)
+    self_is = a_ == out_
+    src_is = src_ == out_[_coords(index, dim)]
+    n = self_is.astype(np.int64)
+    np.add.at(n, _coords(index, dim), src_is)
+    share = grad / np.maximum(n, 1).astype(np_dtype(grad))
+    gs = dispatch(MaskZero, share, ~self_is if excluded is None else ~self_is | excluded)
+    gsrc = dispatch(MaskZero, dispatch(Gather, share, dim, index), ~src_is)
+    return gs, gsrc
+
+
+def _prod_grads(grad, a, src, out, dim, index, include_self):
+    # d out / d self = product of the scattered sources; d out / d src_j = product of everything else.
+    # Zeros are handled explicitly (result / x would be 0/0): a single zero gets the product of the others.
+    from .pointwise import where
+    a_, src_ = _plain(a), _plain(src)
+    masked_self = where(_const(a_ == 0, a), 1, a)
+    part = dispatch(ScatterReduce, masked_self, src, dim, index, "prod", include_self)
+    gs = grad * part / masked_self
+    s_lead = dispatch(Index, src, tuple(slice(0, n) for n in index.shape)) if src_.shape != index.shape else src
+    s_lead_ = _lead(src_, index.shape)
+    zero = s_lead_ == 0
+    nz = np.zeros(a_.shape, np.int64)
+    np.add.at(nz, _coords(index, dim), zero)
+    single = zero & (nz[_coords(index, dim)] == 1)
+    if isinstance(grad, _t.Tensor) and (zero & ~single).any():
+        raise RuntimeError("scatter_reduce(): Double backward is unsupported for src when >1 zeros in src are "
+                           "scattered to the same position in self")
+    masked_src = where(_const(single, s_lead), 1, s_lead)
+    part_src = dispatch(ScatterReduce, a, masked_src, dim, index, "prod", include_self)
+    by_others = dispatch(Gather, grad * part_src, dim, index)
+    by_ratio = dispatch(Gather, grad * out, dim, index) / where(_const(zero, s_lead), 1, s_lead)
+    gsrc = where(_const(single, s_lead), by_others, by_ratio)
+    return gs, gsrc
+
+
+def _const(mask, like):
+    """A boolean mask as an array (plain backward) or a Tensor (create_graph), to match ``like``."""
+    return _t.make(mask) if isinstance(like, _t.Tensor) else mask
+
+
+class IndexSelect(Function):
+    _builtin = True
+    _ctx_fields = ("shape", "dim", "index")
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
+        if a.ndim == 0:  # a 0-d input reads as one element (index 0 or -1)
+            return a.reshape(1)[index].reshape(())
+        return np.take(a, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: index_select_backward_symint(grad, self.sym_sizes(), dim, index)
+        return dispatch(IndexSelectAccum, grad, ctx.shape, ctx.dim, ctx.index), None, None
+
+
+class IndexSelectAccum(Function):
+    _builtin = True
+    _ctx_fields = ("dim", "index")
+    _node_name = "IndexAddBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, dim, index):
+        ctx.dim, ctx.index = dim, index
+        z = np.zeros(shape, g.dtype)
+        if z.ndim == 0:
+            np.add.at(z.reshape(1), index, g.reshape(-1))
+        else:
+            np.add.at(z, (_FULL,) * dim + (index,), g)
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):
+        # grad: grad.index_select(dim, index)
+        return dispatch(IndexSelect, grad, ctx.dim, ctx.index), None, None, None
+
+
+class IndexAdd(Function):
+    _builtin = True
+    _ctx_fields = ("dim", "index", "alpha")
+
+    @staticmethod
+    def forward(ctx, a, src, dim, index, alpha):
+        ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
+        out = a.copy()
+        np.add.at(out, (_FULL,) * dim + (index,), src * alpha if alpha != 1 else src)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad; source: maybe_multiply(grad.index_select(dim, index).expand_as(source), alpha)
+        need = ctx.needs_input_grad
+        gsrc = None
+        if need[1]:
+            gsrc = dispatch(IndexSelect, grad, ctx.dim, ctx.index)
+            if ctx.alpha != 1:
+                gsrc = gsrc * ctx.alpha
+        return grad if need[0] else None, gsrc, None, None, None
+
+
+class IndexCopy(Function):
+    _builtin = True
+    _ctx_fields = ("dim", "index", "mask")
+
+    @staticmethod
+    def forward(ctx, a, src, dim, index):
+        ctx.dim, ctx.index = dim, index
+        out = a.copy()
+        at = (_FULL,) * dim + (index,)
+        out[at] = src
+        mask = np.zeros(a.shape, bool)
+        mask[at] = True
+        ctx.mask = mask
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.index_fill(dim, index, 0); source: grad.index_select(dim, index).expand_as(source)
+        need = ctx.needs_input_grad
+        gs = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
+        gsrc = dispatch(IndexSelect, grad, ctx.dim, ctx.index) if need[1] else None
+        return gs, gsrc, None, None
+
+
+class IndexFill(Function):
+    _builtin = True
+    _ctx_fields = ("dim", "index", "mask")
+
+    @staticmethod
+    def forward(ctx, a, dim, index, value):
+        ctx.dim, ctx.index = dim, index
+        mask = np.zeros(a.shape, bool)
+        mask[(_FULL,) * dim + (index,)] = True
+        ctx.mask = mask
+        return np.where(mask, np.asarray(value, a.dtype), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.index_fill(dim, index, 0); value: grad.index_select(dim, unique(index)).sum()
+        need = ctx.needs_input_grad
+        gs = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
+        gv = None
+        if len(need) > 3 and need[3]:
+            gv = dispatch(MaskZero, grad, ~ctx.mask).sum()
+        return gs, None, None, gv
+
+
+class IndexFillTensor(IndexFill):
+    _node_name = "IndexFillBackward1"
+
+
+class MaskedFill(Function):
+    _builtin, _broadcast = True, True
+    _ctx_fields = ("mask",)
+
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        shape = np.broadcast_shapes(a.shape, mask.shape)
+        mask = np.broadcast_to(mask, shape)
+        ctx.mask = mask
+        return np.where(mask, np.asarray(value).astype(a.dtype), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.masked_fill(mask, 0); value: masked_fill_backward(grad, mask)
+        need = ctx.needs_input_grad
+        gs = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
+        gv = dispatch(MaskZero, grad, ~ctx.mask).sum() if len(need) > 2 and need[2] else None
+        return gs, None, gv
+
+
+class MaskedFillTensor(MaskedFill):
+    _node_name = "MaskedFillBackward1"
+
+
+class MaskedSelect(Function):
+    _builtin = True
+    _ctx_fields = ("mask", "shape")
+
+    @staticmethod
+    def forward(ctx, a, mask):
+        shape = np.broadcast_shapes(a.shape, mask.shape)
+        mask = np.broadcast_to(mask, shape)
+        ctx.mask, ctx.shape = mask, a.shape
+        return np.broadcast_to(a, shape)[mask]
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: masked_select_backward(grad, self, mask)
+        # (reduced by hand: the engine's unbroadcasting compares with the output's shape, 1-D here)
+        return sum_to(dispatch(MaskedAccum, grad, ctx.mask), ctx.shape), None
+
+
+class MaskedAccum(Function):
+    """Zeros of the mask's shape with ``grad`` where the mask is set: the adjoint of ``masked_select``."""
+    _builtin = True
+    _ctx_fields = ("mask",)
+    _node_name = "MaskedScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, g, mask):
+        ctx.mask = mask
+        z = np.zeros(mask.shape, g.dtype)
+        z[mask] = g
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):
+        # grad: grad.masked_select(mask)
+        return dispatch(MaskedSelect, grad, ctx.mask), None
+
+
+class MaskedScatter(Function):
+    _builtin, _broadcast = True, True
+    _ctx_fields = ("mask", "sshape")
+
+    @staticmethod
+    def forward(ctx, a, mask, src):
+        shape = np.broadcast_shapes(a.shape, mask.shape)
+        mask = np.broadcast_to(mask, shape)
+        ctx.mask, ctx.sshape = mask, src.shape
+        out = np.array(np.broadcast_to(a, shape))
+        out[mask] = src.reshape(-1)[:int(mask.sum())]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.masked_fill(mask, 0); source: masked_scatter_backward_symint(grad, mask, source.sym_sizes())
+        need = ctx.needs_input_grad
+        gs = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
+        gsrc = None
+        if need[2]:
+            flat = dispatch(MaskedSelect, grad, ctx.mask)
+            size = int(np.prod(ctx.sshape))
+            gsrc = _pad_to(flat, (size,)).reshape(ctx.sshape)
+        return gs, None, gsrc
+
+
+class Take(Function):
+    _builtin = True
+    _ctx_fields = ("shape", "index")
+
+    @staticmethod
+    def forward(ctx, a, index):
+        ctx.shape, ctx.index = a.shape, index
+        return a.reshape(-1)[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: take_backward(grad, self, index)
+        n = int(np.prod(ctx.shape))
+        return dispatch(IndexAccum, grad, (n,), (), (ctx.index,)).reshape(ctx.shape), None
+
+
+# ---------------------------------------------------------------------------------------------- checks
+def _name(dt):
+    return _NAMES.get(dt.name, dt.name)
+
+
+def _arr(index):
+    return index._data if isinstance(index, _t.Tensor) else np.asarray(index)
+
+
+def _long_index(index, name, allow_int32=False):
+    a = _arr(index)
+    if a.dtype != np.int64 and not (allow_int32 and a.dtype == np.int32):
+        want = "int32 or int64" if allow_int32 else "int64"
+        raise RuntimeError(f"{name}(): Expected dtype {want} for index")
+    return a
+
+
+def _out_of_range(idx, n):
+    """The first index outside ``[-n, n)``, or None."""
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        return int(idx.max()) if idx.max() >= n else int(idx.min())
+    return None
+
+
+def _check_gather_like(name, a_shape, index, dim, src_shape=None):
+    if index.ndim != len(a_shape) and not (index.ndim <= 1 and len(a_shape) <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           + ("input tensor" if name == "gather" else "self tensor"))
+    for k in range(index.ndim):
+        if src_shape is None:
+            if k != dim and index.shape[k] > a_shape[k]:
+                raise RuntimeError(f"Size does not match at dimension {k} expected index {list(index.shape)} to be "
+                                   f"no larger than self {list(a_shape)} apart from dimension {dim}")
+        elif index.shape[k] > src_shape[k] or (k != dim and index.shape[k] > a_shape[k]):
+            raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self {list(a_shape)} apart "
+                               f"from dimension {dim} and to be no larger size than src {list(src_shape)}")
+    n = a_shape[dim] if a_shape else 1
+    bad = _out_of_range(index, n)
+    if bad is not None:
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {n}")
+
+
+def _same_dtype(input, source, msg):
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError(msg.format(self=_name(input._data.dtype), src=_name(source._data.dtype)))
+
+
+def _source_shape(input, source, d, name):
+    a, s = input._data.shape, source._data.shape
+    if len(a) == len(s) and any(a[k] != s[k] for k in range(len(a)) if k != d):
+        if name == "index_add":
+            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified "
+                               f"dimension. Got self.shape = {list(a)} source.shape = {list(s)}")
+        raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice shapes. Destination "
+                           f"slice shape: {' '.join(str(a[k]) for k in range(len(a)) if k != d)} at dimension {d} "
+                           f"and source slice shape: {' '.join(str(s[k]) for k in range(len(s)) if k != d)} at "
+                           f"dimension 0.")
+
+
+def _mask(mask, name):
+    m = _arr(mask)
+    if m.dtype != np.bool_:
+        if name == "masked_select":
+            raise RuntimeError("masked_select: expected BoolTensor for mask")
+        kind = str(_t.make(m).dtype).split(".")[-1]
+        if name == "masked_scatter_":
+            kind = kind.capitalize()
+        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype {kind}")
+    return m
+
+
+# ---------------------------------------------------------------------------------------------- functions
+def index_select(input, dim, index):
+    nd = input._data.ndim
+    d = norm_dim(dim, nd)
+    idx = _long_index(index, "index_select", True)
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    idx = idx.reshape(-1)
+    n = input._data.shape[d] if nd else 1
+    bad = _out_of_range(idx, n)
+    if bad is not None:
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+    return IndexSelect.apply(input, d, idx)
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (and likewise for any dim); ``index`` may be
+    smaller than ``input`` in the other dims.
+
+    >>> import npgrad
+    >>> npgrad.tensor([[1, 2], [3, 4]]).gather(1, npgrad.tensor([[1], [0]]))
+    tensor([[2],
+            [3]])
+    """
+    nd = input._data.ndim
+    d = norm_dim(dim, nd)
+    idx = _long_index(index, "gather", True)
+    if nd == 0:
+        return Gather.apply(reshape(input, 1), 0, idx.reshape(1)).reshape(())
+    _check_gather_like("gather", input._data.shape, idx, d)
+    return Gather.apply(input, d, idx)
+
+
+def _scatter_args(input, dim, index, src, name):
+    nd = input._data.ndim
+    d = norm_dim(dim, nd)
+    idx = _long_index(index, name, True)
+    sshape = src._data.shape if isinstance(src, _t.Tensor) else None
+    _check_gather_like(name, input._data.shape, idx, d, sshape)
+    if isinstance(src, _t.Tensor) and src._data.dtype != input._data.dtype:
+        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+    return d, idx
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    if src is None:
+        src = value
+    d, idx = _scatter_args(input, dim, index, src, "scatter")
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
+        if isinstance(src, _t.Tensor):
+            warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed "
+                          "in a future PyTorch release. Use torch.scatter_reduce instead for more reduction "
+                          "options.", UserWarning, stacklevel=2)
+        if state.enabled and (input._req or (isinstance(src, _t.Tensor) and src._req)):
+            raise RuntimeError("scatter(reduce=...) is not differentiable (as in torch); use scatter_reduce")
+        out = input._data.copy()
+        s = _lead(src._data, idx.shape) if isinstance(src, _t.Tensor) else src
+        (np.add if reduce == "add" else np.multiply).at(out, _coords(idx, d), s)
+        return _t.make(out)
+    if isinstance(src, _t.Tensor):
+        return Scatter.apply(input, src, d, idx)
+    return ScatterValue.apply(input, d, idx, src)
+
+
+def scatter_add(input, dim, index, src):
+    d, idx = _scatter_args(input, dim, index, src, "scatter_add")
+    return ScatterAdd.apply(input, src, d, idx)
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """Reduce ``src`` into a copy of ``input`` at ``index`` along ``dim`` with ``sum``, ``prod``, ``mean``,
+    ``amax`` or ``amin`` (``include_self=False``: positions that receive values forget ``input``'s).
+
+    >>> import npgrad
+    >>> npgrad.zeros(2).scatter_reduce(0, npgrad.tensor([0, 0, 1]), npgrad.tensor([1., 3., 5.]), "amax")
+    tensor([3., 5.])
+    """
+    if reduce not in _UFUNC:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    d, idx = _scatter_args(input, dim, index, src, "scatter_reduce")
+    return ScatterReduce.apply(input, src, d, idx, reduce, bool(include_self))
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    nd = input._data.ndim
+    d = norm_dim(dim, nd)
+    idx = _long_index(index, "index_add_", True).reshape(-1)
+    _same_dtype(input, source, "index_add_(): self ({self}) and source ({src}) must have the same scalar type")
+    ss = source._data.shape
+    if source._data.ndim and nd and ss[d] != idx.size:
+        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+                           f"({ss[d]}), for dim: {d}")
+    _source_shape(input, source, d, "index_add")
+    if _out_of_range(idx, input._data.shape[d] if nd else 1) is not None:
+        raise IndexError("index out of range in self")
+    return IndexAdd.apply(input, source, d, idx, alpha)
+
+
+def index_copy(input, dim, index, source):
+    nd = input._data.ndim
+    d = norm_dim(dim, nd)
+    idx = _arr(index)
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {_name(idx.dtype)}")
+    idx = idx.reshape(-1)
+    _same_dtype(input, source, "index_copy_(): self and source expected to have the same dtype, but got (self) "
+                               "{self} and (source) {src}")
+    if source._data.ndim and source._data.shape[d] != idx.size:
+        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to source.size(dim) "
+                         f"({source._data.shape[d]})")
+    _source_shape(input, source, d, "index_copy")
+    n = input._data.shape[d] if nd else 1
+    bad = _out_of_range(idx, n)
+    if bad is not None:
+        raise IndexError(f"index_copy_(): index {bad} is out of bounds for dimension {d} with size {n}")
+    return IndexCopy.apply(input, source, d, idx)
+
+
+def index_fill(input, dim, index, value):
+    nd = input._data.ndim
+    d = norm_dim(dim, nd)
+    idx = _arr(index)
+    if idx.dtype != np.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    idx = idx.reshape(-1)
+    n = input._data.shape[d] if nd else 1
+    bad = _out_of_range(idx, n)
+    if bad is not None:
+        raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {n}")
+    if isinstance(value, _t.Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value._data.ndim} dimension(s).")
+        return IndexFillTensor.apply(input, d, idx, value)
+    return IndexFill.apply(input, d, idx, value)
+
+
+def masked_fill(input, mask, value):
+    """``input`` with ``value`` where the (broadcast) boolean ``mask`` is set.
+
+    >>> import npgrad
+    >>> npgrad.zeros(3).masked_fill(npgrad.tensor([True, False, True]), 2.0)
+    tensor([2., 0., 2.])
+    """
+    m = _mask(mask, "masked_fill_")
+    if isinstance(value, _t.Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value._data.ndim} dimension(s).")
+        return MaskedFillTensor.apply(input, m, value)
+    return MaskedFill.apply(input, m, value)
+
+
+def masked_select(input, mask):
+    return MaskedSelect.apply(input, _mask(mask, "masked_select"))
+
+
+def masked_scatter(input, mask, source):
+    m = _mask(mask, "masked_scatter_")
+    if source._data.dtype != input._data.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                           f"{_name(input._data.dtype)} and {_name(source._data.dtype)}")
+    shape = np.broadcast_shapes(input._data.shape, m.shape)
+    if int(np.broadcast_to(m, shape).sum()) > source._data.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return MaskedScatter.apply(input, m, source)
+
+
+def take(input, index):
+    idx = _arr(index)
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_name(idx.dtype)}")
+    n = input._data.size
+    bad = _out_of_range(idx, n)
+    if bad is not None:
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    return Take.apply(input, idx)
+
+
+def take_along_dim(input, indices, dim=None):
+    """``gather`` with ``input`` and ``indices`` broadcast against each other outside ``dim`` (flattened when
+    ``dim`` is None): picks along ``dim`` what ``argmax``/``argsort`` return.
+
+    >>> import npgrad
+    >>> x = npgrad.tensor([[3., 1.], [0., 2.]])
+    >>> x.take_along_dim(x.argmax(1, keepdim=True), 1)
+    tensor([[3.],
+            [2.]])
+    """
+    idx = _arr(indices)
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {_name(idx.dtype)}")
+    if dim is None:
+        return Gather.apply(reshape(input, -1), 0, idx.reshape(-1))
+    nd = input._data.ndim
+    d = norm_dim(dim, nd)
+    if idx.ndim != nd:
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {nd} dimensions for input, and {idx.ndim} dimensions for indices")
+    # broadcast input and indices against each other in every dim but ``dim``
+    a_shape, i_shape = list(input._data.shape), list(idx.shape)
+    a_shape[d] = i_shape[d] = 1
+    b = list(np.broadcast_shapes(tuple(a_shape), tuple(i_shape)))
+    a_target = tuple(b[:d] + [input._data.shape[d]] + b[d + 1:])
+    if a_target != input._data.shape:
+        input = expand(input, a_target)
+    idx = np.broadcast_to(idx, tuple(b[:d] + [idx.shape[d]] + b[d + 1:]))
+    return Gather.apply(input, d, idx)
+
+
+def bind_methods(T):
+    for name, fn in [("index_select", index_select), ("gather", gather), ("scatter", scatter),
+                     ("scatter_add", scatter_add), ("scatter_reduce", scatter_reduce), ("index_add", index_add),
+                     ("index_copy", index_copy), ("index_fill", index_fill), ("masked_fill", masked_fill),
+                     ("masked_select", masked_select), ("masked_scatter", masked_scatter), ("take", take),
+                     ("take_along_dim", take_along_dim)]:
+        setattr(T, name, fn)
+        if name not in ("index_select", "gather", "masked_select", "take", "take_along_dim"):
+            setattr(T, name + "_", inplace_method(fn, name + "_"))
+
