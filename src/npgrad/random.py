@@ -32,15 +32,20 @@ class Generator:
         return self._seed
 
     def get_state(self):
+        """The generator's state as a uint8 tensor (JSON text: restoring it never executes code)."""
+        import json
         from ._creation import tensor
-        import pickle
-        return tensor(np.frombuffer(pickle.dumps(self._rng.bit_generator.state), dtype=np.uint8).copy())
+        raw = json.dumps(self._rng.bit_generator.state).encode()
+        return tensor(np.frombuffer(raw, dtype=np.uint8).copy())
 
     def set_state(self, new_state):
-        import pickle
-        state = pickle.loads(new_state.numpy().tobytes(), fix_imports=False)
+        import json
+        try:
+            state = json.loads(new_state.numpy().tobytes().decode())
+        except (ValueError, UnicodeDecodeError):
+            state = None
         if not isinstance(state, dict) or "bit_generator" not in state:
-            raise RuntimeError("set_state: not a generator state made by get_state()")
+            raise RuntimeError("set_state: expected a state tensor made by get_state()")
         self._rng.bit_generator.state = state
         return self
 

@@ -1,0 +1,64 @@
+"""Adadelta, as ``torch.optim.Adadelta``."""
+import numpy as np
+
+from ..autograd.grad_mode import enable_grad
+from .optimizer import Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, scalar, step_tensor, zeros_state
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    """``v = rho * v + (1 - rho) * g * g``; ``delta = sqrt(u + eps) / sqrt(v + eps) * g``;
+    ``u = rho * u + (1 - rho) * delta * delta``; ``p -= lr * delta``."""
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
+                 maximize=False, differentiable=False):
+        check_lr(lr)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
+                    "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()`` if given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr = scalar(group["lr"])
+            rho, eps = group["rho"], group["eps"]
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = step_tensor()
+                    state["square_avg"] = zeros_state(p)
+                    state["acc_delta"] = zeros_state(p)
+                incr_step(state)
+                g = grad_of(p, group["maximize"], group["weight_decay"])
+                sq = state["square_avg"]._data
+                acc = state["acc_delta"]._data
+                tmp = np.empty_like(sq)
+                sq *= rho
+                addcmul_(sq, 1 - rho, g, g, tmp)
+                std = np.add(sq, eps, out=tmp)
+                np.sqrt(std, out=std)
+                delta = np.add(acc, eps)
+                np.sqrt(delta, out=delta)
+                delta /= std
+                delta *= g
+                acc *= rho
+                addcmul_(acc, 1 - rho, delta, delta, tmp)
+                delta *= lr
+                p._data -= delta
+                bump(p)
+                bump(state["square_avg"])
+                bump(state["acc_delta"])
+        return loss

@@ -1,0 +1,72 @@
+"""Adagrad, as ``torch.optim.Adagrad``."""
+import numpy as np
+
+from .._tensor import make
+from ..autograd.grad_mode import enable_grad
+from .optimizer import Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, scalar, step_tensor
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    """``s += g * g``; ``p -= clr * g / (sqrt(s) + eps)`` with ``clr = lr / (1 + (t - 1) * lr_decay)``.
+
+    The state (``step`` and the sum, starting at ``initial_accumulator_value``) is created for every parameter
+    at construction, as torch does.
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+        check_lr(lr)
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
+                    "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable, "fused": fused}
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        for group in self.param_groups:
+            for p in group["params"]:
+                state = self.state[p]
+                state["step"] = step_tensor()
+                state["sum"] = make(np.full_like(p._data, initial_accumulator_value))
+
+    def share_memory(self):
+        """Nothing to do: npgrad runs in one process."""
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()`` if given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr = scalar(group["lr"])
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                state = self.state[p]
+                step = incr_step(state)
+                g = grad_of(p, group["maximize"], group["weight_decay"])
+                clr = lr / (1 + (step - 1) * group["lr_decay"])
+                s = state["sum"]._data
+                tmp = np.empty_like(s)
+                addcmul_(s, 1, g, g, tmp)
+                bump(state["sum"])
+                std = np.sqrt(s, out=tmp)
+                std += group["eps"]
+                np.divide(g, std, out=std)
+                std *= clr
+                p._data -= std
+                bump(p)
+        return loss

@@ -1,0 +1,103 @@
+"""Adam (and, with ``decoupled_weight_decay=True``, AdamW), as ``torch.optim.Adam``."""
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.grad_mode import enable_grad
+from .optimizer import (Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, lerp_, scalar, step_tensor,
+                        zeros_state)
+
+__all__ = ["Adam"]
+
+
+def check_betas(betas, eps, weight_decay):
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= scalar(betas[0]) < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= scalar(betas[1]) < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+class Adam(Optimizer):
+    """Adaptive moments: ``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g`` and
+    ``p -= lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)``.
+
+    ``amsgrad`` normalises by the running maximum of ``v``; ``weight_decay`` adds ``wd * p`` to the gradient, or
+    with ``decoupled_weight_decay=True`` (AdamW) multiplies ``p`` by ``1 - lr * wd`` first.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
+        check_lr(lr)
+        check_betas(betas, eps, weight_decay)
+        if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
+                or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
+            raise ValueError("betas must be either both floats or both Tensors")
+        betas = tuple(scalar(b) for b in betas)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad,
+                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()`` if given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            beta1, beta2 = (scalar(b) for b in group["betas"])
+            lr = scalar(group["lr"])
+            wd = group["weight_decay"]
+            eps = group["eps"]
+            amsgrad = group["amsgrad"]
+            decoupled = group.get("decoupled_weight_decay", False)
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = step_tensor()
+                    state["exp_avg"] = zeros_state(p)
+                    state["exp_avg_sq"] = zeros_state(p)
+                    if amsgrad:
+                        state["max_exp_avg_sq"] = zeros_state(p)
+                step = incr_step(state)
+                if wd != 0 and decoupled:
+                    p._data *= 1 - lr * wd
+                    g = grad_of(p, group["maximize"])
+                else:
+                    g = grad_of(p, group["maximize"], wd)
+                m = state["exp_avg"]._data
+                v = state["exp_avg_sq"]._data
+                tmp = np.empty_like(m)
+                lerp_(m, g, 1 - beta1, tmp)
+                v *= beta2
+                addcmul_(v, 1 - beta2, g, g, tmp)
+                step_size = lr / (1 - beta1 ** step)
+                bc2_sqrt = (1 - beta2 ** step) ** 0.5
+                if amsgrad:
+                    vmax = state["max_exp_avg_sq"]._data
+                    np.maximum(vmax, v, out=vmax)
+                    bump(state["max_exp_avg_sq"])
+                    denom = np.sqrt(vmax, out=tmp)
+                else:
+                    denom = np.sqrt(v, out=tmp)
+                denom /= bc2_sqrt
+                denom += eps
+                np.divide(m, denom, out=denom)
+                denom *= step_size
+                p._data -= denom
+                bump(p)
+                bump(state["exp_avg"])
+                bump(state["exp_avg_sq"])
+        return loss

@@ -1,0 +1,56 @@
+"""Adamax (Adam with the infinity norm), as ``torch.optim.Adamax``."""
+import numpy as np
+
+from ..autograd.grad_mode import enable_grad
+from .adam import check_betas
+from .optimizer import Optimizer, bump, check_lr, grad_of, incr_step, lerp_, scalar, step_tensor, zeros_state
+
+__all__ = ["Adamax"]
+
+
+class Adamax(Optimizer):
+    """``m = lerp(m, g, 1 - beta1)``; ``u = max(beta2 * u, |g| + eps)``; ``p -= lr / (1 - beta1**t) * m / u``."""
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
+                 maximize=False, differentiable=False, capturable=False):
+        check_lr(lr)
+        check_betas(betas, eps, weight_decay)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable, "capturable": capturable}
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()`` if given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr = scalar(group["lr"])
+            beta1, beta2 = group["betas"]
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = step_tensor()
+                    state["exp_avg"] = zeros_state(p)
+                    state["exp_inf"] = zeros_state(p)
+                step = incr_step(state)
+                g = grad_of(p, group["maximize"], group["weight_decay"])
+                m = state["exp_avg"]._data
+                u = state["exp_inf"]._data
+                tmp = np.empty_like(m)
+                lerp_(m, g, 1 - beta1, tmp)
+                u *= beta2
+                np.abs(g, out=tmp)
+                tmp += group["eps"]
+                np.maximum(u, tmp, out=u)
+                clr = lr / (1 - beta1 ** step)
+                np.divide(m, u, out=tmp)
+                tmp *= clr
+                p._data -= tmp
+                bump(p)
+                bump(state["exp_avg"])
+                bump(state["exp_inf"])
+        return loss

@@ -1,0 +1,86 @@
+"""NAdam (Adam with Nesterov momentum and a momentum-decay schedule), as ``torch.optim.NAdam``."""
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.grad_mode import enable_grad
+from .adam import check_betas
+from .optimizer import (Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, lerp_, scalar, step_tensor,
+                        zeros_state)
+
+__all__ = ["NAdam"]
+
+
+class NAdam(Optimizer):
+    """``mu_t = beta1 * (1 - 0.5 * 0.96**(t * momentum_decay))``; the update mixes the gradient and the first
+    moment with weights ``(1 - mu_t) / (1 - prod mu)`` and ``mu_{t+1} / (1 - prod mu * mu_{t+1})``.
+
+    ``state["mu_product"]`` is a 0-d tensor of the default float type, rounded at every step as torch's is.
+    """
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
+                 decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False):
+        check_lr(lr)
+        check_betas(betas, eps, weight_decay)
+        if not 0.0 <= momentum_decay:
+            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                    "momentum_decay": momentum_decay, "decoupled_weight_decay": decoupled_weight_decay,
+                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()`` if given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr = scalar(group["lr"])
+            beta1, beta2 = group["betas"]
+            wd = group["weight_decay"]
+            md = group["momentum_decay"]
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = step_tensor()
+                    state["mu_product"] = step_tensor(1.0)
+                    state["exp_avg"] = zeros_state(p)
+                    state["exp_avg_sq"] = zeros_state(p)
+                if not isinstance(state["mu_product"], Tensor):
+                    state["mu_product"] = step_tensor(float(state["mu_product"]))
+                step = incr_step(state)
+                bias_correction2 = 1 - beta2 ** step
+                if wd != 0 and group["decoupled_weight_decay"]:
+                    p._data *= 1 - lr * wd
+                    g = grad_of(p, group["maximize"])
+                else:
+                    g = grad_of(p, group["maximize"], wd)
+                mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * md)))
+                mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * md)))
+                mp = state["mu_product"]._data
+                mp *= mu
+                mu_product = float(mp)
+                m = state["exp_avg"]._data
+                v = state["exp_avg_sq"]._data
+                tmp = np.empty_like(m)
+                lerp_(m, g, 1 - beta1, tmp)
+                v *= beta2
+                addcmul_(v, 1 - beta2, g, g, tmp)
+                denom = np.divide(v, bias_correction2)
+                np.sqrt(denom, out=denom)
+                denom += group["eps"]
+                mu_product_next = mu_product * mu_next
+                np.divide(g, denom, out=tmp)
+                tmp *= -lr * (1.0 - mu) / (1.0 - mu_product)
+                p._data += tmp
+                np.divide(m, denom, out=tmp)
+                tmp *= (-lr * mu_next) / (1.0 - mu_product_next)
+                p._data += tmp
+                bump(p)
+                bump(state["exp_avg"])
+                bump(state["exp_avg_sq"])
+        return loss

@@ -1,0 +1,71 @@
+"""RAdam (rectified Adam), as ``torch.optim.RAdam``."""
+import numpy as np
+
+from ..autograd.grad_mode import enable_grad
+from .adam import check_betas
+from .optimizer import (Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, lerp_, scalar, step_tensor,
+                        zeros_state)
+
+__all__ = ["RAdam"]
+
+
+class RAdam(Optimizer):
+    """Adam whose adaptive term is switched on, with a variance rectification factor, once the length of the
+    approximated simple moving average ``rho_t`` exceeds 5; before that it takes plain momentum steps."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
+                 *, foreach=None, maximize=False, capturable=False, differentiable=False):
+        check_lr(lr)
+        check_betas(betas, eps, weight_decay)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
+                    "foreach": foreach, "capturable": capturable, "decoupled_weight_decay": decoupled_weight_decay,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()`` if given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr = scalar(group["lr"])
+            beta1, beta2 = group["betas"]
+            wd = group["weight_decay"]
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = step_tensor()
+                    state["exp_avg"] = zeros_state(p)
+                    state["exp_avg_sq"] = zeros_state(p)
+                step = incr_step(state)
+                if wd != 0 and group["decoupled_weight_decay"]:
+                    p._data *= 1 - lr * wd
+                    g = grad_of(p, group["maximize"])
+                else:
+                    g = grad_of(p, group["maximize"], wd)
+                m = state["exp_avg"]._data
+                v = state["exp_avg_sq"]._data
+                tmp = np.empty_like(m)
+                lerp_(m, g, 1 - beta1, tmp)
+                v *= beta2
+                addcmul_(v, 1 - beta2, g, g, tmp)
+                bias_correction1 = 1 - beta1 ** step
+                bias_correction2 = 1 - beta2 ** step
+                corrected = m / bias_correction1
+                rho_inf = 2 / (1 - beta2) - 1
+                rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+                if rho_t > 5.0:
+                    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+                    adaptive = np.sqrt(v)
+                    adaptive += group["eps"]
+                    adaptive = (bias_correction2 ** 0.5) / adaptive
+                    p._data -= corrected * lr * adaptive * rect
+                else:
+                    p._data -= corrected * lr
+                bump(p)
+                bump(state["exp_avg"])
+                bump(state["exp_avg_sq"])
+        return loss

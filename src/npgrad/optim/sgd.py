@@ -1,0 +1,65 @@
+"""Stochastic gradient descent with optional (Nesterov) momentum, as ``torch.optim.SGD``."""
+from .._tensor import make
+from ..autograd.grad_mode import enable_grad
+from .optimizer import Optimizer, bump, check_lr, grad_of, scalar
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    """``p -= lr * g`` where ``g`` is the gradient (plus ``weight_decay * p``), or its momentum buffer.
+
+    With ``momentum``: ``buf = momentum * buf + (1 - dampening) * g`` (the first step sets ``buf = g``), and
+    the update uses ``buf`` (or ``g + momentum * buf`` with ``nesterov=True``).
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        check_lr(lr)
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
+                    "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
+                    "differentiable": differentiable, "fused": fused}
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def step(self, closure=None):
+        """One update of every parameter that has a gradient; returns ``closure()`` if given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr = scalar(group["lr"])
+            momentum = group["momentum"]
+            dampening = group["dampening"]
+            nesterov = group["nesterov"]
+            wd = group["weight_decay"]
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                g = grad_of(p, group["maximize"], wd)
+                if momentum != 0:
+                    state = self.state[p]
+                    buf_t = state.get("momentum_buffer")
+                    if buf_t is None:
+                        buf_t = state["momentum_buffer"] = make(g.copy())
+                        buf = buf_t._data
+                    else:
+                        buf = buf_t._data
+                        buf *= momentum
+                        buf += (1 - dampening) * g
+                        bump(buf_t)
+                    g = g + momentum * buf if nesterov else buf
+                p._data -= lr * g
+                bump(p)
+        return loss
