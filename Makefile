@@ -30,6 +30,7 @@ sysdeps:
 demo: $(VENV)/.demo sysdeps
 	$(PY) examples/autograd_tutorial.py
 	$(PY) examples/autograd_graph.py
+	$(PY) examples/train_digits.py
 
 test: $(VENV)/.test sysdeps
 	$(PY) -m pytest -n 2 -q
