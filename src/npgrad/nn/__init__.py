@@ -1,4 +1,19 @@
-"""``npgrad.nn``: layers and losses (growing); ``functional`` holds the stateless ops."""
-from . import functional
+"""``npgrad.nn``: ``Module`` and the layers, ``Parameter``, losses, ``init`` and ``utils``;
+``functional`` holds the stateless ops.
 
-__all__ = ["functional"]
+>>> import npgrad as torch
+>>> model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+>>> model
+Sequential(
+  (0): Linear(in_features=2, out_features=3, bias=True)
+  (1): ReLU()
+)
+"""
+from . import functional
+from . import init
+from .parameter import Parameter, Buffer
+from .modules import *  # noqa: F401,F403  (the layer classes, listed in modules.__all__)
+from .modules import __all__ as _modules_all
+from . import modules, parameter, utils
+
+__all__ = ["functional", "init", "utils", "Parameter", "Buffer"] + list(_modules_all)

@@ -1,0 +1,482 @@
+"""Recurrent layers ``RNN``, ``LSTM``, ``GRU`` and their cells, composed step by step from ops.
+
+Parameter names, shapes, gate order and initialisation are torch's (``weight_ih_l0``, ``bias_hh_l1_reverse``;
+LSTM gates i, f, g, o; GRU gates r, z, n; every weight U(-1/sqrt(hidden), 1/sqrt(hidden))), so a torch
+``state_dict`` loads unchanged. Each layer projects the whole input sequence with one matmul, then runs the
+recurrence one time step at a time; autograd differentiates through the loop.
+
+>>> import npgrad as torch
+>>> lstm = torch.nn.LSTM(3, 4, batch_first=True)
+>>> out, (h, c) = lstm(torch.zeros(2, 5, 3))
+>>> out.shape, h.shape
+(npgrad.Size([2, 5, 4]), npgrad.Size([1, 2, 4]))
+"""
+import math
+import numbers
+import warnings
+
+from ... import _creation
+from ...ops import pointwise as _P
+from ...ops.joining import cat, chunk, stack, unbind
+from .. import functional as F
+from .. import init
+from ..utils.rnn import PackedSequence, pack_sorted, unpack_sorted
+from .linear import empty_param
+from .module import Module
+
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+
+# ------------------------------------------------------------------ one time step (x_proj = x @ W_ih^T + b_ih)
+def _rnn_step(x_proj, h, w_hh, b_hh, relu):
+    pre = x_proj + F.linear(h, w_hh, b_hh)
+    return F.relu(pre) if relu else _P.tanh(pre)
+
+
+def _lstm_step(x_proj, h, c, w_hh, b_hh, w_hr=None):
+    i, f, g, o = chunk(x_proj + F.linear(h, w_hh, b_hh), 4, -1)  # one node for the four gates
+    i, f, g, o = _P.sigmoid(i), _P.sigmoid(f), _P.tanh(g), _P.sigmoid(o)
+    c = f * c + i * g
+    h = o * _P.tanh(c)
+    if w_hr is not None:
+        h = F.linear(h, w_hr)
+    return h, c
+
+
+def _gru_step(x_proj, h, w_hh, b_hh):
+    x_r, x_z, x_n = chunk(x_proj, 3, -1)
+    h_r, h_z, h_n = chunk(F.linear(h, w_hh, b_hh), 3, -1)
+    r = _P.sigmoid(x_r + h_r)
+    z = _P.sigmoid(x_z + h_z)
+    cand = _P.tanh(x_n + r * h_n)
+    return (1 - z) * cand + z * h
+
+
+class RNNBase(Module):
+    """Shared machinery of RNN, LSTM and GRU: parameters, checks, the layer/direction loop."""
+
+    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False, proj_size=0, device=None, dtype=None):
+        super().__init__()
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        num_directions = 2 if bidirectional else 1
+        if not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1 or isinstance(dropout, bool):
+            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
+                             "element being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and "
+                          f"num_layers={num_layers}", stacklevel=2)
+        if not isinstance(bias, bool):
+            raise TypeError(f"bias should be of type bool, got: {type(bias).__name__}")
+        if not isinstance(batch_first, bool):
+            raise TypeError(f"batch_first should be of type bool, got: {type(batch_first).__name__}")
+        if not isinstance(input_size, int):
+            raise TypeError(f"input_size should be of type int, got: {type(input_size).__name__}")
+        if input_size <= 0:
+            raise ValueError("input_size must be greater than zero")
+        if not isinstance(hidden_size, int):
+            raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+        if hidden_size <= 0:
+            raise ValueError("hidden_size must be greater than zero")
+        if num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        gates = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}.get(mode)
+        if gates is None:
+            raise ValueError("Unrecognized RNN mode: " + mode)
+        gate_size = gates * hidden_size
+        real_hidden = proj_size if proj_size > 0 else hidden_size
+        self._flat_weights_names = []
+        self._all_weights = []
+        for layer in range(num_layers):
+            for direction in range(num_directions):
+                layer_input = input_size if layer == 0 else real_hidden * num_directions
+                suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
+                shapes = [("weight_ih", (gate_size, layer_input)), ("weight_hh", (gate_size, real_hidden))]
+                if bias:
+                    shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
+                if proj_size > 0:
+                    shapes += [("weight_hr", (proj_size, hidden_size))]
+                names = []
+                for name, shape in shapes:
+                    setattr(self, name + suffix, empty_param(shape, device, dtype))
+                    names.append(name + suffix)
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
+        self.reset_parameters()
+
+    @property
+    def _flat_weights(self):
+        return [getattr(self, n, None) for n in self._flat_weights_names]
+
+    @property
+    def all_weights(self):
+        return [[getattr(self, n) for n in names] for names in self._all_weights]
+
+    def flatten_parameters(self):
+        """A no-op: npgrad keeps every weight as its own array (torch uses this for cuDNN)."""
+
+    def reset_parameters(self):
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def extra_repr(self):
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
+
+    # ------------------------------------------------------------------ checks (torch's messages)
+    def check_input(self, input, batch_sizes=None):
+        w_dtype = self._flat_weights[0].dtype
+        if input.dtype != w_dtype:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({w_dtype}). Convert "
+                             f"input: input.to({w_dtype}), or convert model: model.to({input.dtype})")
+        expected = 2 if batch_sizes is not None else 3
+        if input.dim() != expected:
+            raise RuntimeError(f"input must have {expected} dimensions, got {input.dim()}")
+        if self.input_size != input.size(-1):
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
+                               f"{input.size(-1)}")
+
+    def get_expected_hidden_size(self, input, batch_sizes=None):
+        mini_batch = input.size(0) if self.batch_first else input.size(1)
+        num_directions = 2 if self.bidirectional else 1
+        size = self.proj_size if self.proj_size > 0 else self.hidden_size
+        return (self.num_layers * num_directions, mini_batch, size)
+
+    def check_hidden_size(self, hx, expected_hidden_size, msg="Expected hidden size {}, got {}"):
+        if tuple(hx.size()) != expected_hidden_size:
+            raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
+
+    def check_forward_args(self, input, hidden, batch_sizes=None):
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
+
+    def _prepare(self, input, name):
+        if input.dim() not in (2, 3):
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D " +
+                             ("tensor instead" if name == "RNN" else "instead"))
+        is_batched = input.dim() == 3
+        batch_dim = 0 if self.batch_first else 1
+        if not is_batched:
+            input = input.unsqueeze(batch_dim)
+        return input, is_batched, batch_dim
+
+    def _zeros(self, input, size):
+        num_directions = 2 if self.bidirectional else 1
+        batch = input.size(0) if self.batch_first else input.size(1)
+        return _creation.zeros(self.num_layers * num_directions, batch, size, dtype=input.dtype)
+
+    # ------------------------------------------------------------------ the recurrence
+    def _run(self, input, hx, cx=None, lengths=None):
+        """Time-major input (T, N, I), hx (L*D, N, H) -> output (T, N, D*H), h_n, c_n (LSTM only).
+
+        With ``lengths`` (a packed batch, sorted longest first) a sequence's state stops changing after its last
+        step, so h_n holds each sequence's own last state and the reverse direction starts at its last element.
+        """
+        steps = input.shape[0]
+        num_directions = 2 if self.bidirectional else 1
+        masks = None
+        if lengths is not None:
+            masks = [_creation.tensor((lengths > t)[:, None]) for t in range(steps)]
+        layer_input = input
+        h_n, c_n = [], []
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(num_directions):
+                idx = layer * num_directions + direction
+                w = [getattr(self, n) for n in self._all_weights[idx]]
+                w_ih, w_hh = w[0], w[1]
+                b_ih, b_hh = (w[2], w[3]) if self.bias else (None, None)
+                w_hr = w[-1] if self.proj_size > 0 else None
+                # every time step in one matmul, then one node hands out the steps (its backward stacks once)
+                x_proj = unbind(F.linear(layer_input, w_ih, b_ih), 0)
+                h = hx[idx]
+                c = cx[idx] if cx is not None else None
+                seq = [None] * steps
+                for t in (range(steps - 1, -1, -1) if direction == 1 else range(steps)):
+                    if self.mode == "LSTM":
+                        h_new, c_new = _lstm_step(x_proj[t], h, c, w_hh, b_hh, w_hr)
+                        c = c_new if masks is None else _P.where(masks[t], c_new, c)
+                    elif self.mode == "GRU":
+                        h_new = _gru_step(x_proj[t], h, w_hh, b_hh)
+                    else:
+                        h_new = _rnn_step(x_proj[t], h, w_hh, b_hh, self.mode == "RNN_RELU")
+                    h = h_new if masks is None else _P.where(masks[t], h_new, h)
+                    seq[t] = h
+                outputs.append(stack(seq, 0))
+                h_n.append(h)
+                c_n.append(c)
+            layer_input = outputs[0] if num_directions == 1 else cat(outputs, 2)
+            if self.dropout > 0 and self.training and layer < self.num_layers - 1:
+                layer_input = F.dropout(layer_input, self.dropout, True)
+        return layer_input, stack(h_n, 0), (stack(c_n, 0) if cx is not None else None)
+
+    def _run_batched(self, input, hx, cx=None):
+        if self.batch_first:
+            input = input.transpose(0, 1)
+        output, h_n, c_n = self._run(input, hx, cx)
+        return (output.transpose(0, 1) if self.batch_first else output), h_n, c_n
+
+    def _forward_packed(self, packed, hx):
+        """RNN/LSTM/GRU on a PackedSequence: unpack (sorted order), masked recurrence, pack again."""
+        lstm = self.mode == "LSTM"
+        self.check_input(packed.data, packed.batch_sizes)
+        padded, lengths = unpack_sorted(packed.data, packed.batch_sizes)
+        batch = padded.shape[1]
+        num_directions = 2 if self.bidirectional else 1
+        real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
+        shape = (self.num_layers * num_directions, batch)
+        if hx is None:
+            h0 = _creation.zeros(*shape, real_hidden, dtype=padded.dtype)
+            c0 = _creation.zeros(*shape, self.hidden_size, dtype=padded.dtype) if lstm else None
+        else:
+            h0, c0 = hx if lstm else (hx, None)
+            if packed.sorted_indices is not None:
+                h0 = h0.index_select(1, packed.sorted_indices)
+                c0 = c0.index_select(1, packed.sorted_indices) if lstm else None
+        if lstm:
+            self.check_hidden_size(h0, shape + (real_hidden,), "Expected hidden[0] size {}, got {}")
+            self.check_hidden_size(c0, shape + (self.hidden_size,), "Expected hidden[1] size {}, got {}")
+        else:
+            self.check_hidden_size(h0, shape + (real_hidden,))
+        out, h_n, c_n = self._run(padded, h0, c0, lengths)
+        data, _ = pack_sorted(out, lengths)
+        output = PackedSequence(data, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices)
+        if packed.unsorted_indices is not None:
+            h_n = h_n.index_select(1, packed.unsorted_indices)
+            c_n = c_n.index_select(1, packed.unsorted_indices) if lstm else None
+        return output, ((h_n, c_n) if lstm else h_n)
+
+    def _check_hx_dims(self, hx, is_batched):
+        if is_batched and hx.dim() != 3:
+            raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor")
+        if not is_batched and hx.dim() != 2:
+            raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got {hx.dim()}-D tensor")
+
+
+class RNN(RNNBase):
+    """Elman RNN: ``h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)`` (or relu)."""
+
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if len(args) > 3:
+            self.__dict__["nonlinearity"] = args[3]
+            args = args[:3] + args[4:]
+        else:
+            self.__dict__["nonlinearity"] = kwargs.pop("nonlinearity", "tanh")
+        if self.nonlinearity == "tanh":
+            mode = "RNN_TANH"
+        elif self.nonlinearity == "relu":
+            mode = "RNN_RELU"
+        else:
+            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.")
+        super().__init__(mode, *args, **kwargs)
+
+    def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
+        input, is_batched, batch_dim = self._prepare(input, "RNN")
+        if hx is not None:
+            self._check_hx_dims(hx, is_batched)
+            if not is_batched:
+                hx = hx.unsqueeze(1)
+        else:
+            hx = self._zeros(input, self.hidden_size)
+        self.check_forward_args(input, hx)
+        output, hidden, _ = self._run_batched(input, hx)
+        if not is_batched:
+            output = output.squeeze(batch_dim)
+            hidden = hidden.squeeze(1)
+        return output, hidden
+
+
+class GRU(RNNBase):
+    """GRU: r, z = sigmoid(...), n = tanh(x W_in + b_in + r * (h W_hn + b_hn)), h' = (1 - z) n + z h."""
+
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        super().__init__("GRU", *args, **kwargs)
+
+    def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
+        input, is_batched, batch_dim = self._prepare(input, "GRU")
+        if hx is not None:
+            self._check_hx_dims(hx, is_batched)
+            if not is_batched:
+                hx = hx.unsqueeze(1)
+        else:
+            hx = self._zeros(input, self.hidden_size)
+        self.check_forward_args(input, hx)
+        output, hidden, _ = self._run_batched(input, hx)
+        if not is_batched:
+            output = output.squeeze(batch_dim)
+            hidden = hidden.squeeze(1)
+        return output, hidden
+
+
+class LSTM(RNNBase):
+    """LSTM with torch's gate order (input, forget, cell, output) and optional projection ``proj_size``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__("LSTM", *args, **kwargs)
+
+    def get_expected_cell_size(self, input, batch_sizes=None):
+        mini_batch = input.size(0) if self.batch_first else input.size(1)
+        num_directions = 2 if self.bidirectional else 1
+        return (self.num_layers * num_directions, mini_batch, self.hidden_size)
+
+    def check_forward_args(self, input, hidden, batch_sizes=None):
+        self.check_input(input, batch_sizes)
+        self.check_hidden_size(hidden[0], self.get_expected_hidden_size(input, batch_sizes),
+                               "Expected hidden[0] size {}, got {}")
+        self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
+                               "Expected hidden[1] size {}, got {}")
+
+    def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
+        input, is_batched, batch_dim = self._prepare(input, "LSTM")
+        real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
+        if hx is None:
+            hx = (self._zeros(input, real_hidden), self._zeros(input, self.hidden_size))
+        else:
+            want = 3 if is_batched else 2
+            if hx[0].dim() != want or hx[1].dim() != want:
+                kind = "batched 3-D" if is_batched else "unbatched 2-D"
+                raise RuntimeError(f"For {kind} input, hx and cx should also be {want}-D but got "
+                                   f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
+            if not is_batched:
+                hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
+        self.check_forward_args(input, hx)
+        output, h_n, c_n = self._run_batched(input, hx[0], hx[1])
+        if not is_batched:
+            output = output.squeeze(batch_dim)
+            h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
+        return output, (h_n, c_n)
+
+
+# ------------------------------------------------------------------ cells
+class RNNCellBase(Module):
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        self.weight_ih = empty_param((num_chunks * hidden_size, input_size), device, dtype)
+        self.weight_hh = empty_param((num_chunks * hidden_size, hidden_size), device, dtype)
+        if bias:
+            self.bias_ih = empty_param((num_chunks * hidden_size,), device, dtype)
+            self.bias_hh = empty_param((num_chunks * hidden_size,), device, dtype)
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def extra_repr(self):
+        s = f"{self.input_size}, {self.hidden_size}"
+        if "bias" in self.__dict__ and self.bias is not True:
+            s += f", bias={self.bias}"
+        if "nonlinearity" in self.__dict__ and self.nonlinearity != "tanh":
+            s += f", nonlinearity={self.nonlinearity}"
+        return s
+
+    def reset_parameters(self):
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def _batched(self, name, input, hx):
+        if input.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        if hx is not None and hx.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+        is_batched = input.dim() == 2
+        if not is_batched:
+            input = input.unsqueeze(0)
+        if hx is None:
+            hx = _creation.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
+        elif not is_batched:
+            hx = hx.unsqueeze(0)
+        return input, hx, is_batched
+
+
+class RNNCell(RNNCellBase):
+    """One Elman step: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (or relu)."""
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        input, hx, is_batched = self._batched("RNNCell", input, hx)
+        if self.nonlinearity not in ("tanh", "relu"):
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
+        ret = _rnn_step(F.linear(input, self.weight_ih, self.bias_ih), hx, self.weight_hh, self.bias_hh,
+                        self.nonlinearity == "relu")
+        return ret if is_batched else ret.squeeze(0)
+
+
+class LSTMCell(RNNCellBase):
+    """One LSTM step; ``hx = (h, c)``; returns ``(h', c')``."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
+
+    def forward(self, input, hx=None):
+        if input.dim() not in (1, 2):
+            raise ValueError(f"LSTMCell: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        if hx is not None:
+            for idx, value in enumerate(hx):
+                if value.dim() not in (1, 2):
+                    raise ValueError(f"LSTMCell: Expected hx[{idx}] to be 1D or 2D, got {value.dim()}D instead")
+        is_batched = input.dim() == 2
+        if not is_batched:
+            input = input.unsqueeze(0)
+        if hx is None:
+            zeros = _creation.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
+            hx = (zeros, zeros)
+        elif not is_batched:
+            hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
+        h, c = _lstm_step(F.linear(input, self.weight_ih, self.bias_ih), hx[0], hx[1], self.weight_hh,
+                          self.bias_hh)
+        return (h, c) if is_batched else (h.squeeze(0), c.squeeze(0))
+
+
+class GRUCell(RNNCellBase):
+    """One GRU step."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
+
+    def forward(self, input, hx=None):
+        input, hx, is_batched = self._batched("GRUCell", input, hx)
+        ret = _gru_step(F.linear(input, self.weight_ih, self.bias_ih), hx, self.weight_hh, self.bias_hh)
+        return ret if is_batched else ret.squeeze(0)

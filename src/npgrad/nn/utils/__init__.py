@@ -1,0 +1,8 @@
+"""``npgrad.nn.utils``: gradient clipping, parameter/vector conversion, ``rnn`` (packed sequences)."""
+from . import clip_grad, convert_parameters, rnn
+from .clip_grad import clip_grad_norm_, clip_grad_norm, clip_grad_value_, get_total_norm, clip_grads_with_norm_
+from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .rnn import PackedSequence
+
+__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_",
+           "parameters_to_vector", "vector_to_parameters", "rnn", "PackedSequence"]
