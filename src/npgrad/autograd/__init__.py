@@ -9,12 +9,29 @@ tensor([2., 4.])
 import numpy as np
 
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
-from .function import Function, FunctionCtx, once_differentiable
-from . import graph
+from .function import Function, FunctionCtx, once_differentiable, InplaceFunction, NestedIOFunction
+from . import graph, forward_ad, anomaly_mode, function
+from .anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled, is_anomaly_check_nan_enabled
+from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from .engine import execute
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad", "enable_grad",
-           "set_grad_enabled", "inference_mode", "is_grad_enabled", "graph", "Variable"]
+           "set_grad_enabled", "inference_mode", "is_grad_enabled", "graph", "Variable", "functional",
+           "forward_ad", "detect_anomaly", "set_detect_anomaly", "gradcheck", "gradgradcheck", "GradcheckError",
+           "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
+
+
+def __getattr__(name):
+    """``autograd.functional`` loads on first use."""
+    if name == "functional":
+        import importlib
+        mod = importlib.import_module(".functional", __name__)
+        globals()["functional"] = mod
+        return mod
+    raise AttributeError(f"module 'npgrad.autograd' has no attribute '{name}'")
+
+
+_warned_create_graph = False
 
 
 def _tensors(x, what):
@@ -63,6 +80,8 @@ def _make_grads(outputs, grads, create_graph, is_grads_batched=False):
             raise RuntimeError(f"For complex Tensors, both grad_output and output are required to have the same "
                                f"dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g.dtype} and "
                                f"output[{i}] has a dtype of {out.dtype}.")
+        if g._data.dtype != out._data.dtype:  # the engine hands each node gradients of its output's dtype
+            g = g.to(out.dtype) if create_graph else make(g._data.astype(out._data.dtype))
         seeds.append(g if create_graph else g._data)
     return seeds
 
@@ -90,7 +109,26 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             raise RuntimeError("'inputs' argument to backward() cannot be empty.")
     seeds = _make_grads(outputs, grad_tensors, create_graph)
     roots = _roots(outputs)
-    execute(roots, seeds, retain_graph, create_graph, inputs=inputs, accumulate=True)
+    if create_graph:
+        _warn_create_graph()
+    results = execute(roots, seeds, retain_graph, create_graph, inputs=inputs, accumulate=True)
+    if inputs is not None:  # non-leaf inputs get their gradient in .grad, as if they retained it
+        from .engine import _retain
+        for t, g in zip(inputs, results):
+            if t.grad_fn is not None and g is not None:
+                _retain(t, g, create_graph)
+
+
+def _warn_create_graph():
+    global _warned_create_graph
+    if not _warned_create_graph:
+        _warned_create_graph = True
+        import warnings
+        warnings.warn("Using backward() with create_graph=True will create a reference cycle between the parameter "
+                      "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+                      "creating the graph to avoid this. If you have to use this function, make sure to reset the "
+                      ".grad fields of your parameters to None after use to break the cycle and avoid the leak.",
+                      UserWarning, stacklevel=3)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
@@ -106,6 +144,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                          "allow_unused=False.")
     if retain_graph is None:
         retain_graph = create_graph
+    if is_grads_batched:
+        return _batched_grad(outs, ins, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads)
     for t in ins:
         if not t._req:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
@@ -127,6 +167,22 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         else:
             out.append(make(np.array(g, copy=True) if not g.flags.owndata or g.base is not None else g))
     return tuple(out)
+
+
+def _batched_grad(outs, ins, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads):
+    """``is_grads_batched=True``: the first dim of each grad_output indexes independent vector-Jacobian products.
+    npgrad loops over it (one backward pass per index) and stacks the results."""
+    import npgrad
+    gos = (grad_outputs,) if not isinstance(grad_outputs, (tuple, list)) else tuple(grad_outputs)
+    sizes = {g.shape[0] for g in gos if g is not None}
+    if len(sizes) != 1:
+        raise RuntimeError("If `is_grads_batched=True`, we interpret the first dimension of each grad_output as "
+                           "the batch dimension, which must be the same for all of them")
+    n = sizes.pop()
+    per = [grad(outs, ins, tuple(None if g is None else g[i] for g in gos), retain_graph=True if i < n - 1 else
+                retain_graph, create_graph=create_graph, allow_unused=allow_unused, materialize_grads=materialize_grads)
+           for i in range(n)]
+    return tuple(None if per[0][k] is None else npgrad.stack([p[k] for p in per]) for k in range(len(ins)))
 
 
 def Variable(data, requires_grad=False, volatile=False):

@@ -6,21 +6,26 @@
 2. Gradient buffers live in a dict keyed by node. A node whose count has dropped to zero is ready: its buffer
    is popped, tensor hooks / ``retain_grad`` / node pre-hooks run, then its ``backward`` formula, and each
    input gradient is added to the next node's buffer.
-3. ``AccumulateGrad`` nodes add into the leaves' ``.grad`` (in place when the grad is ours and no graph of the
-   backward is being built), or hand the gradient back for ``autograd.grad``.
+3. ``AccumulateGrad`` nodes run the leaf's tensor hooks, then add into its ``.grad`` (in place when the grad is
+   ours and no graph of the backward is being built; a new tensor of its own under ``create_graph``), or hand
+   the gradient back for ``autograd.grad``; then post-accumulate hooks. A gradient of a broadcast shape is
+   summed to the leaf's shape (torch's input check); any other shape is an error.
 4. Unless ``retain_graph``, each node's saved arrays are dropped as soon as it has run.
+5. Anomaly detection (read once per call) checks every node's results for NaN and, on any error, warns with
+   the forward stack of the failing node. Hook running lives in ``graph.py``.
 
 Formulas run on ndarrays in a plain backward (the fast path, grad mode off) and on Tensors under
 ``create_graph`` (grad mode on, so the backward is itself recorded); see ``function.py``.
 """
 import numpy as np
 
-from .graph import AccumulateGrad
+from .graph import (AccumulateGrad, _passes, as_tensor as _as_tensor, run_tensor_hooks as _run_tensor_hooks,
+                    node_hook_result as _node_hook_result, pre_hooks as _pre_hooks)
 from .grad_mode import state
 from . import function as _function
+from . import anomaly_mode as _anomaly
 
 __all__ = ["execute"]
-
 
 def _add(buffers, node, nr, g):
     if node._nout:
@@ -84,27 +89,21 @@ def _needed(root_nodes, target_nodes):
     return needed, deps
 
 
-def _as_tensor(g):
-    return g if g is None or isinstance(g, _function.Tensor) else _function.make(g)
-
-
-def _run_tensor_hooks(hooks, g, create):
-    """Tensor hooks see (and may replace) the gradient as a Tensor."""
-    T = _function.Tensor
-    gt = _as_tensor(g)
-    for fn in list(hooks.values()):
-        r = fn(gt)
-        if r is not None:
-            if not isinstance(r, T):
-                raise TypeError(f"a tensor hook must return a Tensor or None, got {type(r).__name__}")
-            gt = r
-    return gt if create else gt._data
+def _own(g):
+    """Under create_graph a gradient stored in ``.grad`` is a tensor of its own (same graph position), so two
+    leaves, or a leaf and the caller, never share one object."""
+    t = _function.make(np.array(g._data, copy=True), g.grad_fn, g._nr)
+    t._req = g._req
+    if g._req and g.grad_fn is None:
+        _function._edge(g)  # makes sure the leaf has its AccumulateGrad, which the copy then shares
+        t._acc = g._acc
+    return t
 
 
 def _retain(t, g, create):
     old = t._grad
     if create:
-        g = _as_tensor(g)
+        g = _own(_as_tensor(g))
         t._grad = g if old is None else old + g
     else:
         g = g._data if isinstance(g, _function.Tensor) else g
@@ -115,7 +114,7 @@ def _accumulate_leaf(var, g, create, fresh):
     make = _function.make
     old = var._grad
     if create:
-        g = _as_tensor(g)
+        g = _own(_as_tensor(g))
         var._grad = g if old is None else old + g
         return
     if isinstance(g, _function.Tensor):
@@ -134,6 +133,7 @@ def _accumulate_leaf(var, g, create, fresh):
         old._data += g
 
 
+@np.errstate(all="ignore")  # formulas make inf/NaN silently, as torch does (one errstate per pass)
 def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True):
     """Run backward from ``roots`` (``(node, output_nr)`` pairs) seeded with ``grads``.
 
@@ -157,6 +157,8 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
         _add(buffers, node, nr, g)
     ready = [n for n in root_nodes if deps.get(n, 0) == 0 and (needed is None or n in needed)]
     fresh = set()  # ids of gradient arrays made in this pass, which a leaf may keep without a copy
+    anomaly = _anomaly._enabled  # read once: nothing per node when off
+    _passes.append((deps, needed, root_nodes))
     prev = state.enabled, state.create
     state.enabled = state.create = bool(create_graph)
     node = None
@@ -168,44 +170,33 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
             grads = buf if nout else [buf]
             if grads is None:
                 grads = [None] * nout
-            if node._tensor_pre is not None or node._retain is not None or node._pre is not None:
-                grads = _pre_hooks(node, list(grads), create_graph)
-            leaf = type(node) is AccumulateGrad
-            if leaf:
-                var = node.variable
-                g = grads[0]
-                hooks = var._x and var._x.get("hooks")
-                if hooks and g is not None:
-                    g = _run_tensor_hooks(hooks, g, create_graph)
-                if captures is not None and (node, 0) in captures:
-                    for i in captures[(node, 0)]:
-                        results[i] = g
-                    if not accumulate:
-                        continue
-                if g is not None:
-                    _accumulate_leaf(var, g, create_graph, fresh)
-                    post = var._x and var._x.get("post_acc")
-                    if post:
-                        for fn in list(post.values()):
-                            fn(var)
+            if type(node) is AccumulateGrad:
+                _leaf(node, grads[0], create_graph, captures, results if captures else None, accumulate, fresh)
                 continue
+            run = captures is None or any(e is not None and e[0] in needed for e in node._edges)
+            if node._tensor_pre is not None or node._retain is not None or node._pre is not None:
+                grads = _pre_hooks(node, list(grads), create_graph, run)
             if captures is not None:
                 for nr in range(max(nout, 1)):
                     idx = captures.get((node, nr))
                     if idx is not None:
                         for i in idx:
                             results[i] = grads[nr]
+                if not run:
+                    continue  # a target with nothing needed below it: torch does not run it (nor its node hooks)
             if all(g is None for g in grads):
                 out = ()
             else:
                 if nout and node._fn is not None and any(g is None for g in grads):
                     grads = _materialize(node, grads, create_graph)
                 out = node._run(grads, create_graph)
+                if anomaly and _anomaly._check_nan:
+                    _anomaly.check_nan(node, out)
                 if node._post is not None:
                     for fn in list(node._post.values()):
                         r = fn(tuple(_as_tensor(g) for g in out), tuple(_as_tensor(g) for g in grads))
                         if r is not None:
-                            out = [x if create_graph or x is None else x._data for x in r]
+                            out = _node_hook_result(fn, r, out, create_graph)
             if not keep_graph:
                 node._saved = None
             for k, e in enumerate(node._edges):
@@ -224,33 +215,60 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                 if d == 0:
                     ready.append(nxt)
     except Exception as exc:
-        if node is not None and hasattr(exc, "add_note"):
-            exc.add_note(f"(raised while running {node.name()} in backward)")
+        if node is not None:
+            if anomaly:
+                _anomaly.report(node)
+            if hasattr(exc, "add_note"):
+                exc.add_note(f"(raised while running {node.name()} in backward)")
         raise
     finally:
         state.enabled, state.create = prev
+        _passes.pop()
     if captures is not None:
         return results
     return None
 
 
-def _pre_hooks(node, grads, create):
-    tensor_pre = node._tensor_pre
-    if tensor_pre is not None:
-        for nr, hooks in tensor_pre.items():
-            if hooks and grads[nr] is not None:
-                grads[nr] = _run_tensor_hooks(hooks, grads[nr], create)
-    if node._retain is not None:
-        for nr, ref in node._retain.items():
-            t = ref()
-            if t is not None and grads[nr] is not None:
-                _retain(t, grads[nr], create)
+def _leaf(node, g, create, captures, results, accumulate, fresh):
+    """A leaf's gradient: its tensor hooks, then the node's pre-hooks, then ``.grad`` (or the result list),
+    then post-accumulate hooks and the node's post-hooks - torch's order."""
+    var = node.variable
+    if g is None:
+        return
+    if g.shape != var._data.shape:  # torch's input check: reduce what broadcasts to the leaf's shape, else fail
+        g = _leaf_shape(g, var._data.shape)
+    hooks = var._x and var._x.get("hooks")
+    if hooks:
+        g = _run_tensor_hooks(hooks, g, create)
+    if captures is not None and (node, 0) in captures:
+        for i in captures[(node, 0)]:
+            results[i] = g
+        if not accumulate:
+            return  # autograd.grad: the leaf's node does not run
     if node._pre is not None:
-        for fn in list(node._pre.values()):
-            r = fn(tuple(_as_tensor(g) for g in grads))
-            if r is not None:
-                grads = [x if create or x is None else x._data for x in r]
-    return grads
+        (g,) = _pre_hooks(node, [g], create)
+        if g is None:
+            return
+    _accumulate_leaf(var, g, create, fresh)
+    post = var._x and var._x.get("post_acc")
+    if post:
+        for fn in list(post.values()):
+            fn(var)
+    if node._post is not None:
+        for fn in list(node._post.values()):
+            fn((), (_as_tensor(g),))
+
+
+def _leaf_shape(g, shape):
+    from .._shape import sum_to
+    try:
+        ok = np.broadcast_shapes(shape, g.shape) == tuple(g.shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"Function returned an invalid gradient - got {list(g.shape)} but expected shape "
+                           f"compatible with {list(shape)}")
+    return sum_to(g, shape)
 
 
 def _materialize(node, grads, create):
@@ -262,9 +280,9 @@ def _materialize(node, grads, create):
     if metas is None:
         return grads
     out = []
-    for g, (shape, dtype) in zip(grads, metas):
-        if g is None:
-            g = np.zeros(shape, dtype)
+    for g, meta in zip(grads, metas):
+        if g is None and meta is not None:
+            g = np.zeros(*meta)
             if create:
                 g = _function.make(g)
         out.append(g)

@@ -9,19 +9,33 @@ NumPy functions. The engine runs that formula on ndarrays for a plain backward (
 ``create_graph`` (``Tensor.__array_ufunc__`` turns ``np.exp(t)`` into a recorded op), so higher-order
 gradients come from the same formula. ``ctx.saved_tensors`` hands the formula arrays or Tensors to match.
 User Functions get Tensors in both passes, as in torch.
+
+Rarely used features cost nothing when off: anomaly detection, saved-tensor hooks, forward-mode AD and
+inference mode swap ``Function.apply`` for ``_apply_extras`` while one of them is active (``extras_on`` /
+``extras_off``), so the everyday ``apply`` of a built-in carries no test for any of them. Ops must therefore
+call ``Op.apply(...)`` at call time and never keep the bound method (``_add = Add.apply`` would miss the swap).
+User Functions are often kept that way (``linear = Linear.apply``), so their branch checks the flag instead.
 """
+import functools
+import inspect
+
 import numpy as np
 
 from .._dtype import result_np, get_default_dtype
 from .graph import Node, AccumulateGrad, init_node
 from .grad_mode import state, no_grad
 
-__all__ = ["Function", "FunctionCtx", "BackwardNode", "once_differentiable"]
+__all__ = ["Function", "FunctionCtx", "BackwardNode", "once_differentiable", "InplaceFunction",
+           "NestedIOFunction"]
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
           "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
           "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
           "or if you need to access saved tensors after calling backward.")
+_INFERENCE_SAVE = ("Inference tensors cannot be saved for backward. Please do not use Tensors created in inference "
+                   "mode in computation tracked by autograd. To work around this, you can make a clone to get a "
+                   "normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+                   "`torch.inference_mode()`.")
 
 Tensor = None  # bound by npgrad._tensor once the class exists (the two modules need each other)
 make = None
@@ -35,6 +49,10 @@ class BackwardNode(Node):
     # --- ctx API used inside forward -------------------------------------------------------------
     def save_for_backward(self, *tensors):
         self._saved = tensors
+
+    def save_for_forward(self, *tensors):
+        """Tensors for ``jvp`` (forward-mode AD); ``ctx.saved_tensors`` returns them inside ``jvp``."""
+        self._fw_saved = tensors
 
     def mark_dirty(self, *tensors):
         self._dirty = tensors
@@ -59,7 +77,7 @@ class BackwardNode(Node):
         out = []
         for entry in saved:
             if type(entry) is not _Saved:
-                out.append(entry)
+                out.append(entry.unpack(self, arrays) if type(entry) is _Hooked else entry)
                 continue
             if entry.vc is not None and entry.vc[0] != entry.version:
                 _version_error(entry, self)
@@ -96,6 +114,8 @@ class BackwardNode(Node):
             else:
                 raise RuntimeError(f"function {type(self).__name__} returned an incorrect number of gradients "
                                    f"(expected {n}, got {len(res)})")
+        if not fn._builtin:
+            return _check_custom_grads(self, res, create)
         meta = self._meta
         if meta is not None:
             res = list(res)
@@ -103,9 +123,36 @@ class BackwardNode(Node):
                 g = res[i]
                 if m is not None and g is not None:
                     res[i] = _fit_grad(g, m, self, i)
-        if not create and not fn._builtin:
-            res = [r._data if isinstance(r, Tensor) else r for r in res]
         return res
+
+
+def _check_custom_grads(node, res, create):
+    """A user backward's results: Tensors or None, one per input, reduced and cast to each input."""
+    out = list(res)
+    meta = node._meta
+    for i, (g, e) in enumerate(zip(res, node._edges)):
+        if g is None:
+            continue
+        if e is None:
+            raise RuntimeError(f"function {type(node).__name__} returned a gradient different than None at "
+                               f"position {i + 1}, but the corresponding forward input was not a Variable")
+        if not isinstance(g, Tensor):
+            raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
+        if e[0] is None:  # that input does not need a gradient: torch drops it unchecked
+            out[i] = None
+            continue
+        shape, dtype = meta[i]
+        if g._data.shape != shape:
+            try:
+                ok = np.broadcast_shapes(shape, g._data.shape) == g._data.shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise RuntimeError(f"Function {type(node).__name__} returned an invalid gradient at index {i} - "
+                                   f"got {list(g._data.shape)} but expected shape compatible with {list(shape)}")
+        g = _fit_grad(g, meta[i], node, i)
+        out[i] = g if create else g._data
+    return out
 
 
 class FunctionCtx:
@@ -113,21 +160,25 @@ class FunctionCtx:
 
 
 def _version_error(entry, node):
+    import re
+    from . import anomaly_mode
     t = entry.tensor
     shape = list(entry.data.shape)
     kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor"}.get(
         entry.data.dtype.name, "Tensor")
     where = ""
-    if t is not None and t.grad_fn is not None:
-        where = f", which is output {t._nr} of {t.grad_fn.name()},"
+    if t is not None and t.grad_fn is not None:  # torch names the op by its current node, without "Backward0"
+        where = f", which is output {t._nr} of {re.sub(r'Backward[0-9]*$', '', t.grad_fn.name())},"
     elif entry.output_nr >= 0:
-        where = f", which is output {entry.output_nr} of {node.name()},"
+        where = f", which is output {entry.output_nr} of {re.sub(r'Backward[0-9]*$', '', node.name())},"
+    hint = ("Hint: the backtrace further above can show the operation that failed to compute its gradient. The "
+            "variable in question was changed in there or anywhere later. Good luck!" if anomaly_mode._enabled else
+            "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"[torch.{kind} {shape}]{where} is at version {entry.vc[0]}; expected version {entry.version} instead. "
-        "Hint: the backtrace further above can show the operation that failed to compute its gradient; "
-        "it was modified in place after being saved for backward (use .clone() before the in-place op, "
-        "or do the in-place op out of place).")
+        + hint)
 
 
 def _fit_grad(g, meta, node, i):
@@ -157,6 +208,32 @@ class _Saved:
         self.version = vc[0] if vc is not None else 0
 
 
+class _Hooked:
+    """A value saved while ``saved_tensors_hooks`` were active: what ``pack_hook`` returned, and how to put the
+    unpacked tensor back into the graph (its grad_fn, or a leaf's ``AccumulateGrad``) without holding it."""
+    __slots__ = ("packed", "unpack_hook", "output_nr", "grad_fn", "nr", "req", "acc")
+
+    def unpack(self, node, arrays):
+        t = self.unpack_hook(self.packed)
+        if not isinstance(t, Tensor):
+            raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                            f"{type(t).__name__}")
+        if arrays:
+            return t._data
+        if self.output_nr >= 0:
+            return t if t.grad_fn is node else make(t._data, node, self.output_nr)
+        if not self.req:
+            return t if not t._req else make(t._data)
+        if self.grad_fn is not None and t.grad_fn is self.grad_fn and t._nr == self.nr:
+            return t
+        if self.grad_fn is None and t.grad_fn is None and t._acc is not None and t._acc is self.acc:
+            return t  # the very leaf that was saved
+        r = make(t._data, self.grad_fn, self.nr)  # a new tensor: re-attach the saved one's place in the graph
+        r._req = self.req
+        r._acc = self.acc
+        return r
+
+
 def _edge(t):
     fn = t.grad_fn
     if fn is not None:
@@ -173,6 +250,10 @@ def _edge(t):
 
 class Function:
     """Base of every op. Subclass with static ``forward(ctx, ...)`` and ``backward(ctx, *grads)``; call ``apply``.
+
+    ``forward`` may instead take only the inputs, with ``setup_context(ctx, inputs, output)`` filling ``ctx``.
+    ``ctx`` offers ``save_for_backward``/``saved_tensors``, ``needs_input_grad``, ``mark_dirty`` (in-place
+    ops), ``mark_non_differentiable`` and ``set_materialize_grads``; ``jvp(ctx, *tangents)`` adds forward mode.
 
     >>> import npgrad
     >>> class Cube(npgrad.autograd.Function):
@@ -205,6 +286,8 @@ class Function:
         if builtin:
             body["__slots__"] = tuple(cls._ctx_fields)
         cls._node_cls = type(name, (BackwardNode,), body)
+        if "vjp" in cls.__dict__ and "backward" not in cls.__dict__:
+            cls.backward = cls.__dict__["vjp"]
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -221,10 +304,15 @@ class Function:
 
     vjp = backward
 
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it "
+                                  "with forward mode AD.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
-        if not cls._builtin:
-            return _apply_custom(cls, args, kwargs)
+        if not cls._builtin:  # user code often keeps ``f = MyFn.apply``: check the extras flag here
+            return _apply_extras(cls, *args, **kwargs) if _extras_users else _apply_custom(cls, args, kwargs)
         T = Tensor
         req = False
         arrays = []
@@ -241,8 +329,11 @@ class Function:
         ctx._saved = ()
         try:
             out = cls.forward(ctx, *arrays)
-        except ValueError as e:  # NumPy's words -> torch's class and words (zero cost unless raised)
-            raise _translate_error(e, arrays) from None
+        except ValueError:
+            if cls._broadcast:  # shapes that do not broadcast: torch's RuntimeError naming the sizes
+                from .._shape import broadcast_shapes
+                broadcast_shapes(*(a.shape for a in arrays if isinstance(a, np.ndarray)))
+            raise
         if not (req and state.enabled):
             if type(out) is tuple:
                 return tuple(make(o) for o in out)
@@ -272,14 +363,7 @@ class Function:
         return res
 
 
-def _translate_error(e, arrays):
-    if "broadcast" in str(e):
-        from .._shape import broadcast_shapes
-        try:
-            broadcast_shapes(*(np.shape(a) for a in arrays if isinstance(a, np.ndarray)))
-        except RuntimeError as r:
-            return r
-    return RuntimeError(str(e))
+_fast_apply = Function.__dict__["apply"]
 
 
 def _is_in(x, seq):
@@ -288,6 +372,9 @@ def _is_in(x, seq):
 
 def _promote(arrays, mode):
     """Cast array arguments in place to torch's result dtype (Python scalars stay weak, as NumPy treats them)."""
+    for i, a in enumerate(arrays[:2]):
+        if isinstance(a, np.generic):  # a NumPy scalar counts as a Python number, as in torch (x * np.float64(2))
+            arrays[i] = a.item()
     a0 = arrays[0]
     if len(arrays) >= 2:
         a1 = arrays[1]
@@ -333,6 +420,8 @@ def _pack(saved, args, arrays, outs, res):
         entry = None
         for a, arr in zip(args, arrays):
             if isinstance(a, Tensor) and (a is x or arr is data or a._data is data):
+                if a._x is not None and a._x.get("inference"):
+                    raise RuntimeError(_INFERENCE_SAVE)
                 entry = _Saved(data, a, -1, a._vc)
                 break
         if entry is None:
@@ -348,60 +437,146 @@ def _pack(saved, args, arrays, outs, res):
     return tuple(packed)
 
 
-def _apply_custom(cls, args, kwargs):
+# ---------------------------------------------------------------------------------------------- user Functions
+def _bind_inputs(cls, args, kwargs, with_ctx):
+    """Keyword arguments count as inputs (one gradient each), in the order of ``forward``'s signature."""
+    params = list(inspect.signature(cls.forward).parameters.values())
+    if with_ctx:
+        params = params[1:]
+    bound = inspect.Signature(params).bind(*args, **kwargs)
+    return tuple(bound.arguments[p.name] for p in params if p.name in bound.arguments
+                 and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)) + \
+        tuple(v for p in params if p.kind == p.VAR_POSITIONAL for v in bound.arguments.get(p.name, ())) + \
+        tuple(v for p in params if p.kind == p.VAR_KEYWORD for v in bound.arguments.get(p.name, {}).values())
+
+
+def _apply_custom(cls, args, kwargs, want_ctx=False):
     """A user Function: forward on Tensors with grad mode off, outputs then wired to the new node."""
     T = Tensor
     custom_setup = cls.setup_context is not Function.setup_context
-    req = state.enabled and any(isinstance(a, T) and a._req for a in args)
+    inputs = _bind_inputs(cls, args, kwargs, not custom_setup) if kwargs else args
+    req = state.enabled and any(isinstance(a, T) and a._req for a in inputs)
     ctx = cls._node_cls.__new__(cls._node_cls)
     init_node(ctx)
     ctx._saved = ()
     ctx._dirty = ctx._nondiff = ()
     ctx._materialize = True
+    ctx._nout = 0
+    ctx._edges = tuple((_edge(a) if req else (None, 0)) if isinstance(a, T) else None for a in inputs)
     with no_grad():
         if custom_setup:
             out = cls.forward(*args, **kwargs)
-            cls.setup_context(ctx, args, out)
+            cls.setup_context(ctx, inputs, out)
         else:
             out = cls.forward(ctx, *args, **kwargs)
-    single = not isinstance(out, tuple)
+    for i, s in enumerate(ctx._saved):
+        if s is not None and not isinstance(s, T):
+            raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type "
+                            f"{type(s).__name__}")
+    for d in ctx._dirty:
+        if not _is_in(d, inputs):
+            raise RuntimeError("Some elements marked as dirty during the forward method were not passed as "
+                               "input to the forward method. Only inputs can be marked as dirty.")
+        if req and d._req and d.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+        d._vc[0] += 1
+    single = type(out) is not tuple
     outs = (out,) if single else out
     if not req:
-        return out
-    ctx._edges = tuple(_edge(a) if isinstance(a, T) else None for a in args)
+        return (out, ctx) if want_ctx else out
     ctx._nout = 0 if single else len(outs)
-    ctx._meta = [(a._data.shape, a._data.dtype) if isinstance(a, T) else None for a in args]
+    ctx._meta = [(a._data.shape, a._data.dtype) if isinstance(a, T) else None for a in inputs]
     wired = []
     for i, o in enumerate(outs):
         if not isinstance(o, T):
             wired.append(o)
             continue
+        dirty = _is_in(o, ctx._dirty)
+        if _is_in(o, inputs) and not dirty:
+            o = make(o._data, None, 0, o._vc)  # an input returned as is: a new tensor viewing it
         if _is_in(o, ctx._nondiff) or o._data.dtype.kind != "f":
-            o._req = False
+            if not dirty:
+                o._req = False
             wired.append(o)
             continue
-        if _is_in(o, args) and not _is_in(o, ctx._dirty):
-            o = make(o._data, None, 0, o._vc)  # an input returned as is: a new tensor viewing it
         o.grad_fn = ctx
         o._req = True
         o._nr = i
         wired.append(o)
+    if not single:
+        ctx._outmeta = [(o._data.shape, o._data.dtype) if isinstance(o, T) else None for o in wired]
     if ctx._saved:
-        ctx._saved = _pack(ctx._saved, args, [a._data if isinstance(a, T) else a for a in args],
-                           tuple(o._data if isinstance(o, T) else None for o in wired),
-                           wired[0] if single else tuple(wired))
-    return wired[0] if single else tuple(wired)
+        ctx._saved = _pack_custom(ctx._saved, inputs, wired)
+    res = wired[0] if single else tuple(wired)
+    return (res, ctx) if want_ctx else res
+
+
+def _pack_custom(saved, inputs, outs):
+    """As ``_pack``, matching by identity only: a user may save a detached alias of an input on purpose."""
+    packed = []
+    for x in saved:
+        if x is None:
+            packed.append(None)
+        elif _is_in(x, inputs):
+            if x._x is not None and x._x.get("inference"):
+                raise RuntimeError(_INFERENCE_SAVE)
+            packed.append(_Saved(x._data, x, -1, x._vc))
+        else:
+            for k, o in enumerate(outs):
+                if o is x and isinstance(o, Tensor) and o.grad_fn is not None:
+                    packed.append(_Saved(x._data, None, k, x._vc))
+                    break
+            else:
+                packed.append(_Saved(x._data, x, -1, x._vc))
+    return tuple(packed)
+
+
+class _OnceError(Function):
+    """What ``once_differentiable`` puts after a backward's results when they would need a graph."""
+    _builtin = True
+    _node_name = "Error"
+
+    @staticmethod
+    def forward(ctx, *args):  # the gradients that need a graph (its edges), then the result's array
+        return args[-1]
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
+
+
+_OnceError._node_cls.name = lambda self: "torch::autograd::Error"
 
 
 def once_differentiable(fn):
-    """Mark a custom ``backward`` as not differentiable again: it runs with grad mode off."""
-    import functools
+    """Mark a custom ``backward`` as not differentiable again: it runs with grad mode off, and differentiating
+    its result (under ``create_graph``) raises, as in torch."""
 
     @functools.wraps(fn)
     def wrapper(ctx, *args):
         with no_grad():
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
+        if not state.enabled:
+            return outputs
+        needing = [a for a in args if isinstance(a, Tensor) and a._req]
+        if not needing:
+            return outputs
+        single = type(outputs) is not tuple
+        outs = (outputs,) if single else outputs
+        wrapped = tuple(_OnceError.apply(*needing, o._data) if isinstance(o, Tensor) else o for o in outs)
+        return wrapped[0] if single else wrapped
     return wrapper
+
+
+class InplaceFunction(Function):
+    """Kept for old code: a ``Function`` with an ``inplace`` flag."""
+
+    def __init__(self, inplace=False):
+        self.inplace = inplace
+
+
+class NestedIOFunction(Function):
+    """Legacy base class; use ``Function`` with static methods instead."""
 
 
 def dispatch(cls, *args):
@@ -411,3 +586,99 @@ def dispatch(cls, *args):
         if isinstance(a, Tensor):
             return cls.apply(*args)
     return cls.forward(cls._node_cls.__new__(cls._node_cls), *args)
+
+
+# ---------------------------------------------------------------------------------------------- extras
+_extras_users = 0
+
+
+def extras_on():
+    """A rarely used feature became active: route every ``Function.apply`` through ``_apply_extras``."""
+    global _extras_users
+    _extras_users += 1
+    Function.apply = _extras_apply
+
+
+def extras_off():
+    global _extras_users
+    _extras_users = max(_extras_users - 1, 0)
+    if _extras_users == 0:
+        Function.apply = _fast_apply
+
+
+def _apply_extras(cls, *args, **kwargs):
+    """``apply`` while anomaly detection, saved-tensor hooks, forward AD or inference mode is on."""
+    from . import forward_ad, anomaly_mode, graph
+    if forward_ad._active() and not state.inference:
+        res = forward_ad._apply_dual(cls, args, kwargs)
+    else:
+        res = _plain_apply(cls, args, kwargs)
+    outs = res if type(res) is tuple else (res,)
+    node = None
+    for o in outs:
+        if isinstance(o, Tensor) and type(o.grad_fn) is cls._node_cls:
+            node = o.grad_fn
+            break
+    if node is not None:  # the node this call just made
+        if anomaly_mode._enabled:
+            node.metadata["traceback_"] = anomaly_mode.user_stack()
+        if graph._hooks_stack and node._saved and not forward_ad._busy:  # not a JVP's own bookkeeping
+            node._saved = _hook_saved(node, node._saved, outs, graph._hooks_stack[-1])
+    if state.inference:
+        _mark_inference(cls, args, outs)
+    return res
+
+
+_extras_apply = classmethod(_apply_extras)
+
+
+def _plain_apply(cls, args, kwargs):
+    """``apply`` without any extras (never re-enters ``_apply_extras``)."""
+    if cls._builtin:
+        return _fast_apply.__func__(cls, *args, **kwargs)
+    return _apply_custom(cls, args, kwargs)
+
+
+def _mark_inference(cls, args, outs):
+    """Tensors computed in inference mode are inference tensors (a view of a normal tensor stays normal)."""
+    first = args[0] if args else None
+    if cls._view and isinstance(first, Tensor) and not (first._x and first._x.get("inference")):
+        return
+    for o in outs:
+        if isinstance(o, Tensor) and not any(o is a for a in args):
+            if o._x is None:
+                o._x = {}
+            o._x["inference"] = True
+
+
+def _hook_saved(node, saved, outs, hooks):
+    """Run ``pack_hook`` on every tensor just saved; ``saved_tensors`` will call ``unpack_hook``."""
+    pack, unpack = hooks
+    packed = []
+    for entry in saved:
+        if type(entry) is not _Saved:
+            packed.append(entry)
+            continue
+        h = _Hooked()
+        h.unpack_hook = unpack
+        h.output_nr = entry.output_nr
+        h.grad_fn = h.nr = h.acc = None
+        h.req = False
+        if entry.tensor is not None:
+            t = entry.tensor
+            h.grad_fn, h.nr, h.req = t.grad_fn, t._nr, t._req
+            if t._req and t.grad_fn is None:
+                h.acc = t._acc  # a weak reference to the leaf's AccumulateGrad, which the node's edges hold
+        elif entry.output_nr >= 0:
+            t = outs[entry.output_nr]
+        else:
+            t = make(entry.data)
+        version = t._vc[0]
+        h.packed = pack(t)
+        if t._vc[0] != version:
+            raise RuntimeError("A saved tensor pack hook is modifying its input in place. Tensors provided as "
+                               "input to pack hook cannot be modified by in-place operations as this can lead "
+                               "to unexpected side-effects. Please open an issue if you need to perform in-place "
+                               "operations on the input to a pack hook.")
+        packed.append(h)
+    return tuple(packed)

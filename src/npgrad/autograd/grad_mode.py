@@ -110,6 +110,16 @@ class inference_mode(_Mode):
     def clone(self):
         return inference_mode(self.mode)
 
+    def __enter__(self):  # ops mark their results as inference tensors through Function's extras path
+        from . import function
+        function.extras_on()
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        from . import function
+        function.extras_off()
+        return super().__exit__(*exc)
+
     def _set(self):
         if self.mode:
             state.enabled = False

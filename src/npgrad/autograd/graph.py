@@ -100,6 +100,90 @@ class AccumulateGrad(Node):
         self._nout = 0
 
 
+# ---------------------------------------------------------------------------------------------- running hooks
+# (the engine calls these; they live here, beside the hook tables, to keep the engine loop short)
+_passes = []  # the backward calls running now (nested when a hook calls backward), for multi-grad hooks
+
+
+def current_pass():
+    return _passes[-1] if _passes else None
+
+
+def pass_will_reach(t):
+    """Whether the running backward call will compute a gradient for tensor ``t``."""
+    if not _passes or not t._req:
+        return False
+    deps, needed, roots = _passes[-1]
+    node = _function._edge(t)[0]
+    return (node in deps or node in roots) and (needed is None or node in needed)
+
+
+def as_tensor(g):
+    return g if g is None or isinstance(g, _function.Tensor) else _function.make(g)
+
+
+def _hook_name(fn):
+    return getattr(fn, "__name__", None) or type(fn).__name__
+
+
+def run_tensor_hooks(hooks, g, create):
+    """Tensor hooks see (and may replace) the gradient as a Tensor, in registration order."""
+    T = _function.Tensor
+    gt = as_tensor(g)
+    for fn in list(hooks.values()):
+        r = fn(gt)
+        if r is not None:
+            if not isinstance(r, T):
+                raise TypeError(f"expected Variable, but hook returned '{type(r).__name__}'")
+            if r._data.shape != gt._data.shape:
+                raise RuntimeError(f"hook '{_hook_name(fn)}' has changed the size of value")
+            if r._data.dtype != gt._data.dtype:
+                raise RuntimeError(f"hook '{_hook_name(fn)}' has changed the type of value (was {gt.type()} got "
+                                   f"{r.type()})")
+            gt = r
+    return gt if create else gt._data
+
+
+def node_hook_result(fn, r, like, create):
+    """A node hook may return replacement gradients: a tuple as long as the ones it was given."""
+    if not isinstance(r, (tuple, list)):
+        raise TypeError(f"expected tuple, but hook returned '{type(r).__name__}'")
+    if len(r) != len(like):
+        raise RuntimeError(f"hook '{_hook_name(fn)}' has returned an incorrect number of values (got {len(r)}, "
+                           f"but expected {len(like)})")
+    out = []
+    for x, old in zip(r, like):
+        if x is not None:
+            if not isinstance(x, _function.Tensor):
+                raise TypeError(f"expected Variable, but hook returned '{type(x).__name__}'")
+            if old is not None and x._data.shape != old.shape:
+                raise RuntimeError(f"hook '{_hook_name(fn)}' has changed the size of value")
+            if not create:
+                x = x._data
+        out.append(x)
+    return out
+
+
+def pre_hooks(node, grads, create, node_hooks=True):
+    """Tensor hooks of each output, then ``retain_grad`` (last, so it sees the hooked value), then node pre-hooks."""
+    tensor_pre = node._tensor_pre
+    if tensor_pre is not None:
+        for nr, hooks in tensor_pre.items():
+            if hooks and grads[nr] is not None:
+                grads[nr] = run_tensor_hooks(hooks, grads[nr], create)
+    if node._retain is not None:
+        for nr, ref in node._retain.items():
+            t = ref()
+            if t is not None and grads[nr] is not None:
+                _engine._retain(t, grads[nr], create)
+    if node._pre is not None and node_hooks:
+        for fn in list(node._pre.values()):
+            r = fn(tuple(as_tensor(g) for g in grads))
+            if r is not None:
+                grads = node_hook_result(fn, r, grads, create)
+    return grads
+
+
 # ---------------------------------------------------------------------------------------------- saved tensor hooks
 _hooks_stack = []     # (pack_hook, unpack_hook) pairs; the innermost applies
 _disabled_msg = None  # set by disable_saved_tensors_hooks
@@ -213,7 +297,6 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
         fired = [None]
 
         def any_hook(g):
-            from .engine import current_pass
             p = current_pass()
             if fired[0] is not p:
                 fired[0] = p
@@ -223,7 +306,6 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
 
     def make_hook(i):
         def hook(g):
-            from .engine import current_pass, pass_will_reach
             p = current_pass()
             if state["pass"] is not p:
                 state["pass"] = p
@@ -235,4 +317,5 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
                 fn(tuple(state["grads"]))
         return hook
     return _MultiHandle([t.register_hook(make_hook(i)) for i, t in enumerate(tensors)])
+from . import function as _function, engine as _engine  # noqa: E402  (they import this module first)
 from .graphviz import to_dot, to_graph, make_dot, render, print_graph, summary, saved_values, Digraph  # noqa: E402,F401
