@@ -88,10 +88,14 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
                       "sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
-    arr = _infer(data)
-    if dtype is not None:
-        arr = np.array(arr, dtype=to_numpy_dtype(dtype))
+    if dtype is not None and not isinstance(data, (Tensor, np.ndarray)):
+        # straight to the asked dtype: going through the default float would round 0.3 to float32 first
+        nested = isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data))
+        arr = np.array(_detach_nested(data) if nested else data, dtype=to_numpy_dtype(dtype))
+    elif dtype is not None:
+        arr = np.array(_infer(data), dtype=to_numpy_dtype(dtype))
     else:
+        arr = _infer(data)
         from_numpy_dtype(arr.dtype)
         arr = np.array(arr, copy=True)
     return _finish(arr, requires_grad, device)

@@ -11,6 +11,10 @@ import npgrad
 from tests.support.oracle import assert_same
 
 
+def torch_leaf_name():
+    return torch.ones(1, requires_grad=True).mul(2).grad_fn.next_functions[0][0].name()
+
+
 def run_both(fn):
     return fn(npgrad), fn(torch)
 
@@ -130,7 +134,7 @@ def test_graph_structure_names_and_next_functions():
     z = npgrad.matmul(x, w) + b
     assert z.grad_fn.name() == "AddBackward0" and type(z.grad_fn).__name__ == "AddBackward0"
     (n0, i0), (n1, i1) = z.grad_fn.next_functions
-    assert n0.name() == "SqueezeBackward4" and n1.name() == "AccumulateGrad" and n1.variable is b
+    assert n0.name() == "SqueezeBackward4" and n1.name() == torch_leaf_name() and n1.variable is b
     assert repr(z.grad_fn).startswith("<AddBackward0 object at 0x")
     assert npgrad.relu(x).grad_fn is None  # no input requires grad: no node
     with npgrad.no_grad():

@@ -77,10 +77,10 @@ class no_grad(_Mode):
 
 
 class enable_grad(_Mode):
-    """Enable graph recording inside a ``no_grad`` block."""
+    """Enable graph recording inside a ``no_grad`` block (not inside ``inference_mode``, as in torch)."""
 
     def _set(self):
-        state.enabled = True
+        state.enabled = not state.inference
 
 
 class set_grad_enabled(_Mode):
@@ -89,7 +89,7 @@ class set_grad_enabled(_Mode):
     def __init__(self, mode):
         self._prev = (state.enabled, state.inference)
         self.mode = mode is True or bool(mode)
-        state.enabled = self.mode
+        state.enabled = self.mode and not state.inference
 
     def clone(self):
         return set_grad_enabled(self.mode)
@@ -98,7 +98,7 @@ class set_grad_enabled(_Mode):
         return None
 
     def _set(self):
-        state.enabled = self.mode
+        state.enabled = self.mode and not state.inference
 
 
 class inference_mode(_Mode):

@@ -99,6 +99,9 @@ class AccumulateGrad(Node):
         self._saved = ()
         self._nout = 0
 
+    def name(self):
+        return "torch::autograd::AccumulateGrad"  # torch's name() carries the C++ namespace here
+
 
 # ---------------------------------------------------------------------------------------------- running hooks
 # (the engine calls these; they live here, beside the hook tables, to keep the engine loop short)

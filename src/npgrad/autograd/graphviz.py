@@ -179,6 +179,11 @@ def _shape(a):
     return str(tuple(a.shape))
 
 
+def _label(node):
+    """The node's class name: ``name()`` would carry torch's C++ namespace for ``AccumulateGrad``."""
+    return type(node).__name__
+
+
 def _is_leaf(node):
     from .graph import AccumulateGrad
     return isinstance(node, AccumulateGrad)
@@ -293,7 +298,7 @@ def to_dot(*roots, params=None, show_attrs=False, show_saved=False, max_attr_cha
             name = names.tensor(var)
             out.append(_tensor_box(nid, ([name] if name else []) + [_shape(var._data)], "leaf", _LEAF))
             continue
-        label = [node.name()]
+        label = [_label(node)]
         if show_attrs:
             label += _attrs(node, max_attr_chars)
         saved = _saved(node) if show_saved else ()
@@ -492,7 +497,7 @@ def print_graph(*roots, params=None, max_depth=24, file=None):
             if _is_leaf(node):
                 lines.append(prefix + conn + _leaf_text(node.variable, names))
                 continue
-            text = node.name()
+            text = _label(node)
             if parent is not None and getattr(node, "_nout", 0) > 1:
                 text += f" (output {nr})"
             kids = _children(node)
@@ -524,7 +529,7 @@ def print_graph(*roots, params=None, max_depth=24, file=None):
                 lines.append(f"{name + ' ' if name else ''}{_shape(tensor._data)} requires_grad=False: no graph")
             continue
         if _children(node) and node in done:
-            lines.append(f"{node.name()} [see #{tag(node)}]")
+            lines.append(f"{_label(node)} [see #{tag(node)}]")
             continue
         tree(node, nr, None, False)
         while blocks:
@@ -579,7 +584,7 @@ def summary(*roots):
     saved = freed = 0
     arrays = {}
     for node in order:
-        name = node.name()
+        name = _label(node)
         counts[name] = counts.get(name, 0) + 1
         values = _saved(node)
         if values is None:

@@ -9,6 +9,7 @@ import numpy as np
 from ..autograd.function import Function
 from .._shape import norm_dim, broadcast_shapes
 from .. import _tensor as _t
+from . import shape as _S
 from .linalg_common import tname, cname, need_tensor as _need_tensor
 
 __all__ = ["matmul", "mm", "mv", "dot", "bmm", "vdot", "outer", "ger", "addmm", "addmv", "addbmm", "baddbmm"]
@@ -66,23 +67,9 @@ class Mv(Function):
                 m.mT @ grad if need[1] else None)
 
 
-class Vm(Function):
-    """1-D @ 2-D: torch computes ``unsqueeze(0).mm(other).squeeze_(0)``."""
-    _builtin = True
+class _SqueezeInplace(_S.SqueezeDims):
+    """The ``squeeze_(0)`` torch's matmul ends the 1-D @ 2-D case with."""
     _node_name = "SqueezeBackward4"
-
-    @staticmethod
-    def forward(ctx, v, m):
-        ctx.save_for_backward(v, m)
-        return _prod(v, m)
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: other.mv(grad); other: self.ger(grad)
-        v, m = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        return (m @ grad if need[0] else None,
-                np.expand_dims(v, -1) * grad if need[1] else None)
 
 
 class Mm(Function):
@@ -211,7 +198,8 @@ def matmul(input, other):
     if da == 1 and db == 2:
         if sa[0] != sb[0]:
             _mm_error((1, sa[0]), sb)
-        return Vm.apply(input, other)
+        # torch's graph for the tutorial's matmul(x, w): SqueezeBackward4 <- MmBackward0 <- UnsqueezeBackward0
+        return _SqueezeInplace.apply(Mm.apply(_S.unsqueeze(input, 0), other), (0,))
     if da == 2 and db == 2:
         if sa[1] != sb[0]:
             _mm_error(sa, sb)
