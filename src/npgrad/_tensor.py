@@ -204,11 +204,14 @@ class Tensor:
             return self
         if requires_grad and self._data.dtype.kind != "f":
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-        if requires_grad and self._x is not None and self._x.get("inference"):
+        if requires_grad and self._x is not None and self._x.get("inference") and not _grad_state.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not "
                                "allowed.")
         self._req = bool(requires_grad)
         return self
+
+    def is_inference(self):
+        return bool(self._x is not None and self._x.get("inference"))
 
     @property
     def is_leaf(self):
@@ -216,7 +219,7 @@ class Tensor:
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self.retains_grad:
+        if self.grad_fn is not None and self._grad is None and not self.retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
@@ -344,7 +347,7 @@ class Tensor:
         return self._data.tolist()
 
     def __float__(self):
-        if self._req:
+        if self._req and _grad_state.enabled:
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
                           "behavior.\nConsider using tensor.detach() first.", UserWarning, stacklevel=2)
         return float(self.item())
@@ -382,7 +385,7 @@ class Tensor:
     def __repr__(self, *, tensor_contents=None):
         suffixes = []
         if self.grad_fn is not None:
-            suffixes.append(f"grad_fn=<{self.grad_fn.name()}>")
+            suffixes.append(f"grad_fn=<{type(self.grad_fn).__name__}>")  # name() may carry a C++ namespace
         elif self._req:
             suffixes.append("requires_grad=True")
         prefix = "tensor(" if type(self) is Tensor or type(self).__name__ == "Tensor" else None
@@ -520,7 +523,7 @@ class Tensor:
         return _P.remainder(self, other)
 
     def __rmod__(self, other):
-        return _P.remainder(_as_tensor_like(other, self), self)
+        return _P.remainder(other, self)
 
     def __pow__(self, other):
         return _P.pow(self, other)
@@ -667,3 +670,10 @@ _S.bind_methods(Tensor)
 _I.bind_methods(Tensor)
 _L.bind_methods(Tensor)
 _R.bind_methods(Tensor)
+from .ops import joining as _J, scatter as _SC  # noqa: E402
+_J.bind_methods(Tensor)
+_SC.bind_methods(Tensor)
+from .ops import (pointwise_unary as _U, pointwise_special as _PS, pointwise_ternary as _PT, inplace as _IP,  # noqa: E402
+                  comparison as _C, reduction_sort as _RS, reduction_scan as _RC)
+for _m in (_U, _PS, _PT, _IP, _C, _RS, _RC):
+    _m.bind_methods(Tensor)

@@ -1,21 +1,71 @@
-"""Pointwise ops: arithmetic with broadcasting and torch's type promotion, unary math, comparisons.
+"""Pointwise ops with two inputs: arithmetic with broadcasting and torch's type promotion, and ``where``.
 
 Binary ops set ``_promote``/``_broadcast``: ``Function.apply`` casts the operands to torch's result dtype and
 the engine reduces each gradient back to its input's shape and dtype (``_shape.sum_to``), so no formula here
-deals with broadcasting.
+deals with broadcasting. Python numbers may stand on either side (``2 - x``, ``torch.sub(2, x)``): they stay
+weak scalars, as torch's wrapped numbers do.
+
+The rest of the family: ``pointwise_unary.py`` (exp, log, trig...), ``pointwise_special.py`` (erf family,
+logit, rounding), ``pointwise_ternary.py`` (clamp, lerp, addcmul/addcdiv), ``comparison.py`` (comparisons and
+logical ops) and ``inplace.py`` (the in-place machinery every ``x.op_()`` goes through).
 """
 import numpy as np
 
 from ..autograd.function import Function, dispatch
-from ..autograd.grad_mode import state
 from .._dtype import result_np, get_default_dtype
 from .. import _tensor as _t
 
-__all__ = ["add", "sub", "rsub", "mul", "div", "rdiv", "neg", "pow", "rpow", "exp", "log", "sqrt", "abs", "tanh",
-           "sigmoid", "relu", "reciprocal", "sign", "eq", "ne", "lt", "le", "gt", "ge", "floor_divide",
-           "remainder", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "logical_not", "where",
-           "maximum", "minimum", "log1p", "expm1", "logaddexp", "square", "true_divide", "multiply", "subtract",
-           "negative"]
+__all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide", "rdiv",
+           "floor_divide", "fmod", "remainder", "pow", "rpow", "float_power", "maximum", "minimum", "fmax", "fmin",
+           "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "copysign", "xlogy", "where"]
+
+try:  # NumPy >= 2 keeps its floating-point error state in a context variable
+    from numpy._core._ufunc_config import _extobj_contextvar as _fp_state
+    with np.errstate(all="ignore"):
+        _FP_QUIET = _fp_state.get()
+except ImportError:  # pragma: no cover - older NumPy: the public (slower) route
+    _fp_state = None
+
+
+def quiet(fn, *args):
+    """``fn(*args)`` without NumPy's floating-point warnings: torch makes inf and NaN silently. Setting NumPy's
+    error-state context variable costs ~1 us; ``np.errstate`` costs ~5 us, too much for every op. (Backward
+    formulas need neither: the engine runs them under one ``np.errstate``.)"""
+    if _fp_state is None:
+        with np.errstate(all="ignore"):
+            return fn(*args)
+    token = _fp_state.set(_FP_QUIET)
+    try:
+        return fn(*args)
+    finally:
+        _fp_state.reset(token)
+
+
+# torch's names of scalar types, for error messages
+TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+              "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+
+
+def refuse(kernel, dtype):
+    """torch's error for a kernel that has no implementation for an input dtype (e.g. ``hypot`` on Long)."""
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{TYPE_NAMES[np.dtype(dtype).name]}\'; '
+                              f"convert the input to a floating point dtype first (e.g. x.float())")
+
+
+def float_input(a):
+    """Float math on integer or bool arrays computes in the default float dtype, as torch does."""
+    return a if a.dtype.kind == "f" else a.astype(get_default_dtype().np)
+
+
+def _ints(*values):
+    """All integer or bool (arrays, or Python ints and bools)."""
+    return all(isinstance(v, int) or getattr(v, "dtype", np.dtype("f")).kind in "iub" for v in values)
+
+
+def _int_zero_division(a, b):
+    # integer division by zero has no value: torch raises rather than returning garbage
+    if _ints(a) and np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
 
 
 class Add(Function):
@@ -25,7 +75,7 @@ class Add(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return a + b if alpha == 1 else a + alpha * b
+        return quiet(np.add, a, b) if alpha == 1 else quiet(lambda: a + alpha * b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -40,7 +90,7 @@ class Sub(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return a - b if alpha == 1 else a - alpha * b
+        return quiet(np.subtract, a, b) if alpha == 1 else quiet(lambda: a - alpha * b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -49,18 +99,20 @@ class Sub(Function):
 
 
 class Rsub(Function):
-    """``other - self`` with a Python number ``other`` (torch's ``rsub``)."""
+    """``other - alpha * self`` with a Python number ``other`` (what ``2 - x`` records in torch)."""
     _builtin, _promote, _broadcast = True, "same", True
     _node_name = "RsubBackward1"
+    _ctx_fields = ("alpha",)
 
     @staticmethod
-    def forward(ctx, a, b):
-        return b - a
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return quiet(np.subtract, b, a) if alpha == 1 else quiet(lambda: b - alpha * a)
 
     @staticmethod
     def backward(ctx, grad):
-        # self: -grad
-        return -grad, None
+        # self: -grad * alpha
+        return -grad if ctx.alpha == 1 else -grad * ctx.alpha, None, None
 
 
 class Mul(Function):
@@ -69,7 +121,7 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return a * b
+        return quiet(np.multiply, a, b)  # inf * 0 is NaN, silently, as in torch
 
     @staticmethod
     def backward(ctx, grad):
@@ -85,7 +137,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return a / b
+        return quiet(np.true_divide, a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -98,16 +150,22 @@ class Div(Function):
 class DivRounded(Function):
     """``div`` with ``rounding_mode``: piecewise constant, so its gradient is zero."""
     _builtin, _promote, _broadcast = True, "same", True
-    _node_name = "DivBackward1"
-    _ctx_fields = ("mode",)
+    _node_name = "DivBackward2"
 
     @staticmethod
     def forward(ctx, a, b, mode):
-        if a.dtype.kind in "iub" and np.any(np.asarray(b) == 0):
-            raise RuntimeError("ZeroDivisionError")
-        q = np.true_divide(a, b)
-        q = np.floor(q) if mode == "floor" else np.trunc(q)
-        return q.astype(np.result_type(a, b)) if a.dtype.kind in "iub" else q
+        if not isinstance(a, np.ndarray):  # div(number, tensor): the number in the promoted dtype
+            a = np.asarray(a, b.dtype)
+        if a.dtype == np.bool_ and mode == "floor":
+            refuse("div_floor_cpu", a.dtype)
+        _int_zero_division(a, b)
+        if mode == "floor":
+            # np.floor_divide rounds like Python's // (and torch): floor of the exact quotient
+            return quiet(np.floor_divide, a, b)
+        if _ints(a):  # C-style truncation without a trip through float (exact for large int64)
+            q = np.floor_divide(a, b)
+            return q + ((q < 0) & (q * b != a))
+        return np.trunc(quiet(np.true_divide, a, b))
 
     @staticmethod
     def backward(ctx, grad):
@@ -115,20 +173,73 @@ class DivRounded(Function):
         return grad * 0, grad * 0, None
 
 
-class Neg(Function):
-    _builtin = True
+class NotDifferentiable(Function):
+    """Ops torch records but cannot differentiate (``floor_divide``, ``number % tensor``): backward raises."""
+    _builtin, _promote, _broadcast = True, "same", True
+    _node_name = "torch::autograd::NotImplemented"
+    _ctx_fields = ("op",)
 
     @staticmethod
-    def forward(ctx, a):
-        if a.dtype == np.bool_:
-            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
-                               "to invert a mask, use the `~` or `logical_not()` operator instead.")
-        return -a
+    def forward(ctx, a, b, op):
+        ctx.op = op
+        if op == "floor_divide":
+            return DivRounded.forward(ctx, a, b, "floor")
+        return Remainder.forward(ctx, a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        # self: grad.neg()
-        return -grad
+        # not implemented in torch either
+        raise RuntimeError(f"derivative for aten::{ctx.op} is not implemented")
+
+
+class Fmod(Function):
+    """``fmod(self, other)``: C's remainder, with the sign of ``self``."""
+    _builtin, _promote, _broadcast = True, "same", True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.dtype == np.bool_:
+            refuse("fmod_cpu", a.dtype)
+        _int_zero_division(a, b)
+        ctx.save_for_backward(a, b)
+        return quiet(np.fmod, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad; other: -grad * self.div(other, rounding_mode="trunc")
+        a, b = ctx.saved_tensors
+        if not ctx.needs_input_grad[1]:
+            return grad, None
+        return grad, -grad * dispatch(DivRounded, a, b, "trunc")
+
+
+class FmodTensor(Fmod):
+    _node_name = "FmodBackward1"
+
+
+class Remainder(Function):
+    """``remainder(self, other)``: Python's ``%``, with the sign of ``other``."""
+    _builtin, _promote, _broadcast = True, "same", True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if getattr(a, "dtype", None) == np.bool_ or getattr(b, "dtype", None) == np.bool_ and isinstance(a, bool):
+            refuse("remainder_cpu", np.bool_)
+        _int_zero_division(a, b)
+        ctx.save_for_backward(a, b)
+        return quiet(np.remainder, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad; other: -grad * self.div(other, rounding_mode="floor")
+        a, b = ctx.saved_tensors
+        if not ctx.needs_input_grad[1]:
+            return grad, None
+        return grad, -grad * dispatch(DivRounded, a, b, "floor")
+
+
+class RemainderTensor(Remainder):
+    _node_name = "RemainderBackward1"
 
 
 class Pow(Function):
@@ -140,9 +251,11 @@ class Pow(Function):
     def forward(ctx, a, exponent):
         ctx.exponent = exponent
         ctx.save_for_backward(a)
-        if a.dtype.kind in "iu" and isinstance(exponent, int) and not isinstance(exponent, bool) and exponent < 0:
+        if a.dtype.kind in "iu" and isinstance(exponent, int) and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        return a ** exponent
+        if a.dtype == np.bool_:  # bool ** bool (NumPy has no such loop): x ** True is x, x ** False is 1
+            return a.copy() if exponent else np.ones_like(a)
+        return quiet(np.power, a, exponent)
 
     @staticmethod
     def backward(ctx, grad):
@@ -163,7 +276,9 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = a ** b
+        if a.dtype.kind in "iu" and b.dtype.kind in "iu" and np.any(b < 0):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        out = quiet(np.power, a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -175,10 +290,9 @@ class PowTensor(Function):
         need = ctx.needs_input_grad
         ga = gb = None
         if need[0]:
-            ga = where((b == 0), 0.0, grad * b * a ** (b - 1))
+            ga = where(b == 0, 0.0, grad * b * a ** (b - 1))
         if need[1]:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                gb = grad * where((a == 0) & (b >= 0), 0.0, out * np.log(a))
+            gb = grad * where((a == 0) & (b >= 0), 0.0, out * np.log(a))
         return ga, gb
 
 
@@ -191,9 +305,8 @@ class RPow(Function):
     @staticmethod
     def forward(ctx, a, base):
         ctx.base = base
-        if a.dtype.kind not in "f" and isinstance(base, float):
-            a = a.astype(get_default_dtype().np)
-        out = np.power(np.asarray(base, a.dtype), a)
+        rt = result_np([a, base])
+        out = quiet(np.power, np.asarray(base, rt), a.astype(rt, copy=False))
         ctx.save_for_backward(out)
         return out
 
@@ -203,195 +316,7 @@ class RPow(Function):
         out, = ctx.saved_tensors
         if ctx.base == 0:
             return grad * 0, None
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return grad * out * float(np.log(ctx.base)) if ctx.base > 0 else grad * out * np.nan, None
-
-
-def _float_input(a):
-    """Unary float ops on integer tensors compute in the default float dtype, as torch does."""
-    return a if a.dtype.kind == "f" else a.astype(get_default_dtype().np)
-
-
-class Exp(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        out = np.exp(_float_input(a))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: grad * result
-        out, = ctx.saved_tensors
-        return grad * out
-
-
-class Log(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        a = _float_input(a)
-        ctx.save_for_backward(a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: grad.div(self)
-        a, = ctx.saved_tensors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return grad / a
-
-
-class Log1p(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        a = _float_input(a)
-        ctx.save_for_backward(a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log1p(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: grad / (self + 1)
-        a, = ctx.saved_tensors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return grad / (a + 1)
-
-
-class Expm1(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        out = np.expm1(_float_input(a))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: grad * (result + 1)
-        out, = ctx.saved_tensors
-        return grad * (out + 1)
-
-
-class Sqrt(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore"):
-            out = np.sqrt(_float_input(a))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: grad / (2 * result)
-        out, = ctx.saved_tensors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return grad / (2 * out)
-
-
-class Abs(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        if a.dtype == np.bool_:
-            raise RuntimeError("abs is not supported for bool tensors.")
-        ctx.save_for_backward(a)
-        return np.abs(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: grad * self.sgn()   (0 at 0, the subgradient torch picks)
-        a, = ctx.saved_tensors
-        return grad * np.sign(a)
-
-
-class Sign(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.sign(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: zeros_like(grad)
-        return grad * 0
-
-
-class Tanh(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        out = np.tanh(_float_input(a))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: tanh_backward(grad, result) = grad * (1 - result^2)
-        out, = ctx.saved_tensors
-        return grad * (1 - out * out)
-
-
-class Sigmoid(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        # exp(-log(1 + exp(-x))): no overflow for large |x| in any float dtype
-        out = np.exp(-np.logaddexp(0, -_float_input(a)))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: sigmoid_backward(grad, result) = grad * result * (1 - result)
-        out, = ctx.saved_tensors
-        return grad * (out * (1 - out))
-
-
-class Relu(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        out = np.maximum(a, 0).astype(a.dtype, copy=False)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: threshold_backward(grad, result, 0) = grad * (result > 0); relu'(0) = 0, NaN passes through
-        out, = ctx.saved_tensors
-        return where(out <= 0, 0.0, grad)
-
-
-class Reciprocal(Function):
-    _builtin = True
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(divide="ignore"):
-            out = np.reciprocal(_float_input(a))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: -grad * (result * result)
-        out, = ctx.saved_tensors
-        return -grad * (out * out)
+        return grad * out * float(np.log(ctx.base)) if ctx.base > 0 else grad * out * np.nan, None
 
 
 class Maximum(Function):
@@ -407,7 +332,7 @@ class Maximum(Function):
         # self: at::where(self == other, grad / 2, grad).masked_fill_(self < other, 0)
         # other: at::where(self == other, grad / 2, grad).masked_fill_(self > other, 0)
         a, b = ctx.saved_tensors
-        half = where(a == b, grad / 2, grad)
+        half = where(a == b, grad / 2, grad)  # a tie splits evenly; a NaN on either side passes grad to both
         return where(a < b, 0.0, half), where(a > b, 0.0, half)
 
 
@@ -428,8 +353,76 @@ class Minimum(Function):
         return where(a > b, 0.0, half), where(a < b, 0.0, half)
 
 
-class Logaddexp(Function):
+class Fmax(Function):
+    """``fmax``: like ``maximum`` but a NaN loses to a number."""
+    _builtin, _promote, _broadcast = True, "same", True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.fmax(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.masked_fill((self >= other).logical_or_(other.isnan()).logical_not_(), 0)
+        # other: grad.masked_fill((self >= other).logical_or_(other.isnan()), 0)
+        a, b = ctx.saved_tensors
+        pick_a = (a >= b) | (b != b)  # a tie goes to self
+        return where(pick_a, grad, 0.0), where(pick_a, 0.0, grad)
+
+
+class Fmin(Function):
+    _builtin, _promote, _broadcast = True, "same", True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.fmin(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.masked_fill((self <= other).logical_or_(other.isnan()).logical_not_(), 0)
+        # other: grad.masked_fill((self <= other).logical_or_(other.isnan()), 0)
+        a, b = ctx.saved_tensors
+        pick_a = (a <= b) | (b != b)
+        return where(pick_a, grad, 0.0), where(pick_a, 0.0, grad)
+
+
+class Atan2(Function):
     _builtin, _promote, _broadcast = True, "float", True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * other / (self^2 + other^2); other: grad * -self / (self^2 + other^2)
+        a, b = ctx.saved_tensors
+        den = a * a + b * b
+        # at the origin torch gives 0, not 0/0
+        return where(den == 0, 0.0, grad * b / den), where(den == 0, 0.0, -grad * a / den)
+
+
+class Hypot(Function):
+    _builtin, _promote, _broadcast = True, "same", True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.hypot(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * self / result; other: grad * other / result   (NaN at the origin, as in torch)
+        a, b, out = ctx.saved_tensors
+        return grad * a / out, grad * b / out
+
+
+class Logaddexp(Function):
+    _builtin, _promote, _broadcast = True, "same", True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -442,6 +435,78 @@ class Logaddexp(Function):
         # self: grad / (1 + exp(other - self)); other: grad / (1 + exp(self - other))
         a, b, out = ctx.saved_tensors
         return grad * np.exp(a - out), grad * np.exp(b - out)
+
+
+class Logaddexp2(Function):
+    _builtin, _promote, _broadcast = True, "same", True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.logaddexp2(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad / (1 + pow(2, other - self)); other: grad / (1 + pow(2, self - other))
+        a, b, out = ctx.saved_tensors
+        return grad * np.exp2(a - out), grad * np.exp2(b - out)
+
+
+class Copysign(Function):
+    _builtin, _promote, _broadcast = True, "float", True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.copysign(a, b)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: copysign_tensor_self_backward(grad, self, result); other: zeros_like(other)
+        a, out = ctx.saved_tensors
+        ratio = where(a == 0, 0.0, out / a)
+        return grad * ratio, grad * 0 if ctx.needs_input_grad[1] else None
+
+
+class CopysignScalar(Copysign):
+    _node_name = "CopysignBackward1"
+
+
+def _log(x):
+    """log of an array/Tensor, or of a Python number as a Python float (a NumPy float64 scalar would
+    upcast a float32 gradient)."""
+    if isinstance(x, (int, float)):
+        return float(np.log(np.float64(x)))
+    return np.log(x)
+
+
+class Xlogy(Function):
+    _builtin, _promote, _broadcast = True, "float", True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        dt = (a if isinstance(a, np.ndarray) else b).dtype
+        # 0 * log(0) counts as 0; a NaN in other stays NaN
+        return quiet(lambda: np.asarray(np.where((a == 0) & (b == b), 0.0, a * np.log(b)), dt))
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * at::xlogy((self != 0), other); other: grad * self / other
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ga = where((a == 0) & (b == b), 0.0, grad * _log(b)) if need[0] else None
+        return ga, grad * a / b if need[1] else None
+
+
+class XlogyNumberSelf(Xlogy):
+    _node_name = "XlogyBackward1"
+
+
+class XlogyNumberOther(Xlogy):
+    _node_name = "XlogyBackward2"
 
 
 class Where(Function):
@@ -463,25 +528,48 @@ class Where(Function):
 
 
 # ---------------------------------------------------------------------------------------------- functions
-def _is_num(x):
-    return isinstance(x, (int, float, bool)) and not isinstance(x, _t.Tensor)
+def _check_tensor(name, input, other):
+    """Ops torch only defines for two tensors (``maximum``, ``atan2``...) refuse Python numbers."""
+    for pos, (arg, what) in enumerate(((input, "input"), (other, "other")), 1):
+        if not isinstance(arg, _t.Tensor):
+            raise TypeError(f"{name}(): argument '{what}' (position {pos}) must be Tensor, not "
+                            f"{type(arg).__name__}")
+
+
+def _float_only(kernel, *tensors):
+    for t in tensors:
+        if t._data.dtype.kind != "f":
+            refuse(kernel, t._data.dtype)
 
 
 def add(input, other, *, alpha=1):
+    if not isinstance(input, _t.Tensor):
+        if alpha == 1:
+            input, other = other, input  # number + tensor: addition commutes, as torch records it
+        else:
+            return Add.apply(input, other, alpha)
     if alpha != 1:
         return Add.apply(input, other, alpha)
-    if not isinstance(input, _t.Tensor):
-        input, other = other, input
     return Add.apply(input, other)
 
 
-def sub(input, other, *, alpha=1):
-    if not isinstance(input, _t.Tensor):
-        return Rsub.apply(other, input) if alpha == 1 else add(-alpha * other, input)
-    if input._data.dtype == np.bool_ and (isinstance(other, bool) or getattr(other, "dtype", None) is not None
-                                          and other._data.dtype == np.bool_):
+def _is_bool(x):
+    return isinstance(x, bool) or isinstance(x, _t.Tensor) and x._data.dtype == np.bool_
+
+
+def _bool_sub(input, other):
+    """torch refuses subtraction with any bool operand (a Python bool counts as one)."""
+    a, b = _is_bool(input), _is_bool(other)
+    if a and b:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
                            "`logical_xor()` operator instead.")
+    if a or b:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def sub(input, other, *, alpha=1):
+    _bool_sub(input, other)
     if alpha != 1:
         return Sub.apply(input, other, alpha)
     return Sub.apply(input, other)
@@ -491,9 +579,11 @@ subtract = sub
 
 
 def rsub(input, other, *, alpha=1):
+    """``other - alpha * input`` (``2 - x`` in torch records ``RsubBackward1``)."""
     if isinstance(other, _t.Tensor):
         return sub(other, input, alpha=alpha)
-    return Rsub.apply(input, other) if alpha == 1 else add(mul(input, -alpha), other)
+    _bool_sub(input, other)
+    return Rsub.apply(input, other) if alpha == 1 else Rsub.apply(input, other, alpha)
 
 
 def mul(input, other):
@@ -507,18 +597,14 @@ multiply = mul
 
 def div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
-        if not isinstance(input, _t.Tensor):
-            return rdiv(other, input)
         return Div.apply(input, other)
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
-    if not isinstance(input, _t.Tensor):
-        input = _t._as_tensor_like(input, other)
     return DivRounded.apply(input, other, rounding_mode)
 
 
-true_divide = divide = div
+divide = true_divide = div
 
 
 def rdiv(input, other):
@@ -528,16 +614,32 @@ def rdiv(input, other):
     return mul(reciprocal(input), other)
 
 
-def neg(input):
-    return Neg.apply(input)
+def floor_divide(input, other):
+    """``input // other``: rounds toward minus infinity; torch records it but cannot differentiate it."""
+    return NotDifferentiable.apply(input, other, "floor_divide")
 
 
-negative = neg
+def fmod(input, other):
+    if not isinstance(input, _t.Tensor):
+        raise TypeError(f"fmod(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if isinstance(other, _t.Tensor):
+        return FmodTensor.apply(input, other)
+    return Fmod.apply(input, other)
+
+
+def remainder(input, other):
+    if not isinstance(input, _t.Tensor):  # number % tensor: recorded, not differentiable (as in torch)
+        return NotDifferentiable.apply(input, other, "remainder")
+    if isinstance(other, _t.Tensor):
+        return RemainderTensor.apply(input, other)
+    return Remainder.apply(input, other)
 
 
 def pow(input, exponent):
     if not isinstance(input, _t.Tensor):
         return rpow(exponent, input)
+    if input._data.dtype == np.bool_ and isinstance(exponent, _t.Tensor) and exponent._data.dtype == np.bool_:
+        refuse("pow", np.bool_)
     if isinstance(exponent, _t.Tensor):
         return PowTensor.apply(input, exponent)
     return Pow.apply(input, exponent)
@@ -547,70 +649,77 @@ def rpow(input, base):
     """``base ** input`` for a Python number ``base``."""
     if isinstance(base, _t.Tensor):
         return pow(base, input)
+    if isinstance(base, bool) and input._data.dtype == np.bool_:
+        refuse("pow", np.bool_)
     return RPow.apply(input, base)
 
 
-def exp(input):
-    return Exp.apply(input)
-
-
-def log(input):
-    return Log.apply(input)
-
-
-def log1p(input):
-    return Log1p.apply(input)
-
-
-def expm1(input):
-    return Expm1.apply(input)
-
-
-def sqrt(input):
-    return Sqrt.apply(input)
-
-
-def abs(input):
-    return Abs.apply(input)
-
-
-absolute = abs
-
-
-def sign(input):
-    return Sign.apply(input)
-
-
-def tanh(input):
-    return Tanh.apply(input)
-
-
-def sigmoid(input):
-    return Sigmoid.apply(input)
-
-
-def relu(input):
-    return Relu.apply(input)
-
-
-def reciprocal(input):
-    return Reciprocal.apply(input)
-
-
-def square(input):
-    return Pow.apply(input, 2)
+def float_power(input, exponent):
+    """``pow`` computed in float64 (torch's ``float_power``)."""
+    if isinstance(input, _t.Tensor):
+        input = input.double()
+    if isinstance(exponent, _t.Tensor):
+        exponent = exponent.double()
+    return pow(input, exponent)
 
 
 def maximum(input, other):
+    _check_tensor("maximum", input, other)
     return Maximum.apply(input, other)
 
 
 def minimum(input, other):
+    _check_tensor("minimum", input, other)
     return Minimum.apply(input, other)
 
 
+def fmax(input, other):
+    _check_tensor("fmax", input, other)
+    return Fmax.apply(input, other)
+
+
+def fmin(input, other):
+    _check_tensor("fmin", input, other)
+    return Fmin.apply(input, other)
+
+
+def atan2(input, other):
+    _check_tensor("atan2", input, other)
+    return Atan2.apply(input, other)
+
+
+arctan2 = atan2
+
+
+def hypot(input, other):
+    _check_tensor("hypot", input, other)
+    _float_only("hypot_cpu", input, other)
+    return Hypot.apply(input, other)
+
+
 def logaddexp(input, other):
+    _check_tensor("logaddexp", input, other)
+    _float_only("logaddexp_cpu", input, other)
     return Logaddexp.apply(input, other)
+
+
+def logaddexp2(input, other):
+    _check_tensor("logaddexp2", input, other)
+    _float_only("logaddexp2_cpu", input, other)
+    return Logaddexp2.apply(input, other)
+
+
+def copysign(input, other):
+    if isinstance(other, _t.Tensor):
+        return Copysign.apply(input, other)
+    return CopysignScalar.apply(input, other)
+
+
+def xlogy(input, other):
+    """``input * log(other)``, with 0 where ``input == 0`` (unless ``other`` is NaN)."""
+    if not isinstance(input, _t.Tensor):
+        return XlogyNumberSelf.apply(input, other)
+    return Xlogy.apply(input, other) if isinstance(other, _t.Tensor) else XlogyNumberOther.apply(input, other)
 
 
 def where(condition, input=None, other=None):
@@ -619,176 +728,39 @@ def where(condition, input=None, other=None):
         from .indexing import nonzero
         return nonzero(condition, as_tuple=True)
     c = condition._data if isinstance(condition, _t.Tensor) else condition
-    if c is not None and getattr(c, "dtype", None) is not None and c.dtype != np.bool_:
-        if isinstance(condition, _t.Tensor):
-            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                               f"{condition.dtype}")
+    if isinstance(condition, _t.Tensor) and c.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{TYPE_NAMES[c.dtype.name]}")
     if not isinstance(input, _t.Tensor) and not isinstance(other, _t.Tensor):
         if isinstance(condition, _t.Tensor):  # where(mask, 1.0, 0.0): numbers in, a new tensor out
             return _t.make(Where.forward(Where._node_cls.__new__(Where._node_cls), c, input, other))
         return dispatch(Where, c, input, other)  # inside a plain backward formula: arrays in, array out
-    if not isinstance(input, _t.Tensor):
-        input = _t._as_tensor_like(input, other)
-    if not isinstance(other, _t.Tensor):
-        other = _t._as_tensor_like(other, input)
     return Where.apply(c, input, other)
 
 
-# ---------------------------------------------------------------------------------------------- comparisons
-def _compare(np_fn, input, other):
-    """Comparisons: no gradient, a bool result, operands promoted as torch does first."""
-    a = input._data if isinstance(input, _t.Tensor) else input
-    b = other._data if isinstance(other, _t.Tensor) else other
-    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype != b.dtype:
-        rt = result_np([a, b])
-        a, b = a.astype(rt, copy=False), b.astype(rt, copy=False)
-    elif b is None or isinstance(b, (list, tuple, str)):
-        if np_fn is np.equal:
-            return False
-        if np_fn is np.not_equal:
-            return True
-        return NotImplemented
-    return _t.make(np_fn(a, b))
-
-
-def eq(input, other):
-    return _compare(np.equal, input, other)
-
-
-def ne(input, other):
-    return _compare(np.not_equal, input, other)
-
-
-def lt(input, other):
-    return _compare(np.less, input, other)
-
-
-def le(input, other):
-    return _compare(np.less_equal, input, other)
-
-
-def gt(input, other):
-    return _compare(np.greater, input, other)
-
-
-def ge(input, other):
-    return _compare(np.greater_equal, input, other)
-
-
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
-
-
-def _int_or_bool(name, np_fn, *args):
-    arrs = [a._data if isinstance(a, _t.Tensor) else a for a in args]
-    for a in arrs:
-        if isinstance(a, np.ndarray) and a.dtype.kind == "f":
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
-    if len(arrs) == 2:
-        rt = result_np(arrs)
-        arrs = [a.astype(rt, copy=False) if isinstance(a, np.ndarray) else a for a in arrs]
-    return _t.make(np.asarray(np_fn(*arrs)))
-
-
-def bitwise_not(input):
-    return _int_or_bool("bitwise_not", np.invert, input)
-
-
-def bitwise_and(input, other):
-    return _int_or_bool("bitwise_and", np.bitwise_and, input, other)
-
-
-def bitwise_or(input, other):
-    return _int_or_bool("bitwise_or", np.bitwise_or, input, other)
-
-
-def bitwise_xor(input, other):
-    return _int_or_bool("bitwise_xor", np.bitwise_xor, input, other)
-
-
-def logical_not(input):
-    return _t.make(np.logical_not(input._data))
-
-
-def floor_divide(input, other):
-    return div(input, other, rounding_mode="floor")
-
-
-class Remainder(Function):
-    _builtin, _promote, _broadcast = True, "same", True
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return np.remainder(a, b)
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: grad; other: -grad * self.div(other, rounding_mode="floor")
-        a, b = ctx.saved_tensors
-        return grad, -grad * np.floor(a / b)
-
-
-def remainder(input, other):
-    if not isinstance(input, _t.Tensor):
-        input = _t._as_tensor_like(input, other)
-    return Remainder.apply(input, other)
-
-
-# ---------------------------------------------------------------------------------------------- in place
-def inplace(self, result):
-    """Make ``self`` hold ``result`` in place: same storage, version bumped, ``grad_fn`` rebased to the op."""
-    if result._data.shape != self._data.shape:
-        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
-                           f"{list(result._data.shape)}")
-    rd, sd = result._data.dtype, self._data.dtype
-    if rd != sd and not np.can_cast(rd, sd, "same_kind") or (rd.kind == "f" and sd.kind != "f"):
-        names = {"f": "Float", "i": "Long", "u": "Byte", "b": "Bool"}
-        raise RuntimeError(f"result type {names.get(rd.kind, rd.name)} can't be cast to the desired output type "
-                           f"{names.get(sd.kind, sd.name)}")
-    np.copyto(self._data, result._data, casting="unsafe")
-    self._vc[0] += 1
-    if result.grad_fn is not None:
-        self.grad_fn = result.grad_fn
-        self._nr = result._nr
-        self._req = True
-    return self
-
-
-def _inplace_method(op):
-    def method(self, *args, **kwargs):
-        _t._inplace_check(self)
-        if state.enabled and (self._req or any(isinstance(a, _t.Tensor) and a._req for a in args)):
-            # record on a snapshot of the old value, so the node's saved input is not overwritten
-            old = _t.make(self._data.copy(), self.grad_fn, self._nr)
-            old._req = self._req
-            return inplace(self, op(old, *args, **kwargs))
-        return inplace(self, op(self.detach(), *args, **kwargs))
-    method.__name__ = op.__name__ + "_"
-    method.__doc__ = f"In-place ``{op.__name__}``: bumps ``_version``, rebases ``grad_fn`` when recording."
-    return method
-
-
-def full_like_op(self, value):
-    """``self * 0 + value``, recorded: what ``fill_`` becomes on a tensor in the graph."""
-    return add(mul(self, 0), value)
+_METHODS = [("add", add), ("sub", sub), ("subtract", sub), ("mul", mul), ("multiply", mul), ("div", div),
+            ("divide", div), ("true_divide", true_divide), ("floor_divide", floor_divide), ("fmod", fmod),
+            ("remainder", remainder), ("pow", pow), ("float_power", float_power), ("maximum", maximum),
+            ("minimum", minimum), ("fmax", fmax), ("fmin", fmin), ("atan2", atan2), ("arctan2", atan2),
+            ("hypot", hypot), ("logaddexp", logaddexp), ("logaddexp2", logaddexp2), ("copysign", copysign),
+            ("xlogy", xlogy)]
+_NO_INPLACE = {"maximum", "minimum", "fmax", "fmin", "logaddexp", "logaddexp2", "multiply", "divide", "subtract"}
 
 
 def bind_methods(T):
-    for name, fn in [("add", add), ("sub", sub), ("subtract", sub), ("mul", mul), ("multiply", mul),
-                     ("div", div), ("divide", div), ("true_divide", true_divide), ("neg", neg),
-                     ("negative", neg), ("pow", pow), ("exp", exp), ("log", log), ("log1p", log1p),
-                     ("expm1", expm1), ("sqrt", sqrt), ("abs", abs), ("absolute", abs), ("sign", sign),
-                     ("tanh", tanh), ("sigmoid", sigmoid), ("relu", relu), ("reciprocal", reciprocal),
-                     ("square", square), ("maximum", maximum), ("minimum", minimum), ("logaddexp", logaddexp),
-                     ("eq", eq), ("ne", ne), ("lt", lt), ("le", le), ("gt", gt), ("ge", ge),
-                     ("greater", gt), ("greater_equal", ge), ("less", lt), ("less_equal", le),
-                     ("not_equal", ne), ("floor_divide", floor_divide), ("remainder", remainder),
-                     ("bitwise_not", bitwise_not), ("logical_not", logical_not)]:
+    for name, fn in _METHODS:
         setattr(T, name, fn)
+        if name not in _NO_INPLACE:
+            setattr(T, name + "_", _inplace_method(fn))
     T.where = lambda self, condition, other: where(condition, self, other)
-    for name, fn in [("add", add), ("sub", sub), ("mul", mul), ("div", div), ("pow", pow), ("exp", exp),
-                     ("log", log), ("sqrt", sqrt), ("abs", abs), ("neg", neg), ("tanh", tanh),
-                     ("sigmoid", sigmoid), ("relu", relu), ("reciprocal", reciprocal), ("sign", sign),
-                     ("square", square), ("log1p", log1p), ("expm1", expm1), ("remainder", remainder),
-                     ("floor_divide", floor_divide)]:
-        setattr(T, name + "_", _inplace_method(fn))
+    T.__ifloordiv__ = T.floor_divide_
+    T.__imod__ = T.remainder_
+
+
+# The Tensor dunders (``-x``, ``x == y``, ``~m``...) and older callers reach these through this module.
+from .inplace import inplace, _inplace_method, full_like_op  # noqa: E402,F401
+from .pointwise_ternary import clamp, clip, clamp_min, clamp_max, lerp, addcmul, addcdiv  # noqa: E402,F401
+from .pointwise_unary import (neg, abs, exp, log, sqrt, tanh, sigmoid, relu, reciprocal,  # noqa: E402,F401
+                              sign, square, log1p, expm1)
+from .comparison import (eq, ne, lt, le, gt, ge, logical_not, bitwise_not, bitwise_and, bitwise_or,  # noqa: E402,F401
+                         bitwise_xor)

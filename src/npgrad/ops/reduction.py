@@ -1,18 +1,60 @@
-"""Reductions: sum and mean (over everything, or over ``dim`` with ``keepdim``)."""
+"""Reductions: sum, mean, prod, var/std, logsumexp, norm, all/any, count_nonzero; softmax and log_softmax.
+
+``dim`` is an int or a tuple (negative dims count from the end); ``keepdim`` keeps reduced dims as size 1.
+float16 sums, means and norms accumulate in float32 and round once, as torch does. Selection reductions
+(max, min, median, sort...) are in ``reduction_sort.py``, scans (cumsum, cummax, diff) in ``reduction_scan.py``.
+"""
+import builtins
+
 import numpy as np
 
 from ..autograd.function import Function
-from .._shape import norm_dims
+from .._dtype import get_default_dtype
+from .._shape import norm_dim, norm_dims
 from .. import _tensor as _t
+from .pointwise import where, refuse, quiet, TYPE_NAMES
+from .pointwise_unary import sgn_of
 
-__all__ = ["sum", "mean"]
+__all__ = ["sum", "nansum", "mean", "nanmean", "prod", "var", "std", "var_mean", "std_mean", "logsumexp", "norm",
+           "all", "any", "count_nonzero", "softmax", "log_softmax"]
 
 
-def _expand_back(grad, ctx):
+# ---------------------------------------------------------------------------------------------- helpers
+def axes(dim, ndim, empty_means_all=True):
+    """NumPy axes for torch's ``dim`` (None, an int, or a tuple/list; ``()`` reduces everything)."""
+    if dim is None or (empty_means_all and isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return tuple(range(ndim))
+    dims = norm_dims(dim, ndim)
+    return () if ndim == 0 else dims  # a 0-d tensor takes dim 0 / -1 and stays as it is
+
+
+def count(shape, dims):
+    n = 1
+    for d in dims:
+        n *= shape[d]
+    return n
+
+
+def expand_back(grad, dims, keepdim, shape):
     """Undo a reduction's shape change: re-insert the reduced dims, then broadcast to the input shape."""
-    if not ctx.keepdim and ctx.dims:
-        grad = np.expand_dims(grad, ctx.dims)
-    return np.broadcast_to(grad, ctx.shape)
+    if not keepdim and dims:
+        grad = np.expand_dims(grad, dims)
+    return np.broadcast_to(grad, shape)
+
+
+def keep(x, dims, keepdim):
+    """A reduced array with keepdims=True, as the caller asked (drop the size-1 dims unless keepdim)."""
+    return x if keepdim or not dims else np.squeeze(x, dims)
+
+
+def _float_only(name, a, what="floating point"):
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"{name}: Expected a {what} tensor as input. Got {TYPE_NAMES[a.dtype.name]}")
+
+
+def _acc(a):
+    """float16 computes in float32 and rounds once at the end (torch's accumulation type)."""
+    return a.astype(np.float32) if a.dtype == np.float16 else a
 
 
 def _sum_dtype(a):
@@ -24,58 +66,8 @@ def _sum_dtype(a):
     return None
 
 
-class Sum(Function):
-    _builtin = True
-    _ctx_fields = ("dims", "keepdim", "shape")
-
-    @staticmethod
-    def forward(ctx, a, dims, keepdim):
-        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, a.shape
-        acc = _sum_dtype(a)
-        out = a.sum(axis=dims, keepdims=keepdim, dtype=acc)
-        return out.astype(np.float16) if a.dtype == np.float16 else out
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: grad.expand_as(self)   (after unsqueezing the summed dims)
-        return _expand_back(grad, ctx), None, None
-
-
-class SumDim(Sum):
-    _node_name = "SumBackward1"
-
-
-class Mean(Function):
-    _builtin = True
-    _ctx_fields = ("dims", "keepdim", "shape", "count")
-
-    @staticmethod
-    def forward(ctx, a, dims, keepdim):
-        if a.dtype.kind != "f":
-            name = {"i": "Long", "u": "Byte", "b": "Bool"}[a.dtype.kind]
-            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
-                               f"or complex dtype. Got: {name}")
-        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, a.shape
-        n = 1
-        for d in dims:
-            n *= a.shape[d]
-        ctx.count = n
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if a.dtype == np.float16:
-                return a.mean(axis=dims, keepdims=keepdim, dtype=np.float32).astype(np.float16)
-            return a.mean(axis=dims, keepdims=keepdim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: grad.expand_as(self) / self.numel()   (numel of the reduced dims)
-        return _expand_back(grad / ctx.count, ctx), None, None
-
-
-class MeanDim(Mean):
-    _node_name = "MeanBackward1"
-
-
-def _dim_args(input, dim, keepdim, kw):
+def _dim_args(dim, keepdim, kw):
+    """Accept NumPy's ``axis``/``keepdims`` spelling too (formulas call ``x.sum(axis=..., keepdims=...)``)."""
     if "axis" in kw:
         dim = kw.pop("axis")
     if "keepdims" in kw:
@@ -85,26 +77,535 @@ def _dim_args(input, dim, keepdim, kw):
     return dim, keepdim
 
 
+def _cast(input, dtype):
+    return input if dtype is None else input.to(dtype)
+
+
+# ---------------------------------------------------------------------------------------------- sum / mean
+class Sum(Function):
+    _builtin = True
+    _ctx_fields = ("dims", "keepdim", "shape")
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, a.shape
+        out = a.sum(axis=dims, keepdims=keepdim, dtype=_sum_dtype(a))
+        return quiet(out.astype, np.float16) if a.dtype == np.float16 else out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.expand_as(self)   (after unsqueezing the summed dims)
+        return expand_back(grad, ctx.dims, ctx.keepdim, ctx.shape), None, None
+
+
+class SumDim(Sum):
+    _node_name = "SumBackward1"
+
+
+class Nansum(Function):
+    _builtin = True
+    _ctx_fields = ("dims", "keepdim")
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        ctx.save_for_backward(a)
+        out = np.nansum(a, axis=dims, keepdims=keepdim, dtype=_sum_dtype(a))
+        return quiet(out.astype, np.float16) if a.dtype == np.float16 else out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: nansum_backward(grad.to(self.scalar_type()), self, dim, keepdim) = grad * self.isnan().logical_not()
+        a, = ctx.saved_tensors
+        return where(a == a, expand_back(grad, ctx.dims, ctx.keepdim, a.shape), 0.0), None, None
+
+
+class Mean(Function):
+    _builtin = True
+    _ctx_fields = ("dims", "keepdim", "shape", "count")
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        if a.dtype.kind != "f":
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
+                               f"or complex dtype. Got: {TYPE_NAMES[a.dtype.name]}; pass dtype= or convert the "
+                               "input with .float()")
+        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, a.shape
+        ctx.count = count(a.shape, dims)
+        if a.dtype == np.float16:
+            return quiet(lambda: a.mean(axis=dims, keepdims=keepdim, dtype=np.float32).astype(np.float16))
+        if a.size == 0:  # NaN, as torch, without NumPy's empty-slice warning
+            return np.full(np.sum(np.zeros(a.shape), axis=dims, keepdims=keepdim).shape, np.nan, a.dtype)
+        return a.mean(axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.expand_as(self) / self.numel()   (numel of the reduced dims)
+        return expand_back(grad / ctx.count, ctx.dims, ctx.keepdim, ctx.shape), None, None
+
+
+class MeanDim(Mean):
+    _node_name = "MeanBackward1"
+
+
+def _reduce(op_all, op_dim, input, dim, keepdim):
+    if dim is None and not keepdim:
+        return op_all.apply(input, tuple(range(input._data.ndim)), False)
+    return op_dim.apply(input, axes(dim, input._data.ndim), keepdim)
+
+
 def sum(input, dim=None, keepdim=False, *, dtype=None, **kw):
-    """Sum of all elements, or over ``dim`` (an int or a tuple; negative dims count from the end)."""
-    dim, keepdim = _dim_args(input, dim, keepdim, kw)
-    if dtype is not None:
-        input = input.to(dtype)
-    if dim is None or dim == () or dim == []:
-        return Sum.apply(input, tuple(range(input._data.ndim)), False)
-    return SumDim.apply(input, norm_dims(dim, input._data.ndim), keepdim)
+    """Sum of all elements, or over ``dim`` (an int or a tuple; negative dims count from the end).
+
+    >>> import npgrad
+    >>> npgrad.tensor([[1., 2.], [3., 4.]]).sum(0)
+    tensor([4., 6.])
+    """
+    dim, keepdim = _dim_args(dim, keepdim, kw)
+    return _reduce(Sum, SumDim, _cast(input, dtype), dim, keepdim)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """``sum`` that treats NaN as zero (and gives it no gradient)."""
+    input = _cast(input, dtype)
+    return Nansum.apply(input, axes(dim, input._data.ndim), keepdim)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, **kw):
-    """Mean of all elements, or over ``dim``."""
-    dim, keepdim = _dim_args(input, dim, keepdim, kw)
+    """Mean of all elements, or over ``dim``; NaN for an empty tensor."""
+    dim, keepdim = _dim_args(dim, keepdim, kw)
+    return _reduce(Mean, MeanDim, _cast(input, dtype), dim, keepdim)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """Mean of the non-NaN elements (recorded as nansum / count, as torch does)."""
+    input = _cast(input, dtype)
+    n = sum((input == input), dim, keepdim)
+    return nansum(input, dim, keepdim) / n
+
+
+# ---------------------------------------------------------------------------------------------- prod
+class Prod(Function):
+    _builtin = True
+    _ctx_fields = ("dims", "keepdim")
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        out = np.prod(a, axis=dims, keepdims=keepdim, dtype=np.int64 if a.dtype.kind in "biu" else None)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: prod_backward(grad, self, result): grad * prod of the *other* elements, zeros handled exactly
+        a, out = ctx.saved_tensors
+        dims, kd = ctx.dims, ctx.keepdim
+        g = expand_back(grad, dims, kd, a.shape)
+        ad = a._data if isinstance(a, _t.Tensor) else a
+        if not (ad == 0).any():  # the common case: prod / self
+            return g * expand_back(out, dims, kd, a.shape) / a, None, None
+        # with zeros: the product of the others, as (product before) * (product after) - no division, and
+        # differentiable again (double backward through a zero is exact too)
+        from .reduction_scan import exclusive_cumprod
+        x, axis = (a, dims[0]) if len(dims) == 1 else (np.reshape(a, (-1,)), 0)
+        others = exclusive_cumprod(x, axis) * np.flip(exclusive_cumprod(np.flip(x, axis), axis), axis)
+        return g * np.reshape(others, a.shape), None, None
+
+
+class ProdDim(Prod):
+    _node_name = "ProdBackward1"
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """Product of all elements, or along one ``dim`` (int64 for integer and bool inputs)."""
+    input = _cast(input, dtype)
+    nd = input._data.ndim
+    if dim is None:
+        return Prod.apply(input, tuple(range(nd)), False)
+    if not isinstance(dim, int):
+        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
+    return ProdDim.apply(input, axes(dim, nd), keepdim)
+
+
+# ---------------------------------------------------------------------------------------------- var / std
+def _var_forward(ctx, a, dims, correction, keepdim, full):
+    if a.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes; convert the input "
+                           "with .float() first")
+    ctx.dims, ctx.correction, ctx.keepdim, ctx.full = dims, correction, keepdim, full
+    x = _acc(a)
+    with np.errstate(all="ignore"):
+        n = count(a.shape, dims)
+        mean = x.sum(axis=dims, keepdims=True) / n  # not x.mean: no "empty slice" warning; NaN when empty
+        dev = x - mean
+        var = (dev * dev).sum(axis=dims, keepdims=True) / builtins.max(n - correction, 0)
+        return var.astype(a.dtype, copy=False), mean.astype(a.dtype, copy=False)
+
+
+def _var_backward(grad, a, dims, correction, keepdim, full):
+    # var_backward: (2 / (N - correction)) * grad * (self - self.mean(dim, true));
+    # full reduction with N <= correction: grad * where(self == mean, nan, inf)
+    g = grad if keepdim or not dims else np.expand_dims(grad, dims)
+    n = count(a.shape, dims)
+    mean = np.sum(a, axis=dims, keepdims=True) / n
+    # an explicit dim=() reduces everything, but torch's backward then counts one element (so, here too)
+    dof = (1 if full == "empty" else n) - correction
+    if full is True and dof <= 0:
+        return g * where(a == mean, np.nan, np.inf)
+    return (2.0 / dof if dof else np.inf) * g * (a - mean)
+
+
+class Var(Function):
+    _builtin = True
+    _ctx_fields = ("dims", "correction", "keepdim", "full")
+
+    @staticmethod
+    def forward(ctx, a, dims, correction, keepdim, full):
+        var, _ = _var_forward(ctx, a, dims, correction, keepdim, full)
+        ctx.save_for_backward(a)
+        return keep(var, dims, keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: var_backward(grad, self, dim, correction, keepdim)
+        a, = ctx.saved_tensors
+        return _var_backward(grad, a, ctx.dims, ctx.correction, ctx.keepdim, ctx.full), None, None, None, None
+
+
+def _std_grad(grad, out):
+    # std_backward: var_backward(grad / (result * 2)).masked_fill_(result == 0, 0): a constant has gradient 0
+    return where(out == 0, 0.0, grad / (out * 2))
+
+
+class Std(Function):
+    _builtin = True
+    _ctx_fields = ("dims", "correction", "keepdim", "full")
+
+    @staticmethod
+    def forward(ctx, a, dims, correction, keepdim, full):
+        var, _ = _var_forward(ctx, a, dims, correction, keepdim, full)
+        out = keep(np.sqrt(var), dims, keepdim)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: std_backward(result, grad, self, dim, correction, keepdim)
+        a, out = ctx.saved_tensors
+        return (_var_backward(_std_grad(grad, out), a, ctx.dims, ctx.correction, ctx.keepdim, ctx.full),
+                None, None, None, None)
+
+
+class VarMean(Function):
+    _builtin = True
+    _ctx_fields = ("dims", "correction", "keepdim", "full")
+
+    @staticmethod
+    def forward(ctx, a, dims, correction, keepdim, full):
+        var, mean = _var_forward(ctx, a, dims, correction, keepdim, full)
+        ctx.save_for_backward(a)
+        return keep(var, dims, keepdim), keep(mean, dims, keepdim)
+
+    @staticmethod
+    def backward(ctx, gvar, gmean):
+        # self: var_mean_backward(grads[0], grads[1], self, dim, correction, keepdim)
+        a, = ctx.saved_tensors
+        dims, kd = ctx.dims, ctx.keepdim
+        g = None
+        if gvar is not None:
+            g = _var_backward(gvar, a, dims, ctx.correction, kd, ctx.full)
+        if gmean is not None:
+            gm = expand_back(gmean / count(a.shape, dims), dims, kd, a.shape)
+            g = gm if g is None else g + gm
+        return g, None, None, None, None
+
+
+class StdMean(Function):
+    _builtin = True
+    _ctx_fields = ("dims", "correction", "keepdim", "full")
+
+    @staticmethod
+    def forward(ctx, a, dims, correction, keepdim, full):
+        var, mean = _var_forward(ctx, a, dims, correction, keepdim, full)
+        std = keep(np.sqrt(var), dims, keepdim)
+        ctx.save_for_backward(a, std)
+        return std, keep(mean, dims, keepdim)
+
+    @staticmethod
+    def backward(ctx, gstd, gmean):
+        # self: std_mean_backward(grads[0], grads[1], self, result0, dim, correction, keepdim)
+        a, std = ctx.saved_tensors
+        dims, kd = ctx.dims, ctx.keepdim
+        g = None
+        if gstd is not None:
+            g = _var_backward(_std_grad(gstd, std), a, dims, ctx.correction, kd, ctx.full)
+        if gmean is not None:
+            gm = expand_back(gmean / count(a.shape, dims), dims, kd, a.shape)
+            g = gm if g is None else g + gm
+        return g, None, None, None, None
+
+
+def _var_args(input, dim, unbiased, keepdim, correction):
+    """torch's overloads: ``var(x, dim, unbiased, keepdim)``, ``var(x, unbiased)``, ``var(x, dim, correction=)``."""
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise RuntimeError("var/std: cannot specify both unbiased and correction; use correction only")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    nd = input._data.ndim
+    full = dim is None or nd == 0 or ("empty" if isinstance(dim, (tuple, list)) and not dim else False)
+    return axes(dim, nd), correction, bool(keepdim), full
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance over ``dim`` with ``correction`` (Bessel's 1 by default; ``unbiased=False`` means 0)."""
+    return Var.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Standard deviation; the gradient of a constant slice is 0 (not NaN), as in torch."""
+    return Std.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(var, mean)`` in one pass, one graph node."""
+    return VarMean.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(std, mean)`` in one pass, one graph node."""
+    return StdMean.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
+
+
+# ---------------------------------------------------------------------------------------------- logsumexp
+def _float_math(a):
+    if a.dtype.kind != "f":
+        return a.astype(get_default_dtype().np)
+    return a
+
+
+class Logsumexp(Function):
+    _builtin = True
+    _ctx_fields = ("dims", "keepdim")
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        a = _float_math(a)
+        ctx.dims, ctx.keepdim = dims, keepdim
+        x = _acc(a)
+        # shift by the max for stability; an infinite max (all -inf, or a +inf) is not subtracted
+        m = np.max(x, axis=dims, keepdims=True, initial=-np.inf)
+        m = np.where(np.isfinite(m), m, 0)
+        with np.errstate(all="ignore"):
+            out = keep((np.log(np.exp(x - m).sum(axis=dims, keepdims=True)) + m).astype(a.dtype, copy=False),
+                       dims, keepdim)
+        ctx.save_for_backward(a, out)  # the output itself: under create_graph it carries this node
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: logsumexp_backward(grad, self, result, dim, keepdim) = grad * (self - result).exp()
+        a, out = ctx.saved_tensors
+        if not ctx.keepdim and ctx.dims:
+            grad, out = np.expand_dims(grad, ctx.dims), np.expand_dims(out, ctx.dims)
+        return grad * np.exp(a - out), None, None
+
+
+def logsumexp(input, dim, keepdim=False):
+    """``log(sum(exp(input), dim))``, computed stably (exact at |x| up to the float range)."""
+    nd = input._data.ndim
+    if input._data.size and nd and isinstance(dim, (tuple, list)) and not dim and not keepdim:
+        # torch 2.13 fails here (its result buffer keeps the reduced dims): same error, not a silent answer
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape {[1] * nd}; pass the dims "
+                           f"to reduce explicitly")
+    return Logsumexp.apply(input, axes(dim, nd), keepdim)
+
+
+# ---------------------------------------------------------------------------------------------- norm
+class LinalgVectorNorm(Function):
+    """Vector p-norm over ``dims``: every order has gradient 0 at the zero vector, as torch."""
+    _builtin = True
+    _ctx_fields = ("p", "dims", "keepdim")
+
+    @staticmethod
+    def forward(ctx, a, p, dims, keepdim):
+        ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
+        x = np.abs(_acc(a))
+        with np.errstate(all="ignore"):
+            if p == np.inf:
+                out = np.max(x, axis=dims, keepdims=True)
+            elif p == -np.inf:
+                out = np.min(x, axis=dims, keepdims=True)
+            elif p == 0:
+                out = (x != 0).sum(axis=dims, keepdims=True).astype(x.dtype)
+            elif p == 1:
+                out = x.sum(axis=dims, keepdims=True)
+            elif p == 2:
+                out = np.sqrt((x * x).sum(axis=dims, keepdims=True))
+            else:
+                out = (x ** p).sum(axis=dims, keepdims=True) ** (1.0 / p)
+            out = keep(out.astype(a.dtype, copy=False), dims, keepdim)
+        ctx.save_for_backward(a, out)  # the output itself: under create_graph it carries this node
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: linalg_vector_norm_backward(grad, self, ord, result, dim, keepdim)
+        a, out = ctx.saved_tensors
+        p, dims = ctx.p, ctx.dims
+        g = grad
+        if not ctx.keepdim and dims:
+            g, out = np.expand_dims(grad, dims), np.expand_dims(out, dims)
+        if p == 0:  # piecewise constant: torch leaves the gradient undefined
+            return None, None, None, None
+        if p == 1:
+            return sgn_of(a) * g, None, None, None
+        if p == 2:
+            return where(out == 0, 0.0, a / out) * g, None, None, None
+        if p == np.inf or p == -np.inf:
+            ad = a._data if isinstance(a, _t.Tensor) else a
+            mask = np.abs(ad) == (out._data if isinstance(out, _t.Tensor) else out)  # ties split evenly
+            counts = mask.sum(axis=dims, keepdims=True).astype(ad.dtype)
+            return sgn_of(a) * (g / counts) * mask, None, None, None
+        if p < 1:
+            scaled = where(a == 0, 0.0, sgn_of(a) * np.abs(a) ** (p - 1))
+            return scaled * g * out ** (1 - p), None, None, None
+        if p < 2:
+            res = sgn_of(a) * np.abs(a) ** (p - 1) * g * out ** (1 - p)
+        else:
+            res = a * np.abs(a) ** (p - 2) * g / out ** (p - 1)
+        return where(out == 0, 0.0, res), None, None, None
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """Vector p-norm of ``input`` over ``dim`` (all dims by default): p = 'fro' (2), any number, inf, -inf, 0."""
+    if out is not None:
+        raise TypeError("npgrad.norm does not support out=; assign the result instead")
+    if isinstance(p, str):
+        if p != "fro":
+            raise NotImplementedError(f"norm(p='{p}') is a matrix norm; only vector norms ('fro' and numbers) "
+                                      f"are implemented")
+        p = 2
     if dtype is not None:
         input = input.to(dtype)
-    if dim is None or dim == () or dim == []:
-        return Mean.apply(input, tuple(range(input._data.ndim)), False)
-    return MeanDim.apply(input, norm_dims(dim, input._data.ndim), keepdim)
+    a = input._data
+    _float_only("linalg.vector_norm", a, "floating point or complex")
+    dims = axes(dim, a.ndim)
+    empty = [d for d in dims if a.shape[d] == 0]
+    if empty and (p < 0 or p == np.inf):  # max/min-like orders have no value for nothing
+        where = "an empty tensor because" if dim is None else \
+            f"the dimension {empty[0]} because this dimension is empty and"
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on {where} the operation does not "
+                           f"have an identity")
+    return LinalgVectorNorm.apply(input, float(p), dims, keepdim)
+
+
+# ---------------------------------------------------------------------------------------------- logical
+def all(input, dim=None, keepdim=False):
+    """True where every element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch."""
+    a = input._data
+    r = np.all(a, axis=axes(dim, a.ndim, empty_means_all=False), keepdims=keepdim)
+    return _t.make(np.asarray(r, np.uint8 if a.dtype == np.uint8 else np.bool_))
+
+
+def any(input, dim=None, keepdim=False):
+    """True where some element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch."""
+    a = input._data
+    r = np.any(a, axis=axes(dim, a.ndim, empty_means_all=False), keepdims=keepdim)
+    return _t.make(np.asarray(r, np.uint8 if a.dtype == np.uint8 else np.bool_))
+
+
+def count_nonzero(input, dim=None):
+    a = input._data
+    return _t.make(np.asarray(np.count_nonzero(a, axis=axes(dim, a.ndim)), np.int64))
+
+
+# ---------------------------------------------------------------------------------------------- softmax
+def _softmax_input(input, dim, dtype, name):
+    if dtype is not None:
+        input = input.to(dtype)
+    a = input._data
+    if a.dtype.kind != "f":
+        refuse(f"{name}_lastdim_kernel_impl", a.dtype)
+    if dim is None:
+        raise TypeError(f"{name}() missing 1 required positional argument: \"dim\"")
+    d = norm_dim(dim, a.ndim)
+    return input, d if a.ndim else None
+
+
+class Softmax(Function):
+    _builtin = True
+    _ctx_fields = ("dim",)
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        if dim is None:  # 0-d: one element, probability 1
+            out = np.ones_like(a)
+        else:
+            x = _acc(a)
+            with np.errstate(all="ignore"):
+                e = np.exp(x - np.max(x, axis=dim, keepdims=True, initial=-np.inf))
+                out = (e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: _softmax_backward_data(grad, result, dim, self.scalar_type())
+        #       = result * (grad - (grad * result).sum(dim, true))
+        out, = ctx.saved_tensors
+        if ctx.dim is None:
+            return grad * 0, None
+        return out * (grad - np.sum(grad * out, axis=ctx.dim, keepdims=True)), None
+
+
+class LogSoftmax(Function):
+    _builtin = True
+    _ctx_fields = ("dim",)
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        if dim is None:
+            out = np.zeros_like(a)
+        else:
+            x = _acc(a)
+            with np.errstate(all="ignore"):
+                shifted = x - np.max(x, axis=dim, keepdims=True, initial=-np.inf)
+                out = (shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: _log_softmax_backward_data(grad, result, dim, self.scalar_type())
+        #       = grad - result.exp() * grad.sum(dim, true)
+        out, = ctx.saved_tensors
+        if ctx.dim is None:
+            return grad * 0, None
+        return grad - np.exp(out) * np.sum(grad, axis=ctx.dim, keepdims=True), None
+
+
+def softmax(input, dim=None, dtype=None, *, _stacklevel=None):
+    """``exp(x) / sum(exp(x), dim)``, computed stably; ``dtype`` casts the input first."""
+    input, d = _softmax_input(input, dim, dtype, "softmax")
+    return Softmax.apply(input, d)
+
+
+def log_softmax(input, dim=None, dtype=None, *, _stacklevel=None):
+    """``x - logsumexp(x, dim)``, computed stably; ``dtype`` casts the input first."""
+    input, d = _softmax_input(input, dim, dtype, "log_softmax")
+    return LogSoftmax.apply(input, d)
+
+
+_METHODS = [("sum", sum), ("nansum", nansum), ("mean", mean), ("nanmean", nanmean), ("prod", prod),
+            ("var", var), ("std", std), ("logsumexp", logsumexp), ("norm", norm), ("all", all), ("any", any),
+            ("count_nonzero", count_nonzero), ("softmax", softmax), ("log_softmax", log_softmax)]
 
 
 def bind_methods(T):
-    T.sum = sum
-    T.mean = mean
+    for name, fn in _METHODS:
+        setattr(T, name, fn)

@@ -1,0 +1,247 @@
+"""Comparisons, predicates and logical/bitwise ops: no gradient, bool (or integer) results.
+
+Comparisons promote their operands as torch does first (``int_tensor < 2.5`` compares as float).
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from ..autograd.grad_mode import state
+from .._dtype import result_np
+from .. import _tensor as _t
+from .pointwise import refuse, TYPE_NAMES
+
+__all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal",
+           "isclose", "allclose", "equal", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal",
+           "signbit", "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_not", "bitwise_and",
+           "bitwise_or", "bitwise_xor"]
+
+
+def _data(x):
+    return x._data if isinstance(x, _t.Tensor) else x
+
+
+def _compare(np_fn, input, other):
+    """Comparisons: no gradient, a bool result, operands promoted as torch does first."""
+    a, b = _data(input), _data(other)
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        if a.dtype != b.dtype:
+            rt = result_np([a, b])
+            a, b = a.astype(rt, copy=False), b.astype(rt, copy=False)
+    elif b is None or isinstance(b, (list, tuple, str)):
+        if np_fn is np.equal:  # ``t == None`` is False, as for any object
+            return False
+        if np_fn is np.not_equal:
+            return True
+        return NotImplemented
+    elif isinstance(b, float) and a.dtype.kind in "iub":
+        a = a.astype(result_np([a, b]))  # int tensor vs float number: compare in the default float dtype
+    return _t.make(np_fn(a, b))
+
+
+def eq(input, other):
+    return _compare(np.equal, input, other)
+
+
+def ne(input, other):
+    return _compare(np.not_equal, input, other)
+
+
+def lt(input, other):
+    return _compare(np.less, input, other)
+
+
+def le(input, other):
+    return _compare(np.less_equal, input, other)
+
+
+def gt(input, other):
+    return _compare(np.greater, input, other)
+
+
+def ge(input, other):
+    return _compare(np.greater_equal, input, other)
+
+
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def _same_dtype(a, b):
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"{TYPE_NAMES[a.dtype.name]} did not match {TYPE_NAMES[b.dtype.name]}: isclose and "
+                           f"allclose need both tensors of one dtype; cast one with .to(other.dtype)")
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
+    a, b = input._data, _data(other)
+    if isinstance(b, np.ndarray):
+        _same_dtype(a, b)
+    if a.dtype == np.bool_:
+        return _t.make(np.asarray(a == b))
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _t.make(np.asarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True when every element is ``isclose``."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def equal(input, other):
+    """True when both tensors have the same shape and the same values (compared after promotion)."""
+    a, b = input._data, other._data
+    if a.shape != b.shape:
+        return False
+    if a.dtype != b.dtype:
+        rt = result_np([a, b])
+        a, b = a.astype(rt), b.astype(rt)
+    return bool(np.array_equal(a, b))
+
+
+def _predicate(np_fn, input):
+    a = input._data
+    if a.dtype.kind != "f":
+        return _t.make(np.zeros(a.shape, np.bool_) if np_fn is not np.isfinite else np.ones(a.shape, np.bool_))
+    return _t.make(np_fn(a))
+
+
+def isnan(input):
+    return _predicate(np.isnan, input)
+
+
+def isinf(input):
+    return _predicate(np.isinf, input)
+
+
+def isfinite(input):
+    return _predicate(np.isfinite, input)
+
+
+def isposinf(input):
+    return _predicate(np.isposinf, input)
+
+
+def isneginf(input):
+    return _predicate(np.isneginf, input)
+
+
+def isreal(input):
+    return _t.make(np.ones(input._data.shape, np.bool_))
+
+
+def signbit(input):
+    a = input._data
+    return _t.make(np.signbit(a) if a.dtype != np.bool_ else np.zeros(a.shape, np.bool_))
+
+
+def _logical(np_fn, input, other):
+    return _t.make(np.asarray(np_fn(_data(input), _data(other))))
+
+
+def logical_and(input, other):
+    return _logical(np.logical_and, input, other)
+
+
+def logical_or(input, other):
+    return _logical(np.logical_or, input, other)
+
+
+def logical_xor(input, other):
+    return _logical(np.logical_xor, input, other)
+
+
+def logical_not(input):
+    return _t.make(np.logical_not(input._data))
+
+
+def _bitwise(name, np_fn, input, other):
+    a, b = _data(input), _data(other)
+    for x in (a, b):
+        if isinstance(x, np.ndarray) and x.dtype.kind == "f" or isinstance(x, float):
+            refuse(f"{name}_cpu", x.dtype if isinstance(x, np.ndarray) else np.float32)
+    rt = result_np([a, b])
+    a = a.astype(rt, copy=False) if isinstance(a, np.ndarray) else a
+    b = b.astype(rt, copy=False) if isinstance(b, np.ndarray) else b
+    return _t.make(np.asarray(np_fn(a, b)))
+
+
+def bitwise_not(input):
+    a = input._data
+    if a.dtype.kind == "f":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return _t.make(np.invert(a))
+
+
+def bitwise_and(input, other):
+    return _bitwise("bitwise_and", np.bitwise_and, input, other)
+
+
+def bitwise_or(input, other):
+    return _bitwise("bitwise_or", np.bitwise_or, input, other)
+
+
+def bitwise_xor(input, other):
+    return _bitwise("bitwise_xor", np.bitwise_xor, input, other)
+
+
+_METHODS = [("eq", eq), ("ne", ne), ("lt", lt), ("le", le), ("gt", gt), ("ge", ge), ("greater", gt),
+            ("greater_equal", ge), ("less", lt), ("less_equal", le), ("not_equal", ne), ("isclose", isclose),
+            ("allclose", allclose), ("equal", equal), ("isnan", isnan), ("isinf", isinf), ("isfinite", isfinite),
+            ("isposinf", isposinf), ("isneginf", isneginf), ("isreal", isreal), ("signbit", signbit),
+            ("logical_and", logical_and), ("logical_or", logical_or), ("logical_xor", logical_xor),
+            ("logical_not", logical_not), ("bitwise_not", bitwise_not), ("bitwise_and", bitwise_and),
+            ("bitwise_or", bitwise_or), ("bitwise_xor", bitwise_xor)]
+class _ZeroGrad(Function):
+    """What an in-place comparison records on a float tensor in the graph: its values become 0/1, piecewise
+    constant, so the old values (and a tensor ``other``) get zero gradients."""
+    _builtin, _broadcast = True, True
+
+    @staticmethod
+    def forward(ctx, a, values, other):
+        return values.astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: zeros_like(self); other: zeros_like(other)
+        return grad * 0, None, grad * 0 if ctx.needs_input_grad[2] else None
+
+
+def _zero_grad_op(node_name):
+    return type(node_name, (_ZeroGrad,), {"_node_name": node_name, "__module__": __name__})
+
+
+def _inplace_predicate(fn, number_node, tensor_node):
+    """``x.lt_(y)`` and friends: 1/0 in x's own dtype; on a float tensor in the graph a zero-gradient node
+    with torch's name (``LtBackward0`` against a number, ``LtBackward1`` against a tensor)."""
+    def method(self, *args):
+        from .inplace import inplace
+        _t._inplace_check(self)
+        res = fn(self, *args)
+        if state.enabled and (self._req or args and isinstance(args[0], _t.Tensor) and args[0]._req):
+            if args and isinstance(args[0], _t.Tensor):
+                res = tensor_node.apply(self, res._data, args[0])
+            else:
+                res = number_node.apply(self, res._data, None)
+        return inplace(self, res)
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+_PREDICATES_INPLACE = {name: (_zero_grad_op(f"{name.capitalize()}Backward0"),
+                              _zero_grad_op(f"{name.capitalize()}Backward1"))
+                       for name in ("eq", "ne", "lt", "le", "gt", "ge")}
+
+
+def bind_methods(T):
+    from .inplace import _inplace_method
+    for name, fn in _METHODS:
+        setattr(T, name, fn)
+    for name, (n0, n1) in _PREDICATES_INPLACE.items():
+        setattr(T, name + "_", _inplace_predicate(globals()[name], n0, n1))
+    # torch records nothing for these: the tensor keeps its grad_fn (the values change, the graph does not)
+    for name in ("logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_not", "bitwise_and",
+                 "bitwise_or", "bitwise_xor"):
+        setattr(T, name + "_", _inplace_method(globals()[name]))
+    T.__iand__ = T.bitwise_and_
+    T.__ior__ = T.bitwise_or_
+    T.__ixor__ = T.bitwise_xor_

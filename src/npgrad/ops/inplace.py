@@ -1,0 +1,156 @@
+"""The in-place machinery: ``x.add_(y)``, ``x.exp_()``, ``x.fill_(v)``... are the out-of-place op plus
+``inplace(self, result)``, which writes the result into self's storage, bumps ``_version`` and rebases
+``grad_fn`` onto the op's node. ``_inplace_method(op)`` builds the method from the function, with torch's leaf
+check; ops that save ``self`` get a snapshot of its old value, so their backward still sees it.
+"""
+import numpy as np
+
+from ..autograd.function import Function, _Saved
+from ..autograd.grad_mode import state
+from .. import _tensor as _t
+from .pointwise import TYPE_NAMES
+
+__all__ = []
+
+
+def _cast_error(rd, sd):
+    raise RuntimeError(f"result type {TYPE_NAMES[rd.name]} can't be cast to the desired output type "
+                       f"{TYPE_NAMES[sd.name]}")
+
+
+def inplace(self, result):
+    """Make ``self`` hold ``result`` in place: same storage, version bumped, ``grad_fn`` rebased to the op."""
+    if result._data.shape != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+                           f"{list(result._data.shape)}")
+    rd, sd = result._data.dtype, self._data.dtype
+    # torch refuses to store a float result in an integer tensor, or an integer one in a bool tensor
+    if rd != sd and (rd.kind == "f" and sd.kind != "f" or rd.kind in "iu" and sd.kind == "b"):
+        _cast_error(rd, sd)
+    x = self._x
+    if result.grad_fn is not None and x and x.get("base") is not None and x["base"]._vc is self._vc:
+        from .indexing import setitem  # a view written in place: its base is rebased (CopySlices), as in torch
+        setitem(self, Ellipsis, result)
+        return self
+    np.copyto(self._data, result._data, casting="unsafe")
+    self._vc[0] += 1
+    fn = result.grad_fn
+    if fn is not None:
+        self.grad_fn = fn
+        self._nr = result._nr
+        self._req = True
+        # the op's saved result *is* self now: later in-place changes of self must fail its backward
+        saved = fn._saved
+        if saved and any(type(e) is _Saved and e.output_nr >= 0 for e in saved):
+            fn._saved = tuple(_Saved(e.data, e.tensor, e.output_nr, self._vc)
+                              if type(e) is _Saved and e.output_nr >= 0 else e for e in saved)
+    return self
+
+
+def _inplace_method(op):
+    def method(self, *args, **kwargs):
+        _t._inplace_check(self)
+        if state.enabled and (self._req or any(isinstance(a, _t.Tensor) and a._req
+                                               for a in (*args, *kwargs.values()))):
+            # record on a snapshot of the old value, so the node's saved input is not overwritten
+            old = _t.make(self._data.copy(), self.grad_fn, self._nr)
+            old._req = self._req
+            return inplace(self, op(old, *args, **kwargs))
+        return inplace(self, op(self, *args, **kwargs))
+    method.__name__ = op.__name__ + "_"
+    method.__doc__ = f"In-place ``{op.__name__}``: bumps ``_version``, rebases ``grad_fn`` when recording."
+    return method
+
+
+class Fill(Function):
+    """What ``fill_(number)`` records: the old values are gone, so no gradient reaches them."""
+    _builtin = True
+    _node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        return np.full(a.shape, value, a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: zeros_like(grad)
+        return grad * 0, None
+
+
+class FillTensor(Function):
+    """``fill_(value)`` with a 0-d tensor ``value``: every element's gradient flows to it."""
+    _builtin = True
+    _node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        if value.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value.ndim} dimensions.")
+        return np.full(a.shape, value, a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: zeros_like(grad); value: grad.sum()
+        return grad * 0, grad.sum() if ctx.needs_input_grad[1] else None
+
+
+class Zero(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.zeros_like(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: zeros_like(grad)
+        return grad * 0
+
+
+class Copy(Function):
+    """``self.copy_(src)``: src broadcast to self's shape and cast to self's dtype."""
+    _builtin, _broadcast = True, True  # _broadcast: a src that does not broadcast gets torch's RuntimeError
+    _node_name = "torch::autograd::CopyBackwards"
+    _ctx_fields = ("src_dtype",)
+
+    @staticmethod
+    def forward(ctx, a, src):
+        ctx.src_dtype = src.dtype
+        return np.broadcast_to(src, a.shape).astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: zeros_like(grad); src: grad (reduced to src's shape, cast to its dtype)
+        return grad * 0, grad if ctx.src_dtype.kind == "f" else None
+
+
+def _fill(self, value):
+    return FillTensor.apply(self, value) if isinstance(value, _t.Tensor) else Fill.apply(self, value)
+
+
+def _copy(self, src, non_blocking=False):
+    if not isinstance(src, _t.Tensor):
+        raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}")
+    return Copy.apply(self, src)
+
+
+def _zero(self):
+    return Zero.apply(self)
+
+
+_fill.__name__, _copy.__name__, _zero.__name__ = "fill", "copy", "zero"
+
+
+def full_like_op(self, value):
+    """Kept for callers of the old name: what ``fill_`` records on a tensor in the graph."""
+    return _fill(self, value)
+
+
+# methods named like the function; ``T.name_`` in-place variants are made from the same list
+
+
+def bind_methods(T):
+    T.fill_ = _inplace_method(_fill)
+    T.zero_ = _inplace_method(_zero)
+    T.copy_ = _inplace_method(_copy)

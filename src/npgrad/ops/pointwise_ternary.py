@@ -1,0 +1,249 @@
+"""Pointwise ops with three operands or bounds: ``clamp``/``clip`` (number or tensor bounds), ``clamp_min``,
+``clamp_max``, ``lerp``, ``addcmul``, ``addcdiv``. All broadcast; the engine reduces each gradient back to its
+input's shape and dtype.
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from .._dtype import result_np
+from .. import _tensor as _t
+from .pointwise import where, refuse, quiet, _float_only
+
+__all__ = ["clamp", "clip", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv"]
+
+
+class Clamp(Function):
+    """``clamp`` with number bounds (either may be None): gradient 1 inside, bounds included, 0 outside."""
+    _builtin, _broadcast = True, True
+    _node_name = "ClampBackward1"
+    _ctx_fields = ("lo", "hi")
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        ctx.lo, ctx.hi = lo, hi
+        ctx.save_for_backward(a)
+        rt = result_np([a, lo, hi])
+        if rt == np.bool_:
+            refuse("clamp_scalar_cpu" if lo is not None and hi is not None else
+                   "clamp_min_scalar_cpu" if lo is not None else "clamp_max_scalar_cpu", rt)
+        out = a.astype(rt, copy=False)
+        if lo is not None:
+            out = np.maximum(out, np.asarray(lo, rt))
+        if hi is not None:
+            out = np.minimum(out, np.asarray(hi, rt))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: clamp_backward(grad, self, min, max) = grad * ((self >= min) & (self <= max))   (0 at NaN)
+        a, = ctx.saved_tensors
+        lo, hi = ctx.lo, ctx.hi
+        if lo is None:
+            mask = a <= hi
+        elif hi is None:
+            mask = a >= lo
+        else:
+            mask = (a >= lo) & (a <= hi)
+        return where(mask, grad, 0.0), None, None
+
+
+class ClampMin(Clamp):
+    _node_name = "ClampMinBackward0"
+
+
+class ClampMax(Clamp):
+    _node_name = "ClampMaxBackward0"
+
+
+class ClampTensor(Function):
+    """``clamp`` with tensor bounds: the gradient goes to whichever of self/min/max the output came from;
+    a tie goes to self, and with ``min > max`` the output is ``max``."""
+    _builtin, _broadcast = True, True
+    _node_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        rt = result_np([x for x in (a, lo, hi) if x is not None])
+        a = a.astype(rt, copy=False)
+        ctx.save_for_backward(a, lo, hi)
+        out = a
+        if lo is not None:
+            out = np.maximum(out, lo.astype(rt, copy=False))
+        if hi is not None:
+            out = np.minimum(out, hi.astype(rt, copy=False))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: where((self >= min).logical_and_(self <= max), grad, 0)
+        # min: where((self < min).logical_and_(min < max), grad, 0)
+        # max: where((self > max).logical_or_(max < min), grad, 0)
+        a, lo, hi = ctx.saved_tensors
+        if lo is None:
+            return where(a <= hi, grad, 0.0), None, where(a > hi, grad, 0.0)
+        if hi is None:
+            return where(a >= lo, grad, 0.0), where(a < lo, grad, 0.0), None
+        inside = (a >= lo) & (a <= hi)
+        return (where(inside, grad, 0.0), where((a < lo) & (lo < hi), grad, 0.0),
+                where((a > hi) | (hi < lo), grad, 0.0))
+
+
+class ClampMinTensor(ClampTensor):
+    _node_name = "ClampMinBackward1"
+
+
+class ClampMaxTensor(ClampTensor):
+    _node_name = "ClampMaxBackward1"
+
+
+class Lerp(Function):
+    """``lerp(self, end, weight)`` with a number weight."""
+    _builtin, _broadcast = True, True
+    _ctx_fields = ("w",)
+
+    @staticmethod
+    def forward(ctx, a, b, w):
+        ctx.w = w
+        # torch's two-sided form: exact at weight 0 and at weight 1
+        return a + w * (b - a) if w < 0.5 else b - (b - a) * (1 - w)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * (1 - weight); end: grad * weight
+        return grad * (1 - ctx.w), grad * ctx.w, None
+
+
+class LerpTensor(Function):
+    """``lerp(self, end, weight)`` with a tensor weight."""
+    _builtin, _broadcast = True, True
+    _node_name = "LerpBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, w):
+        ctx.save_for_backward(a, b, w)
+        d = b - a
+        return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * (1 - weight); end: grad * weight; weight: grad * (end - self)
+        a, b, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (grad * (1 - w) if need[0] else None, grad * w if need[1] else None,
+                grad * (b - a) if need[2] else None)
+
+
+class Addcmul(Function):
+    _builtin, _broadcast = True, True
+    _ctx_fields = ("value",)
+
+    @staticmethod
+    def forward(ctx, a, t1, t2, value):
+        rt = result_np([a, t1, t2])
+        ctx.value = value
+        t1, t2 = t1.astype(rt, copy=False), t2.astype(rt, copy=False)
+        ctx.save_for_backward(t1, t2)
+        # integer inputs take the value as an integer, as torch does
+        prod = t1 * t2 if value == 1 else t1 * t2 * (int(value) if rt.kind in "iub" else value)
+        return (a.astype(rt, copy=False) + prod).astype(rt, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad; tensor1: grad * tensor2 * value; tensor2: grad * tensor1 * value
+        t1, t2 = ctx.saved_tensors
+        need, v = ctx.needs_input_grad, ctx.value
+        return (grad, grad * t2 * v if need[1] else None, grad * t1 * v if need[2] else None, None)
+
+
+class Addcdiv(Function):
+    _builtin, _broadcast = True, True
+    _ctx_fields = ("value",)
+
+    @staticmethod
+    def forward(ctx, a, t1, t2, value):
+        if t1.dtype.kind in "iub" and t2.dtype.kind in "iub":
+            raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release "
+                               "addcdiv will perform a true division of tensor1 and tensor2. Use "
+                               "(input + value * torch.trunc(tensor1 / tensor2)) for the historic integer "
+                               "behavior, or (input + value * tensor1 / tensor2) for true division.")
+        rt = result_np([a, t1, t2])
+        ctx.value = value
+        t1, t2 = t1.astype(rt, copy=False), t2.astype(rt, copy=False)
+        ctx.save_for_backward(t1, t2)
+        return quiet(lambda: (a.astype(rt, copy=False) + value * (t1 / t2)).astype(rt, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad; tensor1: grad * value / tensor2; tensor2: -grad * value * tensor1 / (tensor2 * tensor2)
+        t1, t2 = ctx.saved_tensors
+        need, v = ctx.needs_input_grad, ctx.value
+        return (grad, grad * v / t2 if need[1] else None,
+                -grad * v * t1 / (t2 * t2) if need[2] else None, None)
+
+
+def clamp(input, min=None, max=None):
+    """Limit ``input`` to ``[min, max]`` (two numbers or two tensors; one may be None). Gradient 1 at the
+    bounds."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    min, max = (b.item() if isinstance(b, np.generic) else b for b in (min, max))  # NumPy scalars: numbers
+    if isinstance(min, _t.Tensor) or isinstance(max, _t.Tensor):
+        for b in (min, max):
+            if b is not None and not isinstance(b, _t.Tensor):
+                raise TypeError(f"clamp(): min and max must both be tensors or both be numbers, got "
+                                f"{type(min).__name__} and {type(max).__name__}; wrap the number with "
+                                f"torch.tensor(...)")
+        return ClampTensor.apply(input, min, max)
+    return Clamp.apply(input, min, max)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):
+    if isinstance(min, _t.Tensor):
+        return ClampMinTensor.apply(input, min, None)
+    return ClampMin.apply(input, min, None)
+
+
+def clamp_max(input, max):
+    if isinstance(max, _t.Tensor):
+        return ClampMaxTensor.apply(input, None, max)
+    return ClampMax.apply(input, None, max)
+
+
+def _same_dtype(input, what, t):
+    if t._data.dtype != input._data.dtype:
+        raise RuntimeError(f"expected dtype {input.dtype.name.replace('float32', 'float')} for `{what}` but got "
+                           f"dtype {t.dtype.name.replace('float64', 'double')}; cast it with .to(input.dtype)")
+
+
+def lerp(input, end, weight):
+    """``input + weight * (end - input)``; ``input``, ``end`` (and a tensor ``weight``) share one float dtype."""
+    _same_dtype(input, "end", end)
+    _float_only("lerp_kernel_scalar", input)
+    if isinstance(weight, _t.Tensor):
+        _same_dtype(input, "weight", weight)
+        return LerpTensor.apply(input, end, weight)
+    return Lerp.apply(input, end, weight)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 * tensor2``, broadcast over all three."""
+    return Addcmul.apply(input, tensor1, tensor2, value)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 / tensor2``, broadcast over all three."""
+    return Addcdiv.apply(input, tensor1, tensor2, value)
+
+
+_METHODS = [("clamp", clamp), ("clip", clip), ("clamp_min", clamp_min), ("clamp_max", clamp_max), ("lerp", lerp),
+            ("addcmul", addcmul), ("addcdiv", addcdiv)]
+
+
+def bind_methods(T):
+    from .inplace import _inplace_method
+    for name, fn in _METHODS:
+        setattr(T, name, fn)
+        setattr(T, name + "_", _inplace_method(fn))

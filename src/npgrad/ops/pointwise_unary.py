@@ -1,0 +1,654 @@
+"""Pointwise ops with one input: neg/abs/sign, the exp/log family, roots, trigonometric and hyperbolic
+functions, sigmoid, reciprocal, relu. (erf, logit, rounding and nan_to_num are in ``pointwise_special.py``.)
+
+Float math on integer or bool tensors computes in the default float dtype, as torch does (``_float_input``).
+Each formula saves the result rather than the input where the derivative can use it (exp, sqrt, tanh...).
+"""
+import math
+
+import numpy as np
+
+from ..autograd.function import Function, dispatch
+from .pointwise import Pow, where, refuse, quiet, float_input as _float_input
+
+__all__ = ["neg", "negative", "positive", "abs", "absolute", "sign", "sgn", "exp", "exp2", "expm1", "log", "log2",
+           "log10", "log1p", "sqrt", "rsqrt", "square", "sin", "cos", "tan", "asin", "arcsin", "acos", "arccos",
+           "atan", "arctan", "sinh", "cosh", "tanh", "asinh", "arcsinh", "acosh", "arccosh", "atanh", "arctanh",
+           "sigmoid", "reciprocal", "relu"]
+
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+
+
+class Neg(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype == np.bool_:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                               "to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return -a
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.neg()
+        return -grad
+
+
+class Abs(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype == np.bool_:
+            refuse("abs_cpu", a.dtype)
+        ctx.save_for_backward(a)
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * self.sgn()   (0 at 0: the subgradient torch picks; 0 at NaN)
+        a, = ctx.saved_tensors
+        return grad * sgn_of(a)
+
+
+class Sign(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype == np.bool_:
+            return a.copy()
+        out = np.sign(a, out=np.empty_like(a))  # out=: an array even for 0-d input
+        if a.dtype.kind == "f":
+            out[out != out] = 0  # torch: sign(NaN) = 0 (so abs, norm(1)... give NaN a zero gradient)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: zeros_like(grad)
+        return grad * 0
+
+
+class Sgn(Sign):
+    pass
+
+
+def sgn_of(x):
+    """``sign`` inside formulas (arrays or Tensors), with torch's sign(NaN) = 0."""
+    return dispatch(Sign, x)
+
+
+class Exp(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        out = quiet(np.exp, _float_input(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * result
+        out, = ctx.saved_tensors
+        return grad * out
+
+
+class Exp2(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        out = quiet(np.exp2, _float_input(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * result * M_LN2
+        out, = ctx.saved_tensors
+        return grad * out * _LN2
+
+
+class Expm1(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        out = quiet(np.expm1, _float_input(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * (result + 1)
+        out, = ctx.saved_tensors
+        return grad * (out + 1)
+
+
+class Log(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.log, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.div(self)
+        a, = ctx.saved_tensors
+        return grad / a
+
+
+class Log2(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.log2, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad / (self * 0.6931471805599453)
+        a, = ctx.saved_tensors
+        return grad / (a * _LN2)
+
+
+class Log10(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.log10, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad / (self * 2.3025850929940456)
+        a, = ctx.saved_tensors
+        return grad / (a * _LN10)
+
+
+class Log1p(Function):
+    _builtin = True
+    _node_name = "Log1PBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.log1p, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: log1p_backward(grad, self) = grad / (self + 1)
+        a, = ctx.saved_tensors
+        return grad / (a + 1)
+
+
+class Sqrt(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        out = quiet(np.sqrt, _float_input(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad / (2 * result)
+        out, = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+class Rsqrt(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        out = quiet(lambda: 1 / np.sqrt(_float_input(a)))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: -0.5 * grad * result.pow(3)
+        out, = ctx.saved_tensors
+        return -0.5 * grad * (out * out * out)
+
+
+class Sin(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.sin, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * self.cos()
+        a, = ctx.saved_tensors
+        return grad * np.cos(a)
+
+
+class Cos(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.cos, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * -self.sin()
+        a, = ctx.saved_tensors
+        return grad * -np.sin(a)
+
+
+class Tan(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        out = quiet(np.tan, _float_input(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * (1 + result.pow(2))
+        out, = ctx.saved_tensors
+        return grad * (1 + out * out)
+
+
+class Asin(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.arcsin, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * (-self * self + 1).rsqrt()
+        a, = ctx.saved_tensors
+        return grad / np.sqrt(1 - a * a)
+
+
+class Acos(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.arccos, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * -((-self * self + 1).rsqrt())
+        a, = ctx.saved_tensors
+        return -grad / np.sqrt(1 - a * a)
+
+
+class Atan(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return np.arctan(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad / (self * self + 1)
+        a, = ctx.saved_tensors
+        return grad / (a * a + 1)
+
+
+class Sinh(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.sinh, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * self.cosh()
+        a, = ctx.saved_tensors
+        return grad * np.cosh(a)
+
+
+class Cosh(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.cosh, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * self.sinh()
+        a, = ctx.saved_tensors
+        return grad * np.sinh(a)
+
+
+class Tanh(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.tanh(_float_input(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: tanh_backward(grad, result) = grad * (1 - result^2)
+        out, = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Asinh(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return np.arcsinh(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * (self.pow(2) + 1).rsqrt()
+        a, = ctx.saved_tensors
+        return grad / np.sqrt(a * a + 1)
+
+
+class Acosh(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.arccosh, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * (self.pow(2) - 1).rsqrt()   (as (self - 1)(self + 1): no cancellation near 1)
+        a, = ctx.saved_tensors
+        return grad / np.sqrt((a - 1) * (a + 1))
+
+
+class Atanh(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        a = _float_input(a)
+        ctx.save_for_backward(a)
+        return quiet(np.arctanh, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * 1 / (1 - self.pow(2))
+        a, = ctx.saved_tensors
+        return grad / (1 - a * a)
+
+
+class Sigmoid(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        # exp(-log(1 + exp(-x))): no overflow for large |x| in any float dtype
+        out = quiet(lambda: np.exp(-np.logaddexp(0, -_float_input(a))))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: sigmoid_backward(grad, result) = grad * result * (1 - result)
+        out, = ctx.saved_tensors
+        return grad * (out * (1 - out))
+
+
+
+
+class Reciprocal(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        out = quiet(np.reciprocal, _float_input(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: -grad * (result * result)
+        out, = ctx.saved_tensors
+        return -grad * (out * out)
+
+
+class Relu(Function):
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype == np.bool_:
+            raise RuntimeError("Boolean inputs not supported for relu")
+        out = np.maximum(a, 0).astype(a.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: threshold_backward(grad, result, 0) = grad * (result > 0); relu'(0) = 0, NaN passes through
+        out, = ctx.saved_tensors
+        if type(grad) is np.ndarray and np.isfinite(grad).all():
+            # branch-free (np.where on a random mask is ~20x slower); + 0.0 turns -0.0 products into 0.0
+            return grad * ~(out <= 0) + 0.0
+        return where(out <= 0, 0.0, grad)
+
+
+# ---------------------------------------------------------------------------------------------- functions
+def neg(input):
+    return Neg.apply(input)
+
+
+negative = neg
+
+
+def positive(input):
+    """``+input``: the tensor itself (torch returns it unchanged)."""
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def abs(input):
+    return Abs.apply(input)
+
+
+absolute = abs
+
+
+def sign(input):
+    return Sign.apply(input)
+
+
+def sgn(input):
+    return Sgn.apply(input)
+
+
+def exp(input):
+    return Exp.apply(input)
+
+
+def exp2(input):
+    return Exp2.apply(input)
+
+
+def expm1(input):
+    return Expm1.apply(input)
+
+
+def log(input):
+    return Log.apply(input)
+
+
+def log2(input):
+    return Log2.apply(input)
+
+
+def log10(input):
+    return Log10.apply(input)
+
+
+def log1p(input):
+    return Log1p.apply(input)
+
+
+def sqrt(input):
+    return Sqrt.apply(input)
+
+
+def rsqrt(input):
+    return Rsqrt.apply(input)
+
+
+def square(input):
+    """``input ** 2`` (recorded as ``pow``; integers and bools give int64, as in torch)."""
+    return Pow.apply(input, 2)
+
+
+def sin(input):
+    return Sin.apply(input)
+
+
+def cos(input):
+    return Cos.apply(input)
+
+
+def tan(input):
+    return Tan.apply(input)
+
+
+def asin(input):
+    return Asin.apply(input)
+
+
+def acos(input):
+    return Acos.apply(input)
+
+
+def atan(input):
+    return Atan.apply(input)
+
+
+def sinh(input):
+    return Sinh.apply(input)
+
+
+def cosh(input):
+    return Cosh.apply(input)
+
+
+def tanh(input):
+    return Tanh.apply(input)
+
+
+def asinh(input):
+    return Asinh.apply(input)
+
+
+def acosh(input):
+    return Acosh.apply(input)
+
+
+def atanh(input):
+    return Atanh.apply(input)
+
+
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+
+def sigmoid(input):
+    return Sigmoid.apply(input)
+
+
+def reciprocal(input):
+    return Reciprocal.apply(input)
+
+
+def relu(input):
+    return Relu.apply(input)
+
+
+_METHODS = [("neg", neg), ("negative", neg), ("positive", positive), ("abs", abs), ("absolute", abs),
+            ("sign", sign), ("sgn", sgn), ("exp", exp), ("exp2", exp2), ("expm1", expm1), ("log", log),
+            ("log2", log2), ("log10", log10), ("log1p", log1p), ("sqrt", sqrt), ("rsqrt", rsqrt),
+            ("square", square), ("sin", sin), ("cos", cos), ("tan", tan), ("asin", asin), ("arcsin", asin),
+            ("acos", acos), ("arccos", acos), ("atan", atan), ("arctan", atan), ("sinh", sinh), ("cosh", cosh),
+            ("tanh", tanh), ("asinh", asinh), ("arcsinh", asinh), ("acosh", acosh), ("arccosh", acosh),
+            ("atanh", atanh), ("arctanh", atanh), ("sigmoid", sigmoid), ("reciprocal", reciprocal), ("relu", relu)]
+
+
+class _NoInplaceDerivative:
+    """torch records ``asinh_``/``acosh_``/``atanh_`` under their own node names but cannot differentiate
+    them; so does npgrad (use the out-of-place op to get a gradient)."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        # not implemented in torch
+        name = type(ctx).__name__[:-len("Backward1")].lower()
+        raise NotImplementedError(f"the derivative for 'inplace version of {name}' is not implemented.")
+
+
+class AsinhInplace(_NoInplaceDerivative, Asinh):
+    _node_name = "AsinhBackward1"
+
+
+class AcoshInplace(_NoInplaceDerivative, Acosh):
+    _node_name = "AcoshBackward1"
+
+
+class AtanhInplace(_NoInplaceDerivative, Atanh):
+    _node_name = "AtanhBackward1"
+
+
+def bind_methods(T):
+    from .inplace import _inplace_method
+    for name, fn in _METHODS:
+        setattr(T, name, fn)
+        if name != "positive":
+            setattr(T, name + "_", _inplace_method(fn))
+    for names, op in ((("asinh", "arcsinh"), AsinhInplace), (("acosh", "arccosh"), AcoshInplace),
+                      (("atanh", "arctanh"), AtanhInplace)):
+        method = _inplace_method(op.apply)
+        for name in names:
+            setattr(T, name + "_", method)
+
+
+from .pointwise_special import Erfc  # noqa: E402,F401  (imported from here by activation.py)

@@ -1,0 +1,187 @@
+"""Scans along one dim: cumsum, cumprod, cummax/cummin (values and indices), and ``diff``.
+
+A 0-d tensor scans as one element. Integer and bool inputs of cumsum/cumprod give int64, float16 cumsum
+accumulates in float32 and rounds each partial sum once (``[6e4, 6e4, -6e4]`` -> ``[6e4, inf, 6e4]``).
+"""
+import numpy as np
+
+from ..autograd.function import Function, dispatch
+from .._shape import norm_dim
+from .. import _tensor as _t
+from .pointwise import where, quiet
+from .scatter import GatherAccum
+from . import return_types
+
+__all__ = ["cumsum", "cumprod", "cummax", "cummin", "diff"]
+
+
+def _revcumsum(g, dim):
+    """Sum from each position to the end along ``dim`` (arrays or Tensors)."""
+    return np.flip(np.cumsum(np.flip(g, dim), axis=dim), dim)
+
+
+def _scan_dim(input, dim):
+    nd = input._data.ndim
+    d = norm_dim(dim, nd)
+    return d if nd else None
+
+
+class Cumsum(Function):
+    _builtin = True
+    _ctx_fields = ("dim",)
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        if dim is None:
+            return a.astype(np.int64) if a.dtype.kind in "biu" else a.copy()
+        if a.dtype == np.float16:
+            return quiet(lambda: np.cumsum(a, axis=dim, dtype=np.float32).astype(np.float16))
+        return np.cumsum(a, axis=dim, dtype=np.int64 if a.dtype.kind in "biu" else None)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: cumsum_backward(grad.to(self.scalar_type()), dim) = grad.flip(dim).cumsum(dim).flip(dim)
+        if ctx.dim is None:
+            return grad, None
+        return _revcumsum(grad, ctx.dim), None
+
+
+class Cumprod(Function):
+    _builtin = True
+    _ctx_fields = ("dim",)
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        if dim is None:
+            out = a.astype(np.int64) if a.dtype.kind in "biu" else a.copy()
+        else:
+            out = quiet(np.cumprod, a, dim, np.int64 if a.dtype.kind in "biu" else None)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: cumprod_backward(grad.to(self.scalar_type()), self, dim, result)
+        a, out = ctx.saved_tensors
+        dim = ctx.dim
+        if dim is None:
+            return grad, None
+        ad = a._data if isinstance(a, _t.Tensor) else a
+        if not (ad == 0).any():  # sum_{k >= i} grad_k * result_k / self_i
+            return _revcumsum(grad * out, dim) / a, None
+        # With zeros, divide by nothing: grad_i = prod_{j<i} self_j * sum_{k>=i} grad_k prod_{i<j<=k} self_j.
+        # The inner products form an (n, n) table per slice; all of it stays differentiable (double backward).
+        x, g = np.swapaxes(a, dim, -1), np.swapaxes(grad, dim, -1)
+        n = ad.shape[dim]
+        i, k = np.arange(n)[:, None], np.arange(n)[None, :]
+        inner = np.cumprod(where(k > i, x[..., None, :], 1.0), axis=-1)
+        tail = np.sum(where(k >= i, g[..., None, :] * inner, 0.0), axis=-1)
+        return np.swapaxes(exclusive_cumprod(x, -1) * tail, dim, -1), None
+
+
+def exclusive_cumprod(x, axis):
+    """``[1, x0, x0*x1, ...]`` along ``axis``: products of the elements before each one (no division, so
+    exact with zeros); arrays or Tensors."""
+    ad = x._data if isinstance(x, _t.Tensor) else x
+    n = ad.shape[axis]
+    ones = np.ones(ad.shape[:axis % ad.ndim] + (1,) + ad.shape[axis % ad.ndim + 1:], ad.dtype)
+    lead = (slice(None),) * (axis % ad.ndim)
+    return np.cumprod(np.concatenate([ones, x[lead + (slice(0, n - 1),)]], axis=axis), axis=axis)
+
+
+class _CumExtreme(Function):
+    """cummax/cummin: ``(values, indices)``; each value's gradient goes to the element it came from."""
+    _builtin = True
+    _nondiff_out = (1,)
+    _ctx_fields = ("idx", "dim", "shape")
+
+    @staticmethod
+    def backward(ctx, grad, _gidx=None):
+        # self: cummaxmin_backward(grad, self, indices, dim)
+        if ctx.dim is None:
+            return grad, None
+        return dispatch(GatherAccum, grad, ctx.shape, ctx.dim, ctx.idx), None
+
+
+def _cum_extreme(name, ufunc):
+    def forward(ctx, a, dim):
+        ctx.dim, ctx.shape = dim, a.shape
+        if dim is None:  # 0-d, or empty
+            ctx.idx = None
+            return a.copy(), np.zeros(a.shape, np.int64)
+        values = ufunc.accumulate(a, axis=dim)
+        hit = a == values
+        if a.dtype.kind == "f":  # a NaN holds the running value from there on; each NaN becomes its index
+            hit |= np.isnan(a) & np.isnan(values)
+        pos = np.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - dim - 1))
+        # the latest position that reached the running extreme: ties go to the last index, as in torch
+        idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=dim).astype(np.int64)
+        ctx.idx = idx
+        return values, idx
+    return type(name, (_CumExtreme,), {"forward": staticmethod(forward), "__module__": __name__})
+
+
+Cummax = _cum_extreme("Cummax", np.maximum)
+Cummin = _cum_extreme("Cummin", np.minimum)
+
+
+def cumsum(input, dim, *, dtype=None):
+    """Running sum along ``dim`` (int64 for integer and bool inputs unless ``dtype`` says otherwise)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    return Cumsum.apply(input, _scan_dim(input, dim))
+
+
+def cumprod(input, dim, *, dtype=None):
+    """Running product along ``dim``; exact gradients with zeros in the input."""
+    if dtype is not None:
+        input = input.to(dtype)
+    return Cumprod.apply(input, _scan_dim(input, dim))
+
+
+def _extreme_dim(input, dim):
+    # torch skips the dim check of an empty input here (and only here): so do we
+    return _scan_dim(input, dim) if input._data.size else None
+
+
+def cummax(input, dim):
+    """``(values, indices)`` of the running maximum along ``dim`` (a tie takes the later index)."""
+    return return_types.cummax(*Cummax.apply(input, _extreme_dim(input, dim)))
+
+
+def cummin(input, dim):
+    """``(values, indices)`` of the running minimum along ``dim`` (a tie takes the later index)."""
+    return return_types.cummin(*Cummin.apply(input, _extreme_dim(input, dim)))
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """``n``-th forward difference along ``dim``, after joining ``prepend``/``append`` (recorded as sub)."""
+    from .joining import cat
+    from .shape import narrow
+    from .comparison import ne
+    nd = input._data.ndim
+    if nd == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    d = norm_dim(dim, nd)
+    if prepend is not None or append is not None:
+        input = cat([x for x in (prepend, input, append) if x is not None], d)
+    for _ in range(n):
+        size = input._data.shape[d]
+        if size == 0:
+            break
+        hi, lo = narrow(input, d, 1, size - 1), narrow(input, d, 0, size - 1)
+        input = ne(hi, lo) if input._data.dtype == np.bool_ else hi - lo  # bools differ by xor, as torch
+    return input
+
+
+_METHODS = [("cumsum", cumsum), ("cumprod", cumprod), ("cummax", cummax), ("cummin", cummin), ("diff", diff)]
+
+
+def bind_methods(T):
+    from .inplace import _inplace_method
+    for name, fn in _METHODS:
+        setattr(T, name, fn)
+    T.cumsum_ = _inplace_method(cumsum)
+    T.cumprod_ = _inplace_method(cumprod)

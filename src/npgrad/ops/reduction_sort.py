@@ -1,0 +1,389 @@
+"""Selection reductions: max/min (full, over a dim, or elementwise against a tensor), amax/amin, argmax/argmin,
+median/nanmedian, mode, kthvalue, topk, sort/argsort/msort.
+
+Gradients follow torch's tie rules: ``max()``, ``min()``, ``median()``, ``amax``, ``amin`` split the gradient
+evenly among tied elements (a NaN result sends it to the NaN elements; ``amax``/``amin`` give NaN there);
+the ``dim`` forms return ``(values, indices)`` and send each gradient to the returned index only.
+"""
+import sys
+
+import numpy as np
+
+from ..autograd.function import Function, dispatch
+from .._shape import norm_dim
+from .. import _tensor as _t
+from . import return_types
+from .pointwise import maximum, minimum, where, refuse
+from .reduction import axes, expand_back, keep
+from .scatter import GatherAccum
+
+__all__ = ["max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "median", "nanmedian", "mode", "kthvalue",
+           "topk", "sort", "argsort", "msort", "return_types"]
+
+sys.modules.setdefault("npgrad.return_types", return_types)  # so pickle finds npgrad.return_types.max
+
+
+def _arr(x):
+    """The ndarray behind a saved value (a Tensor under create_graph): masks are constants of the data."""
+    return x._data if isinstance(x, _t.Tensor) else x
+
+
+def _one_hot(idx, dim, shape):
+    """Boolean mask of ``shape`` that is True at ``idx`` (keepdim-shaped) along ``dim``."""
+    n = shape[dim]
+    pos = np.arange(n).reshape((-1,) + (1,) * (len(shape) - dim - 1))
+    return pos == idx
+
+
+class _Evenly(Function):
+    """Full max/min/median: a value chosen from the input; its gradient is split evenly among the elements
+    equal to it (or among the NaN elements when it is NaN)."""
+    _builtin = True
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: evenly_distribute_backward(grad, self, result)
+        a, out = ctx.saved_tensors
+        ad, od = _arr(a), _arr(out)
+        mask = (ad == od) | (np.isnan(ad) & np.isnan(od)) if ad.dtype.kind == "f" else ad == od
+        return where(mask, grad / int(mask.sum()), 0.0)
+
+
+def _evenly_op(name, node, pick):
+    def forward(ctx, a):
+        out = np.asarray(pick(a))
+        ctx.save_for_backward(a, out)
+        return out
+    return type(name, (_Evenly,), {"forward": staticmethod(forward), "_node_name": node, "__module__": __name__})
+
+
+def _lower_median(a):
+    if a.size == 0:
+        return np.asarray(np.nan, a.dtype)
+    if a.dtype.kind == "f" and np.isnan(a).any():
+        return np.asarray(np.nan, a.dtype)
+    return np.partition(a.reshape(-1), (a.size - 1) // 2)[(a.size - 1) // 2]
+
+
+def _lower_nanmedian(a):
+    v = a.reshape(-1)
+    v = v[~np.isnan(v)] if a.dtype.kind == "f" else v
+    return _lower_median(v) if v.size else np.asarray(np.nan, a.dtype)
+
+
+MaxAll = _evenly_op("MaxAll", "MaxBackward1", np.max)
+MinAll = _evenly_op("MinAll", "MinBackward1", np.min)
+MedianAll = _evenly_op("MedianAll", "MedianBackward0", _lower_median)
+NanmedianAll = _evenly_op("NanmedianAll", "NanmedianBackward0", _lower_nanmedian)
+
+
+class _Select(Function):
+    """``(values, indices)`` along one dim (max, min, median, kthvalue, mode): each value's gradient goes to
+    the element at its index."""
+    _builtin = True
+    _nondiff_out = (1,)
+    _ctx_fields = ("idx", "dim", "keepdim", "shape")
+
+    @staticmethod
+    def backward(ctx, grad, _gidx=None):
+        # self: value_selecting_reduction_backward(grad, dim, indices, self.sizes(), keepdim)
+        if ctx.dim is None:  # 0-d input
+            return grad, None, None, None
+        g = grad if ctx.keepdim else np.expand_dims(grad, ctx.dim)
+        return where(_one_hot(ctx.idx, ctx.dim, ctx.shape), g, 0.0), None, None, None
+
+
+def _select_op(name, node, index_fn):
+    """A ``_Select`` whose forward finds the index with ``index_fn(a, dim)`` (keepdim-shaped int64)."""
+    def forward(ctx, a, dim, keepdim, *extra):
+        ctx.dim, ctx.keepdim, ctx.shape = dim, keepdim, a.shape
+        if dim is None:
+            ctx.idx = None
+            return a.copy(), np.zeros((), np.int64)
+        idx = index_fn(a, dim, *extra).astype(np.int64, copy=False)
+        ctx.idx = idx
+        values = np.take_along_axis(a, idx, dim)
+        return keep(values, (dim,), keepdim), keep(idx, (dim,), keepdim)
+    return type(name, (_Select,), {"forward": staticmethod(forward), "_node_name": node, "__module__": __name__})
+
+
+def _median_index(a, dim, skip_nan=False):
+    order = np.argsort(a, axis=dim, kind="stable")  # NaN sorts last
+    n = a.shape[dim]
+    if a.dtype.kind != "f":
+        return np.take(order, [(n - 1) // 2], axis=dim)
+    nans = np.isnan(a).sum(axis=dim, keepdims=True)
+    if skip_nan:  # the lower median of the non-NaN values; an all-NaN slice gives its first NaN
+        pos = np.maximum(n - nans - 1, 0) // 2
+    else:  # any NaN makes the median NaN: point at the first NaN
+        pos = np.where(nans > 0, n - nans, (n - 1) // 2)
+    return np.take_along_axis(order, pos, dim)
+
+
+def _mode_index(a, dim):
+    """Most frequent value (the smallest on a tie in frequency), at its last occurrence."""
+    moved = np.moveaxis(a, dim, -1)
+    rows = moved.reshape(-1, moved.shape[-1])
+    out = np.empty(rows.shape[0], np.int64)
+    for r, row in enumerate(rows):
+        vals, counts = np.unique(row, return_counts=True)
+        v = vals[np.argmax(counts)]
+        out[r] = row.size - 1 - np.argmax((row == v)[::-1])
+    return np.expand_dims(out.reshape(moved.shape[:-1]), dim)  # the other axes kept their order
+
+
+def _kth_index(a, dim, k):
+    order = np.argsort(a, axis=dim, kind="stable")
+    return np.take(order, [k - 1], axis=dim)
+
+
+MaxDim = _select_op("MaxDim", "MaxBackward0", lambda a, d: np.expand_dims(np.argmax(a, axis=d), d))
+MinDim = _select_op("MinDim", "MinBackward0", lambda a, d: np.expand_dims(np.argmin(a, axis=d), d))
+MedianDim = _select_op("MedianDim", "MedianBackward1", _median_index)
+NanmedianDim = _select_op("NanmedianDim", "NanmedianBackward1", lambda a, d: _median_index(a, d, True))
+ModeDim = _select_op("ModeDim", "ModeBackward0", _mode_index)
+KthvalueDim = _select_op("KthvalueDim", "KthvalueBackward0", _kth_index)
+
+
+class _Amax(Function):
+    """amax/amin over dims: ties split the gradient evenly; a NaN slice gets NaN gradients (count 0)."""
+    _builtin = True
+    _ctx_fields = ("dims", "keepdim")
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: scale_grad_by_count(restore_reduced_dims(grad, dim, keepdim),
+        #                           restore_reduced_dims(result, dim, keepdim) == self, dim)
+        a, out = ctx.saved_tensors
+        dims, kd = ctx.dims, ctx.keepdim
+        mask = _arr(a) == expand_back(_arr(out), dims, kd, a.shape)
+        g = expand_back(grad, dims, kd, a.shape)
+        counts = mask.sum(axis=dims, keepdims=True).astype(_arr(a).dtype)
+        return g / counts * mask, None, None
+
+
+def _amax_op(name, np_fn):
+    def forward(ctx, a, dims, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        out = np_fn(a, axis=dims, keepdims=keepdim)
+        ctx.save_for_backward(a, out)
+        return out
+    return type(name, (_Amax,), {"forward": staticmethod(forward), "__module__": __name__})
+
+
+Amax = _amax_op("Amax", np.max)
+Amin = _amax_op("Amin", np.min)
+
+
+def _sort_indices(a, dim, descending):
+    """Stable sort order along ``dim``; NaN counts as the largest value (last ascending, first descending)."""
+    if not descending:
+        return np.argsort(a, axis=dim, kind="stable")
+    # sort the reversed array ascending and reverse back: descending, with ties kept in their original order
+    n = a.shape[dim]
+    rev = np.argsort(np.flip(a, dim), axis=dim, kind="stable")
+    return (n - 1) - np.flip(rev, dim)
+
+
+class Sort(Function):
+    """``(values, indices)`` of a sort (or the first ``k`` of one: topk); gradients scatter back."""
+    _builtin = True
+    _nondiff_out = (1,)
+    _ctx_fields = ("idx", "dim", "shape")
+
+    @staticmethod
+    def forward(ctx, a, dim, descending, k):
+        ctx.dim, ctx.shape = dim, a.shape
+        if dim is None:  # 0-d
+            ctx.idx = None
+            return a.copy(), np.zeros((), np.int64)
+        idx = _sort_indices(a, dim, descending)
+        if k is not None:
+            idx = np.take(idx, np.arange(k), axis=dim)
+        ctx.idx = idx
+        return np.take_along_axis(a, idx, dim), idx
+
+    @staticmethod
+    def backward(ctx, grad, _gidx=None):
+        # self: value_selecting_reduction_backward(grad, dim, indices, self.sizes(), true)
+        if ctx.dim is None:
+            return grad, None, None, None
+        return dispatch(GatherAccum, grad, ctx.shape, ctx.dim, ctx.idx), None, None, None
+
+
+class SortStable(Sort):
+    _node_name = "SortBackward1"  # torch's ``sort(input, *, stable, ...)`` overload
+
+
+class Topk(Sort):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------- functions
+def _reduce_dim(name, input, dim):
+    """Normalise one reduction dim; torch's IndexError when that dim is empty. None for a 0-d input."""
+    a = input._data
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
+    d = norm_dim(dim, a.ndim)
+    if a.ndim == 0:
+        return None
+    if a.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return d
+
+
+def _no_bool(name, a):
+    if a.dtype == np.bool_:
+        refuse(name, a.dtype)
+
+
+def _full_reduction_check(name, input):
+    if input._data.size == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                           f"reduction dim with the 'dim' argument.")
+
+
+def max(input, dim=None, keepdim=False):
+    """``max(input)``: the largest element (gradient split among ties); ``max(input, dim, keepdim)``:
+    ``(values, indices)`` with the first index of each maximum; ``max(input, other)``: ``maximum``."""
+    if isinstance(dim, _t.Tensor):
+        return maximum(input, dim)
+    if dim is None:
+        _full_reduction_check("max", input)
+        return MaxAll.apply(input)
+    return return_types.max(*MaxDim.apply(input, _reduce_dim("max", input, dim), keepdim))
+
+
+def min(input, dim=None, keepdim=False):
+    """``min(input)``, ``min(input, dim, keepdim)`` -> ``(values, indices)``, or ``minimum(input, other)``."""
+    if isinstance(dim, _t.Tensor):
+        return minimum(input, dim)
+    if dim is None:
+        _full_reduction_check("min", input)
+        return MinAll.apply(input)
+    return return_types.min(*MinDim.apply(input, _reduce_dim("min", input, dim), keepdim))
+
+
+def _amax_dims(name, input, dim):
+    a = input._data
+    dims = axes(dim, a.ndim)
+    if a.size == 0:
+        if dim is None or isinstance(dim, (tuple, list)) and len(dim) == 0:
+            _full_reduction_check(name, input)
+        for d in dims:
+            if a.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return dims
+
+
+def amax(input, dim=(), keepdim=False):
+    """Largest value over ``dim`` (all dims by default); ties share the gradient evenly."""
+    return Amax.apply(input, _amax_dims("amax", input, dim), keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly."""
+    return Amin.apply(input, _amax_dims("amin", input, dim), keepdim)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """``(min, max)`` over ``dim`` (or everything)."""
+    dims = () if dim is None else dim
+    return return_types.aminmax(amin(input, dims, keepdim), amax(input, dims, keepdim))
+
+
+def _arg(name, np_fn, input, dim, keepdim):
+    a = input._data
+    _no_bool(f"{name}_cpu", a)
+    if dim is None:
+        if a.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        r = np.asarray(np_fn(a.reshape(-1)), np.int64)
+        return _t.make(r.reshape((1,) * a.ndim) if keepdim else r)
+    d = _reduce_dim(name, input, dim)
+    if d is None:
+        return _t.make(np.zeros((), np.int64))
+    return _t.make(np.asarray(np_fn(a, axis=d, keepdims=keepdim), np.int64))
+
+
+def argmax(input, dim=None, keepdim=False):
+    """Index of the (first) largest element, flat or along ``dim``; NaN counts as the largest."""
+    return _arg("argmax", np.argmax, input, dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):
+    """Index of the (first) smallest element, flat or along ``dim``; NaN counts as the smallest."""
+    return _arg("argmin", np.argmin, input, dim, keepdim)
+
+
+def median(input, dim=None, keepdim=False):
+    """Lower median (the smaller middle value for an even count), NaN if any element is NaN.
+    With ``dim``: ``(values, indices)``."""
+    if dim is None:
+        return MedianAll.apply(input)
+    return return_types.median(*MedianDim.apply(input, _reduce_dim("median", input, dim), keepdim))
+
+
+def nanmedian(input, dim=None, keepdim=False):
+    """``median`` of the non-NaN elements (NaN only when all are NaN)."""
+    if dim is None:
+        return NanmedianAll.apply(input)
+    return return_types.nanmedian(*NanmedianDim.apply(input, _reduce_dim("nanmedian", input, dim), keepdim))
+
+
+def mode(input, dim=-1, keepdim=False):
+    """``(values, indices)``: the most frequent value along ``dim`` (smallest on a tie), at its last index."""
+    return return_types.mode(*ModeDim.apply(input, _reduce_dim("mode", input, dim), keepdim))
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """``(values, indices)``: the ``k``-th smallest element along ``dim`` (1-based)."""
+    d = _reduce_dim("kthvalue", input, dim)
+    n = 1 if d is None else input._data.shape[d]
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {0 if d is None else d}")
+    return return_types.kthvalue(*KthvalueDim.apply(input, d, keepdim, k))
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``, in sorted order."""
+    a = input._data
+    d = norm_dim(dim, a.ndim)
+    n = a.shape[d] if a.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError("selected index k out of range")
+    return return_types.topk(*Topk.apply(input, d if a.ndim else None, largest, k))
+
+
+def sort(input, dim=-1, descending=False, stable=None):
+    """``(values, indices)`` sorted along ``dim``; ties keep their order; NaN sorts as the largest value."""
+    a = input._data
+    d = norm_dim(dim, a.ndim)
+    op = Sort if stable is None else SortStable
+    return return_types.sort(*op.apply(input, d if a.ndim else None, descending, None))
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    """Indices that sort ``input`` along ``dim`` (see ``sort``)."""
+    a = input._data
+    d = norm_dim(dim, a.ndim)
+    if a.ndim == 0:
+        return _t.make(np.zeros((), np.int64))
+    return _t.make(_sort_indices(a, d, descending).astype(np.int64, copy=False))
+
+
+def msort(input):
+    """``sort(input, dim=0).values``."""
+    return sort(input, 0).values
+
+
+_METHODS = [("max", max), ("min", min), ("amax", amax), ("amin", amin), ("aminmax", aminmax),
+            ("argmax", argmax), ("argmin", argmin), ("median", median), ("nanmedian", nanmedian),
+            ("mode", mode), ("kthvalue", kthvalue), ("topk", topk), ("sort", sort), ("argsort", argsort),
+            ("msort", msort)]
+
+
+def bind_methods(T):
+    for name, fn in _METHODS:
+        setattr(T, name, fn)
