@@ -39,7 +39,7 @@ fuzz: $(VENV)/.test
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -n 2 tests/fuzz
 
 bench: $(VENV)/.test
-	$(PY) benchmarks/overhead.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build src/*.egg-info

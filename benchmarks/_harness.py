@@ -11,17 +11,24 @@ import time
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
-def interleaved(workloads, repeats=7, warmup=1):
-    """``workloads``: {framework: zero-arg callable}. Returns {framework: [seconds, ...]}."""
+def interleaved(workloads, repeats=7, warmup=1, inner=1, timer=time.perf_counter):
+    """``workloads``: {framework: zero-arg callable}. Returns {framework: [seconds, ...]}.
+
+    Each sample times ``inner`` back-to-back calls (an int, or {framework: int}) and records seconds per call.
+    ``timer``: wall clock by default; ``time.process_time`` counts only this process's CPU time, which on a busy
+    machine leaves out the time other processes held the core (meaningful for single-threaded runs)."""
     times = {k: [] for k in workloads}
+    counts = inner if isinstance(inner, dict) else {k: inner for k in workloads}
     for _ in range(warmup):
         for fn in workloads.values():
             fn()
     for _ in range(repeats):
         for name, fn in workloads.items():
-            t = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t)
+            n = counts[name]
+            t = timer()
+            for _ in range(n):
+                fn()
+            times[name].append((timer() - t) / n)
     return times
 
 

@@ -1,0 +1,182 @@
+"""The benchmark workloads, each written once for both frameworks.
+
+Every builder takes ``m`` (the ``npgrad`` or the ``torch`` module) and ``cfg`` (a dict of sizes) and returns a
+zero-argument callable: one timed unit of work (one training step, one forward + backward, ...). The callable
+returns a tensor whose value the runner compares between the frameworks on the first call, so both sides are
+known to compute the same thing. Initial weights and data come from NumPy with a fixed seed and are copied in,
+so both frameworks start from identical values.
+"""
+import numpy as np
+
+SEED = 0
+
+
+def to_numpy(t):
+    return t.detach().numpy()
+
+
+def rng():
+    return np.random.default_rng(SEED)
+
+
+def load_params(m, params, seed=SEED):
+    """Overwrite ``params`` (in ``parameters()`` order, the same in both frameworks) with NumPy-generated values:
+    uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) like torch's default Linear/Conv init; a bias uses its weight's fan_in."""
+    g = np.random.default_rng(seed)
+    fan_in = 1
+    with m.no_grad():
+        for p in params:
+            shape = tuple(p.shape)
+            if len(shape) > 1:
+                fan_in = int(np.prod(shape[1:]))
+            bound = 1.0 / np.sqrt(fan_in)
+            p.copy_(m.from_numpy(g.uniform(-bound, bound, shape).astype(np.float32)))
+
+
+def _classification_data(m, batch, features, classes, seed=SEED + 1):
+    g = np.random.default_rng(seed)
+    x = m.from_numpy(g.standard_normal((batch,) + tuple(features), dtype=np.float32))
+    y = m.from_numpy(g.integers(0, classes, batch).astype(np.int64))
+    return x, y
+
+
+def _train_step(m, net, opt, x, y):
+    def step():
+        opt.zero_grad()
+        loss = m.nn.functional.cross_entropy(net(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+    return step
+
+
+# W1 -------------------------------------------------------------------------------------------------------------
+def w1_op_overhead(m, cfg):
+    """A chain of ``n_ops`` elementwise ops (scalar mul, add, tanh, sigmoid, exp) on a 16-float vector + backward."""
+    x0 = np.linspace(-1, 1, 16, dtype=np.float32)
+    n = cfg["w1_ops"] // 5
+
+    def run():
+        x = m.tensor(x0, requires_grad=True)
+        y = x
+        for _ in range(n):
+            y = y * 0.9
+            y = y + x
+            y = y.tanh()
+            y = y.sigmoid()
+            y = y.exp()
+        y.sum().backward()
+        return x.grad
+    return run
+
+
+# W2 / W3 --------------------------------------------------------------------------------------------------------
+def mlp(m, sizes):
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(m.nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(m.nn.ReLU())
+    net = m.nn.Sequential(*layers)
+    load_params(m, net.parameters())
+    return net
+
+
+def w2_small_mlp(m, cfg):
+    """One SGD step of a 784-256-10 ReLU MLP with cross-entropy, batch 64."""
+    net = mlp(m, (784, 256, 10))
+    x, y = _classification_data(m, 64, (784,), 10)
+    return _train_step(m, net, m.optim.SGD(net.parameters(), lr=0.01), x, y)
+
+
+def w3_large_mlp(m, cfg):
+    """One SGD step of a 784-2048-2048-10 ReLU MLP with cross-entropy, batch 512 (BLAS-bound)."""
+    net = mlp(m, (784, 2048, 2048, 10))
+    x, y = _classification_data(m, 512, (784,), 10)
+    return _train_step(m, net, m.optim.SGD(net.parameters(), lr=0.01), x, y)
+
+
+# W4 -------------------------------------------------------------------------------------------------------------
+def w4_deep_chain(m, cfg):
+    """A ``w4_ops``-long chain of multiplications on a scalar tensor, then backward."""
+    n = cfg["w4_ops"]
+
+    def run():
+        x = m.tensor(1.0, requires_grad=True)
+        y = x
+        for _ in range(n):
+            y = y * 1.0
+        y.backward()
+        return x.grad
+    return run
+
+
+# W5 -------------------------------------------------------------------------------------------------------------
+def w5_small_cnn(m, cfg):
+    """One Adam step of conv(1->8)-ReLU-maxpool-conv(8->16)-ReLU-maxpool-linear(784->10), batch 32 of 28x28."""
+    nn = m.nn
+    net = nn.Sequential(
+        nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(16 * 7 * 7, 10))
+    load_params(m, net.parameters())
+    x, y = _classification_data(m, 32, (1, 28, 28), 10)
+    return _train_step(m, net, m.optim.Adam(net.parameters(), lr=1e-3), x, y)
+
+
+# W6 -------------------------------------------------------------------------------------------------------------
+def w6_rnn(m, cfg):
+    """A tanh RNN cell (input 64, hidden 128), batch 32, unrolled over 50 steps in a Python loop, then backward."""
+    steps, batch, n_in, n_h = 50, 32, 64, 128
+    w_ih = m.nn.Parameter(m.empty(n_h, n_in))
+    w_hh = m.nn.Parameter(m.empty(n_h, n_h))
+    b = m.nn.Parameter(m.empty(n_h))
+    params = [w_ih, w_hh, b]
+    load_params(m, params)
+    g = np.random.default_rng(SEED + 1)
+    xs = [m.from_numpy(g.standard_normal((batch, n_in), dtype=np.float32)) for _ in range(steps)]
+    h0 = m.zeros(batch, n_h)
+
+    def run():
+        for p in params:
+            p.grad = None
+        h = h0
+        for x in xs:
+            h = m.tanh(x @ w_ih.T + h @ w_hh.T + b)
+        loss = (h * h).mean()
+        loss.backward()
+        return w_hh.grad
+    return run
+
+
+# W7 -------------------------------------------------------------------------------------------------------------
+def w7_hvp(m, cfg):
+    """Hessian-vector product of a 16-32-1 tanh MLP's MSE loss (batch 64): grad with create_graph, then grad again."""
+    shapes = [(32, 16), (32,), (1, 32), (1,)]
+    params = [m.nn.Parameter(m.empty(*s)) for s in shapes]
+    load_params(m, params)
+    g = np.random.default_rng(SEED + 1)
+    x = m.from_numpy(g.standard_normal((64, 16), dtype=np.float32))
+    y = m.from_numpy(g.standard_normal((64, 1), dtype=np.float32))
+    vs = [m.from_numpy(g.standard_normal(s, dtype=np.float32)) for s in shapes]
+    w1, b1, w2, b2 = params
+
+    def run():
+        out = m.tanh(x @ w1.T + b1) @ w2.T + b2
+        loss = ((out - y) ** 2).mean()
+        grads = m.autograd.grad(loss, params, create_graph=True)
+        dot = sum((gr * v).sum() for gr, v in zip(grads, vs))
+        hv = m.autograd.grad(dot, params)
+        return hv[0]
+    return run
+
+
+BUILDERS = {
+    "W1": w1_op_overhead,
+    "W2": w2_small_mlp,
+    "W3": w3_large_mlp,
+    "W4": w4_deep_chain,
+    "W5": w5_small_cnn,
+    "W6": w6_rnn,
+    "W7": w7_hvp,
+}

@@ -1,0 +1,63 @@
+"""Smoke test of the benchmark suite (benchmarks/run.py): it runs, and its JSON has the documented shape.
+
+Timings are never checked here: the targets are goals for the engine, reported by `make bench`, not assertions.
+"""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "benchmarks")
+ROW_KEYS = {"id", "workload", "unit", "npgrad", "torch", "ratio", "target", "target_kind", "status", "note"}
+
+
+def _env():
+    return dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
+
+
+def test_quick_run_writes_results(tmp_path):
+    out = tmp_path / "bench.json"
+    p = subprocess.run([sys.executable, os.path.join(BENCH, "run.py"), "--quick", "--only", "W1,W7",
+                        "--json", str(out)], capture_output=True, text=True, env=_env(), timeout=300)
+    assert p.returncode == 0, p.stderr
+    data = json.loads(out.read_text())
+    meta = data["meta"]
+    assert meta["quick"] is True
+    assert meta["threads"] == meta["torch_threads"] == meta["numpy_blas_threads"]
+    assert meta["numpy_blas"] and meta["timer"]
+    assert [r["id"] for r in data["rows"]] == ["W1", "W7"]
+    for row in data["rows"]:
+        assert ROW_KEYS <= set(row), row
+        assert row["status"] in ("pass", "short", "unsupported"), row
+        assert row["target_kind"] == "ratio" and row["target"] > 0
+        assert row["torch"] > 0
+        if row["status"] != "unsupported":
+            assert row["npgrad"] > 0 and abs(row["ratio"] - row["npgrad"] / row["torch"]) < 1e-9
+            assert len(row["samples"]["npgrad"]) == len(row["samples"]["torch"]) == meta["config"]["repeats"][row["id"]]
+            # the two frameworks computed the same values on the first call (identical weights and inputs)
+            assert "differ" not in row["note"], row["note"]
+        # every row is printed with its target and a mark
+        line = next(ln for ln in p.stdout.splitlines() if ln.startswith(row["id"] + " "))
+        assert ("pass" in line or "SHORT" in line or "unsupported" in line) and (
+            row["status"] == "unsupported" or f"<={row['target']:g}x" in line), line
+
+
+def test_unknown_workload_is_a_usage_error():
+    p = subprocess.run([sys.executable, os.path.join(BENCH, "run.py"), "--only", "W2,W99"],
+                       capture_output=True, text=True, env=_env(), timeout=60)
+    assert p.returncode == 2 and "W99" in p.stderr
+
+
+def test_memory_child_reports_peak_and_growth():
+    def child(*argv):
+        p = subprocess.run([sys.executable, os.path.join(BENCH, "_child.py"), *argv], capture_output=True,
+                           text=True, env=_env(), timeout=120)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout.strip().splitlines()[-1])
+
+    peak = child("peak", "npgrad", "W4", "1", json.dumps({"w4_ops": 2000}))
+    assert set(peak) == {"import_maxrss", "maxrss", "above_import", "run_peak", "method"}
+    assert peak["maxrss"] >= peak["import_maxrss"] > 0 and peak["run_peak"] >= 0
+    growth = child("growth", "npgrad", "1", "2")
+    assert set(growth) == {"growth", "objects_growth", "rss"} and growth["rss"] > 0
