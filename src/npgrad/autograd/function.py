@@ -18,6 +18,7 @@ User Functions are often kept that way (``linear = Linear.apply``), so their bra
 """
 import functools
 import inspect
+from operator import itemgetter as _itemgetter
 
 import numpy as np
 
@@ -37,6 +38,8 @@ _INFERENCE_SAVE = ("Inference tensors cannot be saved for backward. Please do no
                    "normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
                    "`torch.inference_mode()`.")
 
+_tuple_new = tuple.__new__
+_NO_EDGE = (None, 0)
 Tensor = None  # bound by npgrad._tensor once the class exists (the two modules need each other)
 make = None
 
@@ -79,16 +82,17 @@ class BackwardNode(Node):
             if type(entry) is not _Saved:
                 out.append(entry.unpack(self, arrays) if type(entry) is _Hooked else entry)
                 continue
-            if entry.vc is not None and entry.vc[0] != entry.version:
+            data, tensor, nr, vc, version = entry
+            if vc is not None and vc[0] != version:
                 _version_error(entry, self)
             if arrays:
-                out.append(entry.data)
-            elif entry.tensor is not None:
-                out.append(entry.tensor)
-            elif entry.output_nr >= 0:  # our own output: rebuilt on demand so the node never holds it
-                out.append(make(entry.data, self, entry.output_nr, entry.vc))
+                out.append(data)
+            elif tensor is not None:
+                out.append(tensor)
+            elif nr >= 0:  # our own output: rebuilt on demand so the node never holds it
+                out.append(make(data, self, nr, vc))
             else:
-                out.append(make(entry.data))
+                out.append(make(data))
         return tuple(out)
 
     saved_variables = saved_tensors
@@ -196,16 +200,18 @@ def _fit_grad(g, meta, node, i):
     return g
 
 
-class _Saved:
-    """One saved value: the array, where it came from (input tensor / own output) and its version then."""
-    __slots__ = ("data", "tensor", "output_nr", "vc", "version")
+class _Saved(tuple):
+    """One saved value: ``(data, tensor, output_nr, vc, version)`` - the array, where it came from (input tensor
+    / own output), its version counter and the version then. A tuple, so the hot path builds it in C."""
+    __slots__ = ()
+    data = property(_itemgetter(0))
+    tensor = property(_itemgetter(1))
+    output_nr = property(_itemgetter(2))
+    vc = property(_itemgetter(3))
+    version = property(_itemgetter(4))
 
-    def __init__(self, data, tensor, output_nr, vc):
-        self.data = data
-        self.tensor = tensor
-        self.output_nr = output_nr
-        self.vc = vc
-        self.version = vc[0] if vc is not None else 0
+    def __new__(cls, data, tensor, output_nr, vc):
+        return _tuple_new(cls, (data, tensor, output_nr, vc, vc[0] if vc is not None else 0))
 
 
 class _Hooked:
@@ -316,16 +322,18 @@ class Function:
         T = Tensor
         req = False
         arrays = []
+        append = arrays.append
         for a in args:
             if isinstance(a, T):
-                arrays.append(a._data)
+                append(a._data)
                 if a._req:
                     req = True
             else:
-                arrays.append(a)
+                append(a)
         if cls._promote is not None:
             _promote(arrays, cls._promote)
-        ctx = cls._node_cls.__new__(cls._node_cls)
+        node_cls = cls._node_cls
+        ctx = node_cls.__new__(node_cls)
         ctx._saved = ()
         try:
             out = cls.forward(ctx, *arrays)
@@ -340,8 +348,21 @@ class Function:
             if cls._view and np.may_share_memory(out, arrays[0]):
                 return make(out, None, 0, args[0]._vc)
             return make(out)
-        init_node(ctx)
-        ctx._edges = tuple(_edge(a) if isinstance(a, T) else None for a in args)
+        ctx._pre = ctx._post = ctx._tensor_pre = ctx._retain = ctx._meta = None
+        edges = []
+        append = edges.append
+        for a in args:
+            if isinstance(a, T):
+                fn = a.grad_fn
+                if fn is not None:
+                    append((fn, a._nr))
+                elif a._req:
+                    append(_edge(a))
+                else:
+                    append(_NO_EDGE)
+            else:
+                append(None)
+        ctx._edges = tuple(edges)
         if type(out) is tuple:
             ctx._nout = len(out)
             nondiff = cls._nondiff_out
@@ -359,7 +380,7 @@ class Function:
         if ctx._saved:
             ctx._saved = _pack(ctx._saved, args, arrays, outs, res)
         if cls._broadcast:
-            ctx._meta = _broadcast_meta(args, outs[0])
+            ctx._meta = _broadcast_meta(args, res._data if type(res) is not tuple else res[0]._data)
         return res
 
 
@@ -372,6 +393,15 @@ def _is_in(x, seq):
 
 def _promote(arrays, mode):
     """Cast array arguments in place to torch's result dtype (Python scalars stay weak, as NumPy treats them)."""
+    a0 = arrays[0]
+    if len(arrays) > 1 and type(a0) is np.ndarray:  # the common cases first: nothing to do
+        a1 = arrays[1]
+        t1 = type(a1)
+        if t1 is np.ndarray:
+            if a0.dtype == a1.dtype and (mode == "same" or a0.dtype.kind == "f"):
+                return arrays
+        elif (t1 is float or t1 is int) and a0.dtype.kind == "f":
+            return arrays
     for i, a in enumerate(arrays[:2]):
         if isinstance(a, np.generic):  # a NumPy scalar counts as a Python number, as in torch (x * np.float64(2))
             arrays[i] = a.item()
@@ -412,28 +442,31 @@ def _broadcast_meta(args, out):
 def _pack(saved, args, arrays, outs, res):
     """Record where each saved array came from, so backward can check versions and rebuild Tensors."""
     packed = []
+    T = Tensor
     for x in saved:
-        if x is None or not isinstance(x, (np.ndarray, np.generic, Tensor)):
+        if type(x) is np.ndarray or isinstance(x, np.generic):
+            data = x
+        elif isinstance(x, T):
+            data = x._data
+        else:
             packed.append(x)
             continue
-        data = x._data if isinstance(x, Tensor) else x
-        entry = None
         for a, arr in zip(args, arrays):
-            if isinstance(a, Tensor) and (a is x or arr is data or a._data is data):
+            if (arr is data or a is x) and isinstance(a, T) or isinstance(a, T) and a._data is data:
                 if a._x is not None and a._x.get("inference"):
                     raise RuntimeError(_INFERENCE_SAVE)
-                entry = _Saved(data, a, -1, a._vc)
+                vc = a._vc
+                packed.append(_tuple_new(_Saved, (data, a, -1, vc, vc[0])))
                 break
-        if entry is None:
+        else:
             for k, o in enumerate(outs):
                 if o is data:
-                    r = res[k] if type(res) is tuple else res
-                    entry = _Saved(data, None, k, r._vc)
+                    vc = (res[k] if type(res) is tuple else res)._vc
+                    packed.append(_tuple_new(_Saved, (data, None, k, vc, vc[0])))
                     break
-        if entry is None:
-            # a Tensor made inside forward, or an array computed there (a mask): kept as it is
-            entry = _Saved(data, x, -1, x._vc) if isinstance(x, Tensor) else _Saved(data, None, -1, None)
-        packed.append(entry)
+            else:
+                # a Tensor made inside forward, or an array computed there (a mask): kept as it is
+                packed.append(_Saved(data, x, -1, x._vc) if isinstance(x, T) else _Saved(data, None, -1, None))
     return tuple(packed)
 
 

@@ -19,26 +19,11 @@ __all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide",
            "floor_divide", "fmod", "remainder", "pow", "rpow", "float_power", "maximum", "minimum", "fmax", "fmin",
            "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "copysign", "xlogy", "where"]
 
-try:  # NumPy >= 2 keeps its floating-point error state in a context variable
-    from numpy._core._ufunc_config import _extobj_contextvar as _fp_state
-    with np.errstate(all="ignore"):
-        _FP_QUIET = _fp_state.get()
-except ImportError:  # pragma: no cover - older NumPy: the public (slower) route
-    _fp_state = None
-
-
 def quiet(fn, *args):
-    """``fn(*args)`` without NumPy's floating-point warnings: torch makes inf and NaN silently. Setting NumPy's
-    error-state context variable costs ~1 us; ``np.errstate`` costs ~5 us, too much for every op. (Backward
-    formulas need neither: the engine runs them under one ``np.errstate``.)"""
-    if _fp_state is None:
-        with np.errstate(all="ignore"):
-            return fn(*args)
-    token = _fp_state.set(_FP_QUIET)
-    try:
-        return fn(*args)
-    finally:
-        _fp_state.reset(token)
+    """``fn(*args)``. NumPy's floating-point warnings (inf, NaN) are silenced for npgrad's modules once, by a
+    warnings filter installed in ``npgrad/__init__.py``: torch makes inf and NaN silently, and a per-call
+    ``np.errstate`` would cost microseconds on every op."""
+    return fn(*args)
 
 
 # torch's names of scalar types, for error messages
@@ -75,7 +60,7 @@ class Add(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return quiet(np.add, a, b) if alpha == 1 else quiet(lambda: a + alpha * b)
+        return np.add(a, b) if alpha == 1 else quiet(lambda: a + alpha * b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -90,7 +75,7 @@ class Sub(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return quiet(np.subtract, a, b) if alpha == 1 else quiet(lambda: a - alpha * b)
+        return np.subtract(a, b) if alpha == 1 else quiet(lambda: a - alpha * b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -107,7 +92,7 @@ class Rsub(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return quiet(np.subtract, b, a) if alpha == 1 else quiet(lambda: b - alpha * a)
+        return np.subtract(b, a) if alpha == 1 else quiet(lambda: b - alpha * a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -121,7 +106,7 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return quiet(np.multiply, a, b)  # inf * 0 is NaN, silently, as in torch
+        return np.multiply(a, b)  # inf * 0 is NaN, silently, as in torch
 
     @staticmethod
     def backward(ctx, grad):
@@ -137,7 +122,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return quiet(np.true_divide, a, b)
+        return np.true_divide(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -161,11 +146,11 @@ class DivRounded(Function):
         _int_zero_division(a, b)
         if mode == "floor":
             # np.floor_divide rounds like Python's // (and torch): floor of the exact quotient
-            return quiet(np.floor_divide, a, b)
+            return np.floor_divide(a, b)
         if _ints(a):  # C-style truncation without a trip through float (exact for large int64)
             q = np.floor_divide(a, b)
             return q + ((q < 0) & (q * b != a))
-        return np.trunc(quiet(np.true_divide, a, b))
+        return np.trunc(np.true_divide(a, b))
 
     @staticmethod
     def backward(ctx, grad):
@@ -202,7 +187,7 @@ class Fmod(Function):
             refuse("fmod_cpu", a.dtype)
         _int_zero_division(a, b)
         ctx.save_for_backward(a, b)
-        return quiet(np.fmod, a, b)
+        return np.fmod(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -227,7 +212,7 @@ class Remainder(Function):
             refuse("remainder_cpu", np.bool_)
         _int_zero_division(a, b)
         ctx.save_for_backward(a, b)
-        return quiet(np.remainder, a, b)
+        return np.remainder(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -255,7 +240,7 @@ class Pow(Function):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         if a.dtype == np.bool_:  # bool ** bool (NumPy has no such loop): x ** True is x, x ** False is 1
             return a.copy() if exponent else np.ones_like(a)
-        return quiet(np.power, a, exponent)
+        return np.power(a, exponent)
 
     @staticmethod
     def backward(ctx, grad):
@@ -278,7 +263,7 @@ class PowTensor(Function):
     def forward(ctx, a, b):
         if a.dtype.kind in "iu" and b.dtype.kind in "iu" and np.any(b < 0):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        out = quiet(np.power, a, b)
+        out = np.power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -306,7 +291,7 @@ class RPow(Function):
     def forward(ctx, a, base):
         ctx.base = base
         rt = result_np([a, base])
-        out = quiet(np.power, np.asarray(base, rt), a.astype(rt, copy=False))
+        out = np.power(np.asarray(base, rt), a.astype(rt, copy=False))
         ctx.save_for_backward(out)
         return out
 

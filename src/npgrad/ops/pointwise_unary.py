@@ -84,7 +84,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = quiet(np.exp, _float_input(a))
+        out = np.exp(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -100,7 +100,7 @@ class Exp2(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = quiet(np.exp2, _float_input(a))
+        out = np.exp2(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -116,7 +116,7 @@ class Expm1(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = quiet(np.expm1, _float_input(a))
+        out = np.expm1(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -134,7 +134,7 @@ class Log(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.log, a)
+        return np.log(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -150,7 +150,7 @@ class Log2(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.log2, a)
+        return np.log2(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -166,7 +166,7 @@ class Log10(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.log10, a)
+        return np.log10(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -183,7 +183,7 @@ class Log1p(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.log1p, a)
+        return np.log1p(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -197,7 +197,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = quiet(np.sqrt, _float_input(a))
+        out = np.sqrt(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -231,7 +231,7 @@ class Sin(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.sin, a)
+        return np.sin(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -247,7 +247,7 @@ class Cos(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.cos, a)
+        return np.cos(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -261,7 +261,7 @@ class Tan(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = quiet(np.tan, _float_input(a))
+        out = np.tan(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -279,7 +279,7 @@ class Asin(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.arcsin, a)
+        return np.arcsin(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -295,7 +295,7 @@ class Acos(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.arccos, a)
+        return np.arccos(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -327,7 +327,7 @@ class Sinh(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.sinh, a)
+        return np.sinh(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -343,7 +343,7 @@ class Cosh(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.cosh, a)
+        return np.cosh(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -391,7 +391,7 @@ class Acosh(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.arccosh, a)
+        return np.arccosh(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -407,7 +407,7 @@ class Atanh(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return quiet(np.arctanh, a)
+        return np.arctanh(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -440,7 +440,7 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = quiet(np.reciprocal, _float_input(a))
+        out = np.reciprocal(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -468,7 +468,9 @@ class Relu(Function):
         out, = ctx.saved_tensors
         if type(grad) is np.ndarray and np.isfinite(grad).all():
             # branch-free (np.where on a random mask is ~20x slower); + 0.0 turns -0.0 products into 0.0
-            return grad * ~(out <= 0) + 0.0
+            res = grad * ~(out <= 0)
+            res += 0.0
+            return res
         return where(out <= 0, 0.0, grad)
 
 
