@@ -12,8 +12,9 @@ $(VENV)/.base: pyproject.toml
 	$(PIP) install -q -e .
 	touch $@
 
+# mpich from PyPI gives mpi4py an MPI library and mpiexec inside the venv: the MPI tests need no root.
 $(VENV)/.test: $(VENV)/.base pyproject.toml
-	$(PIP) install -q -e ".[test,viz]"
+	$(PIP) install -q -e ".[test,viz,distributed]" mpich
 	touch $@
 
 $(VENV)/.demo: $(VENV)/.base pyproject.toml

@@ -17,3 +17,4 @@ from .modules import __all__ as _modules_all
 from . import modules, parameter, utils
 
 __all__ = ["functional", "init", "utils", "Parameter", "Buffer"] + list(_modules_all)
+from . import parallel  # noqa: E402,F401  (DistributedDataParallel; imports no MPI until init_process_group)

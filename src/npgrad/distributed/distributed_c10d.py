@@ -1,0 +1,313 @@
+"""Process groups and their setup, as ``torch.distributed.distributed_c10d``, on MPI (mpi4py).
+
+One process per rank, started by an MPI launcher (``mpirun -n 2 python train.py``); ``init_process_group``
+takes the rank and world size from MPI. Every group owns two duplicated communicators: ``_comm`` for
+collectives and the user's ``send``/``recv`` (tags as given), ``_coll`` for the point-to-point traffic of the
+list-based collectives (``gather``, ``scatter``), so that their messages can never match a user's ``recv``.
+"""
+import enum
+import os
+import warnings
+from datetime import timedelta
+
+from . import _mpi
+from ._mpi import DistBackendError, DistError
+
+__all__ = ["Backend", "ReduceOp", "ProcessGroup", "GroupMember", "group", "DistError", "DistBackendError",
+           "init_process_group", "destroy_process_group", "is_initialized", "is_available", "is_mpi_available",
+           "is_gloo_available", "is_nccl_available", "is_torchelastic_launched", "get_rank", "get_world_size",
+           "get_backend", "new_group", "get_process_group_ranks", "get_global_rank", "get_group_rank",
+           "default_pg_timeout"]
+
+default_pg_timeout = timedelta(minutes=30)  # torch's default for CPU backends
+
+
+class Backend(str):
+    """Backend names, as ``torch.distributed.Backend``: ``Backend("MPI") == "mpi"``."""
+    UNDEFINED = "undefined"
+    GLOO = "gloo"
+    NCCL = "nccl"
+    MPI = "mpi"
+
+    def __new__(cls, name):
+        if not isinstance(name, str):
+            raise ValueError(f"Backend constructor parameter must be string-ish, but got: {type(name)}")
+        return str.__new__(cls, name.lower())
+
+
+class ReduceOp:
+    """Reduction operations: ``ReduceOp.SUM``, ``AVG``, ``PRODUCT``, ``MIN``, ``MAX``, ``BAND``, ``BOR``,
+    ``BXOR`` (members of ``ReduceOp.RedOpType``, printed as torch prints them)."""
+
+    class RedOpType(enum.IntEnum):
+        SUM = 0
+        AVG = 1
+        PRODUCT = 2
+        MIN = 3
+        MAX = 4
+        BAND = 5
+        BOR = 6
+        BXOR = 7
+        PREMUL_SUM = 8
+
+        def __str__(self):  # torch prints the qualified name, IntEnum would print the number
+            return f"RedOpType.{self.name}"
+
+    SUM, AVG, PRODUCT, MIN, MAX = RedOpType.SUM, RedOpType.AVG, RedOpType.PRODUCT, RedOpType.MIN, RedOpType.MAX
+    BAND, BOR, BXOR, PREMUL_SUM = RedOpType.BAND, RedOpType.BOR, RedOpType.BXOR, RedOpType.PREMUL_SUM
+
+
+class ProcessGroup:
+    """A set of ranks that communicate: ``rank()`` and ``size()`` within the group, as torch's ProcessGroup."""
+
+    def __init__(self, comm, ranks, timeout):
+        self._comm = comm                 # MPI communicator over the group's ranks (in group order)
+        self._coll = comm.Dup()           # private traffic of the list collectives
+        self._ranks = list(ranks)         # global rank of each group rank
+        self._index = {g: i for i, g in enumerate(self._ranks)}
+        self._timeout = timeout           # seconds
+
+    def rank(self):
+        return self._comm.Get_rank()
+
+    def size(self):
+        return len(self._ranks)
+
+    def name(self):
+        return "mpi"
+
+    def _free(self):
+        for c in (self._coll, self._comm):
+            try:
+                c.Free()
+            except Exception:  # noqa: BLE001  (MPI already finalised at interpreter exit)
+                pass
+        self._comm = self._coll = None
+
+    def __repr__(self):
+        return f"<npgrad.distributed.ProcessGroup ranks={self._ranks}>"
+
+
+class _NonMember:
+    """What ``new_group`` returns on ranks outside the group (torch: ``GroupMember.NON_GROUP_MEMBER``)."""
+
+    def __repr__(self):
+        return "-100"
+
+    def __eq__(self, other):
+        return other is self or other == -100
+
+    __hash__ = object.__hash__
+
+
+class _State:
+    default = None      # the WORLD ProcessGroup
+    groups = []         # every ProcessGroup made since init (freed by destroy_process_group)
+    backend = None
+
+
+_state = _State()
+
+
+class _GroupMember:
+    """``dist.group.WORLD`` / ``dist.GroupMember.WORLD``: the default group (None before init)."""
+    NON_GROUP_MEMBER = _NonMember()
+
+    @property
+    def WORLD(self):
+        return _state.default
+
+
+group = GroupMember = _GroupMember()
+
+
+# ---------------------------------------------------------------------------------------------- availability
+def is_available():
+    return True
+
+
+def is_mpi_available():
+    """Whether the MPI backend can be used: mpi4py is installed (MPI itself loads at init_process_group)."""
+    return _mpi.available()
+
+
+def is_gloo_available():
+    return False
+
+
+def is_nccl_available():
+    return False
+
+
+def is_torchelastic_launched():
+    return os.environ.get("TORCHELASTIC_RUN_ID") is not None
+
+
+def is_initialized():
+    return _state.default is not None
+
+
+# ---------------------------------------------------------------------------------------------- setup
+def _env_int(name):
+    v = os.environ.get(name)
+    if v is None or v == "":
+        return None
+    try:
+        return int(v)
+    except ValueError:
+        raise ValueError(f"environment variable {name} must be an integer, got {v!r}") from None
+
+
+def init_process_group(backend=None, init_method=None, timeout=None, world_size=-1, rank=-1, store=None,
+                       group_name="", pg_options=None, device_id=None):
+    """Join the default process group. Rank and world size come from the MPI launcher (``mpirun -n N``).
+
+    ``backend``: ``"mpi"`` (``None`` and ``"gloo"`` are taken as ``"mpi"``, so CPU scripts written for torch run
+    unchanged under mpirun). ``rank``/``world_size`` and the env:// variables ``RANK``/``WORLD_SIZE`` are
+    accepted and checked against what MPI says; a process not started by an MPI launcher is a world of one
+    (``WORLD_SIZE`` unset or 1). ``timeout`` bounds every collective (default 30 minutes).
+    """
+    if _state.default is not None:
+        raise ValueError("trying to initialize the default process group twice!")
+    name = Backend(backend) if backend is not None else Backend.MPI
+    if name not in (Backend.MPI, Backend.GLOO, "cpu:mpi", "cpu:gloo"):
+        raise RuntimeError(f"npgrad.distributed: backend {backend!r} is not available; npgrad runs on CPUs over MPI:"
+                           " use backend='mpi' (or 'gloo', an alias) and start the job with `mpirun -n N python "
+                           "script.py`")
+    if init_method is not None and not isinstance(init_method, str):
+        raise TypeError(f"init_method must be a string, got {type(init_method).__name__}")
+    if timeout is None:
+        seconds = default_pg_timeout.total_seconds()
+    elif isinstance(timeout, timedelta):
+        seconds = timeout.total_seconds()
+    else:
+        raise TypeError(f"Expected timeout argument to be of type datetime.timedelta, got {type(timeout).__name__}")
+    if seconds <= 0:
+        raise ValueError(f"timeout must be positive, got {timeout}")
+    MPI = _mpi.load()
+    world = MPI.COMM_WORLD
+    mpi_rank, mpi_size = world.Get_rank(), world.Get_size()
+    want_size = world_size if world_size is not None and world_size != -1 else _env_int("WORLD_SIZE")
+    want_rank = rank if rank is not None and rank != -1 else _env_int("RANK")
+    if mpi_size == 1 and not _mpi.launched_by_mpi() and want_size not in (None, 1):
+        raise RuntimeError(
+            f"npgrad.distributed: a world of {want_size} processes was asked for (world_size argument or WORLD_SIZE)"
+            " but this process was not started by an MPI launcher, which is how the 'mpi' backend finds its peers:"
+            f" start the job with `mpirun -n {want_size} python script.py` (see docs/distributed.md)")
+    if want_size is not None and want_size != mpi_size:
+        raise ValueError(f"init_process_group: world_size {want_size} (argument or WORLD_SIZE) disagrees with the MPI"
+                         f" launcher, which started {mpi_size} processes; drop the argument or fix `mpirun -n`")
+    if want_rank is not None and want_rank != mpi_rank:
+        raise ValueError(f"init_process_group: rank {want_rank} (argument or RANK) disagrees with the MPI launcher,"
+                         f" which made this process rank {mpi_rank}; let MPI assign the ranks")
+    pg = ProcessGroup(world.Dup(), range(mpi_size), seconds)
+    _state.default, _state.groups, _state.backend = pg, [pg], Backend.MPI
+    if mpi_size > 1:
+        _mpi.install_abort_hook()
+
+
+def destroy_process_group(group=None):
+    """Free a group's communicators; with no argument (or WORLD) leave the default group (MPI stays initialised,
+    so ``init_process_group`` may be called again)."""
+    if _state.default is None:
+        raise ValueError("Default process group has not been initialized, please make sure to call "
+                         "init_process_group.")
+    if group is None or group is _state.default:
+        for g in _state.groups:
+            g._free()
+        _state.default, _state.groups, _state.backend = None, [], None
+        _mpi.remove_abort_hook()
+    elif isinstance(group, ProcessGroup):
+        group._free()
+        _state.groups = [g for g in _state.groups if g is not group]
+
+
+def _default():
+    if _state.default is None:
+        raise ValueError("Default process group has not been initialized, please make sure to call "
+                         "init_process_group.")
+    return _state.default
+
+
+def _resolve(group, op):
+    """The ProcessGroup to use, or None on a rank outside it (the call is then skipped, as torch does)."""
+    pg = _default()
+    if group is None or group is pg:
+        return pg
+    if group is GroupMember.NON_GROUP_MEMBER or (isinstance(group, ProcessGroup) and group._comm is None):
+        warnings.warn(f"Running {op} on global rank {pg.rank()} which does not belong to the given group.",
+                      stacklevel=3)
+        return None
+    if not isinstance(group, ProcessGroup):
+        raise TypeError(f"{op}: group must be a ProcessGroup from new_group() or None, got {type(group).__name__}")
+    return group
+
+
+def get_rank(group=None):
+    """This process's rank in ``group`` (default: the world); -1 outside the group."""
+    pg = _default()
+    if group is None or group is pg:
+        return pg.rank()
+    if group is GroupMember.NON_GROUP_MEMBER:
+        return -1
+    return group.rank() if group._comm is not None else -1
+
+
+def get_world_size(group=None):
+    pg = _default()
+    if group is None or group is pg:
+        return pg.size()
+    if group is GroupMember.NON_GROUP_MEMBER:
+        return -1
+    return group.size()
+
+
+def get_backend(group=None):
+    _default()
+    return _state.backend
+
+
+def get_process_group_ranks(group):
+    pg = _default() if group is None else group
+    return list(pg._ranks)
+
+
+def get_global_rank(group, group_rank):
+    pg = _default() if group is None else group
+    if not 0 <= group_rank < pg.size():
+        raise ValueError(f"Group rank {group_rank} is not part of group {pg}")
+    return pg._ranks[group_rank]
+
+
+def get_group_rank(group, global_rank):
+    pg = _default() if group is None else group
+    if global_rank not in pg._index:
+        raise ValueError(f"Global rank {global_rank} is not part of group {pg}")
+    return pg._index[global_rank]
+
+
+def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local_synchronization=False,
+              group_desc=None, device_id=None, sort_ranks=True):
+    """A group over ``ranks`` (global ranks; all ranks of the world must call it, in the same order).
+    Returns ``GroupMember.NON_GROUP_MEMBER`` on ranks outside it."""
+    pg = _default()
+    MPI = _mpi.MPI
+    size = pg.size()
+    ranks = list(range(size)) if ranks is None else [int(r) for r in ranks]
+    if len(ranks) > size:
+        raise ValueError("the new group's world size should be less or equal to the world size set by "
+                         "init_process_group")
+    if len(set(ranks)) != len(ranks) or any(not 0 <= r < size for r in ranks):
+        raise ValueError(f"The new group's rank should be within the world_size set by init_process_group "
+                         f"(0..{size - 1}) and appear once, got {ranks}")
+    if sort_ranks:
+        ranks = sorted(ranks)
+    seconds = pg._timeout if timeout is None else timeout.total_seconds()
+    mpi_group = pg._comm.Get_group().Incl(ranks)
+    comm = pg._comm.Create(mpi_group)  # collective over the world: every rank must call new_group
+    mpi_group.Free()
+    if comm == MPI.COMM_NULL:
+        return GroupMember.NON_GROUP_MEMBER
+    g = ProcessGroup(comm, ranks, seconds)
+    _state.groups.append(g)
+    return g
