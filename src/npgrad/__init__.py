@@ -12,6 +12,12 @@ npgrad.Size([5, 3])
 """
 __version__ = "0.1.0"
 
+import warnings as _warnings
+
+# torch makes inf and NaN silently; NumPy warns. Silence NumPy's floating-point RuntimeWarnings raised inside
+# npgrad's own modules (only there: a user's NumPy code keeps its warnings). Free unless a warning happens.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"npgrad(\.|$)")
+
 from ._dtype import (dtype, float16, float32, float64, int8, int16, int32, int64, uint8, bool, half, float,
                      double, short, int, long, get_default_dtype, set_default_dtype, promote_types, result_type,
                      can_cast)
@@ -25,15 +31,29 @@ from . import _creation
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled)
+from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled
 from .ops.pointwise import *  # noqa: F401,F403  (each ops module lists its public names in __all__)
 from .ops.reduction import *  # noqa: F401,F403
+from .ops.pointwise_unary import *  # noqa: F401,F403
+from .ops.pointwise_special import *  # noqa: F401,F403
+from .ops.pointwise_ternary import *  # noqa: F401,F403
+from .ops.comparison import *  # noqa: F401,F403
+from .ops.reduction_sort import *  # noqa: F401,F403
+from .ops.reduction_scan import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
+from .ops.joining import *  # noqa: F401,F403
+from .ops.scatter import *  # noqa: F401,F403
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.neural import *  # noqa: F401,F403
-from .ops.pointwise import abs, pow, where  # noqa: F401  (builtins shadowed on purpose, as torch does)
-from .ops.reduction import sum  # noqa: F401
+from .ops.activation import *  # noqa: F401,F403
+from .ops.conv import *  # noqa: F401,F403
+from .ops.pool import *  # noqa: F401,F403
+from .ops.norm import *  # noqa: F401,F403
+from .ops.loss import *  # noqa: F401,F403
+from .ops.sampling import *  # noqa: F401,F403
 from . import autograd, random
+from .serialization import save, load
 from .autograd import Function
 
 _creation.bind_methods(Tensor)

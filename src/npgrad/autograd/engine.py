@@ -122,10 +122,10 @@ def _accumulate_leaf(var, g, create, fresh):
     if g.dtype != var._data.dtype:
         g = g.astype(var._data.dtype)
     if old is None:
-        if id(g) in fresh and g.base is None and g.flags.owndata and g.flags.writeable:
-            fresh.discard(id(g))
+        if id(g) in fresh and g.base is None and g.flags.owndata and g.flags.writeable and g.flags.c_contiguous:
+            fresh.discard(id(g))  # made in this pass and referenced nowhere else: the leaf may keep it
         else:
-            g = np.array(g, copy=True)
+            g = np.array(g, copy=True, order="C")  # row-major, as torch lays out a contiguous leaf's grad
         var._grad = make(g)
     elif old._req or not old._data.flags.writeable or old._data.shape != g.shape:
         var._grad = make(old._data + g)
@@ -162,10 +162,60 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
     prev = state.enabled, state.create
     state.enabled = state.create = bool(create_graph)
     node = None
+    fast = not anomaly
+    fit = _function._fit_grad
+    add_fresh = fresh.add
+    make = _function.make
     try:
         while ready:
             node = ready.pop()
             buf = buffers.pop(node, None)
+            fn = node._fn
+            if (fast and fn is not None and fn._builtin and not node._nout and node._pre is None
+                    and node._post is None and node._tensor_pre is None and node._retain is None):
+                # the everyday node: a built-in, one output, no hooks - its formula straight on the gradient
+                if captures is not None:
+                    idx = captures.get((node, 0))
+                    if idx is not None:
+                        for i in idx:
+                            results[i] = buf
+                        if not any(e is not None and e[0] in needed for e in node._edges):
+                            continue  # a target with nothing needed below it: torch does not run it
+                if buf is None:
+                    out = ()
+                else:
+                    if create_graph and type(buf) is np.ndarray:
+                        buf = make(buf)
+                    out = fn.backward(node, buf)
+                    if type(out) is not tuple:
+                        out = (out,)
+                    meta = node._meta
+                    if meta is not None:
+                        out = [g if m is None or g is None else fit(g, m, node, i)
+                               for i, (g, m) in enumerate(zip(out, meta))]
+                if not keep_graph:
+                    node._saved = None
+                k = 0
+                n_out = len(out)
+                for e in node._edges:
+                    if e is not None:
+                        nxt = e[0]
+                        if nxt is not None and (needed is None or nxt in needed):
+                            g = out[k] if k < n_out else None
+                            if g is not None:
+                                if not create_graph:
+                                    add_fresh(id(g))
+                                if nxt._nout:
+                                    _add(buffers, nxt, e[1], g)
+                                else:
+                                    old = buffers.get(nxt)
+                                    buffers[nxt] = g if old is None else old + g
+                            d = deps[nxt] - 1
+                            deps[nxt] = d
+                            if d == 0:
+                                ready.append(nxt)
+                    k += 1
+                continue
             nout = node._nout
             grads = buf if nout else [buf]
             if grads is None:

@@ -68,7 +68,7 @@ class BackwardNode(Node):
 
     @property
     def needs_input_grad(self):
-        return tuple(e is not None and e[0] is not None for e in self._edges)
+        return tuple([e is not None and e[0] is not None for e in self._edges])
 
     @property
     def saved_tensors(self):
@@ -115,6 +115,8 @@ class BackwardNode(Node):
         if len(res) != n:
             if len(res) > n and all(r is None for r in res[n:]):
                 res = res[:n]
+            elif len(res) < n and fn._builtin:  # a built-in may leave trailing Nones out
+                res = res + (None,) * (n - len(res))
             else:
                 raise RuntimeError(f"function {type(self).__name__} returned an incorrect number of gradients "
                                    f"(expected {n}, got {len(res)})")
@@ -320,16 +322,21 @@ class Function:
         if not cls._builtin:  # user code often keeps ``f = MyFn.apply``: check the extras flag here
             return _apply_extras(cls, *args, **kwargs) if _extras_users else _apply_custom(cls, args, kwargs)
         T = Tensor
-        req = False
-        arrays = []
-        append = arrays.append
-        for a in args:
-            if isinstance(a, T):
-                append(a._data)
-                if a._req:
-                    req = True
-            else:
-                append(a)
+        if len(args) == 1:  # unary ops: no loop
+            a = args[0]
+            arrays = [a._data]
+            req = a._req
+        else:
+            req = False
+            arrays = []
+            append = arrays.append
+            for a in args:
+                if isinstance(a, T):
+                    append(a._data)
+                    if a._req:
+                        req = True
+                else:
+                    append(a)
         if cls._promote is not None:
             _promote(arrays, cls._promote)
         node_cls = cls._node_cls
@@ -443,7 +450,29 @@ def _pack(saved, args, arrays, outs, res):
     """Record where each saved array came from, so backward can check versions and rebuild Tensors."""
     packed = []
     T = Tensor
+    single = type(res) is not tuple
     for x in saved:
+        # the common cases first: our own (single) output, or an input array as it came in
+        if single and x is outs[0]:
+            vc = res._vc
+            packed.append(_tuple_new(_Saved, (x, None, 0, vc, vc[0])))
+            continue
+        i = 0
+        for arr in arrays:
+            if arr is x:
+                break
+            i += 1
+        else:
+            i = -1
+        if i >= 0:
+            a = args[i]
+            if type(a) is not T and not isinstance(a, T):
+                packed.append(x)  # a number or other plain argument
+                continue
+            if a._x is None:
+                vc = a._vc
+                packed.append(_tuple_new(_Saved, (x, a, -1, vc, vc[0])))
+                continue
         if type(x) is np.ndarray or isinstance(x, np.generic):
             data = x
         elif isinstance(x, T):

@@ -51,6 +51,7 @@ class Node:
     """A step of the backward graph. Torch's names: ``name()``, ``next_functions``, ``register_hook``."""
     __slots__ = ("_edges", "_saved", "_meta", "_nout", "_pre", "_post", "_tensor_pre", "_retain",
                  "metadata_", "__weakref__")
+    _fn = None  # the Function of a BackwardNode; None for leaves and other nodes
 
     def name(self):
         return type(self).__name__

@@ -85,7 +85,24 @@ class Mm(Function):
         # self: mm_mat1_backward(grad, mat2) = grad.mm(mat2.t()); mat2: mat1.t().mm(grad)
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return grad @ b.mT if need[0] else None, a.mT @ grad if need[1] else None
+        return _mat1_grad(grad, b, a) if need[0] else None, _mat2_grad(a, grad, b) if need[1] else None
+
+
+def _transposed(x):
+    """A column-major 2-D operand (a ``.t()`` view, e.g. a Linear weight)."""
+    d = x if type(x) is np.ndarray else getattr(x, "_data", None)
+    return d is not None and d.ndim == 2 and d.flags.f_contiguous and not d.flags.c_contiguous
+
+
+def _mat1_grad(grad, m2, m1):
+    # grad.mm(mat2.t()), laid out like mat1 (torch's mm_mat1_backward): a transposed mat1 gets its gradient
+    # computed transposed, so that after TBackward the leaf's .grad is row-major again
+    return (m2 @ grad.mT).mT if _transposed(m1) else grad @ m2.mT
+
+
+def _mat2_grad(m1, grad, m2):
+    # mat1.t().mm(grad), laid out like mat2 (torch's mm_mat2_backward): for nn.Linear's weight.t()
+    return (grad.mT @ m1).mT if _transposed(m2) else m1.mT @ grad
 
 
 class Matmul(Function):
@@ -324,8 +341,8 @@ class Addmm(Function):
         m1, m2 = ctx.saved_tensors
         need = ctx.needs_input_grad
         return (_scale(grad, ctx.beta) if need[0] else None,
-                _scale(grad @ m2.mT, ctx.alpha) if need[1] else None,
-                _scale(m1.mT @ grad, ctx.alpha) if need[2] else None, None, None)
+                _scale(_mat1_grad(grad, m2, m1), ctx.alpha) if need[1] else None,
+                _scale(_mat2_grad(m1, grad, m2), ctx.alpha) if need[2] else None, None, None)
 
 
 class Addmv(Addmm):

@@ -421,8 +421,14 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, a):
-        # exp(-log(1 + exp(-x))): no overflow for large |x| in any float dtype
-        out = quiet(lambda: np.exp(-np.logaddexp(0, -_float_input(a))))
+        # 1 / (1 + exp(-x)), torch's form: exp(-x) = inf gives exactly 0 (no denormals below -88.7 in float32,
+        # so log(sigmoid(-100)) is -inf as in torch), exp(-x) = 0 gives 1; no NaN for any |x|
+        a = _float_input(a)
+        if a.dtype == np.float16:  # computed in float32 and rounded once, as torch does
+            out = (np.float32(1) / (np.float32(1) + np.exp(-a.astype(np.float32)))).astype(np.float16)
+        else:
+            one = a.dtype.type(1)
+            out = one / (one + np.exp(-a))
         ctx.save_for_backward(out)
         return out
 

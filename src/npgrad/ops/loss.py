@@ -1,0 +1,688 @@
+"""Losses. Fused Functions where torch has a fused kernel (and its grad_fn name) or stability needs one:
+nll_loss, mse_loss, smooth_l1/huber, binary_cross_entropy(_with_logits), soft_margin_loss; the others are
+composites of recorded ops, as in torch (their grad_fn is the last op: MeanBackward0, SubBackward0, ...).
+
+``reduction`` is 'none' | 'mean' | 'sum' (torch's top-level functions also take aten's 0 | 1 | 2). The losses
+torch also has at top level take torch's (aten's) signature here; ``nn.functional`` maps its legacy
+``size_average``/``reduce`` arguments onto them.
+"""
+import math
+import warnings
+
+import numpy as np
+
+import npgrad as ng   # public ops, looked up at call time (their home modules are free to move)
+
+from ..autograd.function import Function, dispatch
+from ..autograd.grad_mode import is_grad_enabled
+from .. import _tensor as _t
+
+__all__ = ["binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss", "margin_ranking_loss",
+           "hinge_embedding_loss", "poisson_nll_loss", "triplet_margin_loss"]
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def reduction_arg(reduction, size_average=None, reduce=None):
+    """The reduction as a string; accepts torch's legacy size_average/reduce and aten's 0/1/2."""
+    if size_average is not None or reduce is not None:
+        warnings.warn("size_average and reduce args will be deprecated, please use reduction='" +
+                      legacy_reduction(size_average, reduce) + "' instead.", UserWarning, stacklevel=3)
+        return legacy_reduction(size_average, reduce)
+    if isinstance(reduction, int) and not isinstance(reduction, bool) and 0 <= reduction <= 2:
+        return _REDUCTIONS[reduction]
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def legacy_reduction(size_average, reduce):
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return "none" if not reduce else ("mean" if size_average else "sum")
+
+
+_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+
+
+def _apply_reduction(loss, reduction):
+    if reduction == "mean":
+        return ng.mean(loss)
+    if reduction == "sum":
+        return ng.sum(loss)
+    return loss
+
+
+def _where(cond, a, b):
+    return ng.where(cond, a, b)
+
+
+def _reduce_np(loss, reduction):
+    if reduction == "mean":
+        return np.mean(loss, dtype=loss.dtype) if loss.size else np.asarray(np.nan, loss.dtype)
+    if reduction == "sum":
+        return np.sum(loss, dtype=loss.dtype)
+    return loss
+
+
+def _grad_scale(grad, reduction, n):
+    """The upstream gradient of a reduced loss, per element (the engine broadcasts a 0-d one)."""
+    return grad / n if reduction == "mean" else grad
+
+
+def _check_tensor(fname, name, pos, t):
+    if not isinstance(t, _t.Tensor):
+        raise TypeError(f"{fname}(): argument '{name}' (position {pos}) must be Tensor, not {type(t).__name__}")
+
+
+def _size_warning(input, target):
+    if target._data.shape != input._data.shape:
+        warnings.warn(f"Using a target size (torch.Size({list(target._data.shape)})) that is different to the "
+                      f"input size (torch.Size({list(input._data.shape)})). This will likely lead to incorrect "
+                      f"results due to broadcasting. Please ensure they have the same size.", UserWarning,
+                      stacklevel=3)
+
+
+def _broadcast_check(input, target):
+    try:
+        return np.broadcast_shapes(input._data.shape, target._data.shape)
+    except ValueError:
+        a, b = input._data.shape, target._data.shape
+        for i in range(1, min(len(a), len(b)) + 1):
+            if a[-i] != b[-i] and a[-i] != 1 and b[-i] != 1:
+                raise RuntimeError(f"The size of tensor a ({a[-i]}) must match the size of tensor b ({b[-i]}) at "
+                                   f"non-singleton dimension {max(len(a), len(b)) - i}") from None
+        raise
+
+
+# ---------------------------------------------------------------------------------------------- nll / cross entropy
+class NllLoss(Function):
+    """``-weight[t] * input[n, t, ...]`` per element; 'mean' divides by the summed weights of the non-ignored
+    targets (NaN when they sum to 0, as torch)."""
+    _builtin = True
+    _ctx_fields = ("reduction", "total", "t", "w", "shape")
+
+    @staticmethod
+    def forward(ctx, x, target, weight, reduction, ignore_index):
+        valid = target != ignore_index
+        t = np.where(valid, target, 0)
+        w = valid.astype(x.dtype) if weight is None else np.where(valid, weight[t], 0).astype(x.dtype)
+        picked = x[t] if x.ndim == 1 else np.take_along_axis(x, np.expand_dims(t, 1), 1).squeeze(1)
+        loss = -(w * picked)
+        total = np.sum(w, dtype=x.dtype)
+        ctx.reduction, ctx.total, ctx.t, ctx.w, ctx.shape = reduction, total, t, w, x.shape
+        if reduction == "none":
+            return loss
+        s = np.sum(loss, dtype=x.dtype)
+        if reduction == "sum":
+            return s
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (s / total).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: nll_loss_backward(grad, self, target, weight, reduction, ignore_index, total_weight)
+        #   = -weight[target] * grad at each target position (/ total_weight for 'mean'), zero elsewhere
+        coef = np.zeros(ctx.shape, ctx.w.dtype)   # a constant: the loss is linear in the input
+        w = ctx.w
+        if ctx.reduction == "mean":   # no target counted (all ignored): torch's gradient is 0, not 0/0
+            w = w / ctx.total if ctx.total else np.zeros_like(w)
+        if len(ctx.shape) == 1:
+            coef[ctx.t] = -w
+            return grad * coef, None, None, None, None
+        np.put_along_axis(coef, np.expand_dims(ctx.t, 1), np.expand_dims(-w, 1), 1)
+        if ctx.reduction == "none":
+            grad = np.expand_dims(grad, 1)
+        return grad * coef, None, None, None, None
+
+
+class NllLoss2d(NllLoss):
+    _node_name = "NllLoss2DBackward0"
+
+
+def _long_target(target):
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_TYPE_NAMES.get(target._data.dtype.name, target._data.dtype.name)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """Negative log-likelihood of class indices, for (N, C), (C,) or (N, C, d1, ...) log-probabilities."""
+    reduction = reduction_arg(reduction, size_average, reduce)
+    _check_tensor("nll_loss", "target", 2, target)
+    x, t = input._data, target._data
+    if x.ndim == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
+    if x.ndim == 1 and t.ndim == 1 and t.size == 1:
+        t = t.reshape(())
+    if (x.ndim == 1 and t.ndim != 0) or (x.ndim >= 2 and t.shape[:1] != x.shape[:1]):
+        if x.ndim == 2 and t.ndim != 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size "
+                         f"({t.shape[0] if t.ndim else 0}).")
+    if x.ndim > 2 and t.shape != x.shape[:1] + x.shape[2:]:
+        raise RuntimeError(f"Expected target size {list(x.shape[:1] + x.shape[2:])}, got {list(t.shape)}")
+    if x.ndim == 2 and t.ndim != 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    _long_target(target)
+    if x.dtype.kind != "f":
+        raise NotImplementedError("\"nll_loss_forward_reduce_cuda_kernel_2d_index\" not implemented for 'Long'")
+    c = x.shape[1] if x.ndim > 1 else x.shape[0]
+    w = None
+    if weight is not None:
+        w = weight._data
+        if w.size != c:
+            raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
+                               f"weight tensor of shape: {list(w.shape)}")
+        if w.dtype != x.dtype:
+            raise RuntimeError(f"expected scalar type {_TYPE_NAMES[x.dtype.name]} but found "
+                               f"{_TYPE_NAMES[w.dtype.name]}")
+        w = w.reshape(-1)
+    bad = (t != ignore_index) & ((t < 0) | (t >= c))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].reshape(-1)[0])} is out of bounds.")
+    t = t.astype(np.int64, copy=False)
+    if x.ndim <= 2:
+        return NllLoss.apply(input, t, w, reduction, ignore_index)
+    if x.ndim == 4:
+        return NllLoss2d.apply(input, t, w, reduction, ignore_index)
+    # torch folds other K-dim inputs into (N, C, d1, rest) for its 2-d kernel; 'none' views the result back
+    n, rest = x.shape[0], x.shape[2:]
+    x4 = input.reshape(n, c, rest[0], -1)
+    out = NllLoss2d.apply(x4, t.reshape(n, rest[0], -1), w, reduction, ignore_index)
+    return out.reshape((n,) + rest) if reduction == "none" else out
+
+
+class _DivScalar(Function):
+    """``tensor / number`` as aten's div.Scalar (torch's composites record it as DivBackward1)."""
+    _builtin = True
+    _node_name = "DivBackward1"
+    _ctx_fields = ("other",)
+
+    @staticmethod
+    def forward(ctx, x, other):
+        ctx.other = other
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (x / other).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad / other
+        return grad / ctx.other, None
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """``nll_loss(log_softmax(input, 1), target)`` for class indices; probability targets (same shape as the
+    input) give ``-sum(target * log_softmax(input))``. ``label_smoothing`` mixes in the uniform distribution."""
+    reduction = reduction_arg(reduction, size_average, reduce)
+    _check_tensor("cross_entropy", "target", 2, target)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    x, t = input._data, target._data
+    if x.ndim == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
+    cdim = 1 if x.ndim > 1 else 0
+    c = x.shape[cdim]
+    logp = ng.log_softmax(input, cdim)
+    wb = None
+    if weight is not None:
+        wb = weight.reshape((c,) + (1,) * (x.ndim - cdim - 1))   # broadcast along the class dim
+    if t.dtype.kind == "f":   # class probabilities
+        if t.shape != x.shape:
+            raise RuntimeError(f"Expected target size {list(x.shape)}, got {list(t.shape)}")
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / c
+        terms = logp * target
+        if wb is not None:
+            terms = terms * wb
+        if reduction == "none":
+            return -ng.sum(terms, cdim)
+        total = -ng.sum(terms)
+        if reduction == "sum":
+            return total
+        return _DivScalar.apply(total, x.size / c if x.size else 0.0)
+    nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing <= 0:
+        return nll
+    # smoothing term: -sum over classes of (weighted) log-probabilities, zero at ignored targets
+    smooth = -ng.sum(logp if wb is None else logp * wb, cdim)
+    ignored = t == ignore_index
+    smooth = ng.where(_t.make(ignored), 0.0, smooth)
+    if reduction == "mean":
+        if weight is not None:
+            smooth = ng.sum(smooth) / float(weight._data.reshape(-1)[t[~ignored]].sum())
+        else:
+            smooth = ng.sum(smooth) / float((~ignored).sum()) if ignored.any() else ng.mean(smooth)
+    elif reduction == "sum":
+        smooth = ng.sum(smooth)
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / c)
+
+
+def _neg(x):
+    return -x
+
+
+# ---------------------------------------------------------------------------------------------- regression
+class MseLoss(Function):
+    _builtin, _promote, _broadcast = True, "same", True
+    _ctx_fields = ("reduction", "n")
+
+    @staticmethod
+    def forward(ctx, x, y, reduction):
+        d = x - y
+        ctx.reduction, ctx.n = reduction, d.size
+        ctx.save_for_backward(x, y)   # the inputs, not d: d's dependence on them matters in double backward
+        return _reduce_np(d * d, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: mse_loss_backward(grad, self, target, reduction) = 2 * (self - target) * grad (/ n for mean)
+        # target: -mse_loss_backward(...)
+        x, y = ctx.saved_tensors
+        g = 2 * _grad_scale(grad, ctx.reduction, ctx.n) * (x - y)
+        need = ctx.needs_input_grad
+        return g if need[0] else None, -g if need[1] else None, None
+
+
+class SmoothL1Loss(Function):
+    _builtin, _promote, _broadcast = True, "same", True
+    _ctx_fields = ("reduction", "n", "beta")
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, beta):
+        d = x - y
+        ctx.reduction, ctx.n, ctx.beta = reduction, d.size, beta
+        ctx.save_for_backward(x, y)
+        ad = np.abs(d)
+        return _reduce_np(np.where(ad < beta, 0.5 * d * d / beta, ad - 0.5 * beta).astype(d.dtype), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: smooth_l1_loss_backward(grad, self, target, reduction, beta): d / beta inside, sign(d) outside
+        x, y = ctx.saved_tensors
+        d = x - y
+        b = ctx.beta
+        g = _grad_scale(grad, ctx.reduction, ctx.n) * _where(np.abs(d) < b, d / b, np.sign(d))
+        need = ctx.needs_input_grad
+        return g if need[0] else None, -g if need[1] else None, None, None
+
+
+class HuberLoss(Function):
+    _builtin, _promote, _broadcast = True, "same", True
+    _ctx_fields = ("reduction", "n", "delta")
+
+    @staticmethod
+    def forward(ctx, x, y, reduction, delta):
+        d = x - y
+        ctx.reduction, ctx.n, ctx.delta = reduction, d.size, delta
+        ctx.save_for_backward(x, y)
+        ad = np.abs(d)
+        return _reduce_np(np.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta)).astype(d.dtype), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: huber_loss_backward(grad, self, target, reduction, delta): d inside, delta * sign(d) outside
+        x, y = ctx.saved_tensors
+        d = x - y
+        g = _grad_scale(grad, ctx.reduction, ctx.n) * _where(np.abs(d) < ctx.delta, d, np.sign(d) * ctx.delta)
+        need = ctx.needs_input_grad
+        return g if need[0] else None, -g if need[1] else None, None, None
+
+
+def _regression_args(fname, input, target):
+    _check_tensor(fname, "target", 2, target)
+    _size_warning(input, target)
+    _broadcast_check(input, target)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = reduction_arg(reduction, size_average, reduce)
+    _regression_args("mse_loss", input, target)
+    if weight is not None:
+        d = input - target
+        loss = weight * (d * d)
+        return _apply_reduction(loss, reduction)
+    return MseLoss.apply(input, target, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """``|input - target|``, reduced: a composite, as torch (AbsBackward0 / MeanBackward0 / SumBackward0)."""
+    reduction = reduction_arg(reduction, size_average, reduce)
+    _regression_args("l1_loss", input, target)
+    loss = ng.abs(input - target)
+    if weight is not None:
+        loss = weight * loss
+    return _apply_reduction(loss, reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    reduction = reduction_arg(reduction, size_average, reduce)
+    _regression_args("smooth_l1_loss", input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0:   # torch falls back to l1_loss
+        return l1_loss(input, target, reduction=reduction)
+    return SmoothL1Loss.apply(input, target, reduction, float(beta))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    reduction = reduction_arg(reduction)
+    _regression_args("huber_loss", input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is not None:
+        return _apply_reduction(weight * HuberLoss.apply(input, target, "none", float(delta)), reduction)
+    return HuberLoss.apply(input, target, reduction, float(delta))
+
+
+# ---------------------------------------------------------------------------------------------- binary
+class BinaryCrossEntropy(Function):
+    _builtin = True
+    _ctx_fields = ("reduction", "n")
+
+    @staticmethod
+    def forward(ctx, x, y, w, reduction):
+        ctx.reduction, ctx.n = reduction, x.size
+        ctx.save_for_backward(x, y, w)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # torch clamps each log at -100, so a saturated prediction costs 100, not inf
+            loss = -(y * np.maximum(np.log(x), -100) + (1 - y) * np.maximum(np.log1p(-x), -100))
+        if w is not None:
+            loss = loss * w
+        return _reduce_np(loss.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: binary_cross_entropy_backward(grad, self, target, weight, reduction)
+        #       = grad * weight * (self - target) / max(self * (1 - self), 1e-12)
+        # target: binary_cross_entropy_target_backward(...) = -grad * weight * logit(self)
+        x, y, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        g = _grad_scale(grad, ctx.reduction, ctx.n)
+        if w is not None:
+            g = g * w
+        gx = gy = None
+        if need[0]:
+            gx = g * (x - y) / np.maximum(x * (1 - x), 1e-12)
+        if need[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gy = -g * (np.log(x) - np.log1p(-x))
+        return gx, gy, None, None
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """``-(t log p + (1 - t) log(1 - p))`` on probabilities, each log clamped at -100 as in torch."""
+    reduction = reduction_arg(reduction, size_average, reduce)
+    _check_tensor("binary_cross_entropy", "target", 2, target)
+    if target._data.shape != input._data.shape:
+        raise ValueError(f"Using a target size (torch.Size({list(target._data.shape)})) that is different to the "
+                         f"input size (torch.Size({list(input._data.shape)})) is deprecated. Please ensure they "
+                         f"have the same size.")
+    x = input._data
+    if x.size and (np.any(x < 0) or np.any(x > 1)):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    w = None
+    if weight is not None:
+        w = np.broadcast_to(weight._data, x.shape)
+        if weight._req and is_grad_enabled():
+            raise RuntimeError("the derivative for 'weight' is not implemented.")
+    return BinaryCrossEntropy.apply(input, target, w, reduction)
+
+
+def _softplus_neg(x):
+    """log(1 + exp(-x)) without overflow, on arrays or Tensors."""
+    return np.logaddexp(0, -x)
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    _builtin = True
+    _ctx_fields = ("reduction", "count")
+
+    @staticmethod
+    def forward(ctx, x, y, weight, pos_weight, reduction):
+        ctx.reduction, ctx.count = reduction, x.size
+        ctx.save_for_backward(x, y, weight, pos_weight)
+        sp = _softplus_neg(x)
+        loss = (1 - y) * x + (sp if pos_weight is None else (1 + (pos_weight - 1) * y) * sp)
+        if weight is not None:
+            loss = loss * weight
+        return _reduce_np(loss.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: ((1 + (pos_weight - 1) * target) * (sigmoid(self) - 1) + 1 - target) * weight * grad
+        # target: (-self + (pos_weight - 1) * log1p(exp(-self))) * weight * grad
+        from .activation import LogSigmoid, _sigmoid
+        x, y, weight, pos_weight = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        grad = _grad_scale(grad, ctx.reduction, ctx.count)
+        if weight is not None:
+            grad = grad * weight
+        gx = gy = None
+        if need[0]:
+            sig_m1 = _sigmoid(x) - 1
+            gx = grad * ((sig_m1 if pos_weight is None else (1 + (pos_weight - 1) * y) * sig_m1) + 1 - y)
+        if need[1]:
+            gy = grad * (-x if pos_weight is None else -(pos_weight - 1) * dispatch(LogSigmoid, x) - x)
+        return gx, gy, None, None, None
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
+    """Sigmoid + binary cross-entropy in one stable step (``log(1 + exp(-x))`` via ``logaddexp``).
+
+    >>> import npgrad as torch
+    >>> torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor([0.0]), torch.tensor([1.0]))
+    tensor(0.6931)
+    """
+    reduction = reduction_arg(reduction)
+    _check_tensor("binary_cross_entropy_with_logits", "target", 2, target)
+    if target._data.shape != input._data.shape:
+        raise ValueError(f"Target size (torch.Size({list(target._data.shape)})) must be the same as input size "
+                         f"(torch.Size({list(input._data.shape)}))")
+    x = input._data
+    for name, t in (("weight", weight), ("pos_weight", pos_weight)):
+        if t is not None:
+            if t._req and is_grad_enabled():
+                raise RuntimeError(f"The function 'binary_cross_entropy_with_logits' is not differentiable with "
+                                   f"respect to argument '{name}'. This input cannot have requires_grad True.")
+            try:
+                np.broadcast_shapes(t._data.shape, x.shape)
+            except ValueError:
+                raise RuntimeError(f"The size of {name} {list(t._data.shape)} can't be broadcast to the input "
+                                   f"shape {list(x.shape)}") from None
+    w = None if weight is None else np.broadcast_to(weight._data, x.shape)
+    pw = None if pos_weight is None else np.broadcast_to(pos_weight._data, x.shape)
+    return BinaryCrossEntropyWithLogits.apply(input, target, w, pw, reduction)
+
+
+class SoftMarginLoss(Function):
+    _builtin = True
+    _ctx_fields = ("reduction", "n")
+
+    @staticmethod
+    def forward(ctx, x, y, reduction):
+        ctx.reduction, ctx.n = reduction, x.size
+        ctx.save_for_backward(x, y)
+        return _reduce_np(np.logaddexp(0, -y * x).astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: soft_margin_loss_backward(grad, self, target, reduction) = -grad * target * sigmoid(-target * x)
+        from .activation import _sigmoid
+        x, y = ctx.saved_tensors
+        g = _grad_scale(grad, ctx.reduction, ctx.n)
+        need = ctx.needs_input_grad
+        s = _sigmoid(-y * x)
+        return -g * y * s if need[0] else None, -g * x * s if need[1] else None, None
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = reduction_arg(reduction, size_average, reduce)
+    _regression_args("soft_margin_loss", input, target)
+    if target._req and is_grad_enabled():
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
+                           "'target'. This input cannot have requires_grad True.")
+    shape = np.broadcast_shapes(input._data.shape, target._data.shape)
+    return SoftMarginLoss.apply(input.expand(shape), target.expand(shape), reduction)
+
+
+# ---------------------------------------------------------------------------------------------- composites
+def kl_div(input, target, reduction="mean", log_target=False):
+    """Pointwise ``target * (log(target) - input)`` (input holds log-probabilities); 'batchmean' divides
+    the sum by the batch size. A composite, as torch; a zero target gives 0 (and a NaN target gradient)."""
+    if reduction == "batchmean":
+        red = "batchmean"
+    else:
+        red = reduction_arg(reduction)
+        if red == "mean" and isinstance(reduction, str):
+            warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                          "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                          "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                          UserWarning, stacklevel=2)
+    if log_target:
+        loss = ng.exp(target) * (target - input)
+    else:
+        loss = ng.xlogy(target, target) - target * input
+    if red == "batchmean":
+        if input._data.ndim == 0:
+            return ng.sum(loss)
+        return ng.sum(loss) / input._data.shape[0]
+    return _apply_reduction(loss, red)
+
+
+def _clamp_min0(x):
+    return ng.clamp_min(x, 0)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """``max(0, -target * (input1 - input2) + margin)``, reduced."""
+    reduction = reduction_arg(reduction)
+    shapes = {input1._data.ndim, input2._data.ndim, target._data.ndim}
+    if len(shapes) != 1:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: torch.Size({list(input1._data.shape)}), input2: "
+                           f"torch.Size({list(input2._data.shape)}), target: torch.Size({list(target._data.shape)}) ")
+    loss = _clamp_min0(-target * (input1 - input2) + margin)
+    return _apply_reduction(loss, reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
+    """``input`` where target is 1, ``max(0, margin - input)`` where it is -1 (torch adds both terms)."""
+    reduction = reduction_arg(reduction)
+    t = target._data
+    zeros = _t.make(np.zeros((), input._data.dtype))
+    margin_term = ng.where(_t.make(t != 1), _clamp_min0(margin - input), zeros)
+    self_term = ng.where(_t.make(t != -1), input, zeros)
+    return _apply_reduction(margin_term + self_term, reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """``1 - cos`` for target 1, ``max(0, cos - margin)`` for target -1 (cos along the last dim, with the
+    squared norms bumped by 1e-12 as torch does)."""
+    reduction = reduction_arg(reduction)
+    a, b = input1._data, input2._data
+    if a.shape != b.shape:
+        raise RuntimeError(f"cosine_embedding_loss: Input1 and input2 must have same shape, but got "
+                           f"{list(a.shape)} and {list(b.shape)}")
+    dim = a.ndim - 1
+    if target._data.ndim != dim or (dim == 1 and target._data.shape[0] != a.shape[0]):
+        raise RuntimeError(f"{dim}D target tensor expects {dim + 1}D input tensors, but found inputs with sizes "
+                           f"{list(a.shape)} and {list(b.shape)}.")
+    prod = ng.sum(input1 * input2, dim)
+    m1 = ng.sum(input1 * input1, dim) + 1e-12
+    m2 = ng.sum(input2 * input2, dim) + 1e-12
+    cos = prod / ng.sqrt(m1 * m2)
+    zeros = _t.make(np.zeros((), a.dtype))
+    t = target._data
+    pos = ng.where(_t.make(t == 1), 1 - cos, zeros)
+    neg = ng.where(_t.make(t == -1), _clamp_min0(cos - margin), zeros)
+    return _apply_reduction(pos + neg, reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, reduction="mean"):
+    """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the pairwise distance (``swap``: the smaller of
+    d(a, n) and d(p, n))."""
+    from .norm import pairwise_distance
+    reduction = reduction_arg(reduction)
+    dims = {anchor._data.ndim, positive._data.ndim, negative._data.ndim}
+    if len(dims) != 1:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {anchor._data.ndim}D, positive {positive._data.ndim}D, and "
+                           f"negative {negative._data.ndim}D inputs")
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = ng.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    loss = _clamp_min0(d_pos - d_neg + margin)
+    return _apply_reduction(loss, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+                                      swap=False, reduction="mean"):
+    """``max(margin + d(a, p) - d(a, n), 0)`` with any ``distance_function`` (pairwise_distance by default)."""
+    from .norm import pairwise_distance
+    reduction = reduction_arg(reduction)
+    if margin <= 0:
+        raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
+                         f"instead")
+    d = pairwise_distance if distance_function is None else distance_function
+    d_pos, d_neg = d(anchor, positive), d(anchor, negative)
+    if swap:
+        d_neg = ng.minimum(d_neg, d(positive, negative))
+    return _apply_reduction(_clamp_min0(margin + d_pos - d_neg), reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
+    """Poisson negative log-likelihood: ``exp(input) - target * input`` (log_input) or
+    ``input - target * log(input + eps)``; ``full`` adds Stirling's term where target > 1."""
+    reduction = reduction_arg(reduction)
+    if log_input:
+        loss = ng.exp(input) - target * input
+    else:
+        loss = input - target * ng.log(input + eps)
+    if full:   # Stirling's approximation of log(target!), where target > 1 (differentiable in target)
+        big = _t.make(target._data > 1)
+        safe = ng.where(big, target, 1.0)
+        stirling = safe * ng.log(safe) - safe + 0.5 * ng.log(2 * math.pi * safe)
+        loss = loss + ng.where(big, stirling, 0.0)
+    return _apply_reduction(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """``0.5 * (log(var) + (input - target)^2 / var)`` (+ 0.5 log(2 pi) with ``full``). ``var`` is clamped
+    to ``eps`` in value only (torch clamps a clone under no_grad)."""
+    if isinstance(var, (int, float)):
+        var = _t.make(np.full(input._data.shape, var, input._data.dtype))
+    x, v = input._data, var._data
+    if v.shape != x.shape:
+        if x.shape[:-1] == v.shape:
+            var = var.unsqueeze(-1)
+        elif not (x.shape[:-1] == v.shape[:-1] and v.shape[-1] == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if np.any(var._data < 0):
+        raise ValueError("var has negative entry/entries")
+    bump = np.maximum(var._data, eps) - var._data
+    var = var + _t.make(bump.astype(var._data.dtype, copy=False))
+    d = input - target
+    loss = (ng.log(var) + d * d / var) * 0.5
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _apply_reduction(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """``-mean over classes of (t log sigmoid(x) + (1 - t) log sigmoid(-x))``, then reduced over the batch."""
+    from .activation import logsigmoid
+    reduction = reduction_arg(reduction, size_average, reduce)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    c = input._data.shape[input._data.ndim - 1]
+    loss = ng.sum(loss, input._data.ndim - 1) / c
+    if reduction == "none":
+        return loss
+    return ng.mean(loss) if reduction == "mean" else ng.sum(loss)
