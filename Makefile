@@ -10,6 +10,7 @@ $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e .
+	$(PY) -m compileall -q src >/dev/null  # bytecode up front: imports stay fast even where .pyc writing is off
 	touch $@
 
 # mpich from PyPI gives mpi4py an MPI library and mpiexec inside the venv: the MPI tests need no root.

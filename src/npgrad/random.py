@@ -13,15 +13,21 @@ class Generator:
 
     def __init__(self, device="cpu"):
         self._seed = 67280421310721  # torch's default seed, for familiarity
-        self._rng = np.random.default_rng(self._seed)
+        self._rng_obj = None  # NumPy's Generator, made on first use: `import npgrad` skips numpy.random
 
     def manual_seed(self, seed):
         seed = int(seed)
         if seed < 0 or seed >= 2 ** 64:
             raise RuntimeError("Overflow when unpacking long")
         self._seed = seed
-        self._rng = np.random.default_rng(seed)
+        self._rng_obj = np.random.default_rng(seed)
         return self
+
+    @property
+    def _rng(self):
+        if self._rng_obj is None:
+            self._rng_obj = np.random.default_rng(self._seed)
+        return self._rng_obj
 
     def seed(self):
         s = int(np.random.SeedSequence().entropy) % (2 ** 63)
