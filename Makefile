@@ -32,6 +32,7 @@ sysdeps:
 demo: $(VENV)/.demo sysdeps
 	$(PY) examples/autograd_tutorial.py
 	$(PY) examples/autograd_graph.py
+	$(PY) examples/higher_order.py
 	$(PY) examples/train_digits.py
 
 test: $(VENV)/.test sysdeps
