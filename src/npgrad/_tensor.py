@@ -261,7 +261,9 @@ class Tensor:
 
     @data.setter
     def data(self, value):
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if not isinstance(value, Tensor):  # torch: only a tensor can replace .data
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        self._data = value._data
 
     def detach(self):
         """A tensor sharing storage and version counter, cut off from the graph."""
@@ -347,12 +349,16 @@ class Tensor:
         return self._data.tolist()
 
     def __float__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         if self._req and _grad_state.enabled:
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
                           "behavior.\nConsider using tensor.detach() first.", UserWarning, stacklevel=2)
         return float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __index__(self):
@@ -491,10 +497,10 @@ class Tensor:
 
     # ------------------------------------------------------------------ arithmetic (delegations)
     def __add__(self, other):
-        return _P.add(self, other)
+        return _P.Add.apply(self, other)  # straight to the op: the dunders are the hottest path
 
     def __radd__(self, other):
-        return _P.add(self, other)
+        return _P.Add.apply(self, other)
 
     def __sub__(self, other):
         return _P.sub(self, other)
@@ -503,12 +509,12 @@ class Tensor:
         return _P.rsub(self, other)
 
     def __mul__(self, other):
-        return _P.mul(self, other)
+        return _P.Mul.apply(self, other)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other):
-        return _P.div(self, other)
+        return _P.Div.apply(self, other)
 
     def __rtruediv__(self, other):
         return _P.rdiv(self, other)
@@ -563,6 +569,18 @@ class Tensor:
         return _P.bitwise_xor(self, other)
 
     __rxor__ = __xor__
+
+    def __lshift__(self, other):
+        return _C.bitwise_left_shift(self, other)
+
+    def __rshift__(self, other):
+        return _C.bitwise_right_shift(self, other)
+
+    def __rlshift__(self, other):
+        return _C.bitwise_left_shift(other, self)
+
+    def __rrshift__(self, other):
+        return _C.bitwise_right_shift(other, self)
 
     def __eq__(self, other):
         return _P.eq(self, other)
