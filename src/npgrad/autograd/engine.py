@@ -58,34 +58,40 @@ def _count_deps(root_nodes):
 
 
 def _needed(root_nodes, target_nodes):
-    """Nodes from which some target is reachable (iterative post-order), and the dependency counts among them."""
-    visited = set()
-    needed = set()
-    for r in root_nodes:
-        if r in visited:
-            continue
-        visited.add(r)
-        stack = [(r, 0)]
-        while stack:
-            node, i = stack[-1]
-            edges = node._edges
-            while i < len(edges):
-                e = edges[i]
-                i += 1
-                if e is not None and e[0] is not None and e[0] not in visited:
-                    visited.add(e[0])
-                    stack[-1] = (node, i)
-                    stack.append((e[0], 0))
-                    break
-            else:
-                stack.pop()
-                if node in target_nodes or any(e is not None and e[0] in needed for e in edges):
-                    needed.add(node)
+    """Nodes from which some target is reachable, and the dependency counts among them: one walk down from the
+    roots recording each node's parents, one walk up from the targets through them (both with explicit stacks)."""
+    parents = {}
+    stack = list(root_nodes)
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for e in node._edges:
+            if e is not None:
+                nxt = e[0]
+                if nxt is not None:
+                    lst = parents.get(nxt)
+                    if lst is None:
+                        parents[nxt] = [node]
+                    else:
+                        lst.append(node)
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
+    needed = {t for t in target_nodes if t in seen}
+    stack = list(needed)
+    while stack:
+        for p in parents.get(stack.pop(), ()):
+            if p not in needed:
+                needed.add(p)
+                stack.append(p)
     deps = {}
     for node in needed:
-        for e in node._edges:
-            if e is not None and e[0] in needed:
-                deps[e[0]] = deps.get(e[0], 0) + 1
+        n = 0
+        for p in parents.get(node, ()):
+            if p in needed:
+                n += 1
+        if n:
+            deps[node] = n
     return needed, deps
 
 
