@@ -630,19 +630,7 @@ class Tensor:
         from .ops import numpy_interop
         return numpy_interop.array_function(func, types, args, kwargs)
 
-    # ------------------------------------------------------------------ in-place basics
-    def zero_(self):
-        return self.fill_(0)
-
-    def fill_(self, value):
-        _inplace_check(self)
-        if isinstance(value, Tensor):
-            value = value.item()
-        if self._req and _grad_state.enabled:
-            return _P.inplace(self, _P.full_like_op(self, value))
-        self._data[...] = value
-        self._vc[0] += 1
-        return self
+    # in-place methods (zero_, fill_, add_, ...) are bound by ops/inplace.py
 
 
 def _subclass_repr(t, suffixes):
