@@ -32,7 +32,11 @@ def _infer(data):
         return data
     if isinstance(data, (list, tuple)) and data and any(isinstance(x, Tensor) for x in _flat(data)):
         data = _detach_nested(data)
-    arr = np.array(data)
+    try:
+        arr = np.array(data)
+    except ValueError:
+        _ragged(data)
+        raise
     if arr.dtype == object:
         raise TypeError("Could not infer dtype of " + type(_first_odd(data)).__name__)
     if isinstance(data, np.generic):
@@ -46,6 +50,22 @@ def _infer(data):
     elif arr.dtype.kind == "i" and arr.dtype != np.int64:
         arr = arr.astype(np.int64)
     return arr
+
+
+def _ragged(data, dim=0):
+    """Nested sequences of unequal lengths: torch's ValueError naming the dim and both lengths."""
+    if not isinstance(data, (list, tuple)) or not data:
+        return
+    subs = [x for x in data if isinstance(x, (list, tuple))]
+    if subs:
+        n = len(subs[0])
+        for x in data:
+            if not isinstance(x, (list, tuple)):
+                raise TypeError(f"not a sequence: element {x!r} at dim {dim} sits beside sequences of length {n}")
+            if len(x) != n:
+                raise ValueError(f"expected sequence of length {n} at dim {dim + 1} (got {len(x)})")
+        for x in subs:
+            _ragged(x, dim + 1)
 
 
 def _flat(data):
@@ -163,6 +183,9 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=
             dtype = _dtype.int64
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    elif not isinstance(fill_value, (numbers.Number, np.generic)):
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}")
     return _finish(np.full(_size((size,) if isinstance(size, int) else (size,)), fill_value, _dt(dtype)),
                    requires_grad, device)
 

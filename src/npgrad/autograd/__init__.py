@@ -14,11 +14,13 @@ from . import graph, forward_ad, anomaly_mode, function
 from .anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled, is_anomaly_check_nan_enabled
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from .engine import execute
+from .errors import set_source_tracking, is_source_tracking_enabled, source_tracking
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad", "enable_grad",
            "set_grad_enabled", "inference_mode", "is_grad_enabled", "graph", "Variable", "functional",
            "forward_ad", "detect_anomaly", "set_detect_anomaly", "gradcheck", "gradgradcheck", "GradcheckError",
-           "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
+           "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_source_tracking",
+           "is_source_tracking_enabled", "source_tracking"]
 
 
 def __getattr__(name):
@@ -91,7 +93,9 @@ def _roots(outputs):
     roots = []
     for i, t in enumerate(outputs):
         if not t._req:
-            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+            from .errors import no_grad_note
+            raise no_grad_note(RuntimeError(f"element {i} of tensors does not require grad and does not have a "
+                                            f"grad_fn"), i, t)
         roots.append(_edge(t))
     return roots
 

@@ -17,15 +17,19 @@
 Formulas run on ndarrays in a plain backward (the fast path, grad mode off) and on Tensors under
 ``create_graph`` (grad mode on, so the backward is itself recorded); see ``function.py``.
 """
+import threading
+
 import numpy as np
 
-from .graph import (AccumulateGrad, _passes, as_tensor as _as_tensor, run_tensor_hooks as _run_tensor_hooks,
+from .graph import (AccumulateGrad, _passes_stack, as_tensor as _as_tensor, run_tensor_hooks as _run_tensor_hooks,
                     node_hook_result as _node_hook_result, pre_hooks as _pre_hooks)
 from .grad_mode import state
 from . import function as _function
 from . import anomaly_mode as _anomaly
 
 __all__ = ["execute"]
+
+_accumulate_lock = threading.Lock()
 
 def _add(buffers, node, nr, g):
     if node._nout:
@@ -136,7 +140,8 @@ def _accumulate_leaf(var, g, create, fresh):
     elif old._req or not old._data.flags.writeable or old._data.shape != g.shape:
         var._grad = make(old._data + g)
     else:
-        old._data += g
+        with _accumulate_lock:  # backward passes in several threads may meet at a shared leaf, as in torch
+            old._data += g
 
 
 @np.errstate(all="ignore")  # formulas make inf/NaN silently, as torch does (one errstate per pass)
@@ -164,7 +169,8 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
     ready = [n for n in root_nodes if deps.get(n, 0) == 0 and (needed is None or n in needed)]
     fresh = set()  # ids of gradient arrays made in this pass, which a leaf may keep without a copy
     anomaly = _anomaly._enabled  # read once: nothing per node when off
-    _passes.append((deps, needed, root_nodes))
+    passes = _passes_stack()
+    passes.append((deps, needed, root_nodes))
     prev = state.enabled, state.create
     state.enabled = state.create = bool(create_graph)
     node = None
@@ -276,10 +282,12 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                 _anomaly.report(node)
             if hasattr(exc, "add_note"):
                 exc.add_note(f"(raised while running {node.name()} in backward)")
+                from .errors import enrich_backward_error  # the forward op and (if tracked) its source line
+                enrich_backward_error(exc, node)
         raise
     finally:
         state.enabled, state.create = prev
-        _passes.pop()
+        passes.pop()
     if captures is not None:
         return results
     return None

@@ -324,7 +324,11 @@ class Function:
         T = Tensor
         if len(args) == 1:  # unary ops: no loop
             a = args[0]
-            arrays = [a._data]
+            try:
+                arrays = [a._data]
+            except AttributeError:
+                raise TypeError(f"{cls.__name__.lower()}(): argument 'input' (position 1) must be Tensor, not "
+                                f"{type(a).__name__}") from None
             req = a._req
         else:
             req = False
@@ -344,8 +348,10 @@ class Function:
         ctx._saved = ()
         try:
             out = cls.forward(ctx, *arrays)
-        except ValueError:
-            if cls._broadcast:  # shapes that do not broadcast: torch's RuntimeError naming the sizes
+        except (ValueError, TypeError) as exc:
+            from .errors import check_arguments  # a list or str operand: torch's TypeError, not NumPy's message
+            check_arguments(cls, args, exc)
+            if cls._broadcast and isinstance(exc, ValueError):  # shapes that do not broadcast: torch's error
                 from .._shape import broadcast_shapes
                 broadcast_shapes(*(a.shape for a in arrays if isinstance(a, np.ndarray)))
             raise

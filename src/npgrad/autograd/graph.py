@@ -5,6 +5,7 @@ and the arrays it saved. A node never holds its own output tensor, so a graph di
 soon as the last tensor of it goes, without the cycle collector.
 """
 import itertools
+import threading
 import weakref
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "saved_tensors_hooks", "save_on_cpu",
@@ -106,18 +107,31 @@ class AccumulateGrad(Node):
 
 # ---------------------------------------------------------------------------------------------- running hooks
 # (the engine calls these; they live here, beside the hook tables, to keep the engine loop short)
-_passes = []  # the backward calls running now (nested when a hook calls backward), for multi-grad hooks
+class _Passes(threading.local):
+    """The backward calls running now in this thread (nested when a hook calls backward), for multi-grad hooks."""
+
+    def __init__(self):
+        self.stack = []
+
+
+_passes_local = _Passes()
+
+
+def _passes_stack():
+    return _passes_local.stack
 
 
 def current_pass():
-    return _passes[-1] if _passes else None
+    passes = _passes_local.stack
+    return passes[-1] if passes else None
 
 
 def pass_will_reach(t):
     """Whether the running backward call will compute a gradient for tensor ``t``."""
-    if not _passes or not t._req:
+    passes = _passes_local.stack
+    if not passes or not t._req:
         return False
-    deps, needed, roots = _passes[-1]
+    deps, needed, roots = passes[-1]
     node = _function._edge(t)[0]
     return (node in deps or node in roots) and (needed is None or node in needed)
 

@@ -8,12 +8,12 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import state
 from .._dtype import result_np
 from .. import _tensor as _t
-from .pointwise import refuse, TYPE_NAMES
+from .pointwise import refuse, zeros_of, TYPE_NAMES
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal",
            "isclose", "allclose", "equal", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal",
            "signbit", "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_not", "bitwise_and",
-           "bitwise_or", "bitwise_xor"]
+           "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"]
 
 
 def _data(x):
@@ -35,7 +35,18 @@ def _compare(np_fn, input, other):
         return NotImplemented
     elif isinstance(b, float) and a.dtype.kind in "iub":
         a = a.astype(result_np([a, b]))  # int tensor vs float number: compare in the default float dtype
-    return _t.make(np_fn(a, b))
+    try:
+        return _t.make(np_fn(a, b))
+    except ValueError:
+        _no_broadcast(a, b)
+        raise
+
+
+def _no_broadcast(a, b):
+    """Shapes that do not broadcast: torch's RuntimeError naming both sizes, not NumPy's message."""
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        from .._shape import broadcast_shapes
+        broadcast_shapes(a.shape, b.shape)
 
 
 def eq(input, other):
@@ -135,7 +146,12 @@ def signbit(input):
 
 
 def _logical(np_fn, input, other):
-    return _t.make(np.asarray(np_fn(_data(input), _data(other))))
+    a, b = _data(input), _data(other)
+    try:
+        return _t.make(np.asarray(np_fn(a, b)))
+    except ValueError:
+        _no_broadcast(a, b)
+        raise
 
 
 def logical_and(input, other):
@@ -162,7 +178,11 @@ def _bitwise(name, np_fn, input, other):
     rt = result_np([a, b])
     a = a.astype(rt, copy=False) if isinstance(a, np.ndarray) else a
     b = b.astype(rt, copy=False) if isinstance(b, np.ndarray) else b
-    return _t.make(np.asarray(np_fn(a, b)))
+    try:
+        return _t.make(np.asarray(np_fn(a, b)))
+    except ValueError:
+        _no_broadcast(a, b)
+        raise
 
 
 def bitwise_not(input):
@@ -184,13 +204,36 @@ def bitwise_xor(input, other):
     return _bitwise("bitwise_xor", np.bitwise_xor, input, other)
 
 
+def _shift(name, np_fn, input, other):
+    if result_np([_data(input), _data(other)]) == np.bool_:  # torch has no bool shift kernel
+        refuse(f"{name}_cpu", np.bool_)
+    res = _bitwise(name, np_fn, input, other)
+    b = _data(other)
+    width = res._data.dtype.itemsize * 8
+    if np.any(np.asarray(b) >= width) or np.any(np.asarray(b) < 0):  # torch: shifting past the width gives 0
+        r = res._data
+        big = np.broadcast_to(np.asarray(b) >= width, r.shape) | np.broadcast_to(np.asarray(b) < 0, r.shape)
+        fill = np.where(r < 0, -1, 0) if np_fn is np.right_shift else 0
+        res = _t.make(np.where(big, fill, r).astype(r.dtype))
+    return res
+
+
+def bitwise_left_shift(input, other):
+    return _shift("lshift", np.left_shift, input, other)
+
+
+def bitwise_right_shift(input, other):
+    return _shift("rshift", np.right_shift, input, other)
+
+
 _METHODS = [("eq", eq), ("ne", ne), ("lt", lt), ("le", le), ("gt", gt), ("ge", ge), ("greater", gt),
             ("greater_equal", ge), ("less", lt), ("less_equal", le), ("not_equal", ne), ("isclose", isclose),
             ("allclose", allclose), ("equal", equal), ("isnan", isnan), ("isinf", isinf), ("isfinite", isfinite),
             ("isposinf", isposinf), ("isneginf", isneginf), ("isreal", isreal), ("signbit", signbit),
             ("logical_and", logical_and), ("logical_or", logical_or), ("logical_xor", logical_xor),
             ("logical_not", logical_not), ("bitwise_not", bitwise_not), ("bitwise_and", bitwise_and),
-            ("bitwise_or", bitwise_or), ("bitwise_xor", bitwise_xor)]
+            ("bitwise_or", bitwise_or), ("bitwise_xor", bitwise_xor), ("bitwise_left_shift", bitwise_left_shift),
+            ("bitwise_right_shift", bitwise_right_shift)]
 class _ZeroGrad(Function):
     """What an in-place comparison records on a float tensor in the graph: its values become 0/1, piecewise
     constant, so the old values (and a tensor ``other``) get zero gradients."""
@@ -203,7 +246,7 @@ class _ZeroGrad(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: zeros_like(self); other: zeros_like(other)
-        return grad * 0, None, grad * 0 if ctx.needs_input_grad[2] else None
+        return zeros_of(grad), None, zeros_of(grad) if ctx.needs_input_grad[2] else None
 
 
 def _zero_grad_op(node_name):

@@ -33,8 +33,18 @@ TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8"
 
 def refuse(kernel, dtype):
     """torch's error for a kernel that has no implementation for an input dtype (e.g. ``hypot`` on Long)."""
-    raise NotImplementedError(f'"{kernel}" not implemented for \'{TYPE_NAMES[np.dtype(dtype).name]}\'; '
-                              f"convert the input to a floating point dtype first (e.g. x.float())")
+    name = TYPE_NAMES[np.dtype(dtype).name]
+    fix = ("convert the input to an integer dtype first (e.g. x.long())" if np.dtype(dtype).kind == "f" else
+           "convert the input to a floating point dtype first (e.g. x.float())")
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'; {fix}')
+
+
+def zeros_of(grad):
+    """``zeros_like(grad)`` in a backward formula: exact zeros even where grad is inf or NaN (``grad * 0`` would
+    give NaN there, torch gives 0); a constant on Tensors under create_graph, as torch's zeros_like is."""
+    if isinstance(grad, _t.Tensor):
+        return _t.make(np.zeros(grad._data.shape, grad._data.dtype))
+    return np.zeros(np.shape(grad), grad.dtype)  # an ndarray, or a NumPy scalar for a 0-d gradient
 
 
 def float_input(a):
@@ -155,7 +165,7 @@ class DivRounded(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: zeros_like(grad); other: zeros_like(grad)
-        return grad * 0, grad * 0, None
+        return zeros_of(grad), zeros_of(grad), None
 
 
 class NotDifferentiable(Function):
@@ -248,7 +258,7 @@ class Pow(Function):
         a, = ctx.saved_tensors
         e = ctx.exponent
         if e == 0:
-            return grad * 0, None
+            return zeros_of(grad), None
         if e == 2:
             return grad * 2 * a, None
         return grad * e * a ** (e - 1), None
@@ -299,8 +309,8 @@ class RPow(Function):
     def backward(ctx, grad):
         # exponent: grad * (result * log(self)).masked_fill_((self == 0) & (exponent >= 0), 0)
         out, = ctx.saved_tensors
-        if ctx.base == 0:
-            return grad * 0, None
+        if ctx.base == 0:  # result * log(0) = result * -inf, masked to 0 where exponent >= 0 (result 0 or 1)
+            return grad * where((out == 0) | (out == 1), 0.0, out * -np.inf), None
         return grad * out * float(np.log(ctx.base)) if ctx.base > 0 else grad * out * np.nan, None
 
 
@@ -452,7 +462,7 @@ class Copysign(Function):
         # self: copysign_tensor_self_backward(grad, self, result); other: zeros_like(other)
         a, out = ctx.saved_tensors
         ratio = where(a == 0, 0.0, out / a)
-        return grad * ratio, grad * 0 if ctx.needs_input_grad[1] else None
+        return grad * ratio, zeros_of(grad) if ctx.needs_input_grad[1] else None
 
 
 class CopysignScalar(Copysign):

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Function
-from .pointwise import where, refuse, quiet, float_input as _float_input
+from .pointwise import where, refuse, quiet, zeros_of, float_input as _float_input
 
 __all__ = ["logit", "erf", "erfc", "erfinv", "floor", "ceil", "round", "trunc", "fix", "frac", "nan_to_num",
            "deg2rad", "rad2deg"]
@@ -152,7 +152,7 @@ class _Rounding(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: zeros_like(grad)
-        return grad * 0
+        return zeros_of(grad)
 
 
 def _rounding_op(name, np_fn):
@@ -185,7 +185,7 @@ class RoundDecimals(_Rounding):
     @staticmethod
     def backward(ctx, grad):
         # self: zeros_like(grad)
-        return grad * 0, None
+        return zeros_of(grad), None
 
 
 class Frac(Function):

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Function, dispatch
-from .pointwise import Pow, where, refuse, quiet, float_input as _float_input
+from .pointwise import Pow, where, refuse, quiet, zeros_of, float_input as _float_input
 
 __all__ = ["neg", "negative", "positive", "abs", "absolute", "sign", "sgn", "exp", "exp2", "expm1", "log", "log2",
            "log10", "log1p", "sqrt", "rsqrt", "square", "sin", "cos", "tan", "asin", "arcsin", "acos", "arccos",
@@ -67,7 +67,7 @@ class Sign(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: zeros_like(grad)
-        return grad * 0
+        return zeros_of(grad)
 
 
 class Sgn(Sign):
@@ -416,6 +416,9 @@ class Atanh(Function):
         return grad / (1 - a * a)
 
 
+_HALF = np.dtype(np.float16)
+
+
 class Sigmoid(Function):
     _builtin = True
 
@@ -424,11 +427,10 @@ class Sigmoid(Function):
         # 1 / (1 + exp(-x)), torch's form: exp(-x) = inf gives exactly 0 (no denormals below -88.7 in float32,
         # so log(sigmoid(-100)) is -inf as in torch), exp(-x) = 0 gives 1; no NaN for any |x|
         a = _float_input(a)
-        if a.dtype == np.float16:  # computed in float32 and rounded once, as torch does
-            out = (np.float32(1) / (np.float32(1) + np.exp(-a.astype(np.float32)))).astype(np.float16)
+        if a.dtype is _HALF:  # computed in float32 and rounded once, as torch does
+            out = (1 / (1 + np.exp(-a.astype(np.float32)))).astype(np.float16)
         else:
-            one = a.dtype.type(1)
-            out = one / (one + np.exp(-a))
+            out = 1 / (1 + np.exp(-a))  # Python ints are weak scalars: the dtype stays a's
         ctx.save_for_backward(out)
         return out
 

@@ -149,6 +149,9 @@ class MeanDim(Mean):
 
 
 def _reduce(op_all, op_dim, input, dim, keepdim):
+    if not isinstance(input, _t.Tensor):
+        raise TypeError(f"{op_all.__name__.lower()}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
     if dim is None and not keepdim:
         return op_all.apply(input, tuple(range(input._data.ndim)), False)
     return op_dim.apply(input, axes(dim, input._data.ndim), keepdim)
@@ -203,6 +206,8 @@ class Prod(Function):
         dims, kd = ctx.dims, ctx.keepdim
         g = expand_back(grad, dims, kd, a.shape)
         ad = a._data if isinstance(a, _t.Tensor) else a
+        if ad.ndim == 0:  # torch: a 0-d input passes the gradient through (even at NaN and inf)
+            return g, None, None
         if not (ad == 0).any():  # the common case: prod / self
             return g * expand_back(out, dims, kd, a.shape) / a, None, None
         # with zeros: the product of the others, as (product before) * (product after) - no division, and
@@ -542,8 +547,8 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        if dim is None:  # 0-d: one element, probability 1
-            out = np.ones_like(a)
+        if dim is None:  # 0-d: one element, probability 1 (NaN for NaN and inf, as exp(x - x) in torch)
+            out = np.exp(a - a)
         else:
             x = _acc(a)
             with np.errstate(all="ignore"):
@@ -558,7 +563,7 @@ class Softmax(Function):
         #       = result * (grad - (grad * result).sum(dim, true))
         out, = ctx.saved_tensors
         if ctx.dim is None:
-            return grad * 0, None
+            return out * (grad - grad * out), None
         return out * (grad - np.sum(grad * out, axis=ctx.dim, keepdims=True)), None
 
 
@@ -570,7 +575,7 @@ class LogSoftmax(Function):
     def forward(ctx, a, dim):
         ctx.dim = dim
         if dim is None:
-            out = np.zeros_like(a)
+            out = a - a  # 0-d: x - logsumexp(x), NaN for NaN and inf as in torch
         else:
             x = _acc(a)
             with np.errstate(all="ignore"):
@@ -585,7 +590,7 @@ class LogSoftmax(Function):
         #       = grad - result.exp() * grad.sum(dim, true)
         out, = ctx.saved_tensors
         if ctx.dim is None:
-            return grad * 0, None
+            return grad - np.exp(out) * grad, None
         return grad - np.exp(out) * np.sum(grad, axis=ctx.dim, keepdims=True), None
 
 

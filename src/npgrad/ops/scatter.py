@@ -570,7 +570,12 @@ def index_select(input, dim, index):
     idx = idx.reshape(-1)
     n = input._data.shape[d] if nd else 1
     bad = _out_of_range(idx, n)
-    if bad is not None:
+    if bad is not None:  # torch's classes and wording: IndexError for 0-d/1-D inputs, RuntimeError otherwise
+        if nd <= 1:
+            raise IndexError(f"index out of range in self: index_select got index {bad} for dim {d} of size {n}")
+        if n == 0:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive (dim "
+                               f"{d} of the input has size 0, so no index can be selected)")
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
     return IndexSelect.apply(input, d, idx)
 

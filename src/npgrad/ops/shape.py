@@ -386,6 +386,8 @@ def t(input):
 
 
 def permute(input, *dims):
+    if not dims:  # torch.permute(x, ()) is fine for 0-d; x.permute() with nothing is a missing argument
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_arg(dims)
     nd = input._data.ndim
     if len(dims) != nd:
