@@ -121,7 +121,6 @@ def _retain(t, g, create):
 
 
 def _accumulate_leaf(var, g, create, fresh):
-    make = _function.make
     old = var._grad
     if create:
         g = _own(_as_tensor(g))
@@ -131,6 +130,13 @@ def _accumulate_leaf(var, g, create, fresh):
         g = g._data
     if g.dtype != var._data.dtype:
         g = g.astype(var._data.dtype)
+    with _accumulate_lock:  # backward passes in several threads may meet at a shared leaf, as in torch
+        _store_leaf_grad(var, g, fresh)
+
+
+def _store_leaf_grad(var, g, fresh):
+    make = _function.make
+    old = var._grad
     if old is None:
         if id(g) in fresh and g.base is None and g.flags.owndata and g.flags.writeable and g.flags.c_contiguous:
             fresh.discard(id(g))  # made in this pass and referenced nowhere else: the leaf may keep it
@@ -140,8 +146,7 @@ def _accumulate_leaf(var, g, create, fresh):
     elif old._req or not old._data.flags.writeable or old._data.shape != g.shape:
         var._grad = make(old._data + g)
     else:
-        with _accumulate_lock:  # backward passes in several threads may meet at a shared leaf, as in torch
-            old._data += g
+        old._data += g
 
 
 @np.errstate(all="ignore")  # formulas make inf/NaN silently, as torch does (one errstate per pass)
