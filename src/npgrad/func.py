@@ -151,6 +151,29 @@ def _grads(outputs, inputs, grad_outputs, create_graph):
     return [_zeros_like(x) if g is None else g for g, x in zip(gs, inputs)]
 
 
+def _wrap_argnums(args, argnums):
+    """Replace the differentiated arguments by fresh leaves requiring grad; return (args, specs, leaves)."""
+    nums = _argnums_tuple(argnums, len(args))
+    args = list(args)
+    specs, inside = [], []
+    for a in nums:
+        leaves, spec = _flatten(args[a])
+        wrapped = _wrap_inputs(leaves)
+        args[a] = _unflatten(wrapped, spec)
+        specs.append((len(wrapped), spec))
+        inside += wrapped
+    return args, specs, inside
+
+
+def _split_aux(out, has_aux, where):
+    """``(output, aux)`` when ``has_aux``, with torch's error when f did not return a pair."""
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise RuntimeError(f"{where}: output of function f should be a tuple: (output, aux) if has_aux is True")
+    return out
+
+
 # ---------------------------------------------------------------------------------------------- grad
 def grad_and_value(func, argnums=0, has_aux=False):
     """``f -> (x -> (df/dx, f(x)))`` for a scalar-valued ``f`` (``argnums`` picks the arguments)."""
@@ -158,23 +181,9 @@ def grad_and_value(func, argnums=0, has_aux=False):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         from .autograd.grad_mode import enable_grad
-        nums = _argnums_tuple(argnums, len(args))
-        args = list(args)
-        specs, inside = [], []
-        for a in nums:
-            leaves, spec = _flatten(args[a])
-            wrapped = _wrap_inputs(leaves)
-            args[a] = _unflatten(wrapped, spec)
-            specs.append((len(wrapped), spec))
-            inside += wrapped
+        args, specs, inside = _wrap_argnums(args, argnums)
         with enable_grad():
-            out = func(*args, **kwargs)
-            aux = None
-            if has_aux:
-                if not (isinstance(out, tuple) and len(out) == 2):
-                    raise RuntimeError("grad_and_value(f)(*args): output of function f should be a tuple: "
-                                       "(output, aux) if has_aux is True")
-                out, aux = out
+            out, aux = _split_aux(func(*args, **kwargs), has_aux, "grad_and_value(f)(*args)")
             if not isinstance(out, _T()):
                 raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got "
                                    f"{type(out)}")
@@ -347,23 +356,9 @@ def _jac(func, argnums, has_aux, mode, name):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         from .autograd.grad_mode import enable_grad
-        nums = _argnums_tuple(argnums, len(args))
-        args = list(args)
-        in_specs, inside = [], []
-        for a in nums:
-            leaves, spec = _flatten(args[a])
-            wrapped = _wrap_inputs(leaves)
-            args[a] = _unflatten(wrapped, spec)
-            in_specs.append((len(wrapped), spec))
-            inside += wrapped
+        args, in_specs, inside = _wrap_argnums(args, argnums)
         with enable_grad():
-            out = func(*args, **kwargs)
-            aux = None
-            if has_aux:
-                if not (isinstance(out, tuple) and len(out) == 2):
-                    raise RuntimeError(f"{name}(f, ...)(*args): output of function f should be a tuple: (output, "
-                                       "aux) if has_aux is True")
-                out, aux = out
+            out, aux = _split_aux(func(*args, **kwargs), has_aux, f"{name}(f, ...)(*args)")
             out_leaves, out_spec = _flatten(out)
             for o in out_leaves:
                 if not isinstance(o, _T()):
