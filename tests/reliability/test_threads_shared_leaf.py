@@ -1,4 +1,4 @@
-"""Backward passes from several threads meeting at one shared leaf lose no update (torch locks there too)."""
+"""Threads meeting at a shared leaf lose no update (torch locks there too); list operands are refused."""
 import threading
 
 import numpy as np
@@ -20,3 +20,11 @@ def test_concurrent_backward_into_a_shared_leaf_loses_nothing():
     for t in threads:
         t.join()
     np.testing.assert_array_equal(w.grad.numpy(), np.full(200_000, n_threads * n_passes, np.float32))
+
+
+def test_list_operand_is_refused_as_in_torch():
+    import pytest
+    import torch
+    for m in (npgrad, torch):
+        with pytest.raises(TypeError):
+            m.ones(3) + [1, 2, 3]

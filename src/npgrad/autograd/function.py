@@ -418,6 +418,10 @@ def _promote(arrays, mode):
     for i, a in enumerate(arrays[:2]):
         if isinstance(a, np.generic):  # a NumPy scalar counts as a Python number, as in torch (x * np.float64(2))
             arrays[i] = a.item()
+        elif a is not None and not isinstance(a, (np.ndarray, bool, int, float)):
+            # a list or tuple would broadcast through NumPy; torch refuses it
+            raise TypeError(f"argument '{'input' if i == 0 else 'other'}' (position {i + 1}) must be Tensor or a "
+                            f"number, not {type(a).__name__}: wrap it with npgrad.tensor(...)")
     a0 = arrays[0]
     if len(arrays) >= 2:
         a1 = arrays[1]
