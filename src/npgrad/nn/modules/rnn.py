@@ -55,6 +55,24 @@ def _gru_step(x_proj, h, w_hh, b_hh):
 class RNNBase(Module):
     """Shared machinery of RNN, LSTM and GRU: parameters, checks, the layer/direction loop."""
 
+    def _forward_one_state(self, input, hx, name):
+        """RNN and GRU: one hidden state (LSTM carries two)."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
+        input, is_batched, batch_dim = self._prepare(input, name)
+        if hx is not None:
+            self._check_hx_dims(hx, is_batched)
+            if not is_batched:
+                hx = hx.unsqueeze(1)
+        else:
+            hx = self._zeros(input, self.hidden_size)
+        self.check_forward_args(input, hx)
+        output, hidden, _ = self._run_batched(input, hx)
+        if not is_batched:
+            output = output.squeeze(batch_dim)
+            hidden = hidden.squeeze(1)
+        return output, hidden
+
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, proj_size=0, device=None, dtype=None):
         super().__init__()
@@ -299,21 +317,7 @@ class RNN(RNNBase):
         super().__init__(mode, *args, **kwargs)
 
     def forward(self, input, hx=None):
-        if isinstance(input, PackedSequence):
-            return self._forward_packed(input, hx)
-        input, is_batched, batch_dim = self._prepare(input, "RNN")
-        if hx is not None:
-            self._check_hx_dims(hx, is_batched)
-            if not is_batched:
-                hx = hx.unsqueeze(1)
-        else:
-            hx = self._zeros(input, self.hidden_size)
-        self.check_forward_args(input, hx)
-        output, hidden, _ = self._run_batched(input, hx)
-        if not is_batched:
-            output = output.squeeze(batch_dim)
-            hidden = hidden.squeeze(1)
-        return output, hidden
+        return self._forward_one_state(input, hx, "RNN")
 
 
 class GRU(RNNBase):
@@ -325,21 +329,7 @@ class GRU(RNNBase):
         super().__init__("GRU", *args, **kwargs)
 
     def forward(self, input, hx=None):
-        if isinstance(input, PackedSequence):
-            return self._forward_packed(input, hx)
-        input, is_batched, batch_dim = self._prepare(input, "GRU")
-        if hx is not None:
-            self._check_hx_dims(hx, is_batched)
-            if not is_batched:
-                hx = hx.unsqueeze(1)
-        else:
-            hx = self._zeros(input, self.hidden_size)
-        self.check_forward_args(input, hx)
-        output, hidden, _ = self._run_batched(input, hx)
-        if not is_batched:
-            output = output.squeeze(batch_dim)
-            hidden = hidden.squeeze(1)
-        return output, hidden
+        return self._forward_one_state(input, hx, "GRU")
 
 
 class LSTM(RNNBase):
