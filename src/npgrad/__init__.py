@@ -58,6 +58,12 @@ from .autograd import Function
 
 _creation.bind_methods(Tensor)
 
+# issue 13's missing functions: each module lists its names in __all__ and binds its Tensor methods
+from .ops.random_fill import *  # noqa: F401,F403
+from .ops import random_fill as _rf
+for _m in (_rf,):
+    _m.bind_methods(Tensor)
+
 FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, constructors of the default float type
 
 
