@@ -20,7 +20,8 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"npgrad(\.|$
 
 from ._dtype import (dtype, float16, float32, float64, int8, int16, int32, int64, uint8, bool, half, float,
                      double, short, int, long, get_default_dtype, set_default_dtype, promote_types, result_type,
-                     can_cast)
+                     can_cast, layout, memory_format, strided, sparse_coo, sparse_csr, contiguous_format,
+                     preserve_format, channels_last, channels_last_3d)
 from ._shape import Size, broadcast_shapes
 from ._tensor import Tensor, device
 from ._printing import set_printoptions, get_printoptions

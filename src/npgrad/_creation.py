@@ -103,17 +103,21 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     tensor([[1., 2.],
             [3., 4.]], requires_grad=True)
     """
+    dt = to_numpy_dtype(dtype, "tensor") if dtype is not None else None
+    _check_pin(pin_memory)
     if isinstance(data, Tensor):
         import warnings
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
                       "sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
-    if dtype is not None and not isinstance(data, (Tensor, np.ndarray)):
+    if dt is not None and not isinstance(data, (Tensor, np.ndarray)):
         # straight to the asked dtype: going through the default float would round 0.3 to float32 first
         nested = isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data))
-        arr = np.array(_detach_nested(data) if nested else data, dtype=to_numpy_dtype(dtype))
-    elif dtype is not None:
-        arr = np.array(_infer(data), dtype=to_numpy_dtype(dtype))
+        if not nested:
+            _infer(data)  # the same refusals (strings, ragged lists) as without a dtype
+        arr = _np_call(np.array, _detach_nested(data) if nested else data, dtype=dt)
+    elif dt is not None:
+        arr = np.array(_infer(data), dtype=dt)
     else:
         arr = _infer(data)
         from_numpy_dtype(arr.dtype)
@@ -123,18 +127,31 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 def as_tensor(data, dtype=None, device=None):
     """Like ``tensor``, but shares memory with an ndarray (or returns a tensor itself) where it can."""
+    dt = to_numpy_dtype(dtype, "as_tensor") if dtype is not None else None
     if isinstance(data, Tensor):
-        return data if dtype is None or dtype.np == data._data.dtype else data.to(dtype)
+        check_device(device)
+        return data if dt is None or dt == data._data.dtype else data.to(from_numpy_dtype(dt))
     if isinstance(data, np.ndarray):
         from_numpy_dtype(data.dtype)
-        return _finish(data if dtype is None else data.astype(to_numpy_dtype(dtype), copy=False), False, device)
+        return _finish(data if dt is None else data.astype(dt, copy=False), False, device)
     arr = _infer(data)
-    if dtype is not None:
-        arr = arr.astype(to_numpy_dtype(dtype), copy=False)
+    if dt is not None:
+        arr = arr.astype(dt, copy=False)
     return _finish(arr, False, device)
 
 
-asarray = as_tensor
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """``as_tensor`` with torch's ``copy`` (None: share when possible, True: always copy, False: never copy)."""
+    t = as_tensor(obj, dtype, device)
+    shared = t is obj or (isinstance(obj, np.ndarray) and np.shares_memory(t._data, obj)) or \
+        (isinstance(obj, Tensor) and t._data is obj._data)
+    if copy is False and not shared and isinstance(obj, (Tensor, np.ndarray)):
+        raise ValueError(f"can't alias tensor with dtype '{getattr(obj, 'dtype', '?')}' into dtype '{t.dtype}'.")
+    if copy and shared:
+        t = make(t._data.copy())
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
 
 
 def from_numpy(ndarray):
@@ -145,132 +162,278 @@ def from_numpy(ndarray):
     return make(ndarray)
 
 
-def _size(size):
+# ---------------------------------------------------------------------------------------------- boundary checks
+def _np_call(fn, *args, **kwargs):
+    """Run a NumPy allocation, translating NumPy's MemoryError/ValueError into torch's RuntimeError."""
+    try:
+        return fn(*args, **kwargs)
+    except MemoryError as e:
+        raise RuntimeError(f"DefaultCPUAllocator: not enough memory: {e}") from None
+    except ValueError as e:
+        if "too big" in str(e) or "maximum supported dimension" in str(e):
+            raise RuntimeError(f"Storage size calculation overflowed: {e}") from None
+        raise RuntimeError(str(e)) from None
+
+
+def _check_pin(pin_memory):
+    if pin_memory:
+        raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory "
+                           "allocator is available on this system.")
+
+
+def _check_layout(layout, fname):
+    if layout is not None and layout is not _dtype.strided:
+        if isinstance(layout, _dtype.layout):
+            raise NotImplementedError(f"{fname}(): layout={layout} is not supported: npgrad tensors are strided")
+        raise TypeError(f"{fname}(): argument 'layout' must be torch.layout, not {type(layout).__name__}")
+
+
+def _check_memory_format(memory_format, fname, ndim=None):
+    if memory_format is None:
+        return
+    if not isinstance(memory_format, _dtype.memory_format):
+        raise TypeError(f"{fname}(): argument 'memory_format' must be torch.memory_format, not "
+                        f"{type(memory_format).__name__}")
+    need = _dtype._CHANNELS_RANK.get(memory_format)
+    if need is not None:
+        if ndim is not None and ndim != need:
+            raise RuntimeError(f"required rank {need} tensor to use {memory_format.name} format")
+        raise NotImplementedError(f"{fname}(): memory_format={memory_format.name} is not supported: npgrad keeps "
+                                  f"tensors contiguous")
+
+
+def _is_int(s):
+    return isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_)) or \
+        (isinstance(s, Tensor) and s._data.ndim == 0 and s._data.dtype.kind in "iu")
+
+
+def _size(size, fname="empty"):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
+    elif len(size) == 1 and not _is_int(size[0]):
+        raise TypeError(f"{fname}(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size[0]).__name__}")
     for s in size:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"empty(): argument 'size' must be tuple of ints, but found element of type "
+        if not _is_int(s):
+            raise TypeError(f"{fname}(): argument 'size' must be tuple of ints, but found element of type "
                             f"{type(s).__name__}")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
     return tuple(int(s) for s in size)
 
 
-def _dt(dtype, default=None):
+def _int_arg(v, fname, name, pos):
+    if not _is_int(v):
+        raise TypeError(f"{fname}(): argument '{name}' (position {pos}) must be int, not {type(v).__name__}")
+    return int(v)
+
+
+def _number(v, fname, name, pos):
+    if isinstance(v, Tensor):
+        if v._data.size != 1:
+            raise RuntimeError(f"{fname}(): argument '{name}' must be a one-element tensor")
+        return v._data.item()
+    if not isinstance(v, (numbers.Number, np.generic)) or isinstance(v, complex):
+        raise TypeError(f"{fname}(): argument '{name}' (position {pos}) must be Number, not {type(v).__name__}")
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _dt(dtype, default=None, fname=""):
     if dtype is None:
         return (default or _dtype.get_default_dtype()).np
-    return to_numpy_dtype(dtype)
+    return to_numpy_dtype(dtype, fname)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None):
-    return _finish(np.zeros(_size(size), _dt(dtype)), requires_grad, device)
+def _float_only(dt, kernel):
+    if np.dtype(dt).kind != "f":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{from_numpy_dtype(dt).name}'")
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None):
-    return _finish(np.ones(_size(size), _dt(dtype)), requires_grad, device)
+def _filled(fname, size, value, dtype, layout, device, requires_grad, default=None):
+    _check_layout(layout, fname)
+    shape = _size(size, fname)
+    return _finish(_np_call(np.full if value is not None else np.empty, shape, *(() if value is None else (value,)),
+                            dtype=_dt(dtype, default, fname)), requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, out=None, layout=None):
-    return _finish(np.empty(_size(size), _dt(dtype)), requires_grad, device)
+def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    _check_pin(pin_memory)
+    return _filled("zeros", size, 0, dtype, layout, device, requires_grad)
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def ones(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    _check_pin(pin_memory)
+    return _filled("ones", size, 1, dtype, layout, device, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None, pin_memory=False):
+    _check_pin(pin_memory)
+    _check_memory_format(memory_format, "empty", len(_size(size)))
+    return _filled("empty", size, None, dtype, layout, device, requires_grad)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    _check_pin(pin_memory)
+    if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    fill_value = _number(fill_value, "full", "fill_value", 2)
     if dtype is None:
         if isinstance(fill_value, bool):
             dtype = _dtype.bool
         elif isinstance(fill_value, numbers.Integral):
             dtype = _dtype.int64
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
-    elif not isinstance(fill_value, (numbers.Number, np.generic)):
-        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not "
-                        f"{type(fill_value).__name__}")
-    return _finish(np.full(_size((size,) if isinstance(size, int) else (size,)), fill_value, _dt(dtype)),
-                   requires_grad, device)
+    return _filled("full", (size,), fill_value, dtype, layout, device, requires_grad)
 
 
-def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
-    return _finish(np.array(s, _dt(dtype)), requires_grad, device)
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    _check_pin(pin_memory)
+    _check_layout(layout, "scalar_tensor")
+    s = _number(s, "scalar_tensor", "s", 1)
+    return _finish(np.array(s, _dt(dtype, fname="scalar_tensor")), requires_grad, device)
 
 
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    _check_pin(pin_memory)
+    _check_layout(layout, "eye")
+    n = _int_arg(n, "eye", "n", 1)
+    m = None if m is None else _int_arg(m, "eye", "m", 2)
     if n < 0 or (m is not None and m < 0):
         raise RuntimeError(f"n must be greater or equal to 0, got {n if n < 0 else m}")
-    return _finish(np.eye(n, m, dtype=_dt(dtype)), requires_grad, device)
+    return _finish(_np_call(np.eye, n, m, dtype=_dt(dtype, fname="eye")), requires_grad, device)
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None,
+           pin_memory=False):
     """Values from ``start`` to ``end`` (exclusive); int64 unless an argument is a float."""
+    _check_pin(pin_memory)
+    _check_layout(layout, "arange")
     if end is None:
         start, end = 0, start
-    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
-    start, end, step = vals
+    start, end, step = (_number(v, "arange", n, i) for i, (n, v) in
+                        enumerate((("start", start), ("end", end), ("step", step)), 1))
+    vals = (start, end, step)
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if not all(np.isfinite(v) for v in vals):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if dtype is None:
         is_float = any(isinstance(v, float) for v in vals)
-        np_dt = _dtype.get_default_dtype().np if is_float else np.int64
+        np_dt = _dtype.get_default_dtype().np if is_float else np.dtype(np.int64)
     else:
-        np_dt = to_numpy_dtype(dtype)
+        np_dt = to_numpy_dtype(dtype, "arange")
     n = int(np.ceil((end - start) / step))
+    if n >= 2 ** 63:
+        raise RuntimeError(f"invalid size, possible overflow? arange of {n} elements")
     # computed in float64 then cast, as torch does (np.arange in float32 drifts)
-    arr = (start + step * np.arange(n, dtype=np.float64)).astype(np_dt) if np.dtype(np_dt).kind == "f" \
-        else np.arange(start, end, step).astype(np_dt)
+    if np.dtype(np_dt).kind == "f":
+        arr = (start + step * _np_call(np.arange, n, dtype=np.float64)).astype(np_dt)
+    else:
+        arr = _np_call(np.arange, start, end, step).astype(np_dt)
     return _finish(arr, requires_grad, device)
 
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def _steps(steps, fname):
+    steps = _int_arg(steps, fname, "steps", 3)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    return _finish(np.linspace(start, end, steps).astype(_dt(dtype)), requires_grad, device)
+    return steps
 
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
-    return _finish(np.logspace(start, end, steps, base=base).astype(_dt(dtype)), requires_grad, device)
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    _check_pin(pin_memory)
+    _check_layout(layout, "linspace")
+    start, end = _number(start, "linspace", "start", 1), _number(end, "linspace", "end", 2)
+    steps = _steps(steps, "linspace")
+    return _finish(_np_call(np.linspace, start, end, steps).astype(_dt(dtype, fname="linspace")), requires_grad,
+                   device)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False):
+    _check_pin(pin_memory)
+    _check_layout(layout, "logspace")
+    start, end = _number(start, "logspace", "start", 1), _number(end, "logspace", "end", 2)
+    base = _number(base, "logspace", "base", 4)
+    steps = _steps(steps, "logspace")
+    return _finish(_np_call(np.logspace, start, end, steps, base=base).astype(_dt(dtype, fname="logspace")),
+                   requires_grad, device)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
     """Uniform on [0, 1)."""
-    dt = _dt(dtype)
-    arr = _rng(generator).random(_size(size), dtype=np.float64 if dt == np.float64 else np.float32).astype(dt)
-    return _finish(arr, requires_grad, device)
+    _check_pin(pin_memory)
+    _check_layout(layout, "rand")
+    dt = _dt(dtype, fname="rand")
+    _float_only(dt, "check_uniform_bounds")
+    shape = _size(size, "rand")
+    arr = _np_call(_rng(generator).random, shape, dtype=np.float64 if dt == np.float64 else np.float32)
+    return _finish(arr.astype(dt, copy=False), requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
     """Standard normal."""
-    dt = _dt(dtype)
-    arr = _rng(generator).standard_normal(_size(size), dtype=np.float64 if dt == np.float64 else np.float32)
+    _check_pin(pin_memory)
+    _check_layout(layout, "randn")
+    dt = _dt(dtype, fname="randn")
+    _float_only(dt, "normal_kernel_cpu")
+    shape = _size(size, "randn")
+    arr = _np_call(_rng(generator).standard_normal, shape, dtype=np.float64 if dt == np.float64 else np.float32)
     return _finish(arr.astype(dt, copy=False), requires_grad, device)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
-            out=None, layout=None):
+            layout=None, pin_memory=False):
     """Integers in [low, high); ``randint(high, size)`` and ``randint(low, high, size)`` as in torch."""
+    _check_pin(pin_memory)
+    _check_layout(layout, "randint")
     if size is None:
         if isinstance(high, (tuple, list)):
             low, high, size = 0, low, high
+        elif high is not None:
+            raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, not "
+                            f"{type(high).__name__}")
         else:
             raise TypeError("randint() missing required argument 'size'")
     if high is None:
         low, high = 0, low
+    low, high = _int_arg(low, "randint", "low", 1), _int_arg(high, "randint", "high", 2)
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"randint(): argument 'size' must be tuple of ints, not {type(size).__name__}")
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    arr = _rng(generator).integers(low, high, size=_size((size,) if isinstance(size, int) else (size,)))
-    return _finish(arr.astype(_dt(dtype, _dtype.int64)), requires_grad, device)
+    shape = _size((size,), "randint")
+    dt = _dt(dtype, _dtype.int64, "randint")
+    arr = _np_call(_rng(generator).integers, low, high, size=shape)
+    return _finish(arr.astype(dt), requires_grad, device)
 
 
-def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
-    return _finish(_rng(generator).permutation(n).astype(_dt(dtype, _dtype.int64)), requires_grad, device)
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    _check_pin(pin_memory)
+    _check_layout(layout, "randperm")
+    n = _int_arg(n, "randperm", "n", 1)
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    dt = _dt(dtype, _dtype.int64, "randperm")
+    return _finish(_np_call(_rng(generator).permutation, n).astype(dt), requires_grad, device)
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
-           out=None):
+           layout=None, pin_memory=False):
     """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers (then ``size`` is needed)."""
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
+    if size is None and (dtype is not None or layout is not None or device is not None or requires_grad or
+                         pin_memory):
+        given = [k for k, v in (("dtype", dtype), ("layout", layout), ("device", device),
+                                ("requires_grad", requires_grad), ("pin_memory", pin_memory)) if v]
+        raise TypeError(f"normal(): {', '.join(given)} can only be given with size= (the form with number mean "
+                        f"and std)")
+    _check_pin(pin_memory)
+    _check_layout(layout, "normal")
     if np.any(np.asarray(s) < 0):
         raise RuntimeError(f"normal expects std >= 0.0, but found std {np.min(s)}")
     if size is None:
@@ -280,64 +443,91 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
                             "and std")
         dt = (mean if isinstance(mean, Tensor) else std)._data.dtype
     else:
-        shape = _size((size,) if isinstance(size, int) else (size,))
-        dt = _dt(dtype)
-    z = _rng(generator).standard_normal(shape, dtype=np.float64 if dt == np.float64 else np.float32)
+        shape = _size((size,) if isinstance(size, int) else (size,), "normal")
+        dt = _dt(dtype, fname="normal")
+    _float_only(dt, "normal_kernel_cpu")
+    z = _np_call(_rng(generator).standard_normal, shape, dtype=np.float64 if dt == np.float64 else np.float32)
     return _finish((m + s * z).astype(dt), requires_grad, device)
 
 
-def _like(input, dtype):
-    return input._data.dtype if dtype is None else to_numpy_dtype(dtype)
+def _like(input, dtype, fname, memory_format=None, layout=None, pin_memory=False):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    _check_pin(pin_memory)
+    _check_layout(layout, fname)
+    if memory_format is not None and memory_format is not _dtype.preserve_format:
+        _check_memory_format(memory_format, fname, input._data.ndim)
+    return input._data.dtype if dtype is None else to_numpy_dtype(dtype, fname)
 
 
-def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None):
-    return _finish(np.zeros(input._data.shape, _like(input, dtype)), requires_grad, device)
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None,
+               pin_memory=False):
+    dt = _like(input, dtype, "zeros_like", memory_format, layout, pin_memory)
+    return _finish(_np_call(np.zeros, input._data.shape, dt), requires_grad, device)
 
 
-def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None):
-    return _finish(np.ones(input._data.shape, _like(input, dtype)), requires_grad, device)
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None,
+              pin_memory=False):
+    dt = _like(input, dtype, "ones_like", memory_format, layout, pin_memory)
+    return _finish(_np_call(np.ones, input._data.shape, dt), requires_grad, device)
 
 
-def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None):
-    return _finish(np.empty(input._data.shape, _like(input, dtype)), requires_grad, device)
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None,
+               pin_memory=False):
+    dt = _like(input, dtype, "empty_like", memory_format, layout, pin_memory)
+    return _finish(_np_call(np.empty, input._data.shape, dt), requires_grad, device)
 
 
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None):
-    return _finish(np.full(input._data.shape, fill_value, _like(input, dtype)), requires_grad, device)
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None,
+              pin_memory=False):
+    dt = _like(input, dtype, "full_like", memory_format, layout, pin_memory)
+    fill_value = _number(fill_value, "full_like", "fill_value", 2)
+    return _finish(_np_call(np.full, input._data.shape, fill_value, dt), requires_grad, device)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, generator=None,
-              layout=None):
-    return rand(input._data.shape, dtype=dtype or from_numpy_dtype(input._data.dtype), requires_grad=requires_grad,
+              layout=None, pin_memory=False):
+    dt = _like(input, dtype, "rand_like", memory_format, layout, pin_memory)
+    return rand(input._data.shape, dtype=from_numpy_dtype(dt), device=device, requires_grad=requires_grad,
                 generator=generator)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, generator=None,
-               layout=None):
-    return randn(input._data.shape, dtype=dtype or from_numpy_dtype(input._data.dtype),
-                 requires_grad=requires_grad, generator=generator)
+               layout=None, pin_memory=False):
+    dt = _like(input, dtype, "randn_like", memory_format, layout, pin_memory)
+    return randn(input._data.shape, dtype=from_numpy_dtype(dt), device=device, requires_grad=requires_grad,
+                 generator=generator)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, generator=None):
-    return randint(low, high, input._data.shape, dtype=dtype or from_numpy_dtype(input._data.dtype),
-                   generator=generator)
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, memory_format=None,
+                 generator=None, layout=None, pin_memory=False):
+    dt = _like(input, dtype, "randint_like", memory_format, layout, pin_memory)
+    return randint(low, high, tuple(input._data.shape), dtype=from_numpy_dtype(dt), device=device,
+                   requires_grad=requires_grad, generator=generator)
 
 
 def bind_methods(T):
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def _new(self, fn, args, dtype, device, requires_grad, layout, pin_memory, **kw):
+        return fn(*args, dtype=self.dtype if dtype is None else dtype, device=device, requires_grad=requires_grad,
+                  layout=layout, pin_memory=pin_memory, **kw)
 
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        return _new(self, zeros, size, dtype, device, requires_grad, layout, pin_memory)
 
-    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        return _new(self, ones, size, dtype, device, requires_grad, layout, pin_memory)
 
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-        return empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+                 pin_memory=False):
+        return _new(self, full, (size, fill_value), dtype, device, requires_grad, layout, pin_memory)
 
-    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        return _new(self, empty, size, dtype, device, requires_grad, layout, pin_memory)
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        _check_layout(layout, "new_tensor")
+        return tensor(data, dtype=self.dtype if dtype is None else dtype, device=device, requires_grad=requires_grad,
+                      pin_memory=pin_memory)
 
     T.new_zeros, T.new_ones, T.new_full, T.new_empty, T.new_tensor = (new_zeros, new_ones, new_full, new_empty,
                                                                       new_tensor)

@@ -10,7 +10,9 @@ import numpy as np
 
 __all__ = ["dtype", "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64",
            "uint8", "bool", "half", "float", "double", "short", "int", "long",
-           "get_default_dtype", "set_default_dtype", "promote_types", "result_type", "can_cast"]
+           "get_default_dtype", "set_default_dtype", "promote_types", "result_type", "can_cast",
+           "layout", "memory_format", "strided", "sparse_coo", "sparse_csr", "contiguous_format", "preserve_format",
+           "channels_last", "channels_last_3d"]
 
 
 class dtype:
@@ -70,17 +72,28 @@ def from_numpy_dtype(np_dtype):
     return d
 
 
-def to_numpy_dtype(d):
-    """Accept an npgrad dtype, a NumPy dtype or a Python type; return the NumPy dtype."""
+def parse(d, fname="", arg="dtype"):
+    """The dtype a public ``dtype=`` argument names: the one parser every function taking a dtype uses.
+
+    Takes an npgrad dtype or one of Python's ``float``, ``int``, ``bool`` (torch maps them to float64, int64 and
+    bool, whatever the default dtype); ``None`` stays ``None``. Anything else (a string, a NumPy dtype) is torch's
+    ``TypeError``; ``complex`` is refused by name because npgrad has no complex dtypes.
+    """
+    if type(d) is dtype or d is None:
+        return d
+    r = _PYTYPES.get(d) if isinstance(d, type) else None
+    if r is not None:
+        return r
+    if d is complex:
+        raise TypeError(f"{fname}(): argument '{arg}' is complex, and npgrad has no complex dtypes")
+    raise TypeError(f"{fname}(): argument '{arg}' must be torch.dtype, not {type(d).__name__}")
+
+
+def to_numpy_dtype(d, fname=""):
+    """The NumPy dtype for a public ``dtype=`` argument (see ``parse``)."""
     if type(d) is dtype:
         return d.np
-    if d is _pyfloat:
-        return _default.np
-    if d is _pyint:
-        return np.dtype(np.int64)
-    if d is _pybool:
-        return np.dtype(np.bool_)
-    return from_numpy_dtype(np.dtype(d)).np
+    return parse(d, fname).np
 
 
 _pyfloat = (1.0).__class__
@@ -131,6 +144,7 @@ def _scalar_np(x):
 
 _pybool = True.__class__
 _pyint = (1).__class__
+_PYTYPES = {_pyfloat: float64, _pyint: int64, _pybool: bool}
 
 
 def _combine(higher, lower):
@@ -171,3 +185,49 @@ def result_type(tensor1, tensor2):
 
 def can_cast(from_, to):
     return from_._cat <= to._cat or (from_._cat == to._cat)
+
+
+class layout:
+    """A tensor's storage layout; npgrad tensors are all ``strided`` (dense)."""
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "npgrad." + self.name
+
+    def __reduce__(self):
+        return (_layout_by_name, (self.name,))
+
+
+class memory_format:
+    """A memory-format hint (``contiguous_format``, ``preserve_format``, ``channels_last``...)."""
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "npgrad." + self.name
+
+    def __reduce__(self):
+        return (_format_by_name, (self.name,))
+
+
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+sparse_csr = layout("sparse_csr")
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+_CHANNELS_RANK = {channels_last: 4, channels_last_3d: 5}
+
+
+def _layout_by_name(name):
+    return {"strided": strided, "sparse_coo": sparse_coo, "sparse_csr": sparse_csr}[name]
+
+
+def _format_by_name(name):
+    return {f.name: f for f in (contiguous_format, preserve_format, channels_last, channels_last_3d)}[name]

@@ -83,6 +83,13 @@ def make(data, grad_fn=None, nr=0, vc=None):
     return t
 
 
+def tensor_arg(x, fname, name="other", pos=1):
+    """``x`` if it is a Tensor, else torch's TypeError for a Tensor argument (never an AttributeError)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fname}(): argument '{name}' (position {pos}) must be Tensor, not {type(x).__name__}")
+    return x
+
+
 def _inplace_check(t):
     if t._req and t.grad_fn is None and _grad_state.enabled:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -430,27 +437,34 @@ class Tensor:
 
     # ------------------------------------------------------------------ dtype and device
     def to(self, *args, **kwargs):
-        """``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``; returns self when nothing changes."""
-        dtype = kwargs.get("dtype")
-        check_device(kwargs.get("device"))
-        copy = kwargs.get("copy", False)
-        for a in args:
-            if isinstance(a, _dtype.dtype):
-                dtype = a
-            elif isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, (str, device)):
-                check_device(a)
+        """``to(dtype)``, ``to(device)``, ``to(other)``, ``to(device, dtype)``; returns self when nothing changes.
+
+        ``dtype`` may be Python's ``float``/``int``/``bool`` (float64/int64/bool, as torch); ``non_blocking`` is a
+        hint with no effect on the CPU; ``copy=True`` always copies; ``memory_format`` is checked as torch does.
+        """
+        if len(args) == 1 and not kwargs and type(args[0]) is _dtype.dtype:  # the common x.to(dtype)
+            dtype = args[0]
+            return self if dtype.np == self._data.dtype else _S.to_copy(self, dtype)
+        dtype, copy = _parse_to(args, kwargs)
         if dtype is None or dtype.np == self._data.dtype:
             return self.clone() if copy else self
         return _S.to_copy(self, dtype)
 
-    def type(self, dtype=None):
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        names = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                 "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
+                 "uint8": "ByteTensor", "bool": "BoolTensor"}
+        if kwargs:
+            raise TypeError(f"type() got an unexpected keyword argument '{next(iter(kwargs))}'")
         if dtype is None:
-            return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-                               "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-                               "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}[
-                self._data.dtype.name]
+            return "torch." + names[self._data.dtype.name]
+        if isinstance(dtype, str):
+            by_name = {f"{p}.{v}": k for k, v in names.items() for p in ("torch", "npgrad")}
+            if dtype not in by_name:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = _dtype._NAMES[by_name[dtype]]
+        elif type(dtype) is not _dtype.dtype:
+            raise ValueError(f"invalid type: '{getattr(dtype, '__name__', dtype)}'")
         return self.to(dtype)
 
     def float(self):
@@ -481,7 +495,7 @@ class Tensor:
         return self.to(_dtype.int8)
 
     def type_as(self, other):
-        return self.to(other.dtype)
+        return self.to(tensor_arg(other, "type_as").dtype)
 
     def cpu(self):
         return self
@@ -631,6 +645,49 @@ class Tensor:
         return numpy_interop.array_function(func, types, args, kwargs)
 
     # in-place methods (zero_, fill_, add_, ...) are bound by ops/inplace.py
+
+
+_TO_KW = ("device", "dtype", "non_blocking", "copy", "memory_format", "tensor")
+
+
+def _parse_to(args, kwargs):
+    """Tensor.to's overloads: (device=None, dtype=None, non_blocking, copy), (dtype, non_blocking, copy),
+    (tensor, non_blocking, copy), with memory_format keyword-only. Returns (dtype or None, copy)."""
+    for k in kwargs:
+        if k not in _TO_KW:
+            raise TypeError(f"to() got an unexpected keyword argument '{k}'")
+    args = list(args)
+    dtype = kwargs.get("dtype")
+    other = kwargs.get("tensor")
+    if args and isinstance(args[0], Tensor):
+        other = args.pop(0)
+    elif args and (isinstance(args[0], (str, device)) or args[0] is None):
+        check_device(args.pop(0))
+        if args and not isinstance(args[0], _pybool) and args[0] is not None:
+            dtype = args.pop(0)
+    elif args and not isinstance(args[0], _pybool):
+        dtype = args.pop(0)
+    check_device(kwargs.get("device"))
+    if other is not None:
+        if not isinstance(other, Tensor):
+            raise TypeError(f"to(): argument 'tensor' must be Tensor, not {type(other).__name__}")
+        dtype = other.dtype
+    non_blocking = kwargs.get("non_blocking", args.pop(0) if args else False)
+    copy = kwargs.get("copy", args.pop(0) if args else False)
+    if args:
+        raise TypeError(f"to() takes at most 4 positional arguments: {len(args)} too many")
+    for name, v in (("non_blocking", non_blocking), ("copy", copy)):
+        if not isinstance(v, (_pybool, np.bool_)):
+            raise TypeError(f"to(): argument '{name}' must be bool, not {type(v).__name__}")
+    mf = kwargs.get("memory_format")
+    if mf is not None:
+        from ._creation import _check_memory_format
+        if mf is not _dtype.preserve_format and mf is not _dtype.contiguous_format:
+            _check_memory_format(mf, "to")
+    return _dtype.parse(dtype, "to"), copy
+
+
+_pybool = True.__class__
 
 
 def _subclass_repr(t, suffixes):

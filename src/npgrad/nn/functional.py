@@ -10,6 +10,7 @@ top-level form and the wrapper here adapts to it, as torch's own ``functional.py
 tensor([0., 2.])
 """
 import npgrad as _ng
+from .. import _dtype
 from ..ops import loss as _L
 from ..ops import pool as _P
 from ..ops import norm as _N
@@ -94,7 +95,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("softmin", input.ndim)
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(_dtype.parse(dtype, "softmin"))
     return _ng.softmax(-input, dim)
 
 

@@ -3,6 +3,8 @@
 ``grad_fn`` onto the op's node. ``_inplace_method(op)`` builds the method from the function, with torch's leaf
 check; ops that save ``self`` get a snapshot of its old value, so their backward still sees it.
 """
+import numbers
+
 import numpy as np
 
 from ..autograd.function import Function, _Saved
@@ -126,7 +128,12 @@ class Copy(Function):
 
 
 def _fill(self, value):
-    return FillTensor.apply(self, value) if isinstance(value, _t.Tensor) else Fill.apply(self, value)
+    if isinstance(value, _t.Tensor):
+        return FillTensor.apply(self, value)
+    if not isinstance(value, (numbers.Number, np.generic)) or isinstance(value, complex):
+        raise TypeError(f"fill_(): argument 'value' (position 1) must be Number or Tensor, not "
+                        f"{type(value).__name__}")
+    return Fill.apply(self, value)
 
 
 def _copy(self, src, non_blocking=False):

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim
-from .. import _tensor as _t
+from .. import _tensor as _t, _dtype
 from .linalg_common import (tname, need_tensor as _need_tensor, dtype_of as _dtype_of, data as _data,
                             check_matrix, return_type, const)
 from .linalg_decomp import inv, LinalgSvdvals
@@ -434,6 +434,7 @@ def _check_norm_dtype(x, dtype, fname):
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {tname(x)}")
     if dtype is None:
         return x
+    dtype = _dtype.parse(dtype, fname)
     if not dtype.is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: dtype should be floating point or complex, but got "
                            f"{tname(_t.make(np.zeros(0, dtype.np)))}")

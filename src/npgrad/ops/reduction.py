@@ -10,6 +10,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from .._dtype import get_default_dtype
+from .. import _dtype
 from .._shape import norm_dim, norm_dims
 from .. import _tensor as _t
 from .pointwise import where, refuse, quiet, TYPE_NAMES
@@ -77,8 +78,8 @@ def _dim_args(dim, keepdim, kw):
     return dim, keepdim
 
 
-def _cast(input, dtype):
-    return input if dtype is None else input.to(dtype)
+def _cast(input, dtype, fname="sum"):
+    return input if dtype is None else input.to(_dtype.parse(dtype, fname))
 
 
 # ---------------------------------------------------------------------------------------------- sum / mean
@@ -494,7 +495,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
                                       f"are implemented")
         p = 2
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(_dtype.parse(dtype, "norm"))
     a = input._data
     _float_only("linalg.vector_norm", a, "floating point or complex")
     dims = axes(dim, a.ndim)
@@ -530,7 +531,7 @@ def count_nonzero(input, dim=None):
 # ---------------------------------------------------------------------------------------------- softmax
 def _softmax_input(input, dim, dtype, name):
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(_dtype.parse(dtype, name))
     a = input._data
     if a.dtype.kind != "f":
         refuse(f"{name}_lastdim_kernel_impl", a.dtype)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim
-from .. import _tensor as _t
+from .. import _tensor as _t, _dtype
 from .pointwise import where, quiet
 from .scatter import GatherAccum
 from . import return_types
@@ -130,14 +130,14 @@ Cummin = _cum_extreme("Cummin", np.minimum)
 def cumsum(input, dim, *, dtype=None):
     """Running sum along ``dim`` (int64 for integer and bool inputs unless ``dtype`` says otherwise)."""
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(_dtype.parse(dtype, "cumsum"))
     return Cumsum.apply(input, _scan_dim(input, dim))
 
 
 def cumprod(input, dim, *, dtype=None):
     """Running product along ``dim``; exact gradients with zeros in the input."""
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(_dtype.parse(dtype, "cumprod"))
     return Cumprod.apply(input, _scan_dim(input, dim))
 
 

@@ -326,11 +326,11 @@ def _view_dtype(input, dtype):
 
 
 def view_as(input, other):
-    return view(input, other._data.shape)
+    return view(input, _t.tensor_arg(other, "view_as")._data.shape)
 
 
 def reshape_as(input, other):
-    return reshape(input, other._data.shape)
+    return reshape(input, _t.tensor_arg(other, "reshape_as")._data.shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -481,7 +481,7 @@ def _kind(input):
 
 
 def expand_as(input, other):
-    return expand(input, other._data.shape)
+    return expand(input, _t.tensor_arg(other, "expand_as")._data.shape)
 
 
 def broadcast_to(input, size):
