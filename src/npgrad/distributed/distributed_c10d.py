@@ -10,7 +10,7 @@ import os
 import warnings
 from datetime import timedelta
 
-from . import _mpi
+from . import _mpi, _threads
 from ._mpi import DistBackendError, DistError
 
 __all__ = ["Backend", "ReduceOp", "ProcessGroup", "GroupMember", "group", "DistError", "DistBackendError",
@@ -132,7 +132,8 @@ def is_mpi_available():
 
 
 def is_gloo_available():
-    return False
+    """True where the MPI backend is: ``"gloo"`` is accepted as its alias (CPU scripts written for torch)."""
+    return _mpi.available()
 
 
 def is_nccl_available():
@@ -158,14 +159,44 @@ def _env_int(name):
         raise ValueError(f"environment variable {name} must be an integer, got {v!r}") from None
 
 
+def _parse_init_method(url):
+    """(rank, world_size) named by an init_method URL's query, or None; refuses schemes other than torch's."""
+    if url is None:
+        return None, None
+    from urllib.parse import parse_qs, urlparse
+    parts = urlparse(url)
+    if parts.scheme not in ("env", "tcp", "file"):
+        raise ValueError(f"init_method {url!r}: unsupported scheme {parts.scheme!r}; use 'env://' (or 'tcp://', "
+                         "'file://'), or leave it out")
+    query = parse_qs(parts.query)
+
+    def get(key):
+        if key not in query:
+            return None
+        try:
+            return int(query[key][-1])
+        except ValueError:
+            raise ValueError(f"init_method {url!r}: {key} must be an integer") from None
+    return get("rank"), get("world_size")
+
+
 def init_process_group(backend=None, init_method=None, timeout=None, world_size=-1, rank=-1, store=None,
                        group_name="", pg_options=None, device_id=None):
-    """Join the default process group. Rank and world size come from the MPI launcher (``mpirun -n N``).
+    """Join the default process group. Rank and world size come from the MPI launcher: ``mpiexec -n N python
+    script.py``, or npgrad's torchrun-style launcher ``python -m npgrad.distributed.run --nproc-per-node N
+    script.py``, which starts the ranks through mpiexec and exports torch's variables (``RANK``, ``WORLD_SIZE``,
+    ``LOCAL_RANK``, ``MASTER_ADDR``, ...).
 
     ``backend``: ``"mpi"`` (``None`` and ``"gloo"`` are taken as ``"mpi"``, so CPU scripts written for torch run
-    unchanged under mpirun). ``rank``/``world_size`` and the env:// variables ``RANK``/``WORLD_SIZE`` are
-    accepted and checked against what MPI says; a process not started by an MPI launcher is a world of one
-    (``WORLD_SIZE`` unset or 1). ``timeout`` bounds every collective (default 30 minutes).
+    unchanged). ``init_method``: ``None`` or ``"env://"`` (``RANK``/``WORLD_SIZE`` are read when set and must
+    agree with MPI; under plain mpiexec they may be absent), or ``"tcp://host:port"``/``"file://path"`` whose
+    ``?rank=&world_size=`` query, if any, is checked the same way: MPI has already found the peers, so the address
+    itself is not used. ``rank``/``world_size`` arguments are checked against MPI too. A process not started by a
+    launcher is a world of one. ``timeout`` bounds every collective (default 30 minutes).
+
+    Each rank's BLAS/OpenMP thread pools are sized to its share of the node's cores (``cores // ranks on the
+    node``) unless the user set them (``OMP_NUM_THREADS`` and the like, or threadpoolctl limits); what was chosen
+    is logged once (logger ``npgrad.distributed``) and undone by ``destroy_process_group``.
     """
     if _state.default is not None:
         raise ValueError("trying to initialize the default process group twice!")
@@ -176,6 +207,10 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
                            "script.py`")
     if init_method is not None and not isinstance(init_method, str):
         raise TypeError(f"init_method must be a string, got {type(init_method).__name__}")
+    url_rank, url_size = _parse_init_method(init_method)
+    if store is not None:
+        raise RuntimeError("npgrad.distributed: init_process_group(store=...) is not supported: MPI finds the peers "
+                           "(start the ranks with mpiexec or python -m npgrad.distributed.run)")
     if timeout is None:
         seconds = default_pg_timeout.total_seconds()
     elif isinstance(timeout, timedelta):
@@ -187,8 +222,9 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     MPI = _mpi.load()
     world = MPI.COMM_WORLD
     mpi_rank, mpi_size = world.Get_rank(), world.Get_size()
-    want_size = world_size if world_size is not None and world_size != -1 else _env_int("WORLD_SIZE")
-    want_rank = rank if rank is not None and rank != -1 else _env_int("RANK")
+    want_size = world_size if world_size is not None and world_size != -1 else (
+        url_size if url_size is not None else _env_int("WORLD_SIZE"))
+    want_rank = rank if rank is not None and rank != -1 else (url_rank if url_rank is not None else _env_int("RANK"))
     if mpi_size == 1 and not _mpi.launched_by_mpi() and want_size not in (None, 1):
         raise RuntimeError(
             f"npgrad.distributed: a world of {want_size} processes was asked for (world_size argument or WORLD_SIZE)"
@@ -202,6 +238,10 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
                          f" which made this process rank {mpi_rank}; let MPI assign the ranks")
     pg = ProcessGroup(world.Dup(), range(mpi_size), seconds)
     _state.default, _state.groups, _state.backend = pg, [pg], Backend.MPI
+    node = world.Split_type(MPI.COMM_TYPE_SHARED)  # the ranks on this node (shared memory)
+    local_ranks, local_rank = node.Get_size(), node.Get_rank()
+    node.Free()
+    _threads.configure(local_ranks, local_rank)
     if mpi_size > 1:
         _mpi.install_abort_hook()
 
@@ -217,6 +257,7 @@ def destroy_process_group(group=None):
             g._free()
         _state.default, _state.groups, _state.backend = None, [], None
         _mpi.remove_abort_hook()
+        _threads.restore()
     elif isinstance(group, ProcessGroup):
         group._free()
         _state.groups = [g for g in _state.groups if g is not group]
