@@ -61,8 +61,9 @@ _creation.bind_methods(Tensor)
 
 # issue 13's missing functions: each module lists its names in __all__ and binds its Tensor methods
 from .ops.random_fill import *  # noqa: F401,F403
-from .ops import random_fill as _rf
-for _m in (_rf,):
+from .ops.set_ops import *  # noqa: F401,F403
+from .ops import random_fill as _rf, set_ops as _so
+for _m in (_rf, _so):
     _m.bind_methods(Tensor)
 
 FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, constructors of the default float type

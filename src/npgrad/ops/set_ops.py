@@ -1,0 +1,258 @@
+"""Sets, sorted search and counting: ``unique``, ``unique_consecutive``, ``searchsorted``, ``bucketize``,
+``histc``, ``histogram``, ``bincount``, ``isin``.
+
+None of these has a derivative in torch. ``unique``/``unique_consecutive``/``histogram`` still record a node on an
+input that requires grad (torch's names; their backward raises torch's error); the others return tensors outside
+the graph.
+
+>>> import npgrad
+>>> npgrad.unique(npgrad.tensor([3, 1, 3, 2]), return_counts=True)
+(tensor([1, 2, 3]), tensor([1, 1, 2]))
+"""
+import numpy as np
+
+from ..autograd.function import Function
+from .. import _tensor as _t
+from .._shape import norm_dim
+from .pointwise import TYPE_NAMES
+from .random_fill import NoDerivative
+from . import return_types as _rt
+
+__all__ = ["unique", "unique_consecutive", "searchsorted", "bucketize", "histc", "histogram", "bincount", "isin"]
+
+
+
+
+class _Unrecorded(Function):
+    """The values output of a set op: recorded under torch's node name, but without a derivative."""
+    _builtin = True
+    _ctx_fields = ("op",)
+
+    @staticmethod
+    def forward(ctx, a, values, op):
+        ctx.op = op
+        return values
+
+    @staticmethod
+    def backward(ctx, grad):
+        # not implemented in torch either
+        raise NotImplementedError(f"the derivative for '{ctx.op}' is not implemented.")
+
+
+Unique2 = type("Unique2", (_Unrecorded,), {})
+UniqueDim = type("UniqueDim", (_Unrecorded,), {})
+UniqueConsecutive = type("UniqueConsecutive", (_Unrecorded,), {})
+
+
+def _int64(a):
+    return _t.make(np.asarray(a, dtype=np.int64))
+
+
+def _unique_dim(a, dim, consecutive):
+    """Unique slices along ``dim``: each slice flattened to a row, rows compared lexicographically."""
+    rows = np.moveaxis(a, dim, 0)
+    flat = rows.reshape(rows.shape[0], int(np.prod(rows.shape[1:])))
+    n = flat.shape[0]
+    if consecutive:
+        order = np.arange(n)
+    else:
+        order = np.lexsort(flat.T[::-1]) if flat.shape[1] else np.arange(n)
+    srt = flat[order]
+    new = np.ones(n, bool)
+    if n:
+        new[1:] = np.any(srt[1:] != srt[:-1], axis=1)
+    group = np.cumsum(new) - 1
+    inverse = np.empty(n, np.int64)
+    inverse[order] = group
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, n))
+    out = np.moveaxis(rows[order[starts]], 0, dim)
+    return out, inverse, counts
+
+
+def _finish_unique(input, node, values, inverse, counts, return_inverse, return_counts):
+    vals = node.apply(input, values, node._op) if input._req else _t.make(values)
+    out = [vals]
+    if return_inverse:
+        out.append(_int64(inverse))
+    if return_counts:
+        out.append(_int64(counts))
+    return vals if len(out) == 1 else tuple(out)
+
+
+Unique2._op, UniqueDim._op, UniqueConsecutive._op = "_unique2", "unique_dim", "unique_consecutive"
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct values (sorted; ``sorted=False`` gives sorted values too, as torch on CPU), with the
+    index of each input element's value (``return_inverse``) and each value's count (``return_counts``).
+    NaNs are never equal to each other, so each stays. With ``dim``, the distinct slices along ``dim``."""
+    a = input._data
+    if dim is not None:
+        d = norm_dim(dim, a.ndim)
+        values, inverse, counts = _unique_dim(a, d, False)
+        return _finish_unique(input, UniqueDim, values, inverse, counts, return_inverse, return_counts)
+    values, inverse, counts = np.unique(a.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
+    return _finish_unique(input, Unique2, values, inverse.reshape(a.shape), counts, return_inverse, return_counts)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """Collapse each run of equal consecutive values (or slices along ``dim``) into one."""
+    a = input._data
+    if dim is None:
+        flat = a.reshape(-1, 1)
+        values, inverse, counts = _unique_dim(flat, 0, True)
+        values, inverse = values.reshape(-1), inverse.reshape(a.shape)
+    else:
+        values, inverse, counts = _unique_dim(a, norm_dim(dim, a.ndim), True)
+    return _finish_unique(input, UniqueConsecutive, values, inverse, counts, return_inverse, return_counts)
+
+
+def _search(seq, vals, side, sorter=None):
+    """``np.searchsorted`` row by row when ``seq`` has leading dims (they match ``vals``'s)."""
+    if seq.ndim == 1:
+        return np.searchsorted(seq, vals, side=side, sorter=sorter)
+    lead = seq.shape[:-1]
+    s2 = seq.reshape(-1, seq.shape[-1])
+    v2 = vals.reshape(s2.shape[0], -1)
+    o2 = None if sorter is None else sorter.reshape(s2.shape)
+    out = np.stack([np.searchsorted(s2[i], v2[i], side=side, sorter=None if o2 is None else o2[i])
+                    for i in range(s2.shape[0])]) if s2.shape[0] else np.zeros(v2.shape, np.int64)
+    return out.reshape(lead + vals.shape[len(lead):])
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
+    """For each value, the index where it would be inserted into ``sorted_sequence`` (the last dim; leading
+    dims pair with ``input``'s) to keep it sorted: before equal values, or after them with ``right=True`` or
+    ``side="right"``. ``sorter`` gives the order that sorts an unsorted sequence."""
+    if out is not None:
+        raise TypeError("searchsorted(): out= is not supported by npgrad")
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left "
+                               "while right was True")
+        right = side == "right"
+    seq = sorted_sequence._data
+    scalar = not isinstance(input, _t.Tensor)
+    vals = np.asarray(input) if scalar else input._data
+    if seq.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                           "dimension")
+    if seq.ndim > 1 and (scalar or seq.shape[:-1] != vals.shape[:-1]):
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                           "dimensions of boundaries tensor and input value tensor must match, but we got "
+                           f"boundaries tensor {list(seq.shape)} and input value tensor {list(vals.shape)}")
+    srt = None
+    if sorter is not None:
+        srt = sorter._data
+        if srt.shape != seq.shape:
+            raise RuntimeError("torch.searchsorted(): boundary and sorter must have the same size, but got "
+                               f"boundary tensor {list(seq.shape)}and got sorter tensor {list(srt.shape)}")
+    res = _search(seq, vals, "right" if right else "left", srt)
+    return _t.make(np.asarray(res, dtype=np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    """The bucket of each value among 1-D ``boundaries``: ``boundaries[i-1] < x <= boundaries[i]`` (``right=False``)
+    or ``boundaries[i-1] <= x < boundaries[i]`` (``right=True``)."""
+    if boundaries._data.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
+
+
+def _float_only(kernel, a):
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{TYPE_NAMES[a.dtype.name]}\'')
+
+
+def histc(input, bins=100, min=0, max=0, *, out=None):
+    """Counts in ``bins`` equal bins over [min, max] (the data's range when both are 0; widened by 1 on each
+    side when that range is a point); values outside are ignored, the last bin includes its right edge."""
+    a = input._data
+    _float_only("histogram_cpu", a)
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    lo, hi = float(min), float(max)
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if lo == hi and a.size:
+        lo, hi = float(a.min()), float(a.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo}, {hi}] is not finite")
+    counts, _ = np.histogram(a.reshape(-1), bins=bins, range=(lo, hi))
+    return _t.make(counts.astype(a.dtype))
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    """``(hist, bin_edges)``: ``bins`` equal bins over ``range`` (default: the data's range), or the given
+    bin edges; ``weight`` weights each element, ``density`` normalises to a density."""
+    a = input._data
+    _float_only("histogram_cpu", a)
+    w = None if weight is None else weight._data.reshape(-1)
+    if isinstance(bins, _t.Tensor):
+        edges = bins._data
+        if edges.ndim != 1:
+            raise RuntimeError(f"torch.histogram(): bins tensor should have one dimension, but got "
+                               f"{edges.ndim} dimensions in the bins tensor")
+        hist, edges = np.histogram(a.reshape(-1), bins=edges, weights=w, density=density)
+    else:
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+        if range is None:
+            rng = (float(a.min()), float(a.max())) if a.size else (0.0, 0.0)
+        else:
+            rng = (float(range[0]), float(range[1]))
+            if rng[0] > rng[1]:
+                raise RuntimeError(f"torch.histogram(): min should not exceed max, but got min {rng[0]} max "
+                                   f"{rng[1]}")
+        if rng[0] == rng[1]:  # torch widens a point range by 1 on each side (NumPy by 0.5)
+            rng = (rng[0] - 1, rng[1] + 1)
+        hist, edges = np.histogram(a.reshape(-1), bins=bins, range=rng, weights=w, density=density)
+    hist, edges = hist.astype(a.dtype), np.asarray(edges, a.dtype)
+    if input._req:
+        return _rt.histogram(*(NoDerivative.apply(input, hist, "histogram"),
+                                 NoDerivative.apply(input, edges, "histogram")))
+    return _rt.histogram(*(_t.make(hist), _t.make(edges)))
+
+
+def bincount(input, weights=None, minlength=0):
+    """How often each non-negative integer occurs in 1-D ``input`` (weighted by ``weights``); at least
+    ``minlength`` bins. Float32 weights give float32 counts, other weights float64."""
+    a = input._data
+    if a.dtype.kind not in "iu":
+        if a.dtype.kind == "b":
+            a = a.astype(np.int64)
+        else:
+            raise NotImplementedError(f'"bincount_cpu" not implemented for \'{TYPE_NAMES[a.dtype.name]}\'')
+    if a.ndim != 1 or (a.size and a.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is None:
+        return _int64(np.bincount(a, minlength=minlength))
+    w = weights._data
+    if w.shape != a.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dt = np.float32 if w.dtype == np.float32 else np.float64
+    return _t.make(np.bincount(a, weights=w, minlength=minlength).astype(dt))
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """Whether each element of ``elements`` is in ``test_elements`` (either may be a number); NaN is in nothing."""
+    if not isinstance(elements, _t.Tensor) and not isinstance(test_elements, _t.Tensor):
+        raise TypeError("isin() received an invalid combination of arguments: expected at least one Tensor")
+    e = elements._data if isinstance(elements, _t.Tensor) else np.asarray(elements)
+    t = test_elements._data if isinstance(test_elements, _t.Tensor) else np.asarray(test_elements)
+    return _t.make(np.asarray(np.isin(e, t.reshape(-1), invert=invert)))
+
+
+def bind_methods(T):
+    T.unique = unique
+    T.unique_consecutive = unique_consecutive
+    T.histc = histc
+    T.histogram = histogram
+    T.bincount = bincount
