@@ -219,17 +219,23 @@ def _bad(item):
 
 
 def _as_index_array(item):
-    """A Tensor/list/ndarray index as an ndarray (bool masks stay bool)."""
+    """A Tensor/list/range/ndarray index as an ndarray (bool masks stay bool).
+
+    A Tensor keeps its dtype (torch refuses float and small-int index tensors); anything else is data that
+    torch turns into a long tensor first, so floats truncate toward zero and any integer width is accepted,
+    while bool data stays a mask (and a uint8 ndarray a deprecated byte mask)."""
     if isinstance(item, _t.Tensor):
         a = item._data
     else:
-        if isinstance(item, (list, tuple)) and len(item) == 0:
+        if isinstance(item, (list, tuple, range)) and len(item) == 0:
             return np.zeros(0, np.int64)
-        try:
-            a = np.asarray([x._data if isinstance(x, _t.Tensor) else x for x in item]
-                           if isinstance(item, (list, tuple)) else item)
-        except ValueError:
-            raise IndexError("index lists must be rectangular (nested lists of equal lengths)") from None
+        if isinstance(item, np.ndarray):
+            a = item
+        else:
+            a = _sequence_data(item)
+        k = a.dtype.kind
+        if k == "f" or (k in "iu" and a.dtype != np.int64 and a.dtype != np.uint8):
+            a = a.astype(np.int64)
     k = a.dtype.kind
     if k not in _INDEX_DTYPES or a.dtype in (np.int8, np.int16):
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -240,10 +246,34 @@ def _as_index_array(item):
     return a
 
 
+def _sequence_data(item):
+    """A (nested) list/tuple/range of numbers as an ndarray, refusing what torch's tensor constructor refuses."""
+    seq = [x._data if isinstance(x, _t.Tensor) else x for x in item] if isinstance(item, (list, tuple)) else item
+    try:
+        a = np.asarray(seq)
+    except ValueError:
+        # torch infers the shape from the first element: a sequence where it expects a number is a TypeError
+        if not isinstance(seq[0], (list, tuple, range, np.ndarray)):
+            bad = next(x for x in seq if isinstance(x, (list, tuple, range, np.ndarray)))
+            raise TypeError(f"'{type(bad).__name__}' object cannot be interpreted as an integer") from None
+        raise ValueError("expected sequences of equal length at every level of an index list") from None
+    if a.dtype.kind in "biuf":
+        return a
+    for x in np.ravel(np.asarray(seq, dtype=object)) if a.dtype == object else np.ravel(a):
+        if isinstance(x, str):
+            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+        if not isinstance(x, (int, float, bool, np.number, np.bool_)):
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+    raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+
+
 def _seq_as_tuple(index):
-    """torch reads a list holding sequences, slices, None, ... or Tensors as a tuple of indices."""
+    """torch reads a list (shorter than 32) holding sequences, arrays, slices, None, ... or Tensors as a tuple
+    of indices."""
+    if len(index) >= 32:
+        return False
     for x in index:
-        if isinstance(x, (list, tuple, slice, _t.Tensor)) or x is None or x is Ellipsis:
+        if isinstance(x, (list, tuple, range, np.ndarray, slice, _t.Tensor)) or x is None or x is Ellipsis:
             return True
     return False
 
@@ -267,7 +297,7 @@ def _parse(input, index, setting=False):
         items = index
     # first pass: what each item is, and how many input dims it consumes
     kinds = []
-    used = 0
+    used = phantom = 0
     for it in items:
         if it is None:
             kinds.append(("none", None))
@@ -281,11 +311,13 @@ def _parse(input, index, setting=False):
         elif isinstance(it, slice):
             kinds.append(("slice", it))
             used += 1
-        elif isinstance(it, (_t.Tensor, list, tuple, np.ndarray)):
+        elif isinstance(it, (_t.Tensor, list, tuple, np.ndarray, range)):
             a = _as_index_array(it)
             if a.ndim == 0 and a.dtype == bool:
                 kinds.append(("bool", bool(a)))
-            elif a.ndim == 0 and isinstance(it, _t.Tensor):
+                if not isinstance(it, _t.Tensor):
+                    phantom += 1  # torch counts a 0-d bool *array* as using a dim, then unsqueezes
+            elif a.ndim == 0 and isinstance(it, (_t.Tensor, np.ndarray)):  # a 0-d index selects, as an int
                 kinds.append(("int", int(a)))
                 used += 1
             else:
@@ -295,7 +327,7 @@ def _parse(input, index, setting=False):
             if isinstance(it, str):
                 raise TypeError(f"new(): invalid data type '{type(it).__name__}'")
             raise _bad(it)
-    if used > nd:
+    if used + phantom > nd:
         if nd == 0 and single and kinds[0][0] == "int":
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
                              "in C++ to convert a 0-dim tensor to a number")
@@ -490,7 +522,7 @@ def _positions(view, base):
 def setitem(self, index, value):
     if isinstance(value, _t.Tensor):
         v = value._data
-    elif isinstance(value, (int, float, bool, np.number)):
+    elif isinstance(value, (int, float, np.integer)):  # torch refuses np.float32/np.bool_ values (np.float64 is a float)
         v = value
     else:
         raise TypeError(f"can't assign a {type(value).__name__} to a torch.{_kind(self)}")

@@ -1,0 +1,187 @@
+"""torch's semantics in the corners users hit, each against torch: Python ``range``, lists, tuples and NumPy
+integers/arrays as indices (reading, writing, backward); the ``axis``/``keepdims`` spellings torch accepts as
+aliases of ``dim``/``keepdim``; shape ops on 0-d tensors; float16 forward and backward through reductions and
+broadcasting."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, strategies as st
+
+import npgrad
+from tests.support.oracle import assert_same, compare, compare_error
+from tests.ops.test_properties_shape import index_tuples, shapes, seeds, _array
+
+
+def _x(m, shape=(3, 4), dtype=np.float32, req=False):
+    a = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape) / 3 - 1
+    return m.tensor(a.astype(dtype), requires_grad=req)
+
+
+def _outcome(fn, m):
+    """``fn(m)``'s result as plain data (values, dtype), or the class of the exception it raised."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            r = fn(m)
+        except Exception as e:  # noqa: BLE001
+            return type(e)
+    outs = r if isinstance(r, (tuple, list)) else (r,)
+    return [(np.asarray(o.detach().numpy()).tolist(), str(o.dtype).split(".")[-1], tuple(o.shape))
+            if isinstance(o, (torch.Tensor, npgrad.Tensor)) else o for o in outs]
+
+
+def _same_outcome(fn):
+    theirs, ours = _outcome(fn, torch), _outcome(fn, npgrad)
+    if isinstance(theirs, type):
+        assert isinstance(ours, type) and issubclass(ours, theirs), f"torch raised {theirs.__name__}, npgrad {ours}"
+    else:
+        assert not isinstance(ours, type), f"npgrad raised {ours.__name__}; torch gave {theirs}"
+        assert len(ours) == len(theirs)
+        for o, t in zip(ours, theirs):
+            if isinstance(t, tuple):
+                assert o[1:] == t[1:], f"dtype/shape {o[1:]} vs torch {t[1:]}"
+                np.testing.assert_allclose(np.asarray(o[0], np.float64), np.asarray(t[0], np.float64),
+                                           rtol=1e-5, atol=1e-6, equal_nan=True)
+            else:
+                assert o == t
+
+
+# ---------------------------------------------------------------------------------------------- indexing
+INDICES = [
+    range(3), range(1, 3), range(0), range(2, -1, -1), (range(3), [0, 1, 3]), (range(3), range(3)),
+    (range(0, 3, 2), slice(1, None)), np.int64(1), np.int32(-1), (np.int64(1), np.int16(2)), [0, 2],
+    np.array([0, 2]), np.array([0, 2], np.int32), np.array([0, 2], np.int8), np.array([0, 2], np.uint16),
+    np.array([1.7, -1.2]), np.array(1), np.array(1.0), np.array(True), np.array([True, False, True]),
+    np.arange(12).reshape(3, 4) > 5, [True, False, True], (Ellipsis, None), (None, Ellipsis, 1), (-1, -2),
+    ([0, 1], [2, 3]), [[0, 1], [2, 3]], [[0, 1], [1, 2]], [1.0], [-1.5], [[1, 2.5]], [True, 1],
+    [np.int64(0), np.int64(2)], [np.array(1), np.array(2)], (slice(None), range(2)), (Ellipsis, [0, -1]),
+    (np.array([[0], [2]]), np.array([1, 3])), (range(3), np.array([0, 1, 3])),
+]
+BAD_INDICES = [  # out of range, bad kinds, ragged lists, float scalars
+    3, -4, [0, 3], range(4), np.array([5]), (0, 4), np.float64(1.0), 1.0, np.bool_(True), [0, "a"], ([0, None],),
+    ([[0, 1], [2]],), [0] * 31 + [[0]], np.array([[True]]), (0, 0, 0),
+]
+
+
+pytestmark = pytest.mark.filterwarnings("ignore:Using a non-tuple sequence", "ignore:indexing with dtype torch.uint8")
+
+
+@pytest.mark.parametrize("index", INDICES + BAD_INDICES, ids=repr)
+def test_getitem_index_kinds_match_torch(index):
+    _same_outcome(lambda m: _x(m)[index])
+
+
+@pytest.mark.parametrize("index", INDICES, ids=repr)
+def test_index_kinds_backward_match_torch(index):
+    """Values, grad_fn name and gradient of ``x[index]`` for each index kind."""
+    compare(lambda m, a: a[index], (np.linspace(-1, 1, 12).reshape(3, 4),))
+
+
+def test_textbook_nll_with_range():
+    """``-logp[range(n), target].mean()``: the hand-written NLL from tutorials gives torch's loss and gradient."""
+    logits = np.random.default_rng(0).standard_normal((5, 4))
+    target = np.array([0, 3, 1, 1, 2])
+    compare(lambda m, x: -x.log_softmax(1)[range(5), m.tensor(target)].mean(), (logits,))
+    compare(lambda m, x: -x.log_softmax(1)[range(5), list(target)].sum(), (logits,))
+    compare(lambda m, x: -x.log_softmax(1)[np.arange(5), target].sum(), (logits,))
+
+
+def test_zero_dim_tensor_indices():
+    for index in [None, Ellipsis, True, False, (None, None), [0], np.int64(0), 0, slice(None), np.array(True)]:
+        _same_outcome(lambda m: m.tensor(3.0)[index])
+
+
+SET_INDICES = [range(2), (range(3), [0, 1, 2]), np.array([0, 2]), np.int64(1), (np.int64(1), np.int32(2)),
+               [True, False, True], np.array([True, False, True]), (Ellipsis, None), (np.array(1),),
+               [[0, 1], [1, 2]], (Ellipsis, np.array([1, 3])), [2.0], range(5), np.array([3])]
+SET_VALUES = [5.0, 2, True, np.int64(3), np.float64(2.5), np.float32(2), np.float16(1), np.bool_(True), [1.0],
+              np.ones(1)]
+
+
+@pytest.mark.parametrize("index", SET_INDICES, ids=repr)
+@pytest.mark.parametrize("value", SET_VALUES, ids=repr)
+def test_setitem_index_and_value_kinds_match_torch(index, value):
+    def fn(m):
+        x = _x(m)
+        x[index] = value
+        return x
+    _same_outcome(fn)
+
+
+@pytest.mark.parametrize("index", SET_INDICES[:11], ids=repr)
+def test_setitem_backward_with_index_kinds(index):
+    def fn(m, a, v):
+        y = a * 1
+        y[index] = v * 3
+        return y
+    compare(fn, (np.ones((3, 4)), np.full((1,), 2.0)))
+
+
+def _as_kind(item, kind):
+    """The same index item spelled as another kind torch accepts: list, tuple, ndarray of another width,
+    Tensor, range (when the values form one), NumPy integer scalar, 0-d array."""
+    if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+        return {"np64": np.int64(item), "np32": np.int32(item), "arr0": np.array(item), "t0": torch.tensor(item),
+                "int": int(item)}.get(kind, int(item))
+    if isinstance(item, np.ndarray):
+        if kind == "list":
+            return item.tolist()
+        if kind == "tuple":
+            return tuple(item.tolist())
+        if kind == "int32" and item.dtype != bool:
+            return item.astype(np.int32)
+        if kind == "range" and item.dtype != bool and item.ndim == 1 and len(item) and (item >= 0).all():
+            step = int(item[1] - item[0]) if len(item) > 1 else 1
+            if step > 0 and np.array_equal(item, np.arange(item[0], item[0] + step * len(item), step)):
+                return range(int(item[0]), int(item[0]) + step * len(item), step)
+        if kind == "tensor":
+            return torch.tensor(item)
+    return item
+
+
+def _for(m, index):
+    """torch tensors in ``index`` become tensors of module ``m``."""
+    return tuple(m.tensor(i.numpy()) if isinstance(i, torch.Tensor) else i for i in index)
+
+
+KINDS = ["list", "tuple", "int32", "range", "tensor", "np64", "np32", "arr0", "t0", "int", "ndarray"]
+
+
+@given(shape=shapes, data=st.data(), seed=seeds)
+def test_getitem_mixed_index_kinds_property(shape, data, seed):
+    """Random index tuples whose ints and arrays are spelled as lists, ranges, NumPy scalars/arrays or tensors:
+    values, grad_fn names and gradients as torch."""
+    index = data.draw(index_tuples(shape))
+    index = tuple(_as_kind(it, data.draw(st.sampled_from(KINDS))) for it in index)
+    compare(lambda m, a: a[_for(m, index)], (_array(shape, seed),))
+
+
+@given(shape=shapes, data=st.data(), seed=seeds)
+def test_setitem_mixed_index_kinds_property(shape, data, seed):
+    index = data.draw(index_tuples(shape, unique=True))
+    index = tuple(_as_kind(it, data.draw(st.sampled_from(KINDS))) for it in index)
+    region = tuple(torch.zeros(shape)[index].shape)
+    vshape = region[data.draw(st.integers(0, len(region))):]
+
+    def fn(m, a, v):
+        y = a * 1
+        y[_for(m, index)] = v
+        return y
+
+    compare(fn, (_array(shape, seed), _array(vshape, seed + 1)))
+
+
+@given(n=st.integers(1, 5), data=st.data())
+def test_out_of_range_indices_raise_index_error(n, data):
+    bad = data.draw(st.one_of(st.integers(n, n + 3), st.integers(-n - 3, -n - 1)))
+    kind = data.draw(st.sampled_from(["int", "np64", "list", "ndarray", "range", "tensor"]))
+    index = {"int": bad, "np64": np.int64(bad), "list": [0, bad], "ndarray": np.array([bad]),
+             "range": range(0, bad + 1) if bad >= 0 else range(bad, 0), "tensor": torch.tensor([bad])}[kind]
+    for m in (torch, npgrad):
+        idx = m.tensor(index.numpy()) if isinstance(index, torch.Tensor) else index
+        with pytest.raises(IndexError):
+            m.zeros(n, 2)[idx]
+        with pytest.raises(IndexError):
+            m.zeros(n, 2)[idx] = 1.0
