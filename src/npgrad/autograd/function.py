@@ -97,6 +97,23 @@ class BackwardNode(Node):
 
     saved_variables = saved_tensors
 
+    # --- torch's saved-value attributes (``_saved_self``, ``_raw_saved_self``, ...): see saved_attrs.py ------
+    def __getattr__(self, name):
+        # Python calls this only for a name the node lacks, so graph building never pays for it
+        if name.startswith("_saved_"):
+            from .saved_attrs import get_saved
+            return get_saved(self, name[7:])
+        if name.startswith("_raw_saved_"):
+            from .saved_attrs import get_raw_saved
+            return get_raw_saved(self, name[11:])
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self):
+        from .saved_attrs import saved_names
+        names = saved_names(self)
+        return sorted(set(super().__dir__()) | {"_saved_" + n for n in names}
+                      | {"_raw_saved_" + n for n, spec in names.items() if type(spec) is int})
+
     # --- what the engine calls -------------------------------------------------------------------
     def _run(self, grads, create):
         """Run ``backward`` on the output gradients; return one gradient per forward argument."""
@@ -284,6 +301,8 @@ class Function:
     _ctx_fields = ()       # extra attributes a built-in's forward stores on ctx
     _node_name = None      # grad_fn name, when torch's is not the class name + "Backward0"
     _nondiff_out = ()      # indices of a built-in's outputs that never require grad (e.g. argmax indices)
+    _saved_for = None      # per saved slot, the inputs whose gradient formula reads it: a slot no input that
+    #                        needs a gradient reads is dropped (torch's ``x * 2`` keeps no ``x``), see _prune
     _node_cls = BackwardNode
 
     def __init_subclass__(cls, **kwargs):
@@ -391,7 +410,10 @@ class Function:
                 res._vc = args[0]._vc
             outs = (out,)
         if ctx._saved:
-            ctx._saved = _pack(ctx._saved, args, arrays, outs, res)
+            saved = ctx._saved
+            if cls._saved_for is not None:
+                saved = _prune(saved, cls._saved_for, ctx._edges)
+            ctx._saved = _pack(saved, args, arrays, outs, res)
         if cls._broadcast:
             ctx._meta = _broadcast_meta(args, res._data if type(res) is not tuple else res[0]._data)
         return res
@@ -441,6 +463,18 @@ def _promote(arrays, mode):
             if a.dtype != rt:
                 arrays[i] = a.astype(rt)
     return arrays
+
+
+def _prune(saved, saved_for, edges):
+    """Keep a saved slot only if an input whose formula reads it needs a gradient (None in its place), as torch
+    saves per formula: ``x * 2`` saves no ``x``, so changing ``x`` in place afterwards does not break backward."""
+    out = list(saved)
+    n = len(edges)
+    for k, users in enumerate(saved_for):
+        if k < len(out) and users is not None and not any(
+                i < n and edges[i] is not None and edges[i][0] is not None for i in users):
+            out[k] = None
+    return tuple(out)
 
 
 def _broadcast_meta(args, out):

@@ -1,0 +1,220 @@
+"""What a graph node shows of what it saved: torch's ``grad_fn._saved_<name>`` and ``grad_fn._raw_saved_<name>``.
+
+Tutorials and debugging code read ``y.grad_fn._saved_self`` or ``_saved_exponent``; torch generates those
+attributes from derivatives.yaml. npgrad's ops save positionally (``ctx.save_for_backward(a, b)``) and keep
+non-tensor values as ctx fields, so this table says, per op, which torch name is which slot or field. It is
+read only when such an attribute is asked for (``BackwardNode.__getattr__``, which Python calls only for a
+name the node lacks), so building and running graphs pays nothing for it.
+
+Spec of a name: ``k`` (an int) - saved slot ``k``, a Tensor (None where the op did not need to save it);
+``"field"`` - the ctx field of that name; a callable - ``f(node)``, for values derived from those. As in
+torch, saved tensors are freed by backward (reading one then raises torch's error), other values stay.
+"""
+import math
+
+import numpy as np
+
+from . import function as _function
+
+__all__ = ["SavedTensor", "saved_names", "get_saved", "get_raw_saved"]
+
+
+def _sizes(k):
+    return lambda node: tuple(_slot_array(node, k).shape)
+
+
+def _strides(k):
+    def strides(node):
+        a = _slot_array(node, k)
+        return tuple(s // a.itemsize for s in a.strides)
+    return strides
+
+
+def _field(name, conv):
+    return lambda node: conv(getattr(node, name))
+
+
+def _dims_or_none(node):
+    return None if getattr(node, "full", False) else tuple(node.dims)
+
+
+_REDUCTION = {"none": 0, "mean": 1, "sum": 2}
+_numel = _field("shape", math.prod)
+_dims = _field("dims", tuple)
+_mm = {"self": 0, "mat2": 1, "self_sym_sizes": _sizes(0), "self_sym_strides": _strides(0),
+       "mat2_sym_sizes": _sizes(1), "mat2_sym_strides": _strides(1)}
+
+
+def _max_indices(node):
+    idx = node.idx
+    return _function.make(idx if node.keepdim else np.squeeze(idx, node.dim))
+
+
+def _normalized_shape(node):
+    shape = _slot_array(node, 0).shape
+    return tuple(shape[a] for a in node.axes)
+
+
+# op (module.Class) -> {torch's saved name: spec}; names and meanings follow torch's derivatives.yaml
+_TABLE = {
+    "pointwise.Mul": {"self": 0, "other": 1},
+    "pointwise.Div": {"self": 0, "other": 1},
+    "pointwise.Add": {"alpha": "alpha"},
+    "pointwise.Sub": {"alpha": "alpha"},
+    "pointwise.Rsub": {"alpha": "alpha"},
+    "pointwise.Pow": {"self": 0, "exponent": "exponent"},
+    "pointwise.PowTensor": {"self": 0, "exponent": 1, "result": 2},
+    "pointwise.RPow": {"self": "base", "exponent": 0, "result": 1},
+    "pointwise.Where": {"condition": 0},
+    "pointwise_unary.Exp": {"result": 0},
+    "pointwise_unary.Sigmoid": {"result": 0},
+    "pointwise_unary.Tanh": {"result": 0},
+    "pointwise_unary.Relu": {"result": 0},
+    "pointwise_unary.Sqrt": {"result": 0},
+    "pointwise_unary.Log": {"self": 0},
+    "pointwise_unary.Sin": {"self": 0},
+    "pointwise_unary.Cos": {"self": 0},
+    "pointwise_unary.Abs": {"self": 0},
+    "pointwise_ternary.Clamp": {"self": 0, "min": "lo", "max": "hi"},
+    "activation.Silu": {"self": 0},
+    "activation.Gelu": {"self": 0, "approximate": _field("tanh", lambda t: "tanh" if t else "none")},
+    "activation.LeakyRelu": {"self": 0, "negative_slope": "slope"},
+    "linalg.Mm": _mm,
+    "linalg.Bmm": {"self": 0, "mat2": 1},
+    "linalg.Dot": {"self": 0, "tensor": 1},
+    "linalg.Addmm": {"mat1": 0, "mat2": 1, "alpha": "alpha", "beta": "beta", "mat1_sym_sizes": _sizes(0),
+                     "mat1_sym_strides": _strides(0), "mat2_sym_sizes": _sizes(1), "mat2_sym_strides": _strides(1)},
+    "reduction.Sum": {"self_sym_sizes": _field("shape", tuple)},
+    "reduction.SumDim": {"dim": _dims, "keepdim": "keepdim", "self_sym_sizes": _field("shape", tuple)},
+    "reduction.Mean": {"self_sym_sizes": _field("shape", tuple), "self_sym_numel": _numel},
+    "reduction.MeanDim": {"dim": _dims, "keepdim": "keepdim", "self_sym_sizes": _field("shape", tuple),
+                          "self_sym_numel": _numel},
+    "reduction.Softmax": {"dim": "dim", "result": 0},
+    "reduction.LogSoftmax": {"dim": "dim", "result": 0},
+    "reduction.Var": {"self": 0, "dim": _dims_or_none, "keepdim": "keepdim"},
+    "reduction.Std": {"self": 0, "result": 1, "dim": _dims_or_none, "keepdim": "keepdim"},
+    "reduction.Prod": {"self": 0, "result": 1},
+    "reduction.Logsumexp": {"self": 0, "result": 1, "dim": _dims, "keepdim": "keepdim"},
+    "reduction.LinalgVectorNorm": {"self": 0, "result": 1, "ord": "p", "keepdim": "keepdim"},
+    "reduction_sort.MaxDim": {"dim": "dim", "keepdim": "keepdim", "self_sym_sizes": _field("shape", tuple),
+                              "indices": _max_indices},
+    "reduction_sort.MinDim": {"dim": "dim", "keepdim": "keepdim", "self_sym_sizes": _field("shape", tuple),
+                              "indices": _max_indices},
+    "reduction_sort.MaxAll": {"self": 0, "result": 1},
+    "reduction_sort.MinAll": {"self": 0, "result": 1},
+    "shape.View": {"self_sym_sizes": _field("shape", tuple)},
+    "shape.Expand": {"self_sym_sizes": _field("shape", tuple)},
+    "shape.Transpose": {"dim0": "d0", "dim1": "d1"},
+    "shape.Unsqueeze": {"dim": "dim"},
+    "shape.Permute": {"dims": _field("dims", tuple)},
+    "joining.Cat": {"dim": "dim"},
+    "loss.MseLoss": {"self": 0, "target": 1, "reduction": _field("reduction", _REDUCTION.get)},
+    "loss.NllLoss": {"target": _field("t", _function.make), "reduction": _field("reduction", _REDUCTION.get)},
+    "norm.NativeLayerNorm": {"input": 0, "weight": 1, "result1": 2, "result2": 3,
+                             "normalized_shape": _normalized_shape},
+}
+
+
+def saved_names(node):
+    """The torch names ``node`` exposes, or an empty dict."""
+    fn = type(node)._fn
+    if fn is None or not fn._builtin:
+        return {}
+    return _TABLE.get(f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__qualname__}", {})
+
+
+def _entries(node):
+    saved = node._saved
+    if saved is None:
+        raise RuntimeError(_function._FREED)
+    return saved
+
+
+def _slot_array(node, k):
+    entries = _entries(node)
+    entry = entries[k] if k < len(entries) else None
+    if type(entry) is _function._Saved:
+        return entry.data
+    if type(entry) is _function._Hooked:
+        return entry.unpack(node, True)
+    return np.asarray(entry)
+
+
+def _unpack(node, k):
+    """Saved slot ``k`` as the Tensor torch shows: the input itself, or the output rebuilt on its node."""
+    entries = _entries(node)
+    entry = entries[k] if k < len(entries) else None
+    if entry is None:
+        return None
+    if type(entry) is _function._Hooked:
+        return entry.unpack(node, False)
+    if type(entry) is not _function._Saved:  # a Python number saved in a tensor slot: torch wraps it
+        from .._creation import tensor
+        from .._dtype import float64
+        return tensor(entry, dtype=float64) if isinstance(entry, float) else tensor(entry)  # as torch's wrapped numbers
+    data, t, nr, vc, version = entry
+    if vc is not None and vc[0] != version:
+        _function._version_error(entry, node)
+    if t is not None:
+        return t
+    if nr >= 0:
+        return _function.make(data, node, nr, vc)
+    return _function.make(data)
+
+
+def get_saved(node, name):
+    spec = saved_names(node).get(name)
+    if spec is None:
+        raise AttributeError(f"'{type(node).__name__}' object has no attribute '_saved_{name}'")
+    if type(spec) is int:
+        return _unpack(node, spec)
+    if type(spec) is str:
+        return getattr(node, spec)
+    return spec(node)
+
+
+def get_raw_saved(node, name):
+    spec = saved_names(node).get(name)
+    if type(spec) is not int:
+        raise AttributeError(f"'{type(node).__name__}' object has no attribute '_raw_saved_{name}'")
+    return SavedTensor(node, spec)
+
+
+class SavedTensor:
+    """One saved tensor of a node (``grad_fn._raw_saved_self``): ``register_hooks(pack_hook, unpack_hook)``
+    packs it now and unpacks it whenever backward (or ``_saved_self``) reads it, as torch's SavedTensor."""
+    __slots__ = ("_node", "_k")
+
+    def __init__(self, node, k):
+        self._node = node
+        self._k = k
+
+    def unpack(self):
+        return _unpack(self._node, self._k)
+
+    def register_hooks(self, pack_hook, unpack_hook):
+        if not (callable(pack_hook) and callable(unpack_hook)):
+            raise TypeError("register_hooks(): incompatible function arguments: expected two callables "
+                            "(pack_hook, unpack_hook)")
+        node = self._node
+        if node._saved is None:
+            raise RuntimeError("Calling register_hooks on a saved tensor after it has been freed. Saved "
+                               "intermediate values of the graph are freed when you call .backward() or "
+                               "autograd.grad(). Specify retain_graph=True if you need to backward through the "
+                               "graph a second time or if you need to access saved variables after calling "
+                               "backward.")
+        saved = list(node._saved)
+        entry = saved[self._k]
+        if type(entry) is _function._Hooked:
+            raise RuntimeError("Calling register_hooks on a saved tensor whose hooks have already been set. "
+                               "Hint: only one pair of hooks is allowed at a time.")
+        if type(entry) is not _function._Saved:
+            raise RuntimeError("Calling register_hooks on a saved tensor that is undefined")
+        outs = [None] * (entry.output_nr + 1)
+        if entry.output_nr >= 0:
+            outs[entry.output_nr] = _function.make(entry.data, node, entry.output_nr, entry.vc)
+        saved[self._k] = _function._hook_saved(node, (entry,), outs, (pack_hook, unpack_hook))[0]
+        node._saved = tuple(saved)
+
+    def __repr__(self):
+        return f"<npgrad.autograd.SavedTensor object at {hex(id(self))}>"
