@@ -1,7 +1,7 @@
 """Shapes: ``Size``, broadcasting, ``sum_to`` (the one place broadcast gradients are reduced) and dims."""
 import numpy as np
 
-__all__ = ["Size", "broadcast_shapes", "sum_to", "norm_dim", "norm_dims"]
+__all__ = ["Size", "broadcast_shapes", "sum_to", "norm_dim", "norm_dims", "UNSET", "np_alias", "required_dim"]
 
 
 class Size(tuple):
@@ -75,3 +75,38 @@ def norm_dims(dim, ndim):
             raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
         return tuple(sorted(axes))
     return (norm_dim(dim, ndim),)
+
+
+class _Unset:
+    """The default of an alias keyword: tells "not given" apart from any value a caller may pass."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<unset>"
+
+
+UNSET = _Unset()
+
+
+def np_alias(name, dim, axis, dim_default=None, keepdim=False, keepdims=UNSET):
+    """torch's NumPy spellings: ``axis`` for ``dim`` and ``keepdims`` for ``keepdim`` (torch's argument parser
+    takes them wherever a native function has ``dim``/``keepdim``). Giving both spellings of one argument is a
+    TypeError, as in torch. Returns ``(dim, keepdim)``."""
+    if axis is not UNSET:
+        if dim is not dim_default:
+            raise TypeError(f"{name}() got multiple values for argument 'dim' (also given as 'axis')")
+        dim = axis
+    if keepdims is not UNSET:
+        if keepdim is not False:
+            raise TypeError(f"{name}() got multiple values for argument 'keepdim' (also given as 'keepdims')")
+        keepdim = keepdims
+    return dim, keepdim
+
+
+def required_dim(name, dim, axis):
+    """``dim`` of a function that requires one, given as ``dim`` or as ``axis``; TypeError when neither."""
+    if axis is not UNSET:
+        dim = np_alias(name, dim, axis, UNSET)[0]
+    if dim is UNSET:
+        raise TypeError(f"{name}() missing 1 required positional argument: \"dim\"")
+    return dim

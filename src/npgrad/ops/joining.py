@@ -11,7 +11,7 @@ import numpy as np
 
 from ..autograd.function import Function, dispatch
 from .._dtype import result_np
-from .._shape import norm_dim
+from .._shape import norm_dim, UNSET, np_alias
 from .. import _tensor as _t
 from .shape import (cast, reshape, unsqueeze, expand, clone, view, flatten, atleast_1d, atleast_2d, atleast_3d,
                     DiagonalCopy, diag_view)
@@ -270,7 +270,7 @@ def _nonempty(tensors, name):
     return tensors
 
 
-def cat(tensors, dim=0, *, axis=None, out=None):
+def cat(tensors, dim=0, *, axis=UNSET, out=None):
     """Join tensors along an existing dim (types promoted; 1-D empty tensors are skipped, as in torch).
 
     >>> import npgrad
@@ -280,8 +280,8 @@ def cat(tensors, dim=0, *, axis=None, out=None):
     tensors = _tensor_list(tensors, "cat")
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
-    if axis is not None:
-        dim = axis
+    if axis is not UNSET:
+        dim = np_alias("cat", dim, axis, 0)[0]
     ref = None
     for i, x in enumerate(tensors):
         if x._data.ndim == 0:
@@ -312,13 +312,15 @@ def concatenate(tensors, axis=0, out=None, *, dim=None):
     return cat(tensors, axis if dim is None else dim)
 
 
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors, dim=0, *, out=None, axis=UNSET):
     """Join same-shaped tensors along a new dim.
 
     >>> import npgrad
     >>> npgrad.stack([npgrad.zeros(2), npgrad.ones(2)], dim=1).shape
     npgrad.Size([2, 2])
     """
+    if axis is not UNSET:
+        dim = np_alias("stack", dim, axis, 0)[0]
     tensors = _tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -388,7 +390,9 @@ def split(tensor, split_size_or_sections, dim=0):
     return _views_of(Split.apply(tensor, d, sizes), tensor)
 
 
-def chunk(input, chunks, dim=0):
+def chunk(input, chunks, dim=0, *, axis=UNSET):
+    if axis is not UNSET:
+        dim = np_alias("chunk", dim, axis, 0)[0]
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     nd = input._data.ndim
@@ -402,14 +406,16 @@ def chunk(input, chunks, dim=0):
     return split(input, size, d)
 
 
-def unbind(input, dim=0):
+def unbind(input, dim=0, *, axis=UNSET):
+    if axis is not UNSET:
+        dim = np_alias("unbind", dim, axis, 0)[0]
     nd = input._data.ndim
     if nd == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     return _views_of(Unbind.apply(input, norm_dim(dim, nd)), input)
 
 
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections, dim=0, *, axis=UNSET):
     """Split into ``n`` nearly equal pieces (the first ones one longer), or at the given indices.
 
     >>> import npgrad
@@ -417,6 +423,8 @@ def tensor_split(input, indices_or_sections, dim=0):
     [[0, 1], [2, 3], [4]]
     """
     from .indexing import Slice
+    if axis is not UNSET:
+        dim = np_alias("tensor_split", dim, axis, 0)[0]
     nd = input._data.ndim
     if nd == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
@@ -529,7 +537,7 @@ def tile(input, dims):
     return repeat(input, dims)
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=UNSET):
     """Repeat each element ``repeats`` times (an int, or one count per element along ``dim``).
 
     >>> import npgrad
@@ -537,6 +545,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     tensor([1, 2, 2])
     """
     from .scatter import index_select
+    if axis is not UNSET:
+        dim = np_alias("repeat_interleave", dim, axis)[0]
     if repeats is None:  # repeat_interleave(repeats): indices 0..n-1 repeated
         reps = input._data
         if reps.ndim > 1 or reps.dtype.kind not in "iu":

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from ..autograd.function import Function, dispatch
-from .._shape import norm_dim, broadcast_shapes
+from .._shape import norm_dim, broadcast_shapes, UNSET, np_alias
 from .. import _tensor as _t
 from .linalg_common import tname, cname, need_tensor as _need_tensor, dtype_of as _dtype_of
 
@@ -410,10 +410,12 @@ def linalg_cross(input, other, *, dim=-1):
     return LinalgCross.apply(input, other, d - input._data.ndim)
 
 
-def cross(input, other, dim=None):
+def cross(input, other, dim=None, *, axis=UNSET):
     """Cross product along ``dim``; without ``dim`` the first dimension of size 3 (deprecated, as in torch)."""
     _need_tensor(input, "cross", "input", 1)
     _need_tensor(other, "cross", "other", 2)
+    if axis is not UNSET:
+        dim = np_alias("cross", dim, axis)[0]
     if dim is None:
         warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
                       "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "

@@ -11,7 +11,7 @@ import numpy as np
 from ..autograd.function import Function
 from .._dtype import get_default_dtype
 from .. import _dtype
-from .._shape import norm_dim, norm_dims
+from .._shape import norm_dim, norm_dims, UNSET, np_alias
 from .. import _tensor as _t
 from .pointwise import where, refuse, quiet, TYPE_NAMES
 from .pointwise_unary import sgn_of
@@ -65,17 +65,6 @@ def _sum_dtype(a):
     if a.dtype == np.float16:
         return np.float32
     return None
-
-
-def _dim_args(dim, keepdim, kw):
-    """Accept NumPy's ``axis``/``keepdims`` spelling too (formulas call ``x.sum(axis=..., keepdims=...)``)."""
-    if "axis" in kw:
-        dim = kw.pop("axis")
-    if "keepdims" in kw:
-        keepdim = kw.pop("keepdims")
-    if kw:
-        raise TypeError(f"got an unexpected keyword argument '{next(iter(kw))}'")
-    return dim, keepdim
 
 
 def _cast(input, dtype, fname="sum"):
@@ -158,31 +147,37 @@ def _reduce(op_all, op_dim, input, dim, keepdim):
     return op_dim.apply(input, axes(dim, input._data.ndim), keepdim)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, **kw):
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """Sum of all elements, or over ``dim`` (an int or a tuple; negative dims count from the end).
 
     >>> import npgrad
     >>> npgrad.tensor([[1., 2.], [3., 4.]]).sum(0)
     tensor([4., 6.])
     """
-    dim, keepdim = _dim_args(dim, keepdim, kw)
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("sum", dim, axis, None, keepdim, keepdims)
     return _reduce(Sum, SumDim, _cast(input, dtype), dim, keepdim)
 
 
-def nansum(input, dim=None, keepdim=False, *, dtype=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """``sum`` that treats NaN as zero (and gives it no gradient)."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("nansum", dim, axis, None, keepdim, keepdims)
     input = _cast(input, dtype)
     return Nansum.apply(input, axes(dim, input._data.ndim), keepdim)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, **kw):
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """Mean of all elements, or over ``dim``; NaN for an empty tensor."""
-    dim, keepdim = _dim_args(dim, keepdim, kw)
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("mean", dim, axis, None, keepdim, keepdims)
     return _reduce(Mean, MeanDim, _cast(input, dtype), dim, keepdim)
 
 
-def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """Mean of the non-NaN elements (recorded as nansum / count, as torch does)."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("nanmean", dim, axis, None, keepdim, keepdims)
     input = _cast(input, dtype)
     n = sum((input == input), dim, keepdim)
     return nansum(input, dim, keepdim) / n
@@ -223,8 +218,10 @@ class ProdDim(Prod):
     _node_name = "ProdBackward1"
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """Product of all elements, or along one ``dim`` (int64 for integer and bool inputs)."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("prod", dim, axis, None, keepdim, keepdims)
     input = _cast(input, dtype)
     nd = input._data.ndim
     if dim is None:
@@ -365,23 +362,35 @@ def _var_args(input, dim, unbiased, keepdim, correction):
     return axes(dim, nd), correction, bool(keepdim), full
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=UNSET,
+        keepdims=UNSET):
     """Variance over ``dim`` with ``correction`` (Bessel's 1 by default; ``unbiased=False`` means 0)."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("var", dim, axis, None, keepdim, keepdims)
     return Var.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=UNSET,
+        keepdims=UNSET):
     """Standard deviation; the gradient of a constant slice is 0 (not NaN), as in torch."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("std", dim, axis, None, keepdim, keepdims)
     return Std.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=UNSET,
+             keepdims=UNSET):
     """``(var, mean)`` in one pass, one graph node."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("var_mean", dim, axis, None, keepdim, keepdims)
     return VarMean.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=UNSET,
+             keepdims=UNSET):
     """``(std, mean)`` in one pass, one graph node."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("std_mean", dim, axis, None, keepdim, keepdims)
     return StdMean.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
 
 
@@ -419,8 +428,12 @@ class Logsumexp(Function):
         return grad * np.exp(a - out), None, None
 
 
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim=UNSET, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``log(sum(exp(input), dim))``, computed stably (exact at |x| up to the float range)."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("logsumexp", dim, axis, UNSET, keepdim, keepdims)
+    if dim is UNSET:
+        raise TypeError("logsumexp() missing 1 required positional argument: \"dim\"")
     nd = input._data.ndim
     if input._data.size and nd and isinstance(dim, (tuple, list)) and not dim and not keepdim:
         # torch 2.13 fails here (its result buffer keeps the reduced dims): same error, not a silent answer
@@ -509,21 +522,28 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 
 
 # ---------------------------------------------------------------------------------------------- logical
-def all(input, dim=None, keepdim=False):
+def all(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """True where every element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("all", dim, axis, None, keepdim, keepdims)
     a = input._data
     r = np.all(a, axis=axes(dim, a.ndim, empty_means_all=False), keepdims=keepdim)
     return _t.make(np.asarray(r, np.uint8 if a.dtype == np.uint8 else np.bool_))
 
 
-def any(input, dim=None, keepdim=False):
+def any(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """True where some element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("any", dim, axis, None, keepdim, keepdims)
     a = input._data
     r = np.any(a, axis=axes(dim, a.ndim, empty_means_all=False), keepdims=keepdim)
     return _t.make(np.asarray(r, np.uint8 if a.dtype == np.uint8 else np.bool_))
 
 
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None, *, axis=UNSET):
+    """Number of nonzero elements, in all or over ``dim`` (int64)."""
+    if axis is not UNSET:
+        dim = np_alias("count_nonzero", dim, axis)[0]
     a = input._data
     return _t.make(np.asarray(np.count_nonzero(a, axis=axes(dim, a.ndim)), np.int64))
 
@@ -595,14 +615,18 @@ class LogSoftmax(Function):
         return grad - np.exp(out) * np.sum(grad, axis=ctx.dim, keepdims=True), None
 
 
-def softmax(input, dim=None, dtype=None, *, _stacklevel=None):
+def softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):
     """``exp(x) / sum(exp(x), dim)``, computed stably; ``dtype`` casts the input first."""
+    if axis is not UNSET:
+        dim = np_alias("softmax", dim, axis)[0]
     input, d = _softmax_input(input, dim, dtype, "softmax")
     return Softmax.apply(input, d)
 
 
-def log_softmax(input, dim=None, dtype=None, *, _stacklevel=None):
+def log_softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):
     """``x - logsumexp(x, dim)``, computed stably; ``dtype`` casts the input first."""
+    if axis is not UNSET:
+        dim = np_alias("log_softmax", dim, axis)[0]
     input, d = _softmax_input(input, dim, dtype, "log_softmax")
     return LogSoftmax.apply(input, d)
 

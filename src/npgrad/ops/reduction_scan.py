@@ -6,7 +6,7 @@ accumulates in float32 and rounds each partial sum once (``[6e4, 6e4, -6e4]`` ->
 import numpy as np
 
 from ..autograd.function import Function, dispatch
-from .._shape import norm_dim
+from .._shape import norm_dim, UNSET, np_alias, required_dim
 from .. import _tensor as _t, _dtype
 from .pointwise import where, quiet
 from .scatter import GatherAccum
@@ -127,15 +127,19 @@ Cummax = _cum_extreme("Cummax", np.maximum)
 Cummin = _cum_extreme("Cummin", np.minimum)
 
 
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input, dim=UNSET, *, dtype=None, axis=UNSET):
     """Running sum along ``dim`` (int64 for integer and bool inputs unless ``dtype`` says otherwise)."""
+    if dim is UNSET or axis is not UNSET:
+        dim = required_dim("cumsum", dim, axis)
     if dtype is not None:
         input = input.to(_dtype.parse(dtype, "cumsum"))
     return Cumsum.apply(input, _scan_dim(input, dim))
 
 
-def cumprod(input, dim, *, dtype=None):
+def cumprod(input, dim=UNSET, *, dtype=None, axis=UNSET):
     """Running product along ``dim``; exact gradients with zeros in the input."""
+    if dim is UNSET or axis is not UNSET:
+        dim = required_dim("cumprod", dim, axis)
     if dtype is not None:
         input = input.to(_dtype.parse(dtype, "cumprod"))
     return Cumprod.apply(input, _scan_dim(input, dim))
@@ -146,18 +150,22 @@ def _extreme_dim(input, dim):
     return _scan_dim(input, dim) if input._data.size else None
 
 
-def cummax(input, dim):
+def cummax(input, dim=UNSET, *, axis=UNSET):
     """``(values, indices)`` of the running maximum along ``dim`` (a tie takes the later index)."""
+    dim = required_dim("cummax", dim, axis)
     return return_types.cummax(*Cummax.apply(input, _extreme_dim(input, dim)))
 
 
-def cummin(input, dim):
+def cummin(input, dim=UNSET, *, axis=UNSET):
     """``(values, indices)`` of the running minimum along ``dim`` (a tie takes the later index)."""
+    dim = required_dim("cummin", dim, axis)
     return return_types.cummin(*Cummin.apply(input, _extreme_dim(input, dim)))
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=UNSET):
     """``n``-th forward difference along ``dim``, after joining ``prepend``/``append`` (recorded as sub)."""
+    if axis is not UNSET:
+        dim = np_alias("diff", dim, axis, -1)[0]
     from .joining import cat
     from .shape import narrow
     from .comparison import ne

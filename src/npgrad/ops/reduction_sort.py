@@ -10,7 +10,7 @@ import sys
 import numpy as np
 
 from ..autograd.function import Function, dispatch
-from .._shape import norm_dim
+from .._shape import norm_dim, UNSET, np_alias
 from .. import _tensor as _t
 from . import return_types
 from .pointwise import maximum, minimum, where, refuse
@@ -244,9 +244,11 @@ def _full_reduction_check(name, input):
                            f"reduction dim with the 'dim' argument.")
 
 
-def max(input, dim=None, keepdim=False):
+def max(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``max(input)``: the largest element (gradient split among ties); ``max(input, dim, keepdim)``:
     ``(values, indices)`` with the first index of each maximum; ``max(input, other)``: ``maximum``."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("max", dim, axis, None, keepdim, keepdims)
     if isinstance(dim, _t.Tensor):
         return maximum(input, dim)
     if dim is None:
@@ -255,14 +257,19 @@ def max(input, dim=None, keepdim=False):
     return return_types.max(*MaxDim.apply(input, _reduce_dim("max", input, dim), keepdim))
 
 
-def min(input, dim=None, keepdim=False):
+def min(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``min(input)``, ``min(input, dim, keepdim)`` -> ``(values, indices)``, or ``minimum(input, other)``."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("min", dim, axis, None, keepdim, keepdims)
     if isinstance(dim, _t.Tensor):
         return minimum(input, dim)
     if dim is None:
         _full_reduction_check("min", input)
         return MinAll.apply(input)
     return return_types.min(*MinDim.apply(input, _reduce_dim("min", input, dim), keepdim))
+
+
+_NO_DIMS = ()  # amax/amin's default: every dim
 
 
 def _amax_dims(name, input, dim):
@@ -277,18 +284,24 @@ def _amax_dims(name, input, dim):
     return dims
 
 
-def amax(input, dim=(), keepdim=False):
+def amax(input, dim=_NO_DIMS, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Largest value over ``dim`` (all dims by default); ties share the gradient evenly."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("amax", dim, axis, _NO_DIMS, keepdim, keepdims)
     return Amax.apply(input, _amax_dims("amax", input, dim), keepdim)
 
 
-def amin(input, dim=(), keepdim=False):
+def amin(input, dim=_NO_DIMS, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("amin", dim, axis, _NO_DIMS, keepdim, keepdims)
     return Amin.apply(input, _amax_dims("amin", input, dim), keepdim)
 
 
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False, axis=UNSET, keepdims=UNSET):
     """``(min, max)`` over ``dim`` (or everything)."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("aminmax", dim, axis, None, keepdim, keepdims)
     dims = () if dim is None else dim
     return return_types.aminmax(amin(input, dims, keepdim), amax(input, dims, keepdim))
 
@@ -307,38 +320,50 @@ def _arg(name, np_fn, input, dim, keepdim):
     return _t.make(np.asarray(np_fn(a, axis=d, keepdims=keepdim), np.int64))
 
 
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Index of the (first) largest element, flat or along ``dim``; NaN counts as the largest."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("argmax", dim, axis, None, keepdim, keepdims)
     return _arg("argmax", np.argmax, input, dim, keepdim)
 
 
-def argmin(input, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Index of the (first) smallest element, flat or along ``dim``; NaN counts as the smallest."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("argmin", dim, axis, None, keepdim, keepdims)
     return _arg("argmin", np.argmin, input, dim, keepdim)
 
 
-def median(input, dim=None, keepdim=False):
+def median(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Lower median (the smaller middle value for an even count), NaN if any element is NaN.
     With ``dim``: ``(values, indices)``."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("median", dim, axis, None, keepdim, keepdims)
     if dim is None:
         return MedianAll.apply(input)
     return return_types.median(*MedianDim.apply(input, _reduce_dim("median", input, dim), keepdim))
 
 
-def nanmedian(input, dim=None, keepdim=False):
+def nanmedian(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``median`` of the non-NaN elements (NaN only when all are NaN)."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("nanmedian", dim, axis, None, keepdim, keepdims)
     if dim is None:
         return NanmedianAll.apply(input)
     return return_types.nanmedian(*NanmedianDim.apply(input, _reduce_dim("nanmedian", input, dim), keepdim))
 
 
-def mode(input, dim=-1, keepdim=False):
+def mode(input, dim=-1, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``(values, indices)``: the most frequent value along ``dim`` (smallest on a tie), at its last index."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("mode", dim, axis, -1, keepdim, keepdims)
     return return_types.mode(*ModeDim.apply(input, _reduce_dim("mode", input, dim), keepdim))
 
 
-def kthvalue(input, k, dim=-1, keepdim=False):
+def kthvalue(input, k, dim=-1, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``(values, indices)``: the ``k``-th smallest element along ``dim`` (1-based)."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("kthvalue", dim, axis, -1, keepdim, keepdims)
     d = _reduce_dim("kthvalue", input, dim)
     n = 1 if d is None else input._data.shape[d]
     if not 1 <= k <= n:
@@ -346,8 +371,10 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     return return_types.kthvalue(*KthvalueDim.apply(input, d, keepdim, k))
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True):
+def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=UNSET):
     """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``, in sorted order."""
+    if axis is not UNSET:
+        dim = np_alias("topk", dim, axis, -1)[0]
     a = input._data
     d = norm_dim(dim, a.ndim)
     n = a.shape[d] if a.ndim else 1
@@ -356,16 +383,20 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return return_types.topk(*Topk.apply(input, d if a.ndim else None, largest, k))
 
 
-def sort(input, dim=-1, descending=False, stable=None):
+def sort(input, dim=-1, descending=False, stable=None, *, axis=UNSET):
     """``(values, indices)`` sorted along ``dim``; ties keep their order; NaN sorts as the largest value."""
+    if axis is not UNSET:
+        dim = np_alias("sort", dim, axis, -1)[0]
     a = input._data
     d = norm_dim(dim, a.ndim)
     op = Sort if stable is None else SortStable
     return return_types.sort(*op.apply(input, d if a.ndim else None, descending, None))
 
 
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input, dim=-1, descending=False, stable=False, *, axis=UNSET):
     """Indices that sort ``input`` along ``dim`` (see ``sort``)."""
+    if axis is not UNSET:
+        dim = np_alias("argsort", dim, axis, -1)[0]
     a = input._data
     d = norm_dim(dim, a.ndim)
     if a.ndim == 0:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..autograd.function import Function, dispatch
 from ..autograd.grad_mode import state
-from .._shape import norm_dim, sum_to
+from .._shape import norm_dim, sum_to, UNSET, np_alias
 from .. import _tensor as _t
 from .indexing import MaskZero, IndexAccum, Index, inplace_method, _NAMES
 from .shape import expand, reshape
@@ -746,7 +746,7 @@ def take(input, index):
     return Take.apply(input, idx)
 
 
-def take_along_dim(input, indices, dim=None):
+def take_along_dim(input, indices, dim=None, *, axis=UNSET):
     """``gather`` with ``input`` and ``indices`` broadcast against each other outside ``dim`` (flattened when
     ``dim`` is None): picks along ``dim`` what ``argmax``/``argsort`` return.
 
@@ -756,6 +756,8 @@ def take_along_dim(input, indices, dim=None):
     tensor([[3.],
             [2.]])
     """
+    if axis is not UNSET:
+        dim = np_alias("take_along_dim", dim, axis)[0]
     idx = _arr(indices)
     if idx.dtype != np.int64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {_name(idx.dtype)}")

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from ..autograd.function import Function, dispatch
-from .._shape import norm_dim, sum_to, Size
+from .._shape import norm_dim, sum_to, Size, UNSET, np_alias, required_dim
 from .. import _tensor as _t
 
 __all__ = ["reshape", "view", "transpose", "swapaxes", "swapdims", "t", "permute", "movedim", "moveaxis",
@@ -430,11 +430,15 @@ def movedim(input, source, destination):
 moveaxis = movedim
 
 
-def unsqueeze(input, dim):
+def unsqueeze(input, dim=UNSET, *, axis=UNSET):
+    if dim is UNSET or axis is not UNSET:
+        dim = required_dim("unsqueeze", dim, axis)
     return track_view(Unsqueeze.apply(input, norm_dim(dim, input._data.ndim + 1)), input)
 
 
-def squeeze(input, dim=None):
+def squeeze(input, dim=None, *, axis=UNSET):
+    if axis is not UNSET:
+        dim = np_alias("squeeze", dim, axis)[0]
     shp = input._data.shape
     if dim is None:
         return track_view(Squeeze.apply(input, tuple(i for i, s in enumerate(shp) if s == 1)), input)
