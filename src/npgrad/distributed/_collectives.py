@@ -2,7 +2,7 @@
 
 Each call issues MPI's non-blocking form on the tensors' own NumPy buffers - no staging copies for contiguous
 tensors (a non-contiguous tensor goes through a contiguous copy, written back at completion; float16, which MPI
-cannot reduce, is reduced as float32). ``async_op=True`` returns a ``Work`` whose ``wait()`` completes it;
+cannot reduce, is summed by an MPI op of our own on its 16-bit words, and reduced in float32 for the other ops). ``async_op=True`` returns a ``Work`` whose ``wait()`` completes it;
 otherwise the call waits itself. The list forms (``all_gather``, ``gather``, ``scatter``, ``reduce_scatter``)
 move each tensor of the list directly (one broadcast or message per rank) instead of packing the list into one
 buffer. Collectives write into tensors in place without bumping their version counter, as torch's do.
@@ -15,7 +15,7 @@ from .._tensor import Tensor
 from . import _mpi
 from .distributed_c10d import ReduceOp, _resolve
 
-__all__ = ["Work", "all_reduce", "broadcast", "reduce", "all_gather", "all_gather_into_tensor", "reduce_scatter",
+__all__ = ["Work", "Future", "all_reduce", "broadcast", "reduce", "all_gather", "all_gather_into_tensor", "reduce_scatter",
            "reduce_scatter_tensor", "gather", "scatter", "all_to_all_single", "send", "recv", "isend", "irecv",
            "barrier", "all_gather_object", "broadcast_object_list"]
 
@@ -69,7 +69,7 @@ class Work:
         return self._pg._ranks[self._status.Get_source()]
 
     def get_future(self):
-        return _Future(self)
+        return Future(_work=self)
 
     def synchronize(self):
         self.wait()
@@ -78,38 +78,56 @@ class Work:
         return f"<npgrad.distributed.Work {self._what} {'completed' if self._done else 'pending'}>"
 
 
-class _Future:
-    """The small part of ``torch.futures.Future`` that a Work's future needs: wait/value/done/then."""
+class Future:
+    """The part of ``torch.futures.Future`` that collectives and DDP comm hooks use: ``wait()``, ``value()``,
+    ``done()``, ``then(callback)``, ``set_result(value)``. A Work's future holds the list of output tensors.
 
-    def __init__(self, work):
-        self._work = work
+    Everything runs in the calling thread: ``then`` returns a future whose callback runs (once) when that
+    future is waited for, or at once when its parent is already complete - so a chain of ``then`` on a
+    collective stays asynchronous until someone waits."""
 
-    def wait(self):
-        self._work.wait()
-        return self._work.result()
+    _EMPTY = object()
 
-    def value(self):
-        return self._work.result()
+    def __init__(self, _work=None, _parent=None, _callback=None):
+        self._work, self._parent, self._callback = _work, _parent, _callback
+        self._value = Future._EMPTY
+
+    def set_result(self, result):
+        if self._value is not Future._EMPTY or self._work is not None or self._parent is not None:
+            raise RuntimeError("Future can only be marked completed once.")
+        self._value = result
 
     def done(self):
-        return self._work.is_completed()
-
-    def then(self, callback):
-        self.wait()
-        return _Done(callback(self))
-
-
-class _Done:
-    def __init__(self, value):
-        self._value = value
+        if self._value is not Future._EMPTY:
+            return True
+        if self._work is not None:
+            return self._work.is_completed()
+        if self._parent is not None:
+            return self._parent.done()
+        return False
 
     def wait(self):
+        if self._value is Future._EMPTY:
+            if self._work is not None:
+                self._work.wait()
+                self._value = self._work.result()
+            elif self._parent is not None:
+                self._parent.wait()
+                cb, self._callback = self._callback, None
+                self._value = cb(self._parent)
+            else:
+                raise RuntimeError("Future.wait(): the future has no result and nothing that will produce one "
+                                   "(call set_result first)")
         return self._value
 
-    value = wait
+    def value(self):
+        return self.wait()
 
-    def done(self):
-        return True
+    def then(self, callback):
+        return Future(_parent=self, _callback=callback)
+
+    def __repr__(self):
+        return f"<npgrad.distributed.Future {'completed' if self.done() else 'pending'}>"
 
 
 def _run(work, async_op):
@@ -224,11 +242,19 @@ def _reduction(op, dtype, size):
         raise RuntimeError(f"result type Float can't be cast to the desired output type {_torch_name(dtype)}")
     if dtype.kind == "c" and op in (ReduceOp.MIN, ReduceOp.MAX):
         raise RuntimeError(f"ReduceOp.{op.name} is not defined for complex tensors")
+    if dtype == np.float16:  # summed as float16 by our own MPI op; MIN/MAX/PRODUCT in float32
+        if op in (ReduceOp.SUM, ReduceOp.AVG):
+            return _mpi.half_sum(), dtype, (_avg(size) if op == ReduceOp.AVG else None)
+        return getattr(MPI, _NUMERIC[op]), np.dtype(np.float32), None
     rdtype = dtype if _mpi.reduce_type(dtype) is not None else np.dtype(np.float32)
 
+    return getattr(MPI, _NUMERIC[op]), rdtype, (_avg(size) if op == ReduceOp.AVG else None)
+
+
+def _avg(size):
     def avg(arr):
         np.divide(arr, size, out=arr)
-    return getattr(MPI, _NUMERIC[op]), rdtype, (avg if op == ReduceOp.AVG else None)
+    return avg
 
 
 def _torch_name(dtype):

@@ -71,10 +71,30 @@ _TYPE_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "int8": "INT8_T", "int16
 
 
 def reduce_type(dtype):
-    """The MPI datatype that reductions use for a NumPy dtype; None where MPI has none (float16: reduced as
-    float32 by the caller)."""
+    """The MPI datatype that reductions use for a NumPy dtype; None where MPI has none. float16 travels as
+    16-bit words, summed by ``half_sum()``; its other reductions run in float32 (the caller converts)."""
+    if np.dtype(dtype) == np.float16:
+        return MPI.UINT16_T
     name = _TYPE_NAMES.get(np.dtype(dtype).name)
     return getattr(MPI, name) if name else None
+
+
+_half_sum = None
+
+
+def _add_half(inbuf, inoutbuf, datatype):
+    a = np.frombuffer(inbuf, dtype=np.float16)
+    b = np.frombuffer(inoutbuf, dtype=np.float16)
+    np.add(b, a, out=b)
+
+
+def half_sum():
+    """An MPI op summing float16 carried as UINT16_T words (MPI has no half type): halves the bytes moved,
+    which is what fp16 gradient compression is for. Each addition rounds to float16, as torch's CPU backend."""
+    global _half_sum
+    if _half_sum is None:
+        _half_sum = MPI.Op.Create(_add_half, commute=True)
+    return _half_sum
 
 
 def raw(arr):

@@ -5,14 +5,21 @@ How it works (torch's design, on MPI):
 - Construction checks that every rank holds the same parameter shapes, then broadcasts parameters and buffers
   from the group's first rank, so all replicas start equal.
 - The parameters that require grad are packed, in reverse registration order (roughly the order backward
-  produces their gradients), into flat buckets per dtype: 1 MiB for the first, ``bucket_cap_mb`` (25) after.
+  produces their gradients), into flat buckets per dtype. The bucket size comes from a cost model of the
+  all-reduce measured once per process (``_cost_model``: latency, bandwidth, and how much of an all-reduce
+  hides behind computation on this machine), unless ``bucket_cap_mb`` is given.
 - A post-accumulate-grad hook on each parameter copies its fresh ``.grad``, divided by the world size, into its
   bucket. A full bucket is all-reduced at once with a non-blocking MPI call while backward goes on with the
   layers below; buckets are launched in index order, so every rank issues the same collectives in the same
   order. The hook that completes the last bucket waits for all of them and writes the averages back into the
   ``.grad`` tensors (in place), so ``optimizer.step()`` right after ``backward()`` sees averaged gradients.
+- ``register_comm_hook(state, hook)``: a full bucket (undivided gradients) goes to ``hook(state, GradBucket)``
+  instead, whose Future gives the tensor written back (torch's interface; default hooks in
+  ``npgrad.distributed.algorithms.ddp_comm_hooks.default_hooks``).
 - ``no_sync()`` skips all this: gradients accumulate locally and the first backward outside the context
   all-reduces the sum.
+- ``join()``: uneven inputs. A rank that has run out of batches shadows the others' collectives with zero
+  gradients until every rank is done (see ``npgrad.distributed.algorithms.join``).
 - ``find_unused_parameters=True`` walks the autograd graph of the forward's outputs to find the parameters that
   will get no gradient and marks them ready (with their current gradient, or zeros) when backward starts;
   a parameter used on no rank keeps its ``.grad`` untouched. Without it, a parameter that gets no gradient
@@ -25,21 +32,21 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..modules.module import Module
-from ...autograd.grad_mode import is_grad_enabled
+from ...autograd.grad_mode import is_grad_enabled, no_grad
 from ...autograd.graph import AccumulateGrad
 from ..._tensor import Tensor
 from ... import _tensor as _t
 from ...distributed import _mpi
 from ...distributed import distributed_c10d as _c10d
 from ...distributed import _collectives as _coll
+from ...distributed._grad_bucket import GradBucket
+from ...distributed.algorithms.join import Join, Joinable, JoinHook
+from . import _cost_model
 
 __all__ = ["DistributedDataParallel"]
 
-_FIRST_BUCKET_BYTES = 1024 * 1024  # torch's dist._DEFAULT_FIRST_BUCKET_BYTES: the first bucket fills fast
-_DEFAULT_BUCKET_MB = 25
 
-
-class DistributedDataParallel(Module):
+class DistributedDataParallel(Module, Joinable):
     """Wrap ``module`` for data-parallel training over the ranks of ``process_group`` (default: the world).
 
     Each rank feeds its own share of every batch (e.g. through ``DistributedSampler``); after ``backward()``
@@ -56,6 +63,14 @@ class DistributedDataParallel(Module):
         super().__init__()
         if not isinstance(module, Module):
             raise TypeError(f"DistributedDataParallel expects an nn.Module, got {type(module).__name__}")
+        for name, value in (("delay_all_reduce_named_params", delay_all_reduce_named_params),
+                            ("param_to_hook_all_reduce", param_to_hook_all_reduce),
+                            ("mixed_precision", mixed_precision), ("device_mesh", device_mesh)):
+            if value is not None:
+                raise NotImplementedError(f"DistributedDataParallel: {name} is not supported by npgrad")
+        if skip_all_reduce_unused_params:
+            raise NotImplementedError("DistributedDataParallel: skip_all_reduce_unused_params is not supported by "
+                                      "npgrad")
         pg = _c10d._default() if process_group is None else process_group
         if not isinstance(pg, _c10d.ProcessGroup):
             raise TypeError("process_group must be a ProcessGroup (from new_group) or None, on a rank that "
@@ -76,20 +91,33 @@ class DistributedDataParallel(Module):
         self.require_backward_grad_sync = True
         self.require_forward_param_sync = True
         self.parameters_to_ignore = ignore
-        cap_mb = _DEFAULT_BUCKET_MB if bucket_cap_mb is None else bucket_cap_mb
-        self.bucket_bytes_cap = int(cap_mb * 1024 * 1024)
         self._buffers_to_sync = [b for n, b in module.named_buffers() if n not in ignore]
+        self._divide_by_initial_world_size = True
         _verify_same_shapes(pg, named)
         if init_sync:
             _broadcast_all(pg, [p for _, p in named] + self._buffers_to_sync)
-        first = min(_FIRST_BUCKET_BYTES, self.bucket_bytes_cap) if bucket_cap_mb is None else self.bucket_bytes_cap
-        self.reducer = _Reducer(params, pg, first, self.bucket_bytes_cap, find_unused_parameters)
+        grad_bytes = sum(p._data.size * _bucket_dtype(p._data.dtype).itemsize for _, p in params)
+        if bucket_cap_mb is None:
+            self._cost_model = dict(_cost_model.measure(pg, grad_bytes), grad_bytes=grad_bytes)
+            cap = _cost_model.choose_bucket_bytes(grad_bytes, self._cost_model)
+            self._cost_model["bucket_bytes"] = cap
+        else:
+            self._cost_model = None
+            cap = int(bucket_cap_mb * 1024 * 1024)
+        self.bucket_bytes_cap = cap
+        self.reducer = _Reducer(params, pg, cap, cap, find_unused_parameters)
 
     def forward(self, *inputs, **kwargs):
         red = self.reducer
         red.check_finished()
+        join_work = Join.notify_join_context(self)
+        joined = join_work is not None
+        if joined:
+            red.join_work = join_work if not self._divide_by_initial_world_size else None
+            self._sync_backward_flag(self.require_backward_grad_sync)
         if self.broadcast_buffers and self._buffers_to_sync and self.process_group.size() > 1:
-            _broadcast_all(self.process_group, self._buffers_to_sync)
+            src = self._common_rank(True) if joined else self.process_group._ranks[0]
+            _broadcast_all(self.process_group, self._buffers_to_sync, src)
         out = self.module(*inputs, **kwargs)
         if is_grad_enabled():
             if self.require_backward_grad_sync:
@@ -109,9 +137,77 @@ class DistributedDataParallel(Module):
         finally:
             self.require_backward_grad_sync = old
 
+    # ------------------------------------------------------------------ comm hooks
+    def register_comm_hook(self, state, hook):
+        """Communicate each bucket with ``hook(state, bucket) -> Future`` instead of the built-in averaging
+        all-reduce. The bucket (a ``GradBucket``) holds the gradients undivided; the Future's value, a tensor of
+        the bucket's numel, is written back into the parameters' ``.grad``. Register once, before training."""
+        if not callable(hook):
+            raise TypeError("Communication hook must be callable.")
+        if self.reducer.hook is not None:
+            raise RuntimeError("register_comm_hook or register_builtin_comm_hook can only be called once.")
+        if self.reducer.stats["steps"]:
+            raise RuntimeError("register_comm_hook must be called before the first backward with gradient "
+                               "synchronisation")
+        self.reducer.hook, self.reducer.hook_state = hook, state
+
+    # ------------------------------------------------------------------ uneven inputs
+    def join(self, divide_by_initial_world_size=True, enable=True, throw_on_early_termination=False):
+        """A context manager for inputs that differ in length across ranks (torch's ``DDP.join``): a rank that
+        leaves its loop early shadows the other ranks' collectives with zero gradients until all are done, then
+        the model of a rank that joined last is broadcast to every rank. ``divide_by_initial_world_size=False``
+        averages each step's gradients over the ranks still active instead of over the whole world."""
+        return Join([self], enable, throw_on_early_termination,
+                    divide_by_initial_world_size=divide_by_initial_world_size)
+
+    def join_hook(self, **kwargs):
+        self._divide_by_initial_world_size = kwargs.get("divide_by_initial_world_size", True)
+        return _DDPJoinHook(self)
+
+    @property
+    def join_device(self):
+        return "cpu"
+
+    @property
+    def join_process_group(self):
+        return self.process_group
+
+    def _common_rank(self, active):
+        """The largest group rank among the ranks that pass ``active`` (all ranks call this together)."""
+        t = _t.make(np.array([self.process_group.rank() if active else -1], dtype=np.int64))
+        _coll.all_reduce(t, op=_c10d.ReduceOp.MAX, group=self.process_group)
+        return self.process_group._ranks[int(t._data[0])]
+
+    def _sync_backward_flag(self, mine):
+        """Under join: whether any rank will synchronise gradients in this iteration's backward."""
+        t = _t.make(np.array([1 if mine else 0], dtype=np.int64))
+        _coll.all_reduce(t, group=self.process_group)
+        return int(t._data[0]) > 0
+
     def _comm_stats(self):
         """Time spent communicating gradients: {'steps', 'launch_s', 'wait_s', 'bytes'} (for measurements)."""
         return dict(self.reducer.stats)
+
+
+class _DDPJoinHook(JoinHook):
+    def __init__(self, ddp):
+        self.ddp = ddp
+
+    def main_hook(self):
+        """One iteration of the active ranks' collectives (after Join's count), contributing nothing: the
+        backward-sync flag, the buffer broadcast from the largest active rank, and zero gradients."""
+        ddp = self.ddp
+        sync = ddp._sync_backward_flag(False)
+        if ddp.broadcast_buffers and ddp._buffers_to_sync and ddp.process_group.size() > 1:
+            _broadcast_all(ddp.process_group, ddp._buffers_to_sync, ddp._common_rank(False))
+        if sync:  # else the active ranks run a no_sync iteration: no gradient collectives to match
+            ddp.reducer.shadow_step()
+
+    def post_hook(self, is_last_joiner):
+        """Every rank takes the model of a rank that joined last (which trained through every step)."""
+        ddp = self.ddp
+        src = ddp._common_rank(is_last_joiner)
+        _broadcast_all(ddp.process_group, list(ddp.module.parameters()) + ddp._buffers_to_sync, src)
 
 
 def _verify_same_shapes(pg, named):
@@ -132,21 +228,22 @@ def _verify_same_shapes(pg, named):
                                f"{pg._ranks[r]} has {detail}")
 
 
-def _broadcast_all(pg, tensors):
-    src = pg._ranks[0]
+def _broadcast_all(pg, tensors, src=None):
+    src = pg._ranks[0] if src is None else src
     works = [_coll.broadcast(t, src=src, group=pg, async_op=True) for t in tensors if isinstance(t, Tensor)]
     for w in works:
         w.wait()
 
 
 class _Bucket:
-    __slots__ = ("members", "buffer", "pending", "req")
+    __slots__ = ("members", "buffer", "pending", "req", "fut")
 
     def __init__(self, members, dtype, numel):
         self.members = members        # parameter indices
         self.buffer = np.zeros(numel, dtype=dtype)
         self.pending = len(members)
-        self.req = None
+        self.req = None               # the all-reduce in flight (no comm hook)
+        self.fut = None               # the comm hook's Future
 
 
 class _Reducer:
@@ -157,6 +254,9 @@ class _Reducer:
         self.params = [p for _, p in named_params]
         self.pg = pg
         self.world = pg.size()
+        self.divisor = self.world   # the averaging divisor (join with divide_by_initial_world_size=False: active)
+        self.join_work = None       # join: the all-reduce counting the active ranks, when it sets the divisor
+        self.hook = self.hook_state = None
         self.find_unused = find_unused
         self.stats = {"steps": 0, "launch_s": 0.0, "wait_s": 0.0, "bytes": 0}
         self._build_buckets(first_cap, cap)
@@ -183,7 +283,7 @@ class _Reducer:
         limit = first_cap
         for i in reversed(range(len(self.params))):
             arr = self.params[i]._data
-            dt = np.dtype(np.float32) if _mpi_needs_float32(arr.dtype) else arr.dtype
+            dt = _bucket_dtype(arr.dtype)
             members, size = open_.setdefault(dt, ([], [0]))
             members.append((i, size[0], arr.size, arr.shape))
             size[0] += arr.size
@@ -198,7 +298,7 @@ class _Reducer:
         b = _Bucket([m[0] for m in members], dt, size[0])
         k = len(self.buckets)
         for i, off, numel, shape in members:
-            self.where[i] = (k, b.buffer[off:off + numel], shape)
+            self.where[i] = (k, b.buffer[off:off + numel], shape, off, numel)
         self.buckets.append(b)
 
     # ------------------------------------------------------------------ forward side
@@ -220,7 +320,7 @@ class _Reducer:
             self.ready[:] = False
             self.next_bucket = 0
             for b in self.buckets:
-                b.pending, b.req = len(b.members), None
+                b.pending, b.req, b.fut = len(b.members), None, None
         if self.find_unused:
             self.used_now = _reachable(outputs, {id(p): i for i, p in enumerate(self.params)}, len(self.params))
 
@@ -247,6 +347,11 @@ class _Reducer:
     def _start(self):
         self.started = True
         self.stats["steps"] += 1
+        self.divisor = self.world
+        if self.join_work is not None:  # join, averaging over the active ranks: how many are there?
+            work, self.join_work = self.join_work, None
+            work.wait()
+            self.divisor = int(work.result()[0]._data[0])
         if not self.find_unused:
             return
         used = self.used_now if self.used_now is not None else np.ones(len(self.params), dtype=bool)
@@ -258,55 +363,111 @@ class _Reducer:
             self._mark(j, self.params[j]._grad)  # gets no gradient this step: send what it has (or zeros)
 
     def _mark(self, i, grad):
-        k, view, shape = self.where[i]
+        k, view = self.where[i][:2]
         if grad is None:
             view[...] = 0
-        else:
-            np.divide(grad._data.reshape(-1), self.world, out=view, casting="unsafe")
+        elif self.hook is None:
+            np.divide(grad._data.reshape(-1), self.divisor, out=view, casting="unsafe")
+        else:  # a comm hook gets the gradients undivided (torch's contract)
+            np.copyto(view, grad._data.reshape(-1), casting="unsafe")
         self.ready[i] = True
         b = self.buckets[k]
         b.pending -= 1
         if b.pending == 0 and k == self.next_bucket:
             self._launch_ready()
-        elif self.next_bucket:
+        elif self.next_bucket and self.hook is None:
             _mpi.MPI.Request.Testall([x.req for x in self.buckets[:self.next_bucket]])  # drive MPI's progress
 
+    def _launch(self, k, b):
+        if self.hook is None:
+            MPI = _mpi.MPI
+            b.req = self.pg._comm.Iallreduce(MPI.IN_PLACE, [b.buffer, _mpi.reduce_type(b.buffer.dtype)], MPI.SUM)
+        else:
+            b.fut = self.hook(self.hook_state, self._grad_bucket(k, b))
+            if not hasattr(b.fut, "wait"):
+                raise RuntimeError(f"DistributedDataParallel: the comm hook must return a Future (with wait()), got "
+                                   f"{type(b.fut).__name__}")
+        self.stats["bytes"] += b.buffer.nbytes
+
+    def _grad_bucket(self, k, b):
+        grads = [_t.make(self.where[i][1].reshape(self.where[i][2])) for i in b.members]
+        return GradBucket(k, _t.make(b.buffer), grads, [self.params[i] for i in b.members],
+                          k == len(self.buckets) - 1)
+
     def _launch_ready(self):
-        MPI = _mpi.MPI
         t0 = time.perf_counter()
         while self.next_bucket < len(self.buckets) and self.buckets[self.next_bucket].pending == 0:
-            b = self.buckets[self.next_bucket]
-            b.req = self.pg._comm.Iallreduce(MPI.IN_PLACE, [b.buffer, _mpi.reduce_type(b.buffer.dtype)], MPI.SUM)
-            self.stats["bytes"] += b.buffer.nbytes
+            self._launch(self.next_bucket, self.buckets[self.next_bucket])
             self.next_bucket += 1
         self.stats["launch_s"] += time.perf_counter() - t0
         if self.next_bucket == len(self.buckets):
             self._finish()
 
+    def _results(self):
+        """Wait for every bucket; the flat result of each."""
+        t0 = time.perf_counter()
+        reqs = [b.req for b in self.buckets if b.req is not None]
+        if self.mask_req is not None:
+            reqs.append(self.mask_req)
+        if reqs:
+            _mpi.wait(reqs, "DistributedDataParallel's gradient all-reduce", self.pg._timeout)
+        out = []
+        for b in self.buckets:
+            if b.fut is None:
+                out.append(b.buffer)
+                continue
+            res = b.fut.wait()
+            if isinstance(res, (list, tuple)) and len(res) == 1:
+                res = res[0]
+            if not isinstance(res, Tensor) or res.numel() != b.buffer.size:
+                raise RuntimeError(f"DistributedDataParallel: the comm hook's Future must hold a tensor of the "
+                                   f"bucket's {b.buffer.size} elements, got {type(res).__name__}"
+                                   + (f" of {res.numel()}" if isinstance(res, Tensor) else ""))
+            out.append(res._data.reshape(-1))
+        self.stats["wait_s"] += time.perf_counter() - t0
+        return out
+
     def _finish(self):
         """Wait for every bucket and write the averaged gradients back into ``.grad``."""
-        t0 = time.perf_counter()
-        reqs = [b.req for b in self.buckets] + ([self.mask_req] if self.mask_req is not None else [])
-        _mpi.wait(reqs, "DistributedDataParallel's gradient all-reduce", self.pg._timeout)
-        self.stats["wait_s"] += time.perf_counter() - t0
+        results = self._results()
         everywhere = self.mask > 0 if self.mask_req is not None else None
         for i, p in enumerate(self.params):
             if everywhere is not None and not everywhere[i]:
                 continue  # no rank used it: its gradient stays as it was (None, usually)
-            _, view, shape = self.where[i]
+            k, _, shape, off, numel = self.where[i]
+            src = results[k][off:off + numel].reshape(shape)
             g = p._grad
             if (g is not None and not g._req and g._data.shape == shape and g._data.flags.writeable
                     and g._data.flags.c_contiguous):
-                np.copyto(g._data, view.reshape(shape), casting="unsafe")
+                np.copyto(g._data, src, casting="unsafe")
             else:
-                p.grad = _t.make(view.reshape(shape).astype(p._data.dtype))
+                p.grad = _t.make(src.astype(p._data.dtype, copy=True))
         self.armed = self.started = False
         self.used_since_sync[:] = False
         self.used_now = self.mask = self.mask_req = None
+        for b in self.buckets:
+            b.req = b.fut = None
+
+    def shadow_step(self):
+        """A joined rank's part in one synchronised backward of the active ranks: the same collectives, in the
+        same order, on zeros (its own gradients are left alone)."""
+        t0 = time.perf_counter()
+        if self.find_unused:
+            self.mask = np.zeros(len(self.params), dtype=np.int32)
+            self.mask_req = self.pg._comm.Iallreduce(_mpi.MPI.IN_PLACE, [self.mask, _mpi.MPI.INT32_T], _mpi.MPI.SUM)
+        for k, b in enumerate(self.buckets):
+            b.buffer[...] = 0
+            self._launch(k, b)
+        self.stats["launch_s"] += time.perf_counter() - t0
+        self._results()
+        self.mask = self.mask_req = None
+        for b in self.buckets:
+            b.req = b.fut = None
 
 
-def _mpi_needs_float32(dtype):
-    return dtype == np.float16  # MPI cannot sum half floats: their bucket is float32
+def _bucket_dtype(dtype):
+    """MPI cannot sum half floats in bulk at full precision: float16 gradients are averaged in a float32 bucket."""
+    return np.dtype(np.float32) if dtype == np.float16 else np.dtype(dtype)
 
 
 def _hook(ref, i):
