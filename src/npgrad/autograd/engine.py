@@ -29,18 +29,50 @@ from . import anomaly_mode as _anomaly
 
 __all__ = ["execute"]
 
-_accumulate_lock = threading.Lock()
+_accumulate_lock = threading.Lock()  # .grad updates: backward passes in several threads may meet at one tensor
 
-def _add(buffers, node, nr, g):
+# Every gradient travels with an ownership flag: True when this pass allocated the array and nothing else refers
+# to it (a built-in formula's new result, a sum the engine made), False when it is borrowed (the seed, a formula's
+# pass-through of the gradient it got, anything a hook saw or returned, a user Function's result). Only an owned
+# array may become a leaf's ``.grad`` without a copy, so a backward pass never writes into an array it did not
+# make (HIPS autograd's add_outgrads keeps the same flag).
+
+
+def _add(buffers, node, nr, g, own):
+    """Add gradient ``g`` into ``node``'s buffer for output ``nr``, as a ``(gradient, owned)`` pair."""
     if node._nout:
         lst = buffers.get(node)
         if lst is None:
             lst = buffers[node] = [None] * node._nout
         old = lst[nr]
-        lst[nr] = g if old is None else old + g
+        lst[nr] = (g, own) if old is None else (old[0] + g, True)
     else:
         old = buffers.get(node)
-        buffers[node] = g if old is None else old + g
+        buffers[node] = (g, own) if old is None else (old[0] + g, True)
+
+
+def _once(g, out):
+    """Whether ``g`` goes to one edge only (a formula may return one array for two inputs, as ``x + y`` does)."""
+    n = 0
+    for o in out:
+        if o is g:
+            n += 1
+    return n == 1
+
+
+def _out_owned(out, grads, owns):
+    """Ownership of a built-in formula's results: a new array is owned, a gradient passed through keeps its flag."""
+    flags = []
+    for g in out:
+        own = g is not None
+        if own:
+            for gi, oi in zip(grads, owns):
+                if g is gi:
+                    own = oi
+                    break
+            own = own and _once(g, out)
+        flags.append(own)
+    return flags
 
 
 def _count_deps(root_nodes):
@@ -111,42 +143,41 @@ def _own(g):
 
 
 def _retain(t, g, create):
-    old = t._grad
+    """``retain_grad``: the tensor's ``.grad`` gets a copy (or a sum), never the engine's buffer."""
     if create:
         g = _own(_as_tensor(g))
-        t._grad = g if old is None else old + g
+        with _accumulate_lock:
+            old = t._grad
+            t._grad = g if old is None else old + g
     else:
         g = g._data if isinstance(g, _function.Tensor) else g
-        t._grad = _function.make(np.array(g, copy=True) if old is None else old._data + g)
+        with _accumulate_lock:
+            old = t._grad
+            t._grad = _function.make(np.array(g, copy=True) if old is None else old._data + g)
 
 
-def _accumulate_leaf(var, g, create, fresh):
-    old = var._grad
+def _accumulate_leaf(var, g, create, own):
     if create:
         g = _own(_as_tensor(g))
-        var._grad = g if old is None else old + g
+        with _accumulate_lock:
+            old = var._grad
+            var._grad = g if old is None else old + g
         return
     if isinstance(g, _function.Tensor):
         g = g._data
     if g.dtype != var._data.dtype:
         g = g.astype(var._data.dtype)
+        own = True
     with _accumulate_lock:  # backward passes in several threads may meet at a shared leaf, as in torch
-        _store_leaf_grad(var, g, fresh)
-
-
-def _store_leaf_grad(var, g, fresh):
-    make = _function.make
-    old = var._grad
-    if old is None:
-        if id(g) in fresh and g.base is None and g.flags.owndata and g.flags.writeable and g.flags.c_contiguous:
-            fresh.discard(id(g))  # made in this pass and referenced nowhere else: the leaf may keep it
+        old = var._grad
+        if old is None:
+            if not (own and g.base is None and g.flags.owndata and g.flags.writeable and g.flags.c_contiguous):
+                g = np.array(g, copy=True, order="C")  # row-major, as torch lays out a contiguous leaf's grad
+            var._grad = _function.make(g)
+        elif old._req or not old._data.flags.writeable or old._data.shape != g.shape:
+            var._grad = _function.make(old._data + g)
         else:
-            g = np.array(g, copy=True, order="C")  # row-major, as torch lays out a contiguous leaf's grad
-        var._grad = make(g)
-    elif old._req or not old._data.flags.writeable or old._data.shape != g.shape:
-        var._grad = make(old._data + g)
-    else:
-        old._data += g
+            old._data += g  # the leaf's own .grad (or the tensor the user assigned to it), in place as in torch
 
 
 @np.errstate(all="ignore")  # formulas make inf/NaN silently, as torch does (one errstate per pass)
@@ -170,9 +201,8 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
         results = [None] * len(inputs)
     buffers = {}
     for (node, nr), g in zip(roots, grads):
-        _add(buffers, node, nr, g)
+        _add(buffers, node, nr, g, False)  # the seed is the caller's
     ready = [n for n in root_nodes if deps.get(n, 0) == 0 and (needed is None or n in needed)]
-    fresh = set()  # ids of gradient arrays made in this pass, which a leaf may keep without a copy
     anomaly = _anomaly._enabled  # read once: nothing per node when off
     passes = _passes_stack()
     passes.append((deps, needed, root_nodes))
@@ -181,19 +211,21 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
     node = None
     fast = not anomaly
     fit = _function._fit_grad
-    add_fresh = fresh.add
     make = _function.make
     try:
         while ready:
             node = ready.pop()
-            buf = buffers.pop(node, None)
+            entry = buffers.pop(node, None)
             fn = node._fn
             if (fast and fn is not None and fn._builtin and not node._nout and node._pre is None
                     and node._post is None and node._tensor_pre is None and node._retain is None):
                 # the everyday node: a built-in, one output, no hooks - its formula straight on the gradient
+                flags = None
+                buf, bown = entry if entry is not None else (None, False)
                 if captures is not None:
                     idx = captures.get((node, 0))
                     if idx is not None:
+                        bown = False  # the caller gets it too
                         for i in idx:
                             results[i] = buf
                         if not any(e is not None and e[0] in needed for e in node._edges):
@@ -210,77 +242,72 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                     if meta is not None:
                         out = [g if m is None or g is None else fit(g, m, node, i)
                                for i, (g, m) in enumerate(zip(out, meta))]
-                if not keep_graph:
-                    node._saved = None
-                k = 0
-                n_out = len(out)
-                for e in node._edges:
-                    if e is not None:
-                        nxt = e[0]
-                        if nxt is not None and (needed is None or nxt in needed):
-                            g = out[k] if k < n_out else None
-                            if g is not None:
-                                if not create_graph:
-                                    add_fresh(id(g))
-                                if nxt._nout:
-                                    _add(buffers, nxt, e[1], g)
-                                else:
-                                    old = buffers.get(nxt)
-                                    buffers[nxt] = g if old is None else old + g
-                            d = deps[nxt] - 1
-                            deps[nxt] = d
-                            if d == 0:
-                                ready.append(nxt)
-                    k += 1
-                continue
-            nout = node._nout
-            grads = buf if nout else [buf]
-            if grads is None:
-                grads = [None] * nout
-            if type(node) is AccumulateGrad:
-                _leaf(node, grads[0], create_graph, captures, results if captures else None, accumulate, fresh)
-                continue
-            run = captures is None or any(e is not None and e[0] in needed for e in node._edges)
-            if node._tensor_pre is not None or node._retain is not None or node._pre is not None:
-                grads = _pre_hooks(node, list(grads), create_graph, run)
-            if captures is not None:
-                for nr in range(max(nout, 1)):
-                    idx = captures.get((node, nr))
-                    if idx is not None:
-                        for i in idx:
-                            results[i] = grads[nr]
-                if not run:
-                    continue  # a target with nothing needed below it: torch does not run it (nor its node hooks)
-            if all(g is None for g in grads):
-                out = ()
             else:
-                if nout and node._fn is not None and any(g is None for g in grads):
-                    grads = _materialize(node, grads, create_graph)
-                out = node._run(grads, create_graph)
-                if anomaly and _anomaly._check_nan:
-                    _anomaly.check_nan(node, out)
-                if node._post is not None:
-                    for fn in list(node._post.values()):
-                        r = fn(tuple(_as_tensor(g) for g in out), tuple(_as_tensor(g) for g in grads))
-                        if r is not None:
-                            out = _node_hook_result(fn, r, out, create_graph)
+                nout = node._nout
+                if entry is None:
+                    grads, owns = [None] * max(nout, 1), [False] * max(nout, 1)
+                elif nout:
+                    grads = [None if p is None else p[0] for p in entry]
+                    owns = [p is not None and p[1] for p in entry]
+                else:
+                    grads, owns = [entry[0]], [entry[1]]
+                if type(node) is AccumulateGrad:
+                    _leaf(node, grads[0], owns[0], create_graph, captures, results if captures else None,
+                          accumulate)
+                    continue
+                run = captures is None or any(e is not None and e[0] in needed for e in node._edges)
+                if node._tensor_pre is not None or node._retain is not None or node._pre is not None:
+                    grads = _pre_hooks(node, grads, create_graph, run)
+                    owns = [False] * len(grads)  # the hooks saw them
+                if captures is not None:
+                    for nr in range(max(nout, 1)):
+                        idx = captures.get((node, nr))
+                        if idx is not None:
+                            owns[nr] = False
+                            for i in idx:
+                                results[i] = grads[nr]
+                    if not run:
+                        continue  # a target with nothing needed below it: torch does not run it (nor its node hooks)
+                if all(g is None for g in grads):
+                    out = ()
+                else:
+                    if nout and node._fn is not None and any(g is None for g in grads):
+                        grads = _materialize(node, grads, create_graph)
+                    out = node._run(grads, create_graph)
+                    if anomaly and _anomaly._check_nan:
+                        _anomaly.check_nan(node, out)
+                    if node._post is not None:
+                        for hook in list(node._post.values()):
+                            r = hook(tuple(_as_tensor(g) for g in out), tuple(_as_tensor(g) for g in grads))
+                            if r is not None:
+                                out = _node_hook_result(hook, r, out, create_graph)
+                flags = (_out_owned(out, grads, owns) if fn is not None and fn._builtin and node._post is None
+                         else [False] * len(out))  # a user Function's results may be anything the user holds
             if not keep_graph:
                 node._saved = None
-            for k, e in enumerate(node._edges):
-                if e is None:
-                    continue
-                nxt = e[0]
-                if nxt is None or (needed is not None and nxt not in needed):
-                    continue
-                g = out[k] if k < len(out) else None
-                if g is not None:
-                    if not create_graph:
-                        fresh.add(id(g))
-                    _add(buffers, nxt, e[1], g)
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    ready.append(nxt)
+            k = 0
+            n_out = len(out)
+            for e in node._edges:
+                if e is not None:
+                    nxt = e[0]
+                    if nxt is not None and (needed is None or nxt in needed):
+                        g = out[k] if k < n_out else None
+                        if g is not None:
+                            if flags is None:  # fast path: new unless passed through, and given to one edge
+                                own = ((g is not buf or bown) and
+                                       (n_out == 1 or (out[0] is not out[1] if n_out == 2 else _once(g, out))))
+                            else:
+                                own = flags[k]
+                            if nxt._nout:
+                                _add(buffers, nxt, e[1], g, own)
+                            else:
+                                old = buffers.get(nxt)
+                                buffers[nxt] = (g, own) if old is None else (old[0] + g, True)
+                        d = deps[nxt] - 1
+                        deps[nxt] = d
+                        if d == 0:
+                            ready.append(nxt)
+                k += 1
     except Exception as exc:
         if node is not None:
             if anomaly:
@@ -298,7 +325,7 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
     return None
 
 
-def _leaf(node, g, create, captures, results, accumulate, fresh):
+def _leaf(node, g, own, create, captures, results, accumulate):
     """A leaf's gradient: its tensor hooks, then the node's pre-hooks, then ``.grad`` (or the result list),
     then post-accumulate hooks and the node's post-hooks - torch's order."""
     var = node.variable
@@ -309,16 +336,21 @@ def _leaf(node, g, create, captures, results, accumulate, fresh):
     hooks = var._x and var._x.get("hooks")
     if hooks:
         g = _run_tensor_hooks(hooks, g, create)
+        own = False
     if captures is not None and (node, 0) in captures:
         for i in captures[(node, 0)]:
             results[i] = g
         if not accumulate:
             return  # autograd.grad: the leaf's node does not run
+        own = False
     if node._pre is not None:
         (g,) = _pre_hooks(node, [g], create)
         if g is None:
             return
-    _accumulate_leaf(var, g, create, fresh)
+        own = False
+    if node._post is not None:
+        own = False  # its post-hooks will see the gradient
+    _accumulate_leaf(var, g, create, own)
     post = var._x and var._x.get("post_acc")
     if post:
         for fn in list(post.values()):

@@ -215,7 +215,11 @@ def _fit_grad(g, meta, node, i):
             raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
                                f"{list(g.shape)} but expected shape compatible with {list(shape)}") from None
     if g.dtype != dtype:
-        g = g.astype(dtype) if type(g) is np.ndarray else g.to(dtype)
+        if type(g) is np.ndarray:
+            g = g.astype(dtype)
+        else:
+            from .._dtype import from_numpy_dtype
+            g = g.to(from_numpy_dtype(dtype))
     return g
 
 
@@ -712,8 +716,17 @@ def extras_off():
         Function.apply = _fast_apply
 
 
+_op_observer = None  # set by npgrad.profiler while a profile records: it times each call around the real apply
+
+
 def _apply_extras(cls, *args, **kwargs):
-    """``apply`` while anomaly detection, saved-tensor hooks, forward AD or inference mode is on."""
+    """``apply`` while anomaly detection, saved-tensor hooks, forward AD, inference mode or a profiler is on."""
+    if _op_observer is not None:
+        return _op_observer(cls, args, kwargs, _apply_unobserved)
+    return _apply_unobserved(cls, args, kwargs)
+
+
+def _apply_unobserved(cls, args, kwargs):
     from . import forward_ad, anomaly_mode, graph
     if forward_ad._active() and not state.inference:
         res = forward_ad._apply_dual(cls, args, kwargs)
