@@ -209,7 +209,7 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
     prev = state.enabled, state.create
     state.enabled = state.create = bool(create_graph)
     node = None
-    fast = not anomaly
+    fast = not anomaly and _function._op_observer is None  # a recording profiler times each node's _run
     fit = _function._fit_grad
     make = _function.make
     try:
