@@ -221,7 +221,8 @@ def test_hostile_pickles_do_run_under_plain_pickle(tmp_path):
 @pytest.mark.parametrize("fmt", ["zip", "legacy", "bare"])
 def test_malicious_pickles_are_refused_without_running(tmp_path, fmt):
     sentinel = tmp_path / "pwned"
-    legacy_head = b"".join(pickle.dumps(x, 2) for x in (0x1950A86A20F9469CFC6C, 1001, {"little_endian": True}))
+    sys_info = {"protocol_version": 1001, "little_endian": True, "type_sizes": {"short": 2, "int": 4, "long": 4}}
+    legacy_head = b"".join(pickle.dumps(x, 2) for x in (0x1950A86A20F9469CFC6C, 1001, sys_info))
     for name, pkl in _hostile_pickles(sentinel).items():
         data = {"zip": _zip_with(pkl), "legacy": legacy_head + pkl, "bare": pkl}[fmt]
         with pytest.raises((pickle.UnpicklingError, RuntimeError)) as info:

@@ -1,0 +1,103 @@
+"""``save`` / ``load`` in PyTorch's checkpoint format, without torch and without running code from a file.
+
+``save`` writes torch's zip layout: ``archive/data.pkl`` (a protocol-2 pickle in which every tensor is
+``torch._utils._rebuild_tensor_v2(<persistent storage id>, offset, size, stride, requires_grad, OrderedDict())``),
+one ``archive/data/<key>`` record of raw little-endian bytes per storage (64-byte aligned, as torch aligns them),
+``archive/byteorder`` and ``archive/version``; or, with ``_use_new_zipfile_serialization=False``, torch's legacy
+layout. The records are streamed from the tensors' memory to the file, and a path is replaced atomically: the
+file is written beside it, synced and renamed over it, so a failed save (an error, a full disk, an interrupt)
+leaves the previous file as it was.
+
+``load`` reads files written by ``torch.save`` (zip or legacy) and by ``save``. With ``weights_only=True`` (the
+default, as torch 2.6+) the pickle is run by our own checked unpickler: only containers, numbers, strings,
+tensors, dtypes, sizes, devices and the globals allowed with ``add_safe_globals``/``safe_globals`` are built;
+anything else raises ``pickle.UnpicklingError`` naming the global to allow. Every size the file declares is
+checked before memory is allocated for it; storages are read straight into their arrays (``mmap=True`` maps
+them instead). A truncated or corrupted file raises an error and returns nothing.
+
+>>> import io, npgrad as torch
+>>> buf = io.BytesIO()
+>>> torch.save({"w": torch.ones(2)}, buf)
+>>> _ = buf.seek(0)
+>>> torch.load(buf)
+{'w': tensor([1., 1.])}
+"""
+# the submodules (pickle, zipfile, numpy I/O) are imported inside the functions: `import npgrad` stays fast.
+from ._globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
+
+__all__ = ["save", "load", "DEFAULT_PROTOCOL", "add_safe_globals", "safe_globals", "get_safe_globals",
+           "clear_safe_globals"]
+
+DEFAULT_PROTOCOL = 2
+MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
+PROTOCOL_VERSION = 1001
+
+
+def _check_pickle_module(pickle_module, what):
+    import pickle
+    if pickle_module is not None and pickle_module is not pickle:
+        raise TypeError(f"npgrad.{what}: only the standard pickle module is supported as pickle_module, got "
+                        f"{getattr(pickle_module, '__name__', type(pickle_module).__name__)}")
+
+
+def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
+    """Save ``obj`` (tensors, state dicts, optimizer state dicts, modules, containers, numbers, strings...) to
+    ``f`` (a path, replaced atomically, or a writable binary file) in PyTorch's checkpoint format."""
+    from ._files import atomic_write, write_legacy, write_zip
+    from ._pickler import _PickleWriter
+    _check_pickle_module(pickle_module, "save")
+    if type(pickle_protocol) is not int or not 2 <= pickle_protocol <= 5:
+        raise ValueError(f"npgrad.save: pickle_protocol must be an int from 2 to 5, got {pickle_protocol!r}")
+    storages = {}
+    data_pkl = _PickleWriter(storages, legacy=not _use_new_zipfile_serialization,
+                             protocol=pickle_protocol).dumps(obj)
+    storages = list(storages.values())
+
+    def write(fh):
+        if _use_new_zipfile_serialization:
+            write_zip(fh, data_pkl, storages, not _disable_byteorder_record)
+        else:
+            write_legacy(fh, data_pkl, storages)
+    if hasattr(f, "write"):
+        write(f)
+        return
+    import os
+    if not isinstance(f, (str, bytes, os.PathLike)):
+        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'write'")
+    try:
+        atomic_write(f, write)
+    except OSError as e:
+        if not _use_new_zipfile_serialization:
+            raise
+        raise RuntimeError(f"npgrad.save: writing {os.fspath(f)!s} failed ({e}); the previous file, if any, is "
+                           "unchanged") from e
+
+
+def _check_map_location(map_location):
+    if map_location is None or callable(map_location) or isinstance(map_location, dict):
+        return
+    from .._tensor import check_device
+    check_device(map_location)
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
+    """Load an object saved by ``save`` or by ``torch.save`` (tensors come back as npgrad tensors).
+
+    ``weights_only=True`` (the default) builds only tensors, containers, numbers, strings and the globals allowed
+    with ``add_safe_globals`` and never runs other code from the file; anything else raises
+    ``pickle.UnpicklingError``. A truncated or corrupted file raises ``RuntimeError`` (``EOFError`` if empty).
+    ``map_location`` may only name the CPU. ``mmap=True`` maps the storages of a zip checkpoint from the file
+    (copy-on-write, as torch) instead of reading them.
+    """
+    from ._files import load_file
+    _check_map_location(map_location)
+    _check_pickle_module(pickle_module, "load")
+    if weights_only is None:
+        weights_only = True
+    encoding = pickle_load_args.pop("encoding", "utf-8")
+    if pickle_load_args:
+        raise TypeError(f"npgrad.load: unsupported pickle_load_args {sorted(pickle_load_args)}")
+    if type(encoding) is not str:
+        raise TypeError(f"npgrad.load: encoding must be a str, got {type(encoding).__name__}")
+    return load_file(f, bool(weights_only), bool(mmap), encoding)
