@@ -85,6 +85,10 @@ def detach(input):
     return input.detach()
 
 
+# out= on every function torch gives it to (one wrapper, torch's rules): keep this after the last public import
+from . import _out
+_out.wrap_namespace(globals(), _out.OUT_NAMES)
+
 _LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "fft")
 
 

@@ -244,6 +244,11 @@ def _dt(dtype, default=None, fname=""):
     return to_numpy_dtype(dtype, fname)
 
 
+def _no_bool(dt, kernel):
+    if np.dtype(dt) == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 def _float_only(dt, kernel):
     if np.dtype(dt).kind != "f":
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{from_numpy_dtype(dt).name}'")
@@ -325,6 +330,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         np_dt = _dtype.get_default_dtype().np if is_float else np.dtype(np.int64)
     else:
         np_dt = to_numpy_dtype(dtype, "arange")
+        _no_bool(np_dt, "arange_cpu")
     n = int(np.ceil((end - start) / step))
     if n >= 2 ** 63:
         raise RuntimeError(f"invalid size, possible overflow? arange of {n} elements")
@@ -348,6 +354,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     _check_layout(layout, "linspace")
     start, end = _number(start, "linspace", "start", 1), _number(end, "linspace", "end", 2)
     steps = _steps(steps, "linspace")
+    _no_bool(_dt(dtype, fname="linspace"), "linspace_cpu")
     return _finish(_np_call(np.linspace, start, end, steps).astype(_dt(dtype, fname="linspace")), requires_grad,
                    device)
 
@@ -359,6 +366,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     start, end = _number(start, "logspace", "start", 1), _number(end, "logspace", "end", 2)
     base = _number(base, "logspace", "base", 4)
     steps = _steps(steps, "logspace")
+    _no_bool(_dt(dtype, fname="logspace"), "logspace_cpu")
     return _finish(_np_call(np.logspace, start, end, steps, base=base).astype(_dt(dtype, fname="logspace")),
                    requires_grad, device)
 

@@ -661,6 +661,8 @@ def _parse_to(args, kwargs):
     other = kwargs.get("tensor")
     if args and isinstance(args[0], Tensor):
         other = args.pop(0)
+    elif args and isinstance(args[0], int) and not isinstance(args[0], _pybool):  # a device index
+        raise RuntimeError(f"Cannot access accelerator device {args[0]} when none is available.")
     elif args and (isinstance(args[0], (str, device)) or args[0] is None):
         check_device(args.pop(0))
         if args and not isinstance(args[0], _pybool) and args[0] is not None:

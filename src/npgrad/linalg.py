@@ -26,6 +26,9 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     return _diagonal(A, offset, dim1, dim2)
 
 
+from . import _out  # noqa: E402
+_out.wrap_namespace(globals(), _out.LINALG_OUT_NAMES)
+
 __all__ = ["LinAlgError", "matmul", "cross", "multi_dot", "vecdot", "det", "slogdet", "inv", "inv_ex", "solve",
            "solve_ex", "cholesky", "cholesky_ex", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "matrix_exp",
            "matrix_power", "lstsq", "vector_norm", "matrix_norm", "norm", "solve_triangular", "matrix_rank",

@@ -10,7 +10,6 @@ top-level form and the wrapper here adapts to it, as torch's own ``functional.py
 tensor([0., 2.])
 """
 import npgrad as _ng
-from .. import _dtype
 from ..ops import loss as _L
 from ..ops import pool as _P
 from ..ops import norm as _N
@@ -33,6 +32,9 @@ from ..ops.sampling import pad, interpolate, upsample, upsample_nearest, upsampl
     pixel_unshuffle
 from ..ops.neural import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout, one_hot,
                           linear, bilinear, scaled_dot_product_attention)
+from .. import _out
+
+normalize = _out.with_out(normalize, "normalize")  # torch's F.normalize takes out=, with the rules of npgrad._out
 
 __all__ = [
     # activations
@@ -94,9 +96,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("softmin", input.ndim)
-    if dtype is not None:
-        input = input.to(_dtype.parse(dtype, "softmin"))
-    return _ng.softmax(-input, dim)
+    return _ng.softmax(-input, dim, dtype=dtype)  # torch negates first, then casts
 
 
 # ---------------------------------------------------------------------------------------------- pooling

@@ -305,7 +305,7 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     return input / (div * alpha + k) ** beta
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+def normalize(input, p=2.0, dim=1, eps=1e-12):
     """``input / max(||input||_p over dim, eps)``: a composite, as torch (DivBackward0)."""
     n = ng.clamp_min(ng.norm(input, p, dim, keepdim=True), eps)
     return input / n.expand(input._data.shape)

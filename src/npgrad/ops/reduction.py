@@ -71,6 +71,13 @@ def _cast(input, dtype, fname="sum"):
     return input if dtype is None else input.to(_dtype.parse(dtype, fname))
 
 
+def _result_as(r, dtype):
+    """With ``dtype=`` the result has exactly that dtype (an integer or bool sum is not widened to int64)."""
+    if dtype is None or r._data.dtype == _dtype.parse(dtype).np:
+        return r
+    return r.to(_dtype.parse(dtype))
+
+
 # ---------------------------------------------------------------------------------------------- sum / mean
 class Sum(Function):
     _builtin = True
@@ -156,15 +163,15 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSE
     """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("sum", dim, axis, None, keepdim, keepdims)
-    return _reduce(Sum, SumDim, _cast(input, dtype), dim, keepdim)
+    return _result_as(_reduce(Sum, SumDim, _cast(input, dtype), dim, keepdim), dtype)
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """``sum`` that treats NaN as zero (and gives it no gradient)."""
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("nansum", dim, axis, None, keepdim, keepdims)
-    input = _cast(input, dtype)
-    return Nansum.apply(input, axes(dim, input._data.ndim), keepdim)
+    input = _cast(input, dtype, "nansum")
+    return _result_as(Nansum.apply(input, axes(dim, input._data.ndim), keepdim), dtype)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
@@ -222,13 +229,13 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNS
     """Product of all elements, or along one ``dim`` (int64 for integer and bool inputs)."""
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("prod", dim, axis, None, keepdim, keepdims)
-    input = _cast(input, dtype)
+    input = _cast(input, dtype, "prod")
     nd = input._data.ndim
     if dim is None:
-        return Prod.apply(input, tuple(range(nd)), False)
+        return _result_as(Prod.apply(input, tuple(range(nd)), False), dtype)
     if not isinstance(dim, int):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
-    return ProdDim.apply(input, axes(dim, nd), keepdim)
+    return _result_as(ProdDim.apply(input, axes(dim, nd), keepdim), dtype)
 
 
 # ---------------------------------------------------------------------------------------------- var / std

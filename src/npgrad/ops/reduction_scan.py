@@ -132,7 +132,12 @@ def cumsum(input, dim=UNSET, *, dtype=None, axis=UNSET):
     if dim is UNSET or axis is not UNSET:
         dim = required_dim("cumsum", dim, axis)
     if dtype is not None:
-        input = input.to(_dtype.parse(dtype, "cumsum"))
+        dtype = _dtype.parse(dtype, "cumsum")
+        if dtype is _dtype.bool:
+            raise NotImplementedError(f"\"cumsum_out_cpu\" not implemented for 'Bool'")
+        input = input.to(dtype)
+        r = Cumsum.apply(input, _scan_dim(input, dim))
+        return r if r._data.dtype == dtype.np else r.to(dtype)
     return Cumsum.apply(input, _scan_dim(input, dim))
 
 
@@ -141,7 +146,12 @@ def cumprod(input, dim=UNSET, *, dtype=None, axis=UNSET):
     if dim is UNSET or axis is not UNSET:
         dim = required_dim("cumprod", dim, axis)
     if dtype is not None:
-        input = input.to(_dtype.parse(dtype, "cumprod"))
+        dtype = _dtype.parse(dtype, "cumprod")
+        if dtype is _dtype.bool:
+            raise NotImplementedError(f"\"cumprod_out_cpu\" not implemented for 'Bool'")
+        input = input.to(dtype)
+        r = Cumprod.apply(input, _scan_dim(input, dim))
+        return r if r._data.dtype == dtype.np else r.to(dtype)
     return Cumprod.apply(input, _scan_dim(input, dim))
 
 
