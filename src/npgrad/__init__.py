@@ -62,11 +62,32 @@ _creation.bind_methods(Tensor)
 # issue 13's missing functions: each module lists its names in __all__ and binds its Tensor methods
 from .ops.random_fill import *  # noqa: F401,F403
 from .ops.set_ops import *  # noqa: F401,F403
-from .ops import random_fill as _rf, set_ops as _so
-for _m in (_rf, _so):
+from .ops.special import *  # noqa: F401,F403
+from .ops import random_fill as _rf, set_ops as _so, special as _sp
+for _m in (_rf, _so, _sp):
     _m.bind_methods(Tensor)
 
-FloatTensor = DoubleTensor = LongTensor = Tensor  # legacy names, constructors of the default float type
+from ._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa: F401
+                      CharTensor, ByteTensor, BoolTensor, set_default_tensor_type)
+from ._tensor import set_default_device, get_default_device  # noqa: F401
+from ._version import __version__  # noqa: F401,F811  (a version-comparable str, as torch's TorchVersion)
+from .compiler import compile  # noqa: F401  (runs eagerly for now; see npgrad/compiler)
+from .amp.autocast_mode import (autocast, is_autocast_available, is_autocast_enabled,  # noqa: F401
+                                get_autocast_dtype, set_autocast_enabled)
+
+_matmul_precision = ["highest"]
+
+
+def get_float32_matmul_precision():
+    return _matmul_precision[0]
+
+
+def set_float32_matmul_precision(precision):
+    """torch's TF32/bfloat16 matmul switch for CUDA/oneDNN; npgrad's float32 matmul is always full precision
+    (NumPy's BLAS), whichever is set. Unknown values raise as torch."""
+    if precision not in ("highest", "high", "medium"):
+        raise RuntimeError(f"Invalid precision: {precision}")
+    _matmul_precision[0] = precision
 
 
 def is_tensor(obj):
@@ -89,7 +110,9 @@ def detach(input):
 from . import _out
 _out.wrap_namespace(globals(), _out.OUT_NAMES)
 
-_LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "fft")
+_LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "cuda", "backends", "mps",
+         "accelerator", "onnx", "jit", "amp", "hub", "profiler", "compiler", "functional", "version",
+         "serialization")
 
 
 def __getattr__(name):

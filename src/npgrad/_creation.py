@@ -5,7 +5,7 @@ import numpy as np
 
 from . import _dtype
 from ._dtype import to_numpy_dtype, from_numpy_dtype
-from ._tensor import Tensor, make, check_device
+from ._tensor import Tensor, make, check_device, check_creation_device
 from .random import rng as _rng
 from .autograd.grad_mode import state as _grad_state
 
@@ -15,7 +15,7 @@ __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "ful
 
 
 def _finish(arr, requires_grad, device=None):
-    check_device(device)
+    check_creation_device(device)
     t = make(arr)
     if _grad_state.inference:
         t._x = {"inference": True}

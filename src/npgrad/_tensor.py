@@ -8,6 +8,8 @@ reference to a leaf's ``AccumulateGrad``) and ``_x`` (a dict for rarely used sta
 import warnings
 import weakref
 
+import builtins
+
 import numpy as np
 
 from . import _dtype
@@ -23,18 +25,41 @@ __all__ = ["Tensor", "make", "device"]
 _new = object.__new__
 
 
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
+                 "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
+
 class device:
-    """Where a tensor lives. npgrad computes on the CPU; ``cuda`` is refused with torch's error."""
+    """Where a tensor lives: ``device("cpu")``, ``device("cuda:1")``, ``device("cuda", 1)``, as torch parses them.
+    npgrad computes on the CPU; using another device raises torch's error for a CPU-only build."""
     __slots__ = ("type", "index")
 
     def __init__(self, type="cpu", index=None):
         if isinstance(type, device):
+            if index is not None:
+                raise TypeError("device(): argument 'type' must be str, not torch.device when index is given")
             type, index = type.type, type.index
-        if ":" in type:
-            type, index = type.split(":")
+        elif isinstance(type, int) and not isinstance(type, bool):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        elif not isinstance(type, str):
+            raise TypeError(f"device() received an invalid combination of arguments - got ({builtins.type(type).__name__})")
+        else:
+            name, sep, idx = type.partition(":")
+            if name not in _DEVICE_TYPES:
+                raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device "
+                                   f"string: {type}")
+            if sep:
+                if not idx.isdigit() or (len(idx) > 1 and idx[0] == "0"):
+                    raise RuntimeError(f"Invalid device string: '{type}'")
+                if index is not None:
+                    raise RuntimeError(f"type (string) must not include an index because index was passed "
+                                       f"explicitly: {type}")
+                index = int(idx)
+            type = name
+        if index is not None:
             index = int(index)
-        if type not in ("cpu", "cuda", "mps", "meta"):
-            raise RuntimeError(f"Expected one of cpu, cuda, mps, meta device type at start of device string: {type}")
+            if index < 0:
+                raise RuntimeError("Device index must not be negative")
         self.type = type
         self.index = index
 
@@ -45,26 +70,69 @@ class device:
     def __str__(self):
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
-    def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
+    def __eq__(self, other):  # a string is not a device: torch.device("cpu") == "cpu" is False
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self):
         return hash((self.type, self.index))
 
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+    def __enter__(self):  # ``with torch.device("cpu"):`` sets the default device for factory functions
+        global _default_device
+        _device_stack.append(_default_device)
+        _default_device = self
+        return self
+
+    def __exit__(self, *exc):
+        global _default_device
+        _default_device = _device_stack.pop()
+        return False
+
 
 _CPU = device("cpu")
+_default_device = None  # set_default_device's device (None: the CPU)
+_device_stack = []      # defaults saved by ``with device(...)`` blocks
+
+
+def _refuse(d):
+    if d.type == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    if d.type == "mps":
+        raise RuntimeError("PyTorch is not linked with support for mps devices")
+    raise RuntimeError(f"npgrad computes on the CPU only: device '{d}' is not supported")
 
 
 def check_device(d):
-    """Accept the CPU; refuse any accelerator with torch's words (npgrad has no GPU backend yet)."""
+    """Accept the CPU; refuse any other device with torch's error for a CPU-only build (AssertionError
+    "Torch not compiled with CUDA enabled" for cuda)."""
     if d is None:
         return
     d = device(d) if not isinstance(d, device) else d
     if d.type != "cpu":
-        raise AssertionError(f"Torch not compiled with CUDA enabled: npgrad computes on the CPU only; "
-                             f"use device='cpu' instead of device='{d}'")
+        _refuse(d)
+
+
+def check_creation_device(d):
+    """``check_device`` for factory functions: ``device=None`` means the default device."""
+    check_device(d if d is not None else _default_device)
+
+
+def set_default_device(device_):
+    """Make ``device_`` the device factory functions use; a device npgrad lacks makes them raise, as torch's
+    CPU build does on the first tensor created."""
+    global _default_device
+    _default_device = None if device_ is None else device(device_) if not isinstance(device_, device) else device_
+
+
+def get_default_device():
+    d = _default_device
+    if d is None:
+        return _CPU
+    if d.type != "cpu":
+        _refuse(d)
+    return device("cpu") if d.index is None else d
 
 
 def make(data, grad_fn=None, nr=0, vc=None):

@@ -456,7 +456,10 @@ class Module:
         return self
 
     def compile(self, *args, **kwargs):
-        """No compiler in npgrad: the module keeps running eagerly."""
+        """``torch.compile`` this module in place (arguments checked as ``npgrad.compile``'s); it keeps running
+        eagerly until npgrad's compiler makes calls fast."""
+        from ...compiler import compile as _compile
+        _compile(self, *args, **kwargs)
 
     # ------------------------------------------------------------------ state_dict
     def _save_to_state_dict(self, destination, prefix, keep_vars):

@@ -1,0 +1,209 @@
+"""``npgrad.jit``: TorchScript's decorators and entry points, as pass-throughs.
+
+npgrad has no TorchScript compiler; Python runs the code. ``script`` and ``trace`` return what they were given
+(a function or module still computes exactly what it did), and ``ignore``/``unused``/``export``/``interface``
+leave the decorated function as it is, so decorated code runs unchanged. Saving a TorchScript archive
+(``jit.save``/``jit.load``) needs the compiler and raises ``NotImplementedError``; use ``npgrad.save``.
+
+>>> import npgrad as torch
+>>> @torch.jit.script
+... def f(x):
+...     return x * 2
+>>> f(torch.ones(2))
+tensor([2., 2.])
+"""
+import contextlib
+import typing
+import warnings
+
+__all__ = ["script", "trace", "trace_module", "ignore", "unused", "export", "interface", "is_scripting",
+           "is_tracing", "ScriptModule", "ScriptFunction", "script_method", "annotate", "Final", "Attribute",
+           "fork", "wait", "Future", "isinstance", "freeze", "optimize_for_inference", "optimized_execution",
+           "fuser", "set_fusion_strategy", "enable_onednn_fusion", "onednn_fusion_enabled", "save", "load",
+           "script_if_tracing", "TracerWarning", "Error", "strict_fusion", "CompilationUnit"]
+
+Final = typing.Final
+_builtin_isinstance = isinstance
+
+
+class Error(RuntimeError):
+    """TorchScript's error type (never raised by npgrad; kept for ``except`` clauses)."""
+
+
+class TracerWarning(Warning):
+    pass
+
+
+class ScriptWarning(Warning):
+    pass
+
+
+def is_scripting():
+    """False: code never runs under TorchScript here."""
+    return False
+
+
+def is_tracing():
+    return False
+
+
+def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
+    """Return ``obj`` unchanged (a function, module or class runs as Python)."""
+    if optimize is not None:
+        warnings.warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
+                      "instead", FutureWarning, stacklevel=2)
+    return obj
+
+
+def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,
+          strict=True, _force_outplace=False, _module_class=None, _compilation_unit=None,
+          example_kwarg_inputs=None, _store_inputs=True):
+    """Return ``func`` unchanged: Python runs it on every call, so no input is needed to record it."""
+    if not callable(func):
+        raise AttributeError(f"'{type(func).__name__}' object has no attribute '__call__'")
+    return func
+
+
+def trace_module(mod, inputs, *args, **kwargs):
+    return mod
+
+
+def script_if_tracing(fn):
+    return fn
+
+
+def ignore(drop=False, **kwargs):
+    """``@torch.jit.ignore`` or ``@torch.jit.ignore(drop=True)``: leaves the function as Python."""
+    if callable(drop):
+        return drop
+    return lambda fn: fn
+
+
+def unused(fn):
+    return fn
+
+
+def export(fn):
+    return fn
+
+
+def interface(obj):
+    return obj
+
+
+def script_method(fn):
+    return fn
+
+
+def annotate(the_type, the_value):
+    return the_value
+
+
+def isinstance(obj, target_type):
+    """``torch.jit.isinstance``: Python's isinstance, with typing's containers (``List[int]``) checked by their
+    origin type."""
+    origin = typing.get_origin(target_type)
+    return _builtin_isinstance(obj, origin if origin is not None else target_type)
+
+
+class Attribute:
+    """``torch.jit.Attribute(value, type)``: outside TorchScript, just the value."""
+
+    def __new__(cls, value, type=None):
+        return value
+
+
+class Future:
+    """What ``fork`` returns: the already computed result."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def wait(self):
+        return self._value
+
+    def done(self):
+        return True
+
+    def value(self):
+        return self._value
+
+
+def fork(func, *args, **kwargs):
+    """Run ``func`` now (no inter-op thread pool) and return a finished ``Future``."""
+    return Future(func(*args, **kwargs))
+
+
+def wait(future):
+    return future.wait()
+
+
+def freeze(mod, preserved_attrs=None, optimize_numerics=True):
+    return mod
+
+
+def optimize_for_inference(mod, other_methods=None):
+    return mod
+
+
+@contextlib.contextmanager
+def optimized_execution(should_optimize):
+    yield
+
+
+@contextlib.contextmanager
+def fuser(name):
+    yield
+
+
+@contextlib.contextmanager
+def strict_fusion():
+    yield
+
+
+def set_fusion_strategy(strategy):
+    return []
+
+
+_onednn = [False]
+
+
+def enable_onednn_fusion(enabled):
+    _onednn[0] = bool(enabled)
+
+
+def onednn_fusion_enabled():
+    return _onednn[0]
+
+
+def save(m, f, _extra_files=None):
+    raise NotImplementedError("npgrad has no TorchScript archive format: torch.jit.save needs the TorchScript "
+                              "compiler. Save the weights with npgrad.save(model.state_dict(), f) instead.")
+
+
+def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
+    raise NotImplementedError("npgrad cannot run TorchScript archives (torch.jit.load): load a state_dict saved "
+                              "with torch.save(model.state_dict(), f) into the Python model instead.")
+
+
+class CompilationUnit:
+    def __init__(self, lang=None, _frames_up=0):
+        if lang is not None:
+            raise NotImplementedError("npgrad has no TorchScript compiler to compile source strings")
+
+
+def __getattr__(name):
+    # ScriptModule/ScriptFunction need npgrad.nn, loaded only when asked for (keeps `import npgrad.jit` light)
+    if name in ("ScriptModule", "RecursiveScriptModule", "TracedModule", "TopLevelTracedModule"):
+        from .. import nn
+
+        class ScriptModule(nn.Module):
+            """Base class of TorchScript modules: an ordinary ``nn.Module`` here."""
+        for n in ("ScriptModule", "RecursiveScriptModule", "TracedModule", "TopLevelTracedModule"):
+            globals()[n] = ScriptModule
+        return ScriptModule
+    if name == "ScriptFunction":
+        import types
+        globals()[name] = types.FunctionType
+        return types.FunctionType
+    raise AttributeError(f"module 'npgrad.jit' has no attribute '{name}'")

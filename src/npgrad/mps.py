@@ -1,0 +1,40 @@
+"""``npgrad.mps``: Apple's Metal device, as a torch build without MPS answers."""
+
+__all__ = ["is_available", "device_count", "manual_seed", "seed", "synchronize", "empty_cache",
+           "current_allocated_memory", "driver_allocated_memory", "recommended_max_memory"]
+
+
+def is_available():
+    return False
+
+
+def device_count():
+    return 0
+
+
+def manual_seed(seed):
+    """No-op without an MPS device, as in torch."""
+
+
+def seed():
+    """No-op without an MPS device, as in torch."""
+
+
+def synchronize():
+    raise RuntimeError("Cannot execute deviceSynchronize() without MPS backend.")
+
+
+def empty_cache():
+    raise RuntimeError("Cannot execute emptyCache() without MPS backend.")
+
+
+def current_allocated_memory():
+    raise RuntimeError("Cannot execute getCurrentAllocatedMemory() without MPS backend.")
+
+
+def driver_allocated_memory():
+    raise RuntimeError("Cannot execute getDriverAllocatedMemory() without MPS backend.")
+
+
+def recommended_max_memory():
+    raise RuntimeError("Cannot execute getRecommendedMaxMemory() without MPS backend.")
