@@ -26,6 +26,8 @@ def quiet(fn, *args):
     return fn(*args)
 
 
+_LN2 = float(np.log(2.0))
+
 # torch's names of scalar types, for error messages
 TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
@@ -112,6 +114,7 @@ class Rsub(Function):
 
 class Mul(Function):
     _builtin, _promote, _broadcast = True, "same", True
+    _saved_for = ((1,), (0,))  # self is read only by other's formula and the reverse: x * 2 saves no x
 
     @staticmethod
     def forward(ctx, a, b):
@@ -128,6 +131,7 @@ class Mul(Function):
 
 class Div(Function):
     _builtin, _promote, _broadcast = True, "float", True
+    _saved_for = ((1,), (0, 1))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -190,6 +194,7 @@ class NotDifferentiable(Function):
 class Fmod(Function):
     """``fmod(self, other)``: C's remainder, with the sign of ``self``."""
     _builtin, _promote, _broadcast = True, "same", True
+    _saved_for = ((1,), (1,))  # only other's formula reads them
 
     @staticmethod
     def forward(ctx, a, b):
@@ -215,6 +220,7 @@ class FmodTensor(Fmod):
 class Remainder(Function):
     """``remainder(self, other)``: Python's ``%``, with the sign of ``other``."""
     _builtin, _promote, _broadcast = True, "same", True
+    _saved_for = ((1,), (1,))  # only other's formula reads them
 
     @staticmethod
     def forward(ctx, a, b):
@@ -268,6 +274,7 @@ class PowTensor(Function):
     """``self ** exponent`` with both tensors."""
     _builtin, _promote, _broadcast = True, "same", True
     _node_name = "PowBackward1"
+    _saved_for = ((0, 1), (0, 1), (1,))  # the result only for the exponent's formula
 
     @staticmethod
     def forward(ctx, a, b):
@@ -302,13 +309,13 @@ class RPow(Function):
         ctx.base = base
         rt = result_np([a, base])
         out = np.power(np.asarray(base, rt), a.astype(rt, copy=False))
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(a, out)  # torch saves the exponent too: changing it in place fails backward
         return out
 
     @staticmethod
     def backward(ctx, grad):
         # exponent: grad * (result * log(self)).masked_fill_((self == 0) & (exponent >= 0), 0)
-        out, = ctx.saved_tensors
+        _, out = ctx.saved_tensors
         if ctx.base == 0:  # result * log(0) = result * -inf, masked to 0 where exponent >= 0 (result 0 or 1)
             return grad * where((out == 0) | (out == 1), 0.0, out * -np.inf), None
         return grad * out * float(np.log(ctx.base)) if ctx.base > 0 else grad * out * np.nan, None
@@ -421,15 +428,16 @@ class Logaddexp(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.logaddexp(a, b)
-        ctx.save_for_backward(a, b, out)
-        return out
+        ctx.save_for_backward(a, b)  # not the result: torch's formula does not read it
+        return np.logaddexp(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad / (1 + exp(other - self)); other: grad / (1 + exp(self - other))
-        a, b, out = ctx.saved_tensors
-        return grad * np.exp(a - out), grad * np.exp(b - out)
+        a, b = ctx.saved_tensors
+        from .pointwise_unary import Sigmoid  # 1 / (1 + exp(d)) as sigmoid(-d): its own derivative stays finite
+        d = a - b
+        return grad * dispatch(Sigmoid, d), grad * dispatch(Sigmoid, -d)
 
 
 class Logaddexp2(Function):
@@ -437,15 +445,16 @@ class Logaddexp2(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.logaddexp2(a, b)
-        ctx.save_for_backward(a, b, out)
-        return out
+        ctx.save_for_backward(a, b)
+        return np.logaddexp2(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad / (1 + pow(2, other - self)); other: grad / (1 + pow(2, self - other))
-        a, b, out = ctx.saved_tensors
-        return grad * np.exp2(a - out), grad * np.exp2(b - out)
+        a, b = ctx.saved_tensors
+        from .pointwise_unary import Sigmoid
+        d = (a - b) * _LN2
+        return grad * dispatch(Sigmoid, d), grad * dispatch(Sigmoid, -d)
 
 
 class Copysign(Function):
@@ -507,18 +516,17 @@ class XlogyNumberOther(Xlogy):
 class Where(Function):
     """``where(condition, input, other)``: the gradient goes to the side the condition picked."""
     _builtin, _broadcast = True, True
-    _ctx_fields = ("cond",)
 
     @staticmethod
     def forward(ctx, cond, a, b):
-        ctx.cond = cond
+        ctx.save_for_backward(cond)  # saved, so changing the condition in place afterwards fails backward
         rt = result_np([a, b])
         return np.where(cond, a, b).astype(rt, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         # self: where(condition, grad, 0); other: where(condition, 0, grad)
-        c = ctx.cond
+        c, = ctx.saved_tensors
         return None, where(c, grad, 0.0), where(c, 0.0, grad)
 
 
@@ -730,7 +738,7 @@ def where(condition, input=None, other=None):
         if isinstance(condition, _t.Tensor):  # where(mask, 1.0, 0.0): numbers in, a new tensor out
             return _t.make(Where.forward(Where._node_cls.__new__(Where._node_cls), c, input, other))
         return dispatch(Where, c, input, other)  # inside a plain backward formula: arrays in, array out
-    return Where.apply(c, input, other)
+    return Where.apply(condition, input, other)
 
 
 _METHODS = [("add", add), ("sub", sub), ("subtract", sub), ("mul", mul), ("multiply", mul), ("div", div),

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, dispatch
 from .pointwise import where, refuse, quiet, zeros_of, float_input as _float_input
 
 __all__ = ["logit", "erf", "erfc", "erfinv", "floor", "ceil", "round", "trunc", "fix", "frac", "nan_to_num",
@@ -134,14 +134,14 @@ class Erfinv(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = _special(_erfinv, a)
-        ctx.save_for_backward(out)
-        return out
+        ctx.save_for_backward(a)  # torch saves self and recomputes erfinv: the result may change in place
+        return _special(_erfinv, a)
 
     @staticmethod
     def backward(ctx, grad):
         # self: 0.5 * sqrt(M_PI) * exp(self.erfinv().pow(2)) * grad
-        out, = ctx.saved_tensors
+        a, = ctx.saved_tensors
+        out = dispatch(Erfinv, a)
         return (0.5 * _SQRT_PI) * np.exp(out * out) * grad
 
 
