@@ -1,0 +1,584 @@
+"""Special functions with their derivatives: lgamma, digamma, polygamma, mvlgamma, i0/i0e/i1/i1e, sinc, erfcx,
+ndtri, log_ndtr, entr, xlog1py, zeta, gammainc/gammaincc, and the number helpers heaviside, gcd, lcm, ldexp,
+frexp, nextafter. ``npgrad.special`` names them as ``torch.special`` does; the kernels are NumPy code in
+``special_math.py`` (float64 inside, cast back to the input's dtype).
+
+>>> import npgrad
+>>> x = npgrad.tensor([3.0], requires_grad=True)
+>>> npgrad.lgamma(x).backward()   # d/dx log Gamma(x) = digamma(x)
+>>> x.grad
+tensor([0.9228])
+"""
+import math
+
+import numpy as np
+
+from ..autograd.function import Function, dispatch
+from .. import _tensor as _t
+from .pointwise import where, zeros_of, float_input, TYPE_NAMES
+from .random_fill import NoDerivative
+from . import special_math as S
+from . import return_types as _rt
+
+__all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "i0", "sinc", "heaviside", "gcd", "lcm", "ldexp",
+           "frexp", "nextafter"]
+
+_SQRT_2PI = math.sqrt(2 * math.pi)
+
+
+def _f64(fn, a, *rest):
+    """Evaluate a float64 kernel on a float (or integer, as the default float) array; cast back."""
+    a = float_input(a)
+    return np.asarray(fn(a.astype(np.float64), *rest)).astype(a.dtype, copy=False)
+
+
+class _Unary(Function):
+    """One-input special function: ``_kernel`` on float64; the subclass gives backward."""
+    _builtin = True
+
+    @classmethod
+    def _run(cls, ctx, a):
+        ctx.save_for_backward(a)
+        return _f64(cls._kernel, a)
+
+
+class Lgamma(_Unary):
+    _kernel = staticmethod(S.lgamma)
+
+    @staticmethod
+    def forward(ctx, a):
+        return Lgamma._run(ctx, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * digamma(self)
+        a, = ctx.saved_tensors
+        return grad * dispatch(Digamma, a)
+
+
+class Digamma(_Unary):
+    _kernel = staticmethod(S.digamma)
+
+    @staticmethod
+    def forward(ctx, a):
+        return Digamma._run(ctx, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * polygamma(1, self)
+        a, = ctx.saved_tensors
+        return grad * dispatch(Polygamma, a, 1)
+
+
+class Polygamma(Function):
+    _builtin = True
+    _ctx_fields = ("n",)
+
+    @staticmethod
+    def forward(ctx, a, n):
+        ctx.n = n
+        ctx.save_for_backward(a)
+        return _f64(lambda x: S.polygamma(n, x), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * polygamma(n + 1, self)
+        a, = ctx.saved_tensors
+        return grad * dispatch(Polygamma, a, ctx.n + 1), None
+
+
+class Mvlgamma(Function):
+    """log of the multivariate gamma function: p(p-1)/4 log(pi) + sum_{i<p} lgamma(x - i/2)."""
+    _builtin = True
+    _ctx_fields = ("p",)
+
+    @staticmethod
+    def forward(ctx, a, p):
+        ctx.p = p
+        ctx.save_for_backward(a)
+
+        def kernel(x):
+            return p * (p - 1) / 4 * math.log(math.pi) + sum(S.lgamma(x - i / 2) for i in range(p))
+        return _f64(kernel, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: mvlgamma_backward(grad, self, p)  (grad * sum_i digamma(self - i/2))
+        a, = ctx.saved_tensors
+        total = dispatch(Digamma, a)
+        for i in range(1, ctx.p):
+            total = total + dispatch(Digamma, a - i / 2)
+        return grad * total, None
+
+
+class I0(_Unary):
+    _kernel = staticmethod(S.i0)
+
+    @staticmethod
+    def forward(ctx, a):
+        return I0._run(ctx, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * at::special_i1(self)
+        a, = ctx.saved_tensors
+        return grad * dispatch(SpecialI1, a)
+
+
+class SpecialI0E(_Unary):
+    _kernel = staticmethod(S.i0e)
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        out = _f64(S.i0e, a)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * (at::special_i1e(self) - self.sgn() * result)
+        a, = ctx.saved_tensors
+        return grad * (dispatch(SpecialI1E, a) - np.sign(a) * dispatch(SpecialI0E, a))
+
+
+class SpecialI1(_Unary):
+    _kernel = staticmethod(S.i1)
+
+    @staticmethod
+    def forward(ctx, a):
+        return SpecialI1._run(ctx, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: i1_backward(grad, self, result)  (i0(x) - i1(x) / x; 1/2 at x = 0)
+        a, = ctx.saved_tensors
+        zero = a == 0
+        safe = where(zero, 1.0, a)
+        return grad * where(zero, 0.5, dispatch(I0, a) - dispatch(SpecialI1, a) / safe)
+
+
+class SpecialI1E(_Unary):
+    _kernel = staticmethod(S.i1e)
+
+    @staticmethod
+    def forward(ctx, a):
+        return SpecialI1E._run(ctx, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: i1e_backward(grad, self, result)  (i0e(x) - i1e(x) (sgn(x) + 1/x); 1/2 at x = 0)
+        a, = ctx.saved_tensors
+        zero = a == 0
+        safe = where(zero, 1.0, a)
+        g = dispatch(SpecialI0E, a) - dispatch(SpecialI1E, a) * (np.sign(a) + 1 / safe)
+        return grad * where(zero, 0.5, g)
+
+
+def _sinc(x):
+    px = np.pi * x
+    with np.errstate(all="ignore"):
+        return np.where(x == 0, 1.0, np.sin(px) / px)
+
+
+class Sinc(_Unary):
+    _kernel = staticmethod(_sinc)
+
+    @staticmethod
+    def forward(ctx, a):
+        return Sinc._run(ctx, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: sinc_backward(grad, self)  ((pi x cos(pi x) - sin(pi x)) / (pi x^2); 0 at x = 0)
+        a, = ctx.saved_tensors
+        zero = a == 0
+        px = np.pi * where(zero, 1.0, a)
+        return grad * where(zero, 0.0, (px * np.cos(px) - np.sin(px)) / (px * where(zero, 1.0, a)))
+
+
+class SpecialErfcx(_Unary):
+    _kernel = staticmethod(S.erfcx)
+
+    @staticmethod
+    def forward(ctx, a):
+        out = _f64(S.erfcx, a)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: (2.0 * self * result - 2.0 / sqrt(M_PI)) * grad
+        a, out = ctx.saved_tensors
+        return (2.0 * a * out - 2.0 / math.sqrt(math.pi)) * grad
+
+
+class SpecialNdtri(_Unary):
+    @staticmethod
+    def forward(ctx, a):
+        out = _f64(S.ndtri, a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * std::sqrt(2 * M_PI) * (result.square() / 2).exp()
+        out, = ctx.saved_tensors
+        return grad * _SQRT_2PI * np.exp(out * out / 2)
+
+
+class SpecialLogNdtr(_Unary):
+    @staticmethod
+    def forward(ctx, a):
+        out = _f64(S.log_ndtr, a)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad / std::sqrt(2 * M_PI) * (result + self.pow(2) / 2).neg().exp()
+        a, out = ctx.saved_tensors
+        return grad / _SQRT_2PI * np.exp(-(out + a * a / 2))
+
+
+def _entr(x):
+    with np.errstate(all="ignore"):
+        return np.where(x > 0, -x * np.log(np.where(x > 0, x, 1.0)),
+                        np.where(x == 0, 0.0, np.where(x < 0, -np.inf, x)))
+
+
+class SpecialEntr(_Unary):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _f64(_entr, a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * (-(1 + self.log()))
+        a, = ctx.saved_tensors
+        return grad * (-(1 + np.log(a)))
+
+
+# ---------------------------------------------------------------------------------------------- two inputs
+class SpecialXlog1py(Function):
+    _builtin, _promote, _broadcast = True, "float", True
+    _node_name = "SpecialXlog1PyBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        dt = (a if isinstance(a, np.ndarray) else b).dtype
+        a, b = np.asarray(a, dt), np.asarray(b, dt)  # a Python number as the tensor's dtype
+        ctx.save_for_backward(a, b)
+        with np.errstate(all="ignore"):
+            return np.asarray(np.where((a == 0) & (b == b), 0.0, a * np.log1p(b)), dt)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: at::xlog1py(grad, other).masked_fill((self == 0.) & (other <= -1.), 0.);
+        # other: grad * self / (other + 1)
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ga = None
+        if need[0]:
+            ga = where(((a == 0) & (b <= -1)) | ((grad == 0) & (b == b)), 0.0, grad * np.log1p(b))
+        return ga, grad * a / (b + 1) if need[1] else None
+
+
+class SpecialXlog1pyNumberSelf(SpecialXlog1py):
+    _node_name = "SpecialXlog1PyBackward1"
+
+
+class SpecialXlog1pyNumberOther(SpecialXlog1py):
+    _node_name = "SpecialXlog1PyBackward2"
+
+
+class SpecialZeta(Function):
+    """Hurwitz zeta(x, q); torch differentiates in q only (in x its derivative is not implemented)."""
+    _builtin, _promote, _broadcast = True, "float", True
+
+    @staticmethod
+    def forward(ctx, x, q):
+        ctx.save_for_backward(x, q)
+        dt = (x if isinstance(x, np.ndarray) else q).dtype
+        return np.asarray(S.zeta(np.asarray(x, np.float64), np.asarray(q, np.float64))).astype(dt)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: not_implemented("zeta"); other: grad * -self * special_zeta(self + 1., other)
+        x, q = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError("the derivative for 'zeta' is not implemented.")
+        return None, grad * -x * dispatch(SpecialZeta, x + 1.0, q)
+
+
+class SpecialZetaNumberSelf(SpecialZeta):
+    _node_name = "SpecialZetaBackward1"
+
+
+class SpecialZetaNumberOther(SpecialZeta):
+    _node_name = "SpecialZetaBackward2"
+
+
+class Igamma(Function):
+    """The regularised lower incomplete gamma P(a, x); differentiable in x only, as torch."""
+    _builtin, _promote, _broadcast = True, "float", True
+
+    @staticmethod
+    def forward(ctx, a, x):
+        ctx.save_for_backward(a, x)
+        dt = (a if isinstance(a, np.ndarray) else x).dtype
+        return np.asarray(S.gammainc(np.asarray(a, np.float64), np.asarray(x, np.float64))).astype(dt)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: not_implemented("igamma: input"); other: grad * exp((self - 1) * log(other) - other - lgamma(self))
+        a, x = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError("the derivative for 'igamma: input' is not implemented.")
+        return None, grad * np.exp((a - 1) * np.log(x) - x - dispatch(Lgamma, a))
+
+
+class Igammac(Function):
+    _builtin, _promote, _broadcast = True, "float", True
+
+    @staticmethod
+    def forward(ctx, a, x):
+        ctx.save_for_backward(a, x)
+        dt = (a if isinstance(a, np.ndarray) else x).dtype
+        return np.asarray(S.gammaincc(np.asarray(a, np.float64), np.asarray(x, np.float64))).astype(dt)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: not_implemented("igammac: input"); other: -grad * exp((self - 1) * log(other) - other - lgamma(self))
+        a, x = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError("the derivative for 'igammac: input' is not implemented.")
+        return None, -grad * np.exp((a - 1) * np.log(x) - x - dispatch(Lgamma, a))
+
+
+class Ldexp(Function):
+    """``input * 2 ** other``."""
+    _builtin, _broadcast = True, True
+    _ctx_fields = ("int_other",)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        from .._dtype import result_np
+        dt = np.dtype(result_np([a, b]))
+        dt = dt if dt.kind == "f" else float_input(np.zeros(0, np.int64)).dtype
+        ctx.int_other = np.asarray(b) if np.asarray(b).dtype.kind in "iub" else None
+        a, b = np.asarray(a, dt), b if ctx.int_other is not None else np.asarray(b, dt)
+        ctx.save_for_backward(a, b)
+        return a * np.exp2(np.asarray(b, np.float64)).astype(dt)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad * at::pow(2, other); other: grad * self * ln(2) * at::pow(2, other)
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        e = ctx.int_other
+        if e is not None:
+            # torch's pow(2, other) of an integer tensor is integer arithmetic: 0 for negative exponents
+            dt = grad._data.dtype if isinstance(grad, _t.Tensor) else grad.dtype
+            p = np.where(e < 0, 0, 2 ** np.maximum(e, 0).astype(np.int64)).astype(dt)
+            return grad * p, None
+        p = np.exp2(b)
+        return grad * p if need[0] else None, grad * a * p * math.log(2) if need[1] else None
+
+
+class Frexp(Function):
+    """``(mantissa, exponent)`` with ``input = mantissa * 2 ** exponent`` and ``0.5 <= |mantissa| < 1``."""
+    _builtin = True
+    _nondiff_out = (1,)
+    _ctx_fields = ("scale",)
+
+    @staticmethod
+    def forward(ctx, a):
+        m, e = np.frexp(a)
+        ctx.scale = np.exp2(-e.astype(a.dtype))
+        return m, e.astype(np.int32)
+
+    @staticmethod
+    def backward(ctx, grad, grad_exponent=None):
+        # self: grad / exponent.exp2()
+        return grad * ctx.scale
+
+
+class Nextafter(Function):
+    _builtin, _promote, _broadcast = True, "same", True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.nextafter(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad; other: zeros_like(other)
+        return grad, zeros_of(grad) if ctx.needs_input_grad[1] else None
+
+
+# ---------------------------------------------------------------------------------------------- functions
+def _float_only(name, t):
+    if t._data.dtype.kind not in "fiub":
+        raise TypeError(f"{name}(): expected a real tensor")
+
+
+def lgamma(input):
+    """log|Gamma(x)|, +inf at the poles."""
+    return Lgamma.apply(input)
+
+
+def digamma(input):
+    """The logarithmic derivative of Gamma: -inf at +0, NaN at negative integers."""
+    return Digamma.apply(input)
+
+
+def polygamma(n, input):
+    """The n-th derivative of digamma (n >= 0)."""
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    return Polygamma.apply(input, int(n))
+
+
+def mvlgamma(input, p):
+    """The log of the multivariate gamma function of dimension ``p``."""
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    return Mvlgamma.apply(input, int(p))
+
+
+def i0(input):
+    """Modified Bessel function of the first kind, order 0."""
+    return I0.apply(input)
+
+
+def i0e(input):
+    return SpecialI0E.apply(input)
+
+
+def i1(input):
+    return SpecialI1.apply(input)
+
+
+def i1e(input):
+    return SpecialI1E.apply(input)
+
+
+def sinc(input):
+    """sin(pi x) / (pi x), 1 at 0."""
+    return Sinc.apply(input)
+
+
+def erfcx(input):
+    return SpecialErfcx.apply(input)
+
+
+def ndtri(input):
+    return SpecialNdtri.apply(input)
+
+
+def log_ndtr(input):
+    return SpecialLogNdtr.apply(input)
+
+
+def entr(input):
+    return SpecialEntr.apply(input)
+
+
+def _two(name, op, self_num, other_num, input, other):
+    if not isinstance(input, _t.Tensor) and not isinstance(other, _t.Tensor):
+        raise TypeError(f"{name}() received an invalid combination of arguments: expected a Tensor")
+    if not isinstance(input, _t.Tensor):
+        return self_num.apply(input, other)
+    if not isinstance(other, _t.Tensor):
+        return other_num.apply(input, other)
+    return op.apply(input, other)
+
+
+def xlog1py(input, other):
+    """x * log1p(y), 0 where x == 0 (unless y is NaN)."""
+    return _two("special_xlog1py", SpecialXlog1py, SpecialXlog1pyNumberSelf, SpecialXlog1pyNumberOther,
+                input, other)
+
+
+def zeta(input, other):
+    """The Hurwitz zeta function sum_k (k + other)^-input."""
+    return _two("special_zeta", SpecialZeta, SpecialZetaNumberSelf, SpecialZetaNumberOther, input, other)
+
+
+def gammainc(input, other):
+    return Igamma.apply(input, other)
+
+
+def gammaincc(input, other):
+    return Igammac.apply(input, other)
+
+
+def heaviside(input, values):
+    """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (no derivative, as torch)."""
+    if not isinstance(values, _t.Tensor):
+        raise TypeError(f"heaviside(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
+    a, v = input._data, values._data
+    if a.dtype != v.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    out = np.where(a == 0, v, (a > 0).astype(a.dtype)).astype(a.dtype)
+    if input._req or values._req:
+        return NoDerivative.apply(input if input._req else values, out, "heaviside")
+    return _t.make(np.asarray(out))
+
+
+def _int_op(name, kernel, input, other):
+    a = input._data
+    b = other._data if isinstance(other, _t.Tensor) else np.asarray(other)
+    for x in (a, b):
+        if x.dtype.kind not in "iu":
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{TYPE_NAMES[x.dtype.name]}\'')
+    from .._dtype import result_np
+    return _t.make(np.asarray(kernel(a, b)).astype(result_np([a, b])))
+
+
+def gcd(input, other):
+    """Greatest common divisor of integers (non-negative; gcd(0, 0) = 0)."""
+    return _int_op("gcd", np.gcd, input, other)
+
+
+def lcm(input, other):
+    """Least common multiple of integers (non-negative)."""
+    return _int_op("lcm", np.lcm, input, other)
+
+
+def ldexp(input, other):
+    """``input * 2 ** other``."""
+    return Ldexp.apply(input, other)
+
+
+def frexp(input):
+    """``(mantissa, exponent)``: ``input = mantissa * 2 ** exponent``, exponent int32."""
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    return _rt.frexp(*Frexp.apply(input))
+
+
+def nextafter(input, other):
+    """The next float after ``input`` towards ``other``."""
+    return Nextafter.apply(input, other)
+
+
+_METHODS = [("lgamma", lgamma), ("digamma", digamma), ("mvlgamma", mvlgamma), ("i0", i0), ("sinc", sinc),
+            ("heaviside", heaviside), ("gcd", gcd), ("lcm", lcm), ("ldexp", ldexp), ("nextafter", nextafter)]
+
+
+def bind_methods(T):
+    from .inplace import _inplace_method
+    for name, fn in _METHODS:
+        setattr(T, name, fn)
+        setattr(T, name + "_", _inplace_method(fn))
+
+    def _polygamma(self, n):
+        return polygamma(n, self)
+
+    def _polygamma_(self, n):
+        return _inplace_method(_polygamma)(self, n)
+    _polygamma.__name__ = "polygamma"
+    T.polygamma, T.polygamma_ = _polygamma, _polygamma_
+    T.frexp = frexp

@@ -1,0 +1,54 @@
+"""Special functions: torch's errors, in-place variants, and the optional SciPy extra's ImportError."""
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import npgrad
+from tests.support.oracle import compare_error, assert_same
+
+ERRORS = [
+    lambda m: m.polygamma(-1, m.tensor([1.0])), lambda m: m.mvlgamma(m.tensor([2.5]), 0),
+    lambda m: m.frexp(m.tensor([1])), lambda m: m.gcd(m.tensor([1.0]), m.tensor([1.0])),
+    lambda m: m.lcm(m.tensor([1]), m.tensor([1.0])),
+    lambda m: m.heaviside(m.tensor([1.0, 0]), m.tensor([2.0], dtype=m.float64)),
+    lambda m: m.heaviside(m.tensor([1.0]), 0.5),
+    lambda m: m.special.zeta(m.tensor([2.0], requires_grad=True), m.tensor([1.0])).sum().backward(),
+    lambda m: m.special.gammainc(m.tensor([2.0], requires_grad=True), m.tensor([1.0])).sum().backward(),
+    lambda m: m.heaviside(m.tensor([1.0], requires_grad=True), m.tensor([1.0])).sum().backward(),
+]
+
+
+@pytest.mark.parametrize("i", range(len(ERRORS)))
+def test_errors_as_torch(i):
+    compare_error(lambda m: ERRORS[i](m), [])
+
+
+@pytest.mark.parametrize("name,args", [("lgamma_", ()), ("digamma_", ()), ("polygamma_", (2,)), ("i0_", ()),
+                                       ("sinc_", ()), ("mvlgamma_", (2,)), ("ldexp_", None),
+                                       ("nextafter_", None)])
+def test_inplace_variants(name, args):
+    out = []
+    for m in (npgrad, torch):
+        x = m.tensor([1.5, 2.5, 3.5], dtype=m.float64)
+        a = (m.tensor([1.0, -1.0, 2.0], dtype=m.float64),) if args is None else args
+        r = getattr(x, name)(*a)
+        assert r is x and x._version == 1
+        out.append(x)
+    assert_same(*out)
+
+
+def test_scipy_extra_named_when_missing(monkeypatch):
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    monkeypatch.setitem(sys.modules, "scipy.special", None)
+    with pytest.raises(ImportError, match=r"npgrad\[special\]"):
+        npgrad.special.bessel_j0(npgrad.tensor([1.0]))
+    # the NumPy-only functions do not need it
+    assert np.isclose(npgrad.special.i1e(npgrad.tensor([1.0])).item(), torch.special.i1e(torch.tensor([1.0])).item())
+
+
+def test_namespace_matches_torch():
+    names = {n for n in dir(torch.special) if not n.startswith("_")} - {"Tensor", "torch", "common_args",
+                                                                         "multi_dim_common"}
+    assert names <= set(dir(npgrad.special)), names - set(dir(npgrad.special))
