@@ -148,8 +148,8 @@ class Unpickler:
                         raise self.error("STOP with a malformed stack")
                     return self.stack.pop()
                 f(self)
-        except (pickle.UnpicklingError, RuntimeError):
-            raise
+        except (pickle.UnpicklingError, RuntimeError) as e:
+            raise self.with_context(e) from None
         except RecursionError:
             raise self.error("the object nests too deeply") from None
         except MemoryError:
@@ -157,6 +157,16 @@ class Unpickler:
                                f"{self.at}") from None
         except Exception as e:  # malformed arguments: an IndexError of an empty stack, a bad int text, ...
             raise self.error(f"{type(e).__name__} ({_first_line(e)})") from None
+
+    def with_context(self, e):
+        """``e`` (raised by a rebuild function or a storage check) with the record and byte offset in front."""
+        msg = str(e)
+        if self.src.name in msg or type(e) not in (pickle.UnpicklingError, RuntimeError):
+            return e
+        where = f"{self.src.name}, byte {self.at}: "
+        head = "Weights only load failed. "
+        msg = head + where + msg[len(head):] if msg.startswith(head) else where + msg
+        return type(e)(msg)
 
     def error(self, msg):
         text = f"{self.src.name}, byte {self.at}: {msg}"
