@@ -17,13 +17,22 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SCRIPTS = os.path.join(HERE, "scripts")
 
 
-def _env():
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+               "VECLIB_MAXIMUM_THREADS")
+
+
+def _env(threads="1"):
+    """The jobs' environment: one BLAS thread per rank by default (ranks already share the cores); with
+    ``threads=None`` no thread variable at all, as a user who sets none (init_process_group then chooses)."""
     env = dict(os.environ)
     paths = [os.path.join(ROOT, "src"), ROOT, SCRIPTS]
     env["PYTHONPATH"] = os.pathsep.join(paths + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[k] = "1"  # one BLAS thread per rank: ranks already share the cores
-    for k in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
+    for k in THREAD_VARS:
+        env.pop(k, None)
+        if threads is not None and k in THREAD_VARS[:3]:
+            env[k] = threads
+    for k in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "LOCAL_WORLD_SIZE", "GROUP_RANK", "MASTER_ADDR", "MASTER_PORT",
+              "TORCHELASTIC_RUN_ID"):
         env.pop(k, None)
     env["PYTHONUNBUFFERED"] = "1"
     return env
@@ -69,14 +78,30 @@ def setup():
     return None, f"no mpiexec/mpirun for mpi4py's MPI library ({library}) next to {sys.executable} or on PATH"
 
 
-def mpirun(n, script, *args, timeout=60):
+def mpirun(n, script, *args, timeout=60, threads="1", env=None):
     """Run ``python script args`` on ``n`` ranks; returns (exit code, stdout+stderr)."""
     cmd, why = setup()
     if cmd is None:
         raise RuntimeError(why)
     path = script if os.path.isabs(script) else os.path.join(SCRIPTS, script)
-    full = cmd + ["-n", str(n), sys.executable, path, *map(str, args)]
-    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env(),
+    return _run(cmd + ["-n", str(n), sys.executable, path, *map(str, args)], timeout, threads, env)
+
+
+def launch(*argv, timeout=60, threads="1", env=None):
+    """Run ``python -m npgrad.distributed.run argv...`` (the torchrun-style launcher); (exit code, output)."""
+    cmd, why = setup()
+    if cmd is None:
+        raise RuntimeError(why)
+    argv = [a if not str(a).endswith(".py") or os.path.isabs(a) else os.path.join(SCRIPTS, a) for a in argv]
+    e = dict(env or {})
+    e.setdefault("NPGRAD_MPIEXEC", cmd[0])
+    return _run([sys.executable, "-m", "npgrad.distributed.run", *map(str, argv)], timeout, threads, e)
+
+
+def _run(full, timeout, threads, extra):
+    env = _env(threads)
+    env.update(extra or {})
+    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
                             cwd=ROOT, start_new_session=True)
     try:
         out, _ = proc.communicate(timeout=timeout)

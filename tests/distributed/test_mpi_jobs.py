@@ -36,6 +36,17 @@ def test_ddp_equals_one_process_on_the_whole_batch(n):
     assert sorted(re.findall(r"ddp OK rank (\d)", out)) == [str(r) for r in range(n)], out
 
 
+@pytest.mark.parametrize("n", [2, 3])
+def test_syncbn_hooks_join_equal_one_process_on_the_whole_batch(n):
+    """SyncBatchNorm (forward, running statistics, gradients) == BatchNorm on the concatenated uneven batch;
+    comm hooks (allreduce, fp16 compression, a custom no-op hook and the GradBucket interface); join() with
+    uneven inputs == the replayed steps; cost-model buckets agreed on every rank; started by the launcher."""
+    from .mpi_launch import launch
+    rc, out = launch("--nproc-per-node", n, "ddp_extras.py", n, timeout=120)
+    assert rc == 0, out
+    assert sorted(re.findall(r"ddp extras OK rank (\d)", out)) == [str(r) for r in range(n)], out
+
+
 @pytest.mark.parametrize("mode,message", [
     ("raise", "ValueError: boom: rank-specific failure"),
     ("ddp", "KeyError: 'boom inside backward'"),
