@@ -1,7 +1,7 @@
 """Shapes: ``Size``, broadcasting, ``sum_to`` (the one place broadcast gradients are reduced) and dims."""
 import numpy as np
 
-__all__ = ["Size", "broadcast_shapes", "sum_to", "norm_dim", "norm_dims", "UNSET", "np_alias", "required_dim"]
+__all__ = ["Size", "broadcast_shapes", "sum_to", "norm_dim", "norm_dims", "UNSET", "np_alias", "required_dim", "takes_axis"]
 
 
 class Size(tuple):
@@ -110,3 +110,20 @@ def required_dim(name, dim, axis):
     if dim is UNSET:
         raise TypeError(f"{name}() missing 1 required positional argument: \"dim\"")
     return dim
+
+
+def takes_axis(fn):
+    """``fn`` (whose ``dim`` is a required argument followed by others, as in ``gather(input, dim, index)``)
+    also taking torch's ``axis=`` spelling of ``dim``. Used on ops off the hot path only: the wrapper costs a
+    call."""
+    name = fn.__name__
+
+    def with_axis(*args, **kwargs):
+        if "axis" in kwargs:
+            if "dim" in kwargs or len(args) > 1:
+                raise TypeError(f"{name}() got multiple values for argument 'dim' (also given as 'axis')")
+            kwargs["dim"] = kwargs.pop("axis")
+        return fn(*args, **kwargs)
+    with_axis.__name__, with_axis.__qualname__, with_axis.__doc__ = name, fn.__qualname__, fn.__doc__
+    with_axis.__wrapped__ = fn
+    return with_axis

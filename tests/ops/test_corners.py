@@ -185,3 +185,121 @@ def test_out_of_range_indices_raise_index_error(n, data):
             m.zeros(n, 2)[idx]
         with pytest.raises(IndexError):
             m.zeros(n, 2)[idx] = 1.0
+
+
+# ---------------------------------------------------------------------------------------------- axis / keepdims
+_X3 = np.random.default_rng(0).uniform(-2, 2, (2, 3, 4)).astype(np.float32)
+_IDX3 = np.zeros((2, 1, 4), np.int64)
+
+# name -> extra positional arguments after the input (built per module); every one of these functions has a
+# ``dim`` that torch's argument parser also accepts as ``axis`` (and ``keepdim`` as ``keepdims`` where it has one)
+ALIAS_FNS = {
+    "sum": (), "mean": (), "nansum": (), "nanmean": (), "prod": (), "std": (), "var": (), "std_mean": (),
+    "var_mean": (), "max": (), "min": (), "amax": (), "amin": (), "aminmax": (), "argmax": (), "argmin": (),
+    "any": (), "all": (), "logsumexp": (), "norm": (), "median": (), "nanmedian": (), "mode": (),
+    "count_nonzero": (), "cumsum": (), "cumprod": (), "cummax": (), "cummin": (), "softmax": (),
+    "log_softmax": (), "argsort": (), "sort": (), "topk": ("2",), "kthvalue": ("1",), "squeeze": (),
+    "unsqueeze": (), "flatten": (), "unbind": (), "chunk": ("2",), "split": ("2",), "tensor_split": ("2",),
+    "narrow": ("0", "1"), "select": ("0",), "index_select": ("I",), "gather": ("IDX",),
+    "take_along_dim": ("IDX",), "diff": (), "flip": (), "roll": ("1",), "repeat_interleave": ("2",),
+    "movedim": ("0", "1"), "transpose": ("0", "1"), "swapaxes": ("0", "1"), "index_add": ("I", "SRC"),
+    "index_fill": ("I", "0"), "index_copy": ("I", "SRC"), "scatter": ("IDX", "X"), "scatter_add": ("IDX", "X"),
+    "unflatten": ("SZ",), "cross": (), "cat": (), "stack": (), "concat": (), "concatenate": (), "hstack": (),
+}
+_JOIN = {"cat", "stack", "concat", "concatenate", "hstack"}
+# torch refuses keepdim without dim here (its no-dim overload has no keepdim); npgrad keeps the reduced dims
+# instead, for ``keepdim`` and ``keepdims`` alike: a known, deliberate difference (an honoured argument)
+_KEEPDIM_NEEDS_DIM = {"sum", "mean", "prod", "max", "min", "median", "nanmedian"}
+ALIAS_KWARGS = [dict(axis=1), dict(axis=1, keepdims=True), dict(dim=1, keepdims=True), dict(axis=1, keepdim=True),
+                dict(axis=-1), dict(axis=(0, 2)), dict(axis=1, dim=1), dict(keepdims=True)]
+
+
+def _alias_call(m, name, form, kw):
+    x = m.tensor(_X3)
+    tok = {"0": 0, "1": 1, "2": 2, "I": m.tensor([0, 2]), "IDX": m.tensor(_IDX3), "SZ": (3, 1),
+           "SRC": m.ones(2, 2, 4), "X": x}
+    extra = [tok[t] for t in ALIAS_FNS[name]]
+    if name == "cross":
+        x = m.tensor(_X3[:, :3, :3])
+        extra = [x]
+    if name in _JOIN:
+        return getattr(m, name)([x, x], **kw)
+    if form == "function":
+        return getattr(m, name)(x, *extra, **kw)
+    return getattr(x, name)(*extra, **kw)
+
+
+ALIAS_CASES = [(name, form, kw) for name in ALIAS_FNS for form in ("function", "method") for kw in ALIAS_KWARGS
+               if not (form == "method" and name in _JOIN)
+               and not (kw == dict(keepdims=True) and name in _KEEPDIM_NEEDS_DIM)]
+
+
+@pytest.mark.parametrize("name,form,kw", ALIAS_CASES,
+                         ids=[f"{n}-{f}-" + ",".join(f"{k}={v}" for k, v in kw.items()) for n, f, kw in ALIAS_CASES])
+def test_axis_keepdims_aliases_accepted_exactly_where_torch_accepts_them(name, form, kw):
+    """The same value as torch where torch takes the NumPy spelling, torch's exception class where it does not
+    (Python-level torch functions such as ``norm``/``split``/``flatten`` refuse ``axis``)."""
+    _same_outcome(lambda m: _alias_call(m, name, form, kw))
+
+
+MORE_ALIASES = {
+    "vector_norm": lambda m, x: m.linalg.vector_norm(x, axis=1, keepdims=True),
+    "linalg_norm": lambda m, x: m.linalg.norm(x, axis=1, keepdims=True),
+    "matrix_norm": lambda m, x: m.linalg.matrix_norm(x, axis=(1, 2), keepdims=True),
+    "vecdot": lambda m, x: m.linalg.vecdot(x, x, axis=1),
+    "linalg_cross": lambda m, x: m.linalg.cross(x[:, :3, :3], x[:, :3, :3].flip(1), axis=1),
+    "gather": lambda m, x: m.gather(x, axis=1, index=m.zeros(2, 1, 4, dtype=m.int64)),
+    "index_select": lambda m, x: m.index_select(x, axis=1, index=m.tensor([0, 2])),
+    "narrow": lambda m, x: m.narrow(x, axis=1, start=0, length=2),
+    "select": lambda m, x: m.select(x, axis=1, index=0),
+    "unflatten": lambda m, x: m.unflatten(x, axis=1, sizes=(3, 1)),
+    "m_unflatten": lambda m, x: x.unflatten(axis=1, sizes=(3, 1)),
+    "m_gather": lambda m, x: x.gather(axis=1, index=m.zeros(2, 1, 4, dtype=m.int64)),
+    "m_select": lambda m, x: x.select(axis=1, index=0),
+    "m_narrow": lambda m, x: x.narrow(axis=1, start=0, length=2),
+    "m_index_select": lambda m, x: x.index_select(axis=1, index=m.tensor([0, 2])),
+    "m_norm_keepdims": lambda m, x: x.norm(dim=1, keepdims=True),
+    "F_softmax": lambda m, x: m.nn.functional.softmax(x, axis=1),
+    "F_normalize": lambda m, x: m.nn.functional.normalize(x, axis=1),
+    "scatter": lambda m, x: m.scatter(x, axis=1, index=m.zeros(2, 1, 4, dtype=m.int64), src=x),
+    "index_add": lambda m, x: m.index_add(x, axis=1, index=m.tensor([0]), source=x[:, :1]),
+    "index_fill": lambda m, x: x.index_fill(axis=1, index=m.tensor([0]), value=1.0),
+    "index_copy": lambda m, x: x.index_copy(axis=1, index=m.tensor([0]), source=x[:, :1]),
+    "scatter_add": lambda m, x: x.scatter_add(axis=1, index=m.zeros(2, 1, 4, dtype=m.int64), src=x),
+    "scatter_reduce": lambda m, x: x.scatter_reduce(axis=1, index=m.zeros(2, 1, 4, dtype=m.int64), src=x,
+                                                    reduce="sum"),
+    "m_cumsum_": lambda m, x: x.clone().cumsum_(axis=1),
+    "m_all_tuple": lambda m, x: (x > 0).all(axis=(0, 1)),
+    "sum_tuple": lambda m, x: x.sum(axis=(0, 2), keepdims=True),
+    "mean_dtype": lambda m, x: m.mean(x, axis=1, dtype=m.float64),
+    "var_correction": lambda m, x: m.var(x, axis=1, correction=0, keepdims=True),
+    "std_unbiased": lambda m, x: m.std(x, 1, False, keepdims=True),
+    "max_keep_conflict": lambda m, x: x.max(1, keepdim=True, keepdims=True),
+    "cumsum_no_dim": lambda m, x: x.cumsum(),
+    "cumsum_conflict": lambda m, x: x.cumsum(1, axis=1),
+    "cat_conflict": lambda m, x: m.cat([x, x], 1, axis=1),
+    "softmax_no_dim": lambda m, x: m.softmax(x),
+    "unsqueeze_no_dim": lambda m, x: x.unsqueeze(),
+    "logsumexp_no_dim": lambda m, x: x.logsumexp(),
+    "split_axis": lambda m, x: x.split(2, axis=1),
+    "max_other_as_axis": lambda m, x: m.max(x, axis=x),
+    "flip_axis": lambda m, x: m.flip(x, axis=1),
+    "roll_axis": lambda m, x: m.roll(x, 1, axis=1),
+    "transpose_axis": lambda m, x: x.transpose(axis0=0, axis1=1),
+    "swapaxes_axis": lambda m, x: x.swapaxes(axis0=0, axis1=1),
+    "swapaxes_dim": lambda m, x: x.swapaxes(dim0=0, dim1=1),
+    "swapdims_dim": lambda m, x: m.swapdims(x, dim0=0, dim1=1),
+    "nansum_dtype": lambda m, x: m.nansum(x, axis=1, dtype=m.float64),
+    "gather_conflict": lambda m, x: m.gather(x, 1, axis=1, index=m.zeros(2, 1, 4, dtype=m.int64)),
+}
+
+
+@pytest.mark.parametrize("name", list(MORE_ALIASES))
+def test_more_axis_aliases(name):
+    _same_outcome(lambda m: MORE_ALIASES[name](m, m.tensor(_X3)))
+
+
+def test_max_axis_from_issue_13():
+    """``x.max(axis=1)`` (refused before) gives torch's values and indices, and its gradient."""
+    compare(lambda m, x: x.max(axis=1), (_X3.astype(np.float64),))
+    compare(lambda m, x: x.sum(axis=1, keepdims=True).softmax(axis=-1).std(axis=0), (_X3.astype(np.float64),))

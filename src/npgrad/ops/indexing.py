@@ -21,7 +21,7 @@ import numpy as np
 
 from ..autograd.function import Function, dispatch
 from ..autograd.grad_mode import state
-from .._shape import norm_dim, sum_to
+from .._shape import norm_dim, sum_to, takes_axis
 from .. import _tensor as _t
 from .shape import cast, track_view
 
@@ -455,6 +455,7 @@ def getitem(input, index):
     return out if adv is not None else track_view(out, input)
 
 
+@takes_axis
 def select(input, dim, index):
     nd = input._data.ndim
     if nd == 0:
@@ -536,7 +537,7 @@ def setitem(self, index, value):
                                f"{_NAMES.get(v.dtype.name, v.dtype.name)} for the source.")
         _check_value_shape(v.shape, region, adv)
     recording = state.enabled and (self._req or (isinstance(value, _t.Tensor) and value._req))
-    if not a.flags.writeable:
+    if not a.flags.writeable or not a.flags.c_contiguous and 0 in a.strides:  # a stride-0 tensor, however made
         a = _writable(a, basic, adv)
     if not recording or a.dtype.kind != "f":
         try:
@@ -604,14 +605,9 @@ def _writable(a, basic, adv):
     """A writable alias of a read-only view (``expand`` gives those): torch writes into it as long as no two
     written elements share memory."""
     region = view_at(a, basic)
-    owner = a
-    while isinstance(owner.base, np.ndarray):
-        owner = owner.base
-    if any(st == 0 and n > 1 for n, st in zip(region.shape, region.strides)) or not owner.flags.writeable:
-        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
-                           "single memory location. Please clone() the tensor before performing the operation.")
-    offset = a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
-    return np.ndarray(a.shape, a.dtype, buffer=owner, offset=offset, strides=a.strides)
+    if region.size > 1 and any(st == 0 and n > 1 for n, st in zip(region.shape, region.strides)):
+        raise RuntimeError(_t._OVERLAP)
+    return a if a.flags.writeable else _t._writable_alias(a)
 
 
 def _kind(t):

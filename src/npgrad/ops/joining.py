@@ -308,8 +308,9 @@ def cat(tensors, dim=0, *, axis=UNSET, out=None):
 concat = cat
 
 
-def concatenate(tensors, axis=0, out=None, *, dim=None):
-    return cat(tensors, axis if dim is None else dim)
+def concatenate(tensors, dim=0, *, out=None, axis=UNSET):
+    """``cat`` under NumPy's name."""
+    return cat(tensors, dim, axis=axis, out=out)
 
 
 def stack(tensors, dim=0, *, out=None, axis=UNSET):

@@ -394,10 +394,12 @@ class LinalgCross(Function):
                 dispatch(LinalgCross, grad, a, ctx.dim) if need[1] else None, None)
 
 
-def linalg_cross(input, other, *, dim=-1):
+def linalg_cross(input, other, *, dim=-1, axis=UNSET):
     """``npgrad.linalg.cross``: the cross product of 3-vectors along ``dim`` (inputs broadcast)."""
     _need_tensor(input, "linalg_cross", "input", 1)
     _need_tensor(other, "linalg_cross", "other", 2)
+    if axis is not UNSET:
+        dim = np_alias("linalg_cross", dim, axis, -1)[0]
     if input._data.ndim != other._data.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     d = norm_dim(dim, input._data.ndim)
@@ -506,10 +508,12 @@ def chain_matmul(*matrices, out=None):
     return multi_dot(matrices)
 
 
-def vecdot(x, y, *, dim=-1):
+def vecdot(x, y, *, dim=-1, axis=UNSET):
     """``npgrad.linalg.vecdot``: ``sum(x * y, dim)`` with broadcasting."""
     _need_tensor(x, "linalg_vecdot", "x", 1)
     _need_tensor(y, "linalg_vecdot", "y", 2)
+    if axis is not UNSET:
+        dim = np_alias("linalg_vecdot", dim, axis, -1)[0]
     if x._data.dtype != y._data.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type {tname(x)} "
                            f"and y of type {tname(y)} instead")

@@ -8,7 +8,7 @@ zeros a p-norm skips) are constants computed from the values, as torch's formula
 import numpy as np
 
 from ..autograd.function import Function, dispatch
-from .._shape import norm_dim
+from .._shape import norm_dim, UNSET, np_alias
 from .. import _tensor as _t, _dtype
 from .linalg_common import (tname, need_tensor as _need_tensor, dtype_of as _dtype_of, data as _data,
                             check_matrix, return_type, const)
@@ -444,7 +444,7 @@ def _check_norm_dtype(x, dtype, fname):
     return x.to(dtype)
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """The ``ord``-norm of the elements over ``dim`` (all of them by default); gradient 0 at the zero vector.
 
     >>> import npgrad
@@ -452,6 +452,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     tensor(5.)
     """
     _need_tensor(x, "linalg_vector_norm", "input", 1)
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("linalg_vector_norm", dim, axis, None, keepdim, keepdims)
     if isinstance(ord, bool) or not isinstance(ord, (int, float)):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not "
                         f"{type(ord).__name__}")
@@ -522,9 +524,14 @@ def _amax(x, dim, keepdim, cls=_Amax):
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, _INF, -_INF)
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+_LAST2 = (-2, -1)
+
+
+def matrix_norm(A, ord="fro", dim=_LAST2, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """Matrix norms over the two dims ``dim``: 'fro', 'nuc', 1, -1, 2, -2, inf, -inf."""
     _need_tensor(A, "linalg_matrix_norm", "input", 1)
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("linalg_matrix_norm", dim, axis, _LAST2, keepdim, keepdims)
     nd = A._data.ndim
     if nd < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
@@ -567,9 +574,11 @@ def svdvals_of(A):
     return LinalgSvdvals.apply(A)
 
 
-def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """``npgrad.linalg.norm``: a vector or a matrix norm depending on ``ord`` and ``dim`` (as in torch)."""
     _need_tensor(A, "linalg_norm", "input", 1)
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("linalg_norm", dim, axis, None, keepdim, keepdims)
     if dim is not None:
         dim = (dim,) if isinstance(dim, int) else tuple(dim)
         if len(dim) not in (1, 2):

@@ -249,6 +249,8 @@ def max(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     ``(values, indices)`` with the first index of each maximum; ``max(input, other)``: ``maximum``."""
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("max", dim, axis, None, keepdim, keepdims)
+        if isinstance(axis, _t.Tensor):
+            raise TypeError("max(): 'axis' must be an int (the other tensor of max(input, other) has no alias)")
     if isinstance(dim, _t.Tensor):
         return maximum(input, dim)
     if dim is None:
@@ -261,6 +263,8 @@ def min(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``min(input)``, ``min(input, dim, keepdim)`` -> ``(values, indices)``, or ``minimum(input, other)``."""
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("min", dim, axis, None, keepdim, keepdims)
+        if isinstance(axis, _t.Tensor):
+            raise TypeError("min(): 'axis' must be an int (the other tensor of min(input, other) has no alias)")
     if isinstance(dim, _t.Tensor):
         return minimum(input, dim)
     if dim is None:
@@ -302,6 +306,8 @@ def aminmax(input, *, dim=None, keepdim=False, axis=UNSET, keepdims=UNSET):
     """``(min, max)`` over ``dim`` (or everything)."""
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("aminmax", dim, axis, None, keepdim, keepdims)
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(f"aminmax(): argument 'dim' must be int, not {type(dim).__name__}")
     dims = () if dim is None else dim
     return return_types.aminmax(amin(input, dims, keepdim), amax(input, dims, keepdim))
 

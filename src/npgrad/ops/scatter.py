@@ -17,7 +17,7 @@ import numpy as np
 
 from ..autograd.function import Function, dispatch
 from ..autograd.grad_mode import state
-from .._shape import norm_dim, sum_to, UNSET, np_alias
+from .._shape import norm_dim, sum_to, UNSET, np_alias, takes_axis
 from .. import _tensor as _t
 from .indexing import MaskZero, IndexAccum, Index, inplace_method, _NAMES
 from .shape import expand, reshape
@@ -561,6 +561,7 @@ def _mask(mask, name):
 
 
 # ---------------------------------------------------------------------------------------------- functions
+@takes_axis
 def index_select(input, dim, index):
     nd = input._data.ndim
     d = norm_dim(dim, nd)
@@ -580,6 +581,7 @@ def index_select(input, dim, index):
     return IndexSelect.apply(input, d, idx)
 
 
+@takes_axis
 def gather(input, dim, index, *, sparse_grad=False):
     """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (and likewise for any dim); ``index`` may be
     smaller than ``input`` in the other dims.
@@ -609,6 +611,7 @@ def _scatter_args(input, dim, index, src, name):
     return d, idx
 
 
+@takes_axis
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
@@ -631,11 +634,13 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     return ScatterValue.apply(input, d, idx, src)
 
 
+@takes_axis
 def scatter_add(input, dim, index, src):
     d, idx = _scatter_args(input, dim, index, src, "scatter_add")
     return ScatterAdd.apply(input, src, d, idx)
 
 
+@takes_axis
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduce ``src`` into a copy of ``input`` at ``index`` along ``dim`` with ``sum``, ``prod``, ``mean``,
     ``amax`` or ``amin`` (``include_self=False``: positions that receive values forget ``input``'s).
@@ -650,6 +655,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     return ScatterReduce.apply(input, src, d, idx, reduce, bool(include_self))
 
 
+@takes_axis
 def index_add(input, dim, index, source, *, alpha=1):
     nd = input._data.ndim
     d = norm_dim(dim, nd)
@@ -665,6 +671,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     return IndexAdd.apply(input, source, d, idx, alpha)
 
 
+@takes_axis
 def index_copy(input, dim, index, source):
     nd = input._data.ndim
     d = norm_dim(dim, nd)
@@ -685,6 +692,7 @@ def index_copy(input, dim, index, source):
     return IndexCopy.apply(input, source, d, idx)
 
 
+@takes_axis
 def index_fill(input, dim, index, value):
     nd = input._data.ndim
     d = norm_dim(dim, nd)

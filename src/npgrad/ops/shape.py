@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from ..autograd.function import Function, dispatch
-from .._shape import norm_dim, sum_to, Size, UNSET, np_alias, required_dim
+from .._shape import norm_dim, sum_to, Size, UNSET, np_alias, required_dim, takes_axis
 from .. import _tensor as _t
 
 __all__ = ["reshape", "view", "transpose", "swapaxes", "swapdims", "t", "permute", "movedim", "moveaxis",
@@ -351,6 +351,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shp[:s] + (n,) + shp[e + 1:])
 
 
+@takes_axis
 def unflatten(input, dim, sizes):
     shp = input._data.shape
     d = norm_dim(dim, len(shp))
@@ -375,7 +376,14 @@ def transpose(input, dim0, dim1):
     return track_view(Transpose.apply(input, d0, d1), input)
 
 
-swapaxes = swapdims = transpose
+def swapaxes(input, axis0, axis1):
+    """``transpose`` under NumPy's name (and NumPy's argument names, as in torch)."""
+    return transpose(input, axis0, axis1)
+
+
+def swapdims(input, dim0, dim1):
+    """``transpose`` under another name."""
+    return transpose(input, dim0, dim1)
 
 
 def t(input):
@@ -504,6 +512,7 @@ def to_copy(input, dtype):
     return ToCopy.apply(input, dtype.np)
 
 
+@takes_axis
 def narrow(input, dim, start, length):
     """The view ``input[..., start:start + length, ...]`` along ``dim`` (``start`` may be negative).
 
@@ -613,9 +622,10 @@ def _H(self):
 
 
 def bind_methods(T_):
+    # torch.unflatten takes axis= (its argument parser), Tensor.unflatten (Python code in torch) does not
     for name, fn in [("reshape", reshape), ("view", view), ("view_as", view_as), ("reshape_as", reshape_as),
-                     ("flatten", flatten), ("unflatten", unflatten), ("transpose", transpose),
-                     ("swapaxes", transpose), ("swapdims", transpose), ("t", t), ("permute", permute),
+                     ("flatten", flatten), ("unflatten", unflatten.__wrapped__), ("transpose", transpose),
+                     ("swapaxes", swapaxes), ("swapdims", swapdims), ("t", t), ("permute", permute),
                      ("movedim", movedim), ("moveaxis", movedim), ("unsqueeze", unsqueeze), ("squeeze", squeeze),
                      ("expand", expand), ("expand_as", expand_as), ("broadcast_to", broadcast_to),
                      ("clone", clone), ("contiguous", contiguous), ("narrow", narrow), ("diagonal", diagonal),
