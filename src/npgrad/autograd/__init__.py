@@ -115,12 +115,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     roots = _roots(outputs)
     if create_graph:
         _warn_create_graph()
-    results = execute(roots, seeds, retain_graph, create_graph, inputs=inputs, accumulate=True)
-    if inputs is not None:  # non-leaf inputs get their gradient in .grad, as if they retained it
-        from .engine import _retain
-        for t, g in zip(inputs, results):
-            if t.grad_fn is not None and g is not None:
-                _retain(t, g, create_graph)
+    if inputs is not None:  # a non-leaf input retains its gradient from now on, as in torch
+        for t in inputs:
+            if t.grad_fn is not None:
+                t.retain_grad()
+    execute(roots, seeds, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
 def _warn_create_graph():
