@@ -127,3 +127,103 @@ def test_second_derivatives_through_numpy_formulas():
         (g,) = m.autograd.grad(y, x, create_graph=True)
         return g
     compare(f, [X])
+
+
+# ---------------------------------------------------------------------------------------------- NumPy keywords
+M = np.array([[True, False, True, True], [False, True, True, False], [True, True, False, True]])
+KEYWORD_CALLS = [
+    ("sum_where", lambda x: np.sum(x, where=M)),
+    ("sum_where_axis", lambda x: np.sum(x, axis=1, where=M)),
+    ("sum_initial", lambda x: np.sum(x, axis=0, initial=5.0)),
+    ("sum_dtype", lambda x: np.sum(x, dtype=np.float32)),
+    ("sum_keepdims", lambda x: np.sum(x, axis=1, keepdims=True)),
+    ("nansum_where", lambda x: np.nansum(x, axis=0, where=M)),
+    ("mean_where", lambda x: np.mean(x, axis=0, where=M)),
+    ("mean_dtype", lambda x: np.mean(x, dtype=np.float32)),
+    ("prod_where_initial", lambda x: np.prod(x, axis=1, where=M, initial=2.0)),
+    ("prod_dtype", lambda x: np.prod(x, dtype=np.float32)),
+    ("max_initial", lambda x: np.max(x, axis=0, initial=1.5)),
+    ("max_where", lambda x: np.max(x, axis=1, where=M, initial=0.0)),
+    ("amin_initial_where", lambda x: np.amin(x, where=M, initial=9.0)),
+    ("argmax_keepdims", lambda x: np.argmax(x, axis=1, keepdims=True)),
+    ("var_correction", lambda x: np.var(x, axis=0, correction=1)),
+    ("std_dtype_keepdims", lambda x: np.std(x, axis=1, dtype=np.float32, keepdims=True)),
+    ("cumsum_dtype", lambda x: np.cumsum(x, axis=1, dtype=np.float32)),
+    ("cumprod_flat", lambda x: np.cumprod(x)),
+    ("all_where", lambda x: np.all(x > 1, axis=0, where=M)),
+    ("any_where", lambda x: np.any(x > 1, where=M)),
+    ("any_keepdims", lambda x: np.any(x > 1, axis=1, keepdims=True)),
+    ("count_nonzero_keepdims", lambda x: np.count_nonzero(x > 1, axis=0, keepdims=True)),
+    ("count_nonzero_keepdims_all", lambda x: np.count_nonzero(x > 1, keepdims=True)),
+    ("clip_min_max", lambda x: np.clip(x, min=0.5, max=1.5)),
+    ("sort_stable", lambda x: np.sort(x, axis=0, kind="stable")),
+    ("sort_stable_kw", lambda x: np.sort(x, axis=None, stable=True)),
+    ("argsort_stable", lambda x: np.argsort(np.round(x), axis=1, stable=True)),
+    ("reshape_copy", lambda x: np.reshape(x, (4, 3), copy=True)),
+    ("concatenate_axis_none", lambda x: np.concatenate([x, x], axis=None)),
+    ("concatenate_dtype", lambda x: np.concatenate([x, x], dtype=np.float32)),
+    ("stack_dtype", lambda x: np.stack([x, x], axis=2, dtype=np.float32)),
+    ("exp_dtype", lambda x: np.exp(x, dtype=np.float32)),
+    ("add_dtype", lambda x: np.add(x, 1.0, dtype=np.float32)),
+    ("broadcast_to_int", lambda x: np.broadcast_to(x[0, 0], 3)),
+]
+
+
+def _as_array(r):
+    return r.detach().numpy() if isinstance(r, npgrad.Tensor) else np.asarray(r)
+
+
+@pytest.mark.parametrize("name,call", KEYWORD_CALLS, ids=[c[0] for c in KEYWORD_CALLS])
+def test_numpy_keywords_are_honoured(name, call):
+    """Every keyword NumPy takes gives NumPy's answer on a tensor (values and dtype), never the unmasked one."""
+    want = call(X.copy())
+    got = call(npgrad.tensor(X))
+    assert isinstance(got, npgrad.Tensor)
+    got = _as_array(got)
+    assert got.shape == np.shape(want) and got.dtype == np.asarray(want).dtype, (got, want)
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_numpy_where_gradient_masks():
+    x = npgrad.tensor(X, requires_grad=True)
+    np.sum(x, where=M).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), M.astype(float))
+    x.grad = None
+    np.mean(x, axis=0, where=M).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), M / M.sum(0))
+
+
+@pytest.mark.parametrize("call,keyword", [
+    (lambda t: np.var(t, where=M), "where"), (lambda t: np.std(t, mean=np.zeros(4)), "mean"),
+    (lambda t: np.sort(t, order="x"), "order"), (lambda t: np.exp(t, casting="unsafe"), "casting"),
+    (lambda t: np.add(t, 1.0, where=M), "where"), (lambda t: np.clip(t, 0, 1, where=M), "where"),
+    (lambda t: np.reshape(t, (4, 3), order="F"), "order"), (lambda t: np.exp(t, subok=False), "subok"),
+    (lambda t: np.mean(t, initial=1.0), "initial"), (lambda t: np.copy(t, order="F"), "order"),
+    (lambda t: np.concatenate([t, t], casting="unsafe"), "casting"),
+    (lambda t: np.exp(t, signature="d->d"), "signature"),
+])
+def test_numpy_keywords_not_supported_raise_naming_them(call, keyword):
+    with pytest.raises(TypeError, match=keyword):
+        call(npgrad.tensor(X))
+
+
+def test_numpy_unknown_keyword_raises():
+    with pytest.raises(TypeError, match="bogus"):
+        np.sum(npgrad.tensor(X), bogus=1)
+
+
+def test_numpy_out_tensor_follows_torch_out_rules():
+    t = npgrad.tensor(X)
+    o = npgrad.empty(4, dtype=npgrad.float64)
+    assert np.sum(t, axis=0, out=o) is o
+    np.testing.assert_allclose(o.numpy(), X.sum(0))
+    o2 = npgrad.zeros(3, 4, dtype=npgrad.float64)
+    assert np.exp(t, out=(o2,)) is o2
+    np.testing.assert_allclose(o2.numpy(), np.exp(X))
+    o3 = npgrad.full((3, 4), -1.0, dtype=npgrad.float64)
+    np.add(t, 1.0, out=o3, where=M)   # masked-out elements keep out's values, as NumPy
+    np.testing.assert_allclose(o3.numpy(), np.where(M, X + 1, -1.0))
+    with pytest.raises(RuntimeError, match="automatic differentiation"):
+        np.sum(npgrad.tensor(X, requires_grad=True), axis=0, out=npgrad.empty(4, dtype=npgrad.float64))
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        np.exp(t, out=npgrad.empty(3, 4, dtype=npgrad.int64))

@@ -12,7 +12,7 @@ axis scans the flattened tensor.
 """
 import numpy as np
 
-from .. import _tensor as _t
+from .. import _tensor as _t, _dtype as D
 
 _UFUNCS = None
 _FUNCS = None
@@ -27,7 +27,6 @@ def _tables():
     from . import pointwise as P, pointwise_unary as U, pointwise_special as SP, pointwise_ternary as PT
     from . import comparison as C, reduction as R, reduction_sort as RS
     from . import reduction_scan as RC, shape as S, linalg as L, joining as J
-    from .. import _dtype as D
     _UFUNCS = {
         np.add: P.add, np.subtract: P.sub, np.multiply: P.mul, np.true_divide: P.div,
         np.floor_divide: P.floor_divide, np.remainder: P.remainder, np.fmod: P.fmod, np.power: P.pow,
@@ -51,72 +50,160 @@ def _tables():
     _NEED_TENSORS = {np.maximum, np.minimum, np.fmax, np.fmin, np.arctan2, np.hypot, np.logaddexp,
                      np.logaddexp2, np.matmul}
 
-    def axis_fn(fn, float_result=False):
-        """``np.sum``-style ``(a, axis=None, dtype=None, out=None, keepdims=False)`` -> ``fn(a, dim, keepdim)``."""
-        def f(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
-            _no_out(out)
-            if dtype is not None and not isinstance(dtype, D.dtype):
-                dtype = D.from_numpy_dtype(np.dtype(dtype))
-            elif dtype is None and float_result and not a.is_floating_point():
-                dtype = D.get_default_dtype()  # NumPy's mean of integers is a float
-            return fn(a, dim=_dims(axis), keepdim=bool(keepdims), dtype=dtype)
+    def np_dtype(dtype, a, float_result=False):
+        if dtype is not None:
+            return dtype if isinstance(dtype, D.dtype) else D.from_numpy_dtype(np.dtype(dtype))
+        if float_result and not a.is_floating_point():
+            return D.get_default_dtype()  # NumPy's mean of integers is a float
+        return None
+
+    def reducer(name, fn, float_result=False, has_initial=False, identity=None):
+        """``np.sum``-style ``(a, axis, dtype, out, keepdims, initial, where)`` -> ``fn(a, dim, keepdim)``.
+
+        ``where=`` masks elements out (they count as the reduction's identity, or as ``initial``), ``initial``
+        joins the reduction as one more element; for the mean, ``where`` leaves masked elements out of the count.
+        """
+        def f(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NOVALUE, where=True):
+            if initial is not _NOVALUE and not has_initial:
+                _refuse(name, "initial")
+            dt = np_dtype(dtype, a, float_result)
+
+            def run():
+                x = a if dt is None else a.to(dt)
+                dims, kd = _dims(axis), bool(keepdims)
+                if where is True:
+                    r = fn(x, dim=dims, keepdim=kd)
+                else:
+                    mask = _mask(where, x)
+                    if name in ("mean", "nanmean"):
+                        tot = R.sum(_pwhere(mask, x, 0), dim=dims, keepdim=kd)
+                        cnt = R.sum(S.expand(mask, tuple(x.shape)), dim=dims, keepdim=kd)
+                        return tot / cnt
+                    r = fn(_pwhere(mask, x, identity), dim=dims, keepdim=kd)
+                if initial is not _NOVALUE:
+                    r = r * initial if name == "prod" else r + initial
+                return r if dt is None or r.dtype == dt else r.to(dt)
+            return _np_out(name, out, run, a)
         return f
 
-    def extreme(fn):
-        def f(a, axis=None, out=None, keepdims=False, **kw):
-            _no_out(out)
-            return fn(a, () if axis is None else _dims(axis), bool(keepdims))
+    def extreme(name, fn):
+        def f(a, axis=None, out=None, keepdims=False, initial=_NOVALUE, where=True):
+            def run():
+                x, dims = a, () if axis is None else _dims(axis)
+                if where is not True:
+                    if initial is _NOVALUE:
+                        raise ValueError(f"reduction operation '{name}' does not have an identity, so to use a "
+                                         f"where mask one has to specify 'initial'")
+                    x = _pwhere(_mask(where, a), a, initial)
+                r = fn(x, dims, bool(keepdims))
+                if initial is not _NOVALUE:
+                    r = (P.maximum if name in ("max", "amax") else P.minimum)(r, _t._as_tensor_like(initial, r))
+                return r
+            return _np_out(name, out, run, a)
         return f
 
-    def arg(fn):
-        def f(a, axis=None, out=None, keepdims=False):
-            _no_out(out)
-            return fn(a, axis, bool(keepdims))
+    def arg(name, fn):
+        def f(a, axis=None, out=None, *, keepdims=False):
+            return _np_out(name, out, lambda: fn(a, axis, bool(keepdims)), a)
         return f
 
-    def moments(fn):
-        def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
-            _no_out(out)
-            return fn(a, _dims(axis), keepdim=bool(keepdims), correction=ddof)
+    def moments(name, fn):
+        def f(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=_NOVALUE,
+              correction=_NOVALUE):
+            if where is not True:
+                _refuse(name, "where")
+            if mean is not _NOVALUE:
+                _refuse(name, "mean")
+            if correction is not _NOVALUE:
+                if ddof != 0:
+                    raise ValueError("ddof and correction can't be provided simultaneously.")
+                ddof = correction
+            dt = np_dtype(dtype, a)
+
+            def run():
+                return fn(a if dt is None else a.to(dt), _dims(axis), keepdim=bool(keepdims), correction=ddof)
+            return _np_out(name, out, run, a)
         return f
 
-    def prod(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
-        _no_out(out)
-        if axis is None and not keepdims:
-            return R.prod(a)
-        for d in sorted((x % a.ndim for x in _seq(axis if axis is not None else range(a.ndim))), reverse=True):
-            a = R.prod(a, d, keepdim=bool(keepdims))
-        return a
+    def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NOVALUE, where=True):
+        dt = np_dtype(dtype, a)
 
-    def scan(fn):
+        def run():
+            x = a if dt is None else a.to(dt)
+            if where is not True:
+                x = _pwhere(_mask(where, x), x, 1)
+            if axis is None and not keepdims:
+                r = R.prod(x)
+            else:
+                r = x
+                for d in sorted((v % x.ndim for v in _seq(axis if axis is not None else range(x.ndim))),
+                                reverse=True):
+                    r = R.prod(r, d, keepdim=bool(keepdims))
+            if initial is not _NOVALUE:
+                r = r * initial
+            return r if dt is None or r.dtype == dt else r.to(dt)
+        return _np_out("prod", out, run, a)
+
+    def scan(name, fn):
         def f(a, axis=None, dtype=None, out=None):
-            _no_out(out)
-            if axis is None:
-                a, axis = S.reshape(a, -1), 0
-            return fn(a, axis)
+            dt = np_dtype(dtype, a)
+
+            def run():
+                x, ax = (S.reshape(a, -1), 0) if axis is None else (a, axis)
+                return fn(x, ax, dtype=dt)
+            return _np_out(name, out, run, a)
         return f
 
-    def sort(a, axis=-1, kind=None, order=None, **kw):
+    def _sort_args(name, order, kind, stable):
+        if order is not None:
+            _refuse(name, "order")
+        if kind not in (None, "quicksort", "mergesort", "heapsort", "stable"):
+            raise ValueError(f"{name} kind must be one of 'quick', 'heap', or 'stable' (got '{kind}')")
+        return bool(stable) or kind in ("stable", "mergesort")
+
+    def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+        stable = _sort_args("sort", order, kind, stable)
         if axis is None:
             a, axis = S.reshape(a, -1), 0
-        return (RS.sort(a, axis, stable=True) if kind == "stable" else RS.sort(a, axis)).values
+        return (RS.sort(a, axis, stable=True) if stable else RS.sort(a, axis)).values
 
-    def argsort(a, axis=-1, kind=None, order=None, **kw):
+    def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+        stable = _sort_args("argsort", order, kind, stable)
         if axis is None:
             a, axis = S.reshape(a, -1), 0
-        return RS.argsort(a, axis)
+        return RS.argsort(a, axis, stable=True) if stable else RS.argsort(a, axis)
 
-    def clip(a, a_min=None, a_max=None, out=None, **kw):
-        _no_out(out)
-        a_min = kw.pop("min", a_min)
-        a_max = kw.pop("max", a_max)
-        return PT.clamp(a, *(_tensor_or_number(x, a) for x in (a_min, a_max)))
+    def clip(a, a_min=_NOVALUE, a_max=_NOVALUE, out=None, *, min=_NOVALUE, max=_NOVALUE, **kwargs):
+        for k in kwargs:
+            _refuse("clip", k)  # NumPy's ufunc keywords (where=, dtype=, casting=...)
+        if min is not _NOVALUE:
+            if a_min is not _NOVALUE:
+                raise ValueError("Passed more than one of 'a_min'/'min'")
+            a_min = min
+        if max is not _NOVALUE:
+            if a_max is not _NOVALUE:
+                raise ValueError("Passed more than one of 'a_max'/'max'")
+            a_max = max
+        lo, hi = (None if v is _NOVALUE else v for v in (a_min, a_max))
+        return _np_out("clip", out, lambda: PT.clamp(a, *(_tensor_or_number(x, a) for x in (lo, hi))), a)
 
-    def logical(fn):
-        def f(a, axis=None, out=None, keepdims=False, **kw):
-            _no_out(out)
-            return fn(a, () if axis is None else axis, bool(keepdims)) if axis is not None or keepdims else fn(a)
+    def logical(name, fn):
+        def f(a, axis=None, out=None, keepdims=False, *, where=True):
+            def run():
+                x = a if where is True else _pwhere(_mask(where, a), a, name == "all")
+                if axis is not None or keepdims:
+                    return fn(x, () if axis is None else _dims(axis), bool(keepdims))
+                return fn(x)
+            return _np_out(name, out, run, a)
         return f
+
+    def count_nonzero(a, axis=None, *, keepdims=False):
+        r = R.count_nonzero(a, _dims(axis))
+        if keepdims:
+            dims = range(a.ndim) if axis is None else sorted(v % a.ndim for v in _seq(axis))
+            for d in dims:
+                r = S.unsqueeze(r, d)
+        return r
 
     def expand_dims(a, axis):
         axes = axis if isinstance(axis, (tuple, list)) else (axis,)
@@ -135,34 +222,102 @@ def _tables():
         return RC.diff(a, n, axis, *(None if x is None else _tensor_or_number(x, a) for x in (prepend, append)))
 
     def round_(a, decimals=0, out=None):
-        _no_out(out)
-        return SP.round(a, decimals=decimals)
+        return _np_out("round", out, lambda: SP.round(a, decimals=decimals), a)
+
+    def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+        if order != "C":
+            _refuse("reshape", "order")
+        if newshape is not None:
+            if shape is not None:
+                raise TypeError("You cannot specify 'newshape' and 'shape' arguments at the same time.")
+            shape = newshape
+        r = S.reshape(a, shape)
+        if copy is False and r._data.base is None and r._data is not a._data:
+            raise ValueError("Unable to avoid creating a copy while reshaping.")
+        return S.clone(r) if copy else r
+
+    def copy(a, order="K", subok=False):
+        if order not in ("K", "C", "A"):
+            _refuse("copy", "order")
+        return S.clone(a)
+
+    def broadcast_to(a, shape, subok=False):
+        return S.expand(a, tuple(shape) if isinstance(shape, (tuple, list)) else (shape,))
+
+    def joiner(name, fn):
+        def f(seq, axis=0, out=None, *, dtype=None, casting="same_kind"):
+            ts = _tensors(seq)
+            if dtype is not None:
+                dt = np_dtype(dtype, ts[0])
+                ts = [t.to(dt) for t in ts]
+            elif casting != "same_kind":
+                _refuse(name, "casting")
+            if axis is None:
+                ts, axis = [S.reshape(t, -1) for t in ts], 0
+            return _np_out(name, out, lambda: fn(ts, axis), *ts)
+        return f
+
+    def dot(a, b, out=None):
+        a, b = _t._as_tensor_like(a, b), _t._as_tensor_like(b, a)
+        return _np_out("dot", out, lambda: L.matmul(a, b), a, b)
 
     _FUNCS = {
-        np.sum: axis_fn(R.sum), np.mean: axis_fn(R.mean, float_result=True), np.nansum: axis_fn(R.nansum),
-        np.nanmean: axis_fn(R.nanmean, float_result=True), np.prod: prod, np.max: extreme(RS.amax),
-        np.min: extreme(RS.amin), np.amax: extreme(RS.amax), np.amin: extreme(RS.amin),
-        np.argmax: arg(RS.argmax), np.argmin: arg(RS.argmin),
-        np.var: moments(R.var), np.std: moments(R.std), np.cumsum: scan(RC.cumsum),
-        np.cumprod: scan(RC.cumprod), np.sort: sort, np.argsort: argsort, np.clip: clip, np.diff: diff,
-        np.all: logical(R.all), np.any: logical(R.any),
-        np.count_nonzero: lambda a, axis=None, keepdims=False: R.count_nonzero(a, _dims(axis)),
+        np.sum: reducer("sum", R.sum, has_initial=True, identity=0),
+        np.mean: reducer("mean", R.mean, float_result=True),
+        np.nansum: reducer("nansum", R.nansum, has_initial=True, identity=0),
+        np.nanmean: reducer("nanmean", R.nanmean, float_result=True), np.prod: prod,
+        np.max: extreme("max", RS.amax), np.min: extreme("min", RS.amin), np.amax: extreme("amax", RS.amax),
+        np.amin: extreme("amin", RS.amin), np.argmax: arg("argmax", RS.argmax), np.argmin: arg("argmin", RS.argmin),
+        np.var: moments("var", R.var), np.std: moments("std", R.std), np.cumsum: scan("cumsum", RC.cumsum),
+        np.cumprod: scan("cumprod", RC.cumprod), np.sort: sort, np.argsort: argsort, np.clip: clip, np.diff: diff,
+        np.all: logical("all", R.all), np.any: logical("any", R.any), np.count_nonzero: count_nonzero,
         np.round: round_, np.around: round_, np.flip: flip,
         np.isclose: lambda a, b, rtol=1e-05, atol=1e-08, equal_nan=False:
             C.isclose(_t._as_tensor_like(a, b), _tensor_or_number(b, a), rtol, atol, equal_nan),
         np.allclose: lambda a, b, rtol=1e-05, atol=1e-08, equal_nan=False:
             C.allclose(_t._as_tensor_like(a, b), _tensor_or_number(b, a), rtol, atol, equal_nan),
-        np.reshape: lambda a, shape=None, order="C", **kw: S.reshape(a, kw.get("newshape", shape)),
-        np.transpose: transpose, np.expand_dims: expand_dims, np.squeeze: lambda a, axis=None: S.squeeze(a, axis),
-        np.broadcast_to: lambda a, shape, subok=False: S.expand(a, tuple(shape)),
-        np.swapaxes: lambda a, a1, a2: S.transpose(a, a1, a2), np.where: _where,
-        np.dot: lambda a, b, out=None: L.matmul(_t._as_tensor_like(a, b), _t._as_tensor_like(b, a)),
-        np.shape: lambda a: tuple(a.shape), np.ndim: lambda a: a.ndim,
+        np.reshape: reshape, np.transpose: transpose, np.expand_dims: expand_dims,
+        np.squeeze: lambda a, axis=None: S.squeeze(a, axis),
+        np.broadcast_to: broadcast_to,
+        np.swapaxes: lambda a, axis1, axis2: S.transpose(a, axis1, axis2), np.where: _where,
+        np.dot: dot, np.shape: lambda a: tuple(a.shape), np.ndim: lambda a: a.ndim,
         np.size: lambda a, axis=None: a.numel() if axis is None else a.shape[axis],
-        np.copy: lambda a, **kw: S.clone(a),
-        np.concatenate: lambda seq, axis=0, out=None, **kw: J.cat(_tensors(seq), axis),
-        np.stack: lambda seq, axis=0, out=None, **kw: J.stack(_tensors(seq), axis),
+        np.copy: copy, np.concatenate: joiner("concatenate", J.cat), np.stack: joiner("stack", J.stack),
     }
+
+
+class _NoValue:
+    def __repr__(self):
+        return "<no value>"
+
+
+_NOVALUE = _NoValue()  # "not given" (NumPy's own sentinel is private)
+
+
+def _refuse(name, keyword):
+    raise TypeError(f"np.{name}(..., {keyword}=...) is not supported on npgrad tensors; compute it with npgrad "
+                    f"functions, or call NumPy on .detach().numpy()")
+
+
+def _mask(where, like):
+    """A ``where=`` mask as a bool tensor broadcast against ``like``."""
+    m = where if isinstance(where, _t.Tensor) else _t.make(np.asarray(where, dtype=bool))
+    if m.dtype != D.bool:
+        m = m.to(D.bool)
+    return m
+
+
+def _np_out(name, out, run, *inputs):
+    """NumPy's ``out=`` (a Tensor, or a 1-tuple of one as ufuncs pass it) through npgrad's out= rules."""
+    if out is None:
+        return run()
+    if isinstance(out, tuple) and len(out) == 1:
+        out = out[0]
+    if not isinstance(out, _t.Tensor):
+        raise TypeError(f"np.{name}(..., out=...) on npgrad tensors needs an npgrad tensor as out, not "
+                        f"{type(out).__name__}")
+    from .._out import call_with_out
+    return call_with_out(lambda *a: run(), "np." + name, inputs, {}, out)  # NumPy's casting rule, not a kernel's
 
 
 def _seq(x):
@@ -193,9 +348,7 @@ def _where(condition, x=None, y=None):
     return where(np.asarray(condition, bool), x, y)  # an ndarray mask, as the backward formulas pass
 
 
-def _no_out(out):
-    if out is not None:
-        raise TypeError("npgrad tensors do not support NumPy's out= argument; assign the result instead")
+_UFUNC_DEFAULTS = {"casting": "same_kind", "order": "K", "subok": True, "signature": None}
 
 
 def array_ufunc(ufunc, method, inputs, kwargs):
@@ -203,12 +356,35 @@ def array_ufunc(ufunc, method, inputs, kwargs):
     if method != "__call__":
         raise TypeError(f"np.{ufunc.__name__}.{method} is not supported on npgrad tensors; use the npgrad "
                         f"function (e.g. npgrad.sum) instead")
-    if kwargs.get("out") is not None:
-        _no_out(kwargs["out"])
     fn = _UFUNCS.get(ufunc)
     if fn is None:
         raise TypeError(f"np.{ufunc.__name__} is not supported on npgrad tensors (it would drop the autograd "
                         f"graph); use the matching npgrad function, or .detach().numpy() first")
+    out, where, dtype = kwargs.get("out"), kwargs.get("where", True), kwargs.get("dtype")
+    for k, v in kwargs.items():
+        if k not in ("out", "where", "dtype") and (k not in _UFUNC_DEFAULTS or v != _UFUNC_DEFAULTS[k]):
+            _refuse(ufunc.__name__, k)
+    if where is not True and out is None:
+        _refuse(ufunc.__name__, "where")  # NumPy leaves the masked-out elements uninitialised
+    if dtype is not None:
+        dt = D.from_numpy_dtype(np.dtype(dtype)) if not isinstance(dtype, D.dtype) else dtype
+        inputs = tuple(x.to(dt) if isinstance(x, _t.Tensor) else x for x in inputs)
+
+    def run():
+        r = _ufunc_call(ufunc, fn, inputs)
+        if where is not True:
+            o = out[0] if isinstance(out, tuple) else out
+            r = _pwhere(_mask(where, r), r, o.detach())
+        return r
+    return _np_out(ufunc.__name__, out, run, *inputs)
+
+
+def _pwhere(cond, x, y):
+    from .pointwise import where
+    return where(cond, x, y)
+
+
+def _ufunc_call(ufunc, fn, inputs):
     if len(inputs) == 2:
         a, b = (x.item() if isinstance(x, np.generic) else x for x in inputs)  # NumPy scalars act as numbers
         wrap_numbers = ufunc in _NEED_TENSORS
