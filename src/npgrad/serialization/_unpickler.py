@@ -210,6 +210,12 @@ def _proto(u):
     p = u.src.read(1)[0]
     if p > 5:
         raise u.error(f"unsupported pickle protocol {p}")
+    if p != 2:
+        import warnings
+        warnings.warn(f"Detected pickle protocol {p} in the checkpoint, which was not the default pickle protocol "
+                      "used by `torch.load` (2). The weights_only Unpickler might not support all instructions "
+                      "implemented by this protocol, please file an issue for adding support if you encounter "
+                      "this.", UserWarning, stacklevel=2)
 
 
 @_op(pickle.FRAME)
