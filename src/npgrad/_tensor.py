@@ -158,6 +158,58 @@ def tensor_arg(x, fname, name="other", pos=1):
     return x
 
 
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation.")
+
+
+def _write_target(a, overlap_ok=False):
+    """The array an in-place write into ``a`` (a tensor's ``_data``) goes to; every in-place write passes here.
+
+    The common case (a writable array with no zero stride) costs two flag reads and returns ``a``. A tensor two
+    of whose elements share memory (an ``expand``, a stride-0 tensor however it was made: loaded, from NumPy
+    stride tricks) gets torch's RuntimeError, or with ``overlap_ok`` (``fill_``/``zero_``, which torch allows)
+    a view holding each memory location once. A read-only view whose elements are distinct (``expand`` to the
+    same size) gets a writable alias of the same memory.
+    """
+    if a.flags.writeable and (a.flags.c_contiguous or 0 not in a.strides):
+        return a
+    if a.size > 1 and any(st == 0 and n > 1 for n, st in zip(a.shape, a.strides)):
+        if not overlap_ok:
+            raise RuntimeError(_OVERLAP)
+        a = a[_distinct(a)]
+    return a if a.flags.writeable else _writable_alias(a)
+
+
+class _Interface:
+    """What ``np.asarray`` reads to build an array on given memory; keeps that memory's array alive."""
+    __slots__ = ("__array_interface__", "base")
+
+    def __init__(self, interface, base):
+        self.__array_interface__ = interface
+        self.base = base
+
+
+def _writable_alias(a):
+    """A writable array on ``a``'s memory, for a view NumPy marks read-only (``broadcast_to``, stride tricks)
+    although the memory it views is writable; memory that is itself read-only (a read-only buffer) refuses."""
+    owner, o = a, a
+    while o is not None:  # the chain may pass through non-array holders (stride tricks' DummyArray)
+        if isinstance(o, np.ndarray):
+            owner = o
+        o = getattr(o, "base", None)
+    if not owner.flags.writeable:
+        raise RuntimeError("the tensor's memory is read-only (it wraps a read-only buffer); clone() it before "
+                           "writing into it")
+    interface = dict(a.__array_interface__)
+    interface["data"] = (interface["data"][0], False)
+    return np.asarray(_Interface(interface, a))
+
+
+def _distinct(a):
+    """An index keeping one element per memory location along every zero-stride dimension."""
+    return tuple(slice(0, 1) if st == 0 else slice(None) for st in a.strides)
+
+
 def _inplace_check(t):
     if t._req and t.grad_fn is None and _grad_state.enabled:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")

@@ -20,8 +20,9 @@ def _cast_error(rd, sd):
                        f"{TYPE_NAMES[sd.name]}")
 
 
-def inplace(self, result):
-    """Make ``self`` hold ``result`` in place: same storage, version bumped, ``grad_fn`` rebased to the op."""
+def inplace(self, result, overlap_ok=False):
+    """Make ``self`` hold ``result`` in place: same storage, version bumped, ``grad_fn`` rebased to the op.
+    A ``self`` whose elements share memory refuses (torch's error), except with ``overlap_ok`` (fill, zero)."""
     if result._data.shape != self._data.shape:
         raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
                            f"{list(result._data.shape)}")
@@ -34,7 +35,11 @@ def inplace(self, result):
         from .indexing import setitem  # a view written in place: its base is rebased (CopySlices), as in torch
         setitem(self, Ellipsis, result)
         return self
-    np.copyto(self._data, result._data, casting="unsafe")
+    dst = _t._write_target(self._data, overlap_ok)
+    src = result._data
+    if dst.shape != src.shape:  # fill_/zero_ of an expanded tensor: each memory location once
+        src = src[_t._distinct(self._data)]
+    np.copyto(dst, src, casting="unsafe")
     self._vc[0] += 1
     fn = result.grad_fn
     if fn is not None:
@@ -49,7 +54,7 @@ def inplace(self, result):
     return self
 
 
-def _inplace_method(op):
+def _inplace_method(op, overlap_ok=False):
     def method(self, *args, **kwargs):
         _t._inplace_check(self)
         if state.enabled and (self._req or any(isinstance(a, _t.Tensor) and a._req
@@ -57,8 +62,8 @@ def _inplace_method(op):
             # record on a snapshot of the old value, so the node's saved input is not overwritten
             old = _t.make(self._data.copy(), self.grad_fn, self._nr)
             old._req = self._req
-            return inplace(self, op(old, *args, **kwargs))
-        return inplace(self, op(self, *args, **kwargs))
+            return inplace(self, op(old, *args, **kwargs), overlap_ok)
+        return inplace(self, op(self, *args, **kwargs), overlap_ok)
     method.__name__ = op.__name__ + "_"
     method.__doc__ = f"In-place ``{op.__name__}``: bumps ``_version``, rebases ``grad_fn`` when recording."
     return method
@@ -158,6 +163,6 @@ def full_like_op(self, value):
 
 
 def bind_methods(T):
-    T.fill_ = _inplace_method(_fill)
-    T.zero_ = _inplace_method(_zero)
+    T.fill_ = _inplace_method(_fill, overlap_ok=True)  # one value everywhere: torch writes through an expand
+    T.zero_ = _inplace_method(_zero, overlap_ok=True)
     T.copy_ = _inplace_method(_copy)

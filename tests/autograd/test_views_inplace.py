@@ -1,0 +1,88 @@
+"""Views and in-place writes as torch: writes into tensors whose elements share memory, deep copies that keep
+views, the grad_fn of a view whose base changed in place, and forward-mode tangents through in-place ops."""
+import copy
+
+import numpy as np
+import pytest
+import torch
+
+import npgrad
+
+
+def _outcome(fn, m):
+    try:
+        r = fn(m)
+    except RuntimeError as e:
+        return ("RuntimeError", "more than one element of the written-to tensor" in str(e))
+    return ("ok", None if r is None else np.asarray(r.detach().numpy() if hasattr(r, "detach") else r).tolist())
+
+
+def _expanded(m):
+    return m.arange(3.0).expand(2, 3)
+
+
+WRITES = {
+    "add_": lambda t, m: t.add_(1), "mul_": lambda t, m: t.mul_(2), "exp_": lambda t, m: t.exp_(),
+    "clamp_": lambda t, m: t.clamp_(0, 1), "copy_": lambda t, m: t.copy_(m.ones(2, 3)),
+    "fill_": lambda t, m: t.fill_(7.0), "zero_": lambda t, m: t.zero_(),
+    "setitem_all": lambda t, m: t.__setitem__(Ellipsis, 1.0), "setitem_row": lambda t, m: t.__setitem__(0, 5.0),
+    "setitem_column": lambda t, m: t.__setitem__((slice(None), 1), 3.0),
+    "setitem_row_tensor": lambda t, m: t.__setitem__(0, m.tensor([3.0, 4.0, 5.0])),
+    "index_add_": lambda t, m: t.index_add_(1, m.tensor([0]), m.ones(2, 1)),
+    "scatter_": lambda t, m: t.scatter_(1, m.tensor([[0], [0]]), 1.0),
+    "iadd": lambda t, m: t.__iadd__(1), "sub_": lambda t, m: t.sub_(m.ones(3)),
+    "div_": lambda t, m: t.div_(2), "pow_": lambda t, m: t.pow_(2), "neg_": lambda t, m: t.neg_(),
+}
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+@pytest.mark.parametrize("make", ["expand", "stride_tricks", "loaded"])
+def test_writes_into_overlapping_memory_as_torch(name, make, tmp_path):
+    """An expanded tensor, a stride-0 NumPy array wrapped by from_numpy, a stride-0 tensor loaded from a file:
+    torch's RuntimeError for every write that would store two values in one place; fill_/zero_ and writes into a
+    non-overlapping part (one row) go through, and the result is the same memory as torch's."""
+    def fn(m):
+        if make == "expand":
+            t = _expanded(m)
+        elif make == "stride_tricks":
+            t = m.from_numpy(np.lib.stride_tricks.as_strided(np.arange(3.0), (2, 3), (0, 8)))
+        else:
+            path = tmp_path / f"{m.__name__}.pt"
+            torch.save({"e": torch.arange(3.0).expand(2, 3)}, path)
+            t = m.load(path)["e"]
+            assert t.stride() == (0, 1)
+        WRITES[name](t, m)
+        return t
+    assert _outcome(fn, npgrad) == _outcome(fn, torch)
+
+
+def test_expand_to_the_same_size_is_writable():
+    for m in (torch, npgrad):
+        t = m.zeros(3)
+        e = t.expand(3)
+        e.add_(1)
+        assert t.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_the_source_of_a_write_may_overlap():
+    for m in (torch, npgrad):
+        t = m.ones(2, 3)
+        t.add_(m.arange(3.0).expand(2, 3))
+        t[...] = t + m.zeros(3).expand(2, 3)
+        assert t.tolist() == [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]]
+
+
+def test_read_only_memory_refuses_with_a_runtime_error():
+    t = npgrad.from_numpy(np.frombuffer(b"\x00" * 24, dtype=np.float64))
+    with pytest.raises(RuntimeError):
+        t.add_(1)
+
+
+def test_overlap_error_under_autograd():
+    """Recording an in-place op into an expanded non-leaf raises the same error (and leaves the graph as it was)."""
+    for m in (torch, npgrad):
+        x = m.zeros(3, requires_grad=True).clone()
+        e = x.expand(2, 3)
+        with pytest.raises(RuntimeError, match="more than one element"):
+            e.mul_(2)
+        assert e.grad_fn.name() == "ExpandBackward0"
