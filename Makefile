@@ -43,6 +43,7 @@ fuzz: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+	$(PY) benchmarks/scaling.py $(SCALING_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build src/*.egg-info
