@@ -5,6 +5,7 @@ state is ``grad_fn`` (the node that made it), ``_req`` (requires grad), ``_grad`
 counter shared by views and ``detach()``), ``_nr`` (which output of ``grad_fn`` it is), ``_acc`` (a weak
 reference to a leaf's ``AccumulateGrad``) and ``_x`` (a dict for rarely used state: hooks, retain_grad).
 """
+import copy
 import warnings
 import weakref
 
@@ -543,16 +544,21 @@ class Tensor:
                                "protocol at the moment.  If you were attempting to deepcopy a module, this may "
                                "be because of a torch.nn.utils.weight_norm usage, see "
                                "https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) in memo:
+            return memo[id(self)]
         t = _new(type(self))
-        t._data = self._data.copy()
+        t._data = _deepcopy_array(self._data, memo)
         t.grad_fn = None
         t._req = self._req
         t._grad = None if self._grad is None else self._grad.__deepcopy__(memo)
-        t._vc = [0]
+        t._vc = [1]  # torch's copy gets its storage by set_, which counts as one write
         t._nr = 0
         t._acc = None
         t._x = None
         memo[id(self)] = t
+        d = getattr(self, "__dict__", None)  # a subclass's own attributes
+        if d:
+            t.__dict__.update(copy.deepcopy(d, memo))
         return t
 
     # ------------------------------------------------------------------ dtype and device
@@ -819,6 +825,25 @@ def _subclass_repr(t, suffixes):
     if name == "Parameter":
         return "Parameter containing:\n" + body[:-1] + (", requires_grad=True)" if t._req else ")")
     return body
+
+
+def _deepcopy_array(a, memo):
+    """A copy of ``a`` that keeps sharing memory with everything else copied with the same ``memo``: the memory's
+    owner array is copied once (through ``memo``, as torch copies a storage once) and ``a`` becomes the same
+    view of the copy, so deep-copying ``{'a': a, 'b': a[1:3]}`` keeps ``b`` a view of ``a``, strides included."""
+    owner, o = None, a
+    while o is not None:  # the chain may pass through non-array holders (stride tricks' DummyArray)
+        if isinstance(o, np.ndarray):
+            owner = o
+        o = getattr(o, "base", None)
+    if owner is a or not owner.flags.c_contiguous:
+        return copy.deepcopy(a, memo) if owner is a else a.copy()
+    new_owner = copy.deepcopy(owner, memo)
+    offset = a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    view = np.ndarray(a.shape, a.dtype, buffer=new_owner, offset=offset, strides=a.strides)
+    if not a.flags.writeable:
+        view.flags.writeable = False
+    return view
 
 
 def _rebuild(data, requires_grad):

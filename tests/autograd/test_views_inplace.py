@@ -86,3 +86,46 @@ def test_overlap_error_under_autograd():
         with pytest.raises(RuntimeError, match="more than one element"):
             e.mul_(2)
         assert e.grad_fn.name() == "ExpandBackward0"
+
+
+# ------------------------------------------------------------------------------------------------ deepcopy
+def _deepcopy_case(m):
+    a = m.arange(6.0)
+    d = copy.deepcopy({"a": a, "b": a[1:3], "c": a.view(2, 3).t(), "e": a[:3].expand(2, 3)})
+    d["a"][1] = 100.0
+    return d, a
+
+
+def test_deepcopy_keeps_views_of_one_another():
+    (dt, at), (dn, an) = _deepcopy_case(torch), _deepcopy_case(npgrad)
+    for k in dt:
+        assert dn[k].tolist() == dt[k].tolist(), k
+        assert dn[k].stride() == dt[k].stride(), k
+        assert dn[k]._version == dt[k]._version, k
+    assert an.tolist() == at.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]  # the originals are untouched
+
+
+def test_deepcopy_of_leaves_and_non_leaves():
+    for m in (torch, npgrad):
+        x = m.ones(3, requires_grad=True)
+        x.grad = m.full((3,), 2.0)
+        y = copy.deepcopy(x)
+        assert y.requires_grad and y.is_leaf and y.grad.tolist() == [2.0] * 3 and y.grad is not x.grad
+        assert copy.deepcopy([x, x])[0] is not x
+        pair = copy.deepcopy([x, x])
+        assert pair[0] is pair[1]
+        with pytest.raises(RuntimeError, match="graph leaves"):
+            copy.deepcopy(x * 2)
+        with pytest.raises(RuntimeError, match="graph leaves"):
+            copy.deepcopy(x[1:])
+        assert copy.deepcopy(x.detach()[1:]).tolist() == [1.0, 1.0]
+
+
+def test_deepcopy_of_parameters_copies_values_not_grad():
+    for m in (torch, npgrad):
+        p = m.nn.Parameter(m.arange(4.0))
+        p.grad = m.ones(4)
+        q = copy.deepcopy(p)
+        assert type(q).__name__ == "Parameter" and q.requires_grad and q.grad is None
+        q.data.add_(1)
+        assert p.tolist() == [0.0, 1.0, 2.0, 3.0]
