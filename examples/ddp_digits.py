@@ -3,6 +3,10 @@
     mpirun -n 2 python examples/ddp_digits.py          # two processes, each on half of every batch
     mpirun -n 1 python examples/ddp_digits.py          # the same script on one process
     python examples/ddp_digits.py                      # one process without a launcher works too
+    python -m npgrad.distributed.run --nproc-per-node 2 examples/ddp_digits.py   # torchrun's way (npgradrun)
+
+No thread variable needs setting: init_process_group gives each rank's BLAS its share of the cores (one thread
+per rank for two ranks on two cores) and says so once.
 
 Each rank holds a replica of the model (DistributedDataParallel broadcasts rank 0's weights), takes its share of
 every epoch through a DistributedSampler, and computes gradients on ``batch_size / world_size`` samples; DDP
@@ -68,7 +72,15 @@ def train(epochs=10, batch_size=64, lr=0.01, seed=0, log=print):
     return {"world": world, "history": history, "accuracy": history[-1]["test_accuracy"], "seconds": seconds,
             "steps": stats["steps"], "comm_per_step_s": (stats["launch_s"] + stats["wait_s"]) / max(1, stats["steps"]),
             "allreduce_s": allreduce_latency(numel), "numel": numel,
-            "same_on_all_ranks": replicas_identical(model)}
+            "same_on_all_ranks": replicas_identical(model), "threads": threads_per_rank()}
+
+
+def threads_per_rank():
+    """This rank's BLAS thread count and who chose it (init_process_group, or the user's variables)."""
+    from npgrad.distributed import _threads
+    pools = "/".join(str(n) for _, n in _threads.chosen.get("pools", [])) or "?"
+    src = _threads.chosen.get("source", "")
+    return f"{pools} ({'set by init_process_group' if src == 'npgrad.distributed' else src})"
 
 
 def evaluate(model, x, y):
@@ -117,7 +129,7 @@ def main(argv=None):
             print(f"[ddp x{r['world']}] test accuracy {r['accuracy']:.2%} in {r['seconds']:.1f} s; replicas identical:"
                   f" {r['same_on_all_ranks']}; all-reduce of the {r['numel']} gradients: "
                   f"{1e6 * r['allreduce_s']:.0f} us alone, {1e6 * r['comm_per_step_s']:.0f} us per step in backward "
-                  "(with the wait for the slowest rank)", flush=True)
+                  f"(with the wait for the slowest rank); BLAS threads per rank: {r['threads']}", flush=True)
     finally:
         dist.destroy_process_group()
     return r
