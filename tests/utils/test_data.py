@@ -247,14 +247,3 @@ def test_default_convert_matches_torch():
             assert ours is c and theirs is c
         else:
             assert _describe(ours) == _describe(theirs)
-
-
-def test_workers_run_in_process():
-    seen = []
-    for m, data in ((npgrad, nud),):
-        ds = MapDS(m, 6, lambda m, i: (seen.append(data.get_worker_info()), i)[1])
-        loader = data.DataLoader(ds, batch_size=4, num_workers=2, worker_init_fn=lambda wid: seen.append(wid),
-                                 pin_memory=True, persistent_workers=True)
-        assert [b.tolist() for b in loader] == [[0, 1, 2, 3], [4, 5]]
-    assert seen[0] == 0 and all(w is not None and w.id == 0 for w in seen[1:])
-    assert nud.get_worker_info() is None

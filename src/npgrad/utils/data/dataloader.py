@@ -1,7 +1,7 @@
 """``DataLoader`` and the default collate function, as ``torch.utils.data``.
 
-Loading runs in this process: ``num_workers > 0`` is accepted (with torch's argument checks) and behaves as one
-in-process worker. ``default_collate`` batches tensors, NumPy arrays and scalars, numbers, strings, dicts,
+``num_workers > 0`` loads in worker processes with torch's semantics (see ``_worker.py``); ``num_workers=0``
+loads in this process. ``default_collate`` batches tensors, NumPy arrays and scalars, numbers, strings, dicts,
 namedtuples and sequences the way torch's does (tuples become lists, floats become float64 tensors).
 
 >>> import npgrad as torch
@@ -139,7 +139,7 @@ def default_convert(data):
 
 
 class WorkerInfo:
-    """What ``get_worker_info()`` returns while a loader with ``num_workers > 0`` fetches (one in-process worker)."""
+    """What ``get_worker_info()`` returns inside a worker process: ``id``, ``num_workers``, ``seed``, ``dataset``."""
 
     def __init__(self, id, num_workers, seed, dataset):
         self.id, self.num_workers, self.seed, self.dataset = id, num_workers, seed, dataset
@@ -153,7 +153,7 @@ _END = object()  # the end of an iterable dataset (a sample itself may be None)
 
 
 def get_worker_info():
-    """``None`` in the main process; a ``WorkerInfo`` while an in-process "worker" is fetching."""
+    """``None`` in the main process; this worker's ``WorkerInfo`` in a DataLoader worker process."""
     return _worker_info
 
 
@@ -167,8 +167,9 @@ class DataLoader:
     """Iterate over ``dataset`` in batches.
 
     ``batch_size`` (None turns batching off), ``shuffle`` (a new random order each epoch, from ``generator``),
-    ``sampler`` / ``batch_sampler`` (custom index orders), ``drop_last``, ``collate_fn``. ``num_workers``,
-    ``pin_memory``, ``timeout``, ``worker_init_fn``, ``prefetch_factor``, ``persistent_workers`` are accepted.
+    ``sampler`` / ``batch_sampler`` (custom index orders), ``drop_last``, ``collate_fn``; ``num_workers`` worker
+    processes with ``worker_init_fn``, ``prefetch_factor``, ``persistent_workers``, ``timeout``,
+    ``multiprocessing_context`` and ``in_order``. ``pin_memory`` warns, as torch without an accelerator does.
     """
 
     _initialized = False
@@ -262,7 +263,20 @@ class DataLoader:
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self):
-        return _LoaderIter(self)
+        if self.pin_memory:
+            from ._worker import warn_pin_memory
+            warn_pin_memory()
+        if self.num_workers == 0:
+            return _LoaderIter(self)
+        from ._worker import MultiProcessingLoaderIter
+        if self.persistent_workers:
+            it = self.__dict__.get("_iterator")
+            if it is not None and it._workers:
+                it._reset()
+                return it
+            it = self.__dict__["_iterator"] = MultiProcessingLoaderIter(self)
+            return it
+        return MultiProcessingLoaderIter(self)
 
     def __len__(self):
         if self._iterable:
@@ -283,27 +297,8 @@ class _LoaderIter:
         self._index_iter = iter(loader._index_sampler)
         self._fast = (loader._auto_collation and loader.collate_fn is default_collate
                       and _is_tensor_dataset(loader.dataset))
-        self._data_iter = None
-        self._worker = None
-        if loader.num_workers > 0:
-            from ... import random as _random
-            seed = int(_random.rng().integers(0, 2 ** 63))
-            self._worker = WorkerInfo(0, 1, seed, loader.dataset)
-            if loader.worker_init_fn is not None:
-                self._as_worker(loader.worker_init_fn, 0)
-        if loader._iterable:
-            self._data_iter = self._as_worker(iter, loader.dataset)
+        self._data_iter = iter(loader.dataset) if loader._iterable else None
         self._ended = False
-
-    def _as_worker(self, fn, *args):
-        global _worker_info
-        if self._worker is None:
-            return fn(*args)
-        prev, _worker_info = _worker_info, self._worker
-        try:
-            return fn(*args)
-        finally:
-            _worker_info = prev
 
     def __iter__(self):
         return self
@@ -318,7 +313,7 @@ class _LoaderIter:
         index = next(self._index_iter)
         if self._fast:
             return tensor_batch(loader.dataset, index)
-        data = self._as_worker(self._fetch, index)
+        data = self._fetch(index)
         if data is _END:
             self._ended = True
             raise StopIteration
