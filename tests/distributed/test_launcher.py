@@ -3,6 +3,7 @@ thread pools that init_process_group sizes - through real MPI jobs, and the laun
 import json
 import os
 import re
+import subprocess
 import sys
 
 import pytest
@@ -29,8 +30,7 @@ def _share(n):
 
 
 @pytest.mark.mpi
-@pytest.mark.parametrize("backend", ["gloo", "mpi"])
-def test_launcher_exports_torchs_variables(backend):
+def test_launcher_exports_torchs_variables(backend="gloo"):
     rc, out = launch("--nproc-per-node", 2, "--master-port", 29511, "launched.py", backend, "--flag", "x y",
                      threads=None)
     assert rc == 0, out
@@ -118,9 +118,13 @@ def test_launcher_on_another_node_explains_and_exits(capsys):
         launcher.main(["-m", "--no-python", "x"])
 
 
-def test_console_script_is_declared():
+def test_console_script_npgradrun():
     text = open(os.path.join(ROOT, "pyproject.toml")).read()
     assert 'npgradrun = "npgrad.distributed.run:main"' in text and "threadpoolctl" in text
+    exe = os.path.join(os.path.dirname(sys.executable), "npgradrun")  # installed by pip install -e .
+    out = subprocess.run([exe, "--dry-run", "--nproc-per-node", "2", "t.py", "--x"], capture_output=True, text=True,
+                         timeout=60, env=dict(os.environ, NPGRAD_MPIEXEC=sys.executable))
+    assert out.returncode == 0 and " -n 2 " in out.stdout and out.stdout.rstrip().endswith("t.py --x"), out
 
 
 def test_rank_helper_derives_torchs_variables(monkeypatch):
