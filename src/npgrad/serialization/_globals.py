@@ -106,6 +106,41 @@ class safe_globals:
                     break
 
 
+# nn classes that torch defines in another file than npgrad does: torch's module for each (a fact of torch's
+# layout, so that pickles name them as torch does, both ways). Every other npgrad.X class is torch.X's.
+_TORCH_NN_MODULES = {
+    "MultiheadAttention": "torch.nn.modules.activation",
+    "InstanceNorm1d": "torch.nn.modules.instancenorm", "InstanceNorm2d": "torch.nn.modules.instancenorm",
+    "InstanceNorm3d": "torch.nn.modules.instancenorm", "SyncBatchNorm": "torch.nn.modules.batchnorm",
+    "Upsample": "torch.nn.modules.upsampling", "UpsamplingBilinear2d": "torch.nn.modules.upsampling",
+    "UpsamplingNearest2d": "torch.nn.modules.upsampling",
+}
+
+
+def torch_name(module, name, obj=None):
+    """The ``(module, name)`` torch uses for npgrad's global ``module.name`` (unchanged if not npgrad's).
+
+    A class or function defined in one of npgrad's internal modules (``npgrad.ops.*``, ``npgrad._x``) is named by
+    its public place (``torch.nn.functional.relu``, ``torch.add``); one with no public place keeps npgrad's name
+    (npgrad loads it back; torch cannot)."""
+    import sys
+    if not (module == "npgrad" or module.startswith("npgrad.")):
+        return module, name
+    if name in _TORCH_NN_MODULES and module.startswith("npgrad.nn."):
+        nn = sys.modules.get("npgrad.nn")
+        if obj is None or (nn is not None and getattr(nn, name, None) is obj):
+            return _TORCH_NN_MODULES[name], name
+    if module.startswith("npgrad.ops") or "._" in module:
+        if obj is None:
+            return module, name
+        for public in ("npgrad.nn.functional", "npgrad", "npgrad.linalg", "npgrad.nn.init"):
+            mod = sys.modules.get(public)
+            if mod is not None and getattr(mod, name, None) is obj:
+                return "torch" + public[6:], name
+        return module, name
+    return "torch" + module[6:], name
+
+
 def _user_table():
     """``"module.qualname" -> object`` for the user's safe globals; npgrad classes also under torch's name."""
     rc = {}
@@ -118,6 +153,8 @@ def _user_table():
             continue
         rc[f"{module}.{name}"] = g
         if module == "npgrad" or module.startswith("npgrad."):
+            tmod, tname = torch_name(module, name, g)
+            rc.setdefault(f"{tmod}.{tname}", g)
             rc.setdefault(f"torch{module[6:]}.{name}", g)
     return rc
 
@@ -129,6 +166,9 @@ def _is_user_allowed(obj):
 def _resolve_npgrad(module, name):
     """``torch.a.b`` / ``npgrad.a.b`` + qualname -> npgrad's object at that path (None if there is none)."""
     import importlib
+    if _TORCH_NN_MODULES.get(name) == module:
+        import npgrad.nn
+        return getattr(npgrad.nn, name, None)
     if module == "torch" or module.startswith("torch."):
         module = "npgrad" + module[5:]
     if not (module == "npgrad" or module.startswith("npgrad.")):
@@ -207,6 +247,7 @@ def _checked(kind):
         except TypeError as e:  # e.g. an unhashable element of a set
             raise unpickling_error(f"{kind.__name__}: {e}") from None
     make.__name__ = kind.__name__
+    make.newobj = kind  # NEWOBJ of this global makes an empty one (as torch's unpickler, for allowed classes)
     return make
 
 

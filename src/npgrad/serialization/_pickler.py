@@ -6,7 +6,7 @@ storage. npgrad classes are written under torch's module path (``npgrad.nn.modul
 ``torch.nn.modules.linear.Linear``), so that torch can load a pickled npgrad model and npgrad maps the name back.
 Other objects go through their ``__reduce_ex__(2)`` as pickle would.
 """
-from ._globals import STORAGE_OF, _contiguous_strides
+from ._globals import STORAGE_OF, _contiguous_strides, torch_name
 
 
 class _Storage:
@@ -157,9 +157,7 @@ class _PickleWriter:
         if module is None or name is None or "<" in name or "." in name:
             raise TypeError(f"npgrad.save: cannot pickle {obj!r}: only module-level classes and functions can "
                             "be saved by reference")
-        if module == "npgrad" or module.startswith("npgrad."):
-            module = "torch" + module[6:]  # torch's name: torch loads it, and npgrad.load maps it back
-        self.glob(module, name)
+        self.glob(*torch_name(module, name, obj))  # torch's name: torch loads it, npgrad.load maps it back
 
     def save_reduce(self, obj):
         import copyreg

@@ -519,6 +519,12 @@ def _newobj(u):
             raise u.error(f"Parameter takes at most 2 arguments, got {len(args)}")
         u.stack.append(_as_parameter(args[0] if args else _empty_tensor(), args[1] if len(args) > 1 else True))
         return
+    kind = getattr(cls, "newobj", None) if cls in _BUILTIN_CALLABLES else None
+    if kind is not None:
+        if args:
+            raise u.error(f"NEWOBJ of {kind.__name__} with arguments")
+        u.stack.append(kind.__new__(kind))
+        return
     if not isinstance(cls, type) or (u.weights_only and not _is_user_allowed(cls)):
         raise u.error("Can only create new object for nn.Parameter or classes allowlisted via "
                       f"`add_safe_globals` but got {short(cls)}")
