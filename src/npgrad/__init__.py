@@ -16,7 +16,7 @@ import warnings as _warnings
 
 # torch makes inf and NaN silently; NumPy warns. Silence NumPy's floating-point RuntimeWarnings raised inside
 # npgrad's own modules (only there: a user's NumPy code keeps its warnings). Free unless a warning happens.
-_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"npgrad(\.|$)")
+#_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"npgrad(\.|$)")
 
 from ._dtype import (dtype, float16, float32, float64, int8, int16, int32, int64, uint8, bool, half, float,
                      double, short, int, long, get_default_dtype, set_default_dtype, promote_types, result_type,
@@ -63,8 +63,9 @@ _creation.bind_methods(Tensor)
 from .ops.random_fill import *  # noqa: F401,F403
 from .ops.set_ops import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
-from .ops import random_fill as _rf, set_ops as _so, special as _sp
-for _m in (_rf, _so, _sp):
+from .ops.shape_extra import *  # noqa: F401,F403
+from .ops import random_fill as _rf, set_ops as _so, special as _sp, shape_extra as _sx
+for _m in (_rf, _so, _sp, _sx):
     _m.bind_methods(Tensor)
 
 from ._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa: F401

@@ -1,0 +1,781 @@
+"""More shape and layout ops: ``as_strided``, ``Tensor.unfold``, ``broadcast_tensors``, ``block_diag``,
+``cartesian_prod``, ``combinations``, ``rot90``, ``tril_indices``/``triu_indices``, ``ravel``, ``vander``,
+``renorm``, the ``*_scatter`` family, ``index_reduce``, ``put``/``put_``, ``resize_``, ``fill_diagonal_``,
+``sum_to_size``, ``Tensor.new``, ``apply_``/``map_``, and the in-place shape methods (``unsqueeze_``, ``t_``...).
+
+``as_strided`` and ``unfold`` are views whose elements may repeat: both are ``IndexMap``s, a linear map
+"accumulate the input's elements into a storage of n slots at ``src`` positions, read the slots at ``dst``
+positions", whose adjoint is the same map with ``src`` and ``dst`` swapped: one class serves forward, backward
+and double backward.
+
+>>> import npgrad
+>>> npgrad.arange(6.).unfold(0, 2, 2)
+tensor([[0., 1.],
+        [2., 3.],
+        [4., 5.]])
+"""
+import itertools
+
+import numpy as np
+
+from ..autograd.function import Function, dispatch
+from .. import _tensor as _t
+from .._shape import norm_dim, Size
+from .pointwise import where, zeros_of
+
+__all__ = ["as_strided", "broadcast_tensors", "block_diag", "cartesian_prod", "combinations", "rot90",
+           "tril_indices", "triu_indices", "ravel", "vander", "renorm", "diagonal_scatter", "select_scatter",
+           "slice_scatter", "index_reduce", "put"]
+
+
+# ---------------------------------------------------------------------------------------------- index maps
+class IndexMap(Function):
+    """``out = (zeros(n) with input.ravel() added at src)[dst].reshape(shape)``: a linear map whose adjoint is
+    the same map back (``dst`` -> ``src``)."""
+    _builtin = True
+    _ctx_fields = ("src", "dst", "n", "in_shape")
+
+    @staticmethod
+    def forward(ctx, a, src, dst, n, shape):
+        ctx.src, ctx.dst, ctx.n, ctx.in_shape = src, dst, n, a.shape
+        store = np.zeros(n, a.dtype)
+        np.add.at(store, src, a.reshape(-1))
+        return store[dst].reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: the adjoint map (accumulate grad at dst, read at src)
+        return dispatch(IndexMap, grad, ctx.dst, ctx.src, ctx.n, ctx.in_shape), None, None, None, None
+
+
+class AsStrided(IndexMap):
+    _view = True
+
+    @staticmethod
+    def forward(ctx, a, view, src, dst, n):
+        ctx.src, ctx.dst, ctx.n, ctx.in_shape = src, dst, n, a.shape
+        return view
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: as_strided_backward(grad, TensorGeometry(self), size, stride, storage_offset)
+        return dispatch(IndexMap, grad, ctx.dst, ctx.src, ctx.n, ctx.in_shape), None, None, None, None
+
+
+class Unfold(AsStrided):
+    pass
+
+
+def _storage(a):
+    """The array that owns ``a``'s memory, and ``a``'s offset in it (in elements)."""
+    root = a
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    off = (a.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // a.itemsize
+    return root, off
+
+
+def _positions(shape, strides, offset):
+    """Storage index of every element of a strided layout, in C order."""
+    idx = np.full(shape, offset, dtype=np.int64)
+    for d, (n, s) in enumerate(zip(shape, strides)):
+        sh = [1] * len(shape)
+        sh[d] = n
+        idx = idx + (np.arange(n, dtype=np.int64) * s).reshape(sh)
+    return idx.reshape(-1)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A view of ``input``'s storage with the given sizes, strides (in elements) and offset, as torch."""
+    a = input._data
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape")
+    root, own = _storage(a)
+    if not root.flags.c_contiguous:
+        root, own = np.ascontiguousarray(a), 0
+    flat = root.reshape(-1)
+    offset = own if storage_offset is None else int(storage_offset)
+    need = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    if need > flat.size or offset < 0 or any(s < 0 for s in stride):
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+                           f"itemsize {a.itemsize} requiring a storage size of {need * a.itemsize} are out of "
+                           f"bounds for storage of size {flat.size * a.itemsize}")
+    view = np.lib.stride_tricks.as_strided(flat[offset:] if flat.size else flat, size,
+                                           tuple(s * a.itemsize for s in stride))
+    src = _positions(a.shape, _elem_strides(a), own)
+    dst = _positions(size, stride, offset)
+    return AsStrided.apply(input, view, src, dst, flat.size)
+
+
+def _elem_strides(a):
+    return tuple(s // a.itemsize for s in a.strides)
+
+
+def unfold(self, dimension, size, step):
+    """Windows of ``size`` elements every ``step`` along ``dimension``, as a new last dim (a view)."""
+    a = self._data
+    d = norm_dim(dimension, max(a.ndim, 1))
+    n = a.shape[d] if a.ndim else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if a.ndim == 0:
+        return Unfold.apply(self, a.reshape(1), np.zeros(1, np.int64), np.zeros(1, np.int64), 1)
+    count = (n - size) // step + 1
+    shape = a.shape[:d] + (count,) + a.shape[d + 1:] + (size,)
+    strides = a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:] + (a.strides[d],)
+    view = np.lib.stride_tricks.as_strided(a, shape, strides, writeable=a.flags.writeable)
+    pos = np.arange(a.size, dtype=np.int64).reshape(a.shape)
+    es = _elem_strides(pos)
+    dst = np.lib.stride_tricks.as_strided(pos, shape, tuple(s * pos.itemsize for s in
+                                                           es[:d] + (es[d] * step,) + es[d + 1:] + (es[d],)))
+    return Unfold.apply(self, view, np.arange(a.size, dtype=np.int64), dst.reshape(-1).copy(), a.size)
+
+
+# ---------------------------------------------------------------------------------------------- joining
+def broadcast_tensors(*tensors):
+    """Each tensor expanded to the common broadcast shape (a tensor already of that shape is returned as is)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    from .._shape import broadcast_shapes
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t if tuple(t.shape) == tuple(shape) else t.expand(shape) for t in tensors)
+
+
+class BlockDiag(Function):
+    _builtin = True
+    _ctx_fields = ("blocks",)
+
+    @staticmethod
+    def forward(ctx, *arrays):
+        from .._dtype import result_np
+        dt = result_np([np.empty((1,), a.dtype) for a in arrays]) if arrays else np.float32
+        mats = [a.reshape(1, -1) if a.ndim < 2 else a for a in arrays]
+        mats = [m.reshape(1, 1) if a.ndim == 0 else m for a, m in zip(arrays, mats)]
+        rows, cols = sum(m.shape[0] for m in mats), sum(m.shape[1] for m in mats)
+        out = np.zeros((rows, cols), dt)
+        r = c = 0
+        blocks = []
+        for a, m in zip(arrays, mats):
+            out[r:r + m.shape[0], c:c + m.shape[1]] = m
+            blocks.append((r, c, m.shape, a.shape, a.dtype))
+            r, c = r + m.shape[0], c + m.shape[1]
+        ctx.blocks = blocks
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # tensors: block_diag_backward(grad, shapes, scalar_types)
+        out = []
+        for need, (r, c, (h, w), shape, dt) in zip(ctx.needs_input_grad, ctx.blocks):
+            if not need:
+                out.append(None)
+                continue
+            g = grad[r:r + h, c:c + w].reshape(shape)
+            out.append(g)
+        return tuple(out)
+
+
+def block_diag(*tensors):
+    """The tensors (0-d, 1-d as rows, or 2-d) placed on the diagonal of a block matrix."""
+    for i, t in enumerate(tensors):
+        if t.dim() > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t.dim()} dimensions")
+    if not tensors:
+        return _t.make(np.zeros((1, 0), np.float32))
+    return BlockDiag.apply(*tensors)
+
+
+def cartesian_prod(*tensors):
+    """All combinations of one element from each 1-D tensor, one per row (``meshgrid`` then ``stack``)."""
+    from .joining import meshgrid, stack
+    for t in tensors:
+        if t.dim() != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([g.reshape(-1) for g in grids], dim=1)
+
+
+def combinations(input, r=2, with_replacement=False):
+    """Length-``r`` combinations of a 1-D tensor's elements, one per row (``itertools.combinations`` order)."""
+    from .joining import stack
+    if input.dim() != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return _t.make(np.zeros((0,), input._data.dtype))
+    gen = itertools.combinations_with_replacement if with_replacement else itertools.combinations
+    idx = np.array(list(gen(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    if not idx.size:
+        return _t.make(np.zeros((0, r), input._data.dtype))
+    return stack([input[_t.make(idx[:, k].copy())] for k in range(r)], dim=1)
+
+
+class Rot90(Function):
+    _builtin = True
+    _ctx_fields = ("k", "dims")
+
+    @staticmethod
+    def forward(ctx, a, k, dims):
+        ctx.k, ctx.dims = k, dims
+        return np.ascontiguousarray(np.rot90(a, k, dims))
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.rot90(-k, dims)
+        return dispatch(Rot90, grad, -ctx.k, ctx.dims), None, None
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first towards the second)."""
+    n = input.dim()
+    dims = list(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if n < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {n}")
+    d0, d1 = norm_dim(dims[0], n), norm_dim(dims[1], n)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    return Rot90.apply(input, int(k) % 4, (d0, d1))
+
+
+def _tri_indices(fn, row, col, offset, dtype):
+    from .._dtype import to_numpy_dtype, int64
+    dt = to_numpy_dtype(dtype if dtype is not None else int64)
+    if row < 0 or col < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}" if row < 0 else f"col must be non-negative, got{col}")
+    r, c = fn(row, offset, col)
+    return _t.make(np.stack([r, c]).astype(dt).reshape(2, -1))
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (row, col) indices of the lower triangle of a row x col matrix, as a 2 x N tensor."""
+    return _tri_indices(np.tril_indices, row, col, offset, dtype)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    return _tri_indices(np.triu_indices, row, col, offset, dtype)
+
+
+def ravel(input):
+    """``contiguous().view(-1)``, as torch: a view of a contiguous tensor, else a copy."""
+    return input.contiguous().view(-1)
+
+
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix: columns x^0 ... x^(N-1) (reversed unless ``increasing``)."""
+    from .joining import cat, flip
+    from .reduction_scan import cumprod
+    if x.dim() != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    dt = x._data.dtype
+    if dt.kind == "b" or dt.kind in "iu":
+        x = x.long()
+    if n == 0:
+        return _t.make(np.zeros((x.shape[0], 0), x._data.dtype))
+    ones = _t.make(np.ones((x.shape[0], 1), x._data.dtype))
+    if n == 1:
+        out = ones
+    else:
+        out = cumprod(cat([ones, x.unsqueeze(1).expand(x.shape[0], n - 1)], 1), 1)
+    return out if increasing else flip(out, 1)
+
+
+# ---------------------------------------------------------------------------------------------- renorm
+class Renorm(Function):
+    """Each slice along ``dim`` whose p-norm exceeds ``maxnorm`` is scaled down to norm ``maxnorm`` (torch's
+    factor ``maxnorm / (norm + 1e-7)``)."""
+    _builtin = True
+    _ctx_fields = ("p", "axes", "maxnorm")
+
+    @staticmethod
+    def forward(ctx, a, p, dim, maxnorm):
+        axes = tuple(i for i in range(a.ndim) if i != dim)
+        ctx.p, ctx.axes, ctx.maxnorm = p, axes, maxnorm
+        ctx.save_for_backward(a)
+        return a * Renorm._factor(a, p, axes, maxnorm)[0]
+
+    @staticmethod
+    def _factor(a, p, axes, maxnorm):
+        norm = np.sum(np.abs(a) ** p, axis=axes, keepdims=True) ** (1.0 / p)
+        over = norm > maxnorm
+        return where(over, maxnorm / (norm + 1e-7), 1.0), norm, over
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: renorm_backward(grad, self, p, dim, maxnorm)
+        a, = ctx.saved_tensors
+        p, axes, maxnorm = ctx.p, ctx.axes, ctx.maxnorm
+        factor, norm, over = Renorm._factor(a, p, axes, maxnorm)
+        # d norm / d a = |a|^(p-1) sign(a) / norm^(p-1); d factor / d norm = -maxnorm / (norm + eps)^2
+        dnorm = np.abs(a) ** (p - 1) * np.sign(a) / norm ** (p - 1)
+        inner = np.sum(grad * a, axis=axes, keepdims=True)
+        extra = where(over, -maxnorm / (norm + 1e-7) ** 2, 0.0) * inner * dnorm
+        return grad * factor + extra, None, None, None
+
+
+def renorm(input, p, dim, maxnorm):
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("renorm: expected a floating point tensor")
+    if not p > 0:
+        raise RuntimeError(f"renorm: non-positive-norm not supported")
+    if p == float("inf"):
+        raise NotImplementedError("renorm with p=inf is not supported by npgrad")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if input.dim() <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.dim()} dimensions")
+    return Renorm.apply(input, float(p), norm_dim(dim, input.dim()), float(maxnorm))
+
+
+# ---------------------------------------------------------------------------------------------- *_scatter
+def _make_scatter(name, view):
+    def forward(ctx, a, src, region):
+        ctx.region = region
+        out = a.copy()
+        target = view(out, region)
+        if target.shape != src.shape:
+            raise RuntimeError(f"{name}: expected src to have a size equal to the slice of self. src size = "
+                               f"{list(src.shape)}, slice size = {list(target.shape)}")
+        target[...] = src
+        return out
+
+    def backward(ctx, grad):
+        # self: grad.<op>_scatter(zeros_like(src), ...); src: grad.<op>(...)
+        region = ctx.region
+        need = ctx.needs_input_grad
+        g_src = view(grad, region) if need[1] else None
+        g_in = None
+        if need[0]:
+            g_in = dispatch(cls, grad, zeros_of(view(grad, region)), region)
+        return g_in, g_src, None
+    cls = type(name, (Function,), {"_builtin": True, "_ctx_fields": ("region",),
+                                   "forward": staticmethod(forward), "backward": staticmethod(backward)})
+    return cls
+
+
+def _diag_view(x, region):
+    offset, d1, d2 = region
+    if isinstance(x, _t.Tensor):
+        return x.diagonal(offset, d1, d2)
+    if not x.flags.writeable:
+        return np.diagonal(x, offset, d1, d2)
+    from .shape import diag_view
+    return diag_view(x, offset, d1, d2)
+
+
+def _index_view(x, region):
+    return x[region]
+
+
+DiagonalScatter = _make_scatter("DiagonalScatter", _diag_view)
+SelectScatter = _make_scatter("SelectScatter", _index_view)
+SliceScatter = _make_scatter("SliceScatter", _index_view)
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """``input`` with its diagonal (``offset``, ``dim1``, ``dim2``) replaced by ``src``."""
+    n = input.dim()
+    d1, d2 = norm_dim(dim1, n), norm_dim(dim2, n)
+    return DiagonalScatter.apply(input, src, (int(offset), d1, d2))
+
+
+def select_scatter(input, src, dim, index):
+    """``input`` with ``input.select(dim, index)`` replaced by ``src``."""
+    n = input.dim()
+    d = norm_dim(dim, n)
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+                         f"dimension {d}")
+    region = (slice(None),) * d + (index % size,)
+    return SelectScatter.apply(input, src, region)
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """``input`` with ``input[..., start:end:step, ...]`` (along ``dim``) replaced by ``src``."""
+    d = norm_dim(dim, input.dim())
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    region = (slice(None),) * d + (slice(start, end, step),)
+    return SliceScatter.apply(input, src, region)
+
+
+# ---------------------------------------------------------------------------------------------- index_reduce
+def _isel(x, dim, idx):
+    """index_select on arrays or Tensors."""
+    if isinstance(x, _t.Tensor):
+        return x.index_select(dim, _t.make(idx))
+    return np.take(x, idx, axis=dim)
+
+
+def _iadd(shape_like, dim, idx, src):
+    """zeros(shape_like) with ``src`` added at ``idx`` along ``dim`` (arrays or Tensors)."""
+    if isinstance(src, _t.Tensor):
+        base = _t.make(np.zeros(shape_like, src._data.dtype))
+        return base.index_add(dim, _t.make(idx), src)
+    out = np.zeros(shape_like, src.dtype)
+    np.add.at(np.moveaxis(out, dim, 0), idx, np.moveaxis(src, dim, 0))
+    return out
+
+
+class IndexReduce(Function):
+    """``index_reduce`` with ``prod``, ``mean``, ``amax`` or ``amin``: each slice ``source[.., i, ..]`` is combined
+    into ``self[.., index[i], ..]`` (and ``self``'s own value unless ``include_self=False``)."""
+    _builtin = True
+    _ctx_fields = ("dim", "index", "reduce", "include_self", "counts")
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src, reduce, include_self):
+        ctx.dim, ctx.index, ctx.reduce, ctx.include_self = dim, index, reduce, include_self
+        am, sm = np.moveaxis(a, dim, 0), np.moveaxis(src, dim, 0)
+        touched = np.zeros(am.shape[0], bool)
+        touched[index] = True
+        counts = np.bincount(index, minlength=am.shape[0]).astype(a.dtype)
+        if reduce == "prod":
+            out = np.where(touched.reshape((-1,) + (1,) * (am.ndim - 1)) & (not include_self), 1, am).astype(a.dtype)
+            np.multiply.at(out, index, sm)
+        elif reduce == "mean":
+            out = np.where(touched.reshape((-1,) + (1,) * (am.ndim - 1)) & (not include_self), 0, am).astype(a.dtype)
+            np.add.at(out, index, sm)
+            div = counts + (1 if include_self else 0)
+            div = np.where(div == 0, 1, div).reshape((-1,) + (1,) * (am.ndim - 1))
+            if a.dtype.kind in "iu":
+                out = np.floor_divide(out, div.astype(a.dtype))
+            else:
+                out = out / div
+        else:
+            ufunc = np.maximum if reduce == "amax" else np.minimum
+            fill = (-np.inf if reduce == "amax" else np.inf) if a.dtype.kind == "f" else \
+                (np.iinfo(a.dtype).min if reduce == "amax" else np.iinfo(a.dtype).max)
+            out = np.where(touched.reshape((-1,) + (1,) * (am.ndim - 1)) & (not include_self), fill, am).astype(a.dtype)
+            ufunc.at(out, index, sm)
+        ctx.counts = counts
+        out = np.moveaxis(out, 0, dim).copy()
+        ctx.save_for_backward(a, src, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self, source: index_reduce_backward(grad, self, dim, index, source, reduce, include_self, result)
+        a, src, out = ctx.saved_tensors
+        dim, idx, reduce, inc = ctx.dim, ctx.index, ctx.reduce, ctx.include_self
+        shape = [1] * len(np.shape(a))
+        shape[dim] = -1
+        touched = (ctx.counts > 0).reshape(shape)
+
+        def f(mask):  # a boolean mask as grad's float dtype (NumPy's bool * 1.0 would be float64)
+            return mask.to(grad.dtype) if isinstance(mask, _t.Tensor) else mask.astype(ctx.counts.dtype)
+        if reduce == "mean":
+            div = (ctx.counts + (1 if inc else 0)).reshape(shape)
+            div = np.where(div == 0, 1, div).astype(ctx.counts.dtype)
+            g_self = grad / div if inc else where(touched, 0.0, grad)
+            g_src = _isel(grad / div, dim, idx)
+        elif reduce == "prod":
+            # the product of the others: result / x where x != 0; with zeros, only a single zero gets the
+            # product of the rest (counted over self, if included, and the sources)
+            zs = np.equal(src, 0)
+            zero_count = _iadd(np.shape(a), dim, idx, f(zs)) + (f(np.equal(a, 0)) if inc else 0.0)
+            safe_src = where(zs, 1.0, src)
+            prod_nz = dispatch(IndexReduce, where(np.equal(a, 0), 1.0, a) if inc else a * 0 + 1, dim, idx, safe_src,
+                               "prod", True)
+            zs_self = np.equal(a, 0)
+            g_self_v = where(zs_self, where(zero_count == 1, prod_nz, 0.0), out / where(zs_self, 1.0, a))
+            g_self = grad * g_self_v if inc else where(touched, 0.0, grad)
+            zc_i = _isel(zero_count, dim, idx)
+            g_src = _isel(grad, dim, idx) * where(zs, where(zc_i == 1, _isel(prod_nz, dim, idx), 0.0),
+                                                  _isel(out, dim, idx) / safe_src)
+        else:
+            # the gradient is shared evenly among the values equal to the result
+            hit_self = np.equal(a, out) if inc else np.equal(a, out) & ~touched
+            hit_src = np.equal(src, _isel(out, dim, idx))
+            ties = _iadd(np.shape(a), dim, idx, f(hit_src)) + f(hit_self)
+            share = grad / where(ties == 0, 1.0, ties)
+            g_self = where(touched, share * f(hit_self), grad) if inc else where(touched, 0.0, grad)
+            g_src = _isel(share, dim, idx) * f(hit_src)
+        need = ctx.needs_input_grad
+        return (g_self if need[0] else None), None, None, (g_src if need[3] else None), None, None
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    """Combine ``source``'s slices into ``input``'s at ``index`` along ``dim`` with ``reduce`` ("prod", "mean",
+    "amax", "amin")."""
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
+                           f"{reduce}.")
+    d = norm_dim(dim, max(input.dim(), 1))
+    idx = index._data
+    if idx.ndim > 1:
+        raise IndexError("index_reduce_(): Index is supposed to be a vector")
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError("index_reduce_(): Expected dtype int32/int64 for index but got: " + str(idx.dtype))
+    if input._data.dtype != source._data.dtype:
+        raise RuntimeError("index_reduce_(): self and source must have the same scalar type")
+    n = input.shape[d] if input.dim() else 1
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError(f"index out of range in self")
+    return IndexReduce.apply(input, d, np.where(idx < 0, idx + n, idx).astype(np.int64), source, reduce,
+                             bool(include_self))
+
+
+# ---------------------------------------------------------------------------------------------- put
+class Put(Function):
+    _builtin = True
+    _ctx_fields = ("index", "accumulate")
+
+    @staticmethod
+    def forward(ctx, a, index, src, accumulate):
+        ctx.index, ctx.accumulate = index, accumulate
+        out = a.copy().reshape(-1)
+        if accumulate:
+            np.add.at(out, index, src.reshape(-1))
+        else:
+            out[index] = src.reshape(-1)
+        return out.reshape(a.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: accumulate ? grad : grad.put(index, zeros_like(source), false); source: grad.take(index)
+        idx = ctx.index
+        need = ctx.needs_input_grad
+        flat = grad.reshape(-1)
+        g_src = flat[_t.make(idx) if isinstance(grad, _t.Tensor) else idx] if need[2] else None
+        g_in = None
+        if need[0]:
+            if ctx.accumulate:
+                g_in = grad
+            else:
+                dt = grad._data.dtype if isinstance(grad, _t.Tensor) else grad.dtype
+                zeros = np.zeros(len(idx), dt)
+                g_in = dispatch(Put, grad, idx, _t.make(zeros) if isinstance(grad, _t.Tensor) else zeros, False)
+        return g_in, None, g_src, None
+
+
+def put(input, index, source, accumulate=False):
+    """``input`` with ``input.view(-1)[index] = source`` (added with ``accumulate=True``)."""
+    idx = index._data.reshape(-1)
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError("put_(): Expected a long tensor for index, but got " + str(idx.dtype))
+    if idx.size != source._data.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                           f"source.numel() = {source._data.size}, index.numel() = {idx.size}")
+    n = input._data.size
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError(f"out of range: tried to access index {int(idx.max() if idx.max() >= n else idx.min())} "
+                         f"on a tensor of {n} elements.")
+    src = source if source._data.ndim == 1 else source.reshape(-1)
+    return Put.apply(input, np.where(idx < 0, idx + n, idx).astype(np.int64), src, bool(accumulate))
+
+
+# ---------------------------------------------------------------------------------------------- methods
+def sum_to_size(self, *size):
+    """Sum ``self`` down to ``size`` (which must broadcast to ``self``'s shape)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    shape = tuple(self.shape)
+    lead = len(shape) - len(size)
+    ok = lead >= 0 and all(s == 1 or s == n for s, n in zip(size, shape[lead:]))
+    if not ok:
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size) if s == 1 and shape[lead + i] != 1)
+    out = self
+    if dims:
+        out = self.sum(dims, keepdim=True)
+    if lead:
+        out = out.view(size)
+    return out
+
+
+def _new(self, *args, dtype=None, device=None, requires_grad=False):
+    """The legacy constructor: ``x.new()`` (empty), ``x.new(2, 3)`` or ``x.new(size)`` (uninitialised), or
+    ``x.new(data)`` (a list or tuple of data), all in ``x``'s dtype."""
+    from .._creation import tensor, empty
+    dt = self.dtype if dtype is None else dtype
+    if not args:
+        out = empty(0, dtype=dt)
+    elif len(args) == 1 and isinstance(args[0], _t.Tensor):
+        if args[0]._data.dtype != self._data.dtype:
+            raise TypeError(f"expected {self.dtype} (got {args[0].dtype})")
+        out = args[0].detach()
+    elif len(args) == 1 and isinstance(args[0], Size):
+        out = empty(*args[0], dtype=dt)
+    elif all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+        out = empty(*args, dtype=dt)
+    elif len(args) == 1:
+        out = tensor(args[0], dtype=dt)
+    else:
+        raise TypeError("new() received an invalid combination of arguments")
+    if requires_grad:
+        out.requires_grad_(True)
+    return out
+
+
+def _apply_(self, callable):
+    """Apply a Python function to every element, in place (CPU tensors that do not require grad)."""
+    if self._req:
+        raise RuntimeError("Can't call apply_() on Variable that requires grad. Use var.detach().apply_() instead.")
+    a = self._data
+    flat = a.reshape(-1)
+    for i in range(flat.size):
+        flat[i] = callable(flat[i].item())
+    if not np.shares_memory(flat, a):
+        a[...] = flat.reshape(a.shape)
+    self._vc[0] += 1
+    return self
+
+
+def _map_(self, tensor, callable):
+    """``self[i] = callable(self[i], tensor[i])`` for every element (``tensor`` broadcast to self), in place."""
+    if self._req:
+        raise RuntimeError("Can't call map_() on Variable that requires grad. Use var.detach().map_() instead.")
+    a = self._data
+    b = np.broadcast_to(tensor._data, a.shape)
+    it = np.nditer([a, b], flags=["refs_ok", "multi_index"], op_flags=[["readwrite"], ["readonly"]])
+    for x, y in it:
+        x[...] = callable(x.item(), y.item())
+    self._vc[0] += 1
+    return self
+
+
+def _resize_(self, *sizes, memory_format=None):
+    """Give ``self`` the shape ``sizes`` in place: existing elements kept in order, new ones zero
+    (torch leaves them uninitialised)."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    if self._req:
+        raise RuntimeError("cannot resize variables that require grad")
+    for s in sizes:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(sizes)}")
+    n = int(np.prod(sizes, dtype=np.int64))
+    a = self._data
+    if n == a.size:
+        self._data = a.reshape(sizes) if a.flags.c_contiguous else np.ascontiguousarray(a).reshape(sizes)
+    else:
+        new = np.zeros(n, a.dtype)
+        k = min(n, a.size)
+        new[:k] = a.reshape(-1)[:k]
+        self._data = new.reshape(sizes)
+    self._vc[0] += 1
+    return self
+
+
+def _resize_as_(self, the_template, memory_format=None):
+    return _resize_(self, tuple(the_template.shape))
+
+
+def _fill_diagonal_(self, fill_value, wrap=False):
+    """Fill the main diagonal (all dims equal for >2 dims; a tall matrix's diagonal restarts every
+    ``cols + 1`` rows with ``wrap=True``) with ``fill_value``, in place."""
+    a = self._data
+    if a.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if a.ndim > 2 and len(set(a.shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    if a.ndim == 2:
+        rows, cols = a.shape
+        step = cols + 1
+        flat_n = rows * cols if wrap else min(rows, cols) * cols
+        pos = np.arange(0, flat_n, step)
+        r, c = np.divmod(pos, cols)
+        idx = (_t.make(r), _t.make(c))
+    else:
+        k = np.arange(a.shape[0])
+        idx = tuple(_t.make(k) for _ in range(a.ndim))
+    from .indexing import setitem
+    setitem(self, idx, fill_value)
+    return self
+
+
+def _inplace_view(name, op):
+    """``x.unsqueeze_(0)`` & co.: the view op's result (and its node) replace ``self``'s shape and history."""
+    def method(self, *args, **kwargs):
+        _t._inplace_check(self)
+        res = op(self, *args, **kwargs)
+        self._data = res._data
+        if res.grad_fn is not None and res.grad_fn is not self.grad_fn:
+            self.grad_fn, self._nr = res.grad_fn, res._nr
+        self._vc[0] += 1
+        return self
+    method.__name__ = name
+    return method
+
+
+def _renamed(cls, name):
+    return type(cls.__name__, (cls,), {"_node_name": name})
+
+
+def _view_ops():
+    """The in-place view methods record torch's in-place node names (``UnsqueezeBackward1``...)."""
+    from . import shape as S
+    unsq, sq_all, sq_dim, sq_dims = (_renamed(S.Unsqueeze, "UnsqueezeBackward1"), _renamed(S.Squeeze, "SqueezeBackward3"),
+                                     _renamed(S.Squeeze, "SqueezeBackward4"), _renamed(S.Squeeze, "SqueezeBackward5"))
+    t_cls, tr_cls = _renamed(S.T, "TBackward1"), _renamed(S.Transpose, "TransposeBackward1")
+
+    def unsqueeze_(x, dim):
+        return unsq.apply(x, norm_dim(dim, x.dim() + 1))
+
+    def squeeze_(x, dim=None):
+        shape = tuple(x.shape)
+        if dim is None:
+            return sq_all.apply(x, tuple(i for i, n in enumerate(shape) if n == 1))
+        if isinstance(dim, (tuple, list)):
+            dims = tuple(norm_dim(d, max(x.dim(), 1)) for d in dim)
+            return sq_dims.apply(x, tuple(d for d in dims if x.dim() and shape[d] == 1))
+        d = norm_dim(dim, max(x.dim(), 1))
+        return sq_dim.apply(x, (d,) if x.dim() and shape[d] == 1 else ())
+
+    def t_(x):
+        if x.dim() > 2:
+            raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {x.dim()}D")
+        return t_cls.apply(x)
+
+    def transpose_(x, d0, d1):
+        n = x.dim()
+        return tr_cls.apply(x, norm_dim(d0, max(n, 1)), norm_dim(d1, max(n, 1)))
+    return unsqueeze_, squeeze_, t_, transpose_
+
+
+def bind_methods(T):
+    from .inplace import _inplace_method
+    from .joining import tril, triu
+    T.as_strided = as_strided
+    T.unfold = unfold
+    T.rot90 = rot90
+    T.ravel = ravel
+    T.renorm = renorm
+    T.renorm_ = _inplace_method(renorm)
+    T.diagonal_scatter = diagonal_scatter
+    T.select_scatter = select_scatter
+    T.slice_scatter = slice_scatter
+    T.index_reduce = index_reduce
+    T.index_reduce_ = _inplace_method(index_reduce)
+    T.put = put
+    T.put_ = _inplace_method(put)
+    T.sum_to_size = sum_to_size
+    T.new = _new
+    T.apply_ = _apply_
+    T.map_ = _map_
+    T.resize_ = _resize_
+    T.resize_as_ = _resize_as_
+    T.fill_diagonal_ = _fill_diagonal_
+    T.tril_ = _inplace_method(tril)
+    T.triu_ = _inplace_method(triu)
+    unsqueeze_, squeeze_, t_, transpose_ = _view_ops()
+    T.unsqueeze_ = _inplace_view("unsqueeze_", unsqueeze_)
+    T.squeeze_ = _inplace_view("squeeze_", squeeze_)
+    T.t_ = _inplace_view("t_", t_)
+    T.transpose_ = _inplace_view("transpose_", transpose_)
+    T.swapaxes_ = _inplace_view("swapaxes_", transpose_)
+    T.swapdims_ = _inplace_view("swapdims_", transpose_)
+    T.as_strided_ = _inplace_view("as_strided_", as_strided)
