@@ -3,6 +3,7 @@ import numpy as np
 
 from .._tensor import make
 from ..autograd.grad_mode import enable_grad
+from . import _differentiable
 from .optimizer import Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, scalar, step_tensor
 
 __all__ = ["Adagrad"]
@@ -46,6 +47,8 @@ class Adagrad(Optimizer):
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
+        if self.defaults.get("differentiable"):  # recorded tensor ops, so gradients flow through the step
+            return _differentiable.step_all(self, closure, lambda group: _differentiable.adagrad(self, group))
         loss = None
         if closure is not None:
             with enable_grad():

@@ -20,6 +20,9 @@ class RAdam(Optimizer):
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
                     "foreach": foreach, "capturable": capturable, "decoupled_weight_decay": decoupled_weight_decay,
                     "differentiable": differentiable}
+        if differentiable:
+            raise NotImplementedError(f"{type(self).__name__}(differentiable=True) is not implemented in npgrad; SGD, "
+                                      f"Adam, AdamW, RMSprop and Adagrad have differentiable steps")
         super().__init__(params, defaults)
 
     def step(self, closure=None):

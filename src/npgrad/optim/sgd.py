@@ -1,6 +1,7 @@
 """Stochastic gradient descent with optional (Nesterov) momentum, as ``torch.optim.SGD``."""
 from .._tensor import make
 from ..autograd.grad_mode import enable_grad
+from . import _differentiable
 from .optimizer import Optimizer, bump, check_lr, grad_of, scalar
 
 __all__ = ["SGD"]
@@ -34,6 +35,8 @@ class SGD(Optimizer):
 
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
+        if self.defaults.get("differentiable"):  # recorded tensor ops, so gradients flow through the step
+            return _differentiable.step_all(self, closure, lambda group: _differentiable.sgd(self, group))
         loss = None
         if closure is not None:
             with enable_grad():
