@@ -85,9 +85,11 @@ def get_float32_matmul_precision():
 
 def set_float32_matmul_precision(precision):
     """torch's TF32/bfloat16 matmul switch for CUDA/oneDNN; npgrad's float32 matmul is always full precision
-    (NumPy's BLAS), whichever is set. Unknown values raise as torch."""
+    (NumPy's BLAS), whichever is set. An unknown value warns and changes nothing, as torch."""
     if precision not in ("highest", "high", "medium"):
-        raise RuntimeError(f"Invalid precision: {precision}")
+        _warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+                       f"setFloat32MatmulPrecision call has no effect.", stacklevel=2)
+        return
     _matmul_precision[0] = precision
 
 

@@ -24,11 +24,11 @@ __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable",
 
 
 def __getattr__(name):
-    """``autograd.functional`` loads on first use."""
-    if name == "functional":
+    """``autograd.functional`` and ``autograd.profiler`` load on first use."""
+    if name in ("functional", "profiler"):
         import importlib
-        mod = importlib.import_module(".functional", __name__)
-        globals()["functional"] = mod
+        mod = importlib.import_module(f".{name}", __name__)
+        globals()[name] = mod
         return mod
     raise AttributeError(f"module 'npgrad.autograd' has no attribute '{name}'")
 

@@ -183,3 +183,11 @@ class InstanceNorm2d(_InstanceNorm):
 
 class InstanceNorm3d(_InstanceNorm):
     _no_batch_dim = 4
+
+
+def __getattr__(name):
+    # torch.nn.modules.batchnorm.SyncBatchNorm: defined in sync_batchnorm.py, which imports this module
+    if name == "SyncBatchNorm":
+        from .sync_batchnorm import SyncBatchNorm
+        return SyncBatchNorm
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
