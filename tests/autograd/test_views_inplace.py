@@ -129,3 +129,46 @@ def test_deepcopy_of_parameters_copies_values_not_grad():
         assert type(q).__name__ == "Parameter" and q.requires_grad and q.grad is None
         q.data.add_(1)
         assert p.tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
+# ------------------------------------------------------------------------------------ regenerated grad_fn
+def _leaf(m):
+    return m.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+
+
+VIEWS = {"select": lambda b: b[0], "slice": lambda b: b[:, 1:], "t": lambda b: b.t(), "view": lambda b: b.view(4),
+         "column": lambda b: b[:, 1], "chain": lambda b: b.view(4)[1:3], "transpose": lambda b: b.transpose(0, 1)}
+WRITES_ON_BASE = {"mul_": lambda b, m: b.mul_(2), "exp_": lambda b, m: b.exp_(), "add_t": lambda b, m: b.add_(b * 1),
+                  "setitem": lambda b, m: b.__setitem__((1, 1), 7.0), "no_grad_mul_": None,
+                  "through_other_view": lambda b, m: b[1].mul_(3)}
+
+
+@pytest.mark.parametrize("write", list(WRITES_ON_BASE))
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_view_taken_before_its_base_changes_gets_the_regenerated_grad_fn(view, write):
+    """torch: a view made before an in-place write into its base reads AsStridedBackward0 of the base as it is
+    afterwards, and its gradient flows through the write."""
+    def fn(m):
+        a = _leaf(m)
+        b = a.clone()
+        v = VIEWS[view](b)
+        before = v.grad_fn.name()
+        if write == "no_grad_mul_":
+            with m.no_grad():
+                b.mul_(2)
+        else:
+            WRITES_ON_BASE[write](b, m)
+        g, = m.autograd.grad((v * m.arange(1.0, v.numel() + 1).reshape(v.shape)).sum(), a)
+        return before, v.grad_fn.name(), v._version, np.round(g.numpy(), 5).tolist()
+    assert fn(npgrad) == fn(torch)
+
+
+def test_written_view_and_its_sibling():
+    def fn(m):
+        a = _leaf(m)
+        b = a.clone()
+        v, w = b[0], b[1]
+        v.mul_(2)
+        g, = m.autograd.grad((v.sum() + 3 * w.sum() + b.sum()), a)
+        return b.grad_fn.name(), v.grad_fn.name(), w.grad_fn.name(), g.tolist()
+    assert fn(npgrad) == fn(torch)

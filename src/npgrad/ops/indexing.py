@@ -545,6 +545,7 @@ def setitem(self, index, value):
         except IndexError as e:
             raise _np_index_error(e) from None
         self._vc[0] += 1
+        _regenerate(self, None)
         return
     check_multi_view(self)
     x = self._x
@@ -568,12 +569,22 @@ def setitem(self, index, value):
             op = IndexPut if adv is not None and cls is Alias else CopySlices
         res = op.apply(self, val, a, basic, adv, None)
         _rebase(self, res)
+        _regenerate(self, None)
         return
     pos = _positions(a, base._data)
     res = CopySlices.apply(base, val, a, basic, adv, pos)
     _rebase(base, res)
     view = AsStrided.apply(base, a, pos)  # the view now reads from the rebased base
     self.grad_fn, self._nr, self._req = view.grad_fn, 0, True
+    _regenerate(self, self)
+
+
+def _regenerate(t, skip):
+    """The other views of ``t``'s base get torch's regenerated grad_fn (ops/inplace.py)."""
+    x = t._x
+    if x:
+        from .inplace import regenerate_views
+        regenerate_views(t, skip)
 
 
 _NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",

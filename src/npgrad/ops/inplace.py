@@ -51,7 +51,36 @@ def inplace(self, result, overlap_ok=False):
         if saved and any(type(e) is _Saved and e.output_nr >= 0 for e in saved):
             fn._saved = tuple(_Saved(e.data, e.tensor, e.output_nr, self._vc)
                               if type(e) is _Saved and e.output_nr >= 0 else e for e in saved)
+    if x:  # a base with views, or a view written outside the graph: the other views are regenerated
+        regenerate_views(self)
     return self
+
+
+def regenerate_views(t, skip=None):
+    """After an in-place write into ``t`` (a base, or a view of one), every other live view of the base made
+    while recording gets torch's regenerated ``grad_fn``: ``AsStridedBackward0`` of the base as it is now, so
+    its gradient flows through the write (it kept the node of the base as it was before)."""
+    from .indexing import AsStrided, _positions
+    from ..autograd.grad_mode import enable_grad
+    x = t._x
+    root = x.get("base") if x else None
+    root = t if root is None else root
+    rx = root._x
+    views = rx.get("views") if rx else None
+    if not views:
+        return
+    live = []
+    for ref in views:
+        v = ref()
+        if v is None:
+            continue
+        live.append(ref)
+        if v is skip or v._vc is not root._vc or not root._req:
+            continue
+        with enable_grad():  # torch regenerates whatever the grad mode of the write
+            r = AsStrided.apply(root, v._data, _positions(v._data, root._data))
+        v.grad_fn, v._nr, v._req = r.grad_fn, 0, True
+    rx["views"] = live
 
 
 def _inplace_method(op, overlap_ok=False):

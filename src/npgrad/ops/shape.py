@@ -7,6 +7,8 @@ recording remembers its base (``_x["base"]``), so that writing into it (``v[0] =
 """
 import warnings
 
+import weakref
+
 import numpy as np
 
 from ..autograd.function import Function, dispatch
@@ -50,6 +52,12 @@ def track_view(res, input):
         x = input._x
         base = x.get("base", input) if x else input
         res._x = {"base": base}
+        if base.grad_fn is not None:  # a write into a non-leaf base regenerates its views' grad_fn (inplace.py)
+            bx = base._extra()
+            views = bx.get("views")
+            if views is None:
+                bx["views"] = views = []
+            views.append(weakref.ref(res))
     return res
 
 
@@ -354,6 +362,9 @@ def flatten(input, start_dim=0, end_dim=-1):
 @takes_axis
 def unflatten(input, dim, sizes):
     shp = input._data.shape
+    if not shp:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no "
+                           "dimensions")
     d = norm_dim(dim, len(shp))
     sizes = tuple(int(s) for s in sizes)
     if not sizes:
@@ -423,6 +434,9 @@ def movedim(input, source, destination):
                            f"contain the same number of dims as destination ({list(dst)} dims)")
     src = [norm_dim(d, nd) for d in src]
     dst = [norm_dim(d, nd) for d in dst]
+    if nd == 0:  # a 0-d tensor moves dim 0/-1 onto itself: an alias, as in torch
+        from .indexing import Alias
+        return track_view(Alias.apply(input, (), None), input)
     if len(set(src)) != len(src):
         raise RuntimeError(f"movedim: repeated dim in `source` ({list(source)})")
     if len(set(dst)) != len(dst):
@@ -454,7 +468,7 @@ def squeeze(input, dim=None, *, axis=UNSET):
         dims = tuple(norm_dim(d, len(shp)) for d in dim)
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
-        return track_view(SqueezeDims.apply(input, tuple(d for d in dims if shp[d] == 1)), input)
+        return track_view(SqueezeDims.apply(input, tuple(d for d in dims if shp and shp[d] == 1)), input)
     d = norm_dim(dim, len(shp))
     return track_view(SqueezeDim.apply(input, (d,) if shp and shp[d] == 1 else ()), input)
 
@@ -585,10 +599,14 @@ def atleast_3d(*tensors):
 
 
 def adjoint(input):
-    return _mT(input, "tensor.adjoint()")
+    return _mT(input, "tensor.adjoint()", "adjoint() is deprecated on 0-D tensors. Consider using x.conj().")
 
 
-def _mT(self, what="tensor.mT"):
+def _mT(self, what="tensor.mT", zero_d="Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
+                                       "these cases."):
+    if self._data.ndim == 0:  # torch returns the tensor itself (real dtypes: conj is the identity too)
+        warnings.warn(zero_d, UserWarning, stacklevel=3)
+        return self
     if self._data.ndim < 2:
         raise RuntimeError(f"{what} is only supported on matrices or batches of matrices. Got "
                            f"{self._data.ndim}-D tensor.")
@@ -596,7 +614,7 @@ def _mT(self, what="tensor.mT"):
 
 
 def _mH(self):
-    return _mT(self, "tensor.mH")
+    return _mT(self, "tensor.mH", "Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().")
 
 
 def _T(self):
@@ -615,6 +633,9 @@ def _T(self):
 
 def _H(self):
     nd = self._data.ndim
+    if nd == 0:
+        warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return self
     if nd != 2:
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor." +
                            (" For batches of matrices, consider using tensor.mH" if nd > 2 else ""))
