@@ -218,6 +218,7 @@ def test_hostile_pickles_do_run_under_plain_pickle(tmp_path):
     assert ran >= 7
 
 
+@pytest.mark.filterwarnings("ignore:Detected pickle protocol")  # one payload is a protocol-4 pickle
 @pytest.mark.parametrize("fmt", ["zip", "legacy", "bare"])
 def test_malicious_pickles_are_refused_without_running(tmp_path, fmt):
     sentinel = tmp_path / "pwned"

@@ -121,3 +121,45 @@ def test_save_refuses_what_it_cannot_write():
         save({"__metadata__": x})
     with pytest.raises(SafetensorError, match="metadata"):
         save({"a": x}, metadata={"a": 1})
+
+
+def test_load_file_checks_sizes_before_allocating(tmp_path):
+    import pickle  # noqa: F401
+    import time
+    # a header that declares 2**40 bytes of data in a file that has 16
+    header = json.dumps({"w": {"dtype": "F32", "shape": [2 ** 38], "data_offsets": [0, 2 ** 40]}}).encode()
+    (tmp_path / "big.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 16)
+    with pytest.raises(SafetensorError, match="MetadataIncompleteBuffer"):
+        load_file(tmp_path / "big.safetensors")
+    # a header length beyond the file
+    (tmp_path / "len.safetensors").write_bytes(struct.pack("<Q", 10 ** 6) + b"{}")
+    with pytest.raises(SafetensorError, match="InvalidHeaderLength"):
+        load_file(tmp_path / "len.safetensors")
+    t0 = time.process_time()
+    with pytest.raises(SafetensorError):
+        load_file("/dev/zero")  # a header of length 0 is not JSON: refused at once
+    assert time.process_time() - t0 < 5
+
+
+def test_save_file_is_atomic_and_streamed(tmp_path, monkeypatch):
+    import os
+    import npgrad.serialization._files as files
+    path = tmp_path / "m.safetensors"
+    save_file({"w": npgrad.arange(4.)}, path)
+    before = path.read_bytes()
+
+    def failing(arr):
+        raise KeyboardInterrupt
+        yield
+    monkeypatch.setattr(files, "_array_chunks", failing)
+    with pytest.raises(KeyboardInterrupt):
+        save_file({"w": npgrad.zeros(100)}, path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["m.safetensors"]
+    monkeypatch.undo()
+    arrays = _arrays()
+    save_file({k: npgrad.tensor(v) for k, v in arrays.items()}, path, metadata={"format": "pt"})
+    assert path.read_bytes() == save({k: npgrad.tensor(v) for k, v in arrays.items()}, metadata={"format": "pt"})
+    back = load_file(path)
+    for name, a in arrays.items():
+        np.testing.assert_array_equal(back[name].numpy(), a)
+        assert back[name].numpy().flags.writeable

@@ -37,6 +37,12 @@ def _le_bytes(arr):
 
 def save(tensors, metadata=None):
     """The safetensors bytes of ``tensors`` (a dict of name -> Tensor); ``metadata`` maps str to str."""
+    head, arrays = _layout(tensors, metadata)
+    return head + b"".join(_le_bytes(a) for a in arrays)
+
+
+def _layout(tensors, metadata):
+    """The 8-byte length and JSON header, and the arrays whose bytes follow it, in order."""
     from .._tensor import Tensor
     if not isinstance(tensors, dict):
         raise SafetensorError(f"expected a dict of tensors, got {type(tensors).__name__}")
@@ -58,18 +64,17 @@ def save(tensors, metadata=None):
     _refuse_shared(arrays)
     # largest elements first, then by name: the data of every tensor stays aligned to its element size
     order = sorted(arrays, key=lambda n: (-arrays[n].dtype.itemsize, n))
-    header, chunks, offset = {}, [], 0
+    header, offset = {}, 0
     if metadata:
         header["__metadata__"] = dict(metadata)
     for name in order:
-        raw = _le_bytes(arrays[name])
+        nbytes = arrays[name].nbytes
         header[name] = {"dtype": _CODE_OF[arrays[name].dtype.name], "shape": list(arrays[name].shape),
-                        "data_offsets": [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
+                        "data_offsets": [offset, offset + nbytes]}
+        offset += nbytes
     text = json.dumps(header, separators=(",", ":")).encode("utf-8")
     text += b" " * (-len(text) % 8)
-    return len(text).to_bytes(8, "little") + text + b"".join(chunks)
+    return len(text).to_bytes(8, "little") + text, [arrays[n] for n in order]
 
 
 def _refuse_shared(arrays):
@@ -93,23 +98,42 @@ def _refuse_shared(arrays):
 
 
 def save_file(tensors, filename, metadata=None):
-    """Write ``tensors`` to ``filename`` in the safetensors format."""
-    data = save(tensors, metadata)
-    with open(os.fspath(filename), "wb") as f:
-        f.write(data)
+    """Write ``tensors`` to ``filename`` in the safetensors format: streamed from the tensors' memory into a
+    temporary file that replaces ``filename`` only once complete (a failed save leaves the old file intact)."""
+    from ..serialization._files import _array_chunks, atomic_write
+    head, arrays = _layout(tensors, metadata)
+
+    def write(fh):
+        fh.write(head)
+        for a in arrays:
+            for chunk in _array_chunks(np.ascontiguousarray(a)):
+                fh.write(chunk)
+    atomic_write(filename, write)
 
 
 def _parse(data):
     """Validate the header and return ``(metadata, [(name, dtype, shape, begin, end)], data_start)``."""
-    if len(data) < 8:
+    n = _header_length(data[:8], len(data))
+    metadata, entries = _parse_header(data[8:8 + n], len(data) - 8 - n)
+    return metadata, entries, 8 + n
+
+
+def _header_length(first8, total):
+    """The header's length from the first 8 bytes, checked against the file's size (None: unknown)."""
+    if len(first8) < 8:
         raise SafetensorError("Error while deserializing header: HeaderTooSmall (fewer than 8 bytes)")
-    n = int.from_bytes(data[:8], "little")
+    n = int.from_bytes(first8, "little")
     if n > _MAX_HEADER:
         raise SafetensorError("Error while deserializing header: HeaderTooLarge")
-    if 8 + n > len(data):
+    if total is not None and 8 + n > total:
         raise SafetensorError("Error while deserializing header: InvalidHeaderLength (the file is truncated)")
+    return n
+
+
+def _parse_header(raw, data_len):
+    """Validate a JSON header against a data section of ``data_len`` bytes (None: not known yet)."""
     try:
-        header = json.loads(bytes(data[8:8 + n]).decode("utf-8"))
+        header = json.loads(bytes(raw).decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:
         raise SafetensorError(f"Error while deserializing header: InvalidHeaderDeserialization ({e})") from None
     if not isinstance(header, dict):
@@ -144,10 +168,10 @@ def _parse(data):
         if begin != pos:
             raise SafetensorError(f"Error while deserializing header: InvalidOffset ({name!r})")
         pos = end
-    if 8 + n + pos != len(data):
+    if data_len is not None and pos != data_len:
         raise SafetensorError("Error while deserializing header: MetadataIncompleteBuffer (the data section "
-                              f"has {len(data) - 8 - n} bytes, the header describes {pos})")
-    return metadata, entries, 8 + n
+                              f"has {data_len} bytes, the header describes {pos})")
+    return metadata, entries
 
 
 def load(data):
@@ -164,11 +188,39 @@ def load(data):
 
 
 def load_file(filename, device="cpu"):
-    """The dict of tensors stored in the safetensors file ``filename``."""
-    from .._tensor import check_device
+    """The dict of tensors stored in the safetensors file ``filename``. The header is checked against the file's
+    size before any tensor is allocated, and each tensor is read straight into its array."""
+    import stat
+    from .._tensor import check_device, make
     check_device(device)
     with open(os.fspath(filename), "rb") as f:
-        return load(f.read())
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):  # a pipe or a device: read what the header declares, no more
+            n = _header_length(f.read(8), None)
+            raw = f.read(n)
+            _, entries = _parse_header(raw, None)
+            want = max((e[4] for e in entries), default=0)
+            data = bytearray()
+            while len(data) < want:
+                block = f.read(min(1 << 22, want - len(data)))
+                if not block:
+                    break
+                data += block
+            if f.read(1):
+                raise SafetensorError("Error while deserializing header: MetadataIncompleteBuffer (bytes after "
+                                      "the data section)")
+            return load(n.to_bytes(8, "little") + raw + bytes(data))
+        n = _header_length(f.read(8), st.st_size)
+        _, entries = _parse_header(f.read(n), st.st_size - 8 - n)
+        out = {}
+        for name, dt, shape, begin, end in sorted(entries, key=lambda e: e[3]):
+            arr = np.empty(shape, np.dtype(dt).newbyteorder("<"))
+            if end > begin:
+                f.seek(8 + n + begin)
+                if f.readinto(memoryview(arr.reshape(-1).view(np.uint8))) != end - begin:
+                    raise SafetensorError(f"Error while deserializing header: the file ended inside {name!r}")
+            out[name] = make(arr.astype(dt, copy=False))
+        return out
 
 
 def metadata(data):
