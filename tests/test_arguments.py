@@ -282,3 +282,32 @@ def test_every_torch_out_function_takes_out():
             if "out" in inspect.signature(f).parameters:
                 silent.append(f"{mod.__name__}.{n}")
     assert not silent, f"public functions with an out parameter outside npgrad._out: {silent}"
+
+
+# ---------------------------------------------------------------------------------------------- interpolate sizes
+_INTERP_CALLS = {
+    "size_negative": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), size=-2),
+    "size_zero": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), size=0),
+    "scale_negative": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), scale_factor=-2.0),
+    "scale_zero": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), scale_factor=0.0),
+    "scale_to_zero": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), scale_factor=0.1),
+    "bilinear_zero": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4, 4), size=(2, 0), mode="bilinear"),
+    "linear_zero": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), size=0, mode="linear"),
+    "empty_input": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 0), size=3),
+    "empty_input_area": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 0), scale_factor=2, mode="area"),
+    "area_to_zero": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), scale_factor=0.1, mode="area"),
+    "area_negative": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), size=-1, mode="area"),
+    "size_float": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), size=2.5),
+    "size_str": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), size="a"),
+    "size_bool": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), size=True),
+    "scale_str": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), scale_factor="a"),
+    "recompute_with_size": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), size=3, recompute_scale_factor=True),
+    "recompute": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4), scale_factor=1.5, recompute_scale_factor=True),
+    "per_dim": lambda m: m.nn.functional.interpolate(m.ones(1, 1, 4, 4), scale_factor=(2, 0.5)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_INTERP_CALLS))
+def test_interpolate_sizes_like_torch(name):
+    """A negative or zero size/scale raises torch's RuntimeError (was: an empty tensor, or ZeroDivisionError)."""
+    check_like_torch(_INTERP_CALLS[name])

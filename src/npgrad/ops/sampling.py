@@ -198,6 +198,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError("only one of size or scale_factor should be defined" if size is not None else
                          "either size or scale_factor should be defined")
     S = x.shape[2:]
+    _check_resample_args(size, scale_factor, recompute_scale_factor, mode)
     if size is not None:
         sizes = (size,) * nd if isinstance(size, int) else tuple(size)
         if len(sizes) != nd:
@@ -216,6 +217,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         sizes = tuple(int(math.floor(s * f)) for s, f in zip(S, scales))
         if recompute_scale_factor:
             scales = (None,) * nd
+    if any(o < 0 for o in sizes) or any(i <= 0 for i in S) or (mode != "area" and any(o <= 0 for o in sizes)):
+        dims = "DHW"[3 - nd:]
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
+                           f"({', '.join(f'{d}: {i}' for d, i in zip(dims, S))}) and output "
+                           f"({', '.join(f'{d}: {o}' for d, o in zip(dims, sizes))})")
     if align_corners is None:
         align_corners = False
     if mode == "area":
@@ -230,6 +236,24 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         mats = tuple(_linear_matrix(s, o, f, align_corners) for s, o, f in zip(S, sizes, scales))
         name = {1: "UpsampleLinear1D", 2: "UpsampleBilinear2D", 3: "UpsampleTrilinear3D"}[nd]
     return _SEPARABLE[name].apply(input, mats)
+
+
+def _check_resample_args(size, scale_factor, recompute_scale_factor, mode):
+    """Types as torch's upsample kernels take them (ints for size, numbers for scale_factor), at the boundary."""
+    def ints(v):
+        return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+    def numbers(v):
+        return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+    kernel = f"upsample_{mode}"
+    if size is not None and not (ints(size) or (isinstance(size, (tuple, list)) and all(ints(v) for v in size))):
+        raise TypeError(f"{kernel}(): argument 'output_size' must be tuple of ints, not {type(size).__name__}")
+    if scale_factor is not None and not (numbers(scale_factor) or (isinstance(scale_factor, (tuple, list)) and
+                                                                   all(numbers(v) for v in scale_factor))):
+        raise TypeError(f"{kernel}(): argument 'scale_factors' must be tuple of floats, not "
+                        f"{type(scale_factor).__name__}")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
