@@ -482,3 +482,35 @@ def test_matmul_precision_switch():
         with pytest.warns(UserWarning, match="has no effect"):
             lib.set_float32_matmul_precision("fast")
         assert lib.get_float32_matmul_precision() == "highest"
+
+
+# ------------------------------------------------------------------------------------------------- switches
+def test_deterministic_and_warn_always_switches_as_torch():
+    for lib in (torch, npgrad):
+        try:
+            assert lib.are_deterministic_algorithms_enabled() is False and lib.get_deterministic_debug_mode() == 0
+            lib.use_deterministic_algorithms(True, warn_only=True)
+            assert lib.is_deterministic_algorithms_warn_only_enabled() and lib.get_deterministic_debug_mode() == 1
+            lib.set_deterministic_debug_mode("error")
+            assert lib.get_deterministic_debug_mode() == 2 and lib.are_deterministic_algorithms_enabled()
+            for bad in ("x", 5):
+                assert _outcome(lambda: npgrad.set_deterministic_debug_mode(bad)) == \
+                    _outcome(lambda: torch.set_deterministic_debug_mode(bad))
+        finally:
+            lib.use_deterministic_algorithms(False)
+        assert lib.is_warn_always_enabled() is False
+        lib.set_warn_always(True)
+        assert lib.is_warn_always_enabled() is True
+        lib.set_warn_always(False)
+
+
+def test_typename_layout_is_cpu_vmap():
+    for dt in ("float32", "float64", "int64", "bool"):
+        assert npgrad.typename(npgrad.ones(1, dtype=getattr(npgrad, dt))) == \
+            torch.typename(torch.ones(1, dtype=getattr(torch, dt)))
+    assert npgrad.typename(3) == torch.typename(3) == "int"
+    assert npgrad.typename(npgrad.nn.Linear(1, 1)) == "npgrad.nn.modules.linear.Linear"
+    assert npgrad.ones(1).layout == npgrad.strided and npgrad.ones(1).is_cpu is torch.ones(1).is_cpu is True
+    assert npgrad.vmap(lambda x: x.sum())(npgrad.ones(4, 3)).tolist() == [3.0] * 4
+    with pytest.warns(DeprecationWarning):
+        assert npgrad.is_autocast_cpu_enabled() is False

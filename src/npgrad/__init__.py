@@ -64,8 +64,9 @@ from .ops.random_fill import *  # noqa: F401,F403
 from .ops.set_ops import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.shape_extra import *  # noqa: F401,F403
-from .ops import random_fill as _rf, set_ops as _so, special as _sp, shape_extra as _sx
-for _m in (_rf, _so, _sp, _sx):
+from .ops.statistics import *  # noqa: F401,F403
+from .ops import random_fill as _rf, set_ops as _so, special as _sp, shape_extra as _sx, statistics as _st
+for _m in (_rf, _so, _sp, _sx, _st):
     _m.bind_methods(Tensor)
 
 from ._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa: F401
@@ -75,6 +76,7 @@ from ._version import __version__  # noqa: F401,F811  (a version-comparable str,
 from .compiler import compile  # noqa: F401  (runs eagerly for now; see npgrad/compiler)
 from .amp.autocast_mode import (autocast, is_autocast_available, is_autocast_enabled,  # noqa: F401
                                 get_autocast_dtype, set_autocast_enabled)
+from ._switches import *  # noqa: F401,F403  (deterministic/warn-always switches, typename, vmap, ...)
 
 _matmul_precision = ["highest"]
 
@@ -109,9 +111,10 @@ def detach(input):
     return input.detach()
 
 
-# out= on every function torch gives it to (one wrapper, torch's rules): keep this after the last public import
+# The public boundary: out= on every function torch gives it to, torch's exception classes for bad arguments
+# (npgrad._out). Keep this after the last public import.
 from . import _out
-_out.wrap_namespace(globals(), _out.OUT_NAMES)
+_out.wrap_namespace(globals(), _out.OUT_NAMES, "npgrad")
 
 _LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "cuda", "backends", "mps",
          "accelerator", "onnx", "jit", "amp", "hub", "profiler", "compiler", "functional", "version",

@@ -272,6 +272,11 @@ class Tensor:
         return _CPU
 
     is_cuda = False
+    is_cpu = True
+
+    @property
+    def layout(self):
+        return _dtype.strided
     is_sparse = False
     is_quantized = False
     is_meta = False

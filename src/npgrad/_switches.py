@@ -1,0 +1,130 @@
+"""Process-wide switches torch keeps at the top level: deterministic algorithms, warn-always, thread-free
+helpers (``typename``), the deprecated per-device autocast getters/setters, and ``vmap``.
+
+npgrad's kernels are NumPy's and deterministic, so the deterministic-algorithm switches only record what a
+script asks for and read it back as torch does.
+"""
+import warnings
+
+__all__ = ["use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+           "is_deterministic_algorithms_warn_only_enabled", "set_deterministic_debug_mode",
+           "get_deterministic_debug_mode", "set_warn_always", "is_warn_always_enabled", "typename",
+           "get_autocast_cpu_dtype", "get_autocast_gpu_dtype", "is_autocast_cpu_enabled", "set_autocast_cpu_enabled",
+           "set_autocast_cpu_dtype", "set_autocast_gpu_dtype", "set_autocast_dtype", "is_autocast_cache_enabled",
+           "set_autocast_cache_enabled", "vmap"]
+
+_det = {"mode": 0}  # 0 default, 1 warn (warn_only), 2 error
+_warn_always = [False]
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    if not isinstance(mode, bool):
+        raise TypeError(f"use_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not "
+                        f"{type(mode).__name__}")
+    _det["mode"] = (1 if warn_only else 2) if mode else 0
+
+
+def are_deterministic_algorithms_enabled():
+    return _det["mode"] > 0
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _det["mode"] == 1
+
+
+def set_deterministic_debug_mode(debug_mode):
+    if isinstance(debug_mode, str):
+        modes = {"default": 0, "warn": 1, "error": 2}
+        if debug_mode not in modes:
+            raise RuntimeError(f"invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got "
+                               f"{debug_mode}")
+        debug_mode = modes[debug_mode]
+    elif isinstance(debug_mode, int):
+        if debug_mode not in (0, 1, 2):
+            raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
+    else:
+        raise TypeError(f"debug_mode must be str or int, but got {type(debug_mode)}")
+    _det["mode"] = debug_mode
+
+
+def get_deterministic_debug_mode():
+    return _det["mode"]
+
+
+def set_warn_always(b):
+    _warn_always[0] = bool(b)
+
+
+def is_warn_always_enabled():
+    return _warn_always[0]
+
+
+def typename(obj):
+    """``"torch.FloatTensor"`` for a float32 tensor, the qualified class name otherwise."""
+    from ._tensor import Tensor
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    qualname = getattr(obj, "__qualname__", None) or type(obj).__qualname__
+    if not hasattr(obj, "__qualname__"):
+        module = type(obj).__module__
+    if module in ("", "builtins"):
+        return qualname
+    return f"{module}.{qualname}"
+
+
+def _deprecated(old, new):
+    warnings.warn(f"torch.{old}() is deprecated. Please use torch.{new} instead.", DeprecationWarning, stacklevel=3)
+
+
+def get_autocast_cpu_dtype():
+    from .amp.autocast_mode import get_autocast_dtype
+    _deprecated("get_autocast_cpu_dtype", "get_autocast_dtype('cpu')")
+    return get_autocast_dtype("cpu")
+
+
+def get_autocast_gpu_dtype():
+    from .amp.autocast_mode import get_autocast_dtype
+    _deprecated("get_autocast_gpu_dtype", "get_autocast_dtype('cuda')")
+    return get_autocast_dtype("cuda")
+
+
+def is_autocast_cpu_enabled():
+    from .amp.autocast_mode import is_autocast_enabled
+    _deprecated("is_autocast_cpu_enabled", "is_autocast_enabled('cpu')")
+    return is_autocast_enabled("cpu")
+
+
+def set_autocast_cpu_enabled(enabled):
+    from .amp.autocast_mode import set_autocast_enabled
+    set_autocast_enabled("cpu", enabled)
+
+
+def set_autocast_dtype(device_type, dtype):
+    from .amp import autocast_mode
+    autocast_mode._dtype[device_type] = dtype
+
+
+def set_autocast_cpu_dtype(dtype):
+    set_autocast_dtype("cpu", dtype)
+
+
+def set_autocast_gpu_dtype(dtype):
+    set_autocast_dtype("cuda", dtype)
+
+
+_autocast_cache = [True]
+
+
+def is_autocast_cache_enabled():
+    return _autocast_cache[0]
+
+
+def set_autocast_cache_enabled(enabled):
+    _autocast_cache[0] = bool(enabled)
+
+
+def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    """``torch.vmap``: ``npgrad.func.vmap``."""
+    from .func import vmap as _vmap
+    return _vmap(func, in_dims, out_dims, randomness, chunk_size=chunk_size)
