@@ -116,8 +116,8 @@ def detach(input):
 from . import _out
 _out.wrap_namespace(globals(), _out.OUT_NAMES, "npgrad")
 
-_LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "cuda", "backends", "mps",
-         "accelerator", "onnx", "jit", "amp", "hub", "profiler", "compiler", "functional", "version",
+_LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "cuda", "cpu", "backends",
+         "mps", "accelerator", "onnx", "jit", "amp", "hub", "profiler", "compiler", "functional", "version",
          "serialization")
 
 

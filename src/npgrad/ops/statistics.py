@@ -1,0 +1,475 @@
+"""Distances and statistics: ``cdist``, ``pdist``, ``dist``, ``cov``, ``corrcoef``, ``quantile``,
+``nanquantile``, ``trapezoid``, ``cumulative_trapezoid``, ``gradient``, ``logcumsumexp``.
+
+The distance ops are Functions with torch's backward (gradient 0 where a distance is 0); ``cov``, ``corrcoef``,
+``quantile``, the trapezoid rules and ``gradient`` are composites of existing ops written the way torch writes
+them, so their derivatives (and mostly their node names) come out as torch's.
+
+>>> import npgrad
+>>> npgrad.cdist(npgrad.tensor([[0.0, 0.0]]), npgrad.tensor([[3.0, 4.0]]))
+tensor([[5.]])
+"""
+import math
+
+import numpy as np
+
+from ..autograd.function import Function, dispatch
+from .. import _tensor as _t
+from .._shape import norm_dim
+from .pointwise import where
+
+__all__ = ["cdist", "pdist", "dist", "cov", "corrcoef", "quantile", "nanquantile", "trapezoid", "trapz",
+           "cumulative_trapezoid", "gradient", "logcumsumexp"]
+
+
+# ---------------------------------------------------------------------------------------------- distances
+def _pnorm(diff, p, axis):
+    """The p-norm of ``diff`` along ``axis`` (arrays)."""
+    ad = np.abs(diff)
+    if p == 0:
+        return np.sum(ad != 0, axis=axis).astype(diff.dtype)
+    if p == 1:
+        return np.sum(ad, axis=axis)
+    if p == 2:
+        return np.sqrt(np.sum(ad * ad, axis=axis))
+    if p == math.inf:
+        return np.max(ad, axis=axis, initial=0.0) if ad.size else np.zeros(np.delete(ad.shape, axis), ad.dtype)
+    return np.sum(ad ** p, axis=axis) ** (1.0 / p)
+
+
+def _dnorm(diff, dist, p):
+    """d dist / d diff, elementwise (``dist`` broadcast against ``diff``); 0 where the distance is 0."""
+    if p == 0:
+        return diff * 0
+    if p == 1:
+        return np.sign(diff)
+    zero = dist == 0
+    if p == 2:
+        return where(zero, 0.0, diff / where(zero, 1.0, dist))
+    if p == math.inf:
+        return np.sign(diff) * (np.abs(diff) == dist)
+    ad = np.abs(diff)
+    safe = where(ad == 0, 1.0, ad)
+    g = np.sign(diff) * where(ad == 0, 0.0, safe ** (p - 1)) / where(zero, 1.0, dist) ** (p - 1)
+    return where(zero, 0.0, g)
+
+
+class Cdist(Function):
+    """Distances between the rows of ``x1`` (..., P, M) and ``x2`` (..., R, M): (..., P, R)."""
+    _builtin = True
+    _ctx_fields = ("p",)
+
+    @staticmethod
+    def forward(ctx, x1, x2, p):
+        ctx.p = p
+        out = _pnorm(x1[..., :, None, :] - x2[..., None, :, :], p, -1)
+        ctx.save_for_backward(x1, x2, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # x1: _cdist_backward(grad, x1, x2, p, result); x2: the same with x1 and x2 swapped
+        x1, x2, out = ctx.saved_tensors
+        diff = x1[..., :, None, :] - x2[..., None, :, :]
+        g = grad[..., None] * _dnorm(diff, out[..., None], ctx.p)
+        need = ctx.needs_input_grad
+        return (np.sum(g, axis=-2) if need[0] else None), (-np.sum(g, axis=-3) if need[1] else None), None
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """p-norm distances between each row of ``x1`` and each row of ``x2`` (batch dims broadcast)."""
+    if x1.dim() < 2 or x2.dim() < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X{1 if x1.dim() < 2 else 2} got: "
+                           f"{min(x1.dim(), x2.dim())}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    for t in (x1, x2):
+        if t._data.dtype.kind != "f":
+            raise RuntimeError(f"cdist only supports floating-point dtypes, X{1 if t is x1 else 2} got: "
+                               f"{str(t.dtype).split('.')[-1].capitalize()}")
+    if compute_mode not in ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                            "donot_use_mm_for_euclid_dist"):
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    lead = np.broadcast_shapes(tuple(x1.shape[:-2]), tuple(x2.shape[:-2]))
+    a = x1 if tuple(x1.shape[:-2]) == lead else x1.expand(*lead, *x1.shape[-2:])
+    b = x2 if tuple(x2.shape[:-2]) == lead else x2.expand(*lead, *x2.shape[-2:])
+    return Cdist.apply(a, b, float(p))
+
+
+class Pdist(Function):
+    """The distances between all pairs of rows i < j of an (N, M) matrix, in row-major order of (i, j)."""
+    _builtin = True
+    _ctx_fields = ("p", "i", "j")
+
+    @staticmethod
+    def forward(ctx, x, p):
+        i, j = np.triu_indices(x.shape[0], 1)
+        ctx.p, ctx.i, ctx.j = p, i, j
+        out = _pnorm(x[i] - x[j], p, -1)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: _pdist_backward(grad, self, p, result)
+        from .shape_extra import _iadd
+        x, out = ctx.saved_tensors
+        i, j = ctx.i, ctx.j
+        ii, jj = (_t.make(i), _t.make(j)) if isinstance(x, _t.Tensor) else (i, j)
+        g = grad[:, None] * _dnorm(x[ii] - x[jj], out[:, None], ctx.p)
+        return _iadd(np.shape(x), 0, i, g) - _iadd(np.shape(x), 0, j, g), None
+
+
+def pdist(input, p=2):
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    return Pdist.apply(input, float(p))
+
+
+class Dist(Function):
+    """The p-norm of ``input - other`` (broadcast), a 0-d tensor."""
+    _builtin, _promote, _broadcast = True, "same", True
+    _ctx_fields = ("p",)
+
+    @staticmethod
+    def forward(ctx, a, b, p):
+        ctx.p = p
+        diff = a - b
+        out = np.asarray(_pnorm(diff.reshape(-1), p, 0), diff.dtype)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: norm_backward(grad, self - other, p, result); other: -self's
+        a, b, out = ctx.saved_tensors
+        g = grad * _dnorm(a - b, out, ctx.p)
+        need = ctx.needs_input_grad
+        return (g if need[0] else None), (-g if need[1] else None), None
+
+
+def dist(input, other, p=2):
+    """``norm(input - other, p)`` (0 gradient at equal inputs)."""
+    if not isinstance(other, _t.Tensor):
+        raise TypeError(f"dist(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    _shapes_ok(input, other)
+    return Dist.apply(input, other, float(p))
+
+
+def _shapes_ok(a, b):
+    from .._shape import broadcast_shapes
+    broadcast_shapes(a.shape, b.shape)  # torch's RuntimeError for shapes that do not broadcast
+    return True
+
+
+# ---------------------------------------------------------------------------------------------- cov, corrcoef
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the variables in ``input``'s rows (observations in columns), as torch.cov."""
+    import warnings
+    from .linalg import mm
+    if input.dim() > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
+                           f"{input.dim()} dimensions")
+    x = input.view(1, -1) if input.dim() < 2 else input
+    n = x.shape[1]
+    w = None
+    if fweights is not None:
+        if fweights.dim() > 1 or fweights._data.dtype.kind not in "iu":
+            raise RuntimeError("cov(): expected fweights to have one or fewer dimensions and integral dtype")
+        if fweights.numel() != n:
+            raise RuntimeError(f"cov(): expected fweights to have the same numel as there are observations in the "
+                               f"input but got {fweights.numel()} != {n}")
+        if (fweights._data < 0).any():
+            raise RuntimeError("cov(): fweights cannot be negative")
+        w = fweights
+    if aweights is not None:
+        if aweights.dim() > 1 or aweights._data.dtype.kind != "f":
+            raise RuntimeError("cov(): expected aweights to have one or fewer dimensions and floating point dtype")
+        if aweights.numel() != n:
+            raise RuntimeError(f"cov(): expected aweights to have the same numel as there are observations in the "
+                               f"input but got {aweights.numel()} != {n}")
+        if (aweights._data < 0).any():
+            raise RuntimeError("cov(): aweights cannot be negative")
+        w = aweights if w is None else w * aweights
+    if x._data.dtype.kind not in "f":
+        x = x.float() if w is None or w._data.dtype.kind != "f" else x.to(w.dtype)
+    if w is None:
+        avg = x.mean(1)
+        w_sum = n
+        norm_factor = n - correction
+    else:
+        w_sum = w.sum()
+        avg = (x * w).sum(1) / w_sum
+        if aweights is None:
+            norm_factor = w_sum - correction
+        else:
+            norm_factor = w_sum - correction * (w * aweights).sum() / w_sum
+    nf = float(norm_factor) if not isinstance(norm_factor, _t.Tensor) else float(norm_factor.item())
+    if nf <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
+                      "observations.", UserWarning, stacklevel=2)
+        norm_factor = 0.0 if not isinstance(norm_factor, _t.Tensor) else norm_factor.clamp_min(0)
+    xm = x - avg.unsqueeze(1)
+    c = mm(xm, (xm if w is None else xm * w).t())
+    return (c / norm_factor).squeeze()
+
+
+def corrcoef(input):
+    """Pearson correlation coefficients of the variables in ``input``'s rows, clamped to [-1, 1]."""
+    from .pointwise_ternary import clamp
+    from .joining import diag
+    c = cov(input)
+    if c.dim() == 0:
+        return c / c
+    stddev = diag(c).sqrt()
+    c = c / stddev.unsqueeze(1)
+    c = c / stddev.unsqueeze(0)
+    return clamp(c, -1, 1)
+
+
+# ---------------------------------------------------------------------------------------------- quantiles
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
+    from .reduction_sort import sort
+    a = input._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
+    scalar_q = not isinstance(q, _t.Tensor)
+    if scalar_q:
+        qs = np.asarray([q], np.float64)
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
+    else:
+        if q.dim() > 1:
+            raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+        if q._data.dtype != a.dtype:
+            raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+        qs = q._data.reshape(-1).astype(np.float64)
+        if np.any((qs < 0) | (qs > 1)):
+            raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+        scalar_q = q.dim() == 0
+    if input.numel() == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    if dim is None:
+        x = input.reshape(-1)
+        d = 0
+    else:
+        d = norm_dim(dim, max(input.dim(), 1))
+        x = input if input.dim() else input.reshape(1)
+    x = x.movedim(d, -1) if x.dim() > 1 else x
+    srt = sort(x, -1).values  # NaN sorts last
+    s = srt._data
+    n = s.shape[-1]
+    nan = np.isnan(s)
+    valid = (n - nan.sum(-1)) if ignore_nan else np.full(s.shape[:-1], n)
+    any_nan = nan.any(-1)
+    # ranks per (q, row): q * (valid - 1)
+    rank = qs.reshape((-1,) + (1,) * (s.ndim - 1)) * (np.maximum(valid, 1) - 1)
+    if not ignore_nan:  # a slice with a NaN picks its last sorted element, a NaN (which then gets the gradient)
+        rank = np.where(any_nan, n - 1, rank)
+    lo = np.floor(rank).astype(np.int64)
+    hi = np.ceil(rank).astype(np.int64)
+    if interpolation == "lower":
+        hi = lo
+    elif interpolation == "higher":
+        lo = hi
+    elif interpolation == "nearest":
+        lo = hi = np.round(rank).astype(np.int64)  # half to even, as torch's round
+    lo, hi = np.clip(lo, 0, n - 1), np.clip(hi, 0, n - 1)
+    frac = rank - np.floor(rank) if interpolation == "linear" else np.full(rank.shape, 0.5)
+    # gather along the sorted axis: values (nq, *rows)
+    src = srt.unsqueeze(0).expand(len(qs), *srt.shape)
+    v_lo = src.gather(-1, _t.make(lo[..., None])).squeeze(-1)
+    v_hi = src.gather(-1, _t.make(hi[..., None])).squeeze(-1)
+    if interpolation in ("lower", "higher", "nearest"):
+        out = v_lo
+    else:
+        w = _t.make(np.asarray(frac, a.dtype))
+        out = v_lo.lerp(v_hi, w)
+    if keepdim:
+        if dim is None:
+            out = out.reshape((len(qs),) + (1,) * input.dim())
+        else:
+            out = out.unsqueeze(d + 1) if input.dim() else out
+    if scalar_q:
+        out = out.squeeze(0)
+    return out
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """The ``q``-th quantiles of ``input`` (all of it, or along ``dim``); a 1-D ``q`` adds a leading dim.
+    A NaN in a slice makes that slice's quantiles NaN."""
+    if out is not None:
+        raise TypeError("quantile(): out= is not supported by npgrad")
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    """``quantile`` ignoring NaNs (a slice of NaNs only gives NaN)."""
+    if out is not None:
+        raise TypeError("nanquantile(): out= is not supported by npgrad")
+    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, True)
+
+
+# ---------------------------------------------------------------------------------------------- integration
+def _pair_sums(y, d):
+    n = y.shape[d]
+    return y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The trapezoid rule along ``dim``: spacing ``dx`` (default 1) or sample points ``x``."""
+    d = norm_dim(dim, max(y.dim(), 1))
+    if x is not None and dx is not None:
+        raise TypeError("trapezoid() received an invalid combination of arguments: give x or dx, not both")
+    if y.shape[d] == 0:
+        return y.sum(d)
+    if isinstance(x, _t.Tensor):
+        from .reduction_scan import diff
+        xd = diff(x, dim=d if x.dim() == y.dim() else -1)
+        if x.dim() == 1 and y.dim() > 1:
+            xd = xd.reshape([-1 if i == d else 1 for i in range(y.dim())])
+        return (xd * _pair_sums(y, d)).sum(d) / 2
+    step = 1.0 if x is None and dx is None else (x if x is not None else dx)
+    return _pair_sums(y, d).sum(d) * (step / 2)
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """The old name of ``trapezoid``."""
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running trapezoid rule along ``dim`` (one fewer element than ``y`` along it)."""
+    from .reduction_scan import cumsum
+    d = norm_dim(dim, max(y.dim(), 1))
+    if isinstance(x, _t.Tensor):
+        from .reduction_scan import diff
+        xd = diff(x, dim=d if x.dim() == y.dim() else -1)
+        if x.dim() == 1 and y.dim() > 1:
+            xd = xd.reshape([-1 if i == d else 1 for i in range(y.dim())])
+        return cumsum(xd * _pair_sums(y, d), d) / 2
+    step = 1.0 if x is None and dx is None else (x if x is not None else dx)
+    return cumsum(_pair_sums(y, d) * (step / 2), d)
+
+
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """Central differences in the interior and one-sided (first or second order) differences at the edges,
+    along each dim in ``dim`` (all by default): one tensor per dim. ``spacing`` is a number, one number per
+    dim, or one coordinate tensor per dim."""
+    from .joining import cat
+    if edge_order not in (1, 2):
+        raise RuntimeError(f"torch.gradient only supports edge_order=1 and edge_order=2.")
+    dims = list(range(input.dim())) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
+    dims = [norm_dim(d, input.dim()) for d in dims]
+    if isinstance(spacing, (int, float)):
+        spacing = [spacing] * len(dims)
+    else:
+        spacing = list(spacing)
+        if len(spacing) == 1 and len(dims) > 1 and not isinstance(spacing[0], _t.Tensor):
+            spacing = spacing * len(dims)
+    if len(spacing) != len(dims):
+        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim "
+                           f"arguments to have the same length, but got a spacing argument of length "
+                           f"{len(spacing)} and a dim argument of length {len(dims)}.")
+    outs = []
+    for d, h in zip(dims, spacing):
+        n = input.shape[d]
+        if n < edge_order + 1:
+            raise RuntimeError(f"torch.gradient expected each dimension size to be at least edge_order+1")
+        y = input if input._data.dtype.kind == "f" else input.float()
+
+        def sl(start, length, t=y, d=d):
+            return t.narrow(d, start, length)
+        if isinstance(h, _t.Tensor):
+            shape = [-1 if i == d else 1 for i in range(input.dim())]
+            xs = h._data.astype(y._data.dtype)
+            hd = np.diff(xs)
+            h1, h2 = hd[:-1], hd[1:]  # the steps left and right of each interior point
+            a = _t.make((-h2 / (h1 * (h1 + h2))).reshape(shape))
+            b = _t.make(((h2 - h1) / (h1 * h2)).reshape(shape))
+            c = _t.make((h1 / (h2 * (h1 + h2))).reshape(shape))
+            interior = a * sl(0, n - 2) + b * sl(1, n - 2) + c * sl(2, n - 2)
+            if edge_order == 1:
+                first = (sl(1, 1) - sl(0, 1)) / float(hd[0])
+                last = (sl(n - 1, 1) - sl(n - 2, 1)) / float(hd[-1])
+            else:
+                d1, d2 = float(hd[0]), float(hd[1])
+                first = (-(2 * d1 + d2) / (d1 * (d1 + d2)) * sl(0, 1) + (d1 + d2) / (d1 * d2) * sl(1, 1)
+                         - d1 / (d2 * (d1 + d2)) * sl(2, 1))
+                e1, e2 = float(hd[-1]), float(hd[-2])
+                last = (e1 / (e2 * (e1 + e2)) * sl(n - 3, 1) - (e2 + e1) / (e2 * e1) * sl(n - 2, 1)
+                        + (2 * e1 + e2) / (e1 * (e1 + e2)) * sl(n - 1, 1))
+        else:
+            h = float(h)
+            interior = (sl(2, n - 2) - sl(0, n - 2)) / (2 * h)
+            if edge_order == 1:
+                first = (sl(1, 1) - sl(0, 1)) / h
+                last = (sl(n - 1, 1) - sl(n - 2, 1)) / h
+            else:
+                first = (-1.5 * sl(0, 1) + 2 * sl(1, 1) - 0.5 * sl(2, 1)) / h
+                last = (0.5 * sl(n - 3, 1) - 2 * sl(n - 2, 1) + 1.5 * sl(n - 1, 1)) / h
+        outs.append(cat([first, interior, last], d))
+    return tuple(outs)
+
+
+# ---------------------------------------------------------------------------------------------- logcumsumexp
+def _flip(x, d):
+    return x.flip(d) if isinstance(x, _t.Tensor) else np.flip(x, d)
+
+
+class Logcumsumexp(Function):
+    _builtin = True
+    _ctx_fields = ("dim",)
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        out = np.logaddexp.accumulate(a, axis=dim) if a.ndim else a.copy()
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: logcumsumexp_backward(grad, self, result, dim)
+        # d out_j / d x_i = exp(x_i - out_j) for j >= i: a reversed log-space cumulative sum of grad * exp(-out),
+        # split by sign so that logs stay real
+        a, out = ctx.saved_tensors
+        d = ctx.dim
+        if np.ndim(a) == 0:
+            return grad, None
+        pos = where(grad > 0, grad, 0.0)
+        neg = where(grad < 0, -grad, 0.0)
+        # where out is -inf so is every input up to there: their gradient is 0 (not -inf - -inf = NaN)
+        safe_out = where(out == -np.inf, 0.0, out)
+
+        def rev_lcse(g):
+            return _flip(dispatch(Logcumsumexp, _flip(np.log(g) - safe_out, d), d), d)
+        return np.exp(rev_lcse(pos) + a) - np.exp(rev_lcse(neg) + a), None
+
+
+def logcumsumexp(input, dim):
+    """log(cumsum(exp(input), dim)), computed stably."""
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("logcumsumexp(): expected a floating point input")
+    return Logcumsumexp.apply(input, norm_dim(dim, max(input.dim(), 1)))
+
+
+def bind_methods(T):
+    T.dist = dist
+    T.cov = cov
+    T.corrcoef = corrcoef
+    T.quantile = quantile
+    T.nanquantile = nanquantile
+    T.logcumsumexp = logcumsumexp
