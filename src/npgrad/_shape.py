@@ -62,7 +62,7 @@ def norm_dim(dim, ndim):
     lo, hi = (-ndim, ndim - 1) if ndim else (-1, 0)
     if not lo <= dim <= hi:
         raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
-    return dim + ndim if dim < 0 else dim
+    return dim + (ndim or 1) if dim < 0 else dim  # a 0-d tensor wraps as if it had one dim: -1 is 0
 
 
 def norm_dims(dim, ndim):

@@ -303,3 +303,73 @@ def test_max_axis_from_issue_13():
     """``x.max(axis=1)`` (refused before) gives torch's values and indices, and its gradient."""
     compare(lambda m, x: x.max(axis=1), (_X3.astype(np.float64),))
     compare(lambda m, x: x.sum(axis=1, keepdims=True).softmax(axis=-1).std(axis=0), (_X3.astype(np.float64),))
+
+
+# ---------------------------------------------------------------------------------------------- 0-d tensors
+# every shape, joining, scan and selection op npgrad has, called on a 0-d tensor with dims that torch accepts
+# (0 and -1) and dims it refuses; torch's value and grad_fn, or torch's exception class, never NumPy's AxisError
+ZERO_D_METHODS = """
+flip(0) flip(-1) flip(()) flip(1) flip((0,0)) flip((0,-1)) fliplr() flipud() roll(1) roll(1,0) roll(1,-1)
+roll(1,1) roll((1,),(0,)) roll((),()) roll(0) roll(()) roll([1,2]) t() transpose(0,0) transpose(0,-1)
+transpose(0,1) transpose(-1,-1) permute() permute(0) permute(-1) permute(1) permute(0,0) squeeze() squeeze(0)
+squeeze(-1) squeeze(1) squeeze((0,)) squeeze(()) squeeze((0,0)) squeeze((0,-1)) unsqueeze(0) unsqueeze(-1)
+unsqueeze(1) unsqueeze(-2) unsqueeze(2) movedim(0,0) movedim(0,-1) movedim(-1,0) movedim(0,1) movedim((),())
+movedim((0,),(0,)) moveaxis(0,0) flatten() flatten(0) flatten(0,-1) flatten(0,1) flatten(-1,-1) flatten(1)
+unflatten(0,(1,)) unflatten(0,(1,1)) unflatten(0,()) diag() diag(1) diag_embed() diagonal() tril() triu()
+trace() repeat() repeat(2) repeat(2,3) repeat(()) tile(()) tile((2,)) tile((2,3)) expand(()) expand(3)
+expand(2,3) expand(-1) expand(1) narrow(0,0,1) narrow(0,0,0) narrow(0,1,0) narrow(-1,0,1) narrow(1,0,1) chunk(1)
+chunk(2) chunk(1,0) split(1) split(1,0) split([1]) tensor_split(2) tensor_split([1]) unbind(0) unbind() view(1)
+view(-1) view(()) view(1,1) reshape(-1) reshape(()) select(0,0) select(-1,0) T mT mH H adjoint() swapaxes(0,0)
+swapaxes(0,1) swapdims(0,0) contiguous() clone() repeat_interleave(2) repeat_interleave(2,0)
+repeat_interleave(2,-1) repeat_interleave(2,1) repeat_interleave(T2,0) broadcast_to((2,)) broadcast_to(())
+expand_as(X) view_as(X) reshape_as(X) cumsum(0) cumsum(-1) cumsum(1) cumprod(0) cummax(0) cummin(0) diff()
+diff(1,0) sort() sort(0) sort(1) argsort() topk(1) topk(0) topk(2) kthvalue(1) kthvalue(2) median() median(0)
+nanmedian(0) mode() mode(0) msort() max() max(0) max(1) min(0) amax() amax(0) amax(1) amin(-1) aminmax() sum(0)
+sum(1) sum((0,0)) mean(0) mean(-1) std(0) var(0) var(0,correction=0) prod(0) prod(1) softmax(0) softmax(1)
+log_softmax(-1) logsumexp(0) logsumexp(1) norm(dim=0) norm(dim=1) all(0) any(1) argmax(0) argmax(1) argmin()
+count_nonzero(0) nansum(0) nanmean(0) index_select(0,I0) index_select(1,I0) index_select(0,I00) gather(0,IS)
+gather(1,IS) take_along_dim(IS) take_along_dim(IS,0) scatter(0,IS,X) scatter_add(0,IS,X) index_add(0,I0,X)
+index_add(0,I1,X) index_add(0,I0,X2) index_fill(0,I0,1.) index_fill(0,IS,1.) index_copy(0,I0,X)
+index_copy(-1,I0,X) masked_fill(B,1.) masked_select(B) take(IS) nonzero() argwhere() unique() cross(X)
+""".split()
+ZERO_D_FUNCTIONS = """
+cat([X,X]) cat([X,X],0) stack([X,X]) stack([X,X],1) stack([X,X],-1) stack([X,X],2) hstack([X,X]) vstack([X,X])
+dstack([X,X]) column_stack([X,X]) row_stack([X,X]) atleast_1d(X) atleast_2d(X) atleast_3d(X) meshgrid(X,X)
+tensordot(X,X,0) einsum('->',X) einsum('i->',X) kron(X,X) inner(X,X) outer(X,X) dot(X,X) matmul(X,X) vdot(X,X)
+squeeze(X,0) chunk(X,1) split(X,1) where(B,X,X) histc(X) bucketize(X,X) searchsorted(X,X) diag_embed(X)
+flatten(X) hsplit(X,1) vsplit(X,1) dsplit(X,1) tile(X,(2,)) swapaxes(X,0,0) moveaxis(X,0,0) flip(X,(0,))
+roll(X,1) movedim(X,0,-1) unsqueeze(X,0) narrow(X,0,0,1) select(X,0,0) unflatten(X,0,(1,)) transpose(X,0,0)
+""".split()
+
+
+def _zero_d_env(m, x):
+    return {"x": x, "m": m, "X": m.tensor(2.5, dtype=x.dtype), "X2": m.tensor([2.5], dtype=x.dtype), "I0": m.tensor([0]), "I1": m.tensor([1]),
+            "I00": m.tensor([0, 0]), "IS": m.tensor(0), "B": m.tensor(True), "T2": m.tensor(2)}
+
+
+def _zero_d_call(m, x, expr, method):
+    return eval(("x." if method else "m.") + expr, _zero_d_env(m, x))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("expr,method", [(e, True) for e in ZERO_D_METHODS] + [(e, False) for e in ZERO_D_FUNCTIONS])
+def test_zero_dim_inputs_as_torch(expr, method):
+    """Value, dtype, shape, grad_fn name and gradient as torch, or torch's exception class."""
+    _same_outcome(lambda m: _zero_d_call(m, m.tensor(1.5), expr, method))
+    if isinstance(_outcome(lambda m: _zero_d_call(m, m.tensor(1.5), expr, method), torch), type):
+        return  # torch raises: the class was compared above
+    compare(lambda m, a: _zero_d_call(m, a, expr, method), (np.array(1.5),),
+            check_name=expr not in ("mT", "mH", "H", "adjoint()"), grad=expr != "unique()")
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_zero_dim_matrix_transposes_are_the_tensor_itself():
+    """torch's ``mT``/``mH``/``H``/``adjoint()`` of a 0-d tensor return the tensor itself, with a warning."""
+    for m in (torch, npgrad):
+        x = m.tensor(1.5, requires_grad=True)
+        for get in (lambda t: t.mT, lambda t: t.mH, lambda t: t.H, lambda t: t.adjoint()):
+            assert get(x) is x
+    x = npgrad.tensor(1.5)
+    for get in (lambda t: t.mT, lambda t: t.mH, lambda t: t.H, lambda t: t.adjoint()):
+        with pytest.warns(UserWarning, match="deprecated on 0-D tensors"):  # torch warns once per process
+            get(x)

@@ -521,6 +521,8 @@ def meshgrid(*tensors, indexing=None):
 
 
 def repeat(input, *repeats):
+    if not repeats:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     if len(repeats) == 1 and isinstance(repeats[0], (tuple, list)):
         repeats = repeats[0]
     repeats = tuple(int(r) for r in repeats)
@@ -559,6 +561,10 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=U
         input = flatten(input)
         dim = 0
     nd = input._data.ndim
+    if nd == 0:  # torch works on the 0-d input unflattened: its dim check fails for an explicit dim
+        if isinstance(repeats, _t.Tensor):
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        norm_dim(norm_dim(dim, 0) + 1, 0)
     d = norm_dim(dim, max(nd, 1))
     if isinstance(repeats, _t.Tensor) and repeats._data.size != 1:
         reps = repeats._data
@@ -595,7 +601,7 @@ def flip(input, *dims):
     axes = tuple(norm_dim(d, nd) for d in dims)
     if len(set(axes)) != len(axes):
         raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
-    return Flip.apply(input, axes)
+    return Flip.apply(input, axes if nd else ())  # a 0-d tensor takes dim 0/-1 and has nothing to flip
 
 
 def fliplr(input):
@@ -618,6 +624,8 @@ def roll(input, shifts, dims=None):
     tensor([3, 0, 1, 2])
     """
     shifts_t = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+    if not shifts_t:
+        raise RuntimeError("`shifts` required")
     if dims is None:
         if len(shifts_t) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:0")
@@ -626,6 +634,8 @@ def roll(input, shifts, dims=None):
     if len(shifts_t) != len(dims_t):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
     nd = input._data.ndim
+    if nd == 0:  # unlike most ops, roll does not let a 0-d tensor take dim 0
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     dims_t = tuple(norm_dim(d, nd) for d in dims_t)
     return Roll.apply(input, tuple(int(s) for s in shifts_t), dims_t)
 

@@ -175,6 +175,35 @@ Amax = _amax_op("Amax", np.max)
 Amin = _amax_op("Amin", np.min)
 
 
+class Aminmax(Function):
+    """``(min, max)`` over dims in one node, as torch records it; each gradient is split evenly among the
+    elements tied at its value (as amin/amax)."""
+    _builtin = True
+    _ctx_fields = ("dims", "keepdim")
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        ctx.dims, ctx.keepdim = dims, keepdim
+        lo, hi = np.min(a, axis=dims, keepdims=keepdim), np.max(a, axis=dims, keepdims=keepdim)
+        ctx.save_for_backward(a, lo, hi)
+        return lo, hi
+
+    @staticmethod
+    def backward(ctx, grad_min, grad_max):
+        # self: amin's formula for grad_min + amax's formula for grad_max (scale_grad_by_count each)
+        a, lo, hi = ctx.saved_tensors
+        dims, kd = ctx.dims, ctx.keepdim
+        total = None
+        for g, r in ((grad_min, lo), (grad_max, hi)):
+            if g is None:
+                continue
+            mask = _arr(a) == expand_back(_arr(r), dims, kd, a.shape)
+            counts = mask.sum(axis=dims, keepdims=True).astype(_arr(a).dtype)
+            part = expand_back(g, dims, kd, a.shape) / counts * mask
+            total = part if total is None else total + part
+        return total, None, None
+
+
 def _sort_indices(a, dim, descending):
     """Stable sort order along ``dim``; NaN counts as the largest value (last ascending, first descending)."""
     if not descending:
@@ -308,8 +337,8 @@ def aminmax(input, *, dim=None, keepdim=False, axis=UNSET, keepdims=UNSET):
         dim, keepdim = np_alias("aminmax", dim, axis, None, keepdim, keepdims)
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"aminmax(): argument 'dim' must be int, not {type(dim).__name__}")
-    dims = () if dim is None else dim
-    return return_types.aminmax(amin(input, dims, keepdim), amax(input, dims, keepdim))
+    dims = _amax_dims("aminmax", input, () if dim is None else dim)
+    return return_types.aminmax(*Aminmax.apply(input, dims, keepdim))
 
 
 def _arg(name, np_fn, input, dim, keepdim):

@@ -33,10 +33,18 @@ def _coords(index, dim):
     """The fancy index addressing, for every element of ``index``, position ``index`` along ``dim`` and the
     element's own position along the other dims (torch's scatter/gather addressing)."""
     nd = index.ndim
+    if nd == 0:  # a 0-d index addresses one element of a 0-d input (seen through ``_one``)
+        return (index,)
     out = []
     for k, n in enumerate(index.shape):
         out.append(index if k == dim else np.arange(n).reshape((-1,) + (1,) * (nd - k - 1)))
     return tuple(out)
+
+
+def _one(a):
+    """A 0-d array as a 1-element view (torch's scatter/gather address a 0-d tensor as one element); others
+    unchanged."""
+    return a.reshape(1) if a.ndim == 0 else a
 
 
 def _lead(src, shape):
@@ -77,7 +85,7 @@ class Gather(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
-        return a[_coords(index, dim)]
+        return np.asarray(_one(a)[_coords(index, dim)])
 
     @staticmethod
     def backward(ctx, grad):
@@ -95,7 +103,7 @@ class GatherAccum(Function):
     def forward(ctx, g, shape, dim, index):
         ctx.dim, ctx.index = dim, index
         z = np.zeros(shape, g.dtype)
-        np.add.at(z, _coords(index, dim), g)
+        np.add.at(_one(z), _coords(index, dim), g)
         return z
 
     @staticmethod
@@ -112,8 +120,8 @@ class ScatterValue(Function):
     @staticmethod
     def forward(ctx, a, dim, index, value):
         ctx.dim, ctx.index = dim, index
-        out = a.copy()
-        out[_coords(index, dim)] = value
+        out = np.array(a)  # a copy, and an array even if a gradient arrives as a NumPy scalar
+        _one(out)[_coords(index, dim)] = value
         return out
 
     @staticmethod
@@ -129,8 +137,8 @@ class Scatter(Function):
     @staticmethod
     def forward(ctx, a, src, dim, index):
         ctx.dim, ctx.index, ctx.sshape = dim, index, src.shape
-        out = a.copy()
-        out[_coords(index, dim)] = _lead(src, index.shape)
+        out = np.array(a)
+        _one(out)[_coords(index, dim)] = _lead(src, index.shape)
         return out
 
     @staticmethod
@@ -149,8 +157,8 @@ class ScatterAdd(Function):
     @staticmethod
     def forward(ctx, a, src, dim, index):
         ctx.dim, ctx.index, ctx.sshape = dim, index, src.shape
-        out = a.copy()
-        np.add.at(out, _coords(index, dim), _lead(src, index.shape))
+        out = np.array(a)
+        np.add.at(_one(out), _coords(index, dim), _lead(src, index.shape))
         return out
 
     @staticmethod
@@ -169,8 +177,8 @@ def _reduce_forward(a, src, dim, index, reduce, include_self):
     coords = _coords(index, dim)
     s = _lead(src, index.shape)
     hit = np.zeros(a.shape, bool)
-    hit[coords] = True
-    out = a.copy()
+    _one(hit)[coords] = True
+    out = np.array(a)
     if not include_self:
         if reduce in ("sum", "mean"):
             out[hit] = 0
@@ -179,11 +187,11 @@ def _reduce_forward(a, src, dim, index, reduce, include_self):
         else:
             big = np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).max
             out[hit] = -big if reduce == "amax" else big
-    _UFUNC[reduce].at(out, coords, s)
+    _UFUNC[reduce].at(_one(out), coords, s)
     count = None
     if reduce == "mean":
         count = np.zeros(a.shape, np.int64) + (1 if include_self else 0)
-        np.add.at(count, coords, 1)
+        np.add.at(_one(count), coords, 1)
         safe = np.maximum(count, 1)
         out = out / safe if a.dtype.kind == "f" else out // safe
         out = out.astype(a.dtype, copy=False)
@@ -235,9 +243,9 @@ def _minmax_grads(grad, a, src, out, dim, index, excluded):
     # even where include_self=False left it out (its own part is then dropped)
     a_, src_, out_ = _plain(a), _lead(_plain(src), index.shape), _plain(out)
     self_is = a_ == out_
-    src_is = src_ == out_[_coords(index, dim)]
+    src_is = src_ == _one(out_)[_coords(index, dim)]
     n = self_is.astype(np.int64)
-    np.add.at(n, _coords(index, dim), src_is)
+    np.add.at(_one(n), _coords(index, dim), src_is)
     share = grad / np.maximum(n, 1).astype(np_dtype(grad))
     gs = dispatch(MaskZero, share, ~self_is if excluded is None else ~self_is | excluded)
     gsrc = dispatch(MaskZero, dispatch(Gather, share, dim, index), ~src_is)
@@ -256,8 +264,8 @@ def _prod_grads(grad, a, src, out, dim, index, include_self):
     s_lead_ = _lead(src_, index.shape)
     zero = s_lead_ == 0
     nz = np.zeros(a_.shape, np.int64)
-    np.add.at(nz, _coords(index, dim), zero)
-    single = zero & (nz[_coords(index, dim)] == 1)
+    np.add.at(_one(nz), _coords(index, dim), zero)
+    single = zero & (_one(nz)[_coords(index, dim)] == 1)
     if isinstance(grad, _t.Tensor) and (zero & ~single).any():
         raise RuntimeError("scatter_reduce(): Double backward is unsupported for src when >1 zeros in src are "
                            "scattered to the same position in self")
@@ -312,6 +320,14 @@ class IndexSelectAccum(Function):
         return dispatch(IndexSelect, grad, ctx.dim, ctx.index), None, None, None
 
 
+def _along(arr, dim, index):
+    """``(target, at)``: ``target[at]`` addresses ``index`` along ``dim`` of ``arr`` (a 0-d ``arr`` as one
+    element, through a 1-element view, as torch indexes it)."""
+    if arr.ndim == 0:
+        return arr.reshape(1), (index,)
+    return arr, (_FULL,) * dim + (index,)
+
+
 class IndexAdd(Function):
     _builtin = True
     _ctx_fields = ("dim", "index", "alpha")
@@ -319,8 +335,8 @@ class IndexAdd(Function):
     @staticmethod
     def forward(ctx, a, src, dim, index, alpha):
         ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
-        out = a.copy()
-        np.add.at(out, (_FULL,) * dim + (index,), src * alpha if alpha != 1 else src)
+        out = np.array(a)
+        np.add.at(*_along(out, dim, index), src * alpha if alpha != 1 else src)
         return out
 
     @staticmethod
@@ -342,11 +358,12 @@ class IndexCopy(Function):
     @staticmethod
     def forward(ctx, a, src, dim, index):
         ctx.dim, ctx.index = dim, index
-        out = a.copy()
-        at = (_FULL,) * dim + (index,)
-        out[at] = src
+        out = np.array(a)
+        target, at = _along(out, dim, index)
+        target[at] = src
         mask = np.zeros(a.shape, bool)
-        mask[at] = True
+        target, at = _along(mask, dim, index)
+        target[at] = True
         ctx.mask = mask
         return out
 
@@ -367,7 +384,8 @@ class IndexFill(Function):
     def forward(ctx, a, dim, index, value):
         ctx.dim, ctx.index = dim, index
         mask = np.zeros(a.shape, bool)
-        mask[(_FULL,) * dim + (index,)] = True
+        target, at = _along(mask, dim, index)
+        target[at] = True
         ctx.mask = mask
         return np.where(mask, np.asarray(value, a.dtype), a)
 
@@ -538,6 +556,9 @@ def _same_dtype(input, source, msg):
 
 def _source_shape(input, source, d, name):
     a, s = input._data.shape, source._data.shape
+    if name == "index_add" and not a and s:
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified "
+                           f"dimension. Got self.shape = {list(a)} source.shape = {list(s)}")
     if len(a) == len(s) and any(a[k] != s[k] for k in range(len(a)) if k != d):
         if name == "index_add":
             raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified "
@@ -569,6 +590,8 @@ def index_select(input, dim, index):
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     idx = idx.reshape(-1)
+    if nd == 0 and idx.size > 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
     n = input._data.shape[d] if nd else 1
     bad = _out_of_range(idx, n)
     if bad is not None:  # torch's classes and wording: IndexError for 0-d/1-D inputs, RuntimeError otherwise
@@ -594,8 +617,11 @@ def gather(input, dim, index, *, sparse_grad=False):
     nd = input._data.ndim
     d = norm_dim(dim, nd)
     idx = _long_index(index, "gather", True)
-    if nd == 0:
-        return Gather.apply(reshape(input, 1), 0, idx.reshape(1)).reshape(())
+    if nd == 0:  # one element: any index shape, values 0 or -1
+        bad = _out_of_range(idx, 1)
+        if bad is not None:
+            raise RuntimeError(f"index {bad} is out of bounds for dimension 0 with size 1")
+        return Gather.apply(input, 0, idx)
     _check_gather_like("gather", input._data.shape, idx, d)
     return Gather.apply(input, d, idx)
 
@@ -627,7 +653,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
             raise RuntimeError("scatter(reduce=...) is not differentiable (as in torch); use scatter_reduce")
         out = input._data.copy()
         s = _lead(src._data, idx.shape) if isinstance(src, _t.Tensor) else src
-        (np.add if reduce == "add" else np.multiply).at(out, _coords(idx, d), s)
+        (np.add if reduce == "add" else np.multiply).at(_one(out), _coords(idx, d), s)
         return _t.make(out)
     if isinstance(src, _t.Tensor):
         return Scatter.apply(input, src, d, idx)
