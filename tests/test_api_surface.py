@@ -514,3 +514,16 @@ def test_typename_layout_is_cpu_vmap():
     assert npgrad.vmap(lambda x: x.sum())(npgrad.ones(4, 3)).tolist() == [3.0] * 4
     with pytest.warns(DeprecationWarning):
         assert npgrad.is_autocast_cpu_enabled() is False
+
+
+def test_cpu_module_data_parallel_and_cuda_legacy_types():
+    for call in ["is_available()", "device_count()", "current_device()", "synchronize()"]:
+        assert _outcome(lambda: eval(f"npgrad.cpu.{call}")) == _outcome(lambda: eval(f"torch.cpu.{call}")), call
+    dp, tp = npgrad.nn.DataParallel(npgrad.nn.Linear(2, 2)), torch.nn.DataParallel(torch.nn.Linear(2, 2))
+    assert dp.device_ids == tp.device_ids == [] and list(dp.state_dict()) == list(tp.state_dict())
+    assert str(dp).split("(")[0] == str(tp).split("(")[0] == "DataParallel"
+    assert dp(npgrad.ones(1, 2)).shape == (1, 2)
+    for lib in (torch, npgrad):
+        assert isinstance(lib.ones(1), lib.cuda.FloatTensor) is False
+        with pytest.raises((AssertionError, TypeError)):
+            lib.cuda.FloatTensor(2)

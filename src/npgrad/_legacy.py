@@ -16,7 +16,7 @@ __all__ = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor
 
 class _LegacyType(type):
     def __instancecheck__(cls, obj):
-        return isinstance(obj, Tensor) and obj._data.dtype == cls.dtype.np
+        return not cls._cuda and isinstance(obj, Tensor) and obj._data.dtype == cls.dtype.np
 
     def __subclasscheck__(cls, sub):
         return sub is cls

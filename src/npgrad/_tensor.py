@@ -117,7 +117,11 @@ def check_device(d):
 
 def check_creation_device(d):
     """``check_device`` for factory functions: ``device=None`` means the default device."""
-    check_device(d if d is not None else _default_device)
+    if d is None:
+        d = _default_device
+        if d is None:
+            return
+    check_device(d)
 
 
 def set_default_device(device_):
@@ -728,22 +732,22 @@ class Tensor:
         return _C.bitwise_right_shift(other, self)
 
     def __eq__(self, other):
-        return _P.eq(self, other)
+        return _C._compare(np.equal, self, other)  # the operator: ``t == None`` is False (the function raises)
 
     def __ne__(self, other):
-        return _P.ne(self, other)
+        return _C._compare(np.not_equal, self, other)  # the operator: ``t == None`` is False (the function raises)
 
     def __lt__(self, other):
-        return _P.lt(self, other)
+        return _C._compare(np.less, self, other)  # the operator: ``t == None`` is False (the function raises)
 
     def __le__(self, other):
-        return _P.le(self, other)
+        return _C._compare(np.less_equal, self, other)  # the operator: ``t == None`` is False (the function raises)
 
     def __gt__(self, other):
-        return _P.gt(self, other)
+        return _C._compare(np.greater, self, other)  # the operator: ``t == None`` is False (the function raises)
 
     def __ge__(self, other):
-        return _P.ge(self, other)
+        return _C._compare(np.greater_equal, self, other)  # the operator: ``t == None`` is False (the function raises)
 
     def __iadd__(self, other):
         return self.add_(other)

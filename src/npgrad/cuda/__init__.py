@@ -242,3 +242,10 @@ class _Nvtx:
 
 
 nvtx = _Nvtx()
+
+
+def __getattr__(name):  # torch.cuda.FloatTensor and the other legacy CUDA tensor types (constructing one raises)
+    from .._legacy import cuda_types
+    if name in cuda_types:
+        return cuda_types[name]
+    raise AttributeError(f"module 'npgrad.cuda' has no attribute '{name}'")

@@ -18,3 +18,4 @@ from . import modules, parameter, utils
 
 __all__ = ["functional", "init", "utils", "Parameter", "Buffer"] + list(_modules_all)
 from . import parallel  # noqa: E402,F401  (DistributedDataParallel; imports no MPI until init_process_group)
+from .parallel import DataParallel  # noqa: E402,F401  (torch.nn.DataParallel: a pass-through without GPUs)
