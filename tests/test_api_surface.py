@@ -527,3 +527,8 @@ def test_cpu_module_data_parallel_and_cuda_legacy_types():
         assert isinstance(lib.ones(1), lib.cuda.FloatTensor) is False
         with pytest.raises((AssertionError, TypeError)):
             lib.cuda.FloatTensor(2)
+
+
+def test_pinned_memory_as_torch_without_accelerator():
+    for call in ["ones(2).pin_memory()", "ones(2).is_pinned()"]:
+        assert _outcome(lambda: eval(f"npgrad.{call}")) == _outcome(lambda: eval(f"torch.{call}")), call

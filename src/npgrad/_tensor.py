@@ -638,8 +638,11 @@ class Tensor:
     def cuda(self, device=None, non_blocking=False):
         check_device("cuda")
 
-    def pin_memory(self):
-        return self
+    def pin_memory(self, device=None):
+        raise RuntimeError("Cannot access accelerator device when none is available.")  # as torch's CPU build
+
+    def is_pinned(self, device=None):
+        return False
 
     def share_memory_(self):
         return self
