@@ -27,9 +27,17 @@ def _outcome(fn, m):
             r = fn(m)
         except Exception as e:  # noqa: BLE001
             return type(e)
-    outs = r if isinstance(r, (tuple, list)) else (r,)
+    outs = list(_flat(r))
     return [(np.asarray(o.detach().numpy()).tolist(), str(o.dtype).split(".")[-1], tuple(o.shape))
             if isinstance(o, (torch.Tensor, npgrad.Tensor)) else o for o in outs]
+
+
+def _flat(r):
+    if isinstance(r, (tuple, list)):
+        for x in r:
+            yield from _flat(x)
+    else:
+        yield r
 
 
 def _same_outcome(fn):
@@ -373,3 +381,27 @@ def test_zero_dim_matrix_transposes_are_the_tensor_itself():
     for get in (lambda t: t.mT, lambda t: t.mH, lambda t: t.H, lambda t: t.adjoint()):
         with pytest.warns(UserWarning, match="deprecated on 0-D tensors"):  # torch warns once per process
             get(x)
+
+
+def _one_input_entries():
+    """Every op-table entry (outside the nn family) whose samples take one array, with each keyword set."""
+    from tests.support.op_db import basic, pointwise, reduction, shape, indexing, linalg
+    out = []
+    for mod in (basic, pointwise, reduction, shape, indexing, linalg):
+        for op in mod.OPS:
+            samples = op.samples(np.random.default_rng(0), np.float64)
+            if not samples or any(len(a) != 1 or not isinstance(a[0], np.ndarray) for a, _ in samples):
+                continue
+            for kw in {tuple(sorted(kw.items())) for _, kw in samples}:
+                out.append(pytest.param(op, dict(kw), id=f"{op.name}-{dict(kw)}"))
+    assert len(out) > 200, "the sweep lost most of the op table"
+    return out
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("op,kw", _one_input_entries())
+def test_op_table_entries_on_a_0d_input(op, kw):
+    """The op table's one-input entries (dims hard-coded for their usual samples) applied to a 0-d tensor:
+    torch's value or torch's exception class, never a NumPy error."""
+    from tests.support.oracle import make_inputs
+    _same_outcome(lambda m: op.fn(m, *make_inputs(m, (np.array(0.7),), True), **kw))
