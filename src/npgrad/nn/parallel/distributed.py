@@ -113,7 +113,7 @@ class DistributedDataParallel(Module, Joinable):
         join_work = Join.notify_join_context(self)
         joined = join_work is not None
         if joined:
-            red.join_work = join_work if not self._divide_by_initial_world_size else None
+            red.take_join_work(join_work, not self._divide_by_initial_world_size)
             self._sync_backward_flag(self.require_backward_grad_sync)
         if self.broadcast_buffers and self._buffers_to_sync and self.process_group.size() > 1:
             src = self._common_rank(True) if joined else self.process_group._ranks[0]
@@ -255,7 +255,8 @@ class _Reducer:
         self.pg = pg
         self.world = pg.size()
         self.divisor = self.world   # the averaging divisor (join with divide_by_initial_world_size=False: active)
-        self.join_work = None       # join: the all-reduce counting the active ranks, when it sets the divisor
+        self.join_work = None       # join: the all-reduce counting the active ranks (this iteration's)
+        self.join_divide = False    # ... and whether its count is the divisor
         self.hook = self.hook_state = None
         self.find_unused = find_unused
         self.stats = {"steps": 0, "launch_s": 0.0, "wait_s": 0.0, "bytes": 0}
@@ -348,10 +349,10 @@ class _Reducer:
         self.started = True
         self.stats["steps"] += 1
         self.divisor = self.world
-        if self.join_work is not None:  # join, averaging over the active ranks: how many are there?
-            work, self.join_work = self.join_work, None
-            work.wait()
-            self.divisor = int(work.result()[0]._data[0])
+        if self.join_work is not None:  # join: how many ranks are active (the divisor, if so asked)?
+            count = self._wait_join_work()
+            if self.join_divide:
+                self.divisor = count
         if not self.find_unused:
             return
         used = self.used_now if self.used_now is not None else np.ones(len(self.params), dtype=bool)
@@ -361,6 +362,18 @@ class _Reducer:
         self.stats["launch_s"] += time.perf_counter() - t0
         for j in np.flatnonzero(~used):
             self._mark(j, self.params[j]._grad)  # gets no gradient this step: send what it has (or zeros)
+
+    def take_join_work(self, work, divide):
+        """Forward under join: the all-reduce that counts the active ranks (completed at the latest by the next
+        backward or forward)."""
+        if self.join_work is not None:
+            self._wait_join_work()
+        self.join_work, self.join_divide = work, divide
+
+    def _wait_join_work(self):
+        work, self.join_work = self.join_work, None
+        work.wait()
+        return int(work.result()[0]._data[0])
 
     def _mark(self, i, grad):
         k, view = self.where[i][:2]
