@@ -172,3 +172,80 @@ def test_written_view_and_its_sibling():
         g, = m.autograd.grad((v.sum() + 3 * w.sum() + b.sum()), a)
         return b.grad_fn.name(), v.grad_fn.name(), w.grad_fn.name(), g.tolist()
     assert fn(npgrad) == fn(torch)
+
+
+# ------------------------------------------------------------------------------- forward AD through in place
+def _fw(m):
+    return m.autograd.forward_ad
+
+
+def _tangent_list(m, x):
+    t = _fw(m).unpack_dual(x).tangent
+    return None if t is None else np.round(t.detach().numpy().astype(np.float64), 4).reshape(-1).tolist()
+
+
+def _dual(m, values=(1.0, 2.0, 3.0), tangent=(1.0, 10.0, 100.0), requires_grad=False):
+    p = m.tensor(list(values), dtype=m.float64, requires_grad=requires_grad)
+    return _fw(m).make_dual(p * 1 if requires_grad else p, m.tensor(list(tangent), dtype=m.float64))
+
+
+FW_CASES = {
+    "mul_": lambda m: [_dual(m).mul_(2)],
+    "exp_": lambda m: [_dual(m).exp_()],
+    "sin_": lambda m: [_dual(m).sin_()],
+    "clamp_": lambda m: [_dual(m).clamp_(1.5, 2.5)],
+    "add_const": lambda m: [_dual(m).add_(1)],
+    "mul_dual": lambda m: [_dual(m).mul_(_dual(m))],
+    "iadd_self": lambda m: [(lambda x: x.__iadd__(x))(_dual(m))],
+    "zero_": lambda m: [_dual(m).zero_()],
+    "fill_": lambda m: [_dual(m).fill_(3.0)],
+    "fill_dual": lambda m: [_dual(m).fill_(_fw(m).make_dual(m.tensor(2.0, dtype=m.float64),
+                                                             m.tensor(5.0, dtype=m.float64)))],
+    "copy_plain": lambda m: [_dual(m).copy_(m.ones(3))],
+    "copy_dual": lambda m: [_dual(m).copy_(_dual(m, tangent=(7.0, 8.0, 9.0)))],
+    "plain_add_dual": lambda m: [m.zeros(3, dtype=m.float64).add_(_dual(m))],
+    "plain_copy_dual": lambda m: [m.zeros(3, dtype=m.float64).copy_(_dual(m))],
+    "plain_setitem_dual": lambda m: [(lambda z: (z.__setitem__(1, _dual(m)[2]), z)[1])(m.zeros(3, dtype=m.float64))],
+    "setitem_const": lambda m: [(lambda x: (x.__setitem__(0, 5.0), x)[1])(_dual(m))],
+    "index_add_": lambda m: [_dual(m).index_add_(0, m.tensor([0, 0]), m.ones(2, dtype=m.float64))],
+    "masked_fill_": lambda m: [_dual(m).masked_fill_(m.tensor([True, False, True]), 0.0)],
+    "relu_": lambda m: [m.nn.functional.relu_(_dual(m) - 1.5)],
+    "view_mul_": lambda m: (lambda x: (lambda v: (v.mul_(3), [x, v])[1])(x[1:]))(_dual(m)),
+    "base_mul_then_view": lambda m: (lambda x: (lambda v: (x.mul_(3), [x, v])[1])(x[1:]))(_dual(m)),
+    "view_exp_": lambda m: (lambda x: (lambda v: (v.exp_(), [x, v])[1])(x.view(3)))(_dual(m)),
+    "transposed_view": lambda m: (lambda x: (lambda v: (v.mul_(2), [x, v])[1])(x.t()))(
+        _fw(m).make_dual(m.ones(2, 3), m.arange(6.0).reshape(2, 3))),
+    "chain_of_views": lambda m: (lambda x: (lambda v, w: (v.add_(v), [x, w])[1])(x.view(6), x[0]))(
+        _fw(m).make_dual(m.ones(2, 3), m.arange(6.0).reshape(2, 3))),
+    "plain_view_add_dual": lambda m: (lambda b: (lambda v: (v.add_(_fw(m).make_dual(m.ones(2), m.ones(2))),
+                                                            [b, v])[1])(b[1:]))(m.zeros(3)),
+    # primals that require grad: the in-place op records (snapshot, CopySlices) and still carries the tangent
+    "recorded_mul_": lambda m: [_dual(m, requires_grad=True).mul_(2)],
+    "recorded_view_mul_": lambda m: (lambda x: (lambda v: (v.mul_(3), [x, v])[1])(x[1:]))(
+        _dual(m, requires_grad=True)),
+    "recorded_base_exp_": lambda m: (lambda x: (lambda v: (x.exp_(), [x, v])[1])(x[1:]))(
+        _dual(m, requires_grad=True)),
+    "recorded_setitem": lambda m: [(lambda x: (x.__setitem__(0, 5.0), x)[1])(_dual(m, requires_grad=True))],
+}
+
+
+@pytest.mark.parametrize("case", list(FW_CASES))
+def test_forward_ad_tangents_through_inplace_ops(case):
+    """torch writes an in-place op's tangent into the existing tangent, a view's tangent is a view of its base's
+    tangent, and a plain tensor written with a dual value becomes dual (zero tangent elsewhere)."""
+    res = {}
+    for m in (torch, npgrad):
+        with _fw(m).dual_level():
+            outs = FW_CASES[case](m)
+            res[m] = [(np.round(o.detach().numpy().astype(np.float64), 4).reshape(-1).tolist(), _tangent_list(m, o))
+                      for o in outs]
+    assert res[npgrad] == res[torch]
+
+
+def test_forward_ad_inplace_writes_into_the_given_tangent():
+    for m in (torch, npgrad):
+        tangent = m.tensor([1.0, 10.0, 100.0])
+        with _fw(m).dual_level():
+            x = _fw(m).make_dual(m.tensor([1.0, 2.0, 3.0]), tangent)
+            x.mul_(2)
+        assert tangent.tolist() == [2.0, 20.0, 200.0]

@@ -18,8 +18,13 @@ the tangent is itself differentiable when the primal requires grad (reverse-over
 
 While a dual level is open, ``Function.apply`` runs through ``function._apply_extras`` (which calls
 ``_apply_dual`` here); outside one, nothing in the op path knows forward AD exists. Only one level can be
-open at a time (torch: "Nested forward mode AD is not supported at the moment"). Tangents are not carried
-through in-place ops.
+open at a time (torch: "Nested forward mode AD is not supported at the moment").
+
+Views and in-place ops, as torch: the tangent of a view is the same view of its base's tangent (same memory),
+and an in-place op writes the new tangent into the existing tangent's memory (``x.mul_(2)`` doubles the
+tangent tensor given to ``make_dual``; writing through a view updates the base's tangent, and a plain tensor
+written with a dual value gets a tangent, zero elsewhere). ``inplace_tangent``/``setitem_tangent`` are called by
+the in-place machinery (ops/inplace.py, ops/indexing.py) only while a level is open.
 """
 import weakref
 from collections import namedtuple
@@ -182,7 +187,10 @@ def _apply_dual(cls, args, kwargs):
     if kwargs and not cls._builtin:
         return _apply_dual_custom(cls, args, kwargs)
     if all(t is None for t in tangents):
-        return _fn._plain_apply(cls, args, kwargs)
+        res = _fn._plain_apply(cls, args, kwargs)
+        if cls._view:
+            _remember_base(res, args)
+        return res
     if not cls._builtin:
         return _apply_dual_custom(cls, args, kwargs)
     res, ctx = _forward_keep_ctx(cls, args)
@@ -191,6 +199,13 @@ def _apply_dual(cls, args, kwargs):
             for i, o in enumerate(outs)]
     if not any(diff):
         return res
+    if cls._view and type(res) is not tuple and not tangents[0]._req:
+        # a view's tangent is the same view of the input's tangent (in-place writes then reach both)
+        m = _mirror(res._data, args[0]._data, tangents[0]._data)
+        if m is not None:
+            _remember_base(res, args)
+            _set_tangent(res, _fn.make(m))
+            return res
     jvps = _jvp_by_double_vjp(ctx, args, tangents, outs, diff)
     for o, j in zip(outs, jvps):
         if j is not None:
@@ -319,3 +334,120 @@ def _apply_dual_custom(cls, args, kwargs):
                                    f"{list(t._data.shape)}.")
             _set_tangent(o, t)
     return res
+
+
+# ---------------------------------------------------------------------------------------------- views, in place
+class _Interface:
+    """What ``np.asarray`` reads to build an array on given memory; keeps that memory's array alive."""
+    __slots__ = ("__array_interface__", "base")
+
+    def __init__(self, interface, base):
+        self.__array_interface__ = interface
+        self.base = base
+
+
+def _mirror(view, primal, tangent):
+    """``view`` (an array on ``primal``'s memory) as the same view of ``tangent``'s memory, or None when the
+    tangent is not laid out like the primal."""
+    if tangent.shape != primal.shape or tangent.strides != primal.strides or tangent.dtype != primal.dtype:
+        return None
+    offset = view.__array_interface__["data"][0] - primal.__array_interface__["data"][0]
+    interface = dict(view.__array_interface__)
+    interface["data"] = (tangent.__array_interface__["data"][0] + offset, not tangent.flags.writeable)
+    interface["strides"] = view.strides
+    return np.asarray(_Interface(interface, tangent))
+
+
+def _remember_base(res, args):
+    """A view made while a level is open remembers its base, for writes into it with a dual value."""
+    a = args[0] if args else None
+    if not isinstance(a, _fn.Tensor) or not isinstance(res, _fn.Tensor) or not np.may_share_memory(res._data,
+                                                                                                    a._data):
+        return
+    x = a._x
+    root = x.get("fw_base", a) if x else a
+    if res._x is None:
+        res._x = {}
+    res._x["fw_base"] = root
+
+
+def _tangent_storage(t):
+    """``t``'s tangent for an in-place write, made (zeros) if missing: for a view, the same view of its base's
+    tangent, so the write reaches the base."""
+    cur = _tangent(t)
+    if cur is not None:
+        return cur
+    root = _root(t)
+    if root is not None and root is not t and np.may_share_memory(t._data, root._data):
+        rt = _tangent(root)
+        if rt is None and root._data.flags.c_contiguous:
+            rt = _fn.make(np.zeros(root._data.shape, root._data.dtype))
+            _set_tangent(root, rt)
+        m = None if rt is None else _mirror(t._data, root._data, rt._data)
+        if m is not None:
+            cur = _fn.make(m)
+    if cur is None:
+        cur = _fn.make(np.zeros(t._data.shape, t._data.dtype))
+    _set_tangent(t, cur)
+    return cur
+
+
+def _needs_tangent(t, new):
+    if new is not None or _tangent(t) is not None:
+        return True
+    root = _root(t)
+    return root is not None and _tangent(root) is not None
+
+
+def _root(t):
+    """The base ``t`` is a view of (made while a level was open, or while recording), or None."""
+    x = t._x
+    if not x:
+        return None
+    root = x.get("fw_base")
+    return x.get("base") if root is None else root
+
+
+def carry_tangent(src, dst):
+    """``dst`` (a snapshot or detached alias of ``src`` that an in-place op computes on) with ``src``'s tangent."""
+    x = src._x
+    if x and _level is not None:
+        t = x.get("fw_grad")
+        if t is not None:
+            if dst._x is None:
+                dst._x = {}
+            dst._x["fw_grad"] = t
+    return dst
+
+
+def inplace_tangent(self, result):
+    """After ``self`` was overwritten in place by ``result``: ``self``'s tangent becomes ``result``'s (zero when it
+    has none), written into the existing tangent's memory as torch does."""
+    if self._data.dtype.kind != "f":
+        return
+    new = _tangent(result)
+    if not _needs_tangent(self, new):
+        return
+    cur = _tangent_storage(self)
+    if new is not None and (new._req or cur._req):  # a differentiable tangent: replaced, not written into
+        _set_tangent(self, new)
+        return
+    from .._tensor import _write_target
+    dst = _write_target(cur._data)
+    if new is None:
+        dst[...] = 0
+    else:
+        np.copyto(dst, np.broadcast_to(new._data, dst.shape), casting="unsafe")
+
+
+def setitem_tangent(self, value, write):
+    """``self[index] = value`` while a level is open: the indexed part of ``self``'s tangent becomes ``value``'s
+    tangent (zero for a plain value); ``write(array, v)`` writes ``v`` at the index."""
+    if self._data.dtype.kind != "f":
+        return
+    new = _tangent(value) if isinstance(value, _fn.Tensor) else None
+    if not _needs_tangent(self, new):
+        return
+    cur = _tangent_storage(self)
+    from .._tensor import _write_target
+    write(_write_target(cur._data), 0.0 if new is None else new._data)

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..autograd.function import Function, dispatch
 from ..autograd.grad_mode import state
+from ..autograd import forward_ad as _fw
 from .._shape import norm_dim, sum_to, takes_axis
 from .. import _tensor as _t
 from .shape import cast, track_view
@@ -537,6 +538,8 @@ def setitem(self, index, value):
                                f"{_NAMES.get(v.dtype.name, v.dtype.name)} for the source.")
         _check_value_shape(v.shape, region, adv)
     recording = state.enabled and (self._req or (isinstance(value, _t.Tensor) and value._req))
+    if _fw._level is not None:  # forward AD: the indexed part of the tangent is written too
+        _fw.setitem_tangent(self, value, lambda arr, val: _write(arr, basic, adv, val))
     if not a.flags.writeable or not a.flags.c_contiguous and 0 in a.strides:  # a stride-0 tensor, however made
         a = _writable(a, basic, adv)
     if not recording or a.dtype.kind != "f":
@@ -695,7 +698,7 @@ def inplace_method(op, name):
     def method(self, *args, **kwargs):
         recording = state.enabled and (self._req or any(isinstance(a, _t.Tensor) and a._req for a in args))
         if not recording:
-            res = op(self.detach(), *args, **kwargs)
+            res = op(_fw.carry_tangent(self, self.detach()), *args, **kwargs)
             _same_shape(self, res)
             return inplace(self, res)
         _t._inplace_check(self)
@@ -703,7 +706,7 @@ def inplace_method(op, name):
         # record on a snapshot of the old value, so that nodes saving it never see the write
         old = _t.make(self._data.copy(), self.grad_fn, self._nr)
         old._req = self._req
-        res = op(old, *args, **kwargs)
+        res = op(_fw.carry_tangent(self, old), *args, **kwargs)
         x = self._x
         if x and x.get("base") is not None:
             _same_shape(self, res)

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..autograd.function import Function, _Saved
 from ..autograd.grad_mode import state
+from ..autograd import forward_ad as _fw
 from .. import _tensor as _t
 from .pointwise import TYPE_NAMES
 
@@ -53,6 +54,8 @@ def inplace(self, result, overlap_ok=False):
                               if type(e) is _Saved and e.output_nr >= 0 else e for e in saved)
     if x:  # a base with views, or a view written outside the graph: the other views are regenerated
         regenerate_views(self)
+    if _fw._level is not None:  # forward AD: the tangent is written in place too
+        _fw.inplace_tangent(self, result)
     return self
 
 
@@ -91,7 +94,7 @@ def _inplace_method(op, overlap_ok=False):
             # record on a snapshot of the old value, so the node's saved input is not overwritten
             old = _t.make(self._data.copy(), self.grad_fn, self._nr)
             old._req = self._req
-            return inplace(self, op(old, *args, **kwargs), overlap_ok)
+            return inplace(self, op(_fw.carry_tangent(self, old), *args, **kwargs), overlap_ok)
         return inplace(self, op(self, *args, **kwargs), overlap_ok)
     method.__name__ = op.__name__ + "_"
     method.__doc__ = f"In-place ``{op.__name__}``: bumps ``_version``, rebases ``grad_fn`` when recording."

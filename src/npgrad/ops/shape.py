@@ -51,7 +51,10 @@ def track_view(res, input):
     if fn is not None and res._vc is input._vc:
         x = input._x
         base = x.get("base", input) if x else input
-        res._x = {"base": base}
+        if res._x is None:
+            res._x = {"base": base}
+        else:  # keep what is there already (a forward-AD tangent)
+            res._x["base"] = base
         if base.grad_fn is not None:  # a write into a non-leaf base regenerates its views' grad_fn (inplace.py)
             bx = base._extra()
             views = bx.get("views")
