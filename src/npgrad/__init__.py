@@ -65,8 +65,10 @@ from .ops.set_ops import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.shape_extra import *  # noqa: F401,F403
 from .ops.statistics import *  # noqa: F401,F403
-from .ops import random_fill as _rf, set_ops as _so, special as _sp, shape_extra as _sx, statistics as _st
-for _m in (_rf, _so, _sp, _sx, _st):
+from .ops.linalg_lu import *  # noqa: F401,F403
+from .ops import (random_fill as _rf, set_ops as _so, special as _sp, shape_extra as _sx, statistics as _st,
+                  linalg_lu as _lu)
+for _m in (_rf, _so, _sp, _sx, _st, _lu):
     _m.bind_methods(Tensor)
 
 from ._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa: F401

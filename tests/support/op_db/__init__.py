@@ -67,8 +67,8 @@ def binary(domain=(-2.0, 2.0), other_domain=None, scalars=(2.5,), pairs=BROADCAS
 
 
 from . import basic, pointwise, reduction, shape, indexing, linalg, neural  # noqa: E402
-from . import random_fill, set_ops, special, shape_extra, statistics  # noqa: E402  (issue 13's missing functions)
+from . import random_fill, set_ops, special, shape_extra, statistics, linalg_lu  # noqa: E402  (issue 13's missing functions)
 
 OPS = []
-for _mod in (basic, pointwise, reduction, shape, indexing, linalg, neural, random_fill, set_ops, special, shape_extra, statistics):
+for _mod in (basic, pointwise, reduction, shape, indexing, linalg, neural, random_fill, set_ops, special, shape_extra, statistics, linalg_lu):
     OPS.extend(_mod.OPS)

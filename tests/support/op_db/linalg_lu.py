@@ -1,0 +1,59 @@
+"""Op table entries: linalg.lu_factor/lu_factor_ex/lu/lu_solve, lu_unpack, torch.lu/lu_solve, cholesky_solve,
+cholesky_inverse."""
+import numpy as np
+
+from . import OpInfo, NoGrad, rand
+
+F = (np.float32, np.float64)
+
+
+def _mats(*shapes):
+    def samples(rng, dtype):
+        return [((rand(rng, s, dtype),), {}) for s in shapes]
+    return samples
+
+
+def _solve(rng, dtype):
+    A = rand(rng, (3, 3), dtype) + 3 * np.eye(3, dtype=dtype)
+    return [((A, rand(rng, (3, 2), dtype)), {}), ((rand(rng, (2, 3, 3), dtype), rand(rng, (2, 3, 1), dtype)), {})]
+
+
+def _spd_factor(rng, dtype):
+    M = rand(rng, (3, 3), dtype)
+    L = np.linalg.cholesky(M @ M.T + 3 * np.eye(3)).astype(dtype)
+    return [((rand(rng, (3, 2), dtype), L), {})]
+
+
+def _factor(rng, dtype):
+    M = rand(rng, (3, 3), dtype)
+    return [((np.linalg.cholesky(M @ M.T + 3 * np.eye(3)).astype(dtype),), {})]
+
+
+def _lu_solve_fn(left, adjoint):
+    def fn(m, A, B):
+        LU, piv = m.linalg.lu_factor(A)
+        return m.linalg.lu_solve(LU, piv, B if left else B.mT, left=left, adjoint=adjoint)
+    return fn
+
+
+OPS = [
+    OpInfo("linalg_lu_factor", lambda m, a: tuple(m.linalg.lu_factor(a)), _mats((3, 3), (2, 4), (4, 2), (2, 3, 3))),
+    OpInfo("linalg_lu_factor_ex", lambda m, a: tuple(m.linalg.lu_factor_ex(a)), _mats((3, 3), (3, 5))),
+    OpInfo("linalg_lu", lambda m, a: tuple(m.linalg.lu(a)), _mats((3, 3), (2, 4), (4, 2), (2, 3, 3))),
+    OpInfo("torch_lu", lambda m, a: tuple(m.lu(a)) + (a.lu(get_infos=True)[2],), _mats((3, 3)), check_name=False),
+    OpInfo("lu_unpack", lambda m, a: tuple(m.lu_unpack(*m.linalg.lu_factor(a))), _mats((3, 3), (2, 4), (4, 2))),
+    OpInfo("linalg_lu_solve", _lu_solve_fn(True, False), _solve),
+    OpInfo("linalg_lu_solve_adjoint", _lu_solve_fn(True, True), _solve),
+    OpInfo("linalg_lu_solve_right", _lu_solve_fn(False, False), _solve),
+    OpInfo("linalg_lu_solve_right_adjoint", _lu_solve_fn(False, True), _solve),
+    OpInfo("torch_lu_solve", lambda m, A, B: m.lu_solve(B, *m.linalg.lu_factor(A)), _solve),
+    # the factor's other triangle is never read, yet torch's gradient fills it: finite differences see the
+    # triangle only, so they run through tril/triu; the raw gradient is compared with torch without them
+    OpInfo("cholesky_solve", lambda m, b, L: (m.cholesky_solve(b, L.tril()), b.cholesky_solve(L.mT.triu(), upper=True)),
+           _spd_factor, check_name=False),
+    OpInfo("cholesky_solve_raw", lambda m, b, L: m.cholesky_solve(b, L), _spd_factor, gradcheck=False,
+           gradgrad=False),
+    OpInfo("cholesky_inverse", lambda m, L: (m.cholesky_inverse(L.tril()), L.mT.triu().cholesky_inverse(upper=True)),
+           _factor, check_name=False),
+    OpInfo("cholesky_inverse_raw", lambda m, L: m.cholesky_inverse(L), _factor, gradcheck=False, gradgrad=False),
+]
