@@ -19,6 +19,7 @@ from .ops.linalg_decomp import (det, linalg_slogdet as slogdet, inv, inv_ex, sol
 from .ops.linalg_func import (pinv, matrix_exp, matrix_power, lstsq, vector_norm, matrix_norm,
                               linalg_norm as norm, solve_triangular, matrix_rank)
 from .ops.linalg_lu import (lu_factor, lu_factor_ex, linalg_lu as lu, linalg_lu_solve as lu_solve, eig, eigvals)
+from .ops.linalg_more import vander, cond, tensorinv, tensorsolve, householder_product
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
@@ -33,4 +34,5 @@ _out.wrap_namespace(globals(), _out.LINALG_OUT_NAMES, "npgrad.linalg")
 __all__ = ["LinAlgError", "matmul", "cross", "multi_dot", "vecdot", "det", "slogdet", "inv", "inv_ex", "solve",
            "solve_ex", "cholesky", "cholesky_ex", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "matrix_exp",
            "matrix_power", "lstsq", "vector_norm", "matrix_norm", "norm", "solve_triangular", "matrix_rank",
-           "diagonal", "lu_factor", "lu_factor_ex", "lu", "lu_solve", "eig", "eigvals"]
+           "diagonal", "lu_factor", "lu_factor_ex", "lu", "lu_solve", "eig", "eigvals", "vander", "cond", "tensorinv",
+           "tensorsolve", "householder_product"]

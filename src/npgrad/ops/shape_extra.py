@@ -25,7 +25,7 @@ from .pointwise import where, zeros_of
 
 __all__ = ["as_strided", "broadcast_tensors", "block_diag", "cartesian_prod", "combinations", "rot90",
            "tril_indices", "triu_indices", "ravel", "vander", "renorm", "diagonal_scatter", "select_scatter",
-           "slice_scatter", "index_reduce", "put"]
+           "slice_scatter", "index_reduce", "put", "as_strided_", "resize_as_"]
 
 
 # ---------------------------------------------------------------------------------------------- index maps
@@ -779,3 +779,11 @@ def bind_methods(T):
     T.swapaxes_ = _inplace_view("swapaxes_", transpose_)
     T.swapdims_ = _inplace_view("swapdims_", transpose_)
     T.as_strided_ = _inplace_view("as_strided_", as_strided)
+
+
+def as_strided_(input, size, stride, storage_offset=None):
+    return input.as_strided_(size, stride, storage_offset)
+
+
+def resize_as_(input, the_template, *, memory_format=None):
+    return input.resize_as_(the_template)

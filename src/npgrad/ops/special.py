@@ -21,7 +21,7 @@ from . import special_math as S
 from . import return_types as _rt
 
 __all__ = ["lgamma", "digamma", "polygamma", "mvlgamma", "i0", "sinc", "heaviside", "gcd", "lcm", "ldexp",
-           "frexp", "nextafter"]
+           "frexp", "nextafter", "i0_", "sinc_", "gcd_", "lcm_", "ldexp_", "xlogy_"]
 
 _SQRT_2PI = math.sqrt(2 * math.pi)
 
@@ -582,3 +582,28 @@ def bind_methods(T):
     _polygamma.__name__ = "polygamma"
     T.polygamma, T.polygamma_ = _polygamma, _polygamma_
     T.frexp = frexp
+
+
+# torch.<name>_ functions: the in-place methods called as functions
+def i0_(input):
+    return input.i0_()
+
+
+def sinc_(input):
+    return input.sinc_()
+
+
+def gcd_(input, other):
+    return input.gcd_(other)
+
+
+def lcm_(input, other):
+    return input.lcm_(other)
+
+
+def ldexp_(input, other):
+    return input.ldexp_(other)
+
+
+def xlogy_(input, other):
+    return input.xlogy_(other)

@@ -57,3 +57,32 @@ OPS = [
            _factor, check_name=False),
     OpInfo("cholesky_inverse_raw", lambda m, L: m.cholesky_inverse(L), _factor, gradcheck=False, gradgrad=False),
 ]
+
+
+def _tensor_pair(rng, dtype):
+    return [((rand(rng, (2, 3, 6), dtype) + np.eye(6, dtype=dtype).reshape(2, 3, 6) * 3, rand(rng, (2, 3), dtype)),
+             {})]
+
+
+def _householder(rng, dtype):
+    return [((rand(rng, (4, 3), dtype), rand(rng, (2,), dtype, (0.2, 1.5))), {}),
+            ((rand(rng, (2, 3, 3), dtype), rand(rng, (2, 3), dtype, (0.2, 1.5))), {})]
+
+
+OPS += [
+    OpInfo("linalg_vander", lambda m, x: (m.linalg.vander(x), m.linalg.vander(x, N=2)),
+           lambda rng, dt: [((rand(rng, (4,), dt),), {}), ((rand(rng, (2, 3), dt),), {})]),
+    OpInfo("linalg_cond", lambda m, a: tuple(m.linalg.cond(a, p) for p in (None, 2, -2)),
+           lambda rng, dt: [((rand(rng, (3, 3), dt) + 2 * np.eye(3, dtype=dt),), {})], check_name=False,
+           gradgrad=False),
+    # torch 2.13 cannot differentiate cond in these norms (its inverse is modified in place): values only
+    OpInfo("linalg_cond_norms", lambda m, a: tuple(m.linalg.cond(a, p) for p in ("fro", "nuc", 1, -1, float("inf"))),
+           lambda rng, dt: [((rand(rng, (3, 3), dt) + 2 * np.eye(3, dtype=dt),), {})], check_name=False,
+           grad=False, gradcheck=False, gradgrad=False),
+    OpInfo("linalg_tensorinv", lambda m, a: m.linalg.tensorinv(a, ind=2),
+           lambda rng, dt: [((rand(rng, (2, 3, 6), dt) + 3 * np.eye(6, dtype=dt).reshape(2, 3, 6),), {})],
+           check_name=False),
+    OpInfo("linalg_tensorsolve", lambda m, a, b: m.linalg.tensorsolve(a, b), _tensor_pair, check_name=False),
+    OpInfo("linalg_householder_product", lambda m, a, t: m.linalg.householder_product(a, t), _householder,
+           check_name=False),  # a composite here; torch records LinalgHouseholderProductBackward0
+]
