@@ -10,7 +10,8 @@ changes the thread count of BLAS and OpenMP libraries already loaded in the proc
 The user's choice wins: nothing is changed when ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``,
 ``MKL_NUM_THREADS``, ``BLIS_NUM_THREADS`` or ``VECLIB_MAXIMUM_THREADS`` is set, or when a thread pool already
 runs fewer threads than the node's cores (a ``threadpoolctl.threadpool_limits`` applied before). What was chosen
-is logged once per process (logger ``npgrad.distributed``; a warning on each node's first rank, as torchrun's).
+is logged once per process (logger ``npgrad.distributed``: a warning on each node's first rank when the thread
+count changes, as torchrun warns; otherwise at INFO level).
 """
 import logging
 import os
@@ -66,6 +67,7 @@ def configure(local_ranks, local_rank=0):
             restore()
             _applied = threadpool_limits(limits=share)
             info["source"] = "npgrad.distributed"
+            info["changed"] = any(p["num_threads"] != share for p in pools)
     pools = _pools()
     if pools is not None:
         info["pools"] = [(p["internal_api"], p["num_threads"]) for p in pools]
@@ -74,10 +76,13 @@ def configure(local_ranks, local_rank=0):
     if not _logged and local_rank == 0:
         _logged = True
         pools_txt = ", ".join(f"{a} {n}" for a, n in info["pools"]) or "none loaded"
-        if info["threads"] is not None:
+        if info["threads"] is not None and info.get("changed"):
             logger.warning("npgrad.distributed: %d rank(s) on this node share %d core(s): BLAS/OpenMP thread pools "
                            "set to %d thread(s) per rank (%s). Set OMP_NUM_THREADS (or OPENBLAS_NUM_THREADS) to "
                            "choose yourself.", local_ranks, cores, share, pools_txt)
+        elif info["threads"] is not None:
+            logger.info("npgrad.distributed: %d rank(s) on this node, %d core(s): BLAS/OpenMP thread pools keep "
+                        "%d thread(s) per rank (%s)", local_ranks, cores, share, pools_txt)
         else:
             logger.info("npgrad.distributed: thread pools left as they are (%s): %s", info["source"], pools_txt)
     return dict(info)
