@@ -405,7 +405,7 @@ _REBUILDS = (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_p
 
 def _rebuild_from_type_v2(*args):
     """torch's wrapper for tensors of a subclass or with attributes: plain tensors and Parameters here."""
-    if len(args) != 4 or args[0] not in _REBUILDS or type(args[2]) is not tuple:
+    if len(args) != 4 or not any(args[0] is f for f in _REBUILDS) or type(args[2]) is not tuple:
         raise unpickling_error("_rebuild_from_type_v2 called with unexpected arguments")
     func, new_type, fargs, state = args
     if not isinstance(new_type, _Marker) or new_type.name not in ("Tensor", "Parameter"):
@@ -493,10 +493,10 @@ def find_global(module, name, weights_only=True):
 
 
 def _allowed_callable(obj):
-    return obj in _BUILTIN_CALLABLES or _is_user_allowed(obj)
+    return id(obj) in _BUILTIN_CALLABLES or _is_user_allowed(obj)
 
 
-_BUILTIN_CALLABLES = set()
+_BUILTIN_CALLABLES = {}  # id -> object: membership by identity (a file's object never needs hashing)
 
 
 def _full_global(module, name):

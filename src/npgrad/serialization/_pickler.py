@@ -27,6 +27,8 @@ class _PickleWriter:
         self.legacy = legacy           # the legacy format's persistent ids carry a 6th field (view metadata)
         self.out = []
         self.memo = {}
+        self.globs = {}
+        self.n_memo = 0
         self.storages = storages       # id(root array) -> _Storage, in order of first use
         self.pack = struct.pack
 
@@ -35,7 +37,8 @@ class _PickleWriter:
         self.out.append(b)
 
     def put(self, obj):
-        i = len(self.memo)
+        i = self.n_memo
+        self.n_memo += 1
         self.memo[id(obj)] = (i, obj)  # obj kept alive so that its id stays unique while writing
         self.w(b"q" + bytes([i]) if i < 256 else b"r" + self.pack("<I", i))
 
@@ -43,7 +46,15 @@ class _PickleWriter:
         self.w(b"h" + bytes([i]) if i < 256 else b"j" + self.pack("<I", i))
 
     def glob(self, module, name):
+        """A GLOBAL, written once and memoized (later uses are a BINGET, as pickle and torch write them)."""
+        i = self.globs.get((module, name))
+        if i is not None:
+            self.get(i)
+            return
         self.w(b"c" + module.encode("utf-8") + b"\n" + name.encode("utf-8") + b"\n")
+        i = self.globs[module, name] = self.n_memo
+        self.n_memo += 1
+        self.w(b"q" + bytes([i]) if i < 256 else b"r" + self.pack("<I", i))
 
     def save_int(self, n):
         if 0 <= n < 256:

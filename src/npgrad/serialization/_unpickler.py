@@ -21,7 +21,7 @@ class Source:
 
     def __init__(self, name, data=None, fileobj=None, remaining=None, chunk=1 << 16):
         self.name = name
-        self.buf = memoryview(data) if data is not None else memoryview(b"")
+        self.buf = bytes(data) if data is not None else b""
         self.pos = 0
         self.f = fileobj
         self.remaining = remaining       # bytes left in the file after buf (None: unknown)
@@ -39,7 +39,7 @@ class Source:
         have = len(self.buf) - self.pos
         if have >= n or self.f is None:
             return
-        parts = [bytes(self.buf[self.pos:])]
+        parts = [self.buf[self.pos:]]
         while have < n:
             want = max(n - have, self.chunk)
             if self.remaining is not None:
@@ -54,32 +54,34 @@ class Source:
                 self.remaining -= len(block)
             parts.append(block)
             have += len(block)
-        self.buf = memoryview(b"".join(parts))
+        self.buf = b"".join(parts)
         self.pos = 0
 
     def read(self, n):
-        left = self.left()
-        if left is not None and n > left:
-            raise corrupted(self.name, f"{n} bytes are declared at byte {self.consumed} but only {left} remain")
-        self._fill(n)
-        if len(self.buf) - self.pos < n:
-            raise corrupted(self.name, f"{n} bytes are declared at byte {self.consumed} but the data ends first")
-        out = self.buf[self.pos:self.pos + n].tobytes()
+        if n > len(self.buf) - self.pos:
+            left = self.left()
+            if left is not None and n > left:
+                raise corrupted(self.name, f"{n} bytes are declared at byte {self.consumed} but only {left} "
+                                           "remain")
+            self._fill(n)
+            if len(self.buf) - self.pos < n:
+                raise corrupted(self.name, f"{n} bytes are declared at byte {self.consumed} but the data ends "
+                                           "first")
+        out = self.buf[self.pos:self.pos + n]
         self.pos += n
         self.consumed += n
         return out
 
     def readline(self):
         while True:
-            view = self.buf[self.pos:]
-            i = bytes(view[:_MAX_LINE + 1]).find(b"\n")
+            i = self.buf.find(b"\n", self.pos, self.pos + _MAX_LINE + 1)
             if i >= 0:
-                return self.read(i + 1)
-            if len(view) > _MAX_LINE:
+                return self.read(i + 1 - self.pos)
+            have = len(self.buf) - self.pos
+            if have > _MAX_LINE:
                 raise corrupted(self.name, f"a text line longer than {_MAX_LINE} bytes at byte {self.consumed}")
-            before = len(view)
-            self._fill(before + 1)
-            if len(self.buf) - self.pos == before:
+            self._fill(have + 1)
+            if len(self.buf) - self.pos == have:
                 raise corrupted(self.name, f"a text line at byte {self.consumed} has no end")
 
     def readinto(self, mv):
@@ -102,9 +104,8 @@ class Source:
         self.consumed += got
         if got == n:
             return n
-        if got < n:
-            raise corrupted(self.name, f"{n} bytes are declared at byte {self.consumed - got} but the data ends "
-                                       f"after {got}")
+        raise corrupted(self.name, f"{n} bytes are declared at byte {self.consumed - got} but the data ends "
+                                   f"after {got}")
 
     def at_end(self):
         self._fill(1)
@@ -519,7 +520,7 @@ def _newobj(u):
             raise u.error(f"Parameter takes at most 2 arguments, got {len(args)}")
         u.stack.append(_as_parameter(args[0] if args else _empty_tensor(), args[1] if len(args) > 1 else True))
         return
-    kind = getattr(cls, "newobj", None) if cls in _BUILTIN_CALLABLES else None
+    kind = getattr(cls, "newobj", None) if id(cls) in _BUILTIN_CALLABLES else None
     if kind is not None:
         if args:
             raise u.error(f"NEWOBJ of {kind.__name__} with arguments")
@@ -639,7 +640,8 @@ def _persid_text(u):
 
 
 def _init():
-    _BUILTIN_CALLABLES.update(v for v in builtin_table().values() if callable(v) and not isinstance(v, type))
+    _BUILTIN_CALLABLES.update((id(v), v) for v in builtin_table().values()
+                              if callable(v) and not isinstance(v, type))
 
 
 _init_done = False
