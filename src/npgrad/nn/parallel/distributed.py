@@ -32,7 +32,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..modules.module import Module
-from ...autograd.grad_mode import is_grad_enabled, no_grad
+from ...autograd.grad_mode import is_grad_enabled
 from ...autograd.graph import AccumulateGrad
 from ..._tensor import Tensor
 from ... import _tensor as _t
