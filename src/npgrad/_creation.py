@@ -32,13 +32,17 @@ def _infer(data):
         return data
     if isinstance(data, (list, tuple)) and data and any(isinstance(x, Tensor) for x in _flat(data)):
         data = _detach_nested(data)
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     try:
         arr = np.array(data)
     except ValueError:
         _ragged(data)
         raise
     if arr.dtype == object:
-        raise TypeError("Could not infer dtype of " + type(_first_odd(data)).__name__)
+        raise RuntimeError("Could not infer dtype of " + type(_first_odd(data)).__name__)
+    if arr.dtype.kind in "US" and arr.ndim:
+        raise ValueError(f"too many dimensions '{'str' if arr.dtype.kind == 'U' else 'bytes'}'")
     if isinstance(data, np.generic):
         return arr
     if arr.dtype.kind == "f":

@@ -129,7 +129,15 @@ def _promote_np(a, b):
     return r
 
 
+def _dtype_arg(d, fname, name, pos):
+    if type(d) is not dtype:
+        raise TypeError(f"{fname}(): argument '{name}' (position {pos}) must be torch.dtype, not {type(d).__name__}")
+    return d
+
+
 def promote_types(type1, type2):
+    _dtype_arg(type1, "promote_types", "type1", 1)
+    _dtype_arg(type2, "promote_types", "type2", 2)
     return _FROM_NP[_promote_np(type1.np, type2.np)]
 
 
@@ -179,11 +187,18 @@ def result_np(arrays):
 
 def result_type(tensor1, tensor2):
     from ._tensor import Tensor
+    import numbers
+    for i, t in enumerate((tensor1, tensor2)):
+        if not isinstance(t, (Tensor, numbers.Number)) or isinstance(t, complex):
+            raise TypeError(f"result_type(): argument '{('tensor1', 'tensor2')[i]}' (position {i + 1}) must be "
+                            f"Tensor or Number, not {type(t).__name__}")
     arrs = [t._data if isinstance(t, Tensor) else t for t in (tensor1, tensor2)]
     return _FROM_NP[result_np(arrs)]
 
 
 def can_cast(from_, to):
+    _dtype_arg(from_, "can_cast", "from_", 1)
+    _dtype_arg(to, "can_cast", "to", 2)
     return from_._cat <= to._cat or (from_._cat == to._cat)
 
 

@@ -16,6 +16,7 @@ Creation functions (``zeros``, ``arange``, ``rand``...) make their result in ``o
 given, as torch does. Functions npgrad does not list here do not take ``out`` and raise a ``TypeError`` naming it.
 """
 import functools
+import inspect
 import warnings
 
 import numpy as np
@@ -72,23 +73,96 @@ _TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8
                "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
 
 
-def with_out(fn, name):
-    """``fn`` taking ``out=`` as torch does; without ``out`` the call goes straight through."""
-    @functools.wraps(fn)
-    def f(*args, out=None, **kwargs):
-        if out is None:
-            return fn(*args, **kwargs)
-        return call_with_out(fn, name, args, kwargs, out)
-    f._out_name = name
+_WRAPPED = {}  # (id(original function), takes_out) -> its public wrapper, shared by the namespaces that publish it
+
+
+def with_out(fn, name, takes_out=True, module=None):
+    """The public face of ``fn``: ``out=`` as torch takes it (when ``takes_out``), and the boundary translation
+    of Python- and NumPy-internal exceptions into torch's classes (``translate``). Without ``out`` and without
+    an exception the call goes straight through (try costs nothing until something is raised)."""
+    key = (id(fn), takes_out)
+    w = _WRAPPED.get(key)
+    if w is not None:
+        return w
+    if takes_out:
+        def f(*args, out=None, **kwargs):
+            try:
+                if out is None:
+                    return fn(*args, **kwargs)
+                return call_with_out(fn, name, args, kwargs, out)
+            except _TRANSLATED as e:
+                t = translate(e, name, args, kwargs)
+                if t is None:
+                    raise
+                raise t from e
+    else:
+        def f(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except _TRANSLATED as e:
+                t = translate(e, name, args, kwargs)
+                if t is None:
+                    raise
+                raise t from e
+    functools.update_wrapper(f, fn)
+    if module is not None:  # pickle finds the wrapper by the name it is published under
+        f.__module__, f.__qualname__ = module, name
+    f._out_name = name if takes_out else None
+    f._public = True
+    _WRAPPED[key] = f
     return f
 
 
-def wrap_namespace(ns, names):
-    """Replace each function of ``ns`` (a module's globals) named in ``names`` by its ``out=``-taking wrapper."""
-    for name in names:
-        fn = ns.get(name)
-        if callable(fn) and not hasattr(fn, "_out_name") and not isinstance(fn, type):
-            ns[name] = with_out(fn, name)
+def wrap_namespace(ns, out_names, module=None):
+    """Give every public function of the namespace ``ns`` (a module's globals) its public wrapper: ``out=`` for
+    the names in ``out_names``, exception translation for all. Classes and functions from outside npgrad stay."""
+    for name, fn in list(ns.items()):
+        if name.startswith("_") or not inspect.isfunction(fn) or getattr(fn, "_public", False):
+            continue
+        if not (fn.__module__ or "").startswith("npgrad"):
+            continue
+        ns[name] = with_out(fn, name, name in out_names, module)
+
+
+_TRANSLATED = (AttributeError, ValueError, MemoryError, TypeError)
+_STR_TO_NUMBER = ("invalid literal for int()", "could not convert string to float",
+                  "could not convert string to complex")
+
+
+def translate(e, name, args, kwargs):
+    """torch's exception for a Python/NumPy-internal one raised by bad input, or None to let ``e`` through.
+
+    - AttributeError on a non-tensor argument (``x._data`` of a list): TypeError naming the argument's position;
+    - a string where a number was expected (``int('a')``/``float('a')`` failing): TypeError;
+    - an allocation NumPy could not make: RuntimeError, as torch's allocator;
+    - NumPy's TypeErrors (no ufunc loop for the operand types, no common dtype): a TypeError in torch's terms.
+    """
+    if isinstance(e, AttributeError):
+        obj = getattr(e, "obj", None)
+        if obj is None and not str(e).startswith("'NoneType' object"):
+            return None
+        if type(obj).__name__ in ("Tensor", "Parameter"):
+            return None
+        for i, a in enumerate(args):
+            if a is obj or (isinstance(a, (list, tuple)) and any(x is obj for x in a)):
+                return TypeError(f"{name}(): argument (position {i + 1}) must be Tensor, not {type(obj).__name__}")
+        for k, v in kwargs.items():
+            if v is obj or (isinstance(v, (list, tuple)) and any(x is obj for x in v)):
+                return TypeError(f"{name}(): argument '{k}' must be Tensor, not {type(obj).__name__}")
+        return None
+    if isinstance(e, TypeError):  # NumPy's own (no ufunc loop for a str operand, no common dtype): reworded
+        if not type(e).__module__.startswith("numpy"):
+            return None
+        return TypeError(f"{name}(): an argument has a type this operation does not take (a str, or an object "
+                         f"where a tensor or a number belongs)")
+    if isinstance(e, MemoryError):
+        return RuntimeError(f"{name}(): DefaultCPUAllocator: not enough memory for the result")
+    msg = str(e)
+    if msg.startswith(_STR_TO_NUMBER):
+        return TypeError(f"{name}(): an argument that must be a number (or a tuple of numbers) is a str")
+    if "array is too big" in msg or "Maximum allowed size exceeded" in msg:
+        return RuntimeError(f"{name}(): Storage size calculation overflowed: the result is too large to allocate")
+    return None
 
 
 def _requires_grad(x, T):

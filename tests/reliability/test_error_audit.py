@@ -246,3 +246,100 @@ def test_bad_call_raises_like_torch(name, fn):
 
 def test_audit_is_broad():
     assert len(CASES) >= 150
+
+
+# ---------------------------------------------------------------------------------------------- every public function
+# Each public function of npgrad, npgrad.nn.functional and npgrad.linalg that torch also has, called with a bad
+# argument of each kind below, on both: the exception classes must agree. Where torch's own Python code fails with
+# an AttributeError (``'str' object has no attribute 'dim'``, a Python-internal error), npgrad must raise TypeError.
+_BAD_KINDS = {
+    "str": lambda f, m: f("a"),
+    "none": lambda f, m: f(None),
+    "list": lambda f, m: f([1.0, 2.0]),
+    "dict": lambda f, m: f({}),
+    "tensor_then_str": lambda f, m: f(m.ones(2, 3), "a"),
+}
+# not ops on tensors: paths, global switches and state, process setup
+_NOT_AUDITED = {"load", "save", "compile", "manual_seed", "seed", "einsum", "typename", "from_file", "chunk_size"}
+_NOT_AUDITED_PREFIXES = ("set_", "get_", "is_", "use_", "autocast", "_")
+
+# Calls where npgrad still differs from torch, by kind: torch checks every argument's type before anything else,
+# npgrad checks shapes/dtypes first in these. The test fails when one of them starts to agree (remove it here) as
+# well as when a call not listed differs.
+_KNOWN_DIFFERENT = {
+    ('linalg', 'tensor_then_str'): frozenset("""
+        solve solve_ex svd
+    """.split()),
+    ('nn.functional', 'tensor_then_str'): frozenset("""
+        adaptive_avg_pool2d adaptive_avg_pool3d adaptive_max_pool2d adaptive_max_pool2d_with_indices
+        adaptive_max_pool3d adaptive_max_pool3d_with_indices avg_pool2d avg_pool3d embedding gelu layer_norm
+        max_pool2d max_pool2d_with_indices max_pool3d max_pool3d_with_indices one_hot rms_norm unfold
+    """.split()),
+    ('npgrad', 'dict'): frozenset("""
+        broadcast_shapes
+    """.split()),
+    ('npgrad', 'list'): frozenset("""
+        broadcast_shapes
+    """.split()),
+    ('npgrad', 'none'): frozenset("""
+        broadcast_shapes
+    """.split()),
+    ('npgrad', 'str'): frozenset("""
+        broadcast_shapes
+    """.split()),
+    ('npgrad', 'tensor_then_str'): frozenset("""
+        arange bincount cartesian_prod cholesky cholesky_inverse combinations dsplit gcd gcd_ instance_norm isin
+        layer_norm lcm lcm_ lu masked_select max_pool2d max_pool3d meshgrid polygamma qr rms_norm searchsorted
+        selu svd take take_along_dim tril_indices triu_indices unique unique_consecutive vander where
+    """.split()),
+}
+
+
+def _audited(mod_n, mod_t):
+    import inspect
+    out = []
+    for n in sorted(dir(mod_n)):
+        if n in _NOT_AUDITED or n.startswith(_NOT_AUDITED_PREFIXES):
+            continue
+        fn, ft = getattr(mod_n, n), getattr(mod_t, n, None)
+        if ft is None or isinstance(fn, type) or isinstance(ft, type) or not callable(fn) or inspect.ismodule(fn):
+            continue
+        out.append(n)
+    return out
+
+
+def _namespaces():
+    return [("npgrad", npgrad, torch), ("nn.functional", npgrad.nn.functional, torch.nn.functional),
+            ("linalg", npgrad.linalg, torch.linalg)]
+
+
+GENERATED = [(ns, n, k) for ns, mn, mt in _namespaces() for n in _audited(mn, mt) for k in _BAD_KINDS]
+
+
+def _agrees(ours, theirs):
+    if theirs is None or ours is None:
+        return theirs is None and ours is None
+    if isinstance(theirs, AttributeError):
+        return isinstance(ours, TypeError)
+    return _same_class(ours, theirs)
+
+
+@pytest.mark.parametrize("ns,name,kind", GENERATED, ids=[f"{a}.{b}-{c}" for a, b, c in GENERATED])
+def test_every_public_function_refuses_bad_arguments_like_torch(ns, name, kind):
+    mod_n, mod_t = {a: (b, c) for a, b, c in _namespaces()}[ns]
+    theirs = _raise(torch, lambda m: _BAD_KINDS[kind](getattr(mod_t, name), torch))
+    ours = _raise(npgrad, lambda m: _BAD_KINDS[kind](getattr(mod_n, name), npgrad))
+    known = name in _KNOWN_DIFFERENT.get((ns, kind), ())
+    desc = (f"{ns}.{name} with a bad argument ({kind}): torch {type(theirs).__name__ if theirs else 'accepts'}: "
+            f"{theirs}; npgrad {type(ours).__name__ if ours else 'accepts'}: {ours}")
+    if known:
+        assert not _agrees(ours, theirs), f"now agrees with torch: remove it from _KNOWN_DIFFERENT. {desc}"
+    else:
+        assert _agrees(ours, theirs), desc
+    if ours is not None and not known and not RAW_NUMPY.search(str(theirs)):  # torch's own may name np.ndarray
+        assert not RAW_NUMPY.search(str(ours)) or isinstance(theirs, AttributeError), \
+            f"raw NumPy wording in npgrad's message: {ours}"
+
+
+def test_generated_audit_is_broad():
+    assert len(GENERATED) >= 1500

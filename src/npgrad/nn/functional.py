@@ -32,9 +32,6 @@ from ..ops.sampling import pad, interpolate, upsample, upsample_nearest, upsampl
     pixel_unshuffle
 from ..ops.neural import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout, one_hot,
                           linear, bilinear, scaled_dot_product_attention)
-from .. import _out
-
-normalize = _out.with_out(normalize, "normalize")  # torch's F.normalize takes out=, with the rules of npgrad._out
 
 __all__ = [
     # activations
@@ -194,3 +191,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         with no_grad():
             _NN.embedding_renorm_(weight, input, max_norm, norm_type)
     return _NN.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
+# The public boundary (npgrad._out): out= for normalize, as torch's; torch's exception classes for bad arguments.
+# Keep this at the end of the module.
+from .. import _out  # noqa: E402
+_out.wrap_namespace(globals(), {"normalize"}, "npgrad.nn.functional")

@@ -42,6 +42,14 @@ def _compare(np_fn, input, other):
         raise
 
 
+def _operand(name, x):
+    """The functions (``eq(t, x)``, ``t.eq(x)``) take a tensor or a number; only the operators (``t == None``)
+    answer False/True/NotImplemented for other objects, as torch."""
+    if isinstance(x, (_t.Tensor, bool, int, float, np.ndarray, np.generic)):
+        return x
+    raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor or Number, not {type(x).__name__}")
+
+
 def _no_broadcast(a, b):
     """Shapes that do not broadcast: torch's RuntimeError naming both sizes, not NumPy's message."""
     if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
@@ -50,27 +58,27 @@ def _no_broadcast(a, b):
 
 
 def eq(input, other):
-    return _compare(np.equal, input, other)
+    return _compare(np.equal, input, _operand("eq", other))
 
 
 def ne(input, other):
-    return _compare(np.not_equal, input, other)
+    return _compare(np.not_equal, input, _operand("ne", other))
 
 
 def lt(input, other):
-    return _compare(np.less, input, other)
+    return _compare(np.less, input, _operand("lt", other))
 
 
 def le(input, other):
-    return _compare(np.less_equal, input, other)
+    return _compare(np.less_equal, input, _operand("le", other))
 
 
 def gt(input, other):
-    return _compare(np.greater, input, other)
+    return _compare(np.greater, input, _operand("gt", other))
 
 
 def ge(input, other):
-    return _compare(np.greater_equal, input, other)
+    return _compare(np.greater_equal, input, _operand("ge", other))
 
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
@@ -146,7 +154,7 @@ def signbit(input):
 
 
 def _logical(np_fn, input, other):
-    a, b = _data(input), _data(other)
+    a, b = _data(input), _data(_operand(np_fn.__name__, other))
     try:
         return _t.make(np.asarray(np_fn(a, b)))
     except ValueError:
@@ -171,7 +179,7 @@ def logical_not(input):
 
 
 def _bitwise(name, np_fn, input, other):
-    a, b = _data(input), _data(other)
+    a, b = _data(input), _data(_operand(name, other))
     for x in (a, b):
         if isinstance(x, np.ndarray) and x.dtype.kind == "f" or isinstance(x, float):
             refuse(f"{name}_cpu", x.dtype if isinstance(x, np.ndarray) else np.float32)

@@ -450,7 +450,11 @@ def _chain_order(dims):
 
 def multi_dot(tensors):
     """Product of a chain of matrices in the cheapest order; the first and last may be 1-D vectors."""
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"linalg_multi_dot(): argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}")
     tensors = list(tensors)
+    for t in tensors:
+        _t.tensor_arg(t, "linalg_multi_dot", "tensors")
     n = len(tensors)
     if n < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")

@@ -184,6 +184,7 @@ class Addcdiv(Function):
 def clamp(input, min=None, max=None):
     """Limit ``input`` to ``[min, max]`` (two numbers or two tensors; one may be None). Gradient 1 at the
     bounds."""
+    _t.tensor_arg(input, "clamp", "input")
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     min, max = (b.item() if isinstance(b, np.generic) else b for b in (min, max))  # NumPy scalars: numbers
