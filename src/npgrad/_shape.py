@@ -1,7 +1,8 @@
 """Shapes: ``Size``, broadcasting, ``sum_to`` (the one place broadcast gradients are reduced) and dims."""
 import numpy as np
 
-__all__ = ["Size", "broadcast_shapes", "sum_to", "norm_dim", "norm_dims", "UNSET", "np_alias", "required_dim", "takes_axis"]
+__all__ = ["Size", "broadcast_shapes", "sum_to", "norm_dim", "norm_dims", "UNSET", "np_alias", "required_dim",
+           "takes_axis"]
 
 
 class Size(tuple):
@@ -50,7 +51,11 @@ def sum_to(g, shape):
     axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
     if type(g) is np.ndarray:
         if axes:
-            g = g.sum(axis=axes, keepdims=True)
+            if g.dtype == np.float16:  # torch's sum accumulates half in float32 and rounds once
+                with np.errstate(over="ignore"):
+                    g = g.sum(axis=axes, keepdims=True, dtype=np.float32).astype(np.float16)
+            else:
+                g = g.sum(axis=axes, keepdims=True)
         return g.reshape(shape)
     if axes:
         g = g.sum(dim=axes, keepdim=True)

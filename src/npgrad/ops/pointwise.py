@@ -140,10 +140,10 @@ class Div(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        # self: grad / other; other: -grad * self / (other * other)
+        # self: grad / other; other: -grad * ((self / other) / other)   (torch's order: same rounding in half)
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return grad / b if need[0] else None, -grad * a / (b * b) if need[1] else None
+        return grad / b if need[0] else None, -grad * ((a / b) / b) if need[1] else None
 
 
 class DivRounded(Function):
@@ -267,7 +267,7 @@ class Pow(Function):
             return zeros_of(grad), None
         if e == 2:
             return grad * 2 * a, None
-        return grad * e * a ** (e - 1), None
+        return grad * (e * a ** (e - 1)), None  # torch's grouping: the same rounding in half
 
 
 class PowTensor(Function):
@@ -292,7 +292,7 @@ class PowTensor(Function):
         need = ctx.needs_input_grad
         ga = gb = None
         if need[0]:
-            ga = where(b == 0, 0.0, grad * b * a ** (b - 1))
+            ga = where(b == 0, 0.0, grad * (b * a ** (b - 1)))  # torch's grouping: the same rounding in half
         if need[1]:
             gb = grad * where((a == 0) & (b >= 0), 0.0, out * np.log(a))
         return ga, gb
@@ -403,8 +403,9 @@ class Atan2(Function):
         # self: grad * other / (self^2 + other^2); other: grad * -self / (self^2 + other^2)
         a, b = ctx.saved_tensors
         den = a * a + b * b
+        recip = 1.0 / den  # torch's order (grad * other) * recip: the same rounding in half
         # at the origin torch gives 0, not 0/0
-        return where(den == 0, 0.0, grad * b / den), where(den == 0, 0.0, -grad * a / den)
+        return where(den == 0, 0.0, (grad * b) * recip), where(den == 0, 0.0, (grad * -a) * recip)
 
 
 class Hypot(Function):

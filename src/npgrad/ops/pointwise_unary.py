@@ -436,9 +436,9 @@ class Sigmoid(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        # self: sigmoid_backward(grad, result) = grad * result * (1 - result)
+        # self: sigmoid_backward(grad, result) = grad * (1 - result) * result   (torch's order: same half rounding)
         out, = ctx.saved_tensors
-        return grad * (out * (1 - out))
+        return grad * (1 - out) * out
 
 
 

@@ -191,6 +191,16 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=
 
 
 # ---------------------------------------------------------------------------------------------- prod
+def _half_prod(a, dims, keepdim):
+    """torch multiplies half elements one after the other, rounding each partial product to half (no float32
+    accumulator, unlike sum); ``dims`` is one dim or all of them."""
+    if len(dims) == 1:
+        out = np.take(np.multiply.accumulate(a, axis=dims[0], dtype=np.float16), [-1], axis=dims[0])
+        return out if keepdim else np.squeeze(out, dims[0])
+    out = np.multiply.accumulate(a.reshape(-1), dtype=np.float16)[-1]
+    return np.reshape(out, (1,) * a.ndim if keepdim else ())
+
+
 class Prod(Function):
     _builtin = True
     _ctx_fields = ("dims", "keepdim")
@@ -198,7 +208,10 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        out = np.prod(a, axis=dims, keepdims=keepdim, dtype=np.int64 if a.dtype.kind in "biu" else None)
+        if a.dtype == np.float16 and a.size and dims:
+            out = quiet(_half_prod, a, dims, keepdim)
+        else:
+            out = np.prod(a, axis=dims, keepdims=keepdim, dtype=np.int64 if a.dtype.kind in "biu" else None)
         ctx.save_for_backward(a, out)
         return out
 
@@ -211,8 +224,8 @@ class Prod(Function):
         ad = a._data if isinstance(a, _t.Tensor) else a
         if ad.ndim == 0:  # torch: a 0-d input passes the gradient through (even at NaN and inf)
             return g, None, None
-        if not (ad == 0).any():  # the common case: prod / self
-            return g * expand_back(out, dims, kd, a.shape) / a, None, None
+        if not (ad == 0).any():  # the common case: grad * (result / self), rounded in torch's order
+            return g * (expand_back(out, dims, kd, a.shape) / a), None, None
         # with zeros: the product of the others, as (product before) * (product after) - no division, and
         # differentiable again (double backward through a zero is exact too)
         from .reduction_scan import exclusive_cumprod
@@ -592,6 +605,9 @@ class Softmax(Function):
         out, = ctx.saved_tensors
         if ctx.dim is None:
             return out * (grad - grad * out), None
+        if type(grad) is np.ndarray and grad.dtype == np.float16:  # torch computes half in float32, rounds once
+            o, g = out.astype(np.float32), grad.astype(np.float32)
+            return (o * (g - np.sum(g * o, axis=ctx.dim, keepdims=True))).astype(np.float16), None
         return out * (grad - np.sum(grad * out, axis=ctx.dim, keepdims=True)), None
 
 
@@ -619,6 +635,10 @@ class LogSoftmax(Function):
         out, = ctx.saved_tensors
         if ctx.dim is None:
             return grad - np.exp(out) * grad, None
+        if type(grad) is np.ndarray and grad.dtype == np.float16:  # torch computes half in float32, rounds once
+            g = grad.astype(np.float32)
+            res = g - np.exp(out.astype(np.float32)) * np.sum(g, axis=ctx.dim, keepdims=True)
+            return res.astype(np.float16), None
         return grad - np.exp(out) * np.sum(grad, axis=ctx.dim, keepdims=True), None
 
 

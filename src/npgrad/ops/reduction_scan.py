@@ -16,7 +16,9 @@ __all__ = ["cumsum", "cumprod", "cummax", "cummin", "diff"]
 
 
 def _revcumsum(g, dim):
-    """Sum from each position to the end along ``dim`` (arrays or Tensors)."""
+    """Sum from each position to the end along ``dim`` (arrays or Tensors; half accumulates in float32)."""
+    if type(g) is np.ndarray and g.dtype == np.float16:
+        return quiet(lambda: np.flip(np.cumsum(np.flip(g, dim), axis=dim, dtype=np.float32), dim).astype(np.float16))
     return np.flip(np.cumsum(np.flip(g, dim), axis=dim), dim)
 
 
@@ -56,6 +58,8 @@ class Cumprod(Function):
         ctx.dim = dim
         if dim is None:
             out = a.astype(np.int64) if a.dtype.kind in "biu" else a.copy()
+        elif a.dtype == np.float16:  # torch accumulates half in float32, rounding each partial product once
+            out = quiet(lambda: np.cumprod(a, dim, np.float32).astype(np.float16))
         else:
             out = np.cumprod(a, dim, np.int64 if a.dtype.kind in "biu" else None)
         ctx.save_for_backward(a, out)
