@@ -311,3 +311,144 @@ _INTERP_CALLS = {
 def test_interpolate_sizes_like_torch(name):
     """A negative or zero size/scale raises torch's RuntimeError (was: an empty tensor, or ZeroDivisionError)."""
     check_like_torch(_INTERP_CALLS[name])
+
+
+# ---------------------------------------------------------------------------------------------- keyword sweep
+# Every public function of npgrad, nn.functional and linalg that torch also has is called on a sample both accept,
+# then once per keyword parameter of npgrad's signature with a non-default value (bools flipped, numbers moved,
+# dim/keepdim given): npgrad must do what torch does with the same call - the same result, or the same exception
+# class (a keyword torch does not take is refused). An accepted-and-ignored keyword shows up as a value mismatch.
+_RANDOM = ("rand", "dropout", "bernoulli", "multinomial", "normal", "poisson", "gumbel", "empty", "uniform", "seed",
+           "randint", "randperm", "fractional", "rrelu", "scaled_dot_product_attention")
+_NOT_SWEPT = {"load", "save", "compile", "einsum", "typename", "from_file", "set_printoptions", "vmap"}
+_HANDLED_ELSEWHERE = ("out", "generator", "memory_format", "layout", "device", "pin_memory", "requires_grad",
+                      "inplace", "_stacklevel", "dtype")  # dtype: the dtype tests above; out: the out= tests
+_rs = np.random.default_rng(0)
+_SAMPLES = [
+    (_rs.uniform(0.1, 0.9, (2, 3, 4)),),
+    (_rs.uniform(0.1, 0.9, (3, 3)) + 2 * np.eye(3),),
+    (_rs.uniform(0.1, 0.9, (5,)),),
+    (_rs.uniform(0.1, 0.9, (1, 2, 4, 4)),),
+    (_rs.uniform(0.1, 0.9, (2, 3)), _rs.uniform(0.1, 0.9, (2, 3))),
+    (_rs.uniform(0.1, 0.9, (3, 3)), _rs.uniform(0.1, 0.9, (3, 3))),
+    (_rs.uniform(0.1, 0.9, (2, 3, 4)), _rs.uniform(0.1, 0.9, (2, 3, 4)), _rs.uniform(0.1, 0.9, (2, 3, 4))),
+]
+# Where npgrad still differs (function, keyword): kept explicit; the test fails when one starts to agree.
+_SWEEP_KNOWN = {
+    # torch's reductions take keepdim only together with dim; npgrad's keep every reduced dim
+    ("npgrad", "sum", "keepdim"), ("npgrad", "mean", "keepdim"), ("npgrad", "prod", "keepdim"),
+    ("npgrad", "max", "keepdim"), ("npgrad", "min", "keepdim"), ("npgrad", "median", "keepdim"),
+    ("npgrad", "nanmedian", "keepdim"),
+    # torch.* losses are ATen's (reduction as an int, no reduction by default); npgrad's are nn.functional's
+    ("npgrad", "hinge_embedding_loss", "margin"), ("npgrad", "kl_div", "log_target"),
+    ("npgrad", "margin_ranking_loss", "margin"), ("npgrad", "triplet_margin_loss", "margin"),
+    ("npgrad", "triplet_margin_loss", "p"), ("npgrad", "triplet_margin_loss", "eps"),
+    ("npgrad", "triplet_margin_loss", "swap"),
+    # on a non-symmetric input torch's upper=True reads the upper triangle, npgrad the lower one transposed
+    ("npgrad", "cholesky", "upper"), ("linalg", "cholesky", "upper"), ("linalg", "cholesky_ex", "upper"),
+}
+
+
+def _alt_values(name, default):
+    if name in _HANDLED_ELSEWHERE:
+        return []
+    if isinstance(default, bool):
+        return [not default]
+    if isinstance(default, int):
+        return [default + 1, 0 if default != 0 else -1]
+    if isinstance(default, float):
+        return [default * 0.5 + 0.25]
+    if default is None and name in ("dim", "axis"):
+        return [0, 1]
+    if default is None and name in ("keepdim", "keepdims"):
+        return [True]
+    return []
+
+
+def _try(f, args, kw):
+    try:
+        return "ok", f(*args, **kw)
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        return "raise", e
+
+
+def _sweep_norm(r):
+    if isinstance(r, (torch.Tensor, npgrad.Tensor)):
+        return ("T", str(r.dtype).split(".")[-1], np.asarray(r.detach().numpy()))
+    if isinstance(r, (tuple, list)):
+        return tuple(_sweep_norm(x) for x in r)
+    if isinstance(r, (torch.dtype, npgrad.dtype)):
+        return str(r).split(".")[-1]
+    return r
+
+
+def _sweep_same(a, b):
+    if isinstance(a, tuple) and a and a[0] == "T" and isinstance(b, tuple) and b and b[0] == "T":
+        return a[1] == b[1] and a[2].shape == b[2].shape and np.allclose(a[2], b[2], rtol=1e-5, atol=1e-7,
+                                                                         equal_nan=True)
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_sweep_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return bool(np.isclose(a, b, equal_nan=True))
+    return a == b
+
+
+def _sweep_cases():
+    import inspect
+    cases = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for ns, mod_n, mod_t in (("npgrad", npgrad, torch), ("nn.functional", npgrad.nn.functional,
+                                                               torch.nn.functional), ("linalg", npgrad.linalg,
+                                                                                      torch.linalg)):
+            for n in sorted(dir(mod_n)):
+                if n.startswith("_") or n in _NOT_SWEPT or any(r in n for r in _RANDOM):
+                    continue
+                fn, ft = getattr(mod_n, n), getattr(mod_t, n, None)
+                if ft is None or isinstance(fn, type) or isinstance(ft, type) or not callable(fn) or \
+                        inspect.ismodule(fn):
+                    continue
+                try:
+                    params = inspect.signature(fn).parameters
+                except (TypeError, ValueError):
+                    continue
+                sample = next((i for i, s in enumerate(_SAMPLES)
+                               if _try(ft, [torch.tensor(a) for a in s], {})[0] == "ok"
+                               and _try(fn, [npgrad.tensor(a) for a in s], {})[0] == "ok"), None)
+                if sample is None:
+                    continue
+                for pname, p in params.items():
+                    if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.default is p.empty:
+                        continue
+                    cases += [(ns, n, pname, v, sample) for v in _alt_values(pname, p.default)]
+    return cases
+
+
+_SWEEP = _sweep_cases()
+
+
+@pytest.mark.parametrize("ns,name,keyword,value,sample", _SWEEP,
+                         ids=[f"{c[0]}.{c[1]}-{c[2]}={c[3]}" for c in _SWEEP])
+def test_every_keyword_acts_as_in_torch(ns, name, keyword, value, sample):
+    mod_n, mod_t = {"npgrad": (npgrad, torch), "nn.functional": (npgrad.nn.functional, torch.nn.functional),
+                    "linalg": (npgrad.linalg, torch.linalg)}[ns]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kt, rt = _try(getattr(mod_t, name), [torch.tensor(a) for a in _SAMPLES[sample]], {keyword: value})
+        kn, rn = _try(getattr(mod_n, name), [npgrad.tensor(a) for a in _SAMPLES[sample]], {keyword: value})
+    if kt == "raise":
+        agree = kn == "raise" and (isinstance(rn, type(rt)) or (isinstance(rt, AttributeError) and
+                                                               isinstance(rn, TypeError)))
+    else:
+        agree = kn == "ok" and _sweep_same(_sweep_norm(rn), _sweep_norm(rt))
+    desc = f"{ns}.{name}({keyword}={value!r}): torch {kt} {rt if kt == 'raise' else ''}; npgrad {kn} " \
+           f"{rn if kn == 'raise' else ''}"
+    if (ns, name, keyword) in _SWEEP_KNOWN:
+        assert not agree, f"now agrees with torch: remove it from _SWEEP_KNOWN. {desc}"
+    else:
+        assert agree, desc
+
+
+def test_keyword_sweep_is_broad():
+    assert len(_SWEEP) >= 250
+    assert len({(c[0], c[1]) for c in _SWEEP}) >= 100

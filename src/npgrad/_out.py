@@ -155,6 +155,9 @@ def translate(e, name, args, kwargs):
             return None
         return TypeError(f"{name}(): an argument has a type this operation does not take (a str, or an object "
                          f"where a tensor or a number belongs)")
+    if type(e).__name__ == "LinAlgError" and type(e).__module__.startswith("numpy"):
+        from .ops.linalg_common import LinAlgError
+        return LinAlgError(f"{name}(): the input is not a (batch of) square matrix this function can factor")
     if isinstance(e, MemoryError):
         return RuntimeError(f"{name}(): DefaultCPUAllocator: not enough memory for the result")
     msg = str(e)

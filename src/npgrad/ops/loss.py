@@ -232,6 +232,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if t.dtype.kind == "f":   # class probabilities
         if t.shape != x.shape:
             raise RuntimeError(f"Expected target size {list(x.shape)}, got {list(t.shape)}")
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / c
         terms = logp * target
@@ -665,7 +667,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
         raise ValueError(f"{reduction} is not a valid value for reduction")
     if np.any(var._data < 0):
         raise ValueError("var has negative entry/entries")
-    bump = np.maximum(var._data, eps) - var._data
+    with np.errstate(all="ignore"):  # inf - inf is NaN, silently as in torch
+        bump = np.maximum(var._data, eps) - var._data
     var = var + _t.make(bump.astype(var._data.dtype, copy=False))
     d = input - target
     loss = (ng.log(var) + d * d / var) * 0.5
