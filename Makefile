@@ -39,7 +39,7 @@ test: $(VENV)/.test sysdeps
 	$(PY) -m pytest -n 2 -q
 
 fuzz: $(VENV)/.test
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -n 2 tests/fuzz
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -n 2 --hypothesis-show-statistics tests/fuzz  # ops and load/safetensors fuzzing
 
 bench: $(VENV)/.test
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
