@@ -21,9 +21,11 @@ from tests.support.oracle import make_inputs, _outputs
 MAX_SAMPLES = 100
 
 # npgrad keeps a reference without version tracking, or saves an operand torch does not save (or the reverse)
-_INDEX = "index/mask/weight arguments are kept as arrays without version tracking (indexing/scatter/loss ops)"
+_INDEX = "weight/running-stat arguments are kept as arrays without version tracking (loss/normalisation ops)"
 _LINALG = "torch's matmul/einsum/linalg composites save internal copies (folded or expanded operands)"
 _NEURAL = "torch's pooling/loss/normalisation kernels save inputs npgrad's formulas do not need"
+_SIZES = ("torch saves an operand its formula reads only the sizes of (gather/take/masked_select: self; "
+          "index_add/index_copy: source), or an index npgrad converted to a copy: npgrad does not raise")
 KNOWN_INPUT = {
     **{n: _LINALG for n in ["matmul", "matmul_ranks", "einsum", "einsum_special", "einsum_sublist", "tensordot",
                             "kron", "qr", "qr_complete", "svdvals", "matrix_norm", "linalg_norm", "norm#1",
@@ -34,25 +36,13 @@ KNOWN_INPUT = {
                             "F.binary_cross_entropy", "F.binary_cross_entropy_with_logits", "F.cross_entropy",
                             "F.embedding", "F.embedding_options", "F.interpolate", "F.layer_norm", "F.nll_loss",
                             "F.pad", "F.rrelu_eval", "bce_with_logits", "cummax", "cummax_ties_nan", "cummin",
-                            "div_rounding", "inplace_on_view"]},
-    **{n: _INDEX for n in ["gather", "index_add", "index_add_", "index_add_alpha", "index_copy", "index_copy_",
-                           "index_fill", "index_fill_", "index_fill_tensor", "index_select",
-                           "masked_fill", "masked_fill_", "masked_fill_tensor", "masked_scatter", "masked_scatter_",
-                           "masked_select", "scatter", "scatter_", "scatter_add", "scatter_add_", "scatter_empty",
-                           "scatter_reduce_", "scatter_reduce_amax", "scatter_reduce_amax_noself",
-                           "scatter_reduce_amin", "scatter_reduce_amin_noself", "scatter_reduce_mean",
-                           "scatter_reduce_mean_noself", "scatter_reduce_prod", "scatter_reduce_prod_noself",
-                           "scatter_reduce_sum", "scatter_reduce_sum_noself", "scatter_reduce_ties", "scatter_value",
-                           "take", "take_along_dim"]},
+                            "div_rounding"]},
+    **{n: _SIZES for n in ["gather", "take", "take_along_dim", "masked_select", "index_add", "index_add_",
+                           "index_add_alpha", "index_copy", "index_copy_", "index_select", "index_fill",
+                           "index_fill_", "scatter_empty"]},
 }
 KNOWN_SILENT = {n: _INDEX for n in [
-    "F.batch_norm", "F.binary_cross_entropy", "F.binary_cross_entropy_with_logits", "bce_with_logits", "gather",
-    "index_add", "index_add_", "index_add_alpha", "index_copy", "index_copy_", "index_select", "masked_fill",
-    "masked_fill_", "masked_fill_tensor", "masked_scatter", "masked_scatter_", "masked_select", "scatter", "scatter_",
-    "scatter_add", "scatter_add_", "scatter_reduce_", "scatter_reduce_amax", "scatter_reduce_amax_noself",
-    "scatter_reduce_amin", "scatter_reduce_amin_noself", "scatter_reduce_mean", "scatter_reduce_mean_noself",
-    "scatter_reduce_prod", "scatter_reduce_prod_noself", "scatter_reduce_sum", "scatter_reduce_sum_noself",
-    "scatter_reduce_ties", "take", "take_along_dim", "scatter_value"]}
+    "F.batch_norm", "F.binary_cross_entropy", "F.binary_cross_entropy_with_logits", "bce_with_logits"]}
 
 
 def _samples(op):
@@ -128,8 +118,7 @@ _INDICES = "npgrad keeps an indices output without version tracking, or saves va
 KNOWN_OUTPUT = {n: _INDICES for n in [
     "F.adaptive_max_pool1d", "F.adaptive_max_pool2d", "F.adaptive_max_pool3d", "F.max_pool1d", "F.max_pool2d",
     "F.max_pool2d_values", "F.max_pool3d", "cummax", "cummax_ties_nan", "cummin", "eigvalsh", "kthvalue", "max_dim",
-    "median_dim", "min_dim", "mode", "nanmedian", "scatter_reduce_", "scatter_reduce_mean",
-    "scatter_reduce_mean_noself", "scatter_reduce_sum", "scatter_reduce_sum_noself", "slogdet", "sort",
+    "median_dim", "min_dim", "mode", "nanmedian", "slogdet", "sort",
     "sort_ties_nan", "svdvals", "topk"]}
 
 

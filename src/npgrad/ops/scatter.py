@@ -78,6 +78,21 @@ class PadZeros(Function):
         return dispatch(Index, grad, tuple(slice(0, n) for n in ctx.shape)), None
 
 
+def _unchanged(ctx):
+    """The version check of a saved index or mask (torch saves them): changed in place since the forward, it
+    raises torch's error instead of giving a gradient computed from the new values."""
+    if ctx._saved:
+        ctx.saved_tensors
+
+
+def _tracked(t, arr):
+    """``arr``, an index or mask array read from ``t``, as a tensor sharing ``t``'s version counter (``apply``
+    hands the op the array; the saved copy is then version-checked). Arrays not sharing ``t``'s memory pass."""
+    if isinstance(t, _t.Tensor) and isinstance(arr, np.ndarray) and np.may_share_memory(arr, t._data):
+        return t if arr is t._data else _t.make(arr, None, 0, t._vc)
+    return arr
+
+
 class Gather(Function):
     _builtin = True
     _ctx_fields = ("shape", "dim", "index")
@@ -85,11 +100,13 @@ class Gather(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
+        ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
         return np.asarray(_one(a)[_coords(index, dim)])
 
     @staticmethod
     def backward(ctx, grad):
         # self: gather_backward(grad, self, dim, index, sparse_grad)
+        _unchanged(ctx)
         return dispatch(GatherAccum, grad, ctx.shape, ctx.dim, ctx.index), None, None
 
 
@@ -120,6 +137,7 @@ class ScatterValue(Function):
     @staticmethod
     def forward(ctx, a, dim, index, value):
         ctx.dim, ctx.index = dim, index
+        ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
         out = np.array(a)  # a copy, and an array even if a gradient arrives as a NumPy scalar
         _one(out)[_coords(index, dim)] = value
         return out
@@ -127,6 +145,7 @@ class ScatterValue(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.scatter(dim, index, 0)
+        _unchanged(ctx)
         return dispatch(ScatterValue, grad, ctx.dim, ctx.index, 0), None, None, None
 
 
@@ -137,6 +156,7 @@ class Scatter(Function):
     @staticmethod
     def forward(ctx, a, src, dim, index):
         ctx.dim, ctx.index, ctx.sshape = dim, index, src.shape
+        ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
         out = np.array(a)
         _one(out)[_coords(index, dim)] = _lead(src, index.shape)
         return out
@@ -144,6 +164,7 @@ class Scatter(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.scatter(dim, index, 0); src: grad.gather(dim, index)
+        _unchanged(ctx)
         need = ctx.needs_input_grad
         gs = dispatch(ScatterValue, grad, ctx.dim, ctx.index, 0) if need[0] else None
         gsrc = _pad_to(dispatch(Gather, grad, ctx.dim, ctx.index), ctx.sshape) if need[1] else None
@@ -157,6 +178,7 @@ class ScatterAdd(Function):
     @staticmethod
     def forward(ctx, a, src, dim, index):
         ctx.dim, ctx.index, ctx.sshape = dim, index, src.shape
+        ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
         out = np.array(a)
         np.add.at(_one(out), _coords(index, dim), _lead(src, index.shape))
         return out
@@ -164,6 +186,7 @@ class ScatterAdd(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad; src: grad.gather(dim, index)
+        _unchanged(ctx)
         need = ctx.needs_input_grad
         gsrc = _pad_to(dispatch(Gather, grad, ctx.dim, ctx.index), ctx.sshape) if need[1] else None
         return grad if need[0] else None, gsrc, None, None
@@ -207,13 +230,13 @@ class ScatterReduce(Function):
         out, hit, count = _reduce_forward(a, src, dim, index, reduce, include_self)
         ctx.dim, ctx.index, ctx.reduce, ctx.include_self = dim, index, reduce, include_self
         ctx.hit, ctx.count, ctx.sshape = hit, count, src.shape
-        if reduce in ("prod", "amax", "amin"):
-            ctx.save_for_backward(a, src, out)
+        ctx.save_for_backward(a, src, out, index)  # all four, as torch, whatever the reduction
         return out
 
     @staticmethod
     def backward(ctx, grad):
         # self, src: scatter_reduce_backward(grad, self, dim, index, src, reduce, include_self, result)
+        a, src, out, _ = ctx.saved_tensors  # also the version check of all four
         dim, index, reduce, hit = ctx.dim, ctx.index, ctx.reduce, ctx.hit
         excluded = hit if not ctx.include_self else None  # self does not take part where src landed
         if reduce == "sum":
@@ -223,10 +246,8 @@ class ScatterReduce(Function):
             gs = grad / n
             gsrc = dispatch(Gather, gs, dim, index)
         elif reduce == "prod":
-            a, src, out = ctx.saved_tensors
             gs, gsrc = _prod_grads(grad, a, src, out, dim, index, ctx.include_self)
         else:
-            a, src, out = ctx.saved_tensors
             gs, gsrc = _minmax_grads(grad, a, src, out, dim, index, excluded)
             excluded = None
         if excluded is not None:
@@ -289,6 +310,7 @@ class IndexSelect(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
+        ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
         if a.ndim == 0:  # a 0-d input reads as one element (index 0 or -1)
             return a.reshape(1)[index].reshape(())
         return np.take(a, index, axis=dim)
@@ -296,6 +318,7 @@ class IndexSelect(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: index_select_backward_symint(grad, self.sym_sizes(), dim, index)
+        _unchanged(ctx)
         return dispatch(IndexSelectAccum, grad, ctx.shape, ctx.dim, ctx.index), None, None
 
 
@@ -335,6 +358,7 @@ class IndexAdd(Function):
     @staticmethod
     def forward(ctx, a, src, dim, index, alpha):
         ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
+        ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
         out = np.array(a)
         np.add.at(*_along(out, dim, index), src * alpha if alpha != 1 else src)
         return out
@@ -342,6 +366,7 @@ class IndexAdd(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad; source: maybe_multiply(grad.index_select(dim, index).expand_as(source), alpha)
+        _unchanged(ctx)
         need = ctx.needs_input_grad
         gsrc = None
         if need[1]:
@@ -358,6 +383,7 @@ class IndexCopy(Function):
     @staticmethod
     def forward(ctx, a, src, dim, index):
         ctx.dim, ctx.index = dim, index
+        ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
         out = np.array(a)
         target, at = _along(out, dim, index)
         target[at] = src
@@ -370,6 +396,7 @@ class IndexCopy(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.index_fill(dim, index, 0); source: grad.index_select(dim, index).expand_as(source)
+        _unchanged(ctx)
         need = ctx.needs_input_grad
         gs = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
         gsrc = dispatch(IndexSelect, grad, ctx.dim, ctx.index) if need[1] else None
@@ -383,6 +410,7 @@ class IndexFill(Function):
     @staticmethod
     def forward(ctx, a, dim, index, value):
         ctx.dim, ctx.index = dim, index
+        ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
         mask = np.zeros(a.shape, bool)
         target, at = _along(mask, dim, index)
         target[at] = True
@@ -392,6 +420,7 @@ class IndexFill(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.index_fill(dim, index, 0); value: grad.index_select(dim, unique(index)).sum()
+        _unchanged(ctx)
         need = ctx.needs_input_grad
         gs = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
         gv = None
@@ -411,6 +440,7 @@ class MaskedFill(Function):
     @staticmethod
     def forward(ctx, a, mask, value):
         shape = np.broadcast_shapes(a.shape, mask.shape)
+        ctx.save_for_backward(mask)  # saved as torch does: changing it in place fails backward
         mask = np.broadcast_to(mask, shape)
         ctx.mask = mask
         return np.where(mask, np.asarray(value).astype(a.dtype), a)
@@ -418,6 +448,7 @@ class MaskedFill(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.masked_fill(mask, 0); value: masked_fill_backward(grad, mask)
+        _unchanged(ctx)
         need = ctx.needs_input_grad
         gs = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
         gv = dispatch(MaskZero, grad, ~ctx.mask).sum() if len(need) > 2 and need[2] else None
@@ -435,6 +466,7 @@ class MaskedSelect(Function):
     @staticmethod
     def forward(ctx, a, mask):
         shape = np.broadcast_shapes(a.shape, mask.shape)
+        ctx.save_for_backward(mask)  # saved as torch does: changing it in place fails backward
         mask = np.broadcast_to(mask, shape)
         ctx.mask, ctx.shape = mask, a.shape
         return np.broadcast_to(a, shape)[mask]
@@ -443,6 +475,7 @@ class MaskedSelect(Function):
     def backward(ctx, grad):
         # self: masked_select_backward(grad, self, mask)
         # (reduced by hand: the engine's unbroadcasting compares with the output's shape, 1-D here)
+        _unchanged(ctx)
         return sum_to(dispatch(MaskedAccum, grad, ctx.mask), ctx.shape), None
 
 
@@ -472,6 +505,7 @@ class MaskedScatter(Function):
     @staticmethod
     def forward(ctx, a, mask, src):
         shape = np.broadcast_shapes(a.shape, mask.shape)
+        ctx.save_for_backward(mask)  # saved as torch does: changing it in place fails backward
         mask = np.broadcast_to(mask, shape)
         ctx.mask, ctx.sshape = mask, src.shape
         out = np.array(np.broadcast_to(a, shape))
@@ -481,6 +515,7 @@ class MaskedScatter(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.masked_fill(mask, 0); source: masked_scatter_backward_symint(grad, mask, source.sym_sizes())
+        _unchanged(ctx)
         need = ctx.needs_input_grad
         gs = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
         gsrc = None
@@ -498,11 +533,13 @@ class Take(Function):
     @staticmethod
     def forward(ctx, a, index):
         ctx.shape, ctx.index = a.shape, index
+        ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
         return a.reshape(-1)[index]
 
     @staticmethod
     def backward(ctx, grad):
         # self: take_backward(grad, self, index)
+        _unchanged(ctx)
         n = int(np.prod(ctx.shape))
         return dispatch(IndexAccum, grad, (n,), (), (ctx.index,)).reshape(ctx.shape), None
 
@@ -601,7 +638,7 @@ def index_select(input, dim, index):
             raise RuntimeError("index_select(): self indexing axis dim should be positive (dim "
                                f"{d} of the input has size 0, so no index can be selected)")
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
-    return IndexSelect.apply(input, d, idx)
+    return IndexSelect.apply(input, d, _tracked(index, idx))
 
 
 @takes_axis
@@ -621,9 +658,9 @@ def gather(input, dim, index, *, sparse_grad=False):
         bad = _out_of_range(idx, 1)
         if bad is not None:
             raise RuntimeError(f"index {bad} is out of bounds for dimension 0 with size 1")
-        return Gather.apply(input, 0, idx)
+        return Gather.apply(input, 0, _tracked(index, idx))
     _check_gather_like("gather", input._data.shape, idx, d)
-    return Gather.apply(input, d, idx)
+    return Gather.apply(input, d, _tracked(index, idx))
 
 
 def _scatter_args(input, dim, index, src, name):
@@ -656,14 +693,14 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         (np.add if reduce == "add" else np.multiply).at(_one(out), _coords(idx, d), s)
         return _t.make(out)
     if isinstance(src, _t.Tensor):
-        return Scatter.apply(input, src, d, idx)
-    return ScatterValue.apply(input, d, idx, src)
+        return Scatter.apply(input, src, d, _tracked(index, idx))
+    return ScatterValue.apply(input, d, _tracked(index, idx), src)
 
 
 @takes_axis
 def scatter_add(input, dim, index, src):
     d, idx = _scatter_args(input, dim, index, src, "scatter_add")
-    return ScatterAdd.apply(input, src, d, idx)
+    return ScatterAdd.apply(input, src, d, _tracked(index, idx))
 
 
 @takes_axis
@@ -678,7 +715,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if reduce not in _UFUNC:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     d, idx = _scatter_args(input, dim, index, src, "scatter_reduce")
-    return ScatterReduce.apply(input, src, d, idx, reduce, bool(include_self))
+    return ScatterReduce.apply(input, src, d, _tracked(index, idx), reduce, bool(include_self))
 
 
 @takes_axis
@@ -694,7 +731,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     _source_shape(input, source, d, "index_add")
     if _out_of_range(idx, input._data.shape[d] if nd else 1) is not None:
         raise IndexError("index out of range in self")
-    return IndexAdd.apply(input, source, d, idx, alpha)
+    return IndexAdd.apply(input, source, d, _tracked(index, idx), alpha)
 
 
 @takes_axis
@@ -715,7 +752,7 @@ def index_copy(input, dim, index, source):
     bad = _out_of_range(idx, n)
     if bad is not None:
         raise IndexError(f"index_copy_(): index {bad} is out of bounds for dimension {d} with size {n}")
-    return IndexCopy.apply(input, source, d, idx)
+    return IndexCopy.apply(input, source, d, _tracked(index, idx))
 
 
 @takes_axis
@@ -734,8 +771,8 @@ def index_fill(input, dim, index, value):
         if value._data.ndim:
             raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value._data.ndim} dimension(s).")
-        return IndexFillTensor.apply(input, d, idx, value)
-    return IndexFill.apply(input, d, idx, value)
+        return IndexFillTensor.apply(input, d, _tracked(index, idx), value)
+    return IndexFill.apply(input, d, _tracked(index, idx), value)
 
 
 def masked_fill(input, mask, value):
@@ -750,12 +787,12 @@ def masked_fill(input, mask, value):
         if value._data.ndim:
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value._data.ndim} dimension(s).")
-        return MaskedFillTensor.apply(input, m, value)
-    return MaskedFill.apply(input, m, value)
+        return MaskedFillTensor.apply(input, _tracked(mask, m), value)
+    return MaskedFill.apply(input, _tracked(mask, m), value)
 
 
 def masked_select(input, mask):
-    return MaskedSelect.apply(input, _mask(mask, "masked_select"))
+    return MaskedSelect.apply(input, _tracked(mask, _mask(mask, "masked_select")))
 
 
 def masked_scatter(input, mask, source):
@@ -766,7 +803,7 @@ def masked_scatter(input, mask, source):
     shape = np.broadcast_shapes(input._data.shape, m.shape)
     if int(np.broadcast_to(m, shape).sum()) > source._data.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
-    return MaskedScatter.apply(input, m, source)
+    return MaskedScatter.apply(input, _tracked(mask, m), source)
 
 
 def take(input, index):
@@ -777,7 +814,7 @@ def take(input, index):
     bad = _out_of_range(idx, n)
     if bad is not None:
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    return Take.apply(input, idx)
+    return Take.apply(input, _tracked(index, idx))
 
 
 def take_along_dim(input, indices, dim=None, *, axis=UNSET):
@@ -796,7 +833,7 @@ def take_along_dim(input, indices, dim=None, *, axis=UNSET):
     if idx.dtype != np.int64:
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {_name(idx.dtype)}")
     if dim is None:
-        return Gather.apply(reshape(input, -1), 0, idx.reshape(-1))
+        return Gather.apply(reshape(input, -1), 0, _tracked(indices, idx.reshape(-1)))
     nd = input._data.ndim
     d = norm_dim(dim, nd)
     if idx.ndim != nd:
@@ -809,7 +846,9 @@ def take_along_dim(input, indices, dim=None, *, axis=UNSET):
     a_target = tuple(b[:d] + [input._data.shape[d]] + b[d + 1:])
     if a_target != input._data.shape:
         input = expand(input, a_target)
-    idx = np.broadcast_to(idx, tuple(b[:d] + [idx.shape[d]] + b[d + 1:]))
+    # torch gathers with a broadcast copy of indices: changing indices in place afterwards is fine (no error, and
+    # the gradient uses the indices of the forward)
+    idx = np.array(np.broadcast_to(idx, tuple(b[:d] + [idx.shape[d]] + b[d + 1:])))
     return Gather.apply(input, d, idx)
 
 
