@@ -215,6 +215,15 @@ def _distinct(a):
     return tuple(slice(0, 1) if st == 0 else slice(None) for st in a.strides)
 
 
+def _tracked(t, arr):
+    """``arr``, an array read from tensor ``t`` (an index, a mask, a broadcast weight), as a tensor sharing ``t``'s
+    version counter: ``apply`` hands the op the array, and an op saving it gets it version-checked, as torch
+    checks the saved tensor. Anything not sharing ``t``'s memory passes unchanged."""
+    if isinstance(t, Tensor) and isinstance(arr, np.ndarray) and np.may_share_memory(arr, t._data):
+        return t if arr is t._data else make(arr, None, 0, t._vc)
+    return arr
+
+
 def _inplace_check(t):
     if t._req and t.grad_fn is None and _grad_state.enabled:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -226,6 +235,11 @@ class Tensor:
 
     def __new__(cls, *args, **kwargs):
         """Legacy constructor: ``Tensor([1, 2])`` (float data) or ``Tensor(2, 3)`` (uninitialised shape)."""
+        for k, v in kwargs.items():
+            if k != "device":
+                raise TypeError(f"new() received an invalid combination of arguments - got an unexpected keyword "
+                                f"argument '{k}'")
+            check_device(v)
         t = _new(cls)
         if len(args) == 1 and not isinstance(args[0], int):
             arr = np.array(args[0].__array__() if isinstance(args[0], Tensor) else args[0],
@@ -306,7 +320,14 @@ class Tensor:
         return False
 
     def is_contiguous(self, memory_format=None):
-        return self._data.flags.c_contiguous
+        if memory_format is None or memory_format is _dtype.contiguous_format:
+            return self._data.flags.c_contiguous
+        rank = _dtype._CHANNELS_RANK.get(memory_format)
+        if rank is None:
+            raise RuntimeError(f"is_contiguous: memory format {memory_format} is not supported (use "
+                               f"contiguous_format, channels_last or channels_last_3d)")
+        a = self._data  # channels-last: contiguous once the channel dim is moved last
+        return a.ndim == rank and np.moveaxis(a, 1, -1).flags.c_contiguous
 
     def stride(self, dim=None):
         a = self._data

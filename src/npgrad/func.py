@@ -281,6 +281,9 @@ def vjp(func, *primals, has_aux=False):
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     """``(func(*primals), J @ tangents)``: the Jacobian-vector product (by the double-vjp trick)."""
     from .autograd.grad_mode import enable_grad
+    if strict:
+        raise NotImplementedError("jvp(strict=True) is not implemented in npgrad (its outputs are not checked for "
+                                  "independence from the inputs); call it with strict=False")
     if not isinstance(primals, tuple):
         raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be valid to "
                            "call f(*primals).")

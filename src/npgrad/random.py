@@ -12,6 +12,9 @@ class Generator:
     """A seeded source of random numbers, passed as ``generator=`` to the random creation functions."""
 
     def __init__(self, device="cpu"):
+        from ._tensor import device as _device
+        if _device(device).type != "cpu":
+            raise RuntimeError(f"Cannot get a {_device(device).type} generator: npgrad computes on the CPU only")
         self._seed = 67280421310721  # torch's default seed, for familiarity
         self._rng_obj = None  # NumPy's Generator, made on first use: `import npgrad` skips numpy.random
 

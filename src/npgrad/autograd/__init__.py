@@ -138,6 +138,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is left alone)."""
     from .._tensor import make, Tensor
+    if not only_inputs:
+        import warnings
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.", FutureWarning,
+                      stacklevel=2)
     outs = _tensors(outputs, "outputs")
     ins = _tensors(inputs, "inputs")
     if allow_unused is None:
@@ -190,6 +195,10 @@ def _batched_grad(outs, ins, grad_outputs, retain_graph, create_graph, allow_unu
 
 def Variable(data, requires_grad=False, volatile=False):
     """Deprecated alias kept for old code: returns a plain tensor."""
+    if volatile:
+        import warnings
+        warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+                      UserWarning, stacklevel=2)
     if requires_grad:
         return data.detach().requires_grad_(True)
     return data

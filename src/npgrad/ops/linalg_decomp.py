@@ -628,13 +628,21 @@ def _svd_checks(A):
         raise NotImplementedError("\"linalg_svd_cpu\" not implemented for 'Half'")
 
 
+def _no_driver(driver, fname):
+    if driver is not None:
+        raise RuntimeError(f"torch.linalg.{fname}: keyword argument `driver=` is only supported on CUDA inputs with "
+                           f"cuSOLVER backend.")
+
+
 def linalg_svd(A, full_matrices=True, *, driver=None):
     """U, S, Vh with A = U diag(S) Vh; S descending."""
+    _no_driver(driver, "svd")
     _svd_checks(A)
     return _lsvd_t(*LinalgSvd.apply(A, bool(full_matrices)))
 
 
 def svdvals(A, *, driver=None):
+    _no_driver(driver, "svdvals")
     _svd_checks(A)
     return LinalgSvdvals.apply(A)
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, sum_to, Size, UNSET, np_alias, required_dim, takes_axis
-from .. import _tensor as _t
+from .. import _tensor as _t, _dtype
 
 __all__ = ["reshape", "view", "transpose", "swapaxes", "swapdims", "t", "permute", "movedim", "moveaxis",
            "unsqueeze", "squeeze", "expand", "clone", "to_copy", "flatten", "unflatten", "broadcast_to",
@@ -517,11 +517,19 @@ def broadcast_to(input, size):
     return expand(input, size)
 
 
+def _memory_format(fname, input, memory_format, allowed):
+    if memory_format is not None and memory_format not in allowed:
+        from .._creation import _check_memory_format
+        _check_memory_format(memory_format, fname, input._data.ndim)
+
+
 def clone(input, *, memory_format=None):
+    _memory_format("clone", input, memory_format, (_dtype.preserve_format, _dtype.contiguous_format))
     return Clone.apply(input)
 
 
 def contiguous(input, memory_format=None):
+    _memory_format("contiguous", input, memory_format, (_dtype.contiguous_format,))
     return input if input._data.flags.c_contiguous else Clone.apply(input)
 
 

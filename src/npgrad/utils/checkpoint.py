@@ -44,6 +44,13 @@ def _is_tensor(x):
 def checkpoint(function, *args, use_reentrant=None, context_fn=None, determinism_check="default", debug=False,
                preserve_rng_state=True, **kwargs):
     """Run ``function(*args, **kwargs)`` without keeping its intermediate activations; recompute them in backward."""
+    if determinism_check not in ("default", "none"):
+        raise ValueError(f"determinism_check should be one of ['default', 'none'], but got {determinism_check}")
+    if context_fn is not None:
+        raise NotImplementedError("checkpoint(context_fn=...) is not implemented in npgrad: the forward and the "
+                                  "recomputation run without extra context managers")
+    if debug:
+        raise NotImplementedError("checkpoint(debug=True) is not implemented in npgrad (no recomputation trace)")
     if use_reentrant is None:
         warnings.warn("torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
                       "PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "
