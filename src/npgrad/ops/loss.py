@@ -430,7 +430,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         w = np.broadcast_to(weight._data, x.shape)
         if weight._req and is_grad_enabled():
             raise RuntimeError("the derivative for 'weight' is not implemented.")
-    return BinaryCrossEntropy.apply(input, target, w, reduction)
+    return BinaryCrossEntropy.apply(input, target, _t._tracked(weight, w), reduction)  # weight version-checked
 
 
 def _softplus_neg(x):
@@ -496,7 +496,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
                                    f"shape {list(x.shape)}") from None
     w = None if weight is None else np.broadcast_to(weight._data, x.shape)
     pw = None if pos_weight is None else np.broadcast_to(pos_weight._data, x.shape)
-    return BinaryCrossEntropyWithLogits.apply(input, target, w, pw, reduction)
+    return BinaryCrossEntropyWithLogits.apply(input, target, _t._tracked(weight, w), _t._tracked(pos_weight, pw),
+                                              reduction)  # the weights are version-checked, as torch saves them
 
 
 class SoftMarginLoss(Function):

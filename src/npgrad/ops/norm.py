@@ -58,7 +58,7 @@ class NativeBatchNorm(Function):
                     rv *= 1 - momentum
                     rv += (momentum * var).astype(rv.dtype, copy=False)
         else:
-            mean = rm.reshape(cshape).astype(xf.dtype, copy=False)
+            mean = rm.reshape(cshape).astype(xf.dtype)  # a copy: changing running_mean later must not reach backward
             invstd = (1 / np.sqrt(rv.reshape(cshape) + eps)).astype(xf.dtype, copy=False)
         y = (xf - mean) * invstd
         if w is not None:
@@ -321,7 +321,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
     def unit(v):
         n = ng.norm(v, 2, dim, keepdim=True)
-        bump = np.maximum(n._data, eps) - n._data   # the clamp, as a constant shift of the value
+        with np.errstate(all="ignore"):  # inf - inf is NaN, silently as in torch
+            bump = np.maximum(n._data, eps) - n._data   # the clamp, as a constant shift of the value
         return v / (n + _t.make(bump))
 
     return ng.sum(unit(a) * unit(b), dim)

@@ -85,12 +85,7 @@ def _unchanged(ctx):
         ctx.saved_tensors
 
 
-def _tracked(t, arr):
-    """``arr``, an index or mask array read from ``t``, as a tensor sharing ``t``'s version counter (``apply``
-    hands the op the array; the saved copy is then version-checked). Arrays not sharing ``t``'s memory pass."""
-    if isinstance(t, _t.Tensor) and isinstance(arr, np.ndarray) and np.may_share_memory(arr, t._data):
-        return t if arr is t._data else _t.make(arr, None, 0, t._vc)
-    return arr
+_tracked = _t._tracked
 
 
 class Gather(Function):
