@@ -243,3 +243,37 @@ def test_every_single_byte_change_of_a_zip_checkpoint_fails_or_changes_nothing()
         bad[pos] ^= 0x5A
         outcomes[_check_checkpoint(("npgrad", "zip"), bytes(bad), {pos}, light=True)] += 1
     assert outcomes["error"] > outcomes["original"] > 0
+
+
+def _records(data):
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return [(i.filename, zf.read(i)) for i in zf.infolist()]
+
+
+RECORDS = {lib: _records(BASES[lib, "zip"]) for lib in ("npgrad", "torch")}
+
+
+@pytest.mark.parametrize("lib", ["npgrad", "torch"])
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
+@given(data=st.data())
+def test_mutated_pickles_in_valid_archives_fail_clearly(lib, data):
+    """The CRCs stop mutations before the unpickler; here the archive is rebuilt around a mutated data.pkl (and
+    storage records), so that every mutation reaches the unpickler and the storage checks."""
+    import zipfile
+    records = RECORDS[lib]
+    which = data.draw(st.sampled_from([i for i, (n, _) in enumerate(records)
+                                       if n.endswith("data.pkl") or "/data/" in n]))
+    name, payload = records[which]
+    mutated, _ = _apply(payload, data.draw(_mutations(len(payload))))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for n, p in records:
+            zf.writestr(n, mutated if n == name else p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with _bounded(16 * len(buf.getvalue()) + (4 << 20)):
+            try:
+                npgrad.load(io.BytesIO(buf.getvalue()))
+            except ERRORS as e:
+                assert str(e)

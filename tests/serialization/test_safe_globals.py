@@ -225,3 +225,20 @@ def test_every_nn_class_is_named_by_torch_path_both_ways():
         if _resolve_npgrad(module, name) is None:
             wrong.append(f"{path} has no npgrad counterpart")
     assert checked > 100 and wrong == []
+
+
+def test_a_weights_only_load_imports_no_module_named_by_the_file():
+    import subprocess
+    import sys
+    code = ("import io, sys, npgrad\n"
+            "from tests.serialization._helpers import checkpoint\n"
+            "before = set(sys.modules)\n"
+            "for mod in (b'torch.distributed', b'torch.nn.parallel', b'os', b'torch.utils.data'):\n"
+            "    try:\n"
+            "        npgrad.load(io.BytesIO(checkpoint(b'\\x80\\x02c' + mod + b'\\nLinear\\n.')))\n"
+            "    except Exception as e:\n"
+            "        assert type(e).__name__ == 'UnpicklingError', e\n"
+            "print(sorted(m for m in set(sys.modules) - before if m.startswith(('npgrad', 'mpi4py')) and not m.startswith('npgrad.serialization')))\n")
+    from ._helpers import ROOT
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]", out.stderr

@@ -478,7 +478,10 @@ def find_global(module, name, weights_only=True):
         alt = "numpy._core." + full[len("numpy.core."):]
         if alt in user:
             return user[alt]
-    resolved = _resolve_npgrad(module, name)
+    # another path to an allowed npgrad object (an alias module); imported only when an allowed global has that
+    # name, so a file cannot make a weights-only load import arbitrary npgrad modules
+    named = any(getattr(g[0] if isinstance(g, tuple) else g, "__qualname__", None) == name for g in _user_globals)
+    resolved = _resolve_npgrad(module, name) if named or not weights_only else None
     if resolved is not None and _is_user_allowed(resolved):
         return resolved
     if module == "torch" and name in _MISSING_DTYPES:
