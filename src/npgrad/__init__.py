@@ -12,11 +12,6 @@ npgrad.Size([5, 3])
 """
 __version__ = "0.1.0"
 
-import warnings as _warnings
-
-# torch makes inf and NaN silently; NumPy warns. Silence NumPy's floating-point RuntimeWarnings raised inside
-# npgrad's own modules (only there: a user's NumPy code keeps its warnings). Free unless a warning happens.
-#_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"npgrad(\.|$)")
 
 from ._dtype import (dtype, float16, float32, float64, int8, int16, int32, int64, uint8, bool, half, float,
                      double, short, int, long, get_default_dtype, set_default_dtype, promote_types, result_type,
@@ -91,6 +86,7 @@ def set_float32_matmul_precision(precision):
     """torch's TF32/bfloat16 matmul switch for CUDA/oneDNN; npgrad's float32 matmul is always full precision
     (NumPy's BLAS), whichever is set. An unknown value warns and changes nothing, as torch."""
     if precision not in ("highest", "high", "medium"):
+        import warnings as _warnings
         _warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
                        f"setFloat32MatmulPrecision call has no effect.", stacklevel=2)
         return

@@ -46,7 +46,8 @@ def _infer(data):
     if isinstance(data, np.generic):
         return arr
     if arr.dtype.kind == "f":
-        arr = arr.astype(_dtype.get_default_dtype().np)
+        with np.errstate(over="ignore"):  # 1e300 becomes inf in float32, silently as in torch
+            arr = arr.astype(_dtype.get_default_dtype().np)
     elif arr.dtype.kind in "US":
         raise TypeError("new(): invalid data type 'str'")
     elif arr.dtype.kind == "c":
@@ -119,9 +120,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         nested = isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data))
         if not nested:
             _infer(data)  # the same refusals (strings, ragged lists) as without a dtype
-        arr = _np_call(np.array, _detach_nested(data) if nested else data, dtype=dt)
+        with np.errstate(over="ignore"):  # 1e300 becomes inf in float32, silently as in torch
+            arr = _np_call(np.array, _detach_nested(data) if nested else data, dtype=dt)
     elif dt is not None:
-        arr = np.array(_infer(data), dtype=dt)
+        with np.errstate(over="ignore"):
+            arr = np.array(_infer(data), dtype=dt)
     else:
         arr = _infer(data)
         from_numpy_dtype(arr.dtype)

@@ -124,7 +124,8 @@ def _polynomial(kind):
         if np.dtype(dt).kind != "f":
             from ._dtype import get_default_dtype
             dt = get_default_dtype().np
-        return _t.make(np.asarray(_S.polynomial(kind, xs, ns)).astype(dt))
+        with np.errstate(all="ignore"):  # overflow to inf, silently as in torch
+            return _t.make(np.asarray(_S.polynomial(kind, xs, ns)).astype(dt))
     fn.__name__ = kind
     fn.__doc__ = f"torch.special.{kind}(input, n): the degree-n polynomial at input (no derivative, as torch)."
     return fn

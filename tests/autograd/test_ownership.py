@@ -271,3 +271,14 @@ def test_a_dtype_cast_seed_and_broadcast_leaf_are_copied():
             (b.expand(3) * 1).backward(s)
         return [x.grad, g, b.grad, s], [g, s], [x, b]
     _check(f)
+
+
+def test_a_root_reached_from_another_root():
+    # found by the property suite: backward([y, x]) where x is also an input of y (sum_to_size returns self)
+    def f(m):
+        x = m.ones(3, requires_grad=True)
+        y = x * 2
+        h = y * 3
+        m.autograd.backward([h, y, x], [m.ones(3), m.full((3,), 2.0), m.full((3,), 5.0)])
+        return [x.grad], [], [x]
+    _check(f)

@@ -76,7 +76,7 @@ def _out_owned(out, grads, owns):
 
 
 def _count_deps(root_nodes):
-    deps = {}
+    deps = dict.fromkeys(root_nodes, 0)  # a root may also be reached from another root
     stack = list(root_nodes)
     seen = set(stack)
     while stack:

@@ -223,7 +223,11 @@ def _forward_keep_ctx(cls, args):
         _fn._promote(arrays, cls._promote)
     ctx = cls._node_cls.__new__(cls._node_cls)
     ctx._saved = ()
-    out = cls.forward(ctx, *arrays)
+    fp = _fn.fp_quiet()
+    try:
+        out = cls.forward(ctx, *arrays)
+    finally:
+        _fn.fp_restore(fp)
     _fn.init_node(ctx)
     ctx._edges = tuple((_fn._edge(a) if req else (None, 0)) if isinstance(a, T) else None for a in args)
     multi = type(out) is tuple

@@ -395,11 +395,12 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
         if isinstance(h, _t.Tensor):
             shape = [-1 if i == d else 1 for i in range(input.dim())]
             xs = h._data.astype(y._data.dtype)
-            hd = np.diff(xs)
-            h1, h2 = hd[:-1], hd[1:]  # the steps left and right of each interior point
-            a = _t.make((-h2 / (h1 * (h1 + h2))).reshape(shape))
-            b = _t.make(((h2 - h1) / (h1 * h2)).reshape(shape))
-            c = _t.make((h1 / (h2 * (h1 + h2))).reshape(shape))
+            with np.errstate(all="ignore"):  # coordinates with inf/NaN or repeats give inf/NaN, silently as torch
+                hd = np.diff(xs)
+                h1, h2 = hd[:-1], hd[1:]  # the steps left and right of each interior point
+                a = _t.make((-h2 / (h1 * (h1 + h2))).reshape(shape))
+                b = _t.make(((h2 - h1) / (h1 * h2)).reshape(shape))
+                c = _t.make((h1 / (h2 * (h1 + h2))).reshape(shape))
             interior = a * sl(0, n - 2) + b * sl(1, n - 2) + c * sl(2, n - 2)
             if edge_order == 1:
                 first = (sl(1, 1) - sl(0, 1)) / float(hd[0])
