@@ -452,3 +452,56 @@ def test_every_keyword_acts_as_in_torch(ns, name, keyword, value, sample):
 def test_keyword_sweep_is_broad():
     assert len(_SWEEP) >= 250
     assert len({(c[0], c[1]) for c in _SWEEP}) >= 100
+
+
+# ---------------------------------------------------------------------------------------------- audit regressions
+def _ckpt(m, **kw):
+    from importlib import import_module
+    cp = import_module(m.__name__ + ".utils.checkpoint")
+    return cp.checkpoint(lambda a: a * 2, m.ones(2, requires_grad=True), use_reentrant=False, **kw)
+
+
+_AUDIT_CALLS = {
+    "grad_only_inputs": lambda m: m.autograd.grad((m.ones(2, requires_grad=True) * 2).sum(),
+                                                  m.ones(2, requires_grad=True), allow_unused=True, only_inputs=False),
+    "variable_volatile": lambda m: m.autograd.Variable(m.ones(1), volatile=True),
+    "generator_cuda": lambda m: m.Generator(device="cuda"),
+    "svd_driver": lambda m: m.linalg.svd(m.eye(2), driver="gesvd"),
+    "svdvals_driver": lambda m: m.linalg.svdvals(m.eye(2), driver="gesvd"),
+    "checkpoint_determinism": lambda m: _ckpt(m, determinism_check="x"),
+    "checkpoint_determinism_none": lambda m: _ckpt(m, determinism_check="none"),
+    "is_contiguous_channels_last": lambda m: m.ones(1, 2, 3, 3).is_contiguous(memory_format=m.channels_last),
+    "is_contiguous_channels_last_nhwc": lambda m: m.ones(1, 3, 3, 2).permute(0, 3, 1, 2).is_contiguous(
+        memory_format=m.channels_last),
+    "contiguous_channels_last_1d": lambda m: m.ones(2).contiguous(memory_format=m.channels_last),
+    "clone_preserve": lambda m: m.ones(2).clone(memory_format=m.preserve_format),
+    "clone_bad_format": lambda m: m.ones(2).clone(memory_format="x"),
+    "legacy_ctor_kw": lambda m: m.Tensor(2, foo=1),
+    "legacy_ctor_device": lambda m: m.Tensor(2, 3, device="cpu").shape,
+    "cross_entropy_prob_ignore_index": lambda m: m.nn.functional.cross_entropy(m.ones(2, 3), m.ones(2, 3) / 3,
+                                                                                ignore_index=1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_AUDIT_CALLS))
+def test_audited_arguments_like_torch(name):
+    """Arguments the package audit found read nowhere: each now does what torch does (warns, refuses, acts)."""
+    check_like_torch(_AUDIT_CALLS[name], compare_warnings=name not in ("generator_cuda",))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: npgrad.func.jvp(lambda x: x * 2, (npgrad.ones(2),), (npgrad.ones(2),), strict=True),
+    lambda: npgrad.utils.checkpoint.checkpoint(lambda a: a, npgrad.ones(1), use_reentrant=False, debug=True),
+    lambda: npgrad.utils.checkpoint.checkpoint(lambda a: a, npgrad.ones(1), use_reentrant=False,
+                                               context_fn=lambda: (None, None)),
+    lambda: npgrad.autograd.gradcheck(lambda x: x * 2, (npgrad.ones(2, dtype=npgrad.float64, requires_grad=True),),
+                                      check_batched_grad=True),
+    lambda: npgrad.autograd.gradgradcheck(lambda x: x * 2,
+                                          (npgrad.ones(2, dtype=npgrad.float64, requires_grad=True),),
+                                          check_grad_dtypes=True),
+    lambda: npgrad.optim.Adamax([npgrad.ones(1, requires_grad=True)], differentiable=True),
+], ids=["jvp_strict", "checkpoint_debug", "checkpoint_context_fn", "gradcheck_batched", "gradgradcheck_dtypes",
+        "adamax_differentiable"])
+def test_unimplemented_options_are_refused_by_name(call):
+    with pytest.raises(NotImplementedError):
+        call()

@@ -169,7 +169,13 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
               check_batched_forward_grad=False, check_forward_ad=False, check_backward_ad=True, fast_mode=False,
               masked=None):
-    """True when every differentiable input's analytical Jacobian matches finite differences."""
+    """True when every differentiable input's analytical Jacobian matches finite differences.
+
+    ``nondet_tol`` has nothing to do (npgrad's backward is deterministic) and ``check_undefined_grad`` is not
+    performed; the checks npgrad does not implement are refused when asked for (``_not_implemented``).
+    """
+    _not_implemented("gradcheck", check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad,
+                     check_batched_forward_grad=check_batched_forward_grad, masked=masked)
     inputs = _as_tuple(inputs)
     diff_idx = _prepare(inputs)
     if check_backward_ad:
@@ -188,6 +194,12 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                     return _fail(_mismatch_msg(j, i, n, f, "Jacobian computed with forward mode"),
                                  raise_exception)
     return True
+
+
+def _not_implemented(fname, **flags):
+    for k, v in flags.items():
+        if v:
+            raise NotImplementedError(f"{fname}({k}=True) is not implemented in npgrad; call it without {k}")
 
 
 def _slow_check(func, inputs, diff_idx, eps, atol, rtol, raise_exception):
@@ -242,6 +254,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   check_grad_dtypes=False, check_batched_grad=False, check_fwd_over_rev=False,
                   check_rev_over_rev=True, fast_mode=False, masked=False):
     """gradcheck of the first derivative (computed with ``create_graph=True``): checks second derivatives."""
+    _not_implemented("gradgradcheck", check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad,
+                     masked=masked)
     from .._tensor import Tensor, make
     from . import grad
     from .grad_mode import enable_grad
