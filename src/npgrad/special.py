@@ -107,7 +107,7 @@ modified_bessel_i1 = _unary("modified_bessel_i1", _S.i1)
 spherical_bessel_j0 = _unary("spherical_bessel_j0", _spherical_j0)
 
 
-def airy_ai(input, *, out=None):
+def airy_ai(input):
     """The Airy function Ai (SciPy, the optional ``special`` extra)."""
     a = _real("airy_ai", input)
     sc = _S.scipy_special("airy_ai")
@@ -143,3 +143,9 @@ hermite_polynomial_h = _polynomial("hermite_polynomial_h")
 hermite_polynomial_he = _polynomial("hermite_polynomial_he")
 laguerre_polynomial_l = _polynomial("laguerre_polynomial_l")
 legendre_polynomial_p = _polynomial("legendre_polynomial_p")
+
+
+# The public boundary (npgrad._out): out= as torch.special takes it (every function but softmax/log_softmax) and
+# torch's exception classes for bad arguments. Keep this at the end of the module.
+from . import _out  # noqa: E402
+_out.wrap_namespace(globals(), set(__all__) - {"softmax", "log_softmax"}, "npgrad.special")
