@@ -74,7 +74,9 @@ def main(argv=None):
     bad = [w for w in workloads if w not in sizes]
     if bad:
         ap.error(f"unknown workload(s) {bad}; choose from {list(sizes)}")
-    print(f"scaling: DDP steps at 1 and 2 ranks on {os.cpu_count()} core(s), {rounds} interleaved round(s)")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
+    print(f"scaling: DDP steps at 1 and 2 ranks on {os.cpu_count()} core(s), {rounds} interleaved round(s); "
+          f"load average {load[0]:.1f} (other jobs on the cores make the spread wide)")
     results = {}
     for w in workloads:
         steps, blocks = sizes[w]
@@ -100,7 +102,8 @@ def main(argv=None):
             two[f"speedup_vs_{base}"] = {"best": two["throughput_best"] / b["throughput_best"],
                                          "median": two["throughput_median"] / b["throughput_median"]}
         results[w] = {"description": runs["2 ranks"][0]["description"], "params": runs["2 ranks"][0]["params"],
-                      "target": TARGET[w], "rows": rows}
+                      "target": TARGET[w], "rows": rows,
+                      "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}
         print(f"\n{w}: {results[w]['description']} ({results[w]['params']:,} parameters)")
         print(f"  {'setting':18s} {'samples/s best':>15s} {'median':>9s} {'step ms':>8s} {'all-reduce alone':>17s} "
               f"{'in step':>8s}  threads")
@@ -111,7 +114,7 @@ def main(argv=None):
             s = two[f"speedup_vs_{base}"]
             print(f"  speed-up of 2 ranks over {base}: {s['best']:.2f}x best, {s['median']:.2f}x median "
                   f"(target >= {TARGET[w]}x)")
-        print(f"  2-rank buckets: {two['buckets']} of {two['bucket_bytes'] / 2**20:.2f} MiB (cost model: "
+        print(f"  2-rank buckets: {two['buckets']}, cap {two['bucket_bytes'] / 2**20:.2f} MiB (cost model: "
               + ", ".join(f"{k} {v:.3g}" for k, v in two["cost_model"].items() if v is not None) + ")")
     os.makedirs(os.path.dirname(a.json) or ".", exist_ok=True)
     with open(a.json, "w") as f:
