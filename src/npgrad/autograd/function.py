@@ -18,6 +18,7 @@ User Functions are often kept that way (``linear = Linear.apply``), so their bra
 """
 import functools
 import inspect
+import threading
 from operator import itemgetter as _itemgetter
 
 import numpy as np
@@ -53,6 +54,7 @@ except ImportError:  # NumPy 1.x: the same state behind seterr
         np.seterr(**old)
 
 _tuple_new = tuple.__new__
+version_lock = threading.Lock()  # a version bump is read-add-store: threads may share a tensor
 _NO_EDGE = (None, 0)
 Tensor = None  # bound by npgrad._tensor once the class exists (the two modules need each other)
 make = None
@@ -419,7 +421,9 @@ class Function:
         if type(out) is tuple:
             ctx._nout = len(out)
             nondiff = cls._nondiff_out
-            res = tuple(make(o, ctx if o.dtype.kind == "f" and i not in nondiff else None, i)
+            # a non-differentiable output (indices) is handed out as a copy: backward reads the node's own
+            # array, so changing the returned indices in place cannot change the gradient
+            res = tuple(make(o, ctx, i) if o.dtype.kind == "f" and i not in nondiff else make(o.copy(), None, i)
                         for i, o in enumerate(out))
             outs = out
         else:
@@ -606,7 +610,8 @@ def _apply_custom(cls, args, kwargs, want_ctx=False):
                                "input to the forward method. Only inputs can be marked as dirty.")
         if req and d._req and d.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
-        d._vc[0] += 1
+        with version_lock:
+            d._vc[0] += 1
     single = type(out) is not tuple
     outs = (out,) if single else out
     if not req:
@@ -723,18 +728,23 @@ def dispatch(cls, *args):
 _extras_users = 0
 
 
+extras_lock = threading.RLock()  # the count and the swap change together, whichever thread switches
+
+
 def extras_on():
     """A rarely used feature became active: route every ``Function.apply`` through ``_apply_extras``."""
     global _extras_users
-    _extras_users += 1
-    Function.apply = _extras_apply
+    with extras_lock:
+        _extras_users += 1
+        Function.apply = _extras_apply
 
 
 def extras_off():
     global _extras_users
-    _extras_users = max(_extras_users - 1, 0)
-    if _extras_users == 0:
-        Function.apply = _fast_apply
+    with extras_lock:
+        _extras_users = max(_extras_users - 1, 0)
+        if _extras_users == 0:
+            Function.apply = _fast_apply
 
 
 _op_observer = None  # set by npgrad.profiler while a profile records: it times each call around the real apply
