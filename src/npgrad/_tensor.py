@@ -18,7 +18,7 @@ from ._dtype import from_numpy_dtype, to_numpy_dtype
 from ._shape import Size, norm_dim
 from ._printing import format_tensor
 from .autograd import function as _function
-from .autograd.graph import add_hook
+from .autograd.graph import add_hook, hooks_lock
 from .autograd.grad_mode import state as _grad_state
 
 __all__ = ["Tensor", "make", "device"]
@@ -444,22 +444,24 @@ class Tensor:
         fn = self.grad_fn
         if fn is None:
             return
-        if fn._retain is None:
-            fn._retain = {}
-        fn._retain[self._nr] = weakref.ref(self)
+        with hooks_lock:  # threads retaining outputs of one node at once must not lose a table
+            if fn._retain is None:
+                fn._retain = {}
+            fn._retain[self._nr] = weakref.ref(self)
 
     def register_hook(self, hook):
         """``hook(grad)`` runs when this tensor's gradient is computed; a returned tensor replaces it."""
         if not self._req:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         fn = self.grad_fn
-        if fn is None:
-            x = self._extra()
-            x["hooks"], h = add_hook(x.get("hooks"), hook)
-            return h
-        if fn._tensor_pre is None:
-            fn._tensor_pre = {}
-        fn._tensor_pre[self._nr], h = add_hook(fn._tensor_pre.get(self._nr), hook)
+        with hooks_lock:  # threads registering at once must not lose a table
+            if fn is None:
+                x = self._extra()
+                x["hooks"], h = add_hook(x.get("hooks"), hook)
+                return h
+            if fn._tensor_pre is None:
+                fn._tensor_pre = {}
+            fn._tensor_pre[self._nr], h = add_hook(fn._tensor_pre.get(self._nr), hook)
         return h
 
     def register_post_accumulate_grad_hook(self, hook):
@@ -468,8 +470,9 @@ class Tensor:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if not self._req:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        x = self._extra()
-        x["post_acc"], h = add_hook(x.get("post_acc"), hook)
+        with hooks_lock:
+            x = self._extra()
+            x["post_acc"], h = add_hook(x.get("post_acc"), hook)
         return h
 
     def _extra(self):

@@ -35,11 +35,12 @@ def is_anomaly_check_nan_enabled():
 def _set(mode, check_nan):
     global _enabled, _check_nan
     from . import function
-    if mode and not _enabled:
-        function.extras_on()
-    elif _enabled and not mode:
-        function.extras_off()
-    _enabled, _check_nan = bool(mode), bool(check_nan)
+    with function.extras_lock:  # one process-wide flag, as in torch: its test and switch happen together
+        if mode and not _enabled:
+            function.extras_on()
+        elif _enabled and not mode:
+            function.extras_off()
+        _enabled, _check_nan = bool(mode), bool(check_nan)
 
 
 class detect_anomaly:

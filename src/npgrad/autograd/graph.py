@@ -40,6 +40,12 @@ class _HookDict(dict):
     __slots__ = ("__weakref__",)
 
 
+# Registering a hook creates its table on first use: threads registering on one tensor or node at once would
+# each make a table and all but one would be lost, so registration (and retain_grad) runs under this lock.
+# Running hooks needs none: the engine copies a table's values in one C call.
+hooks_lock = threading.Lock()
+
+
 def add_hook(table, fn):
     if table is None:
         table = _HookDict()
@@ -72,12 +78,14 @@ class Node:
 
     def register_hook(self, fn):
         """``fn(grad_inputs, grad_outputs)`` runs after this node; may return replacement ``grad_inputs``."""
-        self._post, h = add_hook(self._post, fn)
+        with hooks_lock:
+            self._post, h = add_hook(self._post, fn)
         return h
 
     def register_prehook(self, fn):
         """``fn(grad_outputs)`` runs before this node; may return replacement ``grad_outputs``."""
-        self._pre, h = add_hook(self._pre, fn)
+        with hooks_lock:
+            self._pre, h = add_hook(self._pre, fn)
         return h
 
     def __repr__(self):
@@ -267,7 +275,8 @@ class disable_saved_tensors_hooks:
 def increment_version(tensor):
     """Bump the version counter, as an in-place op does (for code that modifies ``.data`` behind autograd)."""
     for t in (tensor if isinstance(tensor, (tuple, list)) else (tensor,)):
-        t._vc[0] += 1
+        with _function.version_lock:
+            t._vc[0] += 1
 
 
 class GradientEdge(tuple):

@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from ..autograd.function import Function, dispatch
+from ..autograd.function import Function, dispatch, version_lock as _version_lock
 from ..autograd.grad_mode import state
 from ..autograd import forward_ad as _fw
 from .._shape import norm_dim, sum_to, takes_axis
@@ -547,7 +547,8 @@ def setitem(self, index, value):
             _write(a, basic, adv, v)
         except IndexError as e:
             raise _np_index_error(e) from None
-        self._vc[0] += 1
+        with _version_lock:
+            self._vc[0] += 1
         _regenerate(self, None)
         return
     check_multi_view(self)
@@ -612,7 +613,8 @@ def check_multi_view(t):
 
 def _rebase(t, res):
     t.grad_fn, t._nr, t._req = res.grad_fn, 0, True
-    t._vc[0] += 1
+    with _version_lock:
+        t._vc[0] += 1
 
 
 def _writable(a, basic, adv):

@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from ..autograd.function import Function, _Saved
+from ..autograd.function import Function, _Saved, version_lock as _version_lock
 from ..autograd.grad_mode import state
 from ..autograd import forward_ad as _fw
 from .. import _tensor as _t
@@ -41,7 +41,8 @@ def inplace(self, result, overlap_ok=False):
     if dst.shape != src.shape:  # fill_/zero_ of an expanded tensor: each memory location once
         src = src[_t._distinct(self._data)]
     np.copyto(dst, src, casting="unsafe")
-    self._vc[0] += 1
+    with _version_lock:
+        self._vc[0] += 1
     fn = result.grad_fn
     if fn is not None:
         self.grad_fn = fn

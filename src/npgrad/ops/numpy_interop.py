@@ -22,7 +22,7 @@ _REFLECTED = {}  # number (op) tensor reaches us as a ufunc call: torch's reflec
 
 def _tables():
     global _UFUNCS, _FUNCS, _NEED_TENSORS
-    if _UFUNCS is not None:
+    if _FUNCS is not None:  # assigned last: another thread may be building the tables (building twice is harmless)
         return
     from . import pointwise as P, pointwise_unary as U, pointwise_special as SP, pointwise_ternary as PT
     from . import comparison as C, reduction as R, reduction_sort as RS
