@@ -119,6 +119,10 @@ _TO_CALLS = [
     lambda m: m.ones(2).type(m.float64), lambda m: m.ones(2).type(), lambda m: m.ones(2).type(m.int8, True),
     lambda m: m.ones(2).type_as([1]), lambda m: m.ones(2).to(memory_format=m.contiguous_format),
     lambda m: m.ones(2).to(memory_format="x"),
+    lambda m: m.nn.Linear(2, 2).to(float).weight.dtype, lambda m: m.nn.Linear(2, 2).to(dtype=float).weight.dtype,
+    lambda m: m.nn.Linear(2, 2).to("float64"), lambda m: m.nn.Linear(2, 2).to(int),
+    lambda m: m.nn.Linear(2, 2).to(m.float16, foo=1), lambda m: m.nn.Linear(2, 2).to("cpu", m.float64).weight.dtype,
+    lambda m: m.nn.Linear(2, 2).to(m.ones(1, dtype=m.float64)).weight.dtype,
 ]
 
 

@@ -411,18 +411,14 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
-        """``to(dtype)``, ``to(device)``, ``to(tensor)``: converts floating-point parameters and buffers in place."""
-        dtype = kwargs.get("dtype")
-        check_device(kwargs.get("device"))
-        for a in args:
-            if isinstance(a, _dtype.dtype):
-                dtype = a
-            elif isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, str) or type(a).__name__ == "device":
-                check_device(a)
-            elif not isinstance(a, bool):
-                raise TypeError(f"to() received an invalid combination of arguments - got ({typename(a)})")
+        """``to(dtype)``, ``to(device)``, ``to(tensor)``: converts floating-point parameters and buffers in place.
+
+        The arguments are Tensor.to's (the same parser: Python ``float`` is float64, strings are devices), less
+        ``copy``."""
+        from ..._tensor import _parse_to
+        if "copy" in kwargs:
+            raise TypeError("to() got an unexpected keyword argument 'copy'")
+        dtype, _ = _parse_to(args, kwargs)
         if dtype is None:
             return self
         if not dtype.is_floating_point:
