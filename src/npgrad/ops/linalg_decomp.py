@@ -387,25 +387,25 @@ def _partial_cholesky(m):
 # ------------------------------------------------------------------------------------------------------- qr
 class LinalgQr(Function):
     _builtin = True
-    _ctx_fields = ("mode",)
+    _ctx_fields = ("mode", "ashape")
 
     @staticmethod
     def forward(ctx, A, mode):
-        ctx.mode = mode
+        ctx.mode, ctx.ashape = mode, A.shape
         if mode == "r":
             R = np.linalg.qr(A, mode="r")
             Q = np.zeros((0,), A.dtype)
         else:
             Q, R = np.linalg.qr(A, mode=mode)
         Q, R = Q.astype(A.dtype, copy=False), R.astype(A.dtype, copy=False)
-        ctx.save_for_backward(A, Q, R)
+        ctx.save_for_backward(Q, R)  # not A, as torch: changing A in place afterwards does not fail backward
         return Q, R
 
     @staticmethod
     def backward(ctx, gQ, gR):
         # A: linalg_qr_backward(grad_Q, grad_R, Q, R, mode)
-        A, Q, R = ctx.saved_tensors
-        m, n = A.shape[-2], A.shape[-1]
+        Q, R = ctx.saved_tensors
+        m, n = ctx.ashape[-2], ctx.ashape[-1]
         if ctx.mode == "r":
             raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
                                "Please use linalg.qr(A, mode='reduced') if you are going to differentiate through "
@@ -415,12 +415,12 @@ class LinalgQr(Function):
         if m >= n:
             return _qr_square_backward(gQ, gR, Q, R), None
         # wide: A = [X | Y], X = Q U, Y = Q V: V's gradient reaches Q through Y, and Y through Q
-        first, rest = columns(n, 0, m, A), columns(n, m, n, A)  # X = A @ first, Y = A @ rest
+        first, rest = columns(n, 0, m, R), columns(n, m, n, R)  # X = A @ first, Y = A @ rest
         U = R @ first
         gU = None if gR is None else gR @ first
         gV = None if gR is None else gR @ rest
         if gV is not None:
-            YgVt = (A @ rest) @ gV.mT
+            YgVt = (Q @ (R @ rest)) @ gV.mT  # Y = A @ rest = Q R @ rest
             gQ = YgVt if gQ is None else gQ + YgVt
         gA = _qr_square_backward(gQ, gU, Q, U) @ first.T
         if gV is not None:
