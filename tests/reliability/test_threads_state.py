@@ -182,3 +182,28 @@ def test_concurrent_plain_backward_and_assigned_grads_stay_consistent():
 
     _threads(work)
     np.testing.assert_array_equal(w.grad.numpy(), np.full(1000, N_THREADS * passes, np.float32))
+
+
+@pytest.mark.parametrize("m", ["npgrad", "torch"])
+def test_saved_tensor_hooks_are_per_thread_as_in_torch(m):
+    m = __import__(m)
+    packed = []
+
+    def work(i, r):
+        x = m.ones(3, requires_grad=True)
+        if i == 0:
+            with m.autograd.graph.saved_tensors_hooks(lambda t: packed.append(i) or t, lambda t: t):
+                for _ in range(50):
+                    (x * x).sum()
+        elif i == 1:
+            with m.autograd.graph.disable_saved_tensors_hooks("off here"):
+                for _ in range(50):
+                    (x * x).sum()
+        else:
+            for _ in range(50):
+                (x * x).sum()  # no hooks of thread 0 here
+            with m.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):  # not disabled by thread 1
+                pass
+
+    _threads(work)
+    assert packed == [0] * 100

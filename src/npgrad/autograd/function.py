@@ -772,8 +772,9 @@ def _apply_unobserved(cls, args, kwargs):
     if node is not None:  # the node this call just made
         if anomaly_mode._enabled:
             node.metadata["traceback_"] = anomaly_mode.user_stack()
-        if graph._hooks_stack and node._saved and not forward_ad._busy:  # not a JVP's own bookkeeping
-            node._saved = _hook_saved(node, node._saved, outs, graph._hooks_stack[-1])
+        hooks = graph.saved_hooks_stack()  # this thread's, as in torch
+        if hooks and node._saved and not forward_ad._busy:  # not a JVP's own bookkeeping
+            node._saved = _hook_saved(node, node._saved, outs, hooks[-1])
     if state.inference:
         _mark_inference(cls, args, outs)
     return res

@@ -211,8 +211,20 @@ def pre_hooks(node, grads, create, node_hooks=True):
 
 
 # ---------------------------------------------------------------------------------------------- saved tensor hooks
-_hooks_stack = []     # (pack_hook, unpack_hook) pairs; the innermost applies
-_disabled_msg = None  # set by disable_saved_tensors_hooks
+class _SavedHooks(threading.local):
+    """Per thread, as in torch: ``stack`` of (pack_hook, unpack_hook) pairs, the innermost applies;
+    ``disabled``: the message set by ``disable_saved_tensors_hooks``."""
+
+    def __init__(self):
+        self.stack = []
+        self.disabled = None
+
+
+_saved_local = _SavedHooks()
+
+
+def saved_hooks_stack():
+    return _saved_local.stack
 
 
 class saved_tensors_hooks:
@@ -233,16 +245,17 @@ class saved_tensors_hooks:
         self.unpack_hook = unpack_hook
 
     def __enter__(self):
-        if _disabled_msg is not None:
-            raise RuntimeError(_disabled_msg)
+        local = _saved_local
+        if local.disabled is not None:
+            raise RuntimeError(local.disabled)
         from . import function
-        _hooks_stack.append((self.pack_hook, self.unpack_hook))
+        local.stack.append((self.pack_hook, self.unpack_hook))
         function.extras_on()
         return self
 
     def __exit__(self, *exc):
         from . import function
-        _hooks_stack.pop()
+        _saved_local.stack.pop()
         function.extras_off()
         return False
 
@@ -262,13 +275,11 @@ class disable_saved_tensors_hooks:
         self.error_message = error_message
 
     def __enter__(self):
-        global _disabled_msg
-        self._prev = _disabled_msg
-        _disabled_msg = self.error_message
+        self._prev = _saved_local.disabled
+        _saved_local.disabled = self.error_message
 
     def __exit__(self, *exc):
-        global _disabled_msg
-        _disabled_msg = self._prev
+        _saved_local.disabled = self._prev
         return False
 
 
