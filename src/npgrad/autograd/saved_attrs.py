@@ -7,7 +7,9 @@ read only when such an attribute is asked for (``BackwardNode.__getattr__``, whi
 name the node lacks), so building and running graphs pays nothing for it.
 
 Spec of a name: ``k`` (an int) - saved slot ``k``, a Tensor (None where the op did not need to save it);
-``"field"`` - the ctx field of that name; a callable - ``f(node)``, for values derived from those. As in
+``"field"`` - the ctx field of that name (``"tuple:field"`` as a tuple, ``"sizes:k"`` the shape of slot ``k``);
+a callable - ``f(node)``, for values derived from those. Most entries are generated from torch over the op
+table (``_saved_table.py``, by tests/support/saved_names_gen.py); the hand-written ones below take precedence. As in
 torch, saved tensors are freed by backward (reading one then raises torch's error), other values stay.
 """
 import math
@@ -47,6 +49,8 @@ _mm = {"self": 0, "mat2": 1, "self_sym_sizes": _sizes(0), "self_sym_strides": _s
 
 def _max_indices(node):
     idx = node.idx
+    if idx is None:  # a 0-d input: the index is 0
+        return _function.make(np.zeros((), np.int64))
     return _function.make(idx if node.keepdim else np.squeeze(idx, node.dim))
 
 
@@ -95,7 +99,7 @@ _TABLE = {
     "reduction.Std": {"self": 0, "result": 1, "dim": _dims_or_none, "keepdim": "keepdim"},
     "reduction.Prod": {"self": 0, "result": 1},
     "reduction.Logsumexp": {"self": 0, "result": 1, "dim": _dims, "keepdim": "keepdim"},
-    "reduction.LinalgVectorNorm": {"self": 0, "result": 1, "ord": "p", "keepdim": "keepdim"},
+    "reduction.LinalgVectorNorm": {"self": 0, "result": 1, "keepdim": "keepdim"},
     "reduction_sort.MaxDim": {"dim": "dim", "keepdim": "keepdim", "self_sym_sizes": _field("shape", tuple),
                               "indices": _max_indices},
     "reduction_sort.MinDim": {"dim": "dim", "keepdim": "keepdim", "self_sym_sizes": _field("shape", tuple),
@@ -109,10 +113,13 @@ _TABLE = {
     "shape.Permute": {"dims": _field("dims", tuple)},
     "joining.Cat": {"dim": "dim"},
     "loss.MseLoss": {"self": 0, "target": 1, "reduction": _field("reduction", _REDUCTION.get)},
-    "loss.NllLoss": {"target": _field("t", _function.make), "reduction": _field("reduction", _REDUCTION.get)},
+    "loss.NllLoss": {"reduction": _field("reduction", _REDUCTION.get)},
     "norm.NativeLayerNorm": {"input": 0, "weight": 1, "result1": 2, "result2": 3,
                              "normalized_shape": _normalized_shape},
 }
+
+
+_merged = {}  # Function class -> its names (the generated table, overridden by _TABLE above)
 
 
 def saved_names(node):
@@ -120,7 +127,12 @@ def saved_names(node):
     fn = type(node)._fn
     if fn is None or not fn._builtin:
         return {}
-    return _TABLE.get(f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__qualname__}", {})
+    names = _merged.get(fn)
+    if names is None:
+        from ._saved_table import TABLE
+        key = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__qualname__}"
+        names = _merged[fn] = {**TABLE.get(key, {}), **_TABLE.get(key, {})}
+    return names
 
 
 def _entries(node):
@@ -168,8 +180,13 @@ def get_saved(node, name):
         raise AttributeError(f"'{type(node).__name__}' object has no attribute '_saved_{name}'")
     if type(spec) is int:
         return _unpack(node, spec)
-    if type(spec) is str:
-        return getattr(node, spec)
+    if type(spec) is str:  # "field", or the generated table's "tuple:field" / "sizes:k"
+        kind, _, arg = spec.rpartition(":")
+        if kind == "tuple":
+            return tuple(getattr(node, arg))
+        if kind == "sizes":
+            return tuple(_slot_array(node, int(arg)).shape)
+        return getattr(node, arg)
     return spec(node)
 
 
