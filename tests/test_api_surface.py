@@ -425,7 +425,10 @@ def test_benchmark_timer_interface():
                                   "npgrad.nn.modules.upsampling:Upsample", "npgrad.functional:einsum",
                                   "npgrad.functional:split", "npgrad.functional:meshgrid",
                                   "npgrad.autograd.profiler:record_function", "npgrad.autograd.graph:saved_tensors_hooks",
-                                  "npgrad.amp:GradScaler", "npgrad.cuda.amp:GradScaler", "npgrad.profiler:profile"])
+                                  "npgrad.amp:GradScaler", "npgrad.cuda.amp:GradScaler", "npgrad.profiler:profile",
+                                  "npgrad.utils.model_zoo:load_url", "npgrad.utils.hooks:RemovableHandle",
+                                  "npgrad.cpu.amp:autocast", "npgrad.nn.parallel:DataParallel",
+                                  "npgrad.utils.benchmark:Timer", "npgrad.backends.cudnn:benchmark"])
 def test_torch_module_paths(path):
     mod, name = path.split(":")
     theirs = importlib.import_module(mod.replace("npgrad", "torch"))
