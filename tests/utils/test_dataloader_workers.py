@@ -142,7 +142,7 @@ def test_generator_fixes_the_base_seed():
 
 
 def test_worker_exception_reraised_with_traceback():
-    for data in (tud, nud):
+    for data in (nud, tud):
         with pytest.raises(ValueError) as info:
             list(data.DataLoader(Failing(5), batch_size=2, num_workers=2))
         msg = str(info.value)
