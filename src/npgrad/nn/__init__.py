@@ -11,11 +11,11 @@ Sequential(
 """
 from . import functional
 from . import init
-from .parameter import Parameter, Buffer
+from .parameter import Parameter, Buffer, UninitializedParameter, UninitializedBuffer
 from .modules import *  # noqa: F401,F403  (the layer classes, listed in modules.__all__)
 from .modules import __all__ as _modules_all
 from . import modules, parameter, utils
 
-__all__ = ["functional", "init", "utils", "Parameter", "Buffer"] + list(_modules_all)
+__all__ = ["functional", "init", "utils", "Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"] + list(_modules_all)
 from . import parallel  # noqa: E402,F401  (DistributedDataParallel; imports no MPI until init_process_group)
 from .parallel import DataParallel  # noqa: E402,F401  (torch.nn.DataParallel: a pass-through without GPUs)

@@ -10,9 +10,10 @@ import numpy as np
 
 from .. import _dtype
 from .._printing import format_tensor
+from .._shape import Size
 from .._tensor import Tensor, make
 
-__all__ = ["Parameter", "Buffer", "is_lazy"]
+__all__ = ["Parameter", "Buffer", "is_lazy", "UninitializedParameter", "UninitializedBuffer", "UninitializedTensorMixin"]
 
 
 class Parameter(Tensor):
@@ -83,9 +84,159 @@ class Buffer(metaclass=_BufferMeta):
         return t
 
 
+_DATA = Tensor._data  # the slot itself: an uninitialized tensor's property below shadows it
+
+
+def _uninitialized_error(what):
+    return ValueError(f"Attempted to use an uninitialized parameter in {what}. This error happens when you are "
+                      "using a `LazyModule` or explicitly manipulating `torch.nn.parameter.UninitializedParameter` "
+                      "objects. When using LazyModules Call `forward` with a dummy batch to initialize the "
+                      "parameters before calling torch functions")
+
+
+class UninitializedTensorMixin:
+    """What a lazy module's parameters and buffers are until its first forward: a dtype and nothing else.
+
+    Every op on one raises torch's ValueError (every op reads ``_data``, which refuses here); ``dtype``, ``size()``,
+    ``to``/``float``/``double``/``half``, ``is_floating_point`` work as in torch. ``materialize(shape)`` gives it
+    storage and turns it into ``cls_to_become`` in place (the object a module holds stays the same).
+    """
+    __slots__ = ()
+    cls_to_become = None
+
+    @property
+    def _data(self):
+        raise _uninitialized_error("an operation")
+
+    @_data.setter
+    def _data(self, value):
+        _DATA.__set__(self, value)
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Give the tensor storage of ``shape`` (uninitialised values) and make it a ``cls_to_become``."""
+        old = _DATA.__get__(self)
+        np_dtype = old.dtype if dtype is None else _dtype.to_numpy_dtype(dtype, "materialize")
+        if isinstance(shape, int):
+            shape = (shape,)
+        _DATA.__set__(self, np.empty(tuple(shape), dtype=np_dtype))
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually "
+                           "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
+                           "initialized one. Call `forward` to initialize the parameters before accessing their "
+                           "attributes.")
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size((0,))
+        return Size((0,))[dim]
+
+    @property
+    def dtype(self):
+        return _dtype.from_numpy_dtype(_DATA.__get__(self).dtype)
+
+    def is_floating_point(self):
+        return _DATA.__get__(self).dtype.kind == "f"
+
+    def numel(self):
+        raise _uninitialized_error("numel")
+
+    def dim(self):
+        raise _uninitialized_error("dim")
+
+    def detach(self):
+        raise _uninitialized_error("detach")
+
+    def to(self, *args, **kwargs):
+        from .._tensor import _parse_to
+        dt, _ = _parse_to(args, kwargs)
+        if dt is None or dt.np == _DATA.__get__(self).dtype:
+            return self
+        return self._same_kind(dt)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def cpu(self, memory_format=None):
+        return self
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    __str__ = __repr__
+
+    def __reduce_ex__(self, proto):
+        return (type(self), (self.requires_grad, None, self.dtype))
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        result = type(self)(self.requires_grad, None, self.dtype)
+        memo[id(self)] = result
+        return result
+
+
+def _uninitialized(cls, requires_grad, dtype):
+    d = _dtype.get_default_dtype() if dtype is None else _dtype.parse(dtype, cls.__name__)
+    t = Tensor.__new__(cls, 0)
+    _DATA.__set__(t, np.empty(0, dtype=d.np))
+    t._vc = [0]
+    t._req = False
+    if requires_grad and d.np.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    t._req = bool(requires_grad)
+    return t
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter with no shape yet (a lazy module's); becomes a ``Parameter`` when materialised.
+
+    >>> import npgrad as torch
+    >>> torch.nn.parameter.UninitializedParameter()
+    <UninitializedParameter>
+    """
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        return _uninitialized(cls, requires_grad, dtype)
+
+    def _same_kind(self, dt):
+        # torch's conversions of an uninitialized parameter give a plain (empty) tensor of the new dtype
+        return make(np.empty(0, dtype=dt.np))
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer with no shape yet (a lazy module's); becomes a plain Tensor when materialised."""
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
+        t = _uninitialized(cls, requires_grad, dtype)
+        if not persistent:
+            t._extra()["buffer_persistent"] = False
+        return t
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def _same_kind(self, dt):
+        return UninitializedBuffer(self._req, None, dt)
+
+
 def is_lazy(param):
-    """npgrad has no lazy (uninitialized) parameters."""
-    return False
+    """Whether ``param`` is an uninitialized parameter or buffer (a lazy module's, before its first forward)."""
+    return isinstance(param, UninitializedTensorMixin)
 
 
 def buffer_persistent(t):

@@ -29,6 +29,15 @@ class RemovableHandle:
             if d is not None:
                 d.pop(self.id, None)
 
+    def __getstate__(self):
+        # as torch's: the dicts themselves (a module pickled with hooks, a lazy module before its first forward)
+        return (self.hooks_dict_ref(), self.id, tuple(r() for r in self.extra_dict_ref))
+
+    def __setstate__(self, state):
+        self.hooks_dict_ref = weakref.ref(state[0]) if state[0] is not None else (lambda: None)
+        self.id = state[1]
+        self.extra_dict_ref = tuple(weakref.ref(d) for d in state[2] if d is not None)
+
     def __enter__(self):
         return self
 
