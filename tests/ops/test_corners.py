@@ -495,3 +495,20 @@ def test_float16_zero_dim_gradient_is_a_half_tensor():
     NumPy scalar."""
     _assert_half_same(lambda m, x: (x * x * 3).sum() + x.mean() + (x.expand(3) * m.ones(3, dtype=x.dtype)).sum(),
                       (np.array(1.5, np.float16),))
+
+
+HALF_SCALAR_CASES = {
+    "mul": lambda m, t: t * 0.1, "rmul": lambda m, t: 0.3 * t, "mul_fn": lambda m, t: m.mul(t, 0.1),
+    "div": lambda m, t: t / 3.3, "div_fn": lambda m, t: m.div(t, 0.1), "rdiv": lambda m, t: 3.3 / t,
+    "number_div": lambda m, t: m.div(0.1, t), "add": lambda m, t: t + 0.1, "radd": lambda m, t: 0.1 + t,
+    "sub": lambda m, t: t - 0.7, "rsub": lambda m, t: 0.7 - t, "pow": lambda m, t: t.abs() ** 1.3,
+    "pow_neg": lambda m, t: (t.abs() + 0.1) ** -1.5, "mul_int": lambda m, t: t * 3,
+}
+
+
+@pytest.mark.parametrize("name", list(HALF_SCALAR_CASES))
+def test_float16_with_python_scalars_rounds_as_torch(name):
+    """A half tensor with a Python float: torch multiplies/divides in float32 with the number as given (rounding
+    once), but adds/subtracts the number rounded to half; values and gradients bit-identical over 2000 inputs."""
+    a = np.random.default_rng(0).standard_normal(2000).astype(np.float16)
+    _assert_half_same(lambda m, t: HALF_SCALAR_CASES[name](m, t), (a,))

@@ -9,6 +9,8 @@ The rest of the family: ``pointwise_unary.py`` (exp, log, trig...), ``pointwise_
 logit, rounding), ``pointwise_ternary.py`` (clamp, lerp, addcmul/addcdiv), ``comparison.py`` (comparisons and
 logical ops) and ``inplace.py`` (the in-place machinery every ``x.op_()`` goes through).
 """
+import operator as _op
+
 import numpy as np
 
 from ..autograd.function import Function, dispatch
@@ -52,6 +54,19 @@ def zeros_of(grad):
 def float_input(a):
     """Float math on integer or bool arrays computes in the default float dtype, as torch does."""
     return a if a.dtype.kind == "f" else a.astype(get_default_dtype().np)
+
+
+_HALF = np.dtype(np.float16)
+
+
+def opmath(op, a, b):
+    """``op(a, b)`` for ``mul``/``div`` (``operator`` functions: arrays, or Tensors under create_graph). torch's
+    CPU kernels multiply or divide a half tensor by a Python float in float32 with the number as given, and round
+    once; NumPy would round the number to half first (``x.half() * 0.1`` would differ in a third of the
+    elements). add/sub (and a number divided by a tensor) do round the number to half in torch: not here."""
+    if type(b) is float and getattr(a, "dtype", None) is _HALF:
+        return op(a, np.float32(b)).astype(_HALF)
+    return op(a, b)
 
 
 def _ints(*values):
@@ -119,6 +134,8 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if type(b) is float and a.dtype is _HALF:  # see opmath (inlined: the hottest op)
+            return (a * np.float32(b)).astype(_HALF)
         return np.multiply(a, b)  # inf * 0 is NaN, silently, as in torch
 
     @staticmethod
@@ -126,7 +143,7 @@ class Mul(Function):
         # self: grad * other; other: grad * self
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return grad * b if need[0] else None, grad * a if need[1] else None
+        return (opmath(_op.mul, grad, b) if need[0] else None), (opmath(_op.mul, grad, a) if need[1] else None)
 
 
 class Div(Function):
@@ -136,6 +153,8 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if type(b) is float and a.dtype is _HALF:  # see opmath
+            return (a / np.float32(b)).astype(_HALF)
         return np.true_divide(a, b)
 
     @staticmethod
@@ -143,7 +162,7 @@ class Div(Function):
         # self: grad / other; other: -grad * ((self / other) / other)   (torch's order: same rounding in half)
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return grad / b if need[0] else None, -grad * ((a / b) / b) if need[1] else None
+        return opmath(_op.truediv, grad, b) if need[0] else None, -grad * ((a / b) / b) if need[1] else None
 
 
 class DivRounded(Function):
@@ -267,7 +286,7 @@ class Pow(Function):
             return zeros_of(grad), None
         if e == 2:
             return grad * 2 * a, None
-        return grad * (e * a ** (e - 1)), None  # torch's grouping: the same rounding in half
+        return grad * opmath(_op.mul, a ** (e - 1), e), None  # torch's grouping and scalar rounding in half
 
 
 class PowTensor(Function):
