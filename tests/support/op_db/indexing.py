@@ -354,3 +354,16 @@ OPS = [
            _reduce_samples(r, inc))
     for r in ("sum", "prod", "mean", "amax", "amin") for inc in (True, False)
 ]
+
+
+# index kinds torch accepts besides tensors: range, lists (of floats too), NumPy integer scalars and arrays
+OPS += [
+    OpInfo("getitem_range_nll", lambda m, x: -x.log_softmax(1)[range(4), [0, 2, 1, 2]].mean(),
+           lambda rng, dt: [((rand(rng, (4, 3), dt),), {})]),
+    OpInfo("getitem_range", lambda m, x: x[range(0, 3, 2), 1:], lambda rng, dt: [((rand(rng, (3, 4), dt),), {})]),
+    OpInfo("getitem_numpy", lambda m, x: x[np.array([0, 2, 2]), np.int64(-1)],
+           lambda rng, dt: [((rand(rng, (3, 4), dt),), {})]),
+    OpInfo("getitem_list_of_floats", lambda m, x: x[[1.7, -1.2]], lambda rng, dt: [((rand(rng, (3, 4), dt),), {})]),
+    OpInfo("getitem_numpy_mask", lambda m, x: x[np.array([True, False, True])],
+           lambda rng, dt: [((rand(rng, (3, 4), dt),), {})]),
+]

@@ -302,3 +302,23 @@ OPS += [
     OpInfo("diff", lambda m, a, *r: m.diff(a, *r), _diff),
     OpInfo("diff_bool", lambda m, a: (a > 0).diff(), unary(shapes=[(2, 5)]), grad=False, **NO_FD),
 ]
+
+
+def _aminmax_dims(rng, dtype):
+    x = rand(rng, (3, 4), dtype)
+    return [((x, 1, False), {}), ((x, -2, True), {}), ((rand(rng, (), dtype), 0, False), {})]
+
+
+# aminmax is one node (AminmaxBackward0); NumPy's axis/keepdims spellings, which torch accepts as aliases
+OPS += [
+    OpInfo("aminmax", lambda m, a: tuple(m.aminmax(a)), unary(shapes=[(3, 4), (), (5,)])),
+    OpInfo("aminmax_dim", lambda m, a, d, k: tuple(a.aminmax(dim=d, keepdim=k)), _aminmax_dims),
+    OpInfo("sum_axis_keepdims", lambda m, a: m.sum(a, axis=(0, -1), keepdims=True), unary(shapes=[(2, 3, 4)])),
+    OpInfo("mean_axis", lambda m, a: a.mean(axis=1), unary(shapes=[(2, 3, 4), (3, 2)])),
+    OpInfo("max_axis", lambda m, a: tuple(a.max(axis=1, keepdims=True)), unary(shapes=[(2, 3, 4), (3, 2)])),
+    OpInfo("std_var_axis", lambda m, a: (a.std(axis=0), m.var(a, axis=-1, keepdims=True, correction=0)),
+           unary(shapes=[(3, 4)])),
+    OpInfo("logsumexp_softmax_axis", lambda m, a: m.logsumexp(a, axis=1) + m.softmax(a, axis=1).sum(-1),
+           unary(shapes=[(3, 4)])),
+    OpInfo("cumsum_prod_axis", lambda m, a: (a.cumsum(axis=0), a.prod(axis=1)), unary(shapes=[(3, 4)])),
+]

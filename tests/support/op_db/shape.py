@@ -208,3 +208,16 @@ OPS = [
         ((np.arange(6).reshape(2, 3), np.ones((2, 1), np.int32)), {})],
         dtypes=(np.float32,), grad=False, gradcheck=False, gradgrad=False),
 ]
+
+
+# 0-d inputs: dims 0 and -1 are valid and change nothing (torch's view/copy nodes all the same)
+OPS += [
+    OpInfo("flip_0d", lambda m, a: a.flip(0) * a.flip(-1), _s(())),
+    OpInfo("movedim_0d", lambda m, a: a.movedim(0, -1), _s(())),
+    OpInfo("squeeze_dims_0d", lambda m, a: a.squeeze((0,)), _s(())),
+    OpInfo("roll_0d", lambda m, a: a.roll(2), _s(())),
+    OpInfo("index_add_0d", lambda m, a, s: a.index_add(0, m.tensor([0]), s, alpha=2),
+           lambda rng, dt: [((rand(rng, (), dt), rand(rng, (), dt)), {})]),
+    OpInfo("gather_scatter_0d", lambda m, a, s: a.gather(0, m.tensor(0)) * a.scatter(0, m.tensor([0]), s),
+           lambda rng, dt: [((rand(rng, (), dt), rand(rng, (1,), dt)), {})]),
+]
