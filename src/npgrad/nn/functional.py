@@ -30,6 +30,8 @@ from ..ops.loss import (nll_loss, cross_entropy, mse_loss, l1_loss, smooth_l1_lo
                         triplet_margin_with_distance_loss)
 from ..ops.sampling import pad, interpolate, upsample, upsample_nearest, upsample_bilinear, pixel_shuffle, \
     pixel_unshuffle
+from ..ops.nn_extra import (embedding_bag, channel_shuffle, native_channel_shuffle, multi_margin_loss,
+                            multilabel_margin_loss, gumbel_softmax)
 from ..ops.neural import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout, one_hot,
                           linear, bilinear, scaled_dot_product_attention)
 
@@ -59,6 +61,9 @@ __all__ = [
     "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle",
     "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "embedding",
     "one_hot", "linear", "bilinear", "scaled_dot_product_attention",
+    # issue 13's additions
+    "embedding_bag", "channel_shuffle", "native_channel_shuffle", "multi_margin_loss", "multilabel_margin_loss",
+    "gumbel_softmax",
 ]
 
 

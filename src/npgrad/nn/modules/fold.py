@@ -1,15 +1,48 @@
-"""``torch.nn.modules.fold``'s path: its classes, found where npgrad defines them (so pickles and imports that
-name this module work; a class npgrad lacks raises AttributeError)."""
-import importlib
+"""``Fold`` and ``Unfold`` (``torch.nn.modules.fold``): sliding blocks to columns and back, over
+``F.fold``/``F.unfold``.
 
-_NAMES = ("Fold", "Unfold")
+>>> import npgrad as torch
+>>> torch.nn.Unfold(kernel_size=2)(torch.zeros(1, 3, 4, 4)).shape
+npgrad.Size([1, 12, 9])
+"""
+from .. import functional as F
+from .module import Module
+
+__all__ = ["Fold", "Unfold"]
 
 
-def __getattr__(name):
-    if name in _NAMES:
-        nn = importlib.import_module("npgrad.nn")
-        value = getattr(nn, name, None)
-        if value is not None:
-            globals()[name] = value
-            return value
-    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
+class Fold(Module):
+    """Sums columns ``(N, C*prod(kernel_size), L)`` back into an image of ``output_size``."""
+
+    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
+        super().__init__()
+        self.output_size = output_size
+        self.kernel_size = kernel_size
+        self.dilation = dilation
+        self.padding = padding
+        self.stride = stride
+
+    def forward(self, input):
+        return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
+
+    def extra_repr(self):
+        return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, dilation={self.dilation}, "
+                f"padding={self.padding}, stride={self.stride}")
+
+
+class Unfold(Module):
+    """Extracts sliding blocks of an image ``(N, C, H, W)`` as columns ``(N, C*prod(kernel_size), L)``."""
+
+    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.dilation = dilation
+        self.padding = padding
+        self.stride = stride
+
+    def forward(self, input):
+        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, "
+                f"stride={self.stride}")

@@ -1,0 +1,204 @@
+"""nn kernels issue 13 added: embedding_bag, channel_shuffle, the multi-class margin losses, gumbel_softmax.
+
+Index-based gradients scatter and gather through ``pool.ScatterFlat``/``GatherFlat`` (each the other's derivative),
+so every backward here is differentiable again under ``create_graph``.
+"""
+import math
+import warnings
+
+import numpy as np
+
+import npgrad as ng   # public ops, looked up at call time
+
+from ..autograd.function import Function, dispatch
+from .. import _tensor as _t
+from .pool import ScatterFlat, GatherFlat
+from .loss import reduction_arg, _apply_reduction
+
+__all__ = ["embedding_bag", "channel_shuffle", "native_channel_shuffle", "multi_margin_loss",
+           "multilabel_margin_loss", "gumbel_softmax"]
+
+
+# ---------------------------------------------------------------------------------------------- embedding_bag
+class EmbeddingBag(Function):
+    """Per bag, the sum / mean / max of the looked-up rows of ``weight`` (``per_sample_weights`` scale each row in
+    'sum'). ``coef`` is each element's factor (0 for ``padding_idx``, 1/bag count in 'mean'), ``gscale`` the
+    extra gradient factor of ``scale_grad_by_freq``."""
+    _builtin = True
+    _ctx_fields = ("idx", "bag", "coef", "gscale", "mode", "vshape", "first")
+
+    @staticmethod
+    def forward(ctx, weight, per_sample_weights, idx, bag, nbags, mode, coef, gscale):
+        V, D = weight.shape
+        ctx.idx, ctx.bag, ctx.coef, ctx.gscale, ctx.mode, ctx.vshape = idx, bag, coef, gscale, mode, weight.shape
+        rows = weight[idx]
+        if mode == "max":
+            keep = coef != 0
+            out = np.full((nbags, D), -np.inf, weight.dtype)
+            np.maximum.at(out, bag[keep], rows[keep])
+            # the first element reaching each bag's maximum gets the gradient (torch's strict '>' scan)
+            hit = rows[keep] == out[bag[keep]]
+            pos = np.where(hit, np.nonzero(keep)[0][:, None], idx.size)
+            first = np.full((nbags, D), idx.size, np.int64)
+            np.minimum.at(first, bag[keep], pos)
+            empty = first == idx.size
+            out[empty] = 0
+            ctx.first = first
+            return out
+        c = coef if per_sample_weights is None else coef * per_sample_weights
+        out = np.zeros((nbags, D), weight.dtype)
+        np.add.at(out, bag, rows * c[:, None].astype(weight.dtype, copy=False))
+        ctx.save_for_backward(weight, per_sample_weights)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # weight: embedding_bag_backward(grad, indices, offset2bag, bag_size, max_indices, ...); per_sample_weights:
+        # _embedding_bag_per_sample_weights_backward(grad, weight, indices, offsets, offset2bag, mode)
+        V, D = ctx.vshape
+        cols = np.arange(D)
+        if ctx.mode == "max":
+            valid = ctx.first < ctx.idx.size
+            b, d = np.nonzero(valid)
+            g = dispatch(GatherFlat, grad, b * D + d)
+            pos = ctx.idx[ctx.first[valid]] * D + d
+            return dispatch(ScatterFlat, g, pos, (V, D)), None, None, None, None, None, None, None
+        weight, psw = ctx.saved_tensors
+        g = dispatch(GatherFlat, grad, ctx.bag[:, None] * D + cols)         # each element's bag gradient (L, D)
+        wpos = ctx.idx[:, None] * D + cols
+        gw = gp = None
+        if ctx.needs_input_grad[0]:
+            c = ctx.coef * ctx.gscale
+            rows = g * c[:, None]
+            if psw is not None:
+                rows = rows * psw.reshape(-1, 1)
+            gw = dispatch(ScatterFlat, rows, wpos, (V, D))
+        if ctx.needs_input_grad[1]:
+            gp = (g * dispatch(GatherFlat, weight, wpos)).sum(1) * ctx.coef
+        return gw, gp, None, None, None, None, None, None
+
+
+def _index_kind(a):
+    return {"float32": "FloatTensor", "float64": "DoubleTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
+            "int16": "ShortTensor", "int8": "CharTensor", "float16": "HalfTensor"}.get(a.dtype.name, "Tensor")
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """``nn.functional.embedding_bag``: sums / means / maxima of bags of embeddings, without the (L, D) rows."""
+    if not isinstance(input, _t.Tensor) or not isinstance(weight, _t.Tensor):
+        raise TypeError("embedding_bag(): argument 'input' and 'weight' must be Tensor")
+    if weight.dtype == ng.int64 and input.is_floating_point():
+        warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, "
+                      "input, ...)` is deprecated, and should now be `embedding_bag(input, weight, ...)`.",
+                      stacklevel=2)
+        input, weight = weight, input
+    if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
+                         f"must have the same shape as the input ({input.shape})")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
+    if mode == "max" and sparse:
+        raise ValueError("max mode does not support sparse weights")
+    if max_norm is not None:
+        from .neural import embedding_renorm_
+        with ng.no_grad():
+            embedding_renorm_(weight, input, max_norm, norm_type)
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "GitHub.")
+    if sparse:
+        raise NotImplementedError("embedding_bag: sparse gradients are not supported by npgrad; use sparse=False")
+    x = input._data
+    if x.dtype not in (np.int64, np.int32):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got torch.{_index_kind(x)} instead (while checking arguments for "
+                           "embedding_bag)")
+    V = weight.shape[0]
+    if padding_idx is not None:
+        if not -V <= padding_idx < V:
+            raise RuntimeError(f"padding_idx must be within the number of embeddings, -{V} through {V - 1}, but got "
+                               f"{padding_idx}")
+        padding_idx = padding_idx % V
+    idx = x.reshape(-1).astype(np.int64, copy=False)
+    L = idx.size
+    if x.ndim == 2:
+        nbags, n = x.shape
+        bag = np.repeat(np.arange(nbags), n)
+    else:
+        off = offsets._data
+        if off.dtype not in (np.int64, np.int32):
+            raise RuntimeError("Expected tensor for argument #2 'offsets' to have one of the following scalar "
+                               f"types: Long, Int; but got torch.{_index_kind(off)} instead (while checking "
+                               "arguments for embedding_bag)")
+        off = off.astype(np.int64, copy=False)
+        if off.size and off[0] != 0:
+            raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
+                               f"from position 0. However, got {int(off[0])}")
+        if off.size and off[-1] > L:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length {L} but got offsets[-1] of "
+                               f"{int(off[-1])}")
+        if off.size > 1 and np.any(np.diff(off) < 0):
+            raise RuntimeError("offsets must be non-decreasing")
+        nbags = max(off.size - 1, 0) if include_last_offset else off.size
+        starts = off[:nbags]
+        bag = (np.searchsorted(starts, np.arange(L), side="right") - 1) if nbags else np.zeros(L, np.int64)
+        if not nbags:
+            bag = bag[:0]
+            idx = idx[:0]
+    for k in range(idx.size) if idx.size and (idx.min() < 0 or idx.max() >= V) else ():
+        if not 0 <= idx[k] < V:
+            raise RuntimeError(f"Index {k} of input takes value {int(idx[k])} which is not in the valid range [0, {V})")
+    dt = weight._data.dtype
+    keep = np.ones(idx.size, bool) if padding_idx is None else idx != padding_idx
+    # include_last_offset with offsets[-1] < len(input): the last bag runs to the end of the input, as torch's
+    # generic CPU kernel (float64) computes it forward and backward; its float32 'sum'/'mean' fast path stops the
+    # sum at offsets[-1] (and its backward does not), which npgrad does not copy
+    coef = keep.astype(dt)
+    if mode == "mean":
+        counts = np.bincount(bag[keep], minlength=nbags)
+        coef = coef / np.maximum(counts, 1)[bag].astype(dt)
+    gscale = np.ones(idx.size, dt)
+    if scale_grad_by_freq and mode != "max":
+        freq = np.bincount(idx[keep], minlength=V)
+        gscale = (1.0 / np.maximum(freq[idx], 1)).astype(dt)
+    psw = per_sample_weights
+    if psw is not None:
+        psw = psw.reshape(-1)
+    return EmbeddingBag.apply(weight, psw, idx, bag, nbags, mode, coef.astype(dt, copy=False), gscale)
+
+
+def channel_shuffle(input, groups):
+    pass
+
+
+native_channel_shuffle = channel_shuffle
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+                      reduction="mean"):
+    pass
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    pass
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    pass
