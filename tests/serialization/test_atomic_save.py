@@ -194,3 +194,14 @@ def test_pickle_protocol_and_module_are_checked(tmp_path):
     import json
     with pytest.raises(TypeError, match="pickle_module"):
         npgrad.save({"x": npgrad.ones(2)}, tmp_path / "p.pt", pickle_module=json)
+
+
+def test_legacy_checkpoints_follow_each_other_in_one_stream():
+    for lib in (torch, npgrad):
+        f = io.BytesIO()
+        lib.save({"a": lib.ones(2)}, f, _use_new_zipfile_serialization=False)
+        lib.save({"b": lib.zeros(3)}, f, _use_new_zipfile_serialization=False)
+        f.seek(0)
+        first, second = npgrad.load(f), npgrad.load(f)
+        assert first["a"].tolist() == [1.0, 1.0] and second["b"].tolist() == [0.0, 0.0, 0.0]
+        assert f.tell() == len(f.getvalue())

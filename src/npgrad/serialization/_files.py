@@ -186,7 +186,7 @@ def _size_of(f):
         return None
 
 
-def _read_all(f, name):
+def _read_all(f):
     """Everything a non-seekable stream holds, read in bounded chunks (memory grows only with real data)."""
     parts = []
     while True:
@@ -221,7 +221,7 @@ def _load_open(fh, size, weights_only, mmap, encoding, path, trailing):
         raise EOFError("npgrad.load: the file is empty")
     if head == b"PK\x03\x04":
         if size is None:  # a pipe or a device: zip needs to seek, so the (finite) stream is read first
-            data = head + _read_all(fh, path)
+            data = head + _read_all(fh)
             return _load_zip(io.BytesIO(data), len(data), weights_only, None, encoding)
         fh.seek(start)
         return _load_zip(fh, size, weights_only, path if mmap else None, encoding)
@@ -527,6 +527,7 @@ def _load_legacy(src, weights_only, encoding, trailing):
     if trailing and not src.at_end():
         raise RuntimeError("npgrad.load: unexpected bytes after the last storage of the legacy checkpoint; the "
                            "file is corrupted")
+    src.give_back()
     return result
 
 

@@ -111,6 +111,20 @@ class Source:
         self._fill(1)
         return len(self.buf) - self.pos == 0
 
+    def give_back(self):
+        """Leave a seekable file just after the last byte consumed (read-ahead returned), so that another
+        checkpoint that follows in the same stream can be loaded next, as torch allows for the legacy format."""
+        extra = len(self.buf) - self.pos
+        if extra and self.f is not None:
+            try:
+                if self.f.seekable():
+                    self.f.seek(-extra, 1)
+                    self.buf, self.pos = b"", 0
+                    if self.remaining is not None:
+                        self.remaining += extra
+            except (AttributeError, OSError, ValueError):
+                pass
+
 
 _OPS = {}
 
