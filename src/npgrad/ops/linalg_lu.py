@@ -143,13 +143,13 @@ class LinalgLuFactorEx(Function):
         LU, piv, info = _getrf(A)
         m, n = A.shape[-2:]
         ctx.P, ctx.mn = _pmat(piv, m, A.dtype), (m, n)
-        ctx.save_for_backward(LU)
+        ctx.save_for_backward(LU, piv)  # as torch: changing either output in place fails backward
         return LU, piv, info
 
     @staticmethod
     def backward(ctx, grad, grad_piv=None, grad_info=None):
         # A: lu_factor_ex_backward(grad, LU, pivs, pivot)  (gL = tril(grad, -1), gU = triu(grad))
-        LU, = ctx.saved_tensors
+        LU, _ = ctx.saved_tensors
         m, n = ctx.mn
         L, U = _split(LU, m, n)
         gL, gU = _split(grad, m, n)
@@ -172,13 +172,13 @@ class LinalgLu(Function):
         L = np.tril(LU[..., :, :k], -1) + np.eye(m, k, dtype=A.dtype)
         U = np.triu(LU[..., :k, :])
         ctx.P, ctx.mn = P, (m, n)
-        ctx.save_for_backward(L, U)
+        ctx.save_for_backward(P, L, U)
         return P, L, U
 
     @staticmethod
     def backward(ctx, gP, gL, gU):
         # A: linalg_lu_backward(L_grad, U_grad, P, L, U, pivot)
-        L, U = ctx.saved_tensors
+        _, L, U = ctx.saved_tensors
         m, n = ctx.mn
         return _lu_backward(gL, gU, ctx.P, L, U, m, n)
 
@@ -278,14 +278,14 @@ class CholeskySolve(Function):
         A = T.mT @ T if upper else T @ T.mT
         with np.errstate(all="ignore"):
             X = np.linalg.solve(A, B)
-        ctx.save_for_backward(L, X)
+        ctx.save_for_backward(B, L, X)  # B too, as torch saves it
         return X
 
     @staticmethod
     def backward(ctx, grad):
         # self: cholesky_solve(grad, input2, upper);
         # input2: common = gB X^H + X gB^H; upper ? -U common : -common L
-        L, X = ctx.saved_tensors
+        _, L, X = ctx.saved_tensors
         upper = ctx.upper
         gB = dispatch(CholeskySolve, grad, L, upper)
         if not ctx.needs_input_grad[1]:

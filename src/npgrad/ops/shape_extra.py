@@ -535,7 +535,13 @@ class Put(Function):
 
     @staticmethod
     def forward(ctx, a, index, src, accumulate):
-        ctx.index, ctx.accumulate = index, accumulate
+        # index: the user's int tensor (saved as torch saves it: changing it in place fails backward)
+        n = a.size
+        flat_index = index.reshape(-1).astype(np.int64)
+        flat_index = np.where(flat_index < 0, flat_index + n, flat_index)
+        ctx.save_for_backward(index, src)  # as torch saves them
+        ctx.index, ctx.accumulate = flat_index, accumulate
+        index = flat_index
         out = a.copy().reshape(-1)
         if accumulate:
             np.add.at(out, index, src.reshape(-1))
@@ -546,6 +552,7 @@ class Put(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: accumulate ? grad : grad.put(index, zeros_like(source), false); source: grad.take(index)
+        ctx.saved_tensors  # the in-place check
         idx = ctx.index
         need = ctx.needs_input_grad
         flat = grad.reshape(-1)
@@ -557,7 +564,8 @@ class Put(Function):
             else:
                 dt = grad._data.dtype if isinstance(grad, _t.Tensor) else grad.dtype
                 zeros = np.zeros(len(idx), dt)
-                g_in = dispatch(Put, grad, idx, _t.make(zeros) if isinstance(grad, _t.Tensor) else zeros, False)
+                g_in = dispatch(Put, grad, _t.make(idx) if isinstance(grad, _t.Tensor) else idx,
+                                _t.make(zeros) if isinstance(grad, _t.Tensor) else zeros, False)
         return g_in, None, g_src, None
 
 
@@ -574,7 +582,7 @@ def put(input, index, source, accumulate=False):
         raise IndexError(f"out of range: tried to access index {int(idx.max() if idx.max() >= n else idx.min())} "
                          f"on a tensor of {n} elements.")
     src = source if source._data.ndim == 1 else source.reshape(-1)
-    return Put.apply(input, np.where(idx < 0, idx + n, idx).astype(np.int64), src, bool(accumulate))
+    return Put.apply(input, index, src, bool(accumulate))
 
 
 # ---------------------------------------------------------------------------------------------- methods

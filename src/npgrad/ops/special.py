@@ -130,15 +130,15 @@ class SpecialI0E(_Unary):
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
         out = _f64(S.i0e, a)
+        ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad * (at::special_i1e(self) - self.sgn() * result)
-        a, = ctx.saved_tensors
-        return grad * (dispatch(SpecialI1E, a) - np.sign(a) * dispatch(SpecialI0E, a))
+        a, out = ctx.saved_tensors
+        return grad * (dispatch(SpecialI1E, a) - np.sign(a) * out)
 
 
 class SpecialI1(_Unary):
@@ -146,15 +146,17 @@ class SpecialI1(_Unary):
 
     @staticmethod
     def forward(ctx, a):
-        return SpecialI1._run(ctx, a)
+        out = _f64(S.i1, a)
+        ctx.save_for_backward(a, out)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        # self: i1_backward(grad, self, result)  (i0(x) - i1(x) / x; 1/2 at x = 0)
-        a, = ctx.saved_tensors
+        # self: i1_backward(grad, self, result)  (i0(x) - result / x; 1/2 at x = 0)
+        a, out = ctx.saved_tensors
         zero = a == 0
         safe = where(zero, 1.0, a)
-        return grad * where(zero, 0.5, dispatch(I0, a) - dispatch(SpecialI1, a) / safe)
+        return grad * where(zero, 0.5, dispatch(I0, a) - out / safe)
 
 
 class SpecialI1E(_Unary):
@@ -162,15 +164,17 @@ class SpecialI1E(_Unary):
 
     @staticmethod
     def forward(ctx, a):
-        return SpecialI1E._run(ctx, a)
+        out = _f64(S.i1e, a)
+        ctx.save_for_backward(a, out)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        # self: i1e_backward(grad, self, result)  (i0e(x) - i1e(x) (sgn(x) + 1/x); 1/2 at x = 0)
-        a, = ctx.saved_tensors
+        # self: i1e_backward(grad, self, result)  (i0e(x) - result (sgn(x) + 1/x); 1/2 at x = 0)
+        a, out = ctx.saved_tensors
         zero = a == 0
         safe = where(zero, 1.0, a)
-        g = dispatch(SpecialI0E, a) - dispatch(SpecialI1E, a) * (np.sign(a) + 1 / safe)
+        g = dispatch(SpecialI0E, a) - out * (np.sign(a) + 1 / safe)
         return grad * where(zero, 0.5, g)
 
 
@@ -280,7 +284,11 @@ class SpecialXlog1py(Function):
         need = ctx.needs_input_grad
         ga = None
         if need[0]:
-            ga = where(((a == 0) & (b <= -1)) | ((grad == 0) & (b == b)), 0.0, grad * np.log1p(b))
+            # at::xlog1py(grad, other) is grad * log1p(other), but 0 where grad == 0; that matters only where
+            # log1p(other) is infinite (other == -1), so the formula stays linear in grad elsewhere
+            g = grad * np.log1p(b)
+            g = where((b == -1) & (grad == 0), 0.0, g)
+            ga = where((a == 0) & (b <= -1), 0.0, g)
         return ga, grad * a / (b + 1) if need[1] else None
 
 
@@ -367,14 +375,14 @@ class Ldexp(Function):
         dt = np.dtype(result_np([a, b]))
         dt = dt if dt.kind == "f" else float_input(np.zeros(0, np.int64)).dtype
         ctx.int_other = np.asarray(b) if np.asarray(b).dtype.kind in "iub" else None
-        a, b = np.asarray(a, dt), b if ctx.int_other is not None else np.asarray(b, dt)
-        ctx.save_for_backward(a, b)
-        return a * np.exp2(np.asarray(b, np.float64)).astype(dt)
+        out = np.asarray(a, dt) * np.exp2(np.asarray(b, np.float64)).astype(dt)
+        ctx.save_for_backward(b, out)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        # self: grad * at::pow(2, other); other: grad * self * ln(2) * at::pow(2, other)
-        a, b = ctx.saved_tensors
+        # self: grad * at::pow(2, other); other: grad * result * ln(2)
+        b, out = ctx.saved_tensors
         need = ctx.needs_input_grad
         e = ctx.int_other
         if e is not None:
@@ -383,25 +391,29 @@ class Ldexp(Function):
             p = np.where(e < 0, 0, 2 ** np.maximum(e, 0).astype(np.int64)).astype(dt)
             return grad * p, None
         p = np.exp2(b)
-        return grad * p if need[0] else None, grad * a * p * math.log(2) if need[1] else None
+        return grad * p if need[0] else None, grad * out * math.log(2) if need[1] else None
 
 
 class Frexp(Function):
     """``(mantissa, exponent)`` with ``input = mantissa * 2 ** exponent`` and ``0.5 <= |mantissa| < 1``."""
     _builtin = True
     _nondiff_out = (1,)
-    _ctx_fields = ("scale",)
+    _ctx_fields = ("dt",)
 
     @staticmethod
     def forward(ctx, a):
         m, e = np.frexp(a)
-        ctx.scale = np.exp2(-e.astype(a.dtype))
-        return m, e.astype(np.int32)
+        e = e.astype(np.int32)
+        ctx.dt = a.dtype
+        ctx.save_for_backward(e)
+        return m, e
 
     @staticmethod
     def backward(ctx, grad, grad_exponent=None):
         # self: grad / exponent.exp2()
-        return grad * ctx.scale
+        e, = ctx.saved_tensors
+        e = e._data if isinstance(e, _t.Tensor) else e
+        return grad * np.exp2(-e.astype(ctx.dt))
 
 
 class Nextafter(Function):
@@ -409,11 +421,13 @@ class Nextafter(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)  # as torch (its formula reads them only for their sizes)
         return np.nextafter(a, b)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad; other: zeros_like(other)
+        ctx.saved_tensors  # the in-place check torch makes
         return grad, zeros_of(grad) if ctx.needs_input_grad[1] else None
 
 

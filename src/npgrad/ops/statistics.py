@@ -426,10 +426,6 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
 
 
 # ---------------------------------------------------------------------------------------------- logcumsumexp
-def _flip(x, d):
-    return x.flip(d) if isinstance(x, _t.Tensor) else np.flip(x, d)
-
-
 class Logcumsumexp(Function):
     _builtin = True
     _ctx_fields = ("dim",)
@@ -444,20 +440,27 @@ class Logcumsumexp(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: logcumsumexp_backward(grad, self, result, dim)
-        # d out_j / d x_i = exp(x_i - out_j) for j >= i: a reversed log-space cumulative sum of grad * exp(-out),
-        # split by sign so that logs stay real
+        # d out_j / d x_i = exp(x_i - out_j) for j >= i (never above 1: out_j >= x_i), so the gradient is the
+        # matrix W_ij = exp(x_i - out_j) [j >= i] times grad along dim: linear in grad, as forward AD needs
         a, out = ctx.saved_tensors
         d = ctx.dim
         if np.ndim(a) == 0:
             return grad, None
-        pos = where(grad > 0, grad, 0.0)
-        neg = where(grad < 0, -grad, 0.0)
-        # where out is -inf so is every input up to there: their gradient is 0 (not -inf - -inf = NaN)
-        safe_out = where(out == -np.inf, 0.0, out)
+        n = np.shape(a)[d]
+        x, o, g = _last(a, d), _last(out, d), _last(grad, d)
+        o = where(o == -np.inf, 0.0, o)  # out is -inf only where every input so far is: their gradient is 0
+        upper = np.triu(np.ones((n, n), bool))
+        W = np.exp(where(upper, np.expand_dims(x, -1) - np.expand_dims(o, -2), -np.inf))
+        gx = (W @ np.expand_dims(g, -1))[..., 0]
+        return _unlast(gx, d), None
 
-        def rev_lcse(g):
-            return _flip(dispatch(Logcumsumexp, _flip(np.log(g) - safe_out, d), d), d)
-        return np.exp(rev_lcse(pos) + a) - np.exp(rev_lcse(neg) + a), None
+
+def _last(x, d):
+    return x.movedim(d, -1) if isinstance(x, _t.Tensor) else np.moveaxis(x, d, -1)
+
+
+def _unlast(x, d):
+    return x.movedim(-1, d) if isinstance(x, _t.Tensor) else np.moveaxis(x, -1, d)
 
 
 def logcumsumexp(input, dim):

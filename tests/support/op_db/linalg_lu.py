@@ -53,8 +53,10 @@ OPS = [
            _spd_factor, check_name=False),
     OpInfo("cholesky_solve_raw", lambda m, b, L: m.cholesky_solve(b, L), _spd_factor, gradcheck=False,
            gradgrad=False),
+    # torch's forward-mode tangent of cholesky_inverse disagrees with finite differences (npgrad's agrees), so
+    # this entry stays out of the forward-AD sweep (which runs the gradgrad entries)
     OpInfo("cholesky_inverse", lambda m, L: (m.cholesky_inverse(L.tril()), L.mT.triu().cholesky_inverse(upper=True)),
-           _factor, check_name=False),
+           _factor, check_name=False, gradgrad=False),
     OpInfo("cholesky_inverse_raw", lambda m, L: m.cholesky_inverse(L), _factor, gradcheck=False, gradgrad=False),
 ]
 

@@ -90,5 +90,7 @@ OPS = [
     OpInfo("gradient_coordinates_order2", lambda m, y, x: m.gradient(y, spacing=(x,), edge_order=2),
            lambda rng, dt: [((rand(rng, (5,), dt), NoGrad(np.array([0.0, 1.0, 3.0, 4.0, 7.0], dt))), {})]),
     OpInfo("logcumsumexp", lambda m, a: (m.logcumsumexp(a, 0), a.logcumsumexp(-1)), unary(shapes=[(3, 4)])),
-    OpInfo("logcumsumexp_large", lambda m, a: m.logcumsumexp(a * 300, 0), unary(shapes=[(5,)])),
+    # torch's forward-mode tangent underflows here (~1e-232 where the true value is ~-240): kept out of the
+    # forward-AD sweep, which runs the gradgrad entries
+    OpInfo("logcumsumexp_large", lambda m, a: m.logcumsumexp(a * 300, 0), unary(shapes=[(5,)]), gradgrad=False),
 ]
