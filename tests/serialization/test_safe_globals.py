@@ -242,3 +242,20 @@ def test_a_weights_only_load_imports_no_module_named_by_the_file():
     from ._helpers import ROOT
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_unsafe_globals_in_a_checkpoint_are_listed_as_torch_lists_them(tmp_path):
+    torch.save({"m": torch.nn.Linear(2, 2), "a": np.arange(3.), "p": Point(1, 2), "t": torch.ones(2)},
+               tmp_path / "c.pt")
+    ours = npgrad.serialization.get_unsafe_globals_in_checkpoint(tmp_path / "c.pt")
+    assert set(ours) == set(torch.serialization.get_unsafe_globals_in_checkpoint(tmp_path / "c.pt"))
+    assert f"{Point.__module__}.Point" in ours and "torch.nn.modules.linear.Linear" in ours
+    with safe_globals([Point, npgrad.nn.Linear]):
+        rest = npgrad.serialization.get_unsafe_globals_in_checkpoint(tmp_path / "c.pt")
+    assert set(rest) == set(ours) - {f"{Point.__module__}.Point", "torch.nn.modules.linear.Linear"}
+    torch.save({"t": torch.ones(2)}, tmp_path / "plain.pt")
+    with open(tmp_path / "plain.pt", "rb") as f:
+        assert npgrad.serialization.get_unsafe_globals_in_checkpoint(f) == []
+    torch.save({"t": torch.ones(2)}, tmp_path / "old.pt", _use_new_zipfile_serialization=False)
+    with pytest.raises(ValueError, match="Expected input to be a checkpoint returned by torch.save"):
+        npgrad.serialization.get_unsafe_globals_in_checkpoint(tmp_path / "old.pt")

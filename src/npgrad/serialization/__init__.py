@@ -26,7 +26,7 @@ them instead). A truncated or corrupted file raises an error and returns nothing
 from ._globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 
 __all__ = ["save", "load", "DEFAULT_PROTOCOL", "add_safe_globals", "safe_globals", "get_safe_globals",
-           "clear_safe_globals"]
+           "clear_safe_globals", "get_unsafe_globals_in_checkpoint"]
 
 DEFAULT_PROTOCOL = 2
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
@@ -101,3 +101,43 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     if type(encoding) is not str:
         raise TypeError(f"npgrad.load: encoding must be a str, got {type(encoding).__name__}")
     return load_file(f, bool(weights_only), bool(mmap), encoding)
+
+
+def get_unsafe_globals_in_checkpoint(f):
+    """The globals (``"module.name"`` strings) that the pickle of the zip checkpoint ``f`` names and that a
+    ``weights_only`` load would refuse: neither allowed by default nor with ``add_safe_globals``. The pickle is
+    only disassembled, never run."""
+    import io
+    import os
+    import pickletools
+    from ._files import _Zip, _size_of
+    from ._globals import _user_table, builtin_table
+
+    def scan(fh, size):
+        head = fh.read(4)
+        fh.seek(-len(head), 1)
+        if head != b"PK\x03\x04":
+            raise ValueError("Expected input to be a checkpoint returned by torch.save")
+        data = _Zip(fh, size).read("data.pkl")
+        found, strings = set(), []
+        try:
+            for op, arg, _ in pickletools.genops(io.BytesIO(data)):
+                if op.name == "GLOBAL":
+                    found.add(tuple(arg.split(" ", 1)))
+                elif op.name == "STACK_GLOBAL" and len(strings) >= 2:
+                    found.add((strings[-2], strings[-1]))
+                elif isinstance(arg, str):
+                    strings.append(arg)
+        except (ValueError, EOFError) as e:
+            raise RuntimeError(f"npgrad.serialization: the checkpoint's data.pkl is corrupted ({e})") from None
+        py2 = {"__builtin__": "builtins", "copy_reg": "copyreg"}  # Python 2 names, as torch maps them
+        found = {f"{py2.get(m, m)}.{n}" for m, n in found}
+        allowed = {f"{m}.{n}" for m, n in builtin_table()} | set(_user_table())
+        return sorted(found - allowed)
+    if isinstance(f, (str, bytes, os.PathLike)):
+        with open(f, "rb") as fh:
+            return scan(fh, os.fstat(fh.fileno()).st_size)
+    size = _size_of(f)
+    if size is None:
+        raise ValueError("Expected a seekable file object")
+    return scan(f, size)

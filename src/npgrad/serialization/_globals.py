@@ -113,7 +113,10 @@ _TORCH_NN_MODULES = {
     "InstanceNorm1d": "torch.nn.modules.instancenorm", "InstanceNorm2d": "torch.nn.modules.instancenorm",
     "InstanceNorm3d": "torch.nn.modules.instancenorm", "SyncBatchNorm": "torch.nn.modules.batchnorm",
     "Upsample": "torch.nn.modules.upsampling", "UpsamplingBilinear2d": "torch.nn.modules.upsampling",
-    "UpsamplingNearest2d": "torch.nn.modules.upsampling",
+    "UpsamplingNearest2d": "torch.nn.modules.upsampling", "LazyLinear": "torch.nn.modules.linear",
+    **{f"Lazy{kind}{d}d": f"torch.nn.modules.{mod}" for kind, mod in (
+        ("BatchNorm", "batchnorm"), ("InstanceNorm", "instancenorm"), ("Conv", "conv"), ("ConvTranspose", "conv"))
+       for d in (1, 2, 3)},
 }
 
 
@@ -311,10 +314,9 @@ def tensor_from_storage(storage, storage_offset, size, stride, requires_grad, np
         raise unpickling_error(f"requires_grad must be a bool, got {short(requires_grad)}")
     if np_dtype is not None and np_dtype != storage.dtype:
         # _rebuild_tensor_v3: the storage's bytes seen as `dtype` (offset and strides count its elements)
-        if storage.dtype.itemsize > 1 and storage.dtype != np.uint8 or storage.nbytes % np_dtype.itemsize:
-            if storage.nbytes % np_dtype.itemsize:
-                raise corrupted("data.pkl", f"a storage of {storage.nbytes} bytes is not a whole number of "
-                                            f"{np_dtype} elements")
+        if storage.nbytes % np_dtype.itemsize:
+            raise corrupted("data.pkl", f"a storage of {storage.nbytes} bytes is not a whole number of "
+                                        f"{np_dtype} elements")
         storage = storage.view(np.uint8).view(np_dtype)
     numel = check_view("data.pkl", storage, storage_offset, size, stride)
     size, stride = tuple(size), tuple(stride)
