@@ -275,3 +275,92 @@ def test_fold_unfold_modules_vs_torch():
     close(xn.grad, xt.grad)
     import npgrad.nn.modules.fold as fold
     assert fold.Fold is nn.Fold and fold.Unfold is nn.Unfold
+
+
+# ---------------------------------------------------------------------------------------------- grid_sample
+GS_CASES = [(k, mode, pad, ac) for k in (2, 3) for mode in ("bilinear", "nearest")
+            for pad in ("zeros", "border", "reflection") for ac in (False, True)]
+
+
+@pytest.mark.parametrize("k,mode,pad,ac", GS_CASES)
+def test_grid_sample_vs_torch(k, mode, pad, ac):
+    rng = np.random.default_rng(k * 100 + len(mode) + len(pad) + ac)
+    shape = (2, 3, 4, 5) if k == 2 else (2, 2, 3, 4, 5)
+    x = rng.standard_normal(shape)
+    gshape = (2, 3, 4, 2) if k == 2 else (2, 2, 3, 4, 3)
+    g = rng.uniform(-1.6, 1.6, gshape)          # inside and outside [-1, 1]
+    xt, gt, xn, gn = T(x, grad=True), T(g, grad=True), N(x, grad=True), N(g, grad=True)
+    yt = torch.nn.functional.grid_sample(xt, gt, mode=mode, padding_mode=pad, align_corners=ac)
+    yn = F.grid_sample(xn, gn, mode=mode, padding_mode=pad, align_corners=ac)
+    close(yn, yt)
+    assert type(yn.grad_fn).__name__ == type(yt.grad_fn).__name__
+    w = rng.standard_normal(tuple(yt.shape))
+    yt.backward(T(w))
+    yn.backward(N(w))
+    close(xn.grad, xt.grad)
+    close(gn.grad, gt.grad)
+
+
+@pytest.mark.parametrize("k", [2, 3])
+@pytest.mark.parametrize("pad", ["zeros", "border", "reflection"])
+def test_grid_sample_gradcheck(k, pad):
+    rng = np.random.default_rng(7)
+    x = N(rng.standard_normal((1, 2) + (3,) * k), grad=True)
+    g = N(rng.uniform(-1.3, 1.3, (1, 2, 2) + ((2,) if k == 3 else ()) + (k,)), grad=True)
+    fn = lambda x, g: F.grid_sample(x, g, padding_mode=pad, align_corners=False)  # noqa: E731
+    assert npgrad.autograd.gradcheck(fn, (x, g))
+
+
+def test_grid_sample_float32_and_errors_like_torch():
+    rng = np.random.default_rng(0)
+    x, g = rng.standard_normal((1, 2, 5, 5)), rng.uniform(-1, 1, (1, 3, 3, 2))
+    close(F.grid_sample(N(x, npgrad.float32), N(g, npgrad.float32), align_corners=True),
+          torch.nn.functional.grid_sample(T(x, torch.float32), T(g, torch.float32), align_corners=True), 1e-6)
+    with pytest.warns(UserWarning):
+        F.grid_sample(N(x), N(g))
+    cases = [((1, 2, 5, 5), (1, 3, 3, 3), {}), ((1, 2, 5), (1, 3, 2), {}), ((2, 2, 5, 5), (1, 3, 3, 2), {}),
+             ((1, 2, 5, 5), (1, 3, 3, 2), {"mode": "foo"}), ((1, 2, 5, 5), (1, 3, 3, 2), {"padding_mode": "x"}),
+             ((1, 2, 3, 5, 5), (1, 1, 3, 3, 3), {"mode": "bicubic"})]
+    for xs, gs, kw in cases:
+        same_error(lambda: F.grid_sample(N(np.zeros(xs)), N(np.zeros(gs)), align_corners=False, **kw),
+                   lambda: torch.nn.functional.grid_sample(T(np.zeros(xs)), T(np.zeros(gs)), align_corners=False,
+                                                           **kw))
+    same_error(lambda: F.grid_sample(N(x, npgrad.float32), N(g), align_corners=False),
+               lambda: torch.nn.functional.grid_sample(T(x, torch.float32), T(g), align_corners=False))
+
+
+@pytest.mark.filterwarnings("ignore:Since version 1.3.0")
+@pytest.mark.parametrize("size", [(2, 3, 4, 5), (2, 1, 1, 3), (2, 3, 2, 4, 5)])
+@pytest.mark.parametrize("ac", [False, True])
+def test_affine_grid_vs_torch(size, ac):
+    k = len(size) - 2
+    th = np.random.default_rng(len(size)).standard_normal((2, k, k + 1))
+    tt, tn = T(th, grad=True), N(th, grad=True)
+    yt = torch.nn.functional.affine_grid(tt, size, align_corners=ac)
+    yn = F.affine_grid(tn, size, align_corners=ac)
+    close(yn, yt)
+    assert type(yn.grad_fn).__name__ == type(yt.grad_fn).__name__
+    w = np.random.default_rng(1).standard_normal(tuple(yt.shape))
+    yt.backward(T(w))
+    yn.backward(N(w))
+    close(tn.grad, tt.grad)
+    assert npgrad.autograd.gradcheck(lambda t: F.affine_grid(t, size, align_corners=ac), (N(th, grad=True),))
+    assert npgrad.autograd.gradgradcheck(lambda t: F.affine_grid(t, size, align_corners=ac) ** 2,
+                                         (N(th, grad=True),))
+
+
+def test_affine_grid_errors_like_torch():
+    for th, size in [((2, 2, 3), (2, 1, 4)), ((2, 3, 4), (2, 1, 4, 4)), ((2, 2, 3), (2, 1, 0, 4)),
+                     ((2, 2, 3), (2, 1, 4, 4, 4))]:
+        same_error(lambda: F.affine_grid(N(np.zeros(th)), size, align_corners=False),
+                   lambda: torch.nn.functional.affine_grid(T(np.zeros(th)), size, align_corners=False))
+    same_error(lambda: F.affine_grid(npgrad.zeros(2, 2, 3, dtype=npgrad.int64), (2, 1, 4, 4), align_corners=False),
+               lambda: torch.nn.functional.affine_grid(torch.zeros(2, 2, 3, dtype=torch.int64), (2, 1, 4, 4),
+                                                       align_corners=False))
+
+
+def test_affine_grid_then_grid_sample_identity():
+    x = np.random.default_rng(0).standard_normal((1, 2, 4, 6))
+    theta = N([[[1.0, 0, 0], [0, 1.0, 0]]])
+    grid = F.affine_grid(theta, (1, 2, 4, 6), align_corners=False)
+    close(F.grid_sample(N(x), grid, align_corners=False), x, 1e-12)

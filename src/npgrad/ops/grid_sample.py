@@ -1,0 +1,293 @@
+"""Spatial sampling: ``grid_sample`` (4-D and 5-D; bilinear/nearest; zeros/border/reflection padding) and
+``affine_grid``.
+
+grid_sample reads, for each output location, the input at the (x, y[, z]) of ``grid`` in [-1, 1] (x indexes the
+last dim). The source coordinate goes through torch's unnormalise -> pad (clip / reflect, with their derivative
+factor) steps; bilinear then blends the 2**k neighbouring pixels, out-of-range neighbours reading 0. Like torch's
+``grid_sampler_2d_backward``, the backward has no derivative of its own (double backward raises torch's error).
+"""
+import itertools
+import warnings
+
+import numpy as np
+
+import npgrad as ng   # public ops, looked up at call time
+
+from ..autograd.function import Function
+from .. import _tensor as _t
+
+__all__ = ["grid_sample", "affine_grid"]
+
+_MODES = ("bilinear", "nearest", "bicubic")
+_PADDINGS = ("zeros", "border", "reflection")
+
+
+def _reflect(x, twice_low, twice_high):
+    """Reflect ``x`` into [twice_low/2, twice_high/2]; returns the coordinate and its derivative (+-1 or 0)."""
+    if twice_low == twice_high:
+        return np.zeros_like(x), np.zeros_like(x)
+    lo = twice_low / 2
+    span = (twice_high - twice_low) / 2
+    d = x - lo
+    sign = np.where(d < 0, -1.0, 1.0)
+    d = np.abs(d)
+    extra = np.fmod(d, span)
+    flips = np.floor(d / span)
+    even = np.fmod(flips, 2) == 0
+    out = np.where(even, extra + lo, span - extra + lo)
+    return out, sign * np.where(even, 1.0, -1.0)
+
+
+def _clip(x, size):
+    """Clip to [0, size - 1]; derivative 0 outside (torch's clip_coordinates_set_grad)."""
+    inside = (x > 0) & (x < size - 1)
+    return np.clip(x, 0, size - 1), inside.astype(x.dtype)
+
+
+def _source_index(coord, size, padding, align_corners):
+    """The input-pixel coordinate of normalised ``coord`` and d(result)/d(coord)."""
+    if align_corners:
+        scale = (size - 1) / 2
+        x = (coord + 1) * scale
+    else:
+        scale = size / 2
+        x = ((coord + 1) * size - 1) / 2
+    grad = np.full_like(x, scale)
+    if padding == "border":
+        x, g = _clip(x, size)
+        grad = grad * g
+    elif padding == "reflection":
+        if align_corners:
+            x, g = _reflect(x, 0, 2 * (size - 1))
+        else:
+            x, g = _reflect(x, -1, 2 * size - 1)
+        grad = grad * g
+        x, g = _clip(x, size)
+        grad = grad * g
+    return x, grad
+
+
+def _corners(src, sizes, mode):
+    """For each neighbour used: (flat index into the spatial dims, in-range mask, weight, d weight / d coord per dim)."""
+    k = len(sizes)
+    strides = [int(np.prod(sizes[i + 1:])) for i in range(k)]
+    if mode == "nearest":
+        pos = [np.rint(s) for s in src]    # round half to even, as torch's nearbyint
+        ok = np.ones(src[0].shape, bool)
+        flat = np.zeros(src[0].shape, np.int64)
+        for p, n, st in zip(pos, sizes, strides):
+            ok &= (p >= 0) & (p <= n - 1)
+            flat += np.clip(p, 0, n - 1).astype(np.int64) * st
+        return [(flat, ok, np.ones_like(src[0]), None)]
+    lo = [np.floor(s) for s in src]
+    frac = [s - f for s, f in zip(src, lo)]
+    out = []
+    for corner in itertools.product((0, 1), repeat=k):
+        ok = np.ones(src[0].shape, bool)
+        flat = np.zeros(src[0].shape, np.int64)
+        ws = []
+        for c, f, fr, n, st in zip(corner, lo, frac, sizes, strides):
+            p = f + c
+            ok &= (p >= 0) & (p <= n - 1)
+            flat += np.clip(p, 0, n - 1).astype(np.int64) * st
+            ws.append(fr if c else 1 - fr)
+        w = np.prod(ws, axis=0)
+        dws = []
+        for i, c in enumerate(corner):
+            others = [ws[j] for j in range(k) if j != i]
+            rest = np.prod(others, axis=0) if others else np.ones_like(w)
+            dws.append(rest if c else -rest)
+        out.append((flat, ok, w, dws))
+    return out
+
+
+class _GridSampler(Function):
+    _builtin = True
+    _ctx_fields = ("corners", "dsrc", "shape", "mode", "inp")
+
+    @staticmethod
+    def forward(ctx, input, grid, mode, padding, align_corners):
+        N, C = input.shape[:2]
+        sizes = input.shape[2:]
+        k = len(sizes)
+        P = int(np.prod(grid.shape[1:-1]))
+        g = grid.reshape(N, P, k)
+        src, dsrc = [], []
+        for i in range(k):                      # grid's last dim is (x, y[, z]): reversed spatial order
+            s, d = _source_index(g[..., k - 1 - i], sizes[i], padding, align_corners)
+            src.append(s)
+            dsrc.append(d)
+        corners = _corners(src, sizes, mode)
+        flat_in = input.reshape(N, C, -1)
+        out = np.zeros((N, C, P), input.dtype)
+        for flat, ok, w, _ in corners:
+            vals = np.take_along_axis(flat_in, np.broadcast_to(flat[:, None, :], (N, C, P)), axis=2)
+            out += vals * (w * ok)[:, None, :].astype(input.dtype, copy=False)
+        ctx.corners, ctx.dsrc, ctx.shape, ctx.mode = corners, dsrc, input.shape, mode
+        ctx.inp = input
+        return out.reshape((N, C) + grid.shape[1:-1])
+
+    @staticmethod
+    def backward(ctx, grad):
+        # input, grid: grid_sampler_2d_backward(grad, input, grid, interpolation_mode, padding_mode, align_corners)
+        if isinstance(grad, _t.Tensor):
+            raise RuntimeError(f"derivative for {ctx._fn._aten}_backward is not implemented")
+        N, C = ctx.shape[:2]
+        sizes = ctx.shape[2:]
+        k = len(sizes)
+        S = int(np.prod(sizes))
+        g = grad.reshape(N, C, -1)
+        P = g.shape[2]
+        gin = ggrid = None
+        if ctx.needs_input_grad[0]:
+            base = (np.arange(N)[:, None, None] * C + np.arange(C)[None, :, None]) * S
+            acc = np.zeros(N * C * S, grad.dtype)
+            for flat, ok, w, _ in ctx.corners:
+                contrib = g * (w * ok)[:, None, :]
+                acc += np.bincount((base + flat[:, None, :]).ravel(), weights=contrib.ravel(),
+                                   minlength=N * C * S).astype(grad.dtype, copy=False)
+            gin = acc.reshape(ctx.shape)
+        if ctx.needs_input_grad[1]:
+            ggrid = np.zeros((N, P, k), grad.dtype)
+            if ctx.mode != "nearest":
+                flat_in = ctx.inp.reshape(N, C, -1)
+                dsrc = np.zeros((k, N, P), grad.dtype)
+                for flat, ok, _, dws in ctx.corners:
+                    vals = np.take_along_axis(flat_in, np.broadcast_to(flat[:, None, :], (N, C, P)), axis=2)
+                    gv = (g * vals).sum(1) * ok
+                    for i in range(k):
+                        dsrc[i] += gv * dws[i]
+                for i in range(k):
+                    ggrid[..., k - 1 - i] = dsrc[i] * ctx.dsrc[i]
+            ggrid = ggrid.reshape(grad.shape[:1] + grad.shape[2:] + (k,))
+        return gin, ggrid, None, None, None
+
+
+class GridSampler2D(_GridSampler):
+    _aten = "grid_sampler_2d"
+
+
+class GridSampler3D(_GridSampler):
+    _aten = "grid_sampler_3d"
+
+
+def _dtype_name(t):
+    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(t._data.dtype.name, t._data.dtype.name)
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    """``nn.functional.grid_sample``: ``input`` (N, C, [D,] H, W) read at ``grid`` (N, [Do,] Ho, Wo, k)."""
+    if not isinstance(input, _t.Tensor) or not isinstance(grid, _t.Tensor):
+        raise TypeError("grid_sample(): argument 'input' and 'grid' must be Tensor")
+    if mode not in _MODES:
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
+                         f"but got: '{mode}'")
+    if padding_mode not in _PADDINGS:
+        raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+                      "Please specify align_corners=True if the old behavior is desired. See the documentation of "
+                      "grid_sample for details.", stacklevel=2)
+        align_corners = False
+    x, g = input._data, grid._data
+    if x.dtype != g.dtype:
+        raise RuntimeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
+                           f"{_dtype_name(input)} and grid has {_dtype_name(grid)}")
+    if x.ndim not in (4, 5) or g.ndim != x.ndim:
+        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but "
+                           f"got input with sizes {list(x.shape)} and grid with sizes {list(g.shape)}")
+    if x.shape[0] != g.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
+                           f"sizes {list(x.shape)} and grid with sizes {list(g.shape)}")
+    k = x.ndim - 2
+    if g.shape[-1] != k:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {k} in last dimension, but got grid with "
+                           f"sizes {list(g.shape)}")
+    if any(s == 0 for s in x.shape[2:]):
+        raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, but input has "
+                           f"sizes {list(x.shape)} with dimension {2 + [s for s in x.shape[2:]].index(0)} being "
+                           "empty")
+    if x.dtype.kind != "f":
+        raise RuntimeError(f'"grid_sampler_{k}d_cpu" not implemented for \'{_dtype_name(input)}\'')
+    if mode == "bicubic":
+        if k == 3:
+            raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+        raise NotImplementedError("grid_sample: mode='bicubic' is not implemented in npgrad; use 'bilinear' or "
+                                  "'nearest'")
+    cls = GridSampler2D if k == 2 else GridSampler3D
+    return cls.apply(input, grid, mode, padding_mode, bool(align_corners))
+
+
+# ---------------------------------------------------------------------------------------------- affine_grid
+def _base_grid(size, align_corners, dtype):
+    """(prod(spatial), k + 1) rows of [x, y(, z), 1] over the output's spatial dims (x fastest)."""
+    spatial = size[2:]
+    axes = []
+    for n in spatial:
+        a = np.linspace(-1, 1, n, dtype=np.float64) if n > 1 else np.zeros(1)
+        if not align_corners:
+            a = a * (n - 1) / n
+        axes.append(a.astype(dtype))
+    mesh = np.meshgrid(*axes, indexing="ij")            # dims in (D,) H, W order
+    cols = [m.reshape(-1) for m in reversed(mesh)]      # x (W) first
+    cols.append(np.ones(cols[0].shape, dtype))
+    return np.stack(cols, axis=1)
+
+
+class AffineGridGenerator(Function):
+    """``grid[n, p] = base[p] @ theta[n].T``."""
+    _builtin = True
+    _ctx_fields = ("base", "shape")
+
+    @staticmethod
+    def forward(ctx, theta, size, align_corners):
+        base = _base_grid(size, align_corners, theta.dtype)
+        ctx.base, ctx.shape = base, theta.shape
+        out = np.matmul(base, np.swapaxes(theta, 1, 2))    # (N, P, k)
+        return out.reshape(tuple(size[:1]) + tuple(size[2:]) + (theta.shape[1],))
+
+    @staticmethod
+    def backward(ctx, grad):
+        # theta: affine_grid_generator_backward(grad, size, align_corners)
+        N, k = ctx.shape[0], ctx.shape[1]
+        g = grad.reshape(N, -1, k)
+        if isinstance(grad, _t.Tensor):     # create_graph: the same product, recorded
+            return g.transpose(1, 2) @ ng.tensor(ctx.base), None, None
+        return np.matmul(np.swapaxes(g, 1, 2), ctx.base), None, None
+
+
+def affine_grid(theta, size, align_corners=None):
+    """``nn.functional.affine_grid``: the sampling grid (N, [D,] H, W, k) of affine maps ``theta`` (N, k, k + 1)."""
+    if align_corners is None:
+        warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+                      "Please specify align_corners=True if the old behavior is desired. See the documentation of "
+                      "grid_sample for details.", stacklevel=2)
+        align_corners = False
+    if not isinstance(theta, _t.Tensor):
+        raise TypeError(f"affine_grid(): argument 'theta' must be Tensor, not {type(theta).__name__}")
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    size = [int(s) for s in size]
+    if len(size) == 4:
+        if theta.dim() != 3 or tuple(theta.shape[-2:]) != (2, 3):
+            raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {ng.Size(size)}. "
+                             f"Got {theta.shape}.")
+        spatial = size[-2:]
+    elif len(size) == 5:
+        if theta.dim() != 3 or tuple(theta.shape[-2:]) != (3, 4):
+            raise ValueError(f"Expected a batch of 3D affine matrices of shape Nx3x4 for size {ng.Size(size)}. "
+                             f"Got {theta.shape}.")
+        spatial = size[-3:]
+    else:
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+                                  f"respectively. Got size {ng.Size(size)}.")
+    if align_corners and min(spatial) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+                      "align_corners=True. This is not an intended use case of affine_grid. See the documentation of "
+                      "affine_grid for details.", stacklevel=2)
+    if min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {ng.Size(size)}")
+    if theta.shape[0] != size[0]:
+        raise RuntimeError(f"Expected size[0] to be {theta.shape[0]} (theta's batch size), but got {size[0]}")
+    return AffineGridGenerator.apply(theta, tuple(size), bool(align_corners))
