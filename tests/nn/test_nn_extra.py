@@ -364,3 +364,124 @@ def test_affine_grid_then_grid_sample_identity():
     theta = N([[[1.0, 0, 0], [0, 1.0, 0]]])
     grid = F.affine_grid(theta, (1, 2, 4, 6), align_corners=False)
     close(F.grid_sample(N(x), grid, align_corners=False), x, 1e-12)
+
+
+# ---------------------------------------------------------------------------------------------- channel shuffle
+@pytest.mark.parametrize("shape,groups", [((2, 6, 3), 3), ((1, 4, 2, 2), 2), ((2, 6, 1, 2, 2), 6), ((2, 5, 3), 1)])
+def test_channel_shuffle_vs_torch(shape, groups):
+    x = np.random.default_rng(0).standard_normal(shape)
+    xt, xn = T(x, grad=True), N(x, grad=True)
+    yt, yn = torch.nn.functional.channel_shuffle(xt, groups), F.channel_shuffle(xn, groups)
+    close(yn, yt)
+    assert type(yn.grad_fn).__name__ == type(yt.grad_fn).__name__
+    w = np.random.default_rng(1).standard_normal(shape)
+    yt.backward(T(w))
+    yn.backward(N(w))
+    close(xn.grad, xt.grad)
+    close(nn.ChannelShuffle(groups)(xn), torch.nn.ChannelShuffle(groups)(xt))
+    assert repr(nn.ChannelShuffle(groups)) == repr(torch.nn.ChannelShuffle(groups))
+    close(F.native_channel_shuffle(xn, groups), yt)
+    assert npgrad.autograd.gradgradcheck(lambda a: F.channel_shuffle(a, groups) ** 2, (N(x, grad=True),))
+    for bad in ((shape, shape[1] + 1), ((3, 4), 2), (shape, 0)):
+        same_error(lambda: F.channel_shuffle(N(np.zeros(bad[0])), bad[1]),
+                   lambda: torch.nn.functional.channel_shuffle(T(np.zeros(bad[0])), bad[1]))
+
+
+# ---------------------------------------------------------------------------------------------- margin losses
+MM_CASES = [(p, margin, wt, red, vec) for p in (1, 2) for margin in (1.0, 0.3) for wt in (False, True)
+            for red in ("none", "mean", "sum") for vec in (False, True)]
+
+
+@pytest.mark.parametrize("p,margin,wt,red,vec", MM_CASES)
+def test_multi_margin_loss_vs_torch(p, margin, wt, red, vec):
+    rng = np.random.default_rng(p * 7 + int(margin * 10) + wt + len(red) + vec)
+    x = rng.standard_normal(5 if vec else (4, 5)) * 0.5
+    y = np.array(2) if vec else rng.integers(0, 5, 4)
+    w = rng.uniform(0.5, 2, 5) if wt else None
+    res = []
+    for lib, mk, Fn in ((torch, T, torch.nn.functional), (npgrad, N, F)):
+        X = mk(x, grad=True)
+        out = Fn.multi_margin_loss(X, lib.tensor(y), p=p, margin=margin, weight=None if w is None else mk(w),
+                                   reduction=red)
+        out.backward(mk(np.random.default_rng(2).standard_normal(tuple(out.shape))))
+        res.append((out, X.grad, type(out.grad_fn).__name__))
+    close(res[1][0], res[0][0])
+    close(res[1][1], res[0][1])
+    assert res[1][2] == res[0][2]
+    mod_t = torch.nn.MultiMarginLoss(p=p, margin=margin, weight=None if w is None else T(w), reduction=red)
+    mod_n = nn.MultiMarginLoss(p=p, margin=margin, weight=None if w is None else N(w), reduction=red)
+    close(mod_n(N(x), npgrad.tensor(y)), mod_t(T(x), torch.tensor(y)))
+    fn = lambda a: F.multi_margin_loss(a, npgrad.tensor(y), p=p, margin=margin,  # noqa: E731
+                                       weight=None if w is None else N(w), reduction=red)
+    assert npgrad.autograd.gradcheck(fn, (N(x, grad=True),))
+    assert npgrad.autograd.gradgradcheck(fn, (N(x, grad=True),))
+
+
+@pytest.mark.parametrize("red", ["none", "mean", "sum"])
+@pytest.mark.parametrize("vec", [False, True])
+def test_multilabel_margin_loss_vs_torch(red, vec):
+    rng = np.random.default_rng(len(red) + vec)
+    x = rng.standard_normal(5 if vec else (4, 5)) * 0.5
+    y = np.array([3, 0, -1, 1, 2]) if vec else np.array([[3, 0, -1, 1, 2], [1, -1, 0, 0, 0], [4, 3, 2, 1, 0],
+                                                        [-1, 2, 2, 2, 2]])
+    res = []
+    for lib, mk, Fn in ((torch, T, torch.nn.functional), (npgrad, N, F)):
+        X = mk(x, grad=True)
+        out = Fn.multilabel_margin_loss(X, lib.tensor(y), reduction=red)
+        out.backward(mk(np.random.default_rng(2).standard_normal(tuple(out.shape))))
+        res.append((out, X.grad, type(out.grad_fn).__name__))
+    close(res[1][0], res[0][0])
+    close(res[1][1], res[0][1])
+    assert res[1][2] == res[0][2]
+    close(nn.MultiLabelMarginLoss(reduction=red)(N(x), npgrad.tensor(y)),
+          torch.nn.MultiLabelMarginLoss(reduction=red)(T(x), torch.tensor(y)))
+    fn = lambda a: F.multilabel_margin_loss(a, npgrad.tensor(y), reduction=red)  # noqa: E731
+    assert npgrad.autograd.gradcheck(fn, (N(x, grad=True),))
+    assert npgrad.autograd.gradgradcheck(fn, (N(x, grad=True),))
+
+
+def test_margin_losses_errors_like_torch():
+    x = np.random.default_rng(0).standard_normal((2, 4))
+    mm = [dict(y=[1, 5]), dict(y=[1, 2], p=3), dict(y=[1, 2], weight=np.ones((2, 2))), dict(y=[1, 2, 3]),
+          dict(y=[1.0, 2.0]), dict(y=[1, 2], weight=np.ones(3))]
+    for c in mm:
+        def run(lib, mk, Fn, c=c):
+            return Fn.multi_margin_loss(mk(x), lib.tensor(c["y"]), p=c.get("p", 1),
+                                        weight=mk(c["weight"]) if "weight" in c else None)
+        same_error(lambda: run(npgrad, N, F), lambda: run(torch, T, torch.nn.functional))
+    for y in ([[1, 5, -1, 0], [3, -1, 0, 0]], [1, 2], [[1.0, 2, 3, 0], [0, 0, 0, 0]]):
+        same_error(lambda: F.multilabel_margin_loss(N(x), npgrad.tensor(y)),
+                   lambda: torch.nn.functional.multilabel_margin_loss(T(x), torch.tensor(y)))
+
+
+# ---------------------------------------------------------------------------------------------- gumbel_softmax
+@pytest.mark.parametrize("hard", [False, True])
+def test_gumbel_softmax_statistics_and_gradient(hard):
+    npgrad.manual_seed(0)
+    logits = N(np.log([0.1, 0.2, 0.7]), grad=True)
+    batch = logits.expand(20000, 3)
+    y = F.gumbel_softmax(batch, tau=0.5 if not hard else 1.0, hard=hard)
+    assert y.shape == (20000, 3)
+    close(y.sum(-1), np.ones(20000), 1e-12)
+    ref_fn = type(torch.nn.functional.gumbel_softmax(T(np.zeros((2, 3)), grad=True), hard=hard).grad_fn).__name__
+    assert type(y.grad_fn).__name__ == ref_fn
+    if hard:
+        assert set(np.unique(y.detach().numpy())) <= {0.0, 1.0}
+        freq = y.detach().numpy().mean(0)
+        np.testing.assert_allclose(freq, [0.1, 0.2, 0.7], atol=0.015)   # argmax of logits + Gumbel ~ softmax
+    else:
+        assert (y.detach().numpy() > 0).all()
+    y[:, 2].sum().backward()
+    assert logits.grad is not None and np.isfinite(logits.grad.numpy()).all()
+    with pytest.warns(UserWarning):
+        F.gumbel_softmax(N(np.zeros(3)), eps=1e-5)
+    # hard samples carry the soft sample's gradient (straight-through): same as torch with the same noise
+    z = np.random.default_rng(0).standard_normal((4, 3))
+    zt, zn = T(z, grad=True), N(z, grad=True)
+    st = (zt.softmax(-1) - zt.softmax(-1).detach()) + torch.nn.functional.one_hot(zt.argmax(-1), 3)
+    (st * T(np.arange(3.0))).sum().backward()
+    sn = F.softmax(zn, -1)
+    (npgrad.zeros_like(zn).scatter_(-1, sn.max(-1, keepdim=True)[1], 1.0) - sn.detach() + sn)
+    ((npgrad.zeros_like(zn).scatter_(-1, sn.max(-1, keepdim=True)[1], 1.0) - sn.detach() + sn)
+     * N(np.arange(3.0))).sum().backward()
+    close(zn.grad, zt.grad)

@@ -184,21 +184,190 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     return EmbeddingBag.apply(weight, psw, idx, bag, nbags, mode, coef.astype(dt, copy=False), gscale)
 
 
+
+# ---------------------------------------------------------------------------------------------- channel_shuffle
+class ChannelShuffle(Function):
+    """(N, g*k, *) -> channels regrouped as (N, k*g, *): channel ``i*k + j`` moves to ``j*g + i``."""
+    _builtin = True
+    _ctx_fields = ("groups",)
+
+    @staticmethod
+    def forward(ctx, x, groups):
+        ctx.groups = groups
+        n, c = x.shape[:2]
+        rest = x.shape[2:]
+        return np.ascontiguousarray(np.swapaxes(x.reshape((n, groups, c // groups) + rest), 1, 2)).reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: channel_shuffle(grad, C / groups)
+        return dispatch(ChannelShuffle, grad, grad.shape[1] // ctx.groups), None
+
+
 def channel_shuffle(input, groups):
-    pass
+    """``nn.functional.channel_shuffle``: interleave the ``groups`` channel groups of (N, C, *)."""
+    if not isinstance(input, _t.Tensor):
+        raise TypeError(f"channel_shuffle(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if input.dim() <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes "
+                           f"{list(input.shape)}")
+    groups = int(groups)
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    c = input.shape[1]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
+    return ChannelShuffle.apply(input, groups)
 
 
 native_channel_shuffle = channel_shuffle
 
 
+# ---------------------------------------------------------------------------------------------- margin losses
+def _reduce_scale(grad, reduction, n):
+    if reduction == "none":
+        return grad.reshape(-1, 1)
+    return grad / n if reduction == "mean" else grad
+
+
+class MultiMarginLoss(Function):
+    """``sum_{i != y} w[y] * max(0, margin - x[y] + x[i])**p / C`` per sample."""
+    _builtin = True
+    _ctx_fields = ("coef", "onehot", "flat_y", "p", "margin", "reduction", "vec")
+
+    @staticmethod
+    def forward(ctx, x, y, p, margin, weight, reduction):
+        vec = x.ndim <= 1
+        x2 = x.reshape(1, -1) if vec else x
+        n, c = x2.shape
+        rows = np.arange(n)
+        onehot = np.zeros((n, c), bool)
+        onehot[rows, y] = True
+        z = margin - x2[rows, y][:, None] + x2
+        active = (z > 0) & ~onehot
+        w = np.ones(n, x.dtype) if weight is None else weight[y].astype(x.dtype, copy=False)
+        coef = (active * (w / c)[:, None]).astype(x.dtype)
+        loss = ((z ** p if p == 2 else z) * coef).sum(1).astype(x.dtype, copy=False)
+        ctx.coef, ctx.onehot, ctx.flat_y, ctx.p, ctx.margin = coef, onehot, rows * c + y, p, margin
+        ctx.reduction, ctx.vec = reduction, vec
+        ctx.save_for_backward(x)
+        if reduction == "mean":
+            return np.asarray(loss.mean(), x.dtype)
+        if reduction == "sum":
+            return np.asarray(loss.sum(), x.dtype)
+        return loss.reshape(()) if vec else loss
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: multi_margin_loss_backward(grad, self, target, p, margin, weight, reduction)
+        x, = ctx.saved_tensors
+        g = ctx.coef
+        if ctx.p == 2:
+            x2 = x.reshape(1, -1) if ctx.vec else x
+            z = x2 - dispatch(GatherFlat, x2, ctx.flat_y).reshape(-1, 1) + ctx.margin
+            g = z * (2 * ctx.coef)
+            gi = g - g.sum(1).reshape(-1, 1) * ctx.onehot
+        else:
+            gi = g - g.sum(1)[:, None] * ctx.onehot
+        gi = _reduce_scale(grad, ctx.reduction, gi.shape[0]) * gi
+        return gi.reshape(x.shape), None, None, None, None, None
+
+
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction="mean"):
-    pass
+    """``nn.functional.multi_margin_loss``: the multi-class hinge loss of scores (N, C) for classes (N,)."""
+    reduction = reduction_arg(reduction, size_average, reduce)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    x, y = input._data, target._data
+    if y.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_scalar_name(y)}")
+    c = x.shape[-1] if x.ndim else 1
+    n = x.shape[0] if x.ndim == 2 else 1
+    if x.ndim > 2 or (x.ndim == 2 and (y.ndim != 1 or y.shape[0] != n)) or (x.ndim < 2 and y.size != 1):
+        raise RuntimeError("multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
+                           f"samples (batch size). Expected target size [{n}], but got {list(y.shape)}. Input has "
+                           f"shape {list(x.shape)}.")
+    if weight is not None and weight.shape[0] != c:
+        raise RuntimeError(f"inconsistent weight size, expected {c} but got {list(weight.shape)}")
+    yf = y.reshape(-1)
+    if yf.size and (yf.min() < 0 or yf.max() >= c):
+        raise RuntimeError("target out of range")
+    return MultiMarginLoss.apply(input, yf, p, float(margin), weight, reduction)
+
+
+def _scalar_name(a):
+    return {"float32": "Float", "float64": "Double", "int32": "Int", "int16": "Short", "int8": "Char",
+            "uint8": "Byte", "bool": "Bool", "float16": "Half"}.get(a.dtype.name, a.dtype.name)
+
+
+class MultilabelMarginLoss(Function):
+    """``sum_{j target, i not target} max(0, 1 - (x[y_j] - x[i])) / C`` per sample (targets end at -1)."""
+    _builtin = True
+    _ctx_fields = ("dx", "reduction", "shape")
+
+    @staticmethod
+    def forward(ctx, x, y, reduction):
+        vec = x.ndim <= 1
+        x2 = x.reshape(1, -1) if vec else x
+        y2 = y.reshape(1, -1) if vec else y
+        n, c = x2.shape
+        stop = np.cumsum(y2 < 0, axis=1) > 0                # from the first -1 on, nothing is a target
+        valid = ~stop
+        ty = np.where(valid, y2, 0)
+        is_target = np.zeros((n, c), bool)
+        rr = np.repeat(np.arange(n), c)
+        is_target[rr[valid.ravel()], ty[valid]] = True
+        xy = np.take_along_axis(x2, ty, axis=1)
+        z = 1 - xy[:, :, None] + x2[:, None, :]              # (n, j, i)
+        m = valid[:, :, None] & ~is_target[:, None, :] & (z > 0)
+        loss = ((z * m).sum((1, 2)) / c).astype(x.dtype, copy=False)
+        dx = (m.sum(1) / c).astype(x.dtype)                    # d loss / d x[i], i not a target
+        np.add.at(dx, (np.repeat(np.arange(n), c), ty.ravel()), -(m.sum(2) / c).astype(x.dtype).ravel())
+        ctx.dx, ctx.reduction, ctx.shape = dx, reduction, x.shape
+        if reduction == "mean":
+            return np.asarray(loss.mean(), x.dtype)
+        if reduction == "sum":
+            return np.asarray(loss.sum(), x.dtype)
+        return loss.reshape(()) if vec else loss
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: multilabel_margin_loss_backward(grad, self, target, reduction, is_target)
+        g = _reduce_scale(grad, ctx.reduction, ctx.dx.shape[0]) * ctx.dx
+        return g.reshape(ctx.shape), None, None
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    pass
+    """``nn.functional.multilabel_margin_loss``: hinge loss between each target class (listed in ``target``,
+    ended by -1) and each non-target class."""
+    reduction = reduction_arg(reduction, size_average, reduce)
+    x, y = input._data, target._data
+    if y.dtype != np.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_scalar_name(y)}")
+    if x.ndim > 2 or y.shape != x.shape:
+        raise RuntimeError(f"inconsistent target size: {list(y.shape)} for input of size: {list(x.shape)}")
+    c = x.shape[-1] if x.ndim else 1
+    if y.size and (y.min() < -1 or y.max() >= c):
+        raise RuntimeError("argument #2 'target' is out of range")
+    return MultilabelMarginLoss.apply(input, y, reduction)
 
 
+# ---------------------------------------------------------------------------------------------- gumbel_softmax
 def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
-    pass
+    """Samples from the Gumbel-softmax distribution; ``hard=True`` returns one-hot samples whose gradient is the
+    soft sample's (straight-through). Composite, as torch's."""
+    from ..random import rng
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    u = rng(None).exponential(size=logits.shape).astype(logits._data.dtype)
+    gumbels = ng.tensor(-np.log(u))
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = ng.zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft

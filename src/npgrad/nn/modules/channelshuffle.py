@@ -1,15 +1,24 @@
-"""``torch.nn.modules.channelshuffle``'s path: its classes, found where npgrad defines them (so pickles and imports that
-name this module work; a class npgrad lacks raises AttributeError)."""
-import importlib
+"""``ChannelShuffle`` (``torch.nn.modules.channelshuffle``): interleaves channel groups (ShuffleNet).
 
-_NAMES = ("ChannelShuffle",)
+>>> import npgrad as torch
+>>> torch.nn.ChannelShuffle(2)(torch.arange(4.0).reshape(1, 4, 1)).flatten()
+tensor([0., 2., 1., 3.])
+"""
+from .. import functional as F
+from .module import Module
+
+__all__ = ["ChannelShuffle"]
 
 
-def __getattr__(name):
-    if name in _NAMES:
-        nn = importlib.import_module("npgrad.nn")
-        value = getattr(nn, name, None)
-        if value is not None:
-            globals()[name] = value
-            return value
-    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
+class ChannelShuffle(Module):
+    """Splits the C channels of (N, C, *) into ``groups`` groups and interleaves them."""
+
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input):
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self):
+        return f"groups={self.groups}"
