@@ -271,3 +271,17 @@ def test_loaded_overlapping_tensors_refuse_in_place_writes(tmp_path):
         assert ours["e"].tolist() == theirs["e"].tolist() == [[0.0, 1.0, 2.0]] * 4
         ours["base"].add_(1)  # tensors without overlap stay writable
         assert ours["base"].tolist() == [2.0, 2.0]
+
+
+def test_random_and_endless_streams_fail_at_once():
+    rc, base, end, out = peak_memory("""
+import pickle
+for _ in range(20):
+    try:
+        npgrad.load('/dev/urandom')
+    except (pickle.UnpicklingError, RuntimeError, EOFError) as e:
+        pass
+print('DONE')
+""", timeout=120, limit_bytes=2 << 30)
+    assert rc == 0 and "DONE" in out, out
+    assert end - base < 16 * MB, out

@@ -446,11 +446,14 @@ def _load_zip(fh, size, weights_only, mmap_path, encoding):
 # ====================================================================== reading: legacy
 
 def _small_pickle(src, what):
+    src.cap = src.consumed + 4096  # a few bytes each: an endless or random stream fails here at once
     try:
         return unpickle(src, None, True)
     except (RuntimeError, EOFError, Exception) as e:  # noqa: B014
         raise RuntimeError(f"Invalid magic number; corrupt file? (npgrad.load: the {what} cannot be read: "
                            f"{_msg(e)})") from None
+    finally:
+        src.cap = None
 
 
 def _check_sys_info(info):
@@ -504,10 +507,12 @@ def _load_legacy(src, weights_only, encoding, trailing):
     src.name = "the legacy checkpoint's pickle"
     result = unpickle(src, persistent_load, weights_only, encoding)
     src.name = "the legacy checkpoint's storage list"
+    src.cap = src.consumed + 300 * len(pending) + 4096
     try:
         keys = unpickle(src, None, True)
     except pickle_errors() as e:
         raise RuntimeError(f"npgrad.load: the legacy checkpoint's storage list is corrupted ({_msg(e)})") from None
+    src.cap = None
     if type(keys) is not list or not all(type(k) is str for k in keys) or len(set(keys)) != len(keys) \
             or set(keys) != set(pending):
         raise RuntimeError("npgrad.load: the legacy checkpoint's storage list does not match its pickle; the file "

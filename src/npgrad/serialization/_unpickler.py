@@ -27,6 +27,7 @@ class Source:
         self.remaining = remaining       # bytes left in the file after buf (None: unknown)
         self.chunk = chunk
         self.consumed = 0                # bytes handed out so far
+        self.cap = None                  # consumed may not pass this (small parts of a file of unknown size)
 
     def left(self):
         """Bytes certainly available (None when the file's end is unknown)."""
@@ -58,6 +59,9 @@ class Source:
         self.pos = 0
 
     def read(self, n):
+        if self.cap is not None and self.consumed + n > self.cap:
+            raise corrupted(self.name, f"{n} bytes are declared at byte {self.consumed}, more than this part of "
+                                       "the file can hold")
         if n > len(self.buf) - self.pos:
             left = self.left()
             if left is not None and n > left:
