@@ -41,7 +41,7 @@ KNOWN_INPUT = {
                             "div_rounding"]},
     **{n: _SIZES for n in ["gather", "take", "take_along_dim", "masked_select", "index_add", "index_add_",
                            "index_add_alpha", "index_copy", "index_copy_", "index_select", "index_fill",
-                           "index_fill_", "scatter_empty"]},
+                           "index_fill_", "scatter_empty", "index_add_0d", "gather_scatter_0d"]},
 }
 _COMPOSITE = ("a composite of other ops in npgrad, one kernel in torch (combinations: torch's masked_select saves "
               "its input; cond/householder_product: torch saves the input/result of its own node)")
@@ -122,7 +122,7 @@ _INDICES = "npgrad keeps an indices output without version tracking, or saves va
 KNOWN_OUTPUT = {n: _INDICES for n in [
     "F.adaptive_max_pool1d", "F.adaptive_max_pool2d", "F.adaptive_max_pool3d", "F.max_pool1d", "F.max_pool2d",
     "F.max_pool2d_values", "F.max_pool3d", "cummax", "cummax_ties_nan", "cummin", "eigvalsh", "kthvalue", "max_dim",
-    "median_dim", "min_dim", "mode", "nanmedian", "slogdet", "sort",
+    "median_dim", "min_dim", "mode", "nanmedian", "slogdet", "sort", "max_axis",
     "sort_ties_nan", "svdvals", "topk"]}
 KNOWN_OUTPUT["linalg_householder_product"] = _COMPOSITE
 
