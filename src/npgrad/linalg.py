@@ -19,7 +19,8 @@ from .ops.linalg_decomp import (det, linalg_slogdet as slogdet, inv, inv_ex, sol
 from .ops.linalg_func import (pinv, matrix_exp, matrix_power, lstsq, vector_norm, matrix_norm,
                               linalg_norm as norm, solve_triangular, matrix_rank)
 from .ops.linalg_lu import (lu_factor, lu_factor_ex, linalg_lu as lu, linalg_lu_solve as lu_solve, eig, eigvals)
-from .ops.linalg_more import vander, cond, tensorinv, tensorsolve, householder_product
+from .ops.linalg_more import (vander, cond, tensorinv, tensorsolve, householder_product, ldl_factor,
+                              ldl_factor_ex, ldl_solve)
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
@@ -35,4 +36,4 @@ __all__ = ["LinAlgError", "matmul", "cross", "multi_dot", "vecdot", "det", "slog
            "solve_ex", "cholesky", "cholesky_ex", "qr", "eigh", "eigvalsh", "svd", "svdvals", "pinv", "matrix_exp",
            "matrix_power", "lstsq", "vector_norm", "matrix_norm", "norm", "solve_triangular", "matrix_rank",
            "diagonal", "lu_factor", "lu_factor_ex", "lu", "lu_solve", "eig", "eigvals", "vander", "cond", "tensorinv",
-           "tensorsolve", "householder_product"]
+           "tensorsolve", "householder_product", "ldl_factor", "ldl_factor_ex", "ldl_solve"]

@@ -40,3 +40,24 @@ def test_lu_reconstructs_and_batches():
 def test_eig_refuses_clearly(fn):
     with pytest.raises(NotImplementedError, match="complex"):
         getattr(npgrad.linalg, fn)(npgrad.eye(2))
+
+
+def test_ldl_matches_lapack_pivoting_on_many_matrices():
+    """Bunch-Kaufman makes discrete pivot choices: npgrad's must be LAPACK's (torch's) exactly."""
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 3, 4, 7):
+        for trial in range(12):
+            a = rng.standard_normal((n, n))
+            if trial % 3 == 0:
+                np.fill_diagonal(a, 0)
+            if trial % 4 == 0:
+                a = rng.integers(-2, 3, (n, n)).astype(float)
+            a = a + a.T
+            outs = [tuple(m.linalg.ldl_factor_ex(m.tensor(a))) for m in (npgrad, torch)]
+            assert_same(outs[0], outs[1])
+
+
+def test_ldl_factor_refuses_grad_as_torch():
+    for m in (npgrad, torch):
+        with pytest.raises(RuntimeError, match="not implemented"):
+            m.linalg.ldl_factor(m.eye(3, requires_grad=True))

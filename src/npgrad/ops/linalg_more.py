@@ -103,3 +103,176 @@ def householder_product(A, tau):
         t = tau.narrow(-1, i, 1).unsqueeze(-1)           # (..., 1, 1)
         Q = Q - (Q @ v) @ (v.mT * t)
     return Q.narrow(-1, 0, n)
+
+
+# ---------------------------------------------------------------------------------------------- LDL^T
+_ALPHA = (1 + math.sqrt(17)) / 8  # Bunch-Kaufman's pivot threshold
+
+
+def _sytf2_lower(A):
+    """LAPACK's unblocked Bunch-Kaufman LDL^T of a symmetric matrix (lower triangle): the compact LD (upper
+    triangle zeroed), 1-based pivots (negative for 2x2 blocks) and info (the first zero pivot, 1-based)."""
+    a = np.tril(np.array(A, dtype=A.dtype, copy=True))
+    a = a + np.tril(a, -1).T  # a symmetric working copy: row and column accesses agree
+    n = a.shape[0]
+    piv = np.zeros(n, np.int32)
+    info = 0
+    k = 0
+    while k < n:
+        kstep = 1
+        absakk = abs(a[k, k])
+        if k < n - 1:
+            imax = k + 1 + int(np.argmax(np.abs(a[k + 1:, k])))
+            colmax = abs(a[imax, k])
+        else:
+            imax, colmax = k, 0.0
+        if max(absakk, colmax) == 0 or np.isnan(absakk):
+            info = info or k + 1
+            kp = k
+        else:
+            if absakk >= _ALPHA * colmax:
+                kp = k
+            else:
+                rowmax = np.max(np.abs(a[imax, k:imax])) if imax > k else 0.0
+                if imax < n - 1:
+                    rowmax = max(rowmax, np.max(np.abs(a[imax + 1:, imax])))
+                if absakk >= _ALPHA * colmax * (colmax / rowmax):
+                    kp = k
+                elif abs(a[imax, imax]) >= _ALPHA * rowmax:
+                    kp = imax
+                else:
+                    kp, kstep = imax, 2
+            kk = k + kstep - 1
+            if kp != kk:  # symmetric interchange of rows and columns kk and kp in the trailing matrix only
+                a[[kk, kp], k:] = a[[kp, kk], k:]          # (the columns of L already made stay as they are:
+                a[k:, [kk, kp]] = a[k:, [kp, kk]]          # sytrs applies the interchanges as it goes)
+            if kstep == 1:
+                if k < n - 1:
+                    x = a[k + 1:, k].copy()
+                    a[k + 1:, k + 1:] -= np.outer(x, x) / a[k, k]
+                    a[k + 1:, k] = x / a[k, k]
+                    a[k, k + 1:] = a[k + 1:, k]
+            elif k < n - 2:
+                d21 = a[k + 1, k]
+                d11 = a[k + 1, k + 1] / d21
+                d22 = a[k, k] / d21
+                t = 1 / (d11 * d22 - 1)
+                d21 = t / d21
+                ck, ck1 = a[k + 2:, k].copy(), a[k + 2:, k + 1].copy()
+                wk = d21 * (d11 * ck - ck1)
+                wkp1 = d21 * (d22 * ck1 - ck)
+                a[k + 2:, k + 2:] -= np.outer(ck, wk) + np.outer(ck1, wkp1)
+                a[k + 2:, k], a[k + 2:, k + 1] = wk, wkp1
+                a[k, k + 2:], a[k + 1, k + 2:] = wk, wkp1
+        if kstep == 1:
+            piv[k] = kp + 1
+        else:
+            piv[k] = piv[k + 1] = -(kp + 1)
+        k += kstep
+    return np.tril(a), piv, info
+
+
+def _sytrs_lower(LD, piv, B):
+    """Solve A X = B from ``_sytf2_lower``'s factorisation (LAPACK's sytrs, lower)."""
+    a, b = LD, np.array(B, copy=True)
+    n = a.shape[0]
+    k = 0
+    while k < n:  # L D Y = B
+        if piv[k] > 0:
+            kp = piv[k] - 1
+            b[[k, kp]] = b[[kp, k]]
+            b[k + 1:] -= np.outer(a[k + 1:, k], b[k])
+            b[k] /= a[k, k]
+            k += 1
+        else:
+            kp = -piv[k] - 1
+            b[[k + 1, kp]] = b[[kp, k + 1]]
+            b[k + 2:] -= np.outer(a[k + 2:, k], b[k]) + np.outer(a[k + 2:, k + 1], b[k + 1])
+            akm1k = a[k + 1, k]
+            akm1, ak = a[k, k] / akm1k, a[k + 1, k + 1] / akm1k
+            denom = akm1 * ak - 1
+            bkm1, bk = b[k] / akm1k, b[k + 1] / akm1k
+            b[k], b[k + 1] = (ak * bkm1 - bk) / denom, (akm1 * bk - bkm1) / denom
+            k += 2
+    k = n - 1
+    while k >= 0:  # L^T X = Y
+        if piv[k] > 0:
+            b[k] -= a[k + 1:, k] @ b[k + 1:]
+            kp = piv[k] - 1
+            b[[k, kp]] = b[[kp, k]]
+            k -= 1
+        else:
+            b[k] -= a[k + 1:, k] @ b[k + 1:]
+            b[k - 1] -= a[k + 1:, k - 1] @ b[k + 1:]
+            kp = -piv[k] - 1
+            b[[k, kp]] = b[[kp, k]]
+            k -= 2
+    return b
+
+
+def _batched(fn, *arrays):
+    lead = arrays[0].shape[:-2]
+    flat = [x.reshape((-1,) + x.shape[len(lead):]) for x in arrays]
+    outs = [fn(*parts) for parts in zip(*flat)]
+    return outs, lead
+
+
+def _ldl(A, fname):
+    check_matrix(A, fname)
+    if A._data.dtype == np.float16:
+        raise NotImplementedError("\"linalg_ldl_factor_ex_out\" not implemented for 'Half'")
+    if A._req and _grad_enabled():
+        raise RuntimeError("derivative for aten::linalg_ldl_factor_ex is not implemented")
+    outs, lead = _batched(_sytf2_lower, A._data)
+    n = A.shape[-1]
+    LD = np.stack([o[0] for o in outs]).reshape(lead + (n, n)) if outs else np.zeros(A._data.shape, A._data.dtype)
+    piv = np.stack([o[1] for o in outs]).reshape(lead + (n,)) if outs else np.zeros(lead + (n,), np.int32)
+    info = np.array([o[2] for o in outs], np.int32).reshape(lead)
+    return _t.make(LD), _t.make(piv), _t.make(info)
+
+
+def _grad_enabled():
+    from ..autograd.grad_mode import state
+    return state.enabled
+
+
+def ldl_factor_ex(A, *, hermitian=False, check_errors=False):
+    """``(LD, pivots, info)``: Bunch-Kaufman LDL^T of symmetric A (its lower triangle), as LAPACK's sytrf.
+    No derivative, as in torch."""
+    from . import return_types as _rt
+    LD, piv, info = _ldl(A, "torch.linalg.ldl_factor_ex")
+    if check_errors and np.any(info._data > 0):
+        raise RuntimeError("torch.linalg.ldl_factor_ex: The factorization could not be completed because the "
+                           "input is not invertible.")
+    return _rt.linalg_ldl_factor_ex(LD, piv, info)
+
+
+def ldl_factor(A, *, hermitian=False):
+    """``(LD, pivots)``: see ``ldl_factor_ex``."""
+    from . import return_types as _rt
+    LD, piv, info = _ldl(A, "torch.linalg.ldl_factor")
+    return _rt.linalg_ldl_factor(LD, piv)
+
+
+def ldl_solve(LD, pivots, B, *, hermitian=False):
+    """Solve ``A X = B`` from ``ldl_factor``'s result (no derivative, as in torch)."""
+    check_matrix(LD, "torch.linalg.ldl_solve", argname="LD")
+    need_tensor(B, "linalg_ldl_solve", "B", 3)
+    if B._data.ndim < 2:
+        raise RuntimeError("torch.linalg.ldl_solve: Expected B to have at least 2 dimensions, but it has "
+                           f"{B._data.ndim} dimensions instead")
+    if LD._data.dtype != B._data.dtype:
+        raise RuntimeError(f"torch.linalg.ldl_solve: Expected LD and B to have the same dtype, but found LD of "
+                           f"type {LD._data.dtype} and B of type {B._data.dtype} instead")
+    if pivots._data.dtype != np.int32:
+        raise RuntimeError("torch.linalg.ldl_solve: Expected pivots to be integers. Got Long")
+    lead = np.broadcast_shapes(LD._data.shape[:-2], B._data.shape[:-2])
+    n = LD.shape[-1]
+    ld = np.broadcast_to(LD._data, lead + (n, n))
+    pv = np.broadcast_to(pivots._data, lead + (n,))
+    b = np.broadcast_to(B._data, lead + B._data.shape[-2:])
+    outs = [_sytrs_lower(x, p, y) for x, p, y in zip(ld.reshape(-1, n, n), pv.reshape(-1, n),
+                                                      b.reshape((-1,) + B._data.shape[-2:]))]
+    X = np.stack(outs).reshape(lead + B._data.shape[-2:]) if outs else np.zeros(lead + B._data.shape[-2:],
+                                                                                  B._data.dtype)
+    return _t.make(X)

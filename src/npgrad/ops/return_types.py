@@ -42,3 +42,6 @@ linalg_lu_factor_ex = _make("linalg_lu_factor_ex", ("LU", "pivots", "info"))
 lu_unpack = _make("lu_unpack", ("P", "L", "U"))
 linalg_eig = _make("linalg_eig", ("eigenvalues", "eigenvectors"))
 __all__ += ["histogram", "frexp", "linalg_lu", "linalg_lu_factor", "linalg_lu_factor_ex", "lu_unpack", "linalg_eig"]
+linalg_ldl_factor = _make("linalg_ldl_factor", ("LD", "pivots"))
+linalg_ldl_factor_ex = _make("linalg_ldl_factor_ex", ("LD", "pivots", "info"))
+__all__ += ["linalg_ldl_factor", "linalg_ldl_factor_ex"]

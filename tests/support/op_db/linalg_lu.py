@@ -88,3 +88,24 @@ OPS += [
     OpInfo("linalg_householder_product", lambda m, a, t: m.linalg.householder_product(a, t), _householder,
            check_name=False),  # a composite here; torch records LinalgHouseholderProductBackward0
 ]
+
+
+def _sym(rng, dtype):
+    a = rand(rng, (2, 5, 5), dtype)
+    a = a + np.swapaxes(a, -1, -2)
+    a[0, np.arange(5), np.arange(5)] = 0  # zero diagonal: 2x2 pivots
+    ints = rng.integers(-2, 3, size=(4, 4)).astype(dtype)
+    return [((NoGrad(a), NoGrad(rand(rng, (2, 5, 3), dtype))), {}),
+            ((NoGrad(ints + ints.T), NoGrad(rand(rng, (4, 1), dtype))), {})]
+
+
+def _ldl_all(m, a, b):
+    f = m.linalg.ldl_factor_ex(a)
+    LD, piv = m.linalg.ldl_factor(a)
+    return tuple(f) + (LD, piv, m.linalg.ldl_solve(LD, piv, b))
+
+
+OPS += [
+    # no derivative in torch: values, pivots and info (LAPACK's Bunch-Kaufman choices) and the solve
+    OpInfo("linalg_ldl", _ldl_all, _sym, dtypes=(np.float64,), grad=False, gradcheck=False, gradgrad=False),
+]
