@@ -249,3 +249,14 @@ def test_forward_ad_inplace_writes_into_the_given_tangent():
             x = _fw(m).make_dual(m.tensor([1.0, 2.0, 3.0]), tangent)
             x.mul_(2)
         assert tangent.tolist() == [2.0, 20.0, 200.0]
+
+
+def test_views_remembered_by_a_long_lived_base_stay_bounded():
+    """A base indexed many times without writes keeps weak references to its live views only, roughly."""
+    a = npgrad.randn(4, requires_grad=True)
+    b = a * 1
+    for _ in range(10_000):
+        v = b[1:]
+    assert len(b._x["views"]) <= 64
+    b.mul_(2)  # the one live view is regenerated
+    assert v.grad_fn.name() == "AsStridedBackward0"

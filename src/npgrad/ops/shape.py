@@ -60,6 +60,8 @@ def track_view(res, input):
             views = bx.get("views")
             if views is None:
                 bx["views"] = views = []
+            elif len(views) >= 64 and not len(views) & 63:  # a long-lived base: drop the dead views now and then
+                views[:] = [r for r in views if r() is not None]
             views.append(weakref.ref(res))
     return res
 
