@@ -231,9 +231,8 @@ def write(o, src, warn=True):
     dst = o._data
     if dst.shape == src.shape:
         if not dst.flags.writeable:
-            raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
-                               "refer to a single memory location. Please clone() the tensor before performing "
-                               "the operation.")
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the operation.")
         np.copyto(dst, src, casting="unsafe")
     else:
         if dst.size and warn:
