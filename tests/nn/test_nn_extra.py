@@ -485,3 +485,73 @@ def test_gumbel_softmax_statistics_and_gradient(hard):
     ((npgrad.zeros_like(zn).scatter_(-1, sn.max(-1, keepdim=True)[1], 1.0) - sn.detach() + sn)
      * N(np.arange(3.0))).sum().backward()
     close(zn.grad, zt.grad)
+
+
+# ---------------------------------------------------------------------------------------------- CTC loss
+CTC_CASES = [
+    # T, N, C, targets, input_lengths, target_lengths, blank
+    (6, 2, 5, [[1, 2, 2], [3, 1, 0]], [6, 5], [3, 2], 0),
+    (7, 3, 4, [1, 2, 2, 3, 3, 1], [7, 4, 6], [3, 2, 1], 0),          # concatenated 1-D targets
+    (5, 2, 4, [[0, 1], [2, 2]], [5, 5], [2, 0], 3),                  # blank last, an empty target
+    (3, 2, 4, [[1, 1, 1], [1, 2, 0]], [3, 3], [3, 2], 0),            # [1, 1, 1] needs 5 steps: infinite loss
+    (4, 1, 3, [[1, 2]], [0], [0], 0),                                # empty input and target
+]
+
+
+@pytest.mark.parametrize("case", range(len(CTC_CASES)))
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("zero_infinity", [False, True])
+@pytest.mark.parametrize("lengths_as", ["tuple", "tensor"])
+def test_ctc_loss_vs_torch(case, reduction, zero_infinity, lengths_as):
+    Tn, Nn, C, tg, il, tl, blank = CTC_CASES[case]
+    x = np.random.default_rng(case).standard_normal((Tn, Nn, C))
+    res = []
+    for lib, mk, Fn in ((torch, T, torch.nn.functional), (npgrad, N, F)):
+        X = mk(x, grad=True)
+        lens = (lib.tensor(il), lib.tensor(tl)) if lengths_as == "tensor" else (tuple(il), tuple(tl))
+        out = Fn.ctc_loss(X.log_softmax(2), lib.tensor(tg), *lens, blank=blank, reduction=reduction,
+                          zero_infinity=zero_infinity)
+        out.sum().backward()
+        res.append((out, X.grad, type(out.grad_fn).__name__))
+    close(res[1][0], res[0][0], 1e-9)
+    assert res[1][2] == res[0][2]
+    close(res[1][1], res[0][1], 1e-9)
+
+
+def test_ctc_loss_raw_gradient_unbatched_float32_and_module():
+    # the gradient torch gives for log_probs themselves (see ops/ctc.py), the unbatched form, float32, CTCLoss
+    x = np.random.default_rng(0).standard_normal((6, 2, 5))
+    tg, il, tl = [[1, 2, 2], [3, 1, 0]], (6, 5), (3, 2)
+    xt, xn = T(x, grad=True), N(x, grad=True)
+    torch.nn.functional.ctc_loss(xt, torch.tensor(tg), il, tl).backward()
+    F.ctc_loss(xn, npgrad.tensor(tg), il, tl).backward()
+    close(xn.grad, xt.grad)
+    u = x[:, 0]
+    close(F.ctc_loss(N(u).log_softmax(1), npgrad.tensor(tg[0]), npgrad.tensor(6), npgrad.tensor(3),
+                     reduction="none"),
+          torch.nn.functional.ctc_loss(T(u).log_softmax(1), torch.tensor(tg[0]), torch.tensor(6), torch.tensor(3),
+                                       reduction="none"))
+    a = F.ctc_loss(N(x, npgrad.float32).log_softmax(2), npgrad.tensor(tg), il, tl)
+    b = torch.nn.functional.ctc_loss(T(x, torch.float32).log_softmax(2), torch.tensor(tg), il, tl)
+    assert a.dtype == npgrad.float32
+    close(a, b, 1e-5)
+    mt, mn = torch.nn.CTCLoss(blank=4, reduction="sum"), nn.CTCLoss(blank=4, reduction="sum")
+    close(mn(N(x).log_softmax(2), npgrad.tensor(tg), il, tl), mt(T(x).log_softmax(2), torch.tensor(tg), il, tl))
+
+
+def test_ctc_loss_gradcheck_through_log_softmax():
+    x = N(np.random.default_rng(1).standard_normal((5, 2, 4)), grad=True)
+    tg = npgrad.tensor([[1, 2], [3, 3]])
+    for red in ("none", "mean"):
+        fn = lambda a: F.ctc_loss(a.log_softmax(2), tg, (5, 4), (2, 2), reduction=red)  # noqa: E731
+        assert npgrad.autograd.gradcheck(fn, (x,))
+
+
+def test_ctc_loss_errors_like_torch():
+    x = np.random.default_rng(0).standard_normal((6, 2, 5))
+    tg = [[1, 2, 2], [3, 1, 0]]
+    for args, kw in [((tg, (7, 5), (3, 2)), {}), ((tg, (6, 5), (4, 2)), {}), ((tg, (6, 5), (3, 2)), {"blank": 5}),
+                     ((tg, (6,), (3, 2)), {}), ((tg, (-1, 5), (3, 2)), {}), ((tg, (6, 5), (-1, 2)), {}),
+                     (([1, 2, 2, 3], (6, 5), (3, 2)), {})]:
+        same_error(lambda: F.ctc_loss(N(x), npgrad.tensor(args[0]), *args[1:], **kw),
+                   lambda: torch.nn.functional.ctc_loss(T(x), torch.tensor(args[0]), *args[1:], **kw))

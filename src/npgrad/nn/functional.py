@@ -33,6 +33,7 @@ from ..ops.sampling import pad, interpolate, upsample, upsample_nearest, upsampl
 from ..ops.nn_extra import (embedding_bag, channel_shuffle, native_channel_shuffle, multi_margin_loss,
                             multilabel_margin_loss, gumbel_softmax)
 from ..ops.grid_sample import grid_sample, affine_grid
+from ..ops.ctc import ctc_loss
 from ..ops.neural import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout, one_hot,
                           linear, bilinear, scaled_dot_product_attention)
 
@@ -64,7 +65,7 @@ __all__ = [
     "one_hot", "linear", "bilinear", "scaled_dot_product_attention",
     # issue 13's additions
     "embedding_bag", "channel_shuffle", "native_channel_shuffle", "multi_margin_loss", "multilabel_margin_loss",
-    "gumbel_softmax", "grid_sample", "affine_grid",
+    "gumbel_softmax", "grid_sample", "affine_grid", "ctc_loss",
 ]
 
 
