@@ -221,13 +221,14 @@ def _ldl(A, fname):
     check_matrix(A, fname)
     if A._data.dtype == np.float16:
         raise NotImplementedError("\"linalg_ldl_factor_ex_out\" not implemented for 'Half'")
-    if A._req and _grad_enabled():
-        raise RuntimeError("derivative for aten::linalg_ldl_factor_ex is not implemented")
     outs, lead = _batched(_sytf2_lower, A._data)
     n = A.shape[-1]
     LD = np.stack([o[0] for o in outs]).reshape(lead + (n, n)) if outs else np.zeros(A._data.shape, A._data.dtype)
     piv = np.stack([o[1] for o in outs]).reshape(lead + (n,)) if outs else np.zeros(lead + (n,), np.int32)
     info = np.array([o[2] for o in outs], np.int32).reshape(lead)
+    if A._req and _grad_enabled():  # recorded, but backward raises (no derivative in torch either)
+        from .random_fill import NoDerivative
+        return NoDerivative.apply(A, LD, "linalg_ldl_factor_ex"), _t.make(piv), _t.make(info)
     return _t.make(LD), _t.make(piv), _t.make(info)
 
 
