@@ -134,16 +134,16 @@ def _first(r):
 
 
 def _same_dims(a, c):
-    """Equal, except that torch shows a negative dim as its unsigned 64-bit wrap (-1 -> 2**64 - 1) where npgrad
-    shows it normalised: such an entry only needs to be a valid dim."""
+    """Equal, except that torch shows a negative int (a dim, an offset) as its unsigned 64-bit wrap
+    (-1 -> 2**64 - 1): npgrad shows the int itself, or for a dim the normalised one."""
     if isinstance(a, tuple):
         if any(type(x) is int and x >= 2 ** 63 for x in a):  # torch keeps the caller's order, npgrad sorts
             return len(a) == len(c) and {x for x in a if x < 2 ** 63} <= set(c)
         if a == (0,) and c == ():  # a 0-d input reduced over dim 0: torch shows (0,), npgrad no dims
             return True
         return len(a) == len(c) and all(_same_dims(x, y) for x, y in zip(a, c))
-    if type(a) is int and a >= 2 ** 63:
-        return type(c) is int and c >= 0
+    if type(a) is int and a >= 2 ** 63:  # a negative int as torch shows it: npgrad shows it, or the dim normalised
+        return type(c) is int and (c == a - 2 ** 64 or c >= 0)
     return a == c
 
 
@@ -212,4 +212,4 @@ def test_saved_table_covers_most_nodes_torch_shows():
         if any(n.startswith("_saved_") for n in dir(nt.grad_fn)):
             exposed.add(tt.grad_fn.name())
     print(f"\nsaved values exposed on {len(exposed)} of {len(shown)} node types; missing: {sorted(shown - exposed)}")
-    assert len(exposed) >= 0.79 * len(shown)  # measured 189 of 237 when written; raise as entries are added
+    assert len(exposed) >= 0.85 * len(shown)  # measured 204 of 239 when written; raise as entries are added

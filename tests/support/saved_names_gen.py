@@ -58,6 +58,12 @@ def _same_value(v, x):
     return False
 
 
+def _wrapped_negative(v):
+    if isinstance(v, tuple):
+        return any(_wrapped_negative(x) for x in v)
+    return type(v) is int and v >= 2 ** 63
+
+
 def _related(name, field):
     """A ctx field can hold torch's value only if the names say so (``dim``/``dims``, ``negative_slope``/``slope``,
     ``self_sym_sizes``/``shape``): equal values under unrelated names (a flag that happens to match) are not taken."""
@@ -69,6 +75,8 @@ def _related(name, field):
 def candidates(tnode, nnode, name):
     """Specs in npgrad's node that give torch's value of ``_saved_<name>``."""
     v = getattr(tnode, "_saved_" + name)
+    if _wrapped_negative(v):
+        return None  # torch shows a negative dim as its unsigned wrap; npgrad normalises it: no evidence here
     out = set()
     saved = nnode._saved or ()
     if isinstance(v, torch.Tensor):
