@@ -307,7 +307,10 @@ class Renorm(Function):
 
     @staticmethod
     def _factor(a, p, axes, maxnorm):
-        norm = np.sum(np.abs(a) ** p, axis=axes, keepdims=True) ** (1.0 / p)
+        if p == np.inf:
+            norm = np.max(np.abs(a), axis=axes, keepdims=True)
+        else:
+            norm = np.sum(np.abs(a) ** p, axis=axes, keepdims=True) ** (1.0 / p)
         over = norm > maxnorm
         return where(over, maxnorm / (norm + 1e-7), 1.0), norm, over
 
@@ -318,7 +321,12 @@ class Renorm(Function):
         p, axes, maxnorm = ctx.p, ctx.axes, ctx.maxnorm
         factor, norm, over = Renorm._factor(a, p, axes, maxnorm)
         # d norm / d a = |a|^(p-1) sign(a) / norm^(p-1); d factor / d norm = -maxnorm / (norm + eps)^2
-        dnorm = np.abs(a) ** (p - 1) * np.sign(a) / norm ** (p - 1)
+        if p == np.inf:  # the gradient of max|a| is shared evenly among the tied largest elements
+            hit = np.equal(np.abs(a), norm)
+            hit = hit.to(grad.dtype) if isinstance(hit, _t.Tensor) else hit.astype(np.result_type(grad))
+            dnorm = np.sign(a) * hit / np.sum(hit, axis=axes, keepdims=True)
+        else:
+            dnorm = np.abs(a) ** (p - 1) * np.sign(a) / norm ** (p - 1)
         inner = np.sum(grad * a, axis=axes, keepdims=True)
         extra = where(over, -maxnorm / (norm + 1e-7) ** 2, 0.0) * inner * dnorm
         return grad * factor + extra, None, None, None
@@ -329,8 +337,6 @@ def renorm(input, p, dim, maxnorm):
         raise RuntimeError("renorm: expected a floating point tensor")
     if not p > 0:
         raise RuntimeError(f"renorm: non-positive-norm not supported")
-    if p == float("inf"):
-        raise NotImplementedError("renorm with p=inf is not supported by npgrad")
     if maxnorm < 0:
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
     if input.dim() <= 1:

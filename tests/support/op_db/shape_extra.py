@@ -67,6 +67,8 @@ OPS = [
     OpInfo("vander", lambda m, a: (m.vander(a), m.vander(a, N=2)), _x((4,)), **NO),
     OpInfo("vander_increasing", lambda m, a: m.vander(a, 3, True), _x((4,)), check_name=False, grad=False),
     OpInfo("vander_int", lambda m, a: m.vander(a.long(), 3), _x((3,), domain=(-5, 5)), **NO),
+    OpInfo("renorm_inf", lambda m, a: m.renorm(a, float("inf"), 0, 1.0), _x((3, 4), domain=(-1.5, 1.5)),
+           gradgrad=False),
     OpInfo("renorm", lambda m, a: (m.renorm(a, 2, 0, 1.0), a.renorm(1, 1, 2.0), m.renorm(a, 3, -1, 0.5)),
            _x((3, 4), domain=(-1.5, 1.5))),
     OpInfo("diagonal_scatter", lambda m, a, b: (m.diagonal_scatter(a, b), a.diagonal_scatter(b, 1)),
