@@ -535,3 +535,18 @@ def test_cpu_module_data_parallel_and_cuda_legacy_types():
 def test_pinned_memory_as_torch_without_accelerator():
     for call in ["ones(2).pin_memory()", "ones(2).is_pinned()"]:
         assert _outcome(lambda: eval(f"npgrad.{call}")) == _outcome(lambda: eval(f"torch.{call}")), call
+
+
+def test_thread_count_drives_numpys_blas():
+    n = npgrad.get_num_threads()
+    assert isinstance(n, int) and n >= 1 and isinstance(npgrad.get_num_interop_threads(), int)
+    try:
+        npgrad.set_num_threads(1)
+        assert npgrad.get_num_threads() == 1
+        a = npgrad.randn(64, 64)
+        np.testing.assert_allclose((a @ a).numpy(), a.numpy() @ a.numpy(), rtol=1e-5)
+    finally:
+        npgrad.set_num_threads(n)
+    assert npgrad.get_num_threads() == n
+    for bad in (0, -1):
+        assert _outcome(lambda: npgrad.set_num_threads(bad)) == _outcome(lambda: torch.set_num_threads(bad))

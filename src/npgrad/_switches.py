@@ -11,7 +11,8 @@ __all__ = ["use_deterministic_algorithms", "are_deterministic_algorithms_enabled
            "get_deterministic_debug_mode", "set_warn_always", "is_warn_always_enabled", "typename",
            "get_autocast_cpu_dtype", "get_autocast_gpu_dtype", "is_autocast_cpu_enabled", "set_autocast_cpu_enabled",
            "set_autocast_cpu_dtype", "set_autocast_gpu_dtype", "set_autocast_dtype", "is_autocast_cache_enabled",
-           "set_autocast_cache_enabled", "vmap"]
+           "set_autocast_cache_enabled", "vmap", "get_num_threads", "set_num_threads", "get_num_interop_threads",
+           "set_num_interop_threads", "init_num_threads"]
 
 _det = {"mode": 0}  # 0 default, 1 warn (warn_only), 2 error
 _warn_always = [False]
@@ -128,3 +129,84 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     """``torch.vmap``: ``npgrad.func.vmap``."""
     from .func import vmap as _vmap
     return _vmap(func, in_dims, out_dims, randomness, chunk_size=chunk_size)
+
+
+# ---------------------------------------------------------------------------------------------- threads
+# npgrad's parallelism is the BLAS NumPy loaded (matmul, linalg); torch's intra-op thread count maps onto it.
+# The library is found among the loaded ones and driven through its own setter (OpenBLAS, as NumPy's wheels
+# ship it, or MKL); without one the count is what torch would report and cannot be changed.
+_blas = []
+
+
+def _blas_calls():
+    if not _blas:
+        import ctypes
+        import glob
+        import os
+        import numpy as np
+        found = None
+        try:
+            with open("/proc/self/maps") as f:
+                paths = sorted({line.split()[-1] for line in f if "blas" in line.lower() or "mkl_rt" in line.lower()})
+        except OSError:  # not Linux: look beside NumPy
+            paths = glob.glob(os.path.join(os.path.dirname(np.__file__), "..", "numpy*libs", "*blas*"))
+        for path in paths:
+            try:
+                lib = ctypes.CDLL(path)
+            except OSError:
+                continue
+            for get, put in (("openblas_get_num_threads", "openblas_set_num_threads"),
+                             ("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
+                             ("openblas_get_num_threads64_", "openblas_set_num_threads64_"),
+                             ("MKL_Get_Max_Threads", "MKL_Set_Num_Threads")):
+                g, p = getattr(lib, get, None), getattr(lib, put, None)
+                if g is not None and p is not None:
+                    found = (g, p)
+                    break
+            if found:
+                break
+        _blas.append(found)
+    return _blas[0]
+
+
+def get_num_threads():
+    """Threads NumPy's BLAS uses for one op (torch's intra-op threads)."""
+    calls = _blas_calls()
+    if calls is None:
+        import os
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return int(calls[0]())
+
+
+def set_num_threads(nthreads):
+    if not isinstance(nthreads, int) or isinstance(nthreads, bool):
+        raise TypeError(f"set_num_threads(): argument 'int' (position 1) must be int, not {type(nthreads).__name__}")
+    if nthreads <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    calls = _blas_calls()
+    if calls is None:
+        raise RuntimeError("npgrad found no BLAS library whose thread count it can set")
+    calls[1](nthreads)
+
+
+_interop = []
+
+
+def get_num_interop_threads():
+    """npgrad runs ops one after another (no inter-op pool): the count is only recorded, as torch reports it."""
+    if not _interop:
+        _interop.append(get_num_threads())
+    return _interop[0]
+
+
+def set_num_interop_threads(nthreads):
+    if not isinstance(nthreads, int) or isinstance(nthreads, bool) or nthreads <= 0:
+        raise RuntimeError("Expected positive number of threads")
+    if _interop and _interop[0] != nthreads:
+        raise RuntimeError("Error: cannot set number of interop threads after parallel work has started or "
+                           "set_num_interop_threads called")
+    _interop[:] = [nthreads]
+
+
+def init_num_threads():
+    """Nothing to initialise per thread here (torch re-applies its thread settings on a new thread)."""
