@@ -555,3 +555,76 @@ def test_ctc_loss_errors_like_torch():
                      (([1, 2, 2, 3], (6, 5), (3, 2)), {})]:
         same_error(lambda: F.ctc_loss(N(x), npgrad.tensor(args[0]), *args[1:], **kw),
                    lambda: torch.nn.functional.ctc_loss(T(x), torch.tensor(args[0]), *args[1:], **kw))
+
+
+# ---------------------------------------------------------------------------------------------- fractional max pool
+FMP_CASES = [(2, (2, 3, 9, 11), 2, (4, 5)), (2, (3, 10, 7), (3, 2), (5, 4)), (3, (2, 2, 7, 8, 9), 2, (3, 4, 5)),
+             (2, (1, 2, 6, 6), 3, (1, 4))]
+
+
+@pytest.mark.parametrize("case", FMP_CASES, ids=str)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_fractional_max_pool_with_samples_is_torch_exactly(case, dtype):
+    nd, shape, k, out = case
+    rng = np.random.default_rng(len(shape) + nd)
+    x = rng.standard_normal(shape).astype(dtype)
+    x.flat[::7] = x.flat[3]                       # ties
+    n = 1 if len(shape) == nd + 1 else shape[0]
+    u = rng.random((n, shape[-nd - 1], nd)).astype(dtype)
+    ft = getattr(torch.nn.functional, f"fractional_max_pool{nd}d")
+    fn = getattr(F, f"fractional_max_pool{nd}d")
+    xt, xn = torch.tensor(x, requires_grad=True), npgrad.tensor(x, requires_grad=True)
+    a, ia = ft(xt, k, output_size=out, return_indices=True, _random_samples=torch.tensor(u))
+    b, ib = fn(xn, k, output_size=out, return_indices=True, _random_samples=npgrad.tensor(u))
+    np.testing.assert_array_equal(b.detach().numpy(), a.detach().numpy())
+    np.testing.assert_array_equal(ib.numpy(), ia.numpy())
+    assert ib.dtype == npgrad.int64 and type(b.grad_fn).__name__ == type(a.grad_fn).__name__
+    g = rng.standard_normal(tuple(a.shape)).astype(dtype)
+    a.backward(torch.tensor(g))
+    b.backward(npgrad.tensor(g))
+    close(xn.grad, xt.grad, 1e-12 if dtype == "float64" else 1e-6)   # overlapping windows sum in another order
+    # the module with the same samples and output_ratio
+    ratio = 0.5
+    mt = getattr(torch.nn, f"FractionalMaxPool{nd}d")(k, output_ratio=ratio, _random_samples=torch.tensor(u))
+    mn = getattr(nn, f"FractionalMaxPool{nd}d")(k, output_ratio=ratio, _random_samples=npgrad.tensor(u))
+    assert repr(mn) == repr(mt) and list(mn.state_dict()) == list(mt.state_dict())
+    np.testing.assert_array_equal(mn(npgrad.tensor(x)).numpy(), mt(torch.tensor(x)).numpy())
+
+
+def test_fractional_max_pool_random_structure_and_gradcheck():
+    x = N(np.random.default_rng(0).standard_normal((2, 3, 10, 10)), grad=True)
+    y, idx = F.fractional_max_pool2d(x, 3, output_ratio=0.5, return_indices=True)
+    assert y.shape == (2, 3, 5, 5) and idx.shape == (2, 3, 5, 5)
+    flat = x.detach().reshape(2, 3, -1)
+    close(y, flat.gather(2, idx.reshape(2, 3, -1)).reshape(2, 3, 5, 5))
+    # windows of size 3 starting at non-decreasing rows/cols: each output is the max of its 3x3 window
+    r, c = idx.numpy() // 10, idx.numpy() % 10
+    assert (np.diff(r, axis=2) >= 0).all() and (np.diff(c, axis=3) >= 0).all()
+    u = N(np.random.default_rng(1).random((2, 3, 2)))
+    fn = lambda a: F.fractional_max_pool2d(a, 2, output_size=4, _random_samples=u)  # noqa: E731
+    assert npgrad.autograd.gradcheck(fn, (x,))
+    assert npgrad.autograd.gradgradcheck(fn, (x,))
+    for args in [dict(), dict(output_size=3, output_ratio=0.5), dict(output_ratio=1.5)]:
+        same_error(lambda: nn.FractionalMaxPool2d(2, **args), lambda: torch.nn.FractionalMaxPool2d(2, **args))
+    same_error(lambda: F.fractional_max_pool2d(N(np.zeros((1, 1, 4, 4))), 3, output_size=3),
+               lambda: torch.nn.functional.fractional_max_pool2d(T(np.zeros((1, 1, 4, 4))), 3, output_size=3))
+
+
+# ---------------------------------------------------------------------------------------------- LPPool3d, MaxUnpool3d
+def test_lppool3d_and_maxunpool3d_modules_vs_torch():
+    x = np.abs(np.random.default_rng(0).standard_normal((2, 2, 4, 4, 6))) + 0.1
+    mt, mn = torch.nn.LPPool3d(2, (2, 2, 3)), nn.LPPool3d(2, (2, 2, 3))
+    assert repr(mn) == repr(mt)
+    xt, xn = T(x, grad=True), N(x, grad=True)
+    close(mn(xn), mt(xt))
+    mt(xt).sum().backward()
+    mn(xn).sum().backward()
+    close(xn.grad, xt.grad)
+    pt, it = torch.nn.functional.max_pool3d(T(x), 2, return_indices=True)
+    pn, in_ = F.max_pool3d(N(x), 2, return_indices=True)
+    ut, un = torch.nn.MaxUnpool3d(2), nn.MaxUnpool3d(2)
+    assert repr(un) == repr(ut)
+    close(un(pn, in_), ut(pt, it))
+    close(un(pn, in_, output_size=(5, 5, 7)), ut(pt, it, output_size=(5, 5, 7)))
+    import npgrad.nn.modules.pooling as pooling
+    assert pooling.FractionalMaxPool2d is nn.FractionalMaxPool2d
