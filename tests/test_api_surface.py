@@ -512,6 +512,8 @@ def test_typename_layout_is_cpu_vmap():
         assert npgrad.typename(npgrad.ones(1, dtype=getattr(npgrad, dt))) == \
             torch.typename(torch.ones(1, dtype=getattr(torch, dt)))
     assert npgrad.typename(3) == torch.typename(3) == "int"
+    assert npgrad.get_device(npgrad.ones(1)) == torch.get_device(torch.ones(1)) == -1
+    assert _outcome(lambda: npgrad.get_device(3)) == _outcome(lambda: torch.get_device(3))
     assert npgrad.typename(npgrad.nn.Linear(1, 1)) == "npgrad.nn.modules.linear.Linear"
     assert npgrad.ones(1).layout == npgrad.strided and npgrad.ones(1).is_cpu is torch.ones(1).is_cpu is True
     assert npgrad.vmap(lambda x: x.sum())(npgrad.ones(4, 3)).tolist() == [3.0] * 4

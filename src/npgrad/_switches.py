@@ -12,7 +12,7 @@ __all__ = ["use_deterministic_algorithms", "are_deterministic_algorithms_enabled
            "get_autocast_cpu_dtype", "get_autocast_gpu_dtype", "is_autocast_cpu_enabled", "set_autocast_cpu_enabled",
            "set_autocast_cpu_dtype", "set_autocast_gpu_dtype", "set_autocast_dtype", "is_autocast_cache_enabled",
            "set_autocast_cache_enabled", "vmap", "get_num_threads", "set_num_threads", "get_num_interop_threads",
-           "set_num_interop_threads", "init_num_threads"]
+           "set_num_interop_threads", "init_num_threads", "get_device"]
 
 _det = {"mode": 0}  # 0 default, 1 warn (warn_only), 2 error
 _warn_always = [False]
@@ -58,6 +58,14 @@ def set_warn_always(b):
 
 def is_warn_always_enabled():
     return _warn_always[0]
+
+
+def get_device(input):
+    """The device index of ``input``: -1 for a CPU tensor (every npgrad tensor)."""
+    from ._tensor import Tensor
+    if not isinstance(input, Tensor):
+        raise TypeError(f"get_device(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return input.get_device()
 
 
 def typename(obj):
