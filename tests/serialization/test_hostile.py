@@ -285,3 +285,25 @@ print('DONE')
 """, timeout=120, limit_bytes=2 << 30)
     assert rc == 0 and "DONE" in out, out
     assert end - base < 16 * MB, out
+
+
+def test_map_location_follows_torch_on_a_cpu_only_machine():
+    raw = {"0": np.arange(4, dtype=np.float32).tobytes()}
+    gpu = checkpoint(tensor_pickle().replace(b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:0"), raw)
+    seen = []
+    for ml in (None, "cpu", torch.device("cpu"), {"cuda:0": "cpu"}, {"cuda:1": "cpu"}, lambda s, loc: s,
+               lambda s, loc: None, lambda s, loc: seen.append(loc)):
+        nml = npgrad.device("cpu") if isinstance(ml, torch.device) else ml
+        try:
+            expect = torch.load(io.BytesIO(gpu), map_location=ml).tolist()
+        except RuntimeError as e:
+            with pytest.raises(RuntimeError) as info:
+                _load(gpu, map_location=nml)
+            assert str(info.value).endswith(str(e))  # ours names the record in front
+        else:
+            assert _load(gpu, map_location=nml).tolist() == expect
+    assert seen == ["cuda:0", "cuda:0"]  # torch's call, then ours
+    cpu = checkpoint(tensor_pickle(), raw)
+    assert _load(cpu, map_location={"cuda:0": "cpu"}).tolist() == [0.0, 1.0, 2.0, 3.0]
+    with pytest.raises(RuntimeError, match="map_location returned"):
+        _load(cpu, map_location=lambda s, loc: 5)

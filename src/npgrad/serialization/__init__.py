@@ -87,7 +87,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     ``weights_only=True`` (the default) builds only tensors, containers, numbers, strings and the globals allowed
     with ``add_safe_globals`` and never runs other code from the file; anything else raises
     ``pickle.UnpicklingError``. A truncated or corrupted file raises ``RuntimeError`` (``EOFError`` if empty).
-    ``map_location`` may only name the CPU. ``mmap=True`` maps the storages of a zip checkpoint from the file
+    ``map_location`` follows torch's rules (a device, a dict of locations, a callable) with the CPU as the only
+    device: a storage saved on a GPU needs one that maps it to the CPU, as in torch without CUDA. ``mmap=True`` maps the storages of a zip checkpoint from the file
     (copy-on-write, as torch) instead of reading them.
     """
     from ._files import load_file
@@ -100,7 +101,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
         raise TypeError(f"npgrad.load: unsupported pickle_load_args {sorted(pickle_load_args)}")
     if type(encoding) is not str:
         raise TypeError(f"npgrad.load: encoding must be a str, got {type(encoding).__name__}")
-    return load_file(f, bool(weights_only), bool(mmap), encoding)
+    return load_file(f, bool(weights_only), bool(mmap), encoding, map_location)
 
 
 def get_unsafe_globals_in_checkpoint(f):

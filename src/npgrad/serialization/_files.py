@@ -196,7 +196,7 @@ def _read_all(f):
         parts.append(block)
 
 
-def load_file(f, weights_only, mmap, encoding):
+def load_file(f, weights_only, mmap, encoding, map_location=None):
     """Open what ``npgrad.load`` was given and dispatch on the format."""
     if mmap:
         if not isinstance(f, (str, bytes, os.PathLike)):
@@ -207,14 +207,14 @@ def load_file(f, weights_only, mmap, encoding):
             st = os.fstat(fh.fileno())
             regular = stat.S_ISREG(st.st_mode)
             return _load_open(fh, st.st_size if regular else None, weights_only, mmap, encoding, path,
-                              trailing=True)
+                              trailing=True, map_location=map_location)
     if not hasattr(f, "read"):
         raise TypeError(f"npgrad.load: expected a path or a file object, got {type(f).__name__}")
     size = _size_of(f)
-    return _load_open(f, size, weights_only, False, encoding, None, trailing=False)
+    return _load_open(f, size, weights_only, False, encoding, None, trailing=False, map_location=map_location)
 
 
-def _load_open(fh, size, weights_only, mmap, encoding, path, trailing):
+def _load_open(fh, size, weights_only, mmap, encoding, path, trailing, map_location=None):
     start = fh.tell() if size is not None else 0
     head = fh.read(4)
     if not head:
@@ -222,16 +222,16 @@ def _load_open(fh, size, weights_only, mmap, encoding, path, trailing):
     if head == b"PK\x03\x04":
         if size is None:  # a pipe or a device: zip needs to seek, so the (finite) stream is read first
             data = head + _read_all(fh)
-            return _load_zip(io.BytesIO(data), len(data), weights_only, None, encoding)
+            return _load_zip(io.BytesIO(data), len(data), weights_only, None, encoding, map_location)
         fh.seek(start)
-        return _load_zip(fh, size, weights_only, path if mmap else None, encoding)
+        return _load_zip(fh, size, weights_only, path if mmap else None, encoding, map_location)
     if mmap:
         raise RuntimeError(f"mmap can only be used with files saved with `torch.save({path}, "
                            "_use_new_zipfile_serialization=True), please torch.save your checkpoint with this "
                            "option in order to use mmap.")
     src = Source("the legacy checkpoint", data=head, fileobj=fh,
                  remaining=None if size is None else max(0, size - start - len(head)))
-    return _load_legacy(src, weights_only, encoding, trailing)
+    return _load_legacy(src, weights_only, encoding, trailing, map_location)
 
 
 # ====================================================================== reading: zip
@@ -392,10 +392,40 @@ def _storage_id(pid, n):
         raise unpickling_error(f"a storage location must be a short string, got {short(location)}")
     if type(numel) is not int or numel < 0:
         raise unpickling_error(f"a storage size must be a non-negative int, got {short(numel)}")
-    return storage_type, key, numel
+    return storage_type, key, numel, location
 
 
-def _load_zip(fh, size, weights_only, mmap_path, encoding):
+_NO_CUDA = ("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False. If you are "
+            "running on a CPU-only machine, please use torch.load with map_location=torch.device('cpu') to map "
+            "your storages to the CPU.")
+
+
+def restore(map_location, location, arr):
+    """torch's ``map_location`` rules for one storage saved on ``location``: None keeps the saved location, a
+    dict renames locations, a callable may return the storage (or None for the default); only the CPU exists."""
+    if map_location is None:
+        target = location
+    elif isinstance(map_location, dict):
+        target = map_location.get(location, location)
+    elif callable(map_location):
+        result = map_location(arr, location)
+        if result is arr:
+            return arr
+        if result is not None:
+            raise RuntimeError(f"npgrad.load: map_location returned a {type(result).__name__}; npgrad's storages "
+                            "live on the CPU: return the storage unchanged (or None)")
+        target = location
+    else:
+        return arr  # a device or string, already checked to be the CPU
+    name = str(target)
+    if name == "cpu" or name.startswith("cpu:"):
+        return arr
+    if name.startswith("cuda"):
+        raise RuntimeError(_NO_CUDA)
+    raise RuntimeError(f"npgrad.load: cannot restore a storage on {short(name)}: npgrad has only the CPU")
+
+
+def _load_zip(fh, size, weights_only, mmap_path, encoding, map_location=None):
     z = _Zip(fh, size)
     big = False
     if z.prefix + "byteorder" in z.infos:
@@ -411,7 +441,7 @@ def _load_zip(fh, size, weights_only, mmap_path, encoding):
 
     def persistent_load(pid):
         nonlocal mm
-        storage_type, key, numel = _storage_id(pid, 5)
+        storage_type, key, numel, location = _storage_id(pid, 5)
         dt = _storage_dtype(storage_type, f"storage {key}")
         if key in storages:
             arr, st = storages[key]
@@ -435,7 +465,7 @@ def _load_zip(fh, size, weights_only, mmap_path, encoding):
                                    f"({nbytes} bytes)") from None
             if nbytes:
                 z.read_into(name, memoryview(arr.view(np.uint8)))
-        arr = _finish_storage(arr, storage_type, big)
+        arr = restore(map_location, location, _finish_storage(arr, storage_type, big))
         storages[key] = (arr, storage_type)
         return arr
 
@@ -468,7 +498,7 @@ def _check_sys_info(info):
     return info["little_endian"]
 
 
-def _load_legacy(src, weights_only, encoding, trailing):
+def _load_legacy(src, weights_only, encoding, trailing, map_location=None):
     src.name = "the legacy checkpoint's header"
     magic = _small_pickle(src, "magic number")
     if type(magic) is not int or magic != MAGIC_NUMBER:
@@ -481,7 +511,7 @@ def _load_legacy(src, weights_only, encoding, trailing):
     budget = [0]
 
     def persistent_load(pid):
-        storage_type, key, numel = _storage_id(pid, 6)
+        storage_type, key, numel, location = _storage_id(pid, 6)
         if pid[5] is not None:
             raise RuntimeError("npgrad.load: storage views of the pre-1.0 format are not supported")
         dt = _storage_dtype(storage_type, f"storage {key}")
@@ -500,7 +530,8 @@ def _load_legacy(src, weights_only, encoding, trailing):
         except MemoryError:
             raise RuntimeError(f"npgrad.load: not enough memory for storage {key} "
                                f"({numel * dt.itemsize} bytes)") from None
-        arr = np.empty(numel, np.float32) if storage_type.dtype == "bfloat16" else raw
+        arr = restore(map_location, location, np.empty(numel, np.float32) if storage_type.dtype == "bfloat16"
+                      else raw)
         pending[key] = (storage_type, raw, arr)
         return arr
 
