@@ -336,7 +336,8 @@ def test_every_public_function_refuses_bad_arguments_like_torch(ns, name, kind):
     if known:
         assert not _agrees(ours, theirs), f"now agrees with torch: remove it from _KNOWN_DIFFERENT. {desc}"
     else:
-        assert _agrees(ours, theirs), desc
+        assert _agrees(ours, theirs), f"{desc} (raise torch's class: check argument types before shapes; or, " \
+                                      f"if that cannot be done now, list the call in _KNOWN_DIFFERENT)"
     if ours is not None and not known and not RAW_NUMPY.search(str(theirs)):  # torch's own may name np.ndarray
         assert not RAW_NUMPY.search(str(ours)) or isinstance(theirs, AttributeError), \
             f"raw NumPy wording in npgrad's message: {ours}"
