@@ -197,3 +197,17 @@ def test_no_warning_under_error_filter_as_in_torch():
             y.sum().backward()
             w = m.tensor([1.0, float("inf")], requires_grad=True)
             (w - w).pow(-1).sum().backward()
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in vars(npgrad.optim).items() if isinstance(c, type) and
+                                         issubclass(c, npgrad.optim.Optimizer) and n not in ("Optimizer", "LBFGS")))
+def test_optimizer_steps_on_inf_and_nan_gradients_without_warning_as_torch(name):
+    import torch
+    for m in (npgrad, torch):
+        p = m.zeros(4, requires_grad=True)
+        opt = getattr(m.optim, name)([p], lr=0.1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for g in ([0.0, -1.0, np.inf, np.nan], [np.inf] * 4, [0.0] * 4):
+                p.grad = m.tensor(g)
+                opt.step()

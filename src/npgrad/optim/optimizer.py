@@ -106,7 +106,8 @@ def _hooked(step, self, args, kwargs):
                     raise RuntimeError(f"{hook} must return None or a tuple of (new_args, new_kwargs), but "
                                        f"got {result}.")
                 args, kwargs = result
-    out = step(self, *args, **kwargs)
+    with np.errstate(all="ignore"):  # inf/NaN gradients make inf/NaN updates silently, as in torch
+        out = step(self, *args, **kwargs)
     self._opt_called = True
     if _global_post_hooks or self._optimizer_step_post_hooks:
         for hook in itertools.chain(self._optimizer_step_post_hooks.values(), _global_post_hooks.values()):
