@@ -628,3 +628,43 @@ def test_lppool3d_and_maxunpool3d_modules_vs_torch():
     close(un(pn, in_, output_size=(5, 5, 7)), ut(pt, it, output_size=(5, 5, 7)))
     import npgrad.nn.modules.pooling as pooling
     assert pooling.FractionalMaxPool2d is nn.FractionalMaxPool2d
+
+
+# ---------------------------------------------------------------------------------------------- adaptive softmax
+@pytest.mark.parametrize("head_bias", [False, True])
+@pytest.mark.parametrize("batched", [True, False])
+def test_adaptive_log_softmax_vs_torch(head_bias, batched):
+    tm = torch.nn.AdaptiveLogSoftmaxWithLoss(8, 12, cutoffs=[3, 7], div_value=2.0, head_bias=head_bias).double()
+    nm = nn.AdaptiveLogSoftmaxWithLoss(8, 12, cutoffs=[3, 7], div_value=2.0, head_bias=head_bias).double()
+    assert repr(nm) == repr(tm)
+    assert {k: tuple(v.shape) for k, v in nm.state_dict().items()} == \
+           {k: tuple(v.shape) for k, v in tm.state_dict().items()}
+    nm.load_state_dict({k: N(v.numpy()) for k, v in tm.state_dict().items()})
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((6, 8) if batched else 8)
+    y = np.array([0, 4, 11, 2, 8, 7]) if batched else np.array(9)
+    xt, xn = T(x, grad=True), N(x, grad=True)
+    ot, on = tm(xt, torch.tensor(y)), nm(xn, npgrad.tensor(y))
+    close(on.output, ot.output)
+    close(on.loss, ot.loss)
+    ot.loss.backward()
+    on.loss.backward()
+    close(xn.grad, xt.grad)
+    for (k, pt), (k2, pn) in zip(tm.named_parameters(), nm.named_parameters()):
+        assert k == k2 and (pn.grad is None) == (pt.grad is None), k
+        if pt.grad is not None:
+            close(pn.grad, pt.grad)
+    xb = x if batched else x[None]      # torch's log_prob/predict fail on a 1-D input (IndexError); npgrad's work
+    close(nm.log_prob(N(xb)), tm.log_prob(T(xb)))
+    close(nm.predict(N(xb)), tm.predict(T(xb)))
+    # rows all in the shortlist / all in the tail: predict's other branches
+    xs = rng.standard_normal((20, 8)) * 3
+    close(nm.predict(N(xs)), tm.predict(T(xs)))
+
+
+def test_adaptive_log_softmax_errors_like_torch():
+    for args in [(8, 10, []), (8, 10, [5, 3]), (8, 10, [0, 3]), (8, 10, [3, 10]), (8, 10, [3, 3])]:
+        same_error(lambda: nn.AdaptiveLogSoftmaxWithLoss(*args), lambda: torch.nn.AdaptiveLogSoftmaxWithLoss(*args))
+    tm, nm = torch.nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2]), nn.AdaptiveLogSoftmaxWithLoss(4, 6, [2])
+    for xs, y in [((3, 4), [0, 1, 6]), ((3, 4), [0, 1]), ((4,), [1]), ((3, 4), [[1]])]:
+        same_error(lambda: nm(npgrad.zeros(*xs), npgrad.tensor(y)), lambda: tm(torch.zeros(*xs), torch.tensor(y)))

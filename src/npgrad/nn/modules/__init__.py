@@ -14,6 +14,7 @@ from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, Fea
 from .sparse import Embedding, EmbeddingBag
 from .fold import Fold, Unfold
 from .channelshuffle import ChannelShuffle
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .pooling import LPPool3d, MaxUnpool3d, FractionalMaxPool2d, FractionalMaxPool3d
 from .activation import (Threshold, ReLU, RReLU, Hardtanh, ReLU6, Sigmoid, Hardsigmoid, Tanh, SiLU, Mish, Hardswish,
                          ELU, CELU, SELU, GLU, GELU, Hardshrink, LeakyReLU, LogSigmoid, Softplus, Softshrink, PReLU,
@@ -63,4 +64,5 @@ __all__ = [
     "LazyConvTranspose2d", "LazyConvTranspose3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d",
     "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d", "EmbeddingBag", "Fold", "Unfold",
     "ChannelShuffle", "LPPool3d", "MaxUnpool3d", "FractionalMaxPool2d", "FractionalMaxPool3d",
+    "AdaptiveLogSoftmaxWithLoss",
 ]
