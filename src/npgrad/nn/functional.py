@@ -34,6 +34,7 @@ from ..ops.nn_extra import (embedding_bag, channel_shuffle, native_channel_shuff
                             multilabel_margin_loss, gumbel_softmax)
 from ..ops.grid_sample import grid_sample, affine_grid
 from ..ops.ctc import ctc_loss
+from .modules.attention import multi_head_attention_forward  # noqa: E402  (torch keeps it in functional)
 from ..ops.fractional_pool import (fractional_max_pool2d, fractional_max_pool3d, fractional_max_pool2d_with_indices,
                                    fractional_max_pool3d_with_indices)
 from ..ops.neural import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout, one_hot,
@@ -68,8 +69,14 @@ __all__ = [
     # issue 13's additions
     "embedding_bag", "channel_shuffle", "native_channel_shuffle", "multi_margin_loss", "multilabel_margin_loss",
     "gumbel_softmax", "grid_sample", "affine_grid", "ctc_loss", "fractional_max_pool2d", "fractional_max_pool3d",
-    "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices",
+    "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices", "pdist",
+    "multi_head_attention_forward",
 ]
+
+
+def pdist(input, p=2):
+    """Pairwise distances between the rows of (N, M) ``input``, upper triangle flattened (``torch.pdist``)."""
+    return _ng.pdist(input, p)
 
 
 # ---------------------------------------------------------------------------------------------- activations
