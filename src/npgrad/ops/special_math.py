@@ -120,28 +120,32 @@ def polygamma(n, x):
 @np.errstate(all="ignore")
 def _bessel_i(x, nu, scaled):
     """I_nu(|x|) (nu = 0, 1), times exp(-|x|) when scaled: the power series below |x| = 30 (all terms positive,
-    so no cancellation), the asymptotic (Hankel) series above."""
+    so no cancellation), the asymptotic (Hankel) series above; each stops once its terms are below 1e-17."""
     ax = np.abs(np.asarray(x, np.float64))
+    out = np.empty_like(ax)
     small = ax < 30
-    xs = np.where(small, ax, 0.0)
+    xs = ax[small]
     q = xs * xs / 4
     term = np.ones_like(xs) if nu == 0 else xs / 2
     total = term.copy()
-    for k in range(1, 120):
+    for k in range(1, 200):
         term = term * q / (k * (k + nu))
         total = total + term
-    series = total * np.exp(-xs) if scaled else total
-    xl = np.where(small, 30.0, ax)
+        if k % 8 == 0 and not np.any(term > 1e-17 * total):
+            break
+    out[small] = total * np.exp(-xs) if scaled else total
+    xl = ax[~small]
     mu = 4.0 * nu * nu
     t = np.ones_like(xl)
     asym = t.copy()
-    for k in range(1, 30):
+    for k in range(1, 40):
         t = -t * (mu - (2 * k - 1) ** 2) / (k * 8.0 * xl)
         asym = asym + t
+        if not np.any(np.abs(t) > 1e-17 * np.abs(asym)):
+            break
     asym = asym / np.sqrt(2 * np.pi * xl)
-    if not scaled:
-        asym = asym * np.exp(xl)
-    return np.where(small, series, asym)
+    out[~small] = asym if scaled else asym * np.exp(xl)
+    return np.where(ax == np.inf, 0.0 if scaled else np.nan, out)  # torch (Cephes): i0(inf) is NaN
 
 
 def i0(x):
@@ -154,12 +158,14 @@ def i0e(x):
 
 def i1(x):
     x = np.asarray(x, np.float64)
-    return np.copysign(_bessel_i(x, 1, False), x)
+    v = _bessel_i(x, 1, False)
+    return np.where(x < 0, -v, v)  # odd; i1(-0.0) is +0.0, as torch
 
 
 def i1e(x):
     x = np.asarray(x, np.float64)
-    return np.copysign(_bessel_i(x, 1, True), x)
+    v = _bessel_i(x, 1, True)
+    return np.where(x < 0, -v, v)
 
 
 @np.errstate(all="ignore")

@@ -149,3 +149,6 @@ OPS = [
                                               m.special.i1e(a), m.special.ndtr(a), m.sinc(a)),
            lambda rng, dt: [((rng.integers(-3, 4, size=(5,)),), {})], dtypes=(np.int64,), check_name=False, **NO),
 ]
+OPS.append(OpInfo("bessel_i_edges", lambda m, a: (m.i0(a), m.special.i0e(a), m.special.i1(a), m.special.i1e(a)),
+                  lambda rng, dt: [((np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 40.0, -35.0], dt),), {})],
+                  check_name=False, **NO))
