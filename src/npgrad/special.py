@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from . import _tensor as _t
+from ._shape import UNSET, required_dim
 from .ops import special_math as _S
 from .ops.pointwise import float_input as _float_input, TYPE_NAMES as _TYPE_NAMES
 from .ops.special import (lgamma as gammaln, digamma, polygamma, mvlgamma as multigammaln, i0, i0e, i1, i1e,
@@ -40,19 +41,19 @@ def ndtr(input):
     return (1 + erf(input * math.sqrt(0.5))) * 0.5
 
 
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim=UNSET, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     from .ops.reduction import logsumexp as _lse
-    return _lse(input, dim, keepdim)
+    return _lse(input, dim, keepdim, axis=axis, keepdims=keepdims)
 
 
-def softmax(input, dim, *, dtype=None):
+def softmax(input, dim=UNSET, *, dtype=None, axis=UNSET):
     from .ops.reduction import softmax as _softmax
-    return _softmax(input, dim, dtype)
+    return _softmax(input, required_dim("softmax", dim, axis), dtype)
 
 
-def log_softmax(input, dim, *, dtype=None):
+def log_softmax(input, dim=UNSET, *, dtype=None, axis=UNSET):
     from .ops.reduction import log_softmax as _log_softmax
-    return _log_softmax(input, dim, dtype)
+    return _log_softmax(input, required_dim("log_softmax", dim, axis), dtype)
 
 
 # ---------------------------------------------------------------------------------------------- no derivative

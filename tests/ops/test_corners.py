@@ -214,6 +214,8 @@ ALIAS_FNS = {
     "movedim": ("0", "1"), "transpose": ("0", "1"), "swapaxes": ("0", "1"), "index_add": ("I", "SRC"),
     "index_fill": ("I", "0"), "index_copy": ("I", "SRC"), "scatter": ("IDX", "X"), "scatter_add": ("IDX", "X"),
     "unflatten": ("SZ",), "cross": (), "cat": (), "stack": (), "concat": (), "concatenate": (), "hstack": (),
+    "logcumsumexp": (), "quantile": ("Q",), "nanquantile": ("Q",), "trapezoid": (), "cumulative_trapezoid": (),
+    "renorm": ("2", "0", "1"),
 }
 _JOIN = {"cat", "stack", "concat", "concatenate", "hstack"}
 # torch refuses keepdim without dim here (its no-dim overload has no keepdim); npgrad keeps the reduced dims
@@ -225,7 +227,7 @@ ALIAS_KWARGS = [dict(axis=1), dict(axis=1, keepdims=True), dict(dim=1, keepdims=
 
 def _alias_call(m, name, form, kw):
     x = m.tensor(_X3)
-    tok = {"0": 0, "1": 1, "2": 2, "I": m.tensor([0, 2]), "IDX": m.tensor(_IDX3), "SZ": (3, 1),
+    tok = {"0": 0, "1": 1, "2": 2, "Q": m.tensor(0.5), "I": m.tensor([0, 2]), "IDX": m.tensor(_IDX3), "SZ": (3, 1),
            "SRC": m.ones(2, 2, 4), "X": x}
     extra = [tok[t] for t in ALIAS_FNS[name]]
     if name == "cross":
@@ -300,6 +302,15 @@ MORE_ALIASES = {
     "swapdims_dim": lambda m, x: m.swapdims(x, dim0=0, dim1=1),
     "nansum_dtype": lambda m, x: m.nansum(x, axis=1, dtype=m.float64),
     "gather_conflict": lambda m, x: m.gather(x, 1, axis=1, index=m.zeros(2, 1, 4, dtype=m.int64)),
+    "special_softmax": lambda m, x: m.special.softmax(x, axis=1),
+    "special_log_softmax": lambda m, x: m.special.log_softmax(x, axis=-1),
+    "special_logsumexp": lambda m, x: m.special.logsumexp(x, axis=1, keepdims=True),
+    "special_softmax_no_dim": lambda m, x: m.special.softmax(x),
+    "squeeze_": lambda m, x: x.clone().unsqueeze(1).squeeze_(axis=1),
+    "unsqueeze_": lambda m, x: x.clone().unsqueeze_(axis=1),
+    "unsqueeze_no_dim": lambda m, x: x.clone().unsqueeze_(),
+    "trapezoid_dx": lambda m, x: m.trapezoid(x, dx=2.0, axis=1),
+    "quantile_conflict": lambda m, x: m.quantile(x, 0.5, 1, axis=1),
 }
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
-from .._shape import norm_dim, Size
+from .._shape import norm_dim, Size, UNSET, np_alias, required_dim
 from .pointwise import where, zeros_of
 
 __all__ = ["as_strided", "broadcast_tensors", "block_diag", "cartesian_prod", "combinations", "rot90",
@@ -736,10 +736,13 @@ def _view_ops():
                                      _renamed(S.Squeeze, "SqueezeBackward4"), _renamed(S.Squeeze, "SqueezeBackward5"))
     t_cls, tr_cls = _renamed(S.T, "TBackward1"), _renamed(S.Transpose, "TransposeBackward1")
 
-    def unsqueeze_(x, dim):
+    def unsqueeze_(x, dim=UNSET, *, axis=UNSET):
+        dim = required_dim("unsqueeze_", dim, axis)
         return unsq.apply(x, norm_dim(dim, x.dim() + 1))
 
-    def squeeze_(x, dim=None):
+    def squeeze_(x, dim=None, *, axis=UNSET):
+        if axis is not UNSET:
+            dim = np_alias("squeeze_", dim, axis)[0]
         shape = tuple(x.shape)
         if dim is None:
             return sq_all.apply(x, tuple(i for i, n in enumerate(shape) if n == 1))

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
-from .._shape import norm_dim
+from .._shape import norm_dim, UNSET, np_alias, required_dim
 from .pointwise import where
 
 __all__ = ["cdist", "pdist", "dist", "cov", "corrcoef", "quantile", "nanquantile", "trapezoid", "trapz",
@@ -307,16 +307,22 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     return out
 
 
-def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None, axis=UNSET,
+             keepdims=UNSET):
     """The ``q``-th quantiles of ``input`` (all of it, or along ``dim``); a 1-D ``q`` adds a leading dim.
     A NaN in a slice makes that slice's quantiles NaN."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("quantile", dim, axis, None, keepdim, keepdims)
     if out is not None:
         raise TypeError("quantile(): out= is not supported by npgrad")
     return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
 
 
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None, axis=UNSET,
+                keepdims=UNSET):
     """``quantile`` ignoring NaNs (a slice of NaNs only gives NaN)."""
+    if axis is not UNSET or keepdims is not UNSET:
+        dim, keepdim = np_alias("nanquantile", dim, axis, None, keepdim, keepdims)
     if out is not None:
         raise TypeError("nanquantile(): out= is not supported by npgrad")
     return _quantile("nanquantile", input, q, dim, keepdim, interpolation, True)
@@ -328,8 +334,10 @@ def _pair_sums(y, d):
     return y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1):
+def trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
     """The trapezoid rule along ``dim``: spacing ``dx`` (default 1) or sample points ``x``."""
+    if axis is not UNSET:
+        dim = np_alias("trapezoid", dim, axis, -1)[0]
     d = norm_dim(dim, max(y.dim(), 1))
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: give x or dx, not both")
@@ -350,8 +358,10 @@ def trapz(y, x=None, *, dx=None, dim=-1):
     return trapezoid(y, x, dx=dx, dim=dim)
 
 
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
     """The running trapezoid rule along ``dim`` (one fewer element than ``y`` along it)."""
+    if axis is not UNSET:
+        dim = np_alias("cumulative_trapezoid", dim, axis, -1)[0]
     from .reduction_scan import cumsum
     d = norm_dim(dim, max(y.dim(), 1))
     if isinstance(x, _t.Tensor):
@@ -463,8 +473,9 @@ def _unlast(x, d):
     return x.movedim(-1, d) if isinstance(x, _t.Tensor) else np.moveaxis(x, -1, d)
 
 
-def logcumsumexp(input, dim):
+def logcumsumexp(input, dim=UNSET, *, axis=UNSET):
     """log(cumsum(exp(input), dim)), computed stably."""
+    dim = required_dim("logcumsumexp", dim, axis)
     if input._data.dtype.kind != "f":
         raise RuntimeError("logcumsumexp(): expected a floating point input")
     return Logcumsumexp.apply(input, norm_dim(dim, max(input.dim(), 1)))
