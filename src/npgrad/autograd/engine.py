@@ -6,10 +6,11 @@
 2. Gradient buffers live in a dict keyed by node. A node whose count has dropped to zero is ready: its buffer
    is popped, tensor hooks / ``retain_grad`` / node pre-hooks run, then its ``backward`` formula, and each
    input gradient is added to the next node's buffer.
-3. ``AccumulateGrad`` nodes run the leaf's tensor hooks, then add into its ``.grad`` (in place when the grad is
-   ours and no graph of the backward is being built; a new tensor of its own under ``create_graph``), or hand
-   the gradient back for ``autograd.grad``; then post-accumulate hooks. A gradient of a broadcast shape is
-   summed to the leaf's shape (torch's input check); any other shape is an error.
+3. ``AccumulateGrad`` nodes run the leaf's tensor hooks, then add into its ``.grad`` (in place, as torch, unless
+   a graph of the backward is being built: then a new tensor of its own), or hand the gradient back for
+   ``autograd.grad``; then post-accumulate hooks. A first gradient becomes ``.grad`` without a copy only when
+   its buffer is owned (below). A gradient of a broadcast shape is summed to the leaf's shape (torch's input
+   check); any other shape is an error.
 4. Unless ``retain_graph``, each node's saved arrays are dropped as soon as it has run.
 5. Anomaly detection (read once per call) checks every node's results for NaN and, on any error, warns with
    the forward stack of the failing node. Hook running lives in ``graph.py``.
@@ -53,26 +54,13 @@ def _add(buffers, node, nr, g, own):
 
 def _once(g, out):
     """Whether ``g`` goes to one edge only (a formula may return one array for two inputs, as ``x + y`` does)."""
-    n = 0
-    for o in out:
-        if o is g:
-            n += 1
-    return n == 1
+    return sum(o is g for o in out) == 1
 
 
 def _out_owned(out, grads, owns):
     """Ownership of a built-in formula's results: a new array is owned, a gradient passed through keeps its flag."""
-    flags = []
-    for g in out:
-        own = g is not None
-        if own:
-            for gi, oi in zip(grads, owns):
-                if g is gi:
-                    own = oi
-                    break
-            own = own and _once(g, out)
-        flags.append(own)
-    return flags
+    return [g is not None and next((oi for gi, oi in zip(grads, owns) if gi is g), True) and _once(g, out)
+            for g in out]
 
 
 def _count_deps(root_nodes):
@@ -143,17 +131,13 @@ def _own(g):
 
 
 def _retain(t, g, create):
-    """``retain_grad``: the tensor's ``.grad`` gets a copy (or a sum), never the engine's buffer."""
+    """``retain_grad``: the tensor's ``.grad`` gets a copy (or a sum, out of place as torch), never the buffer."""
     if create:
-        g = _own(_as_tensor(g))
-        with _accumulate_lock:
-            old = t._grad
-            t._grad = g if old is None else old + g
-    else:
-        g = g._data if isinstance(g, _function.Tensor) else g
-        with _accumulate_lock:
-            old = t._grad
-            t._grad = _function.make(np.array(g, copy=True) if old is None else old._data + g)
+        return _accumulate_leaf(t, g, True, False)
+    g = g._data if isinstance(g, _function.Tensor) else g
+    with _accumulate_lock:
+        old = t._grad
+        t._grad = _function.make(np.array(g, copy=True) if old is None else old._data + g)
 
 
 def _accumulate_leaf(var, g, create, own):
