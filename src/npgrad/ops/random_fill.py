@@ -146,6 +146,8 @@ def _random(self, from_=None, to=None, *, generator=None):
         lo, hi = 0, _RANDOM_TOP.get(dt.name) or int(np.iinfo(dt).max) + 1
     elif to is None:  # random_(to)
         lo, hi, node = 0, from_, RandomTo
+    elif from_ is None:  # random_(to=...)
+        lo, hi, node = 0, to, RandomTo
     else:
         lo, hi, node = from_, to, RandomFrom
     if lo >= hi:
