@@ -213,7 +213,8 @@ def _sytrs_lower(LD, piv, B):
 def _batched(fn, *arrays):
     lead = arrays[0].shape[:-2]
     flat = [x.reshape((-1,) + x.shape[len(lead):]) for x in arrays]
-    outs = [fn(*parts) for parts in zip(*flat)]
+    with np.errstate(all="ignore"):  # inf/NaN entries give inf/NaN factors silently, as in torch
+        outs = [fn(*parts) for parts in zip(*flat)]
     return outs, lead
 
 
@@ -272,8 +273,9 @@ def ldl_solve(LD, pivots, B, *, hermitian=False):
     ld = np.broadcast_to(LD._data, lead + (n, n))
     pv = np.broadcast_to(pivots._data, lead + (n,))
     b = np.broadcast_to(B._data, lead + B._data.shape[-2:])
-    outs = [_sytrs_lower(x, p, y) for x, p, y in zip(ld.reshape(-1, n, n), pv.reshape(-1, n),
-                                                      b.reshape((-1,) + B._data.shape[-2:]))]
+    with np.errstate(all="ignore"):  # inf/NaN entries give inf/NaN solutions silently, as in torch
+        outs = [_sytrs_lower(x, p, y) for x, p, y in zip(ld.reshape(-1, n, n), pv.reshape(-1, n),
+                                                          b.reshape((-1,) + B._data.shape[-2:]))]
     X = np.stack(outs).reshape(lead + B._data.shape[-2:]) if outs else np.zeros(lead + B._data.shape[-2:],
                                                                                   B._data.dtype)
     return _t.make(X)
