@@ -351,6 +351,8 @@ count_nonzero(0) nansum(0) nanmean(0) index_select(0,I0) index_select(1,I0) inde
 gather(1,IS) take_along_dim(IS) take_along_dim(IS,0) scatter(0,IS,X) scatter_add(0,IS,X) index_add(0,I0,X)
 index_add(0,I1,X) index_add(0,I0,X2) index_fill(0,I0,1.) index_fill(0,IS,1.) index_copy(0,I0,X)
 index_copy(-1,I0,X) masked_fill(B,1.) masked_select(B) take(IS) nonzero() argwhere() unique() cross(X)
+rot90() rot90(1,(0,1)) ravel() sum_to_size(()) sum_to_size(1) logcumsumexp(0) put(IS,X) unfold(0,1,1) unfold(0,2,1)
+as_strided((),()) as_strided((1,),(0,))
 """.split()
 ZERO_D_FUNCTIONS = """
 cat([X,X]) cat([X,X],0) stack([X,X]) stack([X,X],1) stack([X,X],-1) stack([X,X],2) hstack([X,X]) vstack([X,X])
@@ -359,6 +361,8 @@ tensordot(X,X,0) einsum('->',X) einsum('i->',X) kron(X,X) inner(X,X) outer(X,X) 
 squeeze(X,0) chunk(X,1) split(X,1) where(B,X,X) histc(X) bucketize(X,X) searchsorted(X,X) diag_embed(X)
 flatten(X) hsplit(X,1) vsplit(X,1) dsplit(X,1) tile(X,(2,)) swapaxes(X,0,0) moveaxis(X,0,0) flip(X,(0,))
 roll(X,1) movedim(X,0,-1) unsqueeze(X,0) narrow(X,0,0,1) select(X,0,0) unflatten(X,0,(1,)) transpose(X,0,0)
+broadcast_tensors(X,X) block_diag(X,X) cartesian_prod(X,X) combinations(X) cdist(X,X) rot90(X) ravel(X)
+cumulative_trapezoid(X) trapezoid(X)
 """.split()
 
 

@@ -601,6 +601,8 @@ def sum_to_size(self, *size):
     ok = lead >= 0 and all(s == 1 or s == n for s, n in zip(size, shape[lead:]))
     if not ok:
         raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+    if not size:  # torch sums everything into a new 0-d tensor (SumBackward0), even from a 0-d input
+        return self.sum()
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size) if s == 1 and shape[lead + i] != 1)
     out = self
     if dims:
