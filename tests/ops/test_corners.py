@@ -403,8 +403,9 @@ def test_zero_dim_matrix_transposes_are_the_tensor_itself():
 def _one_input_entries():
     """Every op-table entry (outside the nn family) whose samples take one array, with each keyword set."""
     from tests.support.op_db import basic, pointwise, reduction, shape, indexing, linalg
+    from tests.support.op_db import shape_extra, statistics, special, set_ops
     out = []
-    for mod in (basic, pointwise, reduction, shape, indexing, linalg):
+    for mod in (basic, pointwise, reduction, shape, indexing, linalg, shape_extra, statistics, special, set_ops):
         for op in mod.OPS:
             samples = op.samples(np.random.default_rng(0), np.float64)
             if not samples or any(len(a) != 1 or not isinstance(a[0], np.ndarray) for a, _ in samples):
