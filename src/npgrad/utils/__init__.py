@@ -2,7 +2,7 @@
 
 
 def __getattr__(name):
-    if name in ("data", "safetensors", "checkpoint", "benchmark", "model_zoo", "hooks"):
+    if name in ("data", "safetensors", "checkpoint", "benchmark", "model_zoo", "hooks", "tensorboard"):
         import importlib
         mod = importlib.import_module(f".{name}", __name__)
         globals()[name] = mod
