@@ -554,6 +554,8 @@ def matrix_norm(A, ord="fro", dim=_LAST2, keepdim=False, *, dtype=None, axis=UNS
             d_max -= 1
         return _amax(s, d_max, keepdim, _Amax if ord > 0 else _Amin)
     # spectral norms: the singular values of the matrices moved to the last two dims; keepdim moves them back
+    if A._data.dtype == np.float16:
+        raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got Half")
     from .shape import permute, unsqueeze
     perm = tuple(i for i in range(nd) if i not in (d0, d1)) + (d0, d1)
     S = svdvals_of(permute(A, perm))

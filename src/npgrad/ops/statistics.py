@@ -240,8 +240,8 @@ _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     from .reduction_sort import sort
     a = input._data
-    if a.dtype.kind != "f":
-        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if a.dtype.kind != "f" or a.dtype == np.float16:  # torch has no half quantile
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
                            f"but got {interpolation}")
