@@ -619,11 +619,21 @@ class Tensor:
             return "torch." + names[self._data.dtype.name]
         if isinstance(dtype, str):
             by_name = {f"{p}.{v}": k for k, v in names.items() for p in ("torch", "npgrad")}
+            if dtype.startswith(("torch.cuda.", "npgrad.cuda.")) and dtype.split(".")[-1] in names.values():
+                raise RuntimeError("Cannot initialize CUDA without ATen_cuda library (npgrad is CPU-only)")
             if dtype not in by_name:
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype = _dtype._NAMES[by_name[dtype]]
         elif type(dtype) is not _dtype.dtype:
-            raise ValueError(f"invalid type: '{getattr(dtype, '__name__', dtype)}'")
+            from ._legacy import _LegacyType
+            if isinstance(dtype, _LegacyType):  # x.type(torch.LongTensor): the legacy class names its dtype
+                if dtype._cuda:
+                    raise RuntimeError("Cannot initialize CUDA without ATen_cuda library (npgrad is CPU-only)")
+                dtype = dtype.dtype
+            elif dtype is Tensor:
+                dtype = _dtype.get_default_dtype()
+            else:
+                raise ValueError(f"invalid type: '{getattr(dtype, '__name__', dtype)}'")
         return self.to(dtype)
 
     def float(self):
