@@ -260,3 +260,35 @@ def test_views_remembered_by_a_long_lived_base_stay_bounded():
     assert len(b._x["views"]) <= 64
     b.mul_(2)  # the one live view is regenerated
     assert v.grad_fn.name() == "AsStridedBackward0"
+
+
+# ------------------------------------------------ in-place ops record on self, keeping the old value only if read
+@pytest.mark.parametrize("expr", ["y.sin_()", "y.clamp_(0.5, 2.5)", "y.mul_(y)", "y.pow_(3)", "y.mul_(w)",
+                                  "y.add_(w * y)", "y.relu_()", "y.exp_()", "y.div_(w).sin_()", "y.addcmul_(y, w)",
+                                  "y.copy_(w)", "y.sub_(y.detach())", "y.tanh_()", "y.fill_(2.0)", "y.zero_()"])
+def test_inplace_first_and_second_derivatives_as_torch(expr):
+    def fn(m):
+        x = m.tensor([0.3, 1.2, 2.7], dtype=m.float64, requires_grad=True)
+        w = m.tensor([1.5, -0.5, 2.0], dtype=m.float64, requires_grad=True)
+        y = x * 1
+        eval(expr, {"y": y, "w": w})
+        try:
+            gx, gw = m.autograd.grad((y * y).sum(), (x, w), create_graph=True, allow_unused=True)
+        except RuntimeError as e:  # y.mul_(y): torch saved y itself, now changed
+            assert "modified by an inplace operation" in str(e)
+            return "raised"
+        hx = m.autograd.grad(gx.sum(), x, allow_unused=True)[0] if gx is not None and gx.requires_grad else None
+        return [None if g is None else np.round(g.detach().numpy(), 8).tolist() for g in (gx, gw, hx)]
+    assert fn(npgrad) == fn(torch)
+
+
+def test_inplace_under_saved_tensor_hooks_sees_the_old_value():
+    for m in (torch, npgrad):
+        seen = []
+        x = m.tensor([0.5, 1.0], requires_grad=True)
+        y = x * 1
+        with m.autograd.graph.saved_tensors_hooks(lambda t: (seen.append(t.detach().clone()), t)[1], lambda t: t):
+            y.sin_()
+        y.sum().backward()
+        assert [s.tolist() for s in seen] == [[0.5, 1.0]]
+        np.testing.assert_allclose(x.grad.numpy(), np.cos([0.5, 1.0]), rtol=1e-6)

@@ -10,8 +10,9 @@ import numpy as np
 from ..autograd.function import Function, _Saved, version_lock as _version_lock
 from ..autograd.grad_mode import state
 from ..autograd import forward_ad as _fw
+from ..autograd.graph import saved_hooks_stack
 from .. import _tensor as _t
-from .pointwise import TYPE_NAMES
+from .pointwise import TYPE_NAMES, zeros_of
 
 __all__ = []
 
@@ -87,15 +88,43 @@ def regenerate_views(t, skip=None):
     rx["views"] = live
 
 
+def keep_old_self(fn, self):
+    """``fn`` was just recorded on ``self``, which is about to be overwritten: what it saved of ``self`` gets a
+    copy of the old value (torch's ``original_self``). The only copy an in-place op makes, and only when its
+    formula reads ``self`` (``clamp_``, ``sin_``); ``add_``, ``mul_(2)``, ``exp_``, ``relu_`` copy nothing."""
+    saved = fn._saved if fn is not None else None
+    if not saved:
+        return
+    data = self._data
+    out = []
+    for e in saved:
+        if type(e) is _Saved and e.output_nr < 0:
+            d = e.data
+            shares = type(d) is np.ndarray and np.may_share_memory(d, data)
+            if e.tensor is self:  # (d may be a promoted copy already) the old self, still in the graph
+                old = _t.make(d.copy() if shares else d, self.grad_fn, self._nr)
+                old._req, old._acc = self._req, self._acc
+                e = _Saved(old._data, old, -1, old._vc)
+            elif e.tensor is None and shares:  # an array made from self inside forward (a view): copied
+                e = _Saved(d.copy(), None, -1, None)
+        out.append(e)
+    fn._saved = tuple(out)
+
+
 def _inplace_method(op, overlap_ok=False):
     def method(self, *args, **kwargs):
         _t._inplace_check(self)
         if state.enabled and (self._req or any(isinstance(a, _t.Tensor) and a._req
                                                for a in (*args, *kwargs.values()))):
-            # record on a snapshot of the old value, so the node's saved input is not overwritten
-            old = _t.make(self._data.copy(), self.grad_fn, self._nr)
-            old._req = self._req
-            return inplace(self, op(_fw.carry_tangent(self, old), *args, **kwargs), overlap_ok)
+            if saved_hooks_stack() or any(a is self for a in (*args, *kwargs.values())):
+                # pack hooks must see the old value itself; y.mul_(y) saves y as the other operand too, which
+                # the write changes (torch's error at backward): record on a snapshot of the old value
+                old = _t.make(self._data.copy(), self.grad_fn, self._nr)
+                old._req = self._req
+                return inplace(self, op(_fw.carry_tangent(self, old), *args, **kwargs), overlap_ok)
+            res = op(self, *args, **kwargs)
+            keep_old_self(res.grad_fn, self)
+            return inplace(self, res, overlap_ok)
         return inplace(self, op(self, *args, **kwargs), overlap_ok)
     method.__name__ = op.__name__ + "_"
     method.__doc__ = f"In-place ``{op.__name__}``: bumps ``_version``, rebases ``grad_fn`` when recording."
@@ -114,7 +143,7 @@ class Fill(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: zeros_like(grad)
-        return grad * 0, None
+        return zeros_of(grad), None
 
 
 class FillTensor(Function):
@@ -132,7 +161,7 @@ class FillTensor(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: zeros_like(grad); value: grad.sum()
-        return grad * 0, grad.sum() if ctx.needs_input_grad[1] else None
+        return zeros_of(grad), grad.sum() if ctx.needs_input_grad[1] else None
 
 
 class Zero(Function):
@@ -145,7 +174,7 @@ class Zero(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: zeros_like(grad)
-        return grad * 0
+        return zeros_of(grad)
 
 
 class Copy(Function):
@@ -162,7 +191,7 @@ class Copy(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: zeros_like(grad); src: grad (reduced to src's shape, cast to its dtype)
-        return grad * 0, grad if ctx.src_dtype.kind == "f" else None
+        return zeros_of(grad), grad if ctx.src_dtype.kind == "f" else None
 
 
 def _fill(self, value):
