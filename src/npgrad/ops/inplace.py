@@ -1,7 +1,12 @@
 """The in-place machinery: ``x.add_(y)``, ``x.exp_()``, ``x.fill_(v)``... are the out-of-place op plus
 ``inplace(self, result)``, which writes the result into self's storage, bumps ``_version`` and rebases
 ``grad_fn`` onto the op's node. ``_inplace_method(op)`` builds the method from the function, with torch's leaf
-check; ops that save ``self`` get a snapshot of its old value, so their backward still sees it.
+check; an op that saved ``self`` gets a copy of its old value (``keep_old_self``), so its backward still sees
+it, and no other op copies anything.
+
+Every write goes to ``_tensor._write_target``: a tensor whose elements share memory (expand, stride 0) refuses
+with torch's RuntimeError. After the write, views taken earlier from the same base get torch's regenerated
+``grad_fn`` (``regenerate_views``), and under forward AD the tangent is written in place too.
 """
 import numbers
 
