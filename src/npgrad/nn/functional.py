@@ -34,7 +34,6 @@ from ..ops.nn_extra import (embedding_bag, channel_shuffle, native_channel_shuff
                             multilabel_margin_loss, gumbel_softmax)
 from ..ops.grid_sample import grid_sample, affine_grid
 from ..ops.ctc import ctc_loss
-from .modules.attention import multi_head_attention_forward  # noqa: E402  (torch keeps it in functional)
 from ..ops.fractional_pool import (fractional_max_pool2d, fractional_max_pool3d, fractional_max_pool2d_with_indices,
                                    fractional_max_pool3d_with_indices)
 from ..ops.neural import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout, one_hot,
@@ -214,3 +213,5 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
 # Keep this at the end of the module.
 from .. import _out  # noqa: E402
 _out.wrap_namespace(globals(), {"normalize"}, "npgrad.nn.functional")
+# defined with MultiheadAttention; imported last, so the layer modules see the finished (wrapped) functions above
+from .modules.attention import multi_head_attention_forward  # noqa: E402,F401
