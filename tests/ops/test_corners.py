@@ -528,3 +528,51 @@ def test_float16_with_python_scalars_rounds_as_torch(name):
     once), but adds/subtracts the number rounded to half; values and gradients bit-identical over 2000 inputs."""
     a = np.random.default_rng(0).standard_normal(2000).astype(np.float16)
     _assert_half_same(lambda m, t: HALF_SCALAR_CASES[name](m, t), (a,))
+
+
+def _half_entries():
+    from tests.support.op_db import basic, pointwise, reduction, shape, indexing, shape_extra, statistics
+    return [pytest.param(op, id=op.name) for mod in (basic, pointwise, reduction, shape, indexing, shape_extra,
+                                                     statistics) for op in mod.OPS if op.grad]
+
+
+def _half_outcome(m, op, args, kw):
+    from tests.support.oracle import make_inputs, _outputs
+    ins = make_inputs(m, args, True)
+    try:
+        outs = [o for o in _outputs(op.fn(m, *ins, **kw)) if isinstance(o, m.Tensor)]
+    except Exception as e:  # noqa: BLE001
+        return [type(e).__name__]
+    res = [(str(o.dtype).split(".")[-1], tuple(o.shape)) for o in outs]
+    diff = [o for o in outs if o.requires_grad and o.dtype.is_floating_point]
+    if diff:
+        loss = diff[0].float().sum()
+        for o in diff[1:]:
+            loss = loss + o.float().sum()
+        loss.backward()
+        for t in ins:
+            if isinstance(t, m.Tensor) and t.requires_grad:
+                g = t.grad
+                if m is npgrad and g is not None:
+                    assert type(g._data) is np.ndarray, f"{op.name}: a gradient held a bare {type(g._data)}"
+                res.append(None if g is None else (str(g.dtype).split(".")[-1], tuple(g.shape)))
+    return res
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("op", _half_entries())
+def test_op_table_in_float16(op):
+    """Every differentiable op of the reduction/shape/indexing/pointwise tables run in half: torch's output and
+    gradient dtypes and shapes (gradients are float16 Tensors over ndarrays, never bare NumPy scalars) or
+    torch's exception class."""
+    from tests.support.op_db import NoGrad
+
+    def half(a):
+        if isinstance(a, np.ndarray) and a.dtype.kind == "f":
+            return a.astype(np.float16)
+        if isinstance(a, NoGrad) and a.array.dtype.kind == "f":
+            return NoGrad(a.array.astype(np.float16))
+        return a
+    for args, kw in op.samples(np.random.default_rng(0), np.float32)[:4]:
+        args = tuple(half(a) for a in args)
+        assert _half_outcome(npgrad, op, args, kw) == _half_outcome(torch, op, args, kw)

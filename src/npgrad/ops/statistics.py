@@ -89,6 +89,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         if t._data.dtype.kind != "f":
             raise RuntimeError(f"cdist only supports floating-point dtypes, X{1 if t is x1 else 2} got: "
                                f"{str(t.dtype).split('.')[-1].capitalize()}")
+    if x1._data.dtype == np.float16 or x2._data.dtype == np.float16:  # torch has no half kernel
+        raise NotImplementedError("\"cdist\" not implemented for 'Half'")
     if compute_mode not in ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
                             "donot_use_mm_for_euclid_dist"):
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
@@ -129,6 +131,8 @@ def pdist(input, p=2):
         raise RuntimeError("pdist only supports non-negative p values")
     if input._data.dtype.kind != "f":
         raise RuntimeError("pdist only supports floating-point dtypes")
+    if input._data.dtype == np.float16:  # torch has no half kernel
+        raise NotImplementedError("\"pdist\" not implemented for 'Half'")
     return Pdist.apply(input, float(p))
 
 
