@@ -15,7 +15,7 @@ $(VENV)/.base: pyproject.toml
 
 # mpich from PyPI gives mpi4py an MPI library and mpiexec inside the venv: the MPI tests need no root.
 $(VENV)/.test: $(VENV)/.base pyproject.toml
-	$(PIP) install -q -e ".[test,viz,distributed]" mpich
+	$(PIP) install -q -e ".[test,viz,distributed,docs]" mpich
 	touch $@
 
 $(VENV)/.demo: $(VENV)/.base pyproject.toml

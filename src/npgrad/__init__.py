@@ -10,10 +10,9 @@ Write ``import npgrad as torch`` and autograd code runs unchanged:
 >>> w.grad.shape
 npgrad.Size([5, 3])
 """
-__version__ = "0.1.0"
 
 
-from ._dtype import (dtype, float16, float32, float64, int8, int16, int32, int64, uint8, bool, half, float,
+from ._dtype import (dtype, float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, bool, half, float,
                      double, short, int, long, get_default_dtype, set_default_dtype, promote_types, result_type,
                      can_cast, layout, memory_format, strided, sparse_coo, sparse_csr, contiguous_format,
                      preserve_format, channels_last, channels_last_3d)
@@ -65,11 +64,15 @@ from .ops import (random_fill as _rf, set_ops as _so, special as _sp, shape_extr
                   linalg_lu as _lu)
 for _m in (_rf, _so, _sp, _sx, _st, _lu):
     _m.bind_methods(Tensor)
+from .ops.window import *  # noqa: F401,F403
+from .ops.api_extra import *  # noqa: F401,F403
+from .ops import api_extra as _ax
+_ax.bind_methods(Tensor)
 
 from ._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa: F401
                       CharTensor, ByteTensor, BoolTensor, set_default_tensor_type)
 from ._tensor import set_default_device, get_default_device  # noqa: F401
-from ._version import __version__  # noqa: F401,F811  (a version-comparable str, as torch's TorchVersion)
+from ._version import __version__  # noqa: F401  (a version-comparable str, as torch's TorchVersion)
 from .compiler import compile  # noqa: F401  (runs eagerly for now; see npgrad/compiler)
 from .amp.autocast_mode import (autocast, is_autocast_available, is_autocast_enabled,  # noqa: F401
                                 get_autocast_dtype, set_autocast_enabled)

@@ -47,4 +47,6 @@ class TorchVersion(str):
     __hash__ = str.__hash__
 
 
-__version__ = TorchVersion("0.1.0")
+# The one place the version is written: pyproject.toml reads VERSION (setuptools dynamic attr, read statically).
+VERSION = "0.2.0.dev0"
+__version__ = TorchVersion(VERSION)

@@ -1,0 +1,92 @@
+"""Packaging: the built wheel installs into a clean venv and runs the tutorial; the oldest NumPy we allow works.
+
+These run pip and build a wheel, so they are marked slow (still part of ``make test``). The registry pip is
+configured with is used for NumPy; nothing else is fetched.
+"""
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import sysconfig
+import zipfile
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+# The oldest NumPy that pyproject.toml allows (dependencies = ["numpy>=X"]) is read from there, not restated.
+_PYPROJECT = (ROOT / "pyproject.toml").read_text()
+NUMPY_FLOOR = re.search(r'dependencies = \["numpy>=([0-9.]+)"\]', _PYPROJECT).group(1)
+
+
+def _run(cmd, **kw):
+    env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1", PYTHONDONTWRITEBYTECODE="1")
+    env.pop("PYTHONPATH", None)
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env, timeout=900, **kw)
+    assert r.returncode == 0, f"{cmd} failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+    return r.stdout
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory):
+    """sdist and wheel from ``python -m build`` (the wheel is built from the sdist, so both must be complete)."""
+    out = tmp_path_factory.mktemp("dist")
+    # --no-isolation: the build backend (setuptools) comes from the test venv, so the build needs no download.
+    _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", out, ROOT])
+    wheels, sdists = list(out.glob("*.whl")), list(out.glob("*.tar.gz"))
+    assert len(wheels) == 1 and len(sdists) == 1, list(out.iterdir())
+    return wheels[0], sdists[0]
+
+
+def _venv(path, *packages):
+    _run([sys.executable, "-m", "venv", path])
+    py = path / "bin" / "python"
+    _run([py, "-m", "pip", "install", "-q", *packages])
+    return py
+
+
+@pytest.mark.slow
+def test_wheel_contents_and_version(dist):
+    import npgrad
+    wheel, sdist = dist
+    assert wheel.name.startswith(f"npgrad-{npgrad.__version__}-"), wheel.name
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "npgrad/py.typed" in names
+    assert "npgrad/serialization/__init__.py" in names and "npgrad/nn/functional.py" in names
+    meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert f"Version: {npgrad.__version__}" in meta
+    assert f"Requires-Dist: numpy>={NUMPY_FLOOR}" in meta
+    # every module in the source tree is in the wheel (catches a sub-package missing an __init__ or find config)
+    src = {str(p.relative_to(ROOT / "src")) for p in (ROOT / "src" / "npgrad").rglob("*.py")}
+    assert src <= set(names), sorted(src - set(names))[:10]
+
+
+@pytest.mark.slow
+def test_installed_wheel_runs_tutorial(dist, tmp_path):
+    """A clean venv with only the wheel (and NumPy it pulls): the tutorial imports the installed package."""
+    wheel, _ = dist
+    py = _venv(tmp_path / "venv", wheel)
+    where = _run([py, "-c", "import npgrad, os; print(os.path.dirname(npgrad.__file__)); print(npgrad.__version__)"],
+                 cwd=tmp_path).split()
+    assert where[0].startswith(str(tmp_path / "venv")), where
+    assert os.path.exists(os.path.join(where[0], "py.typed"))
+    out = _run([py, ROOT / "examples" / "autograd_tutorial.py"], cwd=tmp_path)
+    assert "grad_fn" in out or "tensor(" in out
+
+
+@pytest.mark.slow
+def test_oldest_numpy(dist, tmp_path):
+    """The oldest NumPy pyproject allows: the installed wheel runs the tutorial, and the op table's forward and
+    backward checks against torch pass from the source tree (torch, pytest and hypothesis are borrowed from the
+    test venv through a .pth placed after the new venv's own site-packages, so NumPy is the old one)."""
+    wheel, _ = dist
+    major_minor = ".".join(NUMPY_FLOOR.split(".")[:2])
+    py = _venv(tmp_path / "venv", f"numpy=={major_minor}.*", wheel)
+    version = _run([py, "-c", "import numpy; print(numpy.__version__)"]).strip()
+    assert version.startswith(major_minor + "."), version
+    _run([py, ROOT / "examples" / "autograd_tutorial.py"], cwd=tmp_path)
+    site = _run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).strip()
+    pathlib.Path(site, "zz_test_venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    _run([py, "-c", "import numpy, torch, pytest; assert numpy.__version__ == %r" % version])
+    _run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "tests/ops/test_vs_torch.py"],
+         cwd=ROOT)
