@@ -51,3 +51,18 @@ def test_assigning_a_float_grad_is_a_type_error():
 # pytorch/tutorials two_layer_net_module (pre-0.4 code): loss.data[0] on a 0-d loss is an IndexError
 def test_indexing_a_0d_tensor_is_an_index_error():
     _raises_same(lambda: torch.tensor(1.5).data[0], lambda: npgrad.tensor(1.5).data[0])
+
+
+# pytorch/tutorials sequence_models_tutorial: F.log_softmax(x) without dim warns at the caller's line, as torch
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_implicit_softmax_dim_warning_points_at_the_caller(name):
+    import warnings
+    lines = {}
+    for lib in (torch, npgrad):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            getattr(lib.nn.functional, name)(lib.ones(2, 3)); line = __import__("inspect").currentframe().f_lineno
+        (w,) = [c for c in caught if "Implicit dimension" in str(c.message)]
+        assert w.filename == __file__ and w.lineno == line
+        lines[lib.__name__] = w.lineno
+    assert lines["torch"] == lines["npgrad"]

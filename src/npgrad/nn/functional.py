@@ -87,28 +87,29 @@ def tanh(input):
     return _ng.tanh(input)
 
 
-def _softmax_dim(name, ndim):
+def _softmax_dim(name, ndim, stacklevel):
+    # torch warns at `_stacklevel` frames up (3: softmax's caller); +1 for the public wrapper (npgrad._out)
     import warnings
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
-                  f"as an argument.", UserWarning, stacklevel=3)
+                  f"as an argument.", UserWarning, stacklevel=stacklevel + 1)
     return 0 if ndim in (0, 1, 3) else 1
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
-        dim = _softmax_dim("softmax", input.ndim)
+        dim = _softmax_dim("softmax", input.ndim, _stacklevel)
     return _ng.softmax(input, dim, dtype=dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
-        dim = _softmax_dim("log_softmax", input.ndim)
+        dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
     return _ng.log_softmax(input, dim, dtype=dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
-        dim = _softmax_dim("softmin", input.ndim)
+        dim = _softmax_dim("softmin", input.ndim, _stacklevel)
     return _ng.softmax(-input, dim, dtype=dtype)  # torch negates first, then casts
 
 
