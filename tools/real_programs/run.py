@@ -43,6 +43,8 @@ FILE_COMMITS = {
     "beginner_source/examples_nn/polynomial_optim.py": "02d7694195db7543ff85fd72177d1f1adca7784a",
     "beginner_source/examples_nn/two_layer_net_module.py": "6f53cd7c257a9ace7f6198bc3d22bdd8547414fd",
     "beginner_source/nlp/sequence_models_tutorial.py": "0d1e0f7576479586ee777d5387153830750025eb",
+    "beginner_source/basics/autogradqs_tutorial.py": "1532c0de875b79f541371438d8d1d08be18f87de",
+    "beginner_source/blitz/neural_networks_tutorial.py": "06dc97785c47755b8d5bca167ad3cfc2ee8a04c1",
 }
 NANO = ["config/train_shakespeare_char.py", "--device=cpu", "--compile=False", "--eval_iters=2", "--log_interval=1",
         "--block_size=64", "--batch_size=8", "--n_layer=2", "--n_head=2", "--n_embd=64", "--max_iters=10",
@@ -66,7 +68,7 @@ PROGRAMS = [
         ("302_classification", "302_classification", 120), ("303_build_nn_quickly", "303_build_nn_quickly", 60),
         ("304_save_reload", "304_save_reload", 120), ("305_batch_train", "305_batch_train", 60),
         ("306_optimizer", "306_optimizer", 180), ("403_RNN_regressor", "403_RNN_regressor", 180),
-        ("406_GAN", "406_GAN", 300), ("406_conditional_GAN", "406_conditional_GAN", 300),
+        ("406_GAN", "406_GAN", 900), ("406_conditional_GAN", "406_conditional_GAN", 900),
         ("501_dynamic_graph", "501_why_torch_dynamic_graph", 180), ("503_dropout", "503_dropout", 120),
         ("504_batch_normalization", "504_batch_normalization", 300)]],
     ("examples/regression", "pytorch/examples", "regression/main.py", [], 120),
