@@ -1,0 +1,650 @@
+"""The rest of torch's public surface that programs touch: the ``torch.abs_``-style in-place function forms, the
+Tensor's in-place aliases (``greater_``, ``multiply_``, ...), predicates (``is_signed``, ``is_nonzero``, ...),
+the complex-number views of a real tensor (``conj``/``real``/``resolve_conj``/``resolve_neg`` are the tensor
+itself, ``angle`` is 0 or pi), ``addr``, ``diagflat``, ``fill``, legacy aliases (``range``, ``igamma``,
+``split_with_sizes``, ``frobenius_norm``, ``nuclear_norm``, ``triangular_solve``), raw-memory constructors
+(``frombuffer``, ``from_file``, ``empty_strided``, DLPack) and storage facts (``storage_offset``, ``is_set_to``).
+"""
+import builtins
+import numbers
+import warnings
+from collections import namedtuple
+
+import numpy as np
+
+from .. import _tensor as _t
+from ..autograd.function import Function
+from .pointwise import zeros_of, float_input
+from . import inplace as _ip
+from . import linalg as _L
+from . import reduction as _R
+
+# torch.<name>(input, ...) is input.<name>(...) for these
+INPLACE_FUNCTIONS = (
+    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ atanh_ ceil_ "
+    "clamp_ clamp_max_ clamp_min_ clip_ cos_ cosh_ deg2rad_ detach_ erf_ erfc_ exp2_ exp_ expm1_ fill_ fix_ floor_ "
+    "frac_ index_put_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ negative_ rad2deg_ reciprocal_ relu_ round_ "
+    "rsqrt_ selu_ celu_ sigmoid_ sin_ sinh_ sqrt_ square_ tan_ tanh_ trunc_ zero_ dropout_ alpha_dropout_ "
+    "feature_alpha_dropout_").split()
+
+__all__ = ["is_complex", "is_nonzero", "is_signed", "is_same_size", "is_neg", "is_conj", "is_inference",
+           "is_distributed", "conj", "real", "resolve_conj", "resolve_neg", "angle", "addr", "diagflat", "fill",
+           "range", "igamma", "igammac", "split_with_sizes", "frobenius_norm", "nuclear_norm", "triangular_solve",
+           "frombuffer", "from_file", "empty_strided", "empty_permuted", "from_dlpack", "to_dlpack",
+           "unravel_index", "set_anomaly_enabled", "set_flush_denormal", "conv_tbc", "channel_shuffle"]
+
+
+def _inplace_function(name):
+    def fn(input, *args, **kwargs):
+        if not isinstance(input, _t.Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"``input.{name}(...)``: the function form of the in-place method."
+    return fn
+
+
+_INPLACE = {}
+for _n in INPLACE_FUNCTIONS:
+    if _n in ("dropout_", "alpha_dropout_", "feature_alpha_dropout_", "selu_", "celu_", "relu_"):
+        continue  # defined below or elsewhere with their own signatures
+    _INPLACE[_n] = globals()[_n] = _inplace_function(_n)
+__all__ += list(_INPLACE)
+
+
+def _need_tensor(x, fname, pos=1, arg="input"):
+    if not isinstance(x, _t.Tensor):
+        raise TypeError(f"{fname}(): argument '{arg}' (position {pos}) must be Tensor, not {type(x).__name__}")
+
+
+# ------------------------------------------------------------------------------------------------ predicates
+def is_complex(input):
+    """False: npgrad's dtypes are real."""
+    _need_tensor(input, "is_complex")
+    return False
+
+
+def is_conj(input):
+    _need_tensor(input, "is_conj")
+    return False
+
+
+def is_neg(input):
+    _need_tensor(input, "is_neg")
+    return False
+
+
+def is_signed(input):
+    _need_tensor(input, "is_signed")
+    return input._data.dtype.kind not in "ub"
+
+
+def is_nonzero(input):
+    _need_tensor(input, "is_nonzero")
+    n = input._data.size
+    if n == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if n > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return builtins.bool(input._data.reshape(()).item() != 0)
+
+
+def is_same_size(input, other):
+    _need_tensor(input, "is_same_size")
+    _need_tensor(other, "is_same_size", 2, "other")
+    return input._data.shape == other._data.shape
+
+
+def is_inference(input):
+    _need_tensor(input, "is_inference")
+    return input.is_inference()
+
+
+def is_distributed(input):
+    """False: no tensor of npgrad is a distributed (THD) tensor."""
+    _need_tensor(input, "is_distributed")
+    return False
+
+
+# ------------------------------------------------------------------- complex views of a real tensor
+def conj(input):
+    """The tensor itself for real dtypes, as torch (no node, same object)."""
+    _need_tensor(input, "conj")
+    return input
+
+
+def resolve_conj(input):
+    _need_tensor(input, "resolve_conj")
+    return input
+
+
+def resolve_neg(input):
+    _need_tensor(input, "resolve_neg")
+    return input
+
+
+def real(input):
+    _need_tensor(input, "real")
+    return input
+
+
+class Angle(Function):
+    """The argument of a real number: 0 for x >= 0, pi for x < 0, NaN for NaN; integers give floats."""
+    _builtin = True
+
+    @staticmethod
+    def forward(ctx, a):
+        out_dt = float_input(a).dtype
+        res = np.where(a < 0, np.pi, 0.0).astype(out_dt)
+        if a.dtype.kind == "f":
+            res[np.isnan(a)] = np.nan
+        return res
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: angle_backward(grad, self)  (zero for real input)
+        return zeros_of(grad)
+
+
+def angle(input):
+    _need_tensor(input, "angle")
+    return Angle.apply(input)
+
+
+# ------------------------------------------------------------------------------------------------- addr
+class Addr(_L.Addmm):
+    """``beta * input + alpha * outer(vec1, vec2)``; with ``beta == 0`` input is ignored (its NaNs too)."""
+
+    @staticmethod
+    def forward(ctx, input, v1, v2, beta, alpha):
+        ctx.beta, ctx.alpha = beta, alpha
+        ctx.save_for_backward(v1, v2)
+        return _L._combine(input, np.multiply.outer(v1, v2), beta, alpha)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: maybe_multiply(grad, beta); vec1: grad.mv(vec2) * alpha; vec2: grad.t().mv(vec1) * alpha
+        v1, v2 = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (_L._scale(grad, ctx.beta) if need[0] else None,
+                _L._scale(grad @ v2, ctx.alpha) if need[1] else None,
+                _L._scale(grad.mT @ v1, ctx.alpha) if need[2] else None, None, None)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    """``beta * input + alpha * outer(vec1, vec2)``; input broadcasts to ``(len(vec1), len(vec2))``."""
+    for x, name, pos in ((input, "input", 1), (vec1, "vec1", 2), (vec2, "vec2", 3)):
+        _need_tensor(x, "addr", pos, name)
+    for x, which in ((vec1, "1st"), (vec2, "2nd")):
+        if x._data.ndim != 1:
+            raise RuntimeError(f"addr: Expected {which} vector to be 1-D, but got {x._data.ndim}-D")
+    target = (vec1._data.shape[0], vec2._data.shape[0])
+    _L._expand_error(input, target)
+    dts = {input._data.dtype, vec1._data.dtype, vec2._data.dtype}
+    if len(dts) > 1:
+        from .._dtype import from_numpy_dtype
+        a, b = (from_numpy_dtype(d) for d in (input._data.dtype, vec1._data.dtype))
+        raise RuntimeError(f"expected scalar type {a} but found {b}" if a != b else
+                           f"expected scalar type {a} but found {from_numpy_dtype(vec2._data.dtype)}")
+    if input._data.dtype == np.bool_:
+        beta, alpha = builtins.bool(beta), builtins.bool(alpha)
+    else:
+        beta, alpha = _L._scalars(input._data.dtype, beta, alpha)
+    return Addr.apply(input, vec1, vec2, beta, alpha)
+
+
+def _addr_(self, vec1, vec2, *, beta=1, alpha=1):
+    return addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+
+_addr_.__name__ = "addr"
+
+
+# ------------------------------------------------------------------------------------------- small composites
+def diagflat(input, offset=0):
+    """``diag_embed(input.flatten(), offset)``: the flattened input on a diagonal of a square matrix."""
+    _need_tensor(input, "diagflat")
+    from .. import diag_embed
+    return diag_embed(input.reshape(-1), offset)
+
+
+class FillOut(_ip.Fill):
+    _node_name = "FillBackward0"
+
+
+class FillTensorOut(_ip.FillTensor):
+    _node_name = "FillBackward1"
+
+
+def fill(input, value):
+    """Out of place ``fill_``: a new tensor of input's shape and dtype holding ``value``."""
+    _need_tensor(input, "fill")
+    if isinstance(value, _t.Tensor):
+        return FillTensorOut.apply(input, value)
+    if not isinstance(value, (numbers.Number, np.generic)) or isinstance(value, complex):
+        raise TypeError(f"fill(): argument 'value' (position 2) must be Number or Tensor, not "
+                        f"{type(value).__name__}")
+    return FillOut.apply(input, value)
+
+
+def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None, requires_grad=False, out=None):
+    """Deprecated ``torch.range``: ``end`` included; the default dtype (float) unless ``dtype`` says otherwise."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
+    from .. import _creation as _c
+    if end is None:
+        start, end = 0, start
+    _c._check_layout(layout, "range")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    n = int(np.floor((end - start) / step)) + 1
+    dt = _c._dt(dtype, fname="range")
+    arr = (start + step * np.arange(n, dtype=np.float64)).astype(dt)
+    res = _c._finish(arr, requires_grad, device)
+    if out is not None:
+        out.resize_(res.shape).copy_(res)
+        return out
+    return res
+
+
+def igamma(input, other):
+    """Regularised lower incomplete gamma: ``special.gammainc``."""
+    from ..special import gammainc
+    return gammainc(input, other)
+
+
+def igammac(input, other):
+    """Regularised upper incomplete gamma: ``special.gammaincc``."""
+    from ..special import gammaincc
+    return gammaincc(input, other)
+
+
+def split_with_sizes(input, split_sizes, dim=0):
+    _need_tensor(input, "split_with_sizes")
+    from .. import split
+    return split(input, list(split_sizes), dim)
+
+
+class FrobeniusNorm(_R.LinalgVectorNorm):
+    """torch records frobenius_norm as the norm it computes."""
+    _node_name = "NormBackward1"
+
+
+def frobenius_norm(input, dim, keepdim=False):
+    """Deprecated alias of ``linalg.vector_norm(input, 2, dim, keepdim)``."""
+    warnings.warn("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It will be removed "
+                  "in a future PyTorch release. Please use `linalg.vector_norm(A, 2., dim, keepdim)` instead",
+                  UserWarning, stacklevel=2)
+    _need_tensor(input, "frobenius_norm")
+    dim = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+    if len(dim) > 2:
+        raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dim)} dimensions instead.")
+    nd = builtins.max(input._data.ndim, 1)
+    if any(not -nd <= d < nd for d in dim):
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got "
+                         f"{next(d for d in dim if not -nd <= d < nd)})")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{input.dtype}".replace("npgrad.", ""))
+    dims = tuple(sorted({d % nd for d in dim})) if input._data.ndim else ()
+    return FrobeniusNorm.apply(input, 2.0, dims, builtins.bool(keepdim))
+
+
+def nuclear_norm(input, dim=None, keepdim=False):
+    """Deprecated alias of ``linalg.matrix_norm(input, 'nuc', dim, keepdim)``."""
+    warnings.warn("at::nuclear_norm is deprecated and it is just left for JIT compatibility. It will be removed in "
+                  "a future PyTorch release. Please use `linalg.matrix_norm(A, 'nuc', dim, keepdim)` instead",
+                  UserWarning, stacklevel=2)
+    from ..linalg import matrix_norm
+    if isinstance(dim, builtins.bool):  # nuclear_norm(input, keepdim) positional form
+        dim, keepdim = None, dim
+    if dim is None:
+        if input.dim() != 2:
+            raise RuntimeError(f"Expected a tensor with 2 dimensions, but got a tensor with {input.dim()} "
+                               f"dimensions instead.")
+        dim = (-2, -1)
+    return matrix_norm(input, "nuc", tuple(dim), keepdim)
+
+
+def _tri_repr(self):
+    return f"npgrad.return_types.triangular_solve(\nsolution={self.solution!r},\n" \
+           f"cloned_coefficient={self.cloned_coefficient!r})"
+
+
+_TriSolve = type("triangular_solve", (namedtuple("triangular_solve", ["solution", "cloned_coefficient"]),),
+                 {"__slots__": (), "__repr__": _tri_repr, "__str__": _tri_repr,
+                  "__module__": "npgrad.return_types"})
+
+
+def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
+    """Deprecated ``(solution, cloned_coefficient)`` form of ``linalg.solve_triangular(A, b)``."""
+    from ..linalg import solve_triangular
+    warnings.warn("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular and will be "
+                  "removed in a future PyTorch release.", UserWarning, stacklevel=2)
+    _need_tensor(b, "triangular_solve", 1, "input")
+    _need_tensor(A, "triangular_solve", 2, "A")
+    tri = A.triu() if upper else A.tril()  # the other triangle is never read
+    if transpose:
+        tri = tri.mT
+    sol = solve_triangular(tri, b, upper=builtins.bool(upper) != builtins.bool(transpose),
+                           unitriangular=unitriangular)
+    return _TriSolve(sol, A.clone())
+
+
+# ------------------------------------------------------------------------------------------ raw memory
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-D tensor sharing memory with a Python buffer (``bytes``, ``bytearray``, ``array``, ``memoryview``)."""
+    from .._dtype import to_numpy_dtype
+    dt = np.dtype(to_numpy_dtype(dtype, "frombuffer"))
+    mv = memoryview(buffer)
+    nbytes = mv.nbytes
+    if offset < 0 or offset >= nbytes and nbytes:
+        raise ValueError(f"both buffer length ({nbytes}) and offset ({offset}) must be greater than 0"
+                         if nbytes == 0 else f"offset ({offset} bytes) must be non-negative and no greater than "
+                         f"buffer length ({nbytes} bytes) minus 1")
+    if nbytes == 0:
+        raise ValueError(f"both buffer length (0) and count ({count}) must not be 0")
+    if count < 0:
+        if (nbytes - offset) % dt.itemsize:
+            raise ValueError(f"buffer length ({nbytes - offset} bytes) after offset ({offset} bytes) must be a "
+                             f"multiple of element size ({dt.itemsize})")
+        count = (nbytes - offset) // dt.itemsize
+    elif count == 0 or offset + count * dt.itemsize > nbytes:
+        raise ValueError(f"requested buffer length ({count} * {dt.itemsize} bytes) after offset ({offset} bytes) "
+                         f"must not be greater than actual buffer length ({nbytes} bytes)")
+    if mv.readonly:
+        warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
+                      "means you can write to the underlying (supposedly non-writable) buffer using the tensor.",
+                      UserWarning, stacklevel=2)
+    arr = np.frombuffer(buffer, dt, count, offset)
+    if not arr.flags.writeable:
+        arr = arr.view()
+        try:
+            arr.flags.writeable = True
+        except ValueError:
+            pass
+    t = _t.make(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None, pin_memory=False,
+              requires_grad=False):
+    """``size`` elements of ``dtype`` read from a file; with ``shared=True`` the tensor maps the file, so writes
+    reach it."""
+    from .. import _creation as _c
+    _c._check_pin(pin_memory)
+    _c._check_layout(layout, "from_file")
+    dt = np.dtype(_c._dt(dtype, fname="from_file"))
+    size = int(size or 0)
+    import os
+    have = os.path.getsize(filename)
+    if have < size * dt.itemsize:
+        raise RuntimeError(f"unable to mmap {size * dt.itemsize} bytes from file <{filename}>: Cannot allocate "
+                           f"memory (12)" if shared else f"read(): fd {filename} failed")
+    if shared:
+        arr = np.memmap(filename, dt, "r+", shape=(size,)) if size else np.zeros(0, dt)
+        arr = np.ndarray((size,), dt, buffer=arr) if size else arr
+    else:
+        arr = np.fromfile(filename, dt, count=size)
+    return _c._finish(arr, requires_grad, device)
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """An uninitialised tensor of ``size``; ``stride`` must fit it (npgrad keeps it contiguous)."""
+    from .. import _creation as _c
+    size = tuple(int(s) for s in size)
+    stride = tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape")
+    if any(s < 0 for s in size):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: {list(size)}")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: "
+                           f"{list(stride)}")
+    return _c.empty(size, dtype=dtype, layout=layout, device=device, requires_grad=requires_grad,
+                    pin_memory=pin_memory)
+
+
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False,
+                   pin_memory=False):
+    """An uninitialised tensor of ``size``; ``physical_layout`` must be a permutation of its dims."""
+    from .. import _creation as _c
+    size = tuple(int(s) for s in size)
+    perm = [int(p) for p in physical_layout]
+    if len(perm) != len(size):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the physical_layout; "
+                           f"i.e. len(size) = {len(size)} is not equal to len(physical_layout) = {len(perm)}")
+    if sorted(perm) != list(builtins.range(len(size))):
+        raise RuntimeError(f"Dimension {next((p for p in perm if perm.count(p) > 1), perm[0])} occurs twice in "
+                           f"physical_layout")
+    return _c.empty(size, dtype=dtype, layout=layout, device=device, requires_grad=requires_grad,
+                    pin_memory=pin_memory)
+
+
+def to_dlpack(tensor):
+    """A DLPack capsule of the tensor's memory (shared, not copied)."""
+    _need_tensor(tensor, "to_dlpack", 1, "tensor")
+    if tensor._req:
+        raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+    return tensor._data.__dlpack__()
+
+
+class _Capsule:
+    def __init__(self, capsule):
+        self.capsule = capsule
+
+    def __dlpack__(self, **kw):
+        return self.capsule
+
+    def __dlpack_device__(self):
+        return (1, 0)  # kDLCPU
+
+
+def from_dlpack(ext_tensor):
+    """A tensor sharing memory with any object that speaks DLPack on the CPU (NumPy arrays, torch tensors, ...)
+    or with a DLPack capsule."""
+    if isinstance(ext_tensor, _t.Tensor):
+        return ext_tensor
+    if not hasattr(ext_tensor, "__dlpack__"):
+        if type(ext_tensor).__name__ != "PyCapsule":
+            raise TypeError(f"from_dlpack(): expected an object with __dlpack__ or a DLPack capsule, got "
+                            f"{type(ext_tensor).__name__}")
+        ext_tensor = _Capsule(ext_tensor)
+    try:
+        arr = np.from_dlpack(ext_tensor)
+    except BufferError as e:
+        raise RuntimeError(str(e)) from None
+    if not arr.flags.writeable:
+        try:
+            arr.flags.writeable = True
+        except ValueError:
+            pass
+    return _t.make(arr)
+
+
+def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+    if self._req:
+        raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+    kw = {} if max_version is None else {"max_version": max_version}
+    if copy is not None:
+        kw["copy"] = copy
+    return self._data.__dlpack__(**kw)
+
+
+def _dlpack_device(self):
+    return (1, 0)
+
+
+def unravel_index(indices, shape):
+    """The coordinates (int64 tensors, one per dim of ``shape``) of flat ``indices`` in a C-ordered array."""
+    _need_tensor(indices, "unravel_index", 1, "indices")
+    if indices._data.dtype.kind not in "iu":
+        raise TypeError("expected 'indices' to be integer dtype, but got " + str(indices.dtype))
+    if isinstance(shape, numbers.Integral):
+        shape = (shape,)
+    shape = tuple(int(s) for s in shape)
+    if any(s < 0 for s in shape):
+        raise ValueError("'shape' cannot have negative values, but got " + str(shape))
+    n = int(np.prod(shape))
+    idx = indices._data.astype(np.int64)
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise ValueError("'indices' must be in range [" + f"{-n}, {n - 1}]")
+    idx = np.where(idx < 0, idx + n, idx)
+    coords = np.unravel_index(idx, shape) if shape else ()
+    return tuple(_t.make(np.asarray(c, np.int64)) for c in coords)
+
+
+# ------------------------------------------------------------------------------------------------ switches
+def set_anomaly_enabled(enabled, check_nan=True):
+    """The switch behind ``autograd.set_detect_anomaly``."""
+    from ..autograd import anomaly_mode
+    anomaly_mode._set(enabled, check_nan)
+
+
+def set_flush_denormal(mode):
+    """False: NumPy gives no control over the CPU's flush-to-zero mode, so the request is not honoured (torch's
+    answer on CPUs without the switch)."""
+    return False
+
+
+# --------------------------------------------------------------------------------------------------- nn-ish
+def conv_tbc(input, weight, bias, pad=0):
+    """1-D convolution in (time, batch, channel) layout: weight is (width, in, out), bias (out,)."""
+    _need_tensor(input, "conv_tbc", 1, "self")
+    _need_tensor(weight, "conv_tbc", 2, "weight")
+    _need_tensor(bias, "conv_tbc", 3, "bias")
+    if input.dim() != 3:
+        raise RuntimeError("Input must have 3 dims: time, batch, in_channel")
+    if weight.dim() != 3:
+        raise RuntimeError("Weight tensor must have 3 dims: kernel_width, in_channels, out_channels.")
+    if bias.dim() != 1:
+        raise RuntimeError("Bias must be 1-D")
+    if input.shape[2] != weight.shape[1]:
+        raise RuntimeError("Input dim 2 (input channels) is not == dim 1 in the weight tensor")
+    if weight.shape[2] != bias.shape[0]:
+        raise RuntimeError("Bias size must equal dim 2 in the weight tensor (output channels).")
+    from ..nn.functional import conv1d
+    out = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=int(pad))
+    return out.permute(2, 0, 1)
+
+
+def channel_shuffle(input, groups):
+    from ..nn.functional import channel_shuffle as _cs
+    return _cs(input, groups)
+
+
+# ------------------------------------------------------------------------------------------- Tensor methods
+def storage_offset(self):
+    """Elements between the start of the memory the tensor views and its first element."""
+    a = self._data
+    base = a
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    if base is a or not a.itemsize:
+        return 0
+    lo = base.__array_interface__["data"][0]
+    # the lowest address the base spans (negative strides start the data pointer past it)
+    lo += builtins.sum((n - 1) * s for n, s in zip(base.shape, base.strides) if s < 0 and n)
+    return (a.__array_interface__["data"][0] - lo) // a.itemsize
+
+
+def is_set_to(self, tensor):
+    """Same memory, offset, sizes and strides."""
+    _need_tensor(tensor, "is_set_to", 1, "tensor")
+    a, b = self._data, tensor._data
+    return (a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and a.shape == b.shape
+            and a.strides == b.strides and a.dtype == b.dtype)
+
+
+def _volatile(self):
+    warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+    return False
+
+
+def _volatile_set(self, value):
+    warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+
+
+def reinforce(self, reward):
+    raise RuntimeError("reinforce() was removed.\nUse torch.distributions instead.\nSee "
+                       "https://pytorch.org/docs/main/distributions.html")
+
+
+def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                      pin_memory=False):
+    return empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype, layout=layout,
+                         device=device, requires_grad=requires_grad, pin_memory=pin_memory)
+
+
+def _real_get(self):
+    return self
+
+
+def _real_set(self, value):
+    self.copy_(value)
+
+
+def as_subclass(self, cls):
+    """``self`` viewed as an instance of ``cls`` (a Tensor subclass): same memory, still in the graph."""
+    if not (isinstance(cls, type) and issubclass(cls, _t.Tensor)):
+        raise TypeError(f"as_subclass(): argument 'cls' must be a subclass of Tensor, not {cls!r}")
+    src = self.view_as(self) if self._req else self
+    out = object.__new__(cls)
+    for slot in _t.Tensor.__slots__:
+        if slot != "__weakref__":
+            setattr(out, slot, getattr(src, slot))
+    return out
+
+
+def map2_(self, x, y, callable):
+    """``self[i] = callable(self[i], x[i], y[i])`` elementwise in Python, x and y broadcast to self."""
+    _need_tensor(x, "map2_", 1, "x")
+    _need_tensor(y, "map2_", 2, "y")
+    if self._req or x._req or y._req:
+        raise RuntimeError("map2_ is only implemented on CPU tensors that don't require grad")
+    a = self._data
+    bx, by = np.broadcast_to(x._data, a.shape), np.broadcast_to(y._data, a.shape)
+    for i in np.ndindex(a.shape):
+        a[i] = callable(a[i].item(), bx[i].item(), by[i].item())
+    self._vc[0] += 1
+    return self
+
+
+_ALIASES = {"greater_": "gt_", "greater_equal_": "ge_", "less_": "lt_", "less_equal_": "le_", "not_equal_": "ne_",
+            "divide_": "div_", "multiply_": "mul_", "subtract_": "sub_", "true_divide_": "div_"}
+
+
+def bind_methods(T):
+    for new, old in _ALIASES.items():
+        if not hasattr(T, new):
+            setattr(T, new, getattr(T, old))
+    T.igamma, T.igammac = igamma, igammac
+    for name in ("bitwise_left_shift", "bitwise_right_shift", "igamma", "igammac"):
+        if not hasattr(T, name + "_"):
+            setattr(T, name + "_", _ip._inplace_method(getattr(T, name)))
+    T.addr = addr
+    T.addr_ = _ip._inplace_method(_addr_)
+    T.angle = angle
+    T.diagflat = diagflat
+    T.split_with_sizes = split_with_sizes
+    T.triangular_solve = triangular_solve
+    for name in ("is_signed", "is_nonzero", "is_same_size", "is_neg", "is_conj", "is_distributed",
+                 "is_complex", "conj", "resolve_conj", "resolve_neg"):
+        if name not in T.__dict__:
+            setattr(T, name, globals()[name])
+    T.real = property(_real_get, _real_set)
+    T.storage_offset = storage_offset
+    T.is_set_to = is_set_to
+    T.volatile = property(_volatile, _volatile_set)
+    T.reinforce = reinforce
+    T.new_empty_strided = new_empty_strided
+    T.as_subclass = as_subclass
+    T.map2_ = map2_
+    T.const_data_ptr = T.data_ptr
+    T.__dlpack__ = _dlpack
+    T.__dlpack_device__ = _dlpack_device

@@ -1,0 +1,98 @@
+"""Window functions for signal processing: hann, hamming, blackman, bartlett and kaiser, as torch's creation
+functions (``periodic`` windows are the first ``N`` points of an ``N + 1``-point symmetric window). Constants:
+no gradient flows into them, ``requires_grad=True`` makes a leaf.
+"""
+import numbers
+
+import numpy as np
+
+from .. import _creation as _c
+
+__all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window"]
+
+
+def _window(fname, window_length, periodic, dtype, layout, device, pin_memory, requires_grad, formula):
+    _c._check_pin(pin_memory)
+    _c._check_layout(layout, fname)
+    if isinstance(window_length, bool) or not isinstance(window_length, numbers.Integral):
+        raise TypeError(f"{fname}(): argument 'window_length' (position 1) must be int, not "
+                        f"{type(window_length).__name__}")
+    if not isinstance(periodic, bool):
+        raise TypeError(f"{fname}(): argument 'periodic' (position 2) must be bool, not {type(periodic).__name__}")
+    dt = _c._dt(dtype, fname=fname)
+    if np.dtype(dt).kind != "f":
+        from .._dtype import from_numpy_dtype
+        raise RuntimeError(f"{fname} expects floating point dtypes, got: "
+                           f"{from_numpy_dtype(dt)}")
+    n = int(window_length)
+    if n < 0:
+        raise RuntimeError(f"{fname} requires non-negative window_length, got window_length={n}")
+    if n <= 1:
+        return _c._finish(np.ones(n, dt), requires_grad, device)
+    m = n + 1 if periodic else n  # points of the symmetric window computed
+    k = np.arange(n, dtype=np.float64)
+    return _c._finish(formula(k, m).astype(dt), requires_grad, device)
+
+
+def _cosine_sum(*coef):
+    def formula(k, m):
+        x = 2 * np.pi * k / (m - 1)
+        return sum(c * np.cos(i * x) for i, c in enumerate(coef))
+    return formula
+
+
+def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
+                requires_grad=False):
+    """``0.5 - 0.5 cos(2 pi n / (N - 1))``."""
+    return _window("hann_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
+                   _cosine_sum(0.5, -0.5))
+
+
+def _overloads(fname, given, later):
+    """torch's overloads: a parameter may be given only with every one before it (``beta`` needs ``periodic``)."""
+    for i, (name, value) in enumerate(given):
+        if value is _UNSET and any(v is not _UNSET for _, v in given[i + 1:]):
+            raise TypeError(f"{fname}() received an invalid combination of arguments - {later} given without "
+                            f"'{name}'")
+    return [True if v is _UNSET and n == "periodic" else v for n, v in given]
+
+
+_UNSET = object()
+
+
+def hamming_window(window_length, periodic=_UNSET, alpha=_UNSET, beta=_UNSET, *, dtype=None, layout=None,
+                   device=None, pin_memory=False, requires_grad=False):
+    """``alpha - beta cos(2 pi n / (N - 1))``."""
+    periodic, alpha, beta = _overloads("hamming_window", [("periodic", periodic), ("alpha", alpha), ("beta", beta)],
+                                       "a later argument")
+    alpha = 0.54 if alpha is _UNSET else alpha
+    beta = 0.46 if beta is _UNSET else beta
+    return _window("hamming_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
+                   _cosine_sum(float(alpha), -float(beta)))
+
+
+def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
+                    requires_grad=False):
+    """``0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1))``."""
+    return _window("blackman_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
+                   _cosine_sum(0.42, -0.5, 0.08))
+
+
+def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
+                    requires_grad=False):
+    """Triangular: ``1 - |2 n / (N - 1) - 1|``."""
+    return _window("bartlett_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
+                   lambda k, m: 1 - np.abs(2 * k / (m - 1) - 1))
+
+
+def kaiser_window(window_length, periodic=_UNSET, beta=_UNSET, *, dtype=None, layout=None, device=None,
+                  pin_memory=False, requires_grad=False):
+    """``I0(beta sqrt(1 - (2 n / (N - 1) - 1)^2)) / I0(beta)``."""
+    periodic, beta = _overloads("kaiser_window", [("periodic", periodic), ("beta", beta)], "beta")
+    beta = 12.0 if beta is _UNSET else float(beta)
+
+    def formula(k, m):
+        r = 2 * k / (m - 1) - 1
+        return np.i0(beta * np.sqrt(np.maximum(0.0, 1 - r * r))) / np.i0(beta)
+    return _window("kaiser_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
+                   formula)
