@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: demo test bench fuzz sysdeps clean
+.PHONY: demo test bench fuzz sysdeps clean docs
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ demo: $(VENV)/.demo sysdeps
 
 test: $(VENV)/.test sysdeps
 	$(PY) -m pytest -n 2 -q
+
+# The documentation site (Sphinx + MyST + autodoc; notebooks executed) into docs/_build/html; warnings are errors.
+# make test builds it too (tests/docs/test_docs.py).
+docs: $(VENV)/.test sysdeps
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 
 fuzz: $(VENV)/.test
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -n 2 --hypothesis-show-statistics tests/fuzz  # ops and load/safetensors fuzzing

@@ -510,7 +510,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    """The adjoint of ``unfold``: (N, C * kH * kW, L) blocks summed into a (N, C, *output_size) image."""
+    """The adjoint of ``unfold``: (N, C * kH * kW, L) blocks summed into a ``(N, C, *output_size)`` image."""
     x = input._data
     S, K, dil, pad, stride = (_pair(v, n) for v, n in ((output_size, "output_size"), (kernel_size, "kernel_size"),
                                                         (dilation, "dilation"), (padding, "padding"),

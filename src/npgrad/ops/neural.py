@@ -216,7 +216,7 @@ def embedding_renorm_(weight, indices, max_norm, norm_type):
 
 
 def one_hot(tensor, num_classes=-1):
-    """(*) int64 class indices -> (*, num_classes) int64 one-hot rows."""
+    """``(*)`` int64 class indices -> ``(*, num_classes)`` int64 one-hot rows."""
     t = tensor._data
     if t.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")

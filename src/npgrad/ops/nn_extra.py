@@ -205,7 +205,7 @@ class ChannelShuffle(Function):
 
 
 def channel_shuffle(input, groups):
-    """``nn.functional.channel_shuffle``: interleave the ``groups`` channel groups of (N, C, *)."""
+    """``nn.functional.channel_shuffle``: interleave the ``groups`` channel groups of ``(N, C, *)``."""
     if not isinstance(input, _t.Tensor):
         raise TypeError(f"channel_shuffle(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")

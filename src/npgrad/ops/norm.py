@@ -246,7 +246,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enable
 
 def instance_norm(input, weight=None, bias=None, running_mean=None, running_var=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5, cudnn_enabled=True):
-    """``torch.instance_norm`` (aten order): batch_norm of the (1, N*C, *) view, so each sample's channels get
+    """``torch.instance_norm`` (aten order): batch_norm of the ``(1, N*C, *)`` view, so each sample's channels get
     their own statistics; the running stats are updated with the mean over the batch (then copied in place)."""
     x = input._data
     n, c = x.shape[:2]

@@ -449,7 +449,7 @@ class Logsumexp(Function):
 
 
 def logsumexp(input, dim=UNSET, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """``log(sum(exp(input), dim))``, computed stably (exact at |x| up to the float range)."""
+    """``log(sum(exp(input), dim))``, computed stably (exact at ``|x|`` up to the float range)."""
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("logsumexp", dim, axis, UNSET, keepdim, keepdims)
     if dim is UNSET:

@@ -174,7 +174,7 @@ _MODE_DIMS = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """Resample the spatial dims (N, C, *spatial) to ``size`` or by ``scale_factor``."""
+    """Resample the spatial dims ``(N, C, *spatial)`` to ``size`` or by ``scale_factor``."""
     x = input._data
     nd = x.ndim - 2
     modes = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")

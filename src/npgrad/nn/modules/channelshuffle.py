@@ -11,7 +11,7 @@ __all__ = ["ChannelShuffle"]
 
 
 class ChannelShuffle(Module):
-    """Splits the C channels of (N, C, *) into ``groups`` groups and interleaves them."""
+    """Splits the C channels of ``(N, C, *)`` into ``groups`` groups and interleaves them."""
 
     def __init__(self, groups):
         super().__init__()

@@ -267,7 +267,7 @@ class TransformerDecoder(Module):
 
 
 class Transformer(Module):
-    """Encoder-decoder transformer (Vaswani et al., 2017); every weight matrix xavier_uniform_."""
+    """Encoder-decoder transformer (Vaswani et al., 2017); every weight matrix ``xavier_uniform_``."""
 
     def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
                  dropout=0.1, activation=F.relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
