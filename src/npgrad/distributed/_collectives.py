@@ -78,56 +78,7 @@ class Work:
         return f"<npgrad.distributed.Work {self._what} {'completed' if self._done else 'pending'}>"
 
 
-class Future:
-    """The part of ``torch.futures.Future`` that collectives and DDP comm hooks use: ``wait()``, ``value()``,
-    ``done()``, ``then(callback)``, ``set_result(value)``. A Work's future holds the list of output tensors.
-
-    Everything runs in the calling thread: ``then`` returns a future whose callback runs (once) when that
-    future is waited for, or at once when its parent is already complete - so a chain of ``then`` on a
-    collective stays asynchronous until someone waits."""
-
-    _EMPTY = object()
-
-    def __init__(self, _work=None, _parent=None, _callback=None):
-        self._work, self._parent, self._callback = _work, _parent, _callback
-        self._value = Future._EMPTY
-
-    def set_result(self, result):
-        if self._value is not Future._EMPTY or self._work is not None or self._parent is not None:
-            raise RuntimeError("Future can only be marked completed once.")
-        self._value = result
-
-    def done(self):
-        if self._value is not Future._EMPTY:
-            return True
-        if self._work is not None:
-            return self._work.is_completed()
-        if self._parent is not None:
-            return self._parent.done()
-        return False
-
-    def wait(self):
-        if self._value is Future._EMPTY:
-            if self._work is not None:
-                self._work.wait()
-                self._value = self._work.result()
-            elif self._parent is not None:
-                self._parent.wait()
-                cb, self._callback = self._callback, None
-                self._value = cb(self._parent)
-            else:
-                raise RuntimeError("Future.wait(): the future has no result and nothing that will produce one "
-                                   "(call set_result first)")
-        return self._value
-
-    def value(self):
-        return self.wait()
-
-    def then(self, callback):
-        return Future(_parent=self, _callback=callback)
-
-    def __repr__(self):
-        return f"<npgrad.distributed.Future {'completed' if self.done() else 'pending'}>"
+from ..futures import Future  # noqa: E402  (torch.futures.Future, which collectives return)
 
 
 def _run(work, async_op):

@@ -15,6 +15,7 @@ tensor([2., 2.])
 import contextlib
 import typing
 import warnings
+from ..futures import Future
 
 __all__ = ["script", "trace", "trace_module", "ignore", "unused", "export", "interface", "is_scripting",
            "is_tracing", "ScriptModule", "ScriptFunction", "script_method", "annotate", "Final", "Attribute",
@@ -113,25 +114,11 @@ class Attribute:
         return value
 
 
-class Future:
-    """What ``fork`` returns: the already computed result."""
-
-    def __init__(self, value):
-        self._value = value
-
-    def wait(self):
-        return self._value
-
-    def done(self):
-        return True
-
-    def value(self):
-        return self._value
-
-
 def fork(func, *args, **kwargs):
     """Run ``func`` now (no inter-op thread pool) and return a finished ``Future``."""
-    return Future(func(*args, **kwargs))
+    fut = Future()
+    fut.set_result(func(*args, **kwargs))
+    return fut
 
 
 def wait(future):
