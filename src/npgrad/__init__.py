@@ -119,7 +119,7 @@ _out.wrap_namespace(globals(), _out.OUT_NAMES, "npgrad")
 
 _LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "cuda", "cpu", "backends",
          "mps", "accelerator", "onnx", "jit", "amp", "hub", "profiler", "compiler", "functional", "version",
-         "serialization")
+         "serialization", "futures")
 
 
 def __getattr__(name):
