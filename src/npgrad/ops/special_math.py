@@ -37,23 +37,42 @@ def _tanpi(x):
     return np.tan(np.pi * r)
 
 
+def _lanczos_lgamma(x):
+    """log Gamma(x) for x >= 0.5 (Lanczos), in place where it can: a few passes over the array."""
+    z = x - 1.0
+    s = np.full_like(z, _LANCZOS[0])
+    tmp = np.empty_like(z)
+    for k in range(1, 9):
+        np.add(z, k, out=tmp)
+        np.divide(_LANCZOS[k], tmp, out=tmp)
+        s += tmp
+    t = z + (_LANCZOS_G + 0.5)
+    out = np.log(t)
+    out *= z + 0.5
+    out -= t
+    out += np.log(s)
+    out += _LOG_SQRT_2PI
+    out[(x == 1.0) | (x == 2.0)] = 0.0  # exact zeros, which the approximation only gets to ~1e-16
+    return out
+
+
 @np.errstate(all="ignore")
 def lgamma(x):
     """log|Gamma(x)|: Lanczos for x >= 0.5, the reflection formula below; +inf at the poles."""
     x = np.asarray(x, np.float64)
+    shape = x.shape
+    x = x.reshape(-1)  # 1-D inside: NumPy turns 0-d results into scalars, which masks cannot write
+    out = np.empty_like(x)
     big = x >= 0.5
-    z = np.where(big, x, 1.0 - x) - 1.0
-    s = np.full_like(z, _LANCZOS[0])
-    for k in range(1, 9):
-        s = s + _LANCZOS[k] / (z + k)
-    t = z + _LANCZOS_G + 0.5
-    lg = _LOG_SQRT_2PI + (z + 0.5) * np.log(t) - t + np.log(s)
-    # exact zeros at 1 and 2, which the approximation only gets to ~1e-16
-    lg = np.where((z == 0.0) | (z == 1.0), 0.0, lg)
-    refl = np.log(np.pi / np.abs(_sinpi(x))) - lg
-    out = np.where(big, lg, refl)
-    out = np.where(x == np.inf, np.inf, out)
-    return np.where(np.isneginf(x) | ((x <= 0) & (x == np.floor(x))), np.inf, out)
+    if big.all():
+        out = _lanczos_lgamma(x)
+    else:
+        out[big] = _lanczos_lgamma(x[big])
+        small = ~big
+        xs = x[small]
+        out[small] = np.log(np.pi / np.abs(_sinpi(xs))) - _lanczos_lgamma(1.0 - xs)
+    out[np.isinf(x) | ((x <= 0) & (x == np.floor(x)))] = np.inf
+    return out.reshape(shape)
 
 
 @np.errstate(all="ignore")
@@ -61,26 +80,37 @@ def digamma(x):
     """psi(x): recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic series; reflection
     psi(1 - x) - pi / tan(pi x) for x < 0. As torch: -inf at +0, +inf at -0, NaN at negative integers."""
     x = np.asarray(x, np.float64)
+    shape = x.shape
+    x = x.reshape(-1)  # 1-D inside (see lgamma)
     neg = x < 0
     y = np.where(neg, 1.0 - x, x)
     acc = np.zeros_like(y)
-    for _ in range(10):
-        small = y < 10
-        if not small.any():
-            break
-        acc = acc - np.where(small, 1.0 / y, 0.0)
-        y = np.where(small, y + 1.0, y)
+    small = y < 10
+    if small.any():  # psi(y) = psi(y + 10) - sum_{k<10} 1 / (y + k): every small element shifted past 10
+        ys = y[small]
+        a = np.zeros_like(ys)
+        tmp = np.empty_like(ys)
+        for k in range(10):
+            np.add(ys, k, out=tmp)
+            np.divide(1.0, tmp, out=tmp)
+            a -= tmp
+        acc[small], y[small] = a, ys + 10.0
     y2 = 1.0 / (y * y)
-    # sum_k B_2k / (2k y^2k), by Horner in 1/y^2
     poly = np.zeros_like(y)
-    for k in range(8, 0, -1):
-        poly = poly * y2 + _B2K[k - 1] / (2 * k)
+    for k in range(8, 0, -1):  # sum_k B_2k / (2k y^2k), by Horner in 1/y^2
+        poly *= y2
+        poly += _B2K[k - 1] / (2 * k)
     psi = acc + np.log(y) - 0.5 / y - poly * y2
-    psi = np.where(neg, psi - np.pi / _tanpi(x), psi)
-    psi = np.where(neg & (x == np.floor(x)), np.nan, psi)
-    psi = np.where(x == 0, np.where(np.signbit(x), np.inf, -np.inf), psi)
-    psi = np.where(x == np.inf, np.inf, psi)
-    return np.where(np.isneginf(x), np.nan, psi)
+    if neg.any():
+        xn = x[neg]
+        psi[neg] -= np.pi / _tanpi(xn)
+        psi[neg & (x == np.floor(x))] = np.nan
+    zero = x == 0
+    if zero.any():
+        psi[zero] = np.where(np.signbit(x[zero]), np.inf, -np.inf)
+    psi[x == np.inf] = np.inf
+    psi[x == -np.inf] = np.nan
+    return psi.reshape(shape)
 
 
 @np.errstate(all="ignore")
