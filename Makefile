@@ -41,7 +41,7 @@ test: $(VENV)/.test sysdeps
 # The documentation site (Sphinx + MyST + autodoc; notebooks executed) into docs/_build/html; warnings are errors.
 # make test builds it too (tests/docs/test_docs.py).
 docs: $(VENV)/.test sysdeps
-	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	$(PY) -m sphinx -E -W --keep-going -q -b html docs docs/_build/html  # -E: docstring changes re-read
 
 fuzz: $(VENV)/.test
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -n 2 --hypothesis-show-statistics tests/fuzz  # ops and load/safetensors fuzzing

@@ -315,13 +315,13 @@ class Function:
     tensor(12.)
     """
     _builtin = False       # built-in op: forward on ndarrays, backward formula on arrays or Tensors
-    _promote = None        # None, "same" (torch's type promotion) or "float" (promote, then at least float)
+    _promote: str | None = None  # None, "same" (torch's type promotion) or "float" (promote, then at least float)
     _broadcast = False     # inputs may broadcast or be promoted: the engine reduces/casts their gradients
     _view = False          # output shares the input's storage and version counter
-    _ctx_fields = ()       # extra attributes a built-in's forward stores on ctx
-    _node_name = None      # grad_fn name, when torch's is not the class name + "Backward0"
-    _nondiff_out = ()      # indices of a built-in's outputs that never require grad (e.g. argmax indices)
-    _saved_for = None      # per saved slot, the inputs whose gradient formula reads it: a slot no input that
+    _ctx_fields: tuple[str, ...] = ()  # extra attributes a built-in's forward stores on ctx
+    _node_name: str | None = None  # grad_fn name, when torch's is not the class name + "Backward0"
+    _nondiff_out: tuple[int, ...] = ()  # indices of a built-in's outputs that never require grad (e.g. argmax indices)
+    _saved_for: tuple[tuple[int, ...], ...] | None = None  # per saved slot, the inputs whose gradient formula reads it: a slot no input that
     #                        needs a gradient reads is dropped (torch's ``x * 2`` keeps no ``x``), see _prune
     _node_cls = BackwardNode
 
