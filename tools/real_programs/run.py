@@ -132,7 +132,8 @@ def run_one(root, prog, backend, python):
         cmd = [python, "-c", f"import runpy; runpy.run_path({AS_TORCH!r}, run_name='as_torch'); " + argv[1]]
     else:
         cmd = [python, AS_TORCH] + argv
-    env = dict(os.environ, PYTHONPATH=repo_dir(root, "karpathy/minGPT"), MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    env = dict(os.environ, PYTHONPATH=repo_dir(root, "karpathy/minGPT"), MPLBACKEND="Agg", PYTHONHASHSEED="0",
+               OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")  # the same BLAS threads for both
     t0 = time.time()
     try:
         r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
@@ -171,6 +172,7 @@ def main():
                                                      os.path.expanduser("~/.cache/npgrad-real-programs")))
     ap.add_argument("--python", default=sys.executable, help="a Python with torch and npgrad installed")
     ap.add_argument("--fetch", action="store_true", help="clone the repositories into --root first")
+    ap.add_argument("--timeout-scale", type=float, default=1.0, help="multiply every time limit (a loaded machine)")
     a = ap.parse_args()
     if a.fetch:
         fetch(a.root)
@@ -183,7 +185,7 @@ def main():
             continue
         row = {}
         for backend in ("torch", "npgrad"):
-            rc, out, dt = run_one(a.root, prog, backend, a.python)
+            rc, out, dt = run_one(a.root, prog[:4] + (prog[4] * a.timeout_scale,), backend, a.python)
             with open(os.path.join(logs, f"{name.replace('/', '__')}.{backend}.log"), "w") as f:
                 f.write(out)
             row[backend] = dict(rc=rc, seconds=round(dt, 1), exception=None if rc == 0 else last_exception(out),
