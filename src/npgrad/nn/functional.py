@@ -68,9 +68,14 @@ __all__ = [
     # issue 13's additions
     "embedding_bag", "channel_shuffle", "native_channel_shuffle", "multi_margin_loss", "multilabel_margin_loss",
     "gumbel_softmax", "grid_sample", "affine_grid", "ctc_loss", "fractional_max_pool2d", "fractional_max_pool3d",
-    "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices", "pdist",
+    "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices", "pdist", "conv_tbc",
     "multi_head_attention_forward",
 ]
+
+
+def conv_tbc(input, weight, bias, pad=0):
+    """1-D convolution in (time, batch, channel) layout (``torch.conv_tbc``)."""
+    return _ng.conv_tbc(input, weight, bias, pad)
 
 
 def pdist(input, p=2):
