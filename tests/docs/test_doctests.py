@@ -1,0 +1,60 @@
+"""Every ``>>>`` example in npgrad's docstrings runs and prints what it shows (the module docstrings, functions,
+classes and methods of every npgrad module). One test per module that has examples."""
+import doctest
+import importlib
+import os
+import pkgutil
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "src"))
+
+import npgrad  # noqa: E402
+
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+_FINDER = doctest.DocTestFinder(exclude_empty=True)
+
+
+def _modules():
+    names = ["npgrad"]
+    for info in pkgutil.walk_packages(npgrad.__path__, "npgrad."):
+        names.append(info.name)
+    return sorted(names)
+
+
+def _tests(modname):
+    mod = importlib.import_module(modname)
+    return [t for t in _FINDER.find(mod, modname) if t.examples]
+
+
+def _cases():
+    for name in _modules():
+        try:
+            if _tests(name):
+                yield name
+        except ImportError:  # an optional extra's module (mpi4py, tensorboard, ...) that is not installed
+            continue
+
+
+MODULES = list(_cases())
+
+
+def test_doctest_count_floor():
+    """The examples do not silently disappear (raise this as examples are added)."""
+    assert sum(len(t.examples) for m in MODULES for t in _tests(m)) >= 350
+
+
+@pytest.mark.parametrize("modname", MODULES)
+def test_docstring_examples(modname):
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    out = []
+    np_state = npgrad.get_default_dtype()
+    try:
+        for t in _tests(modname):
+            runner.run(t, out=out.append)
+    finally:
+        npgrad.set_default_dtype(np_state)
+    res = runner.summarize(verbose=False)
+    assert res.failed == 0, "".join(out)
