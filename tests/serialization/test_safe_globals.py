@@ -114,10 +114,7 @@ def _run(m, model, key):
 
 @pytest.mark.parametrize("key", list(_INPUTS))
 @pytest.mark.parametrize("direction", ["npgrad->npgrad", "torch->npgrad", "npgrad->torch"])
-def test_whole_models_load_under_safe_globals(tmp_path, key, direction, request):
-    if direction == "npgrad->torch" and key == "lstm":  # strict: it reports the day rnn.py is fixed
-        request.applymarker(pytest.mark.xfail(strict=True, reason="npgrad's RNN modules lack torch's "
-                                              "_flat_weights attributes (nn/modules/rnn.py)"))
+def test_whole_models_load_under_safe_globals(tmp_path, key, direction):
     src, dst = (npgrad if direction.startswith("npgrad") else torch), (torch if direction.endswith("torch")
                                                                         else npgrad)
     ref = _models(torch)[key].eval()

@@ -139,6 +139,17 @@ class RNNBase(Module):
     def _flat_weights(self):
         return [getattr(self, n, None) for n in self._flat_weights_names]
 
+    def __getstate__(self):
+        # torch's RNN modules keep ``_flat_weights`` as an attribute and read it when unpickled: write it into
+        # the pickled state so that torch loads a saved npgrad RNN (here it is a property over the parameters)
+        state = dict(self.__dict__)
+        state["_flat_weights"] = self._flat_weights
+        return state
+
+    def __setstate__(self, state):
+        state = {k: v for k, v in state.items() if k not in ("_flat_weights", "_flat_weight_refs")}
+        super().__setstate__(state)
+
     @property
     def all_weights(self):
         return [[getattr(self, n) for n in names] for names in self._all_weights]
