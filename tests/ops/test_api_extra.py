@@ -276,3 +276,19 @@ def test_switches():
     finally:
         npgrad.set_anomaly_enabled(False)
     assert not npgrad.is_anomaly_enabled()
+
+
+def test_geqrf_has_no_derivative_and_prints_as_torch():
+    A = np.random.default_rng(0).normal(size=(4, 3))
+    x, xt = npgrad.tensor(A, requires_grad=True), torch.tensor(A, requires_grad=True)
+    r, rt = npgrad.geqrf(x), torch.geqrf(xt)
+    assert r.a.grad_fn.name() == rt.a.grad_fn.name()
+    assert repr(r).replace("npgrad", "torch") == repr(rt)
+    with pytest.raises(NotImplementedError):
+        rt.a.sum().backward()
+    with pytest.raises(NotImplementedError):
+        r.a.sum().backward()
+    with pytest.raises(RuntimeError):
+        npgrad.geqrf(npgrad.ones(3))
+    with pytest.raises(RuntimeError):
+        torch.geqrf(torch.ones(3))

@@ -37,6 +37,23 @@ def _mat(rng, dtype):
     return [((rand(rng, (3, 4), dtype),), {})]
 
 
+def _geqrf(rng, dtype):
+    return [((rand(rng, (4, 3), dtype),), {}), ((rand(rng, (2, 3, 5), dtype),), {}),
+            ((rand(rng, (3, 3), dtype),), {})]
+
+
+def _orgqr(rng, dtype):
+    return [((rand(rng, (4, 3), dtype), rand(rng, (2,), dtype, (0.5, 1.5))), {}),
+            ((rand(rng, (2, 3, 3), dtype), rand(rng, (2, 3), dtype, (0.5, 1.5))), {})]
+
+
+def _ormqr(rng, dtype):
+    A, tau = rand(rng, (4, 3), dtype), rand(rng, (3,), dtype, (0.5, 1.5))
+    return [((A, tau, rand(rng, (4, 2), dtype)), {}), ((A, tau, rand(rng, (4, 2), dtype)), {"transpose": True}),
+            ((A, tau, rand(rng, (2, 4), dtype)), {"left": False}),
+            ((A, tau, rand(rng, (2, 4), dtype)), {"left": False, "transpose": True})]
+
+
 def _inplace(name, **kw):
     """``torch.<name>(x.clone(), ...)``: the function form writes into its argument and returns it."""
     def fn(m, a, *args):
@@ -62,6 +79,9 @@ OPS = [
     OpInfo("conv_tbc", lambda m, x, w, b, **kw: m.conv_tbc(x, w, b, **kw), _conv_tbc, check_name=False),
     OpInfo("frobenius_norm", lambda m, a: m.frobenius_norm(a, (0, 1)), _mat),
     OpInfo("nuclear_norm", lambda m, a: m.nuclear_norm(a), _mat, check_name=False),
+    OpInfo("geqrf", lambda m, a: tuple(m.geqrf(a)), _geqrf, grad=False, gradcheck=False, gradgrad=False),
+    OpInfo("orgqr", lambda m, a, t: m.orgqr(a, t), _orgqr, check_name=False),  # householder_product ends in a slice
+    OpInfo("Tensor.ormqr", lambda m, a, t, o, **kw: a.ormqr(t, o, **kw), _ormqr, check_name=False),
     OpInfo("torch.sin_", _inplace("sin_"), unary()),
     OpInfo("torch.exp_", _inplace("exp_"), unary()),
     OpInfo("torch.clamp_", _inplace("clamp_", min=-0.5, max=0.7), unary()),
