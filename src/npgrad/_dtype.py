@@ -50,9 +50,40 @@ int32 = int = dtype("int32", np.int32, 1)
 int64 = long = dtype("int64", np.int64, 1)
 uint8 = dtype("uint8", np.uint8, 1)
 bool = dtype("bool", np.bool_, 0)
-bfloat16 = None  # NumPy has no bfloat16; kept as a name so `getattr(npgrad, "bfloat16")` is explicit
+BF16_MISSING = ("npgrad.bfloat16 needs the optional ml_dtypes package (NumPy has no bfloat16): "
+                "pip install 'npgrad[bf16]' (or pip install ml_dtypes)")
 
-_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+try:   # bfloat16 through ml_dtypes, an optional extra: its NumPy dtype computes each op in float32 and rounds
+    import ml_dtypes as _ml_dtypes
+except ImportError:    # pragma: no cover - exercised in an environment without the extra
+    _ml_dtypes = None
+
+
+class _UnavailableDtype(dtype):
+    """A dtype npgrad names but cannot make arrays of here (bfloat16 without ml_dtypes): using it raises."""
+    __slots__ = ()
+
+    @property
+    def np(self):
+        raise RuntimeError(BF16_MISSING)
+
+
+if _ml_dtypes is not None:
+    bfloat16 = dtype("bfloat16", _ml_dtypes.bfloat16, 2)
+    _ALL_EXTRA = (bfloat16,)
+else:  # pragma: no cover
+    bfloat16 = object.__new__(_UnavailableDtype)
+    bfloat16.name, bfloat16._cat, bfloat16.is_floating_point, bfloat16.is_signed, bfloat16.itemsize = \
+        "bfloat16", 2, True, True, 2
+    _ALL_EXTRA = ()
+
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool) + _ALL_EXTRA
+_BF16_NP = bfloat16.np if _ALL_EXTRA else None
+
+
+def is_float_np(d):
+    """Whether NumPy dtype ``d`` is one of npgrad's floating types (ml_dtypes' bfloat16 has kind 'V', not 'f')."""
+    return d.kind == "f" or (d == _BF16_NP if _BF16_NP is not None else False)
 _FROM_NP = {d.np: d for d in _ALL}
 _NAMES = {d.name: d for d in _ALL}
 
@@ -81,6 +112,8 @@ def parse(d, fname="", arg="dtype"):
     """
     if type(d) is dtype or d is None:
         return d
+    if type(d) is _UnavailableDtype:
+        raise RuntimeError(BF16_MISSING)
     r = _PYTYPES.get(d) if isinstance(d, type) else None
     if r is not None:
         return r
@@ -130,6 +163,8 @@ def _promote_np(a, b):
 
 
 def _dtype_arg(d, fname, name, pos):
+    if type(d) is _UnavailableDtype:
+        raise RuntimeError(BF16_MISSING)
     if type(d) is not dtype:
         raise TypeError(f"{fname}(): argument '{name}' (position {pos}) must be torch.dtype, not {type(d).__name__}")
     return d

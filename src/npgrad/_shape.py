@@ -51,9 +51,9 @@ def sum_to(g, shape):
     axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
     if type(g) is np.ndarray:
         if axes:
-            if g.dtype == np.float16:  # torch's sum accumulates half in float32 and rounds once
+            if g.dtype.itemsize == 2 and g.dtype.kind in "fV":  # half/bfloat16: accumulate in float32, round once
                 with np.errstate(over="ignore"):
-                    g = g.sum(axis=axes, keepdims=True, dtype=np.float32).astype(np.float16)
+                    g = g.sum(axis=axes, keepdims=True, dtype=np.float32).astype(g.dtype)
             else:
                 g = g.sum(axis=axes, keepdims=True)
         return g.reshape(shape)

@@ -314,7 +314,7 @@ class Tensor:
         return self._data.nbytes
 
     def is_floating_point(self):
-        return self._data.dtype.kind == "f"
+        return _dtype.is_float_np(self._data.dtype)
 
     def is_complex(self):
         return False
@@ -360,7 +360,7 @@ class Tensor:
                                    "a computed variable in a subgraph that doesn't require differentiation use "
                                    "var_no_grad = var.detach().")
             return self
-        if requires_grad and self._data.dtype.kind != "f":
+        if requires_grad and not _dtype.is_float_np(self._data.dtype):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         if requires_grad and self._x is not None and self._x.get("inference") and not _grad_state.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not "
@@ -424,7 +424,14 @@ class Tensor:
         self._data = value._data
 
     def detach(self):
-        """A tensor sharing storage and version counter, cut off from the graph."""
+        """A tensor sharing storage and version counter, cut off from the graph.
+
+        >>> import npgrad as torch
+        >>> x = torch.ones(2, requires_grad=True)
+        >>> y = (x * 3).detach()
+        >>> y.requires_grad, y.grad_fn
+        (False, None)
+        """
         return make(self._data, None, 0, self._vc)
 
     def detach_(self):
@@ -438,7 +445,16 @@ class Tensor:
         return fn is not None and fn._retain is not None and self._nr in fn._retain
 
     def retain_grad(self):
-        """Keep this non-leaf tensor's gradient in ``.grad`` during backward."""
+        """Keep this non-leaf tensor's gradient in ``.grad`` during backward.
+
+        >>> import npgrad as torch
+        >>> x = torch.tensor(2.0, requires_grad=True)
+        >>> y = x * x
+        >>> y.retain_grad()
+        >>> (y * 3).backward()
+        >>> y.grad, x.grad
+        (tensor(3.), tensor(12.))
+        """
         if not self._req:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         fn = self.grad_fn
@@ -481,7 +497,28 @@ class Tensor:
         return self._x
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (times ``gradient`` for non-scalars)."""
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (times ``gradient`` for non-scalars).
+
+        Args:
+            gradient (Tensor, optional): the vector of the vector-Jacobian product, shaped like ``self``;
+                may be left out when ``self`` has one element.
+            retain_graph (bool, optional): keep the graph's saved values for another backward (default:
+                ``create_graph``).
+            create_graph (bool): record the backward pass itself, for higher-order gradients.
+            inputs (sequence of Tensor, optional): accumulate into these tensors only.
+
+        Gradients accumulate: call ``zero_()`` on ``.grad`` (or set it to ``None``) between steps.
+
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> (x ** 2).sum().backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
+        >>> y = x * 2                                   # non-scalar output: pass the vector
+        >>> y.backward(torch.tensor([1.0, 0.0, 1.0]))
+        >>> x.grad                                      # accumulated onto the first gradient
+        tensor([4., 4., 8.])
+        """
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -644,6 +681,9 @@ class Tensor:
 
     def half(self):
         return self.to(_dtype.float16)
+
+    def bfloat16(self):
+        return self.to(_dtype.bfloat16)
 
     def long(self):
         return self.to(_dtype.int64)
@@ -903,7 +943,7 @@ def _as_tensor_like(x, like):
         return x
     from ._creation import tensor
     arr = np.asarray(x)
-    if arr.dtype.kind == "f" and like._data.dtype.kind == "f":
+    if _dtype.is_float_np(arr.dtype) and _dtype.is_float_np(like._data.dtype):
         arr = arr.astype(like._data.dtype)
     return tensor(arr) if isinstance(x, np.ndarray) else make(np.asarray(x, dtype=_scalar_dtype(x, like)))
 
@@ -912,8 +952,8 @@ def _scalar_dtype(x, like):
     if isinstance(x, bool):
         return np.bool_
     if isinstance(x, int):
-        return like._data.dtype if like._data.dtype.kind in "iuf" else np.int64
-    return like._data.dtype if like._data.dtype.kind == "f" else _dtype.get_default_dtype().np
+        return like._data.dtype if like._data.dtype.kind in "iu" or _dtype.is_float_np(like._data.dtype) else np.int64
+    return like._data.dtype if _dtype.is_float_np(like._data.dtype) else _dtype.get_default_dtype().np
 
 
 _function.Tensor = Tensor

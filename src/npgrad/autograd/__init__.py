@@ -8,6 +8,8 @@ tensor([2., 4.])
 """
 import numpy as np
 
+from .._dtype import is_float_np
+
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
 from .function import Function, FunctionCtx, once_differentiable, InplaceFunction, NestedIOFunction
 from . import graph, forward_ad, anomaly_mode, function
@@ -66,7 +68,7 @@ def _make_grads(outputs, grads, create_graph, is_grads_batched=False):
             if out._req:
                 if out._data.size != 1:
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
-                if out._data.dtype.kind != "f":
+                if out._data.dtype.kind != "f" and not is_float_np(out._data.dtype):
                     raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
                                        f"{out.dtype}")
             arr = np.ones(out._data.shape, out._data.dtype)
@@ -101,7 +103,23 @@ def _roots(outputs):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
-    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs`` only)."""
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs`` only).
+
+    Args:
+        tensors (Tensor or sequence of Tensor): the outputs to differentiate.
+        grad_tensors (Tensor or sequence, optional): the vector of each vector-Jacobian product (``None`` for a
+            one-element output).
+        retain_graph (bool, optional): keep saved values for another backward (default: ``create_graph``).
+        create_graph (bool): record the backward pass, for higher-order gradients.
+        inputs (sequence of Tensor, optional): accumulate into these tensors only.
+
+    >>> import npgrad as torch
+    >>> a = torch.tensor(3.0, requires_grad=True)
+    >>> b = torch.tensor(4.0, requires_grad=True)
+    >>> torch.autograd.backward([a * b, a + b])      # d(ab + a + b)/da = b + 1
+    >>> a.grad, b.grad
+    (tensor(5.), tensor(4.))
+    """
     outputs = _tensors(tensors, "tensors")
     if grad_variables is not None:
         grad_tensors = grad_variables
@@ -136,7 +154,31 @@ def _warn_create_graph():
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is left alone)."""
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is left alone).
+
+    Args:
+        outputs (Tensor or sequence of Tensor): what to differentiate.
+        inputs (Tensor or sequence of Tensor): with respect to what.
+        grad_outputs (sequence, optional): the vector of each vector-Jacobian product.
+        retain_graph (bool, optional): keep saved values for another pass (default: ``create_graph``).
+        create_graph (bool): return gradients that are part of a graph (higher-order derivatives).
+        allow_unused (bool, optional): return ``None`` for an input the outputs do not depend on, instead of
+            raising.
+        materialize_grads (bool): return zeros instead of ``None`` for unused inputs.
+
+    Returns:
+        tuple of Tensor: one gradient per input.
+
+    >>> import npgrad as torch
+    >>> x = torch.tensor(2.0, requires_grad=True)
+    >>> (dx,) = torch.autograd.grad(x ** 3, x, create_graph=True)
+    >>> dx
+    tensor(12., grad_fn=<MulBackward0>)
+    >>> torch.autograd.grad(dx, x)                   # the second derivative, 6 x
+    (tensor(12.),)
+    >>> x.grad is None
+    True
+    """
     from .._tensor import make, Tensor
     if not only_inputs:
         import warnings

@@ -23,7 +23,7 @@ from operator import itemgetter as _itemgetter
 
 import numpy as np
 
-from .._dtype import result_np, get_default_dtype
+from .._dtype import result_np, get_default_dtype, is_float_np
 from .graph import Node, AccumulateGrad, init_node
 from .grad_mode import state, no_grad
 
@@ -423,12 +423,13 @@ class Function:
             nondiff = cls._nondiff_out
             # a non-differentiable output (indices) is handed out as a copy: backward reads the node's own
             # array, so changing the returned indices in place cannot change the gradient
-            res = tuple(make(o, ctx, i) if o.dtype.kind == "f" and i not in nondiff else make(o.copy(), None, i)
+            res = tuple(make(o, ctx, i) if (o.dtype.kind == "f" or is_float_np(o.dtype)) and i not in nondiff
+                        else make(o.copy(), None, i)
                         for i, o in enumerate(out))
             outs = out
         else:
             ctx._nout = 0
-            if out.dtype.kind != "f":
+            if out.dtype.kind != "f" and not is_float_np(out.dtype):   # (bfloat16's kind is 'V')
                 return make(out)
             res = make(out, ctx, 0)
             if cls._view and np.may_share_memory(out, arrays[0]):
@@ -481,7 +482,7 @@ def _promote(arrays, mode):
             rt = result_np(arrays[:2])
     else:
         rt = result_np(arrays)
-    if mode == "float" and rt.kind != "f":
+    if mode == "float" and not is_float_np(rt):
         rt = get_default_dtype().np
     for i, a in enumerate(arrays[:2]):
         if type(a) is np.ndarray:

@@ -8,6 +8,8 @@ import collections
 
 import numpy as np
 
+from .._dtype import is_float_np
+
 from .. import _tensor as _t
 
 _CNAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
@@ -89,7 +91,7 @@ def check_matrix(A, fname, square=True, argname="A"):
     d = A._data
     if d.ndim < 2:
         raise RuntimeError(f"{fname}: The input tensor {argname} must have at least 2 dimensions.")
-    if d.dtype.kind != "f":
+    if not is_float_np(d.dtype):
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {tname(A)}")
     if square and d.shape[-1] != d.shape[-2]:
         raise RuntimeError(f"{fname}: A must be batches of square matrices, but they are {d.shape[-2]} by "

@@ -13,6 +13,8 @@ import operator as _op
 
 import numpy as np
 
+from .._dtype import is_float_np
+
 from ..autograd.function import Function, dispatch
 from .._dtype import result_np, get_default_dtype
 from .. import _tensor as _t
@@ -53,7 +55,7 @@ def zeros_of(grad):
 
 def float_input(a):
     """Float math on integer or bool arrays computes in the default float dtype, as torch does."""
-    return a if a.dtype.kind == "f" else a.astype(get_default_dtype().np)
+    return a if is_float_np(a.dtype) else a.astype(get_default_dtype().np)
 
 
 _HALF = np.dtype(np.float16)
@@ -561,7 +563,7 @@ def _check_tensor(name, input, other):
 
 def _float_only(kernel, *tensors):
     for t in tensors:
-        if t._data.dtype.kind != "f":
+        if not is_float_np(t._data.dtype):
             refuse(kernel, t._data.dtype)
 
 

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from .._dtype import is_float_np
+
 from ..autograd.function import Function, dispatch
 from .pointwise import where, refuse, quiet, zeros_of, float_input as _float_input
 
@@ -157,7 +159,7 @@ class _Rounding(Function):
 
 def _rounding_op(name, np_fn):
     def forward(ctx, a):
-        if a.dtype.kind != "f":
+        if not is_float_np(a.dtype):
             if a.dtype == np.bool_:
                 refuse(f"{name.lower()}_vml_cpu", a.dtype)
             return a.copy()
@@ -174,7 +176,7 @@ class RoundDecimals(_Rounding):
 
     @staticmethod
     def forward(ctx, a, decimals):
-        if a.dtype.kind != "f":
+        if not is_float_np(a.dtype):
             refuse("round_cpu", a.dtype)
         # torch scales by 10**|decimals| in the op-math type (float32 for float16) and rounds half to even
         x = a.astype(np.float32) if a.dtype == np.float16 else a
@@ -193,7 +195,7 @@ class Frac(Function):
 
     @staticmethod
     def forward(ctx, a):
-        if a.dtype.kind != "f":
+        if not is_float_np(a.dtype):
             refuse("frac_cpu", a.dtype)
         return a - np.trunc(a)
 
@@ -208,7 +210,7 @@ class NanToNum(Function):
 
     @staticmethod
     def forward(ctx, a, nan, posinf, neginf):
-        if a.dtype.kind != "f":
+        if not is_float_np(a.dtype):
             return a.copy()
         ctx.save_for_backward(a)
         return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
@@ -226,7 +228,7 @@ class Deg2rad(Function):
 
     @staticmethod
     def forward(ctx, a):
-        if a.dtype.kind != "f":
+        if not is_float_np(a.dtype):
             refuse("deg2rad", a.dtype)
         return a * a.dtype.type(math.pi / 180)
 
@@ -242,7 +244,7 @@ class Rad2deg(Function):
 
     @staticmethod
     def forward(ctx, a):
-        if a.dtype.kind != "f":
+        if not is_float_np(a.dtype):
             refuse("rad2deg", a.dtype)
         return a * a.dtype.type(180 / math.pi)
 

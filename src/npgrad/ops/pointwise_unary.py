@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 
+from .._dtype import is_float_np, _BF16_NP
+
 from ..autograd.function import Function, dispatch
 from .pointwise import Pow, where, refuse, quiet, zeros_of, float_input as _float_input
 
@@ -60,7 +62,7 @@ class Sign(Function):
         if a.dtype == np.bool_:
             return a.copy()
         out = np.sign(a, out=np.empty_like(a))  # out=: an array even for 0-d input
-        if a.dtype.kind == "f":
+        if is_float_np(a.dtype):
             out[out != out] = 0  # torch: sign(NaN) = 0 (so abs, norm(1)... give NaN a zero gradient)
         return out
 
@@ -213,7 +215,11 @@ class Rsqrt(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = quiet(lambda: 1 / np.sqrt(_float_input(a)))
+        a = _float_input(a)
+        if a.dtype is _BF16:   # torch's vectorised kernel: in float32, rounded once
+            out = quiet(lambda: 1 / np.sqrt(a.astype(np.float32))).astype(a.dtype)
+        else:
+            out = quiet(lambda: 1 / np.sqrt(a))
         ctx.save_for_backward(out)
         return out
 
@@ -417,6 +423,7 @@ class Atanh(Function):
 
 
 _HALF = np.dtype(np.float16)
+_BF16 = _BF16_NP if _BF16_NP is not None else _HALF
 
 
 class Sigmoid(Function):
@@ -427,8 +434,8 @@ class Sigmoid(Function):
         # 1 / (1 + exp(-x)), torch's form: exp(-x) = inf gives exactly 0 (no denormals below -88.7 in float32,
         # so log(sigmoid(-100)) is -inf as in torch), exp(-x) = 0 gives 1; no NaN for any |x|
         a = _float_input(a)
-        if a.dtype is _HALF:  # computed in float32 and rounded once, as torch does
-            out = (1 / (1 + np.exp(-a.astype(np.float32)))).astype(np.float16)
+        if a.dtype is _HALF or a.dtype is _BF16:  # computed in float32 and rounded once, as torch does
+            out = (1 / (1 + np.exp(-a.astype(np.float32)))).astype(a.dtype)
         else:
             out = 1 / (1 + np.exp(-a))  # Python ints are weak scalars: the dtype stays a's
         ctx.save_for_backward(out)

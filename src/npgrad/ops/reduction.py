@@ -8,6 +8,8 @@ import builtins
 
 import numpy as np
 
+from .._dtype import is_float_np
+
 from ..autograd.function import Function
 from .._dtype import get_default_dtype
 from .. import _dtype
@@ -49,20 +51,25 @@ def keep(x, dims, keepdim):
 
 
 def _float_only(name, a, what="floating point"):
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         raise RuntimeError(f"{name}: Expected a {what} tensor as input. Got {TYPE_NAMES[a.dtype.name]}")
 
 
 def _acc(a):
     """float16 computes in float32 and rounds once at the end (torch's accumulation type)."""
-    return a.astype(np.float32) if a.dtype == np.float16 else a
+    return a.astype(np.float32) if _half(a.dtype) else a
+
+
+def _half(d):
+    """float16 or bfloat16 (ml_dtypes' kind 'V'): the types torch computes in float32 and rounds once."""
+    return d.itemsize == 2 and (d.kind == "f" or d.kind == "V")
 
 
 def _sum_dtype(a):
     # torch sums bools and integers in int64; float16 accumulates in float32 and rounds once
     if a.dtype.kind in "biu":
         return np.int64
-    if a.dtype == np.float16:
+    if _half(a.dtype):
         return np.float32
     return None
 
@@ -87,7 +94,7 @@ class Sum(Function):
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, a.shape
         out = a.sum(axis=dims, keepdims=keepdim, dtype=_sum_dtype(a))
-        return quiet(out.astype, np.float16) if a.dtype == np.float16 else out
+        return quiet(out.astype, a.dtype) if _half(a.dtype) else out
 
     @staticmethod
     def backward(ctx, grad):
@@ -108,7 +115,7 @@ class Nansum(Function):
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.save_for_backward(a)
         out = np.nansum(a, axis=dims, keepdims=keepdim, dtype=_sum_dtype(a))
-        return quiet(out.astype, np.float16) if a.dtype == np.float16 else out
+        return quiet(out.astype, a.dtype) if _half(a.dtype) else out
 
     @staticmethod
     def backward(ctx, grad):
@@ -123,14 +130,14 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx, a, dims, keepdim):
-        if a.dtype.kind != "f":
+        if not is_float_np(a.dtype):
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
                                f"or complex dtype. Got: {TYPE_NAMES[a.dtype.name]}; pass dtype= or convert the "
                                "input with .float()")
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, a.shape
         ctx.count = count(a.shape, dims)
-        if a.dtype == np.float16:
-            return quiet(lambda: a.mean(axis=dims, keepdims=keepdim, dtype=np.float32).astype(np.float16))
+        if _half(a.dtype):
+            return quiet(lambda: a.mean(axis=dims, keepdims=keepdim, dtype=np.float32).astype(a.dtype))
         if a.size == 0:  # NaN, as torch, without NumPy's empty-slice warning
             return np.full(np.sum(np.zeros(a.shape), axis=dims, keepdims=keepdim).shape, np.nan, a.dtype)
         return a.mean(axis=dims, keepdims=keepdim)
@@ -253,7 +260,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNS
 
 # ---------------------------------------------------------------------------------------------- var / std
 def _var_forward(ctx, a, dims, correction, keepdim, full):
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         raise RuntimeError("std and var only support floating point and complex dtypes; convert the input "
                            "with .float() first")
     ctx.dims, ctx.correction, ctx.keepdim, ctx.full = dims, correction, keepdim, full
@@ -416,7 +423,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, 
 
 # ---------------------------------------------------------------------------------------------- logsumexp
 def _float_math(a):
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         return a.astype(get_default_dtype().np)
     return a
 
@@ -573,7 +580,7 @@ def _softmax_input(input, dim, dtype, name):
     if dtype is not None:
         input = input.to(_dtype.parse(dtype, name))
     a = input._data
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         refuse(f"{name}_lastdim_kernel_impl", a.dtype)
     if dim is None:
         raise TypeError(f"{name}() missing 1 required positional argument: \"dim\"")
@@ -605,9 +612,9 @@ class Softmax(Function):
         out, = ctx.saved_tensors
         if ctx.dim is None:
             return out * (grad - grad * out), None
-        if type(grad) is np.ndarray and grad.dtype == np.float16:  # torch computes half in float32, rounds once
+        if type(grad) is np.ndarray and _half(grad.dtype):  # torch computes half in float32, rounds once
             o, g = out.astype(np.float32), grad.astype(np.float32)
-            return (o * (g - np.sum(g * o, axis=ctx.dim, keepdims=True))).astype(np.float16), None
+            return (o * (g - np.sum(g * o, axis=ctx.dim, keepdims=True))).astype(grad.dtype), None
         return out * (grad - np.sum(grad * out, axis=ctx.dim, keepdims=True)), None
 
 
@@ -624,7 +631,10 @@ class LogSoftmax(Function):
             x = _acc(a)
             with np.errstate(all="ignore"):
                 shifted = x - np.max(x, axis=dim, keepdims=True, initial=-np.inf)
-                out = (shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))).astype(a.dtype, copy=False)
+                lse = np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+                if a.dtype.kind == "V":   # bfloat16: torch's kernel rounds log(sum) to bfloat16 before subtracting
+                    lse = lse.astype(a.dtype).astype(np.float32)
+                out = (shifted - lse).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -635,10 +645,10 @@ class LogSoftmax(Function):
         out, = ctx.saved_tensors
         if ctx.dim is None:
             return grad - np.exp(out) * grad, None
-        if type(grad) is np.ndarray and grad.dtype == np.float16:  # torch computes half in float32, rounds once
+        if type(grad) is np.ndarray and _half(grad.dtype):  # torch computes half in float32, rounds once
             g = grad.astype(np.float32)
             res = g - np.exp(out.astype(np.float32)) * np.sum(g, axis=ctx.dim, keepdims=True)
-            return res.astype(np.float16), None
+            return res.astype(grad.dtype), None
         return grad - np.exp(out) * np.sum(grad, axis=ctx.dim, keepdims=True), None
 
 

@@ -13,6 +13,7 @@ import zlib
 
 import numpy as np
 
+from .._dtype import _BF16_NP
 from ._globals import DTYPES, StorageType, corrupted, short, unpickling_error
 from ._unpickler import Source, unpickle
 
@@ -371,10 +372,13 @@ def _storage_dtype(storage_type, where):
 
 
 def _finish_storage(arr, storage_type, big):
-    """Native byte order, and bfloat16 widened exactly to float32 (NumPy has no bfloat16)."""
+    """Native byte order; bfloat16 as ml_dtypes' bfloat16 (without that optional package, widened exactly to
+    float32: NumPy has no bfloat16)."""
     if big and arr.dtype.itemsize > 1:
         arr.byteswap(inplace=True)
     if storage_type.dtype == "bfloat16":
+        if _BF16_NP is not None:
+            return arr.view(_BF16_NP)
         return (arr.astype(np.uint32) << 16).view(np.float32)
     return arr
 
@@ -530,8 +534,8 @@ def _load_legacy(src, weights_only, encoding, trailing, map_location=None):
         except MemoryError:
             raise RuntimeError(f"npgrad.load: not enough memory for storage {key} "
                                f"({numel * dt.itemsize} bytes)") from None
-        arr = restore(map_location, location, np.empty(numel, np.float32) if storage_type.dtype == "bfloat16"
-                      else raw)
+        arr = restore(map_location, location, np.empty(numel, np.float32 if _BF16_NP is None else _BF16_NP)
+                      if storage_type.dtype == "bfloat16" else raw)
         pending[key] = (storage_type, raw, arr)
         return arr
 

@@ -7,6 +7,8 @@ same path under ``npgrad``; a user-allowed npgrad class is also found under its 
 import pickle
 from collections import Counter, OrderedDict
 
+from .._dtype import _BF16_NP
+
 __all__ = ["add_safe_globals", "safe_globals", "get_safe_globals", "clear_safe_globals"]
 
 # torch storage class name <-> NumPy dtype name
@@ -23,6 +25,12 @@ _DTYPE_ALIASES = {"float": "float32", "double": "float64", "half": "float16", "l
                   "short": "int16"}
 _MISSING_DTYPES = ("bfloat16", "complex64", "complex128", "uint16", "uint32", "uint64", "cfloat", "cdouble",
                    "float8_e4m3fn", "float8_e5m2")
+if _BF16_NP is not None:   # bfloat16 through the optional ml_dtypes package: saved and loaded as bfloat16
+    STORAGES["BFloat16Storage"] = "bfloat16"
+    STORAGE_OF["bfloat16"] = "BFloat16Storage"
+    del UNSUPPORTED_STORAGES["BFloat16Storage"]
+    DTYPES = DTYPES + ("bfloat16",)
+    _MISSING_DTYPES = tuple(d for d in _MISSING_DTYPES if d != "bfloat16")
 _MAX_DIMS = 64
 _MAX_LINE = 1 << 16      # text opcodes (GLOBAL, INT, ...): one line at most this long
 

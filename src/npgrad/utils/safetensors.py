@@ -20,6 +20,11 @@ __all__ = ["SafetensorError", "save", "save_file", "load", "load_file"]
 
 _CODES = {"F64": "float64", "F32": "float32", "F16": "float16", "I64": "int64", "I32": "int32", "I16": "int16",
           "I8": "int8", "U8": "uint8", "BOOL": "bool"}
+try:   # BF16 through the optional ml_dtypes package (its import registers NumPy's "bfloat16" dtype name)
+    import ml_dtypes  # noqa: F401
+    _CODES["BF16"] = "bfloat16"
+except ImportError:  # pragma: no cover
+    pass
 _CODE_OF = {v: k for k, v in _CODES.items()}
 _MAX_HEADER = 100_000_000
 

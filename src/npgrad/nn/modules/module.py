@@ -438,6 +438,9 @@ class Module:
     def half(self):
         return self._cast_floating(_dtype.float16)
 
+    def bfloat16(self):
+        return self._cast_floating(_dtype.bfloat16)
+
     def type(self, dst_type):
         """Cast every parameter and buffer (integer ones included) to ``dst_type``."""
         return self._apply(lambda t: t.type(dst_type))
