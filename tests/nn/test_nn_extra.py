@@ -141,6 +141,14 @@ def test_lazy_module_paths():
     assert lazy.LazyModuleMixin is nn.LazyModuleMixin
     import npgrad.nn.modules.instancenorm as inorm
     assert inorm.LazyInstanceNorm2d is nn.LazyInstanceNorm2d
+    import npgrad.nn.modules.linear as linear
+    import npgrad.nn.modules.conv as conv
+    import npgrad.nn.modules.batchnorm as batchnorm
+    for mod, tmod in ((linear, torch.nn.modules.linear), (conv, torch.nn.modules.conv),
+                      (batchnorm, torch.nn.modules.batchnorm)):
+        for name in dir(tmod):
+            if name.startswith("Lazy"):
+                assert getattr(mod, name) is getattr(nn, name)
 
 
 # ---------------------------------------------------------------------------------------------- embedding_bag

@@ -190,4 +190,8 @@ def __getattr__(name):
     if name == "SyncBatchNorm":
         from .sync_batchnorm import SyncBatchNorm
         return SyncBatchNorm
+    if name.startswith("Lazy"):   # torch.nn.modules.batchnorm.LazyBatchNorm*: defined in lazy.py
+        from . import lazy
+        if name in lazy.__all__:
+            return getattr(lazy, name)
     raise AttributeError(f"module '{__name__}' has no attribute '{name}'")

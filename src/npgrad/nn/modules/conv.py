@@ -212,3 +212,15 @@ class ConvTranspose3d(_ConvTransposeNd):
     """3-D transposed convolution."""
     _ntuple = staticmethod(_triple)
     _functional = staticmethod(lambda *a: F.conv_transpose3d(*a))
+
+
+_LAZY = ("LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
+              "LazyConvTranspose3d")
+
+
+def __getattr__(name):
+    # torch's path of the lazy variants (defined in lazy.py, which imports this module)
+    if name in _LAZY:
+        from . import lazy
+        return getattr(lazy, name)
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")

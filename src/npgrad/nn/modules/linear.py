@@ -95,3 +95,14 @@ class Bilinear(Module):
     def extra_repr(self):
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
                 f"out_features={self.out_features}, bias={self.bias is not None}")
+
+
+_LAZY = ("LazyLinear",)
+
+
+def __getattr__(name):
+    # torch's path of the lazy variants (defined in lazy.py, which imports this module)
+    if name in _LAZY:
+        from . import lazy
+        return getattr(lazy, name)
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
