@@ -269,11 +269,28 @@ def _filled(fname, size, value, dtype, layout, device, requires_grad, default=No
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A tensor of zeros of the given size (ints or one sequence), of ``dtype`` or the default dtype.
+
+    >>> import npgrad as torch
+    >>> torch.zeros(2, 3)
+    tensor([[0., 0., 0.],
+            [0., 0., 0.]])
+    >>> torch.zeros((2,), dtype=torch.int64)
+    tensor([0, 0])
+    """
     _check_pin(pin_memory)
     return _filled("zeros", size, 0, dtype, layout, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A tensor of ones of the given size; ``requires_grad=True`` makes it a leaf of a graph.
+
+    >>> import npgrad as torch
+    >>> w = torch.ones(2, 2, requires_grad=True)
+    >>> w
+    tensor([[1., 1.],
+            [1., 1.]], requires_grad=True)
+    """
     _check_pin(pin_memory)
     return _filled("ones", size, 1, dtype, layout, device, requires_grad)
 
@@ -285,6 +302,16 @@ def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=Non
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value (bool, int64 or the default
+    float dtype) unless ``dtype`` is given.
+
+    >>> import npgrad as torch
+    >>> torch.full((2, 2), 7)
+    tensor([[7, 7],
+            [7, 7]])
+    >>> torch.full((3,), 0.5)
+    tensor([0.5000, 0.5000, 0.5000])
+    """
     _check_pin(pin_memory)
     if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
@@ -307,6 +334,13 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, layout=Non
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """An ``n`` x ``m`` (default ``n`` x ``n``) matrix with ones on the diagonal.
+
+    >>> import npgrad as torch
+    >>> torch.eye(2, 3)
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
     _check_pin(pin_memory)
     _check_layout(layout, "eye")
     n = _int_arg(n, "eye", "n", 1)
@@ -318,7 +352,14 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None,
 
 def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None,
            pin_memory=False):
-    """Values from ``start`` to ``end`` (exclusive); int64 unless an argument is a float."""
+    """Values from ``start`` to ``end`` (exclusive); int64 unless an argument is a float.
+
+    >>> import npgrad as torch
+    >>> torch.arange(4)
+    tensor([0, 1, 2, 3])
+    >>> torch.arange(1, 2, 0.25)
+    tensor([1.0000, 1.2500, 1.5000, 1.7500])
+    """
     _check_pin(pin_memory)
     _check_layout(layout, "arange")
     if end is None:
@@ -357,6 +398,12 @@ def _steps(steps, fname):
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    >>> import npgrad as torch
+    >>> torch.linspace(0, 1, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     _check_pin(pin_memory)
     _check_layout(layout, "linspace")
     start, end = _number(start, "linspace", "start", 1), _number(end, "linspace", "end", 2)
@@ -379,7 +426,13 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-    """Uniform on [0, 1)."""
+    """Uniform on [0, 1), from npgrad's generator (``manual_seed`` reproduces npgrad's values, not torch's).
+
+    >>> import npgrad as torch
+    >>> x = torch.rand(2, 3)
+    >>> x.shape, x.dtype, ((x >= 0) & (x < 1)).all().item()
+    (npgrad.Size([2, 3]), npgrad.float32, True)
+    """
     _check_pin(pin_memory)
     _check_layout(layout, "rand")
     dt = _dt(dtype, fname="rand")
@@ -390,7 +443,15 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, la
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-    """Standard normal."""
+    """Standard normal, from npgrad's generator; the same seed gives the same values.
+
+    >>> import npgrad as torch
+    >>> _ = torch.manual_seed(0)
+    >>> a = torch.randn(3)
+    >>> _ = torch.manual_seed(0)
+    >>> torch.equal(a, torch.randn(3))
+    True
+    """
     _check_pin(pin_memory)
     _check_layout(layout, "randn")
     dt = _dt(dtype, fname="randn")

@@ -77,7 +77,16 @@ class no_grad(_Mode):
 
 
 class enable_grad(_Mode):
-    """Enable graph recording inside a ``no_grad`` block (not inside ``inference_mode``, as in torch)."""
+    """Enable graph recording inside a ``no_grad`` block (not inside ``inference_mode``, as in torch).
+
+    >>> import npgrad as torch
+    >>> x = torch.ones(2, requires_grad=True)
+    >>> with torch.no_grad():
+    ...     with torch.enable_grad():
+    ...         y = x * 2
+    >>> y.requires_grad
+    True
+    """
 
     def _set(self):
         state.enabled = not state.inference
@@ -102,7 +111,15 @@ class set_grad_enabled(_Mode):
 
 
 class inference_mode(_Mode):
-    """Like ``no_grad``, and the tensors made inside can never join a graph later."""
+    """Like ``no_grad``, and the tensors made inside can never join a graph later.
+
+    >>> import npgrad as torch
+    >>> x = torch.ones(2, requires_grad=True)
+    >>> with torch.inference_mode():
+    ...     y = x * 2
+    >>> y.requires_grad, y.is_inference()
+    (False, True)
+    """
 
     def __init__(self, mode=True):
         self.mode = mode

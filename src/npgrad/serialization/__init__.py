@@ -43,7 +43,16 @@ def _check_pickle_module(pickle_module, what):
 def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False):
     """Save ``obj`` (tensors, state dicts, optimizer state dicts, modules, containers, numbers, strings...) to
-    ``f`` (a path, replaced atomically, or a writable binary file) in PyTorch's checkpoint format."""
+    ``f`` (a path, replaced atomically, or a writable binary file) in PyTorch's checkpoint format.
+
+    >>> import io
+    >>> import npgrad as torch
+    >>> buf = io.BytesIO()
+    >>> torch.save({"w": torch.arange(3.0)}, buf)
+    >>> _ = buf.seek(0)
+    >>> torch.load(buf)
+    {'w': tensor([0., 1., 2.])}
+    """
     from ._files import atomic_write, write_legacy, write_zip
     from ._pickler import _PickleWriter
     _check_pickle_module(pickle_module, "save")

@@ -62,6 +62,23 @@ class Module:
 
     Assigning a ``Parameter``, a ``Module`` or a ``Buffer`` as an attribute registers it; ``state_dict``,
     ``parameters()``, ``to()``, ``train()``/``eval()`` then walk the registered tree.
+
+    >>> import npgrad as torch
+    >>> from npgrad import nn
+    >>> class TwoLayer(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.hidden = nn.Linear(4, 8)
+    ...         self.out = nn.Linear(8, 1)
+    ...     def forward(self, x):
+    ...         return self.out(torch.relu(self.hidden(x)))
+    >>> model = TwoLayer()
+    >>> [name for name, _ in model.named_parameters()]
+    ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+    >>> model(torch.randn(2, 4)).shape
+    npgrad.Size([2, 1])
+    >>> model.load_state_dict(model.state_dict())
+    <All keys matched successfully>
     """
     dump_patches = False
     _version = 1
