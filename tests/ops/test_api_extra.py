@@ -292,3 +292,43 @@ def test_geqrf_has_no_derivative_and_prints_as_torch():
         npgrad.geqrf(npgrad.ones(3))
     with pytest.raises(RuntimeError):
         torch.geqrf(torch.ones(3))
+
+
+def test_resize_out_of_place_is_a_deprecated_reshape():
+    x, xt = npgrad.ones(2, 5, requires_grad=True), torch.ones(2, 5, requires_grad=True)
+    with pytest.warns(UserWarning):
+        z = x.resize(5, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        zt = xt.resize(5, 2)
+        assert z.grad_fn.name() == zt.grad_fn.name()
+        (z * npgrad.arange(10.0).view(5, 2)).sum().backward()
+        (zt * torch.arange(10.0).view(5, 2)).sum().backward()
+        same(x.grad, xt.grad)
+        assert tuple(x.resize_as(npgrad.ones(10)).shape) == tuple(xt.resize_as(torch.ones(10)).shape)
+        with pytest.raises(RuntimeError):
+            xt.resize(3, 3)
+        with pytest.raises(RuntimeError):
+            x.resize(3, 3)
+
+
+def test_binomial_draws_and_has_no_derivative():
+    npgrad.manual_seed(0)
+    c = npgrad.full((20000,), 10.0, requires_grad=True)
+    p = npgrad.full((20000,), 0.3)
+    b = npgrad.binomial(c, p)
+    assert b.dtype == torch_dtype_name(torch.binomial(torch.ones(1), torch.ones(1) / 2))
+    v = b.detach().numpy()
+    assert v.min() >= 0 and v.max() <= 10 and (v == np.round(v)).all()
+    assert abs(v.mean() - 3.0) < 0.1 and abs(v.var() - 2.1) < 0.2
+    assert b.grad_fn.name() == torch.binomial(torch.ones(1, requires_grad=True), torch.ones(1) / 2).grad_fn.name()
+    with pytest.raises(RuntimeError):
+        b.sum().backward()
+    with pytest.raises(ValueError):
+        torch.binomial(torch.tensor([1, 2]), torch.tensor([0.5, 0.5]))
+    with pytest.raises(ValueError):
+        npgrad.binomial(npgrad.tensor([1, 2]), npgrad.tensor([0.5, 0.5]))
+
+
+def torch_dtype_name(t):
+    return getattr(npgrad, str(t.dtype).split(".")[1])

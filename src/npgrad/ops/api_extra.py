@@ -648,3 +648,160 @@ def bind_methods(T):
     T.const_data_ptr = T.data_ptr
     T.__dlpack__ = _dlpack
     T.__dlpack_device__ = _dlpack_device
+
+
+# --------------------------------------------------------------------------------- convolution, scatter, ...
+def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
+    """The generic convolution behind ``conv{1,2,3}d`` and ``conv_transpose{1,2,3}d``: the spatial rank is the
+    weight's dims minus 2."""
+    _need_tensor(input, "convolution")
+    _need_tensor(weight, "convolution", 2, "weight")
+    from ..nn import functional as F
+    nd = weight.dim() - 2
+    if nd not in (1, 2, 3):
+        raise RuntimeError(f"convolution: expected a weight of 3, 4 or 5 dims, got {weight.dim()}")
+    if transposed:
+        fn = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[nd - 1]
+        return fn(input, weight, bias, tuple(stride), tuple(padding), tuple(output_padding), groups,
+                  tuple(dilation))
+    if any(int(p) for p in output_padding):
+        raise RuntimeError("output_padding is only supported for transposed convolutions")
+    fn = (F.conv1d, F.conv2d, F.conv3d)[nd - 1]
+    return fn(input, weight, bias, tuple(stride), tuple(padding), tuple(dilation), groups)
+
+
+class AsStridedScatter(Function):
+    """A copy of ``input`` whose elements ``as_strided(size, stride, offset)`` selects are ``src``'s."""
+    _builtin = True
+    _ctx_fields = ("geom",)
+
+    @staticmethod
+    def forward(ctx, a, src, size, stride, offset):
+        ctx.geom = (size, stride, offset)
+        out = np.ascontiguousarray(a).copy()
+        _strided(out, size, stride, offset)[...] = src
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad with the scattered elements zeroed; src: grad.as_strided(size, stride, storage_offset)
+        size, stride, offset = ctx.geom
+        need = ctx.needs_input_grad
+        if isinstance(grad, _t.Tensor):
+            from .. import as_strided, zeros
+            g = grad.contiguous()
+            gs = as_strided(g, size, stride, offset).clone() if need[1] else None
+            gi = as_strided_scatter(g, zeros(size, dtype=g.dtype), size, stride, offset) if need[0] else None
+            return gi, gs, None, None, None
+        g = np.ascontiguousarray(grad)
+        gs = _strided(g, size, stride, offset).copy() if need[1] else None
+        gi = None
+        if need[0]:
+            gi = g.copy()
+            _strided(gi, size, stride, offset)[...] = 0
+        return gi, gs, None, None, None
+
+
+def _strided(arr, size, stride, offset):
+    flat = arr.reshape(-1)
+    return np.lib.stride_tricks.as_strided(flat[offset:], size, tuple(s * arr.itemsize for s in stride))
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """``input`` with ``input.as_strided(size, stride, storage_offset)`` replaced by ``src`` (a new tensor)."""
+    _need_tensor(input, "as_strided_scatter")
+    _need_tensor(src, "as_strided_scatter", 2, "src")
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    offset = 0 if storage_offset is None else int(storage_offset)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape")
+    if tuple(src.shape) != size:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(size)}")
+    need = offset + builtins.sum((n - 1) * s for n, s in zip(size, stride)) + 1 if all(size) else 0
+    if need > input.numel():
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+                           f"itemsize {input.element_size()} requiring a storage size of "
+                           f"{need * input.element_size()} are out of bounds for storage of size "
+                           f"{input.numel() * input.element_size()}")
+    if src.dtype != input.dtype:
+        src = src.to(input.dtype)
+    return AsStridedScatter.apply(input, src, size, stride, offset)
+
+
+class Binomial(Function):
+    """Draws recorded without a derivative, as torch (its node is NotImplemented)."""
+    _builtin = True
+    _node_name = "torch::autograd::NotImplemented"
+
+    @staticmethod
+    def forward(ctx, count, prob, values):
+        return values
+
+    @staticmethod
+    def backward(ctx, grad):
+        # not implemented in torch either
+        raise RuntimeError("derivative for aten::binomial is not implemented")
+
+
+def binomial(count, prob, generator=None):
+    """Binomial draws: ``count`` trials with success probability ``prob`` each (float tensors, broadcast)."""
+    _need_tensor(count, "binomial", 1, "count")
+    _need_tensor(prob, "binomial", 2, "prob")
+    from ..random import rng
+    for t, what in ((count, "count"), (prob, "prob")):
+        if t._data.dtype.kind != "f":
+            raise ValueError(f"binomial only supports floating-point dtypes for {what}, got: "
+                             f"{str(t.dtype).split('.')[-1].capitalize()}")
+    c, p = np.broadcast_arrays(count._data, prob._data)
+    if np.any(c < 0) or np.any(~((p >= 0) & (p <= 1))):
+        raise RuntimeError("binomial: count must be non-negative and prob in [0, 1]")
+    vals = rng(generator).binomial(c.astype(np.int64), p.astype(np.float64)).astype(count._data.dtype)
+    return Binomial.apply(count, prob, vals)
+
+
+class Resize(Function):
+    """The deprecated out-of-place ``Tensor.resize``: a reshape keeping the number of elements."""
+    _node_name = "ResizeBackward"
+
+    @staticmethod
+    def forward(ctx, a, sizes):
+        ctx.shape = tuple(a.shape)
+        return a.detach().contiguous().view(sizes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # grad.contiguous().view(input sizes)
+        return grad.contiguous().view(ctx.shape), None
+
+
+def resize(self, *sizes):
+    warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    sizes = tuple(int(s) for s in sizes)
+    n = int(np.prod(sizes))
+    if n != self.numel():
+        raise RuntimeError(f"requested resize to {'x'.join(map(str, sizes))} ({n} elements in total), but the given "
+                           f"tensor has a size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). "
+                           f"autograd's resize can only change the shape of a given tensor, while preserving the "
+                           f"number of elements. ")
+    return Resize.apply(self, sizes)
+
+
+def resize_as(self, tensor):
+    warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return resize(self, tuple(tensor.shape))
+
+
+__all__ += ["convolution", "as_strided_scatter", "binomial"]
+_bind_first = bind_methods
+
+
+def bind_methods(T):  # noqa: F811  (the methods defined after the first binder)
+    _bind_first(T)
+    T.as_strided_scatter = as_strided_scatter
+    T.resize = resize
+    T.resize_as = resize_as

@@ -54,6 +54,24 @@ def _ormqr(rng, dtype):
             ((A, tau, rand(rng, (2, 4), dtype)), {"left": False, "transpose": True})]
 
 
+def _convolution(rng, dtype):
+    x = rand(rng, (2, 2, 5), dtype)
+    return [((x, rand(rng, (3, 2, 2), dtype), rand(rng, (3,), dtype)), {"s": [2], "p": [1], "t": False, "op": [0]}),
+            ((x, rand(rng, (2, 3, 2), dtype), rand(rng, (3,), dtype)), {"s": [2], "p": [1], "t": True, "op": [1]}),
+            ((rand(rng, (1, 2, 4, 4), dtype), rand(rng, (4, 1, 3, 3), dtype), rand(rng, (4,), dtype)),
+             {"s": [1, 1], "p": [1, 0], "t": False, "op": [0, 0], "g": 2})]
+
+
+def _conv(m, x, w, b, s, p, t, op, g=1):
+    return m.convolution(x, w, b, s, p, [1] * len(s), t, op, g)
+
+
+def _scatter_strided(rng, dtype):
+    return [((rand(rng, (6,), dtype), rand(rng, (2,), dtype)), {"size": (2,), "stride": (2,), "storage_offset": 1}),
+            ((rand(rng, (3, 4), dtype), rand(rng, (2, 2), dtype)), {"size": (2, 2), "stride": (4, 1)}),
+            ((rand(rng, (3, 4), dtype), rand(rng, (3,), dtype)), {"size": (3,), "stride": (5,)})]
+
+
 def _inplace(name, **kw):
     """``torch.<name>(x.clone(), ...)``: the function form writes into its argument and returns it."""
     def fn(m, a, *args):
@@ -82,6 +100,11 @@ OPS = [
     OpInfo("geqrf", lambda m, a: tuple(m.geqrf(a)), _geqrf, grad=False, gradcheck=False, gradgrad=False),
     OpInfo("orgqr", lambda m, a, t: m.orgqr(a, t), _orgqr, check_name=False),  # householder_product ends in a slice
     OpInfo("Tensor.ormqr", lambda m, a, t, o, **kw: a.ormqr(t, o, **kw), _ormqr, check_name=False),
+    OpInfo("convolution", _conv, _convolution),
+    # grad=False: torch 2.13's gradient for `input` keeps grad on the scattered elements and zeroes the rest (the
+    # reverse of the derivative; its own gradcheck fails); npgrad gives the true one, which gradcheck verifies
+    OpInfo("as_strided_scatter", lambda m, a, b, **kw: m.as_strided_scatter(a, b, **kw), _scatter_strided,
+           grad=False),
     OpInfo("torch.sin_", _inplace("sin_"), unary()),
     OpInfo("torch.exp_", _inplace("exp_"), unary()),
     OpInfo("torch.clamp_", _inplace("clamp_", min=-0.5, max=0.7), unary()),
