@@ -6,6 +6,7 @@ configured with is used for NumPy; nothing else is fetched.
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -17,6 +18,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 # The oldest NumPy that pyproject.toml allows (dependencies = ["numpy>=X"]) is read from there, not restated.
 _PYPROJECT = (ROOT / "pyproject.toml").read_text()
 NUMPY_FLOOR = re.search(r'dependencies = \["numpy>=([0-9.]+)"\]', _PYPROJECT).group(1)
+# Pure-Python optional extras whose floors are cheap to install and exercise: graphviz (viz: graph pictures) and
+# threadpoolctl (distributed: per-rank BLAS threads). mpi4py's floor would compile from source (not tested here).
+EXTRA_FLOORS = {name: re.search(rf'"{name}>=([0-9.]+)"', _PYPROJECT).group(1) for name in ("graphviz", "threadpoolctl")}
 
 
 def _run(cmd, **kw):
@@ -81,10 +85,18 @@ def test_oldest_numpy(dist, tmp_path):
     test venv through a .pth placed after the new venv's own site-packages, so NumPy is the old one)."""
     wheel, _ = dist
     major_minor = ".".join(NUMPY_FLOOR.split(".")[:2])
-    py = _venv(tmp_path / "venv", f"numpy=={major_minor}.*", wheel)
+    floors = [f"{name}=={version}" for name, version in EXTRA_FLOORS.items()]
+    py = _venv(tmp_path / "venv", f"numpy=={major_minor}.*", *floors, wheel)
     version = _run([py, "-c", "import numpy; print(numpy.__version__)"]).strip()
     assert version.startswith(major_minor + "."), version
     _run([py, ROOT / "examples" / "autograd_tutorial.py"], cwd=tmp_path)
+    # the extras at their floors: the graph's DOT text and picture through graphviz, BLAS pools through threadpoolctl
+    _run([py, ROOT / "examples" / "autograd_graph.py", tmp_path], cwd=tmp_path)
+    assert (tmp_path / "tutorial_graph.dot").read_text().startswith("digraph")
+    if shutil.which("dot"):
+        assert (tmp_path / "tutorial_graph.png").stat().st_size > 1000
+    pools = _run([py, "-c", "from npgrad.distributed import _threads; print(len(_threads._pools()))"], cwd=tmp_path)
+    assert int(pools) >= 1, pools
     site = _run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).strip()
     pathlib.Path(site, "zz_test_venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     _run([py, "-c", "import numpy, torch, pytest; assert numpy.__version__ == %r" % version])
