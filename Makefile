@@ -51,4 +51,4 @@ bench: $(VENV)/.test
 	$(PY) benchmarks/scaling.py $(SCALING_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build src/*.egg-info dist docs/_build docs/api docs/jupyter_execute .mypy_cache
