@@ -272,7 +272,6 @@ _KNOWN_DIFFERENT = {
     """.split()),
     ('nn.functional', 'tensor_then_str'): frozenset("""
         adaptive_avg_pool2d adaptive_avg_pool3d adaptive_max_pool2d adaptive_max_pool2d_with_indices affine_grid
-        channel_shuffle native_channel_shuffle
         adaptive_max_pool3d adaptive_max_pool3d_with_indices avg_pool2d avg_pool3d embedding gelu layer_norm
         max_pool2d max_pool2d_with_indices max_pool3d max_pool3d_with_indices one_hot rms_norm unfold
     """.split()),

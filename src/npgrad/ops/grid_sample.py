@@ -103,7 +103,7 @@ def _corners(src, sizes, mode):
 
 class _GridSampler(Function):
     _builtin = True
-    _ctx_fields = ("corners", "dsrc", "shape", "mode", "inp")
+    _ctx_fields = ("corners", "dsrc", "shape", "mode")
 
     @staticmethod
     def forward(ctx, input, grid, mode, padding, align_corners):
@@ -124,7 +124,7 @@ class _GridSampler(Function):
             vals = np.take_along_axis(flat_in, np.broadcast_to(flat[:, None, :], (N, C, P)), axis=2)
             out += vals * (w * ok)[:, None, :].astype(input.dtype, copy=False)
         ctx.corners, ctx.dsrc, ctx.shape, ctx.mode = corners, dsrc, input.shape, mode
-        ctx.inp = input
+        ctx.save_for_backward(input)       # versioned: changing it in place before backward raises, as torch
         return out.reshape((N, C) + grid.shape[1:-1])
 
     @staticmethod
@@ -150,7 +150,7 @@ class _GridSampler(Function):
         if ctx.needs_input_grad[1]:
             ggrid = np.zeros((N, P, k), grad.dtype)
             if ctx.mode != "nearest":
-                flat_in = ctx.inp.reshape(N, C, -1)
+                flat_in = ctx.saved_tensors[0].reshape(N, C, -1)
                 dsrc = np.zeros((k, N, P), grad.dtype)
                 for flat, ok, _, dws in ctx.corners:
                     vals = np.take_along_axis(flat_in, np.broadcast_to(flat[:, None, :], (N, C, P)), axis=2)

@@ -136,7 +136,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             raise RuntimeError(f"padding_idx must be within the number of embeddings, -{V} through {V - 1}, but got "
                                f"{padding_idx}")
         padding_idx = padding_idx % V
-    idx = x.reshape(-1).astype(np.int64, copy=False)
+    idx = x.reshape(-1).astype(np.int64)      # a copy: changing input in place cannot change the gradient
     L = idx.size
     if x.ndim == 2:
         nbags, n = x.shape
@@ -209,10 +209,12 @@ def channel_shuffle(input, groups):
     if not isinstance(input, _t.Tensor):
         raise TypeError(f"channel_shuffle(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
+    if not isinstance(groups, int) or isinstance(groups, bool):
+        raise TypeError(f"channel_shuffle(): argument 'groups' (position 2) must be int, not "
+                        f"{type(groups).__name__}")
     if input.dim() <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes "
                            f"{list(input.shape)}")
-    groups = int(groups)
     if groups <= 0:
         raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
     c = input.shape[1]

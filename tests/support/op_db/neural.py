@@ -417,6 +417,44 @@ def _embedding_samples(rng, dtype):
     return [((idx, w), {}), ((np.array(1), w), {}), ((np.array([[[3]]]), w), {})]
 
 
+def _embedding_bag_samples(rng, dtype):
+    w = rand(rng, (6, 3), dtype)
+    idx, off = np.array([1, 2, 2, 5, 0, 3, 3]), np.array([0, 3, 3, 5])
+    return [((idx, w, off), {"mode": "sum"}), ((idx, w, off), {"mode": "mean"}), ((idx, w, off), {"mode": "max"}),
+            ((np.array([[0, 2, 4], [2, 2, 1]]), w), {"mode": "mean", "padding_idx": 2})]
+
+
+def _affine_grid_samples(rng, dtype):
+    return [((rand(rng, (2, 2, 3), dtype),), {"size": (2, 1, 3, 4), "align_corners": False}),
+            ((rand(rng, (1, 3, 4), dtype),), {"size": (1, 2, 2, 3, 2), "align_corners": True})]
+
+
+def _grid_sample_samples(rng, dtype):
+    x, g = rand(rng, (1, 2, 4, 5), dtype), rand(rng, (1, 3, 2, 2), dtype, (-1.2, 1.2))
+    x3, g3 = rand(rng, (1, 1, 3, 3, 3), dtype), rand(rng, (1, 2, 2, 2, 3), dtype, (-1.2, 1.2))
+    return [((x, g), {"align_corners": False}), ((x, g), {"padding_mode": "border", "align_corners": True}),
+            ((x, g), {"padding_mode": "reflection", "align_corners": False}),
+            ((x3, g3), {"padding_mode": "zeros", "align_corners": False})]
+
+
+def _multi_margin_samples(rng, dtype):
+    x = rand(rng, (4, 5), dtype)
+    y = np.array([0, 3, 4, 1])
+    return [((x, y), {}), ((x, y), {"p": 2, "margin": 0.5, "reduction": "sum"}), ((x, y), {"reduction": "none"})]
+
+
+def _multilabel_margin_samples(rng, dtype):
+    x = rand(rng, (3, 4), dtype)
+    y = np.array([[3, 0, -1, 1], [1, -1, 0, 0], [2, 1, 0, 3]])
+    return [((x, y), {}), ((x, y), {"reduction": "none"}), ((x[0], y[0]), {"reduction": "sum"})]
+
+
+def _ctc_samples(rng, dtype):
+    lp = rand(rng, (6, 2, 5), dtype, (-3.0, -0.1))
+    return [((lp, np.array([[1, 2, 2], [3, 1, 0]]), np.array([6, 5]), np.array([3, 2])), {}),
+            ((lp, np.array([[1, 2, 2], [3, 1, 0]]), np.array([6, 5]), np.array([3, 2])), {"reduction": "none"})]
+
+
 def _embedding_options(rng, dtype):
     w = rand(rng, (5, 3), dtype)
     return [((np.array([[0, 2, 4], [2, 2, 1]]), w), {"padding_idx": 2}),
@@ -470,6 +508,18 @@ MISC = [
     OpInfo("F.softmin", _f("softmin"), lambda rng, dt: [((rand(rng, (2, 3), dt),), {"dim": 1}),
                                                        ((rand(rng, (4,), dt),), {"dim": 0})]),
     OpInfo("F.log_softmax", _f("log_softmax"), lambda rng, dt: [((rand(rng, (2, 3), dt),), {"dim": -1})]),
+    # issue 13's nn ops
+    OpInfo("F.embedding_bag", _f("embedding_bag"), _embedding_bag_samples),
+    OpInfo("F.channel_shuffle", _f("channel_shuffle"), lambda rng, dt: [((rand(rng, (2, 6, 3), dt), 3), {}),
+                                                                       ((rand(rng, (1, 4, 2, 2), dt), 2), {})]),
+    OpInfo("F.affine_grid", _f("affine_grid"), _affine_grid_samples),
+    # like torch's grid_sampler_2d_backward, the backward has no derivative of its own
+    OpInfo("F.grid_sample", _f("grid_sample"), _grid_sample_samples, gradgrad=False),
+    OpInfo("F.multi_margin_loss", _f("multi_margin_loss"), _multi_margin_samples),
+    OpInfo("F.multilabel_margin_loss", _f("multilabel_margin_loss"), _multilabel_margin_samples),
+    # torch's CTC gradient is the one with respect to the logits of a log_softmax (not of log_probs alone), so
+    # only torch's gradients apply; tests/nn/test_nn_extra.py gradchecks it through log_softmax
+    OpInfo("F.ctc_loss", _f("ctc_loss"), _ctc_samples, gradcheck=False, gradgrad=False),
     OpInfo("F.one_hot", _f("one_hot"), lambda rng, dt: [((np.array([[0, 3], [2, 2]]),), {}),
                                                        ((np.array([1, 0]),), {"num_classes": 4})],
            dtypes=(np.int64,), grad=False, gradcheck=False, gradgrad=False),
