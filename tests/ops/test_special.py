@@ -52,3 +52,20 @@ def test_namespace_matches_torch():
     names = {n for n in dir(torch.special) if not n.startswith("_")} - {"Tensor", "torch", "common_args",
                                                                          "multi_dim_common"}
     assert names <= set(dir(npgrad.special)), names - set(dir(npgrad.special))
+
+
+def test_zeta_edge_values_match_torch_at_once():
+    """Hurwitz zeta over the edge grid (infinities, NaN, poles, huge and negative non-integer q) as torch's Cephes
+    kernel: inf at q = -inf or a non-positive integer, NaN for s < 1 first, the early stop on a negligible term
+    (zeta(inf, 1) == 1), the long direct sum for q = -999999.5."""
+    xs = [2.0, 3.0, 2.5, 1.0, 0.5, -1.0, 0.0, np.nan, np.inf, -np.inf, 1e300]
+    qs = [-np.inf, np.inf, -1e300, -3.5, -3.0, -0.5, 0.0, -0.0, 0.5, 1.0, np.nan, -999999.5, 1e300, 5e-324, 30.5]
+    x = np.array([a for a in xs for _ in qs])
+    q = np.array([b for _ in xs for b in qs])
+    ours = npgrad.special.zeta(npgrad.tensor(x), npgrad.tensor(q)).numpy()
+    theirs = torch.special.zeta(torch.tensor(x), torch.tensor(q)).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-13, equal_nan=True)
+    r = np.random.default_rng(0)
+    x, q = r.uniform(1, 12, 2000), r.uniform(-40, 60, 2000)
+    np.testing.assert_allclose(npgrad.special.zeta(npgrad.tensor(x), npgrad.tensor(q)).numpy(),
+                               torch.special.zeta(torch.tensor(x), torch.tensor(q)).numpy(), rtol=1e-13)

@@ -113,31 +113,83 @@ def digamma(x):
     return psi.reshape(shape)
 
 
+# (2k)! / B_2k for k = 1..12: the Euler-Maclaurin correction denominators of the zeta tail
+_EM_DEN = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, 7.47242496e10,
+           -2.950130727918164224e12, 1.1646782814350067249e14, -4.5979787224074726105e15,
+           1.8152105401943546773e17, -7.1661652561756670113e18)
+_EPS_HALF = 2.0 ** -53
+_ZETA_MAX_TERMS = 1 << 22  # direct terms at most (q below -4e6 with an integer s is summed only this far)
+
+
+def _zeta_long_sum(x, a, b, total):
+    """The direct terms of one element whose k + q is still <= 9 after the vectorised steps: chunks of terms,
+    summed in order (cumsum adds sequentially), up to the first term below half an ulp of the sum.
+    Returns (a, last term, sum, stopped)."""
+    n_done = 0
+    while a <= 9.0 and n_done < _ZETA_MAX_TERMS:
+        n = int(min(np.floor(9.0 - a) + 1.0, 1 << 16))
+        avals = np.cumsum(np.concatenate(([a], np.ones(n))))[1:]
+        bs = np.power(avals, -x)
+        sums = np.cumsum(np.concatenate(([total], bs)))[1:]
+        stop = np.flatnonzero((-_EPS_HALF * sums < bs) & (bs < _EPS_HALF * sums))
+        if stop.size:
+            j = stop[0]
+            return avals[j], bs[j], sums[j], True
+        a, b, total, n_done = avals[-1], bs[-1], sums[-1], n_done + n
+    return a, b, total, False
+
+
 @np.errstate(all="ignore")
 def zeta(s, q):
-    """Hurwitz zeta sum_k (k + q)^-s for s > 1 (Euler-Maclaurin: direct terms until k + q >= 10, then the
-    integral, half a term and twelve Bernoulli corrections). As torch (Cephes): s == 1 gives inf, s < 1 NaN,
-    q a non-positive integer inf, q < 0 with a non-integer s NaN."""
+    """Hurwitz zeta sum_k (k + q)^-s, as torch (Cephes): s == 1 gives inf, s < 1 NaN, q a non-positive integer
+    (or -inf) inf, q < 0 with a non-integer s NaN. Otherwise direct terms (at least nine, until k + q > 9, each
+    element stopping once a term is below half an ulp of the sum), then the integral, half a term and up to twelve
+    Bernoulli corrections. The edge cases answer at once, with no summation."""
     s, q = np.broadcast_arrays(np.asarray(s, np.float64), np.asarray(q, np.float64))
-    a = q.copy()
-    total = np.zeros_like(a)
-    steps = int(min(max(0.0, np.ceil(10.0 - np.nanmin(a, initial=10.0))), 1e6))
-    for _ in range(steps):
-        small = a < 10
-        total = total + np.where(small, np.power(a, -s), 0.0)
-        a = np.where(small, a + 1.0, a)
-    tail = np.power(a, 1.0 - s) / (s - 1.0) + 0.5 * np.power(a, -s)
-    term = np.power(a, -s - 1.0) * s  # s (s+1) ... (s + 2j - 2) a^(-s-2j+1), starting at j = 1
-    fact = 2.0
-    for j in range(1, 13):
-        tail = tail + _B2K[j - 1] / fact * term
-        term = term * (s + 2 * j - 1) * (s + 2 * j) / (a * a)
-        fact *= (2 * j + 1) * (2 * j + 2)
-    out = total + tail
-    out = np.where(s == 1, np.inf, np.where(s < 1, np.nan, out))
-    bad_q = q <= 0
-    out = np.where(bad_q & (q == np.floor(q)), np.inf, np.where(bad_q & (s != np.floor(s)), np.nan, out))
-    return out
+    shape = s.shape
+    s, q = s.ravel(), q.ravel()
+    out = np.full(s.shape, np.nan)
+    out[(s == 1) | ((s > 1) | np.isnan(s)) & (q <= 0) & (q == np.floor(q))] = np.inf
+    # what is left to sum: s > 1 (or NaN), and q > 0, NaN, or a negative non-integer with an integer s
+    idx = np.flatnonzero(~(s == 1) & ~(s < 1) & ~((q <= 0) & ((q == np.floor(q)) | (s != np.floor(s)))))
+    x, a = s[idx], q[idx].copy()
+    total = np.power(a, -x)
+    b = np.zeros_like(a)
+    done = np.zeros(a.shape, bool)
+    live = np.arange(a.size)
+    for i in range(1, 41):  # vectorised steps; the few elements with q < -30 finish one by one below
+        if i > 9:  # after nine terms, only the elements with k + q <= 9 go on
+            live = live[a[live] <= 9.0]
+        if live.size == 0:
+            break
+        a[live] += 1.0
+        b[live] = np.power(a[live], -x[live])
+        total[live] += b[live]
+        stop = (-_EPS_HALF * total[live] < b[live]) & (b[live] < _EPS_HALF * total[live])
+        done[live[stop]] = True
+        live = live[~stop]
+    for e in live:
+        a[e], b[e], total[e], done[e] = _zeta_long_sum(x[e], a[e], b[e], total[e])
+    rest = np.flatnonzero(~done)
+    xr, w, br, sr = x[rest], a[rest], b[rest], total[rest]
+    sr = sr + br * w / (xr - 1.0) - 0.5 * br
+    fac, k = np.ones_like(xr), 0.0
+    going = np.ones(xr.shape, bool)
+    for den in _EM_DEN:
+        fac = fac * (xr + k)
+        br = br / w
+        t = fac * br / den
+        sr = np.where(going, sr + t, sr)
+        going &= ~(np.abs(t / sr) < _EPS_HALF)
+        if not going.any():
+            break
+        k += 1.0
+        fac = fac * (xr + k)
+        br = br / w
+        k += 1.0
+    total[rest] = sr
+    out[idx] = total
+    return out.reshape(shape)
 
 
 def polygamma(n, x):
