@@ -1,5 +1,6 @@
 """Tensor creation: ``tensor``, ``as_tensor``, ``from_numpy``, filled and random tensors, ``*_like``."""
 import numbers
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -100,7 +101,8 @@ def _detach_nested(data):
     return data
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+def tensor(data: Any, *, dtype: "_dtype.dtype | None" = None, device: Any = None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (a number, nested lists, an ndarray or a tensor).
 
     >>> import npgrad
@@ -268,7 +270,8 @@ def _filled(fname, size, value, dtype, layout, device, requires_grad, default=No
                             dtype=_dt(dtype, default, fname)), requires_grad, device)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def zeros(*size: "int | Sequence[int]", dtype: "_dtype.dtype | None" = None, device: Any = None, requires_grad: bool = False,
+          layout: Any = None, pin_memory: bool = False) -> Tensor:
     """A tensor of zeros of the given size (ints or one sequence), of ``dtype`` or the default dtype.
 
     >>> import npgrad as torch
@@ -282,7 +285,8 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_
     return _filled("zeros", size, 0, dtype, layout, device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def ones(*size: "int | Sequence[int]", dtype: "_dtype.dtype | None" = None, device: Any = None, requires_grad: bool = False,
+         layout: Any = None, pin_memory: bool = False) -> Tensor:
     """A tensor of ones of the given size; ``requires_grad=True`` makes it a leaf of a graph.
 
     >>> import npgrad as torch
@@ -301,7 +305,8 @@ def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=Non
     return _filled("empty", size, None, dtype, layout, device, requires_grad)
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def full(size: Sequence[int], fill_value: "bool | int | float", *, dtype: "_dtype.dtype | None" = None,
+         device: Any = None, requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value (bool, int64 or the default
     float dtype) unless ``dtype`` is given.
 
@@ -333,7 +338,8 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, layout=Non
     return _finish(np.array(s, _dt(dtype, fname="scalar_tensor")), requires_grad, device)
 
 
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def eye(n: int, m: "int | None" = None, *, dtype: "_dtype.dtype | None" = None, device: Any = None,
+        requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> Tensor:
     """An ``n`` x ``m`` (default ``n`` x ``n``) matrix with ones on the diagonal.
 
     >>> import npgrad as torch
@@ -425,7 +431,8 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
                    requires_grad, device)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def rand(*size: "int | Sequence[int]", generator: Any = None, dtype: "_dtype.dtype | None" = None, device: Any = None,
+         requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> Tensor:
     """Uniform on [0, 1), from npgrad's generator (``manual_seed`` reproduces npgrad's values, not torch's).
 
     >>> import npgrad as torch
@@ -442,7 +449,8 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, la
     return _finish(arr.astype(dt, copy=False), requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def randn(*size: "int | Sequence[int]", generator: Any = None, dtype: "_dtype.dtype | None" = None, device: Any = None,
+          requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> Tensor:
     """Standard normal, from npgrad's generator; the same seed gives the same values.
 
     >>> import npgrad as torch

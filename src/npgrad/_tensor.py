@@ -5,6 +5,7 @@ state is ``grad_fn`` (the node that made it), ``_req`` (requires grad), ``_grad`
 counter shared by views and ``detach()``), ``_nr`` (which output of ``grad_fn`` it is), ``_acc`` (a weak
 reference to a leaf's ``AccumulateGrad``) and ``_x`` (a dict for rarely used state: hooks, retain_grad).
 """
+from typing import TYPE_CHECKING, Any
 import copy
 import warnings
 import weakref
@@ -232,6 +233,9 @@ def _inplace_check(t):
 class Tensor:
     __slots__ = ("_data", "grad_fn", "_req", "_grad", "_vc", "_nr", "_acc", "_x", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to the Tensor's reflected method
+
+    if TYPE_CHECKING:  # most methods are bound at import by bind_methods (ops/*): to a type checker they are Any
+        def __getattr__(self, name: str) -> Any: ...
 
     def __new__(cls, *args, **kwargs):
         """Legacy constructor: ``Tensor([1, 2])`` (float data) or ``Tensor(2, 3)`` (uninitialised shape)."""

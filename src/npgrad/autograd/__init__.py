@@ -7,6 +7,7 @@
 tensor([2., 4.])
 """
 import numpy as np
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .._dtype import is_float_np
 
@@ -16,6 +17,9 @@ from . import graph, forward_ad, anomaly_mode, function
 from .anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled, is_anomaly_check_nan_enabled
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from .engine import execute
+
+if TYPE_CHECKING:  # annotations only: importing _tensor here would be circular
+    from .._tensor import Tensor
 from .errors import set_source_tracking, is_source_tracking_enabled, source_tracking
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad", "enable_grad",
@@ -102,7 +106,9 @@ def _roots(outputs):
     return roots
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+def backward(tensors: "Tensor | Sequence[Tensor]", grad_tensors: Any = None, retain_graph: "bool | None" = None,
+             create_graph: bool = False, grad_variables: Any = None,
+             inputs: "Tensor | Sequence[Tensor] | None" = None) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of ``inputs`` only).
 
     Args:
@@ -152,8 +158,10 @@ def _warn_create_graph():
                       UserWarning, stacklevel=3)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
-         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(outputs: "Tensor | Sequence[Tensor]", inputs: "Tensor | Sequence[Tensor]", grad_outputs: Any = None,
+         retain_graph: "bool | None" = None, create_graph: bool = False, only_inputs: bool = True,
+         allow_unused: "bool | None" = None, is_grads_batched: bool = False,
+         materialize_grads: bool = False) -> "tuple[Tensor, ...]":
     """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is left alone).
 
     Args:
