@@ -468,6 +468,7 @@ class Tensor:
             if fn._retain is None:
                 fn._retain = {}
             fn._retain[self._nr] = weakref.ref(self)
+            fn._general = True  # the engine's general path runs retain_grad
 
     def register_hook(self, hook):
         """``hook(grad)`` runs when this tensor's gradient is computed; a returned tensor replaces it."""
@@ -482,6 +483,7 @@ class Tensor:
             if fn._tensor_pre is None:
                 fn._tensor_pre = {}
             fn._tensor_pre[self._nr], h = add_hook(fn._tensor_pre.get(self._nr), hook)
+            fn._general = True  # the engine's general path runs hooks
         return h
 
     def register_post_accumulate_grad_hook(self, hook):

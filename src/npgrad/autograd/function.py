@@ -404,6 +404,7 @@ class Function:
                 return make(out, None, 0, args[0]._vc)
             return make(out)
         ctx._pre = ctx._post = ctx._tensor_pre = ctx._retain = ctx._meta = None
+        ctx._general = False  # the engine's fast path, unless it has several outputs (below) or gets hooks
         edges = []
         append = edges.append
         for a in args:
@@ -420,6 +421,7 @@ class Function:
         ctx._edges = tuple(edges)
         if type(out) is tuple:
             ctx._nout = len(out)
+            ctx._general = True
             nondiff = cls._nondiff_out
             # a non-differentiable output (indices) is handed out as a copy: backward reads the node's own
             # array, so changing the returned indices in place cannot change the gradient

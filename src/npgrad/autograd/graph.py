@@ -57,7 +57,7 @@ def add_hook(table, fn):
 class Node:
     """A step of the backward graph. Torch's names: ``name()``, ``next_functions``, ``register_hook``."""
     __slots__ = ("_edges", "_saved", "_meta", "_nout", "_pre", "_post", "_tensor_pre", "_retain",
-                 "metadata_", "__weakref__")
+                 "_general", "metadata_", "__weakref__")
     _fn = None  # the Function of a BackwardNode; None for leaves and other nodes
 
     def name(self):
@@ -80,12 +80,14 @@ class Node:
         """``fn(grad_inputs, grad_outputs)`` runs after this node; may return replacement ``grad_inputs``."""
         with hooks_lock:
             self._post, h = add_hook(self._post, fn)
+            self._general = True  # the engine runs this node on its general path from now on
         return h
 
     def register_prehook(self, fn):
         """``fn(grad_outputs)`` runs before this node; may return replacement ``grad_outputs``."""
         with hooks_lock:
             self._pre, h = add_hook(self._pre, fn)
+            self._general = True
         return h
 
     def __repr__(self):
@@ -93,7 +95,10 @@ class Node:
 
 
 def init_node(node):
+    """A node the engine runs on its general path (``_general``); ``Function.apply`` clears the flag for a
+    built-in op's single-output node, and registering any hook on a node sets it again."""
     node._pre = node._post = node._tensor_pre = node._retain = None
+    node._general = True
     node._meta = None
     return node
 
@@ -201,7 +206,7 @@ def pre_hooks(node, grads, create, node_hooks=True):
         for nr, ref in node._retain.items():
             t = ref()
             if t is not None and grads[nr] is not None:
-                _engine._retain(t, grads[nr], create)
+                _engine.retain(t, grads[nr], create)
     if node._pre is not None and node_hooks:
         for fn in list(node._pre.values()):
             r = fn(tuple(as_tensor(g) for g in grads))
@@ -355,5 +360,5 @@ def register_multi_grad_hook(tensors, fn, *, mode="all"):
                 fn(tuple(state["grads"]))
         return hook
     return _MultiHandle([t.register_hook(make_hook(i)) for i, t in enumerate(tensors)])
-from . import function as _function, engine as _engine  # noqa: E402  (they import this module first)
+from . import function as _function, engine_general as _engine  # noqa: E402  (they import this module first)
 from .graphviz import to_dot, to_graph, make_dot, render, print_graph, summary, saved_values, Digraph  # noqa: E402,F401

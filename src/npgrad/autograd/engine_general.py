@@ -1,0 +1,230 @@
+"""The engine's less travelled steps, kept out of ``engine.py`` so that its loop reads in one screen.
+
+- ``count_deps`` / ``needed``: the walks before a pass (every node's number of incoming edges; with ``inputs``,
+  the pruning to nodes from which an input is reachable), both with explicit stacks.
+- ``run_general``: one node off the fast path (a node whose ``_general`` flag is set - hooks, several outputs,
+  a user Function, a leaf's ``AccumulateGrad`` - or any node while anomaly detection or the profiler runs, or a
+  node whose gradient ``autograd.grad`` returns).
+- ``accumulate_leaf`` / ``retain``: writing ``.grad``, owned buffers without a copy (see ``engine.py``).
+"""
+import threading
+
+import numpy as np
+
+from .graph import (AccumulateGrad, as_tensor as _as_tensor, run_tensor_hooks as _run_tensor_hooks,
+                    node_hook_result as _node_hook_result, pre_hooks as _pre_hooks)
+from . import function as _function
+from . import anomaly_mode as _anomaly
+
+_accumulate_lock = threading.Lock()  # .grad updates: backward passes in several threads may meet at one tensor
+
+
+def count_deps(root_nodes):
+    deps = dict.fromkeys(root_nodes, 0)  # a root may also be reached from another root
+    stack = list(root_nodes)
+    seen = set(stack)
+    while stack:
+        for e in stack.pop()._edges:
+            if e is not None:
+                nxt = e[0]
+                if nxt is not None:
+                    if nxt in seen:
+                        deps[nxt] += 1
+                    else:
+                        deps[nxt] = 1
+                        seen.add(nxt)
+                        stack.append(nxt)
+    return deps
+
+
+def needed(root_nodes, target_nodes):
+    """Nodes from which some target is reachable, and the dependency counts among them: one walk down from the
+    roots recording each node's parents, one walk up from the targets through them."""
+    parents = {}
+    stack = list(root_nodes)
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for e in node._edges:
+            if e is not None and e[0] is not None:
+                parents.setdefault(e[0], []).append(node)
+                if e[0] not in seen:
+                    seen.add(e[0])
+                    stack.append(e[0])
+    need = {t for t in target_nodes if t in seen}
+    stack = list(need)
+    while stack:
+        for p in parents.get(stack.pop(), ()):
+            if p not in need:
+                need.add(p)
+                stack.append(p)
+    deps = {}
+    for node in need:
+        n = sum(1 for p in parents.get(node, ()) if p in need)
+        if n:
+            deps[node] = n
+    return need, deps
+
+
+def _once(g, out):
+    """Whether ``g`` goes to one edge only (a formula may return one array for two inputs, as ``x + y`` does)."""
+    return sum(o is g for o in out) == 1
+
+
+def _out_owned(out, grads, owns):
+    """Ownership of a built-in formula's results: a new array is owned, a gradient passed through keeps its flag."""
+    return [g is not None and next((oi for gi, oi in zip(grads, owns) if gi is g), True) and _once(g, out)
+            for g in out]
+
+
+def run_general(node, entry, create, captures, results, need, accumulate, anomaly):
+    """Run one node with everything a node may have. Returns ``(out, owned flags)``, or None when the node
+    passes nothing on (a leaf, or a target of ``autograd.grad`` with nothing needed below it)."""
+    nout = node._nout
+    if entry is None:
+        grads, owns = [None] * max(nout, 1), [False] * max(nout, 1)
+    elif nout:
+        grads = [None if p is None else p[0] for p in entry]
+        owns = [p is not None and p[1] for p in entry]
+    else:
+        grads, owns = [entry[0]], [entry[1]]
+    if type(node) is AccumulateGrad:
+        _leaf(node, grads[0], owns[0], create, captures, results, accumulate)
+        return None
+    run = captures is None or any(e is not None and e[0] in need for e in node._edges)
+    if node._tensor_pre is not None or node._retain is not None or node._pre is not None:
+        grads = _pre_hooks(node, grads, create, run)
+        owns = [False] * len(grads)  # the hooks saw them
+    if captures is not None:
+        for nr in range(max(nout, 1)):
+            idx = captures.get((node, nr))
+            if idx is not None:
+                owns[nr] = False  # the caller gets it too
+                for i in idx:
+                    results[i] = grads[nr]
+        if not run:
+            return None  # a target with nothing needed below it: torch does not run it (nor its node hooks)
+    if all(g is None for g in grads):
+        return (), ()
+    if nout and node._fn is not None and any(g is None for g in grads):
+        grads = _materialize(node, grads, create)
+    out = node._run(grads, create)
+    if anomaly and _anomaly._check_nan:
+        _anomaly.check_nan(node, out)
+    if node._post is not None:
+        for hook in list(node._post.values()):
+            r = hook(tuple(_as_tensor(g) for g in out), tuple(_as_tensor(g) for g in grads))
+            if r is not None:
+                out = _node_hook_result(hook, r, out, create)
+    fn = node._fn
+    return out, (_out_owned(out, grads, owns) if fn is not None and fn._builtin and node._post is None
+                 else [False] * len(out))  # a user Function's results may be anything the user holds
+
+
+def _own(g):
+    """Under create_graph a gradient stored in ``.grad`` is a tensor of its own (same graph position), so two
+    leaves, or a leaf and the caller, never share one object."""
+    t = _function.make(np.array(g._data, copy=True), g.grad_fn, g._nr)
+    t._req = g._req
+    if g._req and g.grad_fn is None:
+        _function._edge(g)  # makes sure the leaf has its AccumulateGrad, which the copy then shares
+        t._acc = g._acc
+    return t
+
+
+def retain(t, g, create):
+    """``retain_grad``: the tensor's ``.grad`` gets a copy (or a sum, out of place as torch), never the buffer."""
+    if create:
+        return accumulate_leaf(t, g, True, False)
+    g = g._data if isinstance(g, _function.Tensor) else g
+    with _accumulate_lock:
+        old = t._grad
+        t._grad = _function.make(np.array(g, copy=True) if old is None else old._data + g)
+
+
+def accumulate_leaf(var, g, create, own):
+    if create:
+        g = _own(_as_tensor(g))
+        with _accumulate_lock:
+            old = var._grad
+            var._grad = g if old is None else old + g
+        return
+    if isinstance(g, _function.Tensor):
+        g = g._data
+    if g.dtype != var._data.dtype:
+        g = g.astype(var._data.dtype)
+        own = True
+    with _accumulate_lock:  # backward passes in several threads may meet at a shared leaf, as in torch
+        old = var._grad
+        if old is None:
+            if not (own and g.base is None and g.flags.owndata and g.flags.writeable and g.flags.c_contiguous):
+                g = np.array(g, copy=True, order="C")  # row-major, as torch lays out a contiguous leaf's grad
+            var._grad = _function.make(g)
+        elif old._req or not old._data.flags.writeable or old._data.shape != g.shape:
+            var._grad = _function.make(old._data + g)
+        else:
+            old._data += g  # the leaf's own .grad (or the tensor the user assigned to it), in place as in torch
+
+
+def _leaf(node, g, own, create, captures, results, accumulate):
+    """A leaf's gradient: its tensor hooks, then the node's pre-hooks, then ``.grad`` (or the result list),
+    then post-accumulate hooks and the node's post-hooks - torch's order."""
+    var = node.variable
+    if g is None:
+        return
+    if g.shape != var._data.shape:  # torch's input check: reduce what broadcasts to the leaf's shape, else fail
+        g = _leaf_shape(g, var._data.shape)
+    hooks = var._x and var._x.get("hooks")
+    if hooks:
+        g = _run_tensor_hooks(hooks, g, create)
+        own = False
+    if captures is not None and (node, 0) in captures:
+        for i in captures[(node, 0)]:
+            results[i] = g
+        if not accumulate:
+            return  # autograd.grad: the leaf's node does not run
+        own = False
+    if node._pre is not None:
+        (g,) = _pre_hooks(node, [g], create)
+        if g is None:
+            return
+        own = False
+    if node._post is not None:
+        own = False  # its post-hooks will see the gradient
+    accumulate_leaf(var, g, create, own)
+    post = var._x and var._x.get("post_acc")
+    if post:
+        for fn in list(post.values()):
+            fn(var)
+    if node._post is not None:
+        for fn in list(node._post.values()):
+            fn((), (_as_tensor(g),))
+
+
+def _leaf_shape(g, shape):
+    from .._shape import sum_to
+    try:
+        ok = np.broadcast_shapes(shape, g.shape) == tuple(g.shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"Function returned an invalid gradient - got {list(g.shape)} but expected shape "
+                           f"compatible with {list(shape)}")
+    return sum_to(g, shape)
+
+
+def _materialize(node, grads, create):
+    """Zeros for the outputs of a multi-output node that received no gradient."""
+    if not node._fn._builtin and not getattr(node, "_materialize", True):
+        return grads
+    metas = getattr(node, "_outmeta", None)
+    if metas is None:
+        return grads
+    out = []
+    for g, meta in zip(grads, metas):
+        if g is None and meta is not None:
+            g = np.zeros(*meta)
+            if create:
+                g = _function.make(g)
+        out.append(g)
+    return out
