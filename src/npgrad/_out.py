@@ -113,6 +113,13 @@ def with_out(fn, name, takes_out=True, module=None):
     return f
 
 
+def unwrapped(fn):
+    """The function behind a public wrapper (``fn`` itself when it is none): identity checks such as
+    ``activation is F.relu`` hold whichever of the two a caller kept (a default argument bound before its namespace
+    was wrapped, the wrapper, the function itself)."""
+    return getattr(fn, "__wrapped__", fn) if getattr(fn, "_public", False) else fn
+
+
 def wrap_namespace(ns, out_names, module=None):
     """Give every public function of the namespace ``ns`` (a module's globals) its public wrapper: ``out=`` for
     the names in ``out_names``, exception translation for all. Classes and functions from outside npgrad stay."""

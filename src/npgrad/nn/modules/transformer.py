@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from ... import _creation, _dtype
+from ..._out import unwrapped
 from ...autograd.grad_mode import is_grad_enabled
 from .. import functional as F
 from .. import init
@@ -82,9 +83,9 @@ class TransformerEncoderLayer(Module):
         self.dropout2 = Dropout(dropout)
         if isinstance(activation, str):
             activation = _get_activation_fn(activation)
-        if activation is F.relu or isinstance(activation, ReLU):
+        if unwrapped(activation) is unwrapped(F.relu) or isinstance(activation, ReLU):
             self.activation_relu_or_gelu = 1
-        elif activation is F.gelu or isinstance(activation, GELU):
+        elif unwrapped(activation) is unwrapped(F.gelu) or isinstance(activation, GELU):
             self.activation_relu_or_gelu = 2
         else:
             self.activation_relu_or_gelu = 0
