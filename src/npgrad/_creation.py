@@ -9,6 +9,7 @@ from ._dtype import to_numpy_dtype, from_numpy_dtype
 from ._tensor import Tensor, make, check_device, check_creation_device
 from .random import rng as _rng
 from .autograd.grad_mode import state as _grad_state
+from ._warn import warn as _warn
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "eye", "arange",
            "linspace", "logspace", "rand", "randn", "randint", "randperm", "normal", "zeros_like", "ones_like",
@@ -114,9 +115,9 @@ def tensor(data: Any, *, dtype: "_dtype.dtype | None" = None, device: Any = None
     _check_pin(pin_memory)
     if isinstance(data, Tensor):
         import warnings
-        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
+        _warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
                       "sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).",
-                      UserWarning, stacklevel=2)
+                      UserWarning)
     if dt is not None and not isinstance(data, (Tensor, np.ndarray)):
         # straight to the asked dtype: going through the default float would round 0.3 to float32 first
         nested = isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data))

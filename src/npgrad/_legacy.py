@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _dtype
 from ._tensor import Tensor, make, check_device
+from ._warn import warn as _warn
 
 __all__ = ["FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
            "ByteTensor", "BoolTensor", "set_default_tensor_type", "cuda_types"]
@@ -65,9 +66,8 @@ def set_default_tensor_type(t):
     """Deprecated in torch: set the default floating dtype from a tensor type (``npgrad.DoubleTensor`` or
     ``"torch.DoubleTensor"``)."""
     import warnings
-    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
-                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
-                  stacklevel=2)
+    _warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning)
     if isinstance(t, str):
         name = t.split(".")[-1]
         if t.startswith("torch.cuda.") or name not in _NAMES:

@@ -21,6 +21,7 @@ from ._printing import format_tensor
 from .autograd import function as _function
 from .autograd.graph import add_hook, hooks_lock
 from .autograd.grad_mode import state as _grad_state
+from ._warn import warn as _warn
 
 __all__ = ["Tensor", "make", "device"]
 
@@ -382,12 +383,12 @@ class Tensor:
     @property
     def grad(self):
         if self.grad_fn is not None and self._grad is None and not self.retains_grad:
-            warnings.warn(
+            _warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
                 "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
                 "Tensor by mistake, make sure you access the leaf Tensor instead. See "
-                "github.com/pytorch/pytorch/pull/30531 for more information.", UserWarning, stacklevel=2)
+                "github.com/pytorch/pytorch/pull/30531 for more information.", UserWarning)
         return self._grad
 
     @grad.setter
@@ -556,8 +557,8 @@ class Tensor:
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._req and _grad_state.enabled:
-            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
-                          "behavior.\nConsider using tensor.detach() first.", UserWarning, stacklevel=2)
+            _warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                          "behavior.\nConsider using tensor.detach() first.", UserWarning)
         return float(self.item())
 
     def __int__(self):

@@ -17,6 +17,7 @@ from . import graph, forward_ad, anomaly_mode, function
 from .anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled, is_anomaly_check_nan_enabled
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from .engine import execute
+from .._warn import warn as _warn
 
 if TYPE_CHECKING:  # annotations only: importing _tensor here would be circular
     from .._tensor import Tensor
@@ -190,9 +191,8 @@ def grad(outputs: "Tensor | Sequence[Tensor]", inputs: "Tensor | Sequence[Tensor
     from .._tensor import make, Tensor
     if not only_inputs:
         import warnings
-        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
-                      "gradient for other parts of the graph, please use torch.autograd.backward.", FutureWarning,
-                      stacklevel=2)
+        _warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.", FutureWarning)
     outs = _tensors(outputs, "outputs")
     ins = _tensors(inputs, "inputs")
     if allow_unused is None:
@@ -247,8 +247,8 @@ def Variable(data, requires_grad=False, volatile=False):
     """Deprecated alias kept for old code: returns a plain tensor."""
     if volatile:
         import warnings
-        warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
-                      UserWarning, stacklevel=2)
+        _warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+                      UserWarning)
     if requires_grad:
         return data.detach().requires_grad_(True)
     return data

@@ -17,6 +17,7 @@ RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.
 import warnings
 
 import numpy as np
+from .._warn import warn as _warn
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
 
@@ -51,8 +52,8 @@ class detect_anomaly:
 
     def __init__(self, check_nan=True):
         self.check_nan = check_nan
-        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
-                      "enabled for debugging.", UserWarning, stacklevel=2)
+        _warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
+                      "enabled for debugging.", UserWarning)
 
     def __enter__(self):
         self._prev = (_enabled, _check_nan)

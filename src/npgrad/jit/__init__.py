@@ -16,6 +16,7 @@ import contextlib
 import typing
 import warnings
 from ..futures import Future
+from .._warn import warn as _warn
 
 __all__ = ["script", "trace", "trace_module", "ignore", "unused", "export", "interface", "is_scripting",
            "is_tracing", "ScriptModule", "ScriptFunction", "script_method", "annotate", "Final", "Attribute",
@@ -51,8 +52,8 @@ def is_tracing():
 def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     """Return ``obj`` unchanged (a function, module or class runs as Python)."""
     if optimize is not None:
-        warnings.warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
-                      "instead", FutureWarning, stacklevel=2)
+        _warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
+                      "instead", FutureWarning)
     return obj
 
 

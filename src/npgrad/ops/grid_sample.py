@@ -15,6 +15,7 @@ import npgrad as ng   # public ops, looked up at call time
 
 from ..autograd.function import Function
 from .. import _tensor as _t
+from .._warn import warn as _warn
 
 __all__ = ["grid_sample", "affine_grid"]
 
@@ -186,9 +187,9 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
     if align_corners is None:
-        warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+        _warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
                       "Please specify align_corners=True if the old behavior is desired. See the documentation of "
-                      "grid_sample for details.", stacklevel=2)
+                      "grid_sample for details.")
         align_corners = False
     x, g = input._data, grid._data
     if x.dtype != g.dtype:
@@ -260,9 +261,9 @@ class AffineGridGenerator(Function):
 def affine_grid(theta, size, align_corners=None):
     """``nn.functional.affine_grid``: the sampling grid (N, [D,] H, W, k) of affine maps ``theta`` (N, k, k + 1)."""
     if align_corners is None:
-        warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+        _warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
                       "Please specify align_corners=True if the old behavior is desired. See the documentation of "
-                      "grid_sample for details.", stacklevel=2)
+                      "grid_sample for details.")
         align_corners = False
     if not isinstance(theta, _t.Tensor):
         raise TypeError(f"affine_grid(): argument 'theta' must be Tensor, not {type(theta).__name__}")
@@ -283,9 +284,9 @@ def affine_grid(theta, size, align_corners=None):
         raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
                                   f"respectively. Got size {ng.Size(size)}.")
     if align_corners and min(spatial) == 1:
-        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+        _warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
                       "align_corners=True. This is not an intended use case of affine_grid. See the documentation of "
-                      "affine_grid for details.", stacklevel=2)
+                      "affine_grid for details.")
     if min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {ng.Size(size)}")
     if theta.shape[0] != size[0]:

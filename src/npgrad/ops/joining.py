@@ -15,6 +15,7 @@ from .._shape import norm_dim, UNSET, np_alias
 from .. import _tensor as _t
 from .shape import (cast, reshape, unsqueeze, expand, clone, view, flatten, atleast_1d, atleast_2d, atleast_3d,
                     DiagonalCopy, diag_view)
+from .._warn import warn as _warn
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "row_stack",
            "split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit", "dsplit", "meshgrid", "repeat", "tile",
@@ -493,8 +494,8 @@ def meshgrid(*tensors, indexing=None):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     if indexing is None:
-        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
-                      UserWarning, stacklevel=2)
+        _warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning)
         indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")

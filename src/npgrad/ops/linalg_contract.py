@@ -14,6 +14,7 @@ from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, broadcast_shapes, UNSET, np_alias
 from .. import _tensor as _t
 from .linalg_common import tname, cname, need_tensor as _need_tensor, dtype_of as _dtype_of
+from .._warn import warn as _warn
 
 __all__ = ["einsum", "tensordot", "inner", "kron", "cross", "chain_matmul"]
 
@@ -419,9 +420,9 @@ def cross(input, other, dim=None, *, axis=UNSET):
     if axis is not UNSET:
         dim = np_alias("cross", dim, axis)[0]
     if dim is None:
-        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+        _warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
                       "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
-                      "with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
+                      "with that of linalg.cross in a future release.", UserWarning)
         shape = input._data.shape
         if input._data.ndim == other._data.ndim:
             shape = broadcast_shapes(shape, other._data.shape)
@@ -498,9 +499,9 @@ def multi_dot(tensors):
 
 def chain_matmul(*matrices, out=None):
     """Deprecated alias of ``linalg.multi_dot`` for 2-D matrices."""
-    warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+    _warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
                   "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
-                  "multiple parameters.", UserWarning, stacklevel=2)
+                  "multiple parameters.", UserWarning)
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
         matrices = tuple(matrices[0])
     for x in matrices:

@@ -11,6 +11,7 @@ from .. import _tensor as _t
 from .linalg_common import (tname, need_tensor as _need_tensor, data as _data,
                             eye as _eye, tril_mask as _tril_mask, diag_embed as _diag_embed, columns,
                             LinAlgError, return_type, check_matrix, no_half as _no_half)
+from .._warn import warn as _warn
 
 __all__ = ["det", "logdet", "slogdet", "inverse", "cholesky", "qr", "svd"]
 
@@ -344,11 +345,11 @@ def _cholesky(A, upper, cls, fname):
 def cholesky(A, upper=False):
     """Deprecated ``torch.cholesky``: the Cholesky factor (lower, or upper with ``upper=True``)."""
     import warnings
-    warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
+    _warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
                   "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)"
                   "\nand\nU = torch.cholesky(A, upper=True)\nshould be replaced with\n"
                   "U = torch.linalg.cholesky(A).mH\nThis transform will produce equivalent results for all valid "
-                  "(symmetric positive definite) inputs.", UserWarning, stacklevel=2)
+                  "(symmetric positive definite) inputs.", UserWarning)
     return _cholesky(A, upper, Cholesky, "cholesky")
 
 
@@ -461,10 +462,10 @@ def linalg_qr(A, mode="reduced"):
 def qr(input, some=True):
     """Deprecated ``torch.qr``: reduced (``some=True``) or complete QR."""
     import warnings
-    warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
+    _warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
                   "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\nQ, R = "
                   "torch.qr(A, some)\nshould be replaced with\nQ, R = torch.linalg.qr(A, 'reduced' if some else "
-                  "'complete')", UserWarning, stacklevel=2)
+                  "'complete')", UserWarning)
     return _qr(input, "reduced" if some else "complete", _qr_t)
 
 

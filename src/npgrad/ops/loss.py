@@ -16,6 +16,7 @@ import npgrad as ng   # public ops, looked up at call time (their home modules a
 from ..autograd.function import Function, dispatch
 from ..autograd.grad_mode import is_grad_enabled
 from .. import _tensor as _t
+from .._warn import warn as _warn
 
 __all__ = ["binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss", "margin_ranking_loss",
            "hinge_embedding_loss", "poisson_nll_loss", "triplet_margin_loss"]
@@ -540,10 +541,10 @@ def kl_div(input, target, reduction="mean", log_target=False):
     else:
         red = reduction_arg(reduction)
         if red == "mean" and isinstance(reduction, str):
-            warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+            _warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
                           "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
                           "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
-                          UserWarning, stacklevel=2)
+                          UserWarning)
     if log_target:
         loss = ng.exp(target) * (target - input)
     else:

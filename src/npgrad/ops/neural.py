@@ -14,6 +14,7 @@ import npgrad as ng   # public ops, looked up at call time (their home modules a
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
 from .loss import binary_cross_entropy_with_logits  # noqa: F401  (its historical home; re-exported)
+from .._warn import warn as _warn
 
 __all__ = ["binary_cross_entropy_with_logits", "dropout", "dropout_", "alpha_dropout", "alpha_dropout_",
            "feature_dropout", "feature_dropout_", "feature_alpha_dropout", "feature_alpha_dropout_", "embedding",
@@ -77,18 +78,18 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     x = input._data
     if x.ndim not in (3, 4):
         import warnings
-        warnings.warn(f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will result "
+        _warn(f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will result "
                       f"in an error in a future release. To retain the behavior and silence this warning, please "
                       f"use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs "
                       f"with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D "
-                      f"or 4D inputs).", UserWarning, stacklevel=2)
+                      f"or 4D inputs).", UserWarning)
     elif x.ndim == 3:
         import warnings
-        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+        _warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
                       "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
                       "This behavior will change in a future release to interpret the input as one without a batch "
                       "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
-                      "switch to using dropout1d instead.", UserWarning, stacklevel=2)
+                      "switch to using dropout1d instead.", UserWarning)
     shape = x.shape[:2] + (1,) * (x.ndim - 2) if x.ndim >= 2 else x.shape
     return _dropout(input, p, training, inplace, shape)
 

@@ -14,6 +14,7 @@ from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
 from .pool import ScatterFlat, GatherFlat
 from .loss import reduction_arg, _apply_reduction
+from .._warn import warn as _warn
 
 __all__ = ["embedding_bag", "channel_shuffle", "native_channel_shuffle", "multi_margin_loss",
            "multilabel_margin_loss", "gumbel_softmax"]
@@ -89,9 +90,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if not isinstance(input, _t.Tensor) or not isinstance(weight, _t.Tensor):
         raise TypeError("embedding_bag(): argument 'input' and 'weight' must be Tensor")
     if weight.dtype == ng.int64 and input.is_floating_point():
-        warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, "
-                      "input, ...)` is deprecated, and should now be `embedding_bag(input, weight, ...)`.",
-                      stacklevel=2)
+        _warn("Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, "
+                      "input, ...)` is deprecated, and should now be `embedding_bag(input, weight, ...)`.")
         input, weight = weight, input
     if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
         raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
@@ -364,7 +364,7 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     soft sample's (straight-through). Composite, as torch's."""
     from ..random import rng
     if eps != 1e-10:
-        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+        _warn("`eps` parameter is deprecated and has no effect.")
     u = rng(None).exponential(size=logits.shape).astype(logits._data.dtype)
     gumbels = ng.tensor(-np.log(u))
     y_soft = ((logits + gumbels) / tau).softmax(dim)

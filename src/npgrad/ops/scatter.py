@@ -22,6 +22,7 @@ from .. import _tensor as _t
 from .indexing import MaskZero, IndexAccum, Index, inplace_method, _NAMES
 from .shape import expand, reshape
 from .joining import np_dtype
+from .._warn import warn as _warn
 
 __all__ = ["index_select", "gather", "scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy",
            "index_fill", "masked_fill", "masked_select", "masked_scatter", "take", "take_along_dim"]
@@ -678,9 +679,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         if reduce not in ("add", "multiply"):
             raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
         if isinstance(src, _t.Tensor):
-            warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed "
+            _warn("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed "
                           "in a future PyTorch release. Use torch.scatter_reduce instead for more reduction "
-                          "options.", UserWarning, stacklevel=2)
+                          "options.", UserWarning)
         if state.enabled and (input._req or (isinstance(src, _t.Tensor) and src._req)):
             raise RuntimeError("scatter(reduce=...) is not differentiable (as in torch); use scatter_reduce")
         out = input._data.copy()

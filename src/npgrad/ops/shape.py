@@ -14,6 +14,7 @@ import numpy as np
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, sum_to, Size, UNSET, np_alias, required_dim, takes_axis
 from .. import _tensor as _t, _dtype
+from .._warn import warn as _warn
 
 __all__ = ["reshape", "view", "transpose", "swapaxes", "swapdims", "t", "permute", "movedim", "moveaxis",
            "unsqueeze", "squeeze", "expand", "clone", "to_copy", "flatten", "unflatten", "broadcast_to",
@@ -634,20 +635,20 @@ def _T(self):
     nd = self._data.ndim
     if nd != 2:
         if nd == 0:
-            warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
-                          UserWarning, stacklevel=2)
+            _warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+                          UserWarning)
         else:
-            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            _warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
                           "deprecated and it will throw an error in a future release. Consider `x.mT` to "
                           "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
-                          "reverse the dimensions of a tensor.", UserWarning, stacklevel=2)
+                          "reverse the dimensions of a tensor.", UserWarning)
     return track_view(Permute.apply(self, tuple(range(nd))[::-1]), self)
 
 
 def _H(self):
     nd = self._data.ndim
     if nd == 0:
-        warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        _warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning)
         return self
     if nd != 2:
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor." +

@@ -17,6 +17,7 @@ from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
 from .._shape import norm_dim, UNSET, np_alias, required_dim
 from .pointwise import where
+from .._warn import warn as _warn
 
 __all__ = ["cdist", "pdist", "dist", "cov", "corrcoef", "quantile", "nanquantile", "trapezoid", "trapz",
            "cumulative_trapezoid", "gradient", "logcumsumexp"]
@@ -216,8 +217,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
             norm_factor = w_sum - correction * (w * aweights).sum() / w_sum
     nf = float(norm_factor) if not isinstance(norm_factor, _t.Tensor) else float(norm_factor.item())
     if nf <= 0:
-        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
-                      "observations.", UserWarning, stacklevel=2)
+        _warn("cov(): degrees of freedom is <= 0. Correction should be strictly less than the number of "
+                      "observations.", UserWarning)
         norm_factor = 0.0 if not isinstance(norm_factor, _t.Tensor) else norm_factor.clamp_min(0)
     xm = x - avg.unsqueeze(1)
     c = mm(xm, (xm if w is None else xm * w).t())

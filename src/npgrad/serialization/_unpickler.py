@@ -12,6 +12,7 @@ from collections import Counter, OrderedDict
 
 from ._globals import (_BUILTIN_CALLABLES, _MAX_LINE, _Marker, _allowed_callable, _as_parameter, _full_global,
                        _is_user_allowed, builtin_table, corrupted, find_global, short, unpickling_error)
+from .._warn import warn as _warn
 
 # ====================================================================== the opcode loop
 
@@ -231,10 +232,10 @@ def _proto(u):
         raise u.error(f"unsupported pickle protocol {p}")
     if p != 2:
         import warnings
-        warnings.warn(f"Detected pickle protocol {p} in the checkpoint, which was not the default pickle protocol "
+        _warn(f"Detected pickle protocol {p} in the checkpoint, which was not the default pickle protocol "
                       "used by `torch.load` (2). The weights_only Unpickler might not support all instructions "
                       "implemented by this protocol, please file an issue for adding support if you encounter "
-                      "this.", UserWarning, stacklevel=2)
+                      "this.", UserWarning)
 
 
 @_op(pickle.FRAME)

@@ -11,6 +11,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from .. import _dtype
+from .._warn import warn as _warn
 
 __all__ = ["assert_close", "assert_allclose", "make_tensor"]
 
@@ -184,8 +185,8 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
 
 def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=""):
     """Deprecated in torch (use ``assert_close``): compares after converting ``expected`` to ``actual``'s type."""
-    warnings.warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future "
-                  "release. Please use `torch.testing.assert_close()` instead.", FutureWarning, stacklevel=2)
+    _warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future "
+                  "release. Please use `torch.testing.assert_close()` instead.", FutureWarning)
     if not isinstance(actual, Tensor):
         from .._creation import tensor
         actual = tensor(actual)
@@ -220,9 +221,9 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
         if math.isnan(low) or math.isnan(high):
             raise ValueError(f"`low` and `high` cannot be NaN, but got low={low} and high={high}")
         if low == high and npdt.kind == "f":
-            warnings.warn("Passing `low==high` to `torch.testing.make_tensor` for floating or complex types is "
+            _warn("Passing `low==high` to `torch.testing.make_tensor` for floating or complex types is "
                           "deprecated since 2.1 and will be removed in 2.3. Use `torch.full(...)` instead.",
-                          FutureWarning, stacklevel=2)
+                          FutureWarning)
         elif low >= high:
             raise ValueError(f"`low` must be less than `high`, but got {low} >= {high}")
         low, high = max(low, float(info.min)), min(high, float(info.max))

@@ -22,6 +22,7 @@ import warnings
 from ..autograd.function import Function
 from ..autograd.graph import saved_tensors_hooks
 from ..autograd.grad_mode import enable_grad, no_grad, is_grad_enabled
+from .._warn import warn as _warn
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointFunction"]
 
@@ -52,11 +53,11 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=None, determinism
     if debug:
         raise NotImplementedError("checkpoint(debug=True) is not implemented in npgrad (no recomputation trace)")
     if use_reentrant is None:
-        warnings.warn("torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
+        _warn("torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
                       "PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "
                       "use_reentrant=False is recommended, but if you need to preserve the current default "
                       "behavior, you can pass use_reentrant=True. Refer to docs for more details on the "
-                      "differences between the two variants.", UserWarning, stacklevel=2)
+                      "differences between the two variants.", UserWarning)
         use_reentrant = True
     if use_reentrant:
         if kwargs:
@@ -161,11 +162,11 @@ class CheckpointFunction(Function):
 def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):
     """Split a sequence of modules/functions into ``segments`` checkpointed chunks (the last runs normally)."""
     if use_reentrant is None:
-        warnings.warn("torch.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be passed "
+        _warn("torch.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be passed "
                       "explicitly. Starting in PyTorch 2.9, calling checkpoint_sequential without use_reentrant "
                       "will raise an exception. use_reentrant=False is recommended, but if you need to preserve "
                       "the current default behavior, you can pass use_reentrant=True. Refer to docs for more details "
-                      "on the differences between the two variants.", UserWarning, stacklevel=2)
+                      "on the differences between the two variants.", UserWarning)
         use_reentrant = True
     if hasattr(functions, "children") and not isinstance(functions, (list, tuple)):
         functions = list(functions.children())

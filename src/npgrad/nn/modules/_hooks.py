@@ -5,6 +5,7 @@ import weakref
 from collections import OrderedDict
 
 from ..._tensor import Tensor
+from ..._warn import warn as _warn
 
 __all__ = ["RemovableHandle", "register_module_forward_pre_hook", "register_module_forward_hook"]
 
@@ -100,8 +101,8 @@ def call_with_hooks(self, args, kwargs):  # noqa: C901  (torch's order of hook c
                 result = res
         if bw_hook is not None:
             if not isinstance(result, (Tensor, tuple)):
-                    warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of "
-                              f"Tensors but received {type(result)}", stacklevel=2)
+                    _warn("For backward hooks to be called, module output should be a Tensor or a tuple of "
+                              f"Tensors but received {type(result)}")
             result = bw_hook.setup_output_hook(result)
         if self._backward_hooks and not full:
             attach_node_hooks(self, result)
@@ -114,8 +115,8 @@ def call_with_hooks(self, args, kwargs):  # noqa: C901  (torch's order of hook c
                     else:
                         hook(self, args, None)
                 except Exception as e:
-                            warnings.warn("module forward hook with ``always_call=True`` raised an exception that was "
-                                  f"silenced as another error was raised in forward: {str(e)}", stacklevel=2)
+                            _warn("module forward hook with ``always_call=True`` raised an exception that was "
+                                  f"silenced as another error was raised in forward: {str(e)}")
         raise
     return result
 

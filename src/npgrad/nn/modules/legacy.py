@@ -8,6 +8,7 @@ import npgrad as _ng
 from ...autograd.function import Function, once_differentiable
 from .loss import NLLLoss
 from .module import Module
+from ..._warn import warn as _warn
 
 __all__ = ["NLLLoss2d", "CrossMapLRN2d"]
 
@@ -16,9 +17,8 @@ class NLLLoss2d(NLLLoss):
     """Deprecated: ``NLLLoss`` under its old name (a FutureWarning when made, as torch)."""
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
-        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
-                      "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.", FutureWarning,
-                      stacklevel=2)
+        _warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
+                      "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.", FutureWarning)
         super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 

@@ -23,6 +23,7 @@ from ...autograd.grad_mode import no_grad
 from ..parameter import Parameter, Buffer, buffer_persistent
 from ._hooks import (RemovableHandle, _add_hook, _global_forward_hooks, _global_forward_pre_hooks, call_with_hooks,
                      register_module_forward_hook, register_module_forward_pre_hook)
+from ..._warn import warn as _warn
 
 __all__ = ["Module", "RemovableHandle", "register_module_forward_pre_hook", "register_module_forward_hook"]
 
@@ -491,9 +492,9 @@ class Module:
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
         """An OrderedDict of every parameter and persistent buffer, keyed by dotted name (detached tensors)."""
         if args:
-            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to https://pytorch.org/docs/"
+            _warn("Positional args are being deprecated, use kwargs instead. Refer to https://pytorch.org/docs/"
                           "main/generated/torch.nn.Module.html#torch.nn.Module.state_dict for details.",
-                          FutureWarning, stacklevel=2)
+                          FutureWarning)
             destination = args[0] if destination is None else destination
             prefix = args[1] if len(args) > 1 and prefix == "" else prefix
             keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars

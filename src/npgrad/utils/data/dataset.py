@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from ..._tensor import make
+from ..._warn import warn as _warn
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset", "ChainDataset",
            "Subset", "random_split"]
@@ -184,8 +185,7 @@ def random_split(dataset, lengths, generator=None):
         lengths = sizes
         for i, length in enumerate(lengths):
             if length == 0:
-                warnings.warn(f"Length of split at index {i} is 0. This might result in an empty dataset.",
-                              stacklevel=2)
+                _warn(f"Length of split at index {i} is 0. This might result in an empty dataset.")
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
     indices = _random.rng(generator).permutation(sum(lengths)).tolist()
