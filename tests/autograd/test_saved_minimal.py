@@ -50,6 +50,11 @@ _NN13 = ("issue 13's fused nn ops keep what their backward reads (bag coefficien
          "CTC's alpha) instead of the inputs torch's kernels save: a changed input cannot reach their gradient")
 KNOWN_INPUT.update({n: _NN13 for n in ["F.embedding_bag", "F.grid_sample", "F.multi_margin_loss",
                                        "F.multilabel_margin_loss", "F.ctc_loss"]})
+_API_EXTRA = ("composites in npgrad over ops that save less (conv_tbc: conv1d on permuted views; "
+              "triangular_solve: solve_triangular on a triangle copy; nuclear_norm: svd-based; orgqr/ormqr: "
+              "householder_product), or a zero derivative that reads nothing (angle of a real tensor)")
+KNOWN_INPUT.update({n: _API_EXTRA for n in ["angle", "triangular_solve", "conv_tbc", "nuclear_norm", "orgqr",
+                                            "Tensor.ormqr"]})
 KNOWN_SILENT = {}  # every op: a changed input either raises (as torch) or does not reach the gradient
 
 
@@ -129,6 +134,7 @@ KNOWN_OUTPUT = {n: _INDICES for n in [
     "median_dim", "min_dim", "mode", "nanmedian", "slogdet", "sort", "max_axis",
     "sort_ties_nan", "svdvals", "topk"]}
 KNOWN_OUTPUT["linalg_householder_product"] = _COMPOSITE
+KNOWN_OUTPUT.update({n: _API_EXTRA for n in ["orgqr", "Tensor.ormqr"]})
 KNOWN_OUTPUT["F.ctc_loss"] = "torch's ctc_loss saves its result (the NLL); npgrad keeps its own copy of it"
 
 

@@ -299,8 +299,16 @@ def nuclear_norm(input, dim=None, keepdim=False):
                   "a future PyTorch release. Please use `linalg.matrix_norm(A, 'nuc', dim, keepdim)` instead",
                   UserWarning, stacklevel=2)
     from ..linalg import matrix_norm
+    _need_tensor(input, "nuclear_norm")
     if isinstance(dim, builtins.bool):  # nuclear_norm(input, keepdim) positional form
         dim, keepdim = None, dim
+    if isinstance(dim, numbers.Integral):
+        dim = (dim, dim)  # an int fills the 2-list, as torch's argument parser does
+    if dim is not None and (not isinstance(dim, (tuple, list)) or
+                            not all(isinstance(d, numbers.Integral) and not isinstance(d, builtins.bool)
+                                    for d in dim)):
+        raise TypeError(f"nuclear_norm() received an invalid combination of arguments - got (Tensor, "
+                        f"{type(dim).__name__})")
     if dim is None:
         if input.dim() != 2:
             raise RuntimeError(f"Expected a tensor with 2 dimensions, but got a tensor with {input.dim()} "
@@ -394,9 +402,19 @@ def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=
     return _c._finish(arr, requires_grad, device)
 
 
+def _int_tuple(v, fname, name, pos):
+    ok = isinstance(v, (tuple, list)) or type(v).__name__ == "Size"
+    if not ok or not all(isinstance(x, (numbers.Integral, np.integer)) and not isinstance(x, builtins.bool)
+                         for x in v):
+        raise TypeError(f"{fname}(): argument '{name}' (position {pos}) must be tuple of ints, not "
+                        f"{type(v).__name__}")
+
+
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """An uninitialised tensor of ``size``; ``stride`` must fit it (npgrad keeps it contiguous)."""
     from .. import _creation as _c
+    _int_tuple(size, "empty_strided", "size", 1)
+    _int_tuple(stride, "empty_strided", "stride", 2)
     size = tuple(int(s) for s in size)
     stride = tuple(int(s) for s in stride)
     if len(size) != len(stride):
@@ -414,6 +432,8 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
                    pin_memory=False):
     """An uninitialised tensor of ``size``; ``physical_layout`` must be a permutation of its dims."""
     from .. import _creation as _c
+    _int_tuple(size, "empty_permuted", "size", 1)
+    _int_tuple(physical_layout, "empty_permuted", "physical_layout", 2)
     size = tuple(int(s) for s in size)
     perm = [int(p) for p in physical_layout]
     if len(perm) != len(size):
@@ -451,9 +471,9 @@ def from_dlpack(ext_tensor):
     if isinstance(ext_tensor, _t.Tensor):
         return ext_tensor
     if not hasattr(ext_tensor, "__dlpack__"):
-        if type(ext_tensor).__name__ != "PyCapsule":
-            raise TypeError(f"from_dlpack(): expected an object with __dlpack__ or a DLPack capsule, got "
-                            f"{type(ext_tensor).__name__}")
+        if type(ext_tensor).__name__ != "PyCapsule":  # torch reads anything else as a bad capsule
+            raise RuntimeError("from_dlpack received an invalid capsule. Note that DLTensor capsules can be consumed "
+                               "only once, so you might have already constructed a tensor from it once.")
         ext_tensor = _Capsule(ext_tensor)
     try:
         arr = np.from_dlpack(ext_tensor)
