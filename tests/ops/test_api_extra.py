@@ -332,3 +332,22 @@ def test_binomial_draws_and_has_no_derivative():
 
 def torch_dtype_name(t):
     return getattr(npgrad, str(t.dtype).split(".")[1])
+
+
+@pytest.mark.parametrize("kw", [{}, {"upper": False}, {"transpose": True}])
+def test_triangular_solve_jvp_matches_finite_differences(kw):
+    import npgrad.autograd.forward_ad as fw
+    rng = np.random.default_rng(0)
+    A = rng.uniform(-2, 2, (3, 3)) + 4 * np.eye(3)
+    b, dA = rng.uniform(-2, 2, (3, 2)), rng.uniform(-1, 1, (3, 3))
+
+    def f(M):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return npgrad.triangular_solve(npgrad.tensor(b), npgrad.tensor(M), **kw).solution.numpy()
+    num = (f(A + 1e-6 * dA) - f(A - 1e-6 * dA)) / 2e-6
+    with fw.dual_level(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = npgrad.triangular_solve(npgrad.tensor(b), fw.make_dual(npgrad.tensor(A), npgrad.tensor(dA)), **kw)
+        tangent = fw.unpack_dual(out.solution).tangent.numpy()
+    np.testing.assert_allclose(tangent, num, atol=1e-7)
