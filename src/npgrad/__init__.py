@@ -12,7 +12,7 @@ npgrad.Size([5, 3])
 """
 
 
-from ._dtype import (dtype, float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, bool, half, float,
+from ._dtype import (dtype, finfo, iinfo, float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, bool, half, float,
                      double, short, int, long, get_default_dtype, set_default_dtype, promote_types, result_type,
                      can_cast, layout, memory_format, strided, sparse_coo, sparse_csr, contiguous_format,
                      preserve_format, channels_last, channels_last_3d)

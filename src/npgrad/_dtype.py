@@ -281,3 +281,76 @@ def _layout_by_name(name):
 
 def _format_by_name(name):
     return {f.name: f for f in (contiguous_format, preserve_format, channels_last, channels_last_3d)}[name]
+
+
+
+class finfo:
+    """``torch.finfo``: the numerical limits of a floating dtype (default: the default dtype).
+
+    >>> import npgrad
+    >>> npgrad.finfo(npgrad.float32).eps
+    1.1920928955078125e-07
+    """
+    __slots__ = ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype")
+
+    def __init__(self, type=None):
+        d = _info_arg(get_default_dtype() if type is None else type, "finfo")
+        if not d.is_floating_point:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        info = (_ml_dtypes.finfo if d is bfloat16 else np.finfo)(d.np)
+        self.bits, self.dtype = d.itemsize * 8, d.name
+        self.eps, self.max, self.min = _pyfloat(info.eps), _pyfloat(info.max), _pyfloat(info.min)
+        self.tiny = self.smallest_normal = _pyfloat(info.smallest_normal)
+        self.resolution = 10.0 ** -info.precision  # exactly 10^-digits (NumPy rounds it into the dtype)
+
+    def __eq__(self, other):
+        return isinstance(other, finfo) and other.dtype == self.dtype
+
+    def __hash__(self):
+        return hash(("finfo", self.dtype))
+
+    def __repr__(self):
+        g = lambda x: format(x, ".6g")  # noqa: E731  (torch prints six significant digits)
+        return (f"finfo(resolution={g(self.resolution)}, min={g(self.min)}, max={g(self.max)}, eps={g(self.eps)}, "
+                f"smallest_normal={g(self.smallest_normal)}, tiny={g(self.tiny)}, dtype={self.dtype})")
+
+
+class iinfo:
+    """``torch.iinfo``: the limits of an integer dtype.
+
+    >>> import npgrad
+    >>> npgrad.iinfo(npgrad.uint8).max
+    255
+    """
+    __slots__ = ("bits", "max", "min", "dtype")
+
+    def __init__(self, type):
+        d = _info_arg(type, "iinfo")
+        if d is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if d.is_floating_point:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        info = np.iinfo(d.np)
+        self.bits, self.dtype, self.max, self.min = info.bits, d.name, _pyint(info.max), _pyint(info.min)
+
+    def __eq__(self, other):
+        return isinstance(other, iinfo) and other.dtype == self.dtype
+
+    def __hash__(self):
+        return hash(("iinfo", self.dtype))
+
+    def __repr__(self):
+        return f"iinfo(min={format(self.min, '.6g')}, max={format(self.max, '.6g')}, dtype={self.dtype})"
+
+
+_pyint = (1).__class__
+
+
+def _info_arg(d, fname):
+    if isinstance(d, _UnavailableDtype):
+        raise RuntimeError(BF16_MISSING)
+    if not isinstance(d, dtype):
+        raise TypeError(f"{fname}(): argument 'type' (position 1) must be torch.dtype, not "
+                        f"{d.__class__.__name__}")
+    return d
