@@ -92,9 +92,9 @@ def set_float32_matmul_precision(precision):
     """torch's TF32/bfloat16 matmul switch for CUDA/oneDNN; npgrad's float32 matmul is always full precision
     (NumPy's BLAS), whichever is set. An unknown value warns and changes nothing, as torch."""
     if precision not in ("highest", "high", "medium"):
-        import warnings as _warnings
-        _warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
-                       f"setFloat32MatmulPrecision call has no effect.", stacklevel=2)
+        from ._warn import warn as _warn
+        _warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+              f"setFloat32MatmulPrecision call has no effect.")
         return
     _matmul_precision[0] = precision
 

@@ -115,8 +115,9 @@ def test_zero_element_warning():
 
 
 def test_deprecated_aliases_warn():
-    with pytest.warns(UserWarning, match="nn.init.normal` is now deprecated in favor of `nn.init.normal_"):
-        npgrad.nn.init.normal(npgrad.empty(2))
+    for m in (torch, npgrad):  # torch: a FutureWarning
+        with pytest.warns(FutureWarning, match="nn.init.normal` is now deprecated in favor of `nn.init.normal_"):
+            m.nn.init.normal(m.empty(2))
 
 
 # ---------------------------------------------------------------- random fills: distributions

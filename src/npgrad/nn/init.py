@@ -217,7 +217,7 @@ def _deprecated(fn):
     old = fn.__name__[:-1]
 
     def deprecated_init(*args, **kwargs):
-        _warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{fn.__name__}`.")
+        _warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{fn.__name__}`.", FutureWarning)
         return fn(*args, **kwargs)
 
     deprecated_init.__name__ = old

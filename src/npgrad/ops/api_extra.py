@@ -18,6 +18,7 @@ from .pointwise import zeros_of, float_input
 from . import inplace as _ip
 from . import linalg as _L
 from . import reduction as _R
+from .._warn import warn as _warn
 
 # torch.<name>(input, ...) is input.<name>(...) for these
 INPLACE_FUNCTIONS = (
@@ -229,9 +230,9 @@ def fill(input, value):
 
 def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None, requires_grad=False, out=None):
     """Deprecated ``torch.range``: ``end`` included; the default dtype (float) unless ``dtype`` says otherwise."""
-    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+    _warn("torch.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
-                  "[start, end).", UserWarning, stacklevel=2)
+                  "[start, end).", UserWarning)
     from .. import _creation as _c
     if end is None:
         start, end = 0, start
@@ -275,9 +276,9 @@ class FrobeniusNorm(_R.LinalgVectorNorm):
 
 def frobenius_norm(input, dim, keepdim=False):
     """Deprecated alias of ``linalg.vector_norm(input, 2, dim, keepdim)``."""
-    warnings.warn("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It will be removed "
+    _warn("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It will be removed "
                   "in a future PyTorch release. Please use `linalg.vector_norm(A, 2., dim, keepdim)` instead",
-                  UserWarning, stacklevel=2)
+                  UserWarning)
     _need_tensor(input, "frobenius_norm")
     dim = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
     if len(dim) > 2:
@@ -295,9 +296,9 @@ def frobenius_norm(input, dim, keepdim=False):
 
 def nuclear_norm(input, dim=None, keepdim=False):
     """Deprecated alias of ``linalg.matrix_norm(input, 'nuc', dim, keepdim)``."""
-    warnings.warn("at::nuclear_norm is deprecated and it is just left for JIT compatibility. It will be removed in "
+    _warn("at::nuclear_norm is deprecated and it is just left for JIT compatibility. It will be removed in "
                   "a future PyTorch release. Please use `linalg.matrix_norm(A, 'nuc', dim, keepdim)` instead",
-                  UserWarning, stacklevel=2)
+                  UserWarning)
     from ..linalg import matrix_norm
     _need_tensor(input, "nuclear_norm")
     if isinstance(dim, builtins.bool):  # nuclear_norm(input, keepdim) positional form
@@ -330,8 +331,8 @@ _TriSolve = type("triangular_solve", (namedtuple("triangular_solve", ["solution"
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
     """Deprecated ``(solution, cloned_coefficient)`` form of ``linalg.solve_triangular(A, b)``."""
     from ..linalg import solve_triangular
-    warnings.warn("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular and will be "
-                  "removed in a future PyTorch release.", UserWarning, stacklevel=2)
+    _warn("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular and will be "
+                  "removed in a future PyTorch release.", UserWarning)
     _need_tensor(b, "triangular_solve", 1, "input")
     _need_tensor(A, "triangular_solve", 2, "A")
     tri = A.triu() if upper else A.tril()  # the other triangle is never read
@@ -364,9 +365,9 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
         raise ValueError(f"requested buffer length ({count} * {dt.itemsize} bytes) after offset ({offset} bytes) "
                          f"must not be greater than actual buffer length ({nbytes} bytes)")
     if mv.readonly:
-        warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
+        _warn("The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
                       "means you can write to the underlying (supposedly non-writable) buffer using the tensor.",
-                      UserWarning, stacklevel=2)
+                      UserWarning)
     arr = np.frombuffer(buffer, dt, count, offset)
     if not arr.flags.writeable:
         arr = arr.view()
@@ -582,12 +583,12 @@ def is_set_to(self, tensor):
 
 
 def _volatile(self):
-    warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+    _warn("volatile was removed (Variable.volatile is always False)", UserWarning)
     return False
 
 
 def _volatile_set(self, value):
-    warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning, stacklevel=2)
+    _warn("volatile was removed (Variable.volatile is always False)", UserWarning)
 
 
 def reinforce(self, reward):
@@ -796,7 +797,7 @@ class Resize(Function):
 
 
 def resize(self, *sizes):
-    warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+    _warn("non-inplace resize is deprecated", UserWarning)
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
     sizes = tuple(int(s) for s in sizes)
@@ -810,7 +811,7 @@ def resize(self, *sizes):
 
 
 def resize_as(self, tensor):
-    warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+    _warn("non-inplace resize_as is deprecated", UserWarning)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return resize(self, tuple(tensor.shape))
