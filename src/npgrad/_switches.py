@@ -5,6 +5,7 @@ npgrad's kernels are NumPy's and deterministic, so the deterministic-algorithm s
 script asks for and read it back as torch does.
 """
 import warnings
+from ._warn import warn as _warn
 
 __all__ = ["use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
            "is_deterministic_algorithms_warn_only_enabled", "set_deterministic_debug_mode",
@@ -83,7 +84,7 @@ def typename(obj):
 
 
 def _deprecated(old, new):
-    warnings.warn(f"torch.{old}() is deprecated. Please use torch.{new} instead.", DeprecationWarning, stacklevel=3)
+    _warn(f"torch.{old}() is deprecated. Please use torch.{new} instead.", DeprecationWarning)
 
 
 def get_autocast_cpu_dtype():

@@ -152,11 +152,11 @@ def _warn_create_graph():
     if not _warned_create_graph:
         _warned_create_graph = True
         import warnings
-        warnings.warn("Using backward() with create_graph=True will create a reference cycle between the parameter "
+        _warn("Using backward() with create_graph=True will create a reference cycle between the parameter "
                       "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
                       "creating the graph to avoid this. If you have to use this function, make sure to reset the "
                       ".grad fields of your parameters to None after use to break the cycle and avoid the leak.",
-                      UserWarning, stacklevel=3)
+                      UserWarning)
 
 
 def grad(outputs: "Tensor | Sequence[Tensor]", inputs: "Tensor | Sequence[Tensor]", grad_outputs: Any = None,

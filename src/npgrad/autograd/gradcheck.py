@@ -19,6 +19,7 @@ True
 import warnings
 
 import numpy as np
+from .._warn import warn as _warn
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
@@ -130,9 +131,9 @@ def _prepare(inputs):
     for idx, x in enumerate(inputs):
         if isinstance(x, Tensor) and x._req:
             if x._data.dtype != np.float64:
-                warnings.warn(f"Input #{idx} requires gradient and is not a double precision floating point. "
+                _warn(f"Input #{idx} requires gradient and is not a double precision floating point. "
                               "This check will likely fail if all the inputs are not of double precision "
-                              "floating point.", UserWarning, stacklevel=3)
+                              "floating point.", UserWarning)
             if not x._data.flags.c_contiguous or not x._data.flags.writeable:
                 x._data = np.ascontiguousarray(x._data).copy()
             diff_idx.append(idx)

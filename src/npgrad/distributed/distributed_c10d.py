@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from . import _mpi, _threads
 from ._mpi import DistBackendError, DistError
+from .._warn import warn as _warn
 
 __all__ = ["Backend", "ReduceOp", "ProcessGroup", "GroupMember", "group", "DistError", "DistBackendError",
            "init_process_group", "destroy_process_group", "is_initialized", "is_available", "is_mpi_available",
@@ -276,8 +277,7 @@ def _resolve(group, op):
     if group is None or group is pg:
         return pg
     if group is GroupMember.NON_GROUP_MEMBER or (isinstance(group, ProcessGroup) and group._comm is None):
-        warnings.warn(f"Running {op} on global rank {pg.rank()} which does not belong to the given group.",
-                      stacklevel=3)
+        _warn(f"Running {op} on global rank {pg.rank()} which does not belong to the given group.")
         return None
     if not isinstance(group, ProcessGroup):
         raise TypeError(f"{op}: group must be a ProcessGroup from new_group() or None, got {type(group).__name__}")

@@ -25,6 +25,7 @@ from ..autograd import forward_ad as _fw
 from .._shape import norm_dim, sum_to, takes_axis
 from .. import _tensor as _t
 from .shape import cast, track_view
+from .._warn import warn as _warn
 
 __all__ = ["select", "nonzero", "argwhere", "index_put"]
 
@@ -241,8 +242,8 @@ def _as_index_array(item):
     if k not in _INDEX_DTYPES or a.dtype in (np.int8, np.int16):
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     if a.dtype == np.uint8:
-        warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
-                      UserWarning, stacklevel=4)
+        _warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                      UserWarning)
         a = a.astype(bool)
     return a
 
@@ -288,8 +289,8 @@ def _parse(input, index, setting=False):
     single = not isinstance(index, tuple)
     if single:
         if isinstance(index, list) and _seq_as_tuple(index):
-            warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated; use "
-                          "x[tuple(seq)] instead of x[seq].", UserWarning, stacklevel=3)
+            _warn("Using a non-tuple sequence for multidimensional indexing is deprecated; use "
+                          "x[tuple(seq)] instead of x[seq].", UserWarning)
             items = tuple(index)
             single = False
         else:

@@ -27,8 +27,8 @@ _REDUCTIONS = ("none", "mean", "sum")
 def reduction_arg(reduction, size_average=None, reduce=None):
     """The reduction as a string; accepts torch's legacy size_average/reduce and aten's 0/1/2."""
     if size_average is not None or reduce is not None:
-        warnings.warn("size_average and reduce args will be deprecated, please use reduction='" +
-                      legacy_reduction(size_average, reduce) + "' instead.", UserWarning, stacklevel=3)
+        _warn("size_average and reduce args will be deprecated, please use reduction='" +
+                      legacy_reduction(size_average, reduce) + "' instead.", UserWarning)
         return legacy_reduction(size_average, reduce)
     if isinstance(reduction, int) and not isinstance(reduction, bool) and 0 <= reduction <= 2:
         return _REDUCTIONS[reduction]
@@ -79,10 +79,9 @@ def _check_tensor(fname, name, pos, t):
 
 def _size_warning(input, target):
     if target._data.shape != input._data.shape:
-        warnings.warn(f"Using a target size (torch.Size({list(target._data.shape)})) that is different to the "
+        _warn(f"Using a target size (torch.Size({list(target._data.shape)})) that is different to the "
                       f"input size (torch.Size({list(input._data.shape)})). This will likely lead to incorrect "
-                      f"results due to broadcasting. Please ensure they have the same size.", UserWarning,
-                      stacklevel=3)
+                      f"results due to broadcasting. Please ensure they have the same size.", UserWarning)
 
 
 def _broadcast_check(input, target):

@@ -619,7 +619,7 @@ def adjoint(input):
 def _mT(self, what="tensor.mT", zero_d="Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
                                        "these cases."):
     if self._data.ndim == 0:  # torch returns the tensor itself (real dtypes: conj is the identity too)
-        warnings.warn(zero_d, UserWarning, stacklevel=3)
+        _warn(zero_d, UserWarning)
         return self
     if self._data.ndim < 2:
         raise RuntimeError(f"{what} is only supported on matrices or batches of matrices. Got "

@@ -112,8 +112,8 @@ class LRScheduler:
 
     def _warn_get_lr(self):
         if not self._get_lr_called_within_step:
-            warnings.warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
-                          UserWarning, stacklevel=3)
+            _warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
+                          UserWarning)
 
     def step(self, epoch=None):
         """Advance the schedule by one (call after ``optimizer.step()``)."""

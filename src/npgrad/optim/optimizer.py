@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, make
+from .._warn import warn as _warn
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook", "required"]
 
@@ -208,9 +209,8 @@ class Optimizer:
         ids = {id(p) for p in tensors}
         if len(ids) != len(tensors):
             import warnings
-            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will "
-                          "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
-                          stacklevel=3)
+            _warn("optimizer contains a parameter group with duplicate parameters; in future, this will "
+                          "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information")
         for group in self.param_groups:
             if ("param_names" in param_group) != ("param_names" in group):
                 txt = "with names" if "param_names" in param_group else "without names"

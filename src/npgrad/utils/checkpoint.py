@@ -128,8 +128,7 @@ class CheckpointFunction(Function):
         ctx.inputs = [None if _is_tensor(a) else a for a in args]
         ctx.tensor_indices = [i for i, a in enumerate(args) if _is_tensor(a)]
         if not any(_is_tensor(a) and a.requires_grad for a in args):
-            warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", UserWarning,
-                          stacklevel=4)
+            _warn("None of the inputs have requires_grad=True. Gradients will be None", UserWarning)
         ctx.save_for_backward(*[a for a in args if _is_tensor(a)])
         with no_grad():
             return run_function(*args)

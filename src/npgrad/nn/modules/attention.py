@@ -21,6 +21,7 @@ from .. import functional as F
 from .. import init
 from .linear import NonDynamicallyQuantizableLinear, empty_param
 from .module import Module
+from ..._warn import warn as _warn
 
 __all__ = ["MultiheadAttention"]
 
@@ -33,8 +34,8 @@ def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_
     if mask.dtype.name != "bool" and not is_float:
         raise AssertionError(f"only bool and floating types of {mask_name} are supported")
     if check_other and other_type is not None and mask.dtype != other_type:
-        warnings.warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for both "
-                      "instead.", stacklevel=3)
+        _warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for both "
+                      "instead.")
     if not is_float:
         mask = _creation.tensor(np.where(mask.numpy(), -np.inf, 0.0), dtype=target_type)
     return mask

@@ -10,6 +10,7 @@ import warnings
 from .. import functional as F
 from .distance import PairwiseDistance
 from .module import Module
+from ..._warn import warn as _warn
 
 __all__ = ["L1Loss", "NLLLoss", "PoissonNLLLoss", "GaussianNLLLoss", "KLDivLoss", "MSELoss", "BCELoss",
            "BCEWithLogitsLoss", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "SmoothL1Loss", "HuberLoss",
@@ -21,8 +22,7 @@ def _legacy_reduction(size_average, reduce):
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     ret = "mean" if size_average and reduce else ("sum" if reduce else "none")
-    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
-                  stacklevel=3)
+    _warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.")
     return ret
 
 

@@ -20,6 +20,7 @@ import random
 import sys
 import traceback
 import warnings
+from ..._warn import warn as _warn
 
 _POLL = 5.0  # seconds between liveness checks while waiting without a timeout
 
@@ -319,6 +320,6 @@ class MultiProcessingLoaderIter:
 
 
 def warn_pin_memory():
-    warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned memory "
-                  "won't be used.", stacklevel=3)
+    _warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned memory "
+                  "won't be used.")
 
