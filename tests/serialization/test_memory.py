@@ -92,3 +92,23 @@ def test_mmap_values_and_arguments(tmp_path):
     npgrad.save(content, tmp_path / "old.pt", _use_new_zipfile_serialization=False)
     with pytest.raises(RuntimeError, match="mmap can only be used with files saved with"):
         npgrad.load(tmp_path / "old.pt", mmap=True)
+
+
+def test_loading_from_a_pipe_spools_instead_of_holding_the_stream(tmp_path, big_checkpoint):
+    """A zip checkpoint arriving through a FIFO (non-seekable) is spooled to a temporary file past a bound:
+    memory holds the tensors and at most the spool's in-memory part, never a second copy of the stream."""
+    path = big_checkpoint[0]
+    fifo = tmp_path / "ck.fifo"
+    os.mkfifo(fifo)
+    rc, base, end, out = peak_memory(f"""
+import shutil, threading
+def feed():
+    with open({str(path)!r}, "rb") as src, open({str(fifo)!r}, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+t = threading.Thread(target=feed); t.start()
+sd = npgrad.load({str(fifo)!r})
+t.join()
+assert all(float(sd[f"layer{{i}}.weight"][-1, -1]) == i for i in range(8))
+""")
+    assert rc == 0, out
+    assert end - base <= 1.1 * SIZE + 64 * MB, (base, end)

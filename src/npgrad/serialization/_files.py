@@ -187,14 +187,20 @@ def _size_of(f):
         return None
 
 
-def _read_all(f):
-    """Everything a non-seekable stream holds, read in bounded chunks (memory grows only with real data)."""
-    parts = []
+_SPOOL_MEMORY = 64 << 20  # a non-seekable stream is kept in memory up to this, then in a temporary file
+
+
+def _spool(head, f):
+    """A seekable copy of what a non-seekable stream holds (``head`` first), read in bounded chunks; the
+    copy's position is left at its end (its size)."""
+    import tempfile
+    spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_MEMORY)
+    spool.write(head)
     while True:
         block = f.read(CHUNK)
         if not block:
-            return b"".join(parts)
-        parts.append(block)
+            return spool
+        spool.write(block)
 
 
 def load_file(f, weights_only, mmap, encoding, map_location=None):
@@ -221,9 +227,11 @@ def _load_open(fh, size, weights_only, mmap, encoding, path, trailing, map_locat
     if not head:
         raise EOFError("npgrad.load: the file is empty")
     if head == b"PK\x03\x04":
-        if size is None:  # a pipe or a device: zip needs to seek, so the (finite) stream is read first
-            data = head + _read_all(fh)
-            return _load_zip(io.BytesIO(data), len(data), weights_only, None, encoding, map_location)
+        if size is None:  # a pipe or a device: zip needs to seek, so the stream is spooled first - in memory
+            with _spool(head, fh) as spool:  # up to a bound, then on disk: memory never grows with the stream
+                n = spool.tell()
+                spool.seek(0)
+                return _load_zip(spool, n, weights_only, None, encoding, map_location)
         fh.seek(start)
         return _load_zip(fh, size, weights_only, path if mmap else None, encoding, map_location)
     if mmap:
