@@ -59,6 +59,50 @@ def _normalized_shape(node):
     return tuple(shape[a] for a in node.axes)
 
 
+_INT64_MAX = 2 ** 63 - 1
+
+
+def _last_basic(node):
+    """The last step torch's indexing makes of ``node.basic`` (items applied left to right, full slices
+    skipped): ``(item, dim, shape before it)``."""
+    shape, dim, last = list(node.shape), 0, None
+    for it in node.basic:
+        if it is None:
+            shape.insert(dim, 1)
+            dim += 1
+            continue
+        if it is Ellipsis:
+            continue
+        if type(it) is slice:
+            n = len(range(*it.indices(shape[dim])))
+            if last is None or not (it.start in (None, 0) and it.step in (None, 1) and n == shape[dim]):
+                last = (it, dim, tuple(shape))
+            shape[dim] = n
+            dim += 1
+        else:
+            last = (it, dim, tuple(shape))
+            del shape[dim]
+    return last
+
+
+def _basic_shape(node):
+    return np.broadcast_to(np.zeros((), np.int8), node.shape)[node.basic + (Ellipsis,)].shape
+
+
+def _indices(node):
+    items = list(node.adv)
+    while items and type(items[-1]) is slice:
+        items.pop()
+    return tuple(None if type(i) is slice else _function.make(np.asarray(i)) for i in items)
+
+
+def _slice_part(k, default):
+    def part(node):
+        v = getattr(_last_basic(node)[0], k)
+        return default if v is None else int(v) % 2 ** 64  # torch shows a negative one as its uint64 wrap
+    return part
+
+
 # op (module.Class) -> {torch's saved name: spec}; names and meanings follow torch's derivatives.yaml
 _TABLE = {
     "pointwise.Mul": {"self": 0, "other": 1},
@@ -121,6 +165,12 @@ _TABLE = {
     "joining.Cat": {"dim": "dim"},
     "loss.MseLoss": {"self": 0, "target": 1, "reduction": _field("reduction", _REDUCTION.get)},
     "loss.NllLoss": {"reduction": _field("reduction", _REDUCTION.get)},
+    "indexing.Select": {"dim": lambda n: _last_basic(n)[1], "index": lambda n: int(_last_basic(n)[0]) % 2 ** 64,
+                        "self_sym_sizes": lambda n: _last_basic(n)[2]},
+    "indexing.Slice": {"dim": lambda n: _last_basic(n)[1], "start": _slice_part("start", 0),
+                       "end": _slice_part("stop", _INT64_MAX), "step": _slice_part("step", 1),
+                       "self_sym_sizes": lambda n: _last_basic(n)[2]},
+    "indexing.Index": {"indices": _indices, "self_sym_sizes": _basic_shape},
     "norm.NativeLayerNorm": {"input": 0, "weight": 1, "result1": 2, "result2": 3,
                              "normalized_shape": _normalized_shape},
 }
