@@ -103,6 +103,26 @@ def _slice_part(k, default):
     return part
 
 
+def _adaptive_indices(node):
+    gidx, shape = node.gidx, node.shape
+    k = 3 if type(node).__name__.endswith("3DBackward0") else 2
+    plane = math.prod(shape[-k:])  # gidx counts over the whole input; torch's indices over one plane
+    return _function.make(gidx.reshape(tuple(shape[:-k]) + gidx.shape[-k:]) % plane)  # unbatched: no batch dim
+
+
+def _wrapped(v):
+    return int(v) % 2 ** 64  # a negative int as torch shows it (its uint64 wrap)
+
+
+def _ints(name, i=None):
+    def get(node):
+        v = getattr(node, name)
+        if i is not None:
+            v = v[i]
+        return tuple(_wrapped(x) for x in ((v,) if isinstance(v, (int, np.integer)) else (v or ())))
+    return get
+
+
 # op (module.Class) -> {torch's saved name: spec}; names and meanings follow torch's derivatives.yaml
 _TABLE = {
     "pointwise.Mul": {"self": 0, "other": 1},
@@ -171,6 +191,18 @@ _TABLE = {
                        "end": _slice_part("stop", _INT64_MAX), "step": _slice_part("step", 1),
                        "self_sym_sizes": lambda n: _last_basic(n)[2]},
     "indexing.Index": {"indices": _indices, "self_sym_sizes": _basic_shape},
+    "pool.AvgPool": {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2)},
+    "pool.AvgPool3D": {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2)},
+    "pool.AdaptiveMaxPool": {"result1": _adaptive_indices},
+    "pool.AdaptiveMaxPool3D": {"result1": _adaptive_indices},
+    "pool.UpsampleNearest1D": {"output_size": lambda n: (n.mats[0].shape[0],)},
+    "sampling.ConstantPadNd": {"pad": lambda n: tuple(_wrapped(p) for pair in n.pads for p in pair)},
+    "sampling.PixelShuffle": {"upscale_factor": "r"},
+    "sampling.PixelUnshuffle": {"downscale_factor": "r"},
+    "scatter.Take": {"index": 0},
+    "neural.Embedding": {"weight_sym_argsize_0": lambda n: int(n.shape[0])},
+    "shape.SqueezeDim": {"self_sym_sizes": _field("shape", tuple)},
+    "joining.Roll": {"shifts": _ints("shifts"), "dims": _ints("dims")},
     "norm.NativeLayerNorm": {"input": 0, "weight": 1, "result1": 2, "result2": 3,
                              "normalized_shape": _normalized_shape},
 }
