@@ -123,6 +123,25 @@ def _ints(name, i=None):
     return get
 
 
+def _opt_int(v):
+    return None if v is None else _wrapped(v)
+
+
+def _region_last(part):
+    def get(node):
+        it = node.region[-1]
+        return _opt_int(getattr(it, part)) if part else _wrapped(it)
+    return get
+
+
+def _geo(i):
+    return lambda node: tuple(int(x) for x in node.geo[i])
+
+
+_BAG_MODE = {"sum": 0, "mean": 1, "max": 2}
+_im2col = {"kernel_size": _geo(0), "dilation": _geo(1), "padding": _geo(2), "stride": _geo(3)}
+
+
 # op (module.Class) -> {torch's saved name: spec}; names and meanings follow torch's derivatives.yaml
 _TABLE = {
     "pointwise.Mul": {"self": 0, "other": 1},
@@ -203,6 +222,21 @@ _TABLE = {
     "neural.Embedding": {"weight_sym_argsize_0": lambda n: int(n.shape[0])},
     "shape.SqueezeDim": {"self_sym_sizes": _field("shape", tuple)},
     "joining.Roll": {"shifts": _ints("shifts"), "dims": _ints("dims")},
+    "indexing.IndexPut": {"indices": lambda n: None if n.flat else _indices(n)},
+    "indexing.IndexPutOp": {"indices": _indices},
+    "linalg_func.LinalgMatrixExp": {"self": 0},
+    "conv.Im2Col": {**_im2col, "self_sym_argsize_minus_1": lambda n: int(n.S[-1]),
+                    "self_sym_argsize_minus_2": lambda n: int(n.S[-2])},
+    "conv.Col2Im": _im2col,
+    "nn_extra.EmbeddingBag": {"mode": _field("mode", _BAG_MODE.get), "indices": _field("idx", _function.make),
+                              "weight_sym_argsize_0": lambda n: int(n.vshape[0])},
+    "nn_extra.MultilabelMarginLoss": {"reduction": _field("reduction", _REDUCTION.get)},
+    "shape_extra.Unfold": {"self_sym_sizes": _field("in_shape", tuple)},
+    "shape_extra.SelectScatter": {"dim": lambda n: len(n.region) - 1, "index": _region_last(None)},
+    "shape_extra.SliceScatter": {"dim": lambda n: len(n.region) - 1, "start": _region_last("start"),
+                                 "end": _region_last("stop"), "step": _region_last("step")},
+    "shape_extra.DiagonalScatter": {"offset": lambda n: _wrapped(n.region[0]), "dim1": lambda n: int(n.region[1]),
+                                    "dim2": lambda n: int(n.region[2])},
     "norm.NativeLayerNorm": {"input": 0, "weight": 1, "result1": 2, "result2": 3,
                              "normalized_shape": _normalized_shape},
 }
