@@ -152,3 +152,14 @@ def test_without_ml_dtypes_the_dtype_exists_and_using_it_names_the_extra():
             "print('ok')\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr[-2000:]
+
+
+def test_import_leaves_ml_dtypes_until_bfloat16_is_used():
+    """ml_dtypes takes ~0.5 s to import (ten times npgrad): it is loaded on first use of bfloat16 only."""
+    import subprocess
+    import sys
+    code = ("import sys, npgrad; assert 'ml_dtypes' not in sys.modules; "
+            "x = npgrad.zeros(2, dtype=npgrad.bfloat16); assert 'ml_dtypes' in sys.modules; print(x.dtype)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "npgrad.bfloat16"

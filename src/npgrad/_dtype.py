@@ -30,6 +30,12 @@ class dtype:
     def __repr__(self):
         return "npgrad." + self.name
 
+    def __getattr__(self, name):  # only bfloat16's NumPy dtype is ever unset: ml_dtypes is imported on first use
+        if name == "np" and self.name == "bfloat16":
+            self.np = bf16_np()
+            return self.np
+        raise AttributeError(f"'npgrad.dtype' object has no attribute '{name}'")
+
     def __reduce__(self):
         return (_by_name, (self.name,))
 
@@ -53,10 +59,13 @@ bool = dtype("bool", np.bool_, 0)
 BF16_MISSING = ("npgrad.bfloat16 needs the optional ml_dtypes package (NumPy has no bfloat16): "
                 "pip install 'npgrad[bf16]' (or pip install ml_dtypes)")
 
-try:   # bfloat16 through ml_dtypes, an optional extra: its NumPy dtype computes each op in float32 and rounds
-    import ml_dtypes as _ml_dtypes
-except ImportError:    # pragma: no cover - exercised in an environment without the extra
-    _ml_dtypes = None
+# bfloat16 comes from the optional ml_dtypes package. Importing it takes about half a second (it registers many
+# NumPy types and ufunc loops), ten times npgrad's own import, so it is found here but imported on first use:
+# ``bfloat16.np``, a bfloat16 array arriving from NumPy, or a bfloat16 checkpoint.
+import importlib.util as _importlib_util
+
+HAS_BF16 = _importlib_util.find_spec("ml_dtypes") is not None
+_BF16_NP = None  # ml_dtypes' NumPy bfloat16 once imported (bf16_np)
 
 
 class _UnavailableDtype(dtype):
@@ -68,24 +77,33 @@ class _UnavailableDtype(dtype):
         raise RuntimeError(BF16_MISSING)
 
 
-if _ml_dtypes is not None:
-    bfloat16 = dtype("bfloat16", _ml_dtypes.bfloat16, 2)
-    _ALL_EXTRA = (bfloat16,)
-else:  # pragma: no cover
-    bfloat16 = object.__new__(_UnavailableDtype)
-    bfloat16.name, bfloat16._cat, bfloat16.is_floating_point, bfloat16.is_signed, bfloat16.itemsize = \
-        "bfloat16", 2, True, True, 2
-    _ALL_EXTRA = ()
+def bf16_np():
+    """ml_dtypes' NumPy bfloat16, importing the package on first use; ``RuntimeError`` without it."""
+    global _BF16_NP
+    if _BF16_NP is None:
+        if not HAS_BF16:
+            raise RuntimeError(BF16_MISSING)
+        import ml_dtypes
+        _BF16_NP = np.dtype(ml_dtypes.bfloat16)
+        _FROM_NP[_BF16_NP] = bfloat16
+    return _BF16_NP
 
-_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool) + _ALL_EXTRA
-_BF16_NP = bfloat16.np if _ALL_EXTRA else None
+
+bfloat16 = object.__new__(dtype if HAS_BF16 else _UnavailableDtype)  # .np filled on first use
+bfloat16.name, bfloat16._cat, bfloat16.is_floating_point, bfloat16.is_signed, bfloat16.itemsize = \
+    "bfloat16", 2, True, True, 2
+
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
 
 
 def is_float_np(d):
     """Whether NumPy dtype ``d`` is one of npgrad's floating types (ml_dtypes' bfloat16 has kind 'V', not 'f')."""
-    return d.kind == "f" or (d == _BF16_NP if _BF16_NP is not None else False)
+    return d.kind == "f" or (d.kind == "V" and d.name == "bfloat16")
+
+
 _FROM_NP = {d.np: d for d in _ALL}
 _NAMES = {d.name: d for d in _ALL}
+_NAMES["bfloat16"] = bfloat16
 
 
 def _by_name(name):
@@ -96,7 +114,10 @@ def from_numpy_dtype(np_dtype):
     """The npgrad dtype for a NumPy dtype; TypeError for types torch has no tensor of."""
     d = _FROM_NP.get(np_dtype)
     if d is None:
-        d = _FROM_NP.get(np.dtype(np_dtype))
+        nd = np.dtype(np_dtype)
+        if nd.kind == "V" and nd.name == "bfloat16" and HAS_BF16:  # made by ml_dtypes before npgrad asked for it
+            bf16_np()
+        d = _FROM_NP.get(nd)
         if d is None:
             raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types "
                             "are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
@@ -298,7 +319,7 @@ class finfo:
         if not d.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
                             "'torch.finfo'")
-        info = (_ml_dtypes.finfo if d is bfloat16 else np.finfo)(d.np)
+        info = (__import__("ml_dtypes").finfo if d is bfloat16 else np.finfo)(d.np)
         self.bits, self.dtype = d.itemsize * 8, d.name
         self.eps, self.max, self.min = _pyfloat(info.eps), _pyfloat(info.max), _pyfloat(info.min)
         self.tiny = self.smallest_normal = _pyfloat(info.smallest_normal)

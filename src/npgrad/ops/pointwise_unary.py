@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from .._dtype import is_float_np, _BF16_NP
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .pointwise import Pow, where, refuse, quiet, zeros_of, float_input as _float_input
@@ -216,7 +216,7 @@ class Rsqrt(Function):
     @staticmethod
     def forward(ctx, a):
         a = _float_input(a)
-        if a.dtype is _BF16:   # torch's vectorised kernel: in float32, rounded once
+        if a.dtype.kind == "V":   # bfloat16 (ml_dtypes' kind): torch's vectorised kernel: in float32, rounded once
             out = quiet(lambda: 1 / np.sqrt(a.astype(np.float32))).astype(a.dtype)
         else:
             out = quiet(lambda: 1 / np.sqrt(a))
@@ -423,7 +423,6 @@ class Atanh(Function):
 
 
 _HALF = np.dtype(np.float16)
-_BF16 = _BF16_NP if _BF16_NP is not None else _HALF
 
 
 class Sigmoid(Function):
@@ -434,7 +433,7 @@ class Sigmoid(Function):
         # 1 / (1 + exp(-x)), torch's form: exp(-x) = inf gives exactly 0 (no denormals below -88.7 in float32,
         # so log(sigmoid(-100)) is -inf as in torch), exp(-x) = 0 gives 1; no NaN for any |x|
         a = _float_input(a)
-        if a.dtype is _HALF or a.dtype is _BF16:  # computed in float32 and rounded once, as torch does
+        if a.dtype is _HALF or a.dtype.kind == "V":  # (kind V: bfloat16)  # computed in float32 and rounded once, as torch does
             out = (1 / (1 + np.exp(-a.astype(np.float32)))).astype(a.dtype)
         else:
             out = 1 / (1 + np.exp(-a))  # Python ints are weak scalars: the dtype stays a's

@@ -13,7 +13,7 @@ import zlib
 
 import numpy as np
 
-from .._dtype import _BF16_NP
+from .._dtype import HAS_BF16, bf16_np
 from ._globals import DTYPES, StorageType, corrupted, short, unpickling_error
 from ._unpickler import Source, unpickle
 
@@ -385,8 +385,8 @@ def _finish_storage(arr, storage_type, big):
     if big and arr.dtype.itemsize > 1:
         arr.byteswap(inplace=True)
     if storage_type.dtype == "bfloat16":
-        if _BF16_NP is not None:
-            return arr.view(_BF16_NP)
+        if HAS_BF16:
+            return arr.view(bf16_np())
         return (arr.astype(np.uint32) << 16).view(np.float32)
     return arr
 
@@ -542,7 +542,7 @@ def _load_legacy(src, weights_only, encoding, trailing, map_location=None):
         except MemoryError:
             raise RuntimeError(f"npgrad.load: not enough memory for storage {key} "
                                f"({numel * dt.itemsize} bytes)") from None
-        arr = restore(map_location, location, np.empty(numel, np.float32 if _BF16_NP is None else _BF16_NP)
+        arr = restore(map_location, location, np.empty(numel, bf16_np() if HAS_BF16 else np.float32)
                       if storage_type.dtype == "bfloat16" else raw)
         pending[key] = (storage_type, raw, arr)
         return arr

@@ -7,7 +7,7 @@ same path under ``npgrad``; a user-allowed npgrad class is also found under its 
 import pickle
 from collections import Counter, OrderedDict
 
-from .._dtype import _BF16_NP
+from .._dtype import HAS_BF16
 
 __all__ = ["add_safe_globals", "safe_globals", "get_safe_globals", "clear_safe_globals"]
 
@@ -25,7 +25,7 @@ _DTYPE_ALIASES = {"float": "float32", "double": "float64", "half": "float16", "l
                   "short": "int16"}
 _MISSING_DTYPES = ("bfloat16", "complex64", "complex128", "uint16", "uint32", "uint64", "cfloat", "cdouble",
                    "float8_e4m3fn", "float8_e5m2")
-if _BF16_NP is not None:   # bfloat16 through the optional ml_dtypes package: saved and loaded as bfloat16
+if HAS_BF16:   # bfloat16 through the optional ml_dtypes package: saved and loaded as bfloat16
     STORAGES["BFloat16Storage"] = "bfloat16"
     STORAGE_OF["bfloat16"] = "BFloat16Storage"
     del UNSUPPORTED_STORAGES["BFloat16Storage"]

@@ -16,16 +16,20 @@ import sys
 
 import numpy as np
 
+from .. import _dtype
+
 __all__ = ["SafetensorError", "save", "save_file", "load", "load_file"]
 
 _CODES = {"F64": "float64", "F32": "float32", "F16": "float16", "I64": "int64", "I32": "int32", "I16": "int16",
           "I8": "int8", "U8": "uint8", "BOOL": "bool"}
-try:   # BF16 through the optional ml_dtypes package (its import registers NumPy's "bfloat16" dtype name)
-    import ml_dtypes  # noqa: F401
+if _dtype.HAS_BF16:  # BF16 through the optional ml_dtypes package, imported when a BF16 tensor is read
     _CODES["BF16"] = "bfloat16"
-except ImportError:  # pragma: no cover
-    pass
 _CODE_OF = {v: k for k, v in _CODES.items()}
+
+
+def _np_dtype(name):
+    return _dtype.bf16_np() if name == "bfloat16" else np.dtype(name)
+
 _MAX_HEADER = 100_000_000
 
 
@@ -163,7 +167,7 @@ def _parse_header(raw, data_len):
         numel = 1
         for d in shape:
             numel *= d
-        if offs[1] - offs[0] != numel * np.dtype(_CODES[dt]).itemsize:
+        if offs[1] - offs[0] != numel * _np_dtype(_CODES[dt]).itemsize:
             raise SafetensorError(f"Error while deserializing header: TensorInvalidInfo ({name!r}: shape and "
                                   "dtype do not match its data_offsets)")
         entries.append((name, _CODES[dt], tuple(shape), offs[0], offs[1]))
@@ -187,7 +191,7 @@ def load(data):
     _, entries, start = _parse(data)
     out = {}
     for name, dt, shape, begin, end in sorted(entries, key=lambda e: e[3]):
-        arr = np.frombuffer(bytearray(data[start + begin:start + end]), dtype=np.dtype(dt).newbyteorder("<"))
+        arr = np.frombuffer(bytearray(data[start + begin:start + end]), dtype=_np_dtype(dt).newbyteorder("<"))
         out[name] = make(arr.astype(dt, copy=False).reshape(shape))
     return out
 
@@ -219,7 +223,7 @@ def load_file(filename, device="cpu"):
         _, entries = _parse_header(f.read(n), st.st_size - 8 - n)
         out = {}
         for name, dt, shape, begin, end in sorted(entries, key=lambda e: e[3]):
-            arr = np.empty(shape, np.dtype(dt).newbyteorder("<"))
+            arr = np.empty(shape, _np_dtype(dt).newbyteorder("<"))
             if end > begin:
                 f.seek(8 + n + begin)
                 if f.readinto(memoryview(arr.reshape(-1).view(np.uint8))) != end - begin:
