@@ -495,14 +495,23 @@ def _promote(arrays, mode):
 
 def _prune(saved, saved_for, edges):
     """Keep a saved slot only if an input whose formula reads it needs a gradient (None in its place), as torch
-    saves per formula: ``x * 2`` saves no ``x``, so changing ``x`` in place afterwards does not break backward."""
-    out = list(saved)
-    n = len(edges)
+    saves per formula: ``x * 2`` saves no ``x``, so changing ``x`` in place afterwards does not break backward.
+    (Plain loops, no generators: this runs on every recorded mul/div/pow.)"""
+    out = None
+    n_saved, n = len(saved), len(edges)
     for k, users in enumerate(saved_for):
-        if k < len(out) and users is not None and not any(
-                i < n and edges[i] is not None and edges[i][0] is not None for i in users):
+        if users is None or k >= n_saved:
+            continue
+        for i in users:
+            if i < n:
+                e = edges[i]
+                if e is not None and e[0] is not None:
+                    break
+        else:
+            if out is None:
+                out = list(saved)
             out[k] = None
-    return tuple(out)
+    return saved if out is None else tuple(out)
 
 
 def _broadcast_meta(args, out):
