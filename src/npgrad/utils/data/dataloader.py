@@ -12,11 +12,13 @@ namedtuples and sequences the way torch's does (tuples become lists, floats beco
 """
 import collections.abc
 import copy
+import os
 import re
 
 import numpy as np
 
 from ..._tensor import Tensor, make
+from ..._warn import warn as _warn
 from .dataset import IterableDataset, _is_tensor_dataset, tensor_batch
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
@@ -247,6 +249,26 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
         self._initialized = True
+        self.check_worker_number_rationality()
+
+    def check_worker_number_rationality(self):
+        """torch's UserWarning when ``num_workers`` exceeds the CPUs this process may use (``sched_getaffinity``,
+        else ``os.cpu_count()``); given at construction and again when an iterator starts its workers."""
+        if not self.num_workers:
+            return
+        cpuset_checked = hasattr(os, "sched_getaffinity")
+        suggest = len(os.sched_getaffinity(0)) if cpuset_checked else os.cpu_count()
+        if suggest is not None and self.num_workers <= suggest:
+            return
+        if suggest is None:
+            why = "DataLoader is not able to compute a suggested max number of worker in current system."
+        else:
+            why = (f"Our suggested max number of worker in current system is {suggest}"
+                   f"{'' if cpuset_checked else ' (`cpuset` is not taken into account)'}, which is smaller than "
+                   "what this DataLoader is going to create.")
+        _warn(f"This DataLoader will create {self.num_workers} worker processes in total. {why} Please be aware "
+              "that excessive worker creation might get DataLoader running slow or even freeze, lower the worker "
+              "number to avoid potential slowness/freeze if necessary.")
 
     def __setattr__(self, attr, val):
         if self._initialized and attr in ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset",
@@ -274,8 +296,10 @@ class DataLoader:
             if it is not None and it._workers:
                 it._reset()
                 return it
+            self.check_worker_number_rationality()
             it = self.__dict__["_iterator"] = MultiProcessingLoaderIter(self)
             return it
+        self.check_worker_number_rationality()
         return MultiProcessingLoaderIter(self)
 
     def __len__(self):
