@@ -3,6 +3,7 @@ import numbers
 from typing import Any, Sequence
 
 import numpy as np
+from ._dtype import is_float_np
 
 from . import _dtype
 from ._dtype import to_numpy_dtype, from_numpy_dtype
@@ -260,7 +261,7 @@ def _no_bool(dt, kernel):
 
 
 def _float_only(dt, kernel):
-    if np.dtype(dt).kind != "f":
+    if not is_float_np(np.dtype(dt)):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{from_numpy_dtype(dt).name}'")
 
 
@@ -390,7 +391,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if n >= 2 ** 63:
         raise RuntimeError(f"invalid size, possible overflow? arange of {n} elements")
     # computed in float64 then cast, as torch does (np.arange in float32 drifts)
-    if np.dtype(np_dt).kind == "f":
+    if is_float_np(np.dtype(np_dt)):
         arr = (start + step * _np_call(np.arange, n, dtype=np.float64)).astype(np_dt)
     else:
         arr = _np_call(np.arange, start, end, step).astype(np_dt)

@@ -25,6 +25,7 @@ Arguments may be pytrees: nested tuples, lists and dicts of tensors.
 import functools
 
 import numpy as np
+from ._dtype import is_float_np
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap", "functional_call"]
 
@@ -316,7 +317,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
                 raise RuntimeError(f"jvp(f, primals, tangents): Expected f(*primals) to return only tensors, got "
                                    f"unsupported type {type(o)}")
         keep = _external(out_leaves, inside) or any(t._req for t in t_leaves)
-        us = [_zeros_like(o).requires_grad_(True) if o._data.dtype.kind == "f" else None for o in out_leaves]
+        us = [_zeros_like(o).requires_grad_(True) if is_float_np(o._data.dtype) else None for o in out_leaves]
         live = [(o, u) for o, u in zip(out_leaves, us) if u is not None]
         gins = _grads([o for o, _ in live], inside, [u for _, u in live], True)
         terms = [(g * t).sum() for g, t in zip(gins, t_leaves) if g._req]

@@ -12,6 +12,7 @@ Airy and polynomial functions have no derivative (their results never require gr
 import math
 
 import numpy as np
+from ._dtype import is_float_np
 
 from . import _tensor as _t
 from ._shape import UNSET, required_dim
@@ -68,7 +69,7 @@ def _real(name, input):
         raise TypeError(f"special_{name}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
     a = input._data
-    if a.dtype.kind not in "fiub":
+    if not (is_float_np(a.dtype) or a.dtype.kind in 'iub'):
         raise NotImplementedError(f'"{name}" not implemented for \'{_TYPE_NAMES.get(a.dtype.name, a.dtype.name)}\'')
     return _float_input(a)
 
@@ -122,7 +123,7 @@ def _polynomial(kind):
         from ._dtype import result_np
         xs, ns = _values(input), _values(n)
         dt = result_np([x._data if isinstance(x, _t.Tensor) else x for x in (input, n)])
-        if np.dtype(dt).kind != "f":
+        if not is_float_np(np.dtype(dt)):
             from ._dtype import get_default_dtype
             dt = get_default_dtype().np
         with np.errstate(all="ignore"):  # overflow to inf, silently as in torch

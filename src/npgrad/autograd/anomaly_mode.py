@@ -17,6 +17,7 @@ RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.
 import warnings
 
 import numpy as np
+from .._dtype import is_float_np
 from .._warn import warn as _warn
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
@@ -106,7 +107,7 @@ def check_nan(node, grads):
         if g is None:
             continue
         a = g if type(g) is np.ndarray else getattr(g, "_data", None)
-        if a is not None and a.dtype.kind == "f" and np.isnan(a).any():
+        if a is not None and is_float_np(a.dtype) and np.isnan(a).any():
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
 
 

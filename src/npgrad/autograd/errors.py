@@ -175,7 +175,8 @@ def cut_explanation(t):
     if rec is not None:
         why, src = rec
         return f"it was cut from the graph: {why}" + (f", at {format_source(src)}" if src else "")
-    if t._data.dtype.kind != "f":
+    from .._dtype import is_float_np
+    if not is_float_np(t._data.dtype):
         return f"it has dtype {t.dtype}: only floating point tensors can require gradients"
     base = ("it is a leaf that does not require grad. Either create it with requires_grad=True "
             "(or call .requires_grad_()), or it is the result of an op run under no_grad()/inference_mode() "

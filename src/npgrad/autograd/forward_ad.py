@@ -30,6 +30,7 @@ import weakref
 from collections import namedtuple
 
 import numpy as np
+from .._dtype import is_float_np
 
 from . import function as _fn
 from .grad_mode import state
@@ -129,9 +130,9 @@ def make_dual(tensor, tangent, *, level=None):
         raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
                            "enter_dual_level() first.")
     _check_level(level, "_make_dual")
-    if tensor._data.dtype.kind != "f":
+    if not is_float_np(tensor._data.dtype):
         raise ValueError(f"Expected primal to be floating point or complex, but got: {tensor.dtype}")
-    if tangent._data.dtype.kind != "f":
+    if not is_float_np(tangent._data.dtype):
         raise ValueError(f"Expected tangent to be floating point or complex, but got: {tangent.dtype}")
     if _tangent(tensor) is not None:
         raise RuntimeError(f"Making a dual Tensor based on a Tensor that already has a forward gradient at the same "
@@ -195,7 +196,7 @@ def _apply_dual(cls, args, kwargs):
         return _apply_dual_custom(cls, args, kwargs)
     res, ctx = _forward_keep_ctx(cls, args)
     outs = res if type(res) is tuple else (res,)
-    diff = [isinstance(o, T) and o._data.dtype.kind == "f" and i not in cls._nondiff_out
+    diff = [isinstance(o, T) and is_float_np(o._data.dtype) and i not in cls._nondiff_out
             for i, o in enumerate(outs)]
     if not any(diff):
         return res
@@ -235,7 +236,7 @@ def _forward_keep_ctx(cls, args):
     ctx._nout = len(outs) if multi else 0
     res = []
     for i, o in enumerate(outs):
-        node = ctx if req and o.dtype.kind == "f" and i not in cls._nondiff_out else None
+        node = ctx if req and is_float_np(o.dtype) and i not in cls._nondiff_out else None
         r = make(o, node, i)
         if cls._view and isinstance(args[0], T) and np.may_share_memory(o, arrays[0]):
             r._vc = args[0]._vc
@@ -330,7 +331,7 @@ def _apply_dual_custom(cls, args, kwargs):
         raise RuntimeError(f"Function {cls.__name__} returned an incorrect number of forward gradients (expected "
                            f"{len(outs)}, got {len(out_t)})")
     for o, t in zip(outs, out_t):
-        if isinstance(o, T) and t is not None and o._data.dtype.kind == "f":
+        if isinstance(o, T) and t is not None and is_float_np(o._data.dtype):
             if t._data.shape != o._data.shape:
                 raise RuntimeError(f"Trying to set a forward gradient that has a different size than that of the "
                                    f"original Tensor, this is not supported. Tensor is of size "
@@ -427,7 +428,7 @@ def carry_tangent(src, dst):
 def inplace_tangent(self, result):
     """After ``self`` was overwritten in place by ``result``: ``self``'s tangent becomes ``result``'s (zero when it
     has none), written into the existing tangent's memory as torch does."""
-    if self._data.dtype.kind != "f":
+    if not is_float_np(self._data.dtype):
         return
     new = _tangent(result)
     if not _needs_tangent(self, new):
@@ -447,7 +448,7 @@ def inplace_tangent(self, result):
 def setitem_tangent(self, value, write):
     """``self[index] = value`` while a level is open: the indexed part of ``self``'s tangent becomes ``value``'s
     tangent (zero for a plain value); ``write(array, v)`` writes ``v`` at the index."""
-    if self._data.dtype.kind != "f":
+    if not is_float_np(self._data.dtype):
         return
     new = _tangent(value) if isinstance(value, _fn.Tensor) else None
     if not _needs_tangent(self, new):

@@ -638,7 +638,7 @@ def _apply_custom(cls, args, kwargs, want_ctx=False):
         dirty = _is_in(o, ctx._dirty)
         if _is_in(o, inputs) and not dirty:
             o = make(o._data, None, 0, o._vc)  # an input returned as is: a new tensor viewing it
-        if _is_in(o, ctx._nondiff) or o._data.dtype.kind != "f":
+        if _is_in(o, ctx._nondiff) or not is_float_np(o._data.dtype):
             if not dirty:
                 o._req = False
             wired.append(o)

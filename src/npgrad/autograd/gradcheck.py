@@ -19,6 +19,7 @@ True
 import warnings
 
 import numpy as np
+from .._dtype import is_float_np
 from .._warn import warn as _warn
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
@@ -40,7 +41,7 @@ def _outputs(fn, inputs):
     """The floating-point Tensor outputs of ``fn``: the ones that have Jacobians."""
     from .._tensor import Tensor
     out = _as_tuple(fn(*inputs))
-    return tuple(o for o in out if isinstance(o, Tensor) and o._data.dtype.kind == "f")
+    return tuple(o for o in out if isinstance(o, Tensor) and is_float_np(o._data.dtype))
 
 
 def _flat_outputs(fn, inputs):

@@ -7,6 +7,7 @@ Parameter containing:
 tensor([0., 0.], requires_grad=True)
 """
 import numpy as np
+from .._dtype import is_float_np
 
 from .. import _dtype
 from .._printing import format_tensor
@@ -138,7 +139,7 @@ class UninitializedTensorMixin:
         return _dtype.from_numpy_dtype(_DATA.__get__(self).dtype)
 
     def is_floating_point(self):
-        return _DATA.__get__(self).dtype.kind == "f"
+        return is_float_np(_DATA.__get__(self).dtype)
 
     def numel(self):
         raise _uninitialized_error("numel")
@@ -193,7 +194,7 @@ def _uninitialized(cls, requires_grad, dtype):
     _DATA.__set__(t, np.empty(0, dtype=d.np))
     t._vc = [0]
     t._req = False
-    if requires_grad and d.np.kind != "f":
+    if requires_grad and not is_float_np(d.np):
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     t._req = bool(requires_grad)
     return t

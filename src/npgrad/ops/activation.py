@@ -8,6 +8,7 @@ overflows (an inf there would turn into NaN in the double backward).
 import math
 
 import numpy as np
+from .._dtype import is_float_np
 
 import npgrad as ng   # public ops, looked up at call time (their home modules are free to move)
 
@@ -24,7 +25,7 @@ _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 
 
 def _float_only(name, input):
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         kind = {"i": "Long", "u": "Byte", "b": "Bool"}.get(input._data.dtype.kind, input._data.dtype.name)
         if input._data.dtype == np.int32:
             kind = "Int"

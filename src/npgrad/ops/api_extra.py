@@ -11,6 +11,7 @@ import warnings
 from collections import namedtuple
 
 import numpy as np
+from .._dtype import is_float_np
 
 from .. import _tensor as _t
 from ..autograd.function import Function
@@ -137,7 +138,7 @@ class Angle(Function):
     def forward(ctx, a):
         out_dt = float_input(a).dtype
         res = np.where(a < 0, np.pi, 0.0).astype(out_dt)
-        if a.dtype.kind == "f":
+        if is_float_np(a.dtype):
             res[np.isnan(a)] = np.nan
         return res
 
@@ -287,7 +288,7 @@ def frobenius_norm(input, dim, keepdim=False):
     if any(not -nd <= d < nd for d in dim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got "
                          f"{next(d for d in dim if not -nd <= d < nd)})")
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                            f"{input.dtype}".replace("npgrad.", ""))
     dims = tuple(sorted({d % nd for d in dim})) if input._data.ndim else ()
@@ -771,7 +772,7 @@ def binomial(count, prob, generator=None):
     _need_tensor(prob, "binomial", 2, "prob")
     from ..random import rng
     for t, what in ((count, "count"), (prob, "prob")):
-        if t._data.dtype.kind != "f":
+        if not is_float_np(t._data.dtype):
             raise ValueError(f"binomial only supports floating-point dtypes for {what}, got: "
                              f"{str(t.dtype).split('.')[-1].capitalize()}")
     c, p = np.broadcast_arrays(count._data, prob._data)

@@ -3,6 +3,7 @@
 Comparisons promote their operands as torch does first (``int_tensor < 2.5`` compares as float).
 """
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import state
@@ -119,7 +120,7 @@ def equal(input, other):
 
 def _predicate(np_fn, input):
     a = input._data
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         return _t.make(np.zeros(a.shape, np.bool_) if np_fn is not np.isfinite else np.ones(a.shape, np.bool_))
     return _t.make(np_fn(a))
 
@@ -181,7 +182,7 @@ def logical_not(input):
 def _bitwise(name, np_fn, input, other):
     a, b = _data(input), _data(_operand(name, other))
     for x in (a, b):
-        if isinstance(x, np.ndarray) and x.dtype.kind == "f" or isinstance(x, float):
+        if isinstance(x, np.ndarray) and is_float_np(x.dtype) or isinstance(x, float):
             refuse(f"{name}_cpu", x.dtype if isinstance(x, np.ndarray) else np.float32)
     rt = result_np([a, b])
     a = a.astype(rt, copy=False) if isinstance(a, np.ndarray) else a
@@ -195,7 +196,7 @@ def _bitwise(name, np_fn, input, other):
 
 def bitwise_not(input):
     a = input._data
-    if a.dtype.kind == "f":
+    if is_float_np(a.dtype):
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return _t.make(np.invert(a))
 

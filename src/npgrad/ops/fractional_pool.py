@@ -7,6 +7,7 @@ windows are torch's. Samples are ordered (W, H) in 2-D and (T, H, W) in 3-D, as 
 to the first of tied elements, or to the last NaN.
 """
 import numpy as np
+from .._dtype import is_float_np
 
 import npgrad as ng   # public ops, looked up at call time
 
@@ -57,7 +58,7 @@ def _fractional(nd, input, kernel_size, output_size, output_ratio, return_indice
     x = input._data
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: {list(x.shape)}")
-    if x.dtype.kind != "f":
+    if not is_float_np(x.dtype):
         raise RuntimeError(f'"{name}_out_frame" not implemented for \'{x.dtype.name}\'')
     batched = x.ndim == nd + 2
     xb = x if batched else x[None]

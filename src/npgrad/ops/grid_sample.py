@@ -10,6 +10,7 @@ import itertools
 import warnings
 
 import numpy as np
+from .._dtype import is_float_np
 
 import npgrad as ng   # public ops, looked up at call time
 
@@ -173,7 +174,7 @@ class GridSampler3D(_GridSampler):
 
 
 def _dtype_name(t):
-    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(t._data.dtype.name, t._data.dtype.name)
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}.get(t._data.dtype.name, t._data.dtype.name)
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
@@ -209,7 +210,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, but input has "
                            f"sizes {list(x.shape)} with dimension {2 + [s for s in x.shape[2:]].index(0)} being "
                            "empty")
-    if x.dtype.kind != "f":
+    if not is_float_np(x.dtype):
         raise RuntimeError(f'"grid_sampler_{k}d_cpu" not implemented for \'{_dtype_name(input)}\'')
     if mode == "bicubic":
         if k == 3:

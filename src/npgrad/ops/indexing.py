@@ -18,6 +18,7 @@ import re
 import warnings
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch, version_lock as _version_lock
 from ..autograd.grad_mode import state
@@ -543,7 +544,7 @@ def setitem(self, index, value):
         _fw.setitem_tangent(self, value, lambda arr, val: _write(arr, basic, adv, val))
     if not a.flags.writeable or not a.flags.c_contiguous and 0 in a.strides:  # a stride-0 tensor, however made
         a = _writable(a, basic, adv)
-    if not recording or a.dtype.kind != "f":
+    if not recording or not is_float_np(a.dtype):
         try:
             _write(a, basic, adv, v)
         except IndexError as e:
@@ -592,7 +593,7 @@ def _regenerate(t, skip):
         regenerate_views(t, skip)
 
 
-_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long", "int32": "Int",
           "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 

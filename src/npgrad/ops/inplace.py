@@ -11,6 +11,7 @@ with torch's RuntimeError. After the write, views taken earlier from the same ba
 import numbers
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, _Saved, version_lock as _version_lock
 from ..autograd.grad_mode import state
@@ -35,7 +36,7 @@ def inplace(self, result, overlap_ok=False):
                            f"{list(result._data.shape)}")
     rd, sd = result._data.dtype, self._data.dtype
     # torch refuses to store a float result in an integer tensor, or an integer one in a bool tensor
-    if rd != sd and (rd.kind == "f" and sd.kind != "f" or rd.kind in "iu" and sd.kind == "b"):
+    if rd != sd and (is_float_np(rd) and not is_float_np(sd) or rd.kind in "iu" and sd.kind == "b"):
         _cast_error(rd, sd)
     x = self._x
     if result.grad_fn is not None and x and x.get("base") is not None and x["base"]._vc is self._vc:
@@ -196,7 +197,7 @@ class Copy(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: zeros_like(grad); src: grad (reduced to src's shape, cast to its dtype)
-        return zeros_of(grad), grad if ctx.src_dtype.kind == "f" else None
+        return zeros_of(grad), grad if is_float_np(ctx.src_dtype) else None
 
 
 def _fill(self, value):

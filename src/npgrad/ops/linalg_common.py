@@ -14,7 +14,7 @@ from .. import _tensor as _t
 
 _CNAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
-_TNAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+_TNAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long", "int32": "Int",
            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
@@ -98,9 +98,16 @@ def check_matrix(A, fname, square=True, argname="A"):
                            f"{d.shape[-1]} matrices")
 
 
+def low_precision(d):
+    """float16 or bfloat16 (ml_dtypes' kind 'V'): the types torch's LAPACK ops refuse."""
+    return d.itemsize == 2 and (d.kind == "f" or is_float_np(d))
+
+
 def no_half(A, kernel=None, fname=None):
-    """float16 is refused by torch's LAPACK ops: NotImplementedError naming the kernel, or a RuntimeError."""
-    if A._data.dtype == np.float16:
+    """float16 and bfloat16 are refused by torch's LAPACK ops: NotImplementedError naming the kernel, or a
+    RuntimeError."""
+    if low_precision(A._data.dtype):
+        name = tname(A)
         if kernel:
-            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Half'")
-        raise RuntimeError(f"{fname}: Low precision dtypes not supported. Got Half")
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'")
+        raise RuntimeError(f"{fname}: Low precision dtypes not supported. Got {name}")

@@ -9,6 +9,7 @@ nothing is summed, ``SumBackward1``, ``PermuteBackward0`` for one operand).
 import warnings
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, broadcast_shapes, UNSET, np_alias
@@ -522,7 +523,7 @@ def vecdot(x, y, *, dim=-1, axis=UNSET):
     if x._data.dtype != y._data.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type {tname(x)} "
                            f"and y of type {tname(y)} instead")
-    if x._data.dtype.kind != "f":
+    if not is_float_np(x._data.dtype):
         raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {tname(x)}")
     sx, sy = x._data.shape, y._data.shape
     if x._data.ndim == 1 == y._data.ndim and sx != sy:

@@ -5,6 +5,7 @@ ops here (solve, inv, eigh, svd), so it runs on arrays in a plain backward and o
 (second derivatives). Batched inputs (``(..., n, n)``) work everywhere: NumPy's linalg broadcasts.
 """
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -267,7 +268,7 @@ class LinalgSolveEx(Function):
 def _solve(A, B, left, fname="linalg.solve"):
     check_matrix(A, fname)
     _need_tensor(B, "linalg_solve", "B", 2)
-    if B._data.dtype.kind != "f":
+    if not is_float_np(B._data.dtype):
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {tname(B)}")
     if A._data.dtype != B._data.dtype:
         raise RuntimeError(f"{fname}: Expected A and B to have the same dtype, but found A of type {tname(A)} and "
@@ -625,8 +626,8 @@ class LinalgSvdvals(Function):
 
 def _svd_checks(A):
     check_matrix(A, "linalg.svd", square=False)
-    if A._data.dtype == np.float16:
-        raise NotImplementedError("\"linalg_svd_cpu\" not implemented for 'Half'")
+    if A._data.dtype.itemsize == 2 and A._data.dtype.kind in "fV":  # float16, bfloat16
+        raise NotImplementedError(f"\"linalg_svd_cpu\" not implemented for '{tname(A)}'")
 
 
 def _no_driver(driver, fname):

@@ -4,6 +4,7 @@ reflectors define, differentiable through ``householder_product``)."""
 from collections import namedtuple
 
 import numpy as np
+from .._dtype import is_float_np
 
 from .. import _tensor as _t
 from ..autograd.function import Function
@@ -31,7 +32,7 @@ class Geqrf(Function):
 
     @staticmethod
     def forward(ctx, A):
-        if A.dtype.kind != "f":
+        if not is_float_np(A.dtype):
             raise RuntimeError(f"geqrf: Expected a floating point or complex tensor as input. Got "
                                f"{_t.make(A).dtype}".replace("npgrad.", ""))
         m, n = A.shape[-2:]

@@ -6,6 +6,7 @@ plain backward on arrays and ``create_graph`` on Tensors. Masks that select elem
 zeros a p-norm skips) are constants computed from the values, as torch's formulas treat them.
 """
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, UNSET, np_alias
@@ -261,7 +262,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if A._data.dtype != B._data.dtype:
         raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's "
                            f"dtype {tname(A)} and other's dtype {tname(B)}")
-    if A._data.dtype.kind != "f":
+    if not is_float_np(A._data.dtype):
         raise RuntimeError(f"torch.linalg.lstsq: Expected a floating point or complex tensor as input. Got "
                            f"{tname(A)}")
     driver = driver or "gelsy"
@@ -430,7 +431,7 @@ def _vector_norm_array(x, p, dims, keepdim):
 
 
 def _check_norm_dtype(x, dtype, fname):
-    if x._data.dtype.kind != "f":
+    if not is_float_np(x._data.dtype):
         raise RuntimeError(f"{fname}: Expected a floating point or complex tensor as input. Got {tname(x)}")
     if dtype is None:
         return x
@@ -554,8 +555,8 @@ def matrix_norm(A, ord="fro", dim=_LAST2, keepdim=False, *, dtype=None, axis=UNS
             d_max -= 1
         return _amax(s, d_max, keepdim, _Amax if ord > 0 else _Amin)
     # spectral norms: the singular values of the matrices moved to the last two dims; keepdim moves them back
-    if A._data.dtype == np.float16:
-        raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got Half")
+    if A._data.dtype.itemsize == 2 and A._data.dtype.kind in "fV":  # float16, bfloat16
+        raise RuntimeError(f"linalg.matrix_norm: Low precision dtypes not supported. Got {tname(A)}")
     from .shape import permute, unsqueeze
     perm = tuple(i for i in range(nd) if i not in (d0, d1)) + (d0, d1)
     S = svdvals_of(permute(A, perm))
@@ -571,8 +572,8 @@ def matrix_norm(A, ord="fro", dim=_LAST2, keepdim=False, *, dtype=None, axis=UNS
 
 
 def svdvals_of(A):
-    if A._data.dtype == np.float16:
-        raise NotImplementedError("\"linalg_svd_cpu\" not implemented for 'Half'")
+    if A._data.dtype.itemsize == 2 and A._data.dtype.kind in "fV":  # float16, bfloat16
+        raise NotImplementedError(f"\"linalg_svd_cpu\" not implemented for '{tname(A)}'")
     return LinalgSvdvals.apply(A)
 
 

@@ -12,6 +12,7 @@ and for wide (tall) A the square part's formula plus the extra columns (rows), d
 U2 = L^{-1} P^T A2 (L2 = A2' U^{-1}). All of it is triangular solves and products, so it differentiates again.
 """
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -334,11 +335,11 @@ class CholeskyInverse(Function):
 # ---------------------------------------------------------------------------------------------- functions
 def _check_lu(A, fname, pivot):
     need_tensor(A, fname.replace(".", "_"), "A", 1)
-    if A._data.dtype.kind != "f" and A._data.ndim >= 2:
+    if not is_float_np(A._data.dtype) and A._data.ndim >= 2:
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{tname(A)}'")
     check_matrix(A, fname, square=False)
-    if A._data.dtype == np.float16:
-        raise NotImplementedError("\"linalg_lu_factor_ex_out\" not implemented for 'Half'")
+    if A._data.dtype.itemsize == 2 and A._data.dtype.kind in "fV":  # float16, bfloat16
+        raise NotImplementedError(f"\"linalg_lu_factor_ex_out\" not implemented for '{tname(A)}'")
     if not pivot:
         raise RuntimeError(f"{fname}: LU without pivoting is not implemented on the CPU")
 

@@ -220,8 +220,9 @@ def _batched(fn, *arrays):
 
 def _ldl(A, fname):
     check_matrix(A, fname)
-    if A._data.dtype == np.float16:
-        raise NotImplementedError("\"linalg_ldl_factor_ex_out\" not implemented for 'Half'")
+    if A._data.dtype.itemsize == 2 and A._data.dtype.kind in "fV":  # float16, bfloat16
+        raise NotImplementedError("\"linalg_ldl_factor_ex_out\" not implemented for "
+                                  f"'{'Half' if A._data.dtype.kind == 'f' else 'BFloat16'}'")
     outs, lead = _batched(_sytf2_lower, A._data)
     n = A.shape[-1]
     LD = np.stack([o[0] for o in outs]).reshape(lead + (n, n)) if outs else np.zeros(A._data.shape, A._data.dtype)

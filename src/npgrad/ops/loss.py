@@ -10,6 +10,7 @@ import math
 import warnings
 
 import numpy as np
+from .._dtype import is_float_np
 
 import npgrad as ng   # public ops, looked up at call time (their home modules are free to move)
 
@@ -43,7 +44,7 @@ def legacy_reduction(size_average, reduce):
     return "none" if not reduce else ("mean" if size_average else "sum")
 
 
-_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+_TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
                "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
 
 
@@ -166,7 +167,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if x.ndim == 2 and t.ndim != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     _long_target(target)
-    if x.dtype.kind != "f":
+    if not is_float_np(x.dtype):
         raise NotImplementedError("\"nll_loss_forward_reduce_cuda_kernel_2d_index\" not implemented for 'Long'")
     c = x.shape[1] if x.ndim > 1 else x.shape[0]
     w = None
@@ -229,7 +230,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     wb = None
     if weight is not None:
         wb = weight.reshape((c,) + (1,) * (x.ndim - cdim - 1))   # broadcast along the class dim
-    if t.dtype.kind == "f":   # class probabilities
+    if is_float_np(t.dtype):   # class probabilities
         if t.shape != x.shape:
             raise RuntimeError(f"Expected target size {list(x.shape)}, got {list(t.shape)}")
         if ignore_index >= 0:

@@ -303,7 +303,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
 
 def _scalar_name(a):
     return {"float32": "Float", "float64": "Double", "int32": "Int", "int16": "Short", "int8": "Char",
-            "uint8": "Byte", "bool": "Bool", "float16": "Half"}.get(a.dtype.name, a.dtype.name)
+            "uint8": "Byte", "bool": "Bool", "float16": "Half", "bfloat16": "BFloat16"}.get(a.dtype.name, a.dtype.name)
 
 
 class MultilabelMarginLoss(Function):

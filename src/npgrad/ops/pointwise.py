@@ -33,7 +33,7 @@ def quiet(fn, *args):
 _LN2 = float(np.log(2.0))
 
 # torch's names of scalar types, for error messages
-TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
 
 

@@ -260,22 +260,97 @@ def logit(input, eps=None):
 
 
 def erf(input):
+    """Gauss error function of each element.
+
+    ``out_i = 2 / sqrt(pi) * integral from 0 to input_i of e ** (-t ** 2) dt``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.erf(torch.tensor([0.0, -1.0, 10.0]))
+        tensor([ 0.0000, -0.8427,  1.0000])
+    """
     return Erf.apply(input)
 
 
 def erfc(input):
+    """Complementary error function of each element.
+
+    ``out_i = 1 - erf(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.erfc(torch.tensor([0.0, -1.0, 10.0]))
+        tensor([1.0000e+00, 1.8427e+00, 1.4013e-45])
+    """
     return Erfc.apply(input)
 
 
 def erfinv(input):
+    """Inverse error function of each element (defined on ``[-1, 1]``).
+
+    ``erf(erfinv(input_i)) = input_i``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.erfinv(torch.tensor([0.0, 0.5, -1.0]))
+        tensor([0.0000, 0.4769,   -inf])
+    """
     return Erfinv.apply(input)
 
 
 def floor(input):
+    """Largest integer less than or equal to each element.
+
+    ``out_i = floor(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype. Integer inputs are returned unchanged.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.floor(torch.tensor([-1.5, -0.2, 0.2, 1.0]))
+        tensor([-2., -1.,  0.,  1.])
+    """
     return Floor.apply(input)
 
 
 def ceil(input):
+    """Smallest integer greater than or equal to each element.
+
+    ``out_i = ceil(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype. Integer inputs are returned unchanged.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.ceil(torch.tensor([-1.5, -0.2, 0.2, 1.0]))
+        tensor([-1., -0.,  1.,  1.])
+    """
     return Ceil.apply(input)
 
 
@@ -287,6 +362,23 @@ def round(input, *, decimals=0):
 
 
 def trunc(input):
+    """Each element rounded toward zero (its fractional part dropped).
+
+    ``out_i = trunc(input_i)``
+
+    ``npgrad.fix`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.trunc(torch.tensor([-1.7, -0.2, 0.2, 1.7]))
+        tensor([-1., -0.,  0.,  1.])
+    """
     return Trunc.apply(input)
 
 
@@ -294,6 +386,21 @@ fix = trunc
 
 
 def frac(input):
+    """Fractional part of each element, keeping its sign.
+
+    ``out_i = input_i - trunc(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype. Only floating-point inputs are accepted.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.frac(torch.tensor([-1.75, 0.5, 2.0]))
+        tensor([-0.7500,  0.5000,  0.0000])
+    """
     return Frac.apply(input)
 
 
@@ -303,10 +410,40 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 
 def deg2rad(input):
+    """Each element converted from degrees to radians.
+
+    ``out_i = input_i * pi / 180``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.deg2rad(torch.tensor([180.0, -90.0, 360.0]))
+        tensor([ 3.1416, -1.5708,  6.2832])
+    """
     return Deg2rad.apply(input)
 
 
 def rad2deg(input):
+    """Each element converted from radians to degrees.
+
+    ``out_i = input_i * 180 / pi``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.rad2deg(torch.tensor([3.142, -1.571, 6.283]))
+        tensor([180.0233, -90.0117, 359.9894])
+    """
     return Rad2deg.apply(input)
 
 

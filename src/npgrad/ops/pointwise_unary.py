@@ -490,6 +490,23 @@ class Relu(Function):
 
 # ---------------------------------------------------------------------------------------------- functions
 def neg(input):
+    """Negative of each element of ``input``.
+
+    ``out_i = -input_i``
+
+    ``npgrad.negative`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype. Bool tensors are refused (use ``logical_not``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.neg(torch.tensor([1, -2, 0]))
+        tensor([-1,  2,  0])
+    """
     return Neg.apply(input)
 
 
@@ -504,6 +521,23 @@ def positive(input):
 
 
 def abs(input):
+    """Absolute value of each element of ``input``.
+
+    ``out_i = |input_i|``
+
+    ``npgrad.absolute`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.abs(torch.tensor([-1, -2, 3]))
+        tensor([1, 2, 3])
+    """
     return Abs.apply(input)
 
 
@@ -511,46 +545,215 @@ absolute = abs
 
 
 def sign(input):
+    """Sign of each element of ``input``: -1, 0 or 1.
+
+    ``out_i = sgn(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.sign(torch.tensor([-3.0, 0.0, 2.5]))
+        tensor([-1.,  0.,  1.])
+    """
     return Sign.apply(input)
 
 
 def sgn(input):
+    """Sign of each element; for real tensors the same as ``sign``.
+
+    ``out_i = input_i / |input_i| (0 where input_i == 0)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.sgn(torch.tensor([-3, 0, 7]))
+        tensor([-1,  0,  1])
+    """
     return Sgn.apply(input)
 
 
 def exp(input):
+    """Exponential of each element of ``input``.
+
+    ``out_i = e ** input_i``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.exp(torch.tensor([0.0, 1.0, -1.0]))
+        tensor([1.0000, 2.7183, 0.3679])
+    """
     return Exp.apply(input)
 
 
 def exp2(input):
+    """Base-2 exponential of each element of ``input``.
+
+    ``out_i = 2 ** input_i``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.exp2(torch.tensor([0, 1, 3, -1]))
+        tensor([1.0000, 2.0000, 8.0000, 0.5000])
+    """
     return Exp2.apply(input)
 
 
 def expm1(input):
+    """``exp(input) - 1``, accurate for small ``input``.
+
+    ``out_i = e ** input_i - 1``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.expm1(torch.tensor([1e-5, 1.0]))
+        tensor([1.0000e-05, 1.7183e+00])
+    """
     return Expm1.apply(input)
 
 
 def log(input):
+    """Natural logarithm of each element of ``input``.
+
+    ``out_i = ln(input_i)``
+
+    ``log(0)`` is ``-inf`` and negative values give ``nan``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.log(torch.tensor([1.0, 2.7183, 0.0, -1.0]))
+        tensor([0.0000, 1.0000,   -inf,    nan])
+    """
     return Log.apply(input)
 
 
 def log2(input):
+    """Base-2 logarithm of each element of ``input``.
+
+    ``out_i = log2(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.log2(torch.tensor([1.0, 2.0, 8.0, 0.5]))
+        tensor([ 0.,  1.,  3., -1.])
+    """
     return Log2.apply(input)
 
 
 def log10(input):
+    """Base-10 logarithm of each element of ``input``.
+
+    ``out_i = log10(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.log10(torch.tensor([1.0, 10.0, 1000.0, 0.5]))
+        tensor([ 0.0000,  1.0000,  3.0000, -0.3010])
+    """
     return Log10.apply(input)
 
 
 def log1p(input):
+    """``log(1 + input)``, accurate for small ``input``.
+
+    ``out_i = ln(1 + input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.log1p(torch.tensor([1e-5, 1.0]))
+        tensor([9.9999e-06, 6.9315e-01])
+    """
     return Log1p.apply(input)
 
 
 def sqrt(input):
+    """Square root of each element of ``input``.
+
+    ``out_i = sqrt(input_i)``
+
+    Negative values give ``nan``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.sqrt(torch.tensor([4.0, 2.0, 0.0, -1.0]))
+        tensor([2.0000, 1.4142, 0.0000,    nan])
+    """
     return Sqrt.apply(input)
 
 
 def rsqrt(input):
+    """Reciprocal of the square root of each element of ``input``.
+
+    ``out_i = 1 / sqrt(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.rsqrt(torch.tensor([4.0, 0.25, 0.0, -1.0]))
+        tensor([0.5000, 2.0000,    inf,    nan])
+    """
     return Rsqrt.apply(input)
 
 
@@ -560,50 +763,253 @@ def square(input):
 
 
 def sin(input):
+    """Sine of each element of ``input`` (in radians).
+
+    ``out_i = sin(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.sin(torch.tensor([0.0, 1.0, 1.5708]))
+        tensor([0.0000, 0.8415, 1.0000])
+    """
     return Sin.apply(input)
 
 
 def cos(input):
+    """Cosine of each element of ``input`` (in radians).
+
+    ``out_i = cos(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.cos(torch.tensor([0.0, 1.0, 3.1416]))
+        tensor([ 1.0000,  0.5403, -1.0000])
+    """
     return Cos.apply(input)
 
 
 def tan(input):
+    """Tangent of each element of ``input`` (in radians).
+
+    ``out_i = tan(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tan(torch.tensor([0.0, 0.5, 1.0]))
+        tensor([0.0000, 0.5463, 1.5574])
+    """
     return Tan.apply(input)
 
 
 def asin(input):
+    """Inverse sine (in radians) of each element of ``input``.
+
+    ``out_i = arcsin(input_i)``
+
+    Values outside ``[-1, 1]`` give ``nan``.
+
+    ``npgrad.arcsin`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.asin(torch.tensor([-1.0, 0.0, 0.5, 1.0]))
+        tensor([-1.5708,  0.0000,  0.5236,  1.5708])
+    """
     return Asin.apply(input)
 
 
 def acos(input):
+    """Inverse cosine (in radians) of each element of ``input``.
+
+    ``out_i = arccos(input_i)``
+
+    Values outside ``[-1, 1]`` give ``nan``.
+
+    ``npgrad.arccos`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.acos(torch.tensor([1.0, 0.5, 0.0, -1.0]))
+        tensor([0.0000, 1.0472, 1.5708, 3.1416])
+    """
     return Acos.apply(input)
 
 
 def atan(input):
+    """Inverse tangent (in radians) of each element of ``input``.
+
+    ``out_i = arctan(input_i)``
+
+    ``npgrad.arctan`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.atan(torch.tensor([-1.0, 0.0, 1.0, 100.0]))
+        tensor([-0.7854,  0.0000,  0.7854,  1.5608])
+    """
     return Atan.apply(input)
 
 
 def sinh(input):
+    """Hyperbolic sine of each element of ``input``.
+
+    ``out_i = sinh(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.sinh(torch.tensor([-1.0, 0.0, 2.0]))
+        tensor([-1.1752,  0.0000,  3.6269])
+    """
     return Sinh.apply(input)
 
 
 def cosh(input):
+    """Hyperbolic cosine of each element of ``input``.
+
+    ``out_i = cosh(input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.cosh(torch.tensor([-1.0, 0.0, 2.0]))
+        tensor([1.5431, 1.0000, 3.7622])
+    """
     return Cosh.apply(input)
 
 
 def tanh(input):
+    """Hyperbolic tangent of each element of ``input``, squashing it into ``(-1, 1)``.
+
+    ``out_i = tanh(input_i)``
+
+    Its gradient is ``1 - tanh(x)**2``, written in terms of the result (``TanhBackward0`` saves the output).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([-2.0, 0.0, 0.5], requires_grad=True)
+        >>> torch.tanh(x)
+        tensor([-0.9640,  0.0000,  0.4621], grad_fn=<TanhBackward0>)
+    """
     return Tanh.apply(input)
 
 
 def asinh(input):
+    """Inverse hyperbolic sine of each element of ``input``.
+
+    ``out_i = arcsinh(input_i)``
+
+    ``npgrad.arcsinh`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.asinh(torch.tensor([-1.0, 0.0, 2.0]))
+        tensor([-0.8814,  0.0000,  1.4436])
+    """
     return Asinh.apply(input)
 
 
 def acosh(input):
+    """Inverse hyperbolic cosine of each element of ``input``.
+
+    ``out_i = arccosh(input_i)``
+
+    Values below 1 give ``nan``.
+
+    ``npgrad.arccosh`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.acosh(torch.tensor([1.0, 2.0, 10.0]))
+        tensor([0.0000, 1.3170, 2.9932])
+    """
     return Acosh.apply(input)
 
 
 def atanh(input):
+    """Inverse hyperbolic tangent of each element of ``input``.
+
+    ``out_i = arctanh(input_i)``
+
+    ``atanh(1)`` is ``inf``; values outside ``[-1, 1]`` give ``nan``.
+
+    ``npgrad.arctanh`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.atanh(torch.tensor([-0.5, 0.0, 0.5, 1.0]))
+        tensor([-0.5493,  0.0000,  0.5493,     inf])
+    """
     return Atanh.apply(input)
 
 
@@ -611,14 +1017,59 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, aco
 
 
 def sigmoid(input):
+    """Logistic sigmoid of each element of ``input``.
+
+    ``out_i = 1 / (1 + e ** -input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.sigmoid(torch.tensor([-2.0, 0.0, 2.0]))
+        tensor([0.1192, 0.5000, 0.8808])
+    """
     return Sigmoid.apply(input)
 
 
 def reciprocal(input):
+    """Reciprocal of each element of ``input``.
+
+    ``out_i = 1 / input_i``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.reciprocal(torch.tensor([2.0, -0.5, 0.0]))
+        tensor([ 0.5000, -2.0000,     inf])
+    """
     return Reciprocal.apply(input)
 
 
 def relu(input):
+    """Rectified linear unit of each element: negative values become zero.
+
+    ``out_i = max(0, input_i)``
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.relu(torch.tensor([-1.0, 0.0, 2.5]))
+        tensor([0.0000, 0.0000, 2.5000])
+    """
     return Relu.apply(input)
 
 

@@ -15,6 +15,7 @@ True
 import math
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function
 from .. import _tensor as _t
@@ -31,7 +32,7 @@ def _fmt(v):
 
 
 def _float_kernel(kernel, dtype):
-    if dtype.kind != "f":
+    if not is_float_np(dtype):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{TYPE_NAMES[dtype.name]}\'')
 
 
@@ -88,7 +89,7 @@ def _normal(self, mean=0.0, std=1.0, *, generator=None):
 
 def _exponential(self, lambd=1.0, *, generator=None):
     dt = self._data.dtype
-    if dt.kind != "f":
+    if not is_float_np(dt):
         raise RuntimeError(f"Exponential distribution is a continuous probability distribution. dtype must be a "
                            f"floating point but you specified {TYPE_NAMES[dt.name]}")
     if not lambd > 0:
@@ -218,7 +219,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
         return NoDerivative.apply(input, (u < p).astype(a.dtype), "bernoulli")
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         raise NotImplementedError(f'"bernoulli_tensor_cpu_self_" not implemented for \'{TYPE_NAMES[a.dtype.name]}\'')
     if np.any(~((a >= 0) & (a <= 1))):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
@@ -228,7 +229,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 def poisson(input, generator=None):
     """Poisson draws with rates ``input`` (non-negative), in ``input``'s dtype."""
     a = input._data
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         raise NotImplementedError(f'"poisson_cpu" not implemented for \'{TYPE_NAMES[a.dtype.name]}\'')
     if np.any(~(a >= 0)):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
@@ -244,7 +245,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if out is not None:
         raise TypeError("multinomial(): out= is not supported by npgrad")
     w = input._data
-    if w.dtype.kind != "f":
+    if not is_float_np(w.dtype):
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
                            f"{TYPE_NAMES[w.dtype.name]}")
     if w.ndim not in (1, 2):

@@ -4,6 +4,7 @@ A 0-d tensor scans as one element. Integer and bool inputs of cumsum/cumprod giv
 accumulates in float32 and rounds each partial sum once (``[6e4, 6e4, -6e4]`` -> ``[6e4, inf, 6e4]``).
 """
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, UNSET, np_alias, required_dim
@@ -117,7 +118,7 @@ def _cum_extreme(name, ufunc):
             return a.copy(), np.zeros(a.shape, np.int64)
         values = ufunc.accumulate(a, axis=dim)
         hit = a == values
-        if a.dtype.kind == "f":  # a NaN holds the running value from there on; each NaN becomes its index
+        if is_float_np(a.dtype):  # a NaN holds the running value from there on; each NaN becomes its index
             hit |= np.isnan(a) & np.isnan(values)
         pos = np.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - dim - 1))
         # the latest position that reached the running extreme: ties go to the last index, as in torch

@@ -14,6 +14,7 @@ torch records a node that raises in backward.
 import warnings
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from ..autograd.grad_mode import state
@@ -212,7 +213,7 @@ def _reduce_forward(a, src, dim, index, reduce, include_self):
         count = np.zeros(a.shape, np.int64) + (1 if include_self else 0)
         np.add.at(_one(count), coords, 1)
         safe = np.maximum(count, 1)
-        out = out / safe if a.dtype.kind == "f" else out // safe
+        out = out / safe if is_float_np(a.dtype) else out // safe
         out = out.astype(a.dtype, copy=False)
     return out, hit, count
 

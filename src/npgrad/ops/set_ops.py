@@ -10,6 +10,7 @@ the graph.
 (tensor([1, 2, 3]), tensor([1, 1, 2]))
 """
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function
 from .. import _tensor as _t
@@ -163,7 +164,7 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 
 
 def _float_only(kernel, a):
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{TYPE_NAMES[a.dtype.name]}\'')
 
 

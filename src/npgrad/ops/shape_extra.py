@@ -17,6 +17,7 @@ tensor([[0., 1.],
 import itertools
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -333,7 +334,7 @@ class Renorm(Function):
 
 
 def renorm(input, p, dim, maxnorm):
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError("renorm: expected a floating point tensor")
     if not p > 0:
         raise RuntimeError(f"renorm: non-positive-norm not supported")

@@ -12,6 +12,7 @@ tensor([[5.]])
 import math
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -87,11 +88,12 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     for t in (x1, x2):
-        if t._data.dtype.kind != "f":
+        if not is_float_np(t._data.dtype):
             raise RuntimeError(f"cdist only supports floating-point dtypes, X{1 if t is x1 else 2} got: "
                                f"{str(t.dtype).split('.')[-1].capitalize()}")
-    if x1._data.dtype == np.float16 or x2._data.dtype == np.float16:  # torch has no half kernel
-        raise NotImplementedError("\"cdist\" not implemented for 'Half'")
+    for t in (x1, x2):  # torch has no float16 or bfloat16 kernel
+        if t._data.dtype.itemsize == 2 and t._data.dtype.kind in "fV":
+            raise NotImplementedError(f"\"cdist\" not implemented for '{'Half' if t._data.dtype.kind == 'f' else 'BFloat16'}'")
     if compute_mode not in ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
                             "donot_use_mm_for_euclid_dist"):
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
@@ -130,10 +132,10 @@ def pdist(input, p=2):
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError("pdist only supports floating-point dtypes")
-    if input._data.dtype == np.float16:  # torch has no half kernel
-        raise NotImplementedError("\"pdist\" not implemented for 'Half'")
+    if input._data.dtype.itemsize == 2 and input._data.dtype.kind in "fV":  # torch has no float16/bfloat16 kernel
+        raise NotImplementedError(f"\"pdist\" not implemented for '{'Half' if input._data.dtype.kind == 'f' else 'BFloat16'}'")
     return Pdist.apply(input, float(p))
 
 
@@ -194,7 +196,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
             raise RuntimeError("cov(): fweights cannot be negative")
         w = fweights
     if aweights is not None:
-        if aweights.dim() > 1 or aweights._data.dtype.kind != "f":
+        if aweights.dim() > 1 or not is_float_np(aweights._data.dtype):
             raise RuntimeError("cov(): expected aweights to have one or fewer dimensions and floating point dtype")
         if aweights.numel() != n:
             raise RuntimeError(f"cov(): expected aweights to have the same numel as there are observations in the "
@@ -202,8 +204,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         if (aweights._data < 0).any():
             raise RuntimeError("cov(): aweights cannot be negative")
         w = aweights if w is None else w * aweights
-    if x._data.dtype.kind not in "f":
-        x = x.float() if w is None or w._data.dtype.kind != "f" else x.to(w.dtype)
+    if not is_float_np(x._data.dtype):
+        x = x.float() if w is None or not is_float_np(w._data.dtype) else x.to(w.dtype)
     if w is None:
         avg = x.mean(1)
         w_sum = n
@@ -403,7 +405,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
         n = input.shape[d]
         if n < edge_order + 1:
             raise RuntimeError(f"torch.gradient expected each dimension size to be at least edge_order+1")
-        y = input if input._data.dtype.kind == "f" else input.float()
+        y = input if is_float_np(input._data.dtype) else input.float()
 
         def sl(start, length, t=y, d=d):
             return t.narrow(d, start, length)
@@ -481,7 +483,7 @@ def _unlast(x, d):
 def logcumsumexp(input, dim=UNSET, *, axis=UNSET):
     """log(cumsum(exp(input), dim)), computed stably."""
     dim = required_dim("logcumsumexp", dim, axis)
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError("logcumsumexp(): expected a floating point input")
     return Logcumsumexp.apply(input, norm_dim(dim, max(input.dim(), 1)))
 

@@ -5,6 +5,7 @@ no gradient flows into them, ``requires_grad=True`` makes a leaf.
 import numbers
 
 import numpy as np
+from .._dtype import is_float_np
 
 from .. import _creation as _c
 
@@ -20,7 +21,7 @@ def _window(fname, window_length, periodic, dtype, layout, device, pin_memory, r
     if not isinstance(periodic, bool):
         raise TypeError(f"{fname}(): argument 'periodic' (position 2) must be bool, not {type(periodic).__name__}")
     dt = _c._dt(dtype, fname=fname)
-    if np.dtype(dt).kind != "f":
+    if not is_float_np(np.dtype(dt)):
         from .._dtype import from_numpy_dtype
         raise RuntimeError(f"{fname} expects floating point dtypes, got: "
                            f"{from_numpy_dtype(dt)}")

@@ -19,6 +19,7 @@ from collections import OrderedDict, defaultdict
 from copy import deepcopy
 
 import numpy as np
+from .._dtype import is_float_np
 
 from .. import _dtype
 from .._tensor import Tensor, make
@@ -338,7 +339,7 @@ class Optimizer:
 def _cast(param, value, key):
     """Copy the containers of a loaded state; cast floating tensors to ``param``'s dtype (never ``step``)."""
     if isinstance(value, Tensor):
-        if key != "step" and param._data.dtype.kind == "f" and value._data.dtype != param._data.dtype:
+        if key != "step" and is_float_np(param._data.dtype) and value._data.dtype != param._data.dtype:
             return make(value._data.astype(param._data.dtype))
         return value
     if isinstance(value, dict):

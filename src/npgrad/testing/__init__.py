@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from .._dtype import is_float_np
 
 from .._tensor import Tensor
 from .. import _dtype
@@ -52,7 +53,7 @@ def _fmt(v, exact):
 
 def _greatest(diff):
     """Index of the largest difference, a NaN winning (as torch's max)."""
-    nan = np.flatnonzero(np.isnan(diff)) if diff.dtype.kind == "f" else []
+    nan = np.flatnonzero(np.isnan(diff)) if is_float_np(diff.dtype) else []
     return int(nan[0]) if len(nan) else int(np.argmax(diff))
 
 
@@ -220,7 +221,7 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
         high = hi_d if high is None else high
         if math.isnan(low) or math.isnan(high):
             raise ValueError(f"`low` and `high` cannot be NaN, but got low={low} and high={high}")
-        if low == high and npdt.kind == "f":
+        if low == high and is_float_np(npdt):
             _warn("Passing `low==high` to `torch.testing.make_tensor` for floating or complex types is "
                           "deprecated since 2.1 and will be removed in 2.3. Use `torch.full(...)` instead.",
                           FutureWarning)
