@@ -8,6 +8,7 @@ torch; their backward joins the output gradients again (zeros for outputs that g
 import warnings
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .._dtype import result_np
@@ -246,7 +247,7 @@ class Trace(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
-        return np.asarray(np.trace(a), dtype=a.dtype if a.dtype.kind == "f" else np.int64)
+        return np.asarray(np.trace(a), dtype=a.dtype if is_float_np(a.dtype) else np.int64)
 
     @staticmethod
     def backward(ctx, grad):
@@ -688,4 +689,3 @@ def bind_methods(T):
                      ("flipud", flipud), ("roll", roll), ("tril", tril), ("triu", triu), ("diag", diag),
                      ("diag_embed", diag_embed), ("trace", trace)]:
         setattr(T, name, fn)
-

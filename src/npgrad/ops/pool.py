@@ -10,6 +10,7 @@ and the non-constant pads.
 import math
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -117,10 +118,10 @@ def _window_max(xb, geo):
 def _first_max_masks(views, best, geo, xb):
     """Per kernel offset, where that offset holds its window's first maximum (a NaN counts as the maximum;
     padding never does, even when the window's maximum is -inf)."""
-    nan = best.dtype.kind == "f" and np.isnan(best).any()
+    nan = is_float_np(best.dtype) and np.isnan(best).any()
     K, stride, pad, dil, O = geo
     valid = None
-    if any(pad) and best.dtype.kind == "f" and np.isneginf(best).any():
+    if any(pad) and is_float_np(best.dtype) and np.isneginf(best).any():
         inside = _pad_to(np.ones(xb.shape[:2] + xb.shape[2:], bool), pad, O, K, stride, dil, False)
         valid = [v for _, v in _offset_views(inside, K, stride, dil, O)]
     masks = []
@@ -170,7 +171,7 @@ class WindowScatter(Function):
         S = shape[-len(K):]
         acc = np.zeros(gb.shape[:2] + tuple(s + p + max(0, (o - 1) * st + d * (k - 1) + 1 - (s + p))
                                             for s, p, o, k, st, d in zip(S, pad, O, K, stride, dil)), g.dtype)
-        finite = bool(np.isfinite(gb).all()) if gb.dtype.kind == "f" else True
+        finite = bool(np.isfinite(gb).all()) if is_float_np(gb.dtype) else True
         tmp = np.empty_like(gb)
         for (_, v), m in zip(_offset_views(acc, K, stride, dil, O), masks):
             # v views acc, so overlapping windows accumulate. A multiply by the mask is branch-free (np.where
@@ -452,7 +453,7 @@ def _avg_pool(nd, fname, input, kernel_size, stride, padding, ceil_mode, count_i
         raise RuntimeError(f"Given input size: ({'x'.join(map(str, input._data.shape[-nd - 1:]))}). Calculated "
                            f"output size: ({'x'.join(map(str, (input._data.shape[-nd - 1],) + O))}). Output size "
                            f"is too small")
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise NotImplementedError(f"\"avg_pool{nd}d\" not implemented for 'Long'")
     geo = (K, stride, pad, O, _avg_divisor(S, K, stride, pad, O, count_include_pad, divisor_override))
     return (AvgPool3D if nd == 3 else AvgPool).apply(input, geo)
@@ -498,7 +499,7 @@ def _lp_pool(pool, input, norm_type, kernel_size, stride, ceil_mode, nd):
 def _apply_mats(x, mats):
     """Multiply ``x`` along its last ``len(mats)`` dims by the matrices (out_i, in_i)."""
     nd = len(mats)
-    finite = x.dtype.kind != "f" or bool(np.isfinite(x).all())
+    finite = not is_float_np(x.dtype) or bool(np.isfinite(x).all())
     for i, M in enumerate(mats):
         axis = x.ndim - nd + i
         M = M.astype(x.dtype, copy=False)

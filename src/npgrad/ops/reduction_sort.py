@@ -8,6 +8,7 @@ the ``dim`` forms return ``(values, indices)`` and send each gradient to the ret
 import sys
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, UNSET, np_alias
@@ -45,7 +46,7 @@ class _Evenly(Function):
         # self: evenly_distribute_backward(grad, self, result)
         a, out = ctx.saved_tensors
         ad, od = _arr(a), _arr(out)
-        mask = (ad == od) | (np.isnan(ad) & np.isnan(od)) if ad.dtype.kind == "f" else ad == od
+        mask = (ad == od) | (np.isnan(ad) & np.isnan(od)) if is_float_np(ad.dtype) else ad == od
         return where(mask, grad / int(mask.sum()), 0.0)
 
 
@@ -60,14 +61,14 @@ def _evenly_op(name, node, pick):
 def _lower_median(a):
     if a.size == 0:
         return np.asarray(np.nan, a.dtype)
-    if a.dtype.kind == "f" and np.isnan(a).any():
+    if is_float_np(a.dtype) and np.isnan(a).any():
         return np.asarray(np.nan, a.dtype)
     return np.partition(a.reshape(-1), (a.size - 1) // 2)[(a.size - 1) // 2]
 
 
 def _lower_nanmedian(a):
     v = a.reshape(-1)
-    v = v[~np.isnan(v)] if a.dtype.kind == "f" else v
+    v = v[~np.isnan(v)] if is_float_np(a.dtype) else v
     return _lower_median(v) if v.size else np.asarray(np.nan, a.dtype)
 
 
@@ -110,7 +111,7 @@ def _select_op(name, node, index_fn):
 def _median_index(a, dim, skip_nan=False):
     order = np.argsort(a, axis=dim, kind="stable")  # NaN sorts last
     n = a.shape[dim]
-    if a.dtype.kind != "f":
+    if not is_float_np(a.dtype):
         return np.take(order, [(n - 1) // 2], axis=dim)
     nans = np.isnan(a).sum(axis=dim, keepdims=True)
     if skip_nan:  # the lower median of the non-NaN values; an all-NaN slice gives its first NaN

@@ -12,6 +12,7 @@ tensor([0.9228])
 import math
 
 import numpy as np
+from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -373,7 +374,7 @@ class Ldexp(Function):
     def forward(ctx, a, b):
         from .._dtype import result_np
         dt = np.dtype(result_np([a, b]))
-        dt = dt if dt.kind == "f" else float_input(np.zeros(0, np.int64)).dtype
+        dt = dt if is_float_np(dt) else float_input(np.zeros(0, np.int64)).dtype
         ctx.int_other = np.asarray(b) if np.asarray(b).dtype.kind in "iub" else None
         out = np.asarray(a, dt) * np.exp2(np.asarray(b, np.float64)).astype(dt)
         ctx.save_for_backward(b, out)
@@ -433,7 +434,7 @@ class Nextafter(Function):
 
 # ---------------------------------------------------------------------------------------------- functions
 def _float_only(name, t):
-    if t._data.dtype.kind not in "fiub":
+    if not (is_float_np(t._data.dtype) or t._data.dtype.kind in 'iub'):
         raise TypeError(f"{name}(): expected a real tensor")
 
 
@@ -568,7 +569,7 @@ def ldexp(input, other):
 
 def frexp(input):
     """``(mantissa, exponent)``: ``input = mantissa * 2 ** exponent``, exponent int32."""
-    if input._data.dtype.kind != "f":
+    if not is_float_np(input._data.dtype):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     return _rt.frexp(*Frexp.apply(input))
 
