@@ -221,3 +221,6 @@ from .. import _out  # noqa: E402
 _out.wrap_namespace(globals(), {"normalize"}, "npgrad.nn.functional")
 # defined with MultiheadAttention; imported last, so the layer modules see the finished (wrapped) functions above
 from .modules.attention import multi_head_attention_forward  # noqa: E402,F401
+# torch-style docstrings (summary, Args, Returns/Shape, Example) for the names above, kept in one table
+from ._functional_docs import apply as _apply_docs  # noqa: E402
+_apply_docs(globals())

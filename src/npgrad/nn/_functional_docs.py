@@ -1,0 +1,760 @@
+"""Docstrings of ``npgrad.nn.functional``'s public functions, in torch's style (summary, Args, Returns or Shape,
+Example), attached once when ``nn.functional`` is imported, as torch attaches its own with ``add_docstr``.
+
+Most of these functions are npgrad's ops (``ops/activation.py``, ``ops/pool.py``, ``ops/loss.py``, ...) published
+under ``nn.functional`` through their public wrapper, so this one table describes them in the namespace users call
+them from. Every example is a doctest (tests/docs/test_doctests.py) whose printed output is torch's for the same
+code. A function that is also a top-level ``npgrad`` name keeps the docstring it has there, if it has one.
+"""
+
+_IMPORTS = ">>> import npgrad as torch\n>>> import npgrad.nn.functional as F\n"
+_INPUT = "input (Tensor): the input tensor."
+_INPLACE = "inplace (bool): if ``True``, overwrite ``input`` and return it. Default: ``False``."
+_REDUCTION = ("reduction (str): ``'none'`` (one loss per element), ``'mean'`` (their mean) or ``'sum'``. "
+              "Default: ``'mean'``.\n"
+              "size_average, reduce (bool, deprecated): the legacy form of ``reduction``; do not pass both.")
+_POINTWISE = "Shape:\n    Input: :math:`(*)`, any number of dimensions. Output: :math:`(*)`, same shape as the input."
+
+
+def _doc(summary, args, after, example):
+    """Assemble one docstring: summary, ``Args:`` (one argument a line), ``after`` (Returns/Shape), ``Example::``."""
+    args = "\n    ".join(args.split("\n"))
+    example = "\n    ".join(line for line in example.split("\n") if line)
+    return f"{summary}\n\nArgs:\n    {args}\n\n{after}\n\nExample::\n\n    {example}\n"
+
+
+def _inplace_of(name):
+    return (f"In-place version of :func:`{name}`: overwrites ``input`` and returns it (the other arguments are "
+            f":func:`{name}`'s).", _INPUT, "Returns:\n    Tensor: ``input`` itself.")
+
+
+DOCS = {}
+
+# ---------------------------------------------------------------------------------------------- activations
+DOCS["relu"] = _doc(
+    "Rectified linear unit, elementwise: :math:`\\max(0, x)`.",
+    f"{_INPUT}\n{_INPLACE}", _POINTWISE, _IMPORTS + """
+>>> F.relu(torch.tensor([-1.0, 0.0, 2.0]))
+tensor([0., 0., 2.])
+""")
+DOCS["relu_"] = _doc(*_inplace_of("relu"), _IMPORTS + """
+>>> x = torch.tensor([-1.0, 0.5])
+>>> F.relu_(x)
+tensor([0.0000, 0.5000])
+>>> x
+tensor([0.0000, 0.5000])
+""")
+DOCS["relu6"] = _doc(
+    "ReLU capped at 6, elementwise: :math:`\\min(\\max(0, x), 6)`.",
+    f"{_INPUT}\n{_INPLACE}", _POINTWISE, _IMPORTS + """
+>>> F.relu6(torch.tensor([-1.0, 3.0, 9.0]))
+tensor([0., 3., 6.])
+""")
+DOCS["hardtanh"] = _doc(
+    "Clamp to ``[min_val, max_val]`` elementwise (the hard tanh; gradient 0 outside the range).",
+    f"{_INPUT}\nmin_val (float): lower end of the linear region. Default: -1.\n"
+    f"max_val (float): upper end of the linear region. Default: 1.\n{_INPLACE}", _POINTWISE, _IMPORTS + """
+>>> F.hardtanh(torch.tensor([-2.0, 0.5, 2.0]))
+tensor([-1.0000,  0.5000,  1.0000])
+>>> F.hardtanh(torch.tensor([-2.0, 0.5, 2.0]), min_val=0.0, max_val=1.0)
+tensor([0.0000, 0.5000, 1.0000])
+""")
+DOCS["hardtanh_"] = _doc(*_inplace_of("hardtanh"), _IMPORTS + """
+>>> x = torch.tensor([-2.0, 0.5, 2.0])
+>>> _ = F.hardtanh_(x)
+>>> x
+tensor([-1.0000,  0.5000,  1.0000])
+""")
+DOCS["leaky_relu"] = _doc(
+    "Leaky ReLU, elementwise: :math:`x` for :math:`x \\ge 0`, else ``negative_slope`` :math:`\\cdot x`.",
+    f"{_INPUT}\nnegative_slope (float): slope for negative inputs. Default: 0.01.\n{_INPLACE}",
+    _POINTWISE, _IMPORTS + """
+>>> F.leaky_relu(torch.tensor([-2.0, 3.0]), negative_slope=0.1)
+tensor([-0.2000,  3.0000])
+""")
+DOCS["leaky_relu_"] = _doc(*_inplace_of("leaky_relu"), _IMPORTS + """
+>>> x = torch.tensor([-2.0, 3.0])
+>>> _ = F.leaky_relu_(x, 0.5)
+>>> x
+tensor([-1.,  3.])
+""")
+DOCS["elu"] = _doc(
+    "Exponential linear unit, elementwise: :math:`x` for :math:`x > 0`, else "
+    ":math:`\\alpha (e^x - 1)`.",
+    f"{_INPUT}\nalpha (float): the scale of the negative part. Default: 1.\n{_INPLACE}", _POINTWISE, _IMPORTS + """
+>>> F.elu(torch.tensor([-1.0, 0.0, 2.0]))
+tensor([-0.6321,  0.0000,  2.0000])
+""")
+DOCS["elu_"] = _doc(*_inplace_of("elu"), _IMPORTS + """
+>>> x = torch.tensor([-1.0, 2.0])
+>>> _ = F.elu_(x, alpha=2.0)
+>>> x
+tensor([-1.2642,  2.0000])
+""")
+DOCS["selu"] = _doc(
+    "Scaled ELU, elementwise: :math:`\\lambda\\,\\mathrm{elu}(x, \\alpha)` with torch's constants "
+    ":math:`\\lambda \\approx 1.0507`, :math:`\\alpha \\approx 1.6733` (self-normalising networks).",
+    f"{_INPUT}\n{_INPLACE}", _POINTWISE, _IMPORTS + """
+>>> F.selu(torch.tensor([-1.0, 0.0, 1.0]))
+tensor([-1.1113,  0.0000,  1.0507])
+""")
+DOCS["selu_"] = _doc(*_inplace_of("selu"), _IMPORTS + """
+>>> x = torch.tensor([-1.0, 1.0])
+>>> _ = F.selu_(x)
+>>> x
+tensor([-1.1113,  1.0507])
+""")
+DOCS["celu"] = _doc(
+    "Continuously differentiable ELU, elementwise: :math:`\\max(0, x) + \\min(0, \\alpha (e^{x/\\alpha} - 1))`.",
+    f"{_INPUT}\nalpha (float): the scale of the negative part (not 0). Default: 1.\n{_INPLACE}",
+    _POINTWISE, _IMPORTS + """
+>>> F.celu(torch.tensor([-1.0, 2.0]), alpha=2.0)
+tensor([-0.7869,  2.0000])
+""")
+DOCS["celu_"] = _doc(*_inplace_of("celu"), _IMPORTS + """
+>>> x = torch.tensor([-1.0, 2.0])
+>>> _ = F.celu_(x)
+>>> x
+tensor([-0.6321,  2.0000])
+""")
+DOCS["gelu"] = _doc(
+    "Gaussian error linear unit, elementwise: :math:`x \\Phi(x)` (``approximate='none'``), or its tanh "
+    "approximation :math:`\\tfrac{x}{2}(1 + \\tanh(\\sqrt{2/\\pi}(x + 0.044715 x^3)))` (``'tanh'``).",
+    f"{_INPUT}\napproximate (str): ``'none'`` or ``'tanh'``. Default: ``'none'``.", _POINTWISE, _IMPORTS + """
+>>> x = torch.tensor([-1.0, 0.0, 1.0])
+>>> F.gelu(x)
+tensor([-0.1587,  0.0000,  0.8413])
+>>> F.gelu(x, approximate='tanh')
+tensor([-0.1588,  0.0000,  0.8412])
+""")
+DOCS["silu"] = _doc(
+    "Sigmoid linear unit (swish), elementwise: :math:`x \\sigma(x)`.",
+    f"{_INPUT}\n{_INPLACE}", _POINTWISE, _IMPORTS + """
+>>> F.silu(torch.tensor([-1.0, 0.0, 1.0]))
+tensor([-0.2689,  0.0000,  0.7311])
+""")
+DOCS["mish"] = _doc(
+    "Mish, elementwise: :math:`x \\tanh(\\mathrm{softplus}(x))`.",
+    f"{_INPUT}\n{_INPLACE}", _POINTWISE, _IMPORTS + """
+>>> F.mish(torch.tensor([-1.0, 0.0, 1.0]))
+tensor([-0.3034,  0.0000,  0.8651])
+""")
+DOCS["softplus"] = _doc(
+    "Softplus, elementwise: :math:`\\frac{1}{\\beta} \\log(1 + e^{\\beta x})`; linear (``x``) where "
+    ":math:`\\beta x >` ``threshold``, for numerical stability.",
+    f"{_INPUT}\nbeta (float): the sharpness. Default: 1.\nthreshold (float): above it the function is linear. "
+    "Default: 20.", _POINTWISE, _IMPORTS + """
+>>> F.softplus(torch.tensor([-1.0, 0.0, 30.0]))
+tensor([ 0.3133,  0.6931, 30.0000])
+""")
+DOCS["logsigmoid"] = _doc(
+    "Log of the sigmoid, elementwise, computed stably: :math:`\\log \\frac{1}{1 + e^{-x}}`.",
+    _INPUT, _POINTWISE, _IMPORTS + """
+>>> F.logsigmoid(torch.tensor([-100.0, 0.0, 1.0]))
+tensor([-100.0000,   -0.6931,   -0.3133])
+""")
+DOCS["hardsigmoid"] = _doc(
+    "Piecewise-linear sigmoid, elementwise: :math:`\\min(\\max(0, x/6 + 1/2), 1)`.",
+    f"{_INPUT}\n{_INPLACE}", _POINTWISE, _IMPORTS + """
+>>> F.hardsigmoid(torch.tensor([-4.0, 0.0, 1.5, 4.0]))
+tensor([0.0000, 0.5000, 0.7500, 1.0000])
+""")
+DOCS["hardswish"] = _doc(
+    "Hard swish, elementwise: :math:`x \\cdot \\mathrm{hardsigmoid}(x)` (MobileNetV3).",
+    f"{_INPUT}\n{_INPLACE}", _POINTWISE, _IMPORTS + """
+>>> F.hardswish(torch.tensor([-4.0, 1.0, 4.0]))
+tensor([-0.0000, 0.6667, 4.0000])
+""")
+DOCS["softshrink"] = _doc(
+    "Soft shrinkage, elementwise: :math:`x - \\lambda` above :math:`\\lambda`, :math:`x + \\lambda` below "
+    ":math:`-\\lambda`, 0 between.",
+    f"{_INPUT}\nlambd (float): the threshold :math:`\\lambda \\ge 0`. Default: 0.5.", _POINTWISE, _IMPORTS + """
+>>> F.softshrink(torch.tensor([-1.0, 0.2, 1.0]))
+tensor([-0.5000,  0.0000,  0.5000])
+""")
+DOCS["hardshrink"] = _doc(
+    "Hard shrinkage, elementwise: :math:`x` where :math:`|x| > \\lambda`, else 0.",
+    f"{_INPUT}\nlambd (float): the threshold :math:`\\lambda`. Default: 0.5.", _POINTWISE, _IMPORTS + """
+>>> F.hardshrink(torch.tensor([-1.0, 0.2, 1.0]))
+tensor([-1.,  0.,  1.])
+""")
+DOCS["threshold"] = _doc(
+    "Threshold, elementwise: ``input`` where it is greater than ``threshold``, else ``value``.",
+    f"{_INPUT}\nthreshold (float): the threshold.\nvalue (float): the value for elements at or below it.\n"
+    f"{_INPLACE}", _POINTWISE, _IMPORTS + """
+>>> F.threshold(torch.tensor([0.1, 0.5, 2.0]), 0.5, -1.0)
+tensor([-1., -1.,  2.])
+""")
+DOCS["threshold_"] = _doc(*_inplace_of("threshold"), _IMPORTS + """
+>>> x = torch.tensor([0.1, 2.0])
+>>> _ = F.threshold_(x, 0.5, 0.0)
+>>> x
+tensor([0., 2.])
+""")
+DOCS["glu"] = _doc(
+    "Gated linear unit: splits ``input`` in two halves :math:`a, b` along ``dim`` and returns "
+    ":math:`a \\otimes \\sigma(b)`.",
+    f"{_INPUT} Its size along ``dim`` must be even.\ndim (int): the dimension to split. Default: -1.",
+    "Shape:\n    Input: :math:`(*, 2N, *)`. Output: :math:`(*, N, *)`.", _IMPORTS + """
+>>> F.glu(torch.tensor([[1.0, 2.0, 0.0, 100.0]]))
+tensor([[0.5000, 2.0000]])
+""")
+DOCS["prelu"] = _doc(
+    "Parametric ReLU, elementwise: :math:`\\max(0, x) + w \\min(0, x)`, with a learnable slope ``weight`` "
+    "(one value, or one per channel: dim 1 of the input).",
+    f"{_INPUT}\nweight (Tensor): the slopes, of one element or of the input's channel count.", _POINTWISE,
+    _IMPORTS + """
+>>> F.prelu(torch.tensor([[-1.0, 2.0], [-3.0, 4.0]]), torch.tensor([0.5, 0.1]))
+tensor([[-0.5000,  2.0000],
+        [-1.5000,  4.0000]])
+""")
+DOCS["rrelu_"] = _doc(
+    "In-place randomized leaky ReLU (see :func:`rrelu`): in training the slope of each negative element is drawn "
+    "from :math:`U(\\mathrm{lower}, \\mathrm{upper})`; in evaluation it is their mean.",
+    f"{_INPUT}\nlower (float): lower bound of the slope. Default: 1/8.\nupper (float): upper bound of the slope. "
+    "Default: 1/3.\ntraining (bool): draw random slopes. Default: ``False``.", "Returns:\n    Tensor: ``input``.",
+    _IMPORTS + """
+>>> x = torch.tensor([-2.0, 1.0])
+>>> _ = F.rrelu_(x, lower=0.25, upper=0.25)
+>>> x
+tensor([-0.5000,  1.0000])
+""")
+DOCS["sigmoid"] = _doc(
+    "Logistic sigmoid, elementwise: :math:`\\sigma(x) = 1 / (1 + e^{-x})` (``npgrad.sigmoid``).",
+    _INPUT, _POINTWISE, _IMPORTS + """
+>>> F.sigmoid(torch.tensor([-1.0, 0.0, 1.0]))
+tensor([0.2689, 0.5000, 0.7311])
+""")
+DOCS["tanh"] = _doc(
+    "Hyperbolic tangent, elementwise (``npgrad.tanh``).",
+    _INPUT, _POINTWISE, _IMPORTS + """
+>>> F.tanh(torch.tensor([-1.0, 0.0, 1.0]))
+tensor([-0.7616,  0.0000,  0.7616])
+""")
+_SOFTMAX_ARGS = (f"{_INPUT}\ndim (int): the dimension along which the result sums to 1. Omitting it is "
+                 "deprecated (torch's implicit choice is used, with a warning).\n"
+                 "dtype (npgrad.dtype, optional): cast the input to this dtype first.")
+DOCS["softmax"] = _doc(
+    "Softmax along ``dim``: :math:`e^{x_i} / \\sum_j e^{x_j}`, computed stably (the maximum is subtracted).",
+    _SOFTMAX_ARGS, "Returns:\n    Tensor: same shape as ``input``, values in [0, 1] summing to 1 along ``dim``.",
+    _IMPORTS + """
+>>> F.softmax(torch.tensor([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]), dim=1)
+tensor([[0.0900, 0.2447, 0.6652],
+        [0.3333, 0.3333, 0.3333]])
+""")
+DOCS["log_softmax"] = _doc(
+    "Log of the softmax along ``dim``, computed stably: :math:`x_i - \\log \\sum_j e^{x_j}`; pair it with "
+    ":func:`nll_loss`.", _SOFTMAX_ARGS, "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> F.log_softmax(torch.tensor([1.0, 2.0, 3.0]), dim=0)
+tensor([-2.4076, -1.4076, -0.4076])
+""")
+DOCS["softmin"] = _doc(
+    "Softmin along ``dim``: the softmax of ``-input``.",
+    _SOFTMAX_ARGS, "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> F.softmin(torch.tensor([1.0, 2.0, 3.0]), dim=0)
+tensor([0.6652, 0.2447, 0.0900])
+""")
+
+# ---------------------------------------------------------------------------------------------- convolution
+_CONV_ARGS = ("input (Tensor): :math:`(N, C_{in}, *)` or unbatched :math:`(C_{in}, *)`.\n"
+              "weight (Tensor): the filters, :math:`(C_{out}, C_{in} / groups, *k)`.\n"
+              "bias (Tensor, optional): :math:`(C_{out})`. Default: ``None``.\n"
+              "stride (int or tuple): the step of the window. Default: 1.\n"
+              "padding (int, tuple or str): implicit zero padding on both sides, or ``'valid'``/``'same'``. "
+              "Default: 0.\n"
+              "dilation (int or tuple): spacing between kernel elements. Default: 1.\n"
+              "groups (int): split the channels into this many groups. Default: 1.")
+DOCS["conv3d"] = _doc(
+    "3-D cross-correlation over an :math:`(N, C_{in}, D, H, W)` input.", _CONV_ARGS,
+    "Returns:\n    Tensor: :math:`(N, C_{out}, D_{out}, H_{out}, W_{out})`, each spatial size "
+    ":math:`\\lfloor (L + 2p - d(k - 1) - 1) / s \\rfloor + 1`.", _IMPORTS + """
+>>> F.conv3d(torch.ones(1, 1, 3, 3, 3), torch.ones(2, 1, 2, 2, 2)).shape
+npgrad.Size([1, 2, 2, 2, 2])
+>>> F.conv3d(torch.ones(1, 1, 2, 2, 2), torch.ones(1, 1, 2, 2, 2), bias=torch.tensor([0.5]))
+tensor([[[[[8.5000]]]]])
+""")
+_CONVT_ARGS = ("input (Tensor): :math:`(N, C_{in}, *)` or unbatched :math:`(C_{in}, *)`.\n"
+               "weight (Tensor): :math:`(C_{in}, C_{out} / groups, *k)`.\n"
+               "bias (Tensor, optional): :math:`(C_{out})`. Default: ``None``.\n"
+               "stride (int or tuple): the stride of the (forward) convolution this transposes. Default: 1.\n"
+               "padding (int or tuple): removes ``dilation * (k - 1) - padding`` ... the forward conv's padding "
+               "from both sides of the output. Default: 0.\n"
+               "output_padding (int or tuple): extra size added to one side of the output. Default: 0.\n"
+               "groups (int): channel groups. Default: 1.\ndilation (int or tuple): kernel spacing. Default: 1.")
+_CONVT_ARGS = _CONVT_ARGS.replace("removes ``dilation * (k - 1) - padding`` ... the forward conv's padding",
+                                  "the forward convolution's padding, removed")
+DOCS["conv_transpose1d"] = _doc(
+    "1-D transposed convolution (the gradient of :func:`conv1d` with respect to its input), over "
+    ":math:`(N, C_{in}, L)`.", _CONVT_ARGS,
+    "Returns:\n    Tensor: :math:`(N, C_{out}, L_{out})`, "
+    ":math:`L_{out} = (L - 1)s - 2p + d(k - 1) + \\mathrm{output\\_padding} + 1`.", _IMPORTS + """
+>>> F.conv_transpose1d(torch.tensor([[[1.0, 2.0]]]), torch.tensor([[[1.0, 1.0, 1.0]]]))
+tensor([[[1., 3., 3., 2.]]])
+>>> F.conv_transpose1d(torch.ones(1, 1, 3), torch.ones(1, 2, 2), stride=2).shape
+npgrad.Size([1, 2, 6])
+""")
+DOCS["conv_transpose3d"] = _doc(
+    "3-D transposed convolution (the gradient of :func:`conv3d` with respect to its input), over "
+    ":math:`(N, C_{in}, D, H, W)`.", _CONVT_ARGS,
+    "Returns:\n    Tensor: :math:`(N, C_{out}, D_{out}, H_{out}, W_{out})`, each size "
+    ":math:`(L - 1)s - 2p + d(k - 1) + \\mathrm{output\\_padding} + 1`.", _IMPORTS + """
+>>> F.conv_transpose3d(torch.ones(1, 2, 2, 2, 2), torch.ones(2, 3, 2, 2, 2), stride=2).shape
+npgrad.Size([1, 3, 4, 4, 4])
+""")
+
+# ---------------------------------------------------------------------------------------------- pooling
+_POOL_ARGS = ("input (Tensor): :math:`(N, C, *)` or unbatched :math:`(C, *)`.\n"
+              "kernel_size (int or tuple): the window size.\n"
+              "stride (int or tuple, optional): the window step. Default: ``kernel_size``.\n"
+              "padding (int or tuple): implicit padding on both sides (at most half the kernel). Default: 0.\n")
+_MAXPOOL_ARGS = (_POOL_ARGS + "dilation (int or tuple): spacing between window elements. Default: 1.\n"
+                 "ceil_mode (bool): round the output size up instead of down. Default: ``False``.\n"
+                 "return_indices (bool): also return the flat (per-plane) indices of the maxima, for "
+                 ":func:`max_unpool2d` and friends. Default: ``False``.")
+_AVGPOOL_ARGS = (_POOL_ARGS + "ceil_mode (bool): round the output size up instead of down. Default: ``False``.\n"
+                 "count_include_pad (bool): count the zero padding in the average. Default: ``True``.")
+_DIVISOR = "\ndivisor_override (int, optional): divide by this instead of the window size. Default: ``None``."
+_POOL_OUT = ("Returns:\n    Tensor: :math:`(N, C, *_{out})`, each spatial size "
+             ":math:`\\lfloor (L + 2p - d(k - 1) - 1) / s \\rfloor + 1` (``ceil`` with ``ceil_mode``)")
+DOCS["max_pool1d"] = _doc(
+    "1-D max pooling over an :math:`(N, C, L)` input.", _MAXPOOL_ARGS,
+    _POOL_OUT + "; with ``return_indices``, ``(output, indices)``.", _IMPORTS + """
+>>> x = torch.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0]]])
+>>> F.max_pool1d(x, 2)
+tensor([[[3., 5.]]])
+>>> F.max_pool1d(x, 3, stride=1, return_indices=True)
+(tensor([[[3., 5., 5.]]]), tensor([[[1, 3, 3]]]))
+""")
+DOCS["max_pool3d"] = _doc(
+    "3-D max pooling over an :math:`(N, C, D, H, W)` input.", _MAXPOOL_ARGS,
+    _POOL_OUT + "; with ``return_indices``, ``(output, indices)``.", _IMPORTS + """
+>>> x = torch.arange(8.0).reshape(1, 1, 2, 2, 2)
+>>> F.max_pool3d(x, 2)
+tensor([[[[[7.]]]]])
+>>> F.max_pool3d(torch.ones(1, 2, 4, 4, 4), kernel_size=2, stride=1).shape
+npgrad.Size([1, 2, 3, 3, 3])
+""")
+for _d in ("1", "2", "3"):
+    DOCS[f"max_pool{_d}d_with_indices"] = _doc(
+        f"{_d}-D max pooling that always returns ``(output, indices)``: :func:`max_pool{_d}d` with "
+        "``return_indices=True``.", _MAXPOOL_ARGS,
+        "Returns:\n    (Tensor, Tensor): the pooled values and the int64 flat indices of the maxima in each "
+        "input plane.", _IMPORTS + {"1": """
+>>> F.max_pool1d_with_indices(torch.tensor([[[1.0, 3.0, 2.0, 5.0]]]), 2)
+(tensor([[[3., 5.]]]), tensor([[[1, 3]]]))
+""", "2": """
+>>> out, idx = F.max_pool2d_with_indices(torch.arange(16.0).reshape(1, 1, 4, 4), 2)
+>>> out
+tensor([[[[ 5.,  7.],
+          [13., 15.]]]])
+>>> idx
+tensor([[[[ 5,  7],
+          [13, 15]]]])
+""", "3": """
+>>> out, idx = F.max_pool3d_with_indices(torch.arange(8.0).reshape(1, 1, 2, 2, 2), 2)
+>>> idx
+tensor([[[[[7]]]]])
+"""}[_d])
+DOCS["avg_pool1d"] = _doc(
+    "1-D average pooling over an :math:`(N, C, L)` input.", _AVGPOOL_ARGS, _POOL_OUT + ".", _IMPORTS + """
+>>> x = torch.tensor([[[1.0, 2.0, 3.0, 4.0, 5.0]]])
+>>> F.avg_pool1d(x, 2)
+tensor([[[1.5000, 3.5000]]])
+>>> F.avg_pool1d(x, 3, stride=2, padding=1)
+tensor([[[1., 3., 3.]]])
+""")
+DOCS["avg_pool2d"] = _doc(
+    "2-D average pooling over an :math:`(N, C, H, W)` input.", _AVGPOOL_ARGS + _DIVISOR, _POOL_OUT + ".",
+    _IMPORTS + """
+>>> x = torch.arange(16.0).reshape(1, 1, 4, 4)
+>>> F.avg_pool2d(x, 2)
+tensor([[[[ 2.5000,  4.5000],
+          [10.5000, 12.5000]]]])
+>>> F.avg_pool2d(x, 2, divisor_override=1)
+tensor([[[[10., 18.],
+          [42., 50.]]]])
+""")
+DOCS["avg_pool3d"] = _doc(
+    "3-D average pooling over an :math:`(N, C, D, H, W)` input.", _AVGPOOL_ARGS + _DIVISOR, _POOL_OUT + ".",
+    _IMPORTS + """
+>>> F.avg_pool3d(torch.arange(8.0).reshape(1, 1, 2, 2, 2), 2)
+tensor([[[[[3.5000]]]]])
+""")
+_LP_ARGS = ("input (Tensor): :math:`(N, C, *)` or unbatched.\nnorm_type (float): the power :math:`p` "
+            "(``inf`` gives max pooling).\nkernel_size (int or tuple): the window size.\n"
+            "stride (int or tuple, optional): the window step. Default: ``kernel_size``.\n"
+            "ceil_mode (bool): round the output size up. Default: ``False``.")
+DOCS["lp_pool2d"] = _doc(
+    "2-D power-average pooling: :math:`(\\sum_{window} x^p)^{1/p}` over each window.", _LP_ARGS,
+    _POOL_OUT + ".", _IMPORTS + """
+>>> F.lp_pool2d(torch.tensor([[[[3.0, 4.0], [0.0, 0.0]]]]), 2, 2)
+tensor([[[[5.]]]])
+""")
+DOCS["lp_pool3d"] = _doc(
+    "3-D power-average pooling: :math:`(\\sum_{window} x^p)^{1/p}` over each window.", _LP_ARGS,
+    _POOL_OUT + ".", _IMPORTS + """
+>>> F.lp_pool3d(torch.ones(1, 1, 2, 2, 2), 1, 2)
+tensor([[[[[8.]]]]])
+""")
+_ADAPT = ("input (Tensor): :math:`(N, C, *)` or unbatched :math:`(C, *)`.\n"
+          "output_size (int or tuple): the output's spatial size (``None`` in a tuple keeps that input size).")
+_ADAPT_EX = {"avg1": """
+>>> F.adaptive_avg_pool1d(torch.tensor([[[1.0, 2.0, 3.0, 4.0, 5.0]]]), 2)
+tensor([[[2., 4.]]])
+""", "avg2": """
+>>> F.adaptive_avg_pool2d(torch.arange(16.0).reshape(1, 1, 4, 4), 2)
+tensor([[[[ 2.5000,  4.5000],
+          [10.5000, 12.5000]]]])
+>>> F.adaptive_avg_pool2d(torch.ones(2, 3, 7, 9), (1, None)).shape
+npgrad.Size([2, 3, 1, 9])
+""", "avg3": """
+>>> F.adaptive_avg_pool3d(torch.arange(8.0).reshape(1, 1, 2, 2, 2), 1)
+tensor([[[[[3.5000]]]]])
+""", "max1": """
+>>> F.adaptive_max_pool1d(torch.tensor([[[1.0, 5.0, 3.0, 2.0, 4.0]]]), 2)
+tensor([[[5., 4.]]])
+>>> F.adaptive_max_pool1d(torch.tensor([[[1.0, 5.0, 3.0, 2.0, 4.0]]]), 2, return_indices=True)
+(tensor([[[5., 4.]]]), tensor([[[1, 4]]]))
+""", "max2": """
+>>> F.adaptive_max_pool2d(torch.arange(16.0).reshape(1, 1, 4, 4), (1, 2))
+tensor([[[[13., 15.]]]])
+""", "max3": """
+>>> F.adaptive_max_pool3d(torch.arange(8.0).reshape(1, 1, 2, 2, 2), 1)
+tensor([[[[[7.]]]]])
+""", "maxi1": """
+>>> F.adaptive_max_pool1d_with_indices(torch.tensor([[[1.0, 5.0, 3.0, 2.0, 4.0]]]), 2)
+(tensor([[[5., 4.]]]), tensor([[[1, 4]]]))
+""", "maxi2": """
+>>> F.adaptive_max_pool2d_with_indices(torch.arange(16.0).reshape(1, 1, 4, 4), (1, 2))
+(tensor([[[[13., 15.]]]]), tensor([[[[13, 15]]]]))
+""", "maxi3": """
+>>> F.adaptive_max_pool3d_with_indices(torch.arange(8.0).reshape(1, 1, 2, 2, 2), 1)
+(tensor([[[[[7.]]]]]), tensor([[[[[7]]]]]))
+"""}
+for _d in ("1", "2", "3"):
+    DOCS[f"adaptive_avg_pool{_d}d"] = _doc(
+        f"{_d}-D adaptive average pooling: averages over windows chosen so that the output has ``output_size``.",
+        _ADAPT, "Returns:\n    Tensor: :math:`(N, C, *output\\_size)`.", _IMPORTS + _ADAPT_EX["avg" + _d])
+    DOCS[f"adaptive_max_pool{_d}d"] = _doc(
+        f"{_d}-D adaptive max pooling: maxima over windows chosen so that the output has ``output_size``.",
+        _ADAPT + "\nreturn_indices (bool): also return the indices of the maxima. Default: ``False``.",
+        "Returns:\n    Tensor: :math:`(N, C, *output\\_size)`; with ``return_indices``, ``(output, indices)``.",
+        _IMPORTS + _ADAPT_EX["max" + _d])
+    DOCS[f"adaptive_max_pool{_d}d_with_indices"] = _doc(
+        f"{_d}-D adaptive max pooling that always returns ``(output, indices)`` (:func:`adaptive_max_pool{_d}d` "
+        "with ``return_indices=True``).", _ADAPT + "\nreturn_indices (bool): ignored; kept for torch's signature.",
+        "Returns:\n    (Tensor, Tensor): the maxima and their int64 flat indices in each input plane.",
+        _IMPORTS + _ADAPT_EX["maxi" + _d])
+_UNPOOL_ARGS = ("input (Tensor): the pooled values, :math:`(N, C, *)` or unbatched.\n"
+                "indices (Tensor): the indices returned with them by max pooling.\n"
+                "kernel_size (int or tuple): the pooling window.\n"
+                "stride (int or tuple, optional): the pooling step. Default: ``kernel_size``.\n"
+                "padding (int or tuple): the pooling padding. Default: 0.\n"
+                "output_size (tuple, optional): the exact output size (it can be ambiguous). Default: ``None``.")
+for _d, _ex in (("1", """
+>>> out, idx = F.max_pool1d(torch.tensor([[[1.0, 3.0, 2.0, 5.0]]]), 2, return_indices=True)
+>>> F.max_unpool1d(out, idx, 2)
+tensor([[[0., 3., 0., 5.]]])
+"""), ("2", """
+>>> out, idx = F.max_pool2d(torch.arange(16.0).reshape(1, 1, 4, 4), 2, return_indices=True)
+>>> F.max_unpool2d(out, idx, 2)
+tensor([[[[ 0.,  0.,  0.,  0.],
+          [ 0.,  5.,  0.,  7.],
+          [ 0.,  0.,  0.,  0.],
+          [ 0., 13.,  0., 15.]]]])
+"""), ("3", """
+>>> out, idx = F.max_pool3d(torch.arange(8.0).reshape(1, 1, 2, 2, 2), 2, return_indices=True)
+>>> F.max_unpool3d(out, idx, 2).flatten()
+tensor([0., 0., 0., 0., 0., 0., 0., 7.])
+""")):
+    DOCS[f"max_unpool{_d}d"] = _doc(
+        f"Partial inverse of :func:`max_pool{_d}d`: puts each value back at its index, zeros elsewhere.",
+        _UNPOOL_ARGS, "Returns:\n    Tensor: :math:`(N, C, *_{out})` with "
+        ":math:`L_{out} = (L - 1)s - 2p + k` unless ``output_size`` says otherwise.", _IMPORTS + _ex)
+_FRAC_ARGS = ("input (Tensor): :math:`(N, C, *)` or unbatched.\n"
+              "kernel_size (int or tuple): the pooling window.\n"
+              "output_size (int or tuple, optional): the output size; give it or ``output_ratio``.\n"
+              "output_ratio (float or tuple, optional): the output size as a fraction of the input's, in (0, 1).\n"
+              "return_indices (bool): also return the indices of the maxima. Default: ``False``.\n"
+              "_random_samples (Tensor, optional): the window offsets' samples in [0, 1), "
+              ":math:`(N, C, n_{dims})`; drawn from npgrad's generator when omitted.")
+_FRAC_EX = {"2": """
+>>> x = torch.arange(16.0).reshape(1, 1, 4, 4)
+>>> F.fractional_max_pool2d(x, 2, output_size=2, _random_samples=torch.zeros(1, 1, 2))
+tensor([[[[ 5.,  7.],
+          [13., 15.]]]])
+""", "3": """
+>>> x = torch.arange(64.0).reshape(1, 1, 4, 4, 4)
+>>> F.fractional_max_pool3d(x, 2, output_size=2, _random_samples=torch.zeros(1, 1, 3)).flatten()
+tensor([21., 23., 29., 31., 53., 55., 61., 63.])
+""", "2i": """
+>>> x = torch.arange(16.0).reshape(1, 1, 4, 4)
+>>> F.fractional_max_pool2d_with_indices(x, 2, output_size=2, _random_samples=torch.zeros(1, 1, 2))[1]
+tensor([[[[ 5,  7],
+          [13, 15]]]])
+""", "3i": """
+>>> x = torch.arange(64.0).reshape(1, 1, 4, 4, 4)
+>>> F.fractional_max_pool3d_with_indices(x, 2, output_size=2, _random_samples=torch.zeros(1, 1, 3))[1].flatten()
+tensor([21, 23, 29, 31, 53, 55, 61, 63])
+"""}
+for _d in ("2", "3"):
+    DOCS[f"fractional_max_pool{_d}d"] = _doc(
+        f"{_d}-D fractional max pooling (Graham, 2014): max pooling over pseudo-randomly placed windows whose "
+        "count gives ``output_size``.", _FRAC_ARGS,
+        "Returns:\n    Tensor: :math:`(N, C, *output\\_size)`; with ``return_indices``, ``(output, indices)``.",
+        _IMPORTS + _FRAC_EX[_d])
+    DOCS[f"fractional_max_pool{_d}d_with_indices"] = _doc(
+        f"{_d}-D fractional max pooling that always returns ``(output, indices)``.", _FRAC_ARGS,
+        "Returns:\n    (Tensor, Tensor): the maxima and their int64 flat indices in each input plane.",
+        _IMPORTS + _FRAC_EX[_d + "i"])
+
+# ---------------------------------------------------------------------------------------------- normalisation
+DOCS["group_norm"] = _doc(
+    "Group normalisation: the channels are split into ``num_groups`` groups, each normalised to zero mean and "
+    "unit variance over its channels and spatial positions, then scaled by ``weight`` and shifted by ``bias``.",
+    "input (Tensor): :math:`(N, C, *)`.\nnum_groups (int): divides :math:`C`.\n"
+    "weight (Tensor, optional): :math:`(C)` scale. Default: ``None``.\n"
+    "bias (Tensor, optional): :math:`(C)` shift. Default: ``None``.\n"
+    "eps (float): added to the variance. Default: 1e-5.", "Returns:\n    Tensor: same shape as ``input``.",
+    _IMPORTS + """
+>>> x = torch.tensor([[[1.0, 3.0], [5.0, 7.0], [0.0, 2.0], [4.0, 4.0]]])
+>>> F.group_norm(x, 2)
+tensor([[[-1.3416, -0.4472],
+         [ 0.4472,  1.3416],
+         [-1.5076, -0.3015],
+         [ 0.9045,  0.9045]]])
+""")
+DOCS["instance_norm"] = _doc(
+    "Instance normalisation: each channel of each sample is normalised over its spatial positions (optionally "
+    "tracking running statistics, as :func:`batch_norm`).",
+    "input (Tensor): :math:`(N, C, *)`.\nrunning_mean, running_var (Tensor, optional): :math:`(C)`, updated in "
+    "place when ``use_input_stats``. Default: ``None``.\nweight, bias (Tensor, optional): :math:`(C)` affine "
+    "parameters. Default: ``None``.\nuse_input_stats (bool): normalise with this input's statistics (else with "
+    "the running ones). Default: ``True``.\nmomentum (float): running-statistics update factor. Default: 0.1.\n"
+    "eps (float): added to the variance. Default: 1e-5.", "Returns:\n    Tensor: same shape as ``input``.",
+    _IMPORTS + """
+>>> F.instance_norm(torch.tensor([[[1.0, 3.0], [2.0, 2.0]]]))
+tensor([[[-1.0000,  1.0000],
+         [ 0.0000,  0.0000]]])
+""")
+
+# ---------------------------------------------------------------------------------------------- losses
+DOCS["mse_loss"] = _doc(
+    "Mean squared error: :math:`(x - y)^2` per element, reduced.",
+    f"input (Tensor): predictions, any shape.\ntarget (Tensor): same shape (broadcast with a warning).\n"
+    f"{_REDUCTION}\nweight (Tensor, optional): per-element weights, broadcast to the input. Default: ``None``.",
+    "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.", _IMPORTS + """
+>>> x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> loss = F.mse_loss(x, torch.tensor([1.0, 0.0, 0.0]))
+>>> loss
+tensor(4.3333, grad_fn=<MseLossBackward0>)
+>>> loss.backward()
+>>> x.grad
+tensor([0.0000, 1.3333, 2.0000])
+""")
+DOCS["smooth_l1_loss"] = _doc(
+    "Smooth L1 loss: :math:`0.5 d^2 / \\beta` where :math:`|d| < \\beta`, else :math:`|d| - 0.5 \\beta`, "
+    "with :math:`d = x - y`.",
+    f"input (Tensor): predictions.\ntarget (Tensor): same shape.\n{_REDUCTION}\n"
+    "beta (float): where the loss turns from quadratic to linear (0 gives L1). Default: 1.",
+    "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.", _IMPORTS + """
+>>> F.smooth_l1_loss(torch.tensor([0.5, 3.0]), torch.zeros(2), reduction='none')
+tensor([0.1250, 2.5000])
+""")
+DOCS["huber_loss"] = _doc(
+    "Huber loss: :math:`0.5 d^2` where :math:`|d| < \\delta`, else :math:`\\delta (|d| - 0.5 \\delta)`, with "
+    ":math:`d = x - y` (``delta`` times :func:`smooth_l1_loss` with ``beta=delta``).",
+    "input (Tensor): predictions.\ntarget (Tensor): same shape.\n"
+    "reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.\n"
+    "delta (float): where the loss turns from quadratic to linear. Default: 1.\n"
+    "weight (Tensor, optional): per-element weights. Default: ``None``.",
+    "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.", _IMPORTS + """
+>>> F.huber_loss(torch.tensor([0.5, 3.0]), torch.zeros(2), reduction='none', delta=2.0)
+tensor([0.1250, 4.0000])
+""")
+DOCS["soft_margin_loss"] = _doc(
+    "Two-class logistic loss :math:`\\log(1 + e^{-y x})` for targets :math:`y \\in \\{-1, 1\\}`.",
+    f"input (Tensor): scores.\ntarget (Tensor): same shape, of -1 and 1.\n{_REDUCTION}",
+    "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.", _IMPORTS + """
+>>> F.soft_margin_loss(torch.tensor([2.0, -1.0]), torch.tensor([1.0, 1.0]))
+tensor(0.7201)
+""")
+DOCS["binary_cross_entropy_with_logits"] = _doc(
+    "Binary cross entropy on logits (a sigmoid and :func:`binary_cross_entropy` in one, numerically stable): "
+    ":math:`-w [p\\, y \\log \\sigma(x) + (1 - y) \\log(1 - \\sigma(x))]`.",
+    f"input (Tensor): logits, any shape.\ntarget (Tensor): same shape, probabilities in [0, 1].\n"
+    f"weight (Tensor, optional): rescales each element's loss (broadcast). Default: ``None``.\n{_REDUCTION}\n"
+    "pos_weight (Tensor, optional): weight :math:`p` of the positive term, broadcast along the last "
+    "(class) dimension. Default: ``None``.",
+    "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.", _IMPORTS + """
+>>> logits = torch.tensor([0.0, 2.0, -1.0])
+>>> F.binary_cross_entropy_with_logits(logits, torch.tensor([0.0, 1.0, 1.0]))
+tensor(0.7111)
+>>> F.binary_cross_entropy_with_logits(logits, torch.tensor([0.0, 1.0, 1.0]), pos_weight=torch.tensor([2.0]))
+tensor(1.1912)
+""")
+DOCS["kl_div"] = _doc(
+    "Kullback-Leibler divergence :math:`y (\\log y - x)` per element, where ``input`` :math:`x` holds "
+    "log-probabilities and ``target`` :math:`y` probabilities (log-probabilities with ``log_target``).",
+    "input (Tensor): log-probabilities.\ntarget (Tensor): same shape.\nsize_average, reduce (bool, deprecated): "
+    "the legacy form of ``reduction``.\nreduction (str): ``'none'``, ``'sum'``, ``'batchmean'`` (sum / batch "
+    "size: the true KL divergence) or ``'mean'`` (sum / number of elements). Default: ``'mean'``.\n"
+    "log_target (bool): ``target`` holds log-probabilities. Default: ``False``.",
+    "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.", _IMPORTS + """
+>>> p = torch.tensor([[0.5, 0.5]])
+>>> q = torch.tensor([[0.25, 0.75]])
+>>> F.kl_div(q.log(), p, reduction='batchmean')
+tensor(0.1438)
+""")
+DOCS["poisson_nll_loss"] = _doc(
+    "Negative log likelihood of a Poisson target: :math:`e^x - y x` (``log_input``) or "
+    ":math:`x - y \\log(x + \\epsilon)` per element.",
+    "input (Tensor): the expected count (its log with ``log_input``).\ntarget (Tensor): observed counts.\n"
+    "log_input (bool): ``input`` is a log-rate. Default: ``True``.\nfull (bool): add Stirling's "
+    "approximation term :math:`y \\log y - y + \\frac{1}{2}\\log(2\\pi y)` (for :math:`y > 1`). Default: "
+    "``False``.\neps (float): keeps the log finite when ``log_input`` is ``False``. Default: 1e-8.\n"
+    f"{_REDUCTION}", "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.",
+    _IMPORTS + """
+>>> F.poisson_nll_loss(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 2.0]), reduction='none')
+tensor([1.0000, 0.7183])
+""")
+DOCS["cosine_embedding_loss"] = _doc(
+    "Cosine embedding loss: :math:`1 - \\cos(x_1, x_2)` for pairs with target 1, "
+    ":math:`\\max(0, \\cos(x_1, x_2) - \\mathrm{margin})` for target -1.",
+    "input1, input2 (Tensor): :math:`(N, D)` or :math:`(D)`.\ntarget (Tensor): :math:`(N)` or scalar, of 1 and "
+    f"-1.\nmargin (float): in [-1, 1]. Default: 0.\n{_REDUCTION}",
+    "Returns:\n    Tensor: a scalar, or :math:`(N)` with ``reduction='none'``.", _IMPORTS + """
+>>> a = torch.tensor([[1.0, 0.0], [1.0, 0.0]])
+>>> b = torch.tensor([[1.0, 1.0], [1.0, 1.0]])
+>>> F.cosine_embedding_loss(a, b, torch.tensor([1.0, -1.0]), reduction='none')
+tensor([0.2929, 0.7071])
+""")
+DOCS["margin_ranking_loss"] = _doc(
+    "Margin ranking loss: :math:`\\max(0, -y (x_1 - x_2) + \\mathrm{margin})`, where :math:`y = 1` means "
+    ":math:`x_1` should rank higher.",
+    f"input1, input2 (Tensor): scores, same shape.\ntarget (Tensor): same shape, of 1 and -1.\n"
+    f"margin (float): Default: 0.\n{_REDUCTION}",
+    "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.", _IMPORTS + """
+>>> F.margin_ranking_loss(torch.tensor([1.0, 2.0]), torch.tensor([2.0, 1.0]), torch.tensor([1.0, 1.0]),
+...                       margin=0.5, reduction='none')
+tensor([1.5000, 0.0000])
+""")
+DOCS["hinge_embedding_loss"] = _doc(
+    "Hinge embedding loss: :math:`x` where the target is 1, :math:`\\max(0, \\mathrm{margin} - x)` where it "
+    "is -1 (``input`` is usually a distance).",
+    f"input (Tensor): any shape.\ntarget (Tensor): same shape, of 1 and -1.\nmargin (float): Default: 1.\n"
+    f"{_REDUCTION}", "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.",
+    _IMPORTS + """
+>>> F.hinge_embedding_loss(torch.tensor([0.3, 0.3, 2.0]), torch.tensor([1.0, -1.0, -1.0]), reduction='none')
+tensor([0.3000, 0.7000, 0.0000])
+""")
+DOCS["triplet_margin_loss"] = _doc(
+    "Triplet margin loss: :math:`\\max(d(a, p) - d(a, n) + \\mathrm{margin}, 0)` with the :math:`p`-norm "
+    "distance :math:`d` (:func:`pairwise_distance`).",
+    "anchor, positive, negative (Tensor): :math:`(N, D)` or :math:`(D)`.\nmargin (float): Default: 1.\n"
+    "p (float): the norm degree. Default: 2.\neps (float): added inside the norm. Default: 1e-6.\n"
+    "swap (bool): use the smaller of :math:`d(a, n)` and :math:`d(p, n)` (distance swap). Default: "
+    f"``False``.\n{_REDUCTION}", "Returns:\n    Tensor: a scalar, or :math:`(N)` with ``reduction='none'``.",
+    _IMPORTS + """
+>>> a = torch.tensor([[0.0, 0.0]])
+>>> F.triplet_margin_loss(a, torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, 1.5]]))
+tensor(0.5000)
+""")
+
+# ---------------------------------------------------------------------------------------------- sampling, dropout
+_UP_ARGS = ("input (Tensor): :math:`(N, C, *)`.\nsize (int or tuple, optional): the output's spatial size.\n"
+            "scale_factor (float or tuple, optional): multiplier of the spatial size (give ``size`` or this).")
+DOCS["upsample"] = _doc(
+    "Deprecated alias of :func:`interpolate` (torch warns that it is; so does npgrad).",
+    _UP_ARGS + "\nmode (str): ``'nearest'``, ``'linear'``, ``'bilinear'``, ``'bicubic'``, ``'trilinear'`` or "
+    "``'area'``. Default: ``'nearest'``.\nalign_corners (bool, optional): as in :func:`interpolate`.",
+    "Returns:\n    Tensor: the resampled input.", _IMPORTS + """
+>>> import warnings
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")
+...     F.upsample(torch.tensor([[[1.0, 2.0]]]), scale_factor=2)
+tensor([[[1., 1., 2., 2.]]])
+""")
+DOCS["upsample_nearest"] = _doc(
+    "Deprecated: nearest-neighbour upsampling, :func:`interpolate` with ``mode='nearest'``.", _UP_ARGS,
+    "Returns:\n    Tensor: the resampled input.", _IMPORTS + """
+>>> import warnings
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")
+...     F.upsample_nearest(torch.tensor([[[[1.0, 2.0]]]]), scale_factor=2)
+tensor([[[[1., 1., 2., 2.],
+          [1., 1., 2., 2.]]]])
+""")
+DOCS["upsample_bilinear"] = _doc(
+    "Deprecated: bilinear upsampling of an :math:`(N, C, H, W)` input, :func:`interpolate` with "
+    "``mode='bilinear', align_corners=True``.", _UP_ARGS, "Returns:\n    Tensor: the resampled input.",
+    _IMPORTS + """
+>>> import warnings
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")
+...     F.upsample_bilinear(torch.tensor([[[[0.0, 2.0]]]]), size=(1, 3))
+tensor([[[[0., 1., 2.]]]])
+""")
+DOCS["pixel_shuffle"] = _doc(
+    "Rearranges :math:`(*, C r^2, H, W)` into :math:`(*, C, H r, W r)` (sub-pixel convolution).",
+    "input (Tensor): :math:`(*, C r^2, H, W)`.\nupscale_factor (int): :math:`r`.",
+    "Returns:\n    Tensor: :math:`(*, C, H r, W r)`.", _IMPORTS + """
+>>> F.pixel_shuffle(torch.arange(4.0).reshape(1, 4, 1, 1), 2)
+tensor([[[[0., 1.],
+          [2., 3.]]]])
+""")
+DOCS["pixel_unshuffle"] = _doc(
+    "The inverse of :func:`pixel_shuffle`: :math:`(*, C, H r, W r)` into :math:`(*, C r^2, H, W)`.",
+    "input (Tensor): :math:`(*, C, H r, W r)`.\ndownscale_factor (int): :math:`r`.",
+    "Returns:\n    Tensor: :math:`(*, C r^2, H, W)`.", _IMPORTS + """
+>>> F.pixel_unshuffle(torch.arange(4.0).reshape(1, 1, 2, 2), 2).flatten()
+tensor([0., 1., 2., 3.])
+""")
+_DROP = ("input (Tensor): the input.\np (float): the probability of zeroing. Default: 0.5.\n"
+         "training (bool): apply dropout (else return the input unchanged). Default: {}.\n" + _INPLACE)
+DOCS["dropout2d"] = _doc(
+    "Zeroes whole channels at random (each with probability ``p``) of an :math:`(N, C, H, W)` or "
+    ":math:`(C, H, W)` input and scales the rest by :math:`1/(1-p)`.", _DROP.format("``True``"),
+    "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> x = torch.ones(2, 3, 2, 2)
+>>> F.dropout2d(x, 0.5, training=False) is x
+True
+>>> y = F.dropout2d(x, 0.5)
+>>> set(y.flatten().tolist()) <= {0.0, 2.0}  # zeros, and ones scaled by 1 / (1 - p)
+True
+""")
+DOCS["dropout3d"] = _doc(
+    "Zeroes whole channels at random (each with probability ``p``) of an :math:`(N, C, D, H, W)` or "
+    ":math:`(C, D, H, W)` input and scales the rest by :math:`1/(1-p)`.", _DROP.format("``True``"),
+    "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> F.dropout3d(torch.ones(1, 4, 2, 2, 2), 0.25).shape
+npgrad.Size([1, 4, 2, 2, 2])
+""")
+DOCS["alpha_dropout"] = _doc(
+    "Alpha dropout (for SELU networks): dropped elements are set to SELU's negative saturation value and the "
+    "result is scaled and shifted so that mean and variance are kept.", _DROP.format("``False``"),
+    "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> x = torch.tensor([1.0, -1.0])
+>>> F.alpha_dropout(x, 0.5)
+tensor([ 1., -1.])
+>>> F.alpha_dropout(x, 0.5, training=True).shape
+npgrad.Size([2])
+""")
+DOCS["feature_alpha_dropout"] = _doc(
+    "Alpha dropout of whole channels (:func:`alpha_dropout` applied to channels, as :func:`dropout2d` is to "
+    ":func:`dropout`).", _DROP.format("``False``"), "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> F.feature_alpha_dropout(torch.ones(2, 3, 4), 0.2, training=True).shape
+npgrad.Size([2, 3, 4])
+""")
+
+
+def apply(ns):
+    """Attach the docstrings to the functions of ``ns`` (nn.functional's globals). A name that is also one of
+    ``npgrad``'s top-level functions keeps a docstring it already has."""
+    for name, doc in DOCS.items():
+        fn = ns.get(name)
+        if fn is None:
+            continue
+        if getattr(fn, "__module__", None) == "npgrad" and fn.__doc__:
+            continue
+        fn.__doc__ = doc
