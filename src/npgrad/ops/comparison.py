@@ -59,26 +59,150 @@ def _no_broadcast(a, b):
 
 
 def eq(input, other):
+    """Element-wise ``input == other``.
+
+    The same as the ``==`` operator on tensors. Comparisons never carry a gradient.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the value to compare with, broadcast against ``input``.
+
+    Returns:
+        Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.eq(torch.tensor([[1, 2], [3, 4]]), torch.tensor([[1, 1], [4, 4]]))
+        tensor([[ True, False],
+                [False,  True]])
+        >>> torch.eq(torch.tensor([1.0, 2.0, 3.0]), 2)
+        tensor([False,  True, False])
+    """
     return _compare(np.equal, input, _operand("eq", other))
 
 
 def ne(input, other):
+    """Element-wise ``input != other``.
+
+    The same as the ``!=`` operator on tensors. Comparisons never carry a gradient.
+
+    ``npgrad.not_equal`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the value to compare with, broadcast against ``input``.
+
+    Returns:
+        Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.ne(torch.tensor([[1, 2], [3, 4]]), torch.tensor([[1, 1], [4, 4]]))
+        tensor([[False,  True],
+                [ True, False]])
+        >>> torch.ne(torch.tensor([1.0, 2.0, 3.0]), 2)
+        tensor([ True, False,  True])
+    """
     return _compare(np.not_equal, input, _operand("ne", other))
 
 
 def lt(input, other):
+    """Element-wise ``input < other``.
+
+    The same as the ``<`` operator on tensors. Comparisons never carry a gradient.
+
+    ``npgrad.less`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the value to compare with, broadcast against ``input``.
+
+    Returns:
+        Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.lt(torch.tensor([[1, 2], [3, 4]]), torch.tensor([[1, 1], [4, 4]]))
+        tensor([[False, False],
+                [ True, False]])
+        >>> torch.lt(torch.tensor([1.0, 2.0, 3.0]), 2)
+        tensor([ True, False, False])
+    """
     return _compare(np.less, input, _operand("lt", other))
 
 
 def le(input, other):
+    """Element-wise ``input <= other``.
+
+    The same as the ``<=`` operator on tensors. Comparisons never carry a gradient.
+
+    ``npgrad.less_equal`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the value to compare with, broadcast against ``input``.
+
+    Returns:
+        Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.le(torch.tensor([[1, 2], [3, 4]]), torch.tensor([[1, 1], [4, 4]]))
+        tensor([[ True, False],
+                [ True,  True]])
+        >>> torch.le(torch.tensor([1.0, 2.0, 3.0]), 2)
+        tensor([ True,  True, False])
+    """
     return _compare(np.less_equal, input, _operand("le", other))
 
 
 def gt(input, other):
+    """Element-wise ``input > other``.
+
+    The same as the ``>`` operator on tensors. Comparisons never carry a gradient.
+
+    ``npgrad.greater`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the value to compare with, broadcast against ``input``.
+
+    Returns:
+        Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.gt(torch.tensor([[1, 2], [3, 4]]), torch.tensor([[1, 1], [4, 4]]))
+        tensor([[False,  True],
+                [False, False]])
+        >>> torch.gt(torch.tensor([1.0, 2.0, 3.0]), 2)
+        tensor([False, False,  True])
+    """
     return _compare(np.greater, input, _operand("gt", other))
 
 
 def ge(input, other):
+    """Element-wise ``input >= other``.
+
+    The same as the ``>=`` operator on tensors. Comparisons never carry a gradient.
+
+    ``npgrad.greater_equal`` is an alias.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the value to compare with, broadcast against ``input``.
+
+    Returns:
+        Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.ge(torch.tensor([[1, 2], [3, 4]]), torch.tensor([[1, 1], [4, 4]]))
+        tensor([[ True,  True],
+                [False,  True]])
+        >>> torch.ge(torch.tensor([1.0, 2.0, 3.0]), 2)
+        tensor([False,  True,  True])
+    """
     return _compare(np.greater_equal, input, _operand("ge", other))
 
 
@@ -126,30 +250,125 @@ def _predicate(np_fn, input):
 
 
 def isnan(input):
+    """Tests each element for being NaN.
+
+    NaN is the only value not equal to itself: ``isnan(x)`` is ``x != x``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a bool tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.isnan(torch.tensor([1.0, float('nan'), 2.0]))
+        tensor([False,  True, False])
+    """
     return _predicate(np.isnan, input)
 
 
 def isinf(input):
+    """Tests each element for being positive or negative infinity.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a bool tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.isinf(torch.tensor([1.0, float('inf'), 2.0, float('-inf'), float('nan')]))
+        tensor([False,  True, False,  True, False])
+    """
     return _predicate(np.isinf, input)
 
 
 def isfinite(input):
+    """Tests each element for being finite (not infinite and not NaN).
+
+    Integer and bool tensors are always finite.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a bool tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.isfinite(torch.tensor([1.0, float('inf'), 2.0, float('-inf'), float('nan')]))
+        tensor([ True, False,  True, False, False])
+    """
     return _predicate(np.isfinite, input)
 
 
 def isposinf(input):
+    """Tests each element for being positive infinity.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a bool tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.isposinf(torch.tensor([-float('inf'), float('inf'), 1.2]))
+        tensor([False,  True, False])
+    """
     return _predicate(np.isposinf, input)
 
 
 def isneginf(input):
+    """Tests each element for being negative infinity.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a bool tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.isneginf(torch.tensor([-float('inf'), float('inf'), 1.2]))
+        tensor([ True, False, False])
+    """
     return _predicate(np.isneginf, input)
 
 
 def isreal(input):
+    """Tests each element for having a zero imaginary part; every element of a real tensor is real.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a bool tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.isreal(torch.tensor([1.0, float('nan')]))
+        tensor([True, True])
+    """
     return _t.make(np.ones(input._data.shape, np.bool_))
 
 
 def signbit(input):
+    """Tests each element for having its sign bit set (negative values, and ``-0.0``).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a bool tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.signbit(torch.tensor([-1.0, -0.0, 0.0, 2.0]))
+        tensor([ True,  True, False, False])
+    """
     a = input._data
     return _t.make(np.signbit(a) if a.dtype != np.bool_ else np.zeros(a.shape, np.bool_))
 
@@ -164,18 +383,73 @@ def _logical(np_fn, input, other):
 
 
 def logical_and(input, other):
+    """Element-wise logical AND; nonzero values count as true.
+
+    Args:
+        input (Tensor): the first operand (any dtype; zero is false).
+        other (Tensor): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logical_and(torch.tensor([True, False, True]), torch.tensor([1.0, 1.0, 0.0]))
+        tensor([ True, False, False])
+    """
     return _logical(np.logical_and, input, other)
 
 
 def logical_or(input, other):
+    """Element-wise logical OR; nonzero values count as true.
+
+    Args:
+        input (Tensor): the first operand (any dtype; zero is false).
+        other (Tensor): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logical_or(torch.tensor([0, 0, 2]), torch.tensor([0, 3, 0]))
+        tensor([False,  True,  True])
+    """
     return _logical(np.logical_or, input, other)
 
 
 def logical_xor(input, other):
+    """Element-wise logical XOR; nonzero values count as true.
+
+    Args:
+        input (Tensor): the first operand (any dtype; zero is false).
+        other (Tensor): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logical_xor(torch.tensor([0, 0, 2]), torch.tensor([0, 3, 2]))
+        tensor([False,  True, False])
+    """
     return _logical(np.logical_xor, input, other)
 
 
 def logical_not(input):
+    """Element-wise logical NOT; nonzero values count as true.
+
+    Args:
+        input (Tensor): the input tensor (any dtype).
+
+    Returns:
+        Tensor: a bool tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logical_not(torch.tensor([0.0, 1.5, -2.0]))
+        tensor([ True, False, False])
+    """
     return _t.make(np.logical_not(input._data))
 
 
@@ -195,6 +469,23 @@ def _bitwise(name, np_fn, input, other):
 
 
 def bitwise_not(input):
+    """Bitwise NOT of an integer or bool tensor (logical NOT for bool).
+
+    The same as the ``~`` operator.
+
+    Args:
+        input (Tensor): an integer or bool tensor.
+
+    Returns:
+        Tensor: ``input``'s shape and dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.bitwise_not(torch.tensor([-1, 0, 7]))
+        tensor([ 0, -1, -8])
+        >>> torch.bitwise_not(torch.tensor([True, False]))
+        tensor([False,  True])
+    """
     a = input._data
     if is_float_np(a.dtype):
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
@@ -202,14 +493,64 @@ def bitwise_not(input):
 
 
 def bitwise_and(input, other):
+    """Bitwise AND of integer or bool tensors (logical AND for bool).
+
+    The same as the ``&`` operator. Floating-point tensors are refused.
+
+    Args:
+        input (Tensor): the first operand (integer or bool).
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.bitwise_and(torch.tensor([-1, -2, 3]), torch.tensor([1, 0, 3]))
+        tensor([1, 0, 3])
+        >>> torch.bitwise_and(torch.tensor([True, True]), torch.tensor([False, True]))
+        tensor([False,  True])
+    """
     return _bitwise("bitwise_and", np.bitwise_and, input, other)
 
 
 def bitwise_or(input, other):
+    """Bitwise OR of integer or bool tensors (logical OR for bool).
+
+    The same as the ``|`` operator.
+
+    Args:
+        input (Tensor): the first operand (integer or bool).
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.bitwise_or(torch.tensor([-1, -2, 3]), torch.tensor([1, 0, 3]))
+        tensor([-1, -2,  3])
+    """
     return _bitwise("bitwise_or", np.bitwise_or, input, other)
 
 
 def bitwise_xor(input, other):
+    """Bitwise XOR of integer or bool tensors (logical XOR for bool).
+
+    The same as the ``^`` operator.
+
+    Args:
+        input (Tensor): the first operand (integer or bool).
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.bitwise_xor(torch.tensor([-1, -2, 3]), torch.tensor([1, 0, 3]))
+        tensor([-2, -2,  0])
+    """
     return _bitwise("bitwise_xor", np.bitwise_xor, input, other)
 
 
@@ -228,10 +569,42 @@ def _shift(name, np_fn, input, other):
 
 
 def bitwise_left_shift(input, other):
+    """Shifts the bits of ``input`` left by ``other`` places.
+
+    ``out_i = input_i << other_i``; the same as the ``<<`` operator.
+
+    Args:
+        input (Tensor): the first operand (integer or bool).
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.bitwise_left_shift(torch.tensor([1, -3, 5]), torch.tensor([1, 2, 3]))
+        tensor([  2, -12,  40])
+    """
     return _shift("lshift", np.left_shift, input, other)
 
 
 def bitwise_right_shift(input, other):
+    """Shifts the bits of ``input`` right by ``other`` places (arithmetic shift for signed types).
+
+    ``out_i = input_i >> other_i``; the same as the ``>>`` operator.
+
+    Args:
+        input (Tensor): the first operand (integer or bool).
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.bitwise_right_shift(torch.tensor([16, -16, 5]), torch.tensor([1, 2, 3]))
+        tensor([ 8, -4,  0])
+    """
     return _shift("rshift", np.right_shift, input, other)
 
 

@@ -568,6 +568,29 @@ def _float_only(kernel, *tensors):
 
 
 def add(input, other, *, alpha=1):
+    """Adds ``other``, scaled by ``alpha``, to ``input``.
+
+    ``out_i = input_i + alpha * other_i``
+
+    Broadcasting and type promotion follow torch: an int tensor plus a Python float gives the default float dtype.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        alpha (Number, optional): the multiplier for ``other`` (default 1).
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([1.0, 2.0, 3.0])
+        >>> torch.add(a, 10)
+        tensor([11., 12., 13.])
+        >>> torch.add(a, torch.tensor([[1.0], [2.0]]), alpha=0.5)
+        tensor([[1.5000, 2.5000, 3.5000],
+                [2.0000, 3.0000, 4.0000]])
+    """
     if not isinstance(input, _t.Tensor):
         if alpha == 1:
             input, other = other, input  # number + tensor: addition commutes, as torch records it
@@ -594,6 +617,27 @@ def _bool_sub(input, other):
 
 
 def sub(input, other, *, alpha=1):
+    """Subtracts ``other``, scaled by ``alpha``, from ``input``.
+
+    ``out_i = input_i - alpha * other_i``
+
+    Bool operands are refused, as in torch (use ``logical_xor`` or ``~``).
+
+    ``npgrad.subtract`` is an alias.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        alpha (Number, optional): the multiplier for ``other`` (default 1).
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.sub(torch.tensor([5, 7]), torch.tensor([1, 2]), alpha=2)
+        tensor([3, 3])
+    """
     _bool_sub(input, other)
     if alpha != 1:
         return Sub.apply(input, other, alpha)
@@ -612,6 +656,27 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other):
+    """Multiplies ``input`` by ``other`` element by element.
+
+    ``out_i = input_i * other_i``
+
+    ``npgrad.multiply`` is an alias.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.mul(torch.tensor([1.0, 2.0, 3.0]), 100)
+        tensor([100., 200., 300.])
+        >>> torch.mul(torch.tensor([[1], [2]]), torch.tensor([3, 4]))
+        tensor([[3, 4],
+                [6, 8]])
+    """
     if not isinstance(input, _t.Tensor):
         input, other = other, input
     return Mul.apply(input, other)
@@ -621,6 +686,33 @@ multiply = mul
 
 
 def div(input, other, *, rounding_mode=None):
+    """Divides ``input`` by ``other`` element by element.
+
+    ``out_i = input_i / other_i``
+
+    ``rounding_mode=None`` is true division; ``'trunc'`` rounds toward zero, ``'floor'`` toward minus infinity.
+
+    ``npgrad.divide`` and ``npgrad.true_divide`` are aliases.
+
+    Args:
+        input (Tensor): the dividend.
+        other (Tensor or Number): the divisor, broadcast against ``input``.
+        rounding_mode (str, optional): ``None``, ``'trunc'`` or ``'floor'``.
+
+    Returns:
+        Tensor: true division always gives a floating-point result (integer inputs give the default float dtype); with
+            ``rounding_mode`` the promoted dtype of the operands.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([7, -7])
+        >>> torch.div(a, 2)
+        tensor([ 3.5000, -3.5000])
+        >>> torch.div(a, 2, rounding_mode='trunc')
+        tensor([ 3, -3])
+        >>> torch.div(a, 2, rounding_mode='floor')
+        tensor([ 3, -4])
+    """
     if rounding_mode is None:
         return Div.apply(input, other)
     if rounding_mode not in ("floor", "trunc"):
@@ -645,6 +737,24 @@ def floor_divide(input, other):
 
 
 def fmod(input, other):
+    """C-style remainder of ``input / other``: the result has the sign of the dividend.
+
+    ``out_i = input_i - trunc(input_i / other_i) * other_i``
+
+    Args:
+        input (Tensor): the dividend.
+        other (Tensor or Number): the divisor.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.fmod(torch.tensor([-3.0, -2.0, 2.0, 3.0]), 2)
+        tensor([-1., -0.,  0.,  1.])
+        >>> torch.fmod(torch.tensor([5, -5]), 3)
+        tensor([ 2, -2])
+    """
     if not isinstance(input, _t.Tensor):
         raise TypeError(f"fmod(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     if isinstance(other, _t.Tensor):
@@ -653,6 +763,24 @@ def fmod(input, other):
 
 
 def remainder(input, other):
+    """Python-style modulus of ``input / other``: the result has the sign of the divisor.
+
+    ``out_i = input_i - floor(input_i / other_i) * other_i``
+
+    Args:
+        input (Tensor or Number): the dividend.
+        other (Tensor or Number): the divisor.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.remainder(torch.tensor([-3.0, -1.5, 2.0, 3.0]), 2)
+        tensor([1.0000, 0.5000, 0.0000, 1.0000])
+        >>> torch.remainder(torch.tensor([5, -5]), 3)
+        tensor([2, 1])
+    """
     if not isinstance(input, _t.Tensor):  # number % tensor: recorded, not differentiable (as in torch)
         return NotDifferentiable.apply(input, other, "remainder")
     if isinstance(other, _t.Tensor):
@@ -661,6 +789,26 @@ def remainder(input, other):
 
 
 def pow(input, exponent):
+    """Raises each element of ``input`` to the power ``exponent``.
+
+    ``out_i = input_i ** exponent_i``
+
+    Either operand may be a Python number. Integer tensors raised to negative integer powers are refused, as in torch.
+
+    Args:
+        input (Tensor or Number): the base.
+        exponent (Tensor or Number): the exponent, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.pow(torch.tensor([1.0, 2.0, 3.0]), 2)
+        tensor([1., 4., 9.])
+        >>> torch.pow(2, torch.tensor([0, 1, 10]))
+        tensor([   1,    2, 1024])
+    """
     if not isinstance(input, _t.Tensor):
         return rpow(exponent, input)
     if input._data.dtype == np.bool_ and isinstance(exponent, _t.Tensor) and exponent._data.dtype == np.bool_:
@@ -689,26 +837,104 @@ def float_power(input, exponent):
 
 
 def maximum(input, other):
+    """Element-wise maximum of ``input`` and ``other`` (NaN wins, unlike ``fmax``).
+
+
+
+    Where the two are equal the gradient is split evenly between them, as in torch.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.maximum(torch.tensor([1.0, 5.0, float('nan')]), torch.tensor([2.0, 3.0, 0.0]))
+        tensor([2., 5., nan])
+    """
     _check_tensor("maximum", input, other)
     return Maximum.apply(input, other)
 
 
 def minimum(input, other):
+    """Element-wise minimum of ``input`` and ``other`` (NaN wins, unlike ``fmin``).
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.minimum(torch.tensor([1.0, 5.0, float('nan')]), torch.tensor([2.0, 3.0, 0.0]))
+        tensor([1., 3., nan])
+    """
     _check_tensor("minimum", input, other)
     return Minimum.apply(input, other)
 
 
 def fmax(input, other):
+    """Element-wise maximum that ignores NaN: if exactly one of the pair is NaN, the other is returned.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.fmax(torch.tensor([1.0, float('nan'), 3.0]), torch.tensor([2.0, 0.0, float('nan')]))
+        tensor([2., 0., 3.])
+    """
     _check_tensor("fmax", input, other)
     return Fmax.apply(input, other)
 
 
 def fmin(input, other):
+    """Element-wise minimum that ignores NaN: if exactly one of the pair is NaN, the other is returned.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.fmin(torch.tensor([1.0, float('nan'), 3.0]), torch.tensor([2.0, 0.0, float('nan')]))
+        tensor([1., 0., 3.])
+    """
     _check_tensor("fmin", input, other)
     return Fmin.apply(input, other)
 
 
 def atan2(input, other):
+    """Element-wise arctangent of ``input / other``, using both signs to pick the quadrant.
+
+    ``out_i = atan2(input_i, other_i)``
+
+    ``npgrad.arctan2`` is an alias.
+
+    Args:
+        input (Tensor): the y coordinates.
+        other (Tensor): the x coordinates, broadcast against ``input``.
+
+    Returns:
+        Tensor: angles in radians in ``[-pi, pi]``, broadcast shape, floating-point dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.atan2(torch.tensor([1.0, 1.0, -1.0]), torch.tensor([1.0, -1.0, -1.0]))
+        tensor([ 0.7854,  2.3562, -2.3562])
+    """
     _check_tensor("atan2", input, other)
     return Atan2.apply(input, other)
 
@@ -717,24 +943,88 @@ arctan2 = atan2
 
 
 def hypot(input, other):
+    """Hypotenuse of the right triangle with legs ``input`` and ``other``.
+
+    ``out_i = sqrt(input_i ** 2 + other_i ** 2)``
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: broadcast shape, floating-point dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.hypot(torch.tensor([3.0, 5.0]), torch.tensor([4.0, 12.0]))
+        tensor([ 5., 13.])
+    """
     _check_tensor("hypot", input, other)
     _float_only("hypot_cpu", input, other)
     return Hypot.apply(input, other)
 
 
 def logaddexp(input, other):
+    """Logarithm of the sum of exponentials, computed without overflow.
+
+    ``out_i = log(exp(input_i) + exp(other_i))``
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: broadcast shape, floating-point dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logaddexp(torch.tensor([-1.0, 1000.0]), torch.tensor([-1.0, 1000.0]))
+        tensor([-3.0685e-01,  1.0007e+03])
+    """
     _check_tensor("logaddexp", input, other)
     _float_only("logaddexp_cpu", input, other)
     return Logaddexp.apply(input, other)
 
 
 def logaddexp2(input, other):
+    """Base-2 logarithm of the sum of powers of two, computed without overflow.
+
+    ``out_i = log2(2 ** input_i + 2 ** other_i)``
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: broadcast shape, floating-point dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logaddexp2(torch.tensor([1.0, 3.0]), torch.tensor([1.0, 3.0]))
+        tensor([2., 4.])
+    """
     _check_tensor("logaddexp2", input, other)
     _float_only("logaddexp2_cpu", input, other)
     return Logaddexp2.apply(input, other)
 
 
 def copysign(input, other):
+    """Magnitude of ``input`` with the sign of ``other``, element by element.
+
+    ``out_i = copysign(input_i, other_i)``
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+
+    Returns:
+        Tensor: broadcast shape; always floating-point (integer inputs give the default float dtype).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.copysign(torch.tensor([1.0, -2.0, 3.0]), torch.tensor([-1.0, 1.0, -0.0]))
+        tensor([-1.,  2., -3.])
+    """
     if isinstance(other, _t.Tensor):
         return Copysign.apply(input, other)
     return CopysignScalar.apply(input, other)

@@ -202,12 +202,44 @@ clip = clamp
 
 
 def clamp_min(input, min):
+    """Clamps every element of ``input`` to at least ``min``.
+
+    ``out_i = max(input_i, min)``; same as ``clamp(input, min=min)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        min (Number or Tensor): the lower bound.
+
+    Returns:
+        Tensor: ``input``'s shape (promoted with ``min``'s type).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.clamp_min(torch.tensor([-2.0, 0.5, 3.0]), 0.0)
+        tensor([0.0000, 0.5000, 3.0000])
+    """
     if isinstance(min, _t.Tensor):
         return ClampMinTensor.apply(input, min, None)
     return ClampMin.apply(input, min, None)
 
 
 def clamp_max(input, max):
+    """Clamps every element of ``input`` to at most ``max``.
+
+    ``out_i = min(input_i, max)``; same as ``clamp(input, max=max)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        max (Number or Tensor): the upper bound.
+
+    Returns:
+        Tensor: ``input``'s shape (promoted with ``max``'s type).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.clamp_max(torch.tensor([-2.0, 0.5, 3.0]), 1.0)
+        tensor([-2.0000,  0.5000,  1.0000])
+    """
     if isinstance(max, _t.Tensor):
         return ClampMaxTensor.apply(input, None, max)
     return ClampMax.apply(input, None, max)

@@ -601,24 +601,116 @@ def bind_methods(T):
 
 # torch.<name>_ functions: the in-place methods called as functions
 def i0_(input):
+    """In-place version of :func:`i0`: the modified Bessel function of the first kind, order 0.
+
+    Args:
+        input (Tensor): a floating-point tensor, overwritten.
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([0.0, 1.0, 2.0])
+        >>> torch.i0_(a)
+        tensor([1.0000, 1.2661, 2.2796])
+    """
     return input.i0_()
 
 
 def sinc_(input):
+    """In-place version of :func:`sinc`: the normalized sinc ``sin(pi x) / (pi x)`` (1 at 0).
+
+    Args:
+        input (Tensor): a floating-point tensor, overwritten.
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([0.0, 0.5, 0.25])
+        >>> torch.sinc_(a)
+        tensor([1.0000, 0.6366, 0.9003])
+    """
     return input.sinc_()
 
 
 def gcd_(input, other):
+    """In-place version of :func:`gcd`: writes the greatest common divisor into ``input``.
+
+    Args:
+        input (Tensor): an integer tensor, overwritten.
+        other (Tensor): an integer tensor, broadcast to ``input``'s shape.
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([6, 10, 0])
+        >>> torch.gcd_(a, torch.tensor([4, 15, 7]))
+        tensor([2, 5, 7])
+        >>> a
+        tensor([2, 5, 7])
+    """
     return input.gcd_(other)
 
 
 def lcm_(input, other):
+    """In-place version of :func:`lcm`: writes the least common multiple into ``input``.
+
+    Args:
+        input (Tensor): an integer tensor, overwritten.
+        other (Tensor): an integer tensor, broadcast to ``input``'s shape.
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([6, 10, 0])
+        >>> torch.lcm_(a, torch.tensor([4, 15, 7]))
+        tensor([12, 30,  0])
+        >>> a
+        tensor([12, 30,  0])
+    """
     return input.lcm_(other)
 
 
 def ldexp_(input, other):
+    """In-place version of :func:`ldexp`: ``input * 2 ** other``.
+
+    Args:
+        input (Tensor): a floating-point tensor, overwritten.
+        other (Tensor): the exponents, broadcast to ``input``'s shape.
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([1.0, 3.0])
+        >>> torch.ldexp_(a, torch.tensor([2, -1]))
+        tensor([4.0000, 1.5000])
+    """
     return input.ldexp_(other)
 
 
 def xlogy_(input, other):
+    """In-place version of :func:`xlogy`: ``input * log(other)``, zero where ``input`` is zero.
+
+    Args:
+        input (Tensor): a floating-point tensor, overwritten.
+        other (Tensor or Number): broadcast to ``input``'s shape.
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([0.0, 1.0, 2.0])
+        >>> torch.xlogy_(a, torch.tensor([0.0, 3.0, 4.0]))
+        tensor([0.0000, 1.0986, 2.7726])
+    """
     return input.xlogy_(other)
