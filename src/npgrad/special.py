@@ -151,3 +151,6 @@ legendre_polynomial_p = _polynomial("legendre_polynomial_p")
 # torch's exception classes for bad arguments. Keep this at the end of the module.
 from . import _out  # noqa: E402
 _out.wrap_namespace(globals(), set(__all__) - {"softmax", "log_softmax"}, "npgrad.special")
+# torch-style docstrings (Args, Returns, Example) for the names above, kept in one table
+from ._special_docs import apply as _apply_docs  # noqa: E402
+_apply_docs(globals())

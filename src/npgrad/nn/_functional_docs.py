@@ -6,6 +6,7 @@ under ``nn.functional`` through their public wrapper, so this one table describe
 them from. Every example is a doctest (tests/docs/test_doctests.py) whose printed output is torch's for the same
 code. A function that is also a top-level ``npgrad`` name keeps the docstring it has there, if it has one.
 """
+from .._docfmt import doc as _doc, apply as _apply
 
 _IMPORTS = ">>> import npgrad as torch\n>>> import npgrad.nn.functional as F\n"
 _INPUT = "input (Tensor): the input tensor."
@@ -14,14 +15,6 @@ _REDUCTION = ("reduction (str): ``'none'`` (one loss per element), ``'mean'`` (t
               "Default: ``'mean'``.\n"
               "size_average, reduce (bool, deprecated): the legacy form of ``reduction``; do not pass both.")
 _POINTWISE = "Shape:\n    Input: :math:`(*)`, any number of dimensions. Output: :math:`(*)`, same shape as the input."
-
-
-def _doc(summary, args, after, example):
-    """Assemble one docstring: summary, ``Args:`` (one argument a line), ``after`` (Returns/Shape), ``Example::``."""
-    args = "\n    ".join(args.split("\n"))
-    example = "\n    ".join(line for line in example.split("\n") if line)
-    return f"{summary}\n\nArgs:\n    {args}\n\n{after}\n\nExample::\n\n    {example}\n"
-
 
 def _inplace_of(name):
     return (f"In-place version of :func:`{name}`: overwrites ``input`` and returns it (the other arguments are "
@@ -749,12 +742,5 @@ npgrad.Size([2, 3, 4])
 
 
 def apply(ns):
-    """Attach the docstrings to the functions of ``ns`` (nn.functional's globals). A name that is also one of
-    ``npgrad``'s top-level functions keeps a docstring it already has."""
-    for name, doc in DOCS.items():
-        fn = ns.get(name)
-        if fn is None:
-            continue
-        if getattr(fn, "__module__", None) == "npgrad" and fn.__doc__:
-            continue
-        fn.__doc__ = doc
+    """Attach the docstrings to the functions of ``ns`` (nn.functional's globals)."""
+    _apply(ns, DOCS, "npgrad.nn.functional")
