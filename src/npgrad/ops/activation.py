@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 import npgrad as ng   # public ops, looked up at call time (their home modules are free to move)
 
@@ -35,7 +36,7 @@ def _float_only(name, input):
 def _sigmoid(x):
     """Stable sigmoid on arrays; the recorded op on Tensors (inside create_graph formulas)."""
     if not isinstance(x, _t.Tensor):
-        return np.exp(-np.logaddexp(0, -x))
+        return xp.exp(-xp.logaddexp(0, -x))
     return ng.sigmoid(x)
 
 
@@ -52,7 +53,7 @@ def where(cond, a, b):
 def _keep(cond, grad):
     """``where(cond, grad, 0)``, branch-free on arrays when the gradient is finite (np.where on a random mask
     is ~20x slower than a multiply); ``+= 0.0`` turns the -0.0 of negative gradients times False into 0.0."""
-    if type(grad) is np.ndarray and type(cond) is np.ndarray and np.isfinite(grad).all():
+    if type(grad) is np.ndarray and type(cond) is np.ndarray and xp.isfinite(grad).all():
         res = grad * cond
         res += 0.0
         return res
@@ -77,7 +78,7 @@ class Hardtanh(Function):
     def forward(ctx, x, lo, hi):
         ctx.lo, ctx.hi = lo, hi
         ctx.save_for_backward(x)
-        return np.clip(x, lo, hi).astype(x.dtype, copy=False)
+        return xp.clip(x, lo, hi).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -94,13 +95,13 @@ class LeakyRelu(Function):
     def forward(ctx, x, slope):
         ctx.slope = slope
         ctx.save_for_backward(x)
-        return np.where(x > 0, x, x * slope).astype(x.dtype, copy=False)
+        return xp.where(x > 0, x, x * slope).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         # self: leaky_relu_backward(grad, self, negative_slope, false)   (slope at 0)
         x, = ctx.saved_tensors
-        if type(grad) is np.ndarray and np.isfinite(grad).all():   # branch-free, as _keep
+        if type(grad) is np.ndarray and xp.isfinite(grad).all():   # branch-free, as _keep
             return grad * ((x > 0) * (1 - ctx.slope) + ctx.slope).astype(grad.dtype, copy=False), None
         return where(x > 0, grad, grad * ctx.slope), None
 
@@ -114,14 +115,14 @@ class Elu(Function):
     def forward(ctx, x, alpha, scale, iscale):
         ctx.alpha, ctx.scale, ctx.iscale = alpha, scale, iscale
         ctx.save_for_backward(x)
-        neg = np.expm1(np.minimum(x, 0) * iscale) * (alpha * scale)
-        return np.where(x > 0, x * scale, neg).astype(x.dtype, copy=False)
+        neg = xp.expm1(xp.minimum(x, 0) * iscale) * (alpha * scale)
+        return xp.where(x > 0, x * scale, neg).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         # self: elu_backward(grad, alpha, scale, input_scale, /* is_result */ false, self)
         x, = ctx.saved_tensors
-        neg = grad * (ctx.alpha * ctx.scale * ctx.iscale) * np.exp(_nonpos(x) * ctx.iscale)
+        neg = grad * (ctx.alpha * ctx.scale * ctx.iscale) * xp.exp(_nonpos(x) * ctx.iscale)
         return where(x > 0, grad * ctx.scale, neg), None, None, None
 
 
@@ -148,7 +149,7 @@ class Gelu(Function):
         ctx.save_for_backward(x)
         if tanh:
             k = math.sqrt(2 / math.pi)
-            return 0.5 * x * (1 + np.tanh(k * (x + 0.044715 * x * x * x)))
+            return 0.5 * x * (1 + xp.tanh(k * (x + 0.044715 * x * x * x)))
         return x * (0.5 * _erfc(x * -_SQRT1_2))
 
     @staticmethod
@@ -157,10 +158,10 @@ class Gelu(Function):
         x, = ctx.saved_tensors
         if ctx.tanh:
             k = math.sqrt(2 / math.pi)
-            t = np.tanh(k * (x + 0.044715 * x * x * x))
+            t = xp.tanh(k * (x + 0.044715 * x * x * x))
             return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)), None
         cdf = 0.5 * _erfc(x * -_SQRT1_2)
-        pdf = np.exp(-0.5 * x * x) * _INV_SQRT_2PI
+        pdf = xp.exp(-0.5 * x * x) * _INV_SQRT_2PI
         return grad * (cdf + x * pdf), None
 
 
@@ -186,13 +187,13 @@ class Mish(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x * np.tanh(np.logaddexp(0, x))
+        return x * xp.tanh(xp.logaddexp(0, x))
 
     @staticmethod
     def backward(ctx, grad):
         # self: mish_backward(grad, self) = grad * (tanh(softplus(x)) + x * sigmoid(x) * (1 - tanh(softplus(x))^2))
         x, = ctx.saved_tensors
-        t = np.tanh(-dispatch(LogSigmoid, -x))   # softplus(x) = -logsigmoid(-x)
+        t = xp.tanh(-dispatch(LogSigmoid, -x))   # softplus(x) = -logsigmoid(-x)
         return grad * (t + x * _sigmoid(x) * (1 - t * t))
 
 
@@ -206,7 +207,7 @@ class Softplus(Function):
         ctx.save_for_backward(x)
         bx = x * beta
         # log(1 + exp(bx)) as logaddexp(0, bx): no overflow; linear only where beta*x > threshold (strictly)
-        return np.where(bx > threshold, x, np.logaddexp(0, bx) / beta).astype(x.dtype, copy=False)
+        return xp.where(bx > threshold, x, xp.logaddexp(0, bx) / beta).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -222,7 +223,7 @@ class LogSigmoid(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return -np.logaddexp(0, -x)   # -softplus(-x): stable at any |x|
+        return -xp.logaddexp(0, -x)   # -softplus(-x): stable at any |x|
 
     @staticmethod
     def backward(ctx, grad):
@@ -237,7 +238,7 @@ class Hardsigmoid(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.clip(x + 3, 0, 6) / 6
+        return xp.clip(x + 3, 0, 6) / 6
 
     @staticmethod
     def backward(ctx, grad):
@@ -252,7 +253,7 @@ class Hardswish(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x * np.clip(x + 3, 0, 6) / 6
+        return x * xp.clip(x + 3, 0, 6) / 6
 
     @staticmethod
     def backward(ctx, grad):
@@ -269,7 +270,7 @@ class Softshrink(Function):
     def forward(ctx, x, lambd):
         ctx.lambd = lambd
         ctx.save_for_backward(x)
-        return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0)).astype(x.dtype, copy=False)
+        return xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, 0)).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -286,7 +287,7 @@ class Hardshrink(Function):
     def forward(ctx, x, lambd):
         ctx.lambd = lambd
         ctx.save_for_backward(x)
-        return np.where((x > lambd) | (x < -lambd), x, 0).astype(x.dtype, copy=False)
+        return xp.where((x > lambd) | (x < -lambd), x, 0).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -303,7 +304,7 @@ class Threshold(Function):
     def forward(ctx, x, threshold, value):
         ctx.threshold = threshold
         ctx.save_for_backward(x)
-        return np.where(x > threshold, x, value).astype(x.dtype, copy=False)
+        return xp.where(x > threshold, x, value).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -320,7 +321,7 @@ class Glu(Function):
     def forward(ctx, x, dim):
         ctx.dim = dim
         ctx.save_for_backward(x)
-        a, b = np.split(x, 2, axis=dim)
+        a, b = xp.split(x, 2, axis=dim)
         return a * _sigmoid(b)
 
     @staticmethod
@@ -333,7 +334,7 @@ class Glu(Function):
         a = x[tuple(idx)]
         idx[ctx.dim] = slice(h, None)
         s = _sigmoid(x[tuple(idx)])
-        return np.concatenate([grad * s, grad * a * s * (1 - s)], axis=ctx.dim), None
+        return xp.concatenate([grad * s, grad * a * s * (1 - s)], axis=ctx.dim), None
 
 
 class Prelu(Function):
@@ -346,7 +347,7 @@ class Prelu(Function):
     def forward(ctx, x, w):
         ctx.wshape = w.shape
         ctx.save_for_backward(x, w)
-        return np.where(x > 0, x, _channel_view(w, x.ndim) * x).astype(x.dtype, copy=False)
+        return xp.where(x > 0, x, _channel_view(w, x.ndim) * x).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -359,9 +360,9 @@ class Prelu(Function):
         if need[1]:
             gw = where(x > 0, 0.0, grad * x)
             if math.prod(ctx.wshape) == 1:
-                gw = np.sum(gw).reshape(ctx.wshape)
+                gw = xp.sum(gw).reshape(ctx.wshape)
             else:
-                gw = np.sum(gw, axis=(0,) + tuple(range(2, x.ndim)))
+                gw = xp.sum(gw, axis=(0,) + tuple(range(2, x.ndim)))
         return gx, gw
 
 
@@ -585,8 +586,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False, ge
         from ..random import rng
         slopes = rng(generator).uniform(lower, upper, x.shape).astype(x.dtype)
     else:
-        slopes = np.asarray((lower + upper) / 2, x.dtype)
-    noise = np.where(x > 0, np.ones((), x.dtype), slopes).astype(x.dtype)
+        slopes = xp.asarray((lower + upper) / 2, x.dtype)
+    noise = xp.where(x > 0, xp.ones((), x.dtype), slopes).astype(x.dtype)
     if inplace:
         return _inplace(lambda t: RreluWithNoiseInplace.apply(t, noise), input)
     return RreluWithNoise.apply(input, noise)

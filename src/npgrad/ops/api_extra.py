@@ -12,6 +12,7 @@ from collections import namedtuple
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from .. import _tensor as _t
 from ..autograd.function import Function
@@ -137,9 +138,9 @@ class Angle(Function):
     @staticmethod
     def forward(ctx, a):
         out_dt = float_input(a).dtype
-        res = np.where(a < 0, np.pi, 0.0).astype(out_dt)
+        res = xp.where(a < 0, np.pi, 0.0).astype(out_dt)
         if is_float_np(a.dtype):
-            res[np.isnan(a)] = np.nan
+            res[xp.isnan(a)] = np.nan
         return res
 
     @staticmethod
@@ -161,7 +162,7 @@ class Addr(_L.Addmm):
     def forward(ctx, input, v1, v2, beta, alpha):
         ctx.beta, ctx.alpha = beta, alpha
         ctx.save_for_backward(v1, v2)
-        return _L._combine(input, np.multiply.outer(v1, v2), beta, alpha)
+        return _L._combine(input, xp.multiply.outer(v1, v2), beta, alpha)
 
     @staticmethod
     def backward(ctx, grad):
@@ -242,9 +243,9 @@ def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None, re
         raise RuntimeError("step must be nonzero")
     if (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    n = int(np.floor((end - start) / step)) + 1
+    n = int(xp.floor((end - start) / step)) + 1
     dt = _c._dt(dtype, fname="range")
-    arr = (start + step * np.arange(n, dtype=np.float64)).astype(dt)
+    arr = (start + step * xp.arange(n, dtype=np.float64)).astype(dt)
     res = _c._finish(arr, requires_grad, device)
     if out is not None:
         out.resize_(res.shape).copy_(res)
@@ -369,7 +370,7 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
         _warn("The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
                       "means you can write to the underlying (supposedly non-writable) buffer using the tensor.",
                       UserWarning)
-    arr = np.frombuffer(buffer, dt, count, offset)
+    arr = xp.frombuffer(buffer, dt, count, offset)
     if not arr.flags.writeable:
         arr = arr.view()
         try:
@@ -397,10 +398,10 @@ def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=
         raise RuntimeError(f"unable to mmap {size * dt.itemsize} bytes from file <{filename}>: Cannot allocate "
                            f"memory (12)" if shared else f"read(): fd {filename} failed")
     if shared:
-        arr = np.memmap(filename, dt, "r+", shape=(size,)) if size else np.zeros(0, dt)
+        arr = xp.memmap(filename, dt, "r+", shape=(size,)) if size else xp.zeros(0, dt)
         arr = np.ndarray((size,), dt, buffer=arr) if size else arr
     else:
-        arr = np.fromfile(filename, dt, count=size)
+        arr = xp.fromfile(filename, dt, count=size)
     return _c._finish(arr, requires_grad, device)
 
 
@@ -478,7 +479,7 @@ def from_dlpack(ext_tensor):
                                "only once, so you might have already constructed a tensor from it once.")
         ext_tensor = _Capsule(ext_tensor)
     try:
-        arr = np.from_dlpack(ext_tensor)
+        arr = xp.from_dlpack(ext_tensor)
     except BufferError as e:
         raise RuntimeError(str(e)) from None
     if not arr.flags.writeable:
@@ -512,13 +513,13 @@ def unravel_index(indices, shape):
     shape = tuple(int(s) for s in shape)
     if any(s < 0 for s in shape):
         raise ValueError("'shape' cannot have negative values, but got " + str(shape))
-    n = int(np.prod(shape))
+    n = int(xp.prod(shape))
     idx = indices._data.astype(np.int64)
     if idx.size and (idx.min() < -n or idx.max() >= n):
         raise ValueError("'indices' must be in range [" + f"{-n}, {n - 1}]")
-    idx = np.where(idx < 0, idx + n, idx)
-    coords = np.unravel_index(idx, shape) if shape else ()
-    return tuple(_t.make(np.asarray(c, np.int64)) for c in coords)
+    idx = xp.where(idx < 0, idx + n, idx)
+    coords = xp.unravel_index(idx, shape) if shape else ()
+    return tuple(_t.make(xp.asarray(c, np.int64)) for c in coords)
 
 
 # ------------------------------------------------------------------------------------------------ switches
@@ -620,6 +621,7 @@ def as_subclass(self, cls):
     for slot in _t.Tensor.__slots__:
         if slot != "__weakref__":
             setattr(out, slot, getattr(src, slot))
+    out._vc = src._vc  # shared (made now if it did not exist yet)
     return out
 
 
@@ -630,8 +632,8 @@ def map2_(self, x, y, callable):
     if self._req or x._req or y._req:
         raise RuntimeError("map2_ is only implemented on CPU tensors that don't require grad")
     a = self._data
-    bx, by = np.broadcast_to(x._data, a.shape), np.broadcast_to(y._data, a.shape)
-    for i in np.ndindex(a.shape):
+    bx, by = xp.broadcast_to(x._data, a.shape), xp.broadcast_to(y._data, a.shape)
+    for i in xp.ndindex(a.shape):
         a[i] = callable(a[i].item(), bx[i].item(), by[i].item())
     self._vc[0] += 1
     return self
@@ -700,7 +702,7 @@ class AsStridedScatter(Function):
     @staticmethod
     def forward(ctx, a, src, size, stride, offset):
         ctx.geom = (size, stride, offset)
-        out = np.ascontiguousarray(a).copy()
+        out = xp.ascontiguousarray(a).copy()
         _strided(out, size, stride, offset)[...] = src
         return out
 
@@ -715,7 +717,7 @@ class AsStridedScatter(Function):
             gs = as_strided(g, size, stride, offset).clone() if need[1] else None
             gi = as_strided_scatter(g, zeros(size, dtype=g.dtype), size, stride, offset) if need[0] else None
             return gi, gs, None, None, None
-        g = np.ascontiguousarray(grad)
+        g = xp.ascontiguousarray(grad)
         gs = _strided(g, size, stride, offset).copy() if need[1] else None
         gi = None
         if need[0]:
@@ -726,7 +728,7 @@ class AsStridedScatter(Function):
 
 def _strided(arr, size, stride, offset):
     flat = arr.reshape(-1)
-    return np.lib.stride_tricks.as_strided(flat[offset:], size, tuple(s * arr.itemsize for s in stride))
+    return xp.lib.stride_tricks.as_strided(flat[offset:], size, tuple(s * arr.itemsize for s in stride))
 
 
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
@@ -775,8 +777,8 @@ def binomial(count, prob, generator=None):
         if not is_float_np(t._data.dtype):
             raise ValueError(f"binomial only supports floating-point dtypes for {what}, got: "
                              f"{str(t.dtype).split('.')[-1].capitalize()}")
-    c, p = np.broadcast_arrays(count._data, prob._data)
-    if np.any(c < 0) or np.any(~((p >= 0) & (p <= 1))):
+    c, p = xp.broadcast_arrays(count._data, prob._data)
+    if xp.any(c < 0) or xp.any(~((p >= 0) & (p <= 1))):
         raise RuntimeError("binomial: count must be non-negative and prob in [0, 1]")
     vals = rng(generator).binomial(c.astype(np.int64), p.astype(np.float64)).astype(count._data.dtype)
     return Binomial.apply(count, prob, vals)
@@ -802,7 +804,7 @@ def resize(self, *sizes):
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
     sizes = tuple(int(s) for s in sizes)
-    n = int(np.prod(sizes))
+    n = int(xp.prod(sizes))
     if n != self.numel():
         raise RuntimeError(f"requested resize to {'x'.join(map(str, sizes))} ({n} elements in total), but the given "
                            f"tensor has a size of {'x'.join(map(str, self.shape))} ({self.numel()} elements). "

@@ -4,6 +4,7 @@ Comparisons promote their operands as torch does first (``int_tensor < 2.5`` com
 """
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import state
@@ -29,9 +30,9 @@ def _compare(np_fn, input, other):
             rt = result_np([a, b])
             a, b = a.astype(rt, copy=False), b.astype(rt, copy=False)
     elif b is None or isinstance(b, (list, tuple, str)):
-        if np_fn is np.equal:  # ``t == None`` is False, as for any object
+        if np_fn is xp.equal:  # ``t == None`` is False, as for any object
             return False
-        if np_fn is np.not_equal:
+        if np_fn is xp.not_equal:
             return True
         return NotImplemented
     elif isinstance(b, float) and a.dtype.kind in "iub":
@@ -78,7 +79,7 @@ def eq(input, other):
         >>> torch.eq(torch.tensor([1.0, 2.0, 3.0]), 2)
         tensor([False,  True, False])
     """
-    return _compare(np.equal, input, _operand("eq", other))
+    return _compare(xp.equal, input, _operand("eq", other))
 
 
 def ne(input, other):
@@ -103,7 +104,7 @@ def ne(input, other):
         >>> torch.ne(torch.tensor([1.0, 2.0, 3.0]), 2)
         tensor([ True, False,  True])
     """
-    return _compare(np.not_equal, input, _operand("ne", other))
+    return _compare(xp.not_equal, input, _operand("ne", other))
 
 
 def lt(input, other):
@@ -128,7 +129,7 @@ def lt(input, other):
         >>> torch.lt(torch.tensor([1.0, 2.0, 3.0]), 2)
         tensor([ True, False, False])
     """
-    return _compare(np.less, input, _operand("lt", other))
+    return _compare(xp.less, input, _operand("lt", other))
 
 
 def le(input, other):
@@ -153,7 +154,7 @@ def le(input, other):
         >>> torch.le(torch.tensor([1.0, 2.0, 3.0]), 2)
         tensor([ True,  True, False])
     """
-    return _compare(np.less_equal, input, _operand("le", other))
+    return _compare(xp.less_equal, input, _operand("le", other))
 
 
 def gt(input, other):
@@ -178,7 +179,7 @@ def gt(input, other):
         >>> torch.gt(torch.tensor([1.0, 2.0, 3.0]), 2)
         tensor([False, False,  True])
     """
-    return _compare(np.greater, input, _operand("gt", other))
+    return _compare(xp.greater, input, _operand("gt", other))
 
 
 def ge(input, other):
@@ -203,7 +204,7 @@ def ge(input, other):
         >>> torch.ge(torch.tensor([1.0, 2.0, 3.0]), 2)
         tensor([False,  True,  True])
     """
-    return _compare(np.greater_equal, input, _operand("ge", other))
+    return _compare(xp.greater_equal, input, _operand("ge", other))
 
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
@@ -221,9 +222,9 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if isinstance(b, np.ndarray):
         _same_dtype(a, b)
     if a.dtype == np.bool_:
-        return _t.make(np.asarray(a == b))
+        return _t.make(xp.asarray(a == b))
     with np.errstate(invalid="ignore", over="ignore"):
-        return _t.make(np.asarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+        return _t.make(xp.asarray(xp.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -239,13 +240,13 @@ def equal(input, other):
     if a.dtype != b.dtype:
         rt = result_np([a, b])
         a, b = a.astype(rt), b.astype(rt)
-    return bool(np.array_equal(a, b))
+    return bool(xp.array_equal(a, b))
 
 
 def _predicate(np_fn, input):
     a = input._data
     if not is_float_np(a.dtype):
-        return _t.make(np.zeros(a.shape, np.bool_) if np_fn is not np.isfinite else np.ones(a.shape, np.bool_))
+        return _t.make(xp.zeros(a.shape, np.bool_) if np_fn is not xp.isfinite else xp.ones(a.shape, np.bool_))
     return _t.make(np_fn(a))
 
 
@@ -265,7 +266,7 @@ def isnan(input):
         >>> torch.isnan(torch.tensor([1.0, float('nan'), 2.0]))
         tensor([False,  True, False])
     """
-    return _predicate(np.isnan, input)
+    return _predicate(xp.isnan, input)
 
 
 def isinf(input):
@@ -282,7 +283,7 @@ def isinf(input):
         >>> torch.isinf(torch.tensor([1.0, float('inf'), 2.0, float('-inf'), float('nan')]))
         tensor([False,  True, False,  True, False])
     """
-    return _predicate(np.isinf, input)
+    return _predicate(xp.isinf, input)
 
 
 def isfinite(input):
@@ -301,7 +302,7 @@ def isfinite(input):
         >>> torch.isfinite(torch.tensor([1.0, float('inf'), 2.0, float('-inf'), float('nan')]))
         tensor([ True, False,  True, False, False])
     """
-    return _predicate(np.isfinite, input)
+    return _predicate(xp.isfinite, input)
 
 
 def isposinf(input):
@@ -318,7 +319,7 @@ def isposinf(input):
         >>> torch.isposinf(torch.tensor([-float('inf'), float('inf'), 1.2]))
         tensor([False,  True, False])
     """
-    return _predicate(np.isposinf, input)
+    return _predicate(xp.isposinf, input)
 
 
 def isneginf(input):
@@ -335,7 +336,7 @@ def isneginf(input):
         >>> torch.isneginf(torch.tensor([-float('inf'), float('inf'), 1.2]))
         tensor([ True, False, False])
     """
-    return _predicate(np.isneginf, input)
+    return _predicate(xp.isneginf, input)
 
 
 def isreal(input):
@@ -352,7 +353,7 @@ def isreal(input):
         >>> torch.isreal(torch.tensor([1.0, float('nan')]))
         tensor([True, True])
     """
-    return _t.make(np.ones(input._data.shape, np.bool_))
+    return _t.make(xp.ones(input._data.shape, np.bool_))
 
 
 def signbit(input):
@@ -370,13 +371,13 @@ def signbit(input):
         tensor([ True,  True, False, False])
     """
     a = input._data
-    return _t.make(np.signbit(a) if a.dtype != np.bool_ else np.zeros(a.shape, np.bool_))
+    return _t.make(xp.signbit(a) if a.dtype != np.bool_ else xp.zeros(a.shape, np.bool_))
 
 
 def _logical(np_fn, input, other):
     a, b = _data(input), _data(_operand(np_fn.__name__, other))
     try:
-        return _t.make(np.asarray(np_fn(a, b)))
+        return _t.make(xp.asarray(np_fn(a, b)))
     except ValueError:
         _no_broadcast(a, b)
         raise
@@ -397,7 +398,7 @@ def logical_and(input, other):
         >>> torch.logical_and(torch.tensor([True, False, True]), torch.tensor([1.0, 1.0, 0.0]))
         tensor([ True, False, False])
     """
-    return _logical(np.logical_and, input, other)
+    return _logical(xp.logical_and, input, other)
 
 
 def logical_or(input, other):
@@ -415,7 +416,7 @@ def logical_or(input, other):
         >>> torch.logical_or(torch.tensor([0, 0, 2]), torch.tensor([0, 3, 0]))
         tensor([False,  True,  True])
     """
-    return _logical(np.logical_or, input, other)
+    return _logical(xp.logical_or, input, other)
 
 
 def logical_xor(input, other):
@@ -433,7 +434,7 @@ def logical_xor(input, other):
         >>> torch.logical_xor(torch.tensor([0, 0, 2]), torch.tensor([0, 3, 2]))
         tensor([False,  True, False])
     """
-    return _logical(np.logical_xor, input, other)
+    return _logical(xp.logical_xor, input, other)
 
 
 def logical_not(input):
@@ -450,7 +451,7 @@ def logical_not(input):
         >>> torch.logical_not(torch.tensor([0.0, 1.5, -2.0]))
         tensor([ True, False, False])
     """
-    return _t.make(np.logical_not(input._data))
+    return _t.make(xp.logical_not(input._data))
 
 
 def _bitwise(name, np_fn, input, other):
@@ -462,7 +463,7 @@ def _bitwise(name, np_fn, input, other):
     a = a.astype(rt, copy=False) if isinstance(a, np.ndarray) else a
     b = b.astype(rt, copy=False) if isinstance(b, np.ndarray) else b
     try:
-        return _t.make(np.asarray(np_fn(a, b)))
+        return _t.make(xp.asarray(np_fn(a, b)))
     except ValueError:
         _no_broadcast(a, b)
         raise
@@ -489,7 +490,7 @@ def bitwise_not(input):
     a = input._data
     if is_float_np(a.dtype):
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
-    return _t.make(np.invert(a))
+    return _t.make(xp.invert(a))
 
 
 def bitwise_and(input, other):
@@ -511,7 +512,7 @@ def bitwise_and(input, other):
         >>> torch.bitwise_and(torch.tensor([True, True]), torch.tensor([False, True]))
         tensor([False,  True])
     """
-    return _bitwise("bitwise_and", np.bitwise_and, input, other)
+    return _bitwise("bitwise_and", xp.bitwise_and, input, other)
 
 
 def bitwise_or(input, other):
@@ -531,7 +532,7 @@ def bitwise_or(input, other):
         >>> torch.bitwise_or(torch.tensor([-1, -2, 3]), torch.tensor([1, 0, 3]))
         tensor([-1, -2,  3])
     """
-    return _bitwise("bitwise_or", np.bitwise_or, input, other)
+    return _bitwise("bitwise_or", xp.bitwise_or, input, other)
 
 
 def bitwise_xor(input, other):
@@ -551,7 +552,7 @@ def bitwise_xor(input, other):
         >>> torch.bitwise_xor(torch.tensor([-1, -2, 3]), torch.tensor([1, 0, 3]))
         tensor([-2, -2,  0])
     """
-    return _bitwise("bitwise_xor", np.bitwise_xor, input, other)
+    return _bitwise("bitwise_xor", xp.bitwise_xor, input, other)
 
 
 def _shift(name, np_fn, input, other):
@@ -560,11 +561,11 @@ def _shift(name, np_fn, input, other):
     res = _bitwise(name, np_fn, input, other)
     b = _data(other)
     width = res._data.dtype.itemsize * 8
-    if np.any(np.asarray(b) >= width) or np.any(np.asarray(b) < 0):  # torch: shifting past the width gives 0
+    if xp.any(xp.asarray(b) >= width) or xp.any(xp.asarray(b) < 0):  # torch: shifting past the width gives 0
         r = res._data
-        big = np.broadcast_to(np.asarray(b) >= width, r.shape) | np.broadcast_to(np.asarray(b) < 0, r.shape)
-        fill = np.where(r < 0, -1, 0) if np_fn is np.right_shift else 0
-        res = _t.make(np.where(big, fill, r).astype(r.dtype))
+        big = xp.broadcast_to(xp.asarray(b) >= width, r.shape) | xp.broadcast_to(xp.asarray(b) < 0, r.shape)
+        fill = xp.where(r < 0, -1, 0) if np_fn is xp.right_shift else 0
+        res = _t.make(xp.where(big, fill, r).astype(r.dtype))
     return res
 
 
@@ -585,7 +586,7 @@ def bitwise_left_shift(input, other):
         >>> torch.bitwise_left_shift(torch.tensor([1, -3, 5]), torch.tensor([1, 2, 3]))
         tensor([  2, -12,  40])
     """
-    return _shift("lshift", np.left_shift, input, other)
+    return _shift("lshift", xp.left_shift, input, other)
 
 
 def bitwise_right_shift(input, other):
@@ -605,7 +606,7 @@ def bitwise_right_shift(input, other):
         >>> torch.bitwise_right_shift(torch.tensor([16, -16, 5]), torch.tensor([1, 2, 3]))
         tensor([ 8, -4,  0])
     """
-    return _shift("rshift", np.right_shift, input, other)
+    return _shift("rshift", xp.right_shift, input, other)
 
 
 _METHODS = [("eq", eq), ("ne", ne), ("lt", lt), ("le", le), ("gt", gt), ("ge", ge), ("greater", gt),

@@ -13,7 +13,8 @@ kernels. Arrays are laid out (groups, channels*kernel, positions*batch) so each 
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
+from .._xp import xp
+as_strided = xp.lib.stride_tricks.as_strided
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -47,7 +48,7 @@ def _scratch(shape, dtype, zero=False):
         if zero:
             a.fill(0)
         return a
-    return np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
+    return xp.zeros(shape, dtype) if zero else xp.empty(shape, dtype)
 
 
 def _release(*arrays):
@@ -67,26 +68,26 @@ def _release(*arrays):
 def _padded(x, pads):
     """(N, C, *S) -> zero-padded (C, *P, N), in a scratch buffer."""
     P = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads))
-    xp = _scratch((x.shape[1],) + P + (x.shape[0],), x.dtype, zero=any(lo or hi for lo, hi in pads))
-    xp[(slice(None),) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[2:], pads))] = np.moveaxis(x, 0, -1)
-    return xp
+    xpad = _scratch((x.shape[1],) + P + (x.shape[0],), x.dtype, zero=any(lo or hi for lo, hi in pads))
+    xpad[(slice(None),) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[2:], pads))] = xp.moveaxis(x, 0, -1)
+    return xpad
 
 
 def _cols(x, K, O, geo):
     """Patches of the padded input as (groups, C/groups * prod(K), prod(O) * N), in a scratch buffer: a
     strided view, one copy."""
     stride, pads, dil, g = geo
-    xp = _padded(x, pads)
-    C, N = xp.shape[0], xp.shape[-1]
-    st = xp.strides
+    xpad = _padded(x, pads)
+    C, N = xpad.shape[0], xpad.shape[-1]
+    st = xpad.strides
     nd = len(K)
     cg = C // g
     shape = (g, cg) + tuple(K) + tuple(O) + (N,)
     strides = (st[0] * cg, st[0]) + tuple(st[1 + i] * dil[i] for i in range(nd)) + \
         tuple(st[1 + i] * stride[i] for i in range(nd)) + (st[-1],)
     cols = _scratch((g, cg * math.prod(K), math.prod(O) * N), x.dtype)
-    np.copyto(cols.reshape(shape), as_strided(xp, shape, strides, writeable=False))
-    _release(xp)
+    xp.copyto(cols.reshape(shape), as_strided(xpad, shape, strides, writeable=False))
+    _release(xpad)
     return cols
 
 
@@ -94,14 +95,14 @@ def _grouped(y, g):
     """(N, C, *O) -> (groups, C/groups, prod(O) * N), the layout the matmuls use (a scratch buffer)."""
     N, C = y.shape[:2]
     out = _scratch((g, C // g, y.size // max(C, 1)), y.dtype)
-    np.copyto(out.reshape(y.shape[1:] + (N,)), np.moveaxis(y, 0, -1))
+    xp.copyto(out.reshape(y.shape[1:] + (N,)), xp.moveaxis(y, 0, -1))
     return out
 
 
 def _batch_first(a, N):
     """(C, *O, N)-ordered data -> a new contiguous (N, C, *O) array (always a copy: ``a`` may be a scratch
     buffer that is about to be recycled)."""
-    return np.moveaxis(a, -1, 0).copy(order="C")
+    return xp.moveaxis(a, -1, 0).copy(order="C")
 
 
 def _conv(x, w, geo, O=None, keep=None, b=None):
@@ -113,7 +114,7 @@ def _conv(x, w, geo, O=None, keep=None, b=None):
     N, cout = x.shape[0], w.shape[0]
     cols = _cols(x, K, O, geo)
     wm = w.reshape(g, cout // g, -1)
-    y = np.matmul(wm, cols, out=_scratch((g, cout // g, cols.shape[2]), np.result_type(wm, cols)))
+    y = xp.matmul(wm, cols, out=_scratch((g, cout // g, cols.shape[2]), xp.result_type(wm, cols)))
     if keep is not None:
         keep.append(cols)
     else:
@@ -135,13 +136,13 @@ def _conv_t(y, w, geo, S, yg=None, b=None):
     wm = w.reshape(g, cout // g, -1).transpose(0, 2, 1)
     own = yg is None
     yg = _grouped(y, g) if own else yg
-    cols = np.matmul(wm, yg, out=_scratch((g, wm.shape[1], yg.shape[2]), np.result_type(wm, yg)))
+    cols = xp.matmul(wm, yg, out=_scratch((g, wm.shape[1], yg.shape[2]), xp.result_type(wm, yg)))
     if own:
         _release(yg)
     blocks = cols.reshape((g * cg,) + tuple(K) + tuple(O) + (N,))
     P = tuple(s + lo + hi for s, (lo, hi) in zip(S, pads))
     acc = _scratch((g * cg,) + P + (N,), cols.dtype, zero=True)
-    for k in np.ndindex(*K):
+    for k in xp.ndindex(*K):
         idx = (slice(None),) + tuple(
             slice(k[i] * dil[i], k[i] * dil[i] + stride[i] * (O[i] - 1) + 1, stride[i]) for i in range(nd))
         acc[idx] += blocks[(slice(None),) + k]
@@ -164,7 +165,7 @@ def _conv_w(x, y, geo, K, cols=None, yg=None):
         cols = _cols(x, K, y.shape[2:], geo)                              # (g, cg * prod(K), prod(O) * N)
     own = yg is None
     yg = _grouped(y, g) if own else yg
-    gw = np.matmul(yg, cols.transpose(0, 2, 1))                           # (g, cout/g, cg * prod(K))
+    gw = xp.matmul(yg, cols.transpose(0, 2, 1))                           # (g, cout/g, cg * prod(K))
     _release(cols)
     if own:
         _release(yg)
@@ -175,7 +176,7 @@ _KEEP_COLS = 1 << 26   # patch matrices up to 64 MiB stay with the node for the 
 
 
 def _bias_grad(grad):
-    return np.sum(grad, axis=(0,) + tuple(range(2, grad.ndim)))
+    return xp.sum(grad, axis=(0,) + tuple(range(2, grad.ndim)))
 
 
 # ---------------------------------------------------------------------------------------------- Functions
@@ -430,9 +431,9 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def _im2col(x, geo):
     """(N, C, H, W) -> (N, C * kH * kW, L) sliding blocks, channel-major as torch."""
     K, dil, pad, stride, O = geo
-    xp = np.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in pad)) if any(pad) else x
-    st = xp.strides
-    win = as_strided(xp, xp.shape[:2] + K + O, st[:2] + tuple(st[2 + i] * dil[i] for i in range(2)) +
+    xpad = xp.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in pad)) if any(pad) else x
+    st = xpad.strides
+    win = as_strided(xpad, xpad.shape[:2] + K + O, st[:2] + tuple(st[2 + i] * dil[i] for i in range(2)) +
                      tuple(st[2 + i] * stride[i] for i in range(2)), writeable=False)
     return win.reshape(x.shape[0], x.shape[1] * math.prod(K), math.prod(O))
 
@@ -443,12 +444,12 @@ def _col2im(cols, geo, S):
     N = cols.shape[0]
     c = cols.shape[1] // math.prod(K)
     blocks = cols.reshape((N, c) + K + O)
-    acc = np.zeros((N, c) + tuple(s + 2 * p for s, p in zip(S, pad)), cols.dtype)
-    for k in np.ndindex(*K):
+    acc = xp.zeros((N, c) + tuple(s + 2 * p for s, p in zip(S, pad)), cols.dtype)
+    for k in xp.ndindex(*K):
         acc[(slice(None), slice(None)) + tuple(
             slice(k[i] * dil[i], k[i] * dil[i] + stride[i] * (O[i] - 1) + 1, stride[i]) for i in range(2))] += \
             blocks[(slice(None), slice(None)) + k]
-    return np.ascontiguousarray(acc[(slice(None), slice(None)) + tuple(slice(p, p + s) for s, p in zip(S, pad))])
+    return xp.ascontiguousarray(acc[(slice(None), slice(None)) + tuple(slice(p, p + s) for s, p in zip(S, pad))])
 
 
 class Im2Col(Function):

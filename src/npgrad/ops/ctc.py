@@ -11,6 +11,7 @@ from ``log_softmax``, the documented use); it is 0 past each input's length. Lik
 derivative of its own.
 """
 import numpy as np
+from .._xp import xp
 
 import npgrad as ng   # public ops, looked up at call time
 
@@ -26,20 +27,20 @@ _NEG = -np.inf
 def _lse(*xs):
     out = xs[0]
     for x in xs[1:]:
-        out = np.logaddexp(out, x)
+        out = xp.logaddexp(out, x)
     return out
 
 
 def _shift(a, k):
     """``a[..., s - k]`` along the last axis (``-inf`` where s < k)."""
-    out = np.full_like(a, _NEG)
+    out = xp.full_like(a, _NEG)
     out[..., k:] = a[..., :a.shape[-1] - k]
     return out
 
 
 def _unshift(a, k):
     """``a[..., s + k]`` along the last axis (``-inf`` past the end)."""
-    out = np.full_like(a, _NEG)
+    out = xp.full_like(a, _NEG)
     out[..., :a.shape[-1] - k] = a[..., k:]
     return out
 
@@ -54,30 +55,30 @@ class CtcLoss(Function):
         T, N, C = log_probs.shape
         L = ext.shape[1]
         lp = log_probs.astype(np.float64)
-        rows = np.arange(N)
-        emit = np.take_along_axis(lp, np.broadcast_to(ext[None], (T, N, L)), axis=2)     # (T, N, L')
-        valid_s = np.arange(L)[None, :] < (2 * slen + 1)[:, None]
-        alpha = np.full((T, N, L), _NEG)
-        a = np.full((N, L), _NEG)
+        rows = xp.arange(N)
+        emit = xp.take_along_axis(lp, xp.broadcast_to(ext[None], (T, N, L)), axis=2)     # (T, N, L')
+        valid_s = xp.arange(L)[None, :] < (2 * slen + 1)[:, None]
+        alpha = xp.full((T, N, L), _NEG)
+        a = xp.full((N, L), _NEG)
         a[:, 0] = emit[0, :, 0]
         if L > 1:
-            a[:, 1] = np.where(slen > 0, emit[0, :, 1], _NEG)
+            a[:, 1] = xp.where(slen > 0, emit[0, :, 1], _NEG)
         a[~valid_s] = _NEG
         live = ilen > 0
         a[~live] = _NEG
         alpha[0] = a
         for t in range(1, T):
-            step = _lse(a, _shift(a, 1), np.where(skip, _shift(a, 2), _NEG)) + emit[t]
+            step = _lse(a, _shift(a, 1), xp.where(skip, _shift(a, 2), _NEG)) + emit[t]
             step[~valid_s] = _NEG
             going = (t < ilen)[:, None]
-            a = np.where(going, step, a)
+            a = xp.where(going, step, a)
             alpha[t] = a
-        last = np.maximum(ilen - 1, 0)
+        last = xp.maximum(ilen - 1, 0)
         aT = alpha[last, rows]                                                     # (N, L')
         end = 2 * slen
         fin = aT[rows, end]
-        fin = np.where(slen > 0, np.logaddexp(fin, aT[rows, np.maximum(end - 1, 0)]), fin)
-        nll = np.where(ilen > 0, -fin, np.where(slen == 0, 0.0, np.inf))
+        fin = xp.where(slen > 0, xp.logaddexp(fin, aT[rows, xp.maximum(end - 1, 0)]), fin)
+        nll = xp.where(ilen > 0, -fin, xp.where(slen == 0, 0.0, np.inf))
         ctx.lp, ctx.alpha, ctx.nll, ctx.ext, ctx.ilen = lp, alpha, nll, ext, ilen
         ctx.zero_infinity, ctx.blank = zero_infinity, (skip, slen, emit, valid_s)
         return nll.astype(log_probs.dtype)
@@ -92,32 +93,32 @@ class CtcLoss(Function):
         lp, alpha, nll, ext, ilen = ctx.lp, ctx.alpha, ctx.nll, ctx.ext, ctx.ilen
         T, N, C = lp.shape
         L = ext.shape[1]
-        rows = np.arange(N)
-        beta = np.full((T, N, L), _NEG)
-        b = np.full((N, L), _NEG)
+        rows = xp.arange(N)
+        beta = xp.full((T, N, L), _NEG)
+        b = xp.full((N, L), _NEG)
         end = 2 * slen
-        skip2 = np.zeros_like(skip)          # the s -> s + 2 transition is allowed
+        skip2 = xp.zeros_like(skip)          # the s -> s + 2 transition is allowed
         skip2[:, :L - 2] = skip[:, 2:]
         for t in range(T - 1, -1, -1):
             start = (t == ilen - 1)[:, None]
-            init = np.full((N, L), _NEG)
+            init = xp.full((N, L), _NEG)
             init[rows, end] = emit[t, rows, end]
             has = slen > 0
             init[rows[has], end[has] - 1] = emit[t, rows[has], end[has] - 1]
-            step = _lse(b, _unshift(b, 1), np.where(skip2, _unshift(b, 2), _NEG)) + emit[t]
+            step = _lse(b, _unshift(b, 1), xp.where(skip2, _unshift(b, 2), _NEG)) + emit[t]
             step[~valid_s] = _NEG
             inside = (t < ilen - 1)[:, None]
-            b = np.where(start, init, np.where(inside, step, _NEG))
+            b = xp.where(start, init, xp.where(inside, step, _NEG))
             beta[t] = b
         ab = alpha + beta                                                          # (T, N, L')
-        lcab = np.full((T, N, C), _NEG)
+        lcab = xp.full((T, N, C), _NEG)
         for s in range(L):
             c = ext[:, s]
             cur = lcab[:, rows, c]
-            lcab[:, rows, c] = np.logaddexp(cur, ab[:, :, s])
-        g = np.exp(lp) - np.exp(lcab + nll[None, :, None] - lp)
-        g[np.arange(T)[:, None] >= ilen[None, :]] = 0
-        bad = ~np.isfinite(nll)
+            lcab[:, rows, c] = xp.logaddexp(cur, ab[:, :, s])
+        g = xp.exp(lp) - xp.exp(lcab + nll[None, :, None] - lp)
+        g[xp.arange(T)[:, None] >= ilen[None, :]] = 0
+        bad = ~xp.isfinite(nll)
         if ctx.zero_infinity:
             g[:, bad] = 0
         g = g * grad.reshape(1, N, 1)
@@ -132,8 +133,8 @@ def _lengths(v, name):
                             f"{v.dtype}")
         return a.reshape(-1).astype(np.int64)
     if isinstance(v, int):
-        return np.array([v], np.int64)
-    return np.array([int(x) for x in v], np.int64)
+        return xp.array([v], np.int64)
+    return xp.array([int(x) for x in v], np.int64)
 
 
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
@@ -166,13 +167,13 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
                                "checking arguments for ctc_loss_allocate_outputs)")
     tg = tg.astype(np.int64)
     S = int(slen.max()) if slen.size else 0
-    labels = np.zeros((N, S), np.int64)
+    labels = xp.zeros((N, S), np.int64)
     if tg.ndim == 1:
         total = int(slen.sum())
         if tg.shape[0] != total:
             raise RuntimeError(f"Expected tensor to have size {total} at dimension 0, but got size {tg.shape[0]} "
                                "for argument #2 'targets' (while checking arguments for ctc_loss_allocate_outputs)")
-        starts = np.concatenate([[0], np.cumsum(slen)[:-1]])
+        starts = xp.concatenate([[0], xp.cumsum(slen)[:-1]])
         for n in range(N):
             labels[n, :slen[n]] = tg[starts[n]:starts[n] + slen[n]]
     else:
@@ -181,12 +182,12 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
                                f"{tg.shape[1]} for argument #2 'targets' (while checking arguments for "
                                "ctc_loss_allocate_outputs)")
         labels = tg[:, :S].copy()
-        labels[np.arange(S)[None, :] >= slen[:, None]] = 0
+        labels[xp.arange(S)[None, :] >= slen[:, None]] = 0
     if labels.size and (labels.min() < 0 or labels.max() >= C):
         raise RuntimeError("ctc_loss: target label out of range")
-    ext = np.full((N, 2 * S + 1), blank, np.int64)
+    ext = xp.full((N, 2 * S + 1), blank, np.int64)
     ext[:, 1::2] = labels
-    prev2 = np.full_like(ext, -1)
+    prev2 = xp.full_like(ext, -1)
     prev2[:, 2:] = ext[:, :-2]
     skip = (ext != blank) & (ext != prev2)
     skip[:, :2] = False
@@ -194,7 +195,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     if zero_infinity:
         loss = ng.where(loss == np.inf, ng.zeros((), dtype=loss.dtype), loss)
     if reduction == "mean":
-        return (loss / ng.tensor(np.maximum(slen, 1), dtype=loss.dtype)).mean()
+        return (loss / ng.tensor(xp.maximum(slen, 1), dtype=loss.dtype)).mean()
     if reduction == "sum":
         return loss.sum()
     return loss.reshape(()) if unbatched else loss

@@ -8,6 +8,7 @@ to the first of tied elements, or to the last NaN.
 """
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 import npgrad as ng   # public ops, looked up at call time
 
@@ -30,10 +31,10 @@ class FractionalMaxPool3D(GatherFlat):
 def _intervals(u, size, out, k, dt):
     """Window starts (..., out) from samples ``u`` (...), in the floating type ``dt``."""
     u = u.astype(dt)
-    seq = np.empty(u.shape + (out,), np.int64)
+    seq = xp.empty(u.shape + (out,), np.int64)
     if out > 1:
         alpha = dt.type(size - k) / dt.type(out - 1)
-        i = np.arange(out - 1).astype(dt)
+        i = xp.arange(out - 1).astype(dt)
         seq[..., :-1] = ((i + u[..., None]) * alpha).astype(np.int64) - (u * alpha).astype(np.int64)[..., None]
     if out > 0:
         seq[..., -1] = size - k
@@ -84,22 +85,22 @@ def _fractional(nd, input, kernel_size, output_size, output_ratio, return_indice
     order = (1, 0) if nd == 2 else (0, 1, 2)          # which sample each spatial dim reads (2-D: W first)
     starts = [_intervals(samples[..., order[d]], spatial[d], out[d], k[d], x.dtype) for d in range(nd)]
     # flat in-plane index of every window element: (N, C, *out, prod(k))
-    strides = [int(np.prod(spatial[d + 1:])) for d in range(nd)]
-    flat = np.zeros((N, C) + out + (1,), np.int64)
+    strides = [int(xp.prod(spatial[d + 1:])) for d in range(nd)]
+    flat = xp.zeros((N, C) + out + (1,), np.int64)
     for d in range(nd):
         shape = [N, C] + [1] * nd
         shape[2 + d] = out[d]
         pos = starts[d].reshape(shape)[..., None] + _window_offsets(k, d)
         flat = flat + pos * strides[d]
-    plane = int(np.prod(spatial))
-    vals = np.take_along_axis(xb.reshape(N, C, plane), flat.reshape(N, C, -1), axis=2).reshape(flat.shape)
-    nan = np.isnan(vals)
-    best = np.argmax(vals, axis=-1)
+    plane = int(xp.prod(spatial))
+    vals = xp.take_along_axis(xb.reshape(N, C, plane), flat.reshape(N, C, -1), axis=2).reshape(flat.shape)
+    nan = xp.isnan(vals)
+    best = xp.argmax(vals, axis=-1)
     if nan.any():
-        last_nan = vals.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
-        best = np.where(nan.any(-1), last_nan, best)
-    idx = np.take_along_axis(flat, best[..., None], axis=-1)[..., 0]            # (N, C, *out)
-    gidx = idx + (np.arange(N * C).reshape(N, C) * plane).reshape((N, C) + (1,) * nd)
+        last_nan = vals.shape[-1] - 1 - xp.argmax(nan[..., ::-1], axis=-1)
+        best = xp.where(nan.any(-1), last_nan, best)
+    idx = xp.take_along_axis(flat, best[..., None], axis=-1)[..., 0]            # (N, C, *out)
+    gidx = idx + (xp.arange(N * C).reshape(N, C) * plane).reshape((N, C) + (1,) * nd)
     if not batched:
         gidx, idx = gidx[0], idx[0]
     cls = FractionalMaxPool2D if nd == 2 else FractionalMaxPool3D
@@ -111,7 +112,7 @@ def _fractional(nd, input, kernel_size, output_size, output_ratio, return_indice
 
 def _window_offsets(k, d):
     """Offsets along dim ``d`` of each of the prod(k) window elements (row-major over the window)."""
-    grids = np.meshgrid(*[np.arange(v) for v in k], indexing="ij")
+    grids = xp.meshgrid(*[xp.arange(v) for v in k], indexing="ij")
     return grids[d].reshape(-1)
 
 

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 import npgrad as ng   # public ops, looked up at call time
 
@@ -27,23 +28,23 @@ _PADDINGS = ("zeros", "border", "reflection")
 def _reflect(x, twice_low, twice_high):
     """Reflect ``x`` into [twice_low/2, twice_high/2]; returns the coordinate and its derivative (+-1 or 0)."""
     if twice_low == twice_high:
-        return np.zeros_like(x), np.zeros_like(x)
+        return xp.zeros_like(x), xp.zeros_like(x)
     lo = twice_low / 2
     span = (twice_high - twice_low) / 2
     d = x - lo
-    sign = np.where(d < 0, -1.0, 1.0)
-    d = np.abs(d)
-    extra = np.fmod(d, span)
-    flips = np.floor(d / span)
-    even = np.fmod(flips, 2) == 0
-    out = np.where(even, extra + lo, span - extra + lo)
-    return out, sign * np.where(even, 1.0, -1.0)
+    sign = xp.where(d < 0, -1.0, 1.0)
+    d = xp.abs(d)
+    extra = xp.fmod(d, span)
+    flips = xp.floor(d / span)
+    even = xp.fmod(flips, 2) == 0
+    out = xp.where(even, extra + lo, span - extra + lo)
+    return out, sign * xp.where(even, 1.0, -1.0)
 
 
 def _clip(x, size):
     """Clip to [0, size - 1]; derivative 0 outside (torch's clip_coordinates_set_grad)."""
     inside = (x > 0) & (x < size - 1)
-    return np.clip(x, 0, size - 1), inside.astype(x.dtype)
+    return xp.clip(x, 0, size - 1), inside.astype(x.dtype)
 
 
 def _source_index(coord, size, padding, align_corners):
@@ -54,7 +55,7 @@ def _source_index(coord, size, padding, align_corners):
     else:
         scale = size / 2
         x = ((coord + 1) * size - 1) / 2
-    grad = np.full_like(x, scale)
+    grad = xp.full_like(x, scale)
     if padding == "border":
         x, g = _clip(x, size)
         grad = grad * g
@@ -72,32 +73,32 @@ def _source_index(coord, size, padding, align_corners):
 def _corners(src, sizes, mode):
     """For each neighbour used: (flat index into the spatial dims, in-range mask, weight, d weight / d coord per dim)."""
     k = len(sizes)
-    strides = [int(np.prod(sizes[i + 1:])) for i in range(k)]
+    strides = [int(xp.prod(sizes[i + 1:])) for i in range(k)]
     if mode == "nearest":
-        pos = [np.rint(s) for s in src]    # round half to even, as torch's nearbyint
-        ok = np.ones(src[0].shape, bool)
-        flat = np.zeros(src[0].shape, np.int64)
+        pos = [xp.rint(s) for s in src]    # round half to even, as torch's nearbyint
+        ok = xp.ones(src[0].shape, bool)
+        flat = xp.zeros(src[0].shape, np.int64)
         for p, n, st in zip(pos, sizes, strides):
             ok &= (p >= 0) & (p <= n - 1)
-            flat += np.clip(p, 0, n - 1).astype(np.int64) * st
-        return [(flat, ok, np.ones_like(src[0]), None)]
-    lo = [np.floor(s) for s in src]
+            flat += xp.clip(p, 0, n - 1).astype(np.int64) * st
+        return [(flat, ok, xp.ones_like(src[0]), None)]
+    lo = [xp.floor(s) for s in src]
     frac = [s - f for s, f in zip(src, lo)]
     out = []
     for corner in itertools.product((0, 1), repeat=k):
-        ok = np.ones(src[0].shape, bool)
-        flat = np.zeros(src[0].shape, np.int64)
+        ok = xp.ones(src[0].shape, bool)
+        flat = xp.zeros(src[0].shape, np.int64)
         ws = []
         for c, f, fr, n, st in zip(corner, lo, frac, sizes, strides):
             p = f + c
             ok &= (p >= 0) & (p <= n - 1)
-            flat += np.clip(p, 0, n - 1).astype(np.int64) * st
+            flat += xp.clip(p, 0, n - 1).astype(np.int64) * st
             ws.append(fr if c else 1 - fr)
-        w = np.prod(ws, axis=0)
+        w = xp.prod(ws, axis=0)
         dws = []
         for i, c in enumerate(corner):
             others = [ws[j] for j in range(k) if j != i]
-            rest = np.prod(others, axis=0) if others else np.ones_like(w)
+            rest = xp.prod(others, axis=0) if others else xp.ones_like(w)
             dws.append(rest if c else -rest)
         out.append((flat, ok, w, dws))
     return out
@@ -112,7 +113,7 @@ class _GridSampler(Function):
         N, C = input.shape[:2]
         sizes = input.shape[2:]
         k = len(sizes)
-        P = int(np.prod(grid.shape[1:-1]))
+        P = int(xp.prod(grid.shape[1:-1]))
         g = grid.reshape(N, P, k)
         src, dsrc = [], []
         for i in range(k):                      # grid's last dim is (x, y[, z]): reversed spatial order
@@ -121,9 +122,9 @@ class _GridSampler(Function):
             dsrc.append(d)
         corners = _corners(src, sizes, mode)
         flat_in = input.reshape(N, C, -1)
-        out = np.zeros((N, C, P), input.dtype)
+        out = xp.zeros((N, C, P), input.dtype)
         for flat, ok, w, _ in corners:
-            vals = np.take_along_axis(flat_in, np.broadcast_to(flat[:, None, :], (N, C, P)), axis=2)
+            vals = xp.take_along_axis(flat_in, xp.broadcast_to(flat[:, None, :], (N, C, P)), axis=2)
             out += vals * (w * ok)[:, None, :].astype(input.dtype, copy=False)
         ctx.corners, ctx.dsrc, ctx.shape, ctx.mode = corners, dsrc, input.shape, mode
         ctx.save_for_backward(input)       # versioned: changing it in place before backward raises, as torch
@@ -137,25 +138,25 @@ class _GridSampler(Function):
         N, C = ctx.shape[:2]
         sizes = ctx.shape[2:]
         k = len(sizes)
-        S = int(np.prod(sizes))
+        S = int(xp.prod(sizes))
         g = grad.reshape(N, C, -1)
         P = g.shape[2]
         gin = ggrid = None
         if ctx.needs_input_grad[0]:
-            base = (np.arange(N)[:, None, None] * C + np.arange(C)[None, :, None]) * S
-            acc = np.zeros(N * C * S, grad.dtype)
+            base = (xp.arange(N)[:, None, None] * C + xp.arange(C)[None, :, None]) * S
+            acc = xp.zeros(N * C * S, grad.dtype)
             for flat, ok, w, _ in ctx.corners:
                 contrib = g * (w * ok)[:, None, :]
-                acc += np.bincount((base + flat[:, None, :]).ravel(), weights=contrib.ravel(),
+                acc += xp.bincount((base + flat[:, None, :]).ravel(), weights=contrib.ravel(),
                                    minlength=N * C * S).astype(grad.dtype, copy=False)
             gin = acc.reshape(ctx.shape)
         if ctx.needs_input_grad[1]:
-            ggrid = np.zeros((N, P, k), grad.dtype)
+            ggrid = xp.zeros((N, P, k), grad.dtype)
             if ctx.mode != "nearest":
                 flat_in = ctx.saved_tensors[0].reshape(N, C, -1)
-                dsrc = np.zeros((k, N, P), grad.dtype)
+                dsrc = xp.zeros((k, N, P), grad.dtype)
                 for flat, ok, _, dws in ctx.corners:
-                    vals = np.take_along_axis(flat_in, np.broadcast_to(flat[:, None, :], (N, C, P)), axis=2)
+                    vals = xp.take_along_axis(flat_in, xp.broadcast_to(flat[:, None, :], (N, C, P)), axis=2)
                     gv = (g * vals).sum(1) * ok
                     for i in range(k):
                         dsrc[i] += gv * dws[i]
@@ -227,14 +228,14 @@ def _base_grid(size, align_corners, dtype):
     spatial = size[2:]
     axes = []
     for n in spatial:
-        a = np.linspace(-1, 1, n, dtype=np.float64) if n > 1 else np.zeros(1)
+        a = xp.linspace(-1, 1, n, dtype=np.float64) if n > 1 else xp.zeros(1)
         if not align_corners:
             a = a * (n - 1) / n
         axes.append(a.astype(dtype))
-    mesh = np.meshgrid(*axes, indexing="ij")            # dims in (D,) H, W order
+    mesh = xp.meshgrid(*axes, indexing="ij")            # dims in (D,) H, W order
     cols = [m.reshape(-1) for m in reversed(mesh)]      # x (W) first
-    cols.append(np.ones(cols[0].shape, dtype))
-    return np.stack(cols, axis=1)
+    cols.append(xp.ones(cols[0].shape, dtype))
+    return xp.stack(cols, axis=1)
 
 
 class AffineGridGenerator(Function):
@@ -246,7 +247,7 @@ class AffineGridGenerator(Function):
     def forward(ctx, theta, size, align_corners):
         base = _base_grid(size, align_corners, theta.dtype)
         ctx.base, ctx.shape = base, theta.shape
-        out = np.matmul(base, np.swapaxes(theta, 1, 2))    # (N, P, k)
+        out = xp.matmul(base, xp.swapaxes(theta, 1, 2))    # (N, P, k)
         return out.reshape(tuple(size[:1]) + tuple(size[2:]) + (theta.shape[1],))
 
     @staticmethod
@@ -256,7 +257,7 @@ class AffineGridGenerator(Function):
         g = grad.reshape(N, -1, k)
         if isinstance(grad, _t.Tensor):     # create_graph: the same product, recorded
             return g.transpose(1, 2) @ ng.tensor(ctx.base), None, None
-        return np.matmul(np.swapaxes(g, 1, 2), ctx.base), None, None
+        return xp.matmul(xp.swapaxes(g, 1, 2), ctx.base), None, None
 
 
 def affine_grid(theta, size, align_corners=None):

@@ -19,6 +19,7 @@ import warnings
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch, version_lock as _version_lock
 from ..autograd.grad_mode import state
@@ -46,7 +47,7 @@ class Index(Function):
             return v
         r = v[adv]
         if type(r) is not np.ndarray:  # 0-d index arrays give a NumPy scalar
-            return np.asarray(r)
+            return xp.asarray(r)
         return r if r.flags.c_contiguous else r.copy()  # NumPy may lay mixed indexing out transposed
 
     @staticmethod
@@ -84,14 +85,14 @@ class IndexAccum(Function):
     @staticmethod
     def forward(ctx, g, shape, basic, adv=None):
         ctx.basic, ctx.adv = basic, adv
-        z = np.zeros(shape, dtype=g.dtype)
+        z = xp.zeros(shape, dtype=g.dtype)
         zv = view_at(z, basic)
         if adv is None:
             zv[...] = g
         elif all(isinstance(i, slice) or i.dtype == bool for i in adv):
             zv[adv] = g  # masks never repeat a position
         else:
-            np.add.at(zv, adv, g)
+            xp.add.at(zv, adv, g)
         return z
 
     @staticmethod
@@ -108,7 +109,7 @@ class MaskZero(Function):
     @staticmethod
     def forward(ctx, g, mask):
         ctx.mask = mask
-        return np.where(mask, np.zeros((), g.dtype), g)
+        return xp.where(mask, xp.zeros((), g.dtype), g)
 
     @staticmethod
     def backward(ctx, grad):
@@ -126,8 +127,8 @@ class CopySlices(Function):
     @staticmethod
     def forward(ctx, base, value, dst, basic, adv, pos):
         _write(dst, basic, adv, value)
-        ctx.vshape, ctx.vdtype = np.shape(value), getattr(value, "dtype", None)
-        mask = np.zeros(base.shape, bool)
+        ctx.vshape, ctx.vdtype = xp.shape(value), getattr(value, "dtype", None)
+        mask = xp.zeros(base.shape, bool)
         ctx.flat = pos is not None
         if pos is None:
             ctx.basic, ctx.adv = basic, adv
@@ -178,7 +179,7 @@ class AsStrided(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: as_strided_backward(grad, TensorGeometry(self), size, stride, storage_offset)
-        flat = dispatch(IndexAccum, grad, (int(np.prod(ctx.shape)),), (), (ctx.pos,))
+        flat = dispatch(IndexAccum, grad, (int(xp.prod(ctx.shape)),), (), (ctx.pos,))
         return flat.reshape(ctx.shape), None, None
 
 
@@ -231,7 +232,7 @@ def _as_index_array(item):
         a = item._data
     else:
         if isinstance(item, (list, tuple, range)) and len(item) == 0:
-            return np.zeros(0, np.int64)
+            return xp.zeros(0, np.int64)
         if isinstance(item, np.ndarray):
             a = item
         else:
@@ -253,7 +254,7 @@ def _sequence_data(item):
     """A (nested) list/tuple/range of numbers as an ndarray, refusing what torch's tensor constructor refuses."""
     seq = [x._data if isinstance(x, _t.Tensor) else x for x in item] if isinstance(item, (list, tuple)) else item
     try:
-        a = np.asarray(seq)
+        a = xp.asarray(seq)
     except ValueError:
         # torch infers the shape from the first element: a sequence where it expects a number is a TypeError
         if not isinstance(seq[0], (list, tuple, range, np.ndarray)):
@@ -262,7 +263,7 @@ def _sequence_data(item):
         raise ValueError("expected sequences of equal length at every level of an index list") from None
     if a.dtype.kind in "biuf":
         return a
-    for x in np.ravel(np.asarray(seq, dtype=object)) if a.dtype == object else np.ravel(a):
+    for x in xp.ravel(xp.asarray(seq, dtype=object)) if a.dtype == object else xp.ravel(a):
         if isinstance(x, str):
             raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
         if not isinstance(x, (int, float, bool, np.number, np.bool_)):
@@ -373,7 +374,7 @@ def _parse(input, index, setting=False):
         elif kind == "bool":
             cls = UnsqueezeIndex
             basic.append(None)  # a new dim of size 1 (True) or 0 (False)
-            adv.append(np.zeros(1 if it else 0, np.intp))
+            adv.append(xp.zeros(1 if it else 0, np.intp))
             has_adv = True
         else:  # index array
             if it.dtype == bool:
@@ -476,7 +477,7 @@ def select(input, dim, index):
 def _region_shape(a, basic, adv):
     try:
         v = view_at(a, basic)
-        return v.shape if adv is None else np.empty(v.shape, bool)[adv].shape
+        return v.shape if adv is None else xp.empty(v.shape, bool)[adv].shape
     except IndexError as e:
         raise _np_index_error(e) from None
 
@@ -509,17 +510,17 @@ def _positions(view, base):
     """Flat (C-order) index in ``base`` of every element of ``view`` (a view of the same memory)."""
     item = base.itemsize
     start = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // item
-    voff = np.full(view.shape, start, np.intp)
+    voff = xp.full(view.shape, start, np.intp)
     for k, (n, st) in enumerate(zip(view.shape, view.strides)):
-        voff += (np.arange(n, dtype=np.intp) * (st // item)).reshape((-1,) + (1,) * (view.ndim - k - 1))
+        voff += (xp.arange(n, dtype=np.intp) * (st // item)).reshape((-1,) + (1,) * (view.ndim - k - 1))
     if base.flags.c_contiguous:
         return voff
-    boff = np.zeros(base.shape, np.intp)
+    boff = xp.zeros(base.shape, np.intp)
     for k, (n, st) in enumerate(zip(base.shape, base.strides)):
-        boff += (np.arange(n, dtype=np.intp) * (st // item)).reshape((-1,) + (1,) * (base.ndim - k - 1))
+        boff += (xp.arange(n, dtype=np.intp) * (st // item)).reshape((-1,) + (1,) * (base.ndim - k - 1))
     lo = int(boff.min()) if boff.size else 0
-    table = np.full(int(boff.max()) - lo + 1 if boff.size else 1, -1, np.intp)
-    table[boff.reshape(-1) - lo] = np.arange(base.size)
+    table = xp.full(int(boff.max()) - lo + 1 if boff.size else 1, -1, np.intp)
+    table[boff.reshape(-1) - lo] = xp.arange(base.size)
     return table[voff - lo]
 
 
@@ -643,12 +644,12 @@ class IndexPutOp(Function):
     @staticmethod
     def forward(ctx, a, v, adv, accumulate):
         out = a.copy()
-        ctx.adv, ctx.vshape, ctx.vdtype, ctx.mask = adv, np.shape(v), v.dtype, None
+        ctx.adv, ctx.vshape, ctx.vdtype, ctx.mask = adv, xp.shape(v), v.dtype, None
         if accumulate:
-            np.add.at(out, adv, np.broadcast_to(v, out[adv].shape))
+            xp.add.at(out, adv, xp.broadcast_to(v, out[adv].shape))
         else:
             out[adv] = v
-            ctx.mask = np.zeros(a.shape, bool)
+            ctx.mask = xp.zeros(a.shape, bool)
             ctx.mask[adv] = True
         return out
 
@@ -733,10 +734,10 @@ def nonzero(input, *, as_tuple=False):
     """Indices of the non-zero elements: an ``(n, ndim)`` int64 tensor, or one 1-D tensor per dim."""
     a = input._data
     if as_tuple:
-        return tuple(_t.make(i.astype(np.int64)) for i in np.nonzero(a.reshape(1) if a.ndim == 0 else a))
+        return tuple(_t.make(i.astype(np.int64)) for i in xp.nonzero(a.reshape(1) if a.ndim == 0 else a))
     if a.ndim == 0:
-        return _t.make(np.zeros((1 if a else 0, 0), np.int64))
-    return _t.make(np.argwhere(a).astype(np.int64, copy=False))
+        return _t.make(xp.zeros((1 if a else 0, 0), np.int64))
+    return _t.make(xp.argwhere(a).astype(np.int64, copy=False))
 
 
 def argwhere(input):

@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, _Saved, version_lock as _version_lock
 from ..autograd.grad_mode import state
@@ -47,7 +48,7 @@ def inplace(self, result, overlap_ok=False):
     src = result._data
     if dst.shape != src.shape:  # fill_/zero_ of an expanded tensor: each memory location once
         src = src[_t._distinct(self._data)]
-    np.copyto(dst, src, casting="unsafe")
+    xp.copyto(dst, src, casting="unsafe")
     with _version_lock:
         self._vc[0] += 1
     fn = result.grad_fn
@@ -106,7 +107,7 @@ def keep_old_self(fn, self):
     for e in saved:
         if type(e) is _Saved and e.output_nr < 0:
             d = e.data
-            shares = type(d) is np.ndarray and np.may_share_memory(d, data)
+            shares = type(d) is np.ndarray and xp.may_share_memory(d, data)
             if e.tensor is self:  # (d may be a promoted copy already) the old self, still in the graph
                 old = _t.make(d.copy() if shares else d, self.grad_fn, self._nr)
                 old._req, old._acc = self._req, self._acc
@@ -144,7 +145,7 @@ class Fill(Function):
 
     @staticmethod
     def forward(ctx, a, value):
-        return np.full(a.shape, value, a.dtype)
+        return xp.full(a.shape, value, a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -162,7 +163,7 @@ class FillTensor(Function):
         if value.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value.ndim} dimensions.")
-        return np.full(a.shape, value, a.dtype)
+        return xp.full(a.shape, value, a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -175,7 +176,7 @@ class Zero(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return np.zeros_like(a)
+        return xp.zeros_like(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -192,7 +193,7 @@ class Copy(Function):
     @staticmethod
     def forward(ctx, a, src):
         ctx.src_dtype = src.dtype
-        return np.broadcast_to(src, a.shape).astype(a.dtype)
+        return xp.broadcast_to(src, a.shape).astype(a.dtype)
 
     @staticmethod
     def backward(ctx, grad):

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .._dtype import result_np
@@ -31,7 +32,7 @@ def np_dtype(g):
 def _zeros_for(grads, shapes):
     """Output gradients with zeros where an output got none (arrays; Tensors keep flowing as they are)."""
     dt = np_dtype(next(g for g in grads if g is not None))
-    return [np.zeros(s, dt) if g is None else g for g, s in zip(grads, shapes)]
+    return [xp.zeros(s, dt) if g is None else g for g, s in zip(grads, shapes)]
 
 
 class Cat(Function):
@@ -46,7 +47,7 @@ class Cat(Function):
         ctx.dim = dim
         ctx.sizes = [None if (a.ndim == 1 and a.shape[0] == 0) else a.shape[dim] for a in arrays]
         ctx.dtypes = [a.dtype for a in arrays]
-        return np.concatenate([a.astype(dt, copy=False) for a in keep], axis=dim)
+        return xp.concatenate([a.astype(dt, copy=False) for a in keep], axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -57,7 +58,7 @@ class Cat(Function):
         need = ctx.needs_input_grad
         for i, (n, dt) in enumerate(zip(ctx.sizes, ctx.dtypes)):
             if n is None:
-                out.append(np.zeros((0,), dt) if need[i + 1] else None)
+                out.append(xp.zeros((0,), dt) if need[i + 1] else None)
                 continue
             if need[i + 1]:
                 from .indexing import Slice
@@ -77,7 +78,7 @@ class Stack(Function):
         dt = result_np(arrays)
         ctx.dim = dim
         ctx.dtypes = [a.dtype for a in arrays]
-        return np.stack([a.astype(dt, copy=False) for a in arrays], axis=dim)
+        return xp.stack([a.astype(dt, copy=False) for a in arrays], axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -145,7 +146,7 @@ class Repeat(Function):
         ctx.shape = a.shape
         ctx.padded = (1,) * (len(repeats) - a.ndim) + a.shape
         ctx.repeats = repeats
-        return np.tile(a, repeats)
+        return xp.tile(a, repeats)
 
     @staticmethod
     def backward(ctx, grad):
@@ -164,7 +165,7 @@ class Flip(Function):
     @staticmethod
     def forward(ctx, a, dims):
         ctx.dims = dims
-        return np.flip(a, dims).copy()  # torch's flip is a copy, not a negative-stride view
+        return xp.flip(a, dims).copy()  # torch's flip is a copy, not a negative-stride view
 
     @staticmethod
     def backward(ctx, grad):
@@ -179,7 +180,7 @@ class Roll(Function):
     @staticmethod
     def forward(ctx, a, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
-        return np.roll(a, shifts, dims)
+        return xp.roll(a, shifts, dims)
 
     @staticmethod
     def backward(ctx, grad):
@@ -195,7 +196,7 @@ class Tril(Function):
     @staticmethod
     def forward(ctx, a, k):
         ctx.k = k
-        return np.tril(a, k)
+        return xp.tril(a, k)
 
     @staticmethod
     def backward(ctx, grad):
@@ -210,7 +211,7 @@ class Triu(Function):
     @staticmethod
     def forward(ctx, a, k):
         ctx.k = k
-        return np.triu(a, k)
+        return xp.triu(a, k)
 
     @staticmethod
     def backward(ctx, grad):
@@ -230,7 +231,7 @@ class DiagEmbed(Function):
         shape = []
         for i in range(a.ndim + 1):
             shape.append(n if i in (d1, d2) else rest.pop(0))
-        z = np.zeros(shape, a.dtype)
+        z = xp.zeros(shape, a.dtype)
         diag_view(z, offset, d1, d2)[...] = a
         return z
 
@@ -247,12 +248,12 @@ class Trace(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
-        return np.asarray(np.trace(a), dtype=a.dtype if is_float_np(a.dtype) else np.int64)
+        return xp.asarray(xp.trace(a), dtype=a.dtype if is_float_np(a.dtype) else np.int64)
 
     @staticmethod
     def backward(ctx, grad):
         # self: trace_backward_symint(grad, self.sym_sizes())
-        return grad * np.eye(*ctx.shape, dtype=np_dtype(grad))
+        return grad * xp.eye(*ctx.shape, dtype=np_dtype(grad))
 
 
 # ---------------------------------------------------------------------------------------------- functions
@@ -558,7 +559,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=U
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         if (reps < 0).any():
             raise RuntimeError("repeats can not be negative")
-        return _t.make(np.repeat(np.arange(reps.size), reps))
+        return _t.make(xp.repeat(xp.arange(reps.size), reps))
     if dim is None:
         input = flatten(input)
         dim = 0
@@ -578,14 +579,14 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=U
                                f"{reps.shape[0]} and input.size({d}) = {n}")
         if (reps < 0).any():
             raise RuntimeError("repeats can not be negative")
-        return index_select(input, d, _t.make(np.repeat(np.arange(n), reps)))
+        return index_select(input, d, _t.make(xp.repeat(xp.arange(n), reps)))
     if isinstance(repeats, _t.Tensor):
         if repeats._data.dtype.kind not in "iu":
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         reps = repeats._data.reshape(()).item()
         if reps < 0:
             raise RuntimeError("repeats can not be negative")
-        return index_select(input, d, _t.make(np.repeat(np.arange(input._data.shape[d]), reps)))
+        return index_select(input, d, _t.make(xp.repeat(xp.arange(input._data.shape[d]), reps)))
     r = int(repeats)
     if r < 0:
         raise RuntimeError("Repeats must be non-negative")
@@ -689,3 +690,4 @@ def bind_methods(T):
                      ("flipud", flipud), ("roll", roll), ("tril", tril), ("triu", triu), ("diag", diag),
                      ("diag_embed", diag_embed), ("trace", trace)]:
         setattr(T, name, fn)
+

@@ -5,6 +5,7 @@ kron, cross, multi_dot, vecdot), ``linalg_decomp`` (det, inv, solve, cholesky, q
 ``linalg_func`` (pinv, matrix_exp, matrix_power, lstsq, norms). ``npgrad.linalg`` is the public namespace.
 """
 import numpy as np
+from .._xp import xp
 
 from ..autograd.function import Function
 from .._shape import norm_dim, broadcast_shapes
@@ -27,8 +28,8 @@ def _prod(a, b):
     """``a @ b``; float16 and bfloat16 accumulate in float32 and round once, as torch's CPU kernels do."""
     if a.dtype.itemsize == 2 and a.dtype.kind != "i" and a.dtype.kind != "u":
         with np.errstate(over="ignore"):  # beyond float16's range is inf, as in torch
-            return np.matmul(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
-    return np.matmul(a, b)
+            return xp.matmul(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
+    return xp.matmul(a, b)
 
 
 class Dot(Function):
@@ -63,7 +64,7 @@ class Mv(Function):
         # self: grad.ger(vec); vec: self.t().mv(grad)
         m, v = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return (np.expand_dims(grad, -1) * v if need[0] else None,
+        return (xp.expand_dims(grad, -1) * v if need[0] else None,
                 m.mT @ grad if need[1] else None)
 
 
@@ -124,14 +125,14 @@ class Matmul(Function):
         ga = gb = None
         if a.ndim == 1:
             if need[0]:
-                ga = np.squeeze(np.expand_dims(grad, -2) @ b.mT, -2)
+                ga = xp.squeeze(xp.expand_dims(grad, -2) @ b.mT, -2)
             if need[1]:
-                gb = np.expand_dims(a, -1) * np.expand_dims(grad, -2)
+                gb = xp.expand_dims(a, -1) * xp.expand_dims(grad, -2)
         elif b.ndim == 1:
             if need[0]:
-                ga = np.expand_dims(grad, -1) * b
+                ga = xp.expand_dims(grad, -1) * b
             if need[1]:
-                gb = np.squeeze(a.mT @ np.expand_dims(grad, -1), -1)
+                gb = xp.squeeze(a.mT @ xp.expand_dims(grad, -1), -1)
         else:
             ga = grad @ b.mT if need[0] else None
             gb = a.mT @ grad if need[1] else None
@@ -352,7 +353,7 @@ class Addmv(Addmm):
         m, v = ctx.saved_tensors
         need = ctx.needs_input_grad
         return (_scale(grad, ctx.beta) if need[0] else None,
-                _scale(np.expand_dims(grad, -1) * v, ctx.alpha) if need[1] else None,
+                _scale(xp.expand_dims(grad, -1) * v, ctx.alpha) if need[1] else None,
                 _scale(m.mT @ grad, ctx.alpha) if need[2] else None, None, None)
 
 
@@ -380,7 +381,7 @@ class Addbmm(Addmm):
         # batch2: batch1.mT.bmm(grad.unsqueeze(0).expand_as(batch2)) * alpha
         b1, b2 = ctx.saved_tensors
         need = ctx.needs_input_grad
-        g = np.expand_dims(grad, 0)
+        g = xp.expand_dims(grad, 0)
         return (_scale(grad, ctx.beta) if need[0] else None,
                 _scale(g @ b2.mT, ctx.alpha) if need[1] else None,
                 _scale(b1.mT @ g, ctx.alpha) if need[2] else None, None, None)
@@ -388,10 +389,10 @@ class Addbmm(Addmm):
 
 def _combine(input, prod, beta, alpha):
     if alpha != 1:
-        prod = prod * np.asarray(alpha, prod.dtype)
+        prod = prod * xp.asarray(alpha, prod.dtype)
     if beta == 0:
-        return np.broadcast_to(prod, np.broadcast_shapes(prod.shape, input.shape)).copy()
-    return prod + (input if beta == 1 else input * np.asarray(beta, input.dtype))
+        return xp.broadcast_to(prod, xp.broadcast_shapes(prod.shape, input.shape)).copy()
+    return prod + (input if beta == 1 else input * xp.asarray(beta, input.dtype))
 
 
 def _scale(g, s):

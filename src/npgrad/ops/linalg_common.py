@@ -7,6 +7,7 @@ plain backward and records a ``mul`` on Tensors under ``create_graph``.
 import collections
 
 import numpy as np
+from .._xp import xp
 
 from .._dtype import is_float_np
 
@@ -43,16 +44,16 @@ def data(x):
 
 
 def eye(n, like):
-    return np.eye(n, dtype=dtype_of(like))
+    return xp.eye(n, dtype=dtype_of(like))
 
 
 def tril_mask(n, like, k=0):
-    return np.tri(n, n, k, dtype=dtype_of(like))
+    return xp.tri(n, n, k, dtype=dtype_of(like))
 
 
 def diag_embed(v, like):
     """(..., n) -> (..., n, n) diagonal matrices, as a product with the identity (differentiable)."""
-    return np.expand_dims(v, -1) * eye(v.shape[-1], like)
+    return xp.expand_dims(v, -1) * eye(v.shape[-1], like)
 
 
 def const(array, like):
@@ -62,7 +63,7 @@ def const(array, like):
 
 def columns(n, start, stop, like):
     """Selection matrix: ``X @ columns(n, a, b)`` is ``X[..., :, a:b]`` (a matmul, so it differentiates)."""
-    return const(np.ascontiguousarray(np.eye(n, dtype=dtype_of(like))[:, start:stop]), like)
+    return const(xp.ascontiguousarray(xp.eye(n, dtype=dtype_of(like))[:, start:stop]), like)
 
 
 class LinAlgError(RuntimeError):

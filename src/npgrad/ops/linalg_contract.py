@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, broadcast_shapes, UNSET, np_alias
@@ -32,7 +33,9 @@ class Einsum(Function):
         ctx.subs, ctx.out = subs, out
         ctx.save_for_backward(*ops)
         args = []
-        half = ops[0].dtype == np.float16
+        d0 = ops[0].dtype
+        half = d0.itemsize == 2 and d0.kind in "fV"  # float16/bfloat16: float32, rounded once (NumPy has no
+        # bfloat16 einsum)
         for x, s in zip(ops, subs):
             args += [x.astype(np.float32) if half else x, list(s)]
         args.append(list(out))
@@ -44,11 +47,11 @@ class Einsum(Function):
         cost = 1
         for n in sizes.values():
             cost *= n
-        res = np.einsum(*args, optimize="greedy" if len(ops) > 1 and cost > 1 << 15 else False)
-        res = np.asarray(res)
+        res = xp.einsum(*args, optimize="greedy" if len(ops) > 1 and cost > 1 << 15 else False)
+        res = xp.asarray(res)
         if half:
             with np.errstate(over="ignore"):
-                res = res.astype(np.float16)
+                res = res.astype(d0)
         return res
 
     @staticmethod
@@ -91,20 +94,20 @@ def _operand_grad(subs, out, ops, grad, k):
     for lab in subs[k]:
         if lab in seen:  # a repeated subscript (a diagonal): tie a fresh label to it with an identity
             new_subs.append((lab, fresh))
-            args.append(np.eye(sizes[lab], dtype=dt))
+            args.append(xp.eye(sizes[lab], dtype=dt))
             target.append(fresh)
             fresh += 1
             continue
         seen.add(lab)
         if lab not in have:  # summed away within this operand alone: the gradient is constant along it
             new_subs.append((lab,))
-            args.append(np.ones(sizes[lab], dtype=dt))
+            args.append(xp.ones(sizes[lab], dtype=dt))
             have.add(lab)
         target.append(lab)
     g = dispatch(Einsum, tuple(new_subs), tuple(target), *args)
     shape = ops[k].shape
     if tuple(g.shape) != tuple(shape) and all(n == 1 or n == m for n, m in zip(g.shape, shape)):
-        g = np.broadcast_to(g, tuple(shape))  # labels of size 1 elsewhere (broadcast) but not in operand k
+        g = xp.broadcast_to(g, tuple(shape))  # labels of size 1 elsewhere (broadcast) but not in operand k
     return g
 
 
@@ -351,8 +354,8 @@ class Kron(Function):
         g = grad.reshape(tuple(n for pair in zip(sa, sb) for n in pair))
         ia, ib = _interleave(a, b)
         need = ctx.needs_input_grad
-        ga = np.sum(g * ib, axis=tuple(range(1, 2 * nd, 2))).reshape(a.shape) if need[0] else None
-        gb = np.sum(g * ia, axis=tuple(range(0, 2 * nd, 2))).reshape(b.shape) if need[1] else None
+        ga = xp.sum(g * ib, axis=tuple(range(1, 2 * nd, 2))).reshape(a.shape) if need[0] else None
+        gb = xp.sum(g * ia, axis=tuple(range(0, 2 * nd, 2))).reshape(b.shape) if need[1] else None
         return ga, gb
 
 
@@ -384,8 +387,8 @@ class LinalgCross(Function):
     def forward(ctx, a, b, dim):
         ctx.dim = dim
         ctx.save_for_backward(a, b)
-        a, b = np.broadcast_arrays(a, b)
-        return np.cross(a, b, axis=dim)
+        a, b = xp.broadcast_arrays(a, b)
+        return xp.cross(a, b, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):

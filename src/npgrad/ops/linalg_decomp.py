@@ -6,6 +6,7 @@ ops here (solve, inv, eigh, svd), so it runs on arrays in a plain backward and o
 """
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -51,11 +52,11 @@ def _zero_pivot(m):
     u = m.astype(np.float64).copy()
     n = u.shape[0]
     for k in range(n):
-        p = k + int(np.argmax(np.abs(u[k:, k])))
+        p = k + int(xp.argmax(xp.abs(u[k:, k])))
         if u[p, k] == 0:
             return k + 1
         u[[k, p]] = u[[p, k]]
-        u[k + 1:] -= np.outer(u[k + 1:, k] / u[k, k], u[k])
+        u[k + 1:] -= xp.outer(u[k + 1:, k] / u[k, k], u[k])
     return n
 
 
@@ -63,21 +64,21 @@ def _leading_minor(m):
     """Order of the first leading minor that is not positive-definite."""
     for k in range(1, m.shape[0] + 1):
         try:
-            np.linalg.cholesky(m[:k, :k])
+            xp.linalg.cholesky(m[:k, :k])
         except np.linalg.LinAlgError:
             return k
     return m.shape[0]
 
 
 def _singular_error(A, fname):
-    i, m = _first_failure(A, np.linalg.inv)
+    i, m = _first_failure(A, xp.linalg.inv)
     raise LinAlgError(f"{fname}: {_batch_prefix(A.shape[:-2], i)}The diagonal element {_zero_pivot(m)} is zero, "
                       f"the inversion could not be completed because the input matrix is singular.")
 
 
 def _inv_array(A, fname="linalg.inv"):
     try:
-        return np.linalg.inv(A)
+        return xp.linalg.inv(A)
     except np.linalg.LinAlgError:
         _singular_error(A, fname)
 
@@ -88,8 +89,8 @@ class LinalgDet(Function):
 
     @staticmethod
     def forward(ctx, A):
-        d = np.linalg.det(A)
-        d = np.asarray(d, A.dtype)
+        d = xp.linalg.det(A)
+        d = xp.asarray(d, A.dtype)
         ctx.save_for_backward(A, d)
         return d
 
@@ -97,23 +98,23 @@ class LinalgDet(Function):
     def backward(ctx, grad):
         # A: linalg_det_backward(grad, result, A, LU, pivots) = (grad * det) * A^{-H}
         A, d = ctx.saved_tensors
-        scale = np.expand_dims(grad * d, (-2, -1))
-        if A.shape[-1] and np.all(_data(d) != 0):
+        scale = xp.expand_dims(grad * d, (-2, -1))
+        if A.shape[-1] and xp.all(_data(d) != 0):
             return scale * dispatch(LinalgInvEx, A).mT
         # a singular matrix: the gradient is the adjugate, from the SVD (first order: a constant under create_graph)
-        g = np.expand_dims(_data(grad), (-2, -1)) * _adjugate(_data(A)).mT
+        g = xp.expand_dims(_data(grad), (-2, -1)) * _adjugate(_data(A)).mT
         return g if type(A) is np.ndarray else _t.make(g)
 
 
 def _adjugate(A):
     """adj(A) = det(U) det(V) V diag(prod_{j != i} s_j) U^T for A = U S V^T (defined for singular A too)."""
     if A.shape[-1] == 0:
-        return np.zeros_like(A)
-    U, S, Vh = np.linalg.svd(A)
+        return xp.zeros_like(A)
+    U, S, Vh = xp.linalg.svd(A)
     n = S.shape[-1]
-    others = np.stack([np.prod(np.delete(S, i, axis=-1), axis=-1) for i in range(n)], axis=-1)
-    sign = np.linalg.det(U) * np.linalg.det(Vh)
-    return np.expand_dims(sign, (-2, -1)) * ((Vh.mT * np.expand_dims(others, -2)) @ U.mT)
+    others = xp.stack([xp.prod(xp.delete(S, i, axis=-1), axis=-1) for i in range(n)], axis=-1)
+    sign = xp.linalg.det(U) * xp.linalg.det(Vh)
+    return xp.expand_dims(sign, (-2, -1)) * ((Vh.mT * xp.expand_dims(others, -2)) @ U.mT)
 
 
 class LinalgSlogdet(Function):
@@ -121,8 +122,8 @@ class LinalgSlogdet(Function):
 
     @staticmethod
     def forward(ctx, A):
-        sign, logabs = np.linalg.slogdet(A)
-        sign, logabs = np.asarray(sign, A.dtype), np.asarray(logabs, A.dtype)
+        sign, logabs = xp.linalg.slogdet(A)
+        sign, logabs = xp.asarray(sign, A.dtype), xp.asarray(logabs, A.dtype)
         ctx.save_for_backward(A)
         return sign, logabs
 
@@ -132,7 +133,7 @@ class LinalgSlogdet(Function):
         if glogabs is None:
             return None
         A, = ctx.saved_tensors
-        return np.expand_dims(glogabs, (-2, -1)) * dispatch(LinalgInvEx, A).mT
+        return xp.expand_dims(glogabs, (-2, -1)) * dispatch(LinalgInvEx, A).mT
 
 
 def det(A):
@@ -179,7 +180,7 @@ class LinalgInvEx(Function):
             inv = _inv_array(A)
         else:  # inv_ex: singular matrices give NaN instead of an error
             flat = A.reshape((-1,) + A.shape[-2:])
-            inv = np.stack([_inv_or_nan(m) for m in flat]).reshape(A.shape) if flat.size else A.copy()
+            inv = xp.stack([_inv_or_nan(m) for m in flat]).reshape(A.shape) if flat.size else A.copy()
         ctx.save_for_backward(inv)
         return inv
 
@@ -192,9 +193,9 @@ class LinalgInvEx(Function):
 
 def _inv_or_nan(m):
     try:
-        return np.linalg.inv(m)
+        return xp.linalg.inv(m)
     except np.linalg.LinAlgError:
-        return np.full_like(m, np.nan)
+        return xp.full_like(m, np.nan)
 
 
 def inv(A):
@@ -209,7 +210,7 @@ inverse = inv
 
 def _info(A, test, code):
     flat = A.reshape((-1,) + A.shape[-2:])
-    info = np.zeros(len(flat), np.int32)
+    info = xp.zeros(len(flat), np.int32)
     for i, m in enumerate(flat):
         try:
             test(m)
@@ -223,7 +224,7 @@ def inv_ex(A, *, check_errors=False):
     inverse of a singular matrix is NaN here (LAPACK leaves unspecified values there)."""
     check_matrix(A, "linalg.inv")
     _no_half(A, fname="linalg.inv")
-    info = _info(A._data, np.linalg.inv, _zero_pivot)
+    info = _info(A._data, xp.linalg.inv, _zero_pivot)
     if info.any() and check_errors:
         _singular_error(A._data, "linalg.inv_ex")
     return _inv_ex_t(LinalgInvEx.apply(A, False), _t.make(info))
@@ -240,10 +241,10 @@ class LinalgSolveEx(Function):
         ctx.left, ctx.vec = left, vec
         Bm = B[..., None] if vec else B
         try:
-            X = np.linalg.solve(A, Bm) if left else np.linalg.solve(A.mT, Bm.mT).mT
+            X = xp.linalg.solve(A, Bm) if left else xp.linalg.solve(A.mT, Bm.mT).mT
         except np.linalg.LinAlgError:
-            batch = np.broadcast_shapes(A.shape[:-2], Bm.shape[:-2])
-            i, _ = _first_failure(np.broadcast_to(A, batch + A.shape[-2:]), np.linalg.inv)
+            batch = xp.broadcast_shapes(A.shape[:-2], Bm.shape[:-2])
+            i, _ = _first_failure(xp.broadcast_to(A, batch + A.shape[-2:]), xp.linalg.inv)
             raise LinAlgError(f"torch.linalg.solve: {_batch_prefix(batch, i)}The solver failed because the input "
                               f"matrix is singular.") from None
         X = X[..., 0] if vec else X
@@ -259,7 +260,7 @@ class LinalgSolveEx(Function):
         if not ctx.needs_input_grad[0]:
             return None, gB, None, None
         if vec:
-            gA = -(np.expand_dims(gB, -1) * np.expand_dims(X, -2))
+            gA = -(xp.expand_dims(gB, -1) * xp.expand_dims(X, -2))
         else:
             gA = -(gB @ X.mT) if left else -(X.mT @ gB)
         return gA, gB, None, None
@@ -297,7 +298,7 @@ def solve(A, B, *, left=True):
 
 def solve_ex(A, B, *, left=True, check_errors=False):
     X = _solve(A, B, left)
-    return _solve_ex_t(X, _t.make(np.zeros(X._data.shape[:-2] if X._data.ndim >= 2 else (), np.int32)))
+    return _solve_ex_t(X, _t.make(xp.zeros(X._data.shape[:-2] if X._data.ndim >= 2 else (), np.int32)))
 
 
 # ------------------------------------------------------------------------------------------------- cholesky
@@ -310,13 +311,13 @@ class LinalgCholeskyEx(Function):
     def forward(ctx, A, upper, fname):
         ctx.upper = upper
         try:
-            L = np.linalg.cholesky(A)
+            L = xp.linalg.cholesky(A)
         except np.linalg.LinAlgError:
-            i, m = _first_failure(A, np.linalg.cholesky)
+            i, m = _first_failure(A, xp.linalg.cholesky)
             raise LinAlgError(f"{fname}: {_batch_prefix(A.shape[:-2], i)}The factorization could not be completed "
                               f"because the input is not positive-definite (the leading minor of order "
                               f"{_leading_minor(m)} is not positive-definite).") from None
-        out = np.ascontiguousarray(L.mT) if upper else L
+        out = xp.ascontiguousarray(L.mT) if upper else L
         ctx.save_for_backward(out)  # the output itself, so that create_graph differentiates through it
         return out
 
@@ -365,23 +366,23 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
     factorization succeeds). A failed matrix holds LAPACK's partial factor, outside autograd."""
     check_matrix(A, "linalg.cholesky")
     _no_half(A, "cholesky_cpu")
-    info = _info(A._data, np.linalg.cholesky, _leading_minor)
+    info = _info(A._data, xp.linalg.cholesky, _leading_minor)
     if info.any() and not check_errors:
         flat = A._data.reshape((-1,) + A._data.shape[-2:])
-        L = np.stack([_partial_cholesky(m) for m in flat]).reshape(A._data.shape)
-        return _chol_ex_t(_t.make(np.ascontiguousarray(L.mT) if upper else L), _t.make(info))
+        L = xp.stack([_partial_cholesky(m) for m in flat]).reshape(A._data.shape)
+        return _chol_ex_t(_t.make(xp.ascontiguousarray(L.mT) if upper else L), _t.make(info))
     return _chol_ex_t(_cholesky(A, upper, LinalgCholeskyEx, "linalg.cholesky_ex"), _t.make(info))
 
 
 def _partial_cholesky(m):
     """Column by column (LAPACK's potf2): stop at the first non-positive pivot, leaving it in place."""
-    L = np.tril(m)
+    L = xp.tril(m)
     for j in range(L.shape[0]):
         d = L[j, j] - L[j, :j] @ L[j, :j]
         if not d > 0:
             L[j, j] = d
             break
-        L[j, j] = np.sqrt(d)
+        L[j, j] = xp.sqrt(d)
         L[j + 1:, j] = (L[j + 1:, j] - L[j + 1:, :j] @ L[j, :j]) / L[j, j]
     return L
 
@@ -395,10 +396,10 @@ class LinalgQr(Function):
     def forward(ctx, A, mode):
         ctx.mode, ctx.ashape = mode, A.shape
         if mode == "r":
-            R = np.linalg.qr(A, mode="r")
-            Q = np.zeros((0,), A.dtype)
+            R = xp.linalg.qr(A, mode="r")
+            Q = xp.zeros((0,), A.dtype)
         else:
-            Q, R = np.linalg.qr(A, mode=mode)
+            Q, R = xp.linalg.qr(A, mode=mode)
         Q, R = Q.astype(A.dtype, copy=False), R.astype(A.dtype, copy=False)
         ctx.save_for_backward(Q, R)  # not A, as torch: changing A in place afterwards does not fail backward
         return Q, R
@@ -478,7 +479,7 @@ class LinalgEigh(Function):
     @staticmethod
     def forward(ctx, A, uplo):
         ctx.uplo = uplo
-        w, V = np.linalg.eigh(A, UPLO=uplo)
+        w, V = xp.linalg.eigh(A, UPLO=uplo)
         ctx.save_for_backward(w, V)
         return w, V
 
@@ -495,7 +496,7 @@ def _eigh_backward(gL, gV, w, V):
     if gV is not None:
         X = V.mT @ gV
         eye = _eye(n, w)
-        E = np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye  # E_ij = w_j - w_i, 1 on the diagonal
+        E = xp.expand_dims(w, -2) - xp.expand_dims(w, -1) + eye  # E_ij = w_j - w_i, 1 on the diagonal
         inner = (0.5 * (X - X.mT)) / E * (1 - eye)
     if gL is not None:
         inner = inner + _diag_embed(gL, w)
@@ -511,7 +512,7 @@ class LinalgEigvalsh(Function):
     @staticmethod
     def forward(ctx, A, uplo):
         ctx.uplo = uplo
-        w, V = np.linalg.eigh(A, UPLO=uplo)
+        w, V = xp.linalg.eigh(A, UPLO=uplo)
         ctx.save_for_backward(A, V)
         return w
 
@@ -561,7 +562,7 @@ class LinalgSvd(Function):
     @staticmethod
     def forward(ctx, A, full):
         ctx.full = full
-        U, S, Vh = np.linalg.svd(A, full_matrices=full)
+        U, S, Vh = xp.linalg.svd(A, full_matrices=full)
         ctx.save_for_backward(U, S, Vh)
         return U, S, Vh
 
@@ -588,8 +589,8 @@ def _svd_backward(gU, gS, gVh, U, S, Vh):
     if gU is None and gVh is None:
         return U @ (inner @ Vh)
     S2 = S * S
-    F = (1 - eye) / (np.expand_dims(S2, -2) - np.expand_dims(S2, -1) + eye)  # 1 / (s_j^2 - s_i^2) off the diagonal
-    Sr, Sc = np.expand_dims(S, -1), np.expand_dims(S, -2)  # s_i down the rows, s_j across the columns
+    F = (1 - eye) / (xp.expand_dims(S2, -2) - xp.expand_dims(S2, -1) + eye)  # 1 / (s_j^2 - s_i^2) off the diagonal
+    Sr, Sc = xp.expand_dims(S, -1), xp.expand_dims(S, -2)  # s_i down the rows, s_j across the columns
     extra = 0
     if gU is not None:
         UtgU = U.mT @ gU
@@ -611,7 +612,7 @@ class LinalgSvdvals(Function):
 
     @staticmethod
     def forward(ctx, A):
-        U, S, Vh = np.linalg.svd(A, full_matrices=False)
+        U, S, Vh = xp.linalg.svd(A, full_matrices=False)
         ctx.save_for_backward(A, U, Vh)
         return S
 
@@ -656,7 +657,7 @@ def svd(input, some=True, compute_uv=True):
         m, n = input._data.shape[-2:]
         S = svdvals(input)
         batch = input._data.shape[:-2]
-        zeros = lambda r: _t.make(np.zeros(batch + (r, r), input._data.dtype))  # noqa: E731
+        zeros = lambda r: _t.make(xp.zeros(batch + (r, r), input._data.dtype))  # noqa: E731
         return _svd_t(zeros(m), S, zeros(n))
     from .shape import transpose
     U, S, Vh = LinalgSvd.apply(input, not some)

@@ -5,6 +5,7 @@ from collections import namedtuple
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from .. import _tensor as _t
 from ..autograd.function import Function
@@ -37,9 +38,9 @@ class Geqrf(Function):
                                f"{_t.make(A).dtype}".replace("npgrad.", ""))
         m, n = A.shape[-2:]
         if A.size == 0:
-            return A.copy(), np.zeros(A.shape[:-2] + (min(m, n),), A.dtype)
-        h, tau = np.linalg.qr(A.astype(np.float64 if A.dtype == np.float16 else A.dtype), mode="raw")
-        return np.swapaxes(h, -1, -2).astype(A.dtype), tau.astype(A.dtype)
+            return A.copy(), xp.zeros(A.shape[:-2] + (min(m, n),), A.dtype)
+        h, tau = xp.linalg.qr(A.astype(np.float64 if A.dtype == np.float16 else A.dtype), mode="raw")
+        return xp.swapaxes(h, -1, -2).astype(A.dtype), tau.astype(A.dtype)
 
     @staticmethod
     def backward(ctx, ga, gtau):

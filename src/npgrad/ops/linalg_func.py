@@ -7,6 +7,7 @@ zeros a p-norm skips) are constants computed from the values, as torch's formula
 """
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, UNSET, np_alias
@@ -49,27 +50,27 @@ def _pinv_adjoint(G, X, A):
 
 def _pinv_array(A, atol, rtol, hermitian):
     if A.shape[-1] == 0 or A.shape[-2] == 0:
-        return np.zeros(A.shape[:-2] + (A.shape[-1], A.shape[-2]), A.dtype)
+        return xp.zeros(A.shape[:-2] + (A.shape[-1], A.shape[-2]), A.dtype)
     if hermitian:
-        w, V = np.linalg.eigh(A)
-        s = np.abs(w)
+        w, V = xp.linalg.eigh(A)
+        s = xp.abs(w)
     else:
-        U, s, Vh = np.linalg.svd(A, full_matrices=False)
-    smax = np.max(s, axis=-1, keepdims=True)
-    tol = np.maximum(atol, rtol * smax)
+        U, s, Vh = xp.linalg.svd(A, full_matrices=False)
+    smax = xp.max(s, axis=-1, keepdims=True)
+    tol = xp.maximum(atol, rtol * smax)
     keep = s > tol
     if hermitian:
-        inv_w = np.where(keep, 1 / np.where(keep, w, 1), 0)
-        return ((V * np.expand_dims(inv_w, -2)) @ V.mT).astype(A.dtype)
-    inv_s = np.where(keep, 1 / np.where(keep, s, 1), 0)
-    return ((Vh.mT * np.expand_dims(inv_s, -2)) @ U.mT).astype(A.dtype)
+        inv_w = xp.where(keep, 1 / xp.where(keep, w, 1), 0)
+        return ((V * xp.expand_dims(inv_w, -2)) @ V.mT).astype(A.dtype)
+    inv_s = xp.where(keep, 1 / xp.where(keep, s, 1), 0)
+    return ((Vh.mT * xp.expand_dims(inv_s, -2)) @ U.mT).astype(A.dtype)
 
 
 def _tol(x, A):
     if x is None:
         return None
     v = _data(x)
-    return np.asarray(v, A._data.dtype)[..., None] if isinstance(x, _t.Tensor) else float(v)
+    return xp.asarray(v, A._data.dtype)[..., None] if isinstance(x, _t.Tensor) else float(v)
 
 
 def _tolerances(A, atol, rtol):
@@ -111,20 +112,20 @@ def _expm_array(A):
     n = a.shape[-1]
     if n == 0:
         return A.copy()
-    norm = np.max(np.sum(np.abs(a), axis=-2), axis=-1)  # the 1-norm of each matrix
-    s = np.maximum(0, np.ceil(np.log2(np.maximum(norm, 1e-300) / _THETA13))).astype(int)
-    a = a / np.expand_dims(2.0 ** s, (-2, -1))
+    norm = xp.max(xp.sum(xp.abs(a), axis=-2), axis=-1)  # the 1-norm of each matrix
+    s = xp.maximum(0, xp.ceil(xp.log2(xp.maximum(norm, 1e-300) / _THETA13))).astype(int)
+    a = a / xp.expand_dims(2.0 ** s, (-2, -1))
     b = _PADE13
-    eye = np.eye(n)
+    eye = xp.eye(n)
     a2 = a @ a
     a4 = a2 @ a2
     a6 = a4 @ a2
     u = a @ (a6 @ (b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * eye)
     v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
-    r = np.linalg.solve(v - u, v + u)
+    r = xp.linalg.solve(v - u, v + u)
     for i in range(int(s.max(initial=0))):
         sq = r @ r
-        r = np.where(np.expand_dims(s > i, (-2, -1)), sq, r)
+        r = xp.where(xp.expand_dims(s > i, (-2, -1)), sq, r)
     return r.astype(dtype)
 
 
@@ -142,8 +143,8 @@ class LinalgMatrixExp(Function):
         A, = ctx.saved_tensors
         n = A.shape[-1]
         dt = _dtype_of(A)
-        top = const(np.eye(2 * n, n, dtype=dt), A)  # [I; 0]: top @ X @ top.T puts X in the top-left block
-        bottom = const(np.eye(2 * n, n, -n, dtype=dt), A)  # [0; I]
+        top = const(xp.eye(2 * n, n, dtype=dt), A)  # [I; 0]: top @ X @ top.T puts X in the top-left block
+        bottom = const(xp.eye(2 * n, n, -n, dtype=dt), A)  # [0; I]
         AT = A.mT
         block = top @ AT @ top.T + top @ grad @ bottom.T + bottom @ AT @ bottom.T
         return top.T @ dispatch(LinalgMatrixExp, block) @ bottom
@@ -163,7 +164,7 @@ class _IdentityCopy(Function):
 
     @staticmethod
     def forward(ctx, A):
-        return np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape).copy()
+        return xp.broadcast_to(xp.eye(A.shape[-1], dtype=A.dtype), A.shape).copy()
 
     @staticmethod
     def backward(ctx, grad):
@@ -212,19 +213,19 @@ class LinalgLstsq(Function):
     def forward(ctx, A, B, vec, rcond, with_res):
         ctx.vec = vec
         Bm = B[..., None] if vec else B
-        batch = np.broadcast_shapes(A.shape[:-2], Bm.shape[:-2])
-        Ab = np.broadcast_to(A, batch + A.shape[-2:]).reshape((-1,) + A.shape[-2:])
-        Bb = np.broadcast_to(Bm, batch + Bm.shape[-2:]).reshape((-1,) + Bm.shape[-2:])
+        batch = xp.broadcast_shapes(A.shape[:-2], Bm.shape[:-2])
+        Ab = xp.broadcast_to(A, batch + A.shape[-2:]).reshape((-1,) + A.shape[-2:])
+        Bb = xp.broadcast_to(Bm, batch + Bm.shape[-2:]).reshape((-1,) + Bm.shape[-2:])
         n, k = A.shape[-1], Bm.shape[-1]
-        X = np.empty((len(Ab), n, k), A.dtype)
-        ranks = np.empty(len(Ab), np.int64)
-        svals = np.empty((len(Ab), min(A.shape[-2:])), A.dtype)
+        X = xp.empty((len(Ab), n, k), A.dtype)
+        ranks = xp.empty(len(Ab), np.int64)
+        svals = xp.empty((len(Ab), min(A.shape[-2:])), A.dtype)
         for i, (a, b) in enumerate(zip(Ab, Bb)):
-            X[i], _, ranks[i], svals[i] = np.linalg.lstsq(a, b, rcond=rcond)
+            X[i], _, ranks[i], svals[i] = xp.linalg.lstsq(a, b, rcond=rcond)
         X = X.reshape(batch + (n, k))
-        res = np.zeros((0,), A.dtype)
-        if with_res and A.shape[-2] > n and np.all(ranks == n):
-            res = np.sum((A @ X - Bm) ** 2, axis=-2).astype(A.dtype)  # one per column (1 for a vector B)
+        res = xp.zeros((0,), A.dtype)
+        if with_res and A.shape[-2] > n and xp.all(ranks == n):
+            res = xp.sum((A @ X - Bm) ** 2, axis=-2).astype(A.dtype)  # one per column (1 for a vector B)
         X = X[..., 0] if vec else X
         ctx.save_for_backward(A, B, X)
         return X, res, ranks.reshape(batch), svals.reshape(batch + svals.shape[-1:])
@@ -236,13 +237,13 @@ class LinalgLstsq(Function):
         if gX is None:
             return None, None, None, None, None
         P = dispatch(LinalgPinv, A, 0.0, _default_rtol(A), False)
-        gXm = np.expand_dims(gX, -1) if ctx.vec else gX
-        Bm = np.expand_dims(B, -1) if ctx.vec else B
+        gXm = xp.expand_dims(gX, -1) if ctx.vec else gX
+        Bm = xp.expand_dims(B, -1) if ctx.vec else B
         need = ctx.needs_input_grad
         gA = _pinv_adjoint(gXm @ Bm.mT, P, A) if need[0] else None
         gB = P.mT @ gXm if need[1] else None
         if gB is not None and ctx.vec:
-            gB = np.squeeze(gB, -1)
+            gB = xp.squeeze(gB, -1)
         return gA, gB, None, None, None
 
 
@@ -276,8 +277,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
         raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
     rc = None if rcond is None else float(rcond)
     X, res, rank, sv = LinalgLstsq.apply(A, B, vec, rc, driver != "gelsy")
-    empty_i = _t.make(np.zeros((0,), np.int64))
-    empty_f = _t.make(np.zeros((0,), A._data.dtype))
+    empty_i = _t.make(xp.zeros((0,), np.int64))
+    empty_f = _t.make(xp.zeros((0,), A._data.dtype))
     return _lstsq_t(X, res, rank if driver != "gels" else empty_i, sv if driver in ("gelsd", "gelss") else empty_f)
 
 
@@ -289,21 +290,21 @@ def _triangle(A, upper, unit):
     with a constant mask so that it differentiates."""
     n = A.shape[-1]
     dt = _dtype_of(A)
-    mask = np.tri(n, n, -1 if unit else 0, dtype=dt)
+    mask = xp.tri(n, n, -1 if unit else 0, dtype=dt)
     mask = mask.T if upper else mask
     T = A * mask
-    return T + np.eye(n, dtype=dt) if unit else T
+    return T + xp.eye(n, dtype=dt) if unit else T
 
 
 def _substitute(T, B, upper):
     """Forward/back substitution (only when LAPACK's solve refuses a zero pivot: torch returns inf/NaN)."""
     n = T.shape[-1]
-    T, B = np.broadcast_arrays(T[..., :, :, None], B[..., :, None, :])
+    T, B = xp.broadcast_arrays(T[..., :, :, None], B[..., :, None, :])
     T, B = T[..., 0], B[..., 0, :]
-    X = np.zeros(np.broadcast_shapes(T.shape[:-2], B.shape[:-2]) + B.shape[-2:], B.dtype)
+    X = xp.zeros(xp.broadcast_shapes(T.shape[:-2], B.shape[:-2]) + B.shape[-2:], B.dtype)
     with np.errstate(divide="ignore", invalid="ignore"):
         for i in (range(n - 1, -1, -1) if upper else range(n)):
-            acc = B[..., i, :] - np.einsum("...j,...jk->...k", T[..., i, :], X)
+            acc = B[..., i, :] - xp.einsum("...j,...jk->...k", T[..., i, :], X)
             X[..., i, :] = acc / T[..., i, i, None]
     return X
 
@@ -319,10 +320,10 @@ class LinalgSolveTriangular(Function):
         if not left:  # X T = B  <=>  T^T X^T = B^T
             T, B, upper = T.mT, B.mT, not upper
         try:
-            X = np.linalg.solve(T, B)
+            X = xp.linalg.solve(T, B)
         except np.linalg.LinAlgError:
             X = _substitute(T, B, upper)
-        X = np.ascontiguousarray(X.mT) if not left else X
+        X = xp.ascontiguousarray(X.mT) if not left else X
         ctx.save_for_backward(A, X)
         return X
 
@@ -336,7 +337,7 @@ class LinalgSolveTriangular(Function):
             return None, gB, None, None, None
         gA = -(gB @ X.mT) if left else -(X.mT @ gB)
         n = A.shape[-1]
-        mask = np.tri(n, n, -1 if unit else 0, dtype=_dtype_of(A))
+        mask = xp.tri(n, n, -1 if unit else 0, dtype=_dtype_of(A))
         return gA * (mask.T if upper else mask), gB, None, None, None
 
 
@@ -362,11 +363,11 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     """Number of singular values above ``max(atol, rtol * s_max)`` (int64, no gradient)."""
     check_matrix(A, "linalg.matrix_rank", square=False)
     d = A._data
-    s = np.abs(np.linalg.eigvalsh(d)) if hermitian else np.linalg.svd(d, compute_uv=False)
+    s = xp.abs(xp.linalg.eigvalsh(d)) if hermitian else xp.linalg.svd(d, compute_uv=False)
     atol_v, rtol_v = _tolerances(A, atol, rtol)
-    smax = np.max(s, axis=-1, keepdims=True, initial=0)
-    tol = np.maximum(atol_v, rtol_v * smax)
-    return _t.make(np.sum(s > tol, axis=-1).astype(np.int64))
+    smax = xp.max(s, axis=-1, keepdims=True, initial=0)
+    tol = xp.maximum(atol_v, rtol_v * smax)
+    return _t.make(xp.sum(s > tol, axis=-1).astype(np.int64))
 
 
 # ---------------------------------------------------------------------------------------------------- norms
@@ -392,42 +393,42 @@ class LinalgVectorNorm(Function):
         if p == 0:
             return None, None, None, None
         if not ctx.keepdim and dims:
-            grad, r = np.expand_dims(grad, dims), np.expand_dims(r, dims)
+            grad, r = xp.expand_dims(grad, dims), xp.expand_dims(r, dims)
         xd, rd = _data(x), _data(r)
         dt = xd.dtype
         if p == 1:
-            return grad * np.sign(x), None, None, None
+            return grad * xp.sign(x), None, None, None
         if p == 2:
             # the zero vector has norm 0 and gradient 0: divide by 1 there (x is 0 too)
             return grad * x / (r + (rd == 0).astype(dt)), None, None, None
         if p in (_INF, -_INF):
             # ties share the gradient evenly, as amax/amin do
-            hit = (np.abs(xd) == rd).astype(dt)
-            share = hit / np.maximum(np.sum(hit, axis=dims, keepdims=True), 1)
-            return grad * np.sign(x) * share, None, None, None
+            hit = (xp.abs(xd) == rd).astype(dt)
+            share = hit / xp.maximum(xp.sum(hit, axis=dims, keepdims=True), 1)
+            return grad * xp.sign(x) * share, None, None, None
         # p-norm: sign(x) |x|^(p-1) / r^(p-1); zero elements (for p < 1) and zero norms give 0
         zx, zr = (xd == 0).astype(dt), (rd == 0).astype(dt)
-        term = np.sign(x) * (np.abs(x) + zx) ** (p - 1) * (1 - zx)
+        term = xp.sign(x) * (xp.abs(x) + zx) ** (p - 1) * (1 - zx)
         return term * (grad / (r + zr) ** (p - 1) * (1 - zr)), None, None, None
 
 
 def _vector_norm_array(x, p, dims, keepdim):
-    a = np.abs(x.astype(np.float32) if x.dtype == np.float16 else x)
+    a = xp.abs(x.astype(np.float32) if x.dtype == np.float16 else x)
     axis = dims if dims else None
     with np.errstate(divide="ignore", over="ignore"):
         if p == 2:
-            r = np.sqrt(np.sum(a * a, axis=axis, keepdims=keepdim))
+            r = xp.sqrt(xp.sum(a * a, axis=axis, keepdims=keepdim))
         elif p == 1:
-            r = np.sum(a, axis=axis, keepdims=keepdim)
+            r = xp.sum(a, axis=axis, keepdims=keepdim)
         elif p == 0:
-            r = np.sum(a != 0, axis=axis, keepdims=keepdim).astype(a.dtype)
+            r = xp.sum(a != 0, axis=axis, keepdims=keepdim).astype(a.dtype)
         elif p == _INF:
-            r = np.max(a, axis=axis, keepdims=keepdim)
+            r = xp.max(a, axis=axis, keepdims=keepdim)
         elif p == -_INF:
-            r = np.min(a, axis=axis, keepdims=keepdim)
+            r = xp.min(a, axis=axis, keepdims=keepdim)
         else:
-            r = np.sum(a ** p, axis=axis, keepdims=keepdim) ** (1.0 / p)
-    return np.asarray(r, x.dtype)
+            r = xp.sum(a ** p, axis=axis, keepdims=keepdim) ** (1.0 / p)
+    return xp.asarray(r, x.dtype)
 
 
 def _check_norm_dtype(x, dtype, fname):
@@ -438,10 +439,10 @@ def _check_norm_dtype(x, dtype, fname):
     dtype = _dtype.parse(dtype, fname)
     if not dtype.is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: dtype should be floating point or complex, but got "
-                           f"{tname(_t.make(np.zeros(0, dtype.np)))}")
+                           f"{tname(_t.make(xp.zeros(0, dtype.np)))}")
     if np.dtype(dtype.np).itemsize < x._data.dtype.itemsize:
         raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({tname(x)}) should be convertible without "
-                           f"narrowing to the specified dtype ({tname(_t.make(np.zeros(0, dtype.np)))})")
+                           f"narrowing to the specified dtype ({tname(_t.make(xp.zeros(0, dtype.np)))})")
     return x.to(dtype)
 
 
@@ -490,13 +491,13 @@ class _Amax(Function):
     _builtin = True
     _ctx_fields = ("dim", "keepdim")
     _node_name = "AmaxBackward0"
-    _reduce = staticmethod(np.max)
+    _reduce = staticmethod(xp.max)
 
     @classmethod
     def forward(cls, ctx, x, dim, keepdim):
         ctx.dim, ctx.keepdim = dim, keepdim
         r = cls._reduce(x, axis=dim, keepdims=keepdim)
-        r = np.asarray(r, x.dtype)
+        r = xp.asarray(r, x.dtype)
         ctx.save_for_backward(x, r)
         return r
 
@@ -505,14 +506,14 @@ class _Amax(Function):
         # self: scale_grad_by_count(restore_reduced_dims(grad, dim, keepdim), result == self, dim)
         x, r = ctx.saved_tensors
         if not ctx.keepdim:
-            grad, r = np.expand_dims(grad, ctx.dim), np.expand_dims(r, ctx.dim)
+            grad, r = xp.expand_dims(grad, ctx.dim), xp.expand_dims(r, ctx.dim)
         hit = (_data(x) == _data(r)).astype(_dtype_of(x))
-        return grad * (hit / np.sum(hit, axis=ctx.dim, keepdims=True)), None, None
+        return grad * (hit / xp.sum(hit, axis=ctx.dim, keepdims=True)), None, None
 
 
 class _Amin(_Amax):
     _node_name = "AminBackward0"
-    _reduce = staticmethod(np.min)
+    _reduce = staticmethod(xp.min)
 
 
 def _amax(x, dim, keepdim, cls=_Amax):

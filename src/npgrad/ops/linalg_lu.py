@@ -13,6 +13,7 @@ U2 = L^{-1} P^T A2 (L2 = A2' U^{-1}). All of it is triangular solves and product
 """
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -29,23 +30,23 @@ def _getrf(A):
     m, n = A.shape[-2:]
     k = min(m, n)
     batch = A.shape[:-2]
-    B = np.array(A, copy=True).reshape((-1, m, n))
+    B = xp.array(A, copy=True).reshape((-1, m, n))
     nb = B.shape[0]
-    piv = np.zeros((nb, k), np.int32)
-    info = np.zeros(nb, np.int32)
-    rows = np.arange(nb)
+    piv = xp.zeros((nb, k), np.int32)
+    info = xp.zeros(nb, np.int32)
+    rows = xp.arange(nb)
     for j in range(k):
-        p = j + np.argmax(np.abs(B[:, j:, j]), axis=1) if m > j else np.full(nb, j)
+        p = j + xp.argmax(xp.abs(B[:, j:, j]), axis=1) if m > j else xp.full(nb, j)
         piv[:, j] = p + 1
         top = B[rows, j].copy()
         B[rows, j] = B[rows, p]
         B[rows, p] = top
         pivot = B[:, j, j]
         zero = pivot == 0
-        info = np.where(zero & (info == 0), j + 1, info).astype(np.int32)
-        safe = np.where(zero, 1, pivot)
+        info = xp.where(zero & (info == 0), j + 1, info).astype(np.int32)
+        safe = xp.where(zero, 1, pivot)
         if j + 1 < m:
-            B[:, j + 1:, j] = np.where(zero[:, None], B[:, j + 1:, j], B[:, j + 1:, j] / safe[:, None])
+            B[:, j + 1:, j] = xp.where(zero[:, None], B[:, j + 1:, j], B[:, j + 1:, j] / safe[:, None])
             B[:, j + 1:, j + 1:] -= B[:, j + 1:, j:j + 1] * B[:, j:j + 1, j + 1:]
     return B.reshape(batch + (m, n)), piv.reshape(batch + (k,)), info.reshape(batch)
 
@@ -54,8 +55,8 @@ def _perm(piv, m):
     """Row order of P^T A (``(P^T A)[i] = A[perm[i]]``) from LAPACK pivots."""
     batch = piv.shape[:-1]
     p2 = piv.reshape(-1, piv.shape[-1]).astype(np.int64) - 1
-    perm = np.tile(np.arange(m), (p2.shape[0], 1))
-    rows = np.arange(p2.shape[0])
+    perm = xp.tile(xp.arange(m), (p2.shape[0], 1))
+    rows = xp.arange(p2.shape[0])
     for j in range(p2.shape[1]):
         a = perm[rows, j].copy()
         perm[rows, j] = perm[rows, p2[:, j]]
@@ -66,17 +67,17 @@ def _perm(piv, m):
 def _pmat(piv, m, dtype):
     """P with A = P L U (a permutation matrix, constant)."""
     perm = _perm(piv, m)
-    P = np.zeros(perm.shape + (m,), dtype)
-    np.put_along_axis(P, perm[..., None], 1, axis=-1)  # (P^T)[i, perm[i]] = 1
-    return np.swapaxes(P, -1, -2).copy()
+    P = xp.zeros(perm.shape + (m,), dtype)
+    xp.put_along_axis(P, perm[..., None], 1, axis=-1)  # (P^T)[i, perm[i]] = 1
+    return xp.swapaxes(P, -1, -2).copy()
 
 
 def _split(LU, m, n):
     """L (m x k, unit lower) and U (k x n, upper) of a packed LU, as products with constant masks."""
     k = min(m, n)
     dt = dtype_of(LU)
-    Lk = LU[..., :, :k] * np.tri(m, k, -1, dtype=dt) + np.eye(m, k, dtype=dt)
-    Uk = LU[..., :k, :] * np.triu(np.ones((k, n), dt))
+    Lk = LU[..., :, :k] * xp.tri(m, k, -1, dtype=dt) + xp.eye(m, k, dtype=dt)
+    Uk = LU[..., :k, :] * xp.triu(xp.ones((k, n), dt))
     return Lk, Uk
 
 
@@ -100,12 +101,12 @@ def _lu_backward(gL, gU, P, L, U, m, n):
     like = L
     dt = dtype_of(like)
     if gL is None:
-        gL = const(np.zeros(np.shape(L), dt), like)
+        gL = const(xp.zeros(xp.shape(L), dt), like)
     if gU is None:
-        gU = const(np.zeros(np.shape(U), dt), like)
+        gU = const(xp.zeros(xp.shape(U), dt), like)
     Pc = const(P, like)
-    strict = np.tri(k, k, -1, dtype=dt)
-    upper = np.triu(np.ones((k, k), dt))
+    strict = xp.tri(k, k, -1, dtype=dt)
+    upper = xp.triu(xp.ones((k, k), dt))
     if m == n:
         phi = (L.mT @ gL) * strict + (gU @ U.mT) * upper
         return Pc @ _linv_h(L, _times_uinv_h(phi, U))
@@ -119,7 +120,7 @@ def _lu_backward(gL, gU, P, L, U, m, n):
         from .joining import cat
         if isinstance(gA1, _t.Tensor):
             return Pc @ cat([gA1, gA2], -1)
-        return Pc @ np.concatenate([gA1, gA2], -1)
+        return Pc @ xp.concatenate([gA1, gA2], -1)
     # tall: L = [L1; L2], U square
     L1, L2 = L[..., :k, :], L[..., k:, :]
     gL1, gL2 = gL[..., :k, :], gL[..., k:, :]
@@ -130,7 +131,7 @@ def _lu_backward(gL, gU, P, L, U, m, n):
     if isinstance(gA1, _t.Tensor):
         from .joining import cat
         return Pc @ cat([gA1, gA2], -2)
-    return Pc @ np.concatenate([gA1, gA2], -2)
+    return Pc @ xp.concatenate([gA1, gA2], -2)
 
 
 # ---------------------------------------------------------------------------------------------- Functions
@@ -155,7 +156,7 @@ class LinalgLuFactorEx(Function):
         L, U = _split(LU, m, n)
         gL, gU = _split(grad, m, n)
         k = min(m, n)
-        gL = gL - np.eye(m, k, dtype=dtype_of(LU))  # _split added the unit diagonal; the gradient has none
+        gL = gL - xp.eye(m, k, dtype=dtype_of(LU))  # _split added the unit diagonal; the gradient has none
         return _lu_backward(gL, gU, ctx.P, L, U, m, n)
 
 
@@ -170,8 +171,8 @@ class LinalgLu(Function):
         m, n = A.shape[-2:]
         k = min(m, n)
         P = _pmat(piv, m, A.dtype)
-        L = np.tril(LU[..., :, :k], -1) + np.eye(m, k, dtype=A.dtype)
-        U = np.triu(LU[..., :k, :])
+        L = xp.tril(LU[..., :, :k], -1) + xp.eye(m, k, dtype=A.dtype)
+        U = xp.triu(LU[..., :k, :])
         ctx.P, ctx.mn = P, (m, n)
         ctx.save_for_backward(P, L, U)
         return P, L, U
@@ -194,12 +195,12 @@ class LuUnpack(Function):
         m, n = LU.shape[-2:]
         k = min(m, n)
         ctx.mn = (m, n)
-        P = _pmat(piv, m, LU.dtype) if unpack_pivots else np.zeros((0,), LU.dtype)
+        P = _pmat(piv, m, LU.dtype) if unpack_pivots else xp.zeros((0,), LU.dtype)
         if unpack_data:
-            L = np.tril(LU[..., :, :k], -1) + np.eye(m, k, dtype=LU.dtype)
-            U = np.triu(LU[..., :k, :])
+            L = xp.tril(LU[..., :, :k], -1) + xp.eye(m, k, dtype=LU.dtype)
+            U = xp.triu(LU[..., :k, :])
         else:
-            L = U = np.zeros((0,), LU.dtype)
+            L = U = xp.zeros((0,), LU.dtype)
         return P, L, U
 
     @staticmethod
@@ -210,11 +211,11 @@ class LuUnpack(Function):
         dt = dtype_of(gL if gL is not None else gU)
         out = None
         if gL is not None:
-            lower = gL * np.tri(m, k, -1, dtype=dt)
-            out = lower @ const(np.eye(k, n, dtype=dt), gL)  # place the m x k block in an m x n matrix
+            lower = gL * xp.tri(m, k, -1, dtype=dt)
+            out = lower @ const(xp.eye(k, n, dtype=dt), gL)  # place the m x k block in an m x n matrix
         if gU is not None:
-            up = gU * np.triu(np.ones((k, n), dt))
-            up = const(np.eye(m, k, dtype=dt), gU) @ up
+            up = gU * xp.triu(xp.ones((k, n), dt))
+            up = const(xp.eye(m, k, dtype=dt), gU) @ up
             out = up if out is None else out + up
         return out, None, None, None
 
@@ -222,15 +223,15 @@ class LuUnpack(Function):
 def _lu_solve_array(LU, piv, B, left, adjoint):
     m = LU.shape[-1]
     P = _pmat(piv, m, LU.dtype)
-    L = np.tril(LU, -1) + np.eye(m, dtype=LU.dtype)
-    U = np.triu(LU)
+    L = xp.tril(LU, -1) + xp.eye(m, dtype=LU.dtype)
+    U = xp.triu(LU)
     A = P @ L @ U
     M = A.mT if adjoint else A
     with np.errstate(all="ignore"):
         try:
-            return np.linalg.solve(M, B) if left else np.linalg.solve(M.mT, B.mT).mT
+            return xp.linalg.solve(M, B) if left else xp.linalg.solve(M.mT, B.mT).mT
         except np.linalg.LinAlgError:  # a zero pivot: inf/NaN as torch's triangular solves give
-            Ai = np.linalg.pinv(M) * np.inf
+            Ai = xp.linalg.pinv(M) * np.inf
             return Ai @ B if left else B @ Ai
 
 
@@ -261,10 +262,10 @@ class LinalgLuSolve(Function):
             gA = -(gB.mT @ X) if adj else -(X.mT @ gB)
         m = LU.shape[-1]
         dt = dtype_of(LU)
-        L = LU * np.tri(m, m, -1, dtype=dt) + np.eye(m, dtype=dt)
-        U = LU * np.triu(np.ones((m, m), dt))
-        PtgA = const(np.swapaxes(ctx.P, -1, -2).copy(), gA) @ gA
-        gLU = (PtgA @ U.mT) * np.tri(m, m, -1, dtype=dt) + (L.mT @ PtgA) * np.triu(np.ones((m, m), dt))
+        L = LU * xp.tri(m, m, -1, dtype=dt) + xp.eye(m, dtype=dt)
+        U = LU * xp.triu(xp.ones((m, m), dt))
+        PtgA = const(xp.swapaxes(ctx.P, -1, -2).copy(), gA) @ gA
+        gLU = (PtgA @ U.mT) * xp.tri(m, m, -1, dtype=dt) + (L.mT @ PtgA) * xp.triu(xp.ones((m, m), dt))
         return gLU, None, gB, None, None
 
 
@@ -275,10 +276,10 @@ class CholeskySolve(Function):
     @staticmethod
     def forward(ctx, B, L, upper):
         ctx.upper = upper
-        T = np.triu(L) if upper else np.tril(L)
+        T = xp.triu(L) if upper else xp.tril(L)
         A = T.mT @ T if upper else T @ T.mT
         with np.errstate(all="ignore"):
-            X = np.linalg.solve(A, B)
+            X = xp.linalg.solve(A, B)
         ctx.save_for_backward(B, L, X)  # B too, as torch saves it
         return X
 
@@ -293,7 +294,7 @@ class CholeskySolve(Function):
             return gB, None, None
         n = L.shape[-1]
         dt = dtype_of(L)
-        mask = np.triu(np.ones((n, n), dt)) if upper else np.tri(n, n, 0, dtype=dt)
+        mask = xp.triu(xp.ones((n, n), dt)) if upper else xp.tri(n, n, 0, dtype=dt)
         T = L * mask
         common = gB @ X.mT
         common = common + common.mT
@@ -308,13 +309,13 @@ class CholeskyInverse(Function):
     @staticmethod
     def forward(ctx, L, upper):
         ctx.upper = upper
-        T = np.triu(L) if upper else np.tril(L)
+        T = xp.triu(L) if upper else xp.tril(L)
         A = T.mT @ T if upper else T @ T.mT
         with np.errstate(all="ignore"):
             try:
-                out = np.linalg.inv(A)
+                out = xp.linalg.inv(A)
             except np.linalg.LinAlgError:
-                out = np.full(A.shape, np.inf, A.dtype)
+                out = xp.full(A.shape, np.inf, A.dtype)
         ctx.save_for_backward(L, out)
         return out
 
@@ -325,7 +326,7 @@ class CholeskyInverse(Function):
         upper = ctx.upper
         n = L.shape[-1]
         dt = dtype_of(L)
-        mask = np.triu(np.ones((n, n), dt)) if upper else np.tri(n, n, 0, dtype=dt)
+        mask = xp.triu(xp.ones((n, n), dt)) if upper else xp.tri(n, n, 0, dtype=dt)
         T = L * mask
         common = out @ (grad + grad.mT) @ out
         gL = -(T @ common) if upper else -(common @ T)
@@ -348,7 +349,7 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False):
     """``(LU, pivots, info)``: the packed LU factorisation with partial pivoting (info > 0: a zero pivot)."""
     _check_lu(A, "linalg.lu_factor_ex", pivot)
     LU, piv, info = LinalgLuFactorEx.apply(A)
-    if check_errors and np.any(info._data > 0):
+    if check_errors and xp.any(info._data > 0):
         raise LinAlgError("torch.linalg.lu_factor_ex: U is singular")
     return _rt.linalg_lu_factor_ex(LU, piv, info)
 
@@ -357,7 +358,7 @@ def lu_factor(A, *, pivot=True):
     """``(LU, pivots)``: L below the diagonal (unit diagonal implied), U on and above it; pivots 1-based."""
     _check_lu(A, "linalg.lu_factor", pivot)
     LU, piv, info = LinalgLuFactorEx.apply(A)
-    bad = np.flatnonzero(info._data.reshape(-1) > 0)
+    bad = xp.flatnonzero(info._data.reshape(-1) > 0)
     if bad.size:
         i = int(info._data.reshape(-1)[bad[0]])
         batch = "" if A.dim() == 2 else f"(Batch element {int(bad[0])}): "
@@ -380,8 +381,8 @@ def lu(A, pivot=True, get_infos=False, out=None):
     res = lu_factor_ex(A, pivot=pivot)
     if get_infos:
         return res.LU, res.pivots, res.info
-    if np.any(res.info._data > 0):
-        i = int(res.info._data.reshape(-1)[np.flatnonzero(res.info._data.reshape(-1) > 0)[0]])
+    if xp.any(res.info._data > 0):
+        i = int(res.info._data.reshape(-1)[xp.flatnonzero(res.info._data.reshape(-1) > 0)[0]])
         raise LinAlgError(f"torch.linalg.lu_factor: U[{i},{i}] is zero and using it on lu_solve would result in a "
                           f"division by zero. If you still want to perform the factorization, consider calling "
                           f"linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")

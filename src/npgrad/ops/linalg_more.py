@@ -10,6 +10,7 @@ tensor([[1., 1., 1.],
 import math
 
 import numpy as np
+from .._xp import xp
 
 from .. import _tensor as _t
 from .linalg_common import check_matrix, need_tensor
@@ -29,7 +30,7 @@ def vander(x, *, N=None):
         raise RuntimeError("linalg.vander: N must be greater than 1.")
     if x._data.dtype.kind in "bu" or x._data.dtype.kind == "i":
         x = x.long()
-    ones = _t.make(np.ones(tuple(x.shape) + (1,), x._data.dtype))
+    ones = _t.make(xp.ones(tuple(x.shape) + (1,), x._data.dtype))
     if n == 1:
         return ones
     powers = cumprod(x.unsqueeze(-1).expand(*x.shape, n - 1), -1)
@@ -57,8 +58,8 @@ def tensorinv(A, ind=2):
     if ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
     out_shape = tuple(A.shape[ind:]) + tuple(A.shape[:ind])
-    rows = int(np.prod(A.shape[:ind]))
-    cols = int(np.prod(A.shape[ind:]))
+    rows = int(xp.prod(A.shape[:ind]))
+    cols = int(xp.prod(A.shape[ind:]))
     if rows != cols:
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
                            f"prod(self.shape[:ind]), but got {cols} != {rows}")
@@ -74,8 +75,8 @@ def tensorsolve(A, B, dims=None):
         rest = [i for i in range(nd) if i not in dims]
         A = A.permute(*(rest + dims))
     x_shape = tuple(A.shape[B.dim():])
-    n = int(np.prod(x_shape))
-    m = int(np.prod(B.shape))
+    n = int(xp.prod(x_shape))
+    m = int(xp.prod(B.shape))
     if n != m:
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
                            f"prod(self.shape[:other.ndim]), but got {n} != {m}")
@@ -95,9 +96,9 @@ def householder_product(A, tau):
         raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater than or equal to "
                            "tau.shape[-1]")
     dt = A._data.dtype
-    below = np.tri(m, n, -1, dtype=dt)
-    V = A * _t.make(below) + _t.make(np.eye(m, n, dtype=dt))  # unit diagonal, zeros above
-    Q = _t.make(np.broadcast_to(np.eye(m, dtype=dt), tuple(A.shape[:-2]) + (m, m)).copy())
+    below = xp.tri(m, n, -1, dtype=dt)
+    V = A * _t.make(below) + _t.make(xp.eye(m, n, dtype=dt))  # unit diagonal, zeros above
+    Q = _t.make(xp.broadcast_to(xp.eye(m, dtype=dt), tuple(A.shape[:-2]) + (m, m)).copy())
     for i in range(k):
         v = V.narrow(-1, i, 1)                           # (..., m, 1)
         t = tau.narrow(-1, i, 1).unsqueeze(-1)           # (..., 1, 1)
@@ -112,30 +113,30 @@ _ALPHA = (1 + math.sqrt(17)) / 8  # Bunch-Kaufman's pivot threshold
 def _sytf2_lower(A):
     """LAPACK's unblocked Bunch-Kaufman LDL^T of a symmetric matrix (lower triangle): the compact LD (upper
     triangle zeroed), 1-based pivots (negative for 2x2 blocks) and info (the first zero pivot, 1-based)."""
-    a = np.tril(np.array(A, dtype=A.dtype, copy=True))
-    a = a + np.tril(a, -1).T  # a symmetric working copy: row and column accesses agree
+    a = xp.tril(xp.array(A, dtype=A.dtype, copy=True))
+    a = a + xp.tril(a, -1).T  # a symmetric working copy: row and column accesses agree
     n = a.shape[0]
-    piv = np.zeros(n, np.int32)
+    piv = xp.zeros(n, np.int32)
     info = 0
     k = 0
     while k < n:
         kstep = 1
         absakk = abs(a[k, k])
         if k < n - 1:
-            imax = k + 1 + int(np.argmax(np.abs(a[k + 1:, k])))
+            imax = k + 1 + int(xp.argmax(xp.abs(a[k + 1:, k])))
             colmax = abs(a[imax, k])
         else:
             imax, colmax = k, 0.0
-        if max(absakk, colmax) == 0 or np.isnan(absakk):
+        if max(absakk, colmax) == 0 or xp.isnan(absakk):
             info = info or k + 1
             kp = k
         else:
             if absakk >= _ALPHA * colmax:
                 kp = k
             else:
-                rowmax = np.max(np.abs(a[imax, k:imax])) if imax > k else 0.0
+                rowmax = xp.max(xp.abs(a[imax, k:imax])) if imax > k else 0.0
                 if imax < n - 1:
-                    rowmax = max(rowmax, np.max(np.abs(a[imax + 1:, imax])))
+                    rowmax = max(rowmax, xp.max(xp.abs(a[imax + 1:, imax])))
                 if absakk >= _ALPHA * colmax * (colmax / rowmax):
                     kp = k
                 elif abs(a[imax, imax]) >= _ALPHA * rowmax:
@@ -149,7 +150,7 @@ def _sytf2_lower(A):
             if kstep == 1:
                 if k < n - 1:
                     x = a[k + 1:, k].copy()
-                    a[k + 1:, k + 1:] -= np.outer(x, x) / a[k, k]
+                    a[k + 1:, k + 1:] -= xp.outer(x, x) / a[k, k]
                     a[k + 1:, k] = x / a[k, k]
                     a[k, k + 1:] = a[k + 1:, k]
             elif k < n - 2:
@@ -161,7 +162,7 @@ def _sytf2_lower(A):
                 ck, ck1 = a[k + 2:, k].copy(), a[k + 2:, k + 1].copy()
                 wk = d21 * (d11 * ck - ck1)
                 wkp1 = d21 * (d22 * ck1 - ck)
-                a[k + 2:, k + 2:] -= np.outer(ck, wk) + np.outer(ck1, wkp1)
+                a[k + 2:, k + 2:] -= xp.outer(ck, wk) + xp.outer(ck1, wkp1)
                 a[k + 2:, k], a[k + 2:, k + 1] = wk, wkp1
                 a[k, k + 2:], a[k + 1, k + 2:] = wk, wkp1
         if kstep == 1:
@@ -169,25 +170,25 @@ def _sytf2_lower(A):
         else:
             piv[k] = piv[k + 1] = -(kp + 1)
         k += kstep
-    return np.tril(a), piv, info
+    return xp.tril(a), piv, info
 
 
 def _sytrs_lower(LD, piv, B):
     """Solve A X = B from ``_sytf2_lower``'s factorisation (LAPACK's sytrs, lower)."""
-    a, b = LD, np.array(B, copy=True)
+    a, b = LD, xp.array(B, copy=True)
     n = a.shape[0]
     k = 0
     while k < n:  # L D Y = B
         if piv[k] > 0:
             kp = piv[k] - 1
             b[[k, kp]] = b[[kp, k]]
-            b[k + 1:] -= np.outer(a[k + 1:, k], b[k])
+            b[k + 1:] -= xp.outer(a[k + 1:, k], b[k])
             b[k] /= a[k, k]
             k += 1
         else:
             kp = -piv[k] - 1
             b[[k + 1, kp]] = b[[kp, k + 1]]
-            b[k + 2:] -= np.outer(a[k + 2:, k], b[k]) + np.outer(a[k + 2:, k + 1], b[k + 1])
+            b[k + 2:] -= xp.outer(a[k + 2:, k], b[k]) + xp.outer(a[k + 2:, k + 1], b[k + 1])
             akm1k = a[k + 1, k]
             akm1, ak = a[k, k] / akm1k, a[k + 1, k + 1] / akm1k
             denom = akm1 * ak - 1
@@ -225,9 +226,9 @@ def _ldl(A, fname):
                                   f"'{'Half' if A._data.dtype.kind == 'f' else 'BFloat16'}'")
     outs, lead = _batched(_sytf2_lower, A._data)
     n = A.shape[-1]
-    LD = np.stack([o[0] for o in outs]).reshape(lead + (n, n)) if outs else np.zeros(A._data.shape, A._data.dtype)
-    piv = np.stack([o[1] for o in outs]).reshape(lead + (n,)) if outs else np.zeros(lead + (n,), np.int32)
-    info = np.array([o[2] for o in outs], np.int32).reshape(lead)
+    LD = xp.stack([o[0] for o in outs]).reshape(lead + (n, n)) if outs else xp.zeros(A._data.shape, A._data.dtype)
+    piv = xp.stack([o[1] for o in outs]).reshape(lead + (n,)) if outs else xp.zeros(lead + (n,), np.int32)
+    info = xp.array([o[2] for o in outs], np.int32).reshape(lead)
     if A._req and _grad_enabled():  # recorded, but backward raises (no derivative in torch either)
         from .random_fill import NoDerivative
         return NoDerivative.apply(A, LD, "linalg_ldl_factor_ex"), _t.make(piv), _t.make(info)
@@ -244,7 +245,7 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False):
     No derivative, as in torch."""
     from . import return_types as _rt
     LD, piv, info = _ldl(A, "torch.linalg.ldl_factor_ex")
-    if check_errors and np.any(info._data > 0):
+    if check_errors and xp.any(info._data > 0):
         raise RuntimeError("torch.linalg.ldl_factor_ex: The factorization could not be completed because the "
                            "input is not invertible.")
     return _rt.linalg_ldl_factor_ex(LD, piv, info)
@@ -269,14 +270,14 @@ def ldl_solve(LD, pivots, B, *, hermitian=False):
                            f"type {LD._data.dtype} and B of type {B._data.dtype} instead")
     if pivots._data.dtype != np.int32:
         raise RuntimeError("torch.linalg.ldl_solve: Expected pivots to be integers. Got Long")
-    lead = np.broadcast_shapes(LD._data.shape[:-2], B._data.shape[:-2])
+    lead = xp.broadcast_shapes(LD._data.shape[:-2], B._data.shape[:-2])
     n = LD.shape[-1]
-    ld = np.broadcast_to(LD._data, lead + (n, n))
-    pv = np.broadcast_to(pivots._data, lead + (n,))
-    b = np.broadcast_to(B._data, lead + B._data.shape[-2:])
+    ld = xp.broadcast_to(LD._data, lead + (n, n))
+    pv = xp.broadcast_to(pivots._data, lead + (n,))
+    b = xp.broadcast_to(B._data, lead + B._data.shape[-2:])
     with np.errstate(all="ignore"):  # inf/NaN entries give inf/NaN solutions silently, as in torch
         outs = [_sytrs_lower(x, p, y) for x, p, y in zip(ld.reshape(-1, n, n), pv.reshape(-1, n),
                                                           b.reshape((-1,) + B._data.shape[-2:]))]
-    X = np.stack(outs).reshape(lead + B._data.shape[-2:]) if outs else np.zeros(lead + B._data.shape[-2:],
+    X = xp.stack(outs).reshape(lead + B._data.shape[-2:]) if outs else xp.zeros(lead + B._data.shape[-2:],
                                                                                   B._data.dtype)
     return _t.make(X)

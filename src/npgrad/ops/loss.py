@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 import npgrad as ng   # public ops, looked up at call time (their home modules are free to move)
 
@@ -62,9 +63,9 @@ def _where(cond, a, b):
 
 def _reduce_np(loss, reduction):
     if reduction == "mean":
-        return np.mean(loss, dtype=loss.dtype) if loss.size else np.asarray(np.nan, loss.dtype)
+        return xp.mean(loss, dtype=loss.dtype) if loss.size else xp.asarray(np.nan, loss.dtype)
     if reduction == "sum":
-        return np.sum(loss, dtype=loss.dtype)
+        return xp.sum(loss, dtype=loss.dtype)
     return loss
 
 
@@ -87,7 +88,7 @@ def _size_warning(input, target):
 
 def _broadcast_check(input, target):
     try:
-        return np.broadcast_shapes(input._data.shape, target._data.shape)
+        return xp.broadcast_shapes(input._data.shape, target._data.shape)
     except ValueError:
         a, b = input._data.shape, target._data.shape
         for i in range(1, min(len(a), len(b)) + 1):
@@ -107,15 +108,15 @@ class NllLoss(Function):
     @staticmethod
     def forward(ctx, x, target, weight, reduction, ignore_index):
         valid = target != ignore_index
-        t = np.where(valid, target, 0)
-        w = valid.astype(x.dtype) if weight is None else np.where(valid, weight[t], 0).astype(x.dtype)
-        picked = x[t] if x.ndim == 1 else np.take_along_axis(x, np.expand_dims(t, 1), 1).squeeze(1)
+        t = xp.where(valid, target, 0)
+        w = valid.astype(x.dtype) if weight is None else xp.where(valid, weight[t], 0).astype(x.dtype)
+        picked = x[t] if x.ndim == 1 else xp.take_along_axis(x, xp.expand_dims(t, 1), 1).squeeze(1)
         loss = -(w * picked)
-        total = np.sum(w, dtype=x.dtype)
+        total = xp.sum(w, dtype=x.dtype)
         ctx.reduction, ctx.total, ctx.t, ctx.w, ctx.shape = reduction, total, t, w, x.shape
         if reduction == "none":
             return loss
-        s = np.sum(loss, dtype=x.dtype)
+        s = xp.sum(loss, dtype=x.dtype)
         if reduction == "sum":
             return s
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -125,16 +126,16 @@ class NllLoss(Function):
     def backward(ctx, grad):
         # self: nll_loss_backward(grad, self, target, weight, reduction, ignore_index, total_weight)
         #   = -weight[target] * grad at each target position (/ total_weight for 'mean'), zero elsewhere
-        coef = np.zeros(ctx.shape, ctx.w.dtype)   # a constant: the loss is linear in the input
+        coef = xp.zeros(ctx.shape, ctx.w.dtype)   # a constant: the loss is linear in the input
         w = ctx.w
         if ctx.reduction == "mean":   # no target counted (all ignored): torch's gradient is 0, not 0/0
-            w = w / ctx.total if ctx.total else np.zeros_like(w)
+            w = w / ctx.total if ctx.total else xp.zeros_like(w)
         if len(ctx.shape) == 1:
             coef[ctx.t] = -w
             return grad * coef, None, None, None, None
-        np.put_along_axis(coef, np.expand_dims(ctx.t, 1), np.expand_dims(-w, 1), 1)
+        xp.put_along_axis(coef, xp.expand_dims(ctx.t, 1), xp.expand_dims(-w, 1), 1)
         if ctx.reduction == "none":
-            grad = np.expand_dims(grad, 1)
+            grad = xp.expand_dims(grad, 1)
         return grad * coef, None, None, None, None
 
 
@@ -298,8 +299,8 @@ class SmoothL1Loss(Function):
         d = x - y
         ctx.reduction, ctx.n, ctx.beta = reduction, d.size, beta
         ctx.save_for_backward(x, y)
-        ad = np.abs(d)
-        return _reduce_np(np.where(ad < beta, 0.5 * d * d / beta, ad - 0.5 * beta).astype(d.dtype), reduction)
+        ad = xp.abs(d)
+        return _reduce_np(xp.where(ad < beta, 0.5 * d * d / beta, ad - 0.5 * beta).astype(d.dtype), reduction)
 
     @staticmethod
     def backward(ctx, grad):
@@ -307,7 +308,7 @@ class SmoothL1Loss(Function):
         x, y = ctx.saved_tensors
         d = x - y
         b = ctx.beta
-        g = _grad_scale(grad, ctx.reduction, ctx.n) * _where(np.abs(d) < b, d / b, np.sign(d))
+        g = _grad_scale(grad, ctx.reduction, ctx.n) * _where(xp.abs(d) < b, d / b, xp.sign(d))
         need = ctx.needs_input_grad
         return g if need[0] else None, -g if need[1] else None, None, None
 
@@ -321,15 +322,15 @@ class HuberLoss(Function):
         d = x - y
         ctx.reduction, ctx.n, ctx.delta = reduction, d.size, delta
         ctx.save_for_backward(x, y)
-        ad = np.abs(d)
-        return _reduce_np(np.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta)).astype(d.dtype), reduction)
+        ad = xp.abs(d)
+        return _reduce_np(xp.where(ad < delta, 0.5 * d * d, delta * (ad - 0.5 * delta)).astype(d.dtype), reduction)
 
     @staticmethod
     def backward(ctx, grad):
         # self: huber_loss_backward(grad, self, target, reduction, delta): d inside, delta * sign(d) outside
         x, y = ctx.saved_tensors
         d = x - y
-        g = _grad_scale(grad, ctx.reduction, ctx.n) * _where(np.abs(d) < ctx.delta, d, np.sign(d) * ctx.delta)
+        g = _grad_scale(grad, ctx.reduction, ctx.n) * _where(xp.abs(d) < ctx.delta, d, xp.sign(d) * ctx.delta)
         need = ctx.needs_input_grad
         return g if need[0] else None, -g if need[1] else None, None, None
 
@@ -391,7 +392,7 @@ class BinaryCrossEntropy(Function):
         ctx.save_for_backward(x, y, w)
         with np.errstate(divide="ignore", invalid="ignore"):
             # torch clamps each log at -100, so a saturated prediction costs 100, not inf
-            loss = -(y * np.maximum(np.log(x), -100) + (1 - y) * np.maximum(np.log1p(-x), -100))
+            loss = -(y * xp.maximum(xp.log(x), -100) + (1 - y) * xp.maximum(xp.log1p(-x), -100))
         if w is not None:
             loss = loss * w
         return _reduce_np(loss.astype(x.dtype, copy=False), reduction)
@@ -408,10 +409,10 @@ class BinaryCrossEntropy(Function):
             g = g * w
         gx = gy = None
         if need[0]:
-            gx = g * (x - y) / np.maximum(x * (1 - x), 1e-12)
+            gx = g * (x - y) / xp.maximum(x * (1 - x), 1e-12)
         if need[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
-                gy = -g * (np.log(x) - np.log1p(-x))
+                gy = -g * (xp.log(x) - xp.log1p(-x))
         return gx, gy, None, None
 
 
@@ -424,11 +425,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"input size (torch.Size({list(input._data.shape)})) is deprecated. Please ensure they "
                          f"have the same size.")
     x = input._data
-    if x.size and (np.any(x < 0) or np.any(x > 1)):
+    if x.size and (xp.any(x < 0) or xp.any(x > 1)):
         raise RuntimeError("all elements of input should be between 0 and 1")
     w = None
     if weight is not None:
-        w = np.broadcast_to(weight._data, x.shape)
+        w = xp.broadcast_to(weight._data, x.shape)
         if weight._req and is_grad_enabled():
             raise RuntimeError("the derivative for 'weight' is not implemented.")
     return BinaryCrossEntropy.apply(input, target, _t._tracked(weight, w), reduction)  # weight version-checked
@@ -436,7 +437,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def _softplus_neg(x):
     """log(1 + exp(-x)) without overflow, on arrays or Tensors."""
-    return np.logaddexp(0, -x)
+    return xp.logaddexp(0, -x)
 
 
 class BinaryCrossEntropyWithLogits(Function):
@@ -491,12 +492,12 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
                 raise RuntimeError(f"The function 'binary_cross_entropy_with_logits' is not differentiable with "
                                    f"respect to argument '{name}'. This input cannot have requires_grad True.")
             try:
-                np.broadcast_shapes(t._data.shape, x.shape)
+                xp.broadcast_shapes(t._data.shape, x.shape)
             except ValueError:
                 raise RuntimeError(f"The size of {name} {list(t._data.shape)} can't be broadcast to the input "
                                    f"shape {list(x.shape)}") from None
-    w = None if weight is None else np.broadcast_to(weight._data, x.shape)
-    pw = None if pos_weight is None else np.broadcast_to(pos_weight._data, x.shape)
+    w = None if weight is None else xp.broadcast_to(weight._data, x.shape)
+    pw = None if pos_weight is None else xp.broadcast_to(pos_weight._data, x.shape)
     return BinaryCrossEntropyWithLogits.apply(input, target, _t._tracked(weight, w), _t._tracked(pos_weight, pw),
                                               reduction)  # the weights are version-checked, as torch saves them
 
@@ -509,7 +510,7 @@ class SoftMarginLoss(Function):
     def forward(ctx, x, y, reduction):
         ctx.reduction, ctx.n = reduction, x.size
         ctx.save_for_backward(x, y)
-        return _reduce_np(np.logaddexp(0, -y * x).astype(x.dtype, copy=False), reduction)
+        return _reduce_np(xp.logaddexp(0, -y * x).astype(x.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, grad):
@@ -528,7 +529,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     if target._req and is_grad_enabled():
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect to argument "
                            "'target'. This input cannot have requires_grad True.")
-    shape = np.broadcast_shapes(input._data.shape, target._data.shape)
+    shape = xp.broadcast_shapes(input._data.shape, target._data.shape)
     return SoftMarginLoss.apply(input.expand(shape), target.expand(shape), reduction)
 
 
@@ -576,7 +577,7 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
     """``input`` where target is 1, ``max(0, margin - input)`` where it is -1 (torch adds both terms)."""
     reduction = reduction_arg(reduction)
     t = target._data
-    zeros = _t.make(np.zeros((), input._data.dtype))
+    zeros = _t.make(xp.zeros((), input._data.dtype))
     margin_term = ng.where(_t.make(t != 1), _clamp_min0(margin - input), zeros)
     self_term = ng.where(_t.make(t != -1), input, zeros)
     return _apply_reduction(margin_term + self_term, reduction)
@@ -598,7 +599,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     m1 = ng.sum(input1 * input1, dim) + 1e-12
     m2 = ng.sum(input2 * input2, dim) + 1e-12
     cos = prod / ng.sqrt(m1 * m2)
-    zeros = _t.make(np.zeros((), a.dtype))
+    zeros = _t.make(xp.zeros((), a.dtype))
     t = target._data
     pos = ng.where(_t.make(t == 1), 1 - cos, zeros)
     neg = ng.where(_t.make(t == -1), _clamp_min0(cos - margin), zeros)
@@ -658,7 +659,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     """``0.5 * (log(var) + (input - target)^2 / var)`` (+ 0.5 log(2 pi) with ``full``). ``var`` is clamped
     to ``eps`` in value only (torch clamps a clone under no_grad)."""
     if isinstance(var, (int, float)):
-        var = _t.make(np.full(input._data.shape, var, input._data.dtype))
+        var = _t.make(xp.full(input._data.shape, var, input._data.dtype))
     x, v = input._data, var._data
     if v.shape != x.shape:
         if x.shape[:-1] == v.shape:
@@ -667,10 +668,10 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
             raise ValueError("var is of incorrect size")
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    if np.any(var._data < 0):
+    if xp.any(var._data < 0):
         raise ValueError("var has negative entry/entries")
     with np.errstate(all="ignore"):  # inf - inf is NaN, silently as in torch
-        bump = np.maximum(var._data, eps) - var._data
+        bump = xp.maximum(var._data, eps) - var._data
     var = var + _t.make(bump.astype(var._data.dtype, copy=False))
     d = input - target
     loss = (ng.log(var) + d * d / var) * 0.5

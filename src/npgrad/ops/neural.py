@@ -8,6 +8,7 @@ not the same numbers as torch's stream.
 import math
 
 import numpy as np
+from .._xp import xp
 
 import npgrad as ng   # public ops, looked up at call time (their home modules are free to move)
 
@@ -39,7 +40,7 @@ def _dropout(input, p, training, inplace, mask_shape):
         return input
     x = input._data
     if p == 1:
-        scale = np.zeros(mask_shape, x.dtype)
+        scale = xp.zeros(mask_shape, x.dtype)
     else:
         scale = (_keep_mask(input, p, mask_shape) * (1.0 / (1 - p))).astype(x.dtype)
     scale = _t.make(scale)
@@ -159,13 +160,13 @@ class Embedding(Function):
     def forward(ctx, weight, idx, padding_idx, scale_grad_by_freq):
         d = weight.shape[1]
         ctx.shape = weight.shape
-        ctx.pos = idx[..., None] * d + np.arange(d)   # flat positions in weight of each gathered element
+        ctx.pos = idx[..., None] * d + xp.arange(d)   # flat positions in weight of each gathered element
         rowscale = None
         if padding_idx is not None:
             rowscale = (idx != padding_idx).astype(weight.dtype)
         if scale_grad_by_freq:
-            counts = np.bincount(idx.ravel(), minlength=weight.shape[0])
-            inv = (1.0 / np.maximum(counts[idx], 1)).astype(weight.dtype)
+            counts = xp.bincount(idx.ravel(), minlength=weight.shape[0])
+            inv = (1.0 / xp.maximum(counts[idx], 1)).astype(weight.dtype)
             rowscale = inv if rowscale is None else rowscale * inv
         ctx.rowscale = None if rowscale is None else rowscale[..., None]
         return weight[idx]
@@ -208,8 +209,8 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
 def embedding_renorm_(weight, indices, max_norm, norm_type):
     """Rescale (in place, outside autograd) the rows looked up by ``indices`` whose norm exceeds ``max_norm``."""
     w = weight._data
-    rows = np.unique(indices._data)
-    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+    rows = xp.unique(indices._data)
+    norms = xp.linalg.norm(w[rows], ord=norm_type, axis=1)
     big = norms > max_norm
     w[rows[big]] *= (max_norm / (norms[big] + 1e-7))[:, None].astype(w.dtype)
     weight._vc[0] += 1
@@ -229,7 +230,7 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("Class values must be non-negative.")
     if t.size and t.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
-    return _t.make((t[..., None] == np.arange(num_classes)).astype(np.int64))
+    return _t.make((t[..., None] == xp.arange(num_classes)).astype(np.int64))
 
 
 # ---------------------------------------------------------------------------------------------- linear
@@ -292,7 +293,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         if attn_mask is not None:
             raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when "
                                "is_causal=True")
-        masked = ~np.tril(np.ones((L, S), bool))
+        masked = ~xp.tril(xp.ones((L, S), bool))
     elif attn_mask is not None:
         m = attn_mask._data
         if m.dtype == np.bool_:
@@ -300,11 +301,11 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         else:
             scores = scores + attn_mask
     if masked is not None:
-        scores = ng.where(_t.make(np.broadcast_to(masked, scores._data.shape)), float("-inf"), scores)
+        scores = ng.where(_t.make(xp.broadcast_to(masked, scores._data.shape)), float("-inf"), scores)
     probs = ng.softmax(scores, -1)
-    dead = np.all(np.isneginf(scores._data), axis=-1, keepdims=True)
+    dead = xp.all(xp.isneginf(scores._data), axis=-1, keepdims=True)
     if dead.any():
-        probs = ng.where(_t.make(np.broadcast_to(dead, probs._data.shape)), 0.0, probs)
+        probs = ng.where(_t.make(xp.broadcast_to(dead, probs._data.shape)), 0.0, probs)
     if dropout_p > 0:
         probs = dropout(probs, dropout_p, True)
     return ng.matmul(probs, value)

@@ -7,6 +7,7 @@ import math
 import warnings
 
 import numpy as np
+from .._xp import xp
 
 import npgrad as ng   # public ops, looked up at call time
 
@@ -35,20 +36,20 @@ class EmbeddingBag(Function):
         rows = weight[idx]
         if mode == "max":
             keep = coef != 0
-            out = np.full((nbags, D), -np.inf, weight.dtype)
-            np.maximum.at(out, bag[keep], rows[keep])
+            out = xp.full((nbags, D), -np.inf, weight.dtype)
+            xp.maximum.at(out, bag[keep], rows[keep])
             # the first element reaching each bag's maximum gets the gradient (torch's strict '>' scan)
             hit = rows[keep] == out[bag[keep]]
-            pos = np.where(hit, np.nonzero(keep)[0][:, None], idx.size)
-            first = np.full((nbags, D), idx.size, np.int64)
-            np.minimum.at(first, bag[keep], pos)
+            pos = xp.where(hit, xp.nonzero(keep)[0][:, None], idx.size)
+            first = xp.full((nbags, D), idx.size, np.int64)
+            xp.minimum.at(first, bag[keep], pos)
             empty = first == idx.size
             out[empty] = 0
             ctx.first = first
             return out
         c = coef if per_sample_weights is None else coef * per_sample_weights
-        out = np.zeros((nbags, D), weight.dtype)
-        np.add.at(out, bag, rows * c[:, None].astype(weight.dtype, copy=False))
+        out = xp.zeros((nbags, D), weight.dtype)
+        xp.add.at(out, bag, rows * c[:, None].astype(weight.dtype, copy=False))
         ctx.save_for_backward(weight, per_sample_weights)
         return out
 
@@ -57,10 +58,10 @@ class EmbeddingBag(Function):
         # weight: embedding_bag_backward(grad, indices, offset2bag, bag_size, max_indices, ...); per_sample_weights:
         # _embedding_bag_per_sample_weights_backward(grad, weight, indices, offsets, offset2bag, mode)
         V, D = ctx.vshape
-        cols = np.arange(D)
+        cols = xp.arange(D)
         if ctx.mode == "max":
             valid = ctx.first < ctx.idx.size
-            b, d = np.nonzero(valid)
+            b, d = xp.nonzero(valid)
             g = dispatch(GatherFlat, grad, b * D + d)
             pos = ctx.idx[ctx.first[valid]] * D + d
             return dispatch(ScatterFlat, g, pos, (V, D)), None, None, None, None, None, None, None
@@ -140,7 +141,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     L = idx.size
     if x.ndim == 2:
         nbags, n = x.shape
-        bag = np.repeat(np.arange(nbags), n)
+        bag = xp.repeat(xp.arange(nbags), n)
     else:
         off = offsets._data
         if off.dtype not in (np.int64, np.int32):
@@ -154,11 +155,11 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         if off.size and off[-1] > L:
             raise RuntimeError(f"offsets[-1] can not be greater than input's length {L} but got offsets[-1] of "
                                f"{int(off[-1])}")
-        if off.size > 1 and np.any(np.diff(off) < 0):
+        if off.size > 1 and xp.any(xp.diff(off) < 0):
             raise RuntimeError("offsets must be non-decreasing")
         nbags = max(off.size - 1, 0) if include_last_offset else off.size
         starts = off[:nbags]
-        bag = (np.searchsorted(starts, np.arange(L), side="right") - 1) if nbags else np.zeros(L, np.int64)
+        bag = (xp.searchsorted(starts, xp.arange(L), side="right") - 1) if nbags else xp.zeros(L, np.int64)
         if not nbags:
             bag = bag[:0]
             idx = idx[:0]
@@ -166,18 +167,18 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         if not 0 <= idx[k] < V:
             raise RuntimeError(f"Index {k} of input takes value {int(idx[k])} which is not in the valid range [0, {V})")
     dt = weight._data.dtype
-    keep = np.ones(idx.size, bool) if padding_idx is None else idx != padding_idx
+    keep = xp.ones(idx.size, bool) if padding_idx is None else idx != padding_idx
     # include_last_offset with offsets[-1] < len(input): the last bag runs to the end of the input, as torch's
     # generic CPU kernel (float64) computes it forward and backward; its float32 'sum'/'mean' fast path stops the
     # sum at offsets[-1] (and its backward does not), which npgrad does not copy
     coef = keep.astype(dt)
     if mode == "mean":
-        counts = np.bincount(bag[keep], minlength=nbags)
-        coef = coef / np.maximum(counts, 1)[bag].astype(dt)
-    gscale = np.ones(idx.size, dt)
+        counts = xp.bincount(bag[keep], minlength=nbags)
+        coef = coef / xp.maximum(counts, 1)[bag].astype(dt)
+    gscale = xp.ones(idx.size, dt)
     if scale_grad_by_freq and mode != "max":
-        freq = np.bincount(idx[keep], minlength=V)
-        gscale = (1.0 / np.maximum(freq[idx], 1)).astype(dt)
+        freq = xp.bincount(idx[keep], minlength=V)
+        gscale = (1.0 / xp.maximum(freq[idx], 1)).astype(dt)
     psw = per_sample_weights
     if psw is not None:
         psw = psw.reshape(-1)
@@ -196,7 +197,7 @@ class ChannelShuffle(Function):
         ctx.groups = groups
         n, c = x.shape[:2]
         rest = x.shape[2:]
-        return np.ascontiguousarray(np.swapaxes(x.reshape((n, groups, c // groups) + rest), 1, 2)).reshape(x.shape)
+        return xp.ascontiguousarray(xp.swapaxes(x.reshape((n, groups, c // groups) + rest), 1, 2)).reshape(x.shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -243,21 +244,21 @@ class MultiMarginLoss(Function):
         vec = x.ndim <= 1
         x2 = x.reshape(1, -1) if vec else x
         n, c = x2.shape
-        rows = np.arange(n)
-        onehot = np.zeros((n, c), bool)
+        rows = xp.arange(n)
+        onehot = xp.zeros((n, c), bool)
         onehot[rows, y] = True
         z = margin - x2[rows, y][:, None] + x2
         active = (z > 0) & ~onehot
-        w = np.ones(n, x.dtype) if weight is None else weight[y].astype(x.dtype, copy=False)
+        w = xp.ones(n, x.dtype) if weight is None else weight[y].astype(x.dtype, copy=False)
         coef = (active * (w / c)[:, None]).astype(x.dtype)
         loss = ((z ** p if p == 2 else z) * coef).sum(1).astype(x.dtype, copy=False)
         ctx.coef, ctx.onehot, ctx.flat_y, ctx.p, ctx.margin = coef, onehot, rows * c + y, p, margin
         ctx.reduction, ctx.vec = reduction, vec
         ctx.save_for_backward(x)
         if reduction == "mean":
-            return np.asarray(loss.mean(), x.dtype)
+            return xp.asarray(loss.mean(), x.dtype)
         if reduction == "sum":
-            return np.asarray(loss.sum(), x.dtype)
+            return xp.asarray(loss.sum(), x.dtype)
         return loss.reshape(()) if vec else loss
 
     @staticmethod
@@ -317,23 +318,23 @@ class MultilabelMarginLoss(Function):
         x2 = x.reshape(1, -1) if vec else x
         y2 = y.reshape(1, -1) if vec else y
         n, c = x2.shape
-        stop = np.cumsum(y2 < 0, axis=1) > 0                # from the first -1 on, nothing is a target
+        stop = xp.cumsum(y2 < 0, axis=1) > 0                # from the first -1 on, nothing is a target
         valid = ~stop
-        ty = np.where(valid, y2, 0)
-        is_target = np.zeros((n, c), bool)
-        rr = np.repeat(np.arange(n), c)
+        ty = xp.where(valid, y2, 0)
+        is_target = xp.zeros((n, c), bool)
+        rr = xp.repeat(xp.arange(n), c)
         is_target[rr[valid.ravel()], ty[valid]] = True
-        xy = np.take_along_axis(x2, ty, axis=1)
+        xy = xp.take_along_axis(x2, ty, axis=1)
         z = 1 - xy[:, :, None] + x2[:, None, :]              # (n, j, i)
         m = valid[:, :, None] & ~is_target[:, None, :] & (z > 0)
         loss = ((z * m).sum((1, 2)) / c).astype(x.dtype, copy=False)
         dx = (m.sum(1) / c).astype(x.dtype)                    # d loss / d x[i], i not a target
-        np.add.at(dx, (np.repeat(np.arange(n), c), ty.ravel()), -(m.sum(2) / c).astype(x.dtype).ravel())
+        xp.add.at(dx, (xp.repeat(xp.arange(n), c), ty.ravel()), -(m.sum(2) / c).astype(x.dtype).ravel())
         ctx.dx, ctx.reduction, ctx.shape = dx, reduction, x.shape
         if reduction == "mean":
-            return np.asarray(loss.mean(), x.dtype)
+            return xp.asarray(loss.mean(), x.dtype)
         if reduction == "sum":
-            return np.asarray(loss.sum(), x.dtype)
+            return xp.asarray(loss.sum(), x.dtype)
         return loss.reshape(()) if vec else loss
 
     @staticmethod
@@ -366,7 +367,7 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     if eps != 1e-10:
         _warn("`eps` parameter is deprecated and has no effect.")
     u = rng(None).exponential(size=logits.shape).astype(logits._data.dtype)
-    gumbels = ng.tensor(-np.log(u))
+    gumbels = ng.tensor(-xp.log(u))
     y_soft = ((logits + gumbels) / tau).softmax(dim)
     if not hard:
         return y_soft

@@ -7,6 +7,7 @@ A plain backward uses the statistics saved by forward; under ``create_graph`` th
 input Tensor so that second derivatives see their dependence on it.
 """
 import numpy as np
+from .._xp import xp
 
 import npgrad as ng   # public ops, looked up at call time
 
@@ -18,16 +19,16 @@ __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "rms_norm"
 
 
 def _stats(x, axes, eps):
-    mean = np.mean(x, axis=axes, keepdims=True)
+    mean = xp.mean(x, axis=axes, keepdims=True)
     xc = x - mean
-    var = np.mean(xc * xc, axis=axes, keepdims=True)
-    return mean, 1 / np.sqrt(var + eps)
+    var = xp.mean(xc * xc, axis=axes, keepdims=True)
+    return mean, 1 / xp.sqrt(var + eps)
 
 
 def _input_grad(gxhat, xhat, invstd, axes):
     """d/dx of normalise-with-batch-statistics, given the gradient with respect to ``xhat``."""
-    return invstd * (gxhat - np.mean(gxhat, axis=axes, keepdims=True)
-                     - xhat * np.mean(gxhat * xhat, axis=axes, keepdims=True))
+    return invstd * (gxhat - xp.mean(gxhat, axis=axes, keepdims=True)
+                     - xhat * xp.mean(gxhat * xhat, axis=axes, keepdims=True))
 
 
 def _acc_dtype(x):
@@ -59,7 +60,7 @@ class NativeBatchNorm(Function):
                     rv += (momentum * var).astype(rv.dtype, copy=False)
         else:
             mean = rm.reshape(cshape).astype(xf.dtype)  # a copy: changing running_mean later must not reach backward
-            invstd = (1 / np.sqrt(rv.reshape(cshape) + eps)).astype(xf.dtype, copy=False)
+            invstd = (1 / xp.sqrt(rv.reshape(cshape) + eps)).astype(xf.dtype, copy=False)
         y = (xf - mean) * invstd
         if w is not None:
             y = y * w.reshape(cshape)
@@ -83,9 +84,9 @@ class NativeBatchNorm(Function):
             gxhat = grad if w is None else grad * w.reshape(cshape)
             gx = _input_grad(gxhat, xhat, invstd, axes) if ctx.training else gxhat * invstd
         if w is not None and need[1]:
-            gw = np.sum(grad * xhat, axis=axes)
+            gw = xp.sum(grad * xhat, axis=axes)
         if len(need) > 2 and need[2]:
-            gb = np.sum(grad, axis=axes)
+            gb = xp.sum(grad, axis=axes)
         return gx, gw, gb, None, None, None, None, None
 
 
@@ -120,9 +121,9 @@ class NativeLayerNorm(Function):
         if need[0]:
             gx = _input_grad(grad if w is None else grad * w, xhat, invstd, ctx.axes)
         if w is not None and need[2]:
-            gw = np.sum(grad * xhat, axis=ctx.lead) if ctx.lead else grad * xhat
+            gw = xp.sum(grad * xhat, axis=ctx.lead) if ctx.lead else grad * xhat
         if len(need) > 3 and need[3]:
-            gb = np.sum(grad, axis=ctx.lead) if ctx.lead else grad
+            gb = xp.sum(grad, axis=ctx.lead) if ctx.lead else grad
         return gx, None, gw, gb, None
 
 
@@ -162,9 +163,9 @@ class NativeGroupNorm(Function):
             gxhat = (grad if w is None else grad * w.reshape(ctx.cshape)).reshape(shape[0], ctx.groups, -1)
             gx = _input_grad(gxhat, xhat.reshape(shape[0], ctx.groups, -1), invstd, (2,)).reshape(shape)
         if w is not None and need[1]:
-            gw = np.sum(grad * xhat, axis=axes)
+            gw = xp.sum(grad * xhat, axis=axes)
         if len(need) > 2 and need[2]:
-            gb = np.sum(grad, axis=axes)
+            gb = xp.sum(grad, axis=axes)
         return gx, gw, gb, None, None
 
 
@@ -203,7 +204,7 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
     if training:
         mean, invstd = _stats(x, axes, eps)
         return out, _t.make(mean.reshape(-1)), _t.make(invstd.reshape(-1))
-    return out, _t.make(np.zeros(0, x.dtype)), _t.make(np.zeros(0, x.dtype))
+    return out, _t.make(xp.zeros(0, x.dtype)), _t.make(xp.zeros(0, x.dtype))
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True):
@@ -255,8 +256,8 @@ def instance_norm(input, weight=None, bias=None, running_mean=None, running_var=
                          f"torch.Size({list(x.shape)})")
     w = None if weight is None else _tile(weight, n)
     b = None if bias is None else _tile(bias, n)
-    rm = None if running_mean is None else _t.make(np.tile(running_mean._data, n))
-    rv = None if running_var is None else _t.make(np.tile(running_var._data, n))
+    rm = None if running_mean is None else _t.make(xp.tile(running_mean._data, n))
+    rv = None if running_var is None else _t.make(xp.tile(running_var._data, n))
     out = batch_norm(input.reshape((1, n * c) + x.shape[2:]), w, b, rm, rv, use_input_stats, momentum, eps)
     for run, rep in ((running_mean, rm), (running_var, rv)):
         if run is not None:
@@ -314,7 +315,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (broadcast first). Each norm is clamped to
     ``eps`` in value only: torch clamps it under no_grad, so its gradient is the unclamped norm's."""
-    shape = np.broadcast_shapes(x1._data.shape, x2._data.shape)
+    shape = xp.broadcast_shapes(x1._data.shape, x2._data.shape)
     a, b = x1.expand(shape), x2.expand(shape)
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(f"expected common dtype for inputs, got {x1.dtype} and {x2.dtype}")
@@ -322,7 +323,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     def unit(v):
         n = ng.norm(v, 2, dim, keepdim=True)
         with np.errstate(all="ignore"):  # inf - inf is NaN, silently as in torch
-            bump = np.maximum(n._data, eps) - n._data   # the clamp, as a constant shift of the value
+            bump = xp.maximum(n._data, eps) - n._data   # the clamp, as a constant shift of the value
         return v / (n + _t.make(bump))
 
     return ng.sum(unit(a) * unit(b), dim)

@@ -12,6 +12,7 @@ logical ops) and ``inplace.py`` (the in-place machinery every ``x.op_()`` goes t
 import operator as _op
 
 import numpy as np
+from .._xp import xp
 
 from .._dtype import is_float_np
 
@@ -30,7 +31,7 @@ def quiet(fn, *args):
     return fn(*args)
 
 
-_LN2 = float(np.log(2.0))
+_LN2 = float(xp.log(2.0))
 
 # torch's names of scalar types, for error messages
 TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
@@ -49,8 +50,8 @@ def zeros_of(grad):
     """``zeros_like(grad)`` in a backward formula: exact zeros even where grad is inf or NaN (``grad * 0`` would
     give NaN there, torch gives 0); a constant on Tensors under create_graph, as torch's zeros_like is."""
     if isinstance(grad, _t.Tensor):
-        return _t.make(np.zeros(grad._data.shape, grad._data.dtype))
-    return np.zeros(np.shape(grad), grad.dtype)  # an ndarray, or a NumPy scalar for a 0-d gradient
+        return _t.make(xp.zeros(grad._data.shape, grad._data.dtype))
+    return xp.zeros(xp.shape(grad), grad.dtype)  # an ndarray, or a NumPy scalar for a 0-d gradient
 
 
 def float_input(a):
@@ -78,7 +79,7 @@ def _ints(*values):
 
 def _int_zero_division(a, b):
     # integer division by zero has no value: torch raises rather than returning garbage
-    if _ints(a) and np.any(np.asarray(b) == 0):
+    if _ints(a) and xp.any(xp.asarray(b) == 0):
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -89,7 +90,7 @@ class Add(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return np.add(a, b) if alpha == 1 else quiet(lambda: a + alpha * b)
+        return xp.add(a, b) if alpha == 1 else quiet(lambda: a + alpha * b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -104,7 +105,7 @@ class Sub(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return np.subtract(a, b) if alpha == 1 else quiet(lambda: a - alpha * b)
+        return xp.subtract(a, b) if alpha == 1 else quiet(lambda: a - alpha * b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -121,7 +122,7 @@ class Rsub(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return np.subtract(b, a) if alpha == 1 else quiet(lambda: b - alpha * a)
+        return xp.subtract(b, a) if alpha == 1 else quiet(lambda: b - alpha * a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -138,7 +139,7 @@ class Mul(Function):
         ctx.save_for_backward(a, b)
         if type(b) is float and a.dtype is _HALF:  # see opmath (inlined: the hottest op)
             return (a * np.float32(b)).astype(_HALF)
-        return np.multiply(a, b)  # inf * 0 is NaN, silently, as in torch
+        return xp.multiply(a, b)  # inf * 0 is NaN, silently, as in torch
 
     @staticmethod
     def backward(ctx, grad):
@@ -157,7 +158,7 @@ class Div(Function):
         ctx.save_for_backward(a, b)
         if type(b) is float and a.dtype is _HALF:  # see opmath
             return (a / np.float32(b)).astype(_HALF)
-        return np.true_divide(a, b)
+        return xp.true_divide(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -175,17 +176,17 @@ class DivRounded(Function):
     @staticmethod
     def forward(ctx, a, b, mode):
         if not isinstance(a, np.ndarray):  # div(number, tensor): the number in the promoted dtype
-            a = np.asarray(a, b.dtype)
+            a = xp.asarray(a, b.dtype)
         if a.dtype == np.bool_ and mode == "floor":
             refuse("div_floor_cpu", a.dtype)
         _int_zero_division(a, b)
         if mode == "floor":
             # np.floor_divide rounds like Python's // (and torch): floor of the exact quotient
-            return np.floor_divide(a, b)
+            return xp.floor_divide(a, b)
         if _ints(a):  # C-style truncation without a trip through float (exact for large int64)
-            q = np.floor_divide(a, b)
+            q = xp.floor_divide(a, b)
             return q + ((q < 0) & (q * b != a))
-        return np.trunc(np.true_divide(a, b))
+        return xp.trunc(xp.true_divide(a, b))
 
     @staticmethod
     def backward(ctx, grad):
@@ -223,7 +224,7 @@ class Fmod(Function):
             refuse("fmod_cpu", a.dtype)
         _int_zero_division(a, b)
         ctx.save_for_backward(a, b)
-        return np.fmod(a, b)
+        return xp.fmod(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -249,7 +250,7 @@ class Remainder(Function):
             refuse("remainder_cpu", np.bool_)
         _int_zero_division(a, b)
         ctx.save_for_backward(a, b)
-        return np.remainder(a, b)
+        return xp.remainder(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -276,8 +277,8 @@ class Pow(Function):
         if a.dtype.kind in "iu" and isinstance(exponent, int) and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         if a.dtype == np.bool_:  # bool ** bool (NumPy has no such loop): x ** True is x, x ** False is 1
-            return a.copy() if exponent else np.ones_like(a)
-        return np.power(a, exponent)
+            return a.copy() if exponent else xp.ones_like(a)
+        return xp.power(a, exponent)
 
     @staticmethod
     def backward(ctx, grad):
@@ -299,9 +300,9 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        if a.dtype.kind in "iu" and b.dtype.kind in "iu" and np.any(b < 0):
+        if a.dtype.kind in "iu" and b.dtype.kind in "iu" and xp.any(b < 0):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        out = np.power(a, b)
+        out = xp.power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -315,7 +316,7 @@ class PowTensor(Function):
         if need[0]:
             ga = where(b == 0, 0.0, grad * (b * a ** (b - 1)))  # torch's grouping: the same rounding in half
         if need[1]:
-            gb = grad * where((a == 0) & (b >= 0), 0.0, out * np.log(a))
+            gb = grad * where((a == 0) & (b >= 0), 0.0, out * xp.log(a))
         return ga, gb
 
 
@@ -329,7 +330,7 @@ class RPow(Function):
     def forward(ctx, a, base):
         ctx.base = base
         rt = result_np([a, base])
-        out = np.power(np.asarray(base, rt), a.astype(rt, copy=False))
+        out = xp.power(xp.asarray(base, rt), a.astype(rt, copy=False))
         ctx.save_for_backward(a, out)  # torch saves the exponent too: changing it in place fails backward
         return out
 
@@ -339,7 +340,7 @@ class RPow(Function):
         _, out = ctx.saved_tensors
         if ctx.base == 0:  # result * log(0) = result * -inf, masked to 0 where exponent >= 0 (result 0 or 1)
             return grad * where((out == 0) | (out == 1), 0.0, out * -np.inf), None
-        return grad * out * float(np.log(ctx.base)) if ctx.base > 0 else grad * out * np.nan, None
+        return grad * out * float(xp.log(ctx.base)) if ctx.base > 0 else grad * out * np.nan, None
 
 
 class Maximum(Function):
@@ -348,7 +349,7 @@ class Maximum(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b)
+        return xp.maximum(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -365,7 +366,7 @@ class Minimum(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.minimum(a, b)
+        return xp.minimum(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -383,7 +384,7 @@ class Fmax(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.fmax(a, b)
+        return xp.fmax(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -400,7 +401,7 @@ class Fmin(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.fmin(a, b)
+        return xp.fmin(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -417,7 +418,7 @@ class Atan2(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.arctan2(a, b)
+        return xp.arctan2(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -434,7 +435,7 @@ class Hypot(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.hypot(a, b)
+        out = xp.hypot(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -451,7 +452,7 @@ class Logaddexp(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)  # not the result: torch's formula does not read it
-        return np.logaddexp(a, b)
+        return xp.logaddexp(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -468,7 +469,7 @@ class Logaddexp2(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.logaddexp2(a, b)
+        return xp.logaddexp2(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -484,7 +485,7 @@ class Copysign(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = np.copysign(a, b)
+        out = xp.copysign(a, b)
         ctx.save_for_backward(a, out)
         return out
 
@@ -504,8 +505,8 @@ def _log(x):
     """log of an array/Tensor, or of a Python number as a Python float (a NumPy float64 scalar would
     upcast a float32 gradient)."""
     if isinstance(x, (int, float)):
-        return float(np.log(np.float64(x)))
-    return np.log(x)
+        return float(xp.log(np.float64(x)))
+    return xp.log(x)
 
 
 class Xlogy(Function):
@@ -516,7 +517,7 @@ class Xlogy(Function):
         ctx.save_for_backward(a, b)
         dt = (a if isinstance(a, np.ndarray) else b).dtype
         # 0 * log(0) counts as 0; a NaN in other stays NaN
-        return quiet(lambda: np.asarray(np.where((a == 0) & (b == b), 0.0, a * np.log(b)), dt))
+        return quiet(lambda: xp.asarray(xp.where((a == 0) & (b == b), 0.0, a * xp.log(b)), dt))
 
     @staticmethod
     def backward(ctx, grad):
@@ -543,7 +544,7 @@ class Where(Function):
     def forward(ctx, cond, a, b):
         ctx.save_for_backward(cond)  # saved, so changing the condition in place afterwards fails backward
         rt = result_np([a, b])
-        return np.where(cond, a, b).astype(rt, copy=False)
+        return xp.where(cond, a, b).astype(rt, copy=False)
 
     @staticmethod
     def backward(ctx, grad):

@@ -5,6 +5,7 @@ import builtins
 import math
 
 import numpy as np
+from .._xp import xp
 
 from .._dtype import is_float_np
 
@@ -27,8 +28,8 @@ class Logit(Function):
         a = _float_input(a)
         ctx.eps = eps
         ctx.save_for_backward(a)
-        x = a if eps is None else np.clip(a, np.asarray(eps, a.dtype), np.asarray(1 - eps, a.dtype))
-        return quiet(lambda: np.log(x / (1 - x)))
+        x = a if eps is None else xp.clip(a, xp.asarray(eps, a.dtype), xp.asarray(1 - eps, a.dtype))
+        return quiet(lambda: xp.log(x / (1 - x)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -50,9 +51,9 @@ def _erf_erfc(x):
     erfc(x) = exp(-x^2) / sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), evaluated from depth 170 back
     up (enough at x = 1; far more than enough beyond), erf = 1 - erfc. Odd/even symmetry gives x < 0.
     """
-    ax = np.abs(x)
-    erf = np.empty_like(ax)
-    erfc = np.empty_like(ax)
+    ax = xp.abs(x)
+    erf = xp.empty_like(ax)
+    erfc = xp.empty_like(ax)
     small = ax < 1.0
     xs = ax[small]
     x2 = 2 * xs * xs
@@ -61,16 +62,16 @@ def _erf_erfc(x):
     for n in range(1, 20):
         term *= x2 / (2 * n + 1)
         total += term
-    e = (2 / _SQRT_PI) * np.exp(-xs * xs) * total
+    e = (2 / _SQRT_PI) * xp.exp(-xs * xs) * total
     erf[small], erfc[small] = e, 1 - e
     xl = ax[~small]
     f = xl.copy()
     for k in range(170, 0, -1):
         f = xl + (k / 2) / f
-    c = np.exp(-xl * xl) / (_SQRT_PI * f)
+    c = xp.exp(-xl * xl) / (_SQRT_PI * f)
     erfc[~small], erf[~small] = c, 1 - c
     neg = x < 0
-    return np.where(neg, -erf, erf), np.where(neg, 2 - erfc, erfc)
+    return xp.where(neg, -erf, erf), xp.where(neg, 2 - erfc, erfc)
 
 
 @np.errstate(all="ignore")
@@ -78,19 +79,19 @@ def _erfinv(y):
     """Inverse error function of a float64 array: Winitzki's closed form (error ~2e-3) refined by two Halley
     steps on erf(x) = y, to ~2e-15 relative. For |y| > 0.5 the residual is taken as (1 - |y|) - erfc(x), so
     that values near 1 keep their precision."""
-    ay = np.abs(y)
+    ay = xp.abs(y)
     a = 0.147
-    ln = np.log1p(-ay * ay)
+    ln = xp.log1p(-ay * ay)
     t = 2 / (np.pi * a) + ln / 2
-    x = np.sqrt(np.sqrt(t * t - ln / a) - t)
+    x = xp.sqrt(xp.sqrt(t * t - ln / a) - t)
     tail = ay > 0.5
     for _ in range(2):
         e, c = _erf_erfc(x)
-        f = np.where(tail, (1 - ay) - c, e - ay)
-        d = (2 / _SQRT_PI) * np.exp(-x * x)
+        f = xp.where(tail, (1 - ay) - c, e - ay)
+        d = (2 / _SQRT_PI) * xp.exp(-x * x)
         x = x - f / (d + x * f)  # Halley: f'' = -2x f'
-    x = np.where(ay == 1, np.inf, np.where(ay > 1, np.nan, x))
-    return np.copysign(x, y)
+    x = xp.where(ay == 1, np.inf, xp.where(ay > 1, np.nan, x))
+    return xp.copysign(x, y)
 
 
 def _special(fn, a):
@@ -112,7 +113,7 @@ class Erf(Function):
     def backward(ctx, grad):
         # self: 2.0 / sqrt(M_PI) * exp(-(self.pow(2))) * grad
         a, = ctx.saved_tensors
-        return (2 / _SQRT_PI) * np.exp(-(a * a)) * grad
+        return (2 / _SQRT_PI) * xp.exp(-(a * a)) * grad
 
 
 class Erfc(Function):
@@ -128,7 +129,7 @@ class Erfc(Function):
     def backward(ctx, grad):
         # self: -2.0 / sqrt(M_PI) * exp(-(self.pow(2))) * grad
         a, = ctx.saved_tensors
-        return (-2 / _SQRT_PI) * np.exp(-(a * a)) * grad
+        return (-2 / _SQRT_PI) * xp.exp(-(a * a)) * grad
 
 
 class Erfinv(Function):
@@ -144,7 +145,7 @@ class Erfinv(Function):
         # self: 0.5 * sqrt(M_PI) * exp(self.erfinv().pow(2)) * grad
         a, = ctx.saved_tensors
         out = dispatch(Erfinv, a)
-        return (0.5 * _SQRT_PI) * np.exp(out * out) * grad
+        return (0.5 * _SQRT_PI) * xp.exp(out * out) * grad
 
 
 class _Rounding(Function):
@@ -167,10 +168,10 @@ def _rounding_op(name, np_fn):
     return type(name, (_Rounding,), {"forward": staticmethod(forward), "__module__": __name__})
 
 
-Floor = _rounding_op("Floor", np.floor)
-Ceil = _rounding_op("Ceil", np.ceil)
-Round = _rounding_op("Round", np.rint)  # half to even, as torch
-Trunc = _rounding_op("Trunc", np.trunc)
+Floor = _rounding_op("Floor", xp.floor)
+Ceil = _rounding_op("Ceil", xp.ceil)
+Round = _rounding_op("Round", xp.rint)  # half to even, as torch
+Trunc = _rounding_op("Trunc", xp.trunc)
 class RoundDecimals(_Rounding):
     _node_name = "RoundBackward1"
 
@@ -181,7 +182,7 @@ class RoundDecimals(_Rounding):
         # torch scales by 10**|decimals| in the op-math type (float32 for float16) and rounds half to even
         x = a.astype(np.float32) if a.dtype == np.float16 else a
         ten = x.dtype.type(10.0 ** builtins.abs(decimals))
-        out = quiet(lambda: np.rint(x * ten) / ten if decimals >= 0 else np.rint(x / ten) * ten)
+        out = quiet(lambda: xp.rint(x * ten) / ten if decimals >= 0 else xp.rint(x / ten) * ten)
         return out.astype(a.dtype, copy=False)
 
     @staticmethod
@@ -197,7 +198,7 @@ class Frac(Function):
     def forward(ctx, a):
         if not is_float_np(a.dtype):
             refuse("frac_cpu", a.dtype)
-        return a - np.trunc(a)
+        return a - xp.trunc(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -213,13 +214,13 @@ class NanToNum(Function):
         if not is_float_np(a.dtype):
             return a.copy()
         ctx.save_for_backward(a)
-        return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+        return xp.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad * at::isfinite(self)
         a, = ctx.saved_tensors
-        return where(np.isfinite(a), grad, 0.0), None, None, None
+        return where(xp.isfinite(a), grad, 0.0), None, None, None
 
 
 class Deg2rad(Function):

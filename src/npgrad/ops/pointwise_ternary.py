@@ -3,6 +3,7 @@
 input's shape and dtype.
 """
 import numpy as np
+from .._xp import xp
 
 from ..autograd.function import Function
 from .._dtype import result_np
@@ -28,9 +29,9 @@ class Clamp(Function):
                    "clamp_min_scalar_cpu" if lo is not None else "clamp_max_scalar_cpu", rt)
         out = a.astype(rt, copy=False)
         if lo is not None:
-            out = np.maximum(out, np.asarray(lo, rt))
+            out = xp.maximum(out, xp.asarray(lo, rt))
         if hi is not None:
-            out = np.minimum(out, np.asarray(hi, rt))
+            out = xp.minimum(out, xp.asarray(hi, rt))
         return out
 
     @staticmethod
@@ -68,9 +69,9 @@ class ClampTensor(Function):
         ctx.save_for_backward(a, lo, hi)
         out = a
         if lo is not None:
-            out = np.maximum(out, lo.astype(rt, copy=False))
+            out = xp.maximum(out, lo.astype(rt, copy=False))
         if hi is not None:
-            out = np.minimum(out, hi.astype(rt, copy=False))
+            out = xp.minimum(out, hi.astype(rt, copy=False))
         return out
 
     @staticmethod
@@ -122,7 +123,7 @@ class LerpTensor(Function):
     def forward(ctx, a, b, w):
         ctx.save_for_backward(a, b, w)
         d = b - a
-        return np.where(np.abs(w) < 0.5, a + w * d, b - d * (1 - w))
+        return xp.where(xp.abs(w) < 0.5, a + w * d, b - d * (1 - w))
 
     @staticmethod
     def backward(ctx, grad):

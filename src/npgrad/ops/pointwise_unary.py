@@ -7,6 +7,7 @@ Each formula saves the result rather than the input where the derivative can use
 import math
 
 import numpy as np
+from .._xp import xp
 
 from .._dtype import is_float_np
 
@@ -45,7 +46,7 @@ class Abs(Function):
         if a.dtype == np.bool_:
             refuse("abs_cpu", a.dtype)
         ctx.save_for_backward(a)
-        return np.abs(a)
+        return xp.abs(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -61,7 +62,7 @@ class Sign(Function):
     def forward(ctx, a):
         if a.dtype == np.bool_:
             return a.copy()
-        out = np.sign(a, out=np.empty_like(a))  # out=: an array even for 0-d input
+        out = xp.sign(a, out=xp.empty_like(a))  # out=: an array even for 0-d input
         if is_float_np(a.dtype):
             out[out != out] = 0  # torch: sign(NaN) = 0 (so abs, norm(1)... give NaN a zero gradient)
         return out
@@ -86,7 +87,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.exp(_float_input(a))
+        out = xp.exp(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -102,7 +103,7 @@ class Exp2(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.exp2(_float_input(a))
+        out = xp.exp2(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -118,7 +119,7 @@ class Expm1(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.expm1(_float_input(a))
+        out = xp.expm1(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -136,7 +137,7 @@ class Log(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.log(a)
+        return xp.log(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -152,7 +153,7 @@ class Log2(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.log2(a)
+        return xp.log2(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -168,7 +169,7 @@ class Log10(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.log10(a)
+        return xp.log10(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -185,7 +186,7 @@ class Log1p(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.log1p(a)
+        return xp.log1p(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -199,7 +200,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.sqrt(_float_input(a))
+        out = xp.sqrt(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -217,9 +218,9 @@ class Rsqrt(Function):
     def forward(ctx, a):
         a = _float_input(a)
         if a.dtype.kind == "V":   # bfloat16 (ml_dtypes' kind): torch's vectorised kernel: in float32, rounded once
-            out = quiet(lambda: 1 / np.sqrt(a.astype(np.float32))).astype(a.dtype)
+            out = quiet(lambda: 1 / xp.sqrt(a.astype(np.float32))).astype(a.dtype)
         else:
-            out = quiet(lambda: 1 / np.sqrt(a))
+            out = quiet(lambda: 1 / xp.sqrt(a))
         ctx.save_for_backward(out)
         return out
 
@@ -237,13 +238,13 @@ class Sin(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.sin(a)
+        return xp.sin(a)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad * self.cos()
         a, = ctx.saved_tensors
-        return grad * np.cos(a)
+        return grad * xp.cos(a)
 
 
 class Cos(Function):
@@ -253,13 +254,13 @@ class Cos(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.cos(a)
+        return xp.cos(a)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad * -self.sin()
         a, = ctx.saved_tensors
-        return grad * -np.sin(a)
+        return grad * -xp.sin(a)
 
 
 class Tan(Function):
@@ -267,7 +268,7 @@ class Tan(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.tan(_float_input(a))
+        out = xp.tan(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -285,13 +286,13 @@ class Asin(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.arcsin(a)
+        return xp.arcsin(a)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad * (-self * self + 1).rsqrt()
         a, = ctx.saved_tensors
-        return grad / np.sqrt(1 - a * a)
+        return grad / xp.sqrt(1 - a * a)
 
 
 class Acos(Function):
@@ -301,13 +302,13 @@ class Acos(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.arccos(a)
+        return xp.arccos(a)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad * -((-self * self + 1).rsqrt())
         a, = ctx.saved_tensors
-        return -grad / np.sqrt(1 - a * a)
+        return -grad / xp.sqrt(1 - a * a)
 
 
 class Atan(Function):
@@ -317,7 +318,7 @@ class Atan(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.arctan(a)
+        return xp.arctan(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -333,13 +334,13 @@ class Sinh(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.sinh(a)
+        return xp.sinh(a)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad * self.cosh()
         a, = ctx.saved_tensors
-        return grad * np.cosh(a)
+        return grad * xp.cosh(a)
 
 
 class Cosh(Function):
@@ -349,13 +350,13 @@ class Cosh(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.cosh(a)
+        return xp.cosh(a)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad * self.sinh()
         a, = ctx.saved_tensors
-        return grad * np.sinh(a)
+        return grad * xp.sinh(a)
 
 
 class Tanh(Function):
@@ -363,7 +364,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.tanh(_float_input(a))
+        out = xp.tanh(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -381,13 +382,13 @@ class Asinh(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.arcsinh(a)
+        return xp.arcsinh(a)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad * (self.pow(2) + 1).rsqrt()
         a, = ctx.saved_tensors
-        return grad / np.sqrt(a * a + 1)
+        return grad / xp.sqrt(a * a + 1)
 
 
 class Acosh(Function):
@@ -397,13 +398,13 @@ class Acosh(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.arccosh(a)
+        return xp.arccosh(a)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad * (self.pow(2) - 1).rsqrt()   (as (self - 1)(self + 1): no cancellation near 1)
         a, = ctx.saved_tensors
-        return grad / np.sqrt((a - 1) * (a + 1))
+        return grad / xp.sqrt((a - 1) * (a + 1))
 
 
 class Atanh(Function):
@@ -413,7 +414,7 @@ class Atanh(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return np.arctanh(a)
+        return xp.arctanh(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -434,9 +435,9 @@ class Sigmoid(Function):
         # so log(sigmoid(-100)) is -inf as in torch), exp(-x) = 0 gives 1; no NaN for any |x|
         a = _float_input(a)
         if a.dtype is _HALF or a.dtype.kind == "V":  # (kind V: bfloat16)  # computed in float32 and rounded once, as torch does
-            out = (1 / (1 + np.exp(-a.astype(np.float32)))).astype(a.dtype)
+            out = (1 / (1 + xp.exp(-a.astype(np.float32)))).astype(a.dtype)
         else:
-            out = 1 / (1 + np.exp(-a))  # Python ints are weak scalars: the dtype stays a's
+            out = 1 / (1 + xp.exp(-a))  # Python ints are weak scalars: the dtype stays a's
         ctx.save_for_backward(out)
         return out
 
@@ -454,7 +455,7 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.reciprocal(_float_input(a))
+        out = xp.reciprocal(_float_input(a))
         ctx.save_for_backward(out)
         return out
 
@@ -472,7 +473,7 @@ class Relu(Function):
     def forward(ctx, a):
         if a.dtype == np.bool_:
             raise RuntimeError("Boolean inputs not supported for relu")
-        out = np.maximum(a, 0).astype(a.dtype, copy=False)
+        out = xp.maximum(a, 0).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -480,7 +481,7 @@ class Relu(Function):
     def backward(ctx, grad):
         # self: threshold_backward(grad, result, 0) = grad * (result > 0); relu'(0) = 0, NaN passes through
         out, = ctx.saved_tensors
-        if type(grad) is np.ndarray and np.isfinite(grad).all():
+        if type(grad) is np.ndarray and xp.isfinite(grad).all():
             # branch-free (np.where on a random mask is ~20x slower); + 0.0 turns -0.0 products into 0.0
             res = grad * ~(out <= 0)
             res += 0.0

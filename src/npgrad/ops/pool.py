@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -32,10 +33,10 @@ class ScatterFlat(Function):
         ctx.index, ctx.unique = index, unique
         size = math.prod(shape)
         if unique:   # no two sources share a position (non-overlapping windows): plain assignment
-            out = np.zeros(size, src.dtype)
+            out = xp.zeros(size, src.dtype)
             out[index.ravel()] = src.ravel()
         else:
-            out = np.bincount(index.ravel(), weights=src.ravel(), minlength=size).astype(src.dtype, copy=False)
+            out = xp.bincount(index.ravel(), weights=src.ravel(), minlength=size).astype(src.dtype, copy=False)
         return out.reshape(shape)
 
     @staticmethod
@@ -69,7 +70,7 @@ def _batch(x, nd):
 def _global_index(idx, spatial):
     """Per-plane flat indices (N, C, *O) -> flat positions in the whole (N, C, *spatial) input."""
     planes = math.prod(idx.shape[:2])
-    base = (np.arange(planes, dtype=np.int64) * math.prod(spatial)).reshape(idx.shape[:2] + (1,) * (idx.ndim - 2))
+    base = (xp.arange(planes, dtype=np.int64) * math.prod(spatial)).reshape(idx.shape[:2] + (1,) * (idx.ndim - 2))
     return idx + base
 
 
@@ -85,11 +86,11 @@ def _pool_out(S, K, stride, pad, dil, ceil):
     return tuple(out)
 
 
-def _offset_views(xp, K, stride, dil, O):
+def _offset_views(xpad, K, stride, dil, O):
     """For each kernel offset: (offset tuple, strided view (N, C, *O) of the padded input at that offset)."""
     nd = len(K)
-    for k in np.ndindex(*K):
-        yield k, xp[(slice(None), slice(None)) + tuple(
+    for k in xp.ndindex(*K):
+        yield k, xpad[(slice(None), slice(None)) + tuple(
             slice(k[i] * dil[i], k[i] * dil[i] + stride[i] * (O[i] - 1) + 1, stride[i]) for i in range(nd))]
 
 
@@ -98,38 +99,38 @@ def _pad_to(x, pad, O, K, stride, dil, fill):
     S = x.shape[2:]
     hi = [max(0, (o - 1) * st + d * (k - 1) + 1 - (s + p)) for s, p, o, k, st, d in zip(S, pad, O, K, stride, dil)]
     if not any(pad) and not any(hi):
-        return np.ascontiguousarray(x)
-    xp = np.full(x.shape[:2] + tuple(s + p + h for s, p, h in zip(S, pad, hi)), fill, x.dtype)
-    xp[(slice(None), slice(None)) + tuple(slice(p, p + s) for s, p in zip(S, pad))] = x
-    return xp
+        return xp.ascontiguousarray(x)
+    xpad = xp.full(x.shape[:2] + tuple(s + p + h for s, p, h in zip(S, pad, hi)), fill, x.dtype)
+    xpad[(slice(None), slice(None)) + tuple(slice(p, p + s) for s, p in zip(S, pad))] = x
+    return xpad
 
 
 def _window_max(xb, geo):
     """Max over each window: one elementwise maximum per kernel offset over strided views (no patch copy)."""
     K, stride, pad, dil, O = geo
-    fill = -np.inf if xb.dtype.kind == "f" else np.iinfo(xb.dtype).min
+    fill = -np.inf if is_float_np(xb.dtype) else np.iinfo(xb.dtype).min
     views = [v for _, v in _offset_views(_pad_to(xb, pad, O, K, stride, dil, fill), K, stride, dil, O)]
     best = views[0].copy()
     for v in views[1:]:
-        np.maximum(best, v, out=best)   # propagates NaN
+        xp.maximum(best, v, out=best)   # propagates NaN
     return best, views
 
 
 def _first_max_masks(views, best, geo, xb):
     """Per kernel offset, where that offset holds its window's first maximum (a NaN counts as the maximum;
     padding never does, even when the window's maximum is -inf)."""
-    nan = is_float_np(best.dtype) and np.isnan(best).any()
+    nan = is_float_np(best.dtype) and xp.isnan(best).any()
     K, stride, pad, dil, O = geo
     valid = None
-    if any(pad) and is_float_np(best.dtype) and np.isneginf(best).any():
-        inside = _pad_to(np.ones(xb.shape[:2] + xb.shape[2:], bool), pad, O, K, stride, dil, False)
+    if any(pad) and is_float_np(best.dtype) and xp.isneginf(best).any():
+        inside = _pad_to(xp.ones(xb.shape[:2] + xb.shape[2:], bool), pad, O, K, stride, dil, False)
         valid = [v for _, v in _offset_views(inside, K, stride, dil, O)]
     masks = []
     found = None
     for i, v in enumerate(views):
         hit = v == best
         if nan:
-            hit |= np.isnan(v) & np.isnan(best)
+            hit |= xp.isnan(v) & xp.isnan(best)
         if valid is not None:
             hit &= valid[i]
         if found is None:
@@ -146,11 +147,11 @@ def _flat_indices(masks, geo, S):
     K, stride, pad, dil, O = geo
     nd = len(K)
     strides = [math.prod(S[i + 1:]) for i in range(nd)]
-    flat = np.zeros(masks[0].shape, np.int64)
-    for k, m in zip(np.ndindex(*K), masks):
-        np.putmask(flat, m, sum(k[i] * dil[i] * strides[i] for i in range(nd)))
+    flat = xp.zeros(masks[0].shape, np.int64)
+    for k, m in zip(xp.ndindex(*K), masks):
+        xp.putmask(flat, m, sum(k[i] * dil[i] * strides[i] for i in range(nd)))
     for i in range(nd):
-        o = (np.arange(O[i]) * stride[i] - pad[i]) * strides[i]
+        o = (xp.arange(O[i]) * stride[i] - pad[i]) * strides[i]
         flat += o.reshape((-1,) + (1,) * (nd - 1 - i))
     return flat
 
@@ -169,16 +170,16 @@ class WindowScatter(Function):
         K, stride, pad, dil, O = geo
         gb = _batch(g, len(K))
         S = shape[-len(K):]
-        acc = np.zeros(gb.shape[:2] + tuple(s + p + max(0, (o - 1) * st + d * (k - 1) + 1 - (s + p))
+        acc = xp.zeros(gb.shape[:2] + tuple(s + p + max(0, (o - 1) * st + d * (k - 1) + 1 - (s + p))
                                             for s, p, o, k, st, d in zip(S, pad, O, K, stride, dil)), g.dtype)
-        finite = bool(np.isfinite(gb).all()) if is_float_np(gb.dtype) else True
-        tmp = np.empty_like(gb)
+        finite = bool(xp.isfinite(gb).all()) if is_float_np(gb.dtype) else True
+        tmp = xp.empty_like(gb)
         for (_, v), m in zip(_offset_views(acc, K, stride, dil, O), masks):
             # v views acc, so overlapping windows accumulate. A multiply by the mask is branch-free (np.where
             # on a random mask is ~20x slower); it is exact unless the gradient holds an inf or NaN
-            v += np.multiply(gb, m, out=tmp) if finite else np.where(m, gb, 0)
+            v += xp.multiply(gb, m, out=tmp) if finite else xp.where(m, gb, 0)
         out = acc[(slice(None), slice(None)) + tuple(slice(p, p + s) for s, p in zip(S, pad))]
-        out = np.ascontiguousarray(out).reshape(shape)
+        out = xp.ascontiguousarray(out).reshape(shape)
         out += 0.0   # -0.0 (a negative gradient times a False mask) -> 0.0, as torch's zeros
         return out
 
@@ -199,10 +200,10 @@ class WindowGather(Function):
         ctx.masks, ctx.geo, ctx.shape = masks, geo, x.shape
         K, stride, pad, dil, O = geo
         xb = _batch(x, len(K))
-        xp = _pad_to(xb, pad, O, K, stride, dil, 0)
-        out = np.zeros(masks[0].shape, x.dtype)
-        for (_, v), m in zip(_offset_views(xp, K, stride, dil, O), masks):
-            out = np.where(m, v, out)
+        xpad = _pad_to(xb, pad, O, K, stride, dil, 0)
+        out = xp.zeros(masks[0].shape, x.dtype)
+        for (_, v), m in zip(_offset_views(xpad, K, stride, dil, O), masks):
+            out = xp.where(m, v, out)
         return out[0] if xb is not x else out
 
     @staticmethod
@@ -310,7 +311,7 @@ def _max_pool(nd, fname, input, kernel_size, stride, padding, dilation, ceil_mod
         x = ng.unsqueeze(input, -2)
         res = _max_pool(2, fname, x, (1,) + K, (1,) + stride, (0,) + pad, (1,) + dil, ceil_mode, return_indices)
         if return_indices:
-            return ng.squeeze(res[0], -2), _t.make(np.squeeze(res[1]._data, -2))
+            return ng.squeeze(res[0], -2), _t.make(xp.squeeze(res[1]._data, -2))
         return ng.squeeze(res, -2)
     S = input._data.shape[-nd:]
     O = _pool_out(S, K, stride, pad, dil, ceil_mode)
@@ -364,19 +365,19 @@ def _avg_divisor(S, K, stride, pad, O, include_pad, override):
     the input itself; separable, so an outer product of per-dim counts."""
     if override:
         return override
-    div = np.ones((), np.int64)
+    div = xp.ones((), np.int64)
     for i, (s, k, st, p, o) in enumerate(zip(S, K, stride, pad, O)):
-        start = np.arange(o) * st - p
-        end = np.minimum(start + k, s + p)
-        n = end - start if include_pad else np.minimum(end, s) - np.maximum(start, 0)
-        div = np.multiply.outer(div, n)
+        start = xp.arange(o) * st - p
+        end = xp.minimum(start + k, s + p)
+        n = end - start if include_pad else xp.minimum(end, s) - xp.maximum(start, 0)
+        div = xp.multiply.outer(div, n)
     return div
 
 
 def _avg_sum(x, K, stride, pad, O):
-    xp = _pad_to(x, pad, O, K, stride, (1,) * len(K), 0)
+    xpad = _pad_to(x, pad, O, K, stride, (1,) * len(K), 0)
     total = None
-    for _, v in _offset_views(xp, K, stride, (1,) * len(K), O):
+    for _, v in _offset_views(xpad, K, stride, (1,) * len(K), O):
         total = v.copy() if total is None else total + v   # first copy: never alias the input
     return total
 
@@ -385,7 +386,7 @@ def _avg_spread(g, K, stride, pad, O, S):
     """Adjoint of the window sum: add each output's gradient over its window, then drop the padding."""
     shape = g.shape[:2] + tuple(s + p + max(0, (o - 1) * st + k - (s + p))
                                 for s, p, o, k, st in zip(S, pad, O, K, stride))
-    acc = np.zeros(shape, g.dtype)
+    acc = xp.zeros(shape, g.dtype)
     for _, v in _offset_views(acc, K, stride, (1,) * len(K), O):
         v += g   # basic-slice views of acc: writes land in acc
     return acc[(slice(None), slice(None)) + tuple(slice(p, p + s) for s, p in zip(S, pad))]
@@ -402,7 +403,7 @@ class AvgPool(Function):
         K, stride, pad, O, div = geo
         xb = _batch(x, len(K))
         ctx.geo, ctx.S = geo, xb.shape[2:]
-        out = (_avg_sum(xb, K, stride, pad, O) / np.asarray(div, x.dtype)).astype(x.dtype, copy=False)
+        out = (_avg_sum(xb, K, stride, pad, O) / xp.asarray(div, x.dtype)).astype(x.dtype, copy=False)
         return out[0] if xb is not x else out
 
     @staticmethod
@@ -426,7 +427,7 @@ class AvgPoolGrad(Function):
         ctx.geo = geo
         K, stride, pad, O, div = geo
         gb = _batch(g, len(K))
-        out = np.ascontiguousarray(_avg_spread(gb / np.asarray(div, g.dtype), K, stride, pad, O, S))
+        out = xp.ascontiguousarray(_avg_spread(gb / xp.asarray(div, g.dtype), K, stride, pad, O, S))
         return out[0] if gb is not g else out
 
     @staticmethod
@@ -499,7 +500,7 @@ def _lp_pool(pool, input, norm_type, kernel_size, stride, ceil_mode, nd):
 def _apply_mats(x, mats):
     """Multiply ``x`` along its last ``len(mats)`` dims by the matrices (out_i, in_i)."""
     nd = len(mats)
-    finite = not is_float_np(x.dtype) or bool(np.isfinite(x).all())
+    finite = not is_float_np(x.dtype) or bool(xp.isfinite(x).all())
     for i, M in enumerate(mats):
         axis = x.ndim - nd + i
         M = M.astype(x.dtype, copy=False)
@@ -508,26 +509,26 @@ def _apply_mats(x, mats):
         elif axis == x.ndim - 1:
             x = x @ M.T
         else:
-            x = np.swapaxes(np.swapaxes(x, axis, -1) @ M.T, axis, -1)
-    return np.ascontiguousarray(x)
+            x = xp.swapaxes(xp.swapaxes(x, axis, -1) @ M.T, axis, -1)
+    return xp.ascontiguousarray(x)
 
 
 def _apply_taps(x, M, axis):
     """``M`` applied along ``axis`` through its nonzero entries only, so an inf or NaN reaches just the outputs
     whose window holds it (a dense matmul would spread 0 * inf = NaN over the whole row)."""
-    rows, cols = np.nonzero(M)
-    counts = np.bincount(rows, minlength=M.shape[0])
+    rows, cols = xp.nonzero(M)
+    counts = xp.bincount(rows, minlength=M.shape[0])
     T = max(int(counts.max()) if counts.size else 0, 1)
-    idx = np.zeros((M.shape[0], T), np.int64)
-    valid = np.zeros((M.shape[0], T), bool)
-    slot = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    idx = xp.zeros((M.shape[0], T), np.int64)
+    valid = xp.zeros((M.shape[0], T), bool)
+    slot = xp.arange(rows.size) - xp.repeat(xp.cumsum(counts) - counts, counts)
     idx[rows, slot], valid[rows, slot] = cols, True
-    x = np.moveaxis(x, axis, -1)
+    x = xp.moveaxis(x, axis, -1)
     out = None
     for t in range(T):
-        term = np.where(valid[:, t], x[..., idx[:, t]] * M[np.arange(M.shape[0]), idx[:, t]], 0)
+        term = xp.where(valid[:, t], x[..., idx[:, t]] * M[xp.arange(M.shape[0]), idx[:, t]], 0)
         out = term if out is None else out + term
-    return np.moveaxis(out.astype(x.dtype, copy=False), -1, axis)
+    return xp.moveaxis(out.astype(x.dtype, copy=False), -1, axis)
 
 
 class Separable(Function):
@@ -559,14 +560,14 @@ _SEPARABLE = {n: _separable(n) for n in (
 
 
 def _bins(s, o):
-    start = (np.arange(o) * s) // o
-    end = -((-(np.arange(o) + 1) * s) // o)   # ceil((i + 1) * s / o)
+    start = (xp.arange(o) * s) // o
+    end = -((-(xp.arange(o) + 1) * s) // o)   # ceil((i + 1) * s / o)
     return start, end
 
 
 def _adaptive_avg_matrix(s, o):
     start, end = _bins(s, o)
-    cols = np.arange(s)
+    cols = xp.arange(s)
     inside = (cols >= start[:, None]) & (cols < end[:, None])
     return inside / (end - start)[:, None]
 
@@ -627,7 +628,7 @@ class AdaptiveMaxPool(Function):
         for s, o in zip(S, O):
             start, end = _bins(s, o)
             kmax = int((end - start).max())
-            c = np.minimum(start[:, None] + np.arange(kmax), end[:, None] - 1)
+            c = xp.minimum(start[:, None] + xp.arange(kmax), end[:, None] - 1)
             coords.append(c)
         index = [slice(None), slice(None)]
         for i, c in enumerate(coords):   # outer indexing: dims (o0, k0, o1, k1, ...)
@@ -637,12 +638,12 @@ class AdaptiveMaxPool(Function):
         win = x[tuple(index)]                                   # (N, C, o0, k0, o1, k1, ...)
         perm = (0, 1) + tuple(range(2, 2 + 2 * nd, 2)) + tuple(range(3, 3 + 2 * nd, 2))
         win = win.transpose(perm).reshape(x.shape[:2] + tuple(O) + (-1,))
-        k = np.argmax(win, axis=-1)   # first maximum; NaN counts as the maximum, as in torch
-        out = np.take_along_axis(win, k[..., None], -1)[..., 0]
-        kidx = np.unravel_index(k, tuple(c.shape[1] for c in coords))
-        flat = np.zeros(k.shape, np.int64)
+        k = xp.argmax(win, axis=-1)   # first maximum; NaN counts as the maximum, as in torch
+        out = xp.take_along_axis(win, k[..., None], -1)[..., 0]
+        kidx = xp.unravel_index(k, tuple(c.shape[1] for c in coords))
+        flat = xp.zeros(k.shape, np.int64)
         for i, c in enumerate(coords):
-            o = np.arange(O[i]).reshape((-1,) + (1,) * (nd - 1 - i))
+            o = xp.arange(O[i]).reshape((-1,) + (1,) * (nd - 1 - i))
             flat = flat * S[i] + c[o, kidx[i]]
         ctx.gidx, ctx.shape = _global_index(flat, S), shape
         return (out, flat) if len(shape) == x.ndim else (out[0], flat[0])
@@ -661,7 +662,7 @@ def _adaptive_max(nd, fname, input, output_size, return_indices):
     if nd == 1:
         out_size = _adaptive_size(fname, input, 1, output_size)
         out, idx = _adaptive_max(2, fname, ng.unsqueeze(input, -2), (1,) + out_size, True)
-        out, idx = ng.squeeze(out, -2), _t.make(np.squeeze(idx._data, -2))
+        out, idx = ng.squeeze(out, -2), _t.make(xp.squeeze(idx._data, -2))
         return (out, idx) if return_indices else out
     O = _adaptive_size(fname, input, nd, output_size)
     if any(s == 0 for s in input._data.shape[-nd:]):
@@ -723,7 +724,7 @@ def _max_unpool(nd, fname, input, indices, kernel_size, stride, padding, output_
     if idx.size and (idx.min() < 0 or idx.max() >= size):
         raise RuntimeError(f"Found an invalid max index: {int(idx.max() if idx.max() >= size else idx.min())} "
                            f"(output volumes are of size {'x'.join(map(str, out))}")
-    gidx = idx.reshape(planes, -1) + (np.arange(planes, dtype=np.int64) * size)[:, None]
+    gidx = idx.reshape(planes, -1) + (xp.arange(planes, dtype=np.int64) * size)[:, None]
     # unique=True: an index that appears twice is written, not summed (one of the values wins, as in torch)
     return (MaxUnpool3D if nd == 3 else MaxUnpool).apply(input, gidx.reshape(idx.shape), batch + out, True)
 

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function
 from .. import _tensor as _t
@@ -104,7 +105,7 @@ def _cauchy(self, median=0.0, sigma=1.0, *, generator=None):
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
     u = _rng(generator).random(self._data.shape)
-    return Cauchy.apply(self, median + sigma * np.tan(np.pi * (u - 0.5)))
+    return Cauchy.apply(self, median + sigma * xp.tan(np.pi * (u - 0.5)))
 
 
 def _log_normal(self, mean=1.0, std=2.0, *, generator=None):
@@ -113,7 +114,7 @@ def _log_normal(self, mean=1.0, std=2.0, *, generator=None):
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
     z = _rng(generator).standard_normal(self._data.shape)
-    return LogNormal.apply(self, np.exp(mean + std * z))
+    return LogNormal.apply(self, xp.exp(mean + std * z))
 
 
 def _geometric(self, p, *, generator=None):
@@ -127,17 +128,17 @@ def _bernoulli_fill(self, p=0.5, *, generator=None):
     shape = self._data.shape
     if isinstance(p, _t.Tensor):
         pa = p._data
-        if np.any((pa < 0) | (pa > 1)):
+        if xp.any((pa < 0) | (pa > 1)):
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
         u = _rng(generator).random(shape)
-        return BernoulliTensorP.apply(self, u < np.broadcast_to(pa, shape))
+        return BernoulliTensorP.apply(self, u < xp.broadcast_to(pa, shape))
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
     return BernoulliFloatP.apply(self, _rng(generator).random(shape) < p)
 
 
 # the largest integer each dtype represents exactly, the default upper end of ``random_()``
-_RANDOM_TOP = {"float16": 2 ** 11 + 1, "float32": 2 ** 24 + 1, "float64": 2 ** 53 + 1, "bool": 2}
+_RANDOM_TOP = {"float16": 2 ** 11 + 1, "bfloat16": 2 ** 8 + 1, "float32": 2 ** 24 + 1, "float64": 2 ** 53 + 1, "bool": 2}
 
 
 def _random(self, from_=None, to=None, *, generator=None):
@@ -159,7 +160,7 @@ def _random(self, from_=None, to=None, *, generator=None):
         raise RuntimeError(f"from is out of bounds for {name}")
     # two draws combine for ranges past int64 (``random_()`` on int64 spans [0, 2**63))
     vals = _rng(generator).integers(lo, hi, size=self._data.shape, dtype=np.int64 if hi <= 2 ** 63 else object)
-    return node.apply(self, np.asarray(vals).astype(dt) if dt.kind != "b" else np.asarray(vals) != 0)
+    return node.apply(self, xp.asarray(vals).astype(dt) if dt.kind != "b" else xp.asarray(vals) != 0)
 
 
 _FILLS = [("uniform", _uniform), ("normal", _normal), ("exponential", _exponential), ("cauchy", _cauchy),
@@ -221,7 +222,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         return NoDerivative.apply(input, (u < p).astype(a.dtype), "bernoulli")
     if not is_float_np(a.dtype):
         raise NotImplementedError(f'"bernoulli_tensor_cpu_self_" not implemented for \'{TYPE_NAMES[a.dtype.name]}\'')
-    if np.any(~((a >= 0) & (a <= 1))):
+    if xp.any(~((a >= 0) & (a <= 1))):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
     return Bernoulli.apply(input, u < a)
 
@@ -231,7 +232,7 @@ def poisson(input, generator=None):
     a = input._data
     if not is_float_np(a.dtype):
         raise NotImplementedError(f'"poisson_cpu" not implemented for \'{TYPE_NAMES[a.dtype.name]}\'')
-    if np.any(~(a >= 0)):
+    if xp.any(~(a >= 0)):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     return Poisson.apply(input, _rng(generator).poisson(a.astype(np.float64)))
 
@@ -256,20 +257,20 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if not replacement and num_samples > n:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     w2 = w.reshape(-1, n).astype(np.float64)
-    if not np.all(np.isfinite(w2) & (w2 >= 0)):
+    if not xp.all(xp.isfinite(w2) & (w2 >= 0)):
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    if np.any(w2.sum(axis=1) <= 0):
+    if xp.any(w2.sum(axis=1) <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     g = _rng(generator)
     if replacement:
-        cdf = np.cumsum(w2, axis=1)
+        cdf = xp.cumsum(w2, axis=1)
         u = g.random((w2.shape[0], num_samples)) * cdf[:, -1:]
-        idx = np.stack([np.searchsorted(c, r, side="right") for c, r in zip(cdf, u)])
-        idx = np.minimum(idx, n - 1)
+        idx = xp.stack([xp.searchsorted(c, r, side="right") for c, r in zip(cdf, u)])
+        idx = xp.minimum(idx, n - 1)
     else:
         with np.errstate(divide="ignore"):
             keys = g.standard_exponential(w2.shape) / w2
-        idx = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
+        idx = xp.argsort(keys, axis=1, kind="stable")[:, :num_samples]
         # categories with zero weight (infinite keys) come last, in index order, as torch draws them
     idx = idx.astype(np.int64)
     return _t.make(idx.reshape(num_samples) if w.ndim == 1 else idx)

@@ -7,6 +7,7 @@ float16 sums, means and norms accumulate in float32 and round once, as torch doe
 import builtins
 
 import numpy as np
+from .._xp import xp
 
 from .._dtype import is_float_np
 
@@ -41,13 +42,13 @@ def count(shape, dims):
 def expand_back(grad, dims, keepdim, shape):
     """Undo a reduction's shape change: re-insert the reduced dims, then broadcast to the input shape."""
     if not keepdim and dims:
-        grad = np.expand_dims(grad, dims)
-    return np.broadcast_to(grad, shape)
+        grad = xp.expand_dims(grad, dims)
+    return xp.broadcast_to(grad, shape)
 
 
 def keep(x, dims, keepdim):
     """A reduced array with keepdims=True, as the caller asked (drop the size-1 dims unless keepdim)."""
-    return x if keepdim or not dims else np.squeeze(x, dims)
+    return x if keepdim or not dims else xp.squeeze(x, dims)
 
 
 def _float_only(name, a, what="floating point"):
@@ -114,7 +115,7 @@ class Nansum(Function):
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.save_for_backward(a)
-        out = np.nansum(a, axis=dims, keepdims=keepdim, dtype=_sum_dtype(a))
+        out = xp.nansum(a, axis=dims, keepdims=keepdim, dtype=_sum_dtype(a))
         return quiet(out.astype, a.dtype) if _half(a.dtype) else out
 
     @staticmethod
@@ -139,7 +140,7 @@ class Mean(Function):
         if _half(a.dtype):
             return quiet(lambda: a.mean(axis=dims, keepdims=keepdim, dtype=np.float32).astype(a.dtype))
         if a.size == 0:  # NaN, as torch, without NumPy's empty-slice warning
-            return np.full(np.sum(np.zeros(a.shape), axis=dims, keepdims=keepdim).shape, np.nan, a.dtype)
+            return xp.full(xp.sum(xp.zeros(a.shape), axis=dims, keepdims=keepdim).shape, np.nan, a.dtype)
         return a.mean(axis=dims, keepdims=keepdim)
 
     @staticmethod
@@ -202,10 +203,10 @@ def _half_prod(a, dims, keepdim):
     """torch multiplies half elements one after the other, rounding each partial product to half (no float32
     accumulator, unlike sum); ``dims`` is one dim or all of them."""
     if len(dims) == 1:
-        out = np.take(np.multiply.accumulate(a, axis=dims[0], dtype=np.float16), [-1], axis=dims[0])
-        return out if keepdim else np.squeeze(out, dims[0])
-    out = np.multiply.accumulate(a.reshape(-1), dtype=np.float16)[-1]
-    return np.reshape(out, (1,) * a.ndim if keepdim else ())
+        out = xp.take(xp.multiply.accumulate(a, axis=dims[0], dtype=np.float16), [-1], axis=dims[0])
+        return out if keepdim else xp.squeeze(out, dims[0])
+    out = xp.multiply.accumulate(a.reshape(-1), dtype=np.float16)[-1]
+    return xp.reshape(out, (1,) * a.ndim if keepdim else ())
 
 
 class Prod(Function):
@@ -218,7 +219,7 @@ class Prod(Function):
         if a.dtype == np.float16 and a.size and dims:
             out = quiet(_half_prod, a, dims, keepdim)
         else:
-            out = np.prod(a, axis=dims, keepdims=keepdim, dtype=np.int64 if a.dtype.kind in "biu" else None)
+            out = xp.prod(a, axis=dims, keepdims=keepdim, dtype=np.int64 if a.dtype.kind in "biu" else None)
         ctx.save_for_backward(a, out)
         return out
 
@@ -236,9 +237,9 @@ class Prod(Function):
         # with zeros: the product of the others, as (product before) * (product after) - no division, and
         # differentiable again (double backward through a zero is exact too)
         from .reduction_scan import exclusive_cumprod
-        x, axis = (a, dims[0]) if len(dims) == 1 else (np.reshape(a, (-1,)), 0)
-        others = exclusive_cumprod(x, axis) * np.flip(exclusive_cumprod(np.flip(x, axis), axis), axis)
-        return g * np.reshape(others, a.shape), None, None
+        x, axis = (a, dims[0]) if len(dims) == 1 else (xp.reshape(a, (-1,)), 0)
+        others = exclusive_cumprod(x, axis) * xp.flip(exclusive_cumprod(xp.flip(x, axis), axis), axis)
+        return g * xp.reshape(others, a.shape), None, None
 
 
 class ProdDim(Prod):
@@ -276,9 +277,9 @@ def _var_forward(ctx, a, dims, correction, keepdim, full):
 def _var_backward(grad, a, dims, correction, keepdim, full):
     # var_backward: (2 / (N - correction)) * grad * (self - self.mean(dim, true));
     # full reduction with N <= correction: grad * where(self == mean, nan, inf)
-    g = grad if keepdim or not dims else np.expand_dims(grad, dims)
+    g = grad if keepdim or not dims else xp.expand_dims(grad, dims)
     n = count(a.shape, dims)
-    mean = np.sum(a, axis=dims, keepdims=True) / n
+    mean = xp.sum(a, axis=dims, keepdims=True) / n
     # an explicit dim=() reduces everything, but torch's backward then counts one element (so, here too)
     dof = (1 if full == "empty" else n) - correction
     if full is True and dof <= 0:
@@ -315,7 +316,7 @@ class Std(Function):
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim, full):
         var, _ = _var_forward(ctx, a, dims, correction, keepdim, full)
-        out = keep(np.sqrt(var), dims, keepdim)
+        out = keep(xp.sqrt(var), dims, keepdim)
         ctx.save_for_backward(a, out)
         return out
 
@@ -358,7 +359,7 @@ class StdMean(Function):
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim, full):
         var, mean = _var_forward(ctx, a, dims, correction, keepdim, full)
-        std = keep(np.sqrt(var), dims, keepdim)
+        std = keep(xp.sqrt(var), dims, keepdim)
         ctx.save_for_backward(a, std)
         return std, keep(mean, dims, keepdim)
 
@@ -438,10 +439,10 @@ class Logsumexp(Function):
         ctx.dims, ctx.keepdim = dims, keepdim
         x = _acc(a)
         # shift by the max for stability; an infinite max (all -inf, or a +inf) is not subtracted
-        m = np.max(x, axis=dims, keepdims=True, initial=-np.inf)
-        m = np.where(np.isfinite(m), m, 0)
+        m = xp.max(x, axis=dims, keepdims=True, initial=-np.inf)
+        m = xp.where(xp.isfinite(m), m, 0)
         with np.errstate(all="ignore"):
-            out = keep((np.log(np.exp(x - m).sum(axis=dims, keepdims=True)) + m).astype(a.dtype, copy=False),
+            out = keep((xp.log(xp.exp(x - m).sum(axis=dims, keepdims=True)) + m).astype(a.dtype, copy=False),
                        dims, keepdim)
         ctx.save_for_backward(a, out)  # the output itself: under create_graph it carries this node
         return out
@@ -451,8 +452,8 @@ class Logsumexp(Function):
         # self: logsumexp_backward(grad, self, result, dim, keepdim) = grad * (self - result).exp()
         a, out = ctx.saved_tensors
         if not ctx.keepdim and ctx.dims:
-            grad, out = np.expand_dims(grad, ctx.dims), np.expand_dims(out, ctx.dims)
-        return grad * np.exp(a - out), None, None
+            grad, out = xp.expand_dims(grad, ctx.dims), xp.expand_dims(out, ctx.dims)
+        return grad * xp.exp(a - out), None, None
 
 
 def logsumexp(input, dim=UNSET, keepdim=False, *, axis=UNSET, keepdims=UNSET):
@@ -478,18 +479,18 @@ class LinalgVectorNorm(Function):
     @staticmethod
     def forward(ctx, a, p, dims, keepdim):
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
-        x = np.abs(_acc(a))
+        x = xp.abs(_acc(a))
         with np.errstate(all="ignore"):
             if p == np.inf:
-                out = np.max(x, axis=dims, keepdims=True)
+                out = xp.max(x, axis=dims, keepdims=True)
             elif p == -np.inf:
-                out = np.min(x, axis=dims, keepdims=True)
+                out = xp.min(x, axis=dims, keepdims=True)
             elif p == 0:
                 out = (x != 0).sum(axis=dims, keepdims=True).astype(x.dtype)
             elif p == 1:
                 out = x.sum(axis=dims, keepdims=True)
             elif p == 2:
-                out = np.sqrt((x * x).sum(axis=dims, keepdims=True))
+                out = xp.sqrt((x * x).sum(axis=dims, keepdims=True))
             else:
                 out = (x ** p).sum(axis=dims, keepdims=True) ** (1.0 / p)
             out = keep(out.astype(a.dtype, copy=False), dims, keepdim)
@@ -503,7 +504,7 @@ class LinalgVectorNorm(Function):
         p, dims = ctx.p, ctx.dims
         g = grad
         if not ctx.keepdim and dims:
-            g, out = np.expand_dims(grad, dims), np.expand_dims(out, dims)
+            g, out = xp.expand_dims(grad, dims), xp.expand_dims(out, dims)
         if p == 0:  # piecewise constant: torch leaves the gradient undefined
             return None, None, None, None
         if p == 1:
@@ -512,16 +513,16 @@ class LinalgVectorNorm(Function):
             return where(out == 0, 0.0, a / out) * g, None, None, None
         if p == np.inf or p == -np.inf:
             ad = a._data if isinstance(a, _t.Tensor) else a
-            mask = np.abs(ad) == (out._data if isinstance(out, _t.Tensor) else out)  # ties split evenly
+            mask = xp.abs(ad) == (out._data if isinstance(out, _t.Tensor) else out)  # ties split evenly
             counts = mask.sum(axis=dims, keepdims=True).astype(ad.dtype)
             return sgn_of(a) * (g / counts) * mask, None, None, None
         if p < 1:
-            scaled = where(a == 0, 0.0, sgn_of(a) * np.abs(a) ** (p - 1))
+            scaled = where(a == 0, 0.0, sgn_of(a) * xp.abs(a) ** (p - 1))
             return scaled * g * out ** (1 - p), None, None, None
         if p < 2:
-            res = sgn_of(a) * np.abs(a) ** (p - 1) * g * out ** (1 - p)
+            res = sgn_of(a) * xp.abs(a) ** (p - 1) * g * out ** (1 - p)
         else:
-            res = a * np.abs(a) ** (p - 2) * g / out ** (p - 1)
+            res = a * xp.abs(a) ** (p - 2) * g / out ** (p - 1)
         return where(out == 0, 0.0, res), None, None, None
 
 
@@ -554,8 +555,8 @@ def all(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("all", dim, axis, None, keepdim, keepdims)
     a = input._data
-    r = np.all(a, axis=axes(dim, a.ndim, empty_means_all=False), keepdims=keepdim)
-    return _t.make(np.asarray(r, np.uint8 if a.dtype == np.uint8 else np.bool_))
+    r = xp.all(a, axis=axes(dim, a.ndim, empty_means_all=False), keepdims=keepdim)
+    return _t.make(xp.asarray(r, np.uint8 if a.dtype == np.uint8 else np.bool_))
 
 
 def any(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
@@ -563,8 +564,8 @@ def any(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("any", dim, axis, None, keepdim, keepdims)
     a = input._data
-    r = np.any(a, axis=axes(dim, a.ndim, empty_means_all=False), keepdims=keepdim)
-    return _t.make(np.asarray(r, np.uint8 if a.dtype == np.uint8 else np.bool_))
+    r = xp.any(a, axis=axes(dim, a.ndim, empty_means_all=False), keepdims=keepdim)
+    return _t.make(xp.asarray(r, np.uint8 if a.dtype == np.uint8 else np.bool_))
 
 
 def count_nonzero(input, dim=None, *, axis=UNSET):
@@ -572,7 +573,7 @@ def count_nonzero(input, dim=None, *, axis=UNSET):
     if axis is not UNSET:
         dim = np_alias("count_nonzero", dim, axis)[0]
     a = input._data
-    return _t.make(np.asarray(np.count_nonzero(a, axis=axes(dim, a.ndim)), np.int64))
+    return _t.make(xp.asarray(xp.count_nonzero(a, axis=axes(dim, a.ndim)), np.int64))
 
 
 # ---------------------------------------------------------------------------------------------- softmax
@@ -596,11 +597,11 @@ class Softmax(Function):
     def forward(ctx, a, dim):
         ctx.dim = dim
         if dim is None:  # 0-d: one element, probability 1 (NaN for NaN and inf, as exp(x - x) in torch)
-            out = np.exp(a - a)
+            out = xp.exp(a - a)
         else:
             x = _acc(a)
             with np.errstate(all="ignore"):
-                e = np.exp(x - np.max(x, axis=dim, keepdims=True, initial=-np.inf))
+                e = xp.exp(x - xp.max(x, axis=dim, keepdims=True, initial=-np.inf))
                 out = (e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
@@ -614,8 +615,8 @@ class Softmax(Function):
             return out * (grad - grad * out), None
         if type(grad) is np.ndarray and _half(grad.dtype):  # torch computes half in float32, rounds once
             o, g = out.astype(np.float32), grad.astype(np.float32)
-            return (o * (g - np.sum(g * o, axis=ctx.dim, keepdims=True))).astype(grad.dtype), None
-        return out * (grad - np.sum(grad * out, axis=ctx.dim, keepdims=True)), None
+            return (o * (g - xp.sum(g * o, axis=ctx.dim, keepdims=True))).astype(grad.dtype), None
+        return out * (grad - xp.sum(grad * out, axis=ctx.dim, keepdims=True)), None
 
 
 class LogSoftmax(Function):
@@ -630,8 +631,8 @@ class LogSoftmax(Function):
         else:
             x = _acc(a)
             with np.errstate(all="ignore"):
-                shifted = x - np.max(x, axis=dim, keepdims=True, initial=-np.inf)
-                lse = np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+                shifted = x - xp.max(x, axis=dim, keepdims=True, initial=-np.inf)
+                lse = xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
                 if a.dtype.kind == "V":   # bfloat16: torch's kernel rounds log(sum) to bfloat16 before subtracting
                     lse = lse.astype(a.dtype).astype(np.float32)
                 out = (shifted - lse).astype(a.dtype, copy=False)
@@ -644,12 +645,12 @@ class LogSoftmax(Function):
         #       = grad - result.exp() * grad.sum(dim, true)
         out, = ctx.saved_tensors
         if ctx.dim is None:
-            return grad - np.exp(out) * grad, None
+            return grad - xp.exp(out) * grad, None
         if type(grad) is np.ndarray and _half(grad.dtype):  # torch computes half in float32, rounds once
             g = grad.astype(np.float32)
-            res = g - np.exp(out.astype(np.float32)) * np.sum(g, axis=ctx.dim, keepdims=True)
+            res = g - xp.exp(out.astype(np.float32)) * xp.sum(g, axis=ctx.dim, keepdims=True)
             return res.astype(grad.dtype), None
-        return grad - np.exp(out) * np.sum(grad, axis=ctx.dim, keepdims=True), None
+        return grad - xp.exp(out) * xp.sum(grad, axis=ctx.dim, keepdims=True), None
 
 
 def softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):

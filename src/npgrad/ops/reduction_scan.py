@@ -5,6 +5,7 @@ accumulates in float32 and rounds each partial sum once (``[6e4, 6e4, -6e4]`` ->
 """
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, UNSET, np_alias, required_dim
@@ -19,8 +20,8 @@ __all__ = ["cumsum", "cumprod", "cummax", "cummin", "diff"]
 def _revcumsum(g, dim):
     """Sum from each position to the end along ``dim`` (arrays or Tensors; half accumulates in float32)."""
     if type(g) is np.ndarray and g.dtype == np.float16:
-        return quiet(lambda: np.flip(np.cumsum(np.flip(g, dim), axis=dim, dtype=np.float32), dim).astype(np.float16))
-    return np.flip(np.cumsum(np.flip(g, dim), axis=dim), dim)
+        return quiet(lambda: xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim, dtype=np.float32), dim).astype(np.float16))
+    return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim), dim)
 
 
 def _scan_dim(input, dim):
@@ -39,8 +40,8 @@ class Cumsum(Function):
         if dim is None:
             return a.astype(np.int64) if a.dtype.kind in "biu" else a.copy()
         if a.dtype == np.float16:
-            return quiet(lambda: np.cumsum(a, axis=dim, dtype=np.float32).astype(np.float16))
-        return np.cumsum(a, axis=dim, dtype=np.int64 if a.dtype.kind in "biu" else None)
+            return quiet(lambda: xp.cumsum(a, axis=dim, dtype=np.float32).astype(np.float16))
+        return xp.cumsum(a, axis=dim, dtype=np.int64 if a.dtype.kind in "biu" else None)
 
     @staticmethod
     def backward(ctx, grad):
@@ -60,9 +61,9 @@ class Cumprod(Function):
         if dim is None:
             out = a.astype(np.int64) if a.dtype.kind in "biu" else a.copy()
         elif a.dtype == np.float16:  # torch accumulates half in float32, rounding each partial product once
-            out = quiet(lambda: np.cumprod(a, dim, np.float32).astype(np.float16))
+            out = quiet(lambda: xp.cumprod(a, dim, np.float32).astype(np.float16))
         else:
-            out = np.cumprod(a, dim, np.int64 if a.dtype.kind in "biu" else None)
+            out = xp.cumprod(a, dim, np.int64 if a.dtype.kind in "biu" else None)
         ctx.save_for_backward(a, out)
         return out
 
@@ -78,12 +79,12 @@ class Cumprod(Function):
             return _revcumsum(grad * out, dim) / a, None
         # With zeros, divide by nothing: grad_i = prod_{j<i} self_j * sum_{k>=i} grad_k prod_{i<j<=k} self_j.
         # The inner products form an (n, n) table per slice; all of it stays differentiable (double backward).
-        x, g = np.swapaxes(a, dim, -1), np.swapaxes(grad, dim, -1)
+        x, g = xp.swapaxes(a, dim, -1), xp.swapaxes(grad, dim, -1)
         n = ad.shape[dim]
-        i, k = np.arange(n)[:, None], np.arange(n)[None, :]
-        inner = np.cumprod(where(k > i, x[..., None, :], 1.0), axis=-1)
-        tail = np.sum(where(k >= i, g[..., None, :] * inner, 0.0), axis=-1)
-        return np.swapaxes(exclusive_cumprod(x, -1) * tail, dim, -1), None
+        i, k = xp.arange(n)[:, None], xp.arange(n)[None, :]
+        inner = xp.cumprod(where(k > i, x[..., None, :], 1.0), axis=-1)
+        tail = xp.sum(where(k >= i, g[..., None, :] * inner, 0.0), axis=-1)
+        return xp.swapaxes(exclusive_cumprod(x, -1) * tail, dim, -1), None
 
 
 def exclusive_cumprod(x, axis):
@@ -91,9 +92,9 @@ def exclusive_cumprod(x, axis):
     exact with zeros); arrays or Tensors."""
     ad = x._data if isinstance(x, _t.Tensor) else x
     n = ad.shape[axis]
-    ones = np.ones(ad.shape[:axis % ad.ndim] + (1,) + ad.shape[axis % ad.ndim + 1:], ad.dtype)
+    ones = xp.ones(ad.shape[:axis % ad.ndim] + (1,) + ad.shape[axis % ad.ndim + 1:], ad.dtype)
     lead = (slice(None),) * (axis % ad.ndim)
-    return np.cumprod(np.concatenate([ones, x[lead + (slice(0, n - 1),)]], axis=axis), axis=axis)
+    return xp.cumprod(xp.concatenate([ones, x[lead + (slice(0, n - 1),)]], axis=axis), axis=axis)
 
 
 class _CumExtreme(Function):
@@ -115,21 +116,21 @@ def _cum_extreme(name, ufunc):
         ctx.dim, ctx.shape = dim, a.shape
         if dim is None:  # 0-d, or empty
             ctx.idx = None
-            return a.copy(), np.zeros(a.shape, np.int64)
+            return a.copy(), xp.zeros(a.shape, np.int64)
         values = ufunc.accumulate(a, axis=dim)
         hit = a == values
         if is_float_np(a.dtype):  # a NaN holds the running value from there on; each NaN becomes its index
-            hit |= np.isnan(a) & np.isnan(values)
-        pos = np.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - dim - 1))
+            hit |= xp.isnan(a) & xp.isnan(values)
+        pos = xp.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - dim - 1))
         # the latest position that reached the running extreme: ties go to the last index, as in torch
-        idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=dim).astype(np.int64)
+        idx = xp.maximum.accumulate(xp.where(hit, pos, 0), axis=dim).astype(np.int64)
         ctx.idx = idx
         return values, idx
     return type(name, (_CumExtreme,), {"forward": staticmethod(forward), "__module__": __name__})
 
 
-Cummax = _cum_extreme("Cummax", np.maximum)
-Cummin = _cum_extreme("Cummin", np.minimum)
+Cummax = _cum_extreme("Cummax", xp.maximum)
+Cummin = _cum_extreme("Cummin", xp.minimum)
 
 
 def cumsum(input, dim=UNSET, *, dtype=None, axis=UNSET):

@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, UNSET, np_alias
@@ -32,7 +33,7 @@ def _arr(x):
 def _one_hot(idx, dim, shape):
     """Boolean mask of ``shape`` that is True at ``idx`` (keepdim-shaped) along ``dim``."""
     n = shape[dim]
-    pos = np.arange(n).reshape((-1,) + (1,) * (len(shape) - dim - 1))
+    pos = xp.arange(n).reshape((-1,) + (1,) * (len(shape) - dim - 1))
     return pos == idx
 
 
@@ -46,13 +47,13 @@ class _Evenly(Function):
         # self: evenly_distribute_backward(grad, self, result)
         a, out = ctx.saved_tensors
         ad, od = _arr(a), _arr(out)
-        mask = (ad == od) | (np.isnan(ad) & np.isnan(od)) if is_float_np(ad.dtype) else ad == od
+        mask = (ad == od) | (xp.isnan(ad) & xp.isnan(od)) if is_float_np(ad.dtype) else ad == od
         return where(mask, grad / int(mask.sum()), 0.0)
 
 
 def _evenly_op(name, node, pick):
     def forward(ctx, a):
-        out = np.asarray(pick(a))
+        out = xp.asarray(pick(a))
         ctx.save_for_backward(a, out)
         return out
     return type(name, (_Evenly,), {"forward": staticmethod(forward), "_node_name": node, "__module__": __name__})
@@ -60,20 +61,20 @@ def _evenly_op(name, node, pick):
 
 def _lower_median(a):
     if a.size == 0:
-        return np.asarray(np.nan, a.dtype)
-    if is_float_np(a.dtype) and np.isnan(a).any():
-        return np.asarray(np.nan, a.dtype)
-    return np.partition(a.reshape(-1), (a.size - 1) // 2)[(a.size - 1) // 2]
+        return xp.asarray(np.nan, a.dtype)
+    if is_float_np(a.dtype) and xp.isnan(a).any():
+        return xp.asarray(np.nan, a.dtype)
+    return xp.partition(a.reshape(-1), (a.size - 1) // 2)[(a.size - 1) // 2]
 
 
 def _lower_nanmedian(a):
     v = a.reshape(-1)
-    v = v[~np.isnan(v)] if is_float_np(a.dtype) else v
-    return _lower_median(v) if v.size else np.asarray(np.nan, a.dtype)
+    v = v[~xp.isnan(v)] if is_float_np(a.dtype) else v
+    return _lower_median(v) if v.size else xp.asarray(np.nan, a.dtype)
 
 
-MaxAll = _evenly_op("MaxAll", "MaxBackward1", np.max)
-MinAll = _evenly_op("MinAll", "MinBackward1", np.min)
+MaxAll = _evenly_op("MaxAll", "MaxBackward1", xp.max)
+MinAll = _evenly_op("MinAll", "MinBackward1", xp.min)
 MedianAll = _evenly_op("MedianAll", "MedianBackward0", _lower_median)
 NanmedianAll = _evenly_op("NanmedianAll", "NanmedianBackward0", _lower_nanmedian)
 
@@ -90,7 +91,7 @@ class _Select(Function):
         # self: value_selecting_reduction_backward(grad, dim, indices, self.sizes(), keepdim)
         if ctx.dim is None:  # 0-d input
             return grad, None, None, None
-        g = grad if ctx.keepdim else np.expand_dims(grad, ctx.dim)
+        g = grad if ctx.keepdim else xp.expand_dims(grad, ctx.dim)
         return where(_one_hot(ctx.idx, ctx.dim, ctx.shape), g, 0.0), None, None, None
 
 
@@ -100,46 +101,46 @@ def _select_op(name, node, index_fn):
         ctx.dim, ctx.keepdim, ctx.shape = dim, keepdim, a.shape
         if dim is None:
             ctx.idx = None
-            return a.copy(), np.zeros((), np.int64)
+            return a.copy(), xp.zeros((), np.int64)
         idx = index_fn(a, dim, *extra).astype(np.int64, copy=False)
         ctx.idx = idx
-        values = np.take_along_axis(a, idx, dim)
+        values = xp.take_along_axis(a, idx, dim)
         return keep(values, (dim,), keepdim), keep(idx, (dim,), keepdim)
     return type(name, (_Select,), {"forward": staticmethod(forward), "_node_name": node, "__module__": __name__})
 
 
 def _median_index(a, dim, skip_nan=False):
-    order = np.argsort(a, axis=dim, kind="stable")  # NaN sorts last
+    order = xp.argsort(a, axis=dim, kind="stable")  # NaN sorts last
     n = a.shape[dim]
     if not is_float_np(a.dtype):
-        return np.take(order, [(n - 1) // 2], axis=dim)
-    nans = np.isnan(a).sum(axis=dim, keepdims=True)
+        return xp.take(order, [(n - 1) // 2], axis=dim)
+    nans = xp.isnan(a).sum(axis=dim, keepdims=True)
     if skip_nan:  # the lower median of the non-NaN values; an all-NaN slice gives its first NaN
-        pos = np.maximum(n - nans - 1, 0) // 2
+        pos = xp.maximum(n - nans - 1, 0) // 2
     else:  # any NaN makes the median NaN: point at the first NaN
-        pos = np.where(nans > 0, n - nans, (n - 1) // 2)
-    return np.take_along_axis(order, pos, dim)
+        pos = xp.where(nans > 0, n - nans, (n - 1) // 2)
+    return xp.take_along_axis(order, pos, dim)
 
 
 def _mode_index(a, dim):
     """Most frequent value (the smallest on a tie in frequency), at its last occurrence."""
-    moved = np.moveaxis(a, dim, -1)
+    moved = xp.moveaxis(a, dim, -1)
     rows = moved.reshape(-1, moved.shape[-1])
-    out = np.empty(rows.shape[0], np.int64)
+    out = xp.empty(rows.shape[0], np.int64)
     for r, row in enumerate(rows):
-        vals, counts = np.unique(row, return_counts=True)
-        v = vals[np.argmax(counts)]
-        out[r] = row.size - 1 - np.argmax((row == v)[::-1])
-    return np.expand_dims(out.reshape(moved.shape[:-1]), dim)  # the other axes kept their order
+        vals, counts = xp.unique(row, return_counts=True)
+        v = vals[xp.argmax(counts)]
+        out[r] = row.size - 1 - xp.argmax((row == v)[::-1])
+    return xp.expand_dims(out.reshape(moved.shape[:-1]), dim)  # the other axes kept their order
 
 
 def _kth_index(a, dim, k):
-    order = np.argsort(a, axis=dim, kind="stable")
-    return np.take(order, [k - 1], axis=dim)
+    order = xp.argsort(a, axis=dim, kind="stable")
+    return xp.take(order, [k - 1], axis=dim)
 
 
-MaxDim = _select_op("MaxDim", "MaxBackward0", lambda a, d: np.expand_dims(np.argmax(a, axis=d), d))
-MinDim = _select_op("MinDim", "MinBackward0", lambda a, d: np.expand_dims(np.argmin(a, axis=d), d))
+MaxDim = _select_op("MaxDim", "MaxBackward0", lambda a, d: xp.expand_dims(xp.argmax(a, axis=d), d))
+MinDim = _select_op("MinDim", "MinBackward0", lambda a, d: xp.expand_dims(xp.argmin(a, axis=d), d))
 MedianDim = _select_op("MedianDim", "MedianBackward1", _median_index)
 NanmedianDim = _select_op("NanmedianDim", "NanmedianBackward1", lambda a, d: _median_index(a, d, True))
 ModeDim = _select_op("ModeDim", "ModeBackward0", _mode_index)
@@ -172,8 +173,8 @@ def _amax_op(name, np_fn):
     return type(name, (_Amax,), {"forward": staticmethod(forward), "__module__": __name__})
 
 
-Amax = _amax_op("Amax", np.max)
-Amin = _amax_op("Amin", np.min)
+Amax = _amax_op("Amax", xp.max)
+Amin = _amax_op("Amin", xp.min)
 
 
 class Aminmax(Function):
@@ -185,7 +186,7 @@ class Aminmax(Function):
     @staticmethod
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
-        lo, hi = np.min(a, axis=dims, keepdims=keepdim), np.max(a, axis=dims, keepdims=keepdim)
+        lo, hi = xp.min(a, axis=dims, keepdims=keepdim), xp.max(a, axis=dims, keepdims=keepdim)
         ctx.save_for_backward(a, lo, hi)
         return lo, hi
 
@@ -208,11 +209,11 @@ class Aminmax(Function):
 def _sort_indices(a, dim, descending):
     """Stable sort order along ``dim``; NaN counts as the largest value (last ascending, first descending)."""
     if not descending:
-        return np.argsort(a, axis=dim, kind="stable")
+        return xp.argsort(a, axis=dim, kind="stable")
     # sort the reversed array ascending and reverse back: descending, with ties kept in their original order
     n = a.shape[dim]
-    rev = np.argsort(np.flip(a, dim), axis=dim, kind="stable")
-    return (n - 1) - np.flip(rev, dim)
+    rev = xp.argsort(xp.flip(a, dim), axis=dim, kind="stable")
+    return (n - 1) - xp.flip(rev, dim)
 
 
 class Sort(Function):
@@ -226,12 +227,12 @@ class Sort(Function):
         ctx.dim, ctx.shape = dim, a.shape
         if dim is None:  # 0-d
             ctx.idx = None
-            return a.copy(), np.zeros((), np.int64)
+            return a.copy(), xp.zeros((), np.int64)
         idx = _sort_indices(a, dim, descending)
         if k is not None:
-            idx = np.take(idx, np.arange(k), axis=dim)
+            idx = xp.take(idx, xp.arange(k), axis=dim)
         ctx.idx = idx
-        return np.take_along_axis(a, idx, dim), idx
+        return xp.take_along_axis(a, idx, dim), idx
 
     @staticmethod
     def backward(ctx, grad, _gidx=None):
@@ -348,26 +349,26 @@ def _arg(name, np_fn, input, dim, keepdim):
     if dim is None:
         if a.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
-        r = np.asarray(np_fn(a.reshape(-1)), np.int64)
+        r = xp.asarray(np_fn(a.reshape(-1)), np.int64)
         return _t.make(r.reshape((1,) * a.ndim) if keepdim else r)
     d = _reduce_dim(name, input, dim)
     if d is None:
-        return _t.make(np.zeros((), np.int64))
-    return _t.make(np.asarray(np_fn(a, axis=d, keepdims=keepdim), np.int64))
+        return _t.make(xp.zeros((), np.int64))
+    return _t.make(xp.asarray(np_fn(a, axis=d, keepdims=keepdim), np.int64))
 
 
 def argmax(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Index of the (first) largest element, flat or along ``dim``; NaN counts as the largest."""
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("argmax", dim, axis, None, keepdim, keepdims)
-    return _arg("argmax", np.argmax, input, dim, keepdim)
+    return _arg("argmax", xp.argmax, input, dim, keepdim)
 
 
 def argmin(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Index of the (first) smallest element, flat or along ``dim``; NaN counts as the smallest."""
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("argmin", dim, axis, None, keepdim, keepdims)
-    return _arg("argmin", np.argmin, input, dim, keepdim)
+    return _arg("argmin", xp.argmin, input, dim, keepdim)
 
 
 def median(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
@@ -436,7 +437,7 @@ def argsort(input, dim=-1, descending=False, stable=False, *, axis=UNSET):
     a = input._data
     d = norm_dim(dim, a.ndim)
     if a.ndim == 0:
-        return _t.make(np.zeros((), np.int64))
+        return _t.make(xp.zeros((), np.int64))
     return _t.make(_sort_indices(a, d, descending).astype(np.int64, copy=False))
 
 

@@ -8,6 +8,7 @@ per spatial dim (a 0/1 selection for pads and nearest, two taps per row for line
 import math
 
 import numpy as np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -30,7 +31,7 @@ class ConstantPadNd(Function):
         dims = [x.shape[lead + i] for i in range(nd)]
         plist = pads[::-1]   # first padded dim first
         shape = x.shape[:lead] + tuple(s + lo + hi for s, (lo, hi) in zip(dims, plist))
-        out = np.full(shape, value, x.dtype)
+        out = xp.full(shape, value, x.dtype)
         src = [slice(None)] * lead
         dst = [slice(None)] * lead
         for s, (lo, hi) in zip(dims, plist):
@@ -47,8 +48,8 @@ class ConstantPadNd(Function):
 
 def _index_matrix(idx, s):
     """(out, s) 0/1 matrix selecting ``idx[i]`` for output ``i``."""
-    m = np.zeros((len(idx), s))
-    m[np.arange(len(idx)), idx] = 1.0
+    m = xp.zeros((len(idx), s))
+    m[xp.arange(len(idx)), idx] = 1.0
     return m
 
 
@@ -61,16 +62,16 @@ _SEPARABLE["CircularPad"] = _separable("CircularPad", "torch::autograd::CopySlic
 
 
 def _pad_index(s, lo, hi, mode):
-    i = np.arange(-lo, s + hi)
+    i = xp.arange(-lo, s + hi)
     if mode == "reflect":
         period = 2 * (s - 1)
-        i = np.abs(i) % period if period else np.zeros_like(i)
-        return np.where(i >= s, period - i, i)
+        i = xp.abs(i) % period if period else xp.zeros_like(i)
+        return xp.where(i >= s, period - i, i)
     if mode == "replicate":
-        return np.clip(i, 0, s - 1)
+        return xp.clip(i, 0, s - 1)
     # circular: negative amounts crop first, then the wrap-around comes from the cropped range (as torch)
-    base = np.arange(max(-lo, 0), s - max(-hi, 0))
-    return base[np.arange(-max(lo, 0), base.size + max(hi, 0)) % max(base.size, 1)]
+    base = xp.arange(max(-lo, 0), s - max(-hi, 0))
+    return base[xp.arange(-max(lo, 0), base.size + max(hi, 0)) % max(base.size, 1)]
 
 
 def pad(input, pad, mode="constant", value=None):
@@ -132,29 +133,29 @@ def _src_scale(s, o, scale, align_corners):
 
 def _nearest_matrix(s, o, scale, exact):
     r = _src_scale(s, o, scale, False)
-    d = np.arange(o)
-    src = np.floor((d + 0.5) * r) if exact else np.floor(d * r)
-    return _index_matrix(np.minimum(src.astype(np.int64), s - 1), s)
+    d = xp.arange(o)
+    src = xp.floor((d + 0.5) * r) if exact else xp.floor(d * r)
+    return _index_matrix(xp.minimum(src.astype(np.int64), s - 1), s)
 
 
 def _linear_matrix(s, o, scale, align_corners):
     r = _src_scale(s, o, scale, align_corners)
-    d = np.arange(o)
-    src = d * r if align_corners else np.maximum(r * (d + 0.5) - 0.5, 0.0)
-    i0 = np.minimum(np.floor(src).astype(np.int64), s - 1)
-    i1 = np.minimum(i0 + 1, s - 1)
+    d = xp.arange(o)
+    src = d * r if align_corners else xp.maximum(r * (d + 0.5) - 0.5, 0.0)
+    i0 = xp.minimum(xp.floor(src).astype(np.int64), s - 1)
+    i1 = xp.minimum(i0 + 1, s - 1)
     l1 = src - i0
-    m = np.zeros((o, s))
-    np.add.at(m, (d, i0), 1 - l1)
-    np.add.at(m, (d, i1), l1)
+    m = xp.zeros((o, s))
+    xp.add.at(m, (d, i0), 1 - l1)
+    xp.add.at(m, (d, i1), l1)
     return m
 
 
 def _cubic_matrix(s, o, scale, align_corners, A=-0.75):
     r = _src_scale(s, o, scale, align_corners)
-    d = np.arange(o)
+    d = xp.arange(o)
     src = d * r if align_corners else r * (d + 0.5) - 0.5
-    i = np.floor(src).astype(np.int64)
+    i = xp.floor(src).astype(np.int64)
     t = src - i
 
     def near(x):   # |x| <= 1
@@ -163,9 +164,9 @@ def _cubic_matrix(s, o, scale, align_corners, A=-0.75):
     def far(x):    # 1 < |x| < 2
         return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A
 
-    m = np.zeros((o, s))
+    m = xp.zeros((o, s))
     for k, w in zip((-1, 0, 1, 2), (far(t + 1), near(t), near(1 - t), far(2 - t))):
-        np.add.at(m, (d, np.clip(i + k, 0, s - 1)), w)
+        xp.add.at(m, (d, xp.clip(i + k, 0, s - 1)), w)
     return m
 
 
@@ -296,10 +297,10 @@ def _shuffle(x, r, inverse):
     if not inverse:
         y = x.reshape(lead + (c // (r * r), r, r, h, w))
         y = y.transpose(tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
-        return np.ascontiguousarray(y).reshape(lead + (c // (r * r), h * r, w * r))
+        return xp.ascontiguousarray(y).reshape(lead + (c // (r * r), h * r, w * r))
     y = x.reshape(lead + (c, h // r, r, w // r, r))
     y = y.transpose(tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
-    return np.ascontiguousarray(y).reshape(lead + (c * r * r, h // r, w // r))
+    return xp.ascontiguousarray(y).reshape(lead + (c * r * r, h // r, w // r))
 
 
 def pixel_shuffle(input, upscale_factor):

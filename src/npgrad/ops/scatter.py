@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from ..autograd.grad_mode import state
@@ -39,7 +40,7 @@ def _coords(index, dim):
         return (index,)
     out = []
     for k, n in enumerate(index.shape):
-        out.append(index if k == dim else np.arange(n).reshape((-1,) + (1,) * (nd - k - 1)))
+        out.append(index if k == dim else xp.arange(n).reshape((-1,) + (1,) * (nd - k - 1)))
     return tuple(out)
 
 
@@ -70,7 +71,7 @@ class PadZeros(Function):
     @staticmethod
     def forward(ctx, g, shape):
         ctx.shape = g.shape
-        z = np.zeros(shape, g.dtype)
+        z = xp.zeros(shape, g.dtype)
         z[tuple(slice(0, n) for n in g.shape)] = g
         return z
 
@@ -98,7 +99,7 @@ class Gather(Function):
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
         ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
-        return np.asarray(_one(a)[_coords(index, dim)])
+        return xp.asarray(_one(a)[_coords(index, dim)])
 
     @staticmethod
     def backward(ctx, grad):
@@ -116,8 +117,8 @@ class GatherAccum(Function):
     @staticmethod
     def forward(ctx, g, shape, dim, index):
         ctx.dim, ctx.index = dim, index
-        z = np.zeros(shape, g.dtype)
-        np.add.at(_one(z), _coords(index, dim), g)
+        z = xp.zeros(shape, g.dtype)
+        xp.add.at(_one(z), _coords(index, dim), g)
         return z
 
     @staticmethod
@@ -135,7 +136,7 @@ class ScatterValue(Function):
     def forward(ctx, a, dim, index, value):
         ctx.dim, ctx.index = dim, index
         ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
-        out = np.array(a)  # a copy, and an array even if a gradient arrives as a NumPy scalar
+        out = xp.array(a)  # a copy, and an array even if a gradient arrives as a NumPy scalar
         _one(out)[_coords(index, dim)] = value
         return out
 
@@ -154,7 +155,7 @@ class Scatter(Function):
     def forward(ctx, a, src, dim, index):
         ctx.dim, ctx.index, ctx.sshape = dim, index, src.shape
         ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
-        out = np.array(a)
+        out = xp.array(a)
         _one(out)[_coords(index, dim)] = _lead(src, index.shape)
         return out
 
@@ -176,8 +177,8 @@ class ScatterAdd(Function):
     def forward(ctx, a, src, dim, index):
         ctx.dim, ctx.index, ctx.sshape = dim, index, src.shape
         ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
-        out = np.array(a)
-        np.add.at(_one(out), _coords(index, dim), _lead(src, index.shape))
+        out = xp.array(a)
+        xp.add.at(_one(out), _coords(index, dim), _lead(src, index.shape))
         return out
 
     @staticmethod
@@ -189,30 +190,30 @@ class ScatterAdd(Function):
         return grad if need[0] else None, gsrc, None, None
 
 
-_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
+_UFUNC = {"sum": xp.add, "mean": xp.add, "prod": xp.multiply, "amax": xp.maximum, "amin": xp.minimum}
 
 
 def _reduce_forward(a, src, dim, index, reduce, include_self):
     """The scatter_reduce value, the mask of scattered positions and the per-position counts."""
     coords = _coords(index, dim)
     s = _lead(src, index.shape)
-    hit = np.zeros(a.shape, bool)
+    hit = xp.zeros(a.shape, bool)
     _one(hit)[coords] = True
-    out = np.array(a)
+    out = xp.array(a)
     if not include_self:
         if reduce in ("sum", "mean"):
             out[hit] = 0
         elif reduce == "prod":
             out[hit] = 1
         else:
-            big = np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).max
+            big = np.inf if is_float_np(a.dtype) else np.iinfo(a.dtype).max
             out[hit] = -big if reduce == "amax" else big
     _UFUNC[reduce].at(_one(out), coords, s)
     count = None
     if reduce == "mean":
-        count = np.zeros(a.shape, np.int64) + (1 if include_self else 0)
-        np.add.at(_one(count), coords, 1)
-        safe = np.maximum(count, 1)
+        count = xp.zeros(a.shape, np.int64) + (1 if include_self else 0)
+        xp.add.at(_one(count), coords, 1)
+        safe = xp.maximum(count, 1)
         out = out / safe if is_float_np(a.dtype) else out // safe
         out = out.astype(a.dtype, copy=False)
     return out, hit, count
@@ -239,7 +240,7 @@ class ScatterReduce(Function):
         if reduce == "sum":
             gs, gsrc = grad, dispatch(Gather, grad, dim, index)
         elif reduce == "mean":
-            n = np.maximum(ctx.count, 1).astype(np_dtype(grad))
+            n = xp.maximum(ctx.count, 1).astype(np_dtype(grad))
             gs = grad / n
             gsrc = dispatch(Gather, gs, dim, index)
         elif reduce == "prod":
@@ -263,8 +264,8 @@ def _minmax_grads(grad, a, src, out, dim, index, excluded):
     self_is = a_ == out_
     src_is = src_ == _one(out_)[_coords(index, dim)]
     n = self_is.astype(np.int64)
-    np.add.at(_one(n), _coords(index, dim), src_is)
-    share = grad / np.maximum(n, 1).astype(np_dtype(grad))
+    xp.add.at(_one(n), _coords(index, dim), src_is)
+    share = grad / xp.maximum(n, 1).astype(np_dtype(grad))
     gs = dispatch(MaskZero, share, ~self_is if excluded is None else ~self_is | excluded)
     gsrc = dispatch(MaskZero, dispatch(Gather, share, dim, index), ~src_is)
     return gs, gsrc
@@ -281,8 +282,8 @@ def _prod_grads(grad, a, src, out, dim, index, include_self):
     s_lead = dispatch(Index, src, tuple(slice(0, n) for n in index.shape)) if src_.shape != index.shape else src
     s_lead_ = _lead(src_, index.shape)
     zero = s_lead_ == 0
-    nz = np.zeros(a_.shape, np.int64)
-    np.add.at(_one(nz), _coords(index, dim), zero)
+    nz = xp.zeros(a_.shape, np.int64)
+    xp.add.at(_one(nz), _coords(index, dim), zero)
     single = zero & (_one(nz)[_coords(index, dim)] == 1)
     if isinstance(grad, _t.Tensor) and (zero & ~single).any():
         raise RuntimeError("scatter_reduce(): Double backward is unsupported for src when >1 zeros in src are "
@@ -310,7 +311,7 @@ class IndexSelect(Function):
         ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
         if a.ndim == 0:  # a 0-d input reads as one element (index 0 or -1)
             return a.reshape(1)[index].reshape(())
-        return np.take(a, index, axis=dim)
+        return xp.take(a, index, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -327,11 +328,11 @@ class IndexSelectAccum(Function):
     @staticmethod
     def forward(ctx, g, shape, dim, index):
         ctx.dim, ctx.index = dim, index
-        z = np.zeros(shape, g.dtype)
+        z = xp.zeros(shape, g.dtype)
         if z.ndim == 0:
-            np.add.at(z.reshape(1), index, g.reshape(-1))
+            xp.add.at(z.reshape(1), index, g.reshape(-1))
         else:
-            np.add.at(z, (_FULL,) * dim + (index,), g)
+            xp.add.at(z, (_FULL,) * dim + (index,), g)
         return z
 
     @staticmethod
@@ -356,8 +357,8 @@ class IndexAdd(Function):
     def forward(ctx, a, src, dim, index, alpha):
         ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
         ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
-        out = np.array(a)
-        np.add.at(*_along(out, dim, index), src * alpha if alpha != 1 else src)
+        out = xp.array(a)
+        xp.add.at(*_along(out, dim, index), src * alpha if alpha != 1 else src)
         return out
 
     @staticmethod
@@ -381,10 +382,10 @@ class IndexCopy(Function):
     def forward(ctx, a, src, dim, index):
         ctx.dim, ctx.index = dim, index
         ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
-        out = np.array(a)
+        out = xp.array(a)
         target, at = _along(out, dim, index)
         target[at] = src
-        mask = np.zeros(a.shape, bool)
+        mask = xp.zeros(a.shape, bool)
         target, at = _along(mask, dim, index)
         target[at] = True
         ctx.mask = mask
@@ -408,11 +409,11 @@ class IndexFill(Function):
     def forward(ctx, a, dim, index, value):
         ctx.dim, ctx.index = dim, index
         ctx.save_for_backward(index)  # saved as torch does: changing it in place fails backward
-        mask = np.zeros(a.shape, bool)
+        mask = xp.zeros(a.shape, bool)
         target, at = _along(mask, dim, index)
         target[at] = True
         ctx.mask = mask
-        return np.where(mask, np.asarray(value, a.dtype), a)
+        return xp.where(mask, xp.asarray(value, a.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -436,11 +437,11 @@ class MaskedFill(Function):
 
     @staticmethod
     def forward(ctx, a, mask, value):
-        shape = np.broadcast_shapes(a.shape, mask.shape)
+        shape = xp.broadcast_shapes(a.shape, mask.shape)
         ctx.save_for_backward(mask)  # saved as torch does: changing it in place fails backward
-        mask = np.broadcast_to(mask, shape)
+        mask = xp.broadcast_to(mask, shape)
         ctx.mask = mask
-        return np.where(mask, np.asarray(value).astype(a.dtype), a)
+        return xp.where(mask, xp.asarray(value).astype(a.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -462,11 +463,11 @@ class MaskedSelect(Function):
 
     @staticmethod
     def forward(ctx, a, mask):
-        shape = np.broadcast_shapes(a.shape, mask.shape)
+        shape = xp.broadcast_shapes(a.shape, mask.shape)
         ctx.save_for_backward(mask)  # saved as torch does: changing it in place fails backward
-        mask = np.broadcast_to(mask, shape)
+        mask = xp.broadcast_to(mask, shape)
         ctx.mask, ctx.shape = mask, a.shape
-        return np.broadcast_to(a, shape)[mask]
+        return xp.broadcast_to(a, shape)[mask]
 
     @staticmethod
     def backward(ctx, grad):
@@ -485,7 +486,7 @@ class MaskedAccum(Function):
     @staticmethod
     def forward(ctx, g, mask):
         ctx.mask = mask
-        z = np.zeros(mask.shape, g.dtype)
+        z = xp.zeros(mask.shape, g.dtype)
         z[mask] = g
         return z
 
@@ -501,11 +502,11 @@ class MaskedScatter(Function):
 
     @staticmethod
     def forward(ctx, a, mask, src):
-        shape = np.broadcast_shapes(a.shape, mask.shape)
+        shape = xp.broadcast_shapes(a.shape, mask.shape)
         ctx.save_for_backward(mask)  # saved as torch does: changing it in place fails backward
-        mask = np.broadcast_to(mask, shape)
+        mask = xp.broadcast_to(mask, shape)
         ctx.mask, ctx.sshape = mask, src.shape
-        out = np.array(np.broadcast_to(a, shape))
+        out = xp.array(xp.broadcast_to(a, shape))
         out[mask] = src.reshape(-1)[:int(mask.sum())]
         return out
 
@@ -518,7 +519,7 @@ class MaskedScatter(Function):
         gsrc = None
         if need[2]:
             flat = dispatch(MaskedSelect, grad, ctx.mask)
-            size = int(np.prod(ctx.sshape))
+            size = int(xp.prod(ctx.sshape))
             gsrc = _pad_to(flat, (size,)).reshape(ctx.sshape)
         return gs, None, gsrc
 
@@ -537,7 +538,7 @@ class Take(Function):
     def backward(ctx, grad):
         # self: take_backward(grad, self, index)
         _unchanged(ctx)
-        n = int(np.prod(ctx.shape))
+        n = int(xp.prod(ctx.shape))
         return dispatch(IndexAccum, grad, (n,), (), (ctx.index,)).reshape(ctx.shape), None
 
 
@@ -547,7 +548,7 @@ def _name(dt):
 
 
 def _arr(index):
-    return index._data if isinstance(index, _t.Tensor) else np.asarray(index)
+    return index._data if isinstance(index, _t.Tensor) else xp.asarray(index)
 
 
 def _long_index(index, name, allow_int32=False):
@@ -687,7 +688,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
             raise RuntimeError("scatter(reduce=...) is not differentiable (as in torch); use scatter_reduce")
         out = input._data.copy()
         s = _lead(src._data, idx.shape) if isinstance(src, _t.Tensor) else src
-        (np.add if reduce == "add" else np.multiply).at(_one(out), _coords(idx, d), s)
+        (xp.add if reduce == "add" else xp.multiply).at(_one(out), _coords(idx, d), s)
         return _t.make(out)
     if isinstance(src, _t.Tensor):
         return Scatter.apply(input, src, d, _tracked(index, idx))
@@ -797,8 +798,8 @@ def masked_scatter(input, mask, source):
     if source._data.dtype != input._data.dtype:
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
                            f"{_name(input._data.dtype)} and {_name(source._data.dtype)}")
-    shape = np.broadcast_shapes(input._data.shape, m.shape)
-    if int(np.broadcast_to(m, shape).sum()) > source._data.size:
+    shape = xp.broadcast_shapes(input._data.shape, m.shape)
+    if int(xp.broadcast_to(m, shape).sum()) > source._data.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
     return MaskedScatter.apply(input, _tracked(mask, m), source)
 
@@ -839,13 +840,13 @@ def take_along_dim(input, indices, dim=None, *, axis=UNSET):
     # broadcast input and indices against each other in every dim but ``dim``
     a_shape, i_shape = list(input._data.shape), list(idx.shape)
     a_shape[d] = i_shape[d] = 1
-    b = list(np.broadcast_shapes(tuple(a_shape), tuple(i_shape)))
+    b = list(xp.broadcast_shapes(tuple(a_shape), tuple(i_shape)))
     a_target = tuple(b[:d] + [input._data.shape[d]] + b[d + 1:])
     if a_target != input._data.shape:
         input = expand(input, a_target)
     # torch gathers with a broadcast copy of indices: changing indices in place afterwards is fine (no error, and
     # the gradient uses the indices of the forward)
-    idx = np.array(np.broadcast_to(idx, tuple(b[:d] + [idx.shape[d]] + b[d + 1:])))
+    idx = xp.array(xp.broadcast_to(idx, tuple(b[:d] + [idx.shape[d]] + b[d + 1:])))
     return Gather.apply(input, d, idx)
 
 

@@ -11,6 +11,7 @@ the graph.
 """
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function
 from .. import _tensor as _t
@@ -46,28 +47,28 @@ UniqueConsecutive = type("UniqueConsecutive", (_Unrecorded,), {})
 
 
 def _int64(a):
-    return _t.make(np.asarray(a, dtype=np.int64))
+    return _t.make(xp.asarray(a, dtype=np.int64))
 
 
 def _unique_dim(a, dim, consecutive):
     """Unique slices along ``dim``: each slice flattened to a row, rows compared lexicographically."""
-    rows = np.moveaxis(a, dim, 0)
-    flat = rows.reshape(rows.shape[0], int(np.prod(rows.shape[1:])))
+    rows = xp.moveaxis(a, dim, 0)
+    flat = rows.reshape(rows.shape[0], int(xp.prod(rows.shape[1:])))
     n = flat.shape[0]
     if consecutive:
-        order = np.arange(n)
+        order = xp.arange(n)
     else:
-        order = np.lexsort(flat.T[::-1]) if flat.shape[1] else np.arange(n)
+        order = xp.lexsort(flat.T[::-1]) if flat.shape[1] else xp.arange(n)
     srt = flat[order]
-    new = np.ones(n, bool)
+    new = xp.ones(n, bool)
     if n:
-        new[1:] = np.any(srt[1:] != srt[:-1], axis=1)
-    group = np.cumsum(new) - 1
-    inverse = np.empty(n, np.int64)
+        new[1:] = xp.any(srt[1:] != srt[:-1], axis=1)
+    group = xp.cumsum(new) - 1
+    inverse = xp.empty(n, np.int64)
     inverse[order] = group
-    starts = np.flatnonzero(new)
-    counts = np.diff(np.append(starts, n))
-    out = np.moveaxis(rows[order[starts]], 0, dim)
+    starts = xp.flatnonzero(new)
+    counts = xp.diff(xp.append(starts, n))
+    out = xp.moveaxis(rows[order[starts]], 0, dim)
     return out, inverse, counts
 
 
@@ -93,7 +94,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         d = norm_dim(dim, a.ndim)
         values, inverse, counts = _unique_dim(a, d, False)
         return _finish_unique(input, UniqueDim, values, inverse, counts, return_inverse, return_counts)
-    values, inverse, counts = np.unique(a.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
+    values, inverse, counts = xp.unique(a.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
     return _finish_unique(input, Unique2, values, inverse.reshape(a.shape), counts, return_inverse, return_counts)
 
 
@@ -112,13 +113,13 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 def _search(seq, vals, side, sorter=None):
     """``np.searchsorted`` row by row when ``seq`` has leading dims (they match ``vals``'s)."""
     if seq.ndim == 1:
-        return np.searchsorted(seq, vals, side=side, sorter=sorter)
+        return xp.searchsorted(seq, vals, side=side, sorter=sorter)
     lead = seq.shape[:-1]
     s2 = seq.reshape(-1, seq.shape[-1])
     v2 = vals.reshape(s2.shape[0], -1)
     o2 = None if sorter is None else sorter.reshape(s2.shape)
-    out = np.stack([np.searchsorted(s2[i], v2[i], side=side, sorter=None if o2 is None else o2[i])
-                    for i in range(s2.shape[0])]) if s2.shape[0] else np.zeros(v2.shape, np.int64)
+    out = xp.stack([xp.searchsorted(s2[i], v2[i], side=side, sorter=None if o2 is None else o2[i])
+                    for i in range(s2.shape[0])]) if s2.shape[0] else xp.zeros(v2.shape, np.int64)
     return out.reshape(lead + vals.shape[len(lead):])
 
 
@@ -137,7 +138,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         right = side == "right"
     seq = sorted_sequence._data
     scalar = not isinstance(input, _t.Tensor)
-    vals = np.asarray(input) if scalar else input._data
+    vals = xp.asarray(input) if scalar else input._data
     if seq.ndim == 0:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
                            "dimension")
@@ -152,7 +153,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
             raise RuntimeError("torch.searchsorted(): boundary and sorter must have the same size, but got "
                                f"boundary tensor {list(seq.shape)}and got sorter tensor {list(srt.shape)}")
     res = _search(seq, vals, "right" if right else "left", srt)
-    return _t.make(np.asarray(res, dtype=np.int32 if out_int32 else np.int64))
+    return _t.make(xp.asarray(res, dtype=np.int32 if out_int32 else np.int64))
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
@@ -182,9 +183,9 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
         lo, hi = float(a.min()), float(a.max())
     if lo == hi:
         lo, hi = lo - 1, hi + 1
-    if not (np.isfinite(lo) and np.isfinite(hi)):
+    if not (xp.isfinite(lo) and xp.isfinite(hi)):
         raise RuntimeError(f"torch.histc: range of [{lo}, {hi}] is not finite")
-    counts, _ = np.histogram(a.reshape(-1), bins=bins, range=(lo, hi))
+    counts, _ = xp.histogram(a.reshape(-1), bins=bins, range=(lo, hi))
     return _t.make(counts.astype(a.dtype))
 
 
@@ -199,7 +200,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         if edges.ndim != 1:
             raise RuntimeError(f"torch.histogram(): bins tensor should have one dimension, but got "
                                f"{edges.ndim} dimensions in the bins tensor")
-        hist, edges = np.histogram(a.reshape(-1), bins=edges, weights=w, density=density)
+        hist, edges = xp.histogram(a.reshape(-1), bins=edges, weights=w, density=density)
     else:
         if bins <= 0:
             raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
@@ -212,8 +213,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
                                    f"{rng[1]}")
         if rng[0] == rng[1]:  # torch widens a point range by 1 on each side (NumPy by 0.5)
             rng = (rng[0] - 1, rng[1] + 1)
-        hist, edges = np.histogram(a.reshape(-1), bins=bins, range=rng, weights=w, density=density)
-    hist, edges = hist.astype(a.dtype), np.asarray(edges, a.dtype)
+        hist, edges = xp.histogram(a.reshape(-1), bins=bins, range=rng, weights=w, density=density)
+    hist, edges = hist.astype(a.dtype), xp.asarray(edges, a.dtype)
     if input._req:
         return _rt.histogram(*(NoDerivative.apply(input, hist, "histogram"),
                                  NoDerivative.apply(input, edges, "histogram")))
@@ -234,21 +235,21 @@ def bincount(input, weights=None, minlength=0):
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
     if weights is None:
-        return _int64(np.bincount(a, minlength=minlength))
+        return _int64(xp.bincount(a, minlength=minlength))
     w = weights._data
     if w.shape != a.shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")
     dt = np.float32 if w.dtype == np.float32 else np.float64
-    return _t.make(np.bincount(a, weights=w, minlength=minlength).astype(dt))
+    return _t.make(xp.bincount(a, weights=w, minlength=minlength).astype(dt))
 
 
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
     """Whether each element of ``elements`` is in ``test_elements`` (either may be a number); NaN is in nothing."""
     if not isinstance(elements, _t.Tensor) and not isinstance(test_elements, _t.Tensor):
         raise TypeError("isin() received an invalid combination of arguments: expected at least one Tensor")
-    e = elements._data if isinstance(elements, _t.Tensor) else np.asarray(elements)
-    t = test_elements._data if isinstance(test_elements, _t.Tensor) else np.asarray(test_elements)
-    return _t.make(np.asarray(np.isin(e, t.reshape(-1), invert=invert)))
+    e = elements._data if isinstance(elements, _t.Tensor) else xp.asarray(elements)
+    t = test_elements._data if isinstance(test_elements, _t.Tensor) else xp.asarray(test_elements)
+    return _t.make(xp.asarray(xp.isin(e, t.reshape(-1), invert=invert)))
 
 
 def bind_methods(T):

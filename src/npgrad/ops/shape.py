@@ -10,6 +10,7 @@ import warnings
 import weakref
 
 import numpy as np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, sum_to, Size, UNSET, np_alias, required_dim, takes_axis
@@ -113,7 +114,7 @@ class T(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.t()
-        return np.transpose(grad)
+        return xp.transpose(grad)
 
 
 class Permute(Function):
@@ -128,7 +129,7 @@ class Permute(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: permute_backwards(grad, dims)
-        return np.transpose(grad, np.argsort(ctx.dims).tolist()), None
+        return xp.transpose(grad, xp.argsort(ctx.dims).tolist()), None
 
 
 class Unsqueeze(Function):
@@ -138,12 +139,12 @@ class Unsqueeze(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        return np.expand_dims(a, dim)
+        return xp.expand_dims(a, dim)
 
     @staticmethod
     def backward(ctx, grad):
         # self: grad.squeeze(dim)
-        return np.squeeze(grad, ctx.dim), None
+        return xp.squeeze(grad, ctx.dim), None
 
 
 class Squeeze(Function):
@@ -154,7 +155,7 @@ class Squeeze(Function):
     @staticmethod
     def forward(ctx, a, dims):
         ctx.shape = a.shape
-        return np.squeeze(a, dims)
+        return xp.squeeze(a, dims)
 
     @staticmethod
     def backward(ctx, grad):
@@ -177,7 +178,7 @@ class Expand(Function):
     @staticmethod
     def forward(ctx, a, shape):
         ctx.shape = a.shape
-        return np.broadcast_to(a, shape)
+        return xp.broadcast_to(a, shape)
 
     @staticmethod
     def backward(ctx, grad):
@@ -233,7 +234,7 @@ def diag_view(a, offset, d1, d2):
         # start at the diagonal's first element: slice it off along the dim the offset moves along
         d, k = (d2, offset) if offset >= 0 else (d1, -offset)
         a = a[(slice(None),) * d + (slice(k, None),)]
-    return np.lib.stride_tricks.as_strided(a, shape=tuple(shape[i] for i in rest) + (n,),
+    return xp.lib.stride_tricks.as_strided(a, shape=tuple(shape[i] for i in rest) + (n,),
                                            strides=tuple(strides[i] for i in rest) + (strides[d1] + strides[d2],))
 
 
@@ -271,7 +272,7 @@ class DiagonalBackward(Function):
     @staticmethod
     def forward(ctx, g, shape, offset, d1, d2):
         ctx.offset, ctx.d1, ctx.d2 = offset, d1, d2
-        z = np.zeros(shape, dtype=g.dtype)
+        z = xp.zeros(shape, dtype=g.dtype)
         diag_view(z, offset, d1, d2)[...] = g
         return z
 
@@ -377,7 +378,7 @@ def unflatten(input, dim, sizes):
         raise RuntimeError("unflatten: sizes must be non-empty")
     if sizes.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    known = int(np.prod([s for s in sizes if s != -1]))
+    known = int(xp.prod([s for s in sizes if s != -1]))
     n = shp[d]
     if (-1 in sizes and (known == 0 or n % known)) or (-1 not in sizes and known != n):
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "

@@ -18,6 +18,7 @@ import itertools
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -39,8 +40,8 @@ class IndexMap(Function):
     @staticmethod
     def forward(ctx, a, src, dst, n, shape):
         ctx.src, ctx.dst, ctx.n, ctx.in_shape = src, dst, n, a.shape
-        store = np.zeros(n, a.dtype)
-        np.add.at(store, src, a.reshape(-1))
+        store = xp.zeros(n, a.dtype)
+        xp.add.at(store, src, a.reshape(-1))
         return store[dst].reshape(shape)
 
     @staticmethod
@@ -78,11 +79,11 @@ def _storage(a):
 
 def _positions(shape, strides, offset):
     """Storage index of every element of a strided layout, in C order."""
-    idx = np.full(shape, offset, dtype=np.int64)
+    idx = xp.full(shape, offset, dtype=np.int64)
     for d, (n, s) in enumerate(zip(shape, strides)):
         sh = [1] * len(shape)
         sh[d] = n
-        idx = idx + (np.arange(n, dtype=np.int64) * s).reshape(sh)
+        idx = idx + (xp.arange(n, dtype=np.int64) * s).reshape(sh)
     return idx.reshape(-1)
 
 
@@ -94,7 +95,7 @@ def as_strided(input, size, stride, storage_offset=None):
         raise RuntimeError(f"mismatch in length of strides and shape")
     root, own = _storage(a)
     if not root.flags.c_contiguous:
-        root, own = np.ascontiguousarray(a), 0
+        root, own = xp.ascontiguousarray(a), 0
     flat = root.reshape(-1)
     offset = own if storage_offset is None else int(storage_offset)
     need = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
@@ -102,7 +103,7 @@ def as_strided(input, size, stride, storage_offset=None):
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
                            f"itemsize {a.itemsize} requiring a storage size of {need * a.itemsize} are out of "
                            f"bounds for storage of size {flat.size * a.itemsize}")
-    view = np.lib.stride_tricks.as_strided(flat[offset:] if flat.size else flat, size,
+    view = xp.lib.stride_tricks.as_strided(flat[offset:] if flat.size else flat, size,
                                            tuple(s * a.itemsize for s in stride))
     src = _positions(a.shape, _elem_strides(a), own)
     dst = _positions(size, stride, offset)
@@ -123,16 +124,16 @@ def unfold(self, dimension, size, step):
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     if a.ndim == 0:
-        return Unfold.apply(self, a.reshape(1), np.zeros(1, np.int64), np.zeros(1, np.int64), 1)
+        return Unfold.apply(self, a.reshape(1), xp.zeros(1, np.int64), xp.zeros(1, np.int64), 1)
     count = (n - size) // step + 1
     shape = a.shape[:d] + (count,) + a.shape[d + 1:] + (size,)
     strides = a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:] + (a.strides[d],)
-    view = np.lib.stride_tricks.as_strided(a, shape, strides, writeable=a.flags.writeable)
-    pos = np.arange(a.size, dtype=np.int64).reshape(a.shape)
+    view = xp.lib.stride_tricks.as_strided(a, shape, strides, writeable=a.flags.writeable)
+    pos = xp.arange(a.size, dtype=np.int64).reshape(a.shape)
     es = _elem_strides(pos)
-    dst = np.lib.stride_tricks.as_strided(pos, shape, tuple(s * pos.itemsize for s in
+    dst = xp.lib.stride_tricks.as_strided(pos, shape, tuple(s * pos.itemsize for s in
                                                            es[:d] + (es[d] * step,) + es[d + 1:] + (es[d],)))
-    return Unfold.apply(self, view, np.arange(a.size, dtype=np.int64), dst.reshape(-1).copy(), a.size)
+    return Unfold.apply(self, view, xp.arange(a.size, dtype=np.int64), dst.reshape(-1).copy(), a.size)
 
 
 # ---------------------------------------------------------------------------------------------- joining
@@ -152,11 +153,11 @@ class BlockDiag(Function):
     @staticmethod
     def forward(ctx, *arrays):
         from .._dtype import result_np
-        dt = result_np([np.empty((1,), a.dtype) for a in arrays]) if arrays else np.float32
+        dt = result_np([xp.empty((1,), a.dtype) for a in arrays]) if arrays else np.float32
         mats = [a.reshape(1, -1) if a.ndim < 2 else a for a in arrays]
         mats = [m.reshape(1, 1) if a.ndim == 0 else m for a, m in zip(arrays, mats)]
         rows, cols = sum(m.shape[0] for m in mats), sum(m.shape[1] for m in mats)
-        out = np.zeros((rows, cols), dt)
+        out = xp.zeros((rows, cols), dt)
         r = c = 0
         blocks = []
         for a, m in zip(arrays, mats):
@@ -186,7 +187,7 @@ def block_diag(*tensors):
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
                                f"{t.dim()} dimensions")
     if not tensors:
-        return _t.make(np.zeros((1, 0), np.float32))
+        return _t.make(xp.zeros((1, 0), np.float32))
     return BlockDiag.apply(*tensors)
 
 
@@ -210,11 +211,11 @@ def combinations(input, r=2, with_replacement=False):
     if r < 0:
         raise RuntimeError(f"Expect a non-negative number, but got {r}")
     if r == 0:
-        return _t.make(np.zeros((0,), input._data.dtype))
+        return _t.make(xp.zeros((0,), input._data.dtype))
     gen = itertools.combinations_with_replacement if with_replacement else itertools.combinations
-    idx = np.array(list(gen(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    idx = xp.array(list(gen(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
     if not idx.size:
-        return _t.make(np.zeros((0, r), input._data.dtype))
+        return _t.make(xp.zeros((0, r), input._data.dtype))
     return stack([input[_t.make(idx[:, k].copy())] for k in range(r)], dim=1)
 
 
@@ -225,7 +226,7 @@ class Rot90(Function):
     @staticmethod
     def forward(ctx, a, k, dims):
         ctx.k, ctx.dims = k, dims
-        return np.ascontiguousarray(np.rot90(a, k, dims))
+        return xp.ascontiguousarray(xp.rot90(a, k, dims))
 
     @staticmethod
     def backward(ctx, grad):
@@ -253,16 +254,16 @@ def _tri_indices(fn, row, col, offset, dtype):
     if row < 0 or col < 0:
         raise RuntimeError(f"row must be non-negative, got{row}" if row < 0 else f"col must be non-negative, got{col}")
     r, c = fn(row, offset, col)
-    return _t.make(np.stack([r, c]).astype(dt).reshape(2, -1))
+    return _t.make(xp.stack([r, c]).astype(dt).reshape(2, -1))
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     """The (row, col) indices of the lower triangle of a row x col matrix, as a 2 x N tensor."""
-    return _tri_indices(np.tril_indices, row, col, offset, dtype)
+    return _tri_indices(xp.tril_indices, row, col, offset, dtype)
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
-    return _tri_indices(np.triu_indices, row, col, offset, dtype)
+    return _tri_indices(xp.triu_indices, row, col, offset, dtype)
 
 
 def ravel(input):
@@ -283,8 +284,8 @@ def vander(x, N=None, increasing=False):
     if dt.kind == "b" or dt.kind in "iu":
         x = x.long()
     if n == 0:
-        return _t.make(np.zeros((x.shape[0], 0), x._data.dtype))
-    ones = _t.make(np.ones((x.shape[0], 1), x._data.dtype))
+        return _t.make(xp.zeros((x.shape[0], 0), x._data.dtype))
+    ones = _t.make(xp.ones((x.shape[0], 1), x._data.dtype))
     if n == 1:
         out = ones
     else:
@@ -309,9 +310,9 @@ class Renorm(Function):
     @staticmethod
     def _factor(a, p, axes, maxnorm):
         if p == np.inf:
-            norm = np.max(np.abs(a), axis=axes, keepdims=True)
+            norm = xp.max(xp.abs(a), axis=axes, keepdims=True)
         else:
-            norm = np.sum(np.abs(a) ** p, axis=axes, keepdims=True) ** (1.0 / p)
+            norm = xp.sum(xp.abs(a) ** p, axis=axes, keepdims=True) ** (1.0 / p)
         over = norm > maxnorm
         return where(over, maxnorm / (norm + 1e-7), 1.0), norm, over
 
@@ -323,12 +324,12 @@ class Renorm(Function):
         factor, norm, over = Renorm._factor(a, p, axes, maxnorm)
         # d norm / d a = |a|^(p-1) sign(a) / norm^(p-1); d factor / d norm = -maxnorm / (norm + eps)^2
         if p == np.inf:  # the gradient of max|a| is shared evenly among the tied largest elements
-            hit = np.equal(np.abs(a), norm)
-            hit = hit.to(grad.dtype) if isinstance(hit, _t.Tensor) else hit.astype(np.result_type(grad))
-            dnorm = np.sign(a) * hit / np.sum(hit, axis=axes, keepdims=True)
+            hit = xp.equal(xp.abs(a), norm)
+            hit = hit.to(grad.dtype) if isinstance(hit, _t.Tensor) else hit.astype(xp.result_type(grad))
+            dnorm = xp.sign(a) * hit / xp.sum(hit, axis=axes, keepdims=True)
         else:
-            dnorm = np.abs(a) ** (p - 1) * np.sign(a) / norm ** (p - 1)
-        inner = np.sum(grad * a, axis=axes, keepdims=True)
+            dnorm = xp.abs(a) ** (p - 1) * xp.sign(a) / norm ** (p - 1)
+        inner = xp.sum(grad * a, axis=axes, keepdims=True)
         extra = where(over, -maxnorm / (norm + 1e-7) ** 2, 0.0) * inner * dnorm
         return grad * factor + extra, None, None, None
 
@@ -376,7 +377,7 @@ def _diag_view(x, region):
     if isinstance(x, _t.Tensor):
         return x.diagonal(offset, d1, d2)
     if not x.flags.writeable:
-        return np.diagonal(x, offset, d1, d2)
+        return xp.diagonal(x, offset, d1, d2)
     from .shape import diag_view
     return diag_view(x, offset, d1, d2)
 
@@ -423,16 +424,16 @@ def _isel(x, dim, idx):
     """index_select on arrays or Tensors."""
     if isinstance(x, _t.Tensor):
         return x.index_select(dim, _t.make(idx))
-    return np.take(x, idx, axis=dim)
+    return xp.take(x, idx, axis=dim)
 
 
 def _iadd(shape_like, dim, idx, src):
     """zeros(shape_like) with ``src`` added at ``idx`` along ``dim`` (arrays or Tensors)."""
     if isinstance(src, _t.Tensor):
-        base = _t.make(np.zeros(shape_like, src._data.dtype))
+        base = _t.make(xp.zeros(shape_like, src._data.dtype))
         return base.index_add(dim, _t.make(idx), src)
-    out = np.zeros(shape_like, src.dtype)
-    np.add.at(np.moveaxis(out, dim, 0), idx, np.moveaxis(src, dim, 0))
+    out = xp.zeros(shape_like, src.dtype)
+    xp.add.at(xp.moveaxis(out, dim, 0), idx, xp.moveaxis(src, dim, 0))
     return out
 
 
@@ -445,30 +446,30 @@ class IndexReduce(Function):
     @staticmethod
     def forward(ctx, a, dim, index, src, reduce, include_self):
         ctx.dim, ctx.index, ctx.reduce, ctx.include_self = dim, index, reduce, include_self
-        am, sm = np.moveaxis(a, dim, 0), np.moveaxis(src, dim, 0)
-        touched = np.zeros(am.shape[0], bool)
+        am, sm = xp.moveaxis(a, dim, 0), xp.moveaxis(src, dim, 0)
+        touched = xp.zeros(am.shape[0], bool)
         touched[index] = True
-        counts = np.bincount(index, minlength=am.shape[0]).astype(a.dtype)
+        counts = xp.bincount(index, minlength=am.shape[0]).astype(a.dtype)
         if reduce == "prod":
-            out = np.where(touched.reshape((-1,) + (1,) * (am.ndim - 1)) & (not include_self), 1, am).astype(a.dtype)
-            np.multiply.at(out, index, sm)
+            out = xp.where(touched.reshape((-1,) + (1,) * (am.ndim - 1)) & (not include_self), 1, am).astype(a.dtype)
+            xp.multiply.at(out, index, sm)
         elif reduce == "mean":
-            out = np.where(touched.reshape((-1,) + (1,) * (am.ndim - 1)) & (not include_self), 0, am).astype(a.dtype)
-            np.add.at(out, index, sm)
+            out = xp.where(touched.reshape((-1,) + (1,) * (am.ndim - 1)) & (not include_self), 0, am).astype(a.dtype)
+            xp.add.at(out, index, sm)
             div = counts + (1 if include_self else 0)
-            div = np.where(div == 0, 1, div).reshape((-1,) + (1,) * (am.ndim - 1))
+            div = xp.where(div == 0, 1, div).reshape((-1,) + (1,) * (am.ndim - 1))
             if a.dtype.kind in "iu":
-                out = np.floor_divide(out, div.astype(a.dtype))
+                out = xp.floor_divide(out, div.astype(a.dtype))
             else:
                 out = out / div
         else:
-            ufunc = np.maximum if reduce == "amax" else np.minimum
-            fill = (-np.inf if reduce == "amax" else np.inf) if a.dtype.kind == "f" else \
+            ufunc = xp.maximum if reduce == "amax" else xp.minimum
+            fill = (-np.inf if reduce == "amax" else np.inf) if is_float_np(a.dtype) else \
                 (np.iinfo(a.dtype).min if reduce == "amax" else np.iinfo(a.dtype).max)
-            out = np.where(touched.reshape((-1,) + (1,) * (am.ndim - 1)) & (not include_self), fill, am).astype(a.dtype)
+            out = xp.where(touched.reshape((-1,) + (1,) * (am.ndim - 1)) & (not include_self), fill, am).astype(a.dtype)
             ufunc.at(out, index, sm)
         ctx.counts = counts
-        out = np.moveaxis(out, 0, dim).copy()
+        out = xp.moveaxis(out, 0, dim).copy()
         ctx.save_for_backward(a, src, out)
         return out
 
@@ -477,7 +478,7 @@ class IndexReduce(Function):
         # self, source: index_reduce_backward(grad, self, dim, index, source, reduce, include_self, result)
         a, src, out = ctx.saved_tensors
         dim, idx, reduce, inc = ctx.dim, ctx.index, ctx.reduce, ctx.include_self
-        shape = [1] * len(np.shape(a))
+        shape = [1] * len(xp.shape(a))
         shape[dim] = -1
         touched = (ctx.counts > 0).reshape(shape)
 
@@ -485,18 +486,18 @@ class IndexReduce(Function):
             return mask.to(grad.dtype) if isinstance(mask, _t.Tensor) else mask.astype(ctx.counts.dtype)
         if reduce == "mean":
             div = (ctx.counts + (1 if inc else 0)).reshape(shape)
-            div = np.where(div == 0, 1, div).astype(ctx.counts.dtype)
+            div = xp.where(div == 0, 1, div).astype(ctx.counts.dtype)
             g_self = grad / div if inc else where(touched, 0.0, grad)
             g_src = _isel(grad / div, dim, idx)
         elif reduce == "prod":
             # the product of the others: result / x where x != 0; with zeros, only a single zero gets the
             # product of the rest (counted over self, if included, and the sources)
-            zs = np.equal(src, 0)
-            zero_count = _iadd(np.shape(a), dim, idx, f(zs)) + (f(np.equal(a, 0)) if inc else 0.0)
+            zs = xp.equal(src, 0)
+            zero_count = _iadd(xp.shape(a), dim, idx, f(zs)) + (f(xp.equal(a, 0)) if inc else 0.0)
             safe_src = where(zs, 1.0, src)
-            prod_nz = dispatch(IndexReduce, where(np.equal(a, 0), 1.0, a) if inc else a * 0 + 1, dim, idx, safe_src,
+            prod_nz = dispatch(IndexReduce, where(xp.equal(a, 0), 1.0, a) if inc else a * 0 + 1, dim, idx, safe_src,
                                "prod", True)
-            zs_self = np.equal(a, 0)
+            zs_self = xp.equal(a, 0)
             g_self_v = where(zs_self, where(zero_count == 1, prod_nz, 0.0), out / where(zs_self, 1.0, a))
             g_self = grad * g_self_v if inc else where(touched, 0.0, grad)
             zc_i = _isel(zero_count, dim, idx)
@@ -504,9 +505,9 @@ class IndexReduce(Function):
                                                   _isel(out, dim, idx) / safe_src)
         else:
             # the gradient is shared evenly among the values equal to the result
-            hit_self = np.equal(a, out) if inc else np.equal(a, out) & ~touched
-            hit_src = np.equal(src, _isel(out, dim, idx))
-            ties = _iadd(np.shape(a), dim, idx, f(hit_src)) + f(hit_self)
+            hit_self = xp.equal(a, out) if inc else xp.equal(a, out) & ~touched
+            hit_src = xp.equal(src, _isel(out, dim, idx))
+            ties = _iadd(xp.shape(a), dim, idx, f(hit_src)) + f(hit_self)
             share = grad / where(ties == 0, 1.0, ties)
             g_self = where(touched, share * f(hit_self), grad) if inc else where(touched, 0.0, grad)
             g_src = _isel(share, dim, idx) * f(hit_src)
@@ -531,7 +532,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     n = input.shape[d] if input.dim() else 1
     if idx.size and (idx.min() < -n or idx.max() >= n):
         raise IndexError(f"index out of range in self")
-    return IndexReduce.apply(input, d, np.where(idx < 0, idx + n, idx).astype(np.int64), source, reduce,
+    return IndexReduce.apply(input, d, xp.where(idx < 0, idx + n, idx).astype(np.int64), source, reduce,
                              bool(include_self))
 
 
@@ -545,13 +546,13 @@ class Put(Function):
         # index: the user's int tensor (saved as torch saves it: changing it in place fails backward)
         n = a.size
         flat_index = index.reshape(-1).astype(np.int64)
-        flat_index = np.where(flat_index < 0, flat_index + n, flat_index)
+        flat_index = xp.where(flat_index < 0, flat_index + n, flat_index)
         ctx.save_for_backward(index, src)  # as torch saves them
         ctx.index, ctx.accumulate = flat_index, accumulate
         index = flat_index
         out = a.copy().reshape(-1)
         if accumulate:
-            np.add.at(out, index, src.reshape(-1))
+            xp.add.at(out, index, src.reshape(-1))
         else:
             out[index] = src.reshape(-1)
         return out.reshape(a.shape)
@@ -570,7 +571,7 @@ class Put(Function):
                 g_in = grad
             else:
                 dt = grad._data.dtype if isinstance(grad, _t.Tensor) else grad.dtype
-                zeros = np.zeros(len(idx), dt)
+                zeros = xp.zeros(len(idx), dt)
                 g_in = dispatch(Put, grad, _t.make(idx) if isinstance(grad, _t.Tensor) else idx,
                                 _t.make(zeros) if isinstance(grad, _t.Tensor) else zeros, False)
         return g_in, None, g_src, None
@@ -645,7 +646,7 @@ def _apply_(self, callable):
     flat = a.reshape(-1)
     for i in range(flat.size):
         flat[i] = callable(flat[i].item())
-    if not np.shares_memory(flat, a):
+    if not xp.shares_memory(flat, a):
         a[...] = flat.reshape(a.shape)
     self._vc[0] += 1
     return self
@@ -656,8 +657,8 @@ def _map_(self, tensor, callable):
     if self._req:
         raise RuntimeError("Can't call map_() on Variable that requires grad. Use var.detach().map_() instead.")
     a = self._data
-    b = np.broadcast_to(tensor._data, a.shape)
-    it = np.nditer([a, b], flags=["refs_ok", "multi_index"], op_flags=[["readwrite"], ["readonly"]])
+    b = xp.broadcast_to(tensor._data, a.shape)
+    it = xp.nditer([a, b], flags=["refs_ok", "multi_index"], op_flags=[["readwrite"], ["readonly"]])
     for x, y in it:
         x[...] = callable(x.item(), y.item())
     self._vc[0] += 1
@@ -674,12 +675,12 @@ def _resize_(self, *sizes, memory_format=None):
     for s in sizes:
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(sizes)}")
-    n = int(np.prod(sizes, dtype=np.int64))
+    n = int(xp.prod(sizes, dtype=np.int64))
     a = self._data
     if n == a.size:
-        self._data = a.reshape(sizes) if a.flags.c_contiguous else np.ascontiguousarray(a).reshape(sizes)
+        self._data = a.reshape(sizes) if a.flags.c_contiguous else xp.ascontiguousarray(a).reshape(sizes)
     else:
-        new = np.zeros(n, a.dtype)
+        new = xp.zeros(n, a.dtype)
         k = min(n, a.size)
         new[:k] = a.reshape(-1)[:k]
         self._data = new.reshape(sizes)
@@ -703,11 +704,11 @@ def _fill_diagonal_(self, fill_value, wrap=False):
         rows, cols = a.shape
         step = cols + 1
         flat_n = rows * cols if wrap else min(rows, cols) * cols
-        pos = np.arange(0, flat_n, step)
-        r, c = np.divmod(pos, cols)
+        pos = xp.arange(0, flat_n, step)
+        r, c = xp.divmod(pos, cols)
         idx = (_t.make(r), _t.make(c))
     else:
-        k = np.arange(a.shape[0])
+        k = xp.arange(a.shape[0])
         idx = tuple(_t.make(k) for _ in range(a.ndim))
     from .indexing import setitem
     setitem(self, idx, fill_value)

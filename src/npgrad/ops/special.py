@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -30,7 +31,7 @@ _SQRT_2PI = math.sqrt(2 * math.pi)
 def _f64(fn, a, *rest):
     """Evaluate a float64 kernel on a float (or integer, as the default float) array; cast back."""
     a = float_input(a)
-    return np.asarray(fn(a.astype(np.float64), *rest)).astype(a.dtype, copy=False)
+    return xp.asarray(fn(a.astype(np.float64), *rest)).astype(a.dtype, copy=False)
 
 
 class _Unary(Function):
@@ -139,7 +140,7 @@ class SpecialI0E(_Unary):
     def backward(ctx, grad):
         # self: grad * (at::special_i1e(self) - self.sgn() * result)
         a, out = ctx.saved_tensors
-        return grad * (dispatch(SpecialI1E, a) - np.sign(a) * out)
+        return grad * (dispatch(SpecialI1E, a) - xp.sign(a) * out)
 
 
 class SpecialI1(_Unary):
@@ -175,14 +176,14 @@ class SpecialI1E(_Unary):
         a, out = ctx.saved_tensors
         zero = a == 0
         safe = where(zero, 1.0, a)
-        g = dispatch(SpecialI0E, a) - out * (np.sign(a) + 1 / safe)
+        g = dispatch(SpecialI0E, a) - out * (xp.sign(a) + 1 / safe)
         return grad * where(zero, 0.5, g)
 
 
 def _sinc(x):
     px = np.pi * x
     with np.errstate(all="ignore"):
-        return np.where(x == 0, 1.0, np.sin(px) / px)
+        return xp.where(x == 0, 1.0, xp.sin(px) / px)
 
 
 class Sinc(_Unary):
@@ -198,7 +199,7 @@ class Sinc(_Unary):
         a, = ctx.saved_tensors
         zero = a == 0
         px = np.pi * where(zero, 1.0, a)
-        return grad * where(zero, 0.0, (px * np.cos(px) - np.sin(px)) / (px * where(zero, 1.0, a)))
+        return grad * where(zero, 0.0, (px * xp.cos(px) - xp.sin(px)) / (px * where(zero, 1.0, a)))
 
 
 class SpecialErfcx(_Unary):
@@ -228,7 +229,7 @@ class SpecialNdtri(_Unary):
     def backward(ctx, grad):
         # self: grad * std::sqrt(2 * M_PI) * (result.square() / 2).exp()
         out, = ctx.saved_tensors
-        return grad * _SQRT_2PI * np.exp(out * out / 2)
+        return grad * _SQRT_2PI * xp.exp(out * out / 2)
 
 
 class SpecialLogNdtr(_Unary):
@@ -242,13 +243,13 @@ class SpecialLogNdtr(_Unary):
     def backward(ctx, grad):
         # self: grad / std::sqrt(2 * M_PI) * (result + self.pow(2) / 2).neg().exp()
         a, out = ctx.saved_tensors
-        return grad / _SQRT_2PI * np.exp(-(out + a * a / 2))
+        return grad / _SQRT_2PI * xp.exp(-(out + a * a / 2))
 
 
 def _entr(x):
     with np.errstate(all="ignore"):
-        return np.where(x > 0, -x * np.log(np.where(x > 0, x, 1.0)),
-                        np.where(x == 0, 0.0, np.where(x < 0, -np.inf, x)))
+        return xp.where(x > 0, -x * xp.log(xp.where(x > 0, x, 1.0)),
+                        xp.where(x == 0, 0.0, xp.where(x < 0, -np.inf, x)))
 
 
 class SpecialEntr(_Unary):
@@ -261,7 +262,7 @@ class SpecialEntr(_Unary):
     def backward(ctx, grad):
         # self: grad * (-(1 + self.log()))
         a, = ctx.saved_tensors
-        return grad * (-(1 + np.log(a)))
+        return grad * (-(1 + xp.log(a)))
 
 
 # ---------------------------------------------------------------------------------------------- two inputs
@@ -272,10 +273,10 @@ class SpecialXlog1py(Function):
     @staticmethod
     def forward(ctx, a, b):
         dt = (a if isinstance(a, np.ndarray) else b).dtype
-        a, b = np.asarray(a, dt), np.asarray(b, dt)  # a Python number as the tensor's dtype
+        a, b = xp.asarray(a, dt), xp.asarray(b, dt)  # a Python number as the tensor's dtype
         ctx.save_for_backward(a, b)
         with np.errstate(all="ignore"):
-            return np.asarray(np.where((a == 0) & (b == b), 0.0, a * np.log1p(b)), dt)
+            return xp.asarray(xp.where((a == 0) & (b == b), 0.0, a * xp.log1p(b)), dt)
 
     @staticmethod
     def backward(ctx, grad):
@@ -287,7 +288,7 @@ class SpecialXlog1py(Function):
         if need[0]:
             # at::xlog1py(grad, other) is grad * log1p(other), but 0 where grad == 0; that matters only where
             # log1p(other) is infinite (other == -1), so the formula stays linear in grad elsewhere
-            g = grad * np.log1p(b)
+            g = grad * xp.log1p(b)
             g = where((b == -1) & (grad == 0), 0.0, g)
             ga = where((a == 0) & (b <= -1), 0.0, g)
         return ga, grad * a / (b + 1) if need[1] else None
@@ -309,7 +310,7 @@ class SpecialZeta(Function):
     def forward(ctx, x, q):
         ctx.save_for_backward(x, q)
         dt = (x if isinstance(x, np.ndarray) else q).dtype
-        return np.asarray(S.zeta(np.asarray(x, np.float64), np.asarray(q, np.float64))).astype(dt)
+        return xp.asarray(S.zeta(xp.asarray(x, np.float64), xp.asarray(q, np.float64))).astype(dt)
 
     @staticmethod
     def backward(ctx, grad):
@@ -336,7 +337,7 @@ class Igamma(Function):
     def forward(ctx, a, x):
         ctx.save_for_backward(a, x)
         dt = (a if isinstance(a, np.ndarray) else x).dtype
-        return np.asarray(S.gammainc(np.asarray(a, np.float64), np.asarray(x, np.float64))).astype(dt)
+        return xp.asarray(S.gammainc(xp.asarray(a, np.float64), xp.asarray(x, np.float64))).astype(dt)
 
     @staticmethod
     def backward(ctx, grad):
@@ -344,7 +345,7 @@ class Igamma(Function):
         a, x = ctx.saved_tensors
         if ctx.needs_input_grad[0]:
             raise NotImplementedError("the derivative for 'igamma: input' is not implemented.")
-        return None, grad * np.exp((a - 1) * np.log(x) - x - dispatch(Lgamma, a))
+        return None, grad * xp.exp((a - 1) * xp.log(x) - x - dispatch(Lgamma, a))
 
 
 class Igammac(Function):
@@ -354,7 +355,7 @@ class Igammac(Function):
     def forward(ctx, a, x):
         ctx.save_for_backward(a, x)
         dt = (a if isinstance(a, np.ndarray) else x).dtype
-        return np.asarray(S.gammaincc(np.asarray(a, np.float64), np.asarray(x, np.float64))).astype(dt)
+        return xp.asarray(S.gammaincc(xp.asarray(a, np.float64), xp.asarray(x, np.float64))).astype(dt)
 
     @staticmethod
     def backward(ctx, grad):
@@ -362,7 +363,7 @@ class Igammac(Function):
         a, x = ctx.saved_tensors
         if ctx.needs_input_grad[0]:
             raise NotImplementedError("the derivative for 'igammac: input' is not implemented.")
-        return None, -grad * np.exp((a - 1) * np.log(x) - x - dispatch(Lgamma, a))
+        return None, -grad * xp.exp((a - 1) * xp.log(x) - x - dispatch(Lgamma, a))
 
 
 class Ldexp(Function):
@@ -374,9 +375,9 @@ class Ldexp(Function):
     def forward(ctx, a, b):
         from .._dtype import result_np
         dt = np.dtype(result_np([a, b]))
-        dt = dt if is_float_np(dt) else float_input(np.zeros(0, np.int64)).dtype
-        ctx.int_other = np.asarray(b) if np.asarray(b).dtype.kind in "iub" else None
-        out = np.asarray(a, dt) * np.exp2(np.asarray(b, np.float64)).astype(dt)
+        dt = dt if is_float_np(dt) else float_input(xp.zeros(0, np.int64)).dtype
+        ctx.int_other = xp.asarray(b) if xp.asarray(b).dtype.kind in "iub" else None
+        out = xp.asarray(a, dt) * xp.exp2(xp.asarray(b, np.float64)).astype(dt)
         ctx.save_for_backward(b, out)
         return out
 
@@ -389,9 +390,9 @@ class Ldexp(Function):
         if e is not None:
             # torch's pow(2, other) of an integer tensor is integer arithmetic: 0 for negative exponents
             dt = grad._data.dtype if isinstance(grad, _t.Tensor) else grad.dtype
-            p = np.where(e < 0, 0, 2 ** np.maximum(e, 0).astype(np.int64)).astype(dt)
+            p = xp.where(e < 0, 0, 2 ** xp.maximum(e, 0).astype(np.int64)).astype(dt)
             return grad * p, None
-        p = np.exp2(b)
+        p = xp.exp2(b)
         return grad * p if need[0] else None, grad * out * math.log(2) if need[1] else None
 
 
@@ -403,7 +404,7 @@ class Frexp(Function):
 
     @staticmethod
     def forward(ctx, a):
-        m, e = np.frexp(a)
+        m, e = xp.frexp(a)
         e = e.astype(np.int32)
         ctx.dt = a.dtype
         ctx.save_for_backward(e)
@@ -414,7 +415,7 @@ class Frexp(Function):
         # self: grad / exponent.exp2()
         e, = ctx.saved_tensors
         e = e._data if isinstance(e, _t.Tensor) else e
-        return grad * np.exp2(-e.astype(ctx.dt))
+        return grad * xp.exp2(-e.astype(ctx.dt))
 
 
 class Nextafter(Function):
@@ -423,7 +424,7 @@ class Nextafter(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)  # as torch (its formula reads them only for their sizes)
-        return np.nextafter(a, b)
+        return xp.nextafter(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -536,30 +537,30 @@ def heaviside(input, values):
     a, v = input._data, values._data
     if a.dtype != v.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
-    out = np.where(a == 0, v, (a > 0).astype(a.dtype)).astype(a.dtype)
+    out = xp.where(a == 0, v, (a > 0).astype(a.dtype)).astype(a.dtype)
     if input._req or values._req:
         return NoDerivative.apply(input if input._req else values, out, "heaviside")
-    return _t.make(np.asarray(out))
+    return _t.make(xp.asarray(out))
 
 
 def _int_op(name, kernel, input, other):
     a = input._data
-    b = other._data if isinstance(other, _t.Tensor) else np.asarray(other)
+    b = other._data if isinstance(other, _t.Tensor) else xp.asarray(other)
     for x in (a, b):
         if x.dtype.kind not in "iu":
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'{TYPE_NAMES[x.dtype.name]}\'')
     from .._dtype import result_np
-    return _t.make(np.asarray(kernel(a, b)).astype(result_np([a, b])))
+    return _t.make(xp.asarray(kernel(a, b)).astype(result_np([a, b])))
 
 
 def gcd(input, other):
     """Greatest common divisor of integers (non-negative; gcd(0, 0) = 0)."""
-    return _int_op("gcd", np.gcd, input, other)
+    return _int_op("gcd", xp.gcd, input, other)
 
 
 def lcm(input, other):
     """Least common multiple of integers (non-negative)."""
-    return _int_op("lcm", np.lcm, input, other)
+    return _int_op("lcm", xp.lcm, input, other)
 
 
 def ldexp(input, other):

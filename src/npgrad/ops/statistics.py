@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -27,16 +28,16 @@ __all__ = ["cdist", "pdist", "dist", "cov", "corrcoef", "quantile", "nanquantile
 # ---------------------------------------------------------------------------------------------- distances
 def _pnorm(diff, p, axis):
     """The p-norm of ``diff`` along ``axis`` (arrays)."""
-    ad = np.abs(diff)
+    ad = xp.abs(diff)
     if p == 0:
-        return np.sum(ad != 0, axis=axis).astype(diff.dtype)
+        return xp.sum(ad != 0, axis=axis).astype(diff.dtype)
     if p == 1:
-        return np.sum(ad, axis=axis)
+        return xp.sum(ad, axis=axis)
     if p == 2:
-        return np.sqrt(np.sum(ad * ad, axis=axis))
+        return xp.sqrt(xp.sum(ad * ad, axis=axis))
     if p == math.inf:
-        return np.max(ad, axis=axis, initial=0.0) if ad.size else np.zeros(np.delete(ad.shape, axis), ad.dtype)
-    return np.sum(ad ** p, axis=axis) ** (1.0 / p)
+        return xp.max(ad, axis=axis, initial=0.0) if ad.size else xp.zeros(xp.delete(ad.shape, axis), ad.dtype)
+    return xp.sum(ad ** p, axis=axis) ** (1.0 / p)
 
 
 def _dnorm(diff, dist, p):
@@ -44,15 +45,15 @@ def _dnorm(diff, dist, p):
     if p == 0:
         return diff * 0
     if p == 1:
-        return np.sign(diff)
+        return xp.sign(diff)
     zero = dist == 0
     if p == 2:
         return where(zero, 0.0, diff / where(zero, 1.0, dist))
     if p == math.inf:
-        return np.sign(diff) * (np.abs(diff) == dist)
-    ad = np.abs(diff)
+        return xp.sign(diff) * (xp.abs(diff) == dist)
+    ad = xp.abs(diff)
     safe = where(ad == 0, 1.0, ad)
-    g = np.sign(diff) * where(ad == 0, 0.0, safe ** (p - 1)) / where(zero, 1.0, dist) ** (p - 1)
+    g = xp.sign(diff) * where(ad == 0, 0.0, safe ** (p - 1)) / where(zero, 1.0, dist) ** (p - 1)
     return where(zero, 0.0, g)
 
 
@@ -75,7 +76,7 @@ class Cdist(Function):
         diff = x1[..., :, None, :] - x2[..., None, :, :]
         g = grad[..., None] * _dnorm(diff, out[..., None], ctx.p)
         need = ctx.needs_input_grad
-        return (np.sum(g, axis=-2) if need[0] else None), (-np.sum(g, axis=-3) if need[1] else None), None
+        return (xp.sum(g, axis=-2) if need[0] else None), (-xp.sum(g, axis=-3) if need[1] else None), None
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
@@ -97,7 +98,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if compute_mode not in ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
                             "donot_use_mm_for_euclid_dist"):
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
-    lead = np.broadcast_shapes(tuple(x1.shape[:-2]), tuple(x2.shape[:-2]))
+    lead = xp.broadcast_shapes(tuple(x1.shape[:-2]), tuple(x2.shape[:-2]))
     a = x1 if tuple(x1.shape[:-2]) == lead else x1.expand(*lead, *x1.shape[-2:])
     b = x2 if tuple(x2.shape[:-2]) == lead else x2.expand(*lead, *x2.shape[-2:])
     return Cdist.apply(a, b, float(p))
@@ -110,7 +111,7 @@ class Pdist(Function):
 
     @staticmethod
     def forward(ctx, x, p):
-        i, j = np.triu_indices(x.shape[0], 1)
+        i, j = xp.triu_indices(x.shape[0], 1)
         ctx.p, ctx.i, ctx.j = p, i, j
         out = _pnorm(x[i] - x[j], p, -1)
         ctx.save_for_backward(x, out)
@@ -124,7 +125,7 @@ class Pdist(Function):
         i, j = ctx.i, ctx.j
         ii, jj = (_t.make(i), _t.make(j)) if isinstance(x, _t.Tensor) else (i, j)
         g = grad[:, None] * _dnorm(x[ii] - x[jj], out[:, None], ctx.p)
-        return _iadd(np.shape(x), 0, i, g) - _iadd(np.shape(x), 0, j, g), None
+        return _iadd(xp.shape(x), 0, i, g) - _iadd(xp.shape(x), 0, j, g), None
 
 
 def pdist(input, p=2):
@@ -148,7 +149,7 @@ class Dist(Function):
     def forward(ctx, a, b, p):
         ctx.p = p
         diff = a - b
-        out = np.asarray(_pnorm(diff.reshape(-1), p, 0), diff.dtype)
+        out = xp.asarray(_pnorm(diff.reshape(-1), p, 0), diff.dtype)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -254,7 +255,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
                            f"but got {interpolation}")
     scalar_q = not isinstance(q, _t.Tensor)
     if scalar_q:
-        qs = np.asarray([q], np.float64)
+        qs = xp.asarray([q], np.float64)
         if not 0 <= q <= 1:
             raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {q}")
     else:
@@ -263,7 +264,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
         if q._data.dtype != a.dtype:
             raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
         qs = q._data.reshape(-1).astype(np.float64)
-        if np.any((qs < 0) | (qs > 1)):
+        if xp.any((qs < 0) | (qs > 1)):
             raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
         scalar_q = q.dim() == 0
     if input.numel() == 0:
@@ -278,23 +279,23 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     srt = sort(x, -1).values  # NaN sorts last
     s = srt._data
     n = s.shape[-1]
-    nan = np.isnan(s)
-    valid = (n - nan.sum(-1)) if ignore_nan else np.full(s.shape[:-1], n)
+    nan = xp.isnan(s)
+    valid = (n - nan.sum(-1)) if ignore_nan else xp.full(s.shape[:-1], n)
     any_nan = nan.any(-1)
     # ranks per (q, row): q * (valid - 1)
-    rank = qs.reshape((-1,) + (1,) * (s.ndim - 1)) * (np.maximum(valid, 1) - 1)
+    rank = qs.reshape((-1,) + (1,) * (s.ndim - 1)) * (xp.maximum(valid, 1) - 1)
     if not ignore_nan:  # a slice with a NaN picks its last sorted element, a NaN (which then gets the gradient)
-        rank = np.where(any_nan, n - 1, rank)
-    lo = np.floor(rank).astype(np.int64)
-    hi = np.ceil(rank).astype(np.int64)
+        rank = xp.where(any_nan, n - 1, rank)
+    lo = xp.floor(rank).astype(np.int64)
+    hi = xp.ceil(rank).astype(np.int64)
     if interpolation == "lower":
         hi = lo
     elif interpolation == "higher":
         lo = hi
     elif interpolation == "nearest":
-        lo = hi = np.round(rank).astype(np.int64)  # half to even, as torch's round
-    lo, hi = np.clip(lo, 0, n - 1), np.clip(hi, 0, n - 1)
-    frac = rank - np.floor(rank) if interpolation == "linear" else np.full(rank.shape, 0.5)
+        lo = hi = xp.round(rank).astype(np.int64)  # half to even, as torch's round
+    lo, hi = xp.clip(lo, 0, n - 1), xp.clip(hi, 0, n - 1)
+    frac = rank - xp.floor(rank) if interpolation == "linear" else xp.full(rank.shape, 0.5)
     # gather along the sorted axis: values (nq, *rows)
     src = srt.unsqueeze(0).expand(len(qs), *srt.shape)
     v_lo = src.gather(-1, _t.make(lo[..., None])).squeeze(-1)
@@ -302,7 +303,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     if interpolation in ("lower", "higher", "nearest"):
         out = v_lo
     else:
-        w = _t.make(np.asarray(frac, a.dtype))
+        w = _t.make(xp.asarray(frac, a.dtype))
         out = v_lo.lerp(v_hi, w)
     if keepdim:
         if dim is None:
@@ -413,7 +414,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
             shape = [-1 if i == d else 1 for i in range(input.dim())]
             xs = h._data.astype(y._data.dtype)
             with np.errstate(all="ignore"):  # coordinates with inf/NaN or repeats give inf/NaN, silently as torch
-                hd = np.diff(xs)
+                hd = xp.diff(xs)
                 h1, h2 = hd[:-1], hd[1:]  # the steps left and right of each interior point
                 a = _t.make((-h2 / (h1 * (h1 + h2))).reshape(shape))
                 b = _t.make(((h2 - h1) / (h1 * h2)).reshape(shape))
@@ -450,7 +451,7 @@ class Logcumsumexp(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = dim
-        out = np.logaddexp.accumulate(a, axis=dim) if a.ndim else a.copy()
+        out = xp.logaddexp.accumulate(a, axis=dim) if a.ndim else a.copy()
         ctx.save_for_backward(a, out)
         return out
 
@@ -461,23 +462,23 @@ class Logcumsumexp(Function):
         # matrix W_ij = exp(x_i - out_j) [j >= i] times grad along dim: linear in grad, as forward AD needs
         a, out = ctx.saved_tensors
         d = ctx.dim
-        if np.ndim(a) == 0:
+        if xp.ndim(a) == 0:
             return grad, None
-        n = np.shape(a)[d]
+        n = xp.shape(a)[d]
         x, o, g = _last(a, d), _last(out, d), _last(grad, d)
         o = where(o == -np.inf, 0.0, o)  # out is -inf only where every input so far is: their gradient is 0
-        upper = np.triu(np.ones((n, n), bool))
-        W = np.exp(where(upper, np.expand_dims(x, -1) - np.expand_dims(o, -2), -np.inf))
-        gx = (W @ np.expand_dims(g, -1))[..., 0]
+        upper = xp.triu(xp.ones((n, n), bool))
+        W = xp.exp(where(upper, xp.expand_dims(x, -1) - xp.expand_dims(o, -2), -np.inf))
+        gx = (W @ xp.expand_dims(g, -1))[..., 0]
         return _unlast(gx, d), None
 
 
 def _last(x, d):
-    return x.movedim(d, -1) if isinstance(x, _t.Tensor) else np.moveaxis(x, d, -1)
+    return x.movedim(d, -1) if isinstance(x, _t.Tensor) else xp.moveaxis(x, d, -1)
 
 
 def _unlast(x, d):
-    return x.movedim(-1, d) if isinstance(x, _t.Tensor) else np.moveaxis(x, -1, d)
+    return x.movedim(-1, d) if isinstance(x, _t.Tensor) else xp.moveaxis(x, -1, d)
 
 
 def logcumsumexp(input, dim=UNSET, *, axis=UNSET):

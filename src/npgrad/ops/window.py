@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 from .._dtype import is_float_np
+from .._xp import xp
 
 from .. import _creation as _c
 
@@ -29,16 +30,16 @@ def _window(fname, window_length, periodic, dtype, layout, device, pin_memory, r
     if n < 0:
         raise RuntimeError(f"{fname} requires non-negative window_length, got window_length={n}")
     if n <= 1:
-        return _c._finish(np.ones(n, dt), requires_grad, device)
+        return _c._finish(xp.ones(n, dt), requires_grad, device)
     m = n + 1 if periodic else n  # points of the symmetric window computed
-    k = np.arange(n, dtype=np.float64)
+    k = xp.arange(n, dtype=np.float64)
     return _c._finish(formula(k, m).astype(dt), requires_grad, device)
 
 
 def _cosine_sum(*coef):
     def formula(k, m):
         x = 2 * np.pi * k / (m - 1)
-        return sum(c * np.cos(i * x) for i, c in enumerate(coef))
+        return sum(c * xp.cos(i * x) for i, c in enumerate(coef))
     return formula
 
 
@@ -83,7 +84,7 @@ def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, de
                     requires_grad=False):
     """Triangular: ``1 - |2 n / (N - 1) - 1|``."""
     return _window("bartlett_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
-                   lambda k, m: 1 - np.abs(2 * k / (m - 1) - 1))
+                   lambda k, m: 1 - xp.abs(2 * k / (m - 1) - 1))
 
 
 def kaiser_window(window_length, periodic=_UNSET, beta=_UNSET, *, dtype=None, layout=None, device=None,
@@ -94,6 +95,6 @@ def kaiser_window(window_length, periodic=_UNSET, beta=_UNSET, *, dtype=None, la
 
     def formula(k, m):
         r = 2 * k / (m - 1) - 1
-        return np.i0(beta * np.sqrt(np.maximum(0.0, 1 - r * r))) / np.i0(beta)
+        return xp.i0(beta * xp.sqrt(xp.maximum(0.0, 1 - r * r))) / xp.i0(beta)
     return _window("kaiser_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
                    formula)

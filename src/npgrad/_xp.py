@@ -1,0 +1,35 @@
+"""``xp``: the one name through which the ops call their array library (NumPy today).
+
+Every array call in ``npgrad/ops/`` is written ``xp.<function>`` (``xp.exp``, ``xp.matmul``, ``xp.zeros``,
+``xp.add.at``, ``xp.linalg.solve`` ...), so a second array backend with NumPy's interface (CuPy on a GPU) later
+changes this one module, not four hundred formulas.
+
+The rule, checked by ``tests/ops/test_xp.py`` (an AST walk over every module of ``ops/``):
+
+- ``xp.`` for anything that makes, reads or computes arrays: functions, ufuncs and their methods (``xp.add.at``),
+  ``xp.linalg.*``, ``xp.lib.stride_tricks.*``, array creation from buffers and files.
+- ``np.`` only for what is not an array call and that every backend shares with NumPy: scalar and dtype types
+  (``np.float32``, ``np.int64``, ``np.bool_``, ``np.dtype``, ``np.iinfo``, ``np.finfo``), the classes used in
+  ``isinstance`` checks (``np.ndarray``, ``np.generic``, ``np.integer`` ...), constants (``np.inf``, ``np.nan``,
+  ``np.pi``), NumPy's float-error state ``np.errstate`` and its exception ``np.linalg.LinAlgError``: the names in
+  ``NP_ALLOWED`` below.
+- ``ops/numpy_interop.py`` is exempt: it is NumPy's own ``__array_ufunc__``/``__array_function__`` protocol, whose
+  tables are keyed by NumPy's callables.
+"""
+import numpy as xp
+
+__all__ = ["xp", "NP_ALLOWED"]
+
+# ``np.<name>`` an ops module may still write (dotted names are matched whole: ``linalg.LinAlgError``).
+NP_ALLOWED = frozenset((
+    # dtypes and scalar types (also called as scalar constructors: np.float64(x))
+    "dtype", "iinfo", "finfo", "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "intp", "float16", "float32", "float64", "longdouble", "complex64", "complex128",
+    # abstract classes for isinstance / issubdtype checks
+    "ndarray", "generic", "number", "integer", "signedinteger", "unsignedinteger", "floating", "inexact",
+    "complexfloating",
+    # constants
+    "inf", "nan", "pi", "e", "newaxis",
+    # float-error state and exceptions
+    "errstate", "linalg.LinAlgError",
+))

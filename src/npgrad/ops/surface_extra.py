@@ -1,0 +1,528 @@
+"""The last of torch's public names that programs touch (issue 13): ``torch.histogramdd``, the randomized
+``torch.svd_lowrank`` / ``torch.pca_lowrank``, ``torch.lobpcg`` (k extreme eigenpairs of a symmetric matrix),
+the ``torch.ctc_loss`` / ``torch.embedding_bag`` function forms (integer reduction/mode codes, the four outputs
+of ATen's embedding_bag), and Tensor ``set_``, ``name`` and ``grad_dtype``.
+"""
+import math
+import numbers
+
+import numpy as np
+
+import npgrad as ng   # public ops, looked up at call time
+
+from .. import _dtype
+from .. import _tensor as _t
+from .._xp import xp
+from ..autograd.function import Function
+from . import return_types as _rt
+
+__all__ = ["histogramdd", "svd_lowrank", "pca_lowrank", "lobpcg", "ctc_loss", "embedding_bag"]
+
+histogramdd_type = _rt._make("histogramdd", ("hist", "bin_edges"))
+_rt.histogramdd = histogramdd_type
+_rt.__all__.append("histogramdd")
+
+
+# ---------------------------------------------------------------------------------------------- histogramdd
+def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None):
+    """``(hist, bin_edges)`` of the points in ``input``'s last dim (N coordinates each): ``bins`` an int (each
+    dim), a sequence of ints, or a sequence of edge tensors; ``range`` flat (min0, max0, min1, max1, ...)."""
+    if out is not None:
+        raise TypeError("histogramdd(): npgrad does not take out= here (torch's CPU build does not either for the "
+                        "bin_edges list); assign the result instead")
+    if not isinstance(input, _t.Tensor):
+        raise TypeError(f"histogramdd(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    a = input._data
+    if not _dtype.is_float_np(a.dtype):
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{_type_name(a.dtype)}'")
+    if a.ndim < 1:
+        raise RuntimeError("torch.histogramdd: input tensor should have at least 1 dimension, but got 0")
+    N = a.shape[-1]
+    pts = a.reshape(-1, N)
+    if isinstance(bins, numbers.Integral) and not isinstance(bins, bool):
+        bins = [int(bins)] * N
+    bins = list(bins)
+    if len(bins) != N:
+        raise RuntimeError("histogramdd: The size of bins must be equal to the innermost dimension of the input.")
+    w = None
+    if weight is not None:
+        w = weight._data.reshape(-1)
+        if tuple(weight.shape) != tuple(a.shape[:-1]):
+            raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same shape as "
+                               f"the input tensor excluding its innermost dimension, but got input with shape "
+                               f"{list(a.shape)} and weight with shape {list(weight.shape)}")
+    if range is not None:
+        range = [float(r) for r in range]
+        if len(range) != 2 * N:
+            raise RuntimeError(f"torch.histogramdd: for a {N}-dimensional histogram range should have {2 * N} "
+                               f"elements, but got {len(range)}")
+    edges = []
+    for d, b in enumerate(bins):
+        if isinstance(b, _t.Tensor):
+            e = b._data
+            if e.ndim != 1:
+                raise RuntimeError(f"torch.histogramdd(): bins tensor should have one dimension, but got {e.ndim} "
+                                   f"dimensions in the bin tensor for dimension {d}")
+            edges.append(e.astype(a.dtype))
+            continue
+        b = int(b)
+        if b <= 0:
+            raise RuntimeError(f"torch.histogramdd(): bins must be > 0, but got {b} for dimension {d}")
+        if range is not None:
+            lo, hi = range[2 * d], range[2 * d + 1]
+        else:
+            col = pts[:, d]
+            lo, hi = (float(col.min()), float(col.max())) if col.size else (0.0, 0.0)
+        if lo > hi:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {_num(lo)} max "
+                               f"{_num(hi)} for dimension {d}")
+        if lo == hi:  # a point range is widened by 0.5 on each side
+            lo, hi = lo - 0.5, hi + 0.5
+        edges.append(xp.linspace(lo, hi, b + 1).astype(a.dtype))
+    hist, _ = xp.histogramdd(pts, bins=[e.astype(np.float64) for e in edges], weights=w, density=density)
+    hist = xp.asarray(hist, a.dtype)
+    if input._req or (weight is not None and weight._req):
+        from .random_fill import NoDerivative
+        op = "_histogramdd_from_bin_cts"
+        return histogramdd_type(NoDerivative.apply(input, hist, op),
+                                tuple(NoDerivative.apply(input, e, op) for e in edges))
+    return histogramdd_type(_t.make(hist), tuple(_t.make(e) for e in edges))
+
+
+def _num(v):
+    return int(v) if float(v).is_integer() else v
+
+
+def _type_name(np_dtype):
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool"}.get(np_dtype.name, np_dtype.name)
+
+
+# ---------------------------------------------------------------------------------------------- low-rank SVD
+def _mH(A):
+    return A.transpose(-2, -1)
+
+
+def _approximate_basis(A, q, niter, M):
+    """An orthonormal (m, q) basis approximating the range of ``A - M`` (Halko et al. 2009, Algorithm 4.4:
+    a Gaussian sketch, then ``niter`` power iterations re-orthonormalised by QR)."""
+    R = ng.randn(A.shape[-1], q, dtype=A.dtype)
+    X = A @ R if M is None else A @ R - M @ R
+    Q = ng.linalg.qr(X).Q
+    for _ in builtins_range(niter):
+        X = _mH(A) @ Q if M is None else _mH(A) @ Q - _mH(M) @ Q
+        Q = ng.linalg.qr(X).Q
+        X = A @ Q if M is None else A @ Q - M @ Q
+        Q = ng.linalg.qr(X).Q
+    return Q
+
+
+builtins_range = range
+
+
+def svd_lowrank(A, q=6, niter=2, M=None):
+    """``(U, S, V)`` of a rank-``q`` approximation of ``A - M`` (randomized: a sketch's range, refined by
+    ``niter`` power iterations); ``A ~ U diag(S) V^T``. Built from recorded ops, so it is differentiable."""
+    if not isinstance(A, _t.Tensor):
+        raise TypeError(f"svd_lowrank(): argument 'A' must be Tensor, not {type(A).__name__}")
+    q = 6 if q is None else q
+    niter = 2 if niter is None else niter
+    m, n = A.shape[-2:]
+    if M is not None:
+        M = M.broadcast_to(A.shape)
+    if not A.is_floating_point():
+        A = A.to(ng.get_default_dtype())
+    if m < n:
+        A = _mH(A)
+        M = None if M is None else _mH(M)
+    Q = _approximate_basis(A, q, niter, M)
+    B = _mH(Q) @ A if M is None else _mH(Q) @ A - _mH(Q) @ M
+    U, S, Vh = ng.linalg.svd(B, full_matrices=False)
+    V = _mH(Vh)
+    U = Q @ U
+    if m < n:
+        U, V = V, U
+    return U, S, V
+
+
+def pca_lowrank(A, q=None, center=True, niter=2):
+    """``(U, S, V)`` of the principal components of ``A``'s rows (centred by their mean when ``center``): the
+    randomized low-rank SVD of the centred matrix."""
+    if not isinstance(A, _t.Tensor):
+        raise TypeError(f"pca_lowrank(): argument 'A' must be Tensor, not {type(A).__name__}")
+    m, n = A.shape[-2:]
+    if q is None:
+        q = min(6, m, n)
+    elif not (q >= 0 and q <= min(m, n)):
+        raise ValueError(f"q(={q}) must be non-negative integer and not greater than min(m, n)={min(m, n)}")
+    if not niter >= 0:
+        raise ValueError(f"niter(={niter}) must be non-negative integer")
+    if not center:
+        return svd_lowrank(A, q, niter=niter, M=None)
+    C = A.mean(dim=(-2,), keepdim=True)
+    return svd_lowrank(A - C, q, niter=niter, M=None)
+
+
+# ---------------------------------------------------------------------------------------------- lobpcg
+def _b_orthonormal(S, B):
+    """Columns of ``S`` made B-orthonormal, dropping directions that are (numerically) dependent."""
+    G = S.T @ (S if B is None else B @ S)
+    G = (G + G.T) / 2
+    w, V = np.linalg.eigh(G)
+    keep = w > w.max() * S.shape[0] * np.finfo(S.dtype).eps * 10 if w.size and w.max() > 0 else w > 0
+    return S @ (V[:, keep] / np.sqrt(w[keep]))
+
+
+def _lobpcg_run(A, B, X, iK, k, niter, tol, largest):
+    """Knyazev's LOBPCG: Rayleigh-Ritz over span[X, W, P] (W the preconditioned residuals, P the previous
+    step), every block B-orthonormalised, until each of the ``k`` residual norms is below ``tol`` times the
+    norm of its eigenvalue's scale, or ``niter`` steps."""
+    sign = -1.0 if largest else 1.0   # minimise sign * Rayleigh quotient
+    Ah = sign * A
+    X = _b_orthonormal(X, B)
+    n = X.shape[1]
+    P = None
+    E = None
+    for it in builtins_range(max(niter, 0) + 1):
+        AX = Ah @ X
+        H = X.T @ AX
+        E, C = np.linalg.eigh((H + H.T) / 2)
+        X = X @ C
+        AX = AX @ C
+        BX = X if B is None else B @ X
+        R = AX - BX * E
+        rnorm = np.linalg.norm(R, axis=0)
+        scale = np.linalg.norm(A, 2) if A.size else 1.0
+        done = rnorm[:k] <= tol * max(scale, np.finfo(A.dtype).tiny)
+        if done.all() or it == niter:
+            break
+        W = R if iK is None else iK @ R
+        blocks = [X, W] if P is None else [X, W, P]
+        S = np.concatenate(blocks, axis=1)
+        Q = _b_orthonormal(S, B)
+        if Q.shape[1] < n:
+            break
+        AQ = Ah @ Q
+        H = Q.T @ AQ
+        w, V = np.linalg.eigh((H + H.T) / 2)
+        Xn = Q @ V[:, :n]
+        P = Xn - X @ (X.T @ (Xn if B is None else B @ Xn))
+        X = Xn
+    return sign * E[:k], X[:, :k]
+
+
+class Lobpcg(Function):
+    """The ``k`` extreme eigenpairs of symmetric ``A`` (found iteratively), differentiable in ``A``."""
+    _builtin = True
+    _node_name = "LOBPCGAutogradFunctionBackward"
+    _ctx_fields = ("E", "X")
+    _nondiff_out = ()
+
+    @staticmethod
+    def forward(ctx, A, E, X):
+        ctx.save_for_backward(A)
+        ctx.E, ctx.X = E, X
+        return E.copy(), X.copy()
+
+    @staticmethod
+    def backward(ctx, gE, gX):
+        # A: V (diag(gE) + F o (V^T gV)) V^T over A's full eigenbasis V, F_ij = 1 / (l_j - l_i) (0 on the diagonal);
+        #    gE, gV zero outside the k returned pairs
+        (A,), E, X = ctx.saved_tensors, ctx.E, ctx.X
+        tensor = isinstance(gE, _t.Tensor) or isinstance(gX, _t.Tensor) or isinstance(A, _t.Tensor)
+        if tensor:
+            A = A if isinstance(A, _t.Tensor) else ng.tensor(A)
+            L, V = ng.linalg.eigh(A)
+            k = E.shape[-1]
+            Xt = X if isinstance(X, _t.Tensor) else ng.tensor(X)
+            order = _match_columns(V.detach().numpy(), Xt.detach().numpy())
+            Vk = V[:, order]
+            sgn = ng.sign((Vk * Xt).sum(0)).detach()
+            Vk = Vk * sgn
+            Lk = L[order]
+            diff = Lk.unsqueeze(0) - L.unsqueeze(1)                # (m, k): l_j - l_i
+            inv = ng.where(diff.abs() > 0, 1 / ng.where(diff == 0, ng.ones_like(diff), diff), ng.zeros_like(diff))
+            inner = V.T @ (gX if gX is not None else ng.zeros_like(Xt))            # (m, k)
+            mid = inner * inv
+            gE_ = gE if gE is not None else ng.zeros_like(Lk)
+            out = V @ mid @ Vk.T + (Vk * gE_) @ Vk.T
+            return out, None, None
+        L, V = np.linalg.eigh(A)
+        order = _match_columns(V, X)
+        Vk = V[:, order] * np.sign((V[:, order] * X).sum(0))
+        Lk = L[order]
+        diff = Lk[None, :] - L[:, None]
+        with np.errstate(divide="ignore"):
+            inv = np.where(diff != 0, 1 / np.where(diff == 0, 1, diff), 0)
+        mid = (V.T @ (gX if gX is not None else np.zeros_like(X))) * inv
+        gE_ = gE if gE is not None else np.zeros_like(Lk)
+        return V @ mid @ Vk.T + (Vk * gE_) @ Vk.T, None, None
+
+
+def _match_columns(V, X):
+    """Which eigenvector column of ``V`` each column of ``X`` is (largest |cosine|)."""
+    return [int(i) for i in np.argmax(np.abs(V.T @ X), axis=0)]
+
+
+def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, largest=None, method=None,
+           tracker=None, ortho_iparams=None, ortho_fparams=None, ortho_bparams=None):
+    """``(E, X)``: the ``k`` largest (``largest=True``, the default) or smallest eigenvalues of the symmetric
+    (generalized, with ``B``) problem ``A x = l B x`` and their eigenvectors, by LOBPCG from a random (or the
+    given ``X``) start, preconditioned by ``iK``. ``method`` ``"ortho"`` (the default) and ``"basic"`` both run
+    the B-orthonormalised iteration above; the ortho_* parameters tune torch's own orthogonalisation and are
+    refused. Differentiable in ``A`` (symmetrised, as torch) when ``B`` is None."""
+    if not isinstance(A, _t.Tensor):
+        raise TypeError(f"lobpcg(): argument 'A' must be Tensor, not {type(A).__name__}")
+    if A.shape[-2] != A.shape[-1]:
+        raise AssertionError(f"A must be square, got shape {A.shape}")
+    if B is not None and tuple(A.shape) != tuple(B.shape):
+        raise AssertionError(f"A and B must have same shape, got {A.shape} vs {B.shape}")
+    if tracker is not None:
+        raise NotImplementedError("lobpcg: tracker is not supported by npgrad")
+    for name, v in (("ortho_iparams", ortho_iparams), ("ortho_fparams", ortho_fparams),
+                    ("ortho_bparams", ortho_bparams)):
+        if v:
+            raise NotImplementedError(f"lobpcg: {name} tunes torch's own orthogonalisation; npgrad does not take it")
+    if method not in (None, "basic", "ortho"):
+        raise ValueError(f"lobpcg: method must be 'basic' or 'ortho', got {method!r}")
+    if not A.is_floating_point():
+        A = A.to(ng.get_default_dtype())
+    dt = A._data.dtype
+    if tol is None:
+        tol = {np.dtype(np.float32): 1.2e-07, np.dtype(np.float64): 2.23e-16}.get(dt, 1.2e-07) ** 0.5
+    m = A.shape[-1]
+    k = (1 if X is None else X.shape[-1]) if k is None else k
+    n = (k if n is None else n) if X is None else X.shape[-1]
+    if m < 3 * n:
+        raise ValueError(f"LOBPCG algorithm is not applicable when the number of A rows (={m}) is smaller than 3 x "
+                         f"the number of requested eigenpairs (={n})")
+    niter = 1000 if niter is None else niter
+    largest = True if largest is None else largest
+    if A.dim() > 2:
+        batch = tuple(A.shape[:-2])
+        cnt = math.prod(batch)
+        As = A.reshape((cnt, m, m))
+        Bs = None if B is None else B.reshape((cnt, m, m))
+        Xs = None if X is None else X.reshape((cnt,) + tuple(X.shape[-2:]))
+        res = [lobpcg(As[i], k, None if Bs is None else Bs[i], None if Xs is None else Xs[i], n, iK, niter, tol,
+                      largest, method) for i in builtins_range(cnt)]
+        return (ng.stack([r[0] for r in res]).reshape(batch + (k,)),
+                ng.stack([r[1] for r in res]).reshape(batch + (m, k)))
+    X0 = ng.randn(m, n, dtype=A.dtype)._data if X is None else X._data.astype(dt)
+    if X0.shape != (m, n):
+        raise AssertionError(f"X shape mismatch: got {tuple(X0.shape)}, expected {(m, n)}")
+    Bd = None if B is None else B._data.astype(dt)
+    iKd = None if iK is None else iK._data.astype(dt)
+    grad = ng.is_grad_enabled() and (A.requires_grad or (B is not None and B.requires_grad))
+    if grad:
+        if B is not None:
+            raise NotImplementedError("lobpcg: the derivative with respect to A or B of the generalized problem (B "
+                                      "given) is not implemented by npgrad; detach A and B")
+        A = (A + A.mT) / 2
+    E, V = _lobpcg_run(A._data.astype(dt), Bd, X0, iKd, k, niter, tol, largest)
+    E, V = E.astype(dt), V.astype(dt)
+    if grad:
+        return Lobpcg.apply(A, E, V)
+    return _t.make(xp.ascontiguousarray(E)), _t.make(xp.ascontiguousarray(V))
+
+
+# ---------------------------------------------------------------------------------------------- torch.* forms
+_REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0, zero_infinity=False):
+    """``torch.ctc_loss``: ``nn.functional.ctc_loss`` with the reduction as ATen's integer (0 none, 1 mean,
+    2 sum); left out, torch 2.13's Python binding gives the per-sample losses (0)."""
+    if isinstance(reduction, bool) or not isinstance(reduction, numbers.Integral):
+        raise TypeError(f"ctc_loss(): argument 'reduction' (position 6) must be int, not {type(reduction).__name__}")
+    if int(reduction) not in _REDUCTIONS:
+        raise ValueError(f"{int(reduction)} is not a valid value for reduction")
+    from .ctc import ctc_loss as _ctc
+    return _ctc(log_probs, targets, input_lengths, target_lengths, blank, _REDUCTIONS[int(reduction)],
+                zero_infinity)
+
+
+_MODES = {0: "sum", 1: "mean", 2: "max"}
+
+
+def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sparse=False,
+                  per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """``torch.embedding_bag`` (ATen's form): ``(output, offset2bag, bag_size, max_indices)`` - the bags'
+    sums/means/maxima, each index's bag, each bag's size (0 for sum), and the row each maximum came from
+    (mode max), the bag sizes (mean) or zeros (sum); ``mode`` 0 sum, 1 mean, 2 max."""
+    for name, v, pos in (("weight", weight, 1), ("indices", indices, 2), ("offsets", offsets, 3)):
+        if not isinstance(v, _t.Tensor):
+            raise TypeError(f"embedding_bag(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(v).__name__}")
+    if isinstance(mode, bool) or not isinstance(mode, numbers.Integral) or int(mode) not in _MODES:
+        raise RuntimeError(f"embedding_bag: mode must be 0 (sum), 1 (mean) or 2 (max), got {mode}")
+    mode = int(mode)
+    if per_sample_weights is not None and mode != 0:
+        raise RuntimeError("embedding_bag: per_sample_weights only supported with mode='sum'")
+    from .nn_extra import embedding_bag as _bag
+    idx2 = indices
+    if indices.dim() == 2:   # ATen's form takes 1-D indices with offsets; 2-D is flattened into equal bags
+        idx2 = indices.reshape(-1)
+    out = _bag(idx2, weight, offsets, None, 2, scale_grad_by_freq, _MODES[mode], sparse, per_sample_weights,
+               include_last_offset, padding_idx)
+    idx = idx2._data.astype(np.int64)
+    off = offsets._data.astype(np.int64)
+    L, V = idx.size, weight.shape[0]
+    starts = off[:-1] if include_last_offset else off
+    B = starts.size
+    ends = np.append(starts[1:], off[-1] if include_last_offset else L) if B else starts
+    pad = None if padding_idx is None else padding_idx % V
+    ity = indices._data.dtype
+    bag_of = np.zeros(L, np.int64)
+    for b in builtins_range(B):
+        bag_of[starts[b]:ends[b]] = b
+    keep = np.ones(L, bool) if pad is None else idx != pad
+    sizes = np.array([int(keep[starts[b]:ends[b]].sum()) for b in builtins_range(B)], np.int64)
+    if mode == 0:
+        offset2bag = bag_of if padding_idx is not None else np.zeros(0, np.int64)
+        bag_size = np.zeros(B, np.int64)
+        max_idx = np.zeros(B, np.int64)
+    elif mode == 1:
+        offset2bag, bag_size, max_idx = bag_of, sizes, sizes.copy()
+    else:
+        offset2bag, bag_size = bag_of, sizes
+        W = weight._data
+        max_idx = np.zeros((B, W.shape[1]), np.int64)
+        for b in builtins_range(B):
+            rows = idx[starts[b]:ends[b]][keep[starts[b]:ends[b]]]
+            if rows.size:
+                max_idx[b] = rows[np.argmax(W[rows], axis=0)]
+    return (out, _t.make(offset2bag.astype(ity)), _t.make(bag_size.astype(ity)), _t.make(max_idx.astype(ity)))
+
+
+# ---------------------------------------------------------------------------------------------- Tensor
+_CPP_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+             "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+             "uint8": "unsigned char", "bool": "bool"}
+_SCALAR_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+_UNSET = object()
+
+
+def _get_grad_dtype(self):
+    if self.grad_fn is not None:
+        raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
+    x = self._x
+    gd = x.get("grad_dtype", _UNSET) if x else _UNSET
+    return self.dtype if gd is _UNSET else gd
+
+
+def _set_grad_dtype(self, value):
+    if self.grad_fn is not None:
+        raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+    if value is not None and not isinstance(value, _dtype.dtype):
+        raise RuntimeError(f"grad_dtype must be a torch.dtype or None, but got {type(value).__name__}")
+    g = self._grad
+    if value is not None and g is not None and g._data.dtype != value.np:
+        raise RuntimeError(f"Cannot set grad_dtype to '{_SCALAR_NAME.get(value.name, value.name)}' because there "
+                           f"is already a gradient with dtype '{_CPP_NAME.get(g.dtype.name, g.dtype.name)}'. Please "
+                           "clear the gradient (.grad = None) before changing grad_dtype, or ensure the new "
+                           "grad_dtype matches the existing gradient's dtype.")
+    if value is not None and value.np == self._data.dtype:
+        if self._x:
+            self._x.pop("grad_dtype", None)
+        return
+    self._extra()["grad_dtype"] = value
+
+
+def check_assigned_grad_dtype(self, value):
+    """``t.grad = g``: ``g``'s dtype must be ``t.grad_dtype`` (any dtype when that is None)."""
+    x = self._x
+    gd = x.get("grad_dtype", _UNSET) if x else _UNSET
+    if gd is None:
+        return
+    want = self._data.dtype if gd is _UNSET else gd.np
+    if value._data.dtype != want:
+        want_name = self.dtype.name if gd is _UNSET else gd.name
+        raise RuntimeError(f"attempting to assign a gradient with dtype '{_CPP_NAME.get(value.dtype.name)}' to a "
+                           f"tensor with grad_dtype '{_SCALAR_NAME.get(want_name)}'. The gradient must match the "
+                           "tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's "
+                           "grad_dtype attribute with a specific dtype, or None to allow any dtype. Set grad_dtype "
+                           "with caution. Diverging the dtypes of a tensor and its gradient may break downstream "
+                           "systems that assume they match.")
+
+
+def leaf_grad_dtype(var):
+    """The NumPy dtype a leaf's incoming gradient is cast to: its own dtype, its ``grad_dtype``, or None (any)."""
+    x = var._x
+    gd = x.get("grad_dtype", _UNSET) if x else _UNSET
+    if gd is _UNSET:
+        return var._data.dtype
+    return None if gd is None else gd.np
+
+
+def _name(self):
+    return None   # torch's Tensor.name: None for every tensor not made by a named-graph tracer
+
+
+def set_(self, source=None, storage_offset=None, size=None, stride=None):
+    """Make ``self`` a view of ``source``'s memory (sizes, strides and offset as ``source``'s, or the ones given),
+    or, with no ``source``, an empty tensor of ``self``'s dtype. Changes through one show in the other."""
+    if source is None:
+        if storage_offset is not None or size is not None or stride is not None:
+            raise TypeError("set_() received an invalid combination of arguments - got (NoneType, ...), but "
+                            "expected one of: (), (torch.Storage source), (Tensor source), (Tensor source, int "
+                            "storage_offset, tuple of ints size, tuple of ints stride)")
+        _t._inplace_check(self)
+        self._data = xp.zeros(0, self._data.dtype)
+        self._vc[0] += 1
+        return self
+    if not isinstance(source, _t.Tensor):
+        raise TypeError(f"set_() received an invalid combination of arguments - got ({type(source).__name__}), but "
+                        "expected one of: (), (torch.Storage source), (Tensor source) (npgrad has no Storage "
+                        "objects: pass a Tensor)")
+    if (storage_offset is None) != (size is None):
+        raise TypeError("set_() received an invalid combination of arguments - got (Tensor, storage_offset=int), "
+                        "but expected one of: (), (torch.Storage source), (Tensor source), (Tensor source, int "
+                        "storage_offset, tuple of ints size, tuple of ints stride = None)")
+    src = source._data
+    if src.dtype != self._data.dtype:
+        raise RuntimeError(f"Could not set tensor of type {_CPP_NAME.get(self.dtype.name)} to a tensor of type "
+                           f"{_CPP_NAME.get(source.dtype.name)}")
+    _t._inplace_check(self)
+    if size is None:
+        view = src
+    else:
+        from .shape_extra import _storage
+        size = tuple(int(s) for s in size)
+        if stride is None:
+            stride, acc = [], 1
+            for s in reversed(size):
+                stride.insert(0, acc)
+                acc *= max(s, 1)
+        stride = tuple(int(s) for s in stride)
+        if len(stride) != len(size):
+            raise RuntimeError(f"unequal size length ({len(size)}) and stride length ({len(stride)})")
+        off = int(storage_offset)
+        if off < 0:
+            raise RuntimeError(f"Tensor: invalid storage offset {off}")
+        root, _ = _storage(src)
+        flat = root.reshape(-1) if root.flags.c_contiguous else None
+        need = off + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else off
+        if flat is None or need > flat.size:
+            raise RuntimeError(f"set_: sizes {list(size)}, strides {list(stride)} and storage offset {off} reach past "
+                               f"the {0 if flat is None else flat.size} elements of the source's memory (npgrad "
+                               "cannot grow a storage shared with other tensors)")
+        it = src.itemsize
+        view = xp.lib.stride_tricks.as_strided(flat[off:] if flat.size > off else flat[:0], size,
+                                               tuple(s * it for s in stride), writeable=src.flags.writeable)
+    self._data = view
+    self._vc[0] += 1
+    if source._req and ng.is_grad_enabled() and not self._req:
+        self._req = True   # torch marks it as needing grad, through a node with no derivative
+        from .random_fill import NoDerivative
+        made = NoDerivative.apply(source, view, "set_")
+        self.grad_fn, self._nr = made.grad_fn, made._nr
+    return self
+
+
+def bind_methods(T):
+    T.set_ = set_
+    T.name = property(_name)
+    T.grad_dtype = property(_get_grad_dtype, _set_grad_dtype)
