@@ -266,6 +266,21 @@ def igammac(input, other):
 
 
 def split_with_sizes(input, split_sizes, dim=0):
+    """Splits ``input`` along ``dim`` into pieces of the given sizes.
+
+    Args:
+        input (Tensor): the input tensor.
+        split_sizes (sequence of ints): the size of each piece; they must add up to ``input.shape[dim]``.
+        dim (int, optional): the dim to split (default 0).
+
+    Returns:
+        tuple of Tensors: views of ``input``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.split_with_sizes(torch.arange(5), [2, 3])
+        (tensor([0, 1]), tensor([2, 3, 4]))
+    """
     _need_tensor(input, "split_with_sizes")
     from .. import split
     return split(input, list(split_sizes), dim)

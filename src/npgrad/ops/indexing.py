@@ -461,6 +461,24 @@ def getitem(input, index):
 
 @takes_axis
 def select(input, dim, index):
+    """Slices ``input`` at ``index`` along ``dim``, removing that dim.
+
+    ``select(x, 0, i)`` is ``x[i]``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to slice.
+        index (int): the position along ``dim`` (negative counts from the end).
+
+    Returns:
+        Tensor: a view of ``input`` (shares its storage; writes show through).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(6).reshape(2, 3)
+        >>> torch.select(x, 1, -1)
+        tensor([2, 5])
+    """
     nd = input._data.ndim
     if nd == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -741,6 +759,22 @@ def nonzero(input, *, as_tuple=False):
 
 
 def argwhere(input):
+    """Indices of the nonzero elements of ``input``, one row per element.
+
+    The same as ``nonzero(input)``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: an int64 tensor of shape ``(number of nonzeros, input.dim())``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.argwhere(torch.tensor([[1, 0], [0, 3]]))
+        tensor([[0, 0],
+                [1, 1]])
+    """
     return nonzero(input)
 
 

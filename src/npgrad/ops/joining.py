@@ -337,12 +337,44 @@ def stack(tensors, dim=0, *, out=None, axis=UNSET):
 
 
 def hstack(tensors, *, out=None):
+    """Stacks tensors horizontally: along dim 1, or dim 0 for 1-D tensors.
+
+    Args:
+        tensors (sequence of Tensors): the tensors to stack.
+
+    Returns:
+        Tensor: the joined tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.hstack([torch.tensor([1, 2]), torch.tensor([3])])
+        tensor([1, 2, 3])
+        >>> torch.hstack([torch.zeros(2, 1), torch.ones(2, 2)])
+        tensor([[0., 1., 1.],
+                [0., 1., 1.]])
+    """
     ts = atleast_1d(*_nonempty(tensors, "hstack"))
     ts = ts if isinstance(ts, tuple) else (ts,)
     return cat(ts, 0 if ts[0]._data.ndim == 1 else 1)
 
 
 def vstack(tensors, *, out=None):
+    """Stacks tensors vertically (along dim 0), after making each at least 2-D.
+
+    ``npgrad.row_stack`` is an alias.
+
+    Args:
+        tensors (sequence of Tensors): the tensors to stack.
+
+    Returns:
+        Tensor: a tensor of at least 2 dims.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.vstack([torch.tensor([1, 2]), torch.tensor([3, 4])])
+        tensor([[1, 2],
+                [3, 4]])
+    """
     ts = atleast_2d(*_nonempty(tensors, "vstack"))
     return cat(ts if isinstance(ts, tuple) else (ts,), 0)
 
@@ -351,11 +383,40 @@ row_stack = vstack
 
 
 def dstack(tensors, *, out=None):
+    """Stacks tensors depth-wise (along dim 2), after making each at least 3-D.
+
+    Args:
+        tensors (sequence of Tensors): the tensors to stack.
+
+    Returns:
+        Tensor: a tensor of at least 3 dims.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.dstack([torch.tensor([1, 2]), torch.tensor([3, 4])])
+        tensor([[[1, 3],
+                 [2, 4]]])
+    """
     ts = atleast_3d(*_nonempty(tensors, "dstack"))
     return cat(ts if isinstance(ts, tuple) else (ts,), 2)
 
 
 def column_stack(tensors, *, out=None):
+    """Stacks tensors as columns: 1-D and 0-D tensors become columns of a 2-D result.
+
+    Args:
+        tensors (sequence of Tensors): the tensors to stack (same number of rows).
+
+    Returns:
+        Tensor: a 2-D tensor (or more, for inputs of 2+ dims).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.column_stack([torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])])
+        tensor([[1, 4],
+                [2, 5],
+                [3, 6]])
+    """
     ts = [reshape(x, (x._data.size, 1)) if x._data.ndim <= 1 else x for x in _nonempty(tensors, "column_stack")]
     return cat(ts, 1)
 
@@ -395,6 +456,23 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0, *, axis=UNSET):
+    """Splits ``input`` into ``chunks`` pieces along ``dim`` (the last may be smaller; fewer may come back).
+
+    Args:
+        input (Tensor): the input tensor.
+        chunks (int): the number of pieces wanted.
+        dim (int, optional): the dim to split (default 0).
+
+    Returns:
+        tuple of Tensors: views of ``input``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.chunk(torch.arange(5), 3)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+        >>> torch.arange(6).chunk(2)
+        (tensor([0, 1, 2]), tensor([3, 4, 5]))
+    """
     if axis is not UNSET:
         dim = np_alias("chunk", dim, axis, 0)[0]
     if chunks <= 0:
@@ -411,6 +489,22 @@ def chunk(input, chunks, dim=0, *, axis=UNSET):
 
 
 def unbind(input, dim=0, *, axis=UNSET):
+    """Removes dim ``dim`` and returns the slices along it.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dim to remove (default 0).
+
+    Returns:
+        tuple of Tensors: views of ``input``, one per position along ``dim``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.unbind(torch.tensor([[1, 2], [3, 4]]))
+        (tensor([1, 2]), tensor([3, 4]))
+        >>> torch.unbind(torch.tensor([[1, 2], [3, 4]]), dim=1)
+        (tensor([1, 3]), tensor([2, 4]))
+    """
     if axis is not UNSET:
         dim = np_alias("unbind", dim, axis, 0)[0]
     nd = input._data.ndim
@@ -474,14 +568,62 @@ def _dsplit_like(name, input, ios, dim, min_nd):
 
 
 def hsplit(input, indices_or_sections):
+    """Splits ``input`` horizontally: along dim 1, or dim 0 for 1-D tensors, like ``numpy.hsplit``.
+
+    Args:
+        input (Tensor): a tensor with at least 1 dim.
+        indices_or_sections (int or sequence of ints): a number of equal parts, or the indices to split before.
+
+    Returns:
+        tuple of Tensors: views of ``input``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.hsplit(torch.arange(6).reshape(2, 3), [1])
+        (tensor([[0],
+                [3]]), tensor([[1, 2],
+                [4, 5]]))
+    """
     return _dsplit_like("hsplit", input, indices_or_sections, 1 if input._data.ndim > 1 else 0, 1)
 
 
 def vsplit(input, indices_or_sections):
+    """Splits ``input`` vertically along dim 0, like ``numpy.vsplit``.
+
+    Args:
+        input (Tensor): a tensor with at least 2 dims.
+        indices_or_sections (int or sequence of ints): a number of equal parts, or the indices to split before.
+
+    Returns:
+        tuple of Tensors: views of ``input``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.vsplit(torch.arange(8).reshape(4, 2), 2)
+        (tensor([[0, 1],
+                [2, 3]]), tensor([[4, 5],
+                [6, 7]]))
+    """
     return _dsplit_like("vsplit", input, indices_or_sections, 0, 2)
 
 
 def dsplit(input, indices_or_sections):
+    """Splits a tensor of 3+ dims along its third dim (depth-wise), like ``numpy.dsplit``.
+
+    Args:
+        input (Tensor): a tensor with at least 3 dims.
+        indices_or_sections (int or sequence of ints): a number of equal parts, or the indices to split before.
+
+    Returns:
+        tuple of Tensors: views of ``input``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.dsplit(torch.arange(8).reshape(1, 2, 4), 2)
+        (tensor([[[0, 1],
+                 [4, 5]]]), tensor([[[2, 3],
+                 [6, 7]]]))
+    """
     return _dsplit_like("dsplit", input, indices_or_sections, 2, 3)
 
 
@@ -524,6 +666,21 @@ def meshgrid(*tensors, indexing=None):
 
 
 def repeat(input, *repeats):
+    """Tiles ``input``: repeats it ``repeats[i]`` times along dim ``i`` (extra leading repeats add dims).
+
+    Args:
+        input (Tensor): the input tensor.
+        *repeats (ints or a tuple of ints): the number of copies along each dim.
+
+    Returns:
+        Tensor: a new tensor (a copy).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tensor([1, 2]).repeat(2, 2)
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
+    """
     if not repeats:
         raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     if len(repeats) == 1 and isinstance(repeats[0], (tuple, list)):
@@ -538,6 +695,24 @@ def repeat(input, *repeats):
 
 
 def tile(input, dims):
+    """Repeats ``input`` along each dim, like ``numpy.tile`` (fewer ``dims`` than dims of ``input`` are padded with ones
+    in front).
+
+    Args:
+        input (Tensor): the input tensor.
+        dims (tuple of ints): the number of copies along each dim.
+
+    Returns:
+        Tensor: a new tensor (a copy).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tile(torch.tensor([1, 2]), (2,))
+        tensor([1, 2, 1, 2])
+        >>> torch.tile(torch.tensor([[1], [2]]), (1, 3))
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+    """
     dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
     dims = (1,) * (input._data.ndim - len(dims)) + dims
     return repeat(input, dims)
@@ -598,6 +773,25 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=U
 
 
 def flip(input, *dims):
+    """Reverses the order of the elements along the given dims.
+
+    Args:
+        input (Tensor): the input tensor.
+        dims (int or sequence of ints): the dims to reverse.
+
+    Returns:
+        Tensor: a copy (unlike NumPy's ``flip``, which returns a view).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(4).reshape(2, 2)
+        >>> torch.flip(x, [0])
+        tensor([[2, 3],
+                [0, 1]])
+        >>> torch.flip(x, (0, 1))
+        tensor([[3, 2],
+                [1, 0]])
+    """
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
     nd = input._data.ndim
@@ -608,12 +802,40 @@ def flip(input, *dims):
 
 
 def fliplr(input):
+    """Reverses the order of the columns (dim 1).
+
+    Args:
+        input (Tensor): a tensor with at least 2 dims.
+
+    Returns:
+        Tensor: a copy.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.fliplr(torch.arange(4).reshape(2, 2))
+        tensor([[1, 0],
+                [3, 2]])
+    """
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return Flip.apply(input, (1,))
 
 
 def flipud(input):
+    """Reverses the order of the rows (dim 0).
+
+    Args:
+        input (Tensor): a tensor with at least 1 dim.
+
+    Returns:
+        Tensor: a copy.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.flipud(torch.arange(4).reshape(2, 2))
+        tensor([[2, 3],
+                [0, 1]])
+    """
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
     return Flip.apply(input, (0,))
@@ -649,16 +871,78 @@ def _check_matrix(input, name):
 
 
 def tril(input, diagonal=0):
+    """Lower triangle of a matrix (or batch of matrices); the other elements are set to 0.
+
+    Args:
+        input (Tensor): a tensor with at least 2 dims.
+        diagonal (int, optional): the diagonal to keep up to: 0 the main one, > 0 above it, < 0 below it.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.ones(3, 3)
+        >>> torch.tril(x)
+        tensor([[1., 0., 0.],
+                [1., 1., 0.],
+                [1., 1., 1.]])
+        >>> torch.tril(x, diagonal=-1)
+        tensor([[0., 0., 0.],
+                [1., 0., 0.],
+                [1., 1., 0.]])
+    """
     _check_matrix(input, "tril")
     return Tril.apply(input, int(diagonal))
 
 
 def triu(input, diagonal=0):
+    """Upper triangle of a matrix (or batch of matrices); the other elements are set to 0.
+
+    Args:
+        input (Tensor): a tensor with at least 2 dims.
+        diagonal (int, optional): the diagonal to keep from: 0 the main one, > 0 above it, < 0 below it.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape and dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.ones(3, 3)
+        >>> torch.triu(x)
+        tensor([[1., 1., 1.],
+                [0., 1., 1.],
+                [0., 0., 1.]])
+        >>> torch.triu(x, diagonal=1)
+        tensor([[0., 1., 1.],
+                [0., 0., 1.],
+                [0., 0., 0.]])
+    """
     _check_matrix(input, "triu")
     return Triu.apply(input, int(diagonal))
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """Places the last dim of ``input`` on a diagonal of new 2-D planes (the inverse of ``diagonal``).
+
+    Args:
+        input (Tensor): the input tensor.
+        offset (int, optional): which diagonal (default 0, the main one).
+        dim1 (int, optional): the first dim of the planes (default -2).
+        dim2 (int, optional): the second dim of the planes (default -1).
+
+    Returns:
+        Tensor: one more dim than ``input``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.diag_embed(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[[1, 0],
+                 [0, 2]],
+        <BLANKLINE>
+                [[3, 0],
+                 [0, 4]]])
+    """
     nd = input._data.ndim + 1
     d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)
     if d1 == d2:
@@ -669,6 +953,24 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 
 def diag(input, diagonal=0):
+    """A 1-D ``input`` becomes the diagonal of a square matrix; a 2-D ``input`` gives back its diagonal.
+
+    Args:
+        input (Tensor): a 1-D or 2-D tensor.
+        diagonal (int, optional): which diagonal: 0 the main one, > 0 above it, < 0 below it.
+
+    Returns:
+        Tensor: a 2-D matrix (from 1-D input) or a 1-D copy of the diagonal (from 2-D input).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.diag(torch.tensor([1, 2, 3]))
+        tensor([[1, 0, 0],
+                [0, 2, 0],
+                [0, 0, 3]])
+        >>> torch.diag(torch.arange(9).reshape(3, 3), 1)
+        tensor([1, 5])
+    """
     nd = input._data.ndim
     if nd == 1:
         return DiagEmbed.apply(input, int(diagonal), 0, 1)
@@ -678,6 +980,19 @@ def diag(input, diagonal=0):
 
 
 def trace(input):
+    """Sum of the main diagonal of a 2-D tensor.
+
+    Args:
+        input (Tensor): a 2-D tensor.
+
+    Returns:
+        Tensor: a 0-d tensor; integer inputs give int64, as ``sum`` does.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.trace(torch.arange(9.).reshape(3, 3))
+        tensor(12.)
+    """
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
     return Trace.apply(input)

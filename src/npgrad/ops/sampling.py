@@ -120,6 +120,25 @@ def pad(input, pad, mode="constant", value=None):
 
 
 def constant_pad_nd(input, pad, value=0):
+    """Pads ``input`` with ``value``: ``pad`` gives (before, after) amounts, last dim first.
+
+    The same as ``nn.functional.pad(input, pad, mode='constant', value=value)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        pad (sequence of ints): ``(left, right, top, bottom, ...)``; negative amounts crop.
+        value (Number, optional): the fill value (default 0).
+
+    Returns:
+        Tensor: the padded tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.constant_pad_nd(torch.ones(2, 2), (1, 0, 0, 1), value=5.0)
+        tensor([[5., 1., 1.],
+                [5., 1., 1.],
+                [5., 5., 5.]])
+    """
     return globals()["pad"](input, pad, "constant", value)
 
 

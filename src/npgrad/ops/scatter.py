@@ -619,6 +619,27 @@ def _mask(mask, name):
 # ---------------------------------------------------------------------------------------------- functions
 @takes_axis
 def index_select(input, dim, index):
+    """Selects the entries of ``input`` at ``index`` along ``dim``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to index.
+        index (Tensor): a 1-D int64 (or int32) tensor of indices into ``dim``.
+
+    Returns:
+        Tensor: a new tensor (not a view); ``dim`` has ``len(index)`` entries.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(6).reshape(3, 2)
+        >>> torch.index_select(x, 0, torch.tensor([2, 0]))
+        tensor([[4, 5],
+                [0, 1]])
+        >>> torch.index_select(x, 1, torch.tensor([1]))
+        tensor([[1],
+                [3],
+                [5]])
+    """
     nd = input._data.ndim
     d = norm_dim(dim, nd)
     idx = _long_index(index, "index_select", True)
@@ -674,6 +695,31 @@ def _scatter_args(input, dim, index, src, name):
 
 @takes_axis
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """Writes ``src`` (or ``value``) into a copy of ``input`` at the positions ``index`` gives along ``dim``.
+
+    For ``dim=1``: ``out[i][index[i][j]] = src[i][j]``. Where ``index`` repeats a position, which write wins is not
+    specified (as in torch).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim that ``index`` indexes.
+        index (Tensor): int64 indices, with as many dims as ``input``.
+        src (Tensor, optional): the values to write, at least ``index``'s shape.
+        value (Number, optional): a single value to write instead of ``src``.
+        reduce (str, optional): ``'add'`` or ``'multiply'`` to combine instead of overwrite (deprecated in torch; use
+            ``scatter_reduce``).
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.scatter(torch.zeros(2, 3), 1, torch.tensor([[2], [0]]), torch.tensor([[5.], [7.]]))
+        tensor([[0., 0., 5.],
+                [7., 0., 0.]])
+        >>> torch.zeros(3).scatter(0, torch.tensor([1]), value=9.0)
+        tensor([0., 9., 0.])
+    """
     if src is None:
         src = value
     d, idx = _scatter_args(input, dim, index, src, "scatter")
@@ -697,6 +743,25 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 
 @takes_axis
 def scatter_add(input, dim, index, src):
+    """Adds ``src`` into a copy of ``input`` at the positions ``index`` gives along ``dim``; repeated positions
+    accumulate.
+
+    For ``dim=0``: ``out[index[i]] += src[i]``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim that ``index`` indexes.
+        index (Tensor): int64 indices, with as many dims as ``input``.
+        src (Tensor): the values to add.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.scatter_add(torch.zeros(3), 0, torch.tensor([0, 1, 0, 2]), torch.tensor([1., 2., 3., 4.]))
+        tensor([4., 2., 4.])
+    """
     d, idx = _scatter_args(input, dim, index, src, "scatter_add")
     return ScatterAdd.apply(input, src, d, _tracked(index, idx))
 
@@ -718,6 +783,26 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 
 @takes_axis
 def index_add(input, dim, index, source, *, alpha=1):
+    """Adds ``alpha * source`` into the rows of ``input`` chosen by ``index`` along ``dim`` (repeated indices
+    accumulate).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to index.
+        index (Tensor): a 1-D int64 (or int32) tensor of indices into ``dim``.
+        source (Tensor): the values to add; ``source.shape[dim] == len(index)``.
+        alpha (Number, optional): the multiplier for ``source`` (default 1).
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.index_add(torch.zeros(3, 2), 0, torch.tensor([0, 2, 0]), torch.ones(3, 2))
+        tensor([[2., 2.],
+                [0., 0.],
+                [1., 1.]])
+    """
     nd = input._data.ndim
     d = norm_dim(dim, nd)
     idx = _long_index(index, "index_add_", True).reshape(-1)
@@ -734,6 +819,24 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 @takes_axis
 def index_copy(input, dim, index, source):
+    """Copies the rows of ``source`` into ``input`` at the positions ``index`` along ``dim``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to index.
+        index (Tensor): a 1-D int64 (or int32) tensor of indices into ``dim``.
+        source (Tensor): the values to copy; ``source.shape[dim] == len(index)``.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.index_copy(torch.zeros(3, 2), 0, torch.tensor([2, 0]), torch.tensor([[1., 2.], [3., 4.]]))
+        tensor([[3., 4.],
+                [0., 0.],
+                [1., 2.]])
+    """
     nd = input._data.ndim
     d = norm_dim(dim, nd)
     idx = _arr(index)
@@ -755,6 +858,23 @@ def index_copy(input, dim, index, source):
 
 @takes_axis
 def index_fill(input, dim, index, value):
+    """Fills the rows of ``input`` chosen by ``index`` along ``dim`` with ``value``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to index.
+        index (Tensor): a 1-D int64 (or int32) tensor of indices into ``dim``.
+        value (Number or 0-d Tensor): the fill value.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.index_fill(torch.arange(6).reshape(2, 3), 1, torch.tensor([0, 2]), -1)
+        tensor([[-1,  1, -1],
+                [-1,  4, -1]])
+    """
     nd = input._data.ndim
     d = norm_dim(dim, nd)
     idx = _arr(index)
@@ -790,10 +910,41 @@ def masked_fill(input, mask, value):
 
 
 def masked_select(input, mask):
+    """The elements of ``input`` where ``mask`` is True, in row-major order.
+
+    Args:
+        input (Tensor): the input tensor.
+        mask (Tensor): a bool tensor broadcastable with ``input``.
+
+    Returns:
+        Tensor: a 1-D tensor (a copy).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1, -2], [-3, 4]])
+        >>> torch.masked_select(x, x > 0)
+        tensor([1, 4])
+    """
     return MaskedSelect.apply(input, _tracked(mask, _mask(mask, "masked_select")))
 
 
 def masked_scatter(input, mask, source):
+    """Copies consecutive elements of ``source`` into ``input`` where ``mask`` is True.
+
+    Args:
+        input (Tensor): the input tensor.
+        mask (Tensor): a bool tensor broadcastable to ``input``'s shape.
+        source (Tensor): at least as many elements as ``mask`` has True values.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.masked_scatter(torch.zeros(2, 3), torch.tensor([[True, False, True], [False, True, False]]), torch.tensor([1., 2., 3., 4.]))
+        tensor([[1., 0., 2.],
+                [0., 3., 0.]])
+    """
     m = _mask(mask, "masked_scatter_")
     if source._data.dtype != input._data.dtype:
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
@@ -805,6 +956,20 @@ def masked_scatter(input, mask, source):
 
 
 def take(input, index):
+    """Indexes ``input`` as if it were flattened to 1-D.
+
+    Args:
+        input (Tensor): the input tensor.
+        index (Tensor): int64 indices into the flattened ``input``.
+
+    Returns:
+        Tensor: ``index``'s shape, ``input``'s dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.take(torch.tensor([[4, 3, 5], [6, 7, 8]]), torch.tensor([0, 2, 5]))
+        tensor([4, 5, 8])
+    """
     idx = _arr(index)
     if idx.dtype != np.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {_name(idx.dtype)}")

@@ -315,6 +315,29 @@ def reshape(input, *shape):
 
 
 def view(input, *shape):
+    """A view of ``input`` with a new shape and the same elements.
+
+    torch has this only as the method ``Tensor.view``; npgrad also exposes the function.
+
+    Args:
+        input (Tensor): the input tensor.
+        *shape (ints or a tuple of ints): the new shape; one entry may be -1.
+
+    Returns:
+        Tensor: a view of ``input`` (shares its storage; writes show through). The memory layout must allow it (use
+            ``reshape`` otherwise).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(6)
+        >>> x.view(2, 3)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> x.view(-1, 2)
+        tensor([[0, 1],
+                [2, 3],
+                [4, 5]])
+    """
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, int)):
         return _view_dtype(input, shape[0])
     shape = _infer_shape(_shape_arg(shape), input._data.size)
@@ -349,6 +372,25 @@ def reshape_as(input, other):
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """Flattens the dims from ``start_dim`` to ``end_dim`` into one.
+
+    Args:
+        input (Tensor): the input tensor.
+        start_dim (int, optional): the first dim to flatten (default 0).
+        end_dim (int, optional): the last dim to flatten (default -1).
+
+    Returns:
+        Tensor: a view when the memory layout allows, else a copy.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(8).reshape(2, 2, 2)
+        >>> torch.flatten(x)
+        tensor([0, 1, 2, 3, 4, 5, 6, 7])
+        >>> torch.flatten(x, start_dim=1)
+        tensor([[0, 1, 2, 3],
+                [4, 5, 6, 7]])
+    """
     nd = input._data.ndim
     if nd == 0:
         norm_dim(start_dim, 0)
@@ -368,6 +410,22 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 @takes_axis
 def unflatten(input, dim, sizes):
+    """Expands dim ``dim`` into several dims of the given sizes (the inverse of ``flatten``).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to expand.
+        sizes (tuple of ints): the new dims; their product must be ``input.shape[dim]`` (one may be -1).
+
+    Returns:
+        Tensor: a view when possible.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.unflatten(torch.arange(6), 0, (2, 3))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
     shp = input._data.shape
     if not shp:
         raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no "
@@ -389,6 +447,26 @@ def unflatten(input, dim, sizes):
 
 
 def transpose(input, dim0, dim1):
+    """Swaps dims ``dim0`` and ``dim1``.
+
+    ``swapaxes`` and ``swapdims`` do the same.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim0 (int): the first dim.
+        dim1 (int): the second dim.
+
+    Returns:
+        Tensor: a view of ``input`` (shares its storage; writes show through).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(6).reshape(2, 3)
+        >>> torch.transpose(x, 0, 1)
+        tensor([[0, 3],
+                [1, 4],
+                [2, 5]])
+    """
     nd = input._data.ndim
     d0, d1 = norm_dim(dim0, nd), norm_dim(dim1, nd)
     return track_view(Transpose.apply(input, d0, d1), input)
@@ -405,6 +483,21 @@ def swapdims(input, dim0, dim1):
 
 
 def t(input):
+    """Transposes a tensor of at most 2 dims (0-D and 1-D tensors come back as they are).
+
+    Args:
+        input (Tensor): a tensor with at most 2 dims.
+
+    Returns:
+        Tensor: a view of ``input`` (shares its storage; writes show through).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.t(torch.arange(6).reshape(2, 3))
+        tensor([[0, 3],
+                [1, 4],
+                [2, 5]])
+    """
     nd = input._data.ndim
     if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
@@ -412,6 +505,25 @@ def t(input):
 
 
 def permute(input, *dims):
+    """Reorders the dims of ``input``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dims (ints or a tuple of ints): the new order, a permutation of ``range(input.dim())``.
+
+    Returns:
+        Tensor: a view of ``input`` (shares its storage; writes show through).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(6).reshape(1, 2, 3)
+        >>> torch.permute(x, (2, 0, 1)).shape == (3, 1, 2)
+        True
+        >>> x.permute(0, 2, 1)
+        tensor([[[0, 3],
+                 [1, 4],
+                 [2, 5]]])
+    """
     if not dims:  # torch.permute(x, ()) is fine for 0-d; x.permute() with nothing is a missing argument
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _shape_arg(dims)
@@ -460,12 +572,49 @@ moveaxis = movedim
 
 
 def unsqueeze(input, dim=UNSET, *, axis=UNSET):
+    """Inserts a dim of size 1 at position ``dim``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): where the new dim goes; negative counts from the end of the result.
+
+    Returns:
+        Tensor: a view of ``input`` (shares its storage; writes show through).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.unsqueeze(torch.tensor([1, 2, 3]), 0)
+        tensor([[1, 2, 3]])
+        >>> torch.unsqueeze(torch.tensor([1, 2, 3]), -1)
+        tensor([[1],
+                [2],
+                [3]])
+    """
     if dim is UNSET or axis is not UNSET:
         dim = required_dim("unsqueeze", dim, axis)
     return track_view(Unsqueeze.apply(input, norm_dim(dim, input._data.ndim + 1)), input)
 
 
 def squeeze(input, dim=None, *, axis=UNSET):
+    """Removes dims of size 1 (all of them, or only those in ``dim``).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dims to remove if their size is 1.
+
+    Returns:
+        Tensor: a view of ``input`` (shares its storage; writes show through).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.zeros(2, 1, 3, 1)
+        >>> tuple(torch.squeeze(x).shape)
+        (2, 3)
+        >>> tuple(torch.squeeze(x, 1).shape)
+        (2, 3, 1)
+        >>> tuple(torch.squeeze(x, 0).shape)
+        (2, 1, 3, 1)
+    """
     if axis is not UNSET:
         dim = np_alias("squeeze", dim, axis)[0]
     shp = input._data.shape
@@ -481,6 +630,26 @@ def squeeze(input, dim=None, *, axis=UNSET):
 
 
 def expand(input, *sizes):
+    """Broadcasts ``input`` to a larger shape without copying: size-1 dims are repeated, new dims added in front.
+
+    torch has this only as the method ``Tensor.expand``; npgrad also exposes the function.
+
+    Args:
+        input (Tensor): the input tensor.
+        *sizes (ints or a tuple of ints): the target shape; -1 keeps a dim's size.
+
+    Returns:
+        Tensor: a view of ``input`` (shares its storage; writes show through).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tensor([[1], [2]]).expand(2, 3)
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+        >>> torch.tensor([1, 2]).expand(2, -1)
+        tensor([[1, 2],
+                [1, 2]])
+    """
     sizes = _shape_arg(sizes)
     shp = input._data.shape
     if len(sizes) < len(shp):
@@ -518,6 +687,23 @@ def expand_as(input, other):
 
 
 def broadcast_to(input, size):
+    """Broadcasts ``input`` to the shape ``size`` without copying.
+
+    The same as ``input.expand(size)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        size (tuple of ints): the target shape; -1 keeps a dim's size.
+
+    Returns:
+        Tensor: a view of ``input`` (shares its storage; writes show through).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.broadcast_to(torch.tensor([1, 2, 3]), (2, 3))
+        tensor([[1, 2, 3],
+                [1, 2, 3]])
+    """
     return expand(input, size)
 
 
@@ -528,16 +714,69 @@ def _memory_format(fname, input, memory_format, allowed):
 
 
 def clone(input, *, memory_format=None):
+    """A copy of ``input`` with its own storage, still part of the autograd graph.
+
+    Args:
+        input (Tensor): the input tensor.
+        memory_format (npgrad.memory_format, optional): the layout of the copy (default ``preserve_format``).
+
+    Returns:
+        Tensor: ``input``'s shape, dtype and values; gradients flow back to ``input`` (``CloneBackward0``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = torch.clone(x)
+        >>> y
+        tensor([1., 2.], grad_fn=<CloneBackward0>)
+        >>> y.data_ptr() == x.data_ptr()
+        False
+    """
     _memory_format("clone", input, memory_format, (_dtype.preserve_format, _dtype.contiguous_format))
     return Clone.apply(input)
 
 
 def contiguous(input, memory_format=None):
+    """``input`` if it is already contiguous in memory, else a contiguous copy.
+
+    torch has this only as the method ``Tensor.contiguous``; npgrad also exposes the function.
+
+    Args:
+        input (Tensor): the input tensor.
+        memory_format (npgrad.memory_format, optional): the layout wanted (default ``contiguous_format``).
+
+    Returns:
+        Tensor: a C-contiguous tensor equal to ``input``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(6).reshape(2, 3).t()
+        >>> x.is_contiguous()
+        False
+        >>> x.contiguous().is_contiguous()
+        True
+    """
     _memory_format("contiguous", input, memory_format, (_dtype.contiguous_format,))
     return input if input._data.flags.c_contiguous else Clone.apply(input)
 
 
 def to_copy(input, dtype):
+    """A copy of ``input`` converted to ``dtype`` (the function behind ``Tensor.to`` when it must copy).
+
+    torch has no public ``torch.to_copy``; use the method ``Tensor.to``, as the example does.
+
+    Args:
+        input (Tensor): the input tensor.
+        dtype (npgrad.dtype): the dtype of the copy.
+
+    Returns:
+        Tensor: a new tensor; gradients flow back through the conversion (``ToCopyBackward0``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tensor([1.5, -2.5]).to(torch.int64)
+        tensor([ 1, -2])
+    """
     return ToCopy.apply(input, dtype.np)
 
 
@@ -602,18 +841,79 @@ def _atleast(n, tensors):
 
 
 def atleast_1d(*tensors):
+    """Returns each input with at least 1 dimension; tensors with more are returned as they are.
+
+    Args:
+        *tensors (Tensor or sequence of Tensors): one tensor, or several (as arguments or in one list/tuple).
+
+    Returns:
+        Tensor or tuple of Tensors: one result per input (a view where possible).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.atleast_1d(torch.tensor(1.5))
+        tensor([1.5000])
+        >>> torch.atleast_1d(torch.tensor([1, 2]), torch.tensor(3))
+        (tensor([1, 2]), tensor([3]))
+    """
     return _atleast(1, tensors)
 
 
 def atleast_2d(*tensors):
+    """Returns each input with at least 2 dimensions; tensors with more are returned as they are.
+
+    Args:
+        *tensors (Tensor or sequence of Tensors): one tensor, or several (as arguments or in one list/tuple).
+
+    Returns:
+        Tensor or tuple of Tensors: one result per input (a view where possible).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.atleast_2d(torch.tensor(1.5))
+        tensor([[1.5000]])
+        >>> torch.atleast_2d(torch.tensor([1, 2]), torch.tensor(3))
+        (tensor([[1, 2]]), tensor([[3]]))
+    """
     return _atleast(2, tensors)
 
 
 def atleast_3d(*tensors):
+    """Returns each input with at least 3 dimensions; tensors with more are returned as they are.
+
+    Args:
+        *tensors (Tensor or sequence of Tensors): one tensor, or several (as arguments or in one list/tuple).
+
+    Returns:
+        Tensor or tuple of Tensors: one result per input (a view where possible).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.atleast_3d(torch.tensor(1.5))
+        tensor([[[1.5000]]])
+        >>> torch.atleast_3d(torch.tensor([1, 2]), torch.tensor(3))
+        (tensor([[[1],
+                 [2]]]), tensor([[[3]]]))
+    """
     return _atleast(3, tensors)
 
 
 def adjoint(input):
+    """Conjugate transpose of the last two dims; for real tensors the same as ``input.mT``.
+
+    Args:
+        input (Tensor): a tensor with at least 2 dims.
+
+    Returns:
+        Tensor: a view of ``input`` (shares its storage; writes show through).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.adjoint(torch.arange(6).reshape(2, 3))
+        tensor([[0, 3],
+                [1, 4],
+                [2, 5]])
+    """
     return _mT(input, "tensor.adjoint()", "adjoint() is deprecated on 0-D tensors. Consider using x.conj().")
 
 

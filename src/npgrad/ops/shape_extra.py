@@ -263,6 +263,26 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """Coordinates of the upper triangle of a ``row`` by ``col`` matrix.
+
+    Args:
+        row (int): the number of rows.
+        col (int): the number of columns.
+        offset (int, optional): the diagonal to start from (default 0).
+        dtype (npgrad.dtype, optional): the result's dtype (default int64).
+
+    Returns:
+        Tensor: a ``(2, N)`` tensor: row indices, then column indices.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.triu_indices(3, 3)
+        tensor([[0, 0, 0, 1, 1, 2],
+                [0, 1, 2, 1, 2, 2]])
+        >>> torch.triu_indices(3, 3, offset=1)
+        tensor([[0, 0, 1],
+                [1, 2, 2]])
+    """
     return _tri_indices(xp.triu_indices, row, col, offset, dtype)
 
 
@@ -335,6 +355,23 @@ class Renorm(Function):
 
 
 def renorm(input, p, dim, maxnorm):
+    """Rescales each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` down to norm ``maxnorm``.
+
+    Args:
+        input (Tensor): the input tensor.
+        p (float): the norm's order.
+        dim (int): the dim whose slices are normalized (each ``input.select(dim, i)``).
+        maxnorm (float): the largest norm kept.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.renorm(torch.tensor([[3.0, 4.0], [0.3, 0.4]]), 2, 0, 1.0)
+        tensor([[0.6000, 0.8000],
+                [0.3000, 0.4000]])
+    """
     if not is_float_np(input._data.dtype):
         raise RuntimeError("renorm: expected a floating point tensor")
     if not p > 0:
@@ -803,8 +840,45 @@ def bind_methods(T):
 
 
 def as_strided_(input, size, stride, storage_offset=None):
+    """In-place version of :func:`as_strided`: changes ``input``'s size, strides and offset into its storage.
+
+    Args:
+        input (Tensor): the tensor to restride.
+        size (tuple of ints): the new shape.
+        stride (tuple of ints): the new strides, in elements.
+        storage_offset (int, optional): the new offset into the storage.
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.arange(6.)
+        >>> torch.as_strided_(a, (2, 2), (1, 2))
+        tensor([[0., 2.],
+                [1., 3.]])
+    """
     return input.as_strided_(size, stride, storage_offset)
 
 
 def resize_as_(input, the_template, *, memory_format=None):
+    """Resizes ``input`` in place to the shape of ``the_template``; new elements are uninitialized.
+
+    Args:
+        input (Tensor): the tensor to resize.
+        the_template (Tensor): the tensor whose shape is taken.
+        memory_format (npgrad.memory_format, optional): the layout after resizing.
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.arange(6.)
+        >>> torch.resize_as_(a, torch.zeros(2, 3))
+        tensor([[0., 1., 2.],
+                [3., 4., 5.]])
+        >>> a.shape == (2, 3)
+        True
+    """
     return input.resize_as_(the_template)
