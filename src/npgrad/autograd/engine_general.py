@@ -174,6 +174,8 @@ def _leaf(node, g, own, create, captures, results, accumulate):
         return
     if g.shape != var._data.shape:  # torch's input check: reduce what broadcasts to the leaf's shape, else fail
         g = _leaf_shape(g, var._data.shape)
+    if type(g) is np.ndarray and g.dtype != var._data.dtype:  # torch casts to the input's dtype (validate_outputs):
+        g, own = g.astype(var._data.dtype), True        # bfloat16 matmuls in ml_dtypes return float32
     hooks = var._x and var._x.get("hooks")
     if hooks:
         g = _run_tensor_hooks(hooks, g, create)
