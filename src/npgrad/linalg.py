@@ -37,3 +37,7 @@ __all__ = ["LinAlgError", "matmul", "cross", "multi_dot", "vecdot", "det", "slog
            "matrix_power", "lstsq", "vector_norm", "matrix_norm", "norm", "solve_triangular", "matrix_rank",
            "diagonal", "lu_factor", "lu_factor_ex", "lu", "lu_solve", "eig", "eigvals", "vander", "cond", "tensorinv",
            "tensorsolve", "householder_product", "ldl_factor", "ldl_factor_ex", "ldl_solve"]
+
+# torch-style docstrings (Args, Returns, Example) for the names above, kept in one table
+from ._linalg_docs import apply as _apply_docs  # noqa: E402
+_apply_docs(globals())
