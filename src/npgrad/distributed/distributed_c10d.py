@@ -124,6 +124,18 @@ group = GroupMember = _GroupMember()
 
 # ---------------------------------------------------------------------------------------------- availability
 def is_available():
+    """Whether the distributed package can be used: always ``True`` in npgrad (as in torch's CPU builds with
+    distributed support); whether MPI is there is :func:`is_mpi_available`.
+
+    Returns:
+        bool: ``True``.
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.is_available()
+        True
+    """
     return True
 
 
@@ -138,14 +150,57 @@ def is_gloo_available():
 
 
 def is_nccl_available():
+    """Whether the NCCL (GPU) backend is available: never in npgrad, which runs on CPUs.
+
+    Returns:
+        bool: ``False``.
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.is_nccl_available()
+        False
+    """
     return False
 
 
 def is_torchelastic_launched():
+    """Whether this process was started by torchelastic (``torchrun``): whether ``TORCHELASTIC_RUN_ID`` is set in
+    the environment, as torch checks it. npgrad's launcher (``python -m npgrad.distributed.run``, ``npgradrun``)
+    sets it too, so scripts written for torchrun take the same branch.
+
+    Returns:
+        bool: ``True`` when ``TORCHELASTIC_RUN_ID`` is set.
+
+    Example::
+
+        >>> import os
+        >>> import npgrad.distributed as dist
+        >>> dist.is_torchelastic_launched() == ("TORCHELASTIC_RUN_ID" in os.environ)
+        True
+    """
     return os.environ.get("TORCHELASTIC_RUN_ID") is not None
 
 
 def is_initialized():
+    """Whether the default process group has been initialised (:func:`init_process_group` was called and
+    :func:`destroy_process_group` not yet).
+
+    Returns:
+        bool: ``True`` between ``init_process_group`` and ``destroy_process_group``.
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.is_initialized()
+        False
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> dist.is_initialized()
+        True
+        >>> dist.destroy_process_group()
+        >>> dist.is_initialized()
+        False
+    """
     return _state.default is not None
 
 
@@ -285,7 +340,25 @@ def _resolve(group, op):
 
 
 def get_rank(group=None):
-    """This process's rank in ``group`` (default: the world); -1 outside the group."""
+    """This process's rank in ``group`` (default: the world); -1 outside the group.
+
+    Args:
+        group (ProcessGroup, optional): a group from :func:`new_group`. Default: the world.
+
+    Returns:
+        int: a rank in ``[0, world size)``, or -1.
+
+    Raises:
+        ValueError: before :func:`init_process_group`.
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> dist.get_rank()
+        0
+        >>> dist.destroy_process_group()
+    """
     pg = _default()
     if group is None or group is pg:
         return pg.rank()
@@ -295,6 +368,25 @@ def get_rank(group=None):
 
 
 def get_world_size(group=None):
+    """The number of processes in ``group`` (default: the world); -1 on a rank outside it.
+
+    Args:
+        group (ProcessGroup, optional): a group from :func:`new_group`. Default: the world.
+
+    Returns:
+        int: the group's size.
+
+    Raises:
+        ValueError: before :func:`init_process_group`.
+
+    Example (a world of one: a process not started by a launcher)::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> dist.get_world_size()
+        1
+        >>> dist.destroy_process_group()
+    """
     pg = _default()
     if group is None or group is pg:
         return pg.size()
@@ -304,16 +396,73 @@ def get_world_size(group=None):
 
 
 def get_backend(group=None):
+    """The backend of ``group`` (default: the world): ``"mpi"``, whatever name was given to
+    :func:`init_process_group` (``"gloo"`` is taken as an alias of MPI; torch would answer ``"gloo"``).
+
+    Args:
+        group (ProcessGroup, optional): Default: the world.
+
+    Returns:
+        Backend: a ``str`` subclass, ``"mpi"``.
+
+    Raises:
+        ValueError: before :func:`init_process_group`, as in torch.
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.get_backend()
+        Traceback (most recent call last):
+            ...
+        ValueError: Default process group has not been initialized, please make sure to call init_process_group.
+    """
     _default()
     return _state.backend
 
 
 def get_process_group_ranks(group):
+    """The global ranks of the members of ``group``, in group-rank order.
+
+    Args:
+        group (ProcessGroup or None): a group from :func:`new_group`; ``None`` is the world.
+
+    Returns:
+        list[int]: global ranks.
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> g = dist.new_group([0])
+        >>> dist.get_process_group_ranks(g)
+        [0]
+        >>> dist.destroy_process_group()
+    """
     pg = _default() if group is None else group
     return list(pg._ranks)
 
 
 def get_global_rank(group, group_rank):
+    """The global rank of the member whose rank in ``group`` is ``group_rank``.
+
+    Args:
+        group (ProcessGroup or None): a group from :func:`new_group`; ``None`` is the world.
+        group_rank (int): a rank within ``group``.
+
+    Returns:
+        int: the global rank.
+
+    Raises:
+        ValueError: ``group_rank`` is not a rank of ``group``.
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> dist.get_global_rank(dist.new_group([0]), 0)
+        0
+        >>> dist.destroy_process_group()
+    """
     pg = _default() if group is None else group
     if not 0 <= group_rank < pg.size():
         raise ValueError(f"Group rank {group_rank} is not part of group {pg}")
@@ -321,6 +470,26 @@ def get_global_rank(group, group_rank):
 
 
 def get_group_rank(group, global_rank):
+    """The rank within ``group`` of the process whose global rank is ``global_rank``.
+
+    Args:
+        group (ProcessGroup or None): a group from :func:`new_group`; ``None`` is the world.
+        global_rank (int): a global rank.
+
+    Returns:
+        int: its rank in ``group``.
+
+    Raises:
+        ValueError: ``global_rank`` is not a member of ``group``.
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> dist.get_group_rank(dist.new_group([0]), 0)
+        0
+        >>> dist.destroy_process_group()
+    """
     pg = _default() if group is None else group
     if global_rank not in pg._index:
         raise ValueError(f"Global rank {global_rank} is not part of group {pg}")
