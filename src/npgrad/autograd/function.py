@@ -45,15 +45,22 @@ _INFERENCE_SAVE = ("Inference tensors cannot be saved for backward. Please do no
 # caller's warning filters and NumPy settings stay untouched. Backward passes have one ``errstate`` each (engine).
 try:
     from numpy._core.umath import _extobj_contextvar as _fp_var, _make_extobj
-    fp_quiet = functools.partial(_fp_var.set, _make_extobj(all="ignore"))
+    _FP_QUIET = _make_extobj(all="ignore")
+    _fp_set = _fp_var.set
     fp_restore = _fp_var.reset
 except ImportError:  # NumPy 1.x: the same state behind seterr
-    fp_quiet = functools.partial(np.seterr, all="ignore")
+    _FP_QUIET = {"all": "ignore"}
+
+    def _fp_set(settings):
+        return np.seterr(**settings)
 
     def fp_restore(old):
         np.seterr(**old)
+fp_quiet = functools.partial(_fp_set, _FP_QUIET)
 
 _tuple_new = tuple.__new__
+_new = object.__new__
+_ndarray = np.ndarray
 version_lock = threading.Lock()  # a version bump is read-add-store: threads may share a tensor
 _NO_EDGE = (None, 0)
 Tensor = None  # bound by npgrad._tensor once the class exists (the two modules need each other)
@@ -333,6 +340,7 @@ class Function:
         if builtin:
             body["__slots__"] = tuple(cls._ctx_fields)
         cls._node_cls = type(name, (BackwardNode,), body)
+        cls._drop_slots = {}  # _prune's answers: which inputs need a gradient (bits) -> saved slots to drop
         if "vjp" in cls.__dict__ and "backward" not in cls.__dict__:
             cls.backward = cls.__dict__["vjp"]
 
@@ -358,9 +366,12 @@ class Function:
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        """Run the op: ``forward`` on the inputs' arrays, then, if a gradient is wanted, make the node (it is the
+        ctx ``forward`` just filled), its edges and the output Tensor. The hot path of every op: keep it lean."""
         if not cls._builtin:  # user code often keeps ``f = MyFn.apply``: check the extras flag here
             return _apply_extras(cls, *args, **kwargs) if _extras_users else _apply_custom(cls, args, kwargs)
         T = Tensor
+        record = state.enabled
         if len(args) == 1:  # unary ops: no loop
             a = args[0]
             try:
@@ -368,24 +379,41 @@ class Function:
             except AttributeError:
                 raise TypeError(f"{cls.__name__.lower()}(): argument 'input' (position 1) must be Tensor, not "
                                 f"{type(a).__name__}") from None
-            req = a._req
-        else:
+            req = record and a._req
+            edges = None
+        else:  # arrays and (while grad mode is on) edges in one pass
             req = False
             arrays = []
-            append = arrays.append
+            edges = []
             for a in args:
                 if isinstance(a, T):
-                    append(a._data)
-                    if a._req:
-                        req = True
+                    arrays.append(a._data)
+                    if record:
+                        fn = a.grad_fn
+                        if fn is not None:
+                            edges.append((fn, a._nr))
+                            req = True
+                        elif a._req:
+                            edges.append(_edge(a))
+                            req = True
+                        else:
+                            edges.append(_NO_EDGE)
                 else:
-                    append(a)
-        if cls._promote is not None:
-            _promote(arrays, cls._promote)
-        node_cls = cls._node_cls
-        ctx = node_cls.__new__(node_cls)
+                    arrays.append(a)
+                    edges.append(None)
+        promote = cls._promote
+        if promote is not None:  # the common cases inline: same float dtypes, or a float array and a number
+            a0 = arrays[0]
+            if len(arrays) < 2 or type(a0) is not _ndarray or a0.dtype.kind != "f":
+                _promote(arrays, promote)
+            else:
+                a1 = arrays[1]
+                t1 = type(a1)
+                if not (t1 is float or t1 is int or t1 is _ndarray and a1.dtype == a0.dtype):
+                    _promote(arrays, promote)
+        ctx = _new(cls._node_cls)
         ctx._saved = ()
-        fp = fp_quiet()
+        fp = _fp_set(_FP_QUIET)
         try:
             out = cls.forward(ctx, *arrays)
         except (ValueError, TypeError) as exc:
@@ -393,58 +421,76 @@ class Function:
             check_arguments(cls, args, exc)
             if cls._broadcast and isinstance(exc, ValueError):  # shapes that do not broadcast: torch's error
                 from .._shape import broadcast_shapes
-                broadcast_shapes(*(a.shape for a in arrays if isinstance(a, np.ndarray)))
+                broadcast_shapes(*(a.shape for a in arrays if isinstance(a, _ndarray)))
             raise
         finally:
             fp_restore(fp)
-        if not (req and state.enabled):
-            if type(out) is tuple:
-                return tuple(make(o) for o in out)
-            if cls._view and np.may_share_memory(out, arrays[0]):
-                return make(out, None, 0, args[0]._vc)
-            return make(out)
-        ctx._pre = ctx._post = ctx._tensor_pre = ctx._retain = ctx._meta = None
-        ctx._general = False  # the engine's fast path, unless it has several outputs (below) or gets hooks
-        edges = []
-        append = edges.append
-        for a in args:
-            if isinstance(a, T):
-                fn = a.grad_fn
-                if fn is not None:
-                    append((fn, a._nr))
-                elif a._req:
-                    append(_edge(a))
-                else:
-                    append(_NO_EDGE)
-            else:
-                append(None)
-        ctx._edges = tuple(edges)
         if type(out) is tuple:
-            ctx._nout = len(out)
-            ctx._general = True
-            nondiff = cls._nondiff_out
-            # a non-differentiable output (indices) is handed out as a copy: backward reads the node's own
-            # array, so changing the returned indices in place cannot change the gradient
-            res = tuple(make(o, ctx, i) if (o.dtype.kind == "f" or is_float_np(o.dtype)) and i not in nondiff
-                        else make(o.copy(), None, i)
-                        for i, o in enumerate(out))
-            outs = out
+            return _outputs(cls, ctx, args, arrays, out, edges, req)
+        res = _new(T)  # make(out), inline
+        res._data = data = out if type(out) is _ndarray else np.asarray(out)  # (NumPy gives 0-d results as scalars)
+        res._grad = res._v = res._acc = res._x = None
+        res._nr = 0
+        if cls._view and np.may_share_memory(data, arrays[0]):
+            res._v = args[0]._vc
+        if not req or (data.dtype.kind != "f" and not is_float_np(data.dtype)):  # (bfloat16's kind is 'V')
+            res.grad_fn = None
+            res._req = False
+            return res
+        res.grad_fn = ctx
+        res._req = True
+        if edges is None:
+            fn = a.grad_fn
+            ctx._edges = edges = ((fn, a._nr),) if fn is not None else (_edge(a),)
         else:
-            ctx._nout = 0
-            if out.dtype.kind != "f" and not is_float_np(out.dtype):   # (bfloat16's kind is 'V')
-                return make(out)
-            res = make(out, ctx, 0)
-            if cls._view and np.may_share_memory(out, arrays[0]):
-                res._vc = args[0]._vc
-            outs = (out,)
-        if ctx._saved:
-            saved = ctx._saved
-            if cls._saved_for is not None:
-                saved = _prune(saved, cls._saved_for, ctx._edges)
-            ctx._saved = _pack(saved, args, arrays, outs, res)
-        if cls._broadcast:
-            ctx._meta = _broadcast_meta(args, res._data if type(res) is not tuple else res[0]._data)
+            ctx._edges = edges = tuple(edges)
+        ctx._pre = ctx._post = ctx._tensor_pre = ctx._retain = ctx._meta = None
+        ctx._general = False  # the engine's fast path, unless hooks arrive later
+        ctx._nout = 0
+        saved = ctx._saved
+        if saved:
+            if len(saved) == 1 and saved[0] is out:  # the op saves its result (exp, tanh, sigmoid, ...)
+                vc = res._vc
+                ctx._saved = (_tuple_new(_Saved, (out, None, 0, vc, vc[0])),)
+            else:
+                if cls._saved_for is not None:
+                    saved = _prune(saved, cls, edges)
+                ctx._saved = _pack(saved, args, arrays, (out,), res)
+        if cls._broadcast:  # metadata only where an input differs from the result in shape or dtype
+            shape, dtype = data.shape, data.dtype
+            for a in args:
+                if isinstance(a, T):
+                    d = a._data
+                    if d.shape != shape or d.dtype != dtype:
+                        ctx._meta = _broadcast_meta(args, data)
+                        break
         return res
+
+
+def _outputs(cls, ctx, args, arrays, out, edges, req):
+    """``apply``'s end for an op with several outputs (max with indices, unbind, ...): general-path nodes."""
+    if not req:
+        return tuple(make(o) for o in out)
+    if edges is None:
+        ctx._edges = (_edge(args[0]),)
+    else:
+        ctx._edges = tuple(edges)
+    init_node(ctx)
+    ctx._nout = len(out)
+    nondiff = cls._nondiff_out
+    # a non-differentiable output (indices) is handed out as a copy: backward reads the node's own
+    # array, so changing the returned indices in place cannot change the gradient
+    res = tuple(make(o, ctx, i) if (o.dtype.kind == "f" or is_float_np(o.dtype)) and i not in nondiff
+                else make(o.copy(), None, i)
+                for i, o in enumerate(out))
+    if ctx._saved:
+        saved = ctx._saved
+        if cls._saved_for is not None:
+            saved = _prune(saved, cls, ctx._edges)
+        ctx._saved = _pack(saved, args, arrays, out, res)
+    if cls._broadcast:
+        ctx._meta = _broadcast_meta(args, res[0]._data)
+    return res
 
 
 _fast_apply = Function.__dict__["apply"]
@@ -493,25 +539,29 @@ def _promote(arrays, mode):
     return arrays
 
 
-def _prune(saved, saved_for, edges):
+def _prune(saved, cls, edges):
     """Keep a saved slot only if an input whose formula reads it needs a gradient (None in its place), as torch
     saves per formula: ``x * 2`` saves no ``x``, so changing ``x`` in place afterwards does not break backward.
-    (Plain loops, no generators: this runs on every recorded mul/div/pow.)"""
-    out = None
-    n_saved, n = len(saved), len(edges)
-    for k, users in enumerate(saved_for):
-        if users is None or k >= n_saved:
-            continue
-        for i in users:
-            if i < n:
-                e = edges[i]
-                if e is not None and e[0] is not None:
-                    break
-        else:
-            if out is None:
-                out = list(saved)
+    Which slots go depends only on which inputs need a gradient: worked out once per op and pattern."""
+    mask = 0
+    bit = 1
+    for e in edges:
+        if e is not None and e[0] is not None:
+            mask |= bit
+        bit <<= 1
+    drop = cls._drop_slots.get(mask)
+    if drop is None:
+        drop = cls._drop_slots[mask] = tuple(
+            k for k, users in enumerate(cls._saved_for)
+            if users is not None and not any(mask >> i & 1 for i in users))
+    if not drop:
+        return saved
+    out = list(saved)
+    n = len(out)
+    for k in drop:
+        if k < n:
             out[k] = None
-    return saved if out is None else tuple(out)
+    return tuple(out)
 
 
 def _broadcast_meta(args, out):
@@ -760,10 +810,18 @@ def extras_off():
 
 
 _op_observer = None  # set by npgrad.profiler while a profile records: it times each call around the real apply
+_op_recorder = None  # set by npgrad.compiler while it captures a call: it records each call around the real apply
 
 
 def _apply_extras(cls, *args, **kwargs):
-    """``apply`` while anomaly detection, saved-tensor hooks, forward AD, inference mode or a profiler is on."""
+    """``apply`` while anomaly detection, saved-tensor hooks, forward AD, inference mode, a profiler or a
+    compiler capture is on."""
+    if _op_recorder is not None:
+        return _op_recorder(cls, args, kwargs, _apply_observed)
+    return _apply_observed(cls, args, kwargs)
+
+
+def _apply_observed(cls, args, kwargs):
     if _op_observer is not None:
         return _op_observer(cls, args, kwargs, _apply_unobserved)
     return _apply_unobserved(cls, args, kwargs)

@@ -1,22 +1,29 @@
-"""``npgrad.compile`` and ``npgrad.compiler``: torch.compile's interface.
+"""``npgrad.compile`` and ``npgrad.compiler``: torch.compile's interface, backed by capture and replay.
 
-For now ``compile`` returns a callable that runs the model or function eagerly, with exactly its results and
-gradients, so a script written for ``torch.compile`` runs unchanged; the capture-and-replay compiler planned in
-DESIGN.md will make the same calls fast. Arguments are checked as torch checks them (``mode`` and ``options``
-exclusive, known modes, known backends), and the compiled module is an ``OptimizedModule`` whose state_dict
-keys carry torch's ``_orig_mod.`` prefix.
+The first call for a guard key (argument shapes, dtypes, requires_grad, non-tensor argument values, grad mode,
+the called modules' ``training`` flags and scalar attributes, the identity/shape/dtype of the parameters and
+other outside tensors read) runs eagerly while every built-in op is recorded (``capture.py``); the tape becomes
+one generated Python function for forward and one for backward (``codegen.py``), run on raw arrays by later
+calls with the same key (``runtime.py``). The outputs hang on one ``CompiledFunctionBackward`` node, so
+``backward()``, ``.grad`` accumulation, parameter hooks and optimizers work as in eager mode. What cannot be
+replayed faithfully (``.item()``, data-dependent control flow, printing, custom autograd Functions, ...) is a
+graph break: one ``GraphBreakWarning`` naming the cause, and that key runs eagerly for good
+(``fullgraph=True``: ``Unsupported`` instead). See docs/compile.md.
 
 >>> import npgrad as torch
 >>> f = torch.compile(lambda x: x.sin() + 1)
 >>> f(torch.zeros(2))
 tensor([1., 1.])
 """
-import contextlib
 import functools
+
+from .capture import Unsupported
+from .runtime import CompiledCallable, GraphBreakWarning, counters, explain_text as _explain_text, \
+    _all_compiled, _stance as _current_stance
 
 __all__ = ["compile", "disable", "is_compiling", "is_dynamo_compiling", "is_exporting", "reset",
            "allow_in_graph", "assume_constant_result", "list_backends", "set_stance", "cudagraph_mark_step_begin",
-           "substitute_in_graph", "OptimizedModule"]
+           "substitute_in_graph", "OptimizedModule", "counters", "explain", "GraphBreakWarning", "Unsupported"]
 
 _MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
 _BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs")
@@ -57,19 +64,48 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
         return model
     if callable(backend) and not isinstance(backend, str):
         _check_backend(backend)
+    if recompile_limit is None:
+        recompile_limit = 8
     from ..nn import Module
     if isinstance(model, Module):
-        return __getattr__("OptimizedModule")(model, backend)
+        return __getattr__("OptimizedModule")(model, backend, fullgraph, recompile_limit)
     checked = [False]
+    inner = model if _is_optimizer_step(model) else CompiledCallable(model, fullgraph, recompile_limit)
 
     @functools.wraps(model)
     def compiled(*args, **kwargs):
         if not checked[0]:  # torch finds a bad backend name on the first call
             _check_backend(backend)
             checked[0] = True
-        return model(*args, **kwargs)
+        return inner(*args, **kwargs)
     compiled._torchdynamo_orig_callable = model
+    if isinstance(inner, CompiledCallable):
+        compiled._npgrad_compiled = inner
+        compiled.explain = inner.explain
     return compiled
+
+
+def _is_optimizer_step(fn):
+    """A bound ``Optimizer.step``: NumPy updates of the parameters' arrays that read the current ``lr`` and
+    state every call, with no Tensor or graph per op; it is run as it is (see docs/compile.md)."""
+    owner = getattr(fn, "__self__", None)
+    if owner is None or getattr(fn, "__name__", None) != "step":
+        return False
+    from ..optim import Optimizer
+    return isinstance(owner, Optimizer)
+
+
+def explain(compiled):
+    """The generated source of every program ``compiled`` has captured (forward, backward, guard), with its
+    guard keys and the causes of its graph breaks."""
+    inner = getattr(compiled, "_npgrad_compiled", None)
+    if inner is None and isinstance(compiled, CompiledCallable):
+        inner = compiled
+    if inner is None:
+        inner = getattr(compiled, "__dict__", {}).get("_npgrad_compiled")
+    if inner is None:
+        raise TypeError(f"explain() expects what npgrad.compile returned, not {type(compiled).__name__}")
+    return _explain_text(inner)
 
 
 def __getattr__(name):
@@ -79,17 +115,22 @@ def __getattr__(name):
         class OptimizedModule(Module):
             """What ``compile(module)`` returns: the original in ``_orig_mod``, called through it."""
 
-            def __init__(self, mod, backend="inductor"):
+            def __init__(self, mod, backend="inductor", fullgraph=False, recompile_limit=8):
                 super().__init__()
                 self._orig_mod = mod
                 self.__dict__["_npgrad_backend"] = backend
                 self.__dict__["_npgrad_checked"] = False
+                self.__dict__["_npgrad_compiled"] = CompiledCallable(mod, fullgraph, recompile_limit,
+                                                                     type(mod).__name__)
 
             def forward(self, *args, **kwargs):
                 if not self.__dict__["_npgrad_checked"]:
                     _check_backend(self.__dict__["_npgrad_backend"])
                     self.__dict__["_npgrad_checked"] = True
-                return self._orig_mod(*args, **kwargs)
+                return self.__dict__["_npgrad_compiled"](*args, **kwargs)
+
+            def explain(self):
+                return _explain_text(self.__dict__["_npgrad_compiled"])
 
             def __getattr__(self, name):
                 try:
@@ -105,18 +146,30 @@ def __getattr__(name):
 
 
 def disable(fn=None, recursive=True, *, reason=None):
-    """Run ``fn`` outside compilation: npgrad never compiles, so ``fn`` itself (or a decorator returning it)."""
+    """Run ``fn`` outside compilation: called inside a region being captured, it is a graph break (that
+    region runs eagerly); elsewhere it is ``fn`` itself. Usable as a decorator, with or without arguments."""
     if fn is None:
-        return lambda f: f
-    return fn
+        return lambda f: disable(f, recursive, reason=reason)
+
+    @functools.wraps(fn)
+    def disabled(*args, **kwargs):
+        from . import capture
+        rec = capture._active
+        if rec is not None and rec.mine():
+            rec.brk(f"{getattr(fn, '__qualname__', fn)} is marked npgrad.compiler.disable"
+                    + (f" ({reason})" if reason else ""))
+        return fn(*args, **kwargs)
+    return disabled
 
 
 def is_compiling():
-    return False
+    """True while npgrad captures a compiled call (its first run for a guard key)."""
+    from . import capture
+    return capture._active is not None
 
 
 def is_dynamo_compiling():
-    return False
+    return is_compiling()
 
 
 def is_exporting():
@@ -124,7 +177,15 @@ def is_exporting():
 
 
 def reset():
-    """Forget compiled code (there is none to forget)."""
+    """Forget every captured program (each compiled callable captures again on its next call) and zero
+    ``counters``."""
+    for ref in list(_all_compiled):
+        c = ref()
+        if c is not None:
+            c.reset()
+    _all_compiled[:] = [r for r in _all_compiled if r() is not None]
+    for k in list(counters):
+        counters[k] = 0
 
 
 def allow_in_graph(fn):
@@ -143,14 +204,24 @@ def cudagraph_mark_step_begin():
     """No CUDA graphs here: a no-op."""
 
 
-@contextlib.contextmanager
-def _stance():
-    yield
+class _Stance:
+    def __init__(self, old):
+        self.old = old
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _current_stance[0] = self.old
+        return False
 
 
 def set_stance(stance="default", *, skip_guard_eval_unsafe=False, force_backend=None):
-    """Accepted for ``"default"``/``"force_eager"`` (what npgrad does anyway); usable as a context manager."""
+    """``"force_eager"`` runs every compiled callable eagerly (no capture, no replay) until the stance is set
+    back; the other stances behave as ``"default"``. Usable as a context manager that restores the old one."""
     if stance not in ("default", "force_eager", "eager_on_recompile", "fail_on_recompile", "eager_then_compile",
                       "aot_eager_then_compile"):
         raise RuntimeError(f"invalid torch.compile stance '{stance}'")
-    return _stance()
+    old = _current_stance[0]
+    _current_stance[0] = stance
+    return _Stance(old)

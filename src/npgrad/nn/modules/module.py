@@ -473,10 +473,12 @@ class Module:
         return self
 
     def compile(self, *args, **kwargs):
-        """``torch.compile`` this module in place (arguments checked as ``npgrad.compile``'s); it keeps running
-        eagerly until npgrad's compiler makes calls fast."""
+        """``torch.compile`` this module in place (arguments as ``npgrad.compile``'s): its ``forward`` is
+        captured and replayed (an instance attribute, so ``__call__`` and its hooks are unchanged)."""
         from ...compiler import compile as _compile
-        _compile(self, *args, **kwargs)
+        opt = _compile(self, *args, **kwargs)
+        if opt is not self:  # (disable=True returns the module itself)
+            self.__dict__["forward"] = _compile(type(self).forward.__get__(self), *args, **kwargs)
 
     # ------------------------------------------------------------------ state_dict
     def _save_to_state_dict(self, destination, prefix, keep_vars):

@@ -1,0 +1,522 @@
+"""Capture: run a call eagerly once while recording every built-in ``Function`` application on a tape.
+
+The recorder sits behind ``autograd.function._op_recorder``, which ``_apply_extras`` consults; ``extras_on()``
+routes every ``Function.apply`` there while a capture runs, so the everyday path pays nothing. Besides ops it
+records tensor creation (``npgrad.randn``, ``zeros``, ``tensor``, dropout's mask ...), which replay re-runs, and
+in-place writes (``inplace.inplace``), which replay repeats with ``np.copyto``.
+
+A tape is only trusted when it says everything the call did. So while capturing:
+
+- every tensor ``make`` builds is noted as *born during capture*; an op argument that is neither a region input,
+  nor an op's output, nor a tensor that existed before the capture (read by reference on replay) was made by
+  something the recorder did not see (a comparison, ``.detach()``, NumPy) -> graph break;
+- every known tensor's version is checked when it is read and at the end: an in-place write the recorder did not
+  see -> graph break;
+- turning a tensor into a Python value (``item``, ``bool``, ``float``, ``int``, ``tolist``, ``numpy``, printing),
+  ``.data`` writes, hooks, ``backward``/``autograd.grad``, custom autograd Functions, array constants -> graph
+  break.
+
+A graph break never aborts the call: the capture *is* an eager run, so its result is right; the recorder just
+stops trusting the tape and the guard key falls back to eager for good.
+"""
+import threading
+import types
+
+import numpy as np
+
+from .. import _tensor as _t
+from .._tensor import Tensor
+from ..autograd import function as _function
+from ..autograd.function import _Saved, _promote, Function
+from ..autograd.grad_mode import state as _grad_state
+
+__all__ = ["Recorder", "Unsupported", "GraphBreak"]
+
+
+class Unsupported(RuntimeError):
+    """``fullgraph=True`` and the call cannot be captured whole (torch._dynamo.exc.Unsupported's role)."""
+
+
+class GraphBreak(Exception):
+    """Internal: raised to abort a capture in fullgraph mode (re-raised as ``Unsupported``)."""
+
+
+class Slot:
+    """A value on the tape: an array variable of the generated code and the slot its gradient goes to."""
+    __slots__ = ("id", "kind", "index", "arr", "gid", "shape", "dtype", "req", "tensor")
+
+    def __init__(self, sid, kind, index, tensor):
+        self.id = sid
+        self.kind = kind        # "in" (region input), "out" (outside tensor), "op" (made by a recorded op/creation)
+        self.index = index      # position among inputs / outside tensors
+        self.arr = f"v{sid}"
+        self.gid = sid
+        d = tensor._data
+        self.shape, self.dtype, self.req = d.shape, d.dtype, tensor._req
+        self.tensor = tensor
+
+
+class Op:
+    """One step of the tape."""
+    __slots__ = ("kind", "cls", "fn", "args", "kwargs", "casts", "outs", "needs", "meta", "nout", "outmeta",
+                 "out_req", "saved", "dst", "src", "bump")
+
+    def __init__(self, kind):
+        self.kind = kind        # "fn" (Function.apply), "create" (a creation function), "copy" (in-place write)
+        self.needs = None
+        self.meta = None
+        self.saved = ()
+        self.bump = None
+
+
+_local = threading.local()
+_active = None            # the Recorder of the capture in progress (one at a time, any thread)
+_lock = threading.Lock()
+
+_CREATORS = ("tensor", "as_tensor", "asarray", "zeros", "ones", "full", "empty", "eye", "arange", "linspace",
+             "logspace", "rand", "randn", "randint", "randperm", "normal", "zeros_like", "ones_like", "full_like",
+             "empty_like", "rand_like", "randn_like", "randint_like", "scalar_tensor", "bernoulli", "multinomial")
+
+_BREAKERS = {  # Tensor methods that turn a tensor into something the tape cannot follow
+    "item": "Tensor.item() (a tensor turned into a Python number)",
+    "tolist": "Tensor.tolist() (a tensor turned into Python values)",
+    "numpy": "Tensor.numpy() (a tensor turned into a NumPy array)",
+    "__array__": "np.asarray(tensor) (a tensor turned into a NumPy array)",
+    "__bool__": "bool(tensor) (data-dependent control flow, e.g. `if t > 0:`)",
+    "__float__": "float(tensor) (a tensor turned into a Python number)",
+    "__int__": "int(tensor) (a tensor turned into a Python number)",
+    "__index__": "a tensor used as a Python index",
+    "__complex__": "complex(tensor) (a tensor turned into a Python number)",
+    "__repr__": "printing a tensor (repr)",
+    "__str__": "printing a tensor (str)",
+    "__format__": "formatting a tensor",
+    "register_hook": "Tensor.register_hook during capture (hooks are not replayed)",
+    "register_post_accumulate_grad_hook": "a post-accumulate-grad hook registered during capture",
+    "retain_grad": "Tensor.retain_grad() during capture",
+    "backward": "backward() inside the compiled region",
+    "tolist_": None,
+}
+
+
+def _trampoline(name, params, call):
+    """Code with ``params``' signature whose body calls ``_npgrad_hooks[name]``: assigned to a function's
+    ``__code__`` while capturing, so every reference to that function (also ``from m import f`` copies) is hooked."""
+    src = f"def {name}({params}):\n    return _npgrad_hooks[{name!r}]({call})\n"
+    ns = {}
+    exec(src, ns)
+    return ns[name].__code__
+
+
+def _clone(fn):
+    return types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+
+
+class Recorder:
+    """Records one eager call. ``inputs``: the region's input tensors (flattened)."""
+
+    def __init__(self, inputs, fullgraph=False):
+        self.tid = threading.get_ident()
+        self.fullgraph = fullgraph
+        self.slots = []
+        self.ops = []
+        self.tmap = {}          # id(tensor) -> Slot (tensors are kept alive in ``keep``: ids stay unique)
+        self.ver = {}           # slot id -> expected version of its tensor
+        self.keep = []
+        self.born = set()
+        self.born_keep = []
+        self.outside = []
+        self.modules = []       # modules called during capture (their attributes are guarded)
+        self.broken = None
+        self.busy = 0
+        self.n_in = len(inputs)
+        self.in_slot = {}
+        for i, t in enumerate(inputs):
+            if id(t) in self.tmap:   # the same tensor passed twice: one slot
+                continue
+            self.in_slot[id(t)] = self._new_slot("in", i, t)
+
+    # ------------------------------------------------------------------------------------------ bookkeeping
+    def _new_slot(self, kind, index, t):
+        s = Slot(len(self.slots), kind, index, t)
+        self.slots.append(s)
+        self.tmap[id(t)] = s
+        self.keep.append(t)
+        self.ver[s.id] = t._vc[0]
+        return s
+
+    def brk(self, cause):
+        if self.broken is None:
+            self.broken = cause
+        if self.fullgraph:
+            raise GraphBreak(cause)
+
+    def mine(self):
+        return self.busy == 0 and self.broken is None and threading.get_ident() == self.tid
+
+    def slot_of(self, t):
+        s = self.tmap.get(id(t))
+        if s is not None:
+            if t._vc[0] != self.ver[s.id]:
+                self.brk(f"an in-place change of a {list(t.shape)} tensor the recorder did not see")
+            return s
+        if id(t) in self.born:
+            self.brk(f"a {list(t.shape)} tensor made outside the recorded ops (e.g. a comparison, .detach(), "
+                     f"indexing with a mask, or a NumPy round trip) is used by a later op")
+            return None
+        if t._x is not None and t._x.get("inference"):
+            pass
+        s = self._new_slot("out", len(self.outside), t)
+        self.outside.append(t)
+        return s
+
+    # ------------------------------------------------------------------------------------------ ops
+    def record_apply(self, cls, args, kwargs, real):
+        if not self.mine():
+            return real(cls, args, kwargs)
+        if not cls._builtin:
+            self.brk(f"the custom autograd.Function {cls.__name__} (no replay rule)")
+            return real(cls, args, kwargs)
+        if kwargs:
+            self.brk(f"{cls.__name__}.apply with keyword arguments")
+            return real(cls, args, kwargs)
+        spec = []
+        arrays = []
+        for a in args:
+            if isinstance(a, Tensor):
+                s = self.slot_of(a)
+                if s is None:
+                    return real(cls, args, kwargs)
+                spec.append(s)
+                arrays.append(a._data)
+            else:
+                if not _constant_ok(a):
+                    self.brk(f"{cls.__name__} got a {type(a).__name__} argument computed outside the graph "
+                             f"(it would be baked in as a constant)")
+                    return real(cls, args, kwargs)
+                spec.append(("c", a))
+                arrays.append(a)
+        casts = None
+        if cls._promote is not None:
+            before = [x.dtype if type(x) is np.ndarray else None for x in arrays]
+            after = _promote(list(arrays), cls._promote)
+            for i, (b, x) in enumerate(zip(before, after)):
+                if b is not None and type(x) is np.ndarray and x.dtype != b:
+                    casts = casts or {}
+                    casts[i] = x.dtype
+                elif b is None and x is not arrays[i]:  # a NumPy scalar turned into a Python number
+                    spec[i] = ("c", x)
+        self.busy += 1
+        try:
+            res = real(cls, args, kwargs)
+        finally:
+            self.busy -= 1
+        outs = res if type(res) is tuple else (res,)
+        op = Op("fn")
+        op.cls = cls
+        op.args = spec
+        op.casts = casts
+        op.nout = len(outs) if type(res) is tuple else 0
+        node = None
+        for o in outs:
+            if isinstance(o, Tensor) and type(o.grad_fn) is cls._node_cls:
+                node = o.grad_fn
+                break
+        if node is not None:
+            op.needs = tuple(e is not None and e[0] is not None for e in node._edges)
+            op.meta = node._meta
+            op.saved = tuple(e[0] for e in (node._saved or ()) if type(e) is _Saved)
+            op.outmeta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs]
+        op.outs = []
+        op.out_req = []
+        for o in outs:
+            if not isinstance(o, Tensor):
+                self.brk(f"{cls.__name__} returned a {type(o).__name__}")
+                return res
+            if id(o) in self.tmap:  # an op handed back one of its inputs
+                self.brk(f"{cls.__name__} returned its input")
+                return res
+            s = self._new_slot("op", None, o)
+            op.outs.append(s)
+            op.out_req.append(o._req)
+        self.ops.append(op)
+        return res
+
+    def record_create(self, fn, name, args, kwargs):
+        spec_a, spec_k = [], {}
+        for a in args:
+            spec_a.append(self._create_arg(a, name))
+        for k, v in kwargs.items():
+            spec_k[k] = self._create_arg(v, name)
+        if self.broken:
+            return fn(*args, **kwargs)
+        self.busy += 1
+        try:
+            t = fn(*args, **kwargs)
+        finally:
+            self.busy -= 1
+        if not isinstance(t, Tensor):
+            self.brk(f"npgrad.{name} returned a {type(t).__name__}")
+            return t
+        if t._req:
+            self.brk(f"npgrad.{name}(..., requires_grad=True) inside the region (a new leaf every call)")
+            return t
+        if id(t) in self.tmap:  # as_tensor(x) of a known tensor: the tensor itself
+            return t
+        op = Op("create")
+        op.fn, op.cls, op.args, op.kwargs = fn, name, spec_a, spec_k
+        s = self._new_slot("op", None, t)
+        op.outs = [s]
+        op.out_req = [False]
+        self.ops.append(op)
+        return t
+
+    def _create_arg(self, a, name):
+        if isinstance(a, Tensor):
+            s = self.slot_of(a)
+            return ("c", a) if s is None else s
+        if isinstance(a, (list, tuple)) and any(isinstance(x, Tensor) for x in a):
+            self.brk(f"npgrad.{name} of a list of tensors")
+            return ("c", a)
+        if isinstance(a, (np.ndarray, np.generic)):
+            self.brk(f"npgrad.{name} of a NumPy value made outside the graph")
+        return ("c", a)
+
+    def record_inplace(self, real, dst, result, overlap_ok):
+        if not self.mine():
+            return real(dst, result, overlap_ok)
+        sd = self.slot_of(dst)
+        sr = self.tmap.get(id(result))
+        if sd is None:
+            return real(dst, result, overlap_ok)
+        if sr is None or sr.kind != "op" or self.ver[sr.id] != result._vc[0]:
+            self.brk("an in-place write of a value the recorder did not make")
+            return real(dst, result, overlap_ok)
+        if dst._x:
+            self.brk("an in-place write into a view or a tensor with views")
+            return real(dst, result, overlap_ok)
+        if result._data.shape != dst._data.shape:
+            self.brk("an in-place write into an expanded tensor")
+            return real(dst, result, overlap_ok)
+        if sd.kind != "op" and (result._req or dst._req):
+            self.brk("an in-place op on a region input or outside tensor that requires grad")
+            return real(dst, result, overlap_ok)
+        d = dst._data
+        for op in self.ops:
+            for a in op.saved:
+                if type(a) is np.ndarray and np.may_share_memory(a, d):
+                    self.brk("an in-place write into a tensor saved for backward by an earlier op")
+                    return real(dst, result, overlap_ok)
+        self.busy += 1
+        try:
+            out = real(dst, result, overlap_ok)
+        finally:
+            self.busy -= 1
+        op = Op("copy")
+        op.dst, op.src = sd, sr
+        op.bump = sd if sd.kind != "op" else None
+        op.outs = []
+        self.ops.append(op)
+        # from now on ``dst`` reads the destination array and sends its gradient to the result's slot
+        ns = Slot(len(self.slots), "op", None, dst)
+        ns.arr, ns.gid = sd.arr, sr.gid
+        ns.req = dst._req
+        self.slots.append(ns)
+        self.tmap[id(dst)] = ns
+        vc = dst._vc
+        for t in self.keep:  # every known tensor sharing that version counter saw the write
+            if t._vc is vc:
+                s = self.tmap.get(id(t))
+                if s is not None:
+                    self.ver[s.id] = vc[0]
+        self.ver[ns.id] = vc[0]
+        return out
+
+    def check_end(self, out_tensors):
+        """After the call: every known tensor must be at the version the tape explains."""
+        for t in self.keep:
+            s = self.tmap.get(id(t))
+            if s is not None and t._vc[0] != self.ver[s.id]:
+                self.brk(f"an in-place change of a {list(t.shape)} tensor the recorder did not see")
+                return
+
+
+def _constant_ok(a):
+    """Non-tensor op arguments baked into the program: Python scalars, None, dtypes, tuples of them."""
+    if a is None or type(a) in (bool, int, float, complex, str, slice, type(Ellipsis)):
+        return True
+    if isinstance(a, (tuple, list)):
+        return all(_constant_ok(x) for x in a)
+    if isinstance(a, (np.ndarray, np.generic)):
+        return False
+    if isinstance(a, np.dtype) or isinstance(a, type):
+        return True
+    return not isinstance(a, Tensor) and _hashable(a)
+
+
+def _hashable(a):
+    try:
+        hash(a)
+    except TypeError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------- hooks
+class _Hooks:
+    """Installs and removes everything a capture needs (restored even when the call raises)."""
+
+    def __init__(self, rec):
+        self.rec = rec
+        self.undo = []
+
+    def __enter__(self):
+        global _active
+        rec = self.rec
+        with _lock:
+            if _active is not None:
+                raise RuntimeError("nested capture")
+            _active = rec
+        try:
+            self._install()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _install(self):
+        rec = self.rec
+        # 1. every Function.apply goes through _apply_extras, which asks the recorder first
+        _function.extras_on()
+        self.undo.append(_function.extras_off)
+        _function._op_recorder = rec.record_apply
+        self.undo.append(lambda: setattr(_function, "_op_recorder", None))
+        # 2. tensors made during capture
+        mk = _t.make
+        orig_make = _clone(mk)
+        born, born_keep = rec.born, rec.born_keep
+
+        def make_hook(data, grad_fn=None, nr=0, vc=None):
+            t = orig_make(data, grad_fn, nr, vc)
+            born.add(id(t))
+            born_keep.append(t)
+            return t
+        self._swap_code(mk, "make", "data, grad_fn=None, nr=0, vc=None", "data, grad_fn, nr, vc", make_hook)
+        from ..nn.parameter import Parameter
+        p_new = Parameter.__dict__["__new__"]
+
+        def param_new(cls, *a, **k):
+            t = p_new(cls, *a, **k)
+            born.add(id(t))
+            born_keep.append(t)
+            return t
+        Parameter.__new__ = param_new
+        self.undo.append(lambda: setattr(Parameter, "__new__", p_new))
+        # 3. in-place writes
+        from ..ops import inplace as _ip
+        ip = _ip.inplace
+        orig_ip = _clone(ip)
+        self._swap_code(ip, "inplace", "self, result, overlap_ok=False", "self, result, overlap_ok",
+                        lambda s, r, o: rec.record_inplace(orig_ip, s, r, o))
+        # 4. creation functions, as user code reaches them (npgrad.<name>), and dropout's mask
+        import npgrad
+        for name in _CREATORS:
+            fn = npgrad.__dict__.get(name)
+            if fn is None:
+                continue
+            self._set(npgrad, name, _creator(rec, fn, name))
+        from ..ops import neural
+        if hasattr(neural, "_dropout_scale"):
+            self._set(neural, "_dropout_scale", _creator(rec, neural._dropout_scale, "dropout mask"))
+        # 5. what breaks the graph
+        for name, cause in _BREAKERS.items():
+            fn = Tensor.__dict__.get(name)
+            if fn is None or cause is None:
+                continue
+            self._set(Tensor, name, _breaker(rec, fn, cause))
+        data_prop = Tensor.__dict__["data"]
+        self._set(Tensor, "data", property(data_prop.fget, _breaker(rec, data_prop.fset, "a write to Tensor.data")))
+        grad_prop = Tensor.__dict__["grad"]
+        self._set(Tensor, "grad", property(_breaker(rec, grad_prop.fget, "reading .grad inside the region (the "
+                                                    "gradient tensor changes between calls)"),
+                                           _breaker(rec, grad_prop.fset, "setting .grad inside the region"),
+                                           grad_prop.fdel and _breaker(rec, grad_prop.fdel, "deleting .grad")))
+        from ..optim import optimizer as _optim
+        bump = _optim.bump
+        orig_bump = _clone(bump)
+
+        def bump_hook(p):
+            if rec.mine():
+                rec.brk("an optimizer step inside the region (its NumPy updates are not recorded)")
+            return orig_bump(p)
+        self._swap_code(bump, "bump", "p", "p", bump_hook)
+        from .. import autograd as _ag
+        for name in ("grad", "backward"):
+            self._set(_ag, name, _breaker(rec, getattr(_ag, name), f"autograd.{name}() inside the compiled region"))
+        # 6. modules called (their training flag and scalar attributes become guards)
+        from ..nn.modules.module import Module
+        call = Module.__dict__["__call__"]
+
+        def module_call(m, *a, **k):
+            if rec.mine():
+                rec.modules.append(m)
+            return call(m, *a, **k)
+        self._set(Module, "__call__", module_call)
+        from ..autograd import graph as _graph, forward_ad, anomaly_mode
+        if _graph.saved_hooks_stack():
+            rec.brk("saved_tensors_hooks are active (they would not run on replay)")
+        if forward_ad._active():
+            rec.brk("forward-mode AD is active")
+        if anomaly_mode._enabled:
+            rec.brk("anomaly detection is on")
+
+    def _set(self, obj, name, value):
+        old = obj.__dict__[name] if isinstance(obj, type) else getattr(obj, name)
+        setattr(obj, name, value)
+        self.undo.append(lambda: setattr(obj, name, old))
+
+    def _swap_code(self, fn, name, params, call, hook):
+        g = fn.__globals__
+        hooks = g.setdefault("_npgrad_hooks", {})
+        hooks[name] = hook
+        code = fn.__code__
+        fn.__code__ = _trampoline(name, params, call)
+
+        def undo():
+            fn.__code__ = code
+            hooks.pop(name, None)
+        self.undo.append(undo)
+
+    def __exit__(self, *exc):
+        global _active
+        while self.undo:
+            self.undo.pop()()
+        _active = None
+        return False
+
+
+def _creator(rec, fn, name):
+    def creator(*args, **kwargs):
+        if not rec.mine():
+            return fn(*args, **kwargs)
+        return rec.record_create(fn, name, args, kwargs)
+    creator.__wrapped__ = fn
+    return creator
+
+
+def _breaker(rec, fn, cause):
+    def breaker(*args, **kwargs):
+        if rec.mine():
+            rec.brk(cause)
+        return fn(*args, **kwargs)
+    breaker.__wrapped__ = fn
+    return breaker
+
+
+def capture(rec, fn, args, kwargs):
+    """Run ``fn`` eagerly under ``rec``; returns its result (raises GraphBreak in fullgraph mode)."""
+    with _Hooks(rec):
+        return fn(*args, **kwargs)
+
+
+def is_capturing():
+    return _active is not None

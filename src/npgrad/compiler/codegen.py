@@ -1,0 +1,234 @@
+"""Codegen: one straight-line Python function per captured program, built as source from the tape and
+``exec``'d once (the source is kept for ``explain``).
+
+``fwd(A, T)`` runs each recorded op's ``forward`` staticmethod on raw ndarrays in recorded order (``A``: the
+arrays of the region's input tensors, then of the outside tensors it reads), with no Tensor, no promotion check
+(dtypes are guarded; the casts the capture saw are written out), no graph. It returns the differentiable
+outputs, the other outputs and ``S``: what backward needs (the ops' ctx objects, and the saved arrays of inlined
+ops).
+
+``bwd(S, G)`` runs the recorded ops' ``backward`` formulas in reverse on raw arrays, gradients accumulated with
+``+`` into one local per value, broadcast gradients reduced with the shapes recorded at capture, ops whose
+inputs need no gradient left out at generation time. It returns one gradient per entry of ``A`` (None where
+none is needed).
+
+Hot ops (``INLINE``) are written out as their NumPy calls instead of calls of ``forward``/``backward``, so one
+recorded op costs about one NumPy call.
+"""
+import numpy as np
+
+from .._shape import sum_to
+from . import capture as _cap
+from .inline import INLINE
+
+__all__ = ["build"]
+
+
+def _fit(g, shape, dtype):
+    """A gradient reduced to its input's shape and cast to its dtype (the engine's ``_fit_grad``)."""
+    if g.shape != shape:
+        g = sum_to(g, shape)
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    return g
+
+
+class Program:
+    """A captured program: generated ``fwd``/``bwd``/``guard``, their source, and what replay needs."""
+
+    def __init__(self):
+        self.fwd = self.bwd = self.guard = None
+        self.source = ""
+        self.outside = []
+        self.n_in = 0
+        self.out_spec = None
+        self.out_slots = []
+        self.diff = []          # positions in out_slots of the differentiable outputs
+        self.other = []
+        self.key = None
+        self.desc = ""
+        self._T = None
+
+
+def _expr(a, casts, i, ns):
+    if isinstance(a, _cap.Slot):
+        if casts and i in casts:
+            return f"{a.arr}.astype({_const(casts[i], ns)})"
+        return a.arr
+    return _const(a[1], ns)
+
+
+def _const(v, ns):
+    if v is None or type(v) in (bool, int) or (type(v) is float and np.isfinite(v)):
+        return repr(v)
+    name = f"K{len(ns)}"
+    ns[name] = v
+    return name
+
+
+def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns):
+    """Generate the program from recorder ``rec``.
+
+    ``out_slots``: the slots the call returns (program outputs); ``diff_set``: the slot ids among them whose
+    tensors require grad; ``n_flat``: how many input tensors the call passes; ``input_pos``: flattened position
+    -> input slot (None for a repeated tensor)."""
+    ns = {"_new": object.__new__, "_np": np, "_fit": _fit, "_copyto": np.copyto}
+    ns.update(guard_ns)
+    prog = Program()
+    prog.outside = list(rec.outside)
+    prog.n_in = n_flat
+    prog.out_slots = out_slots
+    lines = ["def fwd(A, T):"]
+    for s in rec.slots:
+        if s.kind == "in" and s.gid == s.id:
+            lines.append(f"    {s.arr} = A[{s.index}]")
+        elif s.kind == "out":
+            lines.append(f"    {s.arr} = A[{n_flat + s.index}]")
+    # which ops' backward runs: those with a node whose outputs reach a differentiable output or outputs
+    ops = rec.ops
+    live = _live_grads(ops, out_slots, diff_set)
+    saved_names = []
+    inl = {}
+    for j, op in enumerate(ops):
+        if op.kind == "copy":
+            lines.append(f"    _copyto({op.dst.arr}, {op.src.arr}, casting='unsafe')")
+            if op.bump is not None:
+                where = f"T[{op.bump.index}]" if op.bump.kind == "in" else f"O[{op.bump.index}]"
+                lines.append(f"    {where}._vc[0] += 1")
+            continue
+        if op.kind == "create":
+            ns[f"C{j}"] = op.fn
+            args = [f"_mk({a.arr})" if isinstance(a, _cap.Slot) else _const(a[1], ns) for a in op.args]
+            args += [f"{k}=_mk({a.arr})" if isinstance(a, _cap.Slot) else f"{k}={_const(a[1], ns)}"
+                     for k, a in op.kwargs.items()]
+            lines.append(f"    {op.outs[0].arr} = C{j}({', '.join(args)})._data")
+            continue
+        args = [_expr(a, op.casts, i, ns) for i, a in enumerate(op.args)]
+        in_bwd = j in live
+        tpl = INLINE.get(op.cls)
+        res = ", ".join(o.arr for o in op.outs) + ("," if op.nout == 1 else "")
+        if tpl is not None:
+            code = tpl.forward(op, args, res, f"s{j}", in_bwd)
+            if code is not None:
+                lines.extend("    " + ln for ln in code[0])
+                if in_bwd:
+                    saved_names.extend(code[1])
+                inl[j] = (tpl, code[1])
+                continue
+        ns[f"F{j}"] = op.cls.forward
+        ns[f"N{j}"] = op.cls._node_cls
+        if in_bwd:
+            ns[f"E{j}"] = tuple((True, 0) if n else (None, 0) for n in op.needs)
+            lines.append(f"    c{j} = _new(N{j}); c{j}._saved = (); c{j}._edges = E{j}")
+            ctx = f"c{j}"
+            saved_names.append(ctx)
+        else:
+            ns[f"X{j}"] = _dummy_ctx(op.cls)
+            ctx = f"X{j}"
+        lines.append(f"    {res} = F{j}({', '.join([ctx] + args)})")
+    diff_out = [s for s in out_slots if s.gid in diff_set or s.id in diff_set]
+    other_out = [s for s in out_slots if s not in diff_out]
+    prog.diff = diff_out
+    prog.other = other_out
+    lines.append(f"    return ({''.join(s.arr + ', ' for s in diff_out)}), "
+                 f"({''.join(s.arr + ', ' for s in other_out)}), ({''.join(n + ', ' for n in saved_names)})")
+    fsrc = "\n".join(lines)
+    # ------------------------------------------------------------------------------------------ backward
+    b = ["def bwd(S, G):"]
+    if saved_names:
+        b.append(f"    {''.join(n + ', ' for n in saved_names)}= S")
+    have = set()
+
+    def acc(gid, expr):
+        if gid in have:
+            b.append(f"    g{gid} = g{gid} + {expr}")
+        else:
+            b.append(f"    g{gid} = {expr}")
+            have.add(gid)
+    for k, s in enumerate(diff_out):
+        acc(s.gid, f"G[{k}]")
+    for j in range(len(ops) - 1, -1, -1):
+        if j not in live:
+            continue
+        op = ops[j]
+        gouts = []
+        for k, o in enumerate(op.outs):
+            if o.id in have:
+                gouts.append(f"g{o.id}")
+            elif op.nout and "_outmeta" in op.cls._ctx_fields and op.outmeta[k] is not None:
+                gouts.append(f"_np.zeros({_const(op.outmeta[k][0], ns)}, {_const(op.outmeta[k][1], ns)})")
+            else:
+                gouts.append("None")
+        if all(g == "None" for g in gouts):
+            continue
+        targets = []
+        for i, a in enumerate(op.args):
+            if isinstance(a, _cap.Slot) and op.needs[i]:
+                m = op.meta[i] if op.meta is not None else None
+                targets.append((i, a, m))
+        if j in inl:
+            tpl, names = inl[j]
+            code = tpl.backward(op, gouts, targets, f"s{j}", names)
+            if code is not None:
+                for ln, gid, expr in code:
+                    if ln is not None:
+                        b.append("    " + ln)
+                    if gid is not None:
+                        acc(gid, expr)
+                continue
+        ns[f"B{j}"] = op.cls.backward
+        b.append(f"    r = B{j}(c{j}, {', '.join(gouts)})")
+        b.append("    if type(r) is not tuple: r = (r,)")
+        for i, a, m in targets:
+            expr = f"r[{i}]"
+            if m is not None:
+                expr = f"_fit({expr}, {_const(m[0], ns)}, {_const(m[1], ns)})"
+            acc(a.gid, expr)
+    rets = []
+    for i in range(n_flat):
+        s = input_pos[i]
+        rets.append(f"g{s.gid}" if s is not None and s.req and s.gid in have else "None")
+    for s in rec.slots:
+        if s.kind == "out":
+            rets.append(f"g{s.gid}" if s.req and s.gid in have else "None")
+    b.append(f"    return ({''.join(r + ', ' for r in rets)})")
+    bsrc = "\n".join(b)
+    ns["O"] = prog.outside
+    ns["_mk"] = _mk
+    src = fsrc + "\n\n\n" + bsrc + "\n\n\n" + guard_src + "\n"
+    exec(compile(src, f"<npgrad.compile {getattr(rec, 'name', 'program')}>", "exec"), ns)
+    prog.fwd, prog.bwd, prog.guard = ns["fwd"], ns["bwd"], ns["guard"]
+    prog.source = src
+    prog.key = key
+    prog.ns = ns
+    return prog
+
+
+def _mk(a):
+    from .._tensor import make
+    return make(a)
+
+
+def _dummy_ctx(cls):
+    c = object.__new__(cls._node_cls)
+    c._saved = ()
+    c._edges = ()
+    return c
+
+
+def _live_grads(ops, out_slots, diff_set):
+    """Indices of the ops whose backward must run: they have a node, some input needs a gradient, and some
+    output's gradient reaches them from a differentiable region output."""
+    reach = set(diff_set)
+    live = set()
+    for j in range(len(ops) - 1, -1, -1):
+        op = ops[j]
+        if op.kind != "fn" or op.needs is None or not any(op.needs):
+            continue
+        if not any(o.gid in reach or o.id in reach for o in op.outs):
+            continue
+        live.add(j)
+        for i, a in enumerate(op.args):
+            if isinstance(a, _cap.Slot) and op.needs[i]:
+                reach.add(a.gid)
+    return live

@@ -1,0 +1,403 @@
+"""Replay: the compiled callable (guard key -> captured program), and the one node a replayed region hangs
+its outputs on (``CompiledFunctionBackward``, torch's name for a compiled region)."""
+import collections
+import warnings
+
+import numpy as np
+
+from .._tensor import Tensor, make
+from .. import _dtype
+from ..autograd.function import Function, fp_quiet, fp_restore
+from ..autograd.grad_mode import state
+from . import capture as _cap
+from .capture import Recorder, GraphBreak, Unsupported
+from .codegen import build
+
+__all__ = ["CompiledCallable", "CompiledFunction", "counters", "GraphBreakWarning"]
+
+
+class GraphBreakWarning(UserWarning):
+    """A call could not be captured whole: it runs eagerly (the message names the cause)."""
+
+
+counters = collections.Counter({"captures": 0, "replays": 0, "graph_breaks": 0, "recompiles": 0})
+
+_all_compiled = []   # weak references to every compiled callable (``reset`` clears their caches)
+
+
+class CompiledFunction(Function):
+    """A replayed region as one op: ``forward`` runs the generated forward, ``backward`` the generated
+    backward; the region's differentiable outputs are its outputs, its input and outside tensors its inputs."""
+    _builtin = True
+    _node_name = "CompiledFunctionBackward"
+    _ctx_fields = ("prog", "extra", "_outmeta")
+
+    @staticmethod
+    def forward(ctx, prog, *arrays):
+        diff, other, saved = prog.fwd(arrays, prog._T)
+        ctx.prog = prog
+        ctx.extra = other
+        ctx.save_for_backward(saved)
+        if len(diff) == 1:
+            return diff[0]
+        ctx._outmeta = [(d.shape, d.dtype) for d in diff]
+        return diff
+
+    @staticmethod
+    def backward(ctx, *grads):
+        # region inputs: the captured program's backward (each recorded op's formula, in reverse)
+        saved, = ctx.saved_tensors
+        if state.create:
+            raise RuntimeError("create_graph=True through a compiled region (CompiledFunctionBackward) is not "
+                               "supported by npgrad.compile: run that function uncompiled "
+                               "(npgrad.compiler.disable) for higher-order gradients")
+        return (None,) + ctx.prog.bwd(saved, grads)
+
+
+_T_MARK = object()
+_SCALARS = (bool, int, float, str, type(None), complex)
+
+
+def _key_of(obj, flat, out):
+    """Append ``obj``'s guard-key part to ``out`` and its tensors to ``flat``; False if it is unhashable."""
+    if isinstance(obj, Tensor):
+        d = obj._data
+        out.append((_T_MARK, d.shape, d.dtype, obj._req))
+        flat.append(obj)
+        return True
+    t = type(obj)
+    if t in _SCALARS:
+        out.append((t, obj))
+        return True
+    if t is tuple or t is list:
+        out.append((t, len(obj)))
+        for x in obj:
+            if not _key_of(x, flat, out):
+                return False
+        return True
+    if t is dict:
+        out.append((t, tuple(obj)))
+        for x in obj.values():
+            if not _key_of(x, flat, out):
+                return False
+        return True
+    try:
+        hash(obj)
+    except TypeError:
+        return False
+    out.append((t, obj))
+    return True
+
+
+def _describe_key_change(old, new):
+    if old is None:
+        return "a new guard key"
+    if len(old) != len(new):
+        return "the number of arguments"
+    names = ["grad mode", "inference mode", "default dtype"]
+    for i, (a, b) in enumerate(zip(old, new)):
+        if a != b:
+            if i < len(names):
+                return f"{names[i]} ({a} -> {b})"
+            if type(a) is tuple and a and a[0] is _T_MARK and type(b) is tuple and b and b[0] is _T_MARK:
+                for what, x, y in (("shape", a[1], b[1]), ("dtype", a[2], b[2]), ("requires_grad", a[3], b[3])):
+                    if x != y:
+                        return f"a tensor argument's {what} ({x} -> {y})"
+            return f"an argument's value ({a[-1]!r} -> {b[-1]!r})"
+    return "the guard key"
+
+
+class _Eager:
+    """A guard key that falls back to eager for good (a graph break)."""
+    __slots__ = ("cause",)
+
+    def __init__(self, cause):
+        self.cause = cause
+
+
+class CompiledCallable:
+    """What ``npgrad.compile(fn)`` returns: guard key -> captured program (or eager fallback)."""
+
+    def __init__(self, fn, fullgraph=False, limit=8, name=None):
+        import weakref
+        self._fn = fn
+        self._fullgraph = fullgraph
+        self._limit = limit
+        self._cache = {}
+        self._last_key = None
+        self._breaks = []   # causes, for explain
+        self._limit_warned = False
+        self._name = name or getattr(fn, "__qualname__", None) or type(fn).__name__
+        _all_compiled.append(weakref.ref(self))
+
+    def reset(self):
+        self._cache.clear()
+        self._last_key = None
+        self._breaks.clear()
+        self._limit_warned = False
+
+    def __call__(self, *args, **kwargs):
+        if _cap._active is not None or _stance[0] == "force_eager":
+            return self._fn(*args, **kwargs)   # inside another capture: its recorder sees the ops
+        flat = []
+        key = [state.enabled, state.inference, _dtype.get_default_dtype()]
+        if not (_key_of(args, flat, key) and (not kwargs or _key_of(kwargs, flat, key))):
+            self._break("an unhashable non-tensor argument (guards need hashable values)", None)
+            return self._fn(*args, **kwargs)
+        key = tuple(key)
+        prog = self._cache.get(key)
+        if prog is None:
+            return self._capture(key, flat, args, kwargs, None)
+        if type(prog) is _Eager:
+            return self._fn(*args, **kwargs)
+        why = prog.guard(flat)
+        if why is not None:
+            return self._capture(key, flat, args, kwargs, why)
+        counters["replays"] += 1
+        return _run(prog, flat)
+
+    def _break(self, cause, key):
+        counters["graph_breaks"] += 1
+        self._breaks.append(cause)
+        if key is not None:
+            self._cache[key] = _Eager(cause)
+        warnings.warn(f"npgrad.compile: graph break in {self._name}: {cause}; this call (and later calls with the "
+                      f"same guard key) run eagerly", GraphBreakWarning, stacklevel=4)
+
+    def _capture(self, key, flat, args, kwargs, why):
+        fresh = key not in self._cache
+        if fresh and len(self._cache) >= self._limit:
+            if not self._limit_warned:
+                self._limit_warned = True
+                warnings.warn(f"npgrad.compile: {self._name} hit the recompile limit ({self._limit}) after "
+                              f"{_describe_key_change(self._last_key, key)} changed; calls with new guard keys "
+                              f"run eagerly", UserWarning, stacklevel=3)
+            return self._fn(*args, **kwargs)
+        if self._cache:
+            counters["recompiles"] += 1
+        rec = Recorder(flat, self._fullgraph)
+        rec.name = self._name
+        try:
+            result = _cap.capture(rec, self._fn, args, kwargs)
+        except GraphBreak as e:
+            raise Unsupported(f"npgrad.compile(fullgraph=True): cannot capture {self._name}: {e}") from None
+        counters["captures"] += 1
+        self._last_key = key
+        prog = None
+        try:
+            prog = _finish(rec, result, flat, key)
+        except GraphBreak as e:
+            if self._fullgraph:
+                raise Unsupported(f"npgrad.compile(fullgraph=True): cannot capture {self._name}: {e}") from None
+        if prog is None or rec.broken:
+            cause = rec.broken or "the capture could not be completed"
+            if self._fullgraph:
+                raise Unsupported(f"npgrad.compile(fullgraph=True): cannot capture {self._name}: {cause}")
+            self._break(cause, key)
+            return result
+        if why is not None:
+            prog.desc = f"recaptured after {why}"
+        self._cache[key] = prog
+        return result
+
+    def explain(self):
+        return explain_text(self)
+
+
+def _run(prog, flat):
+    """Replay ``prog`` on the input tensors ``flat``."""
+    if prog.diff:
+        prog._T = flat
+        res = CompiledFunction.apply(prog, *flat, *prog.outside)
+        prog._T = None
+        if type(res) is tuple:
+            node = res[0].grad_fn
+            vals = list(res)
+        else:
+            node = res.grad_fn
+            vals = [res]
+        other = node.extra
+        node.extra = None
+    else:
+        A = [t._data for t in flat]
+        A += [t._data for t in prog.outside]
+        fp = fp_quiet()
+        try:
+            diff, other, _ = prog.fwd(A, flat)
+        finally:
+            fp_restore(fp)
+        vals = []
+    vals.extend(make(a) for a in other)
+    if prog.single is not None:
+        return vals[0]
+    return _unflatten(prog.out_spec, vals, flat, prog.outside)
+
+
+def _unflatten(spec, vals, flat, outside):
+    kind = spec[0]
+    if kind == "v":
+        return vals[spec[1]]
+    if kind == "in":
+        return flat[spec[1]]
+    if kind == "obj":
+        return spec[1]
+    if kind == "c":
+        return spec[1]
+    if kind == "seq":
+        items = [_unflatten(s, vals, flat, outside) for s in spec[2]]
+        return spec[1](items) if spec[1] is not tuple else tuple(items)
+    if kind == "dict":
+        return {k: _unflatten(s, vals, flat, outside) for k, s in spec[1]}
+    raise AssertionError(kind)
+
+
+def _finish(rec, result, flat, key):
+    """Turn a finished capture into a program (raises GraphBreak / sets rec.broken on what cannot replay)."""
+    rec.fullgraph = True   # from here on a break raises GraphBreak at once
+    if rec.broken:
+        return None
+    rec.check_end(None)
+    out_slots = []
+    order = {}
+
+    def spec_of(obj):
+        if isinstance(obj, Tensor):
+            for i, f in enumerate(flat):
+                if f is obj:
+                    return ("in", i)
+            if any(o is obj for o in rec.outside):
+                return ("obj", obj)
+            s = rec.tmap.get(id(obj))
+            if s is None:
+                if id(obj) in rec.born:
+                    rec.brk("the region returns a tensor made outside the recorded ops")
+                return ("obj", obj)
+            d = obj._data
+            for t in rec.slots:
+                if t.kind in ("in", "out") and np.may_share_memory(d, t.tensor._data):
+                    rec.brk("the region returns a view of one of its inputs")
+            if s.id not in order:
+                order[s.id] = len(out_slots)
+                out_slots.append((s, obj))
+            return ("slot", s.id)
+        t = type(obj)
+        if t in _SCALARS:
+            return ("c", obj)
+        from .._shape import Size
+        if t is Size:
+            return ("c", obj)
+        if t is tuple or t is list:
+            return ("seq", t, [spec_of(x) for x in obj])
+        if t is dict:
+            return ("dict", [(k, spec_of(v)) for k, v in obj.items()])
+        rec.brk(f"the region returns a {t.__name__}")
+    spec = spec_of(result)
+    # modules called: hooks would not replay
+    from ..nn.modules import _hooks as _mh
+    mods = list({id(m): m for m in rec.modules}.values())
+    for m in mods:
+        d = m.__dict__
+        if d.get("_forward_hooks") or d.get("_forward_pre_hooks") or d.get("_backward_hooks") or \
+                d.get("_backward_pre_hooks"):
+            rec.brk(f"a hook on the module {type(m).__name__} (module hooks are not replayed)")
+    if _mh._global_forward_hooks or _mh._global_forward_pre_hooks:
+        rec.brk("a global module hook (module hooks are not replayed)")
+    guard_src, guard_ns = _guard_source(rec, mods)
+    diff_set = set()
+    if state.enabled:
+        for s, t in out_slots:
+            if t._req:
+                diff_set.add(s.gid)
+    slots = [s for s, _ in out_slots]
+    input_pos = [rec.in_slot[id(t)] if rec.in_slot[id(t)].index == i else None for i, t in enumerate(flat)]
+    prog = build(rec, slots, diff_set, len(flat), input_pos, key, guard_src, guard_ns)
+    # the returned structure in terms of program values: diff outputs first, then the others
+    pos = {s.id: k for k, s in enumerate(prog.diff + prog.other)}
+
+    def remap(sp):
+        if sp[0] == "slot":
+            return ("v", pos[sp[1]])
+        if sp[0] == "seq":
+            return ("seq", sp[1], [remap(x) for x in sp[2]])
+        if sp[0] == "dict":
+            return ("dict", [(k, remap(v)) for k, v in sp[1]])
+        return sp
+    prog.out_spec = remap(spec)
+    prog.single = True if prog.out_spec[0] == "v" and prog.out_spec[1] == 0 else None
+    return prog
+
+
+def _guard_source(rec, mods):
+    """``guard(T)``: None when the captured program still applies, else what changed (straight-line code)."""
+    ns = {}
+    lines = ["def guard(T):"]
+    owner = {}
+    for m in mods:
+        for table in ("_parameters", "_buffers"):
+            for name, p in (m.__dict__.get(table) or {}).items():
+                if p is not None:
+                    owner.setdefault(id(p), (m, table, name))
+    for k, m in enumerate(mods):
+        d = m.__dict__
+        ns[f"D{k}"] = d
+        what = type(m).__name__
+        for name, v in d.items():
+            if name.startswith("_") or type(v) not in _SCALARS:
+                continue
+            ns[f"V{k}_{name}"] = v
+            op = "is not" if v is None or type(v) is bool else "!="
+            lines.append(f"    if D{k}.get({name!r}) {op} V{k}_{name}: return {what + '.' + name + ' changed'!r}")
+        lines.append(f"    if D{k}['_forward_hooks'] or D{k}['_forward_pre_hooks']: "
+                     f"return {'a hook was added to ' + what!r}")
+    for s in rec.slots:
+        if s.kind != "out":
+            continue
+        t = s.tensor
+        k = s.index
+        ns[f"P{k}"] = t
+        ns[f"SH{k}"] = s.shape
+        ns[f"DT{k}"] = s.dtype
+        o = owner.get(id(t))
+        if o is not None:
+            m, table, name = o
+            ns[f"Q{k}"] = m.__dict__[table]
+            lines.append(f"    if Q{k}.get({name!r}) is not P{k}: return {type(m).__name__ + '.' + name + ' replaced'!r}")
+        lines.append(f"    d = P{k}._data")
+        lines.append(f"    if d.shape != SH{k} or d.dtype != DT{k} or P{k}._req is not {s.req}: "
+                     f"return {'outside tensor ' + str(k) + ' changed shape, dtype or requires_grad'!r}")
+    lines.append("    return None")
+    return "\n".join(lines), ns
+
+
+_stance = ["default"]
+
+
+def explain_text(compiled):
+    out = [f"npgrad.compile: {compiled._name}: {len(compiled._cache)} guard key(s)"]
+    for key, prog in compiled._cache.items():
+        out.append("")
+        out.append(f"guard key: grad_enabled={key[0]}, inference={key[1]}, default_dtype={key[2]}, "
+                   f"arguments={_fmt_args(key[3:])}")
+        if type(prog) is _Eager:
+            out.append(f"graph break (runs eagerly): {prog.cause}")
+            continue
+        if prog.desc:
+            out.append(prog.desc)
+        out.append(prog.source)
+    if compiled._breaks:
+        out.append("")
+        out.append("graph breaks:")
+        out.extend(f"  - {c}" for c in compiled._breaks)
+    return "\n".join(out)
+
+
+def _fmt_args(parts):
+    res = []
+    for p in parts:
+        if type(p) is tuple and p and p[0] is _T_MARK:
+            res.append(f"Tensor(shape={list(p[1])}, dtype={p[2]}, requires_grad={p[3]})")
+        elif type(p) is tuple and len(p) == 2 and p[0] in (tuple, list, dict):
+            continue
+        else:
+            res.append(repr(p[-1]))
+    return "[" + ", ".join(res) + "]"
