@@ -27,10 +27,43 @@ _check_nan = True
 
 
 def is_anomaly_enabled():
+    """Whether anomaly detection is on (:class:`detect_anomaly`, :class:`set_detect_anomaly`): backward then
+    checks every node's gradients for NaN and names the forward op (and its line) that made a failing node.
+
+    Returns:
+        bool: ``True`` while anomaly detection is on.
+
+    Example::
+
+        >>> import warnings
+        >>> import npgrad as torch
+        >>> torch.is_anomaly_enabled()
+        False
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")  # "Anomaly Detection has been enabled ..."
+        ...     with torch.autograd.detect_anomaly():
+        ...         print(torch.is_anomaly_enabled())
+        True
+        >>> torch.is_anomaly_enabled()
+        False
+    """
     return _enabled
 
 
 def is_anomaly_check_nan_enabled():
+    """Whether anomaly detection, when on, checks backward's results for NaN (``check_nan`` of
+    :class:`detect_anomaly`/:class:`set_detect_anomaly`; ``False`` keeps only the forward-op traces).
+
+    Returns:
+        bool: the ``check_nan`` setting of the anomaly mode in force.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> with torch.autograd.set_detect_anomaly(True, check_nan=False):
+        ...     print(torch.is_anomaly_enabled(), torch.is_anomaly_check_nan_enabled())
+        True False
+    """
     return _check_nan
 
 

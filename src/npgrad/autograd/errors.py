@@ -28,6 +28,21 @@ _orig = None  # (function._apply_extras, function._extras_apply) while tracking 
 
 
 def is_source_tracking_enabled():
+    """Whether source tracking is on (an npgrad addition, no torch counterpart): each node made in the forward pass
+    then remembers the user's source line, which autograd's error notes name (see the module docstring).
+
+    Returns:
+        bool: ``True`` while :func:`set_source_tracking` (or the :func:`source_tracking` block) has it on.
+
+    Example::
+
+        >>> import npgrad
+        >>> npgrad.autograd.is_source_tracking_enabled()
+        False
+        >>> with npgrad.autograd.source_tracking():
+        ...     print(npgrad.autograd.is_source_tracking_enabled())
+        True
+    """
     return _tracking
 
 

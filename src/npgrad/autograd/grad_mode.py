@@ -22,6 +22,21 @@ state = _State()
 
 
 def is_grad_enabled():
+    """Whether gradient recording is on: ops on tensors that require grad record a graph only while it is
+    (off inside :class:`no_grad`, or after ``set_grad_enabled(False)``).
+
+    Returns:
+        bool: ``True`` when grad mode is enabled (the default).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> torch.is_grad_enabled()
+        True
+        >>> with torch.no_grad():
+        ...     print(torch.is_grad_enabled())
+        False
+    """
     return state.enabled
 
 

@@ -100,10 +100,42 @@ def constant_(tensor, val):
 
 
 def ones_(tensor):
+    """Fill ``tensor`` with ones, in place and outside autograd.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.empty(2, 3)
+        >>> torch.nn.init.ones_(w)
+        tensor([[1., 1., 1.],
+                [1., 1., 1.]])
+    """
     return _write(tensor, 1)
 
 
 def zeros_(tensor):
+    """Fill ``tensor`` with zeros, in place and outside autograd.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.Parameter(torch.ones(3))
+        >>> torch.nn.init.zeros_(w)
+        Parameter containing:
+        tensor([0., 0., 0.], requires_grad=True)
+    """
     return _write(tensor, 0)
 
 
