@@ -85,6 +85,18 @@ _matmul_precision = ["highest"]
 
 
 def get_float32_matmul_precision():
+    """The float32 matmul precision setting: ``'highest'`` (at start), ``'high'`` or ``'medium'``.
+
+    npgrad's matmul is NumPy's and always uses full float32 precision; the setting is recorded and read back as in
+    torch.
+    Returns:
+        str: the current setting.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_float32_matmul_precision()
+        'highest'
+    """
     return _matmul_precision[0]
 
 
@@ -100,18 +112,80 @@ def set_float32_matmul_precision(precision):
 
 
 def is_tensor(obj):
+    """Whether ``obj`` is an npgrad Tensor (a Parameter counts).
+
+    Args:
+        obj (object): anything.
+
+    Returns:
+        bool: ``isinstance(obj, Tensor)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_tensor(torch.tensor([1]))
+        True
+        >>> torch.is_tensor([1])
+        False
+    """
     return isinstance(obj, Tensor)
 
 
 def numel(input):
+    """The number of elements of ``input``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        int: the product of its shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.numel(torch.zeros(2, 3, 4))
+        24
+        >>> torch.numel(torch.tensor(5))
+        1
+    """
     return input.numel()
 
 
 def is_floating_point(input):
+    """Whether ``input``'s dtype is a floating-point type (float16, bfloat16, float32, float64).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        bool: True for floating-point tensors.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_floating_point(torch.tensor([1.0]))
+        True
+        >>> torch.is_floating_point(torch.tensor([1]))
+        False
+    """
     return input.is_floating_point()
 
 
 def detach(input):
+    """A tensor that shares ``input``'s data but is cut off from the autograd graph.
+
+    The same as ``input.detach()``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: a view of ``input`` with ``requires_grad=False`` and no ``grad_fn``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = torch.detach(x * 2)
+        >>> y, y.requires_grad
+        (tensor([2., 4.]), False)
+    """
     return input.detach()
 
 

@@ -302,6 +302,27 @@ def ones(*size: "int | Sequence[int]", dtype: "_dtype.dtype | None" = None, devi
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None, pin_memory=False):
+    """A tensor of the given shape whose values are not initialized (whatever the new buffer holds).
+
+    Args:
+        *size (ints or a tuple of ints): the shape.
+        dtype (npgrad.dtype, optional): the dtype (default ``get_default_dtype()``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations.
+        memory_format (npgrad.memory_format, optional): the layout (default ``contiguous_format``).
+
+    Returns:
+        Tensor: a new tensor; read its values only after writing them.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.empty(2, 3)
+        >>> x.shape == (2, 3)
+        True
+        >>> x.fill_(1.5)
+        tensor([[1.5000, 1.5000, 1.5000],
+                [1.5000, 1.5000, 1.5000]])
+    """
     _check_pin(pin_memory)
     _check_memory_format(memory_format, "empty", len(_size(size)))
     return _filled("empty", size, None, dtype, layout, device, requires_grad)
@@ -334,6 +355,24 @@ def full(size: Sequence[int], fill_value: "bool | int | float", *, dtype: "_dtyp
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A 0-d tensor holding the number ``s`` (in the default float dtype unless ``dtype`` says otherwise).
+
+    Args:
+        s (Number): the value.
+        dtype (npgrad.dtype, optional): the dtype (default ``get_default_dtype()``, even for an int).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations.
+
+    Returns:
+        Tensor: a 0-d tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.scalar_tensor(3)
+        tensor(3.)
+        >>> torch.scalar_tensor(3, dtype=torch.int64)
+        tensor(3)
+    """
     _check_pin(pin_memory)
     _check_layout(layout, "scalar_tensor")
     s = _number(s, "scalar_tensor", "s", 1)
@@ -423,6 +462,27 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False):
+    """``steps`` values spaced evenly on a log scale, from ``base ** start`` to ``base ** end``.
+
+    Args:
+        start (float): the first exponent.
+        end (float): the last exponent.
+        steps (int): how many values.
+        base (float, optional): the base (default 10).
+        dtype (npgrad.dtype, optional): the dtype (default ``get_default_dtype()``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations.
+
+    Returns:
+        Tensor: a 1-D tensor of ``steps`` values.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logspace(0, 3, 4)
+        tensor([   1.,   10.,  100., 1000.])
+        >>> torch.logspace(0, 4, 5, base=2)
+        tensor([ 1.,  2.,  4.,  8., 16.])
+    """
     _check_pin(pin_memory)
     _check_layout(layout, "logspace")
     start, end = _number(start, "logspace", "start", 1), _number(end, "logspace", "end", 2)
@@ -498,6 +558,26 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A random permutation of the integers ``0 .. n-1``.
+
+    npgrad's generator is not torch's: the same seed gives a different permutation.
+
+    Args:
+        n (int): how many integers.
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+        dtype (npgrad.dtype, optional): the result's dtype (default int64).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf (floating dtypes only).
+
+    Returns:
+        Tensor: a 1-D tensor of ``n`` elements.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> torch.randperm(5).sort().values
+        tensor([0, 1, 2, 3, 4])
+    """
     _check_pin(pin_memory)
     _check_layout(layout, "randperm")
     n = _int_arg(n, "randperm", "n", 1)
@@ -548,24 +628,100 @@ def _like(input, dtype, fname, memory_format=None, layout=None, pin_memory=False
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None,
                pin_memory=False):
+    """A tensor of zeros with ``input``'s shape and dtype.
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is taken.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``input.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        memory_format (npgrad.memory_format, optional): the layout (default ``preserve_format``).
+
+    Returns:
+        Tensor: a new tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.zeros_like(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[0, 0],
+                [0, 0]])
+        >>> torch.zeros_like(torch.tensor([1, 2]), dtype=torch.float32)
+        tensor([0., 0.])
+    """
     dt = _like(input, dtype, "zeros_like", memory_format, layout, pin_memory)
     return _finish(_np_call(np.zeros, input._data.shape, dt), requires_grad, device)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None,
               pin_memory=False):
+    """A tensor of ones with ``input``'s shape and dtype.
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is taken.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``input.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        memory_format (npgrad.memory_format, optional): the layout (default ``preserve_format``).
+
+    Returns:
+        Tensor: a new tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.ones_like(torch.tensor([[1.5, 2.5]]))
+        tensor([[1., 1.]])
+    """
     dt = _like(input, dtype, "ones_like", memory_format, layout, pin_memory)
     return _finish(_np_call(np.ones, input._data.shape, dt), requires_grad, device)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None,
                pin_memory=False):
+    """An uninitialized tensor of ``input``'s shape (the values are whatever the new buffer holds).
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is taken.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``input.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        memory_format (npgrad.memory_format, optional): the layout (default ``preserve_format``).
+
+    Returns:
+        Tensor: a new tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> e = torch.empty_like(torch.tensor([[1, 2], [3, 4]]))
+        >>> e.shape == (2, 2), e.dtype == torch.int64
+        (True, True)
+    """
     dt = _like(input, dtype, "empty_like", memory_format, layout, pin_memory)
     return _finish(_np_call(np.empty, input._data.shape, dt), requires_grad, device)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None,
               pin_memory=False):
+    """A tensor of ``input``'s shape and dtype filled with ``fill_value``.
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is taken.
+        fill_value (Number): the value to fill with (cast to the dtype).
+        dtype (npgrad.dtype, optional): the result's dtype (default ``input.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        memory_format (npgrad.memory_format, optional): the layout (default ``preserve_format``).
+
+    Returns:
+        Tensor: a new tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.full_like(torch.zeros(2, 2), 7.0)
+        tensor([[7., 7.],
+                [7., 7.]])
+        >>> torch.full_like(torch.tensor([1, 2, 3]), 2.7)
+        tensor([2, 2, 2])
+    """
     dt = _like(input, dtype, "full_like", memory_format, layout, pin_memory)
     fill_value = _number(fill_value, "full_like", "fill_value", 2)
     return _finish(_np_call(np.full, input._data.shape, fill_value, dt), requires_grad, device)
@@ -573,6 +729,27 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, generator=None,
               layout=None, pin_memory=False):
+    """Uniform random numbers in ``[0, 1)`` with ``input``'s shape and dtype.
+
+    npgrad's generator is not torch's: the same seed gives different numbers (see the differences page).
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is taken.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``input.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: a new floating-point tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> r = torch.rand_like(torch.zeros(2, 3))
+        >>> r.shape == (2, 3), bool(((r >= 0) & (r < 1)).all())
+        (True, True)
+    """
     dt = _like(input, dtype, "rand_like", memory_format, layout, pin_memory)
     return rand(input._data.shape, dtype=from_numpy_dtype(dt), device=device, requires_grad=requires_grad,
                 generator=generator)
@@ -580,6 +757,27 @@ def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_for
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, generator=None,
                layout=None, pin_memory=False):
+    """Standard normal random numbers (mean 0, variance 1) with ``input``'s shape and dtype.
+
+    npgrad's generator is not torch's: the same seed gives different numbers.
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is taken.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``input.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: a new floating-point tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> r = torch.randn_like(torch.zeros(1000))
+        >>> r.shape == (1000,), abs(r.mean().item()) < 0.2
+        (True, True)
+    """
     dt = _like(input, dtype, "randn_like", memory_format, layout, pin_memory)
     return randn(input._data.shape, dtype=from_numpy_dtype(dt), device=device, requires_grad=requires_grad,
                  generator=generator)
@@ -587,6 +785,27 @@ def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_fo
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, memory_format=None,
                  generator=None, layout=None, pin_memory=False):
+    """Random integers in ``[low, high)`` with ``input``'s shape and dtype.
+
+    Args:
+        input (Tensor): the tensor whose shape (and, by default, dtype) is taken.
+        low (int, optional): the lowest value (default 0).
+        high (int): one above the highest value (``randint_like(x, 10)`` means high=10).
+        dtype (npgrad.dtype, optional): the result's dtype (default ``input.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+
+    Returns:
+        Tensor: a new tensor of ``input``'s dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> r = torch.randint_like(torch.zeros(2, 2), 3, 6)
+        >>> bool(((r >= 3) & (r < 6)).all()), r.dtype == torch.float32
+        (True, True)
+    """
     dt = _like(input, dtype, "randint_like", memory_format, layout, pin_memory)
     return randint(low, high, tuple(input._data.shape), dtype=from_numpy_dtype(dt), device=device,
                    requires_grad=requires_grad, generator=generator)

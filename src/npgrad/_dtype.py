@@ -160,6 +160,26 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
+    """Sets the floating-point dtype that new float tensors get (``float32`` at start).
+
+    It applies to Python floats in ``tensor``, to creation functions without ``dtype``, and to the results of integer
+    tensors in float-only operations (``exp``, ``mean``, true ``div``).
+
+    Args:
+        d (npgrad.dtype): a floating-point dtype (``float32`` or ``float64``; ``float16`` and ``bfloat16`` too).
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_default_dtype(torch.float64)
+        >>> torch.tensor([1.5]).dtype == torch.float64
+        True
+        >>> torch.set_default_dtype(torch.float32)
+        >>> torch.tensor([1.5]).dtype == torch.float32
+        True
+    """
     global _default
     if type(d) is not dtype or not d.is_floating_point:
         raise TypeError(f"only floating-point types are supported as the default type, got {d}")
@@ -192,6 +212,24 @@ def _dtype_arg(d, fname, name, pos):
 
 
 def promote_types(type1, type2):
+    """The smallest dtype both ``type1`` and ``type2`` convert to without losing their kind.
+
+    Args:
+        type1 (npgrad.dtype): the first dtype.
+        type2 (npgrad.dtype): the second dtype.
+
+    Returns:
+        npgrad.dtype: the promoted dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.promote_types(torch.int32, torch.float32) == torch.float32
+        True
+        >>> torch.promote_types(torch.uint8, torch.int8) == torch.int16
+        True
+        >>> torch.promote_types(torch.bool, torch.int64) == torch.int64
+        True
+    """
     _dtype_arg(type1, "promote_types", "type1", 1)
     _dtype_arg(type2, "promote_types", "type2", 2)
     return _FROM_NP[_promote_np(type1.np, type2.np)]
@@ -242,6 +280,27 @@ def result_np(arrays):
 
 
 def result_type(tensor1, tensor2):
+    """The dtype an arithmetic operation on ``tensor1`` and ``tensor2`` gives, by torch's promotion rules.
+
+    Python numbers only raise the category (int to float), never the width; 0-d tensors count less than tensors with
+    dims.
+
+    Args:
+        tensor1 (Tensor or Number): the first operand.
+        tensor2 (Tensor or Number): the second operand.
+
+    Returns:
+        npgrad.dtype: the result's dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.result_type(torch.tensor([1, 2]), 1.0) == torch.float32
+        True
+        >>> torch.result_type(torch.tensor([1, 2], dtype=torch.uint8), 300) == torch.uint8
+        True
+        >>> torch.result_type(torch.tensor(1.0, dtype=torch.float64), torch.tensor([1.0])) == torch.float32
+        True
+    """
     from ._tensor import Tensor
     import numbers
     for i, t in enumerate((tensor1, tensor2)):
@@ -253,6 +312,25 @@ def result_type(tensor1, tensor2):
 
 
 def can_cast(from_, to):
+    """Whether torch's casting rules allow converting ``from_`` to ``to`` (no float to integer, nothing to bool but
+    bool).
+
+    This is the rule in-place operations and ``out=`` apply to their result's dtype.
+
+    Args:
+        from_ (npgrad.dtype): the source dtype.
+        to (npgrad.dtype): the target dtype.
+
+    Returns:
+        bool: True when the cast is allowed.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.can_cast(torch.int32, torch.float64)
+        True
+        >>> torch.can_cast(torch.float32, torch.int32)
+        False
+    """
     _dtype_arg(from_, "can_cast", "from_", 1)
     _dtype_arg(to, "can_cast", "to", 2)
     return from_._cat <= to._cat or (from_._cat == to._cat)

@@ -232,6 +232,23 @@ def _inplace_check(t):
 
 
 class Tensor:
+    """A multi-dimensional array of one dtype that can record the operations applied to it.
+
+    Make tensors with :func:`tensor` or the creation functions (``zeros``, ``arange``, ``rand``, ...), not with the
+    class. Its data is a NumPy array; ``requires_grad=True`` makes it a leaf of the autograd graph, ``grad_fn`` names
+    the operation that made a non-leaf, and ``backward()`` fills the ``.grad`` of the leaves. Most functions of the
+    ``npgrad`` namespace are also methods (``x.exp()``), with in-place variants ending in ``_`` (``x.add_(1)``).
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        >>> y = (x * x).sum()
+        >>> y
+        tensor(30., grad_fn=<SumBackward0>)
+        >>> y.backward()
+        >>> x.grad
+        tensor([[2., 4.],
+                [6., 8.]])
+    """
     __slots__ = ("_data", "grad_fn", "_req", "_grad", "_vc", "_nr", "_acc", "_x", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to the Tensor's reflected method
 
