@@ -1,5 +1,6 @@
 """Every ``>>>`` example in npgrad's docstrings runs and prints what it shows (the module docstrings, functions,
 classes and methods of every npgrad module). One test per module that has examples."""
+import builtins
 import doctest
 import importlib
 import os
@@ -26,7 +27,10 @@ def _modules():
 
 def _tests(modname):
     mod = importlib.import_module(modname)
-    return [t for t in _FINDER.find(mod, modname) if t.examples]
+    # the examples see the module's globals less the names that shadow Python's builtins (npgrad's own namespace
+    # has float, int, bool, abs, max, ... as dtypes and functions: ``float('nan')`` in an example means Python's)
+    globs = {k: v for k, v in vars(mod).items() if k.startswith("__") or not hasattr(builtins, k)}
+    return [t for t in _FINDER.find(mod, modname, globs=globs) if t.examples]
 
 
 def _cases():
