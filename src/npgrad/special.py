@@ -64,11 +64,15 @@ def _values(x):
     return np.asarray(x)
 
 
+from .ops.special import _no_bf16  # noqa: E402
+
+
 def _real(name, input):
     if not isinstance(input, _t.Tensor):
         raise TypeError(f"special_{name}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
     a = input._data
+    _no_bf16(name, a)
     if not (is_float_np(a.dtype) or a.dtype.kind in 'iub'):
         raise NotImplementedError(f'"{name}" not implemented for \'{_TYPE_NAMES.get(a.dtype.name, a.dtype.name)}\'')
     return _float_input(a)
@@ -79,7 +83,8 @@ def _unary(name, kernel):
         if out is not None:
             raise TypeError(f"special.{name}(): out= is not supported by npgrad")
         a = _real(name, input)
-        return _t.make(np.asarray(kernel(a.astype(np.float64))).astype(a.dtype))
+        with np.errstate(all="ignore"):  # a kernel run outside an op (no Function.apply): inf/NaN silently, as torch
+            return _t.make(np.asarray(kernel(a.astype(np.float64))).astype(a.dtype))
     fn.__name__ = name
     fn.__doc__ = f"torch.special.{name} (no derivative, as in torch)."
     return fn
@@ -91,9 +96,8 @@ def _scipy(name, sc_name):
     return _unary(name, kernel)
 
 
-def _spherical_j0(x):
-    with np.errstate(all="ignore"):
-        return np.where(x == 0, 1.0, np.sin(x) / np.where(x == 0, 1.0, x))
+def _spherical_j0(x):  # run by _unary, under its errstate
+    return np.where(x == 0, 1.0, np.sin(x) / np.where(x == 0, 1.0, x))
 
 
 bessel_j0 = _scipy("bessel_j0", "j0")
@@ -121,6 +125,7 @@ def _polynomial(kind):
         if out is not None:
             raise TypeError(f"special.{kind}(): out= is not supported by npgrad")
         from ._dtype import result_np
+        _no_bf16(kind, input, n)
         xs, ns = _values(input), _values(n)
         dt = result_np([x._data if isinstance(x, _t.Tensor) else x for x in (input, n)])
         if not is_float_np(np.dtype(dt)):

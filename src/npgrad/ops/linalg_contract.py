@@ -50,8 +50,7 @@ class Einsum(Function):
         res = xp.einsum(*args, optimize="greedy" if len(ops) > 1 and cost > 1 << 15 else False)
         res = xp.asarray(res)
         if half:
-            with np.errstate(over="ignore"):
-                res = res.astype(d0)
+            res = res.astype(d0)
         return res
 
     @staticmethod

@@ -266,6 +266,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if not is_float_np(A._data.dtype):
         raise RuntimeError(f"torch.linalg.lstsq: Expected a floating point or complex tensor as input. Got "
                            f"{tname(A)}")
+    if A._data.dtype.itemsize == 2:  # float16, bfloat16: torch's LAPACK path refuses them
+        raise RuntimeError("This function doesn't handle types other than float and double")
     driver = driver or "gelsy"
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
@@ -302,10 +304,9 @@ def _substitute(T, B, upper):
     T, B = xp.broadcast_arrays(T[..., :, :, None], B[..., :, None, :])
     T, B = T[..., 0], B[..., 0, :]
     X = xp.zeros(xp.broadcast_shapes(T.shape[:-2], B.shape[:-2]) + B.shape[-2:], B.dtype)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for i in (range(n - 1, -1, -1) if upper else range(n)):
-            acc = B[..., i, :] - xp.einsum("...j,...jk->...k", T[..., i, :], X)
-            X[..., i, :] = acc / T[..., i, i, None]
+    for i in (range(n - 1, -1, -1) if upper else range(n)):
+        acc = B[..., i, :] - xp.einsum("...j,...jk->...k", T[..., i, :], X)
+        X[..., i, :] = acc / T[..., i, i, None]
     return X
 
 
@@ -350,6 +351,8 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     if A._data.dtype != B._data.dtype:
         raise RuntimeError(f"linalg.solve_triangular: Expected A and B to have the same dtype, but found A of type "
                            f"{tname(A)} and B of type {tname(B)} instead")
+    from .linalg_common import no_half
+    no_half(A, "triangular_solve_cpu")
     n, sb = A._data.shape[-1], B._data.shape
     if (sb[-2] if left else sb[-1]) != n:
         raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
@@ -363,6 +366,11 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     """Number of singular values above ``max(atol, rtol * s_max)`` (int64, no gradient)."""
     check_matrix(A, "linalg.matrix_rank", square=False)
     d = A._data
+    if d.dtype.itemsize == 2:  # float16, bfloat16: torch's LAPACK path refuses them (rtol alone: its kernel)
+        if rtol is not None:
+            raise NotImplementedError(f"\"{'linalg_eigh_cpu' if hermitian else 'linalg_svd_cpu'}\" not implemented "
+                                      f"for '{tname(A)}'")
+        raise RuntimeError("This function doesn't handle types other than float and double")
     s = xp.abs(xp.linalg.eigvalsh(d)) if hermitian else xp.linalg.svd(d, compute_uv=False)
     atol_v, rtol_v = _tolerances(A, atol, rtol)
     smax = xp.max(s, axis=-1, keepdims=True, initial=0)
@@ -415,19 +423,18 @@ class LinalgVectorNorm(Function):
 def _vector_norm_array(x, p, dims, keepdim):
     a = xp.abs(x.astype(np.float32) if x.dtype == np.float16 else x)
     axis = dims if dims else None
-    with np.errstate(divide="ignore", over="ignore"):
-        if p == 2:
-            r = xp.sqrt(xp.sum(a * a, axis=axis, keepdims=keepdim))
-        elif p == 1:
-            r = xp.sum(a, axis=axis, keepdims=keepdim)
-        elif p == 0:
-            r = xp.sum(a != 0, axis=axis, keepdims=keepdim).astype(a.dtype)
-        elif p == _INF:
-            r = xp.max(a, axis=axis, keepdims=keepdim)
-        elif p == -_INF:
-            r = xp.min(a, axis=axis, keepdims=keepdim)
-        else:
-            r = xp.sum(a ** p, axis=axis, keepdims=keepdim) ** (1.0 / p)
+    if p == 2:
+        r = xp.sqrt(xp.sum(a * a, axis=axis, keepdims=keepdim))
+    elif p == 1:
+        r = xp.sum(a, axis=axis, keepdims=keepdim)
+    elif p == 0:
+        r = xp.sum(a != 0, axis=axis, keepdims=keepdim).astype(a.dtype)
+    elif p == _INF:
+        r = xp.max(a, axis=axis, keepdims=keepdim)
+    elif p == -_INF:
+        r = xp.min(a, axis=axis, keepdims=keepdim)
+    else:
+        r = xp.sum(a ** p, axis=axis, keepdims=keepdim) ** (1.0 / p)
     return xp.asarray(r, x.dtype)
 
 

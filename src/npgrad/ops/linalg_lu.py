@@ -227,12 +227,11 @@ def _lu_solve_array(LU, piv, B, left, adjoint):
     U = xp.triu(LU)
     A = P @ L @ U
     M = A.mT if adjoint else A
-    with np.errstate(all="ignore"):
-        try:
-            return xp.linalg.solve(M, B) if left else xp.linalg.solve(M.mT, B.mT).mT
-        except np.linalg.LinAlgError:  # a zero pivot: inf/NaN as torch's triangular solves give
-            Ai = xp.linalg.pinv(M) * np.inf
-            return Ai @ B if left else B @ Ai
+    try:
+        return xp.linalg.solve(M, B) if left else xp.linalg.solve(M.mT, B.mT).mT
+    except np.linalg.LinAlgError:  # a zero pivot: inf/NaN as torch's triangular solves give
+        Ai = xp.linalg.pinv(M) * np.inf
+        return Ai @ B if left else B @ Ai
 
 
 class LinalgLuSolve(Function):
@@ -278,8 +277,7 @@ class CholeskySolve(Function):
         ctx.upper = upper
         T = xp.triu(L) if upper else xp.tril(L)
         A = T.mT @ T if upper else T @ T.mT
-        with np.errstate(all="ignore"):
-            X = xp.linalg.solve(A, B)
+        X = xp.linalg.solve(A, B)
         ctx.save_for_backward(B, L, X)  # B too, as torch saves it
         return X
 
@@ -311,11 +309,10 @@ class CholeskyInverse(Function):
         ctx.upper = upper
         T = xp.triu(L) if upper else xp.tril(L)
         A = T.mT @ T if upper else T @ T.mT
-        with np.errstate(all="ignore"):
-            try:
-                out = xp.linalg.inv(A)
-            except np.linalg.LinAlgError:
-                out = xp.full(A.shape, np.inf, A.dtype)
+        try:
+            out = xp.linalg.inv(A)
+        except np.linalg.LinAlgError:
+            out = xp.full(A.shape, np.inf, A.dtype)
         ctx.save_for_backward(L, out)
         return out
 
@@ -444,6 +441,8 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
     if input.shape[-2] != input2.shape[-1]:
         raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is {input2.shape[-1]} by "
                            f"{input2.shape[-1]} but each b matrix is {input.shape[-2]} by {input.shape[-1]}")
+    from .linalg_common import no_half
+    no_half(input, "cholesky_solve_cpu")
     return CholeskySolve.apply(input, input2, bool(upper))
 
 
@@ -452,6 +451,8 @@ def cholesky_inverse(input, upper=False, *, out=None):
     if out is not None:
         raise TypeError("cholesky_inverse(): out= is not supported by npgrad")
     check_matrix(input, "cholesky_inverse", argname="input")
+    from .linalg_common import no_half
+    no_half(input, "cholesky_inverse_out_cpu")
     return CholeskyInverse.apply(input, bool(upper))
 
 

@@ -25,6 +25,9 @@ def vander(x, *, N=None):
     need_tensor(x, "linalg_vander", "x", 1)
     if x.dim() < 1:
         raise RuntimeError("linalg.vander: x must have at least one dimension")
+    if x._data.dtype.itemsize == 2 and x._data.dtype.kind in "fV":  # float16, bfloat16
+        from .linalg_common import tname
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer tensors, but got {tname(x)}")
     n = x.shape[-1] if N is None else N
     if n < 1:
         raise RuntimeError("linalg.vander: N must be greater than 1.")
@@ -87,6 +90,8 @@ def householder_product(A, tau):
     """The first n columns of H_1 H_2 ... H_k, H_i = I - tau_i v_i v_i^H, v_i the i-th column of A below the
     diagonal with a unit at the diagonal (LAPACK's orgqr)."""
     check_matrix(A, "torch.linalg.householder_product", square=False, argname="input")
+    from .linalg_common import no_half
+    no_half(A, "orgqr_cpu")
     m, n = A.shape[-2:]
     k = tau.shape[-1]
     if m < n:
@@ -214,7 +219,7 @@ def _sytrs_lower(LD, piv, B):
 def _batched(fn, *arrays):
     lead = arrays[0].shape[:-2]
     flat = [x.reshape((-1,) + x.shape[len(lead):]) for x in arrays]
-    with np.errstate(all="ignore"):  # inf/NaN entries give inf/NaN factors silently, as in torch
+    with np.errstate(all="ignore"):  # outside an op (RNN cells call it too): inf/NaN silently
         outs = [fn(*parts) for parts in zip(*flat)]
     return outs, lead
 
@@ -275,7 +280,7 @@ def ldl_solve(LD, pivots, B, *, hermitian=False):
     ld = xp.broadcast_to(LD._data, lead + (n, n))
     pv = xp.broadcast_to(pivots._data, lead + (n,))
     b = xp.broadcast_to(B._data, lead + B._data.shape[-2:])
-    with np.errstate(all="ignore"):  # inf/NaN entries give inf/NaN solutions silently, as in torch
+    with np.errstate(all="ignore"):  # no Function here: inf/NaN solutions silently, as torch
         outs = [_sytrs_lower(x, p, y) for x, p, y in zip(ld.reshape(-1, n, n), pv.reshape(-1, n),
                                                           b.reshape((-1,) + B._data.shape[-2:]))]
     X = xp.stack(outs).reshape(lead + B._data.shape[-2:]) if outs else xp.zeros(lead + B._data.shape[-2:],

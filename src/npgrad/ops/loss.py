@@ -119,8 +119,7 @@ class NllLoss(Function):
         s = xp.sum(loss, dtype=x.dtype)
         if reduction == "sum":
             return s
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return (s / total).astype(x.dtype)
+        return (s / total).astype(x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -205,8 +204,7 @@ class _DivScalar(Function):
     @staticmethod
     def forward(ctx, x, other):
         ctx.other = other
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return (x / other).astype(x.dtype, copy=False)
+        return (x / other).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -390,9 +388,8 @@ class BinaryCrossEntropy(Function):
     def forward(ctx, x, y, w, reduction):
         ctx.reduction, ctx.n = reduction, x.size
         ctx.save_for_backward(x, y, w)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # torch clamps each log at -100, so a saturated prediction costs 100, not inf
-            loss = -(y * xp.maximum(xp.log(x), -100) + (1 - y) * xp.maximum(xp.log1p(-x), -100))
+        # torch clamps each log at -100, so a saturated prediction costs 100, not inf
+        loss = -(y * xp.maximum(xp.log(x), -100) + (1 - y) * xp.maximum(xp.log1p(-x), -100))
         if w is not None:
             loss = loss * w
         return _reduce_np(loss.astype(x.dtype, copy=False), reduction)
@@ -411,8 +408,7 @@ class BinaryCrossEntropy(Function):
         if need[0]:
             gx = g * (x - y) / xp.maximum(x * (1 - x), 1e-12)
         if need[1]:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                gy = -g * (xp.log(x) - xp.log1p(-x))
+            gy = -g * (xp.log(x) - xp.log1p(-x))
         return gx, gy, None, None
 
 

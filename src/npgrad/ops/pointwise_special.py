@@ -10,7 +10,7 @@ from .._xp import xp
 from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
-from .pointwise import where, refuse, quiet, zeros_of, float_input as _float_input
+from .pointwise import where, refuse, zeros_of, float_input as _float_input
 
 __all__ = ["logit", "erf", "erfc", "erfinv", "floor", "ceil", "round", "trunc", "fix", "frac", "nan_to_num",
            "deg2rad", "rad2deg"]
@@ -28,8 +28,8 @@ class Logit(Function):
         a = _float_input(a)
         ctx.eps = eps
         ctx.save_for_backward(a)
-        x = a if eps is None else xp.clip(a, xp.asarray(eps, a.dtype), xp.asarray(1 - eps, a.dtype))
-        return quiet(lambda: xp.log(x / (1 - x)))
+        x = a if eps is None else xp.clip(a, xp.asarray(eps, a.dtype), xp.asarray(1 - eps, a.dtype)).astype(a.dtype, copy=False)
+        return xp.log(x / (1 - x))
 
     @staticmethod
     def backward(ctx, grad):
@@ -42,7 +42,6 @@ class Logit(Function):
         return where((a < eps) | (a > 1 - eps), 0.0, g), None  # clamped region: constant
 
 
-@np.errstate(all="ignore")  # inf and NaN inputs stay silent
 def _erf_erfc(x):
     """erf and erfc of a float64 array, to ~1e-15 relative, with NumPy only.
 
@@ -74,7 +73,6 @@ def _erf_erfc(x):
     return xp.where(neg, -erf, erf), xp.where(neg, 2 - erfc, erfc)
 
 
-@np.errstate(all="ignore")
 def _erfinv(y):
     """Inverse error function of a float64 array: Winitzki's closed form (error ~2e-3) refined by two Halley
     steps on erf(x) = y, to ~2e-15 relative. For |y| > 0.5 the residual is taken as (1 - |y|) - erfc(x), so
@@ -182,7 +180,7 @@ class RoundDecimals(_Rounding):
         # torch scales by 10**|decimals| in the op-math type (float32 for float16) and rounds half to even
         x = a.astype(np.float32) if a.dtype == np.float16 else a
         ten = x.dtype.type(10.0 ** builtins.abs(decimals))
-        out = quiet(lambda: xp.rint(x * ten) / ten if decimals >= 0 else xp.rint(x / ten) * ten)
+        out = xp.rint(x * ten) / ten if decimals >= 0 else xp.rint(x / ten) * ten
         return out.astype(a.dtype, copy=False)
 
     @staticmethod
@@ -214,6 +212,10 @@ class NanToNum(Function):
         if not is_float_np(a.dtype):
             return a.copy()
         ctx.save_for_backward(a)
+        if a.dtype.kind == "V":  # bfloat16: NumPy's nan_to_num leaves types it does not know as inexact alone
+            fi = np.finfo(a.dtype)
+            return xp.nan_to_num(a.astype(np.float32), nan=nan, posinf=fi.max if posinf is None else posinf,
+                                 neginf=fi.min if neginf is None else neginf).astype(a.dtype)
         return xp.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
 
     @staticmethod

@@ -8,7 +8,7 @@ from .._xp import xp
 from ..autograd.function import Function
 from .._dtype import result_np
 from .. import _tensor as _t
-from .pointwise import where, refuse, quiet, _float_only
+from .pointwise import where, refuse, _float_only
 
 __all__ = ["clamp", "clip", "clamp_min", "clamp_max", "lerp", "addcmul", "addcdiv"]
 
@@ -171,7 +171,7 @@ class Addcdiv(Function):
         ctx.value = value
         t1, t2 = t1.astype(rt, copy=False), t2.astype(rt, copy=False)
         ctx.save_for_backward(t1, t2)
-        return quiet(lambda: (a.astype(rt, copy=False) + value * (t1 / t2)).astype(rt, copy=False))
+        return (a.astype(rt, copy=False) + value * (t1 / t2)).astype(rt, copy=False)
 
     @staticmethod
     def backward(ctx, grad):

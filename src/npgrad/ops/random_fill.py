@@ -268,7 +268,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         idx = xp.stack([xp.searchsorted(c, r, side="right") for c, r in zip(cdf, u)])
         idx = xp.minimum(idx, n - 1)
     else:
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore"):  # sampling outside any op: zero weights give inf keys
             keys = g.standard_exponential(w2.shape) / w2
         idx = xp.argsort(keys, axis=1, kind="stable")[:, :num_samples]
         # categories with zero weight (infinite keys) come last, in index order, as torch draws them

@@ -16,7 +16,7 @@ from .._dtype import get_default_dtype
 from .. import _dtype
 from .._shape import norm_dim, norm_dims, UNSET, np_alias
 from .. import _tensor as _t
-from .pointwise import where, refuse, quiet, TYPE_NAMES
+from .pointwise import where, refuse, TYPE_NAMES
 from .pointwise_unary import sgn_of
 
 __all__ = ["sum", "nansum", "mean", "nanmean", "prod", "var", "std", "var_mean", "std_mean", "logsumexp", "norm",
@@ -95,7 +95,7 @@ class Sum(Function):
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, a.shape
         out = a.sum(axis=dims, keepdims=keepdim, dtype=_sum_dtype(a))
-        return quiet(out.astype, a.dtype) if _half(a.dtype) else out
+        return out.astype(a.dtype) if _half(a.dtype) else out
 
     @staticmethod
     def backward(ctx, grad):
@@ -115,8 +115,10 @@ class Nansum(Function):
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
         ctx.save_for_backward(a)
-        out = xp.nansum(a, axis=dims, keepdims=keepdim, dtype=_sum_dtype(a))
-        return quiet(out.astype, a.dtype) if _half(a.dtype) else out
+        # (bfloat16 summed as float32: NumPy's nansum skips NaNs only in the types it knows as inexact)
+        out = xp.nansum(a.astype(np.float32) if a.dtype.kind == "V" else a, axis=dims, keepdims=keepdim,
+                        dtype=_sum_dtype(a))
+        return out.astype(a.dtype) if _half(a.dtype) else out
 
     @staticmethod
     def backward(ctx, grad):
@@ -138,7 +140,7 @@ class Mean(Function):
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, a.shape
         ctx.count = count(a.shape, dims)
         if _half(a.dtype):
-            return quiet(lambda: a.mean(axis=dims, keepdims=keepdim, dtype=np.float32).astype(a.dtype))
+            return a.mean(axis=dims, keepdims=keepdim, dtype=np.float32).astype(a.dtype)
         if a.size == 0:  # NaN, as torch, without NumPy's empty-slice warning
             return xp.full(xp.sum(xp.zeros(a.shape), axis=dims, keepdims=keepdim).shape, np.nan, a.dtype)
         return a.mean(axis=dims, keepdims=keepdim)
@@ -217,7 +219,7 @@ class Prod(Function):
     def forward(ctx, a, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
         if a.dtype == np.float16 and a.size and dims:
-            out = quiet(_half_prod, a, dims, keepdim)
+            out = _half_prod(a, dims, keepdim)
         else:
             out = xp.prod(a, axis=dims, keepdims=keepdim, dtype=np.int64 if a.dtype.kind in "biu" else None)
         ctx.save_for_backward(a, out)
@@ -266,12 +268,11 @@ def _var_forward(ctx, a, dims, correction, keepdim, full):
                            "with .float() first")
     ctx.dims, ctx.correction, ctx.keepdim, ctx.full = dims, correction, keepdim, full
     x = _acc(a)
-    with np.errstate(all="ignore"):
-        n = count(a.shape, dims)
-        mean = x.sum(axis=dims, keepdims=True) / n  # not x.mean: no "empty slice" warning; NaN when empty
-        dev = x - mean
-        var = (dev * dev).sum(axis=dims, keepdims=True) / builtins.max(n - correction, 0)
-        return var.astype(a.dtype, copy=False), mean.astype(a.dtype, copy=False)
+    n = count(a.shape, dims)
+    mean = x.sum(axis=dims, keepdims=True) / n  # not x.mean: no "empty slice" warning; NaN when empty
+    dev = x - mean
+    var = (dev * dev).sum(axis=dims, keepdims=True) / builtins.max(n - correction, 0)
+    return var.astype(a.dtype, copy=False), mean.astype(a.dtype, copy=False)
 
 
 def _var_backward(grad, a, dims, correction, keepdim, full):
@@ -441,9 +442,8 @@ class Logsumexp(Function):
         # shift by the max for stability; an infinite max (all -inf, or a +inf) is not subtracted
         m = xp.max(x, axis=dims, keepdims=True, initial=-np.inf)
         m = xp.where(xp.isfinite(m), m, 0)
-        with np.errstate(all="ignore"):
-            out = keep((xp.log(xp.exp(x - m).sum(axis=dims, keepdims=True)) + m).astype(a.dtype, copy=False),
-                       dims, keepdim)
+        out = keep((xp.log(xp.exp(x - m).sum(axis=dims, keepdims=True)) + m).astype(a.dtype, copy=False),
+                   dims, keepdim)
         ctx.save_for_backward(a, out)  # the output itself: under create_graph it carries this node
         return out
 
@@ -480,20 +480,19 @@ class LinalgVectorNorm(Function):
     def forward(ctx, a, p, dims, keepdim):
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
         x = xp.abs(_acc(a))
-        with np.errstate(all="ignore"):
-            if p == np.inf:
-                out = xp.max(x, axis=dims, keepdims=True)
-            elif p == -np.inf:
-                out = xp.min(x, axis=dims, keepdims=True)
-            elif p == 0:
-                out = (x != 0).sum(axis=dims, keepdims=True).astype(x.dtype)
-            elif p == 1:
-                out = x.sum(axis=dims, keepdims=True)
-            elif p == 2:
-                out = xp.sqrt((x * x).sum(axis=dims, keepdims=True))
-            else:
-                out = (x ** p).sum(axis=dims, keepdims=True) ** (1.0 / p)
-            out = keep(out.astype(a.dtype, copy=False), dims, keepdim)
+        if p == np.inf:
+            out = xp.max(x, axis=dims, keepdims=True)
+        elif p == -np.inf:
+            out = xp.min(x, axis=dims, keepdims=True)
+        elif p == 0:
+            out = (x != 0).sum(axis=dims, keepdims=True).astype(x.dtype)
+        elif p == 1:
+            out = x.sum(axis=dims, keepdims=True)
+        elif p == 2:
+            out = xp.sqrt((x * x).sum(axis=dims, keepdims=True))
+        else:
+            out = (x ** p).sum(axis=dims, keepdims=True) ** (1.0 / p)
+        out = keep(out.astype(a.dtype, copy=False), dims, keepdim)
         ctx.save_for_backward(a, out)  # the output itself: under create_graph it carries this node
         return out
 
@@ -600,9 +599,8 @@ class Softmax(Function):
             out = xp.exp(a - a)
         else:
             x = _acc(a)
-            with np.errstate(all="ignore"):
-                e = xp.exp(x - xp.max(x, axis=dim, keepdims=True, initial=-np.inf))
-                out = (e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
+            e = xp.exp(x - xp.max(x, axis=dim, keepdims=True, initial=-np.inf))
+            out = (e / e.sum(axis=dim, keepdims=True)).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 
@@ -630,12 +628,11 @@ class LogSoftmax(Function):
             out = a - a  # 0-d: x - logsumexp(x), NaN for NaN and inf as in torch
         else:
             x = _acc(a)
-            with np.errstate(all="ignore"):
-                shifted = x - xp.max(x, axis=dim, keepdims=True, initial=-np.inf)
-                lse = xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
-                if a.dtype.kind == "V":   # bfloat16: torch's kernel rounds log(sum) to bfloat16 before subtracting
-                    lse = lse.astype(a.dtype).astype(np.float32)
-                out = (shifted - lse).astype(a.dtype, copy=False)
+            shifted = x - xp.max(x, axis=dim, keepdims=True, initial=-np.inf)
+            lse = xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+            if a.dtype.kind == "V":   # bfloat16: torch's kernel rounds log(sum) to bfloat16 before subtracting
+                lse = lse.astype(a.dtype).astype(np.float32)
+            out = (shifted - lse).astype(a.dtype, copy=False)
         ctx.save_for_backward(out)
         return out
 

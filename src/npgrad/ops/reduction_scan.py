@@ -10,7 +10,7 @@ from .._xp import xp
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, UNSET, np_alias, required_dim
 from .. import _tensor as _t, _dtype
-from .pointwise import where, quiet
+from .pointwise import where
 from .scatter import GatherAccum
 from . import return_types
 
@@ -20,7 +20,7 @@ __all__ = ["cumsum", "cumprod", "cummax", "cummin", "diff"]
 def _revcumsum(g, dim):
     """Sum from each position to the end along ``dim`` (arrays or Tensors; half accumulates in float32)."""
     if type(g) is np.ndarray and g.dtype == np.float16:
-        return quiet(lambda: xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim, dtype=np.float32), dim).astype(np.float16))
+        return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim, dtype=np.float32), dim).astype(np.float16)
     return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim), dim)
 
 
@@ -40,7 +40,7 @@ class Cumsum(Function):
         if dim is None:
             return a.astype(np.int64) if a.dtype.kind in "biu" else a.copy()
         if a.dtype == np.float16:
-            return quiet(lambda: xp.cumsum(a, axis=dim, dtype=np.float32).astype(np.float16))
+            return xp.cumsum(a, axis=dim, dtype=np.float32).astype(np.float16)
         return xp.cumsum(a, axis=dim, dtype=np.int64 if a.dtype.kind in "biu" else None)
 
     @staticmethod
@@ -61,7 +61,7 @@ class Cumprod(Function):
         if dim is None:
             out = a.astype(np.int64) if a.dtype.kind in "biu" else a.copy()
         elif a.dtype == np.float16:  # torch accumulates half in float32, rounding each partial product once
-            out = quiet(lambda: xp.cumprod(a, dim, np.float32).astype(np.float16))
+            out = xp.cumprod(a, dim, np.float32).astype(np.float16)
         else:
             out = xp.cumprod(a, dim, np.int64 if a.dtype.kind in "biu" else None)
         ctx.save_for_backward(a, out)

@@ -156,6 +156,7 @@ class SpecialI1(_Unary):
     def backward(ctx, grad):
         # self: i1_backward(grad, self, result)  (i0(x) - result / x; 1/2 at x = 0)
         a, out = ctx.saved_tensors
+        _no_bf16("i1_backward", a, suffix="")
         zero = a == 0
         safe = where(zero, 1.0, a)
         return grad * where(zero, 0.5, dispatch(I0, a) - out / safe)
@@ -174,6 +175,7 @@ class SpecialI1E(_Unary):
     def backward(ctx, grad):
         # self: i1e_backward(grad, self, result)  (i0e(x) - result (sgn(x) + 1/x); 1/2 at x = 0)
         a, out = ctx.saved_tensors
+        _no_bf16("i1e_backward", a, suffix="")
         zero = a == 0
         safe = where(zero, 1.0, a)
         g = dispatch(SpecialI0E, a) - out * (xp.sign(a) + 1 / safe)
@@ -182,8 +184,7 @@ class SpecialI1E(_Unary):
 
 def _sinc(x):
     px = np.pi * x
-    with np.errstate(all="ignore"):
-        return xp.where(x == 0, 1.0, xp.sin(px) / px)
+    return xp.where(x == 0, 1.0, xp.sin(px) / px)
 
 
 class Sinc(_Unary):
@@ -247,9 +248,8 @@ class SpecialLogNdtr(_Unary):
 
 
 def _entr(x):
-    with np.errstate(all="ignore"):
-        return xp.where(x > 0, -x * xp.log(xp.where(x > 0, x, 1.0)),
-                        xp.where(x == 0, 0.0, xp.where(x < 0, -np.inf, x)))
+    return xp.where(x > 0, -x * xp.log(xp.where(x > 0, x, 1.0)),
+                    xp.where(x == 0, 0.0, xp.where(x < 0, -np.inf, x)))
 
 
 class SpecialEntr(_Unary):
@@ -275,8 +275,7 @@ class SpecialXlog1py(Function):
         dt = (a if isinstance(a, np.ndarray) else b).dtype
         a, b = xp.asarray(a, dt), xp.asarray(b, dt)  # a Python number as the tensor's dtype
         ctx.save_for_backward(a, b)
-        with np.errstate(all="ignore"):
-            return xp.asarray(xp.where((a == 0) & (b == b), 0.0, a * xp.log1p(b)), dt)
+        return xp.asarray(xp.where((a == 0) & (b == b), 0.0, a * xp.log1p(b)), dt)
 
     @staticmethod
     def backward(ctx, grad):
@@ -485,15 +484,27 @@ def sinc(input):
     return Sinc.apply(input)
 
 
+def _no_bf16(kernel, *xs, suffix="_cpu"):
+    """torch's CPU build has no bfloat16 kernel for erfcx, ndtri, log_ndtr, zeta, the Bessel and polynomial
+    families, nor i1/i1e's backward: NotImplementedError naming the kernel, as torch."""
+    for x in xs:
+        d = getattr(x, "_data", x)
+        if getattr(d, "dtype", None) is not None and d.dtype.kind == "V":
+            raise NotImplementedError(f"\"{kernel}{suffix}\" not implemented for 'BFloat16'")
+
+
 def erfcx(input):
+    _no_bf16("erfcx", input)
     return SpecialErfcx.apply(input)
 
 
 def ndtri(input):
+    _no_bf16("ndtri", input)
     return SpecialNdtri.apply(input)
 
 
 def log_ndtr(input):
+    _no_bf16("log_ndtr", input)
     return SpecialLogNdtr.apply(input)
 
 
@@ -519,6 +530,7 @@ def xlog1py(input, other):
 
 def zeta(input, other):
     """The Hurwitz zeta function sum_k (k + other)^-input."""
+    _no_bf16("zeta", input, other)
     return _two("special_zeta", SpecialZeta, SpecialZetaNumberSelf, SpecialZetaNumberOther, input, other)
 
 

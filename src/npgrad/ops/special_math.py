@@ -57,7 +57,6 @@ def _lanczos_lgamma(x):
     return out
 
 
-@np.errstate(all="ignore")
 def lgamma(x):
     """log|Gamma(x)|: Lanczos for x >= 0.5, the reflection formula below; +inf at the poles."""
     x = xp.asarray(x, np.float64)
@@ -76,7 +75,6 @@ def lgamma(x):
     return out.reshape(shape)
 
 
-@np.errstate(all="ignore")
 def digamma(x):
     """psi(x): recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic series; reflection
     psi(1 - x) - pi / tan(pi x) for x < 0. As torch: -inf at +0, +inf at -0, NaN at negative integers."""
@@ -140,7 +138,6 @@ def _zeta_long_sum(x, a, b, total):
     return a, b, total, False
 
 
-@np.errstate(all="ignore")
 def zeta(s, q):
     """Hurwitz zeta sum_k (k + q)^-s, as torch (Cephes): s == 1 gives inf, s < 1 NaN, q a non-positive integer
     (or -inf) inf, q < 0 with a non-integer s NaN. Otherwise direct terms (at least nine, until k + q > 9, each
@@ -200,7 +197,6 @@ def polygamma(n, x):
     return (-1.0) ** (n + 1) * math.factorial(n) * zeta(n + 1.0, x)
 
 
-@np.errstate(all="ignore")
 def _bessel_i(x, nu, scaled):
     """I_nu(|x|) (nu = 0, 1), times exp(-|x|) when scaled: the power series below |x| = 30 (all terms positive,
     so no cancellation), the asymptotic (Hankel) series above; each stops once its terms are below 1e-17."""
@@ -251,7 +247,6 @@ def i1e(x):
     return xp.where(x < 0, -v, v)
 
 
-@np.errstate(all="ignore")
 def erfcx(x):
     """exp(x^2) erfc(x): Laplace's continued fraction for x >= 1 (no overflow), exp(x^2) erfc(x) below, and
     2 exp(x^2) - erfcx(-x) for x < 0 (inf once exp(x^2) overflows)."""
@@ -269,7 +264,6 @@ def erfcx(x):
     return xp.where(x < 0, 2 * xp.exp(x * x) - pos, pos)
 
 
-@np.errstate(all="ignore")
 def log_ndtr(x):
     """log Phi(x) = log(erfcx(-x / sqrt 2) / 2) - x^2 / 2: no underflow far in the left tail."""
     x = xp.asarray(x, np.float64)
@@ -281,7 +275,6 @@ def log_ndtr(x):
     return xp.where(right, xp.log1p(-phi_neg), left)
 
 
-@np.errstate(all="ignore")
 def ndtri(p):
     """The standard normal quantile: Newton's method on log Phi(x) = log p from the tail asymptote
     x ~ -sqrt(-2 log p - log(-2 log p) - log 2 pi), in the lower half (the upper half by symmetry)."""
@@ -303,7 +296,6 @@ def ndtri(p):
     return xp.where((p < 0) | (p > 1) | xp.isnan(p), np.nan, x)
 
 
-@np.errstate(all="ignore")
 def gammainc(a, x):
     """The regularised lower incomplete gamma P(a, x): the series for x < a + 1, 1 - Q from Legendre's
     continued fraction (modified Lentz) otherwise."""
@@ -317,7 +309,6 @@ def gammaincc(a, x):
     return _gamma_pq(a, x)[1]
 
 
-@np.errstate(all="ignore")
 def _gamma_pq(a, x):
     pre = xp.exp(a * xp.log(xp.where(x > 0, x, 1.0)) - x - lgamma(a))
     use_series = x < a + 1
@@ -376,7 +367,6 @@ def _ones(x):
     return xp.ones_like(x)
 
 
-@np.errstate(all="ignore")
 def polynomial(kind, x, n):
     """Orthogonal polynomial ``kind`` of degree n at x (float64 arrays; n integral valued)."""
     x = xp.asarray(x, np.float64)
