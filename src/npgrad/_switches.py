@@ -20,6 +20,26 @@ _warn_always = [False]
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Asks for deterministic algorithms everywhere (``mode=True``) or allows any (``False``).
+
+    npgrad's kernels are NumPy's and already deterministic, so the switch is recorded and read back as torch does
+    (``are_deterministic_algorithms_enabled``, ``get_deterministic_debug_mode``) but changes no result.
+
+    Args:
+        mode (bool): the setting.
+        warn_only (bool, optional): with ``mode=True``, warn instead of raising for an operation that has no
+            deterministic version.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.use_deterministic_algorithms(True)
+        >>> torch.are_deterministic_algorithms_enabled()
+        True
+        >>> torch.use_deterministic_algorithms(False)
+    """
     if not isinstance(mode, bool):
         raise TypeError(f"use_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not "
                         f"{type(mode).__name__}")
@@ -27,14 +47,49 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
 
 
 def are_deterministic_algorithms_enabled():
+    """Whether :func:`use_deterministic_algorithms` is on (False at start).
+    Returns:
+        bool: the setting.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.are_deterministic_algorithms_enabled()
+        False
+    """
     return _det["mode"] > 0
 
 
 def is_deterministic_algorithms_warn_only_enabled():
+    """Whether deterministic algorithms were asked for with ``warn_only=True``.
+    Returns:
+        bool: the setting.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.use_deterministic_algorithms(True, warn_only=True)
+        >>> torch.is_deterministic_algorithms_warn_only_enabled()
+        True
+        >>> torch.use_deterministic_algorithms(False)
+    """
     return _det["mode"] == 1
 
 
 def set_deterministic_debug_mode(debug_mode):
+    """The same switch as :func:`use_deterministic_algorithms`, by level: 0/'default', 1/'warn', 2/'error'.
+
+    Args:
+        debug_mode (str or int): ``'default'`` (0), ``'warn'`` (1) or ``'error'`` (2).
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_deterministic_debug_mode('warn')
+        >>> torch.get_deterministic_debug_mode()
+        1
+        >>> torch.set_deterministic_debug_mode(0)
+    """
     if isinstance(debug_mode, str):
         modes = {"default": 0, "warn": 1, "error": 2}
         if debug_mode not in modes:
@@ -50,14 +105,47 @@ def set_deterministic_debug_mode(debug_mode):
 
 
 def get_deterministic_debug_mode():
+    """The deterministic-algorithms level: 0 (off), 1 (warn only) or 2 (on, raising).
+    Returns:
+        int: the level.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_deterministic_debug_mode()
+        0
+    """
     return _det["mode"]
 
 
 def set_warn_always(b):
+    """Makes warnings that torch gives once per process be given every time (``b=True``).
+
+    Args:
+        b (bool): the setting.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_warn_always(True)
+        >>> torch.is_warn_always_enabled()
+        True
+        >>> torch.set_warn_always(False)
+    """
     _warn_always[0] = bool(b)
 
 
 def is_warn_always_enabled():
+    """Whether :func:`set_warn_always` is on (False at start).
+    Returns:
+        bool: the setting.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_warn_always_enabled()
+        False
+    """
     return _warn_always[0]
 
 
@@ -88,38 +176,134 @@ def _deprecated(old, new):
 
 
 def get_autocast_cpu_dtype():
+    """Deprecated: use ``get_autocast_dtype('cpu')``. The dtype autocast uses on the CPU.
+
+    It warns a ``DeprecationWarning``, as torch does.
+    Returns:
+        npgrad.dtype: ``bfloat16`` unless changed.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_autocast_dtype('cpu') == torch.bfloat16
+        True
+    """
     from .amp.autocast_mode import get_autocast_dtype
     _deprecated("get_autocast_cpu_dtype", "get_autocast_dtype('cpu')")
     return get_autocast_dtype("cpu")
 
 
 def get_autocast_gpu_dtype():
+    """Deprecated: use ``get_autocast_dtype('cuda')``. The dtype autocast would use on CUDA.
+
+    It warns a ``DeprecationWarning``, as torch does.
+    Returns:
+        npgrad.dtype: ``float16`` unless changed.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_autocast_dtype('cuda') == torch.float16
+        True
+    """
     from .amp.autocast_mode import get_autocast_dtype
     _deprecated("get_autocast_gpu_dtype", "get_autocast_dtype('cuda')")
     return get_autocast_dtype("cuda")
 
 
 def is_autocast_cpu_enabled():
+    """Deprecated: use ``is_autocast_enabled('cpu')``. Whether CPU autocast is on.
+
+    It warns a ``DeprecationWarning``, as torch does.
+    Returns:
+        bool: the setting.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_autocast_enabled('cpu')
+        False
+    """
     from .amp.autocast_mode import is_autocast_enabled
     _deprecated("is_autocast_cpu_enabled", "is_autocast_enabled('cpu')")
     return is_autocast_enabled("cpu")
 
 
 def set_autocast_cpu_enabled(enabled):
+    """Turns CPU autocast on or off; the same as ``set_autocast_enabled('cpu', enabled)``.
+
+    npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
+    and inputs explicitly instead).
+
+    Args:
+        enabled (bool): the setting.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_autocast_cpu_enabled(False)
+        >>> torch.is_autocast_enabled('cpu')
+        False
+    """
     from .amp.autocast_mode import set_autocast_enabled
     set_autocast_enabled("cpu", enabled)
 
 
 def set_autocast_dtype(device_type, dtype):
+    """Sets the dtype autocast uses for ``device_type``.
+
+    Args:
+        device_type (str): ``'cpu'`` or ``'cuda'``.
+        dtype (npgrad.dtype): the lower-precision dtype.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_autocast_dtype('cpu', torch.float16)
+        >>> torch.get_autocast_dtype('cpu') == torch.float16
+        True
+        >>> torch.set_autocast_dtype('cpu', torch.bfloat16)
+    """
     from .amp import autocast_mode
     autocast_mode._dtype[device_type] = dtype
 
 
 def set_autocast_cpu_dtype(dtype):
+    """Sets the dtype CPU autocast uses; the same as ``set_autocast_dtype('cpu', dtype)``.
+
+    Args:
+        dtype (npgrad.dtype): the lower-precision dtype.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_autocast_cpu_dtype(torch.float16)
+        >>> torch.get_autocast_dtype('cpu') == torch.float16
+        True
+        >>> torch.set_autocast_cpu_dtype(torch.bfloat16)
+    """
     set_autocast_dtype("cpu", dtype)
 
 
 def set_autocast_gpu_dtype(dtype):
+    """Sets the dtype CUDA autocast would use; the same as ``set_autocast_dtype('cuda', dtype)``.
+
+    Args:
+        dtype (npgrad.dtype): the lower-precision dtype.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_autocast_gpu_dtype(torch.bfloat16)
+        >>> torch.get_autocast_dtype('cuda') == torch.bfloat16
+        True
+        >>> torch.set_autocast_gpu_dtype(torch.float16)
+    """
     set_autocast_dtype("cuda", dtype)
 
 
@@ -127,10 +311,34 @@ _autocast_cache = [True]
 
 
 def is_autocast_cache_enabled():
+    """Whether autocast caches the lower-precision copies of weights it makes (True at start).
+    Returns:
+        bool: the setting.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_autocast_cache_enabled()
+        True
+    """
     return _autocast_cache[0]
 
 
 def set_autocast_cache_enabled(enabled):
+    """Turns autocast's cache of lower-precision weight copies on or off.
+
+    Args:
+        enabled (bool): the setting.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_autocast_cache_enabled(False)
+        >>> torch.is_autocast_cache_enabled()
+        False
+        >>> torch.set_autocast_cache_enabled(True)
+    """
     _autocast_cache[0] = bool(enabled)
 
 

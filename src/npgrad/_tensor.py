@@ -134,6 +134,15 @@ def set_default_device(device_):
 
 
 def get_default_device():
+    """The device new tensors are made on: the CPU (npgrad has no other).
+    Returns:
+        npgrad.device: ``device(type='cpu')``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_default_device()
+        device(type='cpu')
+    """
     d = _default_device
     if d is None:
         return _CPU

@@ -73,18 +73,66 @@ def manual_seed(seed):
 
 
 def seed():
+    """Seeds the default random number generator with a fresh non-deterministic seed.
+    Returns:
+        int: the seed used.
+
+    Example:
+        >>> import npgrad as torch
+        >>> s = torch.seed()
+        >>> torch.initial_seed() == s
+        True
+    """
     return default_generator.seed()
 
 
 def initial_seed():
+    """The seed the default random number generator was last seeded with.
+    Returns:
+        int: the seed.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(7)
+        >>> torch.initial_seed()
+        7
+    """
     return default_generator.initial_seed()
 
 
 def get_rng_state():
+    """The state of the default random number generator, to restore later with :func:`set_rng_state`.
+    Returns:
+        Tensor: a uint8 tensor holding the state (npgrad's generator's, not the same bytes as torch's).
+
+    Example:
+        >>> import npgrad as torch
+        >>> s = torch.get_rng_state()
+        >>> a = torch.rand(3)
+        >>> torch.set_rng_state(s)
+        >>> torch.equal(torch.rand(3), a)
+        True
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(new_state):
+    """Restores the default random number generator to a state from :func:`get_rng_state`.
+
+    Args:
+        new_state (Tensor): a uint8 tensor from ``get_rng_state()``.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> s = torch.get_rng_state()
+        >>> a = torch.randn(2)
+        >>> torch.set_rng_state(s)
+        >>> torch.equal(torch.randn(2), a)
+        True
+    """
     default_generator.set_state(new_state)
 
 

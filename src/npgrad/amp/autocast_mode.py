@@ -29,18 +29,85 @@ class _Missing:
 
 
 def is_autocast_available(device_type):
+    """Whether autocast supports ``device_type`` (``'cpu'`` is the one npgrad runs on).
+
+    torch has it as ``torch.amp.is_autocast_available``; npgrad also exposes it here. npgrad does not implement
+    autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model and inputs explicitly
+    instead).
+
+    Args:
+        device_type (str): a device type such as ``'cpu'``.
+
+    Returns:
+        bool: True for the device types torch's autocast knows.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.amp.is_autocast_available('cpu')
+        True
+    """
     return device_type in ("cpu", "cuda", "mps", "xpu", "hpu", "xla", "mtia", "maia", "privateuseone")
 
 
 def is_autocast_enabled(device_type=None):
+    """Whether autocast is on for ``device_type`` (``'cuda'`` when it is not given, as in torch).
+
+    npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
+    and inputs explicitly instead).
+
+    Args:
+        device_type (str, optional): the device type.
+
+    Returns:
+        bool: the setting.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_autocast_enabled('cpu')
+        False
+    """
     return _enabled.get(device_type or "cuda", False)
 
 
 def get_autocast_dtype(device_type):
+    """The dtype autocast uses for ``device_type``: ``bfloat16`` for the CPU, ``float16`` for CUDA unless changed.
+
+    npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
+    and inputs explicitly instead).
+
+    Args:
+        device_type (str): ``'cpu'`` or ``'cuda'``.
+
+    Returns:
+        npgrad.dtype: the dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_autocast_dtype('cpu') == torch.bfloat16
+        True
+    """
     return _dtype.get(device_type) or _default_dtype(device_type)
 
 
 def set_autocast_enabled(device_type, enabled=None):
+    """Turns autocast on or off for ``device_type``; prefer the ``autocast`` context manager, which restores it.
+
+    npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
+    and inputs explicitly instead).
+
+    Args:
+        device_type (str): the device type (torch's older form ``set_autocast_enabled(enabled)`` means CUDA).
+        enabled (bool): the setting.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_autocast_enabled('cpu', False)
+        >>> torch.is_autocast_enabled('cpu')
+        False
+    """
     if enabled is None:  # the old one-argument form set the CUDA flag
         device_type, enabled = "cuda", device_type
     if enabled:
