@@ -396,6 +396,25 @@ def get_num_threads():
 
 
 def set_num_threads(nthreads):
+    """Sets how many threads NumPy's BLAS uses for one operation (torch's intra-op threads).
+
+    npgrad sets the thread pools of the BLAS library NumPy uses (through threadpoolctl); elementwise NumPy kernels are
+    single-threaded.
+
+    Args:
+        nthreads (int): a positive number of threads.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> n = torch.get_num_threads()
+        >>> torch.set_num_threads(1)
+        >>> torch.get_num_threads()
+        1
+        >>> torch.set_num_threads(n)
+    """
     if not isinstance(nthreads, int) or isinstance(nthreads, bool):
         raise TypeError(f"set_num_threads(): argument 'int' (position 1) must be int, not {type(nthreads).__name__}")
     if nthreads <= 0:
@@ -417,6 +436,22 @@ def get_num_interop_threads():
 
 
 def set_num_interop_threads(nthreads):
+    """Sets the number of inter-op threads; allowed once, before any parallel work (as in torch).
+
+    npgrad runs operations one after another, so the value is only recorded and read back by
+    :func:`get_num_interop_threads`.
+
+    Args:
+        nthreads (int): a positive number of threads.
+
+    Returns:
+        None
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_num_interop_threads() >= 1
+        True
+    """
     if not isinstance(nthreads, int) or isinstance(nthreads, bool) or nthreads <= 0:
         raise RuntimeError("Expected positive number of threads")
     if _interop and _interop[0] != nthreads:

@@ -68,21 +68,79 @@ def is_complex(input):
 
 
 def is_conj(input):
+    """Whether ``input`` is a lazily conjugated view; npgrad never makes one, so always False.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        bool: False.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_conj(torch.tensor([1.0]))
+        False
+    """
     _need_tensor(input, "is_conj")
     return False
 
 
 def is_neg(input):
+    """Whether ``input`` is a lazily negated view; npgrad never makes one, so always False.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        bool: False.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_neg(torch.tensor([1.0]))
+        False
+    """
     _need_tensor(input, "is_neg")
     return False
 
 
 def is_signed(input):
+    """Whether ``input``'s dtype is signed (every dtype but uint8 and bool).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        bool: True for signed dtypes.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_signed(torch.tensor([1, 2]))
+        True
+        >>> torch.is_signed(torch.tensor([1, 2], dtype=torch.uint8))
+        False
+    """
     _need_tensor(input, "is_signed")
     return input._data.dtype.kind not in "ub"
 
 
 def is_nonzero(input):
+    """Whether the single element of a one-element tensor is nonzero (``bool(input)``).
+
+    Tensors of more (or fewer) than one element raise ``RuntimeError``, as in torch.
+
+    Args:
+        input (Tensor): a tensor with exactly one element.
+
+    Returns:
+        bool: the element's truth value.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_nonzero(torch.tensor([0.5]))
+        True
+        >>> torch.is_nonzero(torch.tensor(0))
+        False
+    """
     _need_tensor(input, "is_nonzero")
     n = input._data.size
     if n == 0:
@@ -93,12 +151,43 @@ def is_nonzero(input):
 
 
 def is_same_size(input, other):
+    """Whether ``input`` and ``other`` have the same shape.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the tensor to compare with.
+
+    Returns:
+        bool: True for equal shapes.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_same_size(torch.zeros(2, 3), torch.ones(2, 3))
+        True
+        >>> torch.is_same_size(torch.zeros(2, 3), torch.zeros(3, 2))
+        False
+    """
     _need_tensor(input, "is_same_size")
     _need_tensor(other, "is_same_size", 2, "other")
     return input._data.shape == other._data.shape
 
 
 def is_inference(input):
+    """Whether ``input`` was made inside ``inference_mode`` (an inference tensor can never join an autograd graph).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        bool: True for inference tensors.
+
+    Example:
+        >>> import npgrad as torch
+        >>> with torch.inference_mode():
+        ...     y = torch.ones(2)
+        >>> torch.is_inference(y), torch.is_inference(torch.ones(2))
+        (True, False)
+    """
     _need_tensor(input, "is_inference")
     return input.is_inference()
 
@@ -117,16 +206,60 @@ def conj(input):
 
 
 def resolve_conj(input):
+    """``input`` with any lazy conjugation applied; npgrad has none, so ``input`` itself comes back.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0])
+        >>> torch.resolve_conj(x) is x
+        True
+    """
     _need_tensor(input, "resolve_conj")
     return input
 
 
 def resolve_neg(input):
+    """``input`` with any lazy negation applied; npgrad has none, so ``input`` itself comes back.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0])
+        >>> torch.resolve_neg(x) is x
+        True
+    """
     _need_tensor(input, "resolve_neg")
     return input
 
 
 def real(input):
+    """The real part of ``input``: for a real tensor, ``input`` itself.
+
+    npgrad has no complex tensors (see the differences page).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input`` (a real tensor is its own real part).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.5, -2.0])
+        >>> torch.real(x)
+        tensor([ 1.5000, -2.0000])
+    """
     _need_tensor(input, "real")
     return input
 
@@ -150,6 +283,19 @@ class Angle(Function):
 
 
 def angle(input):
+    """Angle (argument) of each element in radians; for real tensors ``pi`` for negative values and 0 otherwise.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Returns:
+        Tensor: ``input``'s shape; integer inputs give the default float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.angle(torch.tensor([-2.0, 0.0, 3.0]))
+        tensor([3.1416, 0.0000, 0.0000])
+    """
     _need_tensor(input, "angle")
     return Angle.apply(input)
 
@@ -572,6 +718,22 @@ def conv_tbc(input, weight, bias, pad=0):
 
 
 def channel_shuffle(input, groups):
+    """Rearranges the channels of an ``(N, C, *)`` tensor: splits them into ``groups`` and interleaves the groups.
+
+    Channel ``g * (C // groups) + k`` goes to position ``k * groups + g``.
+
+    Args:
+        input (Tensor): a tensor of shape ``(N, C, *)``.
+        groups (int): the number of groups; ``C`` must be divisible by it.
+
+    Returns:
+        Tensor: ``input``'s shape, channels reordered.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.channel_shuffle(torch.arange(6.).reshape(1, 6, 1), 2).flatten()
+        tensor([0., 3., 1., 4., 2., 5.])
+    """
     from ..nn.functional import channel_shuffle as _cs
     return _cs(input, groups)
 

@@ -233,6 +233,23 @@ def matmul(input, other):
 
 
 def mm(input, mat2):
+    """Matrix product of two 2-D tensors: ``(n, m) @ (m, p) -> (n, p)``, without broadcasting.
+
+    Use :func:`matmul` for broadcasting and vectors.
+
+    Args:
+        input (Tensor): an ``(n, m)`` matrix.
+        mat2 (Tensor): an ``(m, p)`` matrix.
+
+    Returns:
+        Tensor: the product; both operands must have the same dtype (no promotion, as in torch).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.mm(torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([[1.], [1.]]))
+        tensor([[3.],
+                [7.]])
+    """
     _need_tensor(input, "mm", "input", 1)
     _need_tensor(mat2, "mm", "mat2", 2)
     if input._data.ndim != 2 or mat2._data.ndim != 2:
@@ -244,6 +261,20 @@ def mm(input, mat2):
 
 
 def mv(input, vec):
+    """Matrix-vector product: ``(n, m) @ (m,) -> (n,)``.
+
+    Args:
+        input (Tensor): an ``(n, m)`` matrix.
+        vec (Tensor): a vector of length ``m``.
+
+    Returns:
+        Tensor: the product; both operands must have the same dtype (no promotion, as in torch).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.mv(torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([1., -1.]))
+        tensor([-1., -1.])
+    """
     _need_tensor(input, "mv", "input", 1)
     _need_tensor(vec, "mv", "vec", 2)
     if input._data.ndim != 2 or vec._data.ndim != 1:
@@ -289,6 +320,25 @@ def vdot(input, other):
 
 
 def bmm(input, mat2):
+    """Batched matrix product: ``(b, n, m) @ (b, m, p) -> (b, n, p)``, one product per batch entry, without broadcasting.
+
+    Args:
+        input (Tensor): a ``(b, n, m)`` batch of matrices.
+        mat2 (Tensor): a ``(b, m, p)`` batch of matrices.
+
+    Returns:
+        Tensor: the product; both operands must have the same dtype (no promotion, as in torch).
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.arange(8.).reshape(2, 2, 2)
+        >>> torch.bmm(a, torch.ones(2, 2, 1))
+        tensor([[[ 1.],
+                 [ 5.]],
+        <BLANKLINE>
+                [[ 9.],
+                 [13.]]])
+    """
     _need_tensor(input, "bmm", "input", 1)
     _need_tensor(mat2, "bmm", "mat2", 2)
     if input._data.ndim != 3 or mat2._data.ndim != 3:

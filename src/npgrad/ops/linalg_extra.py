@@ -49,6 +49,26 @@ class Geqrf(Function):
 
 
 def geqrf(input):
+    """QR decomposition in LAPACK's packed form: the Householder reflectors below the diagonal and ``R`` on and above it.
+
+    ``orgqr(a, tau)`` rebuilds ``Q``; ``ormqr`` multiplies by it. As in torch, ``geqrf`` has no gradient (use
+    ``linalg.qr``).
+
+    Args:
+        input (Tensor): a ``(*, m, n)`` tensor.
+
+    Returns:
+        tuple of Tensors: ``(a, tau)``: the packed matrix and the reflectors' scaling factors.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a, tau = torch.geqrf(torch.tensor([[3., 1.], [4., 2.]]))
+        >>> a.triu()
+        tensor([[-5.0000, -2.2000],
+                [ 0.0000,  0.4000]])
+        >>> torch.allclose(torch.orgqr(a, tau) @ a.triu(), torch.tensor([[3., 1.], [4., 2.]]))
+        True
+    """
     _need(input, "geqrf", "input", 1)
     if input.dim() < 2:
         raise RuntimeError(f"geqrf: The input tensor A must have at least 2 dimensions.")

@@ -96,6 +96,24 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None):
 
 
 def pinverse(input, rcond=1e-15):
+    """Moore-Penrose pseudo-inverse of a matrix (or batch), through the SVD.
+
+    The same as ``linalg.pinv(input, rtol=rcond)``.
+
+    Args:
+        input (Tensor): a ``(*, m, n)`` tensor.
+        rcond (float, optional): singular values below ``rcond`` times the largest are treated as zero (default
+            1e-15).
+
+    Returns:
+        Tensor: a ``(*, n, m)`` tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.pinverse(torch.tensor([[1., 0.], [0., 2.], [0., 0.]]))
+        tensor([[1.0000, 0.0000, 0.0000],
+                [0.0000, 0.5000, 0.0000]])
+    """
     return pinv(input, rtol=rcond)
 
 

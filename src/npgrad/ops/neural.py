@@ -55,6 +55,28 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 
 def dropout_(input, p=0.5, train=True):
+    """In-place dropout: zeroes elements with probability ``p`` and scales the rest by ``1 / (1 - p)``.
+
+    npgrad's random stream is not torch's: which elements are zeroed differs from torch for the same seed.
+
+    Args:
+        input (Tensor): the input tensor, overwritten.
+        p (float, optional): the probability of zeroing (default 0.5).
+        train (bool, optional): apply it (True) or return ``input`` unchanged (False).
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.ones(4)
+        >>> torch.dropout_(x, 0.5, False)
+        tensor([1., 1., 1., 1.])
+        >>> _ = torch.manual_seed(0)
+        >>> y = torch.dropout_(torch.ones(1000), 0.5, True)
+        >>> ((y == 0) | (y == 2)).all()
+        tensor(True)
+    """
     return _dropout(input, p, train, True, input._data.shape)
 
 
@@ -102,11 +124,47 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
 
 
 def feature_dropout(input, p, train):
+    """Channel-wise dropout: zeroes whole channels (dim 1) of an ``(N, C, *)`` tensor with probability ``p``, scaling the
+    rest by ``1 / (1 - p)``.
+
+    Each channel is kept or dropped as a whole.
+
+    Args:
+        input (Tensor): an ``(N, C, *)`` tensor.
+        p (float): the probability of zeroing a channel.
+        train (bool): apply it (True) or return ``input`` (False).
+
+    Returns:
+        Tensor: ``input``'s shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> y = torch.feature_dropout(torch.ones(2, 8, 3), 0.5, True)
+        >>> (y.amin(dim=2) == y.amax(dim=2)).all()
+        tensor(True)
+    """
     x = input._data
     return _dropout(input, p, train, False, x.shape[:2] + (1,) * (x.ndim - 2))
 
 
 def feature_dropout_(input, p, train):
+    """In-place version of :func:`feature_dropout`.
+
+    Args:
+        input (Tensor): an ``(N, C, *)`` tensor, overwritten.
+        p (float): the probability of zeroing a channel.
+        train (bool): apply it or not.
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.ones(1, 2, 2)
+        >>> torch.feature_dropout_(x, 0.5, False) is x
+        True
+    """
     x = input._data
     return _dropout(input, p, train, True, x.shape[:2] + (1,) * (x.ndim - 2))
 
@@ -137,6 +195,23 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
 
 
 def alpha_dropout_(input, p=0.5, train=False):
+    """In-place alpha dropout: dropout that keeps a SELU network's mean and variance (dropped elements take SELU's
+    negative saturation value, then an affine correction).
+
+    Args:
+        input (Tensor): the input tensor, overwritten.
+        p (float, optional): the probability of zeroing (default 0.5).
+        train (bool, optional): apply it (True) or return ``input`` unchanged (False, the default).
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, -1.0])
+        >>> torch.alpha_dropout_(x, 0.5, False)
+        tensor([ 1., -1.])
+    """
     return _alpha_dropout(input, p, train, True, input._data.shape)
 
 
@@ -146,6 +221,22 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
 
 
 def feature_alpha_dropout_(input, p=0.5, train=False):
+    """In-place channel-wise alpha dropout: whole channels (dim 1) take the alpha-dropout value.
+
+    Args:
+        input (Tensor): the input tensor, overwritten.
+        p (float, optional): the probability of zeroing (default 0.5).
+        train (bool, optional): apply it (True) or return ``input`` unchanged (False, the default).
+
+    Returns:
+        Tensor: ``input`` itself.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.ones(1, 2, 2)
+        >>> torch.feature_alpha_dropout_(x, 0.5, False) is x
+        True
+    """
     return feature_alpha_dropout(input, p, train, True)
 
 

@@ -198,6 +198,33 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
 
 
 def native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    """Batch normalization over dim 1, returning the batch statistics too (the kernel behind
+    ``nn.functional.batch_norm``).
+
+    Args:
+        input (Tensor): an ``(N, C, *)`` tensor.
+        weight (Tensor or None): the per-channel scale ``(C,)``.
+        bias (Tensor or None): the per-channel shift ``(C,)``.
+        running_mean (Tensor or None): updated in place in training.
+        running_var (Tensor or None): updated in place in training (with the unbiased variance).
+        training (bool): normalize by the batch's statistics (True) or the running ones (False).
+        momentum (float): the running statistics' update factor.
+        eps (float): added to the variance for stability.
+
+    Returns:
+        tuple of Tensors: ``(output, save_mean, save_invstd)``: the normalized input, and in training the batch mean
+            and ``1 / sqrt(var + eps)`` per channel.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1.0, 2.0], [3.0, 6.0]])
+        >>> out, mean, invstd = torch.native_batch_norm(x, None, None, None, None, True, 0.1, 1e-5)
+        >>> out
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]])
+        >>> mean
+        tensor([2., 4.])
+    """
     out = batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps)
     x = input._data.astype(_acc_dtype(input._data))
     axes = (0,) + tuple(range(2, x.ndim))
@@ -223,6 +250,29 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_
 
 
 def native_layer_norm(input, normalized_shape, weight, bias, eps):
+    """Layer normalization over the last dims, returning the statistics too (the kernel behind
+    ``nn.functional.layer_norm``).
+
+    Args:
+        input (Tensor): the input tensor.
+        normalized_shape (tuple of ints): the trailing shape to normalize over.
+        weight (Tensor or None): the elementwise scale.
+        bias (Tensor or None): the elementwise shift.
+        eps (float): added to the variance for stability.
+
+    Returns:
+        tuple of Tensors: ``(output, mean, rstd)``; ``mean`` and ``rstd`` keep the normalized dims as size 1.
+
+    Example:
+        >>> import npgrad as torch
+        >>> out, mean, rstd = torch.native_layer_norm(torch.tensor([[1.0, 3.0], [2.0, 2.0]]), (2,), None, None, 1e-5)
+        >>> out
+        tensor([[-1.0000,  1.0000],
+                [ 0.0000,  0.0000]])
+        >>> mean
+        tensor([[2.],
+                [2.]])
+    """
     out = layer_norm(input, normalized_shape, weight, bias, eps)
     k = len(normalized_shape)
     x = input._data.astype(_acc_dtype(input._data))

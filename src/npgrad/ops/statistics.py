@@ -129,6 +129,21 @@ class Pdist(Function):
 
 
 def pdist(input, p=2):
+    """Pairwise ``p``-norm distances between the rows of a 2-D tensor (the upper triangle of ``cdist(input, input)``,
+    row-major).
+
+    Args:
+        input (Tensor): an ``(N, M)`` tensor.
+        p (float, optional): the norm's order (default 2).
+
+    Returns:
+        Tensor: ``N * (N - 1) / 2`` distances.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.pdist(torch.tensor([[0.0, 0.0], [3.0, 4.0], [6.0, 8.0]]))
+        tensor([ 5., 10.,  5.])
+    """
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     if p < 0:
