@@ -16,7 +16,7 @@ _REDUCTION = ("reduction (str): ``'none'`` (one loss per element), ``'mean'`` (t
               "size_average, reduce (bool, deprecated): the legacy form of ``reduction``; do not pass both.")
 _POINTWISE = "Shape:\n    Input: :math:`(*)`, any number of dimensions. Output: :math:`(*)`, same shape as the input."
 
-def _inplace_of(name):
+def _inplace_of(name: str) -> tuple[str, str, str]:
     return (f"In-place version of :func:`{name}`: overwrites ``input`` and returns it (the other arguments are "
             f":func:`{name}`'s).", _INPUT, "Returns:\n    Tensor: ``input`` itself.")
 
