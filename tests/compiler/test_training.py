@@ -38,9 +38,14 @@ def _load(params, seed):
 
 
 def _classification(seed, steps, batch, features, classes):
+    """Batches labelled by a fixed random linear teacher, so the models have something to learn."""
     g = np.random.default_rng(seed)
-    return [(g.standard_normal((batch,) + features, dtype=np.float32), g.integers(0, classes, batch))
-            for _ in range(steps)]
+    teacher = g.standard_normal((int(np.prod(features)), classes))
+    out = []
+    for _ in range(steps):
+        x = g.standard_normal((batch,) + features, dtype=np.float32)
+        out.append((x, (x.reshape(batch, -1) @ teacher).argmax(1)))
+    return out
 
 
 def _regression(seed, steps, batch, features, targets):
@@ -108,10 +113,14 @@ def _train_both(build, make_opt, batches, mode, **kw):
 
 
 def _assert_replayed(counts, mode, recaptures=0):
-    """No graph break, so every call of a compiled callable either captured or replayed; captures are few: one
-    per callable, a second for an optimizer's first step (it creates its state), and ``recaptures`` more where
-    a scheduler changed lr."""
-    n = 2 if mode == "loss+step" else 1
+    """No graph break, so every call of a compiled model or loss function either captured or replayed; captures
+    are few (``recaptures`` more allowed where a scheduler changed lr). A compiled ``optimizer.step`` runs as it
+    is (npgrad's optimizers already update the parameters' arrays in NumPy, with no graph per op: see
+    docs/compile.md), so it adds no captures or replays; its results are still compared step by step."""
+    n = 0 if mode == "step" else 1
+    if n == 0:
+        assert counts["graph_breaks"] == 0 and counts["captures"] == 0, counts
+        return
     assert counts["graph_breaks"] == 0, counts
     assert 1 <= counts["captures"] <= 2 * n + recaptures, counts
     assert counts["replays"] >= n * STEPS - counts["captures"], counts
@@ -134,7 +143,7 @@ def test_mlp_sgd_momentum(mode):
     eager, compiled, counts = _train_both(_mlp, _sgd, batches, mode)
     _compare(eager, compiled, f"MLP/{mode}")
     _assert_replayed(counts, mode)
-    assert eager[0][-1] < eager[0][0]   # it learns (so the comparison is over a moving loss)
+    assert eager[0][-10:].mean() < 0.8 * eager[0][:10].mean()   # it learns: the comparison is over a moving loss
 
 
 def test_mlp_compiled_matches_torch():
@@ -152,7 +161,7 @@ def test_mlp_compiled_matches_torch():
     np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-6)
     for k in state:
         np.testing.assert_allclose(state[k], t_state[k], rtol=1e-3, atol=1e-5, err_msg=k)
-    assert compiler.counters["replays"] >= 2 * (STEPS - 1)
+    assert compiler.counters["replays"] >= STEPS - 1
 
 
 def test_compiled_loss_output_is_one_region_node():
