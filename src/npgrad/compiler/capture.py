@@ -120,6 +120,7 @@ class Recorder:
         self.slots = []
         self.ops = []
         self.tmap = {}          # id(tensor) -> Slot (tensors are kept alive in ``keep``: ids stay unique)
+        self.amap = {}          # id(array) -> (Slot, array) for the arrays of known tensors
         self.ver = {}           # slot id -> expected version of its tensor
         self.keep = []
         self.born = set()
@@ -140,6 +141,7 @@ class Recorder:
         s = Slot(len(self.slots), kind, index, t)
         self.slots.append(s)
         self.tmap[id(t)] = s
+        self.amap[id(t._data)] = (s, t._data)
         self.keep.append(t)
         self.ver[s.id] = t._vc[0]
         return s
@@ -188,8 +190,14 @@ class Recorder:
                     return real(cls, args, kwargs)
                 spec.append(s)
                 arrays.append(a._data)
+            elif type(a) is np.ndarray and id(a) in self.amap and self.amap[id(a)][1] is a:
+                s = self.amap[id(a)][0]  # the array of a known tensor (an op handed ``t._data``, e.g. targets)
+                if s.tensor._vc[0] != self.ver[s.id]:
+                    self.brk(f"an in-place change of a {list(a.shape)} tensor the recorder did not see")
+                spec.append(s)
+                arrays.append(a)
             else:
-                if not _constant_ok(a):
+                if not _constant_ok(a, cls):
                     self.brk(f"{cls.__name__} got a {type(a).__name__} argument computed outside the graph "
                              f"(it would be baked in as a constant)")
                     return real(cls, args, kwargs)
@@ -322,6 +330,7 @@ class Recorder:
         ns.req = dst._req
         self.slots.append(ns)
         self.tmap[id(dst)] = ns
+        self.amap[id(dst._data)] = (ns, dst._data)
         vc = dst._vc
         for t in self.keep:  # every known tensor sharing that version counter saw the write
             if t._vc is vc:
@@ -340,14 +349,20 @@ class Recorder:
                 return
 
 
-def _constant_ok(a):
-    """Non-tensor op arguments baked into the program: Python scalars, None, dtypes, tuples of them."""
+# Ops whose NumPy-array (or NumPy-scalar) arguments are computed from shapes and Python arguments only, never
+# from tensor values, so baking them in is exact (checked by reading each op's public function).
+SHAPE_ARRAYS = {"AvgPool", "AvgPool3D"}
+
+
+def _constant_ok(a, cls=None):
+    """Non-tensor op arguments baked into the program: Python scalars, None, dtypes, tuples of them; NumPy
+    values only for ops in SHAPE_ARRAYS (elsewhere they may come from tensor data)."""
     if a is None or type(a) in (bool, int, float, complex, str, slice, type(Ellipsis)):
         return True
     if isinstance(a, (tuple, list)):
-        return all(_constant_ok(x) for x in a)
+        return all(_constant_ok(x, cls) for x in a)
     if isinstance(a, (np.ndarray, np.generic)):
-        return False
+        return cls is not None and cls.__name__ in SHAPE_ARRAYS
     if isinstance(a, np.dtype) or isinstance(a, type):
         return True
     return not isinstance(a, Tensor) and _hashable(a)

@@ -72,7 +72,7 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns)
     ``out_slots``: the slots the call returns (program outputs); ``diff_set``: the slot ids among them whose
     tensors require grad; ``n_flat``: how many input tensors the call passes; ``input_pos``: flattened position
     -> input slot (None for a repeated tensor)."""
-    ns = {"_new": object.__new__, "_np": np, "_fit": _fit, "_copyto": np.copyto}
+    ns = {"_new": object.__new__, "_np": np, "_fit": _fit, "_copyto": np.copyto, "_asarray": np.asarray}
     ns.update(guard_ns)
     prog = Program()
     prog.outside = list(rec.outside)
@@ -126,6 +126,9 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns)
             ns[f"X{j}"] = _dummy_ctx(op.cls)
             ctx = f"X{j}"
         lines.append(f"    {res} = F{j}({', '.join([ctx] + args)})")
+        for o in op.outs:  # NumPy hands back scalars for 0-d results; Tensors hold 0-d arrays (as make does)
+            if o.shape == ():
+                lines.append(f"    {o.arr} = _asarray({o.arr})")
     diff_out = [s for s in out_slots if s.gid in diff_set or s.id in diff_set]
     other_out = [s for s in out_slots if s not in diff_out]
     prog.diff = diff_out

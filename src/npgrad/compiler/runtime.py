@@ -145,16 +145,18 @@ class CompiledCallable:
             self._break("an unhashable non-tensor argument (guards need hashable values)", None)
             return self._fn(*args, **kwargs)
         key = tuple(key)
-        prog = self._cache.get(key)
-        if prog is None:
+        progs = self._cache.get(key)
+        if progs is None:
             return self._capture(key, flat, args, kwargs, None)
-        if type(prog) is _Eager:
+        if type(progs) is _Eager:
             return self._fn(*args, **kwargs)
-        why = prog.guard(flat)
-        if why is not None:
-            return self._capture(key, flat, args, kwargs, why)
-        counters["replays"] += 1
-        return _run(prog, flat)
+        why = None
+        for prog in progs:  # (usually one; more when a module attribute such as .training alternates)
+            why = prog.guard(flat)
+            if why is None:
+                counters["replays"] += 1
+                return _run(prog, flat)
+        return self._capture(key, flat, args, kwargs, why)
 
     def _break(self, cause, key):
         counters["graph_breaks"] += 1
@@ -164,14 +166,17 @@ class CompiledCallable:
         warnings.warn(f"npgrad.compile: graph break in {self._name}: {cause}; this call (and later calls with the "
                       f"same guard key) run eagerly", GraphBreakWarning, stacklevel=4)
 
+    def _n_programs(self):
+        return sum(1 if type(v) is _Eager else len(v) for v in self._cache.values())
+
     def _capture(self, key, flat, args, kwargs, why):
-        fresh = key not in self._cache
-        if fresh and len(self._cache) >= self._limit:
+        if self._n_programs() >= self._limit:
             if not self._limit_warned:
                 self._limit_warned = True
-                warnings.warn(f"npgrad.compile: {self._name} hit the recompile limit ({self._limit}) after "
-                              f"{_describe_key_change(self._last_key, key)} changed; calls with new guard keys "
-                              f"run eagerly", UserWarning, stacklevel=3)
+                changed = why if why is not None else _describe_key_change(self._last_key, key)
+                warnings.warn(f"npgrad.compile: {self._name} hit the recompile limit ({self._limit}); the last "
+                              f"guard that failed: {changed}; calls that match no captured program run eagerly",
+                              UserWarning, stacklevel=3)
             return self._fn(*args, **kwargs)
         if self._cache:
             counters["recompiles"] += 1
@@ -196,8 +201,8 @@ class CompiledCallable:
             self._break(cause, key)
             return result
         if why is not None:
-            prog.desc = f"recaptured after {why}"
-        self._cache[key] = prog
+            prog.desc = f"captured after a guard failed: {why}"
+        self._cache.setdefault(key, []).append(prog)
         return result
 
     def explain(self):
@@ -374,16 +379,16 @@ _stance = ["default"]
 
 def explain_text(compiled):
     out = [f"npgrad.compile: {compiled._name}: {len(compiled._cache)} guard key(s)"]
-    for key, prog in compiled._cache.items():
+    for key, progs in compiled._cache.items():
         out.append("")
         out.append(f"guard key: grad_enabled={key[0]}, inference={key[1]}, default_dtype={key[2]}, "
                    f"arguments={_fmt_args(key[3:])}")
-        if type(prog) is _Eager:
-            out.append(f"graph break (runs eagerly): {prog.cause}")
+        if type(progs) is _Eager:
+            out.append(f"graph break (runs eagerly): {progs.cause}")
             continue
-        if prog.desc:
-            out.append(prog.desc)
-        out.append(prog.source)
+        for k, prog in enumerate(progs):
+            out.append(f"# program {k}" + (f" ({prog.desc})" if prog.desc else ""))
+            out.append(prog.source)
     if compiled._breaks:
         out.append("")
         out.append("graph breaks:")

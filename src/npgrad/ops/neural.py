@@ -33,17 +33,21 @@ def _keep_mask(input, p, shape, generator=None):
     return rng(generator).random(shape) >= p
 
 
+def _dropout_scale(input, p, mask_shape):
+    """The tensor dropout multiplies by: a fresh Bernoulli(1 - p) mask over 1 - p (npgrad.compile re-runs it
+    on every replay, so each step draws its own mask)."""
+    x = input._data
+    if p == 1:
+        return _t.make(xp.zeros(mask_shape, x.dtype))
+    return _t.make((_keep_mask(input, p, mask_shape) * (1.0 / (1 - p))).astype(x.dtype))
+
+
 def _dropout(input, p, training, inplace, mask_shape):
     """``input * mask / (1 - p)`` with a Bernoulli(1 - p) ``mask`` of ``mask_shape`` (broadcast over the rest)."""
     _check_p(p)
     if not training or p == 0:
         return input
-    x = input._data
-    if p == 1:
-        scale = xp.zeros(mask_shape, x.dtype)
-    else:
-        scale = (_keep_mask(input, p, mask_shape) * (1.0 / (1 - p))).astype(x.dtype)
-    scale = _t.make(scale)
+    scale = _dropout_scale(input, p, mask_shape)
     if inplace:
         return input.mul_(scale)
     return input * scale
@@ -124,8 +128,8 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
 
 
 def feature_dropout(input, p, train):
-    """Channel-wise dropout: zeroes whole channels (dim 1) of an ``(N, C, *)`` tensor with probability ``p``, scaling the
-    rest by ``1 / (1 - p)``.
+    """Channel-wise dropout: zeroes whole channels (dim 1) of an ``(N, C, *)`` tensor with probability ``p``, scaling
+    the rest by ``1 / (1 - p)``.
 
     Each channel is kept or dropped as a whole.
 
