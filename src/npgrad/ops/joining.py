@@ -695,8 +695,8 @@ def repeat(input, *repeats):
 
 
 def tile(input, dims):
-    """Repeats ``input`` along each dim, like ``numpy.tile`` (fewer ``dims`` than dims of ``input`` are padded with ones
-    in front).
+    """Repeats ``input`` along each dim, like ``numpy.tile`` (fewer ``dims`` than dims of ``input`` are padded with
+    ones in front).
 
     Args:
         input (Tensor): the input tensor.

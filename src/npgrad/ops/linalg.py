@@ -320,7 +320,8 @@ def vdot(input, other):
 
 
 def bmm(input, mat2):
-    """Batched matrix product: ``(b, n, m) @ (b, m, p) -> (b, n, p)``, one product per batch entry, without broadcasting.
+    """Batched matrix product: ``(b, n, m) @ (b, m, p) -> (b, n, p)``, one product per batch entry, without
+    broadcasting.
 
     Args:
         input (Tensor): a ``(b, n, m)`` batch of matrices.

@@ -49,7 +49,8 @@ class Geqrf(Function):
 
 
 def geqrf(input):
-    """QR decomposition in LAPACK's packed form: the Householder reflectors below the diagonal and ``R`` on and above it.
+    """QR decomposition in LAPACK's packed form: the Householder reflectors below the diagonal and ``R`` on and above
+    it.
 
     ``orgqr(a, tau)`` rebuilds ``Q``; ``ormqr`` multiplies by it. As in torch, ``geqrf`` has no gradient (use
     ``linalg.qr``).

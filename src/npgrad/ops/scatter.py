@@ -941,7 +941,8 @@ def masked_scatter(input, mask, source):
 
     Example:
         >>> import npgrad as torch
-        >>> torch.masked_scatter(torch.zeros(2, 3), torch.tensor([[True, False, True], [False, True, False]]), torch.tensor([1., 2., 3., 4.]))
+        >>> mask = torch.tensor([[True, False, True], [False, True, False]])
+        >>> torch.masked_scatter(torch.zeros(2, 3), mask, torch.tensor([1., 2., 3., 4.]))
         tensor([[1., 0., 2.],
                 [0., 3., 0.]])
     """
