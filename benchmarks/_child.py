@@ -2,6 +2,7 @@
 
     python benchmarks/_child.py peak FRAMEWORK WORKLOAD STEPS CFG_JSON
     python benchmarks/_child.py growth FRAMEWORK WARMUP STEPS
+    python benchmarks/_child.py tcompile WORKLOAD STEPS CFG_JSON BACKEND CPU_TIME
 
 Prints one JSON object on its last line. Memory figures are in MiB, read from the kernel (Linux): the
 process's peak resident set (VmHWM in /proc/self/status, the same figure as ``ru_maxrss`` but reset at exec and
@@ -105,11 +106,56 @@ def cmd_growth(name, warmup, steps):
     return {"growth": r1 - r0, "objects_growth": n1 - n0, "rss": r1}
 
 
+def cmd_tcompile(base, steps, cfg, backend, cpu_time):
+    """``workloads.COMPILED[base + "c"]`` built twice, with ``torch.compile(backend=...)`` and with
+    ``npgrad.compile``: each one's first call (compilation / capture included) and the first ``steps`` calls in
+    all, wall clock; then both in steady state, interleaved (process CPU time when ``cpu_time``). torch.compile
+    starts from a fresh inductor cache, as a user's first run does. Both first results are compared."""
+    import tempfile
+    import time
+    import numpy as np
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="npgrad_bench_inductor_")
+    torch, workloads = _setup("torch")
+    import npgrad
+    from _harness import interleaved
+    builder = workloads.COMPILED[base + "c"]
+    fns, out, first = {}, {}, {}
+    for name, m, compile in (("torch", torch, lambda f: torch.compile(f, backend=backend)),
+                             ("npgrad", npgrad, npgrad.compile)):
+        try:
+            fn = builder(m, cfg, compile=compile)
+            t = time.perf_counter()
+            first[name] = workloads.to_numpy(fn())
+            t1 = time.perf_counter() - t
+            for _ in range(steps - 1):
+                fn()
+            out[name] = {"first_s": t1, "e2e_s": time.perf_counter() - t}
+            fns[name] = fn
+        except Exception as exc:  # reported as the row's note
+            msg = str(exc).strip().splitlines()
+            out[name] = {"error": f"{type(exc).__name__}: {msg[0] if msg else ''}"[:140]}
+    out["agree"] = len(first) == 2 and first["torch"].shape == first["npgrad"].shape and bool(
+        np.allclose(first["torch"], first["npgrad"], rtol=2e-3, atol=1e-5))
+    if fns:
+        timer = time.process_time if cpu_time else time.perf_counter
+        inner = {}
+        for name, fn in fns.items():
+            t = timer()
+            fn()
+            inner[name] = max(1, min(1000, int(cfg["sample_s"] / max(timer() - t, 1e-9)) + 1))
+        times = interleaved(fns, repeats=cfg["repeats"]["tc"], warmup=0, inner=inner, timer=timer)
+        for name, v in times.items():
+            out[name].update(steady_s=sorted(v)[len(v) // 2], steady_min_s=min(v))
+    return out
+
+
 def main(argv):
     kind, name = argv[0], argv[1]
     sys.path.insert(0, os.path.join(HERE, "..", "src"))
     if kind == "peak":
         out = cmd_peak(name, argv[2], int(argv[3]), json.loads(argv[4]))
+    elif kind == "tcompile":
+        out = cmd_tcompile(argv[1], int(argv[2]), json.loads(argv[3]), argv[4], bool(int(argv[5])))
     elif kind == "growth":
         out = cmd_growth(name, int(argv[2]), int(argv[3]))
     else:

@@ -143,13 +143,16 @@ class Suite:
         sys.stdout.flush()
 
     # ---- in-process workloads ------------------------------------------------------------------------------
-    def timed(self, wid, per=1):
-        """Build the workload on both frameworks, check they agree on the first call, time them interleaved."""
+    def timed(self, wid, per=1, builders=None):
+        """Build the workload on both frameworks, check they agree on the first call, time them interleaved.
+        ``builders``: {framework: builder} (default: ``workloads.BUILDERS[wid]`` for both). Returns the first
+        call's time per framework (for npgrad.compile: the capture)."""
         unit = self.row_defs[wid][1]
+        builders = builders or {name: workloads.BUILDERS[wid] for name in FRAMEWORKS}
         fns, first, warm, note = {}, {}, {}, ""
         for name, m in FRAMEWORKS.items():
             try:
-                fns[name] = workloads.BUILDERS[wid](m, self.cfg)
+                fns[name] = builders[name](m, self.cfg)
                 t = self.timer()
                 out = fns[name]()      # also the warm-up call
                 warm[name] = self.timer() - t
@@ -160,7 +163,7 @@ class Suite:
                     note = _short(exc)
                 else:
                     self.add(wid, status="error", note=f"torch failed: {_short(exc)}")
-                    return
+                    return warm
         if len(first) == 2:
             a, b = first["npgrad"], first["torch"]
             if a.shape != b.shape or not np.allclose(a, b, rtol=2e-3, atol=1e-5):
@@ -185,9 +188,64 @@ class Suite:
         if "npgrad" not in fns:
             self.add(wid, None, med.get("torch"), status="unsupported", note=note, extra=extra)
         else:
+            if wid in workloads.COMPILED:
+                counts = _compiler_counts()
+                extra["compiler_counters"] = counts
+                note = "; ".join(x for x in (note, ", ".join(f"{k} {v}" for k, v in counts.items())) if x)
             self.add(wid, med["npgrad"], med["torch"], note=note, extra=extra)
             if self.args.profile and self.rows[-1]["status"] == "short":
                 self.profile(wid, fns["npgrad"], statistics.median(times["npgrad"]))
+        return warm
+
+    # ---- compiled rows -------------------------------------------------------------------------------------
+    def compiled(self, wid):
+        """npgrad.compile on the workload against torch eager on it, then the capture cost: npgrad's first
+        compiled call over one eager npgrad step (median of a few, after a warm-up call)."""
+        base = wid[:-1]
+        per = self.cfg["w1_ops"] + 1 if base == "W1" else 1
+        _compiler_reset()
+        warm = self.timed(wid, per, {"npgrad": workloads.COMPILED[wid], "torch": workloads.BUILDERS[base]})
+        if "npgrad" not in warm or not any(r["id"] == wid and r["status"] in ("pass", "short") for r in self.rows):
+            return
+        eager = workloads.BUILDERS[base](npgrad, self.cfg)
+        eager()
+        samples = []
+        for _ in range(max(3, self.cfg["repeats"][base] // 2)):
+            t = self.timer()
+            eager()
+            samples.append(self.timer() - t)
+        step = statistics.median(samples)
+        self.add(wid + "-cap", warm["npgrad"] / step, None,
+                 note=f"first call {warm['npgrad'] * 1e3:.1f} ms, eager step {step * 1e3:.2f} ms",
+                 extra={"first_call_s": warm["npgrad"], "eager_step_s": step})
+
+    def torch_compile(self, wid):
+        """npgrad.compile against torch.compile in a child process (see _child.py tcompile)."""
+        base = wid[:-2]
+        rid_e2e = wid + "-e2e"
+        per = self.cfg["w1_ops"] + 1 if base == "W1" else 1
+        scale = workloads_scale(self.row_defs[wid][1])
+        try:
+            out = self._child("tcompile", base, self.cfg["tc_steps"], json.dumps(self.cfg),
+                              self.args.torch_compile_backend, int(self.cpu_time), timeout=900)
+        except Exception as exc:
+            self.add(wid, status="error", note=f"child failed: {_short(exc)}")
+            return
+        t, o = out.get("torch"), out.get("npgrad")
+        if "error" in t:
+            self.add(wid, status="error", note=f"torch.compile failed: {t['error']}")
+            return
+        if "error" in o:
+            self.add(wid, None, t["steady_s"] * scale / per, status="unsupported", note=o["error"])
+            return
+        backend = self.args.torch_compile_backend
+        agree = "" if out["agree"] else "; results differ from torch.compile"
+        self.add(wid, o["steady_s"] * scale / per, t["steady_s"] * scale / per,
+                 note=f"torch.compile backend={backend}{agree}",
+                 extra={"ratio_min": o["steady_min_s"] / t["steady_min_s"], "child": out})
+        self.add(rid_e2e, o["e2e_s"], t["e2e_s"],
+                 note=f"first call: npgrad {o['first_s'] * 1e3:.0f} ms, torch.compile {t['first_s']:.1f} s; wall",
+                 extra={"child": out})
 
     def profile(self, wid, fn, seconds_per_call):
         calls = max(1, min(1000, math.ceil(0.5 / max(seconds_per_call, 1e-9))))   # ~0.5 s of work, unprofiled
@@ -320,6 +378,10 @@ class Suite:
             try:
                 if wid == "W1":
                     self.timed("W1", per=self.cfg["w1_ops"] + 1)   # the chain's ops and the final sum
+                elif wid in workloads.COMPILED:
+                    self.compiled(wid)
+                elif wid.endswith("tc"):
+                    self.torch_compile(wid)
                 elif wid == "W4":
                     self.w4()
                 elif wid == "W8":
@@ -351,4 +413,14 @@ class Suite:
 
 
 def workloads_scale(unit):
-    return {"us/op": 1e6, "ms": 1e3, "s": 1.0}[unit]
+    return {"us/op": 1e6, "ms": 1e3, "s": 1.0, "x": 1.0}[unit]
+
+
+def _compiler_counts():
+    counters = getattr(npgrad.compiler, "counters", None)
+    return {} if counters is None else {k: int(counters[k]) for k in ("captures", "replays", "graph_breaks")
+                                        if k in counters}
+
+
+def _compiler_reset():
+    npgrad.compiler.reset()

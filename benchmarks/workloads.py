@@ -50,14 +50,23 @@ def _train_step(m, net, opt, x, y):
     return step
 
 
-# W1 -------------------------------------------------------------------------------------------------------------
-def w1_op_overhead(m, cfg):
-    """A chain of ``n_ops`` elementwise ops (scalar mul, add, tanh, sigmoid, exp) on a 16-float vector + backward."""
-    x0 = np.linspace(-1, 1, 16, dtype=np.float32)
-    n = cfg["w1_ops"] // 5
+def _compiled_train_step(m, net, opt, x, y, compile):
+    """The same step with the model and its loss compiled as one region, and ``opt.step`` compiled."""
+    loss_fn = compile(lambda x, y: m.nn.functional.cross_entropy(net(x), y))
+    opt_step = compile(opt.step)
 
-    def run():
-        x = m.tensor(x0, requires_grad=True)
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(x, y)
+        loss.backward()
+        opt_step()
+        return loss
+    return step
+
+
+# W1 -------------------------------------------------------------------------------------------------------------
+def _w1_chain(n):
+    def chain(x):
         y = x
         for _ in range(n):
             y = y * 0.9
@@ -65,7 +74,30 @@ def w1_op_overhead(m, cfg):
             y = y.tanh()
             y = y.sigmoid()
             y = y.exp()
-        y.sum().backward()
+        return y.sum()
+    return chain
+
+
+def w1_op_overhead(m, cfg):
+    """A chain of ``n_ops`` elementwise ops (scalar mul, add, tanh, sigmoid, exp) on a 16-float vector + backward."""
+    x0 = np.linspace(-1, 1, 16, dtype=np.float32)
+    chain = _w1_chain(cfg["w1_ops"] // 5)
+
+    def run():
+        x = m.tensor(x0, requires_grad=True)
+        chain(x).backward()
+        return x.grad
+    return run
+
+
+def w1_compiled(m, cfg, compile=None):
+    """W1 with the chain (up to the sum) compiled; the leaf is made and backward() called outside, as in W1."""
+    x0 = np.linspace(-1, 1, 16, dtype=np.float32)
+    chain = (compile or m.compile)(_w1_chain(cfg["w1_ops"] // 5))
+
+    def run():
+        x = m.tensor(x0, requires_grad=True)
+        chain(x).backward()
         return x.grad
     return run
 
@@ -87,6 +119,13 @@ def w2_small_mlp(m, cfg):
     net = mlp(m, (784, 256, 10))
     x, y = _classification_data(m, 64, (784,), 10)
     return _train_step(m, net, m.optim.SGD(net.parameters(), lr=0.01), x, y)
+
+
+def w2_compiled(m, cfg, compile=None):
+    """W2 with model + loss compiled as one region and the SGD step compiled."""
+    net = mlp(m, (784, 256, 10))
+    x, y = _classification_data(m, 64, (784,), 10)
+    return _compiled_train_step(m, net, m.optim.SGD(net.parameters(), lr=0.01), x, y, compile or m.compile)
 
 
 def w3_large_mlp(m, cfg):
@@ -112,8 +151,7 @@ def w4_deep_chain(m, cfg):
 
 
 # W5 -------------------------------------------------------------------------------------------------------------
-def w5_small_cnn(m, cfg):
-    """One Adam step of conv(1->8)-ReLU-maxpool-conv(8->16)-ReLU-maxpool-linear(784->10), batch 32 of 28x28."""
+def _cnn(m):
     nn = m.nn
     net = nn.Sequential(
         nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
@@ -121,12 +159,23 @@ def w5_small_cnn(m, cfg):
         nn.Flatten(), nn.Linear(16 * 7 * 7, 10))
     load_params(m, net.parameters())
     x, y = _classification_data(m, 32, (1, 28, 28), 10)
+    return net, x, y
+
+
+def w5_small_cnn(m, cfg):
+    """One Adam step of conv(1->8)-ReLU-maxpool-conv(8->16)-ReLU-maxpool-linear(784->10), batch 32 of 28x28."""
+    net, x, y = _cnn(m)
     return _train_step(m, net, m.optim.Adam(net.parameters(), lr=1e-3), x, y)
 
 
+def w5_compiled(m, cfg, compile=None):
+    """W5 with model + loss compiled as one region and the Adam step compiled."""
+    net, x, y = _cnn(m)
+    return _compiled_train_step(m, net, m.optim.Adam(net.parameters(), lr=1e-3), x, y, compile or m.compile)
+
+
 # W6 -------------------------------------------------------------------------------------------------------------
-def w6_rnn(m, cfg):
-    """A tanh RNN cell (input 64, hidden 128), batch 32, unrolled over 50 steps in a Python loop, then backward."""
+def _rnn(m):
     steps, batch, n_in, n_h = 50, 32, 64, 128
     w_ih = m.nn.Parameter(m.empty(n_h, n_in))
     w_hh = m.nn.Parameter(m.empty(n_h, n_h))
@@ -137,16 +186,32 @@ def w6_rnn(m, cfg):
     xs = [m.from_numpy(g.standard_normal((batch, n_in), dtype=np.float32)) for _ in range(steps)]
     h0 = m.zeros(batch, n_h)
 
-    def run():
-        for p in params:
-            p.grad = None
+    def loss_fn():
         h = h0
         for x in xs:
             h = m.tanh(x @ w_ih.T + h @ w_hh.T + b)
-        loss = (h * h).mean()
+        return (h * h).mean()
+    return params, loss_fn
+
+
+def w6_rnn(m, cfg, compile=None):
+    """A tanh RNN cell (input 64, hidden 128), batch 32, unrolled over 50 steps in a Python loop, then backward."""
+    params, loss_fn = _rnn(m)
+    if compile is not None:
+        loss_fn = compile(loss_fn)
+
+    def run():
+        for p in params:
+            p.grad = None
+        loss = loss_fn()
         loss.backward()
-        return w_hh.grad
+        return params[1].grad
     return run
+
+
+def w6_compiled(m, cfg, compile=None):
+    """W6 with the unrolled forward and the loss compiled (parameters and inputs read from outside)."""
+    return w6_rnn(m, cfg, compile or m.compile)
 
 
 # W7 -------------------------------------------------------------------------------------------------------------
@@ -171,6 +236,29 @@ def w7_hvp(m, cfg):
     return run
 
 
+# W10 ------------------------------------------------------------------------------------------------------------
+def _w10(m, compile=None):
+    net = mlp(m, (784, 256, 10))
+    net.eval()
+    x, _ = _classification_data(m, 64, (784,), 10)
+    f = compile(net) if compile is not None else net
+
+    def run():
+        with m.inference_mode():
+            return f(x)
+    return run
+
+
+def w10_inference(m, cfg):
+    """No-grad inference over the W2 model: eval(), inference_mode, one forward of a batch of 64."""
+    return _w10(m)
+
+
+def w10_compiled(m, cfg, compile=None):
+    """W10 with the model compiled."""
+    return _w10(m, compile or m.compile)
+
+
 BUILDERS = {
     "W1": w1_op_overhead,
     "W2": w2_small_mlp,
@@ -179,4 +267,15 @@ BUILDERS = {
     "W5": w5_small_cnn,
     "W6": w6_rnn,
     "W7": w7_hvp,
+    "W10": w10_inference,
+}
+
+# compiled rows: npgrad.compile (or, in the torch.compile child, torch.compile) on the workload, against the
+# eager workload of the same name without the "c"
+COMPILED = {
+    "W1c": w1_compiled,
+    "W2c": w2_compiled,
+    "W5c": w5_compiled,
+    "W6c": w6_compiled,
+    "W10c": w10_compiled,
 }

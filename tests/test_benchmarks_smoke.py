@@ -61,3 +61,43 @@ def test_memory_child_reports_peak_and_growth():
     assert peak["maxrss"] >= peak["import_maxrss"] > 0 and peak["run_peak"] >= 0
     growth = child("growth", "npgrad", "1", "2")
     assert set(growth) == {"growth", "objects_growth", "rss"} and growth["rss"] > 0
+
+
+def test_quick_run_compiled_rows(tmp_path):
+    """W10, a compiled row with its capture-cost row, and a torch.compile row (backend 'eager' keeps it fast)."""
+    out = tmp_path / "bench.json"
+    p = subprocess.run([sys.executable, os.path.join(BENCH, "run.py"), "--quick", "--only", "W10,W1c,W10c,W1tc",
+                        "--torch-compile-backend", "eager", "--json", str(out)],
+                       capture_output=True, text=True, env=_env(), timeout=300)
+    assert p.returncode == 0, p.stderr
+    rows = {r["id"]: r for r in json.loads(out.read_text())["rows"]}
+    assert list(rows) == ["W10", "W1c", "W1c-cap", "W10c", "W10c-cap", "W1tc", "W1tc-e2e"], list(rows)
+    for rid, row in rows.items():
+        assert ROW_KEYS <= set(row), row
+        assert row["status"] in ("pass", "short"), row
+        assert row["npgrad"] > 0 and "differ" not in row["note"], row
+        line = next(ln for ln in p.stdout.splitlines() if ln.startswith(rid + " "))
+        assert "pass" in line or "SHORT" in line, line
+    for rid in ("W10", "W1c", "W10c", "W1tc", "W1tc-e2e"):
+        assert rows[rid]["target_kind"] == "ratio" and rows[rid]["torch"] > 0
+        assert abs(rows[rid]["ratio"] - rows[rid]["npgrad"] / rows[rid]["torch"]) < 1e-9
+    # the compiled rows ran replays (not an eager pass-through), and say so
+    for rid in ("W1c", "W10c"):
+        assert rows[rid]["compiler_counters"]["replays"] > 0 and "replays" in rows[rid]["note"], rows[rid]
+    cap = rows["W1c-cap"]
+    assert cap["target_kind"] == "abs" and cap["target"] == 20 and cap["torch"] is None
+    assert abs(cap["npgrad"] - cap["first_call_s"] / cap["eager_step_s"]) < 1e-9
+    child = rows["W1tc"]["child"]
+    assert child["agree"] and child["torch"]["first_s"] > 0 and child["npgrad"]["e2e_s"] >= child["npgrad"]["first_s"]
+    assert "backend=eager" in rows["W1tc"]["note"]
+
+
+def test_no_torch_compile_flag_drops_those_rows():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("npgrad_bench_run", os.path.join(BENCH, "run.py"))
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    every = run.parse_args([]).only
+    assert {"W10", "W1c", "W2c", "W5c", "W6c", "W10c", "W1tc", "W10tc"} <= set(every)
+    assert not any(w.endswith("tc") for w in run.parse_args(["--no-torch-compile"]).only)
+    assert run.parse_args(["--only", "w2C,w10"]).only == ["W2c", "W10"]
