@@ -2,6 +2,7 @@
 
     python examples/train_digits.py                    # npgrad
     python examples/train_digits.py --backend torch    # the same script on PyTorch
+    python examples/train_digits.py --compile          # model and optimizer step through torch.compile
 
 Conv-ReLU-MaxPool twice, then a linear layer; Adam with a OneCycle schedule; batches from a DataLoader over a
 TensorDataset. After training it saves a checkpoint (model, optimizer and scheduler state), reloads it into a
@@ -69,8 +70,11 @@ def evaluate(torch, model, x, y):
 
 
 def train(backend="npgrad", epochs=12, batch_size=64, lr=0.02, seed=0, init_weights=None, progress=True,
-          out_dir=None, log=None):
-    """Train and return a dict with the per-batch losses, per-epoch history, final and reloaded accuracy."""
+          out_dir=None, log=None, compile=False):
+    """Train and return a dict with the per-batch losses, per-epoch history, final and reloaded accuracy.
+
+    ``compile=True``: the model and ``optimizer.step`` go through ``torch.compile`` (on npgrad, the first batch
+    of each shape is captured and later ones replay the captured program); the losses are the same."""
     torch = load_torch(backend)
     torch.manual_seed(seed)
     (xtr, ytr), (xte, yte) = digits_split(seed)
@@ -84,6 +88,9 @@ def train(backend="npgrad", epochs=12, batch_size=64, lr=0.02, seed=0, init_weig
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, epochs=epochs,
                                                     steps_per_epoch=len(loader))
     loss_fn = torch.nn.CrossEntropyLoss()
+    net, optimizer_step = model, optimizer.step
+    if compile:   # the state_dict is saved from ``model`` itself, without the compiled wrapper's key prefix
+        net, optimizer_step = torch.compile(model), torch.compile(optimizer.step)
     bar = _progress(progress)
     if log is None:  # with a progress bar, print through tqdm so that lines and bars do not mix
         log = getattr(bar, "write", print)
@@ -93,14 +100,14 @@ def train(backend="npgrad", epochs=12, batch_size=64, lr=0.02, seed=0, init_weig
         total, count = 0.0, 0
         for xb, yb in bar(loader, desc=f"[{backend}] epoch {epoch + 1}/{epochs}", leave=False):
             optimizer.zero_grad()
-            loss = loss_fn(model(xb), yb)
+            loss = loss_fn(net(xb), yb)
             loss.backward()
-            optimizer.step()
+            optimizer_step()
             scheduler.step()
             batch_losses.append(loss.item())
             total += loss.item() * len(yb)
             count += len(yb)
-        test_loss, test_acc = evaluate(torch, model, xte, yte)
+        test_loss, test_acc = evaluate(torch, net, xte, yte)
         history.append({"epoch": epoch + 1, "train_loss": total / count, "test_loss": test_loss,
                         "test_accuracy": test_acc})
         log(f"[{backend}] epoch {epoch + 1:2d}  train loss {total / count:.4f}  test loss {test_loss:.4f}  "
@@ -108,6 +115,9 @@ def train(backend="npgrad", epochs=12, batch_size=64, lr=0.02, seed=0, init_weig
     seconds = time.perf_counter() - start
     result = {"backend": backend, "batch_losses": batch_losses, "history": history, "seconds": seconds,
               "accuracy": history[-1]["test_accuracy"] if history else None}
+    counters = getattr(torch.compiler, "counters", None)   # npgrad's; torch keeps its own in torch._dynamo
+    if compile and counters is not None:
+        result["compiler"] = {k: int(counters[k]) for k in ("captures", "replays", "graph_breaks")}
     if out_dir is not None:
         result.update(checkpoint_roundtrip(torch, model, optimizer, scheduler, epochs, xte, yte, out_dir, backend))
         result["plot"] = plot(history, os.path.join(out_dir, f"digits_{backend}.png"), backend)
@@ -169,11 +179,17 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="digits_out", help="folder for the checkpoint and the plot")
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument("--compile", action="store_true", help="train with torch.compile(model) and a compiled "
+                        "optimizer step (same losses)")
     args = parser.parse_args(argv)
     r = train(args.backend, args.epochs, args.batch_size, args.lr, args.seed, progress=not args.no_progress,
-              out_dir=args.out)
+              out_dir=args.out, compile=args.compile)
     print(f"[{args.backend}] test accuracy {r['accuracy']:.2%} in {r['seconds']:.1f} s "
           f"(reloaded from {r['checkpoint']}: {r['reloaded_accuracy']:.2%}); plot: {r['plot']}")
+    if "compiler" in r:
+        c = r["compiler"]
+        print(f"[{args.backend}] compiled: {c['captures']} captures, {c['replays']} replays, "
+              f"{c['graph_breaks']} graph breaks")
     return r
 
 

@@ -60,3 +60,23 @@ def test_demo_on_both_backends(tmp_path):
     _, nacc = train_digits.evaluate(npgrad, nmodel, npgrad.tensor(xte), npgrad.tensor(yte))
     assert acc == pytest.approx(runs["npgrad"]["accuracy"]) and nacc == pytest.approx(runs["torch"]["accuracy"])
     assert ours["scheduler"]["last_epoch"] == theirs["scheduler"]["last_epoch"] == 46
+
+
+def test_demo_compile_flag(tmp_path, capsys):
+    """`train_digits.py --compile` prints the same epoch lines (losses and accuracy to the printed precision)
+    as the eager run, and the compiled run did replay captured programs."""
+    lines, losses = {}, {}
+    for flag in ([], ["--compile"]):
+        npgrad.compiler.reset()
+        npgrad.manual_seed(0)
+        r = train_digits.main(["--epochs", "2", "--no-progress", "--out", str(tmp_path / str(len(flag)))] + flag)
+        out = capsys.readouterr().out.splitlines()
+        lines[bool(flag)] = [ln for ln in out if "epoch" in ln]
+        losses[bool(flag)] = np.array(r["batch_losses"])
+        if flag:
+            assert r["compiler"]["replays"] >= 40 and r["compiler"]["graph_breaks"] == 0, r["compiler"]
+            assert any("compiled:" in ln and "replays" in ln for ln in out)
+        else:
+            assert "compiler" not in r
+    assert len(lines[True]) == 2 and lines[True] == lines[False]
+    np.testing.assert_allclose(losses[True], losses[False], rtol=1e-5, atol=1e-6)
