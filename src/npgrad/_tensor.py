@@ -7,6 +7,7 @@ reference to a leaf's ``AccumulateGrad``) and ``_x`` (a dict for rarely used sta
 """
 from typing import TYPE_CHECKING, Any
 import copy
+import threading
 import warnings
 import weakref
 
@@ -26,6 +27,7 @@ from ._warn import warn as _warn
 __all__ = ["Tensor", "make", "device"]
 
 _new = object.__new__
+_vc_lock = threading.Lock()  # (not function.version_lock: a version bump under that lock reads ``_vc``)
 
 
 _DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
@@ -34,7 +36,18 @@ _DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ide
 
 class device:
     """Where a tensor lives: ``device("cpu")``, ``device("cuda:1")``, ``device("cuda", 1)``, as torch parses them.
-    npgrad computes on the CPU; using another device raises torch's error for a CPU-only build."""
+    npgrad computes on the CPU; using another device raises torch's error for a CPU-only build.
+
+    Example:
+        >>> import npgrad as torch
+        >>> d = torch.device('cpu')
+        >>> d
+        device(type='cpu')
+        >>> d.type, d.index
+        ('cpu', None)
+        >>> torch.zeros(1).device == d
+        True
+    """
     __slots__ = ("type", "index")
 
     def __init__(self, type="cpu", index=None):
@@ -160,7 +173,7 @@ def make(data, grad_fn=None, nr=0, vc=None):
     t.grad_fn = grad_fn
     t._req = grad_fn is not None
     t._grad = None
-    t._vc = [0] if vc is None else vc
+    t._v = vc  # None: the version counter is made on first use (a view, an in-place write, a save)
     t._nr = nr
     t._acc = None
     t._x = None
@@ -258,7 +271,7 @@ class Tensor:
         tensor([[2., 4.],
                 [6., 8.]])
     """
-    __slots__ = ("_data", "grad_fn", "_req", "_grad", "_vc", "_nr", "_acc", "_x", "__weakref__")
+    __slots__ = ("_data", "grad_fn", "_req", "_grad", "_v", "_nr", "_acc", "_x", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to the Tensor's reflected method
 
     if TYPE_CHECKING:  # most methods are bound at import by bind_methods (ops/*): to a type checker they are Any
@@ -287,6 +300,22 @@ class Tensor:
         t._acc = None
         t._x = None
         return t
+
+    @property
+    def _vc(self):
+        """The version counter, a one-element list shared by views and ``detach()``: made on first use, so an
+        op's result that is never viewed, written in place or saved costs no list (and no GC-tracked object)."""
+        v = self._v
+        if v is None:
+            with _vc_lock:  # two threads making it at once must end up with one list
+                v = self._v
+                if v is None:
+                    v = self._v = [0]
+        return v
+
+    @_vc.setter
+    def _vc(self, value):
+        self._v = value
 
     # ------------------------------------------------------------------ metadata
     @property
@@ -423,9 +452,9 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
-            if value._data.dtype != self._data.dtype:
-                raise RuntimeError(f"assigned grad has data of a different type: expected {self.dtype}, "
-                                   f"got {value.dtype}")
+            if value._data.dtype != self._data.dtype or self._x:  # dtype must be the leaf's grad_dtype
+                from .ops.surface_extra import check_assigned_grad_dtype
+                check_assigned_grad_dtype(self, value)
             if value._data.shape != self._data.shape:
                 raise RuntimeError(f"assigned grad has data of a different size: expected "
                                    f"{list(self._data.shape)}, got {list(value._data.shape)}")
@@ -437,7 +466,8 @@ class Tensor:
 
     @property
     def _version(self):
-        return self._vc[0]
+        v = self._v
+        return 0 if v is None else v[0]
 
     @property
     def output_nr(self):

@@ -300,6 +300,26 @@ def _edge(t):
     return (None, 0)
 
 
+class _LazyNodeClass:
+    """``Op._node_cls``: the op's node class (``MulBackward0``), made by the first lookup, which stores it on the
+    op class in place of this descriptor, so every later ``cls._node_cls`` is a plain class attribute."""
+    __slots__ = ()
+
+    def __get__(self, obj, cls):
+        builtin = cls.__dict__.get("_builtin", cls._builtin)
+        name = cls.__dict__.get("_node_name") or cls.__name__ + ("Backward0" if builtin else "Backward")
+        body = {"_fn": cls, "__module__": cls.__module__, "__qualname__": name}
+        if builtin:
+            body["__slots__"] = tuple(cls._ctx_fields)
+        node = cls.__dict__.get("_node_cls")
+        if node is self:  # two threads may race here: the first class stored wins, both return it
+            type.__setattr__(cls, "_node_cls", type(name, (BackwardNode,), body))
+        return cls.__dict__["_node_cls"]
+
+
+_LAZY_NODE = _LazyNodeClass()
+
+
 class Function:
     """Base of every op. Subclass with static ``forward(ctx, ...)`` and ``backward(ctx, *grads)``; call ``apply``.
 
@@ -334,12 +354,7 @@ class Function:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        builtin = cls.__dict__.get("_builtin", cls._builtin)
-        name = cls.__dict__.get("_node_name") or cls.__name__ + ("Backward0" if builtin else "Backward")
-        body = {"_fn": cls, "__module__": cls.__module__, "__qualname__": name}
-        if builtin:
-            body["__slots__"] = tuple(cls._ctx_fields)
-        cls._node_cls = type(name, (BackwardNode,), body)
+        cls._node_cls = _LAZY_NODE  # the node class is made on first use (import makes ~400 ops, most never run)
         cls._drop_slots = {}  # _prune's answers: which inputs need a gradient (bits) -> saved slots to drop
         if "vjp" in cls.__dict__ and "backward" not in cls.__dict__:
             cls.backward = cls.__dict__["vjp"]

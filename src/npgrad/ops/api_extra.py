@@ -200,7 +200,16 @@ def is_distributed(input):
 
 # ------------------------------------------------------------------- complex views of a real tensor
 def conj(input):
-    """The tensor itself for real dtypes, as torch (no node, same object)."""
+    """The tensor itself for real dtypes, as torch (no node, same object).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, -2.0])
+        >>> torch.conj(x)
+        tensor([ 1., -2.])
+        >>> torch.conj(x) is x
+        True
+    """
     _need_tensor(input, "conj")
     return input
 
@@ -321,7 +330,14 @@ class Addr(_L.Addmm):
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
-    """``beta * input + alpha * outer(vec1, vec2)``; input broadcasts to ``(len(vec1), len(vec2))``."""
+    """``beta * input + alpha * outer(vec1, vec2)``; input broadcasts to ``(len(vec1), len(vec2))``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.addr(torch.zeros(2, 3), torch.tensor([1., 2.]), torch.tensor([1., 10., 100.]))
+        tensor([[  1.,  10., 100.],
+                [  2.,  20., 200.]])
+    """
     for x, name, pos in ((input, "input", 1), (vec1, "vec1", 2), (vec2, "vec2", 3)):
         _need_tensor(x, "addr", pos, name)
     for x, which in ((vec1, "1st"), (vec2, "2nd")):
@@ -351,7 +367,20 @@ _addr_.__name__ = "addr"
 
 # ------------------------------------------------------------------------------------------- small composites
 def diagflat(input, offset=0):
-    """``diag_embed(input.flatten(), offset)``: the flattened input on a diagonal of a square matrix."""
+    """``diag_embed(input.flatten(), offset)``: the flattened input on a diagonal of a square matrix.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.diagflat(torch.tensor([[1, 2], [3, 4]]))
+        tensor([[1, 0, 0, 0],
+                [0, 2, 0, 0],
+                [0, 0, 3, 0],
+                [0, 0, 0, 4]])
+        >>> torch.diagflat(torch.tensor([1, 2]), offset=1)
+        tensor([[0, 1, 0],
+                [0, 0, 2],
+                [0, 0, 0]])
+    """
     _need_tensor(input, "diagflat")
     from .. import diag_embed
     return diag_embed(input.reshape(-1), offset)
@@ -366,7 +395,14 @@ class FillTensorOut(_ip.FillTensor):
 
 
 def fill(input, value):
-    """Out of place ``fill_``: a new tensor of input's shape and dtype holding ``value``."""
+    """Out of place ``fill_``: a new tensor of input's shape and dtype holding ``value``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.fill(torch.zeros(2, 2), 7)
+        tensor([[7., 7.],
+                [7., 7.]])
+    """
     _need_tensor(input, "fill")
     if isinstance(value, _t.Tensor):
         return FillTensorOut.apply(input, value)
@@ -438,7 +474,13 @@ class FrobeniusNorm(_R.LinalgVectorNorm):
 
 
 def frobenius_norm(input, dim, keepdim=False):
-    """Deprecated alias of ``linalg.vector_norm(input, 2, dim, keepdim)``."""
+    """Deprecated alias of ``linalg.vector_norm(input, 2, dim, keepdim)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.frobenius_norm(torch.tensor([[3., 0.], [0., 4.]]), dim=(0, 1))
+        tensor(5.)
+    """
     _warn("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It will be removed "
                   "in a future PyTorch release. Please use `linalg.vector_norm(A, 2., dim, keepdim)` instead",
                   UserWarning)
@@ -508,7 +550,15 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
 
 # ------------------------------------------------------------------------------------------ raw memory
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
-    """A 1-D tensor sharing memory with a Python buffer (``bytes``, ``bytearray``, ``array``, ``memoryview``)."""
+    """A 1-D tensor sharing memory with a Python buffer (``bytes``, ``bytearray``, ``array``, ``memoryview``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> import array
+        >>> buf = array.array('i', [1, 2, 3])
+        >>> torch.frombuffer(buf, dtype=torch.int32).tolist()
+        [1, 2, 3]
+    """
     from .._dtype import to_numpy_dtype
     dt = np.dtype(to_numpy_dtype(dtype, "frombuffer"))
     mv = memoryview(buffer)
@@ -575,7 +625,14 @@ def _int_tuple(v, fname, name, pos):
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    """An uninitialised tensor of ``size``; ``stride`` must fit it (npgrad keeps it contiguous)."""
+    """An uninitialised tensor of ``size``; ``stride`` must fit it (npgrad keeps it contiguous).
+
+    Example:
+        >>> import npgrad as torch
+        >>> e = torch.empty_strided((2, 3), (3, 1))
+        >>> e.shape == (2, 3), e.stride()
+        (True, (3, 1))
+    """
     from .. import _creation as _c
     _int_tuple(size, "empty_strided", "size", 1)
     _int_tuple(stride, "empty_strided", "stride", 2)
@@ -594,7 +651,14 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False,
                    pin_memory=False):
-    """An uninitialised tensor of ``size``; ``physical_layout`` must be a permutation of its dims."""
+    """An uninitialised tensor of ``size``; ``physical_layout`` must be a permutation of its dims.
+
+    Example:
+        >>> import npgrad as torch
+        >>> e = torch.empty_permuted((2, 3, 4), (0, 2, 1))
+        >>> e.shape == (2, 3, 4)
+        True
+    """
     from .. import _creation as _c
     _int_tuple(size, "empty_permuted", "size", 1)
     _int_tuple(physical_layout, "empty_permuted", "physical_layout", 2)
@@ -631,7 +695,17 @@ class _Capsule:
 
 def from_dlpack(ext_tensor):
     """A tensor sharing memory with any object that speaks DLPack on the CPU (NumPy arrays, torch tensors, ...)
-    or with a DLPack capsule."""
+    or with a DLPack capsule.
+
+    Example:
+        >>> import npgrad as torch
+        >>> import numpy as np
+        >>> a = np.arange(3, dtype=np.float32)
+        >>> t = torch.from_dlpack(a)
+        >>> a[0] = 5.0
+        >>> t
+        tensor([5., 1., 2.])
+    """
     if isinstance(ext_tensor, _t.Tensor):
         return ext_tensor
     if not hasattr(ext_tensor, "__dlpack__"):
@@ -698,7 +772,15 @@ def set_flush_denormal(mode):
 
 # --------------------------------------------------------------------------------------------------- nn-ish
 def conv_tbc(input, weight, bias, pad=0):
-    """1-D convolution in (time, batch, channel) layout: weight is (width, in, out), bias (out,)."""
+    """1-D convolution in (time, batch, channel) layout: weight is (width, in, out), bias (out,).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.ones(4, 1, 1)
+        >>> w = torch.ones(3, 1, 1)
+        >>> torch.conv_tbc(x, w, torch.zeros(1), pad=1).flatten()
+        tensor([2., 3., 3., 2.])
+    """
     _need_tensor(input, "conv_tbc", 1, "self")
     _need_tensor(weight, "conv_tbc", 2, "weight")
     _need_tensor(bias, "conv_tbc", 3, "bias")
@@ -854,7 +936,15 @@ def bind_methods(T):
 # --------------------------------------------------------------------------------- convolution, scatter, ...
 def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
     """The generic convolution behind ``conv{1,2,3}d`` and ``conv_transpose{1,2,3}d``: the spatial rank is the
-    weight's dims minus 2."""
+    weight's dims minus 2.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(5.).reshape(1, 1, 5)
+        >>> w = torch.tensor([[[1., 0., -1.]]])
+        >>> torch.convolution(x, w, None, [1], [0], [1], False, [0], 1)
+        tensor([[[-2., -2., -2.]]])
+    """
     _need_tensor(input, "convolution")
     _need_tensor(weight, "convolution", 2, "weight")
     from ..nn import functional as F
@@ -909,7 +999,13 @@ def _strided(arr, size, stride, offset):
 
 
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
-    """``input`` with ``input.as_strided(size, stride, storage_offset)`` replaced by ``src`` (a new tensor)."""
+    """``input`` with ``input.as_strided(size, stride, storage_offset)`` replaced by ``src`` (a new tensor).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.as_strided_scatter(torch.zeros(6), torch.ones(2, 2), (2, 2), (3, 1))
+        tensor([1., 1., 0., 1., 1., 0.])
+    """
     _need_tensor(input, "as_strided_scatter")
     _need_tensor(src, "as_strided_scatter", 2, "src")
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
@@ -946,7 +1042,14 @@ class Binomial(Function):
 
 
 def binomial(count, prob, generator=None):
-    """Binomial draws: ``count`` trials with success probability ``prob`` each (float tensors, broadcast)."""
+    """Binomial draws: ``count`` trials with success probability ``prob`` each (float tensors, broadcast).
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> torch.binomial(torch.tensor([10.0, 0.0]), torch.tensor([1.0, 0.5]))
+        tensor([10.,  0.])
+    """
     _need_tensor(count, "binomial", 1, "count")
     _need_tensor(prob, "binomial", 2, "prob")
     from ..random import rng
