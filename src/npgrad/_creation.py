@@ -137,7 +137,19 @@ def tensor(data: Any, *, dtype: "_dtype.dtype | None" = None, device: Any = None
 
 
 def as_tensor(data, dtype=None, device=None):
-    """Like ``tensor``, but shares memory with an ndarray (or returns a tensor itself) where it can."""
+    """Like ``tensor``, but shares memory with an ndarray (or returns a tensor itself) where it can.
+
+    Example:
+        >>> import npgrad as torch
+        >>> import numpy as np
+        >>> a = np.array([1.0, 2.0], dtype=np.float32)
+        >>> t = torch.as_tensor(a)
+        >>> a[0] = -1.0
+        >>> t
+        tensor([-1.,  2.])
+        >>> torch.as_tensor([1, 2], dtype=torch.float32)
+        tensor([1., 2.])
+    """
     dt = to_numpy_dtype(dtype, "as_tensor") if dtype is not None else None
     if isinstance(data, Tensor):
         check_device(device)
@@ -152,7 +164,19 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
-    """``as_tensor`` with torch's ``copy`` (None: share when possible, True: always copy, False: never copy)."""
+    """``as_tensor`` with torch's ``copy`` (None: share when possible, True: always copy, False: never copy).
+
+    Example:
+        >>> import npgrad as torch
+        >>> import numpy as np
+        >>> a = np.array([1, 2, 3])
+        >>> t = torch.asarray(a)
+        >>> a[0] = 9
+        >>> t
+        tensor([9, 2, 3])
+        >>> torch.asarray(a, copy=True).data_ptr() == t.data_ptr()
+        False
+    """
     t = as_tensor(obj, dtype, device)
     shared = t is obj or (isinstance(obj, np.ndarray) and np.shares_memory(t._data, obj)) or \
         (isinstance(obj, Tensor) and t._data is obj._data)
@@ -166,7 +190,17 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
 
 
 def from_numpy(ndarray):
-    """A tensor sharing memory with ``ndarray`` (changes to one show in the other)."""
+    """A tensor sharing memory with ``ndarray`` (changes to one show in the other).
+
+    Example:
+        >>> import npgrad as torch
+        >>> import numpy as np
+        >>> a = np.array([1, 2, 3])
+        >>> t = torch.from_numpy(a)
+        >>> t[0] = -1
+        >>> a
+        array([-1,  2,  3])
+    """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     from_numpy_dtype(ndarray.dtype)

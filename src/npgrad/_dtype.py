@@ -16,7 +16,17 @@ __all__ = ["dtype", "float16", "float32", "float64", "bfloat16", "int8", "int16"
 
 
 class dtype:
-    """A tensor element type, printed like torch's (``npgrad.float32``)."""
+    """A tensor element type, printed like torch's (``npgrad.float32``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.float32.is_floating_point, torch.int64.itemsize
+        (True, 8)
+        >>> torch.tensor([1, 2]).dtype == torch.int64
+        True
+        >>> torch.float == torch.float32
+        True
+    """
     __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_cat")
 
     def __init__(self, name, np_dtype, cat):

@@ -50,8 +50,15 @@ class _LegacyType(type):
 
 
 def _make(name, dtype, cuda=False):
-    return _LegacyType(name, (), {"dtype": dtype, "_cuda": cuda, "__module__": "npgrad",
-                                  "__doc__": f"Legacy constructor and type check of {dtype} tensors."})
+    doc = (f"Legacy constructor and type check of {dtype} tensors: ``{name}(data)`` makes one from a sequence, "
+           f"``{name}(2, 3)`` an uninitialised one of that shape; ``isinstance(t, {name})`` is "
+           f"``t.dtype == {dtype}``.")
+    if not cuda:
+        other = "float32" if dtype.name == "float64" else "float64"
+        doc += (f"\n\n>>> import npgrad as torch\n>>> torch.{name}([1, 0]).dtype == torch.{dtype.name}\nTrue\n"
+                f">>> x = torch.zeros(2, dtype=torch.{dtype.name})\n"
+                f">>> isinstance(x, torch.{name}), isinstance(x.to(torch.{other}), torch.{name})\n(True, False)\n")
+    return _LegacyType(name, (), {"dtype": dtype, "_cuda": cuda, "__module__": "npgrad", "__doc__": doc})
 
 
 _NAMES = {"FloatTensor": "float32", "DoubleTensor": "float64", "HalfTensor": "float16", "LongTensor": "int64",

@@ -6,7 +6,16 @@ __all__ = ["Size", "broadcast_shapes", "sum_to", "norm_dim", "norm_dims", "UNSET
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple of ints that prints as ``npgrad.Size([2, 3])``."""
+    """A tensor's shape: a tuple of ints that prints as ``npgrad.Size([2, 3])``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> s = torch.zeros(2, 3).shape
+        >>> s == (2, 3), s[1], s.numel()
+        (True, 3, 6)
+        >>> tuple(s)
+        (2, 3)
+    """
     __slots__ = ()
 
     def __repr__(self):
@@ -29,7 +38,13 @@ class Size(tuple):
 
 
 def broadcast_shapes(*shapes):
-    """The shape the given shapes broadcast to; RuntimeError naming the clashing sizes as torch does."""
+    """The shape the given shapes broadcast to; RuntimeError naming the clashing sizes as torch does.
+
+    Example:
+        >>> import npgrad as torch
+        >>> tuple(torch.broadcast_shapes((2, 1), (3,), (1, 1, 1)))
+        (1, 2, 3)
+    """
     nd = max((len(s) for s in shapes), default=0)
     out = [1] * nd
     for s in shapes:

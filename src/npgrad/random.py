@@ -9,7 +9,16 @@ __all__ = ["Generator", "manual_seed", "seed", "initial_seed", "default_generato
 
 
 class Generator:
-    """A seeded source of random numbers, passed as ``generator=`` to the random creation functions."""
+    """A seeded source of random numbers, passed as ``generator=`` to the random creation functions.
+
+    Example:
+        >>> import npgrad as torch
+        >>> g = torch.Generator().manual_seed(42)
+        >>> a = torch.rand(3, generator=g)
+        >>> _ = g.manual_seed(42)
+        >>> torch.equal(a, torch.rand(3, generator=g))
+        True
+    """
 
     def __init__(self, device="cpu"):
         from ._tensor import device as _device

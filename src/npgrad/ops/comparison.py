@@ -228,12 +228,32 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True when every element is ``isclose``."""
+    """True when every element is ``isclose``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.allclose(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.0 + 1e-9]))
+        True
+        >>> torch.allclose(torch.tensor([1.0]), torch.tensor([1.1]))
+        False
+        >>> torch.allclose(torch.tensor([1.0]), torch.tensor([1.1]), atol=0.2)
+        True
+    """
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
 def equal(input, other):
-    """True when both tensors have the same shape and the same values (compared after promotion)."""
+    """True when both tensors have the same shape and the same values (compared after promotion).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2]))
+        True
+        >>> torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2, 3]))
+        False
+        >>> torch.equal(torch.tensor([1., 2.]), torch.tensor([1, 2]))
+        True
+    """
     a, b = input._data, other._data
     if a.shape != b.shape:
         return False

@@ -312,7 +312,13 @@ concat = cat
 
 
 def concatenate(tensors, dim=0, *, out=None, axis=UNSET):
-    """``cat`` under NumPy's name."""
+    """``cat`` under NumPy's name.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.concatenate([torch.tensor([[1, 2]]), torch.tensor([[3, 4]])], dim=1)
+        tensor([[1, 2, 3, 4]])
+    """
     return cat(tensors, dim, axis=axis, out=out)
 
 

@@ -304,7 +304,13 @@ def _vec_pair(input, other, name):
 
 
 def dot(input, other):
-    """Inner product of two 1-D tensors of the same dtype."""
+    """Inner product of two 1-D tensors of the same dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.dot(torch.tensor([1., 2., 3.]), torch.tensor([4., 5., 6.]))
+        tensor(32.)
+    """
     _need_tensor(input, "dot", "input", 1)
     _need_tensor(other, "dot", "tensor", 2)
     _vec_pair(input, other, "dot")
@@ -473,7 +479,14 @@ def _add_product(cls, fname, input, a, b, beta, alpha, target):
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
-    """``beta * input + alpha * (mat1 @ mat2)``; input broadcasts to the product's shape."""
+    """``beta * input + alpha * (mat1 @ mat2)``; input broadcasts to the product's shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.addmm(torch.tensor([1., 1.]), torch.tensor([[1., 2.], [3., 4.]]), torch.eye(2), beta=2, alpha=10)
+        tensor([[12., 22.],
+                [32., 42.]])
+    """
     for x, name, pos in ((input, "input", 1), (mat1, "mat1", 2), (mat2, "mat2", 3)):
         _need_tensor(x, "addmm", name, pos)
     for x, name in ((mat1, "mat1"), (mat2, "mat2")):
@@ -486,7 +499,13 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
-    """``beta * input + alpha * (mat @ vec)``."""
+    """``beta * input + alpha * (mat @ vec)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.addmv(torch.tensor([1., 1.]), torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([1., -1.]))
+        tensor([0., 0.])
+    """
     for x, name, pos in ((input, "input", 1), (mat, "mat", 2), (vec, "vec", 3)):
         _need_tensor(x, "addmv", name, pos)
     if mat._data.ndim != 2 or vec._data.ndim != 1 or input._data.ndim > 1:
@@ -516,7 +535,16 @@ def _batch_pair(fname, b1, b2):
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
-    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> b1 = torch.ones(2, 2, 3)
+        >>> b2 = torch.ones(2, 3, 2)
+        >>> torch.addbmm(torch.zeros(2, 2), b1, b2, alpha=0.5)
+        tensor([[3., 3.],
+                [3., 3.]])
+    """
     for x, name, pos in ((input, "input", 1), (batch1, "batch1", 2), (batch2, "batch2", 3)):
         _need_tensor(x, "addbmm", name, pos)
     for x in (batch1, batch2):
@@ -527,7 +555,15 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
-    """``beta * input + alpha * (batch1 @ batch2)`` batch by batch."""
+    """``beta * input + alpha * (batch1 @ batch2)`` batch by batch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.baddbmm(torch.zeros(2, 1, 1), torch.ones(2, 1, 3), torch.ones(2, 3, 1), alpha=2)
+        tensor([[[6.]],
+        <BLANKLINE>
+                [[6.]]])
+    """
     for x, name, pos in ((input, "input", 1), (batch1, "batch1", 2), (batch2, "batch2", 3)):
         _need_tensor(x, "baddbmm", name, pos)
     s1, s2 = _batch_pair("baddbmm", batch1, batch2)

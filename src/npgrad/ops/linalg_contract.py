@@ -250,7 +250,20 @@ def _einsum_apply(subs, out, ops, cls=None):
 def einsum(*args):
     """Einstein summation over operands, e.g. ``einsum('bij,bjk->bik', a, b)``; any equation NumPy accepts
     (ellipsis broadcasting, repeated subscripts for diagonals, implicit output), or the sublist form
-    ``einsum(a, [0, 1], b, [1, 2], [0, 2])``."""
+    ``einsum(a, [0, 1], b, [1, 2], [0, 2])``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.arange(6.).reshape(2, 3)
+        >>> torch.einsum('ij->ji', a)
+        tensor([[0., 3.],
+                [1., 4.],
+                [2., 5.]])
+        >>> torch.einsum('ij,j->i', a, torch.ones(3))
+        tensor([ 3., 12.])
+        >>> torch.einsum('ii', torch.eye(3))
+        tensor(3.)
+    """
     if not args or (len(args) == 1 and isinstance(args[0], str)):
         raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
                          "operand and its subscripts list")
@@ -417,7 +430,13 @@ def linalg_cross(input, other, *, dim=-1, axis=UNSET):
 
 
 def cross(input, other, dim=None, *, axis=UNSET):
-    """Cross product along ``dim``; without ``dim`` the first dimension of size 3 (deprecated, as in torch)."""
+    """Cross product along ``dim``; without ``dim`` the first dimension of size 3 (deprecated, as in torch).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]), dim=0)
+        tensor([0., 0., 1.])
+    """
     _need_tensor(input, "cross", "input", 1)
     _need_tensor(other, "cross", "other", 2)
     if axis is not UNSET:
@@ -501,7 +520,14 @@ def multi_dot(tensors):
 
 
 def chain_matmul(*matrices, out=None):
-    """Deprecated alias of ``linalg.multi_dot`` for 2-D matrices."""
+    """Deprecated alias of ``linalg.multi_dot`` for 2-D matrices.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.chain_matmul(torch.eye(2), torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([[1.], [1.]]))
+        tensor([[3.],
+                [7.]])
+    """
     _warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
                   "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
                   "multiple parameters.", UserWarning)

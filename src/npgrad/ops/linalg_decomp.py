@@ -345,7 +345,18 @@ def _cholesky(A, upper, cls, fname):
 
 
 def cholesky(A, upper=False):
-    """Deprecated ``torch.cholesky``: the Cholesky factor (lower, or upper with ``upper=True``)."""
+    """Deprecated ``torch.cholesky``: the Cholesky factor (lower, or upper with ``upper=True``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> A = torch.tensor([[4., 2.], [2., 3.]])
+        >>> L = torch.cholesky(A)
+        >>> L
+        tensor([[2.0000, 0.0000],
+                [1.0000, 1.4142]])
+        >>> torch.allclose(L @ L.T, A)
+        True
+    """
     import warnings
     _warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
                   "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)"

@@ -424,7 +424,16 @@ def lu_solve(b, LU_data, LU_pivots, *, out=None):
 
 
 def cholesky_solve(input, input2, upper=False, *, out=None):
-    """Solve ``A X = B`` for ``B = input`` given A's Cholesky factor ``input2`` (lower, or ``upper``)."""
+    """Solve ``A X = B`` for ``B = input`` given A's Cholesky factor ``input2`` (lower, or ``upper``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> A = torch.tensor([[4., 2.], [2., 3.]])
+        >>> B = torch.tensor([[2.], [1.]])
+        >>> torch.cholesky_solve(B, torch.linalg.cholesky(A))
+        tensor([[0.5000],
+                [0.0000]])
+    """
     if out is not None:
         raise TypeError("cholesky_solve(): out= is not supported by npgrad")
     need_tensor(input2, "cholesky_solve", "input2", 2)
@@ -447,7 +456,15 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
 
 
 def cholesky_inverse(input, upper=False, *, out=None):
-    """``(L L^H)^{-1}`` (or ``(U^H U)^{-1}``) from a Cholesky factor."""
+    """``(L L^H)^{-1}`` (or ``(U^H U)^{-1}``) from a Cholesky factor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> A = torch.tensor([[4., 2.], [2., 3.]])
+        >>> torch.cholesky_inverse(torch.linalg.cholesky(A))
+        tensor([[ 0.3750, -0.2500],
+                [-0.2500,  0.5000]])
+    """
     if out is not None:
         raise TypeError("cholesky_inverse(): out= is not supported by npgrad")
     check_matrix(input, "cholesky_inverse", argname="input")

@@ -581,7 +581,15 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """``1 - cos`` for target 1, ``max(0, cos - margin)`` for target -1 (cos along the last dim, with the
-    squared norms bumped by 1e-12 as torch does)."""
+    squared norms bumped by 1e-12 as torch does).
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([[1., 0.], [0., 1.]])
+        >>> b = torch.tensor([[1., 0.], [1., 0.]])
+        >>> torch.cosine_embedding_loss(a, b, torch.tensor([1, -1]), 0.0, 0)
+        tensor([0., 0.])
+    """
     reduction = reduction_arg(reduction)
     a, b = input1._data, input2._data
     if a.shape != b.shape:

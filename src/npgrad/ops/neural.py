@@ -288,7 +288,18 @@ def _int_indices(indices, fname="embedding"):
 
 
 def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
-    """``torch.embedding`` (aten's order: weight first); ``nn.functional.embedding`` reorders onto this."""
+    """``torch.embedding`` (aten's order: weight first); ``nn.functional.embedding`` reorders onto this.
+
+    Example:
+        >>> import npgrad as torch
+        >>> weight = torch.tensor([[0., 0.], [1., 1.], [2., 2.]])
+        >>> torch.embedding(weight, torch.tensor([[2, 0], [1, 1]]))
+        tensor([[[2., 2.],
+                 [0., 0.]],
+        <BLANKLINE>
+                [[1., 1.],
+                 [1., 1.]]])
+    """
     i = _int_indices(indices)
     w = weight._data
     if w.ndim != 2:

@@ -176,7 +176,15 @@ def _check_param(name, t, n):
 
 
 def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled=True):
-    """``torch.batch_norm`` (aten's argument order); ``nn.functional.batch_norm`` reorders onto this."""
+    """``torch.batch_norm`` (aten's argument order); ``nn.functional.batch_norm`` reorders onto this.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1.0, 2.0], [3.0, 6.0]])
+        >>> torch.batch_norm(x, None, None, None, None, True, 0.1, 1e-5, False)
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]])
+    """
     x = input._data
     if x.ndim < 2:
         raise ValueError(f"Expected 2D or higher input (got {x.ndim}D input)")

@@ -726,7 +726,15 @@ def rdiv(input, other):
 
 
 def floor_divide(input, other):
-    """``input // other``: rounds toward minus infinity; torch records it but cannot differentiate it."""
+    """``input // other``: rounds toward minus infinity; torch records it but cannot differentiate it.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.floor_divide(torch.tensor([7, -7]), 2)
+        tensor([ 3, -4])
+        >>> torch.floor_divide(torch.tensor([7.5, -7.5]), 2)
+        tensor([ 3., -4.])
+    """
     return NotDifferentiable.apply(input, other, "floor_divide")
 
 
@@ -822,7 +830,15 @@ def rpow(input, base):
 
 
 def float_power(input, exponent):
-    """``pow`` computed in float64 (torch's ``float_power``)."""
+    """``pow`` computed in float64 (torch's ``float_power``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.float_power(torch.tensor([2, 3]), 2).tolist()
+        [4.0, 9.0]
+        >>> torch.float_power(torch.tensor([4.0]), 0.5).dtype == torch.float64
+        True
+    """
     if isinstance(input, _t.Tensor):
         input = input.double()
     if isinstance(exponent, _t.Tensor):

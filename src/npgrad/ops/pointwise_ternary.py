@@ -184,7 +184,18 @@ class Addcdiv(Function):
 
 def clamp(input, min=None, max=None):
     """Limit ``input`` to ``[min, max]`` (two numbers or two tensors; one may be None). Gradient 1 at the
-    bounds."""
+    bounds.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([-2.0, 0.5, 3.0])
+        >>> torch.clamp(x, min=-1.0, max=1.0)
+        tensor([-1.0000,  0.5000,  1.0000])
+        >>> torch.clamp(x, min=0.0)
+        tensor([0.0000, 0.5000, 3.0000])
+        >>> torch.clamp(x, torch.tensor([0.0, 0.0, 0.0]), torch.tensor([1.0, 0.2, 5.0]))
+        tensor([0.0000, 0.2000, 3.0000])
+    """
     _t.tensor_arg(input, "clamp", "input")
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -263,12 +274,24 @@ def lerp(input, end, weight):
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):
-    """``input + value * tensor1 * tensor2``, broadcast over all three."""
+    """``input + value * tensor1 * tensor2``, broadcast over all three.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.addcmul(torch.ones(3), torch.tensor([1., 2., 3.]), torch.tensor([2., 2., 2.]), value=0.5)
+        tensor([2., 3., 4.])
+    """
     return Addcmul.apply(input, tensor1, tensor2, value)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
-    """``input + value * tensor1 / tensor2``, broadcast over all three."""
+    """``input + value * tensor1 / tensor2``, broadcast over all three.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.addcdiv(torch.ones(3), torch.tensor([1., 2., 3.]), torch.tensor([2., 2., 2.]), value=0.5)
+        tensor([1.2500, 1.5000, 1.7500])
+    """
     return Addcdiv.apply(input, tensor1, tensor2, value)
 
 

@@ -674,7 +674,16 @@ def _adaptive_max(nd, fname, input, output_size, return_indices):
 
 def adaptive_max_pool1d(input, output_size):
     """``torch.adaptive_max_pool1d``: (values, indices) always (``nn.functional``'s returns the values only
-    unless ``return_indices``)."""
+    unless ``return_indices``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> values, indices = torch.adaptive_max_pool1d(torch.tensor([[[1., 5., 2., 4., 3., 0.]]]), 2)
+        >>> values
+        tensor([[[5., 4.]]])
+        >>> indices
+        tensor([[[1, 3]]])
+    """
     return _adaptive_max(1, "adaptive_max_pool1d", input, output_size, True)
 
 

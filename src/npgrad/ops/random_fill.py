@@ -211,7 +211,17 @@ class Poisson(Bernoulli):
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
-    """0/1 draws: ``bernoulli(probs)`` uses each element as its probability, ``bernoulli(x, p)`` uses ``p``."""
+    """0/1 draws: ``bernoulli(probs)`` uses each element as its probability, ``bernoulli(x, p)`` uses ``p``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> d = torch.bernoulli(torch.tensor([0.0, 1.0, 0.0, 1.0]))
+        >>> d
+        tensor([0., 1., 0., 1.])
+        >>> torch.bernoulli(torch.full((1000,), 0.5)).mean().item() > 0.4
+        True
+    """
     if out is not None:
         raise TypeError("bernoulli(): out= is not supported by npgrad")
     a = input._data

@@ -550,7 +550,18 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 
 # ---------------------------------------------------------------------------------------------- logical
 def all(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """True where every element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch."""
+    """True where every element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[True, False], [True, True]])
+        >>> torch.all(x)
+        tensor(False)
+        >>> torch.all(x, dim=1)
+        tensor([False,  True])
+        >>> torch.all(torch.tensor([1, 2, 3]))
+        tensor(True)
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("all", dim, axis, None, keepdim, keepdims)
     a = input._data
@@ -559,7 +570,18 @@ def all(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 
 def any(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """True where some element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch."""
+    """True where some element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[True, False], [False, False]])
+        >>> torch.any(x)
+        tensor(True)
+        >>> torch.any(x, dim=1)
+        tensor([ True, False])
+        >>> torch.any(torch.tensor([0.0, 0.0]))
+        tensor(False)
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("any", dim, axis, None, keepdim, keepdims)
     a = input._data
@@ -568,7 +590,16 @@ def any(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 
 def count_nonzero(input, dim=None, *, axis=UNSET):
-    """Number of nonzero elements, in all or over ``dim`` (int64)."""
+    """Number of nonzero elements, in all or over ``dim`` (int64).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[0, 1, 2], [0, 0, 3]])
+        >>> torch.count_nonzero(x)
+        tensor(3)
+        >>> torch.count_nonzero(x, dim=0)
+        tensor([0, 1, 2])
+    """
     if axis is not UNSET:
         dim = np_alias("count_nonzero", dim, axis)[0]
     a = input._data

@@ -134,7 +134,16 @@ Cummin = _cum_extreme("Cummin", xp.minimum)
 
 
 def cumsum(input, dim=UNSET, *, dtype=None, axis=UNSET):
-    """Running sum along ``dim`` (int64 for integer and bool inputs unless ``dtype`` says otherwise)."""
+    """Running sum along ``dim`` (int64 for integer and bool inputs unless ``dtype`` says otherwise).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.cumsum(torch.tensor([1, 2, 3, 4]), dim=0)
+        tensor([ 1,  3,  6, 10])
+        >>> torch.cumsum(torch.tensor([[1., 2.], [3., 4.]]), dim=0)
+        tensor([[1., 2.],
+                [4., 6.]])
+    """
     if dim is UNSET or axis is not UNSET:
         dim = required_dim("cumsum", dim, axis)
     if dtype is not None:
@@ -148,7 +157,16 @@ def cumsum(input, dim=UNSET, *, dtype=None, axis=UNSET):
 
 
 def cumprod(input, dim=UNSET, *, dtype=None, axis=UNSET):
-    """Running product along ``dim``; exact gradients with zeros in the input."""
+    """Running product along ``dim``; exact gradients with zeros in the input.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.cumprod(torch.tensor([1., 2., 3., 4.]), dim=0)
+        tensor([ 1.,  2.,  6., 24.])
+        >>> torch.cumprod(torch.tensor([[1, 2], [3, 4]]), dim=1)
+        tensor([[ 1,  2],
+                [ 3, 12]])
+    """
     if dim is UNSET or axis is not UNSET:
         dim = required_dim("cumprod", dim, axis)
     if dtype is not None:
@@ -167,19 +185,48 @@ def _extreme_dim(input, dim):
 
 
 def cummax(input, dim=UNSET, *, axis=UNSET):
-    """``(values, indices)`` of the running maximum along ``dim`` (a tie takes the later index)."""
+    """``(values, indices)`` of the running maximum along ``dim`` (a tie takes the later index).
+
+    Example:
+        >>> import npgrad as torch
+        >>> values, indices = torch.cummax(torch.tensor([1, 3, 2, 5, 4]), dim=0)
+        >>> values
+        tensor([1, 3, 3, 5, 5])
+        >>> indices
+        tensor([0, 1, 1, 3, 3])
+    """
     dim = required_dim("cummax", dim, axis)
     return return_types.cummax(*Cummax.apply(input, _extreme_dim(input, dim)))
 
 
 def cummin(input, dim=UNSET, *, axis=UNSET):
-    """``(values, indices)`` of the running minimum along ``dim`` (a tie takes the later index)."""
+    """``(values, indices)`` of the running minimum along ``dim`` (a tie takes the later index).
+
+    Example:
+        >>> import npgrad as torch
+        >>> values, indices = torch.cummin(torch.tensor([5, 3, 4, 1, 2]), dim=0)
+        >>> values
+        tensor([5, 3, 3, 1, 1])
+        >>> indices
+        tensor([0, 1, 1, 3, 3])
+    """
     dim = required_dim("cummin", dim, axis)
     return return_types.cummin(*Cummin.apply(input, _extreme_dim(input, dim)))
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=UNSET):
-    """``n``-th forward difference along ``dim``, after joining ``prepend``/``append`` (recorded as sub)."""
+    """``n``-th forward difference along ``dim``, after joining ``prepend``/``append`` (recorded as sub).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1, 4, 9, 16])
+        >>> torch.diff(x)
+        tensor([3, 5, 7])
+        >>> torch.diff(x, n=2)
+        tensor([2, 2])
+        >>> torch.diff(x, prepend=torch.tensor([0]))
+        tensor([1, 3, 5, 7])
+    """
     if axis is not UNSET:
         dim = np_alias("diff", dim, axis, -1)[0]
     from .joining import cat

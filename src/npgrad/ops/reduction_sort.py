@@ -320,21 +320,51 @@ def _amax_dims(name, input, dim):
 
 
 def amax(input, dim=_NO_DIMS, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """Largest value over ``dim`` (all dims by default); ties share the gradient evenly."""
+    """Largest value over ``dim`` (all dims by default); ties share the gradient evenly.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1, 5], [7, 3]])
+        >>> torch.amax(x)
+        tensor(7)
+        >>> torch.amax(x, dim=0)
+        tensor([7, 5])
+        >>> torch.amax(x, dim=1, keepdim=True)
+        tensor([[5],
+                [7]])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("amax", dim, axis, _NO_DIMS, keepdim, keepdims)
     return Amax.apply(input, _amax_dims("amax", input, dim), keepdim)
 
 
 def amin(input, dim=_NO_DIMS, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly."""
+    """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1, 5], [7, 3]])
+        >>> torch.amin(x)
+        tensor(1)
+        >>> torch.amin(x, dim=0)
+        tensor([1, 3])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("amin", dim, axis, _NO_DIMS, keepdim, keepdims)
     return Amin.apply(input, _amax_dims("amin", input, dim), keepdim)
 
 
 def aminmax(input, *, dim=None, keepdim=False, axis=UNSET, keepdims=UNSET):
-    """``(min, max)`` over ``dim`` (or everything)."""
+    """``(min, max)`` over ``dim`` (or everything).
+
+    Example:
+        >>> import npgrad as torch
+        >>> mn, mx = torch.aminmax(torch.tensor([[1, 5], [7, 3]]))
+        >>> mn, mx
+        (tensor(1), tensor(7))
+        >>> torch.aminmax(torch.tensor([[1, 5], [7, 3]]), dim=1).max
+        tensor([5, 7])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("aminmax", dim, axis, None, keepdim, keepdims)
     if isinstance(dim, (tuple, list)):
@@ -358,14 +388,34 @@ def _arg(name, np_fn, input, dim, keepdim):
 
 
 def argmax(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """Index of the (first) largest element, flat or along ``dim``; NaN counts as the largest."""
+    """Index of the (first) largest element, flat or along ``dim``; NaN counts as the largest.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1, 9, 3], [7, 2, 7]])
+        >>> torch.argmax(x)
+        tensor(1)
+        >>> torch.argmax(x, dim=1)
+        tensor([1, 0])
+        >>> torch.argmax(x, dim=0, keepdim=True)
+        tensor([[1, 0, 1]])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("argmax", dim, axis, None, keepdim, keepdims)
     return _arg("argmax", xp.argmax, input, dim, keepdim)
 
 
 def argmin(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """Index of the (first) smallest element, flat or along ``dim``; NaN counts as the smallest."""
+    """Index of the (first) smallest element, flat or along ``dim``; NaN counts as the smallest.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1, 9, 3], [0, 2, 7]])
+        >>> torch.argmin(x)
+        tensor(3)
+        >>> torch.argmin(x, dim=1)
+        tensor([0, 0])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("argmin", dim, axis, None, keepdim, keepdims)
     return _arg("argmin", xp.argmin, input, dim, keepdim)
@@ -431,7 +481,18 @@ def sort(input, dim=-1, descending=False, stable=None, *, axis=UNSET):
 
 
 def argsort(input, dim=-1, descending=False, stable=False, *, axis=UNSET):
-    """Indices that sort ``input`` along ``dim`` (see ``sort``)."""
+    """Indices that sort ``input`` along ``dim`` (see ``sort``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[3, 1, 2], [0, 5, 4]])
+        >>> torch.argsort(x)
+        tensor([[1, 2, 0],
+                [0, 2, 1]])
+        >>> torch.argsort(x, dim=0, descending=True)
+        tensor([[0, 1, 1],
+                [1, 0, 0]])
+    """
     if axis is not UNSET:
         dim = np_alias("argsort", dim, axis, -1)[0]
     a = input._data

@@ -158,7 +158,16 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """The bucket of each value among 1-D ``boundaries``: ``boundaries[i-1] < x <= boundaries[i]`` (``right=False``)
-    or ``boundaries[i-1] <= x < boundaries[i]`` (``right=True``)."""
+    or ``boundaries[i-1] <= x < boundaries[i]`` (``right=True``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> boundaries = torch.tensor([1, 3, 5])
+        >>> torch.bucketize(torch.tensor([0, 1, 4, 6]), boundaries)
+        tensor([0, 0, 2, 3])
+        >>> torch.bucketize(torch.tensor([0, 1, 4, 6]), boundaries, right=True)
+        tensor([0, 1, 2, 3])
+    """
     if boundaries._data.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)
@@ -223,7 +232,17 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
 
 def bincount(input, weights=None, minlength=0):
     """How often each non-negative integer occurs in 1-D ``input`` (weighted by ``weights``); at least
-    ``minlength`` bins. Float32 weights give float32 counts, other weights float64."""
+    ``minlength`` bins. Float32 weights give float32 counts, other weights float64.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.bincount(torch.tensor([0, 1, 1, 3]))
+        tensor([1, 2, 0, 1])
+        >>> torch.bincount(torch.tensor([0, 1, 1]), weights=torch.tensor([0.5, 1.0, 2.0]))
+        tensor([0.5000, 3.0000])
+        >>> torch.bincount(torch.tensor([1]), minlength=4)
+        tensor([0, 1, 0, 0])
+    """
     a = input._data
     if a.dtype.kind not in "iu":
         if a.dtype.kind == "b":

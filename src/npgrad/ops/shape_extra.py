@@ -88,7 +88,17 @@ def _positions(shape, strides, offset):
 
 
 def as_strided(input, size, stride, storage_offset=None):
-    """A view of ``input``'s storage with the given sizes, strides (in elements) and offset, as torch."""
+    """A view of ``input``'s storage with the given sizes, strides (in elements) and offset, as torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(9.)
+        >>> torch.as_strided(x, (2, 2), (3, 1))
+        tensor([[0., 1.],
+                [3., 4.]])
+        >>> torch.as_strided(x, (3,), (4,))
+        tensor([0., 4., 8.])
+    """
     a = input._data
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
     if len(size) != len(stride):
@@ -138,7 +148,18 @@ def unfold(self, dimension, size, step):
 
 # ---------------------------------------------------------------------------------------------- joining
 def broadcast_tensors(*tensors):
-    """Each tensor expanded to the common broadcast shape (a tensor already of that shape is returned as is)."""
+    """Each tensor expanded to the common broadcast shape (a tensor already of that shape is returned as is).
+
+    Example:
+        >>> import npgrad as torch
+        >>> a, b = torch.broadcast_tensors(torch.tensor([[1], [2]]), torch.tensor([10, 20, 30]))
+        >>> a
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+        >>> b
+        tensor([[10, 20, 30],
+                [10, 20, 30]])
+    """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     from .._shape import broadcast_shapes
@@ -181,7 +202,15 @@ class BlockDiag(Function):
 
 
 def block_diag(*tensors):
-    """The tensors (0-d, 1-d as rows, or 2-d) placed on the diagonal of a block matrix."""
+    """The tensors (0-d, 1-d as rows, or 2-d) placed on the diagonal of a block matrix.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.block_diag(torch.tensor([[1, 2], [3, 4]]), torch.tensor([[5]]))
+        tensor([[1, 2, 0],
+                [3, 4, 0],
+                [0, 0, 5]])
+    """
     for i, t in enumerate(tensors):
         if t.dim() > 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
@@ -192,7 +221,16 @@ def block_diag(*tensors):
 
 
 def cartesian_prod(*tensors):
-    """All combinations of one element from each 1-D tensor, one per row (``meshgrid`` then ``stack``)."""
+    """All combinations of one element from each 1-D tensor, one per row (``meshgrid`` then ``stack``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.cartesian_prod(torch.tensor([1, 2]), torch.tensor([3, 4]))
+        tensor([[1, 3],
+                [1, 4],
+                [2, 3],
+                [2, 4]])
+    """
     from .joining import meshgrid, stack
     for t in tensors:
         if t.dim() != 1:
@@ -204,7 +242,19 @@ def cartesian_prod(*tensors):
 
 
 def combinations(input, r=2, with_replacement=False):
-    """Length-``r`` combinations of a 1-D tensor's elements, one per row (``itertools.combinations`` order)."""
+    """Length-``r`` combinations of a 1-D tensor's elements, one per row (``itertools.combinations`` order).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.combinations(torch.tensor([1, 2, 3]))
+        tensor([[1, 2],
+                [1, 3],
+                [2, 3]])
+        >>> torch.combinations(torch.tensor([1, 2]), with_replacement=True)
+        tensor([[1, 1],
+                [1, 2],
+                [2, 2]])
+    """
     from .joining import stack
     if input.dim() != 1:
         raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
@@ -429,7 +479,18 @@ SliceScatter = _make_scatter("SliceScatter", _index_view)
 
 
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
-    """``input`` with its diagonal (``offset``, ``dim1``, ``dim2``) replaced by ``src``."""
+    """``input`` with its diagonal (``offset``, ``dim1``, ``dim2``) replaced by ``src``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.diagonal_scatter(torch.zeros(3, 3), torch.ones(3))
+        tensor([[1., 0., 0.],
+                [0., 1., 0.],
+                [0., 0., 1.]])
+        >>> torch.diagonal_scatter(torch.zeros(2, 3), torch.tensor([5., 6.]), 1)
+        tensor([[0., 5., 0.],
+                [0., 0., 6.]])
+    """
     n = input.dim()
     d1, d2 = norm_dim(dim1, n), norm_dim(dim2, n)
     return DiagonalScatter.apply(input, src, (int(offset), d1, d2))

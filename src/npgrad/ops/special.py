@@ -444,7 +444,13 @@ def lgamma(input):
 
 
 def digamma(input):
-    """The logarithmic derivative of Gamma: -inf at +0, NaN at negative integers."""
+    """The logarithmic derivative of Gamma: -inf at +0, NaN at negative integers.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.digamma(torch.tensor([1.0, 0.5, 2.0]))
+        tensor([-0.5772, -1.9635,  0.4228])
+    """
     return Digamma.apply(input)
 
 
@@ -581,7 +587,16 @@ def ldexp(input, other):
 
 
 def frexp(input):
-    """``(mantissa, exponent)``: ``input = mantissa * 2 ** exponent``, exponent int32."""
+    """``(mantissa, exponent)``: ``input = mantissa * 2 ** exponent``, exponent int32.
+
+    Example:
+        >>> import npgrad as torch
+        >>> mantissa, exponent = torch.frexp(torch.tensor([8.0, 0.5, -3.0]))
+        >>> mantissa
+        tensor([ 0.5000,  0.5000, -0.7500])
+        >>> exponent.tolist(), exponent.dtype == torch.int32
+        ([4, 0, 2], True)
+    """
     if not is_float_np(input._data.dtype):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     return _rt.frexp(*Frexp.apply(input))

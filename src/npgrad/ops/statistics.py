@@ -80,7 +80,14 @@ class Cdist(Function):
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
-    """p-norm distances between each row of ``x1`` and each row of ``x2`` (batch dims broadcast)."""
+    """p-norm distances between each row of ``x1`` and each row of ``x2`` (batch dims broadcast).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.cdist(torch.tensor([[0., 0.], [1., 1.]]), torch.tensor([[3., 4.], [0., 1.], [1., 1.]]))
+        tensor([[5.0000, 1.0000, 1.4142],
+                [3.6056, 1.0000, 0.0000]])
+    """
     if x1.dim() < 2 or x2.dim() < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X{1 if x1.dim() < 2 else 2} got: "
                            f"{min(x1.dim(), x2.dim())}D")
@@ -178,7 +185,15 @@ class Dist(Function):
 
 
 def dist(input, other, p=2):
-    """``norm(input - other, p)`` (0 gradient at equal inputs)."""
+    """``norm(input - other, p)`` (0 gradient at equal inputs).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.]))
+        tensor(5.)
+        >>> torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.]), p=1)
+        tensor(7.)
+    """
     if not isinstance(other, _t.Tensor):
         raise TypeError(f"dist(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
     _shapes_ok(input, other)
@@ -193,7 +208,14 @@ def _shapes_ok(a, b):
 
 # ---------------------------------------------------------------------------------------------- cov, corrcoef
 def cov(input, *, correction=1, fweights=None, aweights=None):
-    """The covariance matrix of the variables in ``input``'s rows (observations in columns), as torch.cov."""
+    """The covariance matrix of the variables in ``input``'s rows (observations in columns), as torch.cov.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.cov(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
+        tensor([[ 1., -1.],
+                [-1.,  1.]])
+    """
     import warnings
     from .linalg import mm
     if input.dim() > 2:
@@ -244,7 +266,15 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
 
 
 def corrcoef(input):
-    """Pearson correlation coefficients of the variables in ``input``'s rows, clamped to [-1, 1]."""
+    """Pearson correlation coefficients of the variables in ``input``'s rows, clamped to [-1, 1].
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.corrcoef(torch.tensor([[1., 2., 3., 4.], [2., 4., 6., 8.1], [4., 3., 2., 1.]]))
+        tensor([[ 1.0000,  0.9999, -1.0000],
+                [ 0.9999,  1.0000, -0.9999],
+                [-1.0000, -0.9999,  1.0000]])
+    """
     from .pointwise_ternary import clamp
     from .joining import diag
     c = cov(input)
@@ -382,7 +412,15 @@ def trapz(y, x=None, *, dx=None, dim=-1):
 
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
-    """The running trapezoid rule along ``dim`` (one fewer element than ``y`` along it)."""
+    """The running trapezoid rule along ``dim`` (one fewer element than ``y`` along it).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.cumulative_trapezoid(torch.tensor([1., 2., 3., 4.]))
+        tensor([1.5000, 4.0000, 7.5000])
+        >>> torch.cumulative_trapezoid(torch.tensor([1., 2., 3.]), dx=0.5)
+        tensor([0.7500, 2.0000])
+    """
     if axis is not UNSET:
         dim = np_alias("cumulative_trapezoid", dim, axis, -1)[0]
     from .reduction_scan import cumsum

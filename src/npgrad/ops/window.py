@@ -45,7 +45,15 @@ def _cosine_sum(*coef):
 
 def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
                 requires_grad=False):
-    """``0.5 - 0.5 cos(2 pi n / (N - 1))``."""
+    """``0.5 - 0.5 cos(2 pi n / (N - 1))``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.hann_window(4)
+        tensor([0.0000, 0.5000, 1.0000, 0.5000])
+        >>> torch.hann_window(5, periodic=False)
+        tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
+    """
     return _window("hann_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
                    _cosine_sum(0.5, -0.5))
 
@@ -64,7 +72,13 @@ _UNSET = object()
 
 def hamming_window(window_length, periodic=_UNSET, alpha=_UNSET, beta=_UNSET, *, dtype=None, layout=None,
                    device=None, pin_memory=False, requires_grad=False):
-    """``alpha - beta cos(2 pi n / (N - 1))``."""
+    """``alpha - beta cos(2 pi n / (N - 1))``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.hamming_window(5, periodic=False)
+        tensor([0.0800, 0.5400, 1.0000, 0.5400, 0.0800])
+    """
     periodic, alpha, beta = _overloads("hamming_window", [("periodic", periodic), ("alpha", alpha), ("beta", beta)],
                                        "a later argument")
     alpha = 0.54 if alpha is _UNSET else alpha
@@ -75,21 +89,41 @@ def hamming_window(window_length, periodic=_UNSET, alpha=_UNSET, beta=_UNSET, *,
 
 def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
                     requires_grad=False):
-    """``0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1))``."""
+    """``0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1))``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.blackman_window(5, periodic=False).clamp(min=0)
+        tensor([0.0000, 0.3400, 1.0000, 0.3400, 0.0000])
+    """
     return _window("blackman_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
                    _cosine_sum(0.42, -0.5, 0.08))
 
 
 def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
                     requires_grad=False):
-    """Triangular: ``1 - |2 n / (N - 1) - 1|``."""
+    """Triangular: ``1 - |2 n / (N - 1) - 1|``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.bartlett_window(5)
+        tensor([0.0000, 0.4000, 0.8000, 0.8000, 0.4000])
+        >>> torch.bartlett_window(5, periodic=False)
+        tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
+    """
     return _window("bartlett_window", window_length, periodic, dtype, layout, device, pin_memory, requires_grad,
                    lambda k, m: 1 - xp.abs(2 * k / (m - 1) - 1))
 
 
 def kaiser_window(window_length, periodic=_UNSET, beta=_UNSET, *, dtype=None, layout=None, device=None,
                   pin_memory=False, requires_grad=False):
-    """``I0(beta sqrt(1 - (2 n / (N - 1) - 1)^2)) / I0(beta)``."""
+    """``I0(beta sqrt(1 - (2 n / (N - 1) - 1)^2)) / I0(beta)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.kaiser_window(5, periodic=False, beta=5.0)
+        tensor([0.0367, 0.5529, 1.0000, 0.5529, 0.0367])
+    """
     periodic, beta = _overloads("kaiser_window", [("periodic", periodic), ("beta", beta)], "beta")
     beta = 12.0 if beta is _UNSET else float(beta)
 
