@@ -31,8 +31,13 @@ EXCLUDED = {
     # one device's kernels, flags and memory: npgrad computes on the CPU with NumPy
     "device-specific": r"cudnn|miopen|mkldnn|cuda|mps|xpu|ipu|xla|hpu|mtia|maia|vulkan|nnpack|cupti|is_ort$|"
                        r"^get_device_module$|^is_pinned$|^record_stream$|^is_meta$|^(untyped_)?storage$|^storage_type$",
-    # named tensors and nested tensors: prototype features of torch
-    "prototype": r"^names$|^rename_?$|^refine_names$|^align_to$|^align_as$|^has_names$|nested|to_padded_tensor",
+    # named tensors and nested tensors: prototype features of torch; Tensor.index binds positional dims to
+    # functorch.dim's first-class Dim objects (a prototype library npgrad does not have)
+    "prototype": r"^names$|^rename_?$|^refine_names$|^align_to$|^align_as$|^has_names$|nested|to_padded_tensor|"
+                 r"^index$",
+    # float8 only: torch 2.13's CPU scaled_mm / scaled_grouped_mm accept float8 operands (TensorWise/RowWise
+    # scales) and refuse float32 ("Invalid scaling configuration"); npgrad has no float8 dtypes
+    "float8-only": r"^scaled_mm$|^scaled_grouped_mm$",
     # internals: TorchScript/IR parsing, symbolic shapes and higher-order ops of torch.compile, functionalization's
     # *_copy view ops, ATen kernels behind nn modules (RNN cells, SyncBN statistics, grid sampler), autocast's
     # nesting counters, typing helpers of nn.functional, and functions torch removed (they only raise)
@@ -53,7 +58,7 @@ EXCLUDED = {
 _EXCLUDED_RE = {k: re.compile(v) for k, v in EXCLUDED.items()}
 
 # measured when written (torch 2.13 CPU); raise these as names land, never lower them
-FLOORS = {"torch": 0.988, "Tensor": 0.992, "nn.functional": 0.969, "nn": 0.993, "linalg": 1.0, "special": 1.0}
+FLOORS = {"torch": 1.0, "Tensor": 1.0, "nn.functional": 0.984, "nn": 0.993, "linalg": 1.0, "special": 1.0}
 
 
 def excluded_group(name):

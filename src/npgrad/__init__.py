@@ -71,6 +71,9 @@ _ax.bind_methods(Tensor)
 from .ops.linalg_extra import *  # noqa: F401,F403
 from .ops import linalg_extra as _lx
 _lx.bind_methods(Tensor)
+from .ops.surface_extra import *  # noqa: F401,F403
+from .ops import surface_extra as _sfx
+_sfx.bind_methods(Tensor)
 
 from ._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa: F401
                       CharTensor, ByteTensor, BoolTensor, set_default_tensor_type)

@@ -15,6 +15,7 @@ from .graph import (AccumulateGrad, as_tensor as _as_tensor, run_tensor_hooks as
                     node_hook_result as _node_hook_result, pre_hooks as _pre_hooks)
 from . import function as _function
 from . import anomaly_mode as _anomaly
+from .. import _dtype
 
 _accumulate_lock = threading.Lock()  # .grad updates: backward passes in several threads may meet at one tensor
 
@@ -151,8 +152,9 @@ def accumulate_leaf(var, g, create, own):
         return
     if isinstance(g, _function.Tensor):
         g = g._data
-    if g.dtype != var._data.dtype:
-        g = g.astype(var._data.dtype)
+    want = var._data.dtype if var._x is None or "grad_dtype" not in var._x else _leaf_dtype(var)
+    if want is not None and g.dtype != want:
+        g = g.astype(want)
         own = True
     with _accumulate_lock:  # backward passes in several threads may meet at a shared leaf, as in torch
         old = var._grad
@@ -174,7 +176,14 @@ def _leaf(node, g, own, create, captures, results, accumulate):
         return
     if g.shape != var._data.shape:  # torch's input check: reduce what broadcasts to the leaf's shape, else fail
         g = _leaf_shape(g, var._data.shape)
-    if type(g) is np.ndarray and g.dtype != var._data.dtype:  # torch casts to the input's dtype (validate_outputs):
+    if var._x is not None and "grad_dtype" in var._x:  # the leaf's grad_dtype: cast to it (None: any dtype)
+        want = _leaf_dtype(var)
+        if want is not None and g.dtype != want:
+            if isinstance(g, _function.Tensor):
+                g = g.to(_dtype.from_numpy_dtype(want))
+            else:
+                g, own = g.astype(want), True
+    elif type(g) is np.ndarray and g.dtype != var._data.dtype:  # torch casts to the input's dtype (validate_outputs):
         g, own = g.astype(var._data.dtype), True        # bfloat16 matmuls in ml_dtypes return float32
     hooks = var._x and var._x.get("hooks")
     if hooks:
@@ -201,6 +210,11 @@ def _leaf(node, g, own, create, captures, results, accumulate):
     if node._post is not None:
         for fn in list(node._post.values()):
             fn((), (_as_tensor(g),))
+
+
+def _leaf_dtype(var):
+    from ..ops.surface_extra import leaf_grad_dtype
+    return leaf_grad_dtype(var)
 
 
 def _leaf_shape(g, shape):

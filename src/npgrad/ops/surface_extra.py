@@ -7,6 +7,7 @@ import math
 import numbers
 
 import numpy as np
+from .._dtype import is_float_np
 
 import npgrad as ng   # public ops, looked up at call time
 
@@ -33,7 +34,9 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None
     if not isinstance(input, _t.Tensor):
         raise TypeError(f"histogramdd(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     a = input._data
-    if not _dtype.is_float_np(a.dtype):
+    if not _dtype.is_float_np(a.dtype) or (a.dtype.itemsize == 2 and range is None and (
+            isinstance(bins, numbers.Integral) or any(isinstance(b, numbers.Integral) for b in bins))):
+        # (float16/bfloat16: torch cannot find the data's range itself)
         raise NotImplementedError(f"\"histogramdd\" not implemented for '{_type_name(a.dtype)}'")
     if a.ndim < 1:
         raise RuntimeError("torch.histogramdd: input tensor should have at least 1 dimension, but got 0")
@@ -95,7 +98,7 @@ def _num(v):
 
 def _type_name(np_dtype):
     return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool"}.get(np_dtype.name, np_dtype.name)
+            "bool": "Bool", "float16": "Half", "bfloat16": "BFloat16"}.get(np_dtype.name, np_dtype.name)
 
 
 # ---------------------------------------------------------------------------------------------- low-rank SVD
@@ -165,22 +168,32 @@ def pca_lowrank(A, q=None, center=True, niter=2):
 
 # ---------------------------------------------------------------------------------------------- lobpcg
 def _b_orthonormal(S, B):
-    """Columns of ``S`` made B-orthonormal, dropping directions that are (numerically) dependent."""
-    G = S.T @ (S if B is None else B @ S)
-    G = (G + G.T) / 2
-    w, V = np.linalg.eigh(G)
-    keep = w > w.max() * S.shape[0] * np.finfo(S.dtype).eps * 10 if w.size and w.max() > 0 else w > 0
+    """Columns of ``S`` made B-orthonormal (QR without ``B``; a Gram eigenbasis with it), dropping directions
+    that are numerically dependent. Callers give columns of unit size, so "small" is absolute."""
+    if B is None:
+        Q, R = np.linalg.qr(S)
+        keep = np.abs(np.diag(R)) > 1e3 * np.finfo(S.dtype).eps
+        return Q[:, keep]
+    G = S.T @ (B @ S)
+    w, V = np.linalg.eigh((G + G.T) / 2)
+    keep = w > 1e3 * np.finfo(S.dtype).eps * max(w.max(), 1.0)
     return S @ (V[:, keep] / np.sqrt(w[keep]))
+
+
+def _unit_columns(M):
+    n = np.linalg.norm(M, axis=0)
+    return M[:, n > 0] / n[n > 0]
 
 
 def _lobpcg_run(A, B, X, iK, k, niter, tol, largest):
     """Knyazev's LOBPCG: Rayleigh-Ritz over span[X, W, P] (W the preconditioned residuals, P the previous
-    step), every block B-orthonormalised, until each of the ``k`` residual norms is below ``tol`` times the
-    norm of its eigenvalue's scale, or ``niter`` steps."""
+    step, both made B-orthogonal to X and of unit size), until each of the ``k`` residual norms is below
+    ``tol`` times ``A``'s norm, or ``niter`` steps."""
     sign = -1.0 if largest else 1.0   # minimise sign * Rayleigh quotient
     Ah = sign * A
-    X = _b_orthonormal(X, B)
+    X = _b_orthonormal(_unit_columns(X), B)
     n = X.shape[1]
+    scale = max(float(np.linalg.norm(A, 2)) if A.size else 1.0, np.finfo(A.dtype).tiny)
     P = None
     E = None
     for it in builtins_range(max(niter, 0) + 1):
@@ -192,21 +205,21 @@ def _lobpcg_run(A, B, X, iK, k, niter, tol, largest):
         BX = X if B is None else B @ X
         R = AX - BX * E
         rnorm = np.linalg.norm(R, axis=0)
-        scale = np.linalg.norm(A, 2) if A.size else 1.0
-        done = rnorm[:k] <= tol * max(scale, np.finfo(A.dtype).tiny)
-        if done.all() or it == niter:
+        if (rnorm[:k] <= tol * scale).all() or it == niter:
             break
         W = R if iK is None else iK @ R
-        blocks = [X, W] if P is None else [X, W, P]
-        S = np.concatenate(blocks, axis=1)
-        Q = _b_orthonormal(S, B)
+        blocks = [W] if P is None else [W, P]
+        extra = np.concatenate(blocks, axis=1)
+        extra = extra - X @ (BX.T @ extra)            # B-orthogonal to X
+        extra = _unit_columns(extra)
+        Q = _b_orthonormal(np.concatenate([X, extra], axis=1), B)
         if Q.shape[1] < n:
             break
         AQ = Ah @ Q
         H = Q.T @ AQ
         w, V = np.linalg.eigh((H + H.T) / 2)
         Xn = Q @ V[:, :n]
-        P = Xn - X @ (X.T @ (Xn if B is None else B @ Xn))
+        P = Xn - X @ (BX.T @ Xn)
         X = Xn
     return sign * E[:k], X[:, :k]
 
@@ -360,9 +373,11 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
     if per_sample_weights is not None and mode != 0:
         raise RuntimeError("embedding_bag: per_sample_weights only supported with mode='sum'")
     from .nn_extra import embedding_bag as _bag
+    if indices.dim() != 1:
+        raise NotImplementedError(f"torch.embedding_bag (ATen's form) with {indices.dim()}-D indices is not "
+                                  "implemented by npgrad: pass 1-D indices with offsets, or use "
+                                  "nn.functional.embedding_bag for 2-D bags")
     idx2 = indices
-    if indices.dim() == 2:   # ATen's form takes 1-D indices with offsets; 2-D is flattened into equal bags
-        idx2 = indices.reshape(-1)
     out = _bag(idx2, weight, offsets, None, 2, scale_grad_by_freq, _MODES[mode], sparse, per_sample_weights,
                include_last_offset, padding_idx)
     idx = idx2._data.astype(np.int64)
@@ -379,7 +394,8 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
     keep = np.ones(L, bool) if pad is None else idx != pad
     sizes = np.array([int(keep[starts[b]:ends[b]].sum()) for b in builtins_range(B)], np.int64)
     if mode == 0:
-        offset2bag = bag_of if padding_idx is not None else np.zeros(0, np.int64)
+        fast = padding_idx is None and weight._data.dtype.name in ("float32", "float16", "bfloat16")
+        offset2bag = np.zeros(0, np.int64) if fast else bag_of  # torch's reduced-float sum path skips it
         bag_size = np.zeros(B, np.int64)
         max_idx = np.zeros(B, np.int64)
     elif mode == 1:
@@ -483,8 +499,8 @@ def set_(self, source=None, storage_offset=None, size=None, stride=None):
                         "storage_offset, tuple of ints size, tuple of ints stride = None)")
     src = source._data
     if src.dtype != self._data.dtype:
-        raise RuntimeError(f"Could not set tensor of type {_CPP_NAME.get(self.dtype.name)} to a tensor of type "
-                           f"{_CPP_NAME.get(source.dtype.name)}")
+        raise RuntimeError(f"Could not set tensor of type {_CPP_NAME.get(source.dtype.name)} to a tensor of type "
+                           f"{_CPP_NAME.get(self.dtype.name)}")
     _t._inplace_check(self)
     if size is None:
         view = src
@@ -509,9 +525,11 @@ def set_(self, source=None, storage_offset=None, size=None, stride=None):
             raise RuntimeError(f"set_: sizes {list(size)}, strides {list(stride)} and storage offset {off} reach past "
                                f"the {0 if flat is None else flat.size} elements of the source's memory (npgrad "
                                "cannot grow a storage shared with other tensors)")
-        it = src.itemsize
-        view = xp.lib.stride_tricks.as_strided(flat[off:] if flat.size > off else flat[:0], size,
-                                               tuple(s * it for s in stride), writeable=src.flags.writeable)
+        it = src.itemsize   # an ndarray over the root's buffer: its base is the root, so storage_offset() sees off
+        view = np.ndarray(size, src.dtype, buffer=root, offset=off * it if all(size) else 0,
+                          strides=tuple(s * it for s in stride))
+        if not src.flags.writeable:
+            view.flags.writeable = False
     self._data = view
     self._vc[0] += 1
     if source._req and ng.is_grad_enabled() and not self._req:

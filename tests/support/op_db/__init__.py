@@ -69,7 +69,8 @@ def binary(domain=(-2.0, 2.0), other_domain=None, scalars=(2.5,), pairs=BROADCAS
 from . import basic, pointwise, reduction, shape, indexing, linalg, neural  # noqa: E402
 from . import random_fill, set_ops, special, shape_extra, statistics, linalg_lu  # noqa: E402  (issue 13's missing functions)
 from . import api_extra  # noqa: E402  (torch.abs_-style functions, addr, angle, diagflat, ...)
+from . import surface_extra  # noqa: E402  (histogramdd, low-rank SVD/PCA, lobpcg, torch.ctc_loss/embedding_bag)
 
 OPS = []
-for _mod in (basic, pointwise, reduction, shape, indexing, linalg, neural, random_fill, set_ops, special, shape_extra, statistics, linalg_lu, api_extra):
+for _mod in (basic, pointwise, reduction, shape, indexing, linalg, neural, random_fill, set_ops, special, shape_extra, statistics, linalg_lu, api_extra, surface_extra):
     OPS.extend(_mod.OPS)
