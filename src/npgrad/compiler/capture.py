@@ -434,11 +434,13 @@ class _Hooks:
                         lambda s, r, o: rec.record_inplace(orig_ip, s, r, o))
         # 4. creation functions, as user code reaches them (npgrad.<name>), and dropout's mask
         import npgrad
-        for name in _CREATORS:
-            fn = npgrad.__dict__.get(name)
-            if fn is None:
-                continue
-            self._set(npgrad, name, _creator(rec, fn, name))
+        from .. import _creation
+        for mod in (npgrad, _creation):  # as user code and as npgrad's own modules (rnn's h0) reach them
+            for name in _CREATORS:
+                fn = mod.__dict__.get(name)
+                if fn is None:
+                    continue
+                self._set(mod, name, _creator(rec, fn, name))
         from ..ops import neural
         if hasattr(neural, "_dropout_scale"):
             self._set(neural, "_dropout_scale", _creator(rec, neural._dropout_scale, "dropout mask"))

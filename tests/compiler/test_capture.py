@@ -1,0 +1,517 @@
+"""npgrad.compile's capture and replay: graph breaks, guards, random ops, in-place ops and buffers, the region
+node's autograd behaviour, and agreement with eager npgrad and with torch."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, strategies as st
+
+import npgrad
+from npgrad import compiler
+
+nn = npgrad.nn
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    compiler.reset()
+    yield
+    compiler.reset()
+
+
+def _t(shape, seed=0, req=False):
+    a = np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+    return npgrad.tensor(a, requires_grad=req)
+
+
+def _call_quiet(f, *a):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", compiler.GraphBreakWarning)
+        return f(*a)
+
+
+# ------------------------------------------------------------------------------------------ replay basics
+def test_replay_matches_eager_values_and_grads_and_names_the_region():
+    def fn(x, w, b):
+        return ((x @ w + b).tanh() * 2 - 1).sigmoid().sum(1).mean()
+    f = npgrad.compile(fn)
+    for seed in range(4):
+        args = [_t((5, 4), seed), _t((4, 3), seed + 10, True), _t((3,), seed + 20, True)]
+        eargs = [a.detach().requires_grad_(a.requires_grad) for a in args]
+        y = _call_quiet(f, *args)
+        ye = fn(*eargs)
+        y.backward()
+        ye.backward()
+        np.testing.assert_allclose(y.item(), ye.item(), rtol=1e-6)
+        for a, e in zip(args[1:], eargs[1:]):
+            np.testing.assert_allclose(a.grad.numpy(), e.grad.numpy(), rtol=1e-5, atol=1e-7)
+    assert y.grad_fn.name() == "CompiledFunctionBackward"
+    assert compiler.counters["captures"] == 1 and compiler.counters["replays"] == 3
+    assert compiler.counters["graph_breaks"] == 0 and compiler.counters["recompiles"] == 0
+
+
+def test_replay_matches_torch():
+    rng = np.random.default_rng(3)
+    x, w1, w2 = (rng.standard_normal(s) for s in [(6, 5), (5, 7), (7, 2)])
+    y = rng.integers(0, 2, 6)
+
+    def fn(m, x, w1, w2, y):
+        h = m.nn.functional.relu(x @ w1)
+        return m.nn.functional.cross_entropy(m.log_softmax(h @ w2, 1), y) + (h ** 2).mean()
+    f = npgrad.compile(lambda *a: fn(npgrad, *a))
+    for _ in range(2):
+        ours = [npgrad.tensor(a, requires_grad=a.dtype.kind == "f" and a is not x) for a in (x, w1, w2)]
+        theirs = [torch.tensor(a, requires_grad=a.dtype.kind == "f" and a is not x) for a in (x, w1, w2)]
+        lo = _call_quiet(f, *ours, npgrad.tensor(y))
+        lt = fn(torch, *theirs, torch.tensor(y))
+        lo.backward()
+        lt.backward()
+        np.testing.assert_allclose(lo.item(), lt.item(), rtol=1e-10)
+        for a, b in zip(ours[1:], theirs[1:]):
+            np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-9, atol=1e-12)
+    assert compiler.counters["replays"] == 1
+
+
+def test_outputs_structure_non_diff_outputs_and_inputs_passed_through():
+    f = npgrad.compile(lambda x, w: [x * w, {"s": (x * w).sum(), "i": (x * 1).long()}, x, 7])
+    x, w = _t((3,), 1), _t((3,), 2, True)
+    for k in range(2):
+        a, dct, c, d = _call_quiet(f, x, w)
+        b, i = dct["s"], dct["i"]
+        assert c is x and d == 7 and i.dtype == npgrad.int64 and not i.requires_grad
+        np.testing.assert_allclose(a.detach().numpy(), (x * w).detach().numpy())
+        np.testing.assert_array_equal(i.numpy(), x.long().numpy())
+    assert a.grad_fn.name() == b.grad_fn.name() == "CompiledFunctionBackward"
+    b.backward()   # only the second output gets a gradient; the first's is zeros
+    np.testing.assert_allclose(w.grad.numpy(), x.numpy())
+
+
+def test_no_grad_replay_and_grad_mode_is_part_of_the_key():
+    f = npgrad.compile(lambda x, w: (x * w).exp())
+    x, w = _t((4,), 1), _t((4,), 2, True)
+    with npgrad.no_grad():
+        a = f(x, w)
+        a2 = f(x, w)
+    assert not a.requires_grad and not a2.requires_grad and a2.grad_fn is None
+    b = f(x, w)
+    assert b.requires_grad
+    assert compiler.counters["captures"] == 2 and compiler.counters["replays"] == 1
+    np.testing.assert_allclose(a2.numpy(), b.detach().numpy())
+
+
+def test_module_compile_in_place_and_optimized_module():
+    npgrad.manual_seed(0)
+    m = nn.Sequential(nn.Linear(4, 5), nn.Tanh(), nn.Linear(5, 2))
+    x = _t((3, 4))
+    ref = m(x).detach().numpy()
+    om = npgrad.compile(m)
+    np.testing.assert_allclose(_call_quiet(om, x).detach().numpy(), ref)
+    np.testing.assert_allclose(_call_quiet(om, x).detach().numpy(), ref)
+    m.compile()
+    np.testing.assert_allclose(_call_quiet(m, x).detach().numpy(), ref)
+    out = _call_quiet(m, x)
+    assert out.grad_fn.name() == "CompiledFunctionBackward"
+    assert list(m.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert compiler.counters["replays"] >= 2
+
+
+def test_explain_shows_generated_forward_backward_guards_and_breaks():
+    f = npgrad.compile(lambda x, w: (x * w).sum())
+    f(_t((2,)), _t((2,), 1, True))
+    text = compiler.explain(f)
+    assert "def fwd(" in text and "def bwd(" in text and "def guard(" in text and "guard key" in text
+    assert f.explain() == text
+    g = npgrad.compile(lambda x: x.sum().item())
+    with pytest.warns(compiler.GraphBreakWarning):
+        g(_t((2,)))
+    assert "item()" in compiler.explain(g)
+    m = npgrad.compile(nn.Linear(2, 2))
+    m(_t((1, 2)))
+    assert "def bwd(" in m.explain()
+
+
+# ------------------------------------------------------------------------------------------ graph breaks
+class _Cube(npgrad.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return 3 * g * x ** 2
+
+
+def _hooked(x):
+    y = x * 2
+    y.register_hook(lambda g: g * 10)
+    return y.sum()
+
+
+def _inner_backward(x):
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    return y * 1
+
+
+def _data_write(x):
+    y = x * 2
+    y.data = npgrad.zeros(4)
+    return y + 1
+
+
+_BREAKS = {
+    "item()": lambda x: x * x.sum().item(),
+    "bool(tensor)": lambda x: x * 2 if x.sum() > 0 else x * 3,
+    "float(tensor)": lambda x: x * float(x.sum()),
+    "int(tensor)": lambda x: x * int(x.sum() > 0),
+    "tolist()": lambda x: x * len([v for v in x.detach().tolist() if v > 0]),
+    "numpy()": lambda x: x * npgrad.tensor(x.detach().numpy().sum()),
+    "printing": lambda x: (repr(x * 1), x * 2)[1],
+    "a write to Tensor.data": _data_write,
+    "custom autograd.Function": lambda x: _Cube.apply(x) + 1,
+    "register_hook": _hooked,
+    "backward() inside": _inner_backward,
+    "made outside the recorded ops": lambda x: x * (x > 0),
+    "reading .grad": lambda x: x * 1 if x.grad is None else x * 2,
+}
+
+
+@pytest.mark.parametrize("cause", list(_BREAKS))
+def test_graph_break_warns_once_and_matches_eager(cause):
+    fn = _BREAKS[cause]
+    f = npgrad.compile(fn)
+    for k in range(3):
+        x = _t((4,), k, True)
+        xe = x.detach().requires_grad_(True)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            y = f(x)
+        breaks = [m for m in w if issubclass(m.category, compiler.GraphBreakWarning)]
+        assert len(breaks) == (1 if k == 0 else 0), [str(m.message) for m in w]
+        if breaks:
+            assert cause.split(" ")[0].lower() in str(breaks[0].message).lower()
+        ye = fn(xe)
+        np.testing.assert_allclose(y.detach().numpy(), ye.detach().numpy(), rtol=1e-6)
+        y.sum().backward()
+        ye.sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), xe.grad.numpy(), rtol=1e-6)
+    assert compiler.counters["graph_breaks"] == 1 and compiler.counters["replays"] == 0
+
+
+@pytest.mark.parametrize("cause", ["item()", "custom autograd.Function", "made outside the recorded ops"])
+def test_fullgraph_raises_unsupported(cause):
+    f = npgrad.compile(_BREAKS[cause], fullgraph=True)
+    with pytest.raises(compiler.Unsupported) as e:
+        f(_t((4,), 0, True))
+    assert isinstance(e.value, RuntimeError)
+
+
+def test_break_for_module_hooks_disable_unhashable_and_optimizer_in_region():
+    m = nn.Linear(3, 2)
+    m.register_forward_hook(lambda mod, i, o: None)
+    with pytest.warns(compiler.GraphBreakWarning, match="hook"):
+        npgrad.compile(m)(_t((1, 3)))
+
+    @compiler.disable
+    def helper(x):
+        return x + 1
+    with pytest.warns(compiler.GraphBreakWarning, match="disable"):
+        assert npgrad.compile(lambda x: helper(x) * 2)(npgrad.ones(2)).tolist() == [4.0, 4.0]
+    with pytest.warns(compiler.GraphBreakWarning, match="unhashable"):
+        assert npgrad.compile(lambda x, d: x * len(d))(npgrad.ones(1), {1, 2}).tolist() == [2.0]
+    p = nn.Parameter(npgrad.ones(2))
+    opt = npgrad.optim.SGD([p], lr=0.5)
+    p.grad = npgrad.ones(2)
+    with pytest.warns(compiler.GraphBreakWarning, match="optimizer"):
+        npgrad.compile(lambda: opt.step())()
+    assert p.tolist() == [0.5, 0.5]
+
+
+def test_inplace_on_region_input_requiring_grad_breaks():
+    def fn(x):
+        y = x * 1
+        x.mul_(2)
+        return y + x
+    a = _t((3,), 0, True) * 1   # a non-leaf that requires grad
+    with pytest.warns(compiler.GraphBreakWarning):
+        out = npgrad.compile(fn)(a)
+    ae = (_t((3,), 0, True) * 1)
+    np.testing.assert_allclose(out.detach().numpy(), fn(ae).detach().numpy())
+
+
+# ------------------------------------------------------------------------------------------ guards
+def test_guard_changes_recompile_and_the_limit_warns():
+    f = npgrad.compile(lambda x, s: (x * s).sum(), recompile_limit=3)
+    x = _t((2, 3), 0, True)
+    f(x, 2.0)
+    f(x, 2.0)
+    f(_t((4, 3), 1, True), 2.0)            # shape
+    assert compiler.counters["recompiles"] == 1
+    assert f(x, 3.0).item() == pytest.approx(3 * x.sum().item(), rel=1e-6)   # value of a scalar argument
+    assert compiler.counters["recompiles"] == 2
+    with pytest.warns(UserWarning, match="recompile limit"):
+        y = f(x.double(), 2.0)               # dtype: over the limit, runs eagerly
+    assert y.dtype == npgrad.float64 and y.item() == pytest.approx(2 * x.sum().item(), rel=1e-6)
+    assert compiler.counters["captures"] == 3 and compiler.counters["replays"] == 1
+
+
+def test_module_attribute_guards_train_eval_and_parameter_swap():
+    npgrad.manual_seed(0)
+    m = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5))
+    f = npgrad.compile(lambda x: m(x).sum())   # the module is reached through a closure
+    x = _t((3, 4))
+    f(x)
+    f(x)
+    m.eval()
+    np.testing.assert_allclose(f(x).item(), m(x).sum().item(), rtol=1e-6)   # not the train-mode program
+    m[1].p = 0.0
+    m.train()
+    np.testing.assert_allclose(f(x).item(), m(x).sum().item(), rtol=1e-6)   # p is guarded
+    m[0].weight = nn.Parameter(npgrad.zeros(4, 4))
+    np.testing.assert_allclose(f(x).item(), m(x).sum().item(), rtol=1e-6)   # a new parameter object
+    assert compiler.counters["captures"] == 4
+
+
+def test_requires_grad_flip_of_a_parameter_recaptures():
+    lin = nn.Linear(3, 1)
+    f = npgrad.compile(lambda x: lin(x).sum())
+    x = _t((2, 3))
+    f(x).backward()
+    lin.weight.requires_grad_(False)
+    lin.bias.grad = None
+    f(x).backward()
+    assert lin.bias.grad is not None
+    assert compiler.counters["captures"] == 2
+
+
+def test_reset_forgets_programs_and_zeroes_counters():
+    f = npgrad.compile(lambda x: x + 1)
+    f(npgrad.ones(1))
+    f(npgrad.ones(1))
+    compiler.reset()
+    assert dict(compiler.counters) == {"captures": 0, "replays": 0, "graph_breaks": 0, "recompiles": 0}
+    f(npgrad.ones(1))
+    assert compiler.counters["captures"] == 1
+
+
+def test_force_eager_stance():
+    f = npgrad.compile(lambda x: x + 1)
+    with compiler.set_stance("force_eager"):
+        f(npgrad.ones(1))
+        f(npgrad.ones(1))
+        assert not compiler.is_compiling()
+    assert compiler.counters["captures"] == 0
+    seen = []
+    npgrad.compile(lambda x: seen.append(compiler.is_compiling()) or x * 1)(npgrad.ones(1))
+    assert seen == [True]
+
+
+# ------------------------------------------------------------------------------------------ random ops
+def test_random_ops_draw_fresh_values_on_every_replay_and_match_eager_streams():
+    def fn(x):
+        return x + npgrad.randn(3) + npgrad.nn.functional.dropout(x, 0.5) + npgrad.rand_like(x)
+    f = npgrad.compile(fn)
+    x = npgrad.ones(3)
+    outs = []
+    for i in range(4):
+        npgrad.manual_seed(i)
+        outs.append(_call_quiet(f, x).numpy())
+        npgrad.manual_seed(i)
+        np.testing.assert_array_equal(outs[-1], fn(x).numpy())
+    assert len({o.tobytes() for o in outs}) == 4
+    assert compiler.counters["replays"] == 3
+
+
+def test_created_tensor_written_in_place_is_fresh_each_replay():
+    def fn(x):
+        acc = npgrad.zeros(3)
+        acc.add_(x)
+        return acc * 2
+    f = npgrad.compile(fn)
+    for k in range(3):
+        np.testing.assert_array_equal(_call_quiet(f, npgrad.ones(3) * k).numpy(), [2.0 * k] * 3)
+    assert compiler.counters["replays"] == 2
+
+
+# ------------------------------------------------------------------------------------------ in-place, buffers
+def test_inplace_ops_inside_the_region():
+    def fn(x, w):
+        y = x * w
+        y.add_(1)
+        y.relu_()
+        z = y * 3
+        z.sub_(x)
+        return z.sum() + y.mean()
+    f = npgrad.compile(fn)
+    for k in range(3):
+        x, w = _t((5,), k), _t((5,), k + 7, True)
+        we = w.detach().requires_grad_(True)
+        a = _call_quiet(f, x, w)
+        b = fn(x, we)
+        a.backward()
+        b.backward()
+        np.testing.assert_allclose(a.item(), b.item(), rtol=1e-6)
+        np.testing.assert_allclose(w.grad.numpy(), we.grad.numpy(), rtol=1e-6)
+    assert compiler.counters["replays"] == 2
+
+
+def test_outside_buffer_written_in_place_bumps_its_version():
+    count = npgrad.zeros((), dtype=npgrad.int64)
+    f = npgrad.compile(lambda x: (count.add_(1), x * 2)[1])
+    for _ in range(3):
+        _call_quiet(f, npgrad.ones(2))
+    assert count.item() == 3 and count._version == 3
+    assert compiler.counters["replays"] == 2
+
+
+def test_batchnorm_running_stats_and_counter_update_on_replay():
+    def build():
+        npgrad.manual_seed(0)
+        return nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU())
+    eager, comp = build(), build()
+    f = npgrad.compile(comp)
+    for k in range(4):
+        x = _t((6, 3), k)
+        a = _call_quiet(f, x)
+        b = eager(x)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+        a.sum().backward()
+        b.sum().backward()
+    for (k, v), (_, e) in zip(comp.state_dict().items(), eager.state_dict().items()):
+        np.testing.assert_allclose(v.numpy(), e.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+    for p, e in zip(comp.parameters(), eager.parameters()):
+        np.testing.assert_allclose(p.grad.numpy(), e.grad.numpy(), rtol=1e-5, atol=1e-6)
+    assert comp[1].num_batches_tracked.item() == 4
+    assert compiler.counters["replays"] == 3
+
+
+# ------------------------------------------------------------------------------------------ the region node
+def test_parameter_hooks_and_grad_accumulation_across_two_backwards():
+    lin = nn.Linear(3, 2)
+    seen = []
+    lin.weight.register_hook(lambda g: seen.append(g.shape) or g * 2)
+    f = npgrad.compile(lambda x: lin(x).pow(2).sum())
+    x = _t((4, 3))
+    f(x)  # capture
+    f(x).backward()
+    g1 = lin.weight.grad.clone()
+    f(x).backward()
+    np.testing.assert_allclose(lin.weight.grad.numpy(), 2 * g1.numpy(), rtol=1e-6)
+    lin2 = nn.Linear(3, 2)
+    with npgrad.no_grad():
+        lin2.weight.copy_(lin.weight)
+        lin2.bias.copy_(lin.bias)
+    lin2(x).pow(2).sum().backward()
+    np.testing.assert_allclose(g1.numpy(), 2 * lin2.weight.grad.numpy(), rtol=1e-6)
+    assert len(seen) == 2
+
+
+def test_retain_graph_and_freed_graph_and_create_graph():
+    f = npgrad.compile(lambda x: (x.exp() * x).sum())
+    x = _t((3,), 0, True)
+    f(x)
+    y = f(x)
+    y.backward(retain_graph=True)
+    g = x.grad.clone()
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * g.numpy(), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="second time"):
+        y.backward()
+    with pytest.raises(RuntimeError, match="create_graph"):
+        npgrad.autograd.grad(f(x), x, create_graph=True)
+    gx, = npgrad.autograd.grad(f(x), x)
+    np.testing.assert_allclose(gx.numpy(), g.numpy(), rtol=1e-6)
+
+
+def test_two_pending_replays_keep_their_own_saved_values():
+    f = npgrad.compile(lambda x, w: (x * w).tanh().sum())
+    w = _t((3,), 5, True)
+    f(_t((3,), 0), w)
+    ya = f(_t((3,), 1), w)
+    yb = f(_t((3,), 2), w)
+    yb.backward()
+    gb = w.grad.clone()
+    w.grad = None
+    ya.backward()
+    ga = w.grad.clone()
+    for g, seed in ((ga, 1), (gb, 2)):
+        we = w.detach().requires_grad_(True)
+        (_t((3,), seed) * we).tanh().sum().backward()
+        np.testing.assert_allclose(g.numpy(), we.grad.numpy(), rtol=1e-6)
+
+
+# ------------------------------------------------------------------------------------------ optimizer.step
+def _train(compiled, make_opt, steps=20, sched=None):
+    npgrad.manual_seed(0)
+    model = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 1))
+    opt = make_opt(model.parameters())
+    s = sched(opt) if sched else None
+    step = npgrad.compile(opt.step) if compiled else opt.step
+    fwd = npgrad.compile(model) if compiled else model
+    rng = np.random.default_rng(0)
+    losses = []
+    for _ in range(steps):
+        x = npgrad.tensor(rng.standard_normal((4, 5)).astype(np.float32))
+        opt.zero_grad()
+        loss = fwd(x).pow(2).mean()
+        loss.backward()
+        step()
+        if s:
+            s.step()
+        losses.append(loss.item())
+    return np.array(losses), [p.detach().numpy().copy() for p in model.parameters()]
+
+
+@pytest.mark.parametrize("name", ["sgd", "adam", "adamw"])
+def test_optimizer_step_compiled_equals_eager_over_20_steps(name):
+    make = {"sgd": lambda p: npgrad.optim.SGD(p, lr=0.1, momentum=0.9),
+            "adam": lambda p: npgrad.optim.Adam(p, lr=0.05),
+            "adamw": lambda p: npgrad.optim.AdamW(p, lr=0.05)}[name]
+    sched = (lambda o: npgrad.optim.lr_scheduler.StepLR(o, 5, 0.5)) if name == "adam" else None
+    le, pe = _train(False, make, sched=sched)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", compiler.GraphBreakWarning)
+        lc, pc = _train(True, make, sched=sched)
+    np.testing.assert_allclose(lc, le, rtol=1e-6)
+    for a, b in zip(pc, pe):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+# ------------------------------------------------------------------------------------------ properties
+@given(st.lists(st.sampled_from(["add", "mul", "tanh", "sum0", "exp", "sub_b", "t"]), min_size=1, max_size=6),
+       st.integers(1, 4), st.integers(1, 4))
+def test_random_chains_replay_like_eager(ops, n, m):
+    def fn(x, b):
+        for o in ops:
+            if o == "add":
+                x = x + b
+            elif o == "mul":
+                x = x * b
+            elif o == "tanh":
+                x = x.tanh()
+            elif o == "exp":
+                x = (x * 0.1).exp()
+            elif o == "sub_b":
+                x = b - x
+            elif o == "sum0":
+                x = x.sum(0, keepdim=True)
+            elif o == "t":
+                x = x.t()
+                b = b.t()
+        return (x * x).sum()
+    f = npgrad.compile(fn)
+    for seed in range(2):
+        x, b = _t((n, m), seed, True), _t((1, m), seed + 3, True)
+        xe, be = x.detach().requires_grad_(True), b.detach().requires_grad_(True)
+        y = _call_quiet(f, x, b)
+        ye = fn(xe, be)
+        y.backward()
+        ye.backward()
+        np.testing.assert_allclose(y.item(), ye.item(), rtol=1e-5)
+        np.testing.assert_allclose(x.grad.numpy(), xe.grad.numpy(), rtol=1e-5, atol=1e-6)
+        assert (b.grad is None) == (be.grad is None)
+        if be.grad is not None:
+            np.testing.assert_allclose(b.grad.numpy(), be.grad.numpy(), rtol=1e-5, atol=1e-6)
