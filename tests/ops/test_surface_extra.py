@@ -289,3 +289,41 @@ def test_grad_dtype_under_create_graph_as_torch():
             (c * 2).sum().backward(create_graph=True)
         out[m] = str(c.grad.dtype).split(".")[1]
     assert out[npgrad] == out[torch]
+
+
+# ------------------------------------------------------------------------------------------------ linear CE
+@pytest.mark.parametrize("fn", [
+    lambda m: m.nn.functional.linear_cross_entropy(m.ones(2, 3, 4), m.ones(5, 4), m.zeros(2, dtype=m.int64)),
+    lambda m: m.nn.functional.linear_cross_entropy(m.ones(2, 4), m.ones(5), m.zeros(2, dtype=m.int64)),
+    lambda m: m.nn.functional.linear_cross_entropy(m.ones(2, 4), m.ones(5, 3), m.zeros(2, dtype=m.int64)),
+    lambda m: m.nn.functional.linear_cross_entropy(m.ones(2, 4), m.ones(5, 4), m.zeros(2, dtype=m.int64),
+                                                   linear_bias=m.ones(4)),
+    lambda m: m.nn.functional.linear_cross_entropy(m.ones(4), m.ones(5, 2, 4), m.zeros((), dtype=m.int64)),
+    lambda m: m.nn.functional.linear_cross_entropy(m.ones(2, 4), m.ones(5, 4), m.ones(2, 5), ignore_index=1),
+    lambda m: m.nn.LinearCrossEntropyLoss(4, 3, weight=m.ones(2)),
+    lambda m: m.nn.LinearCrossEntropyLoss(4, 3, label_smoothing=1.5),
+])
+def test_linear_cross_entropy_errors_as_torch(fn):
+    e_n, e_t = compare_error(fn, ())
+    assert str(e_n) == str(e_t)
+
+
+@pytest.mark.parametrize("kw", [{}, {"bias": True, "reduction": "sum"}, {"out_features": (2,), "bias": True},
+                                {"label_smoothing": 0.2, "ignore_index": 0}])
+def test_linear_cross_entropy_loss_module_as_torch(kw):
+    g = np.random.default_rng(0)
+    mods = {m: m.nn.LinearCrossEntropyLoss(5, 3, **kw) for m in LIBS}
+    assert repr(mods[npgrad]) == repr(mods[torch])
+    sd = {k: v.detach().numpy() for k, v in mods[torch].state_dict().items()}
+    assert list(mods[npgrad].state_dict()) == list(sd)
+    mods[npgrad].load_state_dict({k: npgrad.tensor(v) for k, v in sd.items()})
+    x = g.standard_normal((4, 5))
+    y = g.integers(0, 3, size=(4,) + tuple(kw.get("out_features", ())))
+    out = {}
+    for m in LIBS:
+        xi = m.tensor(x, dtype=m.float32, requires_grad=True)
+        loss = mods[m](xi, m.tensor(y))
+        loss.backward()
+        out[m] = (_np(loss), _np(xi.grad), _np(mods[m].linear.weight.grad))
+    for a, b in zip(out[npgrad], out[torch]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

@@ -79,6 +79,21 @@ def _bag(rng, dtype):
             ((w, idx.astype(np.int32), off.astype(np.int32), False, 2), {})]
 
 
+def _lce(rng, dtype):
+    x, w, b = rand(rng, (4, 5), dtype), rand(rng, (3, 5), dtype), rand(rng, (3,), dtype)
+    y = np.array([0, 2, 1, 2])
+    wk, bk = rand(rng, (3, 2, 5), dtype), rand(rng, (3, 2), dtype)
+    return [((x, w, y), {}), ((x, w, y, b), {"reduction": "sum", "label_smoothing": 0.1}),
+            ((x, w, np.array([0, -100, 1, 2])), {"reduction": "none"}),
+            ((x, w, np.array([0, 1, 1, 2]), None, NoGrad(rand(rng, (3,), dtype, (0.5, 1.5)))), {"ignore_index": 1}),
+            ((x, w, NoGrad(rng.dirichlet(np.ones(3), size=4).astype(dtype))), {}),
+            ((x[0], w, np.array(2)), {}), ((x, wk, rng.integers(0, 3, size=(4, 2)), bk), {"reduction": "mean"})]
+
+
+def _linear_ce(m, x, w, y, b=None, cw=None, **kw):
+    return m.nn.functional.linear_cross_entropy(x, w, y, linear_bias=b, weight=cw, **kw)
+
+
 OPS = [
     OpInfo("histogramdd", _histogramdd, _hdd, check_name=False, **NO),
     OpInfo("histogramdd_edges", lambda m, a, e0, e1: _histogramdd(m, a, bins=[e0, e1]), _hdd_edges,
@@ -95,4 +110,5 @@ OPS = [
     OpInfo("lobpcg", _lobpcg, _sym, dtypes=(np.float64,), rtol=1e-5, atol=1e-7, gradgrad=False),
     OpInfo("torch.ctc_loss", lambda m, *a: m.ctc_loss(*a), _ctc, gradcheck=False, gradgrad=False),
     OpInfo("torch.embedding_bag", lambda m, *a: m.embedding_bag(*a), _bag),
+    OpInfo("F.linear_cross_entropy", _linear_ce, _lce),
 ]

@@ -37,6 +37,7 @@ from .lazy import (LazyModuleMixin, LazyLinear, LazyConv1d, LazyConv2d, LazyConv
                    LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d)
 
 from .legacy import NLLLoss2d, CrossMapLRN2d  # noqa: E402  (deprecated layers torch still ships)
+from .linear_cross_entropy import LinearCrossEntropyLoss  # noqa: E402
 
 __all__ = [
     "Module", "Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
@@ -68,4 +69,5 @@ __all__ = [
     "ChannelShuffle", "LPPool3d", "MaxUnpool3d", "FractionalMaxPool2d", "FractionalMaxPool3d",
     "AdaptiveLogSoftmaxWithLoss",
     "NLLLoss2d", "CrossMapLRN2d",
+    "LinearCrossEntropyLoss",
 ]
