@@ -238,7 +238,7 @@ class Hardsigmoid(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return xp.clip(x + 3, 0, 6) / 6
+        return xp.clip(x + 3, 0, 6).astype(x.dtype, copy=False) / 6  # (bfloat16's clip returns float32)
 
     @staticmethod
     def backward(ctx, grad):
@@ -253,7 +253,7 @@ class Hardswish(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x * xp.clip(x + 3, 0, 6) / 6
+        return x * xp.clip(x + 3, 0, 6).astype(x.dtype, copy=False) / 6
 
     @staticmethod
     def backward(ctx, grad):

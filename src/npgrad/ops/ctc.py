@@ -158,6 +158,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         raise RuntimeError("target_lengths must be of size batch_size")
     if not 0 <= blank < C:
         raise RuntimeError("blank must be in label range")
+    if log_probs._data.dtype.kind == "V":  # torch's CPU ctc_loss has no bfloat16 kernel
+        raise NotImplementedError("\"ctc_loss_cpu\" not implemented for 'BFloat16'")
     for name, a, hi in (("input_lengths", ilen, T), ("target_lengths", slen, None)):
         if a.size and a.min() < 0:
             raise RuntimeError(f"Expected {name} to have value at least 0, but got value {int(a.min())} (while "

@@ -247,7 +247,8 @@ class AffineGridGenerator(Function):
     def forward(ctx, theta, size, align_corners):
         base = _base_grid(size, align_corners, theta.dtype)
         ctx.base, ctx.shape = base, theta.shape
-        out = xp.matmul(base, xp.swapaxes(theta, 1, 2))    # (N, P, k)
+        out = xp.matmul(base, xp.swapaxes(theta, 1, 2)).astype(theta.dtype, copy=False)  # (N, P, k); bfloat16's
+        # matmul returns float32
         return out.reshape(tuple(size[:1]) + tuple(size[2:]) + (theta.shape[1],))
 
     @staticmethod

@@ -73,6 +73,8 @@ def geqrf(input):
     _need(input, "geqrf", "input", 1)
     if input.dim() < 2:
         raise RuntimeError(f"geqrf: The input tensor A must have at least 2 dimensions.")
+    from .linalg_common import no_half
+    no_half(input, "geqrf_cpu")
     return _GeqrfResult(*Geqrf.apply(input))
 
 
@@ -104,6 +106,8 @@ def ormqr(input, tau, other, left=True, transpose=False):
     if input.dtype != other.dtype or input.dtype != tau.dtype:
         raise RuntimeError(f"torch.ormqr: Expected input and other to have the same dtype, but input has dtype "
                            f"{input.dtype} and other has dtype {other.dtype}".replace("npgrad.", "torch."))
+    from .linalg_common import no_half
+    no_half(input, "ormqr_cpu")
     A = input[..., :mn] if k >= mn else cat([input, zeros(*input.shape[:-1], mn - k, dtype=input.dtype)], -1)
     t = tau
     if t.shape[-1] < mn:

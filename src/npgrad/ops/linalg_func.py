@@ -389,6 +389,11 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
             raise NotImplementedError(f"\"{'linalg_eigh_cpu' if hermitian else 'linalg_svd_cpu'}\" not implemented "
                                       f"for '{tname(A)}'")
         raise RuntimeError("This function doesn't handle types other than float and double")
+    if d.dtype.itemsize == 2:  # float16, bfloat16: torch's LAPACK path refuses them (rtol alone: its kernel)
+        if rtol is not None:
+            raise NotImplementedError(f"\"{'linalg_eigh_cpu' if hermitian else 'linalg_svd_cpu'}\" not implemented "
+                                      f"for '{tname(A)}'")
+        raise RuntimeError("This function doesn't handle types other than float and double")
     s = xp.abs(xp.linalg.eigvalsh(d)) if hermitian else xp.linalg.svd(d, compute_uv=False)
     atol_v, rtol_v = _tolerances(A, atol, rtol)
     smax = xp.max(s, axis=-1, keepdims=True, initial=0)

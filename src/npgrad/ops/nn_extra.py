@@ -296,6 +296,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                            f"shape {list(x.shape)}.")
     if weight is not None and weight.shape[0] != c:
         raise RuntimeError(f"inconsistent weight size, expected {c} but got {list(weight.shape)}")
+    if x.dtype.itemsize == 2 and x.dtype.kind in "fV":  # torch has no float16/bfloat16 kernel
+        raise NotImplementedError(f"\"multi_margin_loss_cpu_kernel\" not implemented for "
+                                  f"'{'Half' if x.dtype.kind == 'f' else 'BFloat16'}'")
     yf = y.reshape(-1)
     if yf.size and (yf.min() < 0 or yf.max() >= c):
         raise RuntimeError("target out of range")
@@ -353,6 +356,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         raise RuntimeError(f"expected scalar type Long but found {_scalar_name(y)}")
     if x.ndim > 2 or y.shape != x.shape:
         raise RuntimeError(f"inconsistent target size: {list(y.shape)} for input of size: {list(x.shape)}")
+    if x.dtype.itemsize == 2 and x.dtype.kind in "fV":  # torch has no float16/bfloat16 kernel
+        raise NotImplementedError(f"\"multilabel_margin_loss_forward_out_frame\" not implemented for "
+                                  f"'{'Half' if x.dtype.kind == 'f' else 'BFloat16'}'")
     c = x.shape[-1] if x.ndim else 1
     if y.size and (y.min() < -1 or y.max() >= c):
         raise RuntimeError("argument #2 'target' is out of range")

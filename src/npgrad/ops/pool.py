@@ -456,6 +456,10 @@ def _avg_pool(nd, fname, input, kernel_size, stride, padding, ceil_mode, count_i
                            f"is too small")
     if not is_float_np(input._data.dtype):
         raise NotImplementedError(f"\"avg_pool{nd}d\" not implemented for 'Long'")
+    if nd == 3:
+        if input._data.dtype.itemsize == 2 and input._data.dtype.kind in "fV":  # torch has no float16/bfloat16 kernel
+            raise NotImplementedError(f"\"avg_pool3d_out_frame\" not implemented for "
+                                      f"'{'Half' if input._data.dtype.kind == 'f' else 'BFloat16'}'")
     geo = (K, stride, pad, O, _avg_divisor(S, K, stride, pad, O, count_include_pad, divisor_override))
     return (AvgPool3D if nd == 3 else AvgPool).apply(input, geo)
 
@@ -501,6 +505,9 @@ def _apply_mats(x, mats):
     """Multiply ``x`` along its last ``len(mats)`` dims by the matrices (out_i, in_i)."""
     nd = len(mats)
     finite = not is_float_np(x.dtype) or bool(xp.isfinite(x).all())
+    dt = x.dtype
+    if dt.kind == "V":  # bfloat16: float32 weights and sums, rounded once at the end, as torch's opmath
+        x = x.astype(np.float32)
     for i, M in enumerate(mats):
         axis = x.ndim - nd + i
         M = M.astype(x.dtype, copy=False)
@@ -510,7 +517,7 @@ def _apply_mats(x, mats):
             x = x @ M.T
         else:
             x = xp.swapaxes(xp.swapaxes(x, axis, -1) @ M.T, axis, -1)
-    return xp.ascontiguousarray(x)
+    return xp.ascontiguousarray(x if x.dtype == dt else x.astype(dt))
 
 
 def _apply_taps(x, M, axis):

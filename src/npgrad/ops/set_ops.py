@@ -194,7 +194,13 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
         lo, hi = lo - 1, hi + 1
     if not (xp.isfinite(lo) and xp.isfinite(hi)):
         raise RuntimeError(f"torch.histc: range of [{lo}, {hi}] is not finite")
-    counts, _ = xp.histogram(a.reshape(-1), bins=bins, range=(lo, hi))
+    if a.dtype.kind == "V":  # bfloat16: torch's bin (x - min) * bins / (max - min), each step rounded to bfloat16
+        x, L, H = a.reshape(-1), xp.asarray(lo, a.dtype), xp.asarray(hi, a.dtype)
+        x = x[(x >= L) & (x <= H)]
+        pos = xp.floor(((x - L) * xp.asarray(bins, a.dtype) / (H - L)).astype(np.float64)).astype(np.int64)
+        counts = xp.bincount(xp.minimum(pos, bins - 1), minlength=bins)
+    else:
+        counts, _ = xp.histogram(a.reshape(-1), bins=bins, range=(lo, hi))
     return _t.make(counts.astype(a.dtype))
 
 
@@ -203,6 +209,9 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     bin edges; ``weight`` weights each element, ``density`` normalises to a density."""
     a = input._data
     _float_only("histogram_cpu", a)
+    if a.dtype.itemsize == 2 and a.dtype.kind in "fV" and range is None and not isinstance(bins, _t.Tensor):
+        # torch's float16/bfloat16 histogram cannot find the data's range itself
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{'Half' if a.dtype.kind == 'f' else 'BFloat16'}'")
     w = None if weight is None else weight._data.reshape(-1)
     if isinstance(bins, _t.Tensor):
         edges = bins._data
