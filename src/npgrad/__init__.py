@@ -105,7 +105,15 @@ def get_float32_matmul_precision():
 
 def set_float32_matmul_precision(precision):
     """torch's TF32/bfloat16 matmul switch for CUDA/oneDNN; npgrad's float32 matmul is always full precision
-    (NumPy's BLAS), whichever is set. An unknown value warns and changes nothing, as torch."""
+    (NumPy's BLAS), whichever is set. An unknown value warns and changes nothing, as torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_float32_matmul_precision('high')
+        >>> torch.get_float32_matmul_precision()
+        'high'
+        >>> torch.set_float32_matmul_precision('highest')
+    """
     if precision not in ("highest", "high", "medium"):
         from ._warn import warn as _warn
         _warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "

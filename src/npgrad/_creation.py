@@ -567,7 +567,19 @@ def randn(*size: "int | Sequence[int]", generator: Any = None, dtype: "_dtype.dt
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
             layout=None, pin_memory=False):
-    """Integers in [low, high); ``randint(high, size)`` and ``randint(low, high, size)`` as in torch."""
+    """Integers in [low, high); ``randint(high, size)`` and ``randint(low, high, size)`` as in torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> x = torch.randint(3, 10, (2, 4))
+        >>> x.shape == (2, 4), x.dtype == torch.int64
+        (True, True)
+        >>> bool(((x >= 3) & (x < 10)).all())
+        True
+        >>> torch.randint(1, (3,))
+        tensor([0, 0, 0])
+    """
     _check_pin(pin_memory)
     _check_layout(layout, "randint")
     if size is None:
@@ -623,7 +635,17 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
            layout=None, pin_memory=False):
-    """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers (then ``size`` is needed)."""
+    """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers (then ``size`` is needed).
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> x = torch.normal(2.0, 0.5, size=(1000,))
+        >>> x.shape == (1000,), (x.mean() - 2.0).abs().item() < 0.1
+        (True, True)
+        >>> torch.normal(torch.zeros(3), torch.zeros(3))
+        tensor([0., 0., 0.])
+    """
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
     if size is None and (dtype is not None or layout is not None or device is not None or requires_grad or

@@ -165,7 +165,15 @@ _default = float32
 
 
 def get_default_dtype():
-    """The dtype of floating tensors made from Python floats (``float32`` unless changed)."""
+    """The dtype of floating tensors made from Python floats (``float32`` unless changed).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_default_dtype() == torch.float32
+        True
+        >>> torch.tensor([1.5]).dtype == torch.get_default_dtype()
+        True
+    """
     return _default
 
 
@@ -347,7 +355,13 @@ def can_cast(from_, to):
 
 
 class layout:
-    """A tensor's storage layout; npgrad tensors are all ``strided`` (dense)."""
+    """A tensor's storage layout; npgrad tensors are all ``strided`` (dense).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.zeros(2).layout == torch.strided
+        True
+    """
     __slots__ = ("name",)
 
     def __init__(self, name):
@@ -361,7 +375,16 @@ class layout:
 
 
 class memory_format:
-    """A memory-format hint (``contiguous_format``, ``preserve_format``, ``channels_last``...)."""
+    """A memory-format hint (``contiguous_format``, ``preserve_format``, ``channels_last``...).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.zeros(1, 2, 3, 3)
+        >>> x.is_contiguous(memory_format=torch.contiguous_format)
+        True
+        >>> torch.empty_like(x, memory_format=torch.preserve_format).shape == x.shape
+        True
+    """
     __slots__ = ("name",)
 
     def __init__(self, name):

@@ -71,7 +71,18 @@ cuda_types = {n: _make(n, getattr(_dtype, d), cuda=True) for n, d in _NAMES.item
 
 def set_default_tensor_type(t):
     """Deprecated in torch: set the default floating dtype from a tensor type (``npgrad.DoubleTensor`` or
-    ``"torch.DoubleTensor"``)."""
+    ``"torch.DoubleTensor"``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     torch.set_default_tensor_type(torch.DoubleTensor)
+        >>> torch.get_default_dtype() == torch.float64
+        True
+        >>> torch.set_default_dtype(torch.float32)
+    """
     import warnings
     _warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
                   "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning)

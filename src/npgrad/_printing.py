@@ -65,6 +65,15 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None,
     ``profile`` ("default", "short" or "full") is applied first, then any
     explicit option.  ``sci_mode`` is always assigned: omitting it restores
     automatic choice between fixed and scientific notation.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_printoptions(precision=2)
+        >>> torch.tensor([1.23456, 2.0])
+        tensor([1.23, 2.00])
+        >>> torch.set_printoptions(profile='default')
+        >>> torch.tensor([1.23456, 2.0])
+        tensor([1.2346, 2.0000])
     """
     if profile in _PROFILES:
         _OPTS.update(_PROFILES[profile])

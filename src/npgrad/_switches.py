@@ -150,7 +150,13 @@ def is_warn_always_enabled():
 
 
 def get_device(input):
-    """The device index of ``input``: -1 for a CPU tensor (every npgrad tensor)."""
+    """The device index of ``input``: -1 for a CPU tensor (every npgrad tensor).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_device(torch.zeros(2))
+        -1
+    """
     from ._tensor import Tensor
     if not isinstance(input, Tensor):
         raise TypeError(f"get_device(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
@@ -158,7 +164,17 @@ def get_device(input):
 
 
 def typename(obj):
-    """``"torch.FloatTensor"`` for a float32 tensor, the qualified class name otherwise."""
+    """``"torch.FloatTensor"`` for a float32 tensor, the qualified class name otherwise.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.typename(torch.zeros(2))
+        'torch.FloatTensor'
+        >>> torch.typename(torch.tensor([1]))
+        'torch.LongTensor'
+        >>> torch.typename(1.5)
+        'float'
+    """
     from ._tensor import Tensor
     if isinstance(obj, Tensor):
         return obj.type()
@@ -343,7 +359,14 @@ def set_autocast_cache_enabled(enabled):
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
-    """``torch.vmap``: ``npgrad.func.vmap``."""
+    """``torch.vmap``: ``npgrad.func.vmap``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> batched_dot = torch.vmap(torch.dot)
+        >>> batched_dot(torch.ones(3, 2), torch.tensor([[1., 2.], [3., 4.], [5., 6.]]))
+        tensor([ 3.,  7., 11.])
+    """
     from .func import vmap as _vmap
     return _vmap(func, in_dims, out_dims, randomness, chunk_size=chunk_size)
 
@@ -387,7 +410,13 @@ def _blas_calls():
 
 
 def get_num_threads():
-    """Threads NumPy's BLAS uses for one op (torch's intra-op threads)."""
+    """Threads NumPy's BLAS uses for one op (torch's intra-op threads).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_num_threads() >= 1
+        True
+    """
     calls = _blas_calls()
     if calls is None:
         import os
@@ -429,7 +458,13 @@ _interop = []
 
 
 def get_num_interop_threads():
-    """npgrad runs ops one after another (no inter-op pool): the count is only recorded, as torch reports it."""
+    """npgrad runs ops one after another (no inter-op pool): the count is only recorded, as torch reports it.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.get_num_interop_threads() >= 1
+        True
+    """
     if not _interop:
         _interop.append(get_num_threads())
     return _interop[0]
@@ -461,4 +496,9 @@ def set_num_interop_threads(nthreads):
 
 
 def init_num_threads():
-    """Nothing to initialise per thread here (torch re-applies its thread settings on a new thread)."""
+    """Nothing to initialise per thread here (torch re-applies its thread settings on a new thread).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.init_num_threads()
+    """

@@ -141,7 +141,14 @@ def check_creation_device(d):
 
 def set_default_device(device_):
     """Make ``device_`` the device factory functions use; a device npgrad lacks makes them raise, as torch's
-    CPU build does on the first tensor created."""
+    CPU build does on the first tensor created.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_default_device('cpu')
+        >>> torch.zeros(1).device
+        device(type='cpu')
+    """
     global _default_device
     _default_device = None if device_ is None else device(device_) if not isinstance(device_, device) else device_
 

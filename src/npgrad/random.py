@@ -77,7 +77,16 @@ default_generator = Generator()
 
 
 def manual_seed(seed):
-    """Seed the default generator (npgrad's own stream; values differ from torch's)."""
+    """Seed the default generator (npgrad's own stream; values differ from torch's).
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> a = torch.rand(2)
+        >>> _ = torch.manual_seed(0)
+        >>> torch.equal(a, torch.rand(2))
+        True
+    """
     return default_generator.manual_seed(seed)
 
 

@@ -108,7 +108,20 @@ class enable_grad(_Mode):
 
 
 class set_grad_enabled(_Mode):
-    """Set grad mode on or off; takes effect at once (as a function) or for a block (as a context manager)."""
+    """Set grad mode on or off; takes effect at once (as a function) or for a block (as a context manager).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0], requires_grad=True)
+        >>> with torch.set_grad_enabled(False):
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+        >>> _ = torch.set_grad_enabled(False)
+        >>> (x * 2).requires_grad
+        False
+        >>> _ = torch.set_grad_enabled(True)
+    """
 
     def __init__(self, mode):
         self._prev = (state.enabled, state.inference)

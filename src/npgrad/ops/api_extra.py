@@ -62,7 +62,13 @@ def _need_tensor(x, fname, pos=1, arg="input"):
 
 # ------------------------------------------------------------------------------------------------ predicates
 def is_complex(input):
-    """False: npgrad's dtypes are real."""
+    """False: npgrad's dtypes are real.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_complex(torch.tensor([1.0]))
+        False
+    """
     _need_tensor(input, "is_complex")
     return False
 
@@ -193,7 +199,13 @@ def is_inference(input):
 
 
 def is_distributed(input):
-    """False: no tensor of npgrad is a distributed (THD) tensor."""
+    """False: no tensor of npgrad is a distributed (THD) tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_distributed(torch.tensor([1.0]))
+        False
+    """
     _need_tensor(input, "is_distributed")
     return False
 
@@ -413,7 +425,15 @@ def fill(input, value):
 
 
 def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None, requires_grad=False, out=None):
-    """Deprecated ``torch.range``: ``end`` included; the default dtype (float) unless ``dtype`` says otherwise."""
+    """Deprecated ``torch.range``: ``end`` included; the default dtype (float) unless ``dtype`` says otherwise.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.range(1, 4)
+        tensor([1., 2., 3., 4.])
+        >>> torch.range(0, 1, 0.25)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     _warn("torch.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
                   "[start, end).", UserWarning)
@@ -436,13 +456,25 @@ def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None, re
 
 
 def igamma(input, other):
-    """Regularised lower incomplete gamma: ``special.gammainc``."""
+    """Regularised lower incomplete gamma: ``special.gammainc``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.igamma(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 3.0]))
+        tensor([0.6321, 0.8009])
+    """
     from ..special import gammainc
     return gammainc(input, other)
 
 
 def igammac(input, other):
-    """Regularised upper incomplete gamma: ``special.gammaincc``."""
+    """Regularised upper incomplete gamma: ``special.gammaincc``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.igammac(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 3.0]))
+        tensor([0.3679, 0.1991])
+    """
     from ..special import gammaincc
     return gammaincc(input, other)
 
@@ -500,7 +532,13 @@ def frobenius_norm(input, dim, keepdim=False):
 
 
 def nuclear_norm(input, dim=None, keepdim=False):
-    """Deprecated alias of ``linalg.matrix_norm(input, 'nuc', dim, keepdim)``."""
+    """Deprecated alias of ``linalg.matrix_norm(input, 'nuc', dim, keepdim)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.nuclear_norm(torch.tensor([[3., 0.], [0., 4.]]))
+        tensor(7.)
+    """
     _warn("at::nuclear_norm is deprecated and it is just left for JIT compatibility. It will be removed in "
                   "a future PyTorch release. Please use `linalg.matrix_norm(A, 'nuc', dim, keepdim)` instead",
                   UserWarning)
@@ -534,7 +572,16 @@ _TriSolve = type("triangular_solve", (namedtuple("triangular_solve", ["solution"
 
 
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
-    """Deprecated ``(solution, cloned_coefficient)`` form of ``linalg.solve_triangular(A, b)``."""
+    """Deprecated ``(solution, cloned_coefficient)`` form of ``linalg.solve_triangular(A, b)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> A = torch.tensor([[2., 1.], [0., 4.]])
+        >>> X, _ = torch.triangular_solve(torch.tensor([[4.], [8.]]), A)
+        >>> X
+        tensor([[1.],
+                [2.]])
+    """
     from ..linalg import solve_triangular
     _warn("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular and will be "
                   "removed in a future PyTorch release.", UserWarning)
@@ -597,7 +644,16 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
 def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None, pin_memory=False,
               requires_grad=False):
     """``size`` elements of ``dtype`` read from a file; with ``shared=True`` the tensor maps the file, so writes
-    reach it."""
+    reach it.
+
+    Example:
+        >>> import npgrad as torch
+        >>> import tempfile, os
+        >>> path = os.path.join(tempfile.mkdtemp(), 'data.bin')
+        >>> torch.tensor([1.5, 2.5, 3.5]).numpy().tofile(path)
+        >>> torch.from_file(path, size=3, dtype=torch.float32)
+        tensor([1.5000, 2.5000, 3.5000])
+    """
     from .. import _creation as _c
     _c._check_pin(pin_memory)
     _c._check_layout(layout, "from_file")
@@ -675,7 +731,17 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 
 
 def to_dlpack(tensor):
-    """A DLPack capsule of the tensor's memory (shared, not copied)."""
+    """A DLPack capsule of the tensor's memory (shared, not copied).
+
+    Example:
+        >>> import npgrad as torch
+        >>> import numpy as np
+        >>> t = torch.tensor([1.0, 2.0])
+        >>> a = np.from_dlpack(t)
+        >>> a[0] = 7.0
+        >>> t
+        tensor([7., 2.])
+    """
     _need_tensor(tensor, "to_dlpack", 1, "tensor")
     if tensor._req:
         raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
@@ -739,7 +805,13 @@ def _dlpack_device(self):
 
 
 def unravel_index(indices, shape):
-    """The coordinates (int64 tensors, one per dim of ``shape``) of flat ``indices`` in a C-ordered array."""
+    """The coordinates (int64 tensors, one per dim of ``shape``) of flat ``indices`` in a C-ordered array.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.unravel_index(torch.tensor([4, 1]), (2, 3))
+        (tensor([1, 0]), tensor([1, 1]))
+    """
     _need_tensor(indices, "unravel_index", 1, "indices")
     if indices._data.dtype.kind not in "iu":
         raise TypeError("expected 'indices' to be integer dtype, but got " + str(indices.dtype))
@@ -759,7 +831,15 @@ def unravel_index(indices, shape):
 
 # ------------------------------------------------------------------------------------------------ switches
 def set_anomaly_enabled(enabled, check_nan=True):
-    """The switch behind ``autograd.set_detect_anomaly``."""
+    """The switch behind ``autograd.set_detect_anomaly``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.set_anomaly_enabled(True)
+        >>> torch.is_anomaly_enabled()
+        True
+        >>> torch.set_anomaly_enabled(False)
+    """
     from ..autograd import anomaly_mode
     anomaly_mode._set(enabled, check_nan)
 

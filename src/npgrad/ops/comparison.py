@@ -217,7 +217,15 @@ def _same_dtype(a, b):
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves)."""
+    """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.isclose(torch.tensor([1.0, 2.0, float('nan')]), torch.tensor([1.0 + 1e-7, 2.1, float('nan')]))
+        tensor([ True, False, False])
+        >>> torch.isclose(torch.tensor([float('nan')]), torch.tensor([float('nan')]), equal_nan=True)
+        tensor([True])
+    """
     a, b = input._data, _data(other)
     if isinstance(b, np.ndarray):
         _same_dtype(a, b)

@@ -749,7 +749,17 @@ def _same_shape(self, res):
 
 # ---------------------------------------------------------------------------------------------- nonzero
 def nonzero(input, *, as_tuple=False):
-    """Indices of the non-zero elements: an ``(n, ndim)`` int64 tensor, or one 1-D tensor per dim."""
+    """Indices of the non-zero elements: an ``(n, ndim)`` int64 tensor, or one 1-D tensor per dim.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1, 0], [0, 3]])
+        >>> torch.nonzero(x)
+        tensor([[0, 0],
+                [1, 1]])
+        >>> torch.nonzero(x, as_tuple=True)
+        (tensor([0, 1]), tensor([0, 1]))
+    """
     a = input._data
     if as_tuple:
         return tuple(_t.make(i.astype(np.int64)) for i in xp.nonzero(a.reshape(1) if a.ndim == 0 else a))

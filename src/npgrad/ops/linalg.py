@@ -318,7 +318,13 @@ def dot(input, other):
 
 
 def vdot(input, other):
-    """``dot`` with the first argument conjugated (the same on real tensors); records ``VdotBackward0``."""
+    """``dot`` with the first argument conjugated (the same on real tensors); records ``VdotBackward0``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.vdot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+        tensor(11.)
+    """
     _need_tensor(input, "vdot", "input", 1)
     _need_tensor(other, "vdot", "other", 2)
     _vec_pair(input, other, "vdot")
@@ -359,7 +365,14 @@ def bmm(input, mat2):
 
 
 def outer(input, vec2):
-    """Outer product of two 1-D tensors: ``input[:, None] * vec2`` (torch records the ``mul``)."""
+    """Outer product of two 1-D tensors: ``input[:, None] * vec2`` (torch records the ``mul``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.ger(torch.tensor([1., 2.]), torch.tensor([1., 10., 100.]))
+        tensor([[  1.,  10., 100.],
+                [  2.,  20., 200.]])
+    """
     _need_tensor(input, "outer", "input", 1)
     _need_tensor(vec2, "outer", "vec2", 2)
     for name, x in (("self", input), ("vec2", vec2)):

@@ -292,7 +292,17 @@ def einsum(*args):
 # ---------------------------------------------------------------------------------- tensordot, inner, kron
 def tensordot(a, b, dims=2, out=None):
     """Contract ``dims`` trailing dims of ``a`` with leading dims of ``b`` (an int), or the listed dims
-    (``([dims of a], [dims of b])``)."""
+    (``([dims of a], [dims of b])``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.arange(6.).reshape(2, 3)
+        >>> torch.tensordot(a, torch.ones(3, 2), dims=1)
+        tensor([[ 3.,  3.],
+                [12., 12.]])
+        >>> torch.tensordot(a, a, dims=([0, 1], [0, 1]))
+        tensor(55.)
+    """
     _need_tensor(a, "tensordot", "a", 1)
     _need_tensor(b, "tensordot", "b", 2)
     if isinstance(dims, _t.Tensor):
@@ -332,7 +342,16 @@ def tensordot(a, b, dims=2, out=None):
 
 
 def inner(input, other):
-    """Sum over the last dims: ``out[i..., j...] = sum_k input[i..., k] * other[j..., k]``."""
+    """Sum over the last dims: ``out[i..., j...] = sum_k input[i..., k] * other[j..., k]``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.inner(torch.tensor([1., 2., 3.]), torch.tensor([0., 1., 0.]))
+        tensor(2.)
+        >>> torch.inner(torch.eye(2), torch.tensor([[1., 2.], [3., 4.]]))
+        tensor([[1., 3.],
+                [2., 4.]])
+    """
     _need_tensor(input, "inner", "input", 1)
     _need_tensor(other, "inner", "other", 2)
     if input._data.ndim == 0 or other._data.ndim == 0:
@@ -384,7 +403,16 @@ def _interleave(a, b):
 
 
 def kron(input, other):
-    """Kronecker product: block ``(i, j)`` is ``input[i, j] * other`` (any ranks; the smaller is padded)."""
+    """Kronecker product: block ``(i, j)`` is ``input[i, j] * other`` (any ranks; the smaller is padded).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.kron(torch.eye(2), torch.tensor([[1., 2.], [3., 4.]]))
+        tensor([[1., 2., 0., 0.],
+                [3., 4., 0., 0.],
+                [0., 0., 1., 2.],
+                [0., 0., 3., 4.]])
+    """
     _need_tensor(input, "kron", "input", 1)
     _need_tensor(other, "kron", "other", 2)
     return Kron.apply(input, other)

@@ -372,7 +372,17 @@ def linalg_lu(A, *, pivot=True):
 
 
 def lu(A, pivot=True, get_infos=False, out=None):
-    """The old ``torch.lu``: ``(LU, pivots)`` (and ``infos`` with ``get_infos=True``)."""
+    """The old ``torch.lu``: ``(LU, pivots)`` (and ``infos`` with ``get_infos=True``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> LU, pivots = torch.lu(torch.tensor([[1., 2.], [3., 4.]]))
+        >>> LU
+        tensor([[3.0000, 4.0000],
+                [0.3333, 0.6667]])
+        >>> pivots.tolist()
+        [2, 2]
+    """
     if out is not None:
         raise TypeError("lu(): out= is not supported by npgrad")
     res = lu_factor_ex(A, pivot=pivot)
@@ -387,7 +397,21 @@ def lu(A, pivot=True, get_infos=False, out=None):
 
 
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
-    """``(P, L, U)`` from ``lu_factor``'s packed result."""
+    """``(P, L, U)`` from ``lu_factor``'s packed result.
+
+    Example:
+        >>> import npgrad as torch
+        >>> P, L, U = torch.lu_unpack(*torch.linalg.lu_factor(torch.tensor([[1., 2.], [3., 4.]])))
+        >>> P
+        tensor([[0., 1.],
+                [1., 0.]])
+        >>> L
+        tensor([[1.0000, 0.0000],
+                [0.3333, 1.0000]])
+        >>> U
+        tensor([[3.0000, 4.0000],
+                [0.0000, 0.6667]])
+    """
     need_tensor(LU_data, "lu_unpack", "LU_data", 1)
     if LU_data._data.ndim < 2:
         raise RuntimeError(f"torch.lu_unpack: Expected tensor with 2 or more dimensions. Got size: "
@@ -417,7 +441,16 @@ def linalg_lu_solve(LU, pivots, B, *, left=True, adjoint=False):
 
 
 def lu_solve(b, LU_data, LU_pivots, *, out=None):
-    """The old ``torch.lu_solve(b, LU, pivots)`` (arguments reversed from ``linalg.lu_solve``)."""
+    """The old ``torch.lu_solve(b, LU, pivots)`` (arguments reversed from ``linalg.lu_solve``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> A = torch.tensor([[1., 2.], [3., 4.]])
+        >>> LU, pivots = torch.lu(A)
+        >>> torch.lu_solve(torch.tensor([[5.], [11.]]), LU, pivots)
+        tensor([[1.],
+                [2.]])
+    """
     if out is not None:
         raise TypeError("lu_solve(): out= is not supported by npgrad")
     return linalg_lu_solve(LU_data, LU_pivots, b)

@@ -532,7 +532,15 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 # ---------------------------------------------------------------------------------------------- composites
 def kl_div(input, target, reduction="mean", log_target=False):
     """Pointwise ``target * (log(target) - input)`` (input holds log-probabilities); 'batchmean' divides
-    the sum by the batch size. A composite, as torch; a zero target gives 0 (and a NaN target gradient)."""
+    the sum by the batch size. A composite, as torch; a zero target gives 0 (and a NaN target gradient).
+
+    Example:
+        >>> import npgrad as torch
+        >>> log_p = torch.tensor([0.25, 0.75]).log()
+        >>> q = torch.tensor([0.5, 0.5])
+        >>> torch.kl_div(log_p, q, 0)
+        tensor([ 0.3466, -0.2027])
+    """
     if reduction == "batchmean":
         red = "batchmean"
     else:
@@ -558,7 +566,15 @@ def _clamp_min0(x):
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
-    """``max(0, -target * (input1 - input2) + margin)``, reduced."""
+    """``max(0, -target * (input1 - input2) + margin)``, reduced.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x1 = torch.tensor([1.0, 2.0, 3.0])
+        >>> x2 = torch.tensor([2.0, 2.0, 1.0])
+        >>> torch.margin_ranking_loss(x1, x2, torch.tensor([1., 1., -1.]), 0.5, 0)
+        tensor([1.5000, 0.5000, 2.5000])
+    """
     reduction = reduction_arg(reduction)
     shapes = {input1._data.ndim, input2._data.ndim, target._data.ndim}
     if len(shapes) != 1:
@@ -570,7 +586,15 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
 
 
 def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
-    """``input`` where target is 1, ``max(0, margin - input)`` where it is -1 (torch adds both terms)."""
+    """``input`` where target is 1, ``max(0, margin - input)`` where it is -1 (torch adds both terms).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([0.3, -0.5, 2.0])
+        >>> y = torch.tensor([1., -1., -1.])
+        >>> torch.hinge_embedding_loss(x, y, 1.0, 0)
+        tensor([0.3000, 1.5000, 0.0000])
+    """
     reduction = reduction_arg(reduction)
     t = target._data
     zeros = _t.make(xp.zeros((), input._data.dtype))
@@ -612,7 +636,16 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, reduction="mean"):
     """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the pairwise distance (``swap``: the smaller of
-    d(a, n) and d(p, n))."""
+    d(a, n) and d(p, n)).
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([[0., 0.], [1., 1.]])
+        >>> p = torch.tensor([[0., 1.], [1., 1.]])
+        >>> n = torch.tensor([[3., 4.], [1., 2.]])
+        >>> torch.triplet_margin_loss(a, p, n, 1.0, 2, 1e-6, False, 0)
+        tensor([0.0000e+00, 2.4438e-06])
+    """
     from .norm import pairwise_distance
     reduction = reduction_arg(reduction)
     dims = {anchor._data.ndim, positive._data.ndim, negative._data.ndim}
@@ -645,7 +678,13 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
     """Poisson negative log-likelihood: ``exp(input) - target * input`` (log_input) or
-    ``input - target * log(input + eps)``; ``full`` adds Stirling's term where target > 1."""
+    ``input - target * log(input + eps)``; ``full`` adds Stirling's term where target > 1.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.poisson_nll_loss(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 2.0]), True, False, 1e-8, 1)
+        tensor(0.8591)
+    """
     reduction = reduction_arg(reduction)
     if log_input:
         loss = ng.exp(input) - target * input

@@ -306,7 +306,15 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enable
 def instance_norm(input, weight=None, bias=None, running_mean=None, running_var=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5, cudnn_enabled=True):
     """``torch.instance_norm`` (aten order): batch_norm of the ``(1, N*C, *)`` view, so each sample's channels get
-    their own statistics; the running stats are updated with the mean over the batch (then copied in place)."""
+    their own statistics; the running stats are updated with the mean over the batch (then copied in place).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[[1., 2., 3.], [0., 0., 6.]]])
+        >>> torch.instance_norm(x, None, None, None, None, True, 0.1, 1e-5, False)
+        tensor([[[-1.2247,  0.0000,  1.2247],
+                 [-0.7071, -0.7071,  1.4142]]])
+    """
     x = input._data
     n, c = x.shape[:2]
     if use_input_stats and x.size // (n * c) <= 1:

@@ -642,7 +642,15 @@ subtract = sub
 
 
 def rsub(input, other, *, alpha=1):
-    """``other - alpha * input`` (``2 - x`` in torch records ``RsubBackward1``)."""
+    """``other - alpha * input`` (``2 - x`` in torch records ``RsubBackward1``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.rsub(torch.tensor([1, 2]), torch.tensor([10, 10]))
+        tensor([9, 8])
+        >>> torch.rsub(torch.tensor([1, 2]), 10, alpha=2)
+        tensor([8, 6])
+    """
     if isinstance(other, _t.Tensor):
         return sub(other, input, alpha=alpha)
     _bool_sub(input, other)
@@ -719,7 +727,14 @@ divide = true_divide = div
 
 
 def rdiv(input, other):
-    """``other / input`` for a Python number ``other``: ``reciprocal(input) * other``, as torch records it."""
+    """``other / input`` for a Python number ``other``: ``reciprocal(input) * other``, as torch records it.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0, 4.0])
+        >>> 8 / x
+        tensor([8., 4., 2.])
+    """
     if isinstance(other, _t.Tensor):
         return div(other, input)
     return mul(reciprocal(input), other)
@@ -821,7 +836,14 @@ def pow(input, exponent):
 
 
 def rpow(input, base):
-    """``base ** input`` for a Python number ``base``."""
+    """``base ** input`` for a Python number ``base``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([0, 1, 3])
+        >>> 2 ** x
+        tensor([1, 2, 8])
+    """
     if isinstance(base, _t.Tensor):
         return pow(base, input)
     if isinstance(base, bool) and input._data.dtype == np.bool_:
@@ -1041,14 +1063,31 @@ def copysign(input, other):
 
 
 def xlogy(input, other):
-    """``input * log(other)``, with 0 where ``input == 0`` (unless ``other`` is NaN)."""
+    """``input * log(other)``, with 0 where ``input == 0`` (unless ``other`` is NaN).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.xlogy(torch.tensor([0.0, 1.0, 2.0]), torch.tensor([0.0, 3.0, 4.0]))
+        tensor([0.0000, 1.0986, 2.7726])
+    """
     if not isinstance(input, _t.Tensor):
         return XlogyNumberSelf.apply(input, other)
     return Xlogy.apply(input, other) if isinstance(other, _t.Tensor) else XlogyNumberOther.apply(input, other)
 
 
 def where(condition, input=None, other=None):
-    """``where(c, x, y)`` picks from x where c, else y; on arrays (inside formulas) it stays on arrays."""
+    """``where(c, x, y)`` picks from x where c, else y; on arrays (inside formulas) it stays on arrays.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([-1.0, 2.0, -3.0])
+        >>> torch.where(x > 0, x, torch.zeros(3))
+        tensor([0., 2., 0.])
+        >>> torch.where(x > 0, x, 0.0)
+        tensor([0., 2., 0.])
+        >>> torch.where(x > 0)
+        (tensor([1]),)
+    """
     if input is None and other is None:
         from .indexing import nonzero
         return nonzero(condition, as_tuple=True)

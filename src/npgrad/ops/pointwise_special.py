@@ -258,7 +258,15 @@ class Rad2deg(Function):
 
 
 def logit(input, eps=None):
-    """``log(p / (1 - p))``; ``eps`` clamps ``p`` to ``[eps, 1 - eps]`` first (gradient 0 outside)."""
+    """``log(p / (1 - p))``; ``eps`` clamps ``p`` to ``[eps, 1 - eps]`` first (gradient 0 outside).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logit(torch.tensor([0.25, 0.5, 0.9]))
+        tensor([-1.0986,  0.0000,  2.1972])
+        >>> torch.logit(torch.tensor([0.0, 1.0]), eps=1e-6)
+        tensor([-13.8155,  13.8023])
+    """
     return Logit.apply(input, eps)
 
 
@@ -358,7 +366,17 @@ def ceil(input):
 
 
 def round(input, *, decimals=0):
-    """Round half to even; ``decimals`` rounds to that many decimal places (negative: tens, hundreds...)."""
+    """Round half to even; ``decimals`` rounds to that many decimal places (negative: tens, hundreds...).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.round(torch.tensor([0.5, 1.5, 2.5, -0.5, 1.2345]))
+        tensor([0., 2., 2., -0., 1.])
+        >>> torch.round(torch.tensor([1.2345, 123.45]), decimals=2)
+        tensor([  1.2300, 123.4500])
+        >>> torch.round(torch.tensor([1234.5]), decimals=-2)
+        tensor([1200.])
+    """
     if decimals:
         return RoundDecimals.apply(input, int(decimals))
     return Round.apply(input)
@@ -408,7 +426,14 @@ def frac(input):
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
-    """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (default: the dtype's extremes)."""
+    """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (default: the dtype's extremes).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([float('nan'), float('inf'), -float('inf'), 1.5])
+        >>> torch.nan_to_num(x, nan=0.0, posinf=9.0, neginf=-9.0)
+        tensor([ 0.0000,  9.0000, -9.0000,  1.5000])
+    """
     return NanToNum.apply(input, nan, posinf, neginf)
 
 

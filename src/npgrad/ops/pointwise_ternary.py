@@ -264,7 +264,15 @@ def _same_dtype(input, what, t):
 
 
 def lerp(input, end, weight):
-    """``input + weight * (end - input)``; ``input``, ``end`` (and a tensor ``weight``) share one float dtype."""
+    """``input + weight * (end - input)``; ``input``, ``end`` (and a tensor ``weight``) share one float dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.lerp(torch.tensor([0., 10.]), torch.tensor([10., 20.]), 0.25)
+        tensor([ 2.5000, 12.5000])
+        >>> torch.lerp(torch.zeros(2), torch.ones(2), torch.tensor([0.1, 0.9]))
+        tensor([0.1000, 0.9000])
+    """
     _same_dtype(input, "end", end)
     _float_only("lerp_kernel_scalar", input)
     if isinstance(weight, _t.Tensor):

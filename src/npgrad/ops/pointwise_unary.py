@@ -515,7 +515,14 @@ negative = neg
 
 
 def positive(input):
-    """``+input``: the tensor itself (torch returns it unchanged)."""
+    """``+input``: the tensor itself (torch returns it unchanged).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1, -2])
+        >>> torch.positive(x) is x
+        True
+    """
     if input._data.dtype == np.bool_:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
@@ -759,7 +766,15 @@ def rsqrt(input):
 
 
 def square(input):
-    """``input ** 2`` (recorded as ``pow``; integers and bools give int64, as in torch)."""
+    """``input ** 2`` (recorded as ``pow``; integers and bools give int64, as in torch).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.square(torch.tensor([-2.0, 0.5]))
+        tensor([4.0000, 0.2500])
+        >>> torch.square(torch.tensor([3]))
+        tensor([9])
+    """
     return Pow.apply(input, 2)
 
 

@@ -238,7 +238,16 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def poisson(input, generator=None):
-    """Poisson draws with rates ``input`` (non-negative), in ``input``'s dtype."""
+    """Poisson draws with rates ``input`` (non-negative), in ``input``'s dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> torch.poisson(torch.zeros(3))
+        tensor([0., 0., 0.])
+        >>> torch.poisson(torch.full((1000,), 4.0)).mean().item() > 3.5
+        True
+    """
     a = input._data
     if not is_float_np(a.dtype):
         raise NotImplementedError(f'"poisson_cpu" not implemented for \'{TYPE_NAMES[a.dtype.name]}\'')
@@ -252,6 +261,14 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
     Without replacement this takes the ``num_samples`` smallest of ``E_i / w_i`` (``E_i`` standard exponential),
     which draws categories one after another proportionally to the remaining weights, as torch does.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> torch.multinomial(torch.tensor([0.0, 1.0, 0.0]), 2, replacement=True)
+        tensor([1, 1])
+        >>> torch.multinomial(torch.tensor([1.0, 1.0, 1.0]), 3).sort().values
+        tensor([0, 1, 2])
     """
     if out is not None:
         raise TypeError("multinomial(): out= is not supported by npgrad")

@@ -177,7 +177,13 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSE
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
-    """``sum`` that treats NaN as zero (and gives it no gradient)."""
+    """``sum`` that treats NaN as zero (and gives it no gradient).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.nansum(torch.tensor([1.0, float('nan'), 3.0]))
+        tensor(4.)
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("nansum", dim, axis, None, keepdim, keepdims)
     input = _cast(input, dtype, "nansum")
@@ -185,14 +191,32 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=U
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
-    """Mean of all elements, or over ``dim``; NaN for an empty tensor."""
+    """Mean of all elements, or over ``dim``; NaN for an empty tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1., 2.], [3., 5.]])
+        >>> torch.mean(x)
+        tensor(2.7500)
+        >>> torch.mean(x, dim=0)
+        tensor([2.0000, 3.5000])
+        >>> torch.mean(x, dim=1, keepdim=True)
+        tensor([[1.5000],
+                [4.0000]])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("mean", dim, axis, None, keepdim, keepdims)
     return _reduce(Mean, MeanDim, _cast(input, dtype), dim, keepdim)
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
-    """Mean of the non-NaN elements (recorded as nansum / count, as torch does)."""
+    """Mean of the non-NaN elements (recorded as nansum / count, as torch does).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.nanmean(torch.tensor([1.0, float('nan'), 3.0]))
+        tensor(2.)
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("nanmean", dim, axis, None, keepdim, keepdims)
     input = _cast(input, dtype)
@@ -249,7 +273,18 @@ class ProdDim(Prod):
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
-    """Product of all elements, or along one ``dim`` (int64 for integer and bool inputs)."""
+    """Product of all elements, or along one ``dim`` (int64 for integer and bool inputs).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1, 2], [3, 4]])
+        >>> torch.prod(x)
+        tensor(24)
+        >>> torch.prod(x, dim=0)
+        tensor([3, 8])
+        >>> torch.prod(torch.tensor([1.5, 2.0]))
+        tensor(3.)
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("prod", dim, axis, None, keepdim, keepdims)
     input = _cast(input, dtype, "prod")
@@ -393,7 +428,18 @@ def _var_args(input, dim, unbiased, keepdim, correction):
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=UNSET,
         keepdims=UNSET):
-    """Variance over ``dim`` with ``correction`` (Bessel's 1 by default; ``unbiased=False`` means 0)."""
+    """Variance over ``dim`` with ``correction`` (Bessel's 1 by default; ``unbiased=False`` means 0).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1., 2., 3.], [2., 2., 2.]])
+        >>> torch.var(x)
+        tensor(0.4000)
+        >>> torch.var(x, dim=1)
+        tensor([1., 0.])
+        >>> torch.var(x, dim=1, unbiased=False)
+        tensor([0.6667, 0.0000])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("var", dim, axis, None, keepdim, keepdims)
     return Var.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
@@ -401,7 +447,18 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=UNSET,
         keepdims=UNSET):
-    """Standard deviation; the gradient of a constant slice is 0 (not NaN), as in torch."""
+    """Standard deviation; the gradient of a constant slice is 0 (not NaN), as in torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1., 2., 3.], [2., 2., 2.]])
+        >>> torch.std(x)
+        tensor(0.6325)
+        >>> torch.std(x, dim=1)
+        tensor([1., 0.])
+        >>> torch.std(x, dim=1, correction=0)
+        tensor([0.8165, 0.0000])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("std", dim, axis, None, keepdim, keepdims)
     return Std.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
@@ -409,7 +466,14 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=UNSET,
              keepdims=UNSET):
-    """``(var, mean)`` in one pass, one graph node."""
+    """``(var, mean)`` in one pass, one graph node.
+
+    Example:
+        >>> import npgrad as torch
+        >>> var, mean = torch.var_mean(torch.tensor([[1., 2.], [3., 6.]]), dim=0)
+        >>> var, mean
+        (tensor([2., 8.]), tensor([2., 4.]))
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("var_mean", dim, axis, None, keepdim, keepdims)
     return VarMean.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
@@ -417,7 +481,14 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=UNSET,
              keepdims=UNSET):
-    """``(std, mean)`` in one pass, one graph node."""
+    """``(std, mean)`` in one pass, one graph node.
+
+    Example:
+        >>> import npgrad as torch
+        >>> std, mean = torch.std_mean(torch.tensor([1., 2., 3., 4.]))
+        >>> std, mean
+        (tensor(1.2910), tensor(2.5000))
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("std_mean", dim, axis, None, keepdim, keepdims)
     return StdMean.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
@@ -457,7 +528,13 @@ class Logsumexp(Function):
 
 
 def logsumexp(input, dim=UNSET, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """``log(sum(exp(input), dim))``, computed stably (exact at ``|x|`` up to the float range)."""
+    """``log(sum(exp(input), dim))``, computed stably (exact at ``|x|`` up to the float range).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logsumexp(torch.tensor([[0.0, 0.0], [1000.0, 1000.0]]), dim=1)
+        tensor([6.9315e-01, 1.0007e+03])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("logsumexp", dim, axis, UNSET, keepdim, keepdims)
     if dim is UNSET:
@@ -682,7 +759,16 @@ class LogSoftmax(Function):
 
 
 def softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):
-    """``exp(x) / sum(exp(x), dim)``, computed stably; ``dtype`` casts the input first."""
+    """``exp(x) / sum(exp(x), dim)``, computed stably; ``dtype`` casts the input first.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.softmax(torch.tensor([1.0, 2.0, 3.0]), dim=0)
+        tensor([0.0900, 0.2447, 0.6652])
+        >>> torch.softmax(torch.tensor([[1.0, 1.0], [0.0, 1000.0]]), dim=1)
+        tensor([[0.5000, 0.5000],
+                [0.0000, 1.0000]])
+    """
     if axis is not UNSET:
         dim = np_alias("softmax", dim, axis)[0]
     input, d = _softmax_input(input, dim, dtype, "softmax")
@@ -690,7 +776,13 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):
 
 
 def log_softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):
-    """``x - logsumexp(x, dim)``, computed stably; ``dtype`` casts the input first."""
+    """``x - logsumexp(x, dim)``, computed stably; ``dtype`` casts the input first.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.log_softmax(torch.tensor([1.0, 2.0, 3.0]), dim=0)
+        tensor([-2.4076, -1.4076, -0.4076])
+    """
     if axis is not UNSET:
         dim = np_alias("log_softmax", dim, axis)[0]
     input, d = _softmax_input(input, dim, dtype, "log_softmax")

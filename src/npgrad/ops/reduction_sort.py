@@ -277,7 +277,20 @@ def _full_reduction_check(name, input):
 
 def max(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``max(input)``: the largest element (gradient split among ties); ``max(input, dim, keepdim)``:
-    ``(values, indices)`` with the first index of each maximum; ``max(input, other)``: ``maximum``."""
+    ``(values, indices)`` with the first index of each maximum; ``max(input, other)``: ``maximum``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1, 7], [5, 3]])
+        >>> torch.max(x)
+        tensor(7)
+        >>> values, indices = torch.max(x, dim=1)
+        >>> values, indices
+        (tensor([7, 5]), tensor([1, 0]))
+        >>> torch.max(x, torch.tensor([4, 4]))
+        tensor([[4, 7],
+                [5, 4]])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("max", dim, axis, None, keepdim, keepdims)
         if isinstance(axis, _t.Tensor):
@@ -291,7 +304,17 @@ def max(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 
 def min(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """``min(input)``, ``min(input, dim, keepdim)`` -> ``(values, indices)``, or ``minimum(input, other)``."""
+    """``min(input)``, ``min(input, dim, keepdim)`` -> ``(values, indices)``, or ``minimum(input, other)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1, 7], [5, 3]])
+        >>> torch.min(x)
+        tensor(1)
+        >>> values, indices = torch.min(x, dim=0)
+        >>> values, indices
+        (tensor([1, 3]), tensor([0, 1]))
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("min", dim, axis, None, keepdim, keepdims)
         if isinstance(axis, _t.Tensor):
@@ -423,7 +446,16 @@ def argmin(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 def median(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Lower median (the smaller middle value for an even count), NaN if any element is NaN.
-    With ``dim``: ``(values, indices)``."""
+    With ``dim``: ``(values, indices)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.median(torch.tensor([4., 1., 3., 2.]))
+        tensor(2.)
+        >>> values, indices = torch.median(torch.tensor([[4., 1., 3.], [0., 9., 5.]]), dim=1)
+        >>> values, indices
+        (tensor([3., 5.]), tensor([2, 2]))
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("median", dim, axis, None, keepdim, keepdims)
     if dim is None:
@@ -432,7 +464,13 @@ def median(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 
 def nanmedian(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """``median`` of the non-NaN elements (NaN only when all are NaN)."""
+    """``median`` of the non-NaN elements (NaN only when all are NaN).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.nanmedian(torch.tensor([1.0, float('nan'), 3.0, 2.0]))
+        tensor(2.)
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("nanmedian", dim, axis, None, keepdim, keepdims)
     if dim is None:
@@ -441,14 +479,30 @@ def nanmedian(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 
 def mode(input, dim=-1, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """``(values, indices)``: the most frequent value along ``dim`` (smallest on a tie), at its last index."""
+    """``(values, indices)``: the most frequent value along ``dim`` (smallest on a tie), at its last index.
+
+    Example:
+        >>> import npgrad as torch
+        >>> values, indices = torch.mode(torch.tensor([[1, 2, 2, 3], [4, 4, 5, 5]]))
+        >>> values
+        tensor([2, 4])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("mode", dim, axis, -1, keepdim, keepdims)
     return return_types.mode(*ModeDim.apply(input, _reduce_dim("mode", input, dim), keepdim))
 
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, axis=UNSET, keepdims=UNSET):
-    """``(values, indices)``: the ``k``-th smallest element along ``dim`` (1-based)."""
+    """``(values, indices)``: the ``k``-th smallest element along ``dim`` (1-based).
+
+    Example:
+        >>> import npgrad as torch
+        >>> values, indices = torch.kthvalue(torch.tensor([[3., 1., 2.], [6., 5., 4.]]), 2)
+        >>> values
+        tensor([2., 5.])
+        >>> indices
+        tensor([2, 1])
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("kthvalue", dim, axis, -1, keepdim, keepdims)
     d = _reduce_dim("kthvalue", input, dim)
@@ -459,7 +513,16 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=UNSET):
-    """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``, in sorted order."""
+    """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``, in sorted order.
+
+    Example:
+        >>> import npgrad as torch
+        >>> values, indices = torch.topk(torch.tensor([1, 7, 3, 9, 5]), 2)
+        >>> values, indices
+        (tensor([9, 7]), tensor([3, 1]))
+        >>> torch.topk(torch.tensor([1, 7, 3, 9, 5]), 2, largest=False).values
+        tensor([1, 3])
+    """
     if axis is not UNSET:
         dim = np_alias("topk", dim, axis, -1)[0]
     a = input._data
@@ -471,7 +534,20 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=UNSET):
 
 
 def sort(input, dim=-1, descending=False, stable=None, *, axis=UNSET):
-    """``(values, indices)`` sorted along ``dim``; ties keep their order; NaN sorts as the largest value."""
+    """``(values, indices)`` sorted along ``dim``; ties keep their order; NaN sorts as the largest value.
+
+    Example:
+        >>> import npgrad as torch
+        >>> values, indices = torch.sort(torch.tensor([[3, 1, 2], [0, 5, 4]]))
+        >>> values
+        tensor([[1, 2, 3],
+                [0, 4, 5]])
+        >>> indices
+        tensor([[1, 2, 0],
+                [0, 2, 1]])
+        >>> torch.sort(torch.tensor([3, 1, 2]), descending=True).values
+        tensor([3, 2, 1])
+    """
     if axis is not UNSET:
         dim = np_alias("sort", dim, axis, -1)[0]
     a = input._data
@@ -503,7 +579,15 @@ def argsort(input, dim=-1, descending=False, stable=False, *, axis=UNSET):
 
 
 def msort(input):
-    """``sort(input, dim=0).values``."""
+    """``sort(input, dim=0).values``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.msort(torch.tensor([[3, 1], [1, 2], [2, 0]]))
+        tensor([[1, 0],
+                [2, 1],
+                [3, 2]])
+    """
     return sort(input, 0).values
 
 

@@ -88,7 +88,19 @@ Unique2._op, UniqueDim._op, UniqueConsecutive._op = "_unique2", "unique_dim", "u
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values (sorted; ``sorted=False`` gives sorted values too, as torch on CPU), with the
     index of each input element's value (``return_inverse``) and each value's count (``return_counts``).
-    NaNs are never equal to each other, so each stays. With ``dim``, the distinct slices along ``dim``."""
+    NaNs are never equal to each other, so each stays. With ``dim``, the distinct slices along ``dim``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([3, 1, 3, 2, 1])
+        >>> torch.unique(x)
+        tensor([1, 2, 3])
+        >>> values, inverse, counts = torch.unique(x, return_inverse=True, return_counts=True)
+        >>> inverse
+        tensor([2, 0, 2, 1, 0])
+        >>> counts
+        tensor([2, 1, 2])
+    """
     a = input._data
     if dim is not None:
         d = norm_dim(dim, a.ndim)
@@ -99,7 +111,16 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    """Collapse each run of equal consecutive values (or slices along ``dim``) into one."""
+    """Collapse each run of equal consecutive values (or slices along ``dim``) into one.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1, 1, 2, 2, 3, 1, 1])
+        >>> torch.unique_consecutive(x)
+        tensor([1, 2, 3, 1])
+        >>> torch.unique_consecutive(x, return_counts=True)
+        (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 2]))
+    """
     a = input._data
     if dim is None:
         flat = a.reshape(-1, 1)
@@ -126,7 +147,16 @@ def _search(seq, vals, side, sorter=None):
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
     """For each value, the index where it would be inserted into ``sorted_sequence`` (the last dim; leading
     dims pair with ``input``'s) to keep it sorted: before equal values, or after them with ``right=True`` or
-    ``side="right"``. ``sorter`` gives the order that sorts an unsorted sequence."""
+    ``side="right"``. ``sorter`` gives the order that sorts an unsorted sequence.
+
+    Example:
+        >>> import npgrad as torch
+        >>> s = torch.tensor([1, 3, 5, 7])
+        >>> torch.searchsorted(s, torch.tensor([3, 6, 9]))
+        tensor([1, 3, 4])
+        >>> torch.searchsorted(s, torch.tensor([3, 6, 9]), right=True)
+        tensor([2, 3, 4])
+    """
     if out is not None:
         raise TypeError("searchsorted(): out= is not supported by npgrad")
     if side is not None:
@@ -180,7 +210,15 @@ def _float_only(kernel, a):
 
 def histc(input, bins=100, min=0, max=0, *, out=None):
     """Counts in ``bins`` equal bins over [min, max] (the data's range when both are 0; widened by 1 on each
-    side when that range is a point); values outside are ignored, the last bin includes its right edge."""
+    side when that range is a point); values outside are ignored, the last bin includes its right edge.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.histc(torch.tensor([1., 2., 1., 4.]), bins=4, min=0, max=4)
+        tensor([0., 2., 1., 1.])
+        >>> torch.histc(torch.tensor([1., 2., 1.]), bins=2)
+        tensor([2., 1.])
+    """
     a = input._data
     _float_only("histogram_cpu", a)
     if bins <= 0:
@@ -206,7 +244,16 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     """``(hist, bin_edges)``: ``bins`` equal bins over ``range`` (default: the data's range), or the given
-    bin edges; ``weight`` weights each element, ``density`` normalises to a density."""
+    bin edges; ``weight`` weights each element, ``density`` normalises to a density.
+
+    Example:
+        >>> import npgrad as torch
+        >>> hist, edges = torch.histogram(torch.tensor([1., 2., 1., 4.]), bins=3)
+        >>> hist
+        tensor([2., 1., 1.])
+        >>> edges
+        tensor([1., 2., 3., 4.])
+    """
     a = input._data
     _float_only("histogram_cpu", a)
     if a.dtype.itemsize == 2 and a.dtype.kind in "fV" and range is None and not isinstance(bins, _t.Tensor):
@@ -272,7 +319,16 @@ def bincount(input, weights=None, minlength=0):
 
 
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
-    """Whether each element of ``elements`` is in ``test_elements`` (either may be a number); NaN is in nothing."""
+    """Whether each element of ``elements`` is in ``test_elements`` (either may be a number); NaN is in nothing.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.isin(torch.tensor([[1, 2], [3, 4]]), torch.tensor([2, 3]))
+        tensor([[False,  True],
+                [ True, False]])
+        >>> torch.isin(torch.tensor([1, 2]), 2, invert=True)
+        tensor([ True, False])
+    """
     if not isinstance(elements, _t.Tensor) and not isinstance(test_elements, _t.Tensor):
         raise TypeError("isin() received an invalid combination of arguments: expected at least one Tensor")
     e = elements._data if isinstance(elements, _t.Tensor) else xp.asarray(elements)

@@ -473,12 +473,26 @@ def transpose(input, dim0, dim1):
 
 
 def swapaxes(input, axis0, axis1):
-    """``transpose`` under NumPy's name (and NumPy's argument names, as in torch)."""
+    """``transpose`` under NumPy's name (and NumPy's argument names, as in torch).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.swapaxes(torch.arange(6).reshape(2, 3), 0, 1)
+        tensor([[0, 3],
+                [1, 4],
+                [2, 5]])
+    """
     return transpose(input, axis0, axis1)
 
 
 def swapdims(input, dim0, dim1):
-    """``transpose`` under another name."""
+    """``transpose`` under another name.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.swapdims(torch.arange(6).reshape(1, 2, 3), 0, 2).shape == (3, 2, 1)
+        True
+    """
     return transpose(input, dim0, dim1)
 
 

@@ -285,7 +285,18 @@ class Rot90(Function):
 
 
 def rot90(input, k=1, dims=(0, 1)):
-    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first towards the second)."""
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first towards the second).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[1, 2], [3, 4]])
+        >>> torch.rot90(x)
+        tensor([[2, 4],
+                [1, 3]])
+        >>> torch.rot90(x, k=-1)
+        tensor([[3, 1],
+                [4, 2]])
+    """
     n = input.dim()
     dims = list(dims)
     if len(dims) != 2:
@@ -308,7 +319,17 @@ def _tri_indices(fn, row, col, offset, dtype):
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
-    """The (row, col) indices of the lower triangle of a row x col matrix, as a 2 x N tensor."""
+    """The (row, col) indices of the lower triangle of a row x col matrix, as a 2 x N tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tril_indices(3, 3)
+        tensor([[0, 1, 1, 2, 2, 2],
+                [0, 0, 1, 0, 1, 2]])
+        >>> torch.tril_indices(3, 2, offset=-1)
+        tensor([[1, 2, 2],
+                [0, 0, 1]])
+    """
     return _tri_indices(xp.tril_indices, row, col, offset, dtype)
 
 
@@ -337,12 +358,30 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 
 
 def ravel(input):
-    """``contiguous().view(-1)``, as torch: a view of a contiguous tensor, else a copy."""
+    """``contiguous().view(-1)``, as torch: a view of a contiguous tensor, else a copy.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.ravel(torch.tensor([[1, 2], [3, 4]]))
+        tensor([1, 2, 3, 4])
+    """
     return input.contiguous().view(-1)
 
 
 def vander(x, N=None, increasing=False):
-    """The Vandermonde matrix: columns x^0 ... x^(N-1) (reversed unless ``increasing``)."""
+    """The Vandermonde matrix: columns x^0 ... x^(N-1) (reversed unless ``increasing``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.vander(torch.tensor([1, 2, 3]))
+        tensor([[1, 1, 1],
+                [4, 2, 1],
+                [9, 3, 1]])
+        >>> torch.vander(torch.tensor([1, 2, 3]), N=2, increasing=True)
+        tensor([[1, 1],
+                [1, 2],
+                [1, 3]])
+    """
     from .joining import cat, flip
     from .reduction_scan import cumprod
     if x.dim() != 1:
@@ -497,7 +536,14 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 
 
 def select_scatter(input, src, dim, index):
-    """``input`` with ``input.select(dim, index)`` replaced by ``src``."""
+    """``input`` with ``input.select(dim, index)`` replaced by ``src``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.select_scatter(torch.zeros(2, 2), torch.ones(2), 0, 0)
+        tensor([[1., 1.],
+                [0., 0.]])
+    """
     n = input.dim()
     d = norm_dim(dim, n)
     size = input.shape[d]
@@ -509,7 +555,19 @@ def select_scatter(input, src, dim, index):
 
 
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
-    """``input`` with ``input[..., start:end:step, ...]`` (along ``dim``) replaced by ``src``."""
+    """``input`` with ``input[..., start:end:step, ...]`` (along ``dim``) replaced by ``src``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.slice_scatter(torch.zeros(4, 2), torch.ones(2, 2), start=1, end=3)
+        tensor([[0., 0.],
+                [1., 1.],
+                [1., 1.],
+                [0., 0.]])
+        >>> torch.slice_scatter(torch.zeros(2, 4), torch.ones(2, 2), dim=1, step=2)
+        tensor([[1., 0., 1., 0.],
+                [1., 0., 1., 0.]])
+    """
     d = norm_dim(dim, input.dim())
     if step <= 0:
         raise RuntimeError("slice step must be positive")
@@ -615,7 +673,16 @@ class IndexReduce(Function):
 
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     """Combine ``source``'s slices into ``input``'s at ``index`` along ``dim`` with ``reduce`` ("prod", "mean",
-    "amax", "amin")."""
+    "amax", "amin").
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.ones(3)
+        >>> torch.index_reduce(x, 0, torch.tensor([0, 0, 2]), torch.tensor([2., 5., 3.]), 'prod')
+        tensor([10.,  1.,  3.])
+        >>> torch.index_reduce(x, 0, torch.tensor([0, 0, 2]), torch.tensor([2., 5., 3.]), 'amax', include_self=False)
+        tensor([5., 1., 3.])
+    """
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
                            f"{reduce}.")
@@ -676,7 +743,16 @@ class Put(Function):
 
 
 def put(input, index, source, accumulate=False):
-    """``input`` with ``input.view(-1)[index] = source`` (added with ``accumulate=True``)."""
+    """``input`` with ``input.view(-1)[index] = source`` (added with ``accumulate=True``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.put(torch.zeros(2, 2), torch.tensor([0, 3]), torch.tensor([1., 2.]))
+        tensor([[1., 0.],
+                [0., 2.]])
+        >>> torch.put(torch.ones(3), torch.tensor([1, 1]), torch.tensor([5., 5.]), accumulate=True)
+        tensor([ 1., 11.,  1.])
+    """
     idx = index._data.reshape(-1)
     if idx.dtype.kind not in "iu":
         raise RuntimeError("put_(): Expected a long tensor for index, but got " + str(idx.dtype))

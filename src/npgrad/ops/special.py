@@ -439,7 +439,13 @@ def _float_only(name, t):
 
 
 def lgamma(input):
-    """log|Gamma(x)|, +inf at the poles."""
+    """log|Gamma(x)|, +inf at the poles.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.lgamma(torch.tensor([0.5, 1.0, 5.0]))
+        tensor([0.5724, 0.0000, 3.1781])
+    """
     return Lgamma.apply(input)
 
 
@@ -455,21 +461,39 @@ def digamma(input):
 
 
 def polygamma(n, input):
-    """The n-th derivative of digamma (n >= 0)."""
+    """The n-th derivative of digamma (n >= 0).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.polygamma(1, torch.tensor([1.0, 2.0]))
+        tensor([1.6449, 0.6449])
+    """
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     return Polygamma.apply(input, int(n))
 
 
 def mvlgamma(input, p):
-    """The log of the multivariate gamma function of dimension ``p``."""
+    """The log of the multivariate gamma function of dimension ``p``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.mvlgamma(torch.tensor([2.5, 3.0]), p=2)
+        tensor([0.8570, 1.5502])
+    """
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
     return Mvlgamma.apply(input, int(p))
 
 
 def i0(input):
-    """Modified Bessel function of the first kind, order 0."""
+    """Modified Bessel function of the first kind, order 0.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.i0(torch.tensor([0.0, 1.0, 2.0]))
+        tensor([1.0000, 1.2661, 2.2796])
+    """
     return I0.apply(input)
 
 
@@ -486,7 +510,13 @@ def i1e(input):
 
 
 def sinc(input):
-    """sin(pi x) / (pi x), 1 at 0."""
+    """sin(pi x) / (pi x), 1 at 0.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.sinc(torch.tensor([0.0, 0.5, -0.25]))
+        tensor([1.0000, 0.6366, 0.9003])
+    """
     return Sinc.apply(input)
 
 
@@ -549,7 +579,13 @@ def gammaincc(input, other):
 
 
 def heaviside(input, values):
-    """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (no derivative, as torch)."""
+    """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (no derivative, as torch).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.heaviside(torch.tensor([-1.5, 0.0, 2.0]), torch.tensor([0.5]))
+        tensor([0.0000, 0.5000, 1.0000])
+    """
     if not isinstance(values, _t.Tensor):
         raise TypeError(f"heaviside(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
     a, v = input._data, values._data
@@ -572,17 +608,35 @@ def _int_op(name, kernel, input, other):
 
 
 def gcd(input, other):
-    """Greatest common divisor of integers (non-negative; gcd(0, 0) = 0)."""
+    """Greatest common divisor of integers (non-negative; gcd(0, 0) = 0).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.gcd(torch.tensor([12, 7, 0]), torch.tensor([18, 3, 5]))
+        tensor([6, 1, 5])
+    """
     return _int_op("gcd", xp.gcd, input, other)
 
 
 def lcm(input, other):
-    """Least common multiple of integers (non-negative)."""
+    """Least common multiple of integers (non-negative).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.lcm(torch.tensor([4, 6, 0]), torch.tensor([6, 4, 5]))
+        tensor([12, 12,  0])
+    """
     return _int_op("lcm", xp.lcm, input, other)
 
 
 def ldexp(input, other):
-    """``input * 2 ** other``."""
+    """``input * 2 ** other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.ldexp(torch.tensor([1.0, 3.0]), torch.tensor([2, -1]))
+        tensor([4.0000, 1.5000])
+    """
     return Ldexp.apply(input, other)
 
 
@@ -603,7 +657,13 @@ def frexp(input):
 
 
 def nextafter(input, other):
-    """The next float after ``input`` towards ``other``."""
+    """The next float after ``input`` towards ``other``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.nextafter(torch.tensor([1.0]), torch.tensor([2.0])) - 1.0
+        tensor([1.1921e-07])
+    """
     return Nextafter.apply(input, other)
 
 

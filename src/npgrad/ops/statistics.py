@@ -363,7 +363,18 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None, axis=UNSET,
              keepdims=UNSET):
     """The ``q``-th quantiles of ``input`` (all of it, or along ``dim``); a 1-D ``q`` adds a leading dim.
-    A NaN in a slice makes that slice's quantiles NaN."""
+    A NaN in a slice makes that slice's quantiles NaN.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([0., 1., 2., 3.])
+        >>> torch.quantile(x, 0.5)
+        tensor(1.5000)
+        >>> torch.quantile(x, torch.tensor([0.25, 0.75]))
+        tensor([0.7500, 2.2500])
+        >>> torch.quantile(x, 0.4, interpolation='nearest')
+        tensor(1.)
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("quantile", dim, axis, None, keepdim, keepdims)
     if out is not None:
@@ -373,7 +384,13 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=N
 
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None, axis=UNSET,
                 keepdims=UNSET):
-    """``quantile`` ignoring NaNs (a slice of NaNs only gives NaN)."""
+    """``quantile`` ignoring NaNs (a slice of NaNs only gives NaN).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.nanquantile(torch.tensor([1.0, float('nan'), 3.0, 2.0]), 0.5)
+        tensor(2.)
+    """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("nanquantile", dim, axis, None, keepdim, keepdims)
     if out is not None:
@@ -388,7 +405,18 @@ def _pair_sums(y, d):
 
 
 def trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
-    """The trapezoid rule along ``dim``: spacing ``dx`` (default 1) or sample points ``x``."""
+    """The trapezoid rule along ``dim``: spacing ``dx`` (default 1) or sample points ``x``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> y = torch.tensor([1., 2., 3.])
+        >>> torch.trapezoid(y)
+        tensor(4.)
+        >>> torch.trapezoid(y, dx=0.5)
+        tensor(2.)
+        >>> torch.trapezoid(y, torch.tensor([0., 1., 3.]))
+        tensor(6.5000)
+    """
     if axis is not UNSET:
         dim = np_alias("trapezoid", dim, axis, -1)[0]
     d = norm_dim(dim, max(y.dim(), 1))
@@ -407,7 +435,13 @@ def trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
 
 
 def trapz(y, x=None, *, dx=None, dim=-1):
-    """The old name of ``trapezoid``."""
+    """The old name of ``trapezoid``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.trapz(torch.tensor([1., 2., 3.]))
+        tensor(4.)
+    """
     return trapezoid(y, x, dx=dx, dim=dim)
 
 
@@ -438,7 +472,16 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
 def gradient(input, *, spacing=1, dim=None, edge_order=1):
     """Central differences in the interior and one-sided (first or second order) differences at the edges,
     along each dim in ``dim`` (all by default): one tensor per dim. ``spacing`` is a number, one number per
-    dim, or one coordinate tensor per dim."""
+    dim, or one coordinate tensor per dim.
+
+    Example:
+        >>> import npgrad as torch
+        >>> grads = torch.gradient(torch.tensor([1., 4., 9., 16.]))
+        >>> grads
+        (tensor([3., 4., 6., 7.]),)
+        >>> torch.gradient(torch.tensor([0., 1., 4.]), spacing=0.5)
+        (tensor([2., 4., 6.]),)
+    """
     from .joining import cat
     if edge_order not in (1, 2):
         raise RuntimeError(f"torch.gradient only supports edge_order=1 and edge_order=2.")
@@ -535,7 +578,13 @@ def _unlast(x, d):
 
 
 def logcumsumexp(input, dim=UNSET, *, axis=UNSET):
-    """log(cumsum(exp(input), dim)), computed stably."""
+    """log(cumsum(exp(input), dim)), computed stably.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logcumsumexp(torch.tensor([0.0, 0.0, 1000.0]), dim=0)
+        tensor([0.0000e+00, 6.9315e-01, 1.0000e+03])
+    """
     dim = required_dim("logcumsumexp", dim, axis)
     if not is_float_np(input._data.dtype):
         raise RuntimeError("logcumsumexp(): expected a floating point input")

@@ -97,8 +97,18 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     with ``add_safe_globals`` and never runs other code from the file; anything else raises
     ``pickle.UnpicklingError``. A truncated or corrupted file raises ``RuntimeError`` (``EOFError`` if empty).
     ``map_location`` follows torch's rules (a device, a dict of locations, a callable) with the CPU as the only
-    device: a storage saved on a GPU needs one that maps it to the CPU, as in torch without CUDA. ``mmap=True`` maps the storages of a zip checkpoint from the file
+    device: a storage saved on a GPU needs one that maps it to the CPU, as in torch without CUDA. ``mmap=True`` maps
+    the storages of a zip checkpoint from the file
     (copy-on-write, as torch) instead of reading them.
+
+    Example:
+        >>> import npgrad as torch
+        >>> import io
+        >>> buf = io.BytesIO()
+        >>> torch.save({'w': torch.tensor([1.0, 2.0])}, buf)
+        >>> _ = buf.seek(0)
+        >>> torch.load(buf)
+        {'w': tensor([1., 2.])}
     """
     from ._files import load_file
     _check_map_location(map_location)
