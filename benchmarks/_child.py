@@ -2,7 +2,7 @@
 
     python benchmarks/_child.py peak FRAMEWORK WORKLOAD STEPS CFG_JSON
     python benchmarks/_child.py growth FRAMEWORK WARMUP STEPS
-    python benchmarks/_child.py tcompile WORKLOAD STEPS CFG_JSON BACKEND CPU_TIME
+    python benchmarks/_child.py tcompile WORKLOAD STEPS CFG_JSON BACKEND CPU_TIME [FRESH_CACHE]
 
 Prints one JSON object on its last line. Memory figures are in MiB, read from the kernel (Linux): the
 process's peak resident set (VmHWM in /proc/self/status, the same figure as ``ru_maxrss`` but reset at exec and
@@ -106,15 +106,21 @@ def cmd_growth(name, warmup, steps):
     return {"growth": r1 - r0, "objects_growth": n1 - n0, "rss": r1}
 
 
-def cmd_tcompile(base, steps, cfg, backend, cpu_time):
+def cmd_tcompile(base, steps, cfg, backend, cpu_time, fresh_cache=False):
     """``workloads.COMPILED[base + "c"]`` built twice, with ``torch.compile(backend=...)`` and with
     ``npgrad.compile``: each one's first call (compilation / capture included) and the first ``steps`` calls in
     all, wall clock; then both in steady state, interleaved (process CPU time when ``cpu_time``). torch.compile
-    starts from a fresh inductor cache, as a user's first run does. Both first results are compared."""
+    uses inductor's on-disk cache as it finds it (warm after the first run of the same code), or with
+    ``fresh_cache`` an empty one, as in a user's very first run. Both first results are compared."""
+    import shutil
     import tempfile
     import time
     import numpy as np
-    os.environ["TORCHINDUCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="npgrad_bench_inductor_")
+    if fresh_cache:
+        cache = tempfile.mkdtemp(prefix="npgrad_bench_inductor_")
+        os.environ["TORCHINDUCTOR_CACHE_DIR"] = cache
+        import atexit
+        atexit.register(shutil.rmtree, cache, True)
     torch, workloads = _setup("torch")
     import npgrad
     from _harness import interleaved
@@ -155,7 +161,8 @@ def main(argv):
     if kind == "peak":
         out = cmd_peak(name, argv[2], int(argv[3]), json.loads(argv[4]))
     elif kind == "tcompile":
-        out = cmd_tcompile(argv[1], int(argv[2]), json.loads(argv[3]), argv[4], bool(int(argv[5])))
+        out = cmd_tcompile(argv[1], int(argv[2]), json.loads(argv[3]), argv[4], bool(int(argv[5])),
+                           bool(int(argv[6])) if len(argv) > 6 else False)
     elif kind == "growth":
         out = cmd_growth(name, int(argv[2]), int(argv[3]))
     else:

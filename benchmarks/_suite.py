@@ -227,7 +227,8 @@ class Suite:
         scale = workloads_scale(self.row_defs[wid][1])
         try:
             out = self._child("tcompile", base, self.cfg["tc_steps"], json.dumps(self.cfg),
-                              self.args.torch_compile_backend, int(self.cpu_time), timeout=900)
+                              self.args.torch_compile_backend, int(self.cpu_time),
+                              int(self.args.fresh_inductor_cache), timeout=900)
         except Exception as exc:
             self.add(wid, status="error", note=f"child failed: {_short(exc)}")
             return
@@ -244,7 +245,8 @@ class Suite:
                  note=f"torch.compile backend={backend}{agree}",
                  extra={"ratio_min": o["steady_min_s"] / t["steady_min_s"], "child": out})
         self.add(rid_e2e, o["e2e_s"], t["e2e_s"],
-                 note=f"first call: npgrad {o['first_s'] * 1e3:.0f} ms, torch.compile {t['first_s']:.1f} s; wall",
+                 note=f"first call: npgrad {o['first_s'] * 1e3:.0f} ms, torch.compile {t['first_s']:.1f} s "
+                      f"({'fresh' if self.args.fresh_inductor_cache else 'on-disk'} inductor cache); wall",
                  extra={"child": out})
 
     def profile(self, wid, fn, seconds_per_call):

@@ -1,7 +1,7 @@
 """npgrad vs torch benchmark suite (issue 8): every workload on both frameworks in one invocation, interleaved.
 
     python benchmarks/run.py [--quick] [--only W2,W5c] [--threads N] [--wall] [--repeats N] [--profile] [--json PATH]
-                             [--no-torch-compile] [--torch-compile-backend inductor]
+                             [--no-torch-compile] [--fresh-inductor-cache] [--torch-compile-backend inductor]
 
 Prints, per workload, the median per framework, the ratio npgrad/torch and its target with a pass/short mark, and
 writes the same as JSON (default benchmarks/results/bench.json). Absolute times depend on the machine and on what
@@ -11,8 +11,9 @@ Targets are goals for the engine, not assertions: the exit status is 0 whatever 
 Compiled rows (issue 16): ``W1c``... run the workload through ``npgrad.compile`` against torch eager in the same
 run; ``W1c-cap`` is the capture cost, npgrad's first compiled call over one eager npgrad step. ``W1tc``... compare
 ``npgrad.compile`` with ``torch.compile`` in a child process (both compiled there; torch.compile needs a C++
-compiler and takes seconds per first call, from a fresh inductor cache): steady state, and end to end over the
-first ``tc_steps`` steps including the first call (wall clock). ``--no-torch-compile`` skips those rows.
+compiler and takes seconds per first call; inductor's on-disk cache is used as found unless
+``--fresh-inductor-cache``): steady state, and end to end over the first ``tc_steps`` steps including the first
+call (wall clock). ``--no-torch-compile`` skips those rows.
 """
 import argparse
 import os
@@ -78,6 +79,9 @@ def parse_args(argv=None):
     p.add_argument("--json", default=None, help="where to write the results (default benchmarks/results/bench.json)")
     p.add_argument("--no-torch-compile", action="store_true",
                    help="skip the torch.compile rows (W1tc...): they need g++ and take minutes")
+    p.add_argument("--fresh-inductor-cache", action="store_true",
+                   help="torch.compile rows from an empty inductor cache (a user's very first run: the first call "
+                        "took 80 s here under load) instead of the on-disk cache as found")
     p.add_argument("--torch-compile-backend", default="inductor",
                    help="torch.compile's backend in the W*tc rows (default inductor; 'eager' for a fast smoke run)")
     a = p.parse_args(argv)
