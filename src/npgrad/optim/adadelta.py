@@ -1,8 +1,13 @@
 """Adadelta, as ``torch.optim.Adadelta``."""
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad
-from .optimizer import Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, scalar, step_tensor, zeros_state
+from .._tensor import Tensor
+from .optimizer import (ParamsT, Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, scalar, step_tensor,
+                       zeros_state)
 
 __all__ = ["Adadelta"]
 
@@ -11,8 +16,9 @@ class Adadelta(Optimizer):
     """``v = rho * v + (1 - rho) * g * g``; ``delta = sqrt(u + eps) / sqrt(v + eps) * g``;
     ``u = rho * u + (1 - rho) * delta * delta``; ``p -= lr * delta``."""
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
-                 maximize=False, differentiable=False):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
+                 maximize: bool = False, differentiable: bool = False) -> None:
         check_lr(lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
@@ -27,7 +33,7 @@ class Adadelta(Optimizer):
                                       f"Adam, AdamW, RMSprop and Adagrad have differentiable steps")
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
         loss = None
         if closure is not None:

@@ -1,10 +1,14 @@
 """Adagrad, as ``torch.optim.Adagrad``."""
+from collections.abc import Callable
+from typing import Any
+
+from .._tensor import Tensor
 import numpy as np
 
 from .._tensor import make
 from ..autograd.grad_mode import enable_grad
 from . import _differentiable
-from .optimizer import Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, scalar, step_tensor
+from .optimizer import ParamsT, Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, scalar, step_tensor
 
 __all__ = ["Adagrad"]
 
@@ -16,8 +20,10 @@ class Adagrad(Optimizer):
     at construction, as torch does.
     """
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
-                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1e-2, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0, eps: float = 1e-10,
+                 foreach: bool | None = None, *, maximize: bool = False, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
         check_lr(lr)
         if not 0.0 <= lr_decay:
             raise ValueError(f"Invalid lr_decay value: {lr_decay}")
@@ -45,7 +51,7 @@ class Adagrad(Optimizer):
     def share_memory(self):
         """Nothing to do: npgrad runs in one process."""
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
         if self.defaults.get("differentiable"):  # recorded tensor ops, so gradients flow through the step
             return _differentiable.step_all(self, closure, lambda group: _differentiable.adagrad(self, group))

@@ -1,11 +1,14 @@
 """Adam (and, with ``decoupled_weight_decay=True``, AdamW), as ``torch.optim.Adam``."""
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 from . import _differentiable
-from .optimizer import (Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, lerp_, scalar, step_tensor,
-                        zeros_state)
+from .optimizer import (addcmul_, bump, check_lr, grad_of, incr_step, lerp_, Optimizer, ParamsT, scalar, step_tensor,
+                       zeros_state)
 
 __all__ = ["Adam"]
 
@@ -29,9 +32,11 @@ class Adam(Optimizer):
     with ``decoupled_weight_decay=True`` (AdamW) multiplies ``p`` by ``1 - lr * wd`` first.
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
-                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
-                 decoupled_weight_decay=False):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3,
+                 betas: tuple[float | Tensor, float | Tensor] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, foreach: bool | None = None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
         check_lr(lr)
         check_betas(betas, eps, weight_decay)
         if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
@@ -49,7 +54,7 @@ class Adam(Optimizer):
             if foreach:
                 raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
         if self.defaults.get("differentiable"):  # recorded tensor ops, so gradients flow through the step
             return _differentiable.step_all(self, closure, lambda group: _differentiable.adam(self, group))

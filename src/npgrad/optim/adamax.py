@@ -1,9 +1,13 @@
 """Adamax (Adam with the infinity norm), as ``torch.optim.Adamax``."""
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
+from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 from .adam import check_betas
-from .optimizer import Optimizer, bump, check_lr, grad_of, incr_step, lerp_, scalar, step_tensor, zeros_state
+from .optimizer import ParamsT, Optimizer, bump, check_lr, grad_of, incr_step, lerp_, scalar, step_tensor, zeros_state
 
 __all__ = ["Adamax"]
 
@@ -11,8 +15,10 @@ __all__ = ["Adamax"]
 class Adamax(Optimizer):
     """``m = lerp(m, g, 1 - beta1)``; ``u = max(beta2 * u, |g| + eps)``; ``p -= lr / (1 - beta1**t) * m / u``."""
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
-                 maximize=False, differentiable=False, capturable=False):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 2e-3,
+                 betas: tuple[float | Tensor, float | Tensor] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, foreach: bool | None = None, *, maximize: bool = False,
+                 differentiable: bool = False, capturable: bool = False) -> None:
         check_lr(lr)
         check_betas(betas, eps, weight_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
@@ -22,7 +28,7 @@ class Adamax(Optimizer):
                                       f"Adam, AdamW, RMSprop and Adagrad have differentiable steps")
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
         loss = None
         if closure is not None:

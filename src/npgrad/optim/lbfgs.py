@@ -3,11 +3,14 @@
 Works on one flat vector of all parameters (float arrays; 0-d NumPy scalars play the role of torch's 0-d
 tensors, so float32 problems round as torch's do). The state keeps torch's keys and holds npgrad Tensors.
 """
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .._tensor import Tensor, make
 from ..autograd.grad_mode import enable_grad
-from .optimizer import Optimizer, bump, check_lr, scalar
+from .optimizer import ParamsT, Optimizer, bump, check_lr, scalar
 
 __all__ = ["LBFGS"]
 
@@ -125,8 +128,9 @@ class LBFGS(Optimizer):
     """Limited-memory BFGS. ``step(closure)`` runs up to ``max_iter`` iterations, calling ``closure`` (which
     recomputes the loss and its gradients) as it goes. One parameter group only."""
 
-    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
-                 history_size=100, line_search_fn=None):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1, max_iter: int = 20, max_eval: int | None = None,
+                 tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
+                 line_search_fn: str | None = None) -> None:
         check_lr(lr)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
@@ -162,7 +166,7 @@ class LBFGS(Optimizer):
         self._set_param(x)
         return loss, flat_grad
 
-    def step(self, closure):
+    def step(self, closure: Callable[[], Any]) -> Any:  # type: ignore[override]  # a closure is required, as in torch
         """Run the iterations; ``closure`` must zero the gradients, compute the loss, backward and return it."""
         group = self.param_groups[0]
         lr = scalar(group["lr"])
@@ -217,7 +221,7 @@ class LBFGS(Optimizer):
                     ro.append(1.0 / ys)
                     H_diag = ys / y.dot(y)
                 num_old = len(old_dirs)
-                al = [None] * history_size
+                al: list[Any] = [None] * history_size
                 # two-loop recursion: d = -H g
                 q = -flat_grad
                 for i in range(num_old - 1, -1, -1):

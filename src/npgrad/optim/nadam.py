@@ -1,11 +1,14 @@
 """NAdam (Adam with Nesterov momentum and a momentum-decay schedule), as ``torch.optim.NAdam``."""
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 from .adam import check_betas
-from .optimizer import (Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, lerp_, scalar, step_tensor,
-                        zeros_state)
+from .optimizer import (addcmul_, bump, check_lr, grad_of, incr_step, lerp_, Optimizer, ParamsT, scalar, step_tensor,
+                       zeros_state)
 
 __all__ = ["NAdam"]
 
@@ -17,9 +20,11 @@ class NAdam(Optimizer):
     ``state["mu_product"]`` is a 0-d tensor of the default float type, rounded at every step as torch's is.
     """
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
-                 decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
-                 differentiable=False):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 2e-3,
+                 betas: tuple[float | Tensor, float | Tensor] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, momentum_decay: float = 4e-3, decoupled_weight_decay: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
         check_lr(lr)
         check_betas(betas, eps, weight_decay)
         if not 0.0 <= momentum_decay:
@@ -33,7 +38,7 @@ class NAdam(Optimizer):
                                       f"Adam, AdamW, RMSprop and Adagrad have differentiable steps")
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
         loss = None
         if closure is not None:

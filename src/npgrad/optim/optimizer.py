@@ -15,6 +15,8 @@ tensor([ 0.8000, -1.6000], requires_grad=True)
 """
 import functools
 import itertools
+from collections.abc import Callable, Iterable
+from typing import Any
 from collections import OrderedDict, defaultdict
 from copy import deepcopy
 
@@ -24,6 +26,9 @@ from .._dtype import is_float_np
 from .. import _dtype
 from .._tensor import Tensor, make
 from .._warn import warn as _warn
+
+# What an optimizer takes as ``params``: tensors, ``(name, tensor)`` pairs, or parameter groups (dicts).
+ParamsT = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, Any]]
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook", "required"]
 
@@ -130,7 +135,11 @@ class Optimizer:
         if step is not None and not getattr(step, "_npgrad_wrapped", False):
             cls.step = _wrap_step(step)
 
-    def __init__(self, params, defaults):
+    defaults: dict[str, Any]
+    state: defaultdict[Any, dict[str, Any]]
+    param_groups: list[dict[str, Any]]
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         self._optimizer_step_pre_hooks = OrderedDict()
         self._optimizer_step_post_hooks = OrderedDict()
@@ -143,7 +152,7 @@ class Optimizer:
                             "but got " + _typename(params))
         self.state = defaultdict(dict)
         self.param_groups = []
-        param_groups = list(params)
+        param_groups: list[Any] = list(params)
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(param_groups[0], dict):
@@ -173,7 +182,7 @@ class Optimizer:
         return s + ")"
 
     # ------------------------------------------------------------------ groups
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters (a dict with ``"params"`` and optional per-group options)."""
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
@@ -222,7 +231,7 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     # ------------------------------------------------------------------ gradients
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients: to ``None`` (default) or, with ``set_to_none=False``, to zeros in place."""
         for group in self.param_groups:
             for p in group["params"]:
@@ -239,7 +248,7 @@ class Optimizer:
                     g._data[...] = 0
                     g._vc[0] += 1
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ hooks
@@ -264,7 +273,7 @@ class Optimizer:
         return _register(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # ------------------------------------------------------------------ state dicts
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}``, torch's layout.
 
         Parameters are replaced by their position over all groups; the state tensors are not copied.
@@ -287,7 +296,7 @@ class Optimizer:
                 sd = result
         return sd
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Load a dict made by ``state_dict`` (ours or torch's, tensors converted): state follows parameter order.
 
         Floating state tensors are cast to their parameter's dtype (``step`` keeps its own).

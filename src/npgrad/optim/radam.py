@@ -1,10 +1,14 @@
 """RAdam (rectified Adam), as ``torch.optim.RAdam``."""
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
+from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 from .adam import check_betas
-from .optimizer import (Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, lerp_, scalar, step_tensor,
-                        zeros_state)
+from .optimizer import (addcmul_, bump, check_lr, grad_of, incr_step, lerp_, Optimizer, ParamsT, scalar, step_tensor,
+                       zeros_state)
 
 __all__ = ["RAdam"]
 
@@ -13,8 +17,10 @@ class RAdam(Optimizer):
     """Adam whose adaptive term is switched on, with a variance rectification factor, once the length of the
     approximated simple moving average ``rho_t`` exceeds 5; before that it takes plain momentum steps."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
-                 *, foreach=None, maximize=False, capturable=False, differentiable=False):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3,
+                 betas: tuple[float | Tensor, float | Tensor] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, decoupled_weight_decay: bool = False, *, foreach: bool | None = None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False) -> None:
         check_lr(lr)
         check_betas(betas, eps, weight_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
@@ -25,7 +31,7 @@ class RAdam(Optimizer):
                                       f"Adam, AdamW, RMSprop and Adagrad have differentiable steps")
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
         loss = None
         if closure is not None:

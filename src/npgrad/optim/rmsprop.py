@@ -1,10 +1,14 @@
 """RMSprop (optionally centered, with momentum), as ``torch.optim.RMSprop``."""
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
+from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
 from . import _differentiable
-from .optimizer import (Optimizer, addcmul_, bump, check_lr, grad_of, incr_step, lerp_, scalar, step_tensor,
-                        zeros_state)
+from .optimizer import (addcmul_, bump, check_lr, grad_of, incr_step, lerp_, Optimizer, ParamsT, scalar, step_tensor,
+                       zeros_state)
 
 __all__ = ["RMSprop"]
 
@@ -16,8 +20,9 @@ class RMSprop(Optimizer):
     normalised step in a buffer (``buf = momentum * buf + g / avg``; ``p -= lr * buf``).
     """
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
-                 capturable=False, foreach=None, maximize=False, differentiable=False):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
+                 foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
         check_lr(lr)
         if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}")
@@ -32,7 +37,7 @@ class RMSprop(Optimizer):
                     "maximize": maximize, "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
         if self.defaults.get("differentiable"):  # recorded tensor ops, so gradients flow through the step
             return _differentiable.step_all(self, closure, lambda group: _differentiable.rmsprop(self, group))

@@ -1,8 +1,11 @@
 """Stochastic gradient descent with optional (Nesterov) momentum, as ``torch.optim.SGD``."""
-from .._tensor import make
+from collections.abc import Callable
+from typing import Any
+
+from .._tensor import Tensor, make
 from ..autograd.grad_mode import enable_grad
 from . import _differentiable
-from .optimizer import Optimizer, bump, check_lr, grad_of, scalar
+from .optimizer import ParamsT, Optimizer, bump, check_lr, grad_of, scalar
 
 __all__ = ["SGD"]
 
@@ -14,8 +17,9 @@ class SGD(Optimizer):
     the update uses ``buf`` (or ``g + momentum * buf`` with ``nesterov=True``).
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
-                 maximize=False, foreach=None, differentiable=False, fused=None):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
         check_lr(lr)
         if momentum < 0.0:
             raise ValueError(f"Invalid momentum value: {momentum}")
@@ -33,7 +37,7 @@ class SGD(Optimizer):
             if foreach:
                 raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given."""
         if self.defaults.get("differentiable"):  # recorded tensor ops, so gradients flow through the step
             return _differentiable.step_all(self, closure, lambda group: _differentiable.sgd(self, group))
