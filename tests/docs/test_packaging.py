@@ -61,7 +61,7 @@ def test_wheel_contents_and_version(dist):
     assert f"Version: {npgrad.__version__}" in meta
     assert f"Requires-Dist: numpy>={NUMPY_FLOOR}" in meta
     # every module in the source tree is in the wheel (catches a sub-package missing an __init__ or find config)
-    src = {str(p.relative_to(ROOT / "src")) for p in (ROOT / "src" / "npgrad").rglob("*.py")}
+    src = {str(p.relative_to(ROOT / "src")) for ext in ("*.py", "*.pyi") for p in (ROOT / "src" / "npgrad").rglob(ext)}
     assert src <= set(names), sorted(src - set(names))[:10]
 
 
