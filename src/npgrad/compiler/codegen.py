@@ -19,6 +19,7 @@ import numpy as np
 
 from .._shape import sum_to
 from . import capture as _cap
+from . import inline as _inline
 from .inline import INLINE
 
 __all__ = ["build"]
@@ -66,7 +67,7 @@ def _const(v, ns):
     return name
 
 
-def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns):
+def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns, inline=True):
     """Generate the program from recorder ``rec``.
 
     ``out_slots``: the slots the call returns (program outputs); ``diff_set``: the slot ids among them whose
@@ -74,6 +75,12 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns)
     -> input slot (None for a repeated tensor)."""
     ns = {"_new": object.__new__, "_np": np, "_fit": _fit, "_copyto": np.copyto, "_asarray": np.asarray}
     ns.update(guard_ns)
+    if inline and not INLINE:
+        _inline._load()
+    ns.update(_inline.HELPERS)
+
+    def kname(v):
+        return _const(v, ns)
     prog = Program()
     prog.outside = list(rec.outside)
     prog.n_in = n_flat
@@ -105,15 +112,18 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns)
             continue
         args = [_expr(a, op.casts, i, ns) for i, a in enumerate(op.args)]
         in_bwd = j in live
-        tpl = INLINE.get(op.cls)
+        tpl = INLINE.get(op.cls) if inline else None
         res = ", ".join(o.arr for o in op.outs) + ("," if op.nout == 1 else "")
         if tpl is not None:
-            code = tpl.forward(op, args, res, f"s{j}", in_bwd)
+            code = tpl.forward(op, args, res, f"s{j}", in_bwd, kname)
             if code is not None:
                 lines.extend("    " + ln for ln in code[0])
                 if in_bwd:
-                    saved_names.extend(code[1])
-                inl[j] = (tpl, code[1])
+                    saved_names.extend(n for n in code[1] if n not in saved_names)
+                inl[j] = tpl
+                for o in op.outs:
+                    if o.shape == ():
+                        lines.append(f"    {o.arr} = _asarray({o.arr})")
                 continue
         ns[f"F{j}"] = op.cls.forward
         ns[f"N{j}"] = op.cls._node_cls
@@ -170,15 +180,12 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns)
                 m = op.meta[i] if op.meta is not None else None
                 targets.append((i, a, m))
         if j in inl:
-            tpl, names = inl[j]
-            code = tpl.backward(op, gouts, targets, f"s{j}", names)
-            if code is not None:
-                for ln, gid, expr in code:
-                    if ln is not None:
-                        b.append("    " + ln)
-                    if gid is not None:
-                        acc(gid, expr)
-                continue
+            for ln, gid, expr in inl[j].backward(op, gouts, targets, f"s{j}", kname):
+                if ln is not None:
+                    b.append("    " + ln)
+                if gid is not None:
+                    acc(gid, expr)
+            continue
         ns[f"B{j}"] = op.cls.backward
         b.append(f"    r = B{j}(c{j}, {', '.join(gouts)})")
         b.append("    if type(r) is not tuple: r = (r,)")

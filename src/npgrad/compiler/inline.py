@@ -1,3 +1,267 @@
-"""Inlined formulas: hot ops written out as their NumPy calls in the generated code (filled in below)."""
+"""Inlined formulas: the hot ops written out in the generated code as their NumPy calls, so one recorded op
+costs about one NumPy call instead of a ctx object, a ``forward`` call and ``saved_tensors``/``needs_input_grad``
+lookups. Each template writes the same arithmetic as its op's ``forward``/``backward`` (same NumPy calls, or the
+very helpers they call), for float32/float64 operands; anything else (half precision, casts, alpha/beta other
+than those handled) keeps the generic call of the op's own formulas.
+
+A template's ``forward(op, args, res, pfx, need_bwd, k)`` returns ``(lines, saved)`` (the code and the
+variables backward reads) or None; ``backward(op, gouts, targets, pfx, k)`` returns a list of
+``(line, gid, expr)``: a line to emit, then ``expr`` accumulated into the gradient of value ``gid``.
+``k(value)`` names a constant in the generated module.
+"""
+import numpy as np
+
+from . import capture as _cap
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _plain(op):
+    """float32/float64 tensors only, no promotion casts."""
+    if op.casts:
+        return False
+    for a in op.args:
+        if isinstance(a, _cap.Slot) and a.dtype not in _FLOATS:
+            return False
+    return all(o.dtype in _FLOATS for o in op.outs)
+
+
+def _fit(expr, m, k):
+    return expr if m is None else f"_fit({expr}, {k(m[0])}, {k(m[1])})"
+
+
+def _arg(op, i):
+    a = op.args[i]
+    return a if isinstance(a, _cap.Slot) else None
+
+
+class _T:
+    """A template from two functions."""
+    def __init__(self, fwd, bwd):
+        self.fwd, self.bwd = fwd, bwd
+
+    def forward(self, op, args, res, pfx, need_bwd, k):
+        if not _plain(op):
+            return None
+        return self.fwd(op, args, res, pfx, need_bwd, k)
+
+    def backward(self, op, gouts, targets, pfx, k):
+        return self.bwd(op, gouts, targets, pfx, k)
+
+
+# ---- binary arithmetic ---------------------------------------------------------------------------------------
+def _slots_saved(op, nb, pairs):
+    """The array variables backward reads: for each (needed input, operand it reads)."""
+    out = []
+    if nb:
+        for i, j in pairs:
+            a = op.args[j]
+            if i < len(op.needs) and op.needs[i] and isinstance(a, _cap.Slot) and a.arr not in out:
+                out.append(a.arr)
+    return out
+
+
+def _mul_f(op, a, res, pfx, nb, k):
+    return [f"{res} = {a[0]} * {a[1]}"], _slots_saved(op, nb, ((0, 1), (1, 0)))
+
+
+def _mul_b(op, g, targets, pfx, k):
+    a, b = op.args[0], op.args[1]
+    an = a.arr if isinstance(a, _cap.Slot) else k(a[1])
+    bn = b.arr if isinstance(b, _cap.Slot) else k(b[1])
+    out = []
+    for i, s, m in targets:
+        out.append((None, s.gid, _fit(f"{g[0]} * {bn if i == 0 else an}", m, k)))
+    return out
+
+
+def _addsub(sign):
+    def f(op, a, res, pfx, nb, k):
+        if len(a) > 2 and a[2] != "1":
+            return None
+        return [f"{res} = {a[0]} {sign} {a[1]}"], []
+
+    def b(op, g, targets, pfx, k):
+        return [(None, s.gid, _fit(g[0] if i == 0 or sign == "+" else f"-{g[0]}", m, k)) for i, s, m in targets]
+    return f, b
+
+
+def _div_f(op, a, res, pfx, nb, k):
+    return [f"{res} = {a[0]} / {a[1]}"], _slots_saved(op, nb, ((0, 1), (1, 0), (1, 1)))
+
+
+def _div_b(op, g, targets, pfx, k):
+    a, b = op.args[0], op.args[1]
+    an = a.arr if isinstance(a, _cap.Slot) else k(a[1])
+    bn = b.arr if isinstance(b, _cap.Slot) else k(b[1])
+    out = []
+    for i, s, m in targets:
+        expr = f"{g[0]} / {bn}" if i == 0 else f"-{g[0]} * (({an} / {bn}) / {bn})"
+        out.append((None, s.gid, _fit(expr, m, k)))
+    return out
+
+
+# ---- unary ---------------------------------------------------------------------------------------------------
+def _unary(fexpr, bexpr, saves_out=True):
+    def f(op, a, res, pfx, nb, k):
+        o = op.outs[0].arr
+        return [f"{o} = {fexpr.format(a=a[0])}"], ([o] if saves_out and nb else [])
+
+    def b(op, g, targets, pfx, k):
+        o = op.outs[0].arr
+        return [(None, s.gid, bexpr.format(g=g[0], o=o)) for i, s, m in targets]
+    return f, b
+
+
+def _relu_f(op, a, res, pfx, nb, k):
+    o = op.outs[0].arr
+    return [f"{o} = _np.maximum({a[0]}, 0)"], ([o] if nb else [])
+
+
+def _relu_b(op, g, targets, pfx, k):
+    o = op.outs[0].arr
+    return [(None, s.gid, f"_relu_bwd({g[0]}, {o})") for i, s, m in targets]
+
+
+def _relu_bwd(grad, out):
+    # threshold_backward(grad, result, 0), as Relu.backward on arrays: grad where result > 0, else +0.0
+    if np.isfinite(grad).all():
+        res = grad * ~(out <= 0)
+        res += 0.0
+        return res
+    return np.where(out <= 0, 0.0, grad)
+
+
+# ---- matrix products -----------------------------------------------------------------------------------------
+def _mm_f(op, a, res, pfx, nb, k):
+    saved = _slots_saved(op, nb, ((0, 0), (0, 1), (1, 0), (1, 1)))
+    return [f"{res} = _prod({a[0]}, {a[1]})"], saved
+
+
+def _mm_b(op, g, targets, pfx, k):
+    a, b = op.args[0].arr, op.args[1].arr
+    return [(None, s.gid, _fit(f"_mat1_grad({g[0]}, {b}, {a})" if i == 0 else f"_mat2_grad({a}, {g[0]}, {b})",
+                               m, k)) for i, s, m in targets]
+
+
+def _addmm_f(op, a, res, pfx, nb, k):
+    if a[3] != "1" or a[4] != "1" or not isinstance(op.args[0], _cap.Slot):
+        return None
+    saved = _slots_saved(op, nb, ((1, 1), (1, 2), (2, 1), (2, 2)))
+    return [f"{res} = _prod({a[1]}, {a[2]}) + {a[0]}"], saved
+
+
+def _addmm_b(op, g, targets, pfx, k):
+    m1, m2 = op.args[1].arr, op.args[2].arr
+    out = []
+    for i, s, m in targets:
+        expr = g[0] if i == 0 else f"_mat1_grad({g[0]}, {m2}, {m1})" if i == 1 else f"_mat2_grad({m1}, {g[0]}, {m2})"
+        out.append((None, s.gid, _fit(expr, m, k)))
+    return out
+
+
+# ---- reductions ----------------------------------------------------------------------------------------------
+def _sum_f(op, a, res, pfx, nb, k):
+    return [f"{res} = {a[0]}.sum(axis={a[1]}, keepdims={a[2]})"], []
+
+
+def _sum_b(op, g, targets, pfx, k):
+    x = op.args[0]
+    return [(None, s.gid, f"_expand_back({g[0]}, {k(op.args[1][1])}, {k(op.args[2][1])}, {k(x.shape)})")
+            for i, s, m in targets]
+
+
+def _mean_f(op, a, res, pfx, nb, k):
+    if op.args[0].shape and 0 in op.args[0].shape:
+        return None
+    return [f"{res} = {a[0]}.mean(axis={a[1]}, keepdims={a[2]})"], []
+
+
+def _mean_b(op, g, targets, pfx, k):
+    from ..ops.reduction import count
+    x = op.args[0]
+    n = count(x.shape, op.args[1][1])
+    return [(None, s.gid, f"_expand_back({g[0]} / {n}, {k(op.args[1][1])}, {k(op.args[2][1])}, {k(x.shape)})")
+            for i, s, m in targets]
+
+
+def _softmax_like(kind):
+    def f(op, a, res, pfx, nb, k):
+        if op.args[1][1] is None:
+            return None
+        x = a[0]
+        d = a[1]
+        o = op.outs[0].arr
+        if kind == "log":
+            lines = [f"{pfx} = {x} - _np.max({x}, axis={d}, keepdims=True, initial=-_np.inf)",
+                     f"{o} = {pfx} - _np.log(_np.exp({pfx}).sum(axis={d}, keepdims=True))"]
+        else:
+            lines = [f"{pfx} = _np.exp({x} - _np.max({x}, axis={d}, keepdims=True, initial=-_np.inf))",
+                     f"{o} = {pfx} / {pfx}.sum(axis={d}, keepdims=True)"]
+        return lines, ([o] if nb else [])
+
+    def b(op, g, targets, pfx, k):
+        o = op.outs[0].arr
+        d = k(op.args[1][1])
+        if kind == "log":
+            expr = f"{g[0]} - _np.exp({o}) * _np.sum({g[0]}, axis={d}, keepdims=True)"
+        else:
+            expr = f"{o} * ({g[0]} - _np.sum({g[0]} * {o}, axis={d}, keepdims=True))"
+        return [(None, s.gid, expr) for i, s, m in targets]
+    return f, b
+
+
+# ---- views ---------------------------------------------------------------------------------------------------
+def _t_f(op, a, res, pfx, nb, k):
+    return [f"{res} = {a[0]}.T"], []
+
+
+def _t_b(op, g, targets, pfx, k):
+    return [(None, s.gid, f"_np.transpose({g[0]})") for i, s, m in targets]
+
+
+def _transpose_f(op, a, res, pfx, nb, k):
+    if not op.args[0].shape:
+        return None
+    return [f"{res} = {a[0]}.swapaxes({a[1]}, {a[2]})"], []
+
+
+def _transpose_b(op, g, targets, pfx, k):
+    return [(None, s.gid, f"{g[0]}.swapaxes({k(op.args[1][1])}, {k(op.args[2][1])})") for i, s, m in targets]
+
+
+def _view_f(op, a, res, pfx, nb, k):
+    return [f"{res} = {a[0]}.reshape({a[1]})"], []
+
+
+def _view_b(op, g, targets, pfx, k):
+    return [(None, s.gid, f"{g[0]}.reshape({k(op.args[0].shape)})") for i, s, m in targets]
+
 
 INLINE = {}
+HELPERS = {"_relu_bwd": _relu_bwd}
+
+
+def _load():
+    """Fill INLINE (on first use: the op modules import late)."""
+    from ..ops import pointwise as pw, pointwise_unary as pu, linalg as la, reduction as rd, shape as sh
+    HELPERS.update(_prod=la._prod, _mat1_grad=la._mat1_grad, _mat2_grad=la._mat2_grad,
+                   _expand_back=rd.expand_back)
+    table = {
+        "Mul": (pw, _mul_f, _mul_b), "Add": (pw, *_addsub("+")), "Sub": (pw, *_addsub("-")),
+        "Div": (pw, _div_f, _div_b),
+        "Neg": (pu, *_unary("-{a}", "-{g}", False)),
+        "Tanh": (pu, *_unary("_np.tanh({a})", "{g} * (1 - {o} * {o})")),
+        "Sigmoid": (pu, *_unary("1 / (1 + _np.exp(-{a}))", "{g} * (1 - {o}) * {o}")),
+        "Exp": (pu, *_unary("_np.exp({a})", "{g} * {o}")),
+        "Relu": (pu, _relu_f, _relu_b),
+        "Mm": (la, _mm_f, _mm_b), "Addmm": (la, _addmm_f, _addmm_b),
+        "Sum": (rd, _sum_f, _sum_b), "SumDim": (rd, _sum_f, _sum_b),
+        "Mean": (rd, _mean_f, _mean_b), "MeanDim": (rd, _mean_f, _mean_b),
+        "LogSoftmax": (rd, *_softmax_like("log")), "Softmax": (rd, *_softmax_like("soft")),
+        "T": (sh, _t_f, _t_b), "Transpose": (sh, _transpose_f, _transpose_b), "View": (sh, _view_f, _view_b),
+    }
+    for name, (mod, f, b) in table.items():
+        cls = getattr(mod, name, None)
+        if cls is not None:
+            INLINE[cls] = _T(f, b)
