@@ -37,6 +37,9 @@ __all__ = ["is_complex", "is_nonzero", "is_signed", "is_same_size", "is_neg", "i
            "unravel_index", "set_anomaly_enabled", "set_flush_denormal", "conv_tbc", "channel_shuffle"]
 
 
+from .._docs.inplace_examples import EXAMPLES as _INPLACE_EXAMPLES  # noqa: E402
+
+
 def _inplace_function(name):
     def fn(input, *args, **kwargs):
         if not isinstance(input, _t.Tensor):
@@ -44,6 +47,9 @@ def _inplace_function(name):
         return getattr(input, name)(*args, **kwargs)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"``input.{name}(...)``: the function form of the in-place method."
+    example = _INPLACE_EXAMPLES.get(name)
+    if example:
+        fn.__doc__ += "\n\nExample:\n" + "\n".join("    " + line for line in example.split("\n"))
     return fn
 
 
