@@ -11,13 +11,13 @@ def doc(summary, args, after, example):
 
 
 def apply(ns, docs, module):
-    """Attach ``docs`` (name -> docstring) to the functions in ``ns`` (a namespace's globals). A function defined
-    for another namespace (``__module__`` not ``module``: a top-level ``npgrad`` function also listed here) keeps
-    a docstring it already has."""
+    """Attach ``docs`` (name -> docstring) to the functions in ``ns`` (a namespace's globals). A top-level
+    ``npgrad`` function also listed here (``__module__`` is ``"npgrad"``) keeps the docstring it has there when that
+    one has an example."""
     for name, text in docs.items():
         fn = ns.get(name)
         if fn is None:
             continue
-        if getattr(fn, "__module__", None) != module and fn.__doc__:
+        if getattr(fn, "__module__", None) == "npgrad" and ">>>" in (fn.__doc__ or ""):
             continue
         fn.__doc__ = text

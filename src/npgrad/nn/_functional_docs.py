@@ -741,6 +741,507 @@ npgrad.Size([2, 3, 4])
 """)
 
 
+# ---------------------------------------------------------------------------------------------- more activations
+DOCS["softsign"] = _doc(
+    "Softsign, elementwise: :math:`x / (1 + |x|)`.", _INPUT, _POINTWISE, _IMPORTS + """
+>>> F.softsign(torch.tensor([-3.0, 0.0, 1.0]))
+tensor([-0.7500,  0.0000,  0.5000])
+""")
+DOCS["tanhshrink"] = _doc(
+    "Tanh shrink, elementwise: :math:`x - \\tanh(x)`.", _INPUT, _POINTWISE, _IMPORTS + """
+>>> F.tanhshrink(torch.tensor([-1.0, 0.0, 2.0]))
+tensor([-0.2384,  0.0000,  1.0360])
+""")
+DOCS["rrelu"] = _doc(
+    "Randomized leaky ReLU: in training the slope of each negative element is drawn from "
+    ":math:`U(\\mathrm{lower}, \\mathrm{upper})`; in evaluation (the default) it is their mean "
+    ":math:`(\\mathrm{lower} + \\mathrm{upper}) / 2`.",
+    f"{_INPUT}\nlower (float): lower bound of the slope. Default: 1/8.\nupper (float): upper bound of the slope. "
+    f"Default: 1/3.\ntraining (bool): draw random slopes. Default: ``False``.\n{_INPLACE}", _POINTWISE,
+    _IMPORTS + """
+>>> F.rrelu(torch.tensor([-2.0, 1.0]), lower=0.1, upper=0.3)
+tensor([-0.4000,  1.0000])
+""")
+DOCS["gumbel_softmax"] = _doc(
+    "Samples from the Gumbel-softmax distribution: :math:`\\mathrm{softmax}((\\mathrm{logits} + g) / \\tau)` with "
+    "Gumbel noise :math:`g`; with ``hard=True`` the result is one-hot in forward while its gradient is the soft "
+    "sample's (straight-through).",
+    "logits (Tensor): unnormalised log-probabilities.\ntau (float): the temperature. Default: 1.\n"
+    "hard (bool): return one-hot vectors. Default: ``False``.\neps (float): deprecated, unused (as in torch). "
+    "Default: 1e-10.\ndim (int): the dimension of the categories. Default: -1.",
+    "Returns:\n    Tensor: same shape as ``logits``, summing to 1 along ``dim`` (npgrad's random numbers differ "
+    "from torch's).", _IMPORTS + """
+>>> y = F.gumbel_softmax(torch.zeros(2, 4), tau=0.5, hard=True)
+>>> y.sum(dim=-1)
+tensor([1., 1.])
+>>> sorted(set(y.flatten().tolist()))
+[0.0, 1.0]
+""")
+
+# ---------------------------------------------------------------------------------------------- linear, conv
+DOCS["linear"] = _doc(
+    "Affine map :math:`y = x W^T + b`.",
+    "input (Tensor): :math:`(*, \\mathrm{in\\_features})`.\nweight (Tensor): :math:`(\\mathrm{out\\_features}, "
+    "\\mathrm{in\\_features})`.\nbias (Tensor, optional): :math:`(\\mathrm{out\\_features})`. Default: ``None``.",
+    "Returns:\n    Tensor: :math:`(*, \\mathrm{out\\_features})`.", _IMPORTS + """
+>>> x = torch.tensor([[1.0, 2.0]])
+>>> F.linear(x, torch.tensor([[1.0, 0.0], [1.0, 1.0], [0.0, -1.0]]), torch.tensor([0.0, 0.5, 1.0]))
+tensor([[ 1.0000,  3.5000, -1.0000]])
+""")
+DOCS["bilinear"] = _doc(
+    "Bilinear map :math:`y_k = x_1^T A_k x_2 + b_k`.",
+    "input1 (Tensor): :math:`(*, H_1)`.\ninput2 (Tensor): :math:`(*, H_2)`.\nweight (Tensor): "
+    ":math:`(H_{out}, H_1, H_2)`.\nbias (Tensor, optional): :math:`(H_{out})`. Default: ``None``.",
+    "Returns:\n    Tensor: :math:`(*, H_{out})`.", _IMPORTS + """
+>>> W = torch.stack([torch.eye(2), torch.ones(2, 2)])
+>>> F.bilinear(torch.tensor([[1.0, 2.0]]), torch.tensor([[3.0, 4.0]]), W)
+tensor([[11., 21.]])
+""")
+DOCS["conv1d"] = _doc(
+    "1-D cross-correlation over an :math:`(N, C_{in}, L)` input.", _CONV_ARGS,
+    "Returns:\n    Tensor: :math:`(N, C_{out}, L_{out})`, "
+    ":math:`L_{out} = \\lfloor (L + 2p - d(k - 1) - 1) / s \\rfloor + 1`.", _IMPORTS + """
+>>> x = torch.tensor([[[1.0, 2.0, 3.0, 4.0]]])
+>>> F.conv1d(x, torch.tensor([[[1.0, -1.0]]]))
+tensor([[[-1., -1., -1.]]])
+>>> F.conv1d(x, torch.tensor([[[1.0, 1.0, 1.0]]]), padding='same')
+tensor([[[3., 6., 9., 7.]]])
+""")
+DOCS["conv_transpose2d"] = _doc(
+    "2-D transposed convolution (the gradient of :func:`conv2d` with respect to its input), over "
+    ":math:`(N, C_{in}, H, W)`.", _CONVT_ARGS,
+    "Returns:\n    Tensor: :math:`(N, C_{out}, H_{out}, W_{out})`, each size "
+    ":math:`(L - 1)s - 2p + d(k - 1) + \\mathrm{output\\_padding} + 1`.", _IMPORTS + """
+>>> F.conv_transpose2d(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 2, 2), stride=2)
+tensor([[[[1., 1., 1., 1.],
+          [1., 1., 1., 1.],
+          [1., 1., 1., 1.],
+          [1., 1., 1., 1.]]]])
+>>> F.conv_transpose2d(torch.ones(1, 4, 5, 5), torch.ones(4, 2, 3, 3), stride=2, output_padding=1).shape
+npgrad.Size([1, 2, 12, 12])
+""")
+DOCS["conv_tbc"] = _doc(
+    "1-D convolution in (time, batch, channel) layout (``torch.conv_tbc``).",
+    "input (Tensor): :math:`(T, N, C_{in})`.\nweight (Tensor): :math:`(k, C_{in}, C_{out})`.\nbias (Tensor): "
+    ":math:`(C_{out})`.\npad (int): zero padding at both ends of the time axis. Default: 0.",
+    "Returns:\n    Tensor: :math:`(T + 2\\,\\mathrm{pad} - k + 1, N, C_{out})`.", _IMPORTS + """
+>>> x = torch.arange(3.0).reshape(3, 1, 1)
+>>> F.conv_tbc(x, torch.ones(2, 1, 1), torch.zeros(1)).flatten()
+tensor([1., 3.])
+""")
+_FOLD = ("kernel_size (int or tuple): the block size.\ndilation (int or tuple): spacing between block elements. "
+         "Default: 1.\npadding (int or tuple): implicit zero padding. Default: 0.\nstride (int or tuple): the step "
+         "between blocks. Default: 1.")
+DOCS["unfold"] = _doc(
+    "Extracts sliding local blocks (im2col): each column of the result is one flattened block of the input.",
+    f"input (Tensor): :math:`(N, C, H, W)` or :math:`(C, H, W)`.\n{_FOLD}",
+    "Returns:\n    Tensor: :math:`(N, C \\prod k, L)` where :math:`L` is the number of blocks.", _IMPORTS + """
+>>> F.unfold(torch.arange(9.0).reshape(1, 1, 3, 3), kernel_size=2)
+tensor([[[0., 1., 3., 4.],
+         [1., 2., 4., 5.],
+         [3., 4., 6., 7.],
+         [4., 5., 7., 8.]]])
+""")
+DOCS["fold"] = _doc(
+    "Combines sliding local blocks into a tensor (col2im, the adjoint of :func:`unfold`): overlapping values are "
+    "summed.", f"input (Tensor): :math:`(N, C \\prod k, L)`.\noutput_size (int or tuple): the spatial size of the "
+    f"result.\n{_FOLD}", "Returns:\n    Tensor: :math:`(N, C, *output\\_size)`.", _IMPORTS + """
+>>> F.fold(torch.ones(1, 4, 4), output_size=(3, 3), kernel_size=2)
+tensor([[[[1., 2., 1.],
+          [2., 4., 2.],
+          [1., 2., 1.]]]])
+""")
+DOCS["lp_pool1d"] = _doc(
+    "1-D power-average pooling: :math:`(\\sum_{window} x^p)^{1/p}` over each window.", _LP_ARGS,
+    _POOL_OUT + ".", _IMPORTS + """
+>>> F.lp_pool1d(torch.tensor([[[3.0, 4.0, 1.0, 1.0]]]), 2, 2)
+tensor([[[5.0000, 1.4142]]])
+""")
+
+# ---------------------------------------------------------------------------------------------- normalisation, distances
+DOCS["batch_norm"] = _doc(
+    "Batch normalisation: each channel is normalised with the batch's mean and (biased) variance in training, or "
+    "with ``running_mean``/``running_var`` in evaluation, then scaled by ``weight`` and shifted by ``bias``. In "
+    "training the running statistics are updated in place: "
+    ":math:`\\hat{x} \\leftarrow (1 - \\mathrm{momentum})\\hat{x} + \\mathrm{momentum}\\, x_t` (unbiased variance).",
+    "input (Tensor): :math:`(N, C)` or :math:`(N, C, *)`.\nrunning_mean, running_var (Tensor or None): "
+    ":math:`(C)`.\nweight, bias (Tensor, optional): :math:`(C)` affine parameters. Default: ``None``.\n"
+    "training (bool): use (and update) the batch statistics. Default: ``False``.\nmomentum (float): Default: 0.1.\n"
+    "eps (float): added to the variance. Default: 1e-5.", "Returns:\n    Tensor: same shape as ``input``.",
+    _IMPORTS + """
+>>> x = torch.tensor([[1.0, 10.0], [3.0, 30.0]])
+>>> mean, var = torch.zeros(2), torch.ones(2)
+>>> F.batch_norm(x, mean, var, training=True)
+tensor([[-1.0000, -1.0000],
+        [ 1.0000,  1.0000]])
+>>> mean, var
+(tensor([0.2000, 2.0000]), tensor([ 1.1000, 20.9000]))
+""")
+DOCS["layer_norm"] = _doc(
+    "Layer normalisation: normalises over the last ``len(normalized_shape)`` dimensions (mean 0, biased variance "
+    "1), then applies the elementwise ``weight`` and ``bias``.",
+    "input (Tensor): :math:`(*, *\\mathrm{normalized\\_shape})`.\nnormalized_shape (int or tuple): the trailing "
+    "shape to normalise over.\nweight, bias (Tensor, optional): of ``normalized_shape``. Default: ``None``.\n"
+    "eps (float): added to the variance. Default: 1e-5.", "Returns:\n    Tensor: same shape as ``input``.",
+    _IMPORTS + """
+>>> F.layer_norm(torch.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 3.0]]), (3,))
+tensor([[-1.2247,  0.0000,  1.2247],
+        [-0.7071, -0.7071,  1.4142]])
+""")
+DOCS["rms_norm"] = _doc(
+    "Root-mean-square normalisation: :math:`x / \\sqrt{\\mathrm{mean}(x^2) + \\epsilon}` over the last "
+    "``len(normalized_shape)`` dimensions, times ``weight``.",
+    "input (Tensor): :math:`(*, *\\mathrm{normalized\\_shape})`.\nnormalized_shape (int or tuple): the trailing "
+    "shape.\nweight (Tensor, optional): of ``normalized_shape``. Default: ``None``.\neps (float, optional): "
+    "Default: the machine epsilon of the input's dtype.", "Returns:\n    Tensor: same shape as ``input``.",
+    _IMPORTS + """
+>>> F.rms_norm(torch.tensor([[3.0, 4.0]]), (2,))
+tensor([[0.8485, 1.1314]])
+""")
+DOCS["local_response_norm"] = _doc(
+    "Local response normalisation across channels: :math:`x_c / (k + \\frac{\\alpha}{n} \\sum_{c'} "
+    "x_{c'}^2)^{\\beta}` over the ``size`` neighbouring channels :math:`c'`.",
+    "input (Tensor): :math:`(N, C, *)`.\nsize (int): the number of neighbouring channels.\nalpha (float): "
+    "Default: 1e-4.\nbeta (float): Default: 0.75.\nk (float): Default: 1.", "Returns:\n    Tensor: same shape as "
+    "``input``.", _IMPORTS + """
+>>> F.local_response_norm(torch.tensor([[[1.0], [2.0], [3.0]]]), size=2, alpha=1.0, beta=1.0)
+tensor([[[0.6667],
+         [0.5714],
+         [0.4000]]])
+""")
+DOCS["normalize"] = _doc(
+    ":math:`L_p` normalisation along ``dim``: :math:`v / \\max(\\|v\\|_p, \\epsilon)`.",
+    "input (Tensor): any shape.\np (float): the norm's exponent. Default: 2.\ndim (int): the dimension to "
+    "normalise. Default: 1.\neps (float): the smallest denominator. Default: 1e-12.\nout (Tensor, optional): the "
+    "output tensor.", "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> F.normalize(torch.tensor([[3.0, 4.0], [1.0, 0.0]]))
+tensor([[0.6000, 0.8000],
+        [1.0000, 0.0000]])
+>>> F.normalize(torch.tensor([[3.0, 4.0], [1.0, 0.0]]), p=1, dim=0)
+tensor([[0.7500, 1.0000],
+        [0.2500, 0.0000]])
+""")
+DOCS["cosine_similarity"] = _doc(
+    "Cosine similarity along ``dim``: :math:`\\frac{x_1 \\cdot x_2}{\\max(\\|x_1\\| \\|x_2\\|, \\epsilon)}` "
+    "(each norm clamped to ``eps``), broadcasting the inputs.",
+    "x1, x2 (Tensor): broadcastable.\ndim (int): the dimension of the vectors. Default: 1.\neps (float): "
+    "Default: 1e-8.", "Returns:\n    Tensor: the broadcast shape without ``dim``.", _IMPORTS + """
+>>> F.cosine_similarity(torch.tensor([[1.0, 0.0], [1.0, 1.0]]), torch.tensor([[1.0, 1.0]]))
+tensor([0.7071, 1.0000])
+""")
+DOCS["pairwise_distance"] = _doc(
+    ":math:`p`-norm distance between matching rows: :math:`\\|x_1 - x_2 + \\epsilon\\|_p` along the last "
+    "dimension.", "x1, x2 (Tensor): :math:`(N, D)` or :math:`(D)`, broadcastable.\np (float): the norm degree. "
+    "Default: 2.\neps (float): added to the difference. Default: 1e-6.\nkeepdim (bool): keep the last dimension. "
+    "Default: ``False``.", "Returns:\n    Tensor: :math:`(N)` (or a scalar).", _IMPORTS + """
+>>> F.pairwise_distance(torch.tensor([[0.0, 0.0], [1.0, 1.0]]), torch.tensor([[3.0, 4.0], [1.0, 1.0]]), eps=0.0)
+tensor([5., 0.])
+""")
+DOCS["pdist"] = _doc(
+    ":math:`p`-norm distances between every pair of rows of an :math:`(N, M)` input: the upper triangle of the "
+    "distance matrix, row by row (``torch.pdist``).",
+    "input (Tensor): :math:`(N, M)`.\np (float): the norm degree. Default: 2.",
+    "Returns:\n    Tensor: :math:`(N (N - 1) / 2)`.", _IMPORTS + """
+>>> F.pdist(torch.tensor([[0.0, 0.0], [3.0, 4.0], [0.0, 1.0]]))
+tensor([5.0000, 1.0000, 4.2426])
+""")
+
+# ---------------------------------------------------------------------------------------------- more losses
+_CLS_ARGS = ("input (Tensor): :math:`(N, C)`, :math:`(C)` or :math:`(N, C, d_1, \\dots)`.\n"
+             "target (Tensor): class indices :math:`(N)` (int64, in :math:`[0, C)`), or with ``cross_entropy`` "
+             "class probabilities of the input's shape.\nweight (Tensor, optional): :math:`(C)`, a weight per "
+             "class. Default: ``None``.\nignore_index (int): a target value that contributes nothing (and is not "
+             "counted by ``'mean'``). Default: -100.\n" + _REDUCTION)
+DOCS["nll_loss"] = _doc(
+    "Negative log likelihood loss: :math:`-w_{y_n} x_{n, y_n}` for log-probabilities ``input`` (the output of "
+    ":func:`log_softmax`); ``'mean'`` divides by the sum of the weights used.", _CLS_ARGS,
+    "Returns:\n    Tensor: a scalar, or :math:`(N, ...)` with ``reduction='none'``.", _IMPORTS + """
+>>> logp = F.log_softmax(torch.tensor([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), dim=1)
+>>> F.nll_loss(logp, torch.tensor([0, 2]))
+tensor(0.8955)
+>>> F.nll_loss(logp, torch.tensor([0, 2]), reduction='none')
+tensor([0.2395, 1.5514])
+""")
+DOCS["cross_entropy"] = _doc(
+    "Cross entropy between logits and targets: :func:`nll_loss` of :func:`log_softmax` for class indices; for "
+    "class probabilities :math:`-\\sum_c y_c \\log \\mathrm{softmax}(x)_c`. ``label_smoothing`` mixes the target "
+    "with the uniform distribution.",
+    _CLS_ARGS + "\nlabel_smoothing (float): in [0, 1]. Default: 0.",
+    "Returns:\n    Tensor: a scalar, or :math:`(N, ...)` with ``reduction='none'``.", _IMPORTS + """
+>>> logits = torch.tensor([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0]], requires_grad=True)
+>>> loss = F.cross_entropy(logits, torch.tensor([0, 2]))
+>>> loss
+tensor(0.8955, grad_fn=<NllLossBackward0>)
+>>> loss.backward()
+>>> logits.grad
+tensor([[-0.1065,  0.0533,  0.0533],
+        [ 0.1060,  0.2881, -0.3940]])
+>>> F.cross_entropy(logits, torch.tensor([0, 2]), label_smoothing=0.1)
+tensor(0.9455, grad_fn=<AddBackward0>)
+""")
+DOCS["binary_cross_entropy"] = _doc(
+    "Binary cross entropy between probabilities and targets: :math:`-w [y \\log x + (1 - y) \\log(1 - x)]`, each "
+    "log clamped at -100 (as torch). Prefer :func:`binary_cross_entropy_with_logits` on logits.",
+    "input (Tensor): probabilities in [0, 1], any shape.\ntarget (Tensor): same shape, in [0, 1].\nweight (Tensor, "
+    f"optional): rescales each element's loss (broadcast). Default: ``None``.\n{_REDUCTION}",
+    "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.", _IMPORTS + """
+>>> F.binary_cross_entropy(torch.tensor([0.9, 0.2, 0.5]), torch.tensor([1.0, 0.0, 1.0]))
+tensor(0.3406)
+""")
+DOCS["l1_loss"] = _doc(
+    "Mean absolute error: :math:`|x - y|` per element, reduced.",
+    f"input (Tensor): predictions.\ntarget (Tensor): same shape.\n{_REDUCTION}\nweight (Tensor, optional): "
+    "per-element weights. Default: ``None``.",
+    "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.", _IMPORTS + """
+>>> F.l1_loss(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 0.0, 4.0]))
+tensor(1.)
+""")
+DOCS["gaussian_nll_loss"] = _doc(
+    "Gaussian negative log likelihood: :math:`\\frac{1}{2}(\\log \\max(\\sigma^2, \\epsilon) + "
+    "\\frac{(x - y)^2}{\\max(\\sigma^2, \\epsilon)})` (plus :math:`\\frac{1}{2}\\log 2\\pi` with ``full``), where "
+    "``input`` is the predicted mean and ``var`` the predicted variance.",
+    "input (Tensor): :math:`(N, *)`, the means.\ntarget (Tensor): same shape.\nvar (Tensor): same shape, or one "
+    "dimension fewer/of size 1 (homoscedastic), positive.\nfull (bool): add the constant. Default: ``False``.\n"
+    "eps (float): clamps ``var``. Default: 1e-6.\nreduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: "
+    "``'mean'``.", "Returns:\n    Tensor: a scalar, or the input's shape with ``reduction='none'``.", _IMPORTS + """
+>>> F.gaussian_nll_loss(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 1.0]), torch.tensor([1.0, 2.0]), reduction='none')
+tensor([0.5000, 0.3466])
+""")
+DOCS["multi_margin_loss"] = _doc(
+    "Multi-class hinge loss: :math:`\\frac{1}{C}\\sum_{i \\ne y} \\max(0, \\mathrm{margin} - x_y + x_i)^p` per "
+    "sample.", "input (Tensor): :math:`(N, C)` or :math:`(C)`.\ntarget (Tensor): :math:`(N)` class indices.\n"
+    "p (int): 1 or 2. Default: 1.\nmargin (float): Default: 1.\nweight (Tensor, optional): :math:`(C)`. "
+    f"Default: ``None``.\n{_REDUCTION}", "Returns:\n    Tensor: a scalar, or :math:`(N)` with ``reduction='none'``.",
+    _IMPORTS + """
+>>> F.multi_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([3]))
+tensor(0.3250)
+""")
+DOCS["multilabel_margin_loss"] = _doc(
+    "Multi-label hinge loss: :math:`\\sum_{j \\in y} \\sum_{i \\notin y} \\max(0, 1 - (x_j - x_i)) / C` per sample; "
+    "``target`` lists the sample's classes, ended by the first -1.",
+    "input (Tensor): :math:`(N, C)` or :math:`(C)`.\ntarget (Tensor): int64, same shape, class indices padded with "
+    f"-1.\n{_REDUCTION}", "Returns:\n    Tensor: a scalar, or :math:`(N)` with ``reduction='none'``.",
+    _IMPORTS + """
+>>> F.multilabel_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([[3, 0, -1, 1]]))
+tensor(0.8500)
+""")
+DOCS["multilabel_soft_margin_loss"] = _doc(
+    "Multi-label one-versus-all logistic loss: :math:`-\\frac{1}{C}\\sum_c [y_c \\log \\sigma(x_c) + (1 - y_c) "
+    "\\log \\sigma(-x_c)]` per sample.",
+    "input (Tensor): :math:`(N, C)`.\ntarget (Tensor): :math:`(N, C)` of 0 and 1.\nweight (Tensor, optional): "
+    f":math:`(C)`. Default: ``None``.\n{_REDUCTION}",
+    "Returns:\n    Tensor: a scalar, or :math:`(N)` with ``reduction='none'``.", _IMPORTS + """
+>>> F.multilabel_soft_margin_loss(torch.tensor([[2.0, -1.0, 0.0]]), torch.tensor([[1.0, 0.0, 1.0]]))
+tensor(0.3778)
+""")
+DOCS["triplet_margin_with_distance_loss"] = _doc(
+    "Triplet margin loss with a custom distance: :math:`\\max(d(a, p) - d(a, n) + \\mathrm{margin}, 0)`.",
+    "anchor, positive, negative (Tensor): batches of embeddings.\ndistance_function (callable, optional): "
+    "``d(x, y)`` returning a tensor of distances. Default: :func:`pairwise_distance`.\nmargin (float): Default: "
+    "1.\nswap (bool): use the smaller of :math:`d(a, n)` and :math:`d(p, n)`. Default: ``False``.\nreduction "
+    "(str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.",
+    "Returns:\n    Tensor: a scalar, or :math:`(N)` with ``reduction='none'``.", _IMPORTS + """
+>>> a, p, n = torch.tensor([[0.0, 0.0]]), torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, 1.5]])
+>>> F.triplet_margin_with_distance_loss(a, p, n, distance_function=lambda x, y: (x - y).abs().sum(-1))
+tensor(0.5000)
+""")
+DOCS["ctc_loss"] = _doc(
+    "Connectionist temporal classification loss: the negative log likelihood of each target sequence summed over "
+    "all its alignments with the input frames (``'mean'`` divides each by its target length, then averages).",
+    "log_probs (Tensor): :math:`(T, N, C)` or :math:`(T, C)`, log-probabilities (:func:`log_softmax`).\n"
+    "targets (Tensor): :math:`(N, S)` padded, or the targets concatenated, never ``blank``.\ninput_lengths "
+    "(Tensor or tuple): :math:`(N)`, each :math:`\\le T`.\ntarget_lengths (Tensor or tuple): :math:`(N)`.\n"
+    "blank (int): the blank label. Default: 0.\nreduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: "
+    "``'mean'``.\nzero_infinity (bool): zero the infinite losses (impossible alignments) and their gradients. "
+    "Default: ``False``.", "Returns:\n    Tensor: a scalar, or :math:`(N)` with ``reduction='none'``.",
+    _IMPORTS + """
+>>> log_probs = torch.full((2, 1, 2), 0.5).log()
+>>> F.ctc_loss(log_probs, torch.tensor([[1]]), (2,), (1,), reduction='sum')
+tensor(0.2877)
+""")
+
+# ---------------------------------------------------------------------------------------------- the rest
+DOCS["pad"] = _doc(
+    "Pads ``input``: ``pad`` gives (before, after) sizes for the last dimensions, last dimension first "
+    "(``(left, right, top, bottom, ...)``); negative sizes crop.",
+    "input (Tensor): any shape.\npad (tuple of ints): an even number of sizes.\nmode (str): ``'constant'``, "
+    "``'reflect'``, ``'replicate'`` or ``'circular'``. Default: ``'constant'``.\nvalue (float, optional): the "
+    "fill of ``'constant'``. Default: 0.", "Returns:\n    Tensor: the padded tensor.", _IMPORTS + """
+>>> x = torch.tensor([[1.0, 2.0, 3.0]])
+>>> F.pad(x, (1, 2))
+tensor([[0., 1., 2., 3., 0., 0.]])
+>>> F.pad(x, (2, 0), mode='reflect')
+tensor([[3., 2., 1., 2., 3.]])
+>>> F.pad(x, (0, 0, 1, 0), value=-1.0)
+tensor([[-1., -1., -1.],
+        [ 1.,  2.,  3.]])
+""")
+DOCS["interpolate"] = _doc(
+    "Resamples ``input`` to ``size`` (or by ``scale_factor``) over its spatial dimensions.",
+    "input (Tensor): :math:`(N, C, *)` with 1 to 3 spatial dimensions.\nsize (int or tuple, optional): the "
+    "output's spatial size.\nscale_factor (float or tuple, optional): multiplier of the spatial size.\nmode (str): "
+    "``'nearest'``, ``'nearest-exact'``, ``'linear'``, ``'bilinear'``, ``'bicubic'``, ``'trilinear'`` or "
+    "``'area'``. Default: ``'nearest'``.\nalign_corners (bool, optional): for the linear modes, whether the corner "
+    "pixels' centres are aligned. Default: ``False``.\nrecompute_scale_factor (bool, optional): compute the output "
+    "size from ``scale_factor`` and use it for the sampling. Default: ``None``.\nantialias (bool): anti-aliasing "
+    "when downsampling (bilinear, bicubic). Default: ``False``.",
+    "Returns:\n    Tensor: :math:`(N, C, *size)`.", _IMPORTS + """
+>>> x = torch.tensor([[[1.0, 2.0, 4.0]]])
+>>> F.interpolate(x, scale_factor=2)
+tensor([[[1., 1., 2., 2., 4., 4.]]])
+>>> F.interpolate(x, size=5, mode='linear', align_corners=True)
+tensor([[[1.0000, 1.5000, 2.0000, 3.0000, 4.0000]]])
+>>> F.interpolate(torch.arange(4.0).reshape(1, 1, 2, 2), size=(3, 3), mode='bilinear')
+tensor([[[[0.0000, 0.5000, 1.0000],
+          [1.0000, 1.5000, 2.0000],
+          [2.0000, 2.5000, 3.0000]]]])
+""")
+DOCS["grid_sample"] = _doc(
+    "Samples ``input`` at the normalised coordinates of ``grid`` (:math:`[-1, 1]` spans the input), as used by "
+    "spatial transformer networks.",
+    "input (Tensor): :math:`(N, C, H, W)` (or 5-D).\ngrid (Tensor): :math:`(N, H_{out}, W_{out}, 2)`, the "
+    "``(x, y)`` coordinates.\nmode (str): ``'bilinear'``, ``'nearest'`` or ``'bicubic'``. Default: "
+    "``'bilinear'``.\npadding_mode (str): ``'zeros'``, ``'border'`` or ``'reflection'``. Default: ``'zeros'``.\n"
+    "align_corners (bool, optional): -1 and 1 are the corner pixels' centres (else their outer edges). Default: "
+    "``False``.", "Returns:\n    Tensor: :math:`(N, C, H_{out}, W_{out})`.", _IMPORTS + """
+>>> x = torch.arange(4.0).reshape(1, 1, 2, 2)
+>>> grid = torch.tensor([[[[-1.0, -1.0], [0.0, 0.0], [1.0, 1.0]]]])
+>>> F.grid_sample(x, grid, align_corners=True)
+tensor([[[[0.0000, 1.5000, 3.0000]]]])
+""")
+DOCS["affine_grid"] = _doc(
+    "The sampling grid of an affine transform ``theta`` (for :func:`grid_sample`): the normalised output "
+    "coordinates, transformed.",
+    "theta (Tensor): :math:`(N, 2, 3)` (or :math:`(N, 3, 4)` for 3-D).\nsize (tuple): the output size "
+    ":math:`(N, C, H, W)` (or 5-D).\nalign_corners (bool, optional): as in :func:`grid_sample`. Default: "
+    "``False``.", "Returns:\n    Tensor: :math:`(N, H, W, 2)` (or :math:`(N, D, H, W, 3)`).", _IMPORTS + """
+>>> theta = torch.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
+>>> F.affine_grid(theta, (1, 1, 2, 2), align_corners=True)
+tensor([[[[-1., -1.],
+          [ 1., -1.]],
+<BLANKLINE>
+         [[-1.,  1.],
+          [ 1.,  1.]]]])
+""")
+DOCS["channel_shuffle"] = _doc(
+    "Shuffles the channels of :math:`(N, C, *)`: splits them into ``groups`` groups and interleaves them "
+    "(ShuffleNet).", "input (Tensor): :math:`(N, C, *)`.\ngroups (int): divides :math:`C`.",
+    "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> F.channel_shuffle(torch.arange(4.0).reshape(1, 4, 1), 2).flatten()
+tensor([0., 2., 1., 3.])
+""")
+DOCS["native_channel_shuffle"] = _doc(
+    "The same as :func:`channel_shuffle` (torch's native kernel entry point).",
+    "input (Tensor): :math:`(N, C, *)`.\ngroups (int): divides :math:`C`.",
+    "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> F.native_channel_shuffle(torch.arange(6.0).reshape(1, 6, 1), 3).flatten()
+tensor([0., 2., 4., 1., 3., 5.])
+""")
+DOCS["dropout"] = _doc(
+    "Dropout: zeroes each element with probability ``p`` and scales the others by :math:`1/(1-p)`, in training; "
+    "the identity otherwise. npgrad's random numbers differ from torch's.", _DROP.format("``True``"),
+    "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> x = torch.ones(8)
+>>> F.dropout(x, 0.5, training=False)
+tensor([1., 1., 1., 1., 1., 1., 1., 1.])
+>>> y = F.dropout(x, 0.5)
+>>> set(y.tolist()) <= {0.0, 2.0}
+True
+""")
+DOCS["dropout1d"] = _doc(
+    "Zeroes whole channels at random (each with probability ``p``) of an :math:`(N, C, L)` or :math:`(C, L)` "
+    "input and scales the rest by :math:`1/(1-p)`.", _DROP.format("``True``"),
+    "Returns:\n    Tensor: same shape as ``input``.", _IMPORTS + """
+>>> y = F.dropout1d(torch.ones(1, 4, 3), 0.5)
+>>> bool(((y == 0) | (y == 2)).all())
+True
+""")
+DOCS["embedding"] = _doc(
+    "Looks up rows of an embedding matrix: row ``weight[i]`` for each index ``i`` of ``input``. The row at "
+    "``padding_idx`` gets no gradient; ``max_norm`` renormalises the looked-up rows in place first.",
+    "input (Tensor): int64 indices, any shape.\nweight (Tensor): :math:`(V, D)`.\npadding_idx (int, optional): "
+    "Default: ``None``.\nmax_norm (float, optional): Default: ``None``.\nnorm_type (float): the norm for "
+    "``max_norm``. Default: 2.\nscale_grad_by_freq (bool): divide each row's gradient by its count in the batch. "
+    "Default: ``False``.\nsparse (bool): sparse gradient for ``weight`` in torch; npgrad gives a dense one. "
+    "Default: ``False``.", "Returns:\n    Tensor: :math:`(*, D)`.", _IMPORTS + """
+>>> weight = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 4.0]])
+>>> F.embedding(torch.tensor([[2, 1], [0, 2]]), weight)
+tensor([[[2., 4.],
+         [1., 1.]],
+<BLANKLINE>
+        [[0., 0.],
+         [2., 4.]]])
+""")
+DOCS["embedding_bag"] = _doc(
+    "Sums, means or maxima of bags of embeddings without materialising them: bag :math:`b` holds the indices "
+    "``input[offsets[b]:offsets[b + 1]]`` (or the rows of a 2-D ``input``).",
+    "input (Tensor): int64 indices, 1-D with ``offsets`` or 2-D (one bag per row).\nweight (Tensor): "
+    ":math:`(V, D)`.\noffsets (Tensor, optional): the start of each bag in a 1-D ``input``.\nmax_norm, norm_type, "
+    "scale_grad_by_freq, sparse: as in :func:`embedding`.\nmode (str): ``'sum'``, ``'mean'`` or ``'max'``. Default: "
+    "``'mean'``.\nper_sample_weights (Tensor, optional): weights of the indices (``'sum'`` only).\n"
+    "include_last_offset (bool): ``offsets`` has one more entry, the end. Default: ``False``.\npadding_idx (int, "
+    "optional): an index left out of the bags. Default: ``None``.", "Returns:\n    Tensor: :math:`(B, D)`.",
+    _IMPORTS + """
+>>> weight = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 4.0]])
+>>> F.embedding_bag(torch.tensor([0, 1, 2, 2]), weight, torch.tensor([0, 3]), mode='sum')
+tensor([[3., 5.],
+        [2., 4.]])
+""")
+DOCS["one_hot"] = _doc(
+    "One-hot encoding: a trailing dimension of size ``num_classes`` with a 1 at each index.",
+    "tensor (Tensor): int64 class indices, any shape.\nnum_classes (int): -1 (the default) uses the largest "
+    "index + 1.", "Returns:\n    Tensor: int64, :math:`(*, \\mathrm{num\\_classes})`.", _IMPORTS + """
+>>> F.one_hot(torch.tensor([0, 2, 1]))
+tensor([[1, 0, 0],
+        [0, 0, 1],
+        [0, 1, 0]])
+>>> F.one_hot(torch.tensor([1]), num_classes=4)
+tensor([[0, 1, 0, 0]])
+""")
+DOCS["scaled_dot_product_attention"] = _doc(
+    "Scaled dot-product attention: :math:`\\mathrm{softmax}(Q K^T \\cdot \\mathrm{scale} + M) V`, with an "
+    "optional mask :math:`M` (boolean: where attention is allowed; float: added), a causal mask, and dropout on "
+    "the attention weights.",
+    "query (Tensor): :math:`(*, L, E)`.\nkey (Tensor): :math:`(*, S, E)`.\nvalue (Tensor): :math:`(*, S, E_v)`.\n"
+    "attn_mask (Tensor, optional): broadcastable to :math:`(*, L, S)`. Default: ``None``.\ndropout_p (float): "
+    "Default: 0.\nis_causal (bool): mask the future (upper triangle). Default: ``False``.\nscale (float, optional): "
+    "Default: :math:`1/\\sqrt{E}`.\nenable_gqa (bool): grouped-query attention (fewer key/value heads). Default: "
+    "``False``.", "Returns:\n    Tensor: :math:`(*, L, E_v)`.", _IMPORTS + """
+>>> q = torch.tensor([[[1.0, 0.0], [0.0, 1.0]]])
+>>> k = torch.tensor([[[1.0, 0.0], [0.0, 1.0]]])
+>>> v = torch.tensor([[[1.0, 2.0], [3.0, 4.0]]])
+>>> F.scaled_dot_product_attention(q, k, v, is_causal=True)
+tensor([[[1.0000, 2.0000],
+         [2.3395, 3.3395]]])
+""")
+DOCS["multi_head_attention_forward"] = _doc(
+    "The forward pass of :class:`npgrad.nn.MultiheadAttention` as a function: input projections, scaled "
+    "dot-product attention per head, output projection. Tensors are :math:`(L, N, E)` (sequence first) or "
+    "unbatched :math:`(L, E)`.",
+    "query, key, value (Tensor): the inputs.\nembed_dim_to_check (int): :math:`E`.\nnum_heads (int): divides "
+    ":math:`E`.\nin_proj_weight, in_proj_bias (Tensor): the packed q/k/v projections :math:`(3E, E)`, "
+    ":math:`(3E)`.\nbias_k, bias_v (Tensor or None): biases appended to key/value.\nadd_zero_attn (bool): append "
+    "a zero key/value.\ndropout_p (float): dropout on the attention weights.\nout_proj_weight, out_proj_bias "
+    "(Tensor): the output projection.\ntraining (bool): apply dropout. Default: ``True``.\nkey_padding_mask, "
+    "attn_mask (Tensor, optional): masks, as in :class:`npgrad.nn.MultiheadAttention`.\nneed_weights (bool): "
+    "return the attention weights. Default: ``True``.\nuse_separate_proj_weight (bool): use q/k/v_proj_weight "
+    "instead of the packed one. Default: ``False``.\nq_proj_weight, k_proj_weight, v_proj_weight (Tensor, "
+    "optional).\nstatic_k, static_v (Tensor, optional): precomputed keys/values.\naverage_attn_weights (bool): "
+    "average the weights over the heads. Default: ``True``.\nis_causal (bool): a hint that ``attn_mask`` is "
+    "causal. Default: ``False``.",
+    "Returns:\n    (Tensor, Tensor or None): the output :math:`(L, N, E)` and the attention weights.",
+    _IMPORTS + """
+>>> E = 2
+>>> x = torch.tensor([[[1.0, 0.0]], [[0.0, 1.0]]])
+>>> out, w = F.multi_head_attention_forward(x, x, x, E, 1, torch.eye(E).repeat(3, 1), torch.zeros(3 * E),
+...                                         None, None, False, 0.0, torch.eye(E), torch.zeros(E))
+>>> out.shape, w.shape
+(npgrad.Size([2, 1, 2]), npgrad.Size([1, 2, 2]))
+>>> w.sum(dim=-1)
+tensor([[1., 1.]])
+""")
+
+
 def apply(ns):
     """Attach the docstrings to the functions of ``ns`` (nn.functional's globals)."""
     _apply(ns, DOCS, "npgrad.nn.functional")
