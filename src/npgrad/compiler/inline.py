@@ -26,6 +26,26 @@ def _plain(op):
     return all(o.dtype in _FLOATS for o in op.outs)
 
 
+def _number(op, i):
+    a = op.args[i]
+    return not isinstance(a, _cap.Slot) and type(a[1]) in (int, float) and \
+        (type(a[1]) is float or -2 ** 24 <= a[1] <= 2 ** 24)
+
+
+def _operand(op, i, k):
+    """Operand ``i`` of a binary op as an expression: its variable, or a number as a 0-d array."""
+    a = op.args[i]
+    if isinstance(a, _cap.Slot):
+        return a.arr
+    if _number(op, i) and isinstance(op.args[1 - i], _cap.Slot):
+        return k(np.asarray(a[1], op.args[1 - i].dtype))
+    return k(a[1])
+
+
+def _one(op, k, v=1):
+    return k(np.asarray(v, op.outs[0].dtype))
+
+
 def _fit(expr, m, k):
     return expr if m is None else f"_fit({expr}, {k(m[0])}, {k(m[1])})"
 
@@ -37,12 +57,17 @@ def _arg(op, i):
 
 class _T:
     """A template from two functions."""
-    def __init__(self, fwd, bwd):
-        self.fwd, self.bwd = fwd, bwd
+    def __init__(self, fwd, bwd, binary=False):
+        self.fwd, self.bwd, self.binary = fwd, bwd, binary
 
     def forward(self, op, args, res, pfx, need_bwd, k):
         if not _plain(op):
             return None
+        args = list(args)
+        for i in ((0, 1) if self.binary else ()):  # a Python number beside an array: a 0-d array of that array's dtype (the same value
+            #              NumPy's weak-scalar rule gives, and about half the cost per call on small arrays)
+            if i < len(args) and _number(op, i) and isinstance(op.args[1 - i], _cap.Slot):
+                args[i] = k(np.asarray(op.args[i][1], op.args[1 - i].dtype))
         return self.fwd(op, args, res, pfx, need_bwd, k)
 
     def backward(self, op, gouts, targets, pfx, k):
@@ -66,9 +91,7 @@ def _mul_f(op, a, res, pfx, nb, k):
 
 
 def _mul_b(op, g, targets, pfx, k):
-    a, b = op.args[0], op.args[1]
-    an = a.arr if isinstance(a, _cap.Slot) else k(a[1])
-    bn = b.arr if isinstance(b, _cap.Slot) else k(b[1])
+    an, bn = _operand(op, 0, k), _operand(op, 1, k)
     out = []
     for i, s, m in targets:
         out.append((None, s.gid, _fit(f"{g[0]} * {bn if i == 0 else an}", m, k)))
@@ -91,9 +114,7 @@ def _div_f(op, a, res, pfx, nb, k):
 
 
 def _div_b(op, g, targets, pfx, k):
-    a, b = op.args[0], op.args[1]
-    an = a.arr if isinstance(a, _cap.Slot) else k(a[1])
-    bn = b.arr if isinstance(b, _cap.Slot) else k(b[1])
+    an, bn = _operand(op, 0, k), _operand(op, 1, k)
     out = []
     for i, s, m in targets:
         expr = f"{g[0]} / {bn}" if i == 0 else f"-{g[0]} * (({an} / {bn}) / {bn})"
@@ -105,11 +126,11 @@ def _div_b(op, g, targets, pfx, k):
 def _unary(fexpr, bexpr, saves_out=True):
     def f(op, a, res, pfx, nb, k):
         o = op.outs[0].arr
-        return [f"{o} = {fexpr.format(a=a[0])}"], ([o] if saves_out and nb else [])
+        return [f"{o} = {fexpr.format(a=a[0], one=_one(op, k))}"], ([o] if saves_out and nb else [])
 
     def b(op, g, targets, pfx, k):
         o = op.outs[0].arr
-        return [(None, s.gid, bexpr.format(g=g[0], o=o)) for i, s, m in targets]
+        return [(None, s.gid, bexpr.format(g=g[0], o=o, one=_one(op, k))) for i, s, m in targets]
     return f, b
 
 
@@ -181,7 +202,8 @@ def _mean_b(op, g, targets, pfx, k):
     from ..ops.reduction import count
     x = op.args[0]
     n = count(x.shape, op.args[1][1])
-    return [(None, s.gid, f"_expand_back({g[0]} / {n}, {k(op.args[1][1])}, {k(op.args[2][1])}, {k(x.shape)})")
+    return [(None, s.gid, f"_expand_back({g[0]} / {_one(op, k, n)}, {k(op.args[1][1])}, {k(op.args[2][1])}, "
+                          f"{k(x.shape)})")
             for i, s, m in targets]
 
 
@@ -230,6 +252,15 @@ def _transpose_b(op, g, targets, pfx, k):
     return [(None, s.gid, f"{g[0]}.swapaxes({k(op.args[1][1])}, {k(op.args[2][1])})") for i, s, m in targets]
 
 
+def _permute_f(op, a, res, pfx, nb, k):
+    return [f"{res} = {a[0]}.transpose({a[1]})"], []
+
+
+def _permute_b(op, g, targets, pfx, k):
+    inv = k(tuple(int(i) for i in np.argsort(op.args[1][1])))
+    return [(None, s.gid, f"_np.transpose({g[0]}, {inv})") for i, s, m in targets]
+
+
 def _view_f(op, a, res, pfx, nb, k):
     return [f"{res} = {a[0]}.reshape({a[1]})"], []
 
@@ -251,8 +282,8 @@ def _load():
         "Mul": (pw, _mul_f, _mul_b), "Add": (pw, *_addsub("+")), "Sub": (pw, *_addsub("-")),
         "Div": (pw, _div_f, _div_b),
         "Neg": (pu, *_unary("-{a}", "-{g}", False)),
-        "Tanh": (pu, *_unary("_np.tanh({a})", "{g} * (1 - {o} * {o})")),
-        "Sigmoid": (pu, *_unary("1 / (1 + _np.exp(-{a}))", "{g} * (1 - {o}) * {o}")),
+        "Tanh": (pu, *_unary("_np.tanh({a})", "{g} * ({one} - {o} * {o})")),
+        "Sigmoid": (pu, *_unary("{one} / ({one} + _np.exp(-{a}))", "{g} * ({one} - {o}) * {o}")),
         "Exp": (pu, *_unary("_np.exp({a})", "{g} * {o}")),
         "Relu": (pu, _relu_f, _relu_b),
         "Mm": (la, _mm_f, _mm_b), "Addmm": (la, _addmm_f, _addmm_b),
@@ -260,8 +291,9 @@ def _load():
         "Mean": (rd, _mean_f, _mean_b), "MeanDim": (rd, _mean_f, _mean_b),
         "LogSoftmax": (rd, *_softmax_like("log")), "Softmax": (rd, *_softmax_like("soft")),
         "T": (sh, _t_f, _t_b), "Transpose": (sh, _transpose_f, _transpose_b), "View": (sh, _view_f, _view_b),
+        "Permute": (sh, _permute_f, _permute_b),
     }
     for name, (mod, f, b) in table.items():
         cls = getattr(mod, name, None)
         if cls is not None:
-            INLINE[cls] = _T(f, b)
+            INLINE[cls] = _T(f, b, name in ("Mul", "Add", "Sub", "Div"))
