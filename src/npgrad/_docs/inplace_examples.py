@@ -38,6 +38,13 @@ tensor([4., 8.])""",
 tensor([1.3181, 1.0472])
 >>> x
 tensor([1.3181, 1.0472])""",
+    "arccosh_": """\
+>>> import npgrad as torch
+>>> x = torch.tensor([1.5, 2.0])
+>>> torch.arccosh_(x)
+tensor([0.9624, 1.3170])
+>>> x
+tensor([0.9624, 1.3170])""",
     "arcsin_": """\
 >>> import npgrad as torch
 >>> x = torch.tensor([0.25, 0.5])

@@ -41,6 +41,18 @@ def is_grad_enabled():
 
 
 def is_inference_mode_enabled():
+    """Whether ``inference_mode`` is on (False at start).
+    Returns:
+        bool: the setting.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.is_inference_mode_enabled()
+        False
+        >>> with torch.inference_mode():
+        ...     torch.is_inference_mode_enabled()
+        True
+    """
     return state.inference
 
 

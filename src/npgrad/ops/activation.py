@@ -538,6 +538,24 @@ def softshrink(input, lambd=0.5):
 
 
 def hardshrink(input, lambd=0.5):
+    """Hard shrinkage of each element: values within ``[-lambd, lambd]`` become 0, the others are kept.
+
+    ``out_i = input_i if |input_i| > lambd else 0``; the same as ``nn.functional.hardshrink``.
+
+    Args:
+        input (Tensor): the input tensor. (floating point)
+        lambd (float, optional): the threshold (default 0.5).
+
+    Returns:
+        Tensor: ``input``'s shape and dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.hardshrink(torch.tensor([-1.0, -0.3, 0.2, 0.8]))
+        tensor([-1.0000,  0.0000,  0.0000,  0.8000])
+        >>> torch.hardshrink(torch.tensor([-1.0, 0.8]), 0.9)
+        tensor([-1.,  0.])
+    """
     _float_only("hardshrink_cpu", input)
     return Hardshrink.apply(input, lambd)
 
@@ -547,6 +565,24 @@ def _threshold(input, threshold, value):
 
 
 def threshold(input, threshold, value, inplace=False):
+    """Thresholds each element: values greater than ``threshold`` are kept, the others replaced by ``value``.
+
+    ``out_i = input_i if input_i > threshold else value``; the same as ``nn.functional.threshold``.
+
+    Args:
+        input (Tensor): the input tensor.
+        threshold (float): the threshold.
+        value (float): the replacement.
+        inplace (bool, optional): overwrite ``input`` and return it (default False).
+
+    Returns:
+        Tensor: ``input``'s shape and dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.threshold(torch.tensor([-1.0, 0.5, 2.0]), 0.5, -9.0)
+        tensor([-9., -9.,  2.])
+    """
     return _inplace(_threshold, input, threshold, value) if inplace else Threshold.apply(input, threshold, value)
 
 
