@@ -35,8 +35,28 @@ def _rng(generator):
 
 
 def calculate_gain(nonlinearity, param=None):
-    """The recommended gain for a nonlinearity: 1 (linear, conv, sigmoid), 5/3 (tanh), sqrt(2) (relu),
-    sqrt(2 / (1 + slope^2)) (leaky_relu, slope 0.01 by default), 3/4 (selu)."""
+    """The recommended gain (scale of the standard deviation) for a nonlinearity: 1 (linear, conv, sigmoid), 5/3
+    (tanh), :math:`\sqrt{2}` (relu), :math:`\sqrt{2 / (1 + \mathrm{slope}^2)}` (leaky_relu, slope 0.01 by
+    default), 3/4 (selu).
+
+    Args:
+        nonlinearity (str): the function's name (``'relu'``, ``'tanh'``, ``'conv2d'``, ...).
+        param (float, optional): the negative slope of ``'leaky_relu'``.
+
+    Returns:
+        float: the gain.
+
+    Raises:
+        ValueError: an unknown nonlinearity, or a slope that is not a number.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> torch.nn.init.calculate_gain('tanh')
+        1.6666666666666667
+        >>> torch.nn.init.calculate_gain('leaky_relu', 0.2)
+        1.3867504905630728
+    """
     linear_fns = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                   "conv_transpose3d")
     if nonlinearity in linear_fns or nonlinearity == "sigmoid":
@@ -59,17 +79,72 @@ def calculate_gain(nonlinearity, param=None):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    """Fill with U(a, b)."""
+    """Fill ``tensor`` in place with values drawn from the uniform distribution :math:`U(a, b)`.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+        a (float): the lower bound. Default: 0.
+        b (float): the upper bound. Default: 1.
+        generator (Generator, optional): the generator to draw from. Default: the global one.
+
+    Returns:
+        Tensor: ``tensor`` (npgrad's random numbers differ from torch's for the same seed).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.init.uniform_(torch.empty(3, 5), a=-0.5, b=0.5)
+        >>> bool((w >= -0.5).all() and (w <= 0.5).all())
+        True
+    """
     return _write(tensor, _rng(generator).uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    """Fill with N(mean, std^2)."""
+    """Fill ``tensor`` in place with values drawn from the normal distribution :math:`N(\mathrm{mean},
+    \mathrm{std}^2)`.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+        mean (float): Default: 0.
+        std (float): Default: 1.
+        generator (Generator, optional): the generator to draw from. Default: the global one.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.init.normal_(torch.empty(100, 100), mean=3.0, std=0.1)
+        >>> round(w.mean().item())
+        3
+    """
     return _write(tensor, _rng(generator).normal(mean, std, tensor.shape))
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill with N(mean, std^2) restricted to [a, b] (values outside are redrawn)."""
+    """Fill ``tensor`` in place with values from :math:`N(\mathrm{mean}, \mathrm{std}^2)` truncated to
+    :math:`[a, b]` (values outside are redrawn).
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+        mean (float): Default: 0.
+        std (float): Default: 1.
+        a (float): the lower cut-off. Default: -2.
+        b (float): the upper cut-off. Default: 2.
+        generator (Generator, optional): the generator to draw from. Default: the global one.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.init.trunc_normal_(torch.empty(4, 4), std=1.0, a=-0.5, b=0.5)
+        >>> bool((w.abs() <= 0.5).all())
+        True
+    """
     if mean < a - 2 * std or mean > b + 2 * std:
         _warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
                       "may be incorrect.")
@@ -95,7 +170,22 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
 
 def constant_(tensor, val):
-    """Fill with ``val``."""
+    """Fill ``tensor`` in place with the value ``val``.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+        val (float): the fill value.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> torch.nn.init.constant_(torch.empty(2, 3), 0.3)
+        tensor([[0.3000, 0.3000, 0.3000],
+                [0.3000, 0.3000, 0.3000]])
+    """
     return _write(tensor, val)
 
 
@@ -140,14 +230,53 @@ def zeros_(tensor):
 
 
 def eye_(tensor):
-    """Fill a 2-D tensor with the identity matrix."""
+    """Fill a 2-D ``tensor`` in place with the identity matrix (ones on the diagonal of a rectangular one too),
+    so that a Linear layer starts as the identity on as many inputs as possible.
+
+    Args:
+        tensor (Tensor): a 2-D tensor.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> torch.nn.init.eye_(torch.empty(2, 3))
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     return _write(tensor, np.eye(*tensor.shape))
 
 
 def dirac_(tensor, groups=1):
-    """Fill a 3/4/5-D conv weight so that the convolution is the identity on as many channels as possible."""
+    """Fill a 3-, 4- or 5-D convolution weight in place with the Dirac delta, so that the convolution keeps the
+    identity of as many input channels as possible (per group with ``groups``).
+
+    Args:
+        tensor (Tensor): :math:`(C_{out}, C_{in}, *k)`.
+        groups (int): the convolution's groups; divides :math:`C_{out}`. Default: 1.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.init.dirac_(torch.empty(2, 2, 3))
+        >>> w
+        tensor([[[0., 1., 0.],
+                 [0., 0., 0.]],
+        <BLANKLINE>
+                [[0., 0., 0.],
+                 [0., 1., 0.]]])
+        >>> x = torch.tensor([[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]])
+        >>> torch.nn.functional.conv1d(x, w, padding=1)
+        tensor([[[1., 2., 3.],
+                 [4., 5., 6.]]])
+    """
     if tensor.ndim not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
     shape = tensor.shape
@@ -181,14 +310,48 @@ def _calculate_correct_fan(tensor, mode):
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
-    """Fill with U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
+    """Fill ``tensor`` in place from :math:`U(-a, a)` with :math:`a = \mathrm{gain} \sqrt{6 / (\mathrm{fan\_in} +
+    \mathrm{fan\_out})}` (Glorot & Bengio, 2010).
+
+    Args:
+        tensor (Tensor): at least 2-D; fans are ``size(1)``/``size(0)`` times the receptive field.
+        gain (float): a scale (see :func:`calculate_gain`). Default: 1.
+        generator (Generator, optional): the generator to draw from. Default: the global one.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.init.xavier_uniform_(torch.empty(3, 5), gain=torch.nn.init.calculate_gain('relu'))
+        >>> bool((w.abs() <= 2 ** 0.5 * (6 / 8) ** 0.5).all())
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return uniform_(tensor, -bound, bound, generator)
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
-    """Fill with N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out))."""
+    """Fill ``tensor`` in place from :math:`N(0, \sigma^2)` with :math:`\sigma = \mathrm{gain} \sqrt{2 /
+    (\mathrm{fan\_in} + \mathrm{fan\_out})}` (Glorot & Bengio, 2010).
+
+    Args:
+        tensor (Tensor): at least 2-D.
+        gain (float): a scale. Default: 1.
+        generator (Generator, optional): the generator to draw from. Default: the global one.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.init.xavier_normal_(torch.empty(200, 300))
+        >>> round(w.std().item(), 2)
+        0.06
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
@@ -198,7 +361,28 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """Fill with U(-bound, bound), bound = gain * sqrt(3 / fan_mode) (He et al., 2015)."""
+    """Fill ``tensor`` in place from :math:`U(-b, b)` with :math:`b = \mathrm{gain} \sqrt{3 / \mathrm{fan\_mode}}`
+    (He et al., 2015); the default initialisation of Linear and conv weights (with ``a=sqrt(5)``).
+
+    Args:
+        tensor (Tensor): at least 2-D.
+        a (float): the negative slope of the leaky_relu that follows. Default: 0.
+        mode (str): ``'fan_in'`` (keeps the forward pass's variance) or ``'fan_out'`` (the backward pass's).
+            Default: ``'fan_in'``.
+        nonlinearity (str): ``'relu'`` or ``'leaky_relu'`` (see :func:`calculate_gain`). Default:
+            ``'leaky_relu'``.
+        generator (Generator, optional): the generator to draw from. Default: the global one.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.init.kaiming_uniform_(torch.empty(3, 6), mode='fan_in', nonlinearity='relu')
+        >>> bool((w.abs() <= 1.0).all())
+        True
+    """
     if 0 in tensor.shape:
         _warn("Initializing zero-element tensors is a no-op")
         return tensor
@@ -207,7 +391,26 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """Fill with N(0, std^2), std = gain / sqrt(fan_mode)."""
+    """Fill ``tensor`` in place from :math:`N(0, \sigma^2)` with :math:`\sigma = \mathrm{gain} /
+    \sqrt{\mathrm{fan\_mode}}` (He et al., 2015).
+
+    Args:
+        tensor (Tensor): at least 2-D.
+        a (float): the negative slope of the leaky_relu that follows. Default: 0.
+        mode (str): ``'fan_in'`` or ``'fan_out'``. Default: ``'fan_in'``.
+        nonlinearity (str): ``'relu'`` or ``'leaky_relu'``. Default: ``'leaky_relu'``.
+        generator (Generator, optional): the generator to draw from. Default: the global one.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.init.kaiming_normal_(torch.empty(500, 200), mode='fan_in', nonlinearity='relu')
+        >>> round(w.std().item(), 2)
+        0.1
+    """
     if 0 in tensor.shape:
         _warn("Initializing zero-element tensors is a no-op")
         return tensor
@@ -215,7 +418,24 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 
 def orthogonal_(tensor, gain=1, generator=None):
-    """Fill with a (semi-)orthogonal matrix (trailing dims flattened), times ``gain`` (Saxe et al., 2013)."""
+    """Fill ``tensor`` in place with a random (semi-)orthogonal matrix times ``gain`` (Saxe et al., 2013); trailing
+    dimensions are flattened.
+
+    Args:
+        tensor (Tensor): at least 2-D.
+        gain (float): the scale. Default: 1.
+        generator (Generator, optional): the generator to draw from. Default: the global one.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.init.orthogonal_(torch.empty(3, 5))
+        >>> torch.allclose(w @ w.T, torch.eye(3), atol=1e-5)
+        True
+    """
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
@@ -233,7 +453,25 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    """Fill a 2-D tensor from N(0, std^2) with a fraction ``sparsity`` of each column set to zero."""
+    """Fill a 2-D ``tensor`` in place from :math:`N(0, \mathrm{std}^2)` with a fraction ``sparsity`` of each column
+    set to zero (Martens, 2010).
+
+    Args:
+        tensor (Tensor): a 2-D tensor.
+        sparsity (float): the fraction of each column zeroed (rounded up).
+        std (float): the standard deviation of the non-zero values. Default: 0.01.
+        generator (Generator, optional): the generator to draw from. Default: the global one.
+
+    Returns:
+        Tensor: ``tensor``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.init.sparse_(torch.empty(4, 3), sparsity=0.5)
+        >>> (w == 0).sum(dim=0)
+        tensor([2, 2, 2])
+    """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
@@ -245,6 +483,10 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     return _write(tensor, values)
 
 
+_DEPRECATED_EXAMPLE_ARGS = {"constant": "torch.empty(3), 0.5", "dirac": "torch.empty(2, 2, 3)",
+                            "sparse": "torch.empty(4, 3), 0.5"}
+
+
 def _deprecated(fn):
     old = fn.__name__[:-1]
 
@@ -253,7 +495,18 @@ def _deprecated(fn):
         return fn(*args, **kwargs)
 
     deprecated_init.__name__ = old
-    deprecated_init.__doc__ = f"Deprecated alias of ``{fn.__name__}``."
+    deprecated_init.__doc__ = f"""Deprecated alias of :func:`{fn.__name__}`: the same, with a ``FutureWarning``.
+
+    Example::
+
+        >>> import warnings
+        >>> import npgrad as torch
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     _ = torch.nn.init.{old}({_DEPRECATED_EXAMPLE_ARGS.get(old, "torch.empty(3, 4)")})
+        >>> print(caught[0].category.__name__, caught[0].message)
+        FutureWarning `nn.init.{old}` is now deprecated in favor of `nn.init.{fn.__name__}`.
+    """
     return deprecated_init
 
 
