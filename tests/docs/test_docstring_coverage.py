@@ -1,9 +1,12 @@
-"""How many of the public names in the API reference have a docstring, and how many an example: floors that rise as
-docstrings are written (the issue's goal is all of them, in torch's style with an example)."""
+"""How many of the public names in the API reference have a docstring, and how many an example: floors per namespace
+that rise as docstrings are written (the issue's goal is all of them, in torch's style with an example). Every
+example is run by test_doctests.py; these floors only keep the count from falling."""
 import importlib
 import inspect
 import os
 import sys
+
+import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "docs"))
@@ -11,18 +14,54 @@ sys.path.insert(0, os.path.join(ROOT, "src"))
 
 import conf  # noqa: E402  (docs/conf.py: the namespaces the API reference covers and how it lists their names)
 
+# namespace: (public names at least, with a docstring at least, with a ``>>>`` example at least), as measured when
+# the floors were last raised. Shared functions (``npgrad.celu`` is ``nn.functional.celu``) count in every
+# namespace that lists them.
+FLOORS = {
+    "npgrad": (570, 579, 540),
+    "npgrad.autograd": (21, 21, 11),
+    "npgrad.nn": (160, 167, 55),
+    "npgrad.nn.functional": (125, 129, 118),
+    "npgrad.nn.init": (26, 26, 2),
+    "npgrad.optim": (11, 11, 0),
+    "npgrad.optim.lr_scheduler": (16, 16, 0),
+    "npgrad.linalg": (42, 42, 39),
+    "npgrad.special": (56, 56, 56),
+    "npgrad.func": (9, 9, 3),
+    "npgrad.utils.data": (19, 19, 0),
+    "npgrad.serialization": (7, 7, 2),
+    "npgrad.distributed": (40, 40, 10),
+    "npgrad.testing": (3, 3, 0),
+}
 
-def test_docstring_floors():
+
+def _counts(modname):
     total = documented = with_example = 0
+    for _, obj in conf._public(importlib.import_module(modname)):
+        doc = inspect.getdoc(obj) or ""
+        total += 1
+        documented += bool(doc.strip())
+        with_example += ">>>" in doc
+    return total, documented, with_example
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _all_namespaces_imported():
+    # as in the built site: a namespace's docstring table (nn.functional's) may describe functions another
+    # namespace shares, so the counts must not depend on which namespace a test session imported first
     for _, modname in conf.API:
-        if modname is None:
-            continue
-        mod = importlib.import_module(modname)
-        for _, obj in conf._public(mod):
-            doc = inspect.getdoc(obj) or ""
-            total += 1
-            documented += bool(doc.strip())
-            with_example += ">>>" in doc
-    assert total >= 1000
-    assert documented >= 730, (documented, total)     # measured 737 of 1115 when the floor was set
-    assert with_example >= 105, (with_example, total)  # measured 109
+        if modname is not None:
+            importlib.import_module(modname)
+
+
+def test_every_namespace_has_floors():
+    assert {m for _, m in conf.API if m is not None} == set(FLOORS)
+
+
+@pytest.mark.parametrize("modname", sorted(FLOORS))
+def test_docstring_floors(modname):
+    total, documented, with_example = _counts(modname)
+    want_total, want_documented, want_example = FLOORS[modname]
+    assert total >= want_total, (modname, total)
+    assert documented >= min(want_documented, total), (modname, documented, total)
+    assert with_example >= want_example, (modname, with_example, total)
