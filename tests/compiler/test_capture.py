@@ -100,6 +100,18 @@ def test_no_grad_replay_and_grad_mode_is_part_of_the_key():
     np.testing.assert_allclose(a2.numpy(), b.detach().numpy())
 
 
+def test_inference_mode_replay_gives_inference_tensors():
+    lin = nn.Linear(3, 2)
+    f = npgrad.compile(lin)
+    x = _t((4, 3))
+    for _ in range(2):
+        with npgrad.inference_mode():
+            y = f(x)
+        assert y.is_inference() and not y.requires_grad
+        np.testing.assert_allclose(y.numpy(), lin(x).detach().numpy(), rtol=1e-6)
+    assert compiler.counters["replays"] == 1
+
+
 def test_module_compile_in_place_and_optimized_module():
     npgrad.manual_seed(0)
     m = nn.Sequential(nn.Linear(4, 5), nn.Tanh(), nn.Linear(5, 2))

@@ -233,6 +233,10 @@ def _run(prog, flat):
             fp_restore(fp)
         vals = []
     vals.extend(make(a) for a in other)
+    if state.inference:  # computed in inference mode: inference tensors, as eager makes them
+        for v in vals:
+            if v._x is None:
+                v._x = {"inference": True}
     if prog.single is not None:
         return vals[0]
     return _unflatten(prog.out_spec, vals, flat, prog.outside)
