@@ -345,11 +345,15 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     if x.ndim < k or x.shape[x.ndim - k:] != shape:
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
                            f"[*, {', '.join(map(str, shape))}], but got input of size{list(x.shape)}")
+    low = x.dtype.itemsize == 2 and x.dtype.kind in "fV"  # float16/bfloat16: torch computes in float32 and
+    if low:                                                # casts the result back (ToCopyBackward0)
+        input_dtype, input = input.dtype, input.float()
     if eps is None:
-        eps = float(np.finfo(x.dtype).eps)
+        eps = float(np.finfo(np.float32 if low else x.dtype).eps)
     dims = tuple(range(-k, 0))
     out = input * ng.rsqrt(ng.mean(input ** 2, dims, keepdim=True) + eps)
-    return out if weight is None else out * weight
+    out = out if weight is None else out * weight
+    return out.to(input_dtype) if low else out
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
