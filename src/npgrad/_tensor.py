@@ -327,33 +327,100 @@ class Tensor:
     # ------------------------------------------------------------------ metadata
     @property
     def shape(self):
+        """The tensor's size along each dim, as an :class:`npgrad.Size` (a tuple).
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.zeros(2, 3)
+            >>> x.shape == (2, 3), x.shape[0], len(x.shape)
+            (True, 2, 2)
+        """
         return Size(self._data.shape)
 
     def size(self, dim=None):
+        """The shape, or the size of one dim.
+
+        Args:
+            dim (int, optional): the dim to give the size of.
+
+        Returns:
+            npgrad.Size or int: the whole shape, or ``self.shape[dim]``.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.zeros(2, 3)
+            >>> x.size() == (2, 3)
+            True
+            >>> x.size(1), x.size(-2)
+            (3, 2)
+        """
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[norm_dim(dim, self._data.ndim)]
 
     def dim(self):
+        """The number of dimensions of ``self``.
+
+        ``ndimension()`` and the ``ndim`` property are the same.
+        Returns:
+            int: ``len(self.shape)``.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.zeros(2, 3).dim()
+            2
+            >>> torch.tensor(1.5).dim()
+            0
+        """
         return self._data.ndim
 
     ndimension = dim
 
     @property
     def ndim(self):
+        """The number of dimensions (the same as ``dim()``).
+        Example:
+            >>> import npgrad as torch
+            >>> torch.zeros(2, 3, 4).ndim
+            3
+        """
         return self._data.ndim
 
     def numel(self):
+        """The number of elements.
+
+        ``nelement()`` is the same.
+        Returns:
+            int: the product of the shape.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.zeros(2, 3).numel()
+            6
+        """
         return self._data.size
 
     nelement = numel
 
     @property
     def dtype(self):
+        """The element type of the tensor (a :class:`npgrad.dtype` such as ``npgrad.float32``).
+        Example:
+            >>> import npgrad as torch
+            >>> torch.tensor([1, 2]).dtype == torch.int64
+            True
+            >>> torch.tensor([1.5]).dtype == torch.float32
+            True
+        """
         return from_numpy_dtype(self._data.dtype)
 
     @property
     def device(self):
+        """The device the tensor is on: ``device(type='cpu')`` for every npgrad tensor.
+        Example:
+            >>> import npgrad as torch
+            >>> torch.zeros(2).device
+            device(type='cpu')
+        """
         return _CPU
 
     is_cuda = False
@@ -361,32 +428,103 @@ class Tensor:
 
     @property
     def layout(self):
+        """The storage layout: ``npgrad.strided`` (dense) for every npgrad tensor.
+        Example:
+            >>> import npgrad as torch
+            >>> torch.zeros(1).layout == torch.strided
+            True
+        """
         return _dtype.strided
     is_sparse = False
     is_quantized = False
     is_meta = False
 
     def get_device(self):
+        """The device index: -1 for a CPU tensor (every npgrad tensor).
+        Returns:
+            int: -1.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.zeros(1).get_device()
+            -1
+        """
         return -1
 
     def element_size(self):
+        """The size of one element in bytes.
+        Returns:
+            int: the dtype's item size.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.zeros(2).element_size()
+            4
+            >>> torch.zeros(2, dtype=torch.int16).element_size()
+            2
+        """
         return self._data.itemsize
 
     @property
     def itemsize(self):
+        """The size of one element in bytes (the same as ``element_size()``).
+        Example:
+            >>> import npgrad as torch
+            >>> torch.zeros(1, dtype=torch.float64).itemsize
+            8
+        """
         return self._data.itemsize
 
     @property
     def nbytes(self):
+        """The number of bytes the tensor's elements take (``numel() * element_size()``).
+        Example:
+            >>> import npgrad as torch
+            >>> torch.zeros(2, 3).nbytes
+            24
+        """
         return self._data.nbytes
 
     def is_floating_point(self):
+        """Whether the dtype is a floating-point type.
+        Returns:
+            bool: True for float16/bfloat16/float32/float64.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.tensor([1.0]).is_floating_point(), torch.tensor([1]).is_floating_point()
+            (True, False)
+        """
         return _dtype.is_float_np(self._data.dtype)
 
     def is_complex(self):
+        """Whether the dtype is complex: npgrad has no complex dtypes, so False.
+        Returns:
+            bool: False.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.tensor([1.0]).is_complex()
+            False
+        """
         return False
 
     def is_contiguous(self, memory_format=None):
+        """Whether the elements are laid out contiguously in memory in the given order.
+
+        Args:
+            memory_format (npgrad.memory_format, optional): ``contiguous_format`` (row-major, the default) or
+                ``channels_last``.
+
+        Returns:
+            bool: True when no copy is needed for that layout.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.zeros(2, 3)
+            >>> x.is_contiguous(), x.t().is_contiguous()
+            (True, False)
+        """
         if memory_format is None or memory_format is _dtype.contiguous_format:
             return self._data.flags.c_contiguous
         rank = _dtype._CHANNELS_RANK.get(memory_format)
@@ -397,6 +535,24 @@ class Tensor:
         return a.ndim == rank and np.moveaxis(a, 1, -1).flags.c_contiguous
 
     def stride(self, dim=None):
+        """The strides, in elements: how far to step in memory for one step along each dim.
+
+        Args:
+            dim (int, optional): the dim to give the stride of.
+
+        Returns:
+            tuple of ints or int: all strides, or one.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.zeros(2, 3)
+            >>> x.stride()
+            (3, 1)
+            >>> x.t().stride()
+            (1, 3)
+            >>> x.stride(0)
+            3
+        """
         a = self._data
         if a.flags.c_contiguous:  # torch's convention: strides of the contiguous layout, whatever NumPy says
             st, acc = [], 1
@@ -409,11 +565,37 @@ class Tensor:
         return st if dim is None else st[norm_dim(dim, self._data.ndim)]
 
     def data_ptr(self):
+        """The address of the tensor's first element in memory (views of one tensor share their storage's addresses).
+
+        ``const_data_ptr`` is the same.
+        Returns:
+            int: the address.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.arange(4)
+            >>> x[1:].data_ptr() - x.data_ptr() == x.element_size()
+            True
+            >>> x.clone().data_ptr() == x.data_ptr()
+            False
+        """
         return self._data.__array_interface__["data"][0]
 
     # ------------------------------------------------------------------ autograd state
     @property
     def requires_grad(self):
+        """Whether operations on this tensor are recorded so that gradients can flow back to it.
+
+        It can be set on leaves; results of recorded operations on a tensor that requires grad require grad too.
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.0])
+            >>> x.requires_grad
+            False
+            >>> x.requires_grad = True
+            >>> (x * 2).requires_grad
+            True
+        """
         return self._req
 
     @requires_grad.setter
@@ -421,6 +603,22 @@ class Tensor:
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad=True):
+        """Sets ``requires_grad`` in place and returns ``self``.
+
+        Only leaves can change it (a non-leaf raises ``RuntimeError``).
+
+        Args:
+            requires_grad (bool, optional): the new setting (default True).
+
+        Returns:
+            Tensor: ``self``.
+
+        Example:
+            >>> import npgrad as torch
+            >>> w = torch.zeros(2).requires_grad_()
+            >>> w.requires_grad, w.is_leaf
+            (True, True)
+        """
         if self.grad_fn is not None:
             if not requires_grad:
                 raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use "
@@ -436,14 +634,48 @@ class Tensor:
         return self
 
     def is_inference(self):
+        """Whether the tensor was made inside ``inference_mode``.
+        Returns:
+            bool: True for inference tensors.
+
+        Example:
+            >>> import npgrad as torch
+            >>> with torch.inference_mode():
+            ...     y = torch.ones(1)
+            >>> y.is_inference(), torch.ones(1).is_inference()
+            (True, False)
+        """
         return bool(self._x is not None and self._x.get("inference"))
 
     @property
     def is_leaf(self):
+        """Whether the tensor is a leaf of the autograd graph: made by the user (not by a recorded operation) or not
+        requiring grad.
+
+        Only leaves that require grad get ``.grad`` filled by ``backward()``.
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.0], requires_grad=True)
+            >>> x.is_leaf, (x * 2).is_leaf, torch.ones(1).is_leaf
+            (True, False, True)
+        """
         return self.grad_fn is None
 
     @property
     def grad(self):
+        """The gradient accumulated into this tensor by ``backward()`` (None until one arrives).
+
+        Only leaves that require grad get one (and non-leaves after ``retain_grad()``). It can be set and deleted;
+        optimizers read it and ``zero_grad`` clears it.
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+            >>> x.grad is None
+            True
+            >>> (x ** 2).sum().backward()
+            >>> x.grad
+            tensor([2., 4.])
+        """
         if self.grad_fn is not None and self._grad is None and not self.retains_grad:
             _warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
@@ -478,6 +710,13 @@ class Tensor:
 
     @property
     def output_nr(self):
+        """Which output of its ``grad_fn`` this tensor is (0 for leaves and single-output operations).
+        Example:
+            >>> import npgrad as torch
+            >>> a, b = torch.tensor([1.0, 2.0], requires_grad=True).unbind()
+            >>> a.output_nr, b.output_nr
+            (0, 1)
+        """
         return self._nr
 
     @property
@@ -503,12 +742,33 @@ class Tensor:
         return make(self._data, None, 0, self._vc)
 
     def detach_(self):
+        """Detaches ``self`` from the graph in place: it becomes a leaf that does not require grad.
+        Returns:
+            Tensor: ``self``.
+
+        Example:
+            >>> import npgrad as torch
+            >>> y = torch.tensor([1.0], requires_grad=True) * 2
+            >>> y.detach_()
+            tensor([2.])
+            >>> y.is_leaf, y.requires_grad
+            (True, False)
+        """
         self.grad_fn = None
         self._req = False
         return self
 
     @property
     def retains_grad(self):
+        """Whether ``retain_grad()`` was called on this non-leaf, so ``backward()`` will fill its ``.grad``.
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.0], requires_grad=True)
+            >>> y = x * 2
+            >>> y.retain_grad()
+            >>> y.retains_grad, x.retains_grad
+            (True, False)
+        """
         fn = self.grad_fn
         return fn is not None and fn._retain is not None and self._nr in fn._retain
 
@@ -594,6 +854,24 @@ class Tensor:
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, *, force=False):
+        """The tensor's data as a NumPy array, sharing memory with it (changes to one show in the other).
+
+        A tensor that requires grad raises ``RuntimeError`` unless ``force=True`` (or use ``detach().numpy()``).
+
+        Args:
+            force (bool, optional): allow a tensor that requires grad (its data is detached first).
+
+        Returns:
+            numpy.ndarray: the array, of the tensor's shape and matching dtype.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.0, 2.0])
+            >>> a = x.numpy()
+            >>> a[0] = -1.0
+            >>> x
+            tensor([-1.,  2.])
+        """
         if self._req and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
@@ -609,11 +887,38 @@ class Tensor:
         return a.copy() if copy else a
 
     def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        Tensors of more than one element raise ``RuntimeError``.
+        Returns:
+            int, float or bool: the element (a Python ``float`` for floating dtypes, ``int`` for integers, ``bool``
+                for bool).
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.tensor([2.5]).item()
+            2.5
+            >>> torch.tensor(3).item()
+            3
+            >>> torch.tensor([[True]]).item()
+            True
+        """
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return self._data.item()
 
     def tolist(self):
+        """The data as (nested) Python lists of Python numbers.
+        Returns:
+            list or number: a number for a 0-d tensor.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+            >>> torch.tensor(2.5).tolist()
+            2.5
+        """
         return self._data.tolist()
 
     def __float__(self):
@@ -717,6 +1022,26 @@ class Tensor:
         return _S.to_copy(self, dtype)
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
+        """With no argument, the tensor's type name (``'torch.FloatTensor'`` as in torch); with one, a copy of that
+        type.
+
+        Args:
+            dtype (str, npgrad.dtype or legacy tensor type, optional): the type to convert to.
+            non_blocking (bool, optional): ignored on the CPU.
+
+        Returns:
+            str or Tensor: the type name, or the converted tensor.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.5])
+            >>> x.type()
+            'torch.FloatTensor'
+            >>> x.type(torch.int64)
+            tensor([1])
+            >>> x.type('torch.DoubleTensor').dtype == torch.float64
+            True
+        """
         names = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
                  "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
                  "uint8": "ByteTensor", "bool": "BoolTensor"}
@@ -744,51 +1069,246 @@ class Tensor:
         return self.to(dtype)
 
     def float(self):
+        """``self.to(npgrad.float32)``: a copy converted to float32 (``self`` itself when it already is one).
+        Returns:
+            Tensor: a float32 tensor; gradients flow back through the conversion when both dtypes are floating point.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.7, 0.0, 2.3])
+            >>> x.float().tolist()
+            [1.7000000476837158, 0.0, 2.299999952316284]
+            >>> x.float().dtype == torch.float32
+            True
+        """
         return self.to(_dtype.float32)
 
     def double(self):
+        """``self.to(npgrad.float64)``: a copy converted to float64 (``self`` itself when it already is one).
+        Returns:
+            Tensor: a float64 tensor; gradients flow back through the conversion when both dtypes are floating point.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.7, 0.0, 2.3])
+            >>> x.double().tolist()
+            [1.7000000476837158, 0.0, 2.299999952316284]
+            >>> x.double().dtype == torch.float64
+            True
+        """
         return self.to(_dtype.float64)
 
     def half(self):
+        """``self.to(npgrad.float16)``: a copy converted to float16 (``self`` itself when it already is one).
+        Returns:
+            Tensor: a float16 tensor; gradients flow back through the conversion when both dtypes are floating point.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.7, 0.0, 2.3])
+            >>> x.half().tolist()
+            [1.7001953125, 0.0, 2.30078125]
+            >>> x.half().dtype == torch.float16
+            True
+        """
         return self.to(_dtype.float16)
 
     def bfloat16(self):
+        """``self.to(npgrad.bfloat16)``: a copy converted to bfloat16 (``self`` itself when it already is one).
+        Returns:
+            Tensor: a bfloat16 tensor; gradients flow back through the conversion when both dtypes are floating point.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.7, 0.0, 2.3])
+            >>> x.bfloat16().tolist()
+            [1.703125, 0.0, 2.296875]
+            >>> x.bfloat16().dtype == torch.bfloat16
+            True
+        """
         return self.to(_dtype.bfloat16)
 
     def long(self):
+        """``self.to(npgrad.int64)``: a copy converted to int64 (``self`` itself when it already is one).
+        Returns:
+            Tensor: an int64 tensor; gradients flow back through the conversion when both dtypes are floating point.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.7, 0.0, 2.3])
+            >>> x.long().tolist()
+            [1, 0, 2]
+            >>> x.long().dtype == torch.int64
+            True
+        """
         return self.to(_dtype.int64)
 
     def int(self):
+        """``self.to(npgrad.int32)``: a copy converted to int32 (``self`` itself when it already is one).
+        Returns:
+            Tensor: an int32 tensor; gradients flow back through the conversion when both dtypes are floating point.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.7, 0.0, 2.3])
+            >>> x.int().tolist()
+            [1, 0, 2]
+            >>> x.int().dtype == torch.int32
+            True
+        """
         return self.to(_dtype.int32)
 
     def short(self):
+        """``self.to(npgrad.int16)``: a copy converted to int16 (``self`` itself when it already is one).
+        Returns:
+            Tensor: an int16 tensor; gradients flow back through the conversion when both dtypes are floating point.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.7, 0.0, 2.3])
+            >>> x.short().tolist()
+            [1, 0, 2]
+            >>> x.short().dtype == torch.int16
+            True
+        """
         return self.to(_dtype.int16)
 
     def bool(self):
+        """``self.to(npgrad.bool)``: a copy converted to bool (``self`` itself when it already is one).
+        Returns:
+            Tensor: a bool tensor; gradients flow back through the conversion when both dtypes are floating point.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.7, 0.0, 2.3])
+            >>> x.bool().tolist()
+            [True, False, True]
+            >>> x.bool().dtype == torch.bool
+            True
+        """
         return self.to(_dtype.bool)
 
     def byte(self):
+        """``self.to(npgrad.uint8)``: a copy converted to uint8 (``self`` itself when it already is one).
+        Returns:
+            Tensor: an uint8 tensor; gradients flow back through the conversion when both dtypes are floating point.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.7, 0.0, 2.3])
+            >>> x.byte().tolist()
+            [1, 0, 2]
+            >>> x.byte().dtype == torch.uint8
+            True
+        """
         return self.to(_dtype.uint8)
 
     def char(self):
+        """``self.to(npgrad.int8)``: a copy converted to int8 (``self`` itself when it already is one).
+        Returns:
+            Tensor: an int8 tensor; gradients flow back through the conversion when both dtypes are floating point.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.7, 0.0, 2.3])
+            >>> x.char().tolist()
+            [1, 0, 2]
+            >>> x.char().dtype == torch.int8
+            True
+        """
         return self.to(_dtype.int8)
 
     def type_as(self, other):
+        """A copy converted to ``other``'s dtype (``self`` itself when they match).
+
+        Args:
+            other (Tensor): the tensor whose dtype is taken.
+
+        Returns:
+            Tensor: ``self.to(other.dtype)``.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.tensor([1.7, 2.2]).type_as(torch.tensor([1]))
+            tensor([1, 2])
+        """
         return self.to(tensor_arg(other, "type_as").dtype)
 
     def cpu(self):
+        """``self`` on the CPU: npgrad tensors always are, so ``self`` itself comes back.
+        Returns:
+            Tensor: ``self``.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.ones(2)
+            >>> x.cpu() is x
+            True
+        """
         return self
 
     def cuda(self, device=None, non_blocking=False):
+        """A copy on a CUDA device; npgrad has none, so this raises as torch does without CUDA.
+
+        Args:
+            device (int or npgrad.device, optional): the CUDA device.
+            non_blocking (bool, optional): ignored by torch for CPU sources.
+
+        Returns:
+            Tensor: never returns in npgrad.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.cuda.is_available()
+            False
+        """
         check_device("cuda")
 
     def pin_memory(self, device=None):
+        """A copy in pinned memory; npgrad has no accelerator to pin memory for, so this raises as torch does without
+        one.
+
+        Args:
+            device (str, optional): the accelerator.
+
+        Returns:
+            Tensor: never returns in npgrad.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.cuda.is_available()
+            False
+        """
         raise RuntimeError("Cannot access accelerator device when none is available.")  # as torch's CPU build
 
     def is_pinned(self, device=None):
+        """Whether the tensor is in pinned (page-locked) memory: never in npgrad.
+
+        Args:
+            device (str, optional): the accelerator the memory would be pinned for.
+
+        Returns:
+            bool: False.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.ones(1).is_pinned()
+            False
+        """
         return False
 
     def share_memory_(self):
+        """Moves the storage to shared memory for other processes; npgrad's storage is a NumPy array, so this does
+        nothing.
+        Returns:
+            Tensor: ``self``.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.ones(2)
+            >>> x.share_memory_() is x
+            True
+        """
         return self
 
     # ------------------------------------------------------------------ arithmetic (delegations)

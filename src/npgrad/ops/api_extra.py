@@ -950,6 +950,13 @@ def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=Non
 
 
 def _real_get(self):
+    """The real part: for a real tensor, ``self`` itself.
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.5, -2.0])
+        >>> x.real is x
+        True
+    """
     return self
 
 
@@ -1166,6 +1173,24 @@ class Resize(Function):
 
 
 def resize(self, *sizes):
+    """Deprecated: a copy-like resize of ``self`` to ``sizes`` (recorded as ``ResizeBackward``); use ``reshape``.
+
+    Args:
+        *sizes (ints): the new shape (same number of elements).
+
+    Returns:
+        Tensor: a tensor of the new shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     y = torch.arange(6.).resize(2, 3)
+        >>> y
+        tensor([[0., 1., 2.],
+                [3., 4., 5.]])
+    """
     _warn("non-inplace resize is deprecated", UserWarning)
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
@@ -1180,6 +1205,25 @@ def resize(self, *sizes):
 
 
 def resize_as(self, tensor):
+    """Deprecated: ``resize`` to ``tensor``'s shape; use ``reshape_as``.
+
+    Args:
+        tensor (Tensor): the tensor whose shape is taken.
+
+    Returns:
+        Tensor: a tensor of the new shape.
+
+    Example:
+        >>> import npgrad as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     y = torch.arange(6.).resize_as(torch.zeros(3, 2))
+        >>> y
+        tensor([[0., 1.],
+                [2., 3.],
+                [4., 5.]])
+    """
     _warn("non-inplace resize_as is deprecated", UserWarning)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

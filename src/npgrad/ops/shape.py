@@ -364,10 +364,39 @@ def _view_dtype(input, dtype):
 
 
 def view_as(input, other):
+    """``self.view(other.size())``: a view of ``self`` with ``other``'s shape.
+
+    Args:
+        other (Tensor): the tensor whose shape is taken.
+
+    Returns:
+        Tensor: a view of ``self``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.arange(6).view_as(torch.zeros(2, 3))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+    """
     return view(input, _t.tensor_arg(other, "view_as")._data.shape)
 
 
 def reshape_as(input, other):
+    """``self.reshape(other.shape)``: ``self`` with ``other``'s shape (a view when possible).
+
+    Args:
+        other (Tensor): the tensor whose shape is taken.
+
+    Returns:
+        Tensor: the reshaped tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.arange(6).reshape_as(torch.zeros(3, 2))
+        tensor([[0, 1],
+                [2, 3],
+                [4, 5]])
+    """
     return reshape(input, _t.tensor_arg(other, "reshape_as")._data.shape)
 
 
@@ -697,6 +726,20 @@ def _kind(input):
 
 
 def expand_as(input, other):
+    """``self.expand(other.size())``: a broadcast view of ``self`` with ``other``'s shape.
+
+    Args:
+        other (Tensor): the tensor whose shape is taken.
+
+    Returns:
+        Tensor: a view of ``self``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tensor([[1], [2]]).expand_as(torch.zeros(2, 3))
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+    """
     return expand(input, _t.tensor_arg(other, "expand_as")._data.shape)
 
 
@@ -933,6 +976,12 @@ def adjoint(input):
 
 def _mT(self, what="tensor.mT", zero_d="Tensor.mT is deprecated on 0-D tensors. This function is the identity in "
                                        "these cases."):
+    """The transpose of the last two dims (of each matrix in a batch).
+    Example:
+        >>> import npgrad as torch
+        >>> torch.arange(6).reshape(1, 2, 3).mT.shape == (1, 3, 2)
+        True
+    """
     if self._data.ndim == 0:  # torch returns the tensor itself (real dtypes: conj is the identity too)
         _warn(zero_d, UserWarning)
         return self
@@ -943,10 +992,27 @@ def _mT(self, what="tensor.mT", zero_d="Tensor.mT is deprecated on 0-D tensors. 
 
 
 def _mH(self):
+    """The conjugate transpose of the last two dims; for real tensors the same as ``mT``.
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tensor([[[1., 2.], [3., 4.]]]).mH
+        tensor([[[1., 3.],
+                 [2., 4.]]])
+    """
     return _mT(self, "tensor.mH", "Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().")
 
 
 def _T(self):
+    """The tensor with its dims reversed (the transpose for a matrix).
+
+    torch deprecates ``.T`` on tensors of other than 2 dims (use ``mT`` or ``permute``).
+    Example:
+        >>> import npgrad as torch
+        >>> torch.arange(6).reshape(2, 3).T
+        tensor([[0, 3],
+                [1, 4],
+                [2, 5]])
+    """
     nd = self._data.ndim
     if nd != 2:
         if nd == 0:
@@ -961,6 +1027,13 @@ def _T(self):
 
 
 def _H(self):
+    """The conjugate transpose of a matrix; for real tensors the same as ``.T`` on a 2-D tensor.
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tensor([[1., 2.], [3., 4.]]).H
+        tensor([[1., 3.],
+                [2., 4.]])
+    """
     nd = self._data.ndim
     if nd == 0:
         _warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning)
