@@ -57,15 +57,6 @@ class dtype:
         return self
 
 
-float16 = half = dtype("float16", np.float16, 2)
-float32 = float = dtype("float32", np.float32, 2)
-float64 = double = dtype("float64", np.float64, 2)
-int8 = dtype("int8", np.int8, 1)
-int16 = short = dtype("int16", np.int16, 1)
-int32 = int = dtype("int32", np.int32, 1)
-int64 = long = dtype("int64", np.int64, 1)
-uint8 = dtype("uint8", np.uint8, 1)
-bool = dtype("bool", np.bool_, 0)
 BF16_MISSING = ("npgrad.bfloat16 needs the optional ml_dtypes package (NumPy has no bfloat16): "
                 "pip install 'npgrad[bf16]' (or pip install ml_dtypes)")
 
@@ -99,11 +90,49 @@ def bf16_np():
     return _BF16_NP
 
 
-bfloat16 = object.__new__(dtype if HAS_BF16 else _UnavailableDtype)  # .np filled on first use
-bfloat16.name, bfloat16._cat, bfloat16.is_floating_point, bfloat16.is_signed, bfloat16.itemsize = \
-    "bfloat16", 2, True, True, 2
+# The one table of npgrad's dtypes; every other table of dtype names derives from it. Per dtype: torch's scalar-type
+# name, as its messages print it ("Float"), which also names the legacy tensor type (torch.FloatTensor) and the storage
+# class (torch.FloatStorage); the C++ type torch's kernel messages print ("float != double"); the promotion category
+# (0 bool, 1 integer, 2 floating, see the module docstring); the itemsize; the NumPy dtype (None for bfloat16, which
+# comes from ml_dtypes on first use). tests/test_dtype_table.py checks every column against torch.
+#          name        scalar      C++ type          cat size NumPy
+TABLE = (("float16",  "Half",     "c10::Half",      2,  2,   np.float16),
+         ("bfloat16", "BFloat16", "c10::BFloat16",  2,  2,   None),
+         ("float32",  "Float",    "float",          2,  4,   np.float32),
+         ("float64",  "Double",   "double",         2,  8,   np.float64),
+         ("int8",     "Char",     "signed char",    1,  1,   np.int8),
+         ("int16",    "Short",    "short int",      1,  2,   np.int16),
+         ("int32",    "Int",      "int",            1,  4,   np.int32),
+         ("int64",    "Long",     "long int",       1,  8,   np.int64),
+         ("uint8",    "Byte",     "unsigned char",  1,  1,   np.uint8),
+         ("bool",     "Bool",     "bool",           0,  1,   np.bool_))
+SCALAR_NAMES = {row[0]: row[1] for row in TABLE}                      # "float32" -> "Float"
+TENSOR_TYPES = {n: s + "Tensor" for n, s in SCALAR_NAMES.items()}     # "float32" -> "FloatTensor" (torch.FloatTensor)
+STORAGES = {n: s + "Storage" for n, s in SCALAR_NAMES.items()}        # "float32" -> "FloatStorage"
+CPP_NAMES = {row[0]: row[2] for row in TABLE}                         # "float32" -> "float"
 
-_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool)
+
+def _from_row(name, scalar, cpp, cat, itemsize, np_dtype):
+    if np_dtype is not None:
+        return dtype(name, np_dtype, cat)
+    d = object.__new__(dtype if HAS_BF16 else _UnavailableDtype)  # bfloat16: .np filled on first use
+    d.name, d._cat, d.is_floating_point, d.is_signed, d.itemsize = name, cat, cat == 2, True, itemsize
+    return d
+
+
+_NAMES = {row[0]: _from_row(*row) for row in TABLE}
+float16 = half = _NAMES["float16"]
+bfloat16 = _NAMES["bfloat16"]
+float32 = float = _NAMES["float32"]
+float64 = double = _NAMES["float64"]
+int8 = _NAMES["int8"]
+int16 = short = _NAMES["int16"]
+int32 = int = _NAMES["int32"]
+int64 = long = _NAMES["int64"]
+uint8 = _NAMES["uint8"]
+bool = _NAMES["bool"]
+
+_ALL = tuple(d for d in _NAMES.values() if d is not bfloat16)  # the dtypes NumPy has without ml_dtypes
 
 
 def is_float_np(d):
@@ -112,8 +141,6 @@ def is_float_np(d):
 
 
 _FROM_NP = {d.np: d for d in _ALL}
-_NAMES = {d.name: d for d in _ALL}
-_NAMES["bfloat16"] = bfloat16
 
 
 def _by_name(name):

@@ -61,9 +61,7 @@ def _make(name, dtype, cuda=False):
     return _LegacyType(name, (), {"dtype": dtype, "_cuda": cuda, "__module__": "npgrad", "__doc__": doc})
 
 
-_NAMES = {"FloatTensor": "float32", "DoubleTensor": "float64", "HalfTensor": "float16", "LongTensor": "int64",
-          "IntTensor": "int32", "ShortTensor": "int16", "CharTensor": "int8", "ByteTensor": "uint8",
-          "BoolTensor": "bool"}
+_NAMES = {t: n for n, t in _dtype.TENSOR_TYPES.items() if n != "bfloat16"}  # "FloatTensor" -> "float32"
 for _n, _d in _NAMES.items():
     globals()[_n] = _make(_n, getattr(_dtype, _d))
 cuda_types = {n: _make(n, getattr(_dtype, d), cuda=True) for n, d in _NAMES.items()}

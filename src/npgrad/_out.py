@@ -69,8 +69,7 @@ _BOOL_OUT = frozenset(("all", "any", "isneginf", "isposinf", "signbit", "isin"))
 _CAST_TYPEERROR = frozenset(("cat", "concat", "concatenate"))  # torch.cat's cast refusal is a TypeError
 _NEEDS_DIM = frozenset(("sum", "prod", "nansum"))  # torch's overload without dim takes no out=
 
-_TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
-               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+_TYPE_NAMES = _dtype.SCALAR_NAMES  # torch's scalar-type names, from npgrad/_dtype.py's one table
 
 
 _WRAPPED = {}  # (id(original function), takes_out) -> its public wrapper, shared by the namespaces that publish it

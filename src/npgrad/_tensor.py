@@ -1042,9 +1042,7 @@ class Tensor:
             >>> x.type('torch.DoubleTensor').dtype == torch.float64
             True
         """
-        names = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-                 "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
-                 "uint8": "ByteTensor", "bool": "BoolTensor"}
+        names = _dtype.TENSOR_TYPES
         if kwargs:
             raise TypeError(f"type() got an unexpected keyword argument '{next(iter(kwargs))}'")
         if dtype is None:

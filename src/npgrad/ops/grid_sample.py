@@ -10,7 +10,7 @@ import itertools
 import warnings
 
 import numpy as np
-from .._dtype import is_float_np
+from .._dtype import is_float_np, SCALAR_NAMES
 from .._xp import xp
 
 import npgrad as ng   # public ops, looked up at call time
@@ -175,7 +175,7 @@ class GridSampler3D(_GridSampler):
 
 
 def _dtype_name(t):
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16"}.get(t._data.dtype.name, t._data.dtype.name)
+    return SCALAR_NAMES.get(t._data.dtype.name, t._data.dtype.name)
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):

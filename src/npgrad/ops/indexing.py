@@ -18,7 +18,7 @@ import re
 import warnings
 
 import numpy as np
-from .._dtype import is_float_np
+from .._dtype import is_float_np, SCALAR_NAMES, TENSOR_TYPES
 from .._xp import xp
 
 from ..autograd.function import Function, dispatch, version_lock as _version_lock
@@ -612,8 +612,7 @@ def _regenerate(t, skip):
         regenerate_views(t, skip)
 
 
-_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long", "int32": "Int",
-          "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+_NAMES = SCALAR_NAMES  # from npgrad/_dtype.py's one table
 
 
 def _single_mask(adv):
@@ -648,9 +647,7 @@ def _writable(a, basic, adv):
 
 
 def _kind(t):
-    return {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
-            "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-            "bool": "BoolTensor"}.get(t._data.dtype.name, "Tensor")
+    return TENSOR_TYPES.get(t._data.dtype.name, "Tensor")
 
 
 class IndexPutOp(Function):

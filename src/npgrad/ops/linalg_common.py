@@ -9,14 +9,11 @@ import collections
 import numpy as np
 from .._xp import xp
 
-from .._dtype import is_float_np
+from .._dtype import is_float_np, CPP_NAMES, SCALAR_NAMES
 
 from .. import _tensor as _t
 
-_CNAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-           "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
-_TNAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long", "int32": "Int",
-           "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+_CNAMES, _TNAMES = CPP_NAMES, SCALAR_NAMES  # from npgrad/_dtype.py's one table
 
 
 def cname(dtype):

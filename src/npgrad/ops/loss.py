@@ -10,7 +10,7 @@ import math
 import warnings
 
 import numpy as np
-from .._dtype import is_float_np
+from .._dtype import is_float_np, SCALAR_NAMES
 from .._xp import xp
 
 import npgrad as ng   # public ops, looked up at call time (their home modules are free to move)
@@ -45,8 +45,7 @@ def legacy_reduction(size_average, reduce):
     return "none" if not reduce else ("mean" if size_average else "sum")
 
 
-_TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
-               "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+_TYPE_NAMES = SCALAR_NAMES  # from npgrad/_dtype.py's one table
 
 
 def _apply_reduction(loss, reduction):

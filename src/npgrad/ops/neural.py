@@ -13,7 +13,7 @@ from .._xp import xp
 import npgrad as ng   # public ops, looked up at call time (their home modules are free to move)
 
 from ..autograd.function import Function, dispatch
-from .. import _tensor as _t
+from .. import _tensor as _t, _dtype
 from .loss import binary_cross_entropy_with_logits  # noqa: F401  (its historical home; re-exported)
 from .._warn import warn as _warn
 
@@ -280,8 +280,7 @@ def _int_indices(indices, fname="embedding"):
         raise TypeError(f"{fname}(): argument 'indices' must be Tensor, not {type(indices).__name__}")
     i = indices._data
     if i.dtype not in (np.int64, np.int32):
-        kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
-                "int16": "ShortTensor", "int8": "CharTensor", "float16": "HalfTensor"}.get(i.dtype.name, "Tensor")
+        kind = _dtype.TENSOR_TYPES.get(i.dtype.name, "Tensor")
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            f"Long, Int; but got torch.{kind} instead (while checking arguments for {fname})")
     return i

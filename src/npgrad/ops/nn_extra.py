@@ -12,7 +12,7 @@ from .._xp import xp
 import npgrad as ng   # public ops, looked up at call time
 
 from ..autograd.function import Function, dispatch
-from .. import _tensor as _t
+from .. import _tensor as _t, _dtype
 from .pool import ScatterFlat, GatherFlat
 from .loss import reduction_arg, _apply_reduction
 from .._warn import warn as _warn
@@ -81,8 +81,7 @@ class EmbeddingBag(Function):
 
 
 def _index_kind(a):
-    return {"float32": "FloatTensor", "float64": "DoubleTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
-            "int16": "ShortTensor", "int8": "CharTensor", "float16": "HalfTensor"}.get(a.dtype.name, "Tensor")
+    return _dtype.TENSOR_TYPES.get(a.dtype.name, "Tensor")
 
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
@@ -306,8 +305,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
 
 
 def _scalar_name(a):
-    return {"float32": "Float", "float64": "Double", "int32": "Int", "int16": "Short", "int8": "Char",
-            "uint8": "Byte", "bool": "Bool", "float16": "Half", "bfloat16": "BFloat16"}.get(a.dtype.name, a.dtype.name)
+    return _dtype.SCALAR_NAMES.get(a.dtype.name, a.dtype.name)
 
 
 class MultilabelMarginLoss(Function):

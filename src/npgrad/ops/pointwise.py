@@ -17,7 +17,7 @@ from .._xp import xp
 from .._dtype import is_float_np
 
 from ..autograd.function import Function, dispatch
-from .._dtype import result_np, get_default_dtype
+from .._dtype import result_np, get_default_dtype, SCALAR_NAMES
 from .. import _tensor as _t
 
 __all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide", "rdiv",
@@ -27,8 +27,7 @@ __all__ = ["add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide",
 _LN2 = float(xp.log(2.0))
 
 # torch's names of scalar types, for error messages
-TYPE_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
-              "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool"}
+TYPE_NAMES = SCALAR_NAMES  # from npgrad/_dtype.py's one table
 
 
 def refuse(kernel, dtype):

@@ -720,9 +720,7 @@ def expand(input, *sizes):
 
 
 def _kind(input):
-    return {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor", "int64": "LongTensor",
-            "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-            "bool": "BoolTensor"}.get(input._data.dtype.name, "Tensor")
+    return _dtype.TENSOR_TYPES.get(input._data.dtype.name, "Tensor")
 
 
 def expand_as(input, other):

@@ -8,13 +8,12 @@ import pickle
 from collections import Counter, OrderedDict
 
 from .._dtype import HAS_BF16
+from .. import _dtype
 
 __all__ = ["add_safe_globals", "safe_globals", "get_safe_globals", "clear_safe_globals"]
 
 # torch storage class name <-> NumPy dtype name
-STORAGES = {"FloatStorage": "float32", "DoubleStorage": "float64", "HalfStorage": "float16",
-            "LongStorage": "int64", "IntStorage": "int32", "ShortStorage": "int16", "CharStorage": "int8",
-            "ByteStorage": "uint8", "BoolStorage": "bool"}
+STORAGES = {s: n for n, s in _dtype.STORAGES.items() if n != "bfloat16"}  # from npgrad/_dtype.py's one table
 STORAGE_OF = {v: k for k, v in STORAGES.items()}
 UNSUPPORTED_STORAGES = {"BFloat16Storage": "bfloat16", "ComplexFloatStorage": "complex64",
                         "ComplexDoubleStorage": "complex128", "UInt16Storage": "uint16", "UInt32Storage": "uint32",
