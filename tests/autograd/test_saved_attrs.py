@@ -164,7 +164,8 @@ def _same_dims(a, c):
 # composites whose last node has torch's name but saves an intermediate of a different decomposition (the sign
 # vector of an SVD, a broadcast copy of a loss target): the name is torch's, the value is npgrad's own operand
 _OWN_DECOMPOSITION = {"svd", "svd_full", "svd_old", "matrix_power", "matrix_norm", "norm1", "linalg_vander",
-                      "F.cosine_similarity", "F.mse_loss", "float_power", "F.nll_loss", "F.max_unpool1d"}
+                      "F.cosine_similarity", "F.mse_loss", "float_power", "F.nll_loss", "F.max_unpool1d",
+                      "svd_lowrank", "pca_lowrank", "pca_lowrank_reconstruction"}  # (the SVD of a random sketch)
 
 
 @pytest.mark.parametrize("op", [op for op in _op_cases() if op.name not in _OWN_DECOMPOSITION],
@@ -226,4 +227,4 @@ def test_saved_table_covers_most_nodes_torch_shows():
         if any(n.startswith("_saved_") for n in dir(nt.grad_fn)):
             exposed.add(tt.grad_fn.name())
     print(f"\nsaved values exposed on {len(exposed)} of {len(shown)} node types; missing: {sorted(shown - exposed)}")
-    assert len(exposed) >= 239  # measured 204 of 239 when written, 239 of 249 with indexing/pool/pad/scatter; raise as entries are added
+    assert len(exposed) >= 250  # measured 204 of 239 when written, 239 of 249 with indexing/pool/pad/scatter, 250 of 250 with the last ten; raise as entries are added

@@ -49,7 +49,9 @@ KNOWN_INPUT.update({n: _COMPOSITE for n in ["combinations", "linalg_cond", "lina
 _NN13 = ("issue 13's fused nn ops keep what their backward reads (bag coefficients, sampling corners, hinge masks, "
          "CTC's alpha) instead of the inputs torch's kernels save: a changed input cannot reach their gradient")
 KNOWN_INPUT.update({n: _NN13 for n in ["F.embedding_bag", "F.grid_sample", "F.multi_margin_loss",
-                                       "F.multilabel_margin_loss", "F.ctc_loss"]})
+                                       "F.multilabel_margin_loss", "F.ctc_loss", "torch.ctc_loss",
+                                       "torch.embedding_bag"]})
+KNOWN_INPUT["F.linear_cross_entropy"] = _NEURAL + " (its cross_entropy)"
 _API_EXTRA = ("composites in npgrad over ops that save less (conv_tbc: conv1d on permuted views; "
               "triangular_solve: solve_triangular on a triangle copy; nuclear_norm: svd-based; orgqr/ormqr: "
               "householder_product), or a zero derivative that reads nothing (angle of a real tensor)")
@@ -136,6 +138,10 @@ KNOWN_OUTPUT = {n: _INDICES for n in [
 KNOWN_OUTPUT["linalg_householder_product"] = _COMPOSITE
 KNOWN_OUTPUT.update({n: _API_EXTRA for n in ["orgqr", "Tensor.ormqr"]})
 KNOWN_OUTPUT["F.ctc_loss"] = "torch's ctc_loss saves its result (the NLL); npgrad keeps its own copy of it"
+KNOWN_OUTPUT["torch.ctc_loss"] = KNOWN_OUTPUT["F.ctc_loss"]
+KNOWN_OUTPUT["torch.embedding_bag"] = ("torch's embedding_bag saves its offset2bag/bag_size/max_indices outputs; "
+                                       "npgrad's node keeps its own index arrays")
+KNOWN_OUTPUT["lobpcg"] = "torch's LOBPCG autograd Function saves E and X; npgrad's node keeps its own copies"
 
 
 @pytest.mark.parametrize("op", _params(KNOWN_OUTPUT))

@@ -138,6 +138,21 @@ def _geo(i):
     return lambda node: tuple(int(x) for x in node.geo[i])
 
 
+def _unpool_indices(node):
+    """max_unpool's indices as the caller gave them: positions within one output plane (npgrad keeps them
+    offset by the plane, over the whole output)."""
+    return _function.make(node.index % node.plane)
+
+
+def _geom(i):
+    def get(node):
+        if node.geom is None:  # an as_strided made by npgrad itself (unfold): torch's names do not apply
+            raise AttributeError(f"'{type(node).__name__}' object has no attribute")
+        v = node.geom[i]
+        return tuple(int(x) for x in v) if isinstance(v, tuple) else int(v)
+    return get
+
+
 _BAG_MODE = {"sum": 0, "mean": 1, "max": 2}
 _im2col = {"kernel_size": _geo(0), "dilation": _geo(1), "padding": _geo(2), "stride": _geo(3)}
 
@@ -239,6 +254,20 @@ _TABLE = {
                                     "dim2": lambda n: int(n.region[2])},
     "norm.NativeLayerNorm": {"input": 0, "weight": 1, "result1": 2, "result2": 3,
                              "normalized_shape": _normalized_shape},
+    "pool.AdaptiveAvgPool2D": {"self": 0},
+    "pool.AdaptiveAvgPool3D": {"self": 0},
+    "api_extra.Angle": {"self": 0},
+    "pool.MaxUnpool": {"indices": _unpool_indices},
+    "pool.MaxUnpool3D": {"indices": _unpool_indices},
+    "grid_sample.AffineGridGenerator": {"size": _field("size", tuple), "align_corners": "align_corners"},
+    "shape_extra.AsStrided": {"size": _geom(0), "stride": _geom(1), "storage_offset": _geom(2)},
+    "pointwise.DivRounded": {"rounding_mode": "mode"},
+    # (noise not shown: npgrad's slopes come from its own generator, and out of training torch's noise is
+    # left unwritten, so no value of npgrad's would be torch's)
+    "activation.RreluWithNoise": {"lower": "lower", "upper": "upper", "training": "training"},
+    "activation.RreluWithNoiseInplace": {"lower": "lower", "upper": "upper", "training": "training"},
+    "linalg_decomp.LinalgSvd": {"U": 0, "S": 1, "Vh": 2, "full_matrices": "full",
+                                "S_sym_argsize_minus_1": lambda n: int(_slot_array(n, 1).shape[-1])},
 }
 
 

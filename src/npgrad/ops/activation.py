@@ -374,17 +374,19 @@ def _channel_view(w, ndim):
 
 class RreluWithNoise(Function):
     _builtin = True
+    _ctx_fields = ("lower", "upper", "training")
 
     @staticmethod
-    def forward(ctx, x, noise):
+    def forward(ctx, x, noise, lower, upper, training):
         ctx.save_for_backward(noise)
+        ctx.lower, ctx.upper, ctx.training = lower, upper, training
         return x * noise
 
     @staticmethod
     def backward(ctx, grad):
         # self: rrelu_with_noise_backward(grad, self, noise, lower, upper, training, false) = grad * noise
         noise, = ctx.saved_tensors
-        return grad * noise, None
+        return grad * noise, None, None, None, None
 
 
 # ---------------------------------------------------------------------------------------------- functions
@@ -625,8 +627,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False, ge
         slopes = xp.asarray((lower + upper) / 2, x.dtype)
     noise = xp.where(x > 0, xp.ones((), x.dtype), slopes).astype(x.dtype)
     if inplace:
-        return _inplace(lambda t: RreluWithNoiseInplace.apply(t, noise), input)
-    return RreluWithNoise.apply(input, noise)
+        return _inplace(lambda t: RreluWithNoiseInplace.apply(t, noise, lower, upper, bool(training)), input)
+    return RreluWithNoise.apply(input, noise, lower, upper, bool(training))
 
 
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):

@@ -297,6 +297,7 @@ class Angle(Function):
 
     @staticmethod
     def forward(ctx, a):
+        ctx.save_for_backward(a)   # as torch's node (``_saved_self``), whose complex formula reads it
         out_dt = float_input(a).dtype
         res = xp.where(a < 0, np.pi, 0.0).astype(out_dt)
         if is_float_np(a.dtype):

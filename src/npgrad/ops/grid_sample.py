@@ -241,12 +241,12 @@ def _base_grid(size, align_corners, dtype):
 class AffineGridGenerator(Function):
     """``grid[n, p] = base[p] @ theta[n].T``."""
     _builtin = True
-    _ctx_fields = ("base", "shape")
+    _ctx_fields = ("base", "shape", "size", "align_corners")
 
     @staticmethod
     def forward(ctx, theta, size, align_corners):
         base = _base_grid(size, align_corners, theta.dtype)
-        ctx.base, ctx.shape = base, theta.shape
+        ctx.base, ctx.shape, ctx.size, ctx.align_corners = base, theta.shape, size, align_corners
         out = xp.matmul(base, xp.swapaxes(theta, 1, 2)).astype(theta.dtype, copy=False)  # (N, P, k); bfloat16's
         # matmul returns float32
         return out.reshape(tuple(size[:1]) + tuple(size[2:]) + (theta.shape[1],))

@@ -136,7 +136,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             raise RuntimeError(f"padding_idx must be within the number of embeddings, -{V} through {V - 1}, but got "
                                f"{padding_idx}")
         padding_idx = padding_idx % V
-    idx = x.reshape(-1).astype(np.int64)      # a copy: changing input in place cannot change the gradient
+    idx = x.reshape(-1).copy()   # a copy (its dtype kept, as torch's saved indices): in-place changes cannot reach it
     L = idx.size
     if x.ndim == 2:
         nbags, n = x.shape

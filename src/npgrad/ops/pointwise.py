@@ -164,9 +164,11 @@ class DivRounded(Function):
     """``div`` with ``rounding_mode``: piecewise constant, so its gradient is zero."""
     _builtin, _promote, _broadcast = True, "same", True
     _node_name = "DivBackward2"
+    _ctx_fields = ("mode",)
 
     @staticmethod
     def forward(ctx, a, b, mode):
+        ctx.mode = mode
         if not isinstance(a, np.ndarray):  # div(number, tensor): the number in the promoted dtype
             a = xp.asarray(a, b.dtype)
         if a.dtype == np.bool_ and mode == "floor":
@@ -190,7 +192,7 @@ class NotDifferentiable(Function):
     """Ops torch records but cannot differentiate (``floor_divide``, ``number % tensor``): backward raises."""
     _builtin, _promote, _broadcast = True, "same", True
     _node_name = "torch::autograd::NotImplemented"
-    _ctx_fields = ("op",)
+    _ctx_fields = ("op", "mode")  # mode: set by DivRounded.forward, which floor_divide runs
 
     @staticmethod
     def forward(ctx, a, b, op):

@@ -560,10 +560,23 @@ def _separable(name, node_name=None):
     return type(name, (Separable,), {"_node_name": node_name or name + "Backward0", "__module__": __name__})
 
 
-_SEPARABLE = {n: _separable(n) for n in (
-    "AdaptiveAvgPool2D", "AdaptiveAvgPool3D", "UpsampleNearest1D", "UpsampleNearest2D", "UpsampleNearest3D",
+class _AdaptiveAvgSeparable(Separable):
+    """Adaptive average pooling: the separable map, keeping the input as torch's node does (``_saved_self``;
+    an in-place change of it before backward then raises, as in torch)."""
+
+    @staticmethod
+    def forward(ctx, x, mats):
+        ctx.save_for_backward(x)
+        ctx.mats = mats
+        return _apply_mats(x, mats)
+
+
+_SEPARABLE = {n: type(n, (_AdaptiveAvgSeparable,), {"_node_name": n + "Backward0", "__module__": __name__})
+              for n in ("AdaptiveAvgPool2D", "AdaptiveAvgPool3D")}
+_SEPARABLE.update({n: _separable(n) for n in (
+    "UpsampleNearest1D", "UpsampleNearest2D", "UpsampleNearest3D",
     "UpsampleNearestExact1D", "UpsampleNearestExact2D", "UpsampleNearestExact3D", "UpsampleLinear1D",
-    "UpsampleBilinear2D", "UpsampleTrilinear3D", "UpsampleBicubic2D")}
+    "UpsampleBilinear2D", "UpsampleTrilinear3D", "UpsampleBicubic2D")})
 
 
 def _bins(s, o):
@@ -705,10 +718,18 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
 # ---------------------------------------------------------------------------------------------- max_unpool
 class MaxUnpool(ScatterFlat):
     _node_name = "MaxUnpool2DBackward0"
+    _ctx_fields = ("index", "unique", "plane")
+    _nd = 2
+
+    @classmethod
+    def forward(cls, ctx, src, index, shape, unique=False):
+        ctx.plane = math.prod(shape[-cls._nd:])  # one output plane's size: torch's indices count within it
+        return ScatterFlat.forward(ctx, src, index, shape, unique)
 
 
-class MaxUnpool3D(ScatterFlat):
+class MaxUnpool3D(MaxUnpool):
     _node_name = "MaxUnpool3DBackward0"
+    _nd = 3
 
 
 def _max_unpool(nd, fname, input, indices, kernel_size, stride, padding, output_size):

@@ -52,16 +52,17 @@ class IndexMap(Function):
 
 class AsStrided(IndexMap):
     _view = True
+    _ctx_fields = ("src", "dst", "n", "in_shape", "geom")
 
     @staticmethod
-    def forward(ctx, a, view, src, dst, n):
-        ctx.src, ctx.dst, ctx.n, ctx.in_shape = src, dst, n, a.shape
+    def forward(ctx, a, view, src, dst, n, geom=None):
+        ctx.src, ctx.dst, ctx.n, ctx.in_shape, ctx.geom = src, dst, n, a.shape, geom  # geom: (size, stride, offset)
         return view
 
     @staticmethod
     def backward(ctx, grad):
         # self: as_strided_backward(grad, TensorGeometry(self), size, stride, storage_offset)
-        return dispatch(IndexMap, grad, ctx.dst, ctx.src, ctx.n, ctx.in_shape), None, None, None, None
+        return dispatch(IndexMap, grad, ctx.dst, ctx.src, ctx.n, ctx.in_shape), None, None, None, None, None
 
 
 class Unfold(AsStrided):
@@ -117,7 +118,7 @@ def as_strided(input, size, stride, storage_offset=None):
                                            tuple(s * a.itemsize for s in stride))
     src = _positions(a.shape, _elem_strides(a), own)
     dst = _positions(size, stride, offset)
-    return AsStrided.apply(input, view, src, dst, flat.size)
+    return AsStrided.apply(input, view, src, dst, flat.size, (size, stride, offset))
 
 
 def _elem_strides(a):
