@@ -171,17 +171,17 @@ def _b_orthonormal(S, B):
     """Columns of ``S`` made B-orthonormal (QR without ``B``; a Gram eigenbasis with it), dropping directions
     that are numerically dependent. Callers give columns of unit size, so "small" is absolute."""
     if B is None:
-        Q, R = np.linalg.qr(S)
-        keep = np.abs(np.diag(R)) > 1e3 * np.finfo(S.dtype).eps
+        Q, R = xp.linalg.qr(S)
+        keep = xp.abs(xp.diag(R)) > 1e3 * np.finfo(S.dtype).eps
         return Q[:, keep]
     G = S.T @ (B @ S)
-    w, V = np.linalg.eigh((G + G.T) / 2)
+    w, V = xp.linalg.eigh((G + G.T) / 2)
     keep = w > 1e3 * np.finfo(S.dtype).eps * max(w.max(), 1.0)
-    return S @ (V[:, keep] / np.sqrt(w[keep]))
+    return S @ (V[:, keep] / xp.sqrt(w[keep]))
 
 
 def _unit_columns(M):
-    n = np.linalg.norm(M, axis=0)
+    n = xp.linalg.norm(M, axis=0)
     return M[:, n > 0] / n[n > 0]
 
 
@@ -193,31 +193,31 @@ def _lobpcg_run(A, B, X, iK, k, niter, tol, largest):
     Ah = sign * A
     X = _b_orthonormal(_unit_columns(X), B)
     n = X.shape[1]
-    scale = max(float(np.linalg.norm(A, 2)) if A.size else 1.0, np.finfo(A.dtype).tiny)
+    scale = max(float(xp.linalg.norm(A, 2)) if A.size else 1.0, np.finfo(A.dtype).tiny)
     P = None
     E = None
     for it in builtins_range(max(niter, 0) + 1):
         AX = Ah @ X
         H = X.T @ AX
-        E, C = np.linalg.eigh((H + H.T) / 2)
+        E, C = xp.linalg.eigh((H + H.T) / 2)
         X = X @ C
         AX = AX @ C
         BX = X if B is None else B @ X
         R = AX - BX * E
-        rnorm = np.linalg.norm(R, axis=0)
+        rnorm = xp.linalg.norm(R, axis=0)
         if (rnorm[:k] <= tol * scale).all() or it == niter:
             break
         W = R if iK is None else iK @ R
         blocks = [W] if P is None else [W, P]
-        extra = np.concatenate(blocks, axis=1)
+        extra = xp.concatenate(blocks, axis=1)
         extra = extra - X @ (BX.T @ extra)            # B-orthogonal to X
         extra = _unit_columns(extra)
-        Q = _b_orthonormal(np.concatenate([X, extra], axis=1), B)
+        Q = _b_orthonormal(xp.concatenate([X, extra], axis=1), B)
         if Q.shape[1] < n:
             break
         AQ = Ah @ Q
         H = Q.T @ AQ
-        w, V = np.linalg.eigh((H + H.T) / 2)
+        w, V = xp.linalg.eigh((H + H.T) / 2)
         Xn = Q @ V[:, :n]
         P = Xn - X @ (BX.T @ Xn)
         X = Xn
@@ -260,21 +260,21 @@ class Lobpcg(Function):
             gE_ = gE if gE is not None else ng.zeros_like(Lk)
             out = V @ mid @ Vk.T + (Vk * gE_) @ Vk.T
             return out, None, None
-        L, V = np.linalg.eigh(A)
+        L, V = xp.linalg.eigh(A)
         order = _match_columns(V, X)
-        Vk = V[:, order] * np.sign((V[:, order] * X).sum(0))
+        Vk = V[:, order] * xp.sign((V[:, order] * X).sum(0))
         Lk = L[order]
         diff = Lk[None, :] - L[:, None]
         with np.errstate(divide="ignore"):
-            inv = np.where(diff != 0, 1 / np.where(diff == 0, 1, diff), 0)
-        mid = (V.T @ (gX if gX is not None else np.zeros_like(X))) * inv
-        gE_ = gE if gE is not None else np.zeros_like(Lk)
+            inv = xp.where(diff != 0, 1 / xp.where(diff == 0, 1, diff), 0)
+        mid = (V.T @ (gX if gX is not None else xp.zeros_like(X))) * inv
+        gE_ = gE if gE is not None else xp.zeros_like(Lk)
         return V @ mid @ Vk.T + (Vk * gE_) @ Vk.T, None, None
 
 
 def _match_columns(V, X):
     """Which eigenvector column of ``V`` each column of ``X`` is (largest |cosine|)."""
-    return [int(i) for i in np.argmax(np.abs(V.T @ X), axis=0)]
+    return [int(i) for i in xp.argmax(xp.abs(V.T @ X), axis=0)]
 
 
 def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, largest=None, method=None,
@@ -385,29 +385,29 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
     L, V = idx.size, weight.shape[0]
     starts = off[:-1] if include_last_offset else off
     B = starts.size
-    ends = np.append(starts[1:], off[-1] if include_last_offset else L) if B else starts
+    ends = xp.append(starts[1:], off[-1] if include_last_offset else L) if B else starts
     pad = None if padding_idx is None else padding_idx % V
     ity = indices._data.dtype
-    bag_of = np.zeros(L, np.int64)
+    bag_of = xp.zeros(L, np.int64)
     for b in builtins_range(B):
         bag_of[starts[b]:ends[b]] = b
-    keep = np.ones(L, bool) if pad is None else idx != pad
-    sizes = np.array([int(keep[starts[b]:ends[b]].sum()) for b in builtins_range(B)], np.int64)
+    keep = xp.ones(L, bool) if pad is None else idx != pad
+    sizes = xp.array([int(keep[starts[b]:ends[b]].sum()) for b in builtins_range(B)], np.int64)
     if mode == 0:
         fast = padding_idx is None and weight._data.dtype.name in ("float32", "float16", "bfloat16")
-        offset2bag = np.zeros(0, np.int64) if fast else bag_of  # torch's reduced-float sum path skips it
-        bag_size = np.zeros(B, np.int64)
-        max_idx = np.zeros(B, np.int64)
+        offset2bag = xp.zeros(0, np.int64) if fast else bag_of  # torch's reduced-float sum path skips it
+        bag_size = xp.zeros(B, np.int64)
+        max_idx = xp.zeros(B, np.int64)
     elif mode == 1:
         offset2bag, bag_size, max_idx = bag_of, sizes, sizes.copy()
     else:
         offset2bag, bag_size = bag_of, sizes
         W = weight._data
-        max_idx = np.zeros((B, W.shape[1]), np.int64)
+        max_idx = xp.zeros((B, W.shape[1]), np.int64)
         for b in builtins_range(B):
             rows = idx[starts[b]:ends[b]][keep[starts[b]:ends[b]]]
             if rows.size:
-                max_idx[b] = rows[np.argmax(W[rows], axis=0)]
+                max_idx[b] = rows[xp.argmax(W[rows], axis=0)]
     return (out, _t.make(offset2bag.astype(ity)), _t.make(bag_size.astype(ity)), _t.make(max_idx.astype(ity)))
 
 
