@@ -13,8 +13,37 @@ __all__ = ["Adadelta"]
 
 
 class Adadelta(Optimizer):
-    """``v = rho * v + (1 - rho) * g * g``; ``delta = sqrt(u + eps) / sqrt(v + eps) * g``;
-    ``u = rho * u + (1 - rho) * delta * delta``; ``p -= lr * delta``."""
+    """The Adadelta algorithm (Zeiler, 2012).
+
+    ``v = rho * v + (1 - rho) * g * g``; ``delta = sqrt(u + eps) / sqrt(v + eps) * g``;
+    ``u = rho * u + (1 - rho) * delta * delta``; ``p -= lr * delta``.
+
+    Args:
+        params (iterable): the parameters to optimise: tensors, ``(name, tensor)`` pairs, or dicts (parameter
+            groups with their own options).
+        lr (float or Tensor): the learning rate. Default: 1.0.
+        rho (float): decay of the squared-gradient average. Default: 0.9.
+        eps (float): added to the denominator for numerical stability. Default: 1e-6.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        foreach, capturable, fused (bool, optional): torch's implementation choices; npgrad runs one NumPy loop
+            and accepts them for compatibility (``fused`` with ``differentiable`` raises as in torch).
+        maximize (bool): maximise the objective instead. Default: ``False``.
+        differentiable (bool): record the step in the autograd graph (for meta-learning). Default: ``False``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+        >>> opt = torch.optim.Adadelta([w], lr=1.0)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w
+        Parameter containing:
+        tensor([ 0.9936, -1.9936], requires_grad=True)
+    """
 
     def __init__(self, params: ParamsT, lr: float | Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,

@@ -14,10 +14,39 @@ __all__ = ["Adagrad"]
 
 
 class Adagrad(Optimizer):
-    """``s += g * g``; ``p -= clr * g / (sqrt(s) + eps)`` with ``clr = lr / (1 + (t - 1) * lr_decay)``.
+    """The Adagrad algorithm (Duchi et al., 2011).
+
+    ``s += g * g``; ``p -= clr * g / (sqrt(s) + eps)`` with ``clr = lr / (1 + (t - 1) * lr_decay)``.
 
     The state (``step`` and the sum, starting at ``initial_accumulator_value``) is created for every parameter
     at construction, as torch does.
+
+    Args:
+        params (iterable): the parameters to optimise: tensors, ``(name, tensor)`` pairs, or dicts (parameter
+            groups with their own options).
+        lr (float or Tensor): the learning rate. Default: 1e-2.
+        lr_decay (float): learning rate decay. Default: 0.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        initial_accumulator_value (float): the sum's starting value. Default: 0.
+        eps (float): added to the denominator for numerical stability. Default: 1e-10.
+        foreach, capturable, fused (bool, optional): torch's implementation choices; npgrad runs one NumPy loop
+            and accepts them for compatibility (``fused`` with ``differentiable`` raises as in torch).
+        maximize (bool): maximise the objective instead. Default: ``False``.
+        differentiable (bool): record the step in the autograd graph (for meta-learning). Default: ``False``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+        >>> opt = torch.optim.Adagrad([w], lr=0.5)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w
+        Parameter containing:
+        tensor([ 0.2764, -1.2000], requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float | Tensor = 1e-2, lr_decay: float = 0,

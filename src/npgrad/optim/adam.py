@@ -25,11 +25,41 @@ def check_betas(betas, eps, weight_decay):
 
 
 class Adam(Optimizer):
-    """Adaptive moments: ``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g`` and
+    """The Adam algorithm (Kingma & Ba, 2014).
+
+    Adaptive moments: ``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g`` and
     ``p -= lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)``.
 
     ``amsgrad`` normalises by the running maximum of ``v``; ``weight_decay`` adds ``wd * p`` to the gradient, or
     with ``decoupled_weight_decay=True`` (AdamW) multiplies ``p`` by ``1 - lr * wd`` first.
+
+    Args:
+        params (iterable): the parameters to optimise: tensors, ``(name, tensor)`` pairs, or dicts (parameter
+            groups with their own options).
+        lr (float or Tensor): the learning rate. Default: 1e-3.
+        betas (tuple of 2 floats): decay rates of the first and second moment averages. Default: (0.9, 0.999).
+        eps (float): added to the denominator for numerical stability. Default: 1e-8.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        amsgrad (bool): the AMSGrad variant. Default: ``False``.
+        decoupled_weight_decay (bool): AdamW's decay. Default: ``False``.
+        foreach, capturable, fused (bool, optional): torch's implementation choices; npgrad runs one NumPy loop
+            and accepts them for compatibility (``fused`` with ``differentiable`` raises as in torch).
+        maximize (bool): maximise the objective instead. Default: ``False``.
+        differentiable (bool): record the step in the autograd graph (for meta-learning). Default: ``False``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+        >>> opt = torch.optim.Adam([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w
+        Parameter containing:
+        tensor([ 0.8004, -1.8002], requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3,

@@ -125,8 +125,38 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
 
 
 class LBFGS(Optimizer):
-    """Limited-memory BFGS. ``step(closure)`` runs up to ``max_iter`` iterations, calling ``closure`` (which
-    recomputes the loss and its gradients) as it goes. One parameter group only."""
+    """The L-BFGS algorithm (a quasi-Newton method); needs a closure that recomputes the loss.
+
+    Limited-memory BFGS. ``step(closure)`` runs up to ``max_iter`` iterations, calling ``closure`` (which
+    recomputes the loss and its gradients) as it goes. One parameter group only.
+
+    Args:
+        params (iterable): the parameters to optimise: tensors, ``(name, tensor)`` pairs, or dicts (parameter
+            groups with their own options).
+        lr (float): the learning rate (step length). Default: 1.
+        max_iter (int): iterations per ``step``. Default: 20.
+        max_eval (int, optional): function evaluations per ``step``. Default: ``max_iter * 5 // 4``.
+        tolerance_grad (float): stop when the gradient's largest entry is below it. Default: 1e-7.
+        tolerance_change (float): stop when the loss or the step change less. Default: 1e-9.
+        history_size (int): the number of updates kept. Default: 100.
+        line_search_fn (str, optional): ``'strong_wolfe'`` or ``None``. Default: ``None``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+        >>> opt = torch.optim.LBFGS([w], line_search_fn='strong_wolfe')
+        >>> def closure():
+        ...     opt.zero_grad()
+        ...     loss = ((w - torch.tensor([3.0, 1.0])) ** 2).sum()
+        ...     loss.backward()
+        ...     return loss
+        >>> opt.step(closure)
+        tensor(13., grad_fn=<SumBackward0>)
+        >>> w
+        Parameter containing:
+        tensor([3.0000, 1.0000], requires_grad=True)
+    """
 
     def __init__(self, params: ParamsT, lr: float | Tensor = 1, max_iter: int = 20, max_eval: int | None = None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,

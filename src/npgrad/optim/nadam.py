@@ -14,10 +14,40 @@ __all__ = ["NAdam"]
 
 
 class NAdam(Optimizer):
-    """``mu_t = beta1 * (1 - 0.5 * 0.96**(t * momentum_decay))``; the update mixes the gradient and the first
+    """The NAdam algorithm, Adam with Nesterov momentum (Dozat, 2016).
+
+    ``mu_t = beta1 * (1 - 0.5 * 0.96**(t * momentum_decay))``; the update mixes the gradient and the first
     moment with weights ``(1 - mu_t) / (1 - prod mu)`` and ``mu_{t+1} / (1 - prod mu * mu_{t+1})``.
 
     ``state["mu_product"]`` is a 0-d tensor of the default float type, rounded at every step as torch's is.
+
+    Args:
+        params (iterable): the parameters to optimise: tensors, ``(name, tensor)`` pairs, or dicts (parameter
+            groups with their own options).
+        lr (float or Tensor): the learning rate. Default: 2e-3.
+        betas (tuple of 2 floats): decay rates of the first and second moment averages. Default: (0.9, 0.999).
+        eps (float): added to the denominator for numerical stability. Default: 1e-8.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        momentum_decay (float): Default: 4e-3.
+        decoupled_weight_decay (bool): AdamW-style decay. Default: ``False``.
+        foreach, capturable, fused (bool, optional): torch's implementation choices; npgrad runs one NumPy loop
+            and accepts them for compatibility (``fused`` with ``differentiable`` raises as in torch).
+        maximize (bool): maximise the objective instead. Default: ``False``.
+        differentiable (bool): record the step in the autograd graph (for meta-learning). Default: ``False``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+        >>> opt = torch.optim.NAdam([w], lr=0.1)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w
+        Parameter containing:
+        tensor([ 0.8200, -1.8179], requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float | Tensor = 2e-3,

@@ -127,6 +127,22 @@ class Optimizer:
 
     ``params`` is an iterable of tensors, of ``(name, tensor)`` pairs, or of dicts (parameter groups with their
     own options); ``defaults`` fills the options a group does not give.
+
+    Args:
+        params (iterable): tensors, ``(name, tensor)`` pairs, or dicts with a ``"params"`` entry.
+        defaults (dict): the options of a group that does not set them.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> a, b = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(3))
+        >>> opt = torch.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1)
+        >>> [group["lr"] for group in opt.param_groups]
+        [0.1, 0.5]
+        >>> sorted(opt.state_dict())
+        ['param_groups', 'state']
+        >>> isinstance(opt, torch.optim.Optimizer)
+        True
     """
 
     def __init_subclass__(cls, **kwargs):

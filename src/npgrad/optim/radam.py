@@ -14,8 +14,38 @@ __all__ = ["RAdam"]
 
 
 class RAdam(Optimizer):
-    """Adam whose adaptive term is switched on, with a variance rectification factor, once the length of the
-    approximated simple moving average ``rho_t`` exceeds 5; before that it takes plain momentum steps."""
+    """The RAdam algorithm, rectified Adam (Liu et al., 2019).
+
+    Adam whose adaptive term is switched on, with a variance rectification factor, once the length of the
+    approximated simple moving average ``rho_t`` exceeds 5; before that it takes plain momentum steps.
+
+    Args:
+        params (iterable): the parameters to optimise: tensors, ``(name, tensor)`` pairs, or dicts (parameter
+            groups with their own options).
+        lr (float or Tensor): the learning rate. Default: 1e-3.
+        betas (tuple of 2 floats): decay rates of the first and second moment averages. Default: (0.9, 0.999).
+        eps (float): added to the denominator for numerical stability. Default: 1e-8.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        decoupled_weight_decay (bool): AdamW-style decay. Default: ``False``.
+        foreach, capturable, fused (bool, optional): torch's implementation choices; npgrad runs one NumPy loop
+            and accepts them for compatibility (``fused`` with ``differentiable`` raises as in torch).
+        maximize (bool): maximise the objective instead. Default: ``False``.
+        differentiable (bool): record the step in the autograd graph (for meta-learning). Default: ``False``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+        >>> opt = torch.optim.RAdam([w], lr=0.1)
+        >>> for _ in range(7):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w
+        Parameter containing:
+        tensor([ 0.1970, -0.3986], requires_grad=True)
+    """
 
     def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3,
                  betas: tuple[float | Tensor, float | Tensor] = (0.9, 0.999), eps: float = 1e-8,

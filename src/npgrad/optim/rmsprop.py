@@ -14,10 +14,40 @@ __all__ = ["RMSprop"]
 
 
 class RMSprop(Optimizer):
-    """``v = alpha * v + (1 - alpha) * g * g``; ``p -= lr * g / (sqrt(v) + eps)``.
+    """The RMSprop algorithm (Hinton's lecture notes).
+
+    ``v = alpha * v + (1 - alpha) * g * g``; ``p -= lr * g / (sqrt(v) + eps)``.
 
     ``centered`` subtracts the square of a running mean of ``g`` from ``v``; ``momentum`` accumulates the
     normalised step in a buffer (``buf = momentum * buf + g / avg``; ``p -= lr * buf``).
+
+    Args:
+        params (iterable): the parameters to optimise: tensors, ``(name, tensor)`` pairs, or dicts (parameter
+            groups with their own options).
+        lr (float or Tensor): the learning rate. Default: 1e-2.
+        alpha (float): smoothing constant of the squared-gradient average. Default: 0.99.
+        eps (float): added to the denominator for numerical stability. Default: 1e-8.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        momentum (float): Default: 0.
+        centered (bool): normalise by the estimated variance of the gradient. Default: ``False``.
+        foreach, capturable, fused (bool, optional): torch's implementation choices; npgrad runs one NumPy loop
+            and accepts them for compatibility (``fused`` with ``differentiable`` raises as in torch).
+        maximize (bool): maximise the objective instead. Default: ``False``.
+        differentiable (bool): record the step in the autograd graph (for meta-learning). Default: ``False``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+        >>> opt = torch.optim.RMSprop([w], lr=0.01)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w
+        Parameter containing:
+        tensor([ 0.8329, -1.8309], requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float | Tensor = 1e-2, alpha: float = 0.99, eps: float = 1e-8,

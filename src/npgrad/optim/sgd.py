@@ -11,10 +11,39 @@ __all__ = ["SGD"]
 
 
 class SGD(Optimizer):
-    """``p -= lr * g`` where ``g`` is the gradient (plus ``weight_decay * p``), or its momentum buffer.
+    """Stochastic gradient descent, optionally with (Nesterov) momentum.
+
+    ``p -= lr * g`` where ``g`` is the gradient (plus ``weight_decay * p``), or its momentum buffer.
 
     With ``momentum``: ``buf = momentum * buf + (1 - dampening) * g`` (the first step sets ``buf = g``), and
     the update uses ``buf`` (or ``g + momentum * buf`` with ``nesterov=True``).
+
+    Args:
+        params (iterable): the parameters to optimise: tensors, ``(name, tensor)`` pairs, or dicts (parameter
+            groups with their own options).
+        lr (float or Tensor): the learning rate. Default: 1e-3.
+        momentum (float): momentum factor. Default: 0.
+        dampening (float): dampening of the momentum. Default: 0.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        nesterov (bool): Nesterov momentum. Default: ``False``.
+        foreach, capturable, fused (bool, optional): torch's implementation choices; npgrad runs one NumPy loop
+            and accepts them for compatibility (``fused`` with ``differentiable`` raises as in torch).
+        maximize (bool): maximise the objective instead. Default: ``False``.
+        differentiable (bool): record the step in the autograd graph (for meta-learning). Default: ``False``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+        >>> opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> for _ in range(2):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w
+        Parameter containing:
+        tensor([ 0.4600, -0.9200], requires_grad=True)
     """
 
     def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3, momentum: float = 0, dampening: float = 0,
