@@ -49,6 +49,21 @@ def _add(buffers, node, nr, g, own):
         buffers[node] = (g, own) if old is None else (old[0] + g, True)
 
 
+def _owned(g, k, out, flags, buf, bown):
+    """Whether gradient ``g`` (result ``k`` of a formula) is owned: from the general path its flag; from a
+    built-in's formula, a new array is, unless the formula returned it for two inputs (``x + y`` does), and a
+    passed-through buffer keeps the buffer's flag."""
+    if flags is not None:
+        return flags[k]
+    if g is buf and not bown:
+        return False
+    n = 0
+    for o in out:
+        if o is g:
+            n += 1
+    return n == 1
+
+
 @np.errstate(all="ignore")  # formulas make inf/NaN silently, as torch does (one errstate per pass)
 def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True):
     """Run backward from ``roots`` (``(node, output_nr)`` pairs) seeded with ``grads``.
@@ -71,7 +86,9 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
         _add(buffers, node, nr, g, False)  # the seed is the caller's
     ready = [n for n in root_nodes if deps.get(n, 0) == 0 and (needed is None or n in needed)]
     anomaly = _anomaly._enabled  # read once: nothing per node when off
-    general = anomaly or _function._op_observer is not None  # a recording profiler times each node's _run
+    # every node to the general path while anomaly mode or a recording profiler (it times each _run) is on
+    all_general = anomaly or _function._op_observer is not None
+    check = all_general or captures is not None  # else the node's own _general flag decides alone
     passes = _passes_stack()
     passes.append((deps, needed, root_nodes))
     prev = state.enabled, state.create
@@ -79,21 +96,23 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
     node = None
     fit = _function._fit_grad
     make = _function.make
+    ndarray = np.ndarray
     try:
         while ready:
             node = ready.pop()
             entry = buffers.pop(node, None)
-            if general or node._general or (captures is not None and (node, 0) in captures):
+            if node._general or check and (all_general or (node, 0) in captures):
                 step = run_general(node, entry, create_graph, captures, results, needed, accumulate, anomaly)
                 if step is None:
                     continue
                 out, flags = step
+                buf = bown = None
             elif entry is None:
                 out = flags = ()
             else:  # the everyday node: a built-in, one output, no hooks - its formula straight on the gradient
                 flags = None
                 buf, bown = entry
-                if create_graph and type(buf) is np.ndarray:
+                if create_graph and type(buf) is ndarray:
                     buf = make(buf)
                 out = node._fn.backward(node, buf)
                 if type(out) is not tuple:
@@ -104,30 +123,31 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                            for i, (g, m) in enumerate(zip(out, meta))]
             if not keep_graph:
                 node._saved = None
-            k = 0
             n_out = len(out)
+            k = -1
             for e in node._edges:
-                if e is not None:
-                    nxt = e[0]
-                    if nxt is not None and (needed is None or nxt in needed):
-                        g = out[k] if k < n_out else None
-                        if g is not None:
-                            if flags is None:  # a new array is owned, unless it also goes to another edge
-                                own = ((g is not buf or bown) and
-                                       (n_out == 1 or (out[0] is not out[1] if n_out == 2 else
-                                                       sum(o is g for o in out) == 1)))
-                            else:
-                                own = flags[k]
-                            if nxt._nout:
-                                _add(buffers, nxt, e[1], g, own)
-                            else:
-                                old = buffers.get(nxt)
-                                buffers[nxt] = (g, own) if old is None else (old[0] + g, True)
-                        d = deps[nxt] - 1
-                        deps[nxt] = d
-                        if d == 0:
-                            ready.append(nxt)
                 k += 1
+                if e is None:
+                    continue
+                nxt = e[0]
+                if nxt is None or needed is not None and nxt not in needed:
+                    continue
+                g = out[k] if k < n_out else None
+                if g is not None:
+                    if nxt._nout:
+                        _add(buffers, nxt, e[1], g, _owned(g, k, out, flags, buf, bown))
+                    else:
+                        old = buffers.get(nxt)
+                        if old is not None:
+                            buffers[nxt] = (old[0] + g, True)  # a new array: owned
+                        elif flags is None and n_out == 1:
+                            buffers[nxt] = (g, g is not buf or bown)
+                        else:
+                            buffers[nxt] = (g, _owned(g, k, out, flags, buf, bown))
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    ready.append(nxt)
     except Exception as exc:
         if node is not None:
             if anomaly:

@@ -23,18 +23,18 @@ _accumulate_lock = threading.Lock()  # .grad updates: backward passes in several
 def count_deps(root_nodes):
     deps = dict.fromkeys(root_nodes, 0)  # a root may also be reached from another root
     stack = list(root_nodes)
-    seen = set(stack)
+    get = deps.get
     while stack:
         for e in stack.pop()._edges:
             if e is not None:
                 nxt = e[0]
                 if nxt is not None:
-                    if nxt in seen:
-                        deps[nxt] += 1
-                    else:
+                    d = get(nxt)
+                    if d is None:  # first visit
                         deps[nxt] = 1
-                        seen.add(nxt)
                         stack.append(nxt)
+                    else:
+                        deps[nxt] = d + 1
     return deps
 
 

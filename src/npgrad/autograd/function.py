@@ -99,7 +99,18 @@ class BackwardNode(Node):
         saved = self._saved
         if saved is None:
             raise RuntimeError(_FREED)
-        arrays = self._fn._builtin and not state.create
+        if self._fn._builtin and not state.create:  # a plain backward of a built-in: the arrays, version-checked
+            out = []
+            for entry in saved:
+                if type(entry) is _Saved:
+                    vc = entry[3]
+                    if vc is not None and vc[0] != entry[4]:
+                        _version_error(entry, self)
+                    out.append(entry[0])
+                else:
+                    out.append(entry.unpack(self, True) if type(entry) is _Hooked else entry)
+            return tuple(out)
+        arrays = False
         out = []
         for entry in saved:
             if type(entry) is not _Saved:
