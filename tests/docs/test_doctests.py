@@ -19,13 +19,17 @@ _FINDER = doctest.DocTestFinder(exclude_empty=True)
 
 
 def _modules():
-    names = ["npgrad"]
+    names = ["npgrad", "npgrad.Tensor"]
     for info in pkgutil.walk_packages(npgrad.__path__, "npgrad."):
         names.append(info.name)
     return sorted(names)
 
 
 def _tests(modname):
+    if modname == "npgrad.Tensor":
+        # Tensor's methods made by factories elsewhere (the in-place ``x.exp_()`` family, ...) belong to no module's
+        # namespace, so the module walk does not reach them: collect the class's members wherever they come from
+        return [t for t in _FINDER.find(npgrad.Tensor, modname, module=False, globs={}) if t.examples]
     mod = importlib.import_module(modname)
     # the examples see the module's globals less the names that shadow Python's builtins (npgrad's own namespace
     # has float, int, bool, abs, max, ... as dtypes and functions: ``float('nan')`` in an example means Python's)
