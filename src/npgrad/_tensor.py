@@ -721,7 +721,18 @@ class Tensor:
 
     @property
     def data(self):
-        """The same storage, outside autograd (its own version counter, as in torch)."""
+        """The same storage, outside autograd (its own version counter, as in torch).
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+            >>> d = x.data
+            >>> d.requires_grad
+            False
+            >>> d[0] = 5.0
+            >>> x
+            tensor([5., 2.], requires_grad=True)
+        """
         return make(self._data)
 
     @data.setter
@@ -795,7 +806,17 @@ class Tensor:
             fn._general = True  # the engine's general path runs retain_grad
 
     def register_hook(self, hook):
-        """``hook(grad)`` runs when this tensor's gradient is computed; a returned tensor replaces it."""
+        """``hook(grad)`` runs when this tensor's gradient is computed; a returned tensor replaces it.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+            >>> h = x.register_hook(lambda g: g * 10)
+            >>> (x * x).sum().backward()
+            >>> x.grad
+            tensor([20., 40.])
+            >>> h.remove()
+        """
         if not self._req:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         fn = self.grad_fn
@@ -811,7 +832,18 @@ class Tensor:
         return h
 
     def register_post_accumulate_grad_hook(self, hook):
-        """``hook(tensor)`` runs after a leaf's ``.grad`` has been accumulated."""
+        """``hook(tensor)`` runs after a leaf's ``.grad`` has been accumulated.
+
+        Example:
+            >>> import npgrad as torch
+            >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+            >>> seen = []
+            >>> h = w.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.clone()))
+            >>> (3 * w).sum().backward()
+            >>> seen
+            [tensor([3., 3.])]
+            >>> h.remove()
+        """
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if not self._req:
@@ -1012,6 +1044,16 @@ class Tensor:
 
         ``dtype`` may be Python's ``float``/``int``/``bool`` (float64/int64/bool, as torch); ``non_blocking`` is a
         hint with no effect on the CPU; ``copy=True`` always copies; ``memory_format`` is checked as torch does.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.5, 2.5])
+            >>> x.to(torch.int64)
+            tensor([1, 2])
+            >>> x.to('cpu') is x
+            True
+            >>> x.to(torch.tensor([1], dtype=torch.float64)).dtype == torch.float64
+            True
         """
         if len(args) == 1 and not kwargs and type(args[0]) is _dtype.dtype:  # the common x.to(dtype)
             dtype = args[0]

@@ -200,3 +200,54 @@ def test_compiled_op_matches_eager_and_torch(op):
         # no fallback: then the replay itself must have recomputed the shape (B's differs from A's), and the
         # checks above compared its values and gradients on B with eager's and torch's
         assert replayed and [tuple(o.shape) if isinstance(o, npgrad.Tensor) else None for o in c_outs] != a_shapes
+
+
+# Random ops: the table's random entries draw with certainty (so they compare with torch by value); here ops
+# that really draw. Under the same seed the compiled call must give eager's values and gradients (replay draws
+# from the same generator in the same order, or the call falls back), fresh values on every call, and torch's
+# dtypes and shapes.
+RANDOM_OPS = {
+    "dropout": lambda m, x: m.nn.functional.dropout(x, 0.5, training=True),
+    "dropout_chain": lambda m, x: m.nn.functional.dropout(x.tanh(), 0.3) * 2,
+    "dropout1d": lambda m, x: m.nn.functional.dropout1d(x.unsqueeze(0), 0.5, training=True),
+    "alpha_dropout": lambda m, x: m.nn.functional.alpha_dropout(x, 0.5, training=True),
+    "rrelu": lambda m, x: m.nn.functional.rrelu(x, training=True),
+    "randn_like": lambda m, x: x + m.randn_like(x),
+    "rand": lambda m, x: x * m.rand(6, 8),
+    "randint": lambda m, x: x + m.randint(0, 10, (6, 8)),
+    "bernoulli": lambda m, x: x * m.bernoulli(m.full((6, 8), 0.5)),
+    "normal_": lambda m, x: x + m.empty(6, 8).normal_(),
+    "uniform_": lambda m, x: x * m.empty(6, 8).uniform_(-1, 1),
+    "randperm": lambda m, x: x[m.randperm(6)],
+    "multinomial": lambda m, x: x[m.multinomial(m.ones(6), 6)],
+}
+
+
+@pytest.mark.parametrize("name", list(RANDOM_OPS))
+def test_compiled_random_op(name):
+    fn = RANDOM_OPS[name]
+    x0 = np.random.default_rng(3).standard_normal((6, 8)).astype(np.float32)
+    w = np.random.default_rng(4).standard_normal((6, 8)).astype(np.float32)
+    compiler.reset()
+    compiled = npgrad.compile(lambda x: fn(npgrad, x))
+    values, broke = [], []
+    for seed in (1, 2, 3):
+        results = []
+        for f in (compiled, lambda x: fn(npgrad, x)):
+            npgrad.manual_seed(seed)
+            x = npgrad.tensor(x0, requires_grad=True)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                out = f(x)
+            broke += [c for c in caught if issubclass(c.category, compiler.GraphBreakWarning)]
+            (out * npgrad.tensor(w)).sum().backward()
+            results.append((out.detach().numpy().copy(), x.grad.numpy().copy(), out.dtype, tuple(out.shape)))
+        (c_out, c_grad, c_dtype, c_shape), (e_out, e_grad, e_dtype, e_shape) = results
+        assert c_dtype == e_dtype and c_shape == e_shape
+        np.testing.assert_array_equal(c_out, e_out, err_msg=f"seed {seed}: compiled vs eager")
+        np.testing.assert_array_equal(c_grad, e_grad, err_msg=f"seed {seed}: gradient, compiled vs eager")
+        values.append(c_out)
+    t_out = fn(torch, torch.tensor(x0, requires_grad=True))
+    assert str(c_dtype).split(".")[-1] == str(t_out.dtype).split(".")[-1] and c_shape == tuple(t_out.shape)
+    assert not (np.array_equal(values[0], values[1]) and np.array_equal(values[1], values[2])), "no fresh draws"
+    assert compiler.counters["replays"] == 2 or broke, dict(compiler.counters)
