@@ -63,8 +63,28 @@ def _format_param(name, optimizer, param):
 
 
 class LRScheduler:
-    """Base class: sets ``initial_lr`` in the groups, keeps ``base_lrs`` and ``last_epoch``, and makes the
-    initial step (so the optimizer starts at the schedule's first rate)."""
+    """Base class of the learning-rate schedulers: subclasses compute ``get_lr()``; ``step()`` advances the epoch and writes the new rates into the optimizer's groups.
+
+    Base class: sets ``initial_lr`` in the groups, keeps ``base_lrs`` and ``last_epoch``, and makes the
+    initial step (so the optimizer starts at the schedule's first rate).
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (epoch + 1))
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [1.0, 0.5, 0.3333, 0.25]
+    """
 
     _get_lr_called_within_step = False
     _is_initial = False
@@ -177,7 +197,28 @@ class _LambdaBase(LRScheduler):
 
 
 class LambdaLR(_LambdaBase):
-    """``lr = base_lr * lr_lambda(epoch)``."""
+    """Sets each group's rate to its initial rate times ``lr_lambda(epoch)``.
+
+    ``lr = base_lr * lr_lambda(epoch)``.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        lr_lambda (callable or list): a function of the epoch, or one per group.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [1.0, 0.5, 0.25, 0.125]
+    """
 
     def get_lr(self):
         self._warn_get_lr()
@@ -185,7 +226,28 @@ class LambdaLR(_LambdaBase):
 
 
 class MultiplicativeLR(_LambdaBase):
-    """``lr = lr * lr_lambda(epoch)`` at every step after the first."""
+    """Multiplies each group's rate by ``lr_lambda(epoch)`` at every step.
+
+    ``lr = lr * lr_lambda(epoch)`` at every step after the first.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        lr_lambda (callable or list): a function of the epoch, or one per group.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.9)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [1.0, 0.9, 0.81, 0.729]
+    """
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         fns = lr_lambda if isinstance(lr_lambda, (list, tuple)) else [lr_lambda]
@@ -202,7 +264,29 @@ class MultiplicativeLR(_LambdaBase):
 
 
 class StepLR(LRScheduler):
-    """Multiply the rate by ``gamma`` every ``step_size`` epochs."""
+    """Decays each group's rate by ``gamma`` every ``step_size`` epochs.
+
+    Multiply the rate by ``gamma`` every ``step_size`` epochs.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        step_size (int): the period of the decay.
+        gamma (float): the factor. Default: 0.1.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+    """
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
         self.step_size = step_size
@@ -220,7 +304,29 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """Multiply the rate by ``gamma`` at each milestone (repeated milestones multiply again)."""
+    """Decays each group's rate by ``gamma`` at each milestone epoch.
+
+    Multiply the rate by ``gamma`` at each milestone (repeated milestones multiply again).
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        milestones (list of int): epoch indices, increasing.
+        gamma (float): the factor. Default: 0.1.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.1)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [1.0, 0.1, 0.1, 0.01, 0.01]
+    """
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
         self.milestones = Counter(milestones)
@@ -239,7 +345,29 @@ class MultiStepLR(LRScheduler):
 
 
 class ConstantLR(LRScheduler):
-    """Multiply the rate by ``factor`` until epoch ``total_iters``."""
+    """Multiplies each group's rate by ``factor`` until epoch ``total_iters``, then restores it.
+
+    Multiply the rate by ``factor`` until epoch ``total_iters``.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        factor (float): Default: 1/3.
+        total_iters (int): Default: 5.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.5, 0.5, 1.0, 1.0]
+    """
 
     def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
         if factor > 1.0 or factor < 0:
@@ -262,7 +390,30 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """Scale the rate linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs."""
+    """Scales each group's rate by a factor that changes linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs (a warm-up).
+
+    Scale the rate linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        start_factor (float): Default: 1/3.
+        end_factor (float): Default: 1.
+        total_iters (int): Default: 5.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.25, 0.5, 0.75, 1.0, 1.0]
+    """
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
         if start_factor > 1.0 or start_factor <= 0:
@@ -290,7 +441,28 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the rate by ``gamma`` every epoch."""
+    """Decays each group's rate by ``gamma`` every epoch.
+
+    Multiply the rate by ``gamma`` every epoch.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        gamma (float): the factor.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [1.0, 0.5, 0.25, 0.125]
+    """
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
         self.gamma = gamma
@@ -337,7 +509,31 @@ class _Composite(LRScheduler):
 
 
 class SequentialLR(_Composite):
-    """Run ``schedulers[i]`` between ``milestones[i - 1]`` and ``milestones[i]``."""
+    """Runs schedulers one after another, switching at the milestone epochs.
+
+    Run ``schedulers[i]`` between ``milestones[i - 1]`` and ``milestones[i]``.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        schedulers (list): the schedulers, all on ``optimizer``.
+        milestones (list of int): the epochs where the next one takes over.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> warmup = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+        >>> decay = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> sched = torch.optim.lr_scheduler.SequentialLR(opt, [warmup, decay], milestones=[2])
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.5, 0.75, 1.0, 0.5, 0.25]
+    """
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
         _check_children(self, optimizer, schedulers, "")
@@ -377,7 +573,29 @@ class SequentialLR(_Composite):
 
 
 class PolynomialLR(LRScheduler):
-    """Decay the rate as ``(1 - epoch / total_iters) ** power``."""
+    """Decays each group's rate polynomially to 0 over ``total_iters`` epochs.
+
+    Decay the rate as ``(1 - epoch / total_iters) ** power``.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        total_iters (int): Default: 5.
+        power (float): Default: 1.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=2.0)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
+    """
 
     def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
         self.total_iters = total_iters
@@ -398,7 +616,29 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from the base rate to ``eta_min`` over ``T_max`` epochs (recursive form, as torch)."""
+    """Anneals each group's rate from its initial value to ``eta_min`` along a cosine over ``T_max`` epochs (SGDR without restarts).
+
+    Cosine annealing from the base rate to ``eta_min`` over ``T_max`` epochs (recursive form, as torch).
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        T_max (int): the half period, in epochs.
+        eta_min (float): the lowest rate. Default: 0.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [1.0, 0.8536, 0.5, 0.1464, 0.0, 0.1464]
+    """
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
         self.T_max = T_max
@@ -426,7 +666,28 @@ class CosineAnnealingLR(LRScheduler):
 
 
 class ChainedScheduler(_Composite):
-    """Step several schedulers (on one optimizer) together; their factors compose."""
+    """Steps several schedulers together at every ``step()``, so their factors compose.
+
+    Step several schedulers (on one optimizer) together; their factors compose.
+
+    Args:
+        schedulers (list): schedulers on one optimizer.
+        optimizer (Optimizer, optional): that optimizer (checked). Default: ``None``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.ChainedScheduler([torch.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2),
+        ...                                                 torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)])
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.5, 0.45, 0.81, 0.729]
+    """
 
     def __init__(self, schedulers, optimizer=None):
         optimizer = optimizer or (schedulers[0].optimizer if len(schedulers) else None)
@@ -442,8 +703,35 @@ class ChainedScheduler(_Composite):
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Multiply the rate by ``factor`` when ``metrics`` (passed to ``step``) stop improving for ``patience``
-    epochs; then wait ``cooldown`` epochs; never below ``min_lr``."""
+    """Reduces the rate when a metric has stopped improving: ``step(metric)`` after each validation.
+
+    Multiply the rate by ``factor`` when ``metrics`` (passed to ``step``) stop improving for ``patience``
+    epochs; then wait ``cooldown`` epochs; never below ``min_lr``.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        mode (str): ``'min'`` or ``'max'``. Default: ``'min'``.
+        factor (float): the reduction. Default: 0.1.
+        patience (int): epochs without improvement tolerated. Default: 10.
+        threshold (float): what counts as an improvement. Default: 1e-4.
+        threshold_mode (str): ``'rel'`` or ``'abs'``. Default: ``'rel'``.
+        cooldown (int): epochs to wait after a reduction. Default: 0.
+        min_lr (float or list): the lowest rate(s). Default: 0.
+        eps (float): smaller updates are skipped. Default: 1e-8.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step(1.0)  # a validation loss that does not improve
+        >>> lrs
+        [1.0, 1.0, 1.0, 0.5, 0.5, 0.25]
+    """
 
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
                  cooldown=0, min_lr=0, eps=1e-8):
@@ -561,7 +849,36 @@ def _init_momentum(self, optimizer, base_momentum, max_momentum, last_epoch):
 
 
 class CyclicLR(LRScheduler):
-    """Cycle the rate between ``base_lr`` and ``max_lr`` (triangular, triangular2, exp_range or ``scale_fn``)."""
+    """Cycles the rate between ``base_lr`` and ``max_lr`` (Smith, 2017), stepping every batch; momentum cycles inversely.
+
+    Cycle the rate between ``base_lr`` and ``max_lr`` (triangular, triangular2, exp_range or ``scale_fn``).
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        base_lr, max_lr (float or list): the cycle's bounds.
+        step_size_up (int): iterations of the rising half. Default: 2000.
+        step_size_down (int, optional): of the falling half. Default: ``step_size_up``.
+        mode (str): ``'triangular'``, ``'triangular2'`` or ``'exp_range'``. Default: ``'triangular'``.
+        gamma (float): for ``'exp_range'``. Default: 1.
+        scale_fn (callable, optional): a custom amplitude scale.
+        scale_mode (str): ``'cycle'`` or ``'iterations'``. Default: ``'cycle'``.
+        cycle_momentum (bool): Default: ``True``.
+        base_momentum, max_momentum (float): Default: 0.8, 0.9.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.1, 0.3, 0.5, 0.3, 0.1, 0.3]
+    """
 
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
                  gamma=1.0, scale_fn=None, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,
@@ -649,7 +966,30 @@ def _exp_range(gamma, x):
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
-    """Cosine annealing restarted every ``T_i`` epochs, ``T_i`` growing by ``T_mult`` at each restart."""
+    """Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter, 2017): the cosine restarts after ``T_0`` epochs, each period ``T_mult`` times longer.
+
+    Cosine annealing restarted every ``T_i`` epochs, ``T_i`` growing by ``T_mult`` at each restart.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        T_0 (int): the first period.
+        T_mult (int): the period's growth factor. Default: 1.
+        eta_min (float): the lowest rate. Default: 0.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [1.0, 0.5, 1.0, 0.5, 1.0, 0.5]
+    """
 
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
         if T_0 <= 0 or not isinstance(T_0, int):
@@ -705,8 +1045,37 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
 
 class OneCycleLR(LRScheduler):
-    """The 1cycle policy: warm up from ``max_lr / div_factor`` to ``max_lr``, then anneal to
-    ``initial_lr / final_div_factor`` (cosine or linear), cycling momentum (or Adam's beta1) inversely."""
+    """The 1cycle policy (Smith & Topin, 2017), stepping every batch: warm up to ``max_lr``, then anneal far below the initial rate; momentum cycles inversely.
+
+    The 1cycle policy: warm up from ``max_lr / div_factor`` to ``max_lr``, then anneal to
+    ``initial_lr / final_div_factor`` (cosine or linear), cycling momentum (or Adam's beta1) inversely.
+
+    Args:
+        optimizer (Optimizer): the wrapped optimizer.
+        max_lr (float or list): the peak rate.
+        total_steps (int, optional): or ``epochs`` and ``steps_per_epoch``.
+        pct_start (float): the fraction of the steps spent warming up. Default: 0.3.
+        anneal_strategy (str): ``'cos'`` or ``'linear'``. Default: ``'cos'``.
+        cycle_momentum (bool): Default: ``True``.
+        base_momentum, max_momentum (float): Default: 0.85, 0.95.
+        div_factor (float): initial rate = ``max_lr / div_factor``. Default: 25.
+        final_div_factor (float): final rate = initial rate / ``final_div_factor``. Default: 1e4.
+        three_phase (bool): a symmetric third phase. Default: ``False``.
+        last_epoch (int): the index of the last epoch, to resume a schedule. Default: -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
+        >>> sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=6)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        ...     opt.step()
+        ...     sched.step()
+        >>> lrs
+        [0.04, 0.9944, 0.8117, 0.4626, 0.1335, 0.0]
+    """
 
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
                  anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
