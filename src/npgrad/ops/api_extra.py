@@ -909,7 +909,14 @@ def channel_shuffle(input, groups):
 
 # ------------------------------------------------------------------------------------------- Tensor methods
 def storage_offset(self):
-    """Elements between the start of the memory the tensor views and its first element."""
+    """Elements between the start of the memory the tensor views and its first element.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(6)
+        >>> x.storage_offset(), x[2:].storage_offset(), x.view(2, 3)[1].storage_offset()
+        (0, 2, 3)
+    """
     a = self._data
     base = a
     while isinstance(base.base, np.ndarray):
@@ -923,7 +930,14 @@ def storage_offset(self):
 
 
 def is_set_to(self, tensor):
-    """Same memory, offset, sizes and strides."""
+    """Same memory, offset, sizes and strides.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.zeros(3)
+        >>> x.is_set_to(x), x.is_set_to(x.view(3)), x.is_set_to(x.clone())
+        (True, True, False)
+    """
     _need_tensor(tensor, "is_set_to", 1, "tensor")
     a, b = self._data, tensor._data
     return (a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and a.shape == b.shape
@@ -966,7 +980,16 @@ def _real_set(self, value):
 
 
 def as_subclass(self, cls):
-    """``self`` viewed as an instance of ``cls`` (a Tensor subclass): same memory, still in the graph."""
+    """``self`` viewed as an instance of ``cls`` (a Tensor subclass): same memory, still in the graph.
+
+    Example:
+        >>> import npgrad as torch
+        >>> class MyTensor(torch.Tensor):
+        ...     pass
+        >>> y = torch.tensor([1.0, 2.0]).as_subclass(MyTensor)
+        >>> type(y).__name__, y.tolist()
+        ('MyTensor', [1.0, 2.0])
+    """
     if not (isinstance(cls, type) and issubclass(cls, _t.Tensor)):
         raise TypeError(f"as_subclass(): argument 'cls' must be a subclass of Tensor, not {cls!r}")
     src = self.view_as(self) if self._req else self
@@ -979,7 +1002,14 @@ def as_subclass(self, cls):
 
 
 def map2_(self, x, y, callable):
-    """``self[i] = callable(self[i], x[i], y[i])`` elementwise in Python, x and y broadcast to self."""
+    """``self[i] = callable(self[i], x[i], y[i])`` elementwise in Python, x and y broadcast to self.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0])
+        >>> x.map2_(torch.tensor([1.0, 1.0]), torch.tensor([2.0, 3.0]), lambda a, b, c: a + b * c)
+        tensor([3., 5.])
+    """
     _need_tensor(x, "map2_", 1, "x")
     _need_tensor(y, "map2_", 2, "y")
     if self._req or x._req or y._req:

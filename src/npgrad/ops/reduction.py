@@ -603,7 +603,18 @@ class LinalgVectorNorm(Function):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """Vector p-norm of ``input`` over ``dim`` (all dims by default): p = 'fro' (2), any number, inf, -inf, 0."""
+    """Vector p-norm of ``input`` over ``dim`` (all dims by default): p = 'fro' (2), any number, inf, -inf, 0.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[3.0, 4.0], [6.0, 8.0]])
+        >>> x.norm()
+        tensor(11.1803)
+        >>> x.norm(dim=1)
+        tensor([ 5., 10.])
+        >>> x.norm(p=1)
+        tensor(21.)
+    """
     if out is not None:
         raise TypeError("npgrad.norm does not support out=; assign the result instead")
     if isinstance(p, str):

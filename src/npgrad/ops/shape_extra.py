@@ -126,7 +126,19 @@ def _elem_strides(a):
 
 
 def unfold(self, dimension, size, step):
-    """Windows of ``size`` elements every ``step`` along ``dimension``, as a new last dim (a view)."""
+    """Windows of ``size`` elements every ``step`` along ``dimension``, as a new last dim (a view).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.arange(6.).unfold(0, 2, 2)
+        tensor([[0., 1.],
+                [2., 3.],
+                [4., 5.]])
+        >>> torch.arange(5.).unfold(0, 3, 1)
+        tensor([[0., 1., 2.],
+                [1., 2., 3.],
+                [2., 3., 4.]])
+    """
     a = self._data
     d = norm_dim(dimension, max(a.ndim, 1))
     n = a.shape[d] if a.ndim else 1
@@ -770,7 +782,16 @@ def put(input, index, source, accumulate=False):
 
 # ---------------------------------------------------------------------------------------------- methods
 def sum_to_size(self, *size):
-    """Sum ``self`` down to ``size`` (which must broadcast to ``self``'s shape)."""
+    """Sum ``self`` down to ``size`` (which must broadcast to ``self``'s shape).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.ones(2, 3).sum_to_size(1, 3)
+        tensor([[2., 2., 2.]])
+        >>> torch.ones(2, 3).sum_to_size(2, 1)
+        tensor([[3.],
+                [3.]])
+    """
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     shape = tuple(self.shape)
@@ -791,7 +812,16 @@ def sum_to_size(self, *size):
 
 def _new(self, *args, dtype=None, device=None, requires_grad=False):
     """The legacy constructor: ``x.new()`` (empty), ``x.new(2, 3)`` or ``x.new(size)`` (uninitialised), or
-    ``x.new(data)`` (a list or tuple of data), all in ``x``'s dtype."""
+    ``x.new(data)`` (a list or tuple of data), all in ``x``'s dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0])
+        >>> x.new([3, 4])
+        tensor([3., 4.])
+        >>> x.new(2, 3).shape == (2, 3)
+        True
+    """
     from .._creation import tensor, empty
     dt = self.dtype if dtype is None else dtype
     if not args:
@@ -814,7 +844,14 @@ def _new(self, *args, dtype=None, device=None, requires_grad=False):
 
 
 def _apply_(self, callable):
-    """Apply a Python function to every element, in place (CPU tensors that do not require grad)."""
+    """Apply a Python function to every element, in place (CPU tensors that do not require grad).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0, 3.0])
+        >>> x.apply_(lambda v: v * 10 + 1)
+        tensor([11., 21., 31.])
+    """
     if self._req:
         raise RuntimeError("Can't call apply_() on Variable that requires grad. Use var.detach().apply_() instead.")
     a = self._data
@@ -828,7 +865,14 @@ def _apply_(self, callable):
 
 
 def _map_(self, tensor, callable):
-    """``self[i] = callable(self[i], tensor[i])`` for every element (``tensor`` broadcast to self), in place."""
+    """``self[i] = callable(self[i], tensor[i])`` for every element (``tensor`` broadcast to self), in place.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0])
+        >>> x.map_(torch.tensor([10.0, 20.0]), lambda a, b: a * b)
+        tensor([10., 40.])
+    """
     if self._req:
         raise RuntimeError("Can't call map_() on Variable that requires grad. Use var.detach().map_() instead.")
     a = self._data
@@ -842,7 +886,17 @@ def _map_(self, tensor, callable):
 
 def _resize_(self, *sizes, memory_format=None):
     """Give ``self`` the shape ``sizes`` in place: existing elements kept in order, new ones zero
-    (torch leaves them uninitialised)."""
+    (torch leaves them uninitialised).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0, 3.0, 4.0])
+        >>> x.resize_(2, 2)
+        tensor([[1., 2.],
+                [3., 4.]])
+        >>> x.resize_(3).tolist()
+        [1.0, 2.0, 3.0]
+    """
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = tuple(sizes[0])
     if self._req:
@@ -869,7 +923,21 @@ def _resize_as_(self, the_template, memory_format=None):
 
 def _fill_diagonal_(self, fill_value, wrap=False):
     """Fill the main diagonal (all dims equal for >2 dims; a tall matrix's diagonal restarts every
-    ``cols + 1`` rows with ``wrap=True``) with ``fill_value``, in place."""
+    ``cols + 1`` rows with ``wrap=True``) with ``fill_value``, in place.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.zeros(3, 3)
+        >>> x.fill_diagonal_(5.0)
+        tensor([[5., 0., 0.],
+                [0., 5., 0.],
+                [0., 0., 5.]])
+        >>> torch.zeros(4, 2).fill_diagonal_(1.0, wrap=False)
+        tensor([[1., 0.],
+                [0., 1.],
+                [0., 0.],
+                [0., 0.]])
+    """
     a = self._data
     if a.ndim < 2:
         raise RuntimeError("dimensions must larger than 1")

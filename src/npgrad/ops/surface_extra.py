@@ -479,7 +479,17 @@ def _name(self):
 
 def set_(self, source=None, storage_offset=None, size=None, stride=None):
     """Make ``self`` a view of ``source``'s memory (sizes, strides and offset as ``source``'s, or the ones given),
-    or, with no ``source``, an empty tensor of ``self``'s dtype. Changes through one show in the other."""
+    or, with no ``source``, an empty tensor of ``self``'s dtype. Changes through one show in the other.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.zeros(2)
+        >>> src = torch.arange(4.)
+        >>> x.set_(src)
+        tensor([0., 1., 2., 3.])
+        >>> x.data_ptr() == src.data_ptr()
+        True
+    """
     if source is None:
         if storage_offset is not None or size is not None or stride is not None:
             raise TypeError("set_() received an invalid combination of arguments - got (NoneType, ...), but "
