@@ -178,3 +178,31 @@ def test_ops_promote_bfloat16_as_torch(other):
         _same(scalar + nb, scalar + tb, f"{scalar!r} + bfloat16", 0)
         tt, nt = torch.tensor([1, 2]).to(getattr(torch, other)), npgrad.tensor([1, 2]).to(getattr(npgrad, other))
         assert _name(npgrad.result_type(nt, scalar)) == _name(torch.result_type(tt, scalar)), (other, scalar)
+
+
+# ---------------------------------------------------------------------------------------------- long reductions
+LONG = {
+    "sum": lambda m, a: a.sum(1), "mean": lambda m, a: a.mean(1), "var": lambda m, a: a.var(1),
+    "nansum": lambda m, a: a.nansum(1), "cumsum": lambda m, a: a.cumsum(1),
+    "cumprod": lambda m, a: (a.abs() * 0.01 + 0.995).cumprod(1), "logsumexp": lambda m, a: a.logsumexp(1),
+    "vector_norm": lambda m, a: m.linalg.vector_norm(a, dim=1), "matmul": lambda m, a: a @ a.T,
+    "layer_norm": lambda m, a: m.nn.functional.layer_norm(a, (a.shape[1],)),
+    "group_norm": lambda m, a: m.nn.functional.group_norm(a.reshape(8, 4, -1), 2),
+    "mse_loss": lambda m, a: m.nn.functional.mse_loss(a, a * 0.5),
+    "mse_loss_sum": lambda m, a: m.nn.functional.mse_loss(a, a * 0.5, reduction="sum"),
+    "smooth_l1_loss_sum": lambda m, a: m.nn.functional.smooth_l1_loss(a, a * 0.5, reduction="sum"),
+    "soft_margin_loss": lambda m, a: m.nn.functional.soft_margin_loss(a, (a > 0).to(a.dtype) * 2 - 1),
+    "cross_entropy": lambda m, a: m.nn.functional.cross_entropy(a, m.arange(8)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("name", list(LONG))
+def test_long_reductions_accumulate_in_float32_as_torch(name, dtype):
+    """4096 elements per row: summed in bfloat16 (or float16) itself, a total stops growing at 256 (2048); torch
+    accumulates in float32 and rounds once, and so does npgrad: the same bits in bfloat16 (float16's finer last
+    place shows some of torch's intermediate roundings: within two units of it)."""
+    x = (np.random.default_rng(0).standard_normal((8, 4096)) + 0.3).astype(np.float32)
+    theirs = LONG[name](torch, torch.tensor(x).to(getattr(torch, dtype)))
+    ours = LONG[name](npgrad, npgrad.tensor(x).to(getattr(npgrad, dtype)))
+    _same(ours, theirs, name, 0 if dtype == "bfloat16" else 2e-3)

@@ -444,7 +444,7 @@ class LinalgVectorNorm(Function):
 
 
 def _vector_norm_array(x, p, dims, keepdim):
-    a = xp.abs(x.astype(np.float32) if x.dtype == np.float16 else x)
+    a = xp.abs(x.astype(np.float32) if x.dtype.itemsize == 2 and x.dtype.kind in "fV" else x)  # float16/bfloat16: float32 sums
     axis = dims if dims else None
     if p == 2:
         r = xp.sqrt(xp.sum(a * a, axis=axis, keepdims=keepdim))

@@ -61,10 +61,12 @@ def _where(cond, a, b):
 
 
 def _reduce_np(loss, reduction):
+    dt = loss.dtype
+    acc = np.float32 if dt.itemsize == 2 and dt.kind in "fV" else dt  # float16/bfloat16 sum in float32, as torch
     if reduction == "mean":
-        return xp.mean(loss, dtype=loss.dtype) if loss.size else xp.asarray(np.nan, loss.dtype)
+        return xp.asarray(xp.mean(loss, dtype=acc), dt) if loss.size else xp.asarray(np.nan, dt)
     if reduction == "sum":
-        return xp.sum(loss, dtype=loss.dtype)
+        return xp.asarray(xp.sum(loss, dtype=acc), dt)
     return loss
 
 

@@ -32,7 +32,7 @@ def _input_grad(gxhat, xhat, invstd, axes):
 
 
 def _acc_dtype(x):
-    return np.float32 if x.dtype == np.float16 else x.dtype
+    return np.float32 if x.dtype.itemsize == 2 and x.dtype.kind in "fV" else x.dtype  # float16/bfloat16: float32 statistics
 
 
 class NativeBatchNorm(Function):

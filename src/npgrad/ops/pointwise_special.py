@@ -178,7 +178,7 @@ class RoundDecimals(_Rounding):
         if not is_float_np(a.dtype):
             refuse("round_cpu", a.dtype)
         # torch scales by 10**|decimals| in the op-math type (float32 for float16) and rounds half to even
-        x = a.astype(np.float32) if a.dtype == np.float16 else a
+        x = a.astype(np.float32) if a.dtype.itemsize == 2 and a.dtype.kind in "fV" else a  # (bfloat16 too)
         ten = x.dtype.type(10.0 ** builtins.abs(decimals))
         out = xp.rint(x * ten) / ten if decimals >= 0 else xp.rint(x / ten) * ten
         return out.astype(a.dtype, copy=False)

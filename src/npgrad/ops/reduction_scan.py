@@ -18,9 +18,10 @@ __all__ = ["cumsum", "cumprod", "cummax", "cummin", "diff"]
 
 
 def _revcumsum(g, dim):
-    """Sum from each position to the end along ``dim`` (arrays or Tensors; half accumulates in float32)."""
-    if type(g) is np.ndarray and g.dtype == np.float16:
-        return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim, dtype=np.float32), dim).astype(np.float16)
+    """Sum from each position to the end along ``dim`` (arrays or Tensors; float16/bfloat16 accumulate in
+    float32)."""
+    if type(g) is np.ndarray and g.dtype.itemsize == 2 and g.dtype.kind in "fV":
+        return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim, dtype=np.float32), dim).astype(g.dtype)
     return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim), dim)
 
 
@@ -39,8 +40,8 @@ class Cumsum(Function):
         ctx.dim = dim
         if dim is None:
             return a.astype(np.int64) if a.dtype.kind in "biu" else a.copy()
-        if a.dtype == np.float16:
-            return xp.cumsum(a, axis=dim, dtype=np.float32).astype(np.float16)
+        if a.dtype.itemsize == 2 and a.dtype.kind in "fV":  # float16/bfloat16 accumulate in float32, as torch
+            return xp.cumsum(a, axis=dim, dtype=np.float32).astype(a.dtype)
         return xp.cumsum(a, axis=dim, dtype=np.int64 if a.dtype.kind in "biu" else None)
 
     @staticmethod
@@ -60,8 +61,8 @@ class Cumprod(Function):
         ctx.dim = dim
         if dim is None:
             out = a.astype(np.int64) if a.dtype.kind in "biu" else a.copy()
-        elif a.dtype == np.float16:  # torch accumulates half in float32, rounding each partial product once
-            out = xp.cumprod(a, dim, np.float32).astype(np.float16)
+        elif a.dtype.itemsize == 2 and a.dtype.kind in "fV":  # torch accumulates half/bfloat16 in float32, rounding each partial
+            out = xp.cumprod(a, dim, np.float32).astype(a.dtype)  # product once
         else:
             out = xp.cumprod(a, dim, np.int64 if a.dtype.kind in "biu" else None)
         ctx.save_for_backward(a, out)

@@ -26,7 +26,7 @@ __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_n
 def _vector_norm(a, p):
     """``torch.linalg.vector_norm(a, p)`` of an array, in a's dtype (float16 accumulates in float32)."""
     dt = a.dtype
-    x = np.abs(a.astype(np.float32) if dt == np.float16 else a).ravel()
+    x = np.abs(a.astype(np.float32) if dt.itemsize == 2 and dt.kind in "fV" else a).ravel()  # (bfloat16 too)
     if p == math.inf:
         r = x.max() if x.size else 0.0
     elif p == -math.inf:
