@@ -945,6 +945,15 @@ def is_set_to(self, tensor):
 
 
 def _volatile(self):
+    """Removed from torch: reading or setting it warns, and it is always False.
+    Example:
+        >>> import npgrad as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     print(torch.ones(1).volatile)
+        False
+    """
     _warn("volatile was removed (Variable.volatile is always False)", UserWarning)
     return False
 
@@ -954,12 +963,47 @@ def _volatile_set(self, value):
 
 
 def reinforce(self, reward):
+    """Removed from torch long ago: raises ``RuntimeError`` pointing to ``torch.distributions``, as torch does.
+
+    Args:
+        reward: anything (never used).
+
+    Returns:
+        Never returns.
+
+    Example:
+        >>> import npgrad as torch
+        >>> try:
+        ...     torch.ones(1).reinforce(1.0)
+        ... except RuntimeError as e:
+        ...     print(str(e).splitlines()[0])
+        reinforce() was removed.
+    """
     raise RuntimeError("reinforce() was removed.\nUse torch.distributions instead.\nSee "
                        "https://pytorch.org/docs/main/distributions.html")
 
 
 def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
                       pin_memory=False):
+    """An uninitialized tensor of ``size`` with ``self``'s dtype (unless ``dtype`` is given); ``stride`` must fit the
+    size.
+
+    Args:
+        size (tuple of ints): the shape.
+        stride (tuple of ints): the strides, in elements.
+        dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations.
+
+    Returns:
+        Tensor: a new tensor (read it only after writing it).
+
+    Example:
+        >>> import npgrad as torch
+        >>> e = torch.tensor([1.0]).new_empty_strided((2, 3), (3, 1))
+        >>> e.shape == (2, 3), e.stride()
+        (True, (3, 1))
+    """
     return empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype, layout=layout,
                          device=device, requires_grad=requires_grad, pin_memory=pin_memory)
 

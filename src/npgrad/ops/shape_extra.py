@@ -918,6 +918,22 @@ def _resize_(self, *sizes, memory_format=None):
 
 
 def _resize_as_(self, the_template, memory_format=None):
+    """Resizes ``self`` in place to ``the_template``'s shape (new elements uninitialized); returns ``self``.
+
+    Args:
+        the_template (Tensor): the tensor whose shape is taken.
+        memory_format (npgrad.memory_format, optional): the layout after resizing.
+
+    Returns:
+        Tensor: ``self``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.arange(4.)
+        >>> x.resize_as_(torch.zeros(2, 2))
+        tensor([[0., 1.],
+                [2., 3.]])
+    """
     return _resize_(self, tuple(the_template.shape))
 
 

@@ -678,9 +678,39 @@ def bind_methods(T):
         setattr(T, name + "_", _inplace_method(fn))
 
     def _polygamma(self, n):
+        """``npgrad.polygamma(n, self)``: the ``n``-th derivative of the digamma function at each element.
+
+        Args:
+            n (int): the order (0 is digamma).
+
+        Returns:
+            Tensor: ``self``'s shape, floating-point dtype.
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.tensor([1.0, 2.0]).polygamma(1)
+            tensor([1.6449, 0.6449])
+        """
         return polygamma(n, self)
 
     def _polygamma_(self, n):
+        """In-place version of :meth:`Tensor.polygamma`: writes ``polygamma(n, self)`` into ``self`` and returns
+        ``self``.
+
+        Args:
+            n (int): the order (0 is digamma).
+
+        Returns:
+            Tensor: ``self``.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.tensor([1.0, 2.0])
+            >>> x.polygamma_(1)
+            tensor([1.6449, 0.6449])
+            >>> x
+            tensor([1.6449, 0.6449])
+        """
         return _inplace_method(_polygamma)(self, n)
     _polygamma.__name__ = "polygamma"
     T.polygamma, T.polygamma_ = _polygamma, _polygamma_

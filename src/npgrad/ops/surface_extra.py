@@ -422,6 +422,16 @@ _UNSET = object()
 
 
 def _get_grad_dtype(self):
+    """The dtype ``.grad`` must have on this leaf: ``self.dtype`` unless set (setting it lets a gradient of another
+    dtype accumulate).
+
+    Only leaves have one: reading it on a non-leaf raises ``RuntimeError``.
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.ones(2, requires_grad=True)
+        >>> x.grad_dtype == torch.float32
+        True
+    """
     if self.grad_fn is not None:
         raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
     x = self._x
@@ -474,6 +484,12 @@ def leaf_grad_dtype(var):
 
 
 def _name(self):
+    """The name a tracer gave the tensor: None for every tensor npgrad makes (as for torch's eager tensors).
+    Example:
+        >>> import npgrad as torch
+        >>> torch.ones(1).name is None
+        True
+    """
     return None   # torch's Tensor.name: None for every tensor not made by a named-graph tracer
 
 
