@@ -46,7 +46,21 @@ def _tensor(data, dtype=None):
 
 
 def default_collate(batch):
-    """Merge a list of samples into a batch, recursing into dicts, namedtuples and sequences."""
+    """Merge a list of samples into a batch, recursing into dicts, namedtuples and sequences.
+
+    Args:
+        batch (list): the samples.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import default_collate
+        >>> default_collate([(torch.tensor([1.0, 2.0]), 0), (torch.tensor([3.0, 4.0]), 1)])
+        [tensor([[1., 2.],
+                [3., 4.]]), tensor([0, 1])]
+        >>> default_collate([{"x": 1.0}, {"x": 2.0}])
+        {'x': tensor([1., 2.], dtype=npgrad.float64)}
+    """
     elem = batch[0]
     elem_type = type(elem)
     if isinstance(elem, Tensor):
@@ -102,7 +116,21 @@ def _float64():
 
 
 def default_convert(data):
-    """Without batching: NumPy arrays and scalars become tensors; containers are converted recursively."""
+    """Without batching: NumPy arrays and scalars become tensors; containers are converted recursively.
+
+    Args:
+        data: a sample.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import default_convert
+        >>> import numpy as np
+        >>> default_convert(np.array([1, 2]))
+        tensor([1, 2])
+        >>> default_convert([np.float64(0.5), "a"])
+        [tensor(0.5000, dtype=npgrad.float64), 'a']
+    """
     elem_type = type(data)
     if isinstance(data, Tensor):
         return data
@@ -155,7 +183,15 @@ _END = object()  # the end of an iterable dataset (a sample itself may be None)
 
 
 def get_worker_info():
-    """``None`` in the main process; this worker's ``WorkerInfo`` in a DataLoader worker process."""
+    """``None`` in the main process; this worker's ``WorkerInfo`` in a DataLoader worker process.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import get_worker_info
+        >>> get_worker_info() is None
+        True
+    """
     return _worker_info
 
 
@@ -172,6 +208,19 @@ class DataLoader:
     ``sampler`` / ``batch_sampler`` (custom index orders), ``drop_last``, ``collate_fn``; ``num_workers`` worker
     processes with ``worker_init_fn``, ``prefetch_factor``, ``persistent_workers``, ``timeout``,
     ``multiprocessing_context`` and ``in_order``. ``pin_memory`` warns, as torch without an accelerator does.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import DataLoader, TensorDataset
+        >>> ds = TensorDataset(torch.arange(10.0).reshape(5, 2), torch.tensor([0, 1, 0, 1, 1]))
+        >>> for x, y in DataLoader(ds, batch_size=2):
+        ...     print(x.shape, y)
+        npgrad.Size([2, 2]) tensor([0, 1])
+        npgrad.Size([2, 2]) tensor([0, 1])
+        npgrad.Size([1, 2]) tensor([1])
+        >>> len(DataLoader(ds, batch_size=2, drop_last=True))
+        2
     """
 
     _initialized = False

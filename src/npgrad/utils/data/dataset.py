@@ -22,7 +22,22 @@ __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "Conca
 
 
 class Dataset:
-    """A map-style dataset: ``__getitem__(index)`` returns one sample (and usually ``__len__``)."""
+    """A map-style dataset: ``__getitem__(index)`` returns one sample (and usually ``__len__``).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import Dataset
+        >>> class Squares(Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...     def __getitem__(self, i):
+        ...         return torch.tensor(float(i * i))
+        >>> Squares()[3]
+        tensor(9.)
+        >>> torch.utils.data.DataLoader(Squares(), batch_size=4).__iter__().__next__()
+        tensor([0., 1., 4., 9.])
+    """
 
     def __getitem__(self, index):
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -32,7 +47,18 @@ class Dataset:
 
 
 class IterableDataset(Dataset):
-    """A dataset that is a stream: ``__iter__`` yields the samples (the DataLoader batches them in order)."""
+    """A dataset that is a stream: ``__iter__`` yields the samples (the DataLoader batches them in order).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import DataLoader, IterableDataset
+        >>> class Stream(IterableDataset):
+        ...     def __iter__(self):
+        ...         return iter(torch.arange(5.0))
+        >>> [b.tolist() for b in DataLoader(Stream(), batch_size=2)]
+        [[0.0, 1.0], [2.0, 3.0], [4.0]]
+    """
 
     def __iter__(self):
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
@@ -49,7 +75,21 @@ def _row(t, index):
 
 
 class TensorDataset(Dataset):
-    """Samples are the ``index``-th rows of the given tensors (all the same length along dim 0)."""
+    """Samples are the ``index``-th rows of the given tensors (all the same length along dim 0).
+
+    Args:
+        *tensors (Tensor): the same size along dimension 0.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import TensorDataset
+        >>> ds = TensorDataset(torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([0, 1]))
+        >>> len(ds)
+        2
+        >>> ds[1]
+        (tensor([3., 4.]), tensor(1))
+    """
 
     def __init__(self, *tensors):
         if any(tensors[0].size(0) != t.size(0) for t in tensors):
@@ -64,7 +104,22 @@ class TensorDataset(Dataset):
 
 
 class StackDataset(Dataset):
-    """Samples are tuples (``StackDataset(a, b)``) or dicts (``StackDataset(x=a, y=b)``) of the datasets' items."""
+    """Samples are tuples (``StackDataset(a, b)``) or dicts (``StackDataset(x=a, y=b)``) of the datasets' items.
+
+    Args:
+        *args (Dataset): datasets whose items become tuples.
+        **kwargs (Dataset): datasets whose items become dicts (give one form, not both).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import StackDataset, TensorDataset
+        >>> ds = StackDataset(x=torch.tensor([1.0, 2.0]), y=torch.tensor([0, 1]))
+        >>> ds[1]
+        {'x': tensor(2.), 'y': tensor(1)}
+        >>> len(ds)
+        2
+    """
 
     def __init__(self, *args, **kwargs):
         if args:
@@ -94,7 +149,19 @@ class StackDataset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """The datasets one after the other; indexing finds the right one by the cumulative sizes."""
+    """The datasets one after the other; indexing finds the right one by the cumulative sizes.
+
+    Args:
+        datasets (sequence of Dataset): the map-style datasets, in order.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import ConcatDataset, TensorDataset
+        >>> ds = ConcatDataset([TensorDataset(torch.arange(3)), TensorDataset(torch.arange(10, 12))])
+        >>> len(ds), ds[3]
+        (5, (tensor(10),))
+    """
 
     @staticmethod
     def cumsum(sequence):
@@ -127,7 +194,23 @@ class ConcatDataset(Dataset):
 
 
 class ChainDataset(IterableDataset):
-    """Iterable datasets chained one after the other."""
+    """Iterable datasets chained one after the other.
+
+    Args:
+        datasets (iterable of IterableDataset): the streams, in order.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import ChainDataset, IterableDataset
+        >>> class Count(IterableDataset):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(self.n))
+        >>> list(ChainDataset([Count(2), Count(3)]))
+        [0, 1, 0, 1, 2]
+    """
 
     def __init__(self, datasets):
         self.datasets = datasets
@@ -148,7 +231,20 @@ class ChainDataset(IterableDataset):
 
 
 class Subset(Dataset):
-    """The samples of ``dataset`` at ``indices``."""
+    """The samples of ``dataset`` at ``indices``.
+
+    Args:
+        dataset (Dataset): the whole dataset.
+        indices (sequence of int): the indices in it.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import Subset, TensorDataset
+        >>> sub = Subset(TensorDataset(torch.arange(10, 15)), [4, 0])
+        >>> len(sub), sub[0]
+        (2, (tensor(14),))
+    """
 
     def __init__(self, dataset, indices):
         self.dataset = dataset
@@ -171,7 +267,23 @@ class Subset(Dataset):
 
 def random_split(dataset, lengths, generator=None):
     """Split ``dataset`` into non-overlapping random subsets of the given lengths, or fractions summing to 1
-    (the items left over by rounding down go one each to the first splits)."""
+    (the items left over by rounding down go one each to the first splits).
+
+    Args:
+        dataset (Dataset): the dataset to split.
+        lengths (sequence of int or float): the sizes, or fractions summing to 1.
+        generator (Generator, optional): the random source. Default: the global generator.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import random_split, TensorDataset
+        >>> train, val = random_split(TensorDataset(torch.arange(10)), [0.8, 0.2])
+        >>> len(train), len(val)
+        (8, 2)
+        >>> sorted(train.indices + val.indices) == list(range(10))
+        True
+    """
     from ... import random as _random
     n = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:

@@ -12,7 +12,22 @@ __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler
 
 
 class Sampler:
-    """Base class: ``__iter__`` yields indices (or lists of indices for a batch sampler)."""
+    """Base class: ``__iter__`` yields indices (or lists of indices for a batch sampler).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import Sampler
+        >>> class Reverse(Sampler):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(self.n - 1, -1, -1))
+        ...     def __len__(self):
+        ...         return self.n
+        >>> list(Reverse(4))
+        [3, 2, 1, 0]
+    """
 
     def __init__(self, data_source=None):
         pass
@@ -22,7 +37,18 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
-    """``0, 1, ..., len(data_source) - 1``."""
+    """``0, 1, ..., len(data_source) - 1``.
+
+    Args:
+        data_source (Dataset): sized; only its length is used.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import SequentialSampler
+        >>> list(SequentialSampler("abcd"))
+        [0, 1, 2, 3]
+    """
 
     def __init__(self, data_source):
         self.data_source = data_source
@@ -41,7 +67,23 @@ def _fresh_generator():
 
 class RandomSampler(Sampler):
     """A random permutation each epoch (``num_samples`` beyond the length continue with new permutations), or
-    ``num_samples`` draws with ``replacement``."""
+    ``num_samples`` draws with ``replacement``.
+
+    Args:
+        data_source (Dataset): sized; only its length is used.
+        replacement (bool): draw with replacement. Default: ``False``.
+        num_samples (int, optional): how many indices. Default: ``len(data_source)``.
+        generator (Generator, optional): the random source. Default: a seed drawn from the global generator.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import RandomSampler
+        >>> sorted(RandomSampler(range(5)))
+        [0, 1, 2, 3, 4]
+        >>> len(list(RandomSampler(range(5), replacement=True, num_samples=8)))
+        8
+    """
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
         self.data_source = data_source
@@ -75,7 +117,19 @@ class RandomSampler(Sampler):
 
 
 class SubsetRandomSampler(Sampler):
-    """The given indices in a random order."""
+    """The given indices in a random order.
+
+    Args:
+        indices (sequence of int): the indices to draw from.
+        generator (Generator, optional): the random source.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import SubsetRandomSampler
+        >>> sorted(SubsetRandomSampler([3, 7, 9]))
+        [3, 7, 9]
+    """
 
     def __init__(self, indices, generator=None):
         self.indices = indices
@@ -90,7 +144,23 @@ class SubsetRandomSampler(Sampler):
 
 
 class WeightedRandomSampler(Sampler):
-    """``num_samples`` indices drawn with probabilities proportional to ``weights``."""
+    """``num_samples`` indices drawn with probabilities proportional to ``weights``.
+
+    Args:
+        weights (sequence of float): one non-negative weight per index (need not sum to 1).
+        num_samples (int): how many indices to draw.
+        replacement (bool): draw with replacement. Default: ``True``.
+        generator (Generator, optional): the random source.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import WeightedRandomSampler
+        >>> list(WeightedRandomSampler([0.0, 1.0, 0.0], num_samples=3))
+        [1, 1, 1]
+        >>> sorted(WeightedRandomSampler([1.0, 1.0, 0.0], num_samples=2, replacement=False))
+        [0, 1]
+    """
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
         if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
@@ -117,7 +187,22 @@ class WeightedRandomSampler(Sampler):
 
 
 class BatchSampler(Sampler):
-    """Group the indices of ``sampler`` into lists of ``batch_size`` (the last one shorter unless ``drop_last``)."""
+    """Group the indices of ``sampler`` into lists of ``batch_size`` (the last one shorter unless ``drop_last``).
+
+    Args:
+        sampler (Sampler or iterable): the indices to group.
+        batch_size (int): the size of a batch.
+        drop_last (bool): drop the last, shorter batch.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.utils.data import BatchSampler, SequentialSampler
+        >>> list(BatchSampler(SequentialSampler(range(7)), batch_size=3, drop_last=False))
+        [[0, 1, 2], [3, 4, 5], [6]]
+        >>> list(BatchSampler(SequentialSampler(range(7)), batch_size=3, drop_last=True))
+        [[0, 1, 2], [3, 4, 5]]
+    """
 
     def __init__(self, sampler, batch_size, drop_last):
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
