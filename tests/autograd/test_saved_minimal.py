@@ -48,7 +48,7 @@ _COMPOSITE = ("a composite of other ops in npgrad, one kernel in torch (combinat
 KNOWN_INPUT.update({n: _COMPOSITE for n in ["combinations", "linalg_cond", "linalg_householder_product"]})
 _NN13 = ("issue 13's fused nn ops keep what their backward reads (bag coefficients, sampling corners, hinge masks, "
          "CTC's alpha) instead of the inputs torch's kernels save: a changed input cannot reach their gradient")
-KNOWN_INPUT.update({n: _NN13 for n in ["F.embedding_bag", "F.grid_sample", "F.multi_margin_loss",
+KNOWN_INPUT.update({n: _NN13 for n in ["F.embedding_bag", "F.multi_margin_loss",
                                        "F.multilabel_margin_loss", "F.ctc_loss", "torch.ctc_loss",
                                        "torch.embedding_bag"]})
 KNOWN_INPUT["F.linear_cross_entropy"] = _NEURAL + " (its cross_entropy)"

@@ -154,6 +154,9 @@ def _geom(i):
 
 
 _BAG_MODE = {"sum": 0, "mean": 1, "max": 2}
+_grid_sampler = {"input": 0, "grid": 1, "align_corners": "align_corners",
+                 "interpolation_mode": _field("mode", {"bilinear": 0, "nearest": 1, "bicubic": 2}.get),
+                 "padding_mode": _field("padding", {"zeros": 0, "border": 1, "reflection": 2}.get)}
 _im2col = {"kernel_size": _geo(0), "dilation": _geo(1), "padding": _geo(2), "stride": _geo(3)}
 
 
@@ -254,6 +257,8 @@ _TABLE = {
                                     "dim2": lambda n: int(n.region[2])},
     "norm.NativeLayerNorm": {"input": 0, "weight": 1, "result1": 2, "result2": 3,
                              "normalized_shape": _normalized_shape},
+    "grid_sample.GridSampler2D": _grid_sampler,
+    "grid_sample.GridSampler3D": _grid_sampler,
     "pool.AdaptiveAvgPool2D": {"self": 0},
     "pool.AdaptiveAvgPool3D": {"self": 0},
     "api_extra.Angle": {"self": 0},

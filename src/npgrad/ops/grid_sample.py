@@ -1,10 +1,11 @@
-"""Spatial sampling: ``grid_sample`` (4-D and 5-D; bilinear/nearest; zeros/border/reflection padding) and
-``affine_grid``.
+"""Spatial sampling: ``grid_sample`` (4-D and 5-D; bilinear/nearest, and bicubic in 4-D; zeros/border/reflection
+padding) and ``affine_grid``.
 
 grid_sample reads, for each output location, the input at the (x, y[, z]) of ``grid`` in [-1, 1] (x indexes the
 last dim). The source coordinate goes through torch's unnormalise -> pad (clip / reflect, with their derivative
-factor) steps; bilinear then blends the 2**k neighbouring pixels, out-of-range neighbours reading 0. Like torch's
-``grid_sampler_2d_backward``, the backward has no derivative of its own (double backward raises torch's error).
+factor) steps; bilinear then blends the 2**k neighbouring pixels, out-of-range neighbours reading 0; bicubic blends 4x4 taps
+with torch's cubic convolution weights (A = -0.75), the padding rule applied to each tap. Under create_graph the
+backward runs as recorded ops, so double backward works as torch 2.13's.
 """
 import itertools
 import warnings
@@ -70,8 +71,51 @@ def _source_index(coord, size, padding, align_corners):
     return x, grad
 
 
-def _corners(src, sizes, mode):
-    """For each neighbour used: (flat index into the spatial dims, in-range mask, weight, d weight / d coord per dim)."""
+_A = -0.75   # the cubic convolution constant torch's bicubic uses
+
+
+def _cubic1(x):
+    return ((_A + 2) * x - (_A + 3)) * x * x + 1
+
+
+def _cubic2(x):
+    return ((_A * x - 5 * _A) * x + 8 * _A) * x - 4 * _A
+
+
+def _dcubic1(x):
+    return (3 * (_A + 2) * x - 2 * (_A + 3)) * x
+
+
+def _dcubic2(x):
+    return (3 * _A * x - 10 * _A) * x + 8 * _A
+
+
+def _taps(mode, t):
+    """The interpolation weights of the taps along one dim at fraction ``t`` and their derivatives in ``t``
+    (arrays or recorded Tensors alike): nearest one tap, bilinear two, bicubic four."""
+    if mode == "nearest":
+        return [1.0], [0.0]
+    if mode == "bilinear":
+        return [1 - t, t], [-1.0, 1.0]
+    u = 1 - t
+    return ([_cubic2(t + 1), _cubic1(t), _cubic1(u), _cubic2(u + 1)],
+            [_dcubic2(t + 1), _dcubic1(t), -_dcubic1(u), -_dcubic2(u + 1)])
+
+
+def _pad_index(p, size, padding, align_corners):
+    """An integer tap position after the padding rule (bicubic pads each tap, not the source coordinate)."""
+    if padding == "border":
+        return xp.clip(p, 0, size - 1)
+    if padding == "reflection":
+        p = _reflect(p, 0, 2 * (size - 1))[0] if align_corners else _reflect(p, -1, 2 * size - 1)[0]
+        return xp.clip(p, 0, size - 1)
+    return p
+
+
+def _corners(src, sizes, mode, padding="zeros", align_corners=False):
+    """The taps each output reads: ``(corners, frac)``, a corner per combination of per-dim taps as
+    (flat index into the spatial dims, in-range mask, weight, d weight / d coord per dim, tap per dim), and
+    the per-dim fraction each weight is a polynomial of."""
     k = len(sizes)
     strides = [int(xp.prod(sizes[i + 1:])) for i in range(k)]
     if mode == "nearest":
@@ -81,32 +125,42 @@ def _corners(src, sizes, mode):
         for p, n, st in zip(pos, sizes, strides):
             ok &= (p >= 0) & (p <= n - 1)
             flat += xp.clip(p, 0, n - 1).astype(np.int64) * st
-        return [(flat, ok, xp.ones_like(src[0]), None)]
+        return [(flat, ok, xp.ones_like(src[0]), None, (0,) * k)], [xp.zeros_like(s) for s in src]
     lo = [xp.floor(s) for s in src]
     frac = [s - f for s, f in zip(src, lo)]
+    first = 0 if mode == "bilinear" else -1
+    weights = [_taps(mode, fr) for fr in frac]
     out = []
-    for corner in itertools.product((0, 1), repeat=k):
+    for corner in itertools.product(range(len(weights[0][0])), repeat=k):
         ok = xp.ones(src[0].shape, bool)
         flat = xp.zeros(src[0].shape, np.int64)
-        ws = []
-        for c, f, fr, n, st in zip(corner, lo, frac, sizes, strides):
-            p = f + c
+        for c, f, n, st in zip(corner, lo, sizes, strides):
+            p = f + (first + c)
+            if mode == "bicubic":
+                p = _pad_index(p, n, padding, align_corners)
             ok &= (p >= 0) & (p <= n - 1)
             flat += xp.clip(p, 0, n - 1).astype(np.int64) * st
-            ws.append(fr if c else 1 - fr)
+        ws = [weights[d][0][c] for d, c in enumerate(corner)]
         w = xp.prod(ws, axis=0)
         dws = []
         for i, c in enumerate(corner):
             others = [ws[j] for j in range(k) if j != i]
             rest = xp.prod(others, axis=0) if others else xp.ones_like(w)
-            dws.append(rest if c else -rest)
-        out.append((flat, ok, w, dws))
-    return out
+            dws.append(weights[i][1][c] * rest)
+        out.append((flat, ok, w, dws, corner))
+    return out, frac
+
+
+def _unnormalize(coord, size, align_corners):
+    """Bicubic's source coordinate: unnormalised only (the padding rule applies per tap) and its derivative."""
+    scale = (size - 1) / 2 if align_corners else size / 2
+    x = (coord + 1) * scale if align_corners else ((coord + 1) * size - 1) / 2
+    return x, xp.full_like(x, scale)
 
 
 class _GridSampler(Function):
     _builtin = True
-    _ctx_fields = ("corners", "dsrc", "shape", "mode")
+    _ctx_fields = ("corners", "frac", "dsrc", "shape", "mode", "padding", "align_corners")
 
     @staticmethod
     def forward(ctx, input, grid, mode, padding, align_corners):
@@ -117,24 +171,29 @@ class _GridSampler(Function):
         g = grid.reshape(N, P, k)
         src, dsrc = [], []
         for i in range(k):                      # grid's last dim is (x, y[, z]): reversed spatial order
-            s, d = _source_index(g[..., k - 1 - i], sizes[i], padding, align_corners)
-            src.append(s)
+            if mode == "bicubic":
+                s_, d = _unnormalize(g[..., k - 1 - i], sizes[i], align_corners)
+            else:
+                s_, d = _source_index(g[..., k - 1 - i], sizes[i], padding, align_corners)
+            src.append(s_)
             dsrc.append(d)
-        corners = _corners(src, sizes, mode)
+        corners, frac = _corners(src, sizes, mode, padding, align_corners)
         flat_in = input.reshape(N, C, -1)
         out = xp.zeros((N, C, P), input.dtype)
-        for flat, ok, w, _ in corners:
+        for flat, ok, w, _, _ in corners:
             vals = xp.take_along_axis(flat_in, xp.broadcast_to(flat[:, None, :], (N, C, P)), axis=2)
             out += vals * (w * ok)[:, None, :].astype(input.dtype, copy=False)
-        ctx.corners, ctx.dsrc, ctx.shape, ctx.mode = corners, dsrc, input.shape, mode
-        ctx.save_for_backward(input)       # versioned: changing it in place before backward raises, as torch
+        ctx.corners, ctx.frac, ctx.dsrc, ctx.shape, ctx.mode = corners, frac, dsrc, input.shape, mode
+        ctx.padding, ctx.align_corners = padding, align_corners
+        ctx.save_for_backward(input, grid)   # versioned: changing either in place before backward raises, as torch
         return out.reshape((N, C) + grid.shape[1:-1])
 
     @staticmethod
     def backward(ctx, grad):
         # input, grid: grid_sampler_2d_backward(grad, input, grid, interpolation_mode, padding_mode, align_corners)
         if isinstance(grad, _t.Tensor):
-            raise RuntimeError(f"derivative for {ctx._fn._aten}_backward is not implemented")
+            return _recorded_backward(ctx, grad)
+        saved_input = ctx.saved_tensors[0]   # unpacked whatever is needed: an in-place change raises, as in torch
         N, C = ctx.shape[:2]
         sizes = ctx.shape[2:]
         k = len(sizes)
@@ -145,7 +204,7 @@ class _GridSampler(Function):
         if ctx.needs_input_grad[0]:
             base = (xp.arange(N)[:, None, None] * C + xp.arange(C)[None, :, None]) * S
             acc = xp.zeros(N * C * S, grad.dtype)
-            for flat, ok, w, _ in ctx.corners:
+            for flat, ok, w, _, _ in ctx.corners:
                 contrib = g * (w * ok)[:, None, :]
                 acc += xp.bincount((base + flat[:, None, :]).ravel(), weights=contrib.ravel(),
                                    minlength=N * C * S).astype(grad.dtype, copy=False)
@@ -153,9 +212,9 @@ class _GridSampler(Function):
         if ctx.needs_input_grad[1]:
             ggrid = xp.zeros((N, P, k), grad.dtype)
             if ctx.mode != "nearest":
-                flat_in = ctx.saved_tensors[0].reshape(N, C, -1)
+                flat_in = saved_input.reshape(N, C, -1)
                 dsrc = xp.zeros((k, N, P), grad.dtype)
-                for flat, ok, _, dws in ctx.corners:
+                for flat, ok, _, dws, _ in ctx.corners:
                     vals = xp.take_along_axis(flat_in, xp.broadcast_to(flat[:, None, :], (N, C, P)), axis=2)
                     gv = (g * vals).sum(1) * ok
                     for i in range(k):
@@ -164,6 +223,57 @@ class _GridSampler(Function):
                     ggrid[..., k - 1 - i] = dsrc[i] * ctx.dsrc[i]
             ggrid = ggrid.reshape(grad.shape[:1] + grad.shape[2:] + (k,))
         return gin, ggrid, None, None, None
+
+
+def _recorded_backward(ctx, grad):
+    """The same two formulas as recorded ops (create_graph), differentiable in ``grad``, ``input`` and ``grid``:
+    the tap fractions are the grid's coordinates through the (piecewise linear) unnormalise/pad map, so their
+    derivative is ``dsrc`` and their second derivative zero, as in torch's double backward."""
+    input, grid = ctx.saved_tensors
+    N, C = ctx.shape[:2]
+    sizes = ctx.shape[2:]
+    k = len(sizes)
+    S = int(xp.prod(sizes))
+    g = grad.reshape(N, C, -1)
+    P = g.shape[2]
+    gT = grid.reshape(N, P, k)
+    dt = grad._data.dtype
+    dsrc = [ng.tensor(d.astype(dt, copy=False)) for d in ctx.dsrc]
+    fr = []
+    for i in range(k):
+        coord = gT[..., k - 1 - i]
+        fr.append(ng.tensor(ctx.frac[i].astype(dt, copy=False)) + dsrc[i] * (coord - coord.detach()))
+    taps = [_taps(ctx.mode, t) for t in fr]
+    need_in, need_grid = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+    gin = ng.zeros(N, C, S, dtype=grad.dtype) if need_in else None
+    dsum = [None] * k
+    flat_in = input.reshape(N, C, S)
+    for flat, ok, _, _, corner in ctx.corners:
+        okt = ng.tensor(ok.astype(dt))
+        ws = [taps[d][0][c] for d, c in enumerate(corner)]
+        w = okt
+        for x in ws:
+            w = w * x
+        idx = ng.tensor(xp.ascontiguousarray(xp.broadcast_to(flat[:, None, :], (N, C, P))))
+        if need_in:
+            gin = gin.scatter_add(2, idx, g * w.unsqueeze(1))
+        if need_grid and ctx.mode != "nearest":
+            gv = (g * flat_in.gather(2, idx)).sum(1) * okt
+            for i in range(k):
+                d = taps[i][1][corner[i]]
+                for j in range(k):
+                    if j != i:
+                        d = d * ws[j]
+                term = gv * d
+                dsum[i] = term if dsum[i] is None else dsum[i] + term
+    ggrid = None
+    if need_grid:
+        if ctx.mode == "nearest":
+            ggrid = ng.zeros(N, P, k, dtype=grad.dtype) * grid.reshape(N, P, k)   # zero, and recorded
+        else:
+            ggrid = ng.stack([dsum[k - 1 - j] * dsrc[k - 1 - j] for j in range(k)], -1)
+        ggrid = ggrid.reshape(tuple(grad.shape[:1]) + tuple(grad.shape[2:]) + (k,))
+    return (None if gin is None else gin.reshape(ctx.shape)), ggrid, None, None, None
 
 
 class GridSampler2D(_GridSampler):
@@ -213,11 +323,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
                            "empty")
     if not is_float_np(x.dtype):
         raise RuntimeError(f'"grid_sampler_{k}d_cpu" not implemented for \'{_dtype_name(input)}\'')
-    if mode == "bicubic":
-        if k == 3:
-            raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
-        raise NotImplementedError("grid_sample: mode='bicubic' is not implemented in npgrad; use 'bilinear' or "
-                                  "'nearest'")
+    if mode == "bicubic" and k == 3:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     cls = GridSampler2D if k == 2 else GridSampler3D
     return cls.apply(input, grid, mode, padding_mode, bool(align_corners))
 

@@ -434,7 +434,12 @@ def _grid_sample_samples(rng, dtype):
     x3, g3 = rand(rng, (1, 1, 3, 3, 3), dtype), rand(rng, (1, 2, 2, 2, 3), dtype, (-1.2, 1.2))
     return [((x, g), {"align_corners": False}), ((x, g), {"padding_mode": "border", "align_corners": True}),
             ((x, g), {"padding_mode": "reflection", "align_corners": False}),
-            ((x3, g3), {"padding_mode": "zeros", "align_corners": False})]
+            ((x3, g3), {"padding_mode": "zeros", "align_corners": False}),
+            ((x, g), {"mode": "nearest", "padding_mode": "border", "align_corners": False}),
+            ((x, g), {"mode": "bicubic", "padding_mode": "zeros", "align_corners": False}),
+            ((x, g), {"mode": "bicubic", "padding_mode": "border", "align_corners": True}),
+            ((x, g), {"mode": "bicubic", "padding_mode": "reflection", "align_corners": False}),
+            ((x, g), {"mode": "bicubic", "padding_mode": "reflection", "align_corners": True})]
 
 
 def _multi_margin_samples(rng, dtype):
@@ -513,8 +518,8 @@ MISC = [
     OpInfo("F.channel_shuffle", _f("channel_shuffle"), lambda rng, dt: [((rand(rng, (2, 6, 3), dt), 3), {}),
                                                                        ((rand(rng, (1, 4, 2, 2), dt), 2), {})]),
     OpInfo("F.affine_grid", _f("affine_grid"), _affine_grid_samples),
-    # like torch's grid_sampler_2d_backward, the backward has no derivative of its own
-    OpInfo("F.grid_sample", _f("grid_sample"), _grid_sample_samples, gradgrad=False),
+    # double backward as torch 2.13's (GridSampler2DBackwardBackward0): the backward runs as recorded ops
+    OpInfo("F.grid_sample", _f("grid_sample"), _grid_sample_samples),
     OpInfo("F.multi_margin_loss", _f("multi_margin_loss"), _multi_margin_samples),
     OpInfo("F.multilabel_margin_loss", _f("multilabel_margin_loss"), _multilabel_margin_samples),
     # torch's CTC gradient is the one with respect to the logits of a log_softmax (not of log_probs alone), so
