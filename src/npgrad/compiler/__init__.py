@@ -45,7 +45,16 @@ def _check_backend(backend):
 
 def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,
             name=None, disable=False, recompile_limit=None, isolate_recompiles=False, shapes_spec=None):
-    """``compile(model)``, ``compile(fn)``, or ``@compile`` / ``@compile(mode=...)`` as a decorator."""
+    """``compile(model)``, ``compile(fn)``, or ``@compile`` / ``@compile(mode=...)`` as a decorator.
+
+    Example:
+        >>> import npgrad as torch
+        >>> def f(x):
+        ...     return torch.relu(x) * 2 + 1
+        >>> g = torch.compile(f)
+        >>> g(torch.tensor([-1.0, 0.5, 2.0]))
+        tensor([1., 2., 5.])
+    """
     if model is None:
         def decorator(model):
             return compile(model, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,

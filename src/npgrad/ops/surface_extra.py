@@ -27,7 +27,17 @@ _rt.__all__.append("histogramdd")
 # ---------------------------------------------------------------------------------------------- histogramdd
 def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None):
     """``(hist, bin_edges)`` of the points in ``input``'s last dim (N coordinates each): ``bins`` an int (each
-    dim), a sequence of ints, or a sequence of edge tensors; ``range`` flat (min0, max0, min1, max1, ...)."""
+    dim), a sequence of ints, or a sequence of edge tensors; ``range`` flat (min0, max0, min1, max1, ...).
+
+    Example:
+        >>> import npgrad as torch
+        >>> hist, edges = torch.histogramdd(torch.tensor([[0., 0.], [1., 1.], [1., 0.]]), bins=[2, 2])
+        >>> hist
+        tensor([[1., 0.],
+                [1., 1.]])
+        >>> edges
+        (tensor([0.0000, 0.5000, 1.0000]), tensor([0.0000, 0.5000, 1.0000]))
+    """
     if out is not None:
         raise TypeError("histogramdd(): npgrad does not take out= here (torch's CPU build does not either for the "
                         "bin_edges list); assign the result instead")
@@ -125,7 +135,16 @@ builtins_range = range
 
 def svd_lowrank(A, q=6, niter=2, M=None):
     """``(U, S, V)`` of a rank-``q`` approximation of ``A - M`` (randomized: a sketch's range, refined by
-    ``niter`` power iterations); ``A ~ U diag(S) V^T``. Built from recorded ops, so it is differentiable."""
+    ``niter`` power iterations); ``A ~ U diag(S) V^T``. Built from recorded ops, so it is differentiable.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> A = torch.tensor([[3., 0., 0.], [0., 2., 0.], [0., 0., 0.]])
+        >>> U, S, V = torch.svd_lowrank(A, q=2)
+        >>> torch.allclose(S, torch.tensor([3., 2.]), atol=1e-4)
+        True
+    """
     if not isinstance(A, _t.Tensor):
         raise TypeError(f"svd_lowrank(): argument 'A' must be Tensor, not {type(A).__name__}")
     q = 6 if q is None else q
@@ -150,7 +169,16 @@ def svd_lowrank(A, q=6, niter=2, M=None):
 
 def pca_lowrank(A, q=None, center=True, niter=2):
     """``(U, S, V)`` of the principal components of ``A``'s rows (centred by their mean when ``center``): the
-    randomized low-rank SVD of the centred matrix."""
+    randomized low-rank SVD of the centred matrix.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> A = torch.tensor([[1., 0.], [-1., 0.], [2., 0.], [-2., 0.]])
+        >>> U, S, V = torch.pca_lowrank(A, q=1)
+        >>> torch.allclose(V.abs(), torch.tensor([[1.], [0.]]), atol=1e-4)
+        True
+    """
     if not isinstance(A, _t.Tensor):
         raise TypeError(f"pca_lowrank(): argument 'A' must be Tensor, not {type(A).__name__}")
     m, n = A.shape[-2:]
@@ -283,7 +311,16 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
     (generalized, with ``B``) problem ``A x = l B x`` and their eigenvectors, by LOBPCG from a random (or the
     given ``X``) start, preconditioned by ``iK``. ``method`` ``"ortho"`` (the default) and ``"basic"`` both run
     the B-orthonormalised iteration above; the ortho_* parameters tune torch's own orthogonalisation and are
-    refused. Differentiable in ``A`` (symmetrised, as torch) when ``B`` is None."""
+    refused. Differentiable in ``A`` (symmetrised, as torch) when ``B`` is None.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> A = torch.diag(torch.arange(1., 11.))
+        >>> E, X = torch.lobpcg(A, k=2)
+        >>> torch.allclose(E, torch.tensor([10., 9.]), atol=1e-3)
+        True
+    """
     if not isinstance(A, _t.Tensor):
         raise TypeError(f"lobpcg(): argument 'A' must be Tensor, not {type(A).__name__}")
     if A.shape[-2] != A.shape[-1]:
@@ -345,7 +382,15 @@ _REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
 
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0, zero_infinity=False):
     """``torch.ctc_loss``: ``nn.functional.ctc_loss`` with the reduction as ATen's integer (0 none, 1 mean,
-    2 sum); left out, torch 2.13's Python binding gives the per-sample losses (0)."""
+    2 sum); left out, torch 2.13's Python binding gives the per-sample losses (0).
+
+    Example:
+        >>> import npgrad as torch
+        >>> log_probs = torch.tensor([[[0.5, 0.5]], [[0.5, 0.5]]]).log()
+        >>> targets = torch.tensor([[1]])
+        >>> torch.ctc_loss(log_probs, targets, torch.tensor([2]), torch.tensor([1]), 0, 0)
+        tensor([0.2877])
+    """
     if isinstance(reduction, bool) or not isinstance(reduction, numbers.Integral):
         raise TypeError(f"ctc_loss(): argument 'reduction' (position 6) must be int, not {type(reduction).__name__}")
     if int(reduction) not in _REDUCTIONS:
@@ -362,7 +407,16 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
                   per_sample_weights=None, include_last_offset=False, padding_idx=None):
     """``torch.embedding_bag`` (ATen's form): ``(output, offset2bag, bag_size, max_indices)`` - the bags'
     sums/means/maxima, each index's bag, each bag's size (0 for sum), and the row each maximum came from
-    (mode max), the bag sizes (mean) or zeros (sum); ``mode`` 0 sum, 1 mean, 2 max."""
+    (mode max), the bag sizes (mean) or zeros (sum); ``mode`` 0 sum, 1 mean, 2 max.
+
+    Example:
+        >>> import npgrad as torch
+        >>> weight = torch.tensor([[1., 1.], [2., 2.], [3., 3.]])
+        >>> out = torch.embedding_bag(weight, torch.tensor([0, 2, 1, 1]), torch.tensor([0, 2]), False, 1)
+        >>> out[0]
+        tensor([[2., 2.],
+                [2., 2.]])
+    """
     for name, v, pos in (("weight", weight, 1), ("indices", indices, 2), ("offsets", offsets, 3)):
         if not isinstance(v, _t.Tensor):
             raise TypeError(f"embedding_bag(): argument '{name}' (position {pos}) must be Tensor, not "
