@@ -223,7 +223,22 @@ def _reduce_buffer(arr, rdtype, what, writable=True):
 
 # ---------------------------------------------------------------------------------------------- collectives
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
-    """Reduce ``tensor`` over all ranks of the group, in place on every rank."""
+    """Reduce ``tensor`` over all ranks of the group, in place on every rank.
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> t = torch.tensor([1.0, 2.0])
+        >>> dist.all_reduce(t, op=dist.ReduceOp.SUM)
+        >>> t
+        tensor([1., 2.])
+        >>> work = dist.all_reduce(t, async_op=True)
+        >>> work.wait()
+        True
+        >>> dist.destroy_process_group()
+    """
     _check_tensor(tensor, "tensor")
     pg = _resolve(group, "all_reduce")
     if pg is None:
@@ -237,7 +252,19 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
 
 
 def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
-    """Reduce ``tensor`` over the group into rank ``dst``'s tensor (the others' are left as they were)."""
+    """Reduce ``tensor`` over the group into rank ``dst``'s tensor (the others' are left as they were).
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> t = torch.tensor([1.0, -1.0])
+        >>> dist.reduce(t, dst=0, op=dist.ReduceOp.MAX)
+        >>> t
+        tensor([ 1., -1.])
+        >>> dist.destroy_process_group()
+    """
     _check_tensor(tensor, "tensor")
     pg = _resolve(group, "reduce")
     if pg is None:
@@ -259,7 +286,19 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
 
 
 def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
-    """Copy rank ``src``'s tensor into every other rank's tensor."""
+    """Copy rank ``src``'s tensor into every other rank's tensor.
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> t = torch.arange(3.0) if dist.get_rank() == 0 else torch.zeros(3)
+        >>> dist.broadcast(t, src=0)
+        >>> t
+        tensor([0., 1., 2.])
+        >>> dist.destroy_process_group()
+    """
     _check_tensor(tensor, "tensor")
     pg = _resolve(group, "broadcast")
     if pg is None:
@@ -275,7 +314,19 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
 
 
 def all_gather(tensor_list, tensor, group=None, async_op=False):
-    """``tensor_list[i]`` receives rank i's ``tensor`` on every rank (one broadcast from each rank)."""
+    """``tensor_list[i]`` receives rank i's ``tensor`` on every rank (one broadcast from each rank).
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> out = [torch.zeros(2) for _ in range(dist.get_world_size())]
+        >>> dist.all_gather(out, torch.tensor([1.0, 2.0]) * (dist.get_rank() + 1))
+        >>> out
+        [tensor([1., 2.])]
+        >>> dist.destroy_process_group()
+    """
     _check_list(tensor_list, "tensor_list")
     _check_tensor(tensor, "tensor")
     pg = _resolve(group, "all_gather")
@@ -297,7 +348,19 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
 
 
 def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
-    """Concatenate every rank's ``input_tensor`` (in rank order) into ``output_tensor`` (size × input)."""
+    """Concatenate every rank's ``input_tensor`` (in rank order) into ``output_tensor`` (size × input).
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> out = torch.zeros(2 * dist.get_world_size())
+        >>> dist.all_gather_into_tensor(out, torch.tensor([3.0, 4.0]))
+        >>> out
+        tensor([3., 4.])
+        >>> dist.destroy_process_group()
+    """
     _check_tensor(output_tensor, "output_tensor")
     _check_tensor(input_tensor, "input_tensor")
     pg = _resolve(group, "all_gather_into_tensor")
@@ -314,7 +377,19 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
 
 
 def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False):
-    """``output`` on rank i receives the reduction over ranks of their ``input_list[i]`` (one reduce per rank)."""
+    """``output`` on rank i receives the reduction over ranks of their ``input_list[i]`` (one reduce per rank).
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> out = torch.zeros(2)
+        >>> dist.reduce_scatter(out, [torch.tensor([1.0, 2.0])])
+        >>> out
+        tensor([1., 2.])
+        >>> dist.destroy_process_group()
+    """
     _check_tensor(output, "output")
     _check_list(input_list, "input_list")
     pg = _resolve(group, "reduce_scatter")
@@ -337,7 +412,19 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
 
 
 def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
-    """Reduce ``input`` (size × output elements) over ranks; rank i keeps the i-th block in ``output``."""
+    """Reduce ``input`` (size × output elements) over ranks; rank i keeps the i-th block in ``output``.
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> out = torch.zeros(2)
+        >>> dist.reduce_scatter_tensor(out, torch.tensor([1.0, 2.0]))
+        >>> out
+        tensor([1., 2.])
+        >>> dist.destroy_process_group()
+    """
     _check_tensor(output, "output")
     _check_tensor(input, "input")
     pg = _resolve(group, "reduce_scatter_tensor")
@@ -358,7 +445,19 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
 
 
 def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
-    """Rank ``dst`` receives every rank's ``tensor`` in ``gather_list`` (given on ``dst`` only)."""
+    """Rank ``dst`` receives every rank's ``tensor`` in ``gather_list`` (given on ``dst`` only).
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> out = [torch.zeros(2) for _ in range(dist.get_world_size())] if dist.get_rank() == 0 else None
+        >>> dist.gather(torch.tensor([5.0, 6.0]), out, dst=0)
+        >>> out
+        [tensor([5., 6.])]
+        >>> dist.destroy_process_group()
+    """
     _check_tensor(tensor, "tensor")
     pg = _resolve(group, "gather")
     if pg is None:
@@ -387,7 +486,19 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
 
 
 def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
-    """Rank i's ``tensor`` receives ``scatter_list[i]`` of rank ``src`` (the list is given on ``src`` only)."""
+    """Rank i's ``tensor`` receives ``scatter_list[i]`` of rank ``src`` (the list is given on ``src`` only).
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> t = torch.zeros(2)
+        >>> dist.scatter(t, [torch.tensor([7.0, 8.0])] if dist.get_rank() == 0 else None, src=0)
+        >>> t
+        tensor([7., 8.])
+        >>> dist.destroy_process_group()
+    """
     _check_tensor(tensor, "tensor")
     pg = _resolve(group, "scatter")
     if pg is None:
@@ -417,7 +528,19 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
 def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=None, group=None,
                       async_op=False):
     """Split ``input`` along dim 0 (equal parts, or ``input_split_sizes``), send part j to rank j, and
-    concatenate what arrives into ``output`` (``output_split_sizes`` from each rank)."""
+    concatenate what arrives into ``output`` (``output_split_sizes`` from each rank).
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> out = torch.zeros(4)
+        >>> dist.all_to_all_single(out, torch.arange(4.0))
+        >>> out
+        tensor([0., 1., 2., 3.])
+        >>> dist.destroy_process_group()
+    """
     _check_tensor(output, "output")
     _check_tensor(input, "input")
     pg = _resolve(group, "all_to_all_single")
@@ -468,7 +591,15 @@ def _peer(pg, rank, group_rank, name):
 
 
 def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
-    """Send ``tensor`` to rank ``dst`` without waiting; returns a Work."""
+    """Send ``tensor`` to rank ``dst`` without waiting; returns a Work.
+
+    Example (two ranks, under ``mpirun -n 2``)::
+
+        >>> t = torch.arange(3.0) if dist.get_rank() == 0 else torch.zeros(3)  # doctest: +SKIP
+        >>> work = dist.isend(t, dst=1) if dist.get_rank() == 0 else dist.irecv(t, src=0)  # doctest: +SKIP
+        >>> work.wait()  # doctest: +SKIP
+        True
+    """
     _check_tensor(tensor, "tensor")
     pg = _resolve(group, "isend")
     if pg is None:
@@ -482,7 +613,10 @@ def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
 
 def irecv(tensor, src=None, group=None, tag=0, group_src=None):
     """Receive into ``tensor`` from rank ``src`` (any rank when None) without waiting; returns a Work whose
-    ``source_rank()`` tells the sender."""
+    ``source_rank()`` tells the sender.
+
+    Example: see :func:`isend`.
+    """
     _check_tensor(tensor, "tensor")
     pg = _resolve(group, "irecv")
     if pg is None:
@@ -496,14 +630,26 @@ def irecv(tensor, src=None, group=None, tag=0, group_src=None):
 
 
 def send(tensor, dst=None, group=None, tag=0, group_dst=None):
-    """Send ``tensor`` to rank ``dst``; returns when the buffer may be reused."""
+    """Send ``tensor`` to rank ``dst``; returns when the buffer may be reused.
+
+    Example (two ranks, under ``mpirun -n 2``)::
+
+        >>> t = torch.arange(3.0) if dist.get_rank() == 0 else torch.zeros(3)  # doctest: +SKIP
+        >>> if dist.get_rank() == 0:  # doctest: +SKIP
+        ...     dist.send(t, dst=1)
+        ... else:
+        ...     dist.recv(t, src=0)
+    """
     w = isend(tensor, dst, group, tag, group_dst)
     if w is not None:
         w.wait()
 
 
 def recv(tensor, src=None, group=None, tag=0, group_src=None):
-    """Receive into ``tensor`` from rank ``src`` (any rank when None); returns the sender's rank."""
+    """Receive into ``tensor`` from rank ``src`` (any rank when None); returns the sender's rank.
+
+    Example: see :func:`send`.
+    """
     w = irecv(tensor, src, group, tag, group_src)
     if w is None:
         return -1
@@ -512,7 +658,16 @@ def recv(tensor, src=None, group=None, tag=0, group_src=None):
 
 
 def barrier(group=None, async_op=False, device_ids=None, timeout=None):
-    """Wait until every rank of the group has reached the barrier."""
+    """Wait until every rank of the group has reached the barrier.
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> dist.barrier()
+        >>> dist.destroy_process_group()
+    """
     pg = _resolve(group, "barrier")
     if pg is None:
         return None
@@ -538,7 +693,19 @@ def _gather_bytes(pg, payload):
 
 
 def all_gather_object(object_list, obj, group=None):
-    """``object_list[i]`` becomes rank i's ``obj`` (any picklable object)."""
+    """``object_list[i]`` becomes rank i's ``obj`` (any picklable object).
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> objs = [None] * dist.get_world_size()
+        >>> dist.all_gather_object(objs, {"rank": dist.get_rank()})
+        >>> objs
+        [{'rank': 0}]
+        >>> dist.destroy_process_group()
+    """
     pg = _resolve(group, "all_gather_object")
     if pg is None:
         return None
@@ -550,7 +717,19 @@ def all_gather_object(object_list, obj, group=None):
 
 
 def broadcast_object_list(object_list, src=None, group=None, device=None, group_src=None):
-    """Replace the entries of ``object_list`` on every rank by rank ``src``'s (any picklable objects)."""
+    """Replace the entries of ``object_list`` on every rank by rank ``src``'s (any picklable objects).
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> objs = ["config", 3] if dist.get_rank() == 0 else [None, None]
+        >>> dist.broadcast_object_list(objs, src=0)
+        >>> objs
+        ['config', 3]
+        >>> dist.destroy_process_group()
+    """
     pg = _resolve(group, "broadcast_object_list")
     if pg is None:
         return None

@@ -253,6 +253,15 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     Each rank's BLAS/OpenMP thread pools are sized to its share of the node's cores (``cores // ranks on the
     node``) unless the user set them (``OMP_NUM_THREADS`` and the like, or threadpoolctl limits); what was chosen
     is logged once (logger ``npgrad.distributed``) and undone by ``destroy_process_group``.
+
+    Example (a process not started by a launcher is a world of one)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> dist.get_rank(), dist.get_world_size()
+        (0, 1)
+        >>> dist.destroy_process_group()
     """
     if _state.default is not None:
         raise ValueError("trying to initialize the default process group twice!")
@@ -304,7 +313,17 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
 
 def destroy_process_group(group=None):
     """Free a group's communicators; with no argument (or WORLD) leave the default group (MPI stays initialised,
-    so ``init_process_group`` may be called again)."""
+    so ``init_process_group`` may be called again).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> dist.destroy_process_group()
+        >>> dist.is_initialized()
+        False
+    """
     if _state.default is None:
         raise ValueError("Default process group has not been initialized, please make sure to call "
                          "init_process_group.")
@@ -499,7 +518,22 @@ def get_group_rank(group, global_rank):
 def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local_synchronization=False,
               group_desc=None, device_id=None, sort_ranks=True):
     """A group over ``ranks`` (global ranks; all ranks of the world must call it, in the same order).
-    Returns ``GroupMember.NON_GROUP_MEMBER`` on ranks outside it."""
+    Returns ``GroupMember.NON_GROUP_MEMBER`` on ranks outside it.
+
+    Example (a world of one; every rank runs the same code)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> g = dist.new_group([0])
+        >>> dist.get_world_size(g)
+        1
+        >>> t = torch.ones(2)
+        >>> dist.all_reduce(t, group=g)
+        >>> t
+        tensor([1., 1.])
+        >>> dist.destroy_process_group()
+    """
     pg = _default()
     MPI = _mpi.MPI
     size = pg.size()
