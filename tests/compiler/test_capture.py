@@ -188,6 +188,7 @@ _BREAKS = {
     "backward() inside": _inner_backward,
     "made outside the recorded ops": lambda x: x * (x > 0),
     "reading .grad": lambda x: x * 1 if x.grad is None else x * 2,
+    "requires_grad changed": lambda x: x * npgrad.ones(4).requires_grad_(),
 }
 
 

@@ -347,6 +347,9 @@ class Recorder:
             if s is not None and t._vc[0] != self.ver[s.id]:
                 self.brk(f"an in-place change of a {list(t.shape)} tensor the recorder did not see")
                 return
+            if s is not None and s.tensor is t and t._req != s.req:
+                self.brk("requires_grad changed inside the region (requires_grad_ is not replayed)")
+                return
 
 
 # Ops whose NumPy-array (or NumPy-scalar) arguments are computed from shapes and Python arguments only, never
