@@ -49,19 +49,10 @@ def _add(buffers, node, nr, g, own):
         buffers[node] = (g, own) if old is None else (old[0] + g, True)
 
 
-def _owned(g, k, out, flags, buf, bown):
-    """Whether gradient ``g`` (result ``k`` of a formula) is owned: from the general path its flag; from a
-    built-in's formula, a new array is, unless the formula returned it for two inputs (``x + y`` does), and a
-    passed-through buffer keeps the buffer's flag."""
-    if flags is not None:
-        return flags[k]
-    if g is buf and not bown:
-        return False
-    n = 0
-    for o in out:
-        if o is g:
-            n += 1
-    return n == 1
+def _distinct(out):
+    """Whether no array appears twice among a formula's results (``x + y`` returns one array for both)."""
+    seen = [o for o in out if o is not None]
+    return all(a is not b for i, a in enumerate(seen) for b in seen[i + 1:])
 
 
 @np.errstate(all="ignore")  # formulas make inf/NaN silently, as torch does (one errstate per pass)
@@ -124,6 +115,8 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
             if not keep_graph:
                 node._saved = None
             n_out = len(out)
+            if flags is None:  # a built-in's results: new arrays are owned, unless one goes to two inputs
+                distinct = n_out == 1 or (out[0] is not out[1] if n_out == 2 else _distinct(out))
             k = -1
             for e in node._edges:
                 k += 1
@@ -135,15 +128,16 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                 g = out[k] if k < n_out else None
                 if g is not None:
                     if nxt._nout:
-                        _add(buffers, nxt, e[1], g, _owned(g, k, out, flags, buf, bown))
+                        _add(buffers, nxt, e[1], g,
+                             distinct and (g is not buf or bown) if flags is None else flags[k])
                     else:
                         old = buffers.get(nxt)
                         if old is not None:
                             buffers[nxt] = (old[0] + g, True)  # a new array: owned
-                        elif flags is None and n_out == 1:
-                            buffers[nxt] = (g, g is not buf or bown)
+                        elif flags is None:  # (the gradient it got, passed through, keeps that one's flag)
+                            buffers[nxt] = (g, distinct and (g is not buf or bown))
                         else:
-                            buffers[nxt] = (g, _owned(g, k, out, flags, buf, bown))
+                            buffers[nxt] = (g, flags[k])
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:

@@ -41,27 +41,36 @@ def count_deps(root_nodes):
 def needed(root_nodes, target_nodes):
     """Nodes from which some target is reachable, and the dependency counts among them: one walk down from the
     roots recording each node's parents, one walk up from the targets through them."""
-    parents = {}
+    parents = dict.fromkeys(root_nodes, ())  # node -> the nodes with an edge to it (roots: none yet)
+    get = parents.get
     stack = list(root_nodes)
-    seen = set(stack)
     while stack:
         node = stack.pop()
         for e in node._edges:
-            if e is not None and e[0] is not None:
-                parents.setdefault(e[0], []).append(node)
-                if e[0] not in seen:
-                    seen.add(e[0])
-                    stack.append(e[0])
-    need = {t for t in target_nodes if t in seen}
+            if e is not None:
+                nxt = e[0]
+                if nxt is not None:
+                    p = get(nxt)
+                    if p is None:  # first visit
+                        parents[nxt] = [node]
+                        stack.append(nxt)
+                    elif p:
+                        p.append(node)
+                    else:  # a root reached from another root
+                        parents[nxt] = [node]
+    need = {t for t in target_nodes if t in parents}
     stack = list(need)
     while stack:
-        for p in parents.get(stack.pop(), ()):
+        for p in parents[stack.pop()]:
             if p not in need:
                 need.add(p)
                 stack.append(p)
     deps = {}
     for node in need:
-        n = sum(1 for p in parents.get(node, ()) if p in need)
+        n = 0
+        for p in parents[node]:
+            if p in need:
+                n += 1
         if n:
             deps[node] = n
     return need, deps

@@ -476,7 +476,9 @@ class Function:
         saved = ctx._saved
         if saved:
             if len(saved) == 1 and saved[0] is out:  # the op saves its result (exp, tanh, sigmoid, ...)
-                vc = res._vc
+                vc = res._v
+                if vc is None:  # (res is not shared yet: no lock needed)
+                    vc = res._v = [0]
                 ctx._saved = (_tuple_new(_Saved, (out, None, 0, vc, vc[0])),)
             else:
                 if cls._saved_for is not None:
@@ -609,7 +611,10 @@ def _pack(saved, args, arrays, outs, res):
     T = Tensor
     single = type(res) is not tuple
     for x in saved:
-        # the common cases first: our own (single) output, or an input array as it came in
+        # the common cases first: nothing (a pruned slot), a number, our own (single) output, an input's array
+        if x is None or type(x) is float or type(x) is int:
+            packed.append(x)
+            continue
         if single and x is outs[0]:
             vc = res._vc
             packed.append(_tuple_new(_Saved, (x, None, 0, vc, vc[0])))
@@ -626,8 +631,9 @@ def _pack(saved, args, arrays, outs, res):
             if type(a) is not T and not isinstance(a, T):
                 packed.append(x)  # a number or other plain argument
                 continue
-            if a._x is None:
-                vc = a._vc
+            ax = a._x
+            if ax is None or not ax.get("inference"):
+                vc = a._v or a._vc  # (made under the lock if the input has none yet)
                 packed.append(_tuple_new(_Saved, (x, a, -1, vc, vc[0])))
                 continue
         if type(x) is np.ndarray or isinstance(x, np.generic):
