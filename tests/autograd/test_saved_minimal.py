@@ -52,6 +52,8 @@ KNOWN_INPUT.update({n: _NN13 for n in ["F.embedding_bag", "F.multi_margin_loss",
                                        "F.multilabel_margin_loss", "F.ctc_loss", "torch.ctc_loss",
                                        "torch.embedding_bag"]})
 KNOWN_INPUT["F.linear_cross_entropy"] = _NEURAL + " (its cross_entropy)"
+KNOWN_INPUT["F.grouped_mm"] = ("torch's grouped_mm saves the offs tensor (an in-place change raises); npgrad's node "
+                               "keeps the group ends as ints")
 _API_EXTRA = ("composites in npgrad over ops that save less (conv_tbc: conv1d on permuted views; "
               "triangular_solve: solve_triangular on a triangle copy; nuclear_norm: svd-based; orgqr/ormqr: "
               "householder_product), or a zero derivative that reads nothing (angle of a real tensor)")
@@ -141,6 +143,8 @@ KNOWN_OUTPUT["F.ctc_loss"] = "torch's ctc_loss saves its result (the NLL); npgra
 KNOWN_OUTPUT["torch.ctc_loss"] = KNOWN_OUTPUT["F.ctc_loss"]
 KNOWN_OUTPUT["torch.embedding_bag"] = ("torch's embedding_bag saves its offset2bag/bag_size/max_indices outputs; "
                                        "npgrad's node keeps its own index arrays")
+KNOWN_OUTPUT["F.grouped_mm"] = ("torch 2.13's CPU grouped_mm backward refuses the expanded gradient of .sum() "
+                                "('Invalid strides/sizes'): the sweep cannot get torch's answer")
 KNOWN_OUTPUT["lobpcg"] = "torch's LOBPCG autograd Function saves E and X; npgrad's node keeps its own copies"
 
 

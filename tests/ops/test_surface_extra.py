@@ -327,3 +327,36 @@ def test_linear_cross_entropy_loss_module_as_torch(kw):
         out[m] = (_np(loss), _np(xi.grad), _np(mods[m].linear.weight.grad))
     for a, b in zip(out[npgrad], out[torch]):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+# ------------------------------------------------------------------------------------------------ grouped_mm
+@pytest.mark.parametrize("fn", [
+    lambda m: m.nn.functional.grouped_mm(m.randn(3, 4, 8), m.randn(3, 8, 4), offs=m.tensor([1, 2, 3], dtype=m.int32)),
+    lambda m: m.nn.functional.grouped_mm(m.randn(3, 4, 8), m.randn(2, 8, 4)),
+    lambda m: m.nn.functional.grouped_mm(m.randn(3, 4, 8), m.randn(3, 4, 4)),
+    lambda m: m.nn.functional.grouped_mm(m.randn(4, 8), m.randn(2, 8, 4), offs=m.tensor([3, 6, 8], dtype=m.int32)),
+    lambda m: m.nn.functional.grouped_mm(m.randn(3, 4, 6), m.randn(3, 6, 4)),
+    lambda m: m.nn.functional.grouped_mm(m.randn(3, 4, 8).double(), m.randn(3, 8, 4).double()),
+    lambda m: m.nn.functional.grouped_mm(m.randn(3, 4, 8).int(), m.randn(3, 8, 4).int()),
+    lambda m: m.nn.functional.grouped_mm(m.randn(4, 8), m.randn(8), offs=m.tensor([3, 6], dtype=m.int32)),
+    lambda m: m.nn.functional.grouped_mm(m.randn(8, 8), m.randn(2, 8, 4), offs=m.tensor([3, 6])),
+    lambda m: m.nn.functional.grouped_mm(m.randn(3, 4, 8), m.randn(3, 8, 4), bias=m.randn(3, 4)),
+    lambda m: m.nn.functional.grouped_mm(m.randn(3, 4, 8), m.randn(3, 8, 4), out_dtype=m.float16),
+])
+def test_grouped_mm_errors_as_torch(fn):
+    e_n, e_t = compare_error(fn, ())
+    assert str(e_n) == str(e_t)
+
+
+@pytest.mark.parametrize("sa,sb,offs", [((3, 4, 5), (3, 5, 2), None), ((6, 3), (2, 3, 4), (2, 6)),
+                                        ((2, 3, 4), (4, 5), (2, 5)), ((3, 6), (6, 2), (4, 6))])
+def test_grouped_mm_gradcheck_and_gradgradcheck_float64(sa, sb, offs):
+    """The op's formulas in float64 (the public function takes float32/16 as torch's CPU kernel): each case's
+    gradients are grouped products of the other cases, so second derivatives go through them too."""
+    from npgrad.autograd.gradcheck import gradcheck, gradgradcheck
+    from npgrad.ops.surface_extra import GroupedMm
+    g = np.random.default_rng(0)
+    a = npgrad.tensor(g.standard_normal(sa), requires_grad=True)
+    b = npgrad.tensor(g.standard_normal(sb), requires_grad=True)
+    fn = lambda x, y: GroupedMm.apply(x, y, offs)  # noqa: E731
+    assert gradcheck(fn, (a, b)) and gradgradcheck(fn, (a, b))

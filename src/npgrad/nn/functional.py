@@ -34,7 +34,7 @@ from ..ops.nn_extra import (embedding_bag, channel_shuffle, native_channel_shuff
                             multilabel_margin_loss, gumbel_softmax)
 from ..ops.grid_sample import grid_sample, affine_grid
 from ..ops.ctc import ctc_loss
-from ..ops.surface_extra import linear_cross_entropy
+from ..ops.surface_extra import linear_cross_entropy, grouped_mm
 from ..ops.fractional_pool import (fractional_max_pool2d, fractional_max_pool3d, fractional_max_pool2d_with_indices,
                                    fractional_max_pool3d_with_indices)
 from ..ops.neural import (dropout, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout, one_hot,
@@ -58,7 +58,7 @@ __all__ = [
     "batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm", "local_response_norm", "normalize",
     "cosine_similarity", "pairwise_distance",
     # losses
-    "nll_loss", "cross_entropy", "linear_cross_entropy", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+    "nll_loss", "cross_entropy", "linear_cross_entropy", "grouped_mm", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "kl_div", "soft_margin_loss", "gaussian_nll_loss", "poisson_nll_loss",
     "cosine_embedding_loss", "margin_ranking_loss", "hinge_embedding_loss", "triplet_margin_loss",
     "multilabel_soft_margin_loss", "triplet_margin_with_distance_loss",

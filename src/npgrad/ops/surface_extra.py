@@ -14,7 +14,7 @@ import npgrad as ng   # public ops, looked up at call time
 from .. import _dtype
 from .. import _tensor as _t
 from .._xp import xp
-from ..autograd.function import Function
+from ..autograd.function import Function, dispatch
 from . import return_types as _rt
 
 __all__ = ["histogramdd", "svd_lowrank", "pca_lowrank", "lobpcg", "ctc_loss", "embedding_bag"]
@@ -620,12 +620,6 @@ def set_(self, source=None, storage_offset=None, size=None, stride=None):
     return self
 
 
-def bind_methods(T):
-    T.set_ = set_
-    T.name = property(_name)
-    T.grad_dtype = property(_get_grad_dtype, _set_grad_dtype)
-
-
 # ---------------------------------------------------------------------------------------------- linear_cross_entropy
 def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
                          ignore_index=None, label_smoothing=0.0, options=None):
@@ -665,3 +659,101 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
     logits = F.linear(input, linear_weight, linear_bias).reshape(logits_shape)
     return F.cross_entropy(logits, target, weight=weight, reduction=reduction, ignore_index=ignore_index,
                            label_smoothing=label_smoothing)
+
+
+# ---------------------------------------------------------------------------------------------- grouped_mm
+def _bounds(offs):
+    """Each group's [start, end) along the jagged dim: group g ends at offs[g] and starts where g - 1 ended."""
+    ends = [int(o) for o in offs]
+    starts = [0] + ends[:-1]
+    return list(zip(starts, ends))
+
+
+def _swap(x):
+    return x.mT if isinstance(x, _t.Tensor) else xp.swapaxes(x, -1, -2)
+
+
+class GroupedMm(Function):
+    """Matrix products by group: 3-D x 3-D batched; a 2-D operand's jagged dim cut by ``offs`` (rows of
+    ``mat_a`` against ``mat_b[g]``, columns of ``mat_b`` against ``mat_a[g]``, or, both 2-D, the contraction
+    dim, giving one product per group)."""
+    _builtin = True
+    _ctx_fields = ("offs",)
+
+    @staticmethod
+    def forward(ctx, a, b, offs):
+        ctx.save_for_backward(a, b)
+        ctx.offs = offs
+        if offs is None:
+            return a @ b
+        groups = _bounds(offs)
+        if a.ndim == 2 and b.ndim == 3:       # rows of a by group
+            out = xp.zeros((a.shape[0], b.shape[-1]), a.dtype)
+            for g, (s, e) in enumerate(groups):
+                out[s:e] = a[s:e] @ b[g]
+            return out
+        if a.ndim == 3 and b.ndim == 2:       # columns of b by group
+            out = xp.zeros((a.shape[1], b.shape[-1]), a.dtype)
+            for g, (s, e) in enumerate(groups):
+                out[:, s:e] = a[g] @ b[:, s:e]
+            return out
+        out = xp.zeros((len(groups), a.shape[0], b.shape[1]), a.dtype)   # 2-D x 2-D: the contraction dim by group
+        for g, (s, e) in enumerate(groups):
+            out[g] = a[:, s:e] @ b[s:e]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # mat_a, mat_b: grouped products of grad with the other operand, transposed (each case maps to another)
+        a, b = ctx.saved_tensors
+        offs = ctx.offs
+        need_a, need_b = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+        # (rows by group <-> contraction by group <-> columns by group: each case's gradients are the others)
+        ga = dispatch(GroupedMm, grad, _swap(b), offs) if need_a else None
+        gb = dispatch(GroupedMm, _swap(a), grad, offs) if need_b else None
+        return ga, gb, None
+
+
+def grouped_mm(mat_a, mat_b, *, offs=None, bias=None, out_dtype=None):
+    """``nn.functional.grouped_mm``: per-group matrix products (Mixture-of-Experts layers). Both 3-D: one product
+    per batch entry; with ``offs`` (int32, increasing group ends) a 2-D operand's jagged dim is cut into groups.
+    Rows past ``offs[-1]`` are zero (torch leaves them unwritten). float32/float16 (bfloat16) as torch's CPU
+    kernel, with its 16-byte stride rule."""
+    for name, m in (("mat_a", mat_a), ("mat_b", mat_b)):
+        if not isinstance(m, _t.Tensor):
+            raise TypeError(f"grouped_mm(): argument '{name}' must be Tensor, not {type(m).__name__}")
+        if m.dim() not in (2, 3):
+            raise RuntimeError(f"{name} has to be 2 or 3d")
+    for name, m in (("mat_a", mat_a), ("mat_b", mat_b)):
+        if m.dtype.name not in ("float32", "bfloat16", "float16"):
+            raise RuntimeError(f"Expected {name} to be Float32, BFloat16 or Float16 matrix, got "
+                               f"{_SCALAR_NAME.get(m.dtype.name, m.dtype.name)}")
+    a, b = mat_a._data, mat_b._data
+    for m in (a, b):
+        if any(s % 16 for s, n in zip(m.strides, m.shape) if s != m.itemsize and n > 1):
+            raise RuntimeError("strides should be multiple of 16 bytes")
+    if mat_a.dtype != mat_b.dtype:
+        raise RuntimeError(f"Expected mat_a and mat_b to have the same dtype, but got {mat_a.dtype} and "
+                           f"{mat_b.dtype}")
+    both3 = a.ndim == 3 and b.ndim == 3
+    if both3 == (offs is not None):
+        raise RuntimeError("Have to provide offsets if there is a 2d matrix, or no offset if both matrices are 3d")
+    if both3 and a.shape[0] != b.shape[0]:
+        raise RuntimeError("batched dimension has to match")
+    if a.shape[-1] != b.shape[-2]:
+        raise RuntimeError("contraction dimension of mat_a and mat_b must match")
+    o = None
+    if offs is not None:
+        if not isinstance(offs, _t.Tensor) or offs._data.dtype != np.int32:
+            raise RuntimeError("Offsets have to be int32")
+        if offs.dim() != 1:
+            raise RuntimeError("offs has to be 1D")
+        o = tuple(int(v) for v in offs._data)
+        groups = b.shape[0] if b.ndim == 3 else a.shape[0] if a.ndim == 3 else None
+        if groups is not None and groups != len(o):
+            raise RuntimeError("matrix batch sizes have to match")
+    if bias is not None:
+        raise RuntimeError("Bias not supported yet")
+    if out_dtype is not None and out_dtype != mat_a.dtype:
+        raise RuntimeError("Grouped gemm output dtype must match `mat_a` dtype")
+    return GroupedMm.apply(mat_a, mat_b, o)

@@ -94,6 +94,18 @@ def _linear_ce(m, x, w, y, b=None, cw=None, **kw):
     return m.nn.functional.linear_cross_entropy(x, w, y, linear_bias=b, weight=cw, **kw)
 
 
+def _gmm(rng, dtype):
+    return [((rand(rng, (3, 4, 8), dtype), rand(rng, (3, 8, 4), dtype)), {}),
+            ((rand(rng, (8, 8), dtype), rand(rng, (2, 8, 4), dtype), np.array([3, 8], np.int32)), {}),
+            ((rand(rng, (2, 4, 8), dtype), rand(rng, (8, 8), dtype), np.array([4, 8], np.int32)), {}),
+            ((rand(rng, (4, 8), dtype), rand(rng, (8, 4), dtype), np.array([4, 8], np.int32)), {}),
+            ((rand(rng, (8, 4), dtype), rand(rng, (3, 4, 4), dtype), np.array([2, 2, 8], np.int32)), {})]
+
+
+def _grouped_mm(m, a, b, offs=None):
+    return m.nn.functional.grouped_mm(a, b, offs=offs)
+
+
 OPS = [
     OpInfo("histogramdd", _histogramdd, _hdd, check_name=False, **NO),
     OpInfo("histogramdd_edges", lambda m, a, e0, e1: _histogramdd(m, a, bins=[e0, e1]), _hdd_edges,
@@ -111,4 +123,6 @@ OPS = [
     OpInfo("torch.ctc_loss", lambda m, *a: m.ctc_loss(*a), _ctc, gradcheck=False, gradgrad=False),
     OpInfo("torch.embedding_bag", lambda m, *a: m.embedding_bag(*a), _bag),
     OpInfo("F.linear_cross_entropy", _linear_ce, _lce),
+    # float32 only (torch's CPU kernel takes float32/bfloat16/float16): the float64 checks run in the tests file
+    OpInfo("F.grouped_mm", _grouped_mm, _gmm, dtypes=(np.float32,), gradcheck=False, gradgrad=False),
 ]
