@@ -244,7 +244,20 @@ def _batched_grad(outs, ins, grad_outputs, retain_graph, create_graph, allow_unu
 
 
 def Variable(data, requires_grad=False, volatile=False):
-    """Deprecated alias kept for old code: returns a plain tensor."""
+    """Deprecated alias kept for old code: returns a plain tensor (``Variable`` and ``Tensor`` merged in torch 0.4).
+
+    Args:
+        data (Tensor): the tensor.
+        requires_grad (bool): Default: ``False``.
+        volatile (bool): removed; warns and has no effect.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> v = torch.autograd.Variable(torch.ones(2), requires_grad=True)
+        >>> type(v).__name__, v.requires_grad
+        ('Tensor', True)
+    """
     if volatile:
         import warnings
         _warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",

@@ -79,9 +79,27 @@ def _set(mode, check_nan):
 
 
 class detect_anomaly:
-    """Context manager (or decorator) that turns anomaly detection on for its block.
+    """Context manager (or decorator) that turns anomaly detection on for its block: backward checks each node's
+    gradients for NaN, and an error names the forward op (and its traceback) that made the failing node.
 
     ``check_nan=False`` keeps the forward stacks but skips the NaN check in backward.
+
+    Args:
+        check_nan (bool): raise when a backward node returns NaN. Default: ``True``.
+
+    Example::
+
+        >>> import warnings
+        >>> import npgrad as torch
+        >>> x = torch.tensor([0.0], requires_grad=True)
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")  # the warnings that anomaly mode is on, and the forward trace
+        ...     try:
+        ...         with torch.autograd.detect_anomaly():
+        ...             (x.sqrt() * 0).sum().backward()
+        ...     except RuntimeError as e:
+        ...         print(str(e).splitlines()[0])
+        Function 'SqrtBackward0' returned nan values in its 0th output.
     """
 
     def __init__(self, check_nan=True):
@@ -108,7 +126,21 @@ class detect_anomaly:
 
 
 class set_detect_anomaly:
-    """Turn anomaly detection on or off: at once when called, or for a block when used with ``with``."""
+    """Turn anomaly detection on or off: at once when called, or for a block when used with ``with``.
+
+    Args:
+        mode (bool): on or off.
+        check_nan (bool): check backward's results for NaN. Default: ``True``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> with torch.autograd.set_detect_anomaly(True):
+        ...     print(torch.is_anomaly_enabled())
+        True
+        >>> torch.is_anomaly_enabled()
+        False
+    """
 
     def __init__(self, mode, check_nan=True):
         self._prev = (_enabled, _check_nan)

@@ -96,9 +96,23 @@ def _tracking_apply(cls, *args, **kwargs):
 
 
 class set_source_tracking:
-    """Record, for every op, the user's source line that ran it (used by autograd error messages).
+    """Record, for every op, the user's source line that ran it (used by autograd error messages). An npgrad
+    addition, with no torch counterpart.
 
     Works as a call (``set_source_tracking(True)``) or as a context manager restoring the previous state.
+
+    Args:
+        mode (bool): on or off. Default: ``True``.
+
+    Example::
+
+        >>> import npgrad
+        >>> with npgrad.autograd.set_source_tracking(True):
+        ...     y = npgrad.ones(2, requires_grad=True) * 2
+        ...     print(npgrad.autograd.is_source_tracking_enabled())
+        True
+        >>> npgrad.autograd.is_source_tracking_enabled()
+        False
     """
 
     def __init__(self, mode=True):
@@ -114,7 +128,15 @@ class set_source_tracking:
 
 
 def source_tracking():
-    """``with source_tracking(): ...`` - source tracking for a block."""
+    """``with source_tracking(): ...`` - source tracking for a block (see :class:`set_source_tracking`).
+
+    Example::
+
+        >>> import npgrad
+        >>> with npgrad.autograd.source_tracking():
+        ...     print(npgrad.autograd.is_source_tracking_enabled())
+        True
+    """
     return set_source_tracking(True)
 
 

@@ -26,7 +26,26 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
 
 class GradcheckError(RuntimeError):
-    """Raised by ``gradcheck``/``gradgradcheck`` when the Jacobians disagree."""
+    """Raised by ``gradcheck``/``gradgradcheck`` when the Jacobians disagree (a ``RuntimeError``, as torch's).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> class Wrong(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         return x * 2
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         return g * 3
+        >>> from npgrad.autograd.gradcheck import GradcheckError
+        >>> x = torch.ones(2, dtype=torch.float64, requires_grad=True)
+        >>> try:
+        ...     torch.autograd.gradcheck(Wrong.apply, (x,))
+        ... except GradcheckError as e:
+        ...     print(type(e).__name__, isinstance(e, RuntimeError))
+        GradcheckError True
+    """
 
 
 def _as_tuple(x):
@@ -175,6 +194,30 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
 
     ``nondet_tol`` has nothing to do (npgrad's backward is deterministic) and ``check_undefined_grad`` is not
     performed; the checks npgrad does not implement are refused when asked for (``_not_implemented``).
+
+    Args:
+        func (callable): takes the ``inputs`` and returns a tensor or a tuple of tensors.
+        inputs (Tensor or tuple): the inputs; those that require grad (use float64) are checked.
+        eps (float): the finite-difference step. Default: 1e-6.
+        atol, rtol (float): the tolerances of the comparison. Default: 1e-5, 1e-3.
+        raise_exception (bool): raise :class:`GradcheckError` on a mismatch (else return ``False``).
+            Default: ``True``.
+        check_forward_ad (bool): also check forward-mode AD. Default: ``False``.
+        check_backward_ad (bool): check backward. Default: ``True``.
+        fast_mode (bool): compare one random projection of the Jacobians instead of all of them.
+            Default: ``False``.
+
+    Returns:
+        bool: ``True`` when every Jacobian matches.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> x = torch.tensor([0.5, 1.5], dtype=torch.float64, requires_grad=True)
+        >>> torch.autograd.gradcheck(lambda t: (t.sin() * t).sum(), (x,))
+        True
+        >>> torch.autograd.gradcheck(torch.atan2, (x, x.detach().flip(0).requires_grad_()), check_forward_ad=True)
+        True
     """
     _not_implemented("gradcheck", check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad,
                      check_batched_forward_grad=check_batched_forward_grad, masked=masked)
@@ -255,7 +298,21 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0, check_undefined_grad=True,
                   check_grad_dtypes=False, check_batched_grad=False, check_fwd_over_rev=False,
                   check_rev_over_rev=True, fast_mode=False, masked=False):
-    """gradcheck of the first derivative (computed with ``create_graph=True``): checks second derivatives."""
+    """gradcheck of the first derivative (computed with ``create_graph=True``): checks second derivatives.
+
+    Takes :func:`gradcheck`'s arguments, plus ``grad_outputs`` (the vectors the first derivative is taken
+    against; random when omitted) and ``gen_non_contig_grad_outputs``.
+
+    Returns:
+        bool: ``True`` when the second derivatives match finite differences of the first.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> x = torch.tensor([0.5, 1.5], dtype=torch.float64, requires_grad=True)
+        >>> torch.autograd.gradgradcheck(lambda t: t.exp() * t ** 2, (x,))
+        True
+    """
     _not_implemented("gradgradcheck", check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad,
                      masked=masked)
     from .._tensor import Tensor, make
