@@ -211,6 +211,10 @@ def detach(input):
 from . import _out
 _out.wrap_namespace(globals(), _out.OUT_NAMES, "npgrad")
 
+from ._docs import tensor_methods as _tensor_method_docs  # noqa: E402  (docstrings of factory-made methods)
+_tensor_method_docs.apply(Tensor)
+del _tensor_method_docs
+
 _LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "cuda", "cpu", "backends",
          "mps", "accelerator", "onnx", "jit", "amp", "hub", "profiler", "compiler", "functional", "version",
          "serialization", "futures")

@@ -107,10 +107,18 @@ def tensor(data: Any, *, dtype: "_dtype.dtype | None" = None, device: Any = None
            pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (a number, nested lists, an ndarray or a tensor).
 
-    >>> import npgrad
-    >>> npgrad.tensor([[1., 2.], [3., 4.]], requires_grad=True)
-    tensor([[1., 2.],
-            [3., 4.]], requires_grad=True)
+    Args:
+        data (array_like): a number, a (nested) list or tuple, an ndarray or a tensor (copied).
+        dtype (npgrad.dtype, optional): the dtype (default: inferred: bool, int64, or the default float dtype).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+        tensor([[1., 2.],
+                [3., 4.]], requires_grad=True)
     """
     dt = to_numpy_dtype(dtype, "tensor") if dtype is not None else None
     _check_pin(pin_memory)
@@ -139,6 +147,11 @@ def tensor(data: Any, *, dtype: "_dtype.dtype | None" = None, device: Any = None
 def as_tensor(data, dtype=None, device=None):
     """Like ``tensor``, but shares memory with an ndarray (or returns a tensor itself) where it can.
 
+    Args:
+        data (array_like): a number, a (nested) list or tuple, an ndarray (shared when possible) or a tensor.
+        dtype (npgrad.dtype, optional): the dtype (default: inferred from ``data``).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+
     Example:
         >>> import npgrad as torch
         >>> import numpy as np
@@ -166,6 +179,14 @@ def as_tensor(data, dtype=None, device=None):
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     """``as_tensor`` with torch's ``copy`` (None: share when possible, True: always copy, False: never copy).
 
+    Args:
+        obj (object): a tensor, an ndarray, a buffer, a number or a (nested) sequence.
+        dtype (npgrad.dtype, optional): the dtype (default: inferred from ``obj``).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        copy (bool, optional): None (default) shares memory when possible, True always copies, False never does
+            (raising if it must).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+
     Example:
         >>> import npgrad as torch
         >>> import numpy as np
@@ -191,6 +212,9 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
 
 def from_numpy(ndarray):
     """A tensor sharing memory with ``ndarray`` (changes to one show in the other).
+
+    Args:
+        ndarray (numpy.ndarray): an array of a dtype npgrad supports.
 
     Example:
         >>> import npgrad as torch
@@ -310,12 +334,22 @@ def zeros(*size: "int | Sequence[int]", dtype: "_dtype.dtype | None" = None, dev
           layout: Any = None, pin_memory: bool = False) -> Tensor:
     """A tensor of zeros of the given size (ints or one sequence), of ``dtype`` or the default dtype.
 
-    >>> import npgrad as torch
-    >>> torch.zeros(2, 3)
-    tensor([[0., 0., 0.],
-            [0., 0., 0.]])
-    >>> torch.zeros((2,), dtype=torch.int64)
-    tensor([0, 0])
+    Args:
+        *size (ints or a tuple of ints): the shape.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.zeros(2, 3)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+        >>> torch.zeros((2,), dtype=torch.int64)
+        tensor([0, 0])
     """
     _check_pin(pin_memory)
     return _filled("zeros", size, 0, dtype, layout, device, requires_grad)
@@ -325,11 +359,21 @@ def ones(*size: "int | Sequence[int]", dtype: "_dtype.dtype | None" = None, devi
          layout: Any = None, pin_memory: bool = False) -> Tensor:
     """A tensor of ones of the given size; ``requires_grad=True`` makes it a leaf of a graph.
 
-    >>> import npgrad as torch
-    >>> w = torch.ones(2, 2, requires_grad=True)
-    >>> w
-    tensor([[1., 1.],
-            [1., 1.]], requires_grad=True)
+    Args:
+        *size (ints or a tuple of ints): the shape.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad as torch
+        >>> w = torch.ones(2, 2, requires_grad=True)
+        >>> w
+        tensor([[1., 1.],
+                [1., 1.]], requires_grad=True)
     """
     _check_pin(pin_memory)
     return _filled("ones", size, 1, dtype, layout, device, requires_grad)
@@ -367,12 +411,24 @@ def full(size: Sequence[int], fill_value: "bool | int | float", *, dtype: "_dtyp
     """A tensor of ``size`` filled with ``fill_value``; the dtype follows the value (bool, int64 or the default
     float dtype) unless ``dtype`` is given.
 
-    >>> import npgrad as torch
-    >>> torch.full((2, 2), 7)
-    tensor([[7, 7],
-            [7, 7]])
-    >>> torch.full((3,), 0.5)
-    tensor([0.5000, 0.5000, 0.5000])
+    Args:
+        size (tuple of ints): the shape.
+        fill_value (Number): the value (it sets the dtype when ``dtype`` is not given: bool, int64 or the default
+            float).
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.full((2, 2), 7)
+        tensor([[7, 7],
+                [7, 7]])
+        >>> torch.full((3,), 0.5)
+        tensor([0.5000, 0.5000, 0.5000])
     """
     _check_pin(pin_memory)
     if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
@@ -417,10 +473,21 @@ def eye(n: int, m: "int | None" = None, *, dtype: "_dtype.dtype | None" = None, 
         requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> Tensor:
     """An ``n`` x ``m`` (default ``n`` x ``n``) matrix with ones on the diagonal.
 
-    >>> import npgrad as torch
-    >>> torch.eye(2, 3)
-    tensor([[1., 0., 0.],
-            [0., 1., 0.]])
+    Args:
+        n (int): the number of rows.
+        m (int, optional): the number of columns (default ``n``).
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.eye(2, 3)
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
     """
     _check_pin(pin_memory)
     _check_layout(layout, "eye")
@@ -435,11 +502,23 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
            pin_memory=False):
     """Values from ``start`` to ``end`` (exclusive); int64 unless an argument is a float.
 
-    >>> import npgrad as torch
-    >>> torch.arange(4)
-    tensor([0, 1, 2, 3])
-    >>> torch.arange(1, 2, 0.25)
-    tensor([1.0000, 1.2500, 1.5000, 1.7500])
+    Args:
+        start (Number): the first value (the end, starting from 0, when it is the only argument).
+        end (Number, optional): the end (not included).
+        step (Number, optional): the gap between values (default 1).
+        dtype (npgrad.dtype, optional): the result's dtype (int64 for integer arguments, else the default dtype).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.arange(4)
+        tensor([0, 1, 2, 3])
+        >>> torch.arange(1, 2, 0.25)
+        tensor([1.0000, 1.2500, 1.5000, 1.7500])
     """
     _check_pin(pin_memory)
     _check_layout(layout, "arange")
@@ -481,9 +560,21 @@ def _steps(steps, fname):
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
     """``steps`` evenly spaced values from ``start`` to ``end``, both included.
 
-    >>> import npgrad as torch
-    >>> torch.linspace(0, 1, 5)
-    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    Args:
+        start (Number): the first value.
+        end (Number): the last value (included).
+        steps (int): how many values.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.linspace(0, 1, 5)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
     _check_pin(pin_memory)
     _check_layout(layout, "linspace")
@@ -531,10 +622,21 @@ def rand(*size: "int | Sequence[int]", generator: Any = None, dtype: "_dtype.dty
          requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> Tensor:
     """Uniform on [0, 1), from npgrad's generator (``manual_seed`` reproduces npgrad's values, not torch's).
 
-    >>> import npgrad as torch
-    >>> x = torch.rand(2, 3)
-    >>> x.shape, x.dtype, ((x >= 0) & (x < 1)).all().item()
-    (npgrad.Size([2, 3]), npgrad.float32, True)
+    Args:
+        *size (ints or a tuple of ints): the shape.
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.rand(2, 3)
+        >>> x.shape, x.dtype, ((x >= 0) & (x < 1)).all().item()
+        (npgrad.Size([2, 3]), npgrad.float32, True)
     """
     _check_pin(pin_memory)
     _check_layout(layout, "rand")
@@ -549,12 +651,23 @@ def randn(*size: "int | Sequence[int]", generator: Any = None, dtype: "_dtype.dt
           requires_grad: bool = False, layout: Any = None, pin_memory: bool = False) -> Tensor:
     """Standard normal, from npgrad's generator; the same seed gives the same values.
 
-    >>> import npgrad as torch
-    >>> _ = torch.manual_seed(0)
-    >>> a = torch.randn(3)
-    >>> _ = torch.manual_seed(0)
-    >>> torch.equal(a, torch.randn(3))
-    True
+    Args:
+        *size (ints or a tuple of ints): the shape.
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad as torch
+        >>> _ = torch.manual_seed(0)
+        >>> a = torch.randn(3)
+        >>> _ = torch.manual_seed(0)
+        >>> torch.equal(a, torch.randn(3))
+        True
     """
     _check_pin(pin_memory)
     _check_layout(layout, "randn")
@@ -568,6 +681,18 @@ def randn(*size: "int | Sequence[int]", generator: Any = None, dtype: "_dtype.dt
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
             layout=None, pin_memory=False):
     """Integers in [low, high); ``randint(high, size)`` and ``randint(low, high, size)`` as in torch.
+
+    Args:
+        low (int, optional): the lowest value (default 0).
+        high (int): one above the highest value.
+        size (tuple of ints): the shape.
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+        dtype (npgrad.dtype, optional): the result's dtype (default int64).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -636,6 +761,18 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False,
            layout=None, pin_memory=False):
     """Normal samples; ``mean``/``std`` may be tensors (broadcast) or numbers (then ``size`` is needed).
+
+    Args:
+        mean (float or Tensor): the mean(s).
+        std (float or Tensor): the standard deviation(s).
+        size (tuple of ints, optional): the shape, when ``mean`` and ``std`` are numbers.
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

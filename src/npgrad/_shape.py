@@ -40,6 +40,9 @@ class Size(tuple):
 def broadcast_shapes(*shapes):
     """The shape the given shapes broadcast to; RuntimeError naming the clashing sizes as torch does.
 
+    Args:
+        *shapes (tuples of ints or ints): the shapes.
+
     Example:
         >>> import npgrad as torch
         >>> tuple(torch.broadcast_shapes((2, 1), (3,), (1, 1, 1)))

@@ -220,6 +220,9 @@ def is_distributed(input):
 def conj(input):
     """The tensor itself for real dtypes, as torch (no node, same object).
 
+    Args:
+        input (Tensor): the input tensor.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([1.0, -2.0])
@@ -351,6 +354,14 @@ class Addr(_L.Addmm):
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
     """``beta * input + alpha * outer(vec1, vec2)``; input broadcasts to ``(len(vec1), len(vec2))``.
 
+    Args:
+        input (Tensor): the input tensor.
+        vec1 (Tensor): the first vector.
+        vec2 (Tensor): the second 1-D tensor.
+        beta (Number, optional): the multiplier for ``input`` (default 1).
+        alpha (Number, optional): the multiplier for the product (default 1).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.addr(torch.zeros(2, 3), torch.tensor([1., 2.]), torch.tensor([1., 10., 100.]))
@@ -388,6 +399,10 @@ _addr_.__name__ = "addr"
 def diagflat(input, offset=0):
     """``diag_embed(input.flatten(), offset)``: the flattened input on a diagonal of a square matrix.
 
+    Args:
+        input (Tensor): the input tensor.
+        offset (int, optional): which diagonal: 0 the main one, > 0 above it, < 0 below it.
+
     Example:
         >>> import npgrad as torch
         >>> torch.diagflat(torch.tensor([[1, 2], [3, 4]]))
@@ -416,6 +431,10 @@ class FillTensorOut(_ip.FillTensor):
 def fill(input, value):
     """Out of place ``fill_``: a new tensor of input's shape and dtype holding ``value``.
 
+    Args:
+        input (Tensor): the input tensor.
+        value (Number): the fill value.
+
     Example:
         >>> import npgrad as torch
         >>> torch.fill(torch.zeros(2, 2), 7)
@@ -433,6 +452,16 @@ def fill(input, value):
 
 def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None, requires_grad=False, out=None):
     """Deprecated ``torch.range``: ``end`` included; the default dtype (float) unless ``dtype`` says otherwise.
+
+    Args:
+        start (Number, optional): the first value.
+        end (Number): the last value (included).
+        step (Number, optional): the gap between values (default 1).
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -465,6 +494,11 @@ def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None, re
 def igamma(input, other):
     """Regularised lower incomplete gamma: ``special.gammainc``.
 
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.igamma(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 3.0]))
@@ -476,6 +510,11 @@ def igamma(input, other):
 
 def igammac(input, other):
     """Regularised upper incomplete gamma: ``special.gammaincc``.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -1168,6 +1207,13 @@ def _strided(arr, size, stride, offset):
 
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
     """``input`` with ``input.as_strided(size, stride, storage_offset)`` replaced by ``src`` (a new tensor).
+
+    Args:
+        input (Tensor): the input tensor.
+        src (Tensor): the values written in.
+        size (tuple of ints): the view's shape.
+        stride (tuple of ints): the view's strides.
+        storage_offset (int, optional): the offset into the storage, in elements.
 
     Example:
         >>> import npgrad as torch

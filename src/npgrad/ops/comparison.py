@@ -219,6 +219,16 @@ def _same_dtype(a, b):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """``|input - other| <= atol + rtol * |other|`` elementwise (infinities equal only to themselves).
 
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        rtol (float, optional): the relative tolerance (default 1e-05).
+        atol (float, optional): the absolute tolerance (default 1e-08).
+        equal_nan (bool, optional): count two NaNs as equal (default False).
+
+    Returns:
+        Tensor: bool, broadcast shape.
+
     Example:
         >>> import npgrad as torch
         >>> torch.isclose(torch.tensor([1.0, 2.0, float('nan')]), torch.tensor([1.0 + 1e-7, 2.1, float('nan')]))
@@ -238,6 +248,16 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True when every element is ``isclose``.
 
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        rtol (float, optional): the relative tolerance (default 1e-05).
+        atol (float, optional): the absolute tolerance (default 1e-08).
+        equal_nan (bool, optional): count two NaNs as equal (default False).
+
+    Returns:
+        bool: True when every pair is close.
+
     Example:
         >>> import npgrad as torch
         >>> torch.allclose(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.0 + 1e-9]))
@@ -252,6 +272,13 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def equal(input, other):
     """True when both tensors have the same shape and the same values (compared after promotion).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the tensor to compare with.
+
+    Returns:
+        bool
 
     Example:
         >>> import npgrad as torch

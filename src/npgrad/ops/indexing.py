@@ -686,9 +686,16 @@ def index_put(input, indices, values, accumulate=False):
     """``input`` with ``values`` put at the index tensors ``indices`` (added up with ``accumulate=True``,
     repeated indices included).
 
-    >>> import npgrad
-    >>> npgrad.zeros(3).index_put((npgrad.tensor([0, 0, 2]),), npgrad.tensor(1.), accumulate=True)
-    tensor([2., 0., 1.])
+    Args:
+        input (Tensor): the input tensor.
+        indices (tuple of Tensors): one index tensor per indexed dim.
+        values (Tensor): the values, broadcast to the indexed shape.
+        accumulate (bool, optional): add to the existing values instead of overwriting them (default False).
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.zeros(3).index_put((npgrad.tensor([0, 0, 2]),), npgrad.tensor(1.), accumulate=True)
+        tensor([2., 0., 1.])
     """
     for i, x in enumerate(indices):
         if not isinstance(x, _t.Tensor):
@@ -747,6 +754,11 @@ def _same_shape(self, res):
 # ---------------------------------------------------------------------------------------------- nonzero
 def nonzero(input, *, as_tuple=False):
     """Indices of the non-zero elements: an ``(n, ndim)`` int64 tensor, or one 1-D tensor per dim.
+
+    Args:
+        input (Tensor): the input tensor.
+        as_tuple (bool, optional): return one 1-D index tensor per dim instead of an ``(n, ndim)`` tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

@@ -276,9 +276,16 @@ def _nonempty(tensors, name):
 def cat(tensors, dim=0, *, axis=UNSET, out=None):
     """Join tensors along an existing dim (types promoted; 1-D empty tensors are skipped, as in torch).
 
-    >>> import npgrad
-    >>> npgrad.cat([npgrad.zeros(1, 2), npgrad.ones(2, 2)]).shape
-    npgrad.Size([3, 2])
+    Args:
+        tensors (sequence of Tensors): tensors of the same shape except in ``dim``.
+        dim (int, optional): the dim to join along (default 0).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.cat([npgrad.zeros(1, 2), npgrad.ones(2, 2)]).shape
+        npgrad.Size([3, 2])
     """
     tensors = _tensor_list(tensors, "cat")
     if not tensors:
@@ -314,6 +321,12 @@ concat = cat
 def concatenate(tensors, dim=0, *, out=None, axis=UNSET):
     """``cat`` under NumPy's name.
 
+    Args:
+        tensors (sequence of Tensors): tensors of the same shape except in ``dim``.
+        dim (int, optional): the dim to join along (default 0).
+        out (Tensor, optional): the tensor to write the result into.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+
     Example:
         >>> import npgrad as torch
         >>> torch.concatenate([torch.tensor([[1, 2]]), torch.tensor([[3, 4]])], dim=1)
@@ -325,9 +338,16 @@ def concatenate(tensors, dim=0, *, out=None, axis=UNSET):
 def stack(tensors, dim=0, *, out=None, axis=UNSET):
     """Join same-shaped tensors along a new dim.
 
-    >>> import npgrad
-    >>> npgrad.stack([npgrad.zeros(2), npgrad.ones(2)], dim=1).shape
-    npgrad.Size([2, 2])
+    Args:
+        tensors (sequence of Tensors): tensors of one shape.
+        dim (int, optional): where the new dim goes (default 0).
+        out (Tensor, optional): the tensor to write the result into.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.stack([npgrad.zeros(2), npgrad.ones(2)], dim=1).shape
+        npgrad.Size([2, 2])
     """
     if axis is not UNSET:
         dim = np_alias("stack", dim, axis, 0)[0]
@@ -436,9 +456,18 @@ def _views_of(res, input):
 def split(tensor, split_size_or_sections, dim=0):
     """Views of pieces of ``split_size`` (the last one smaller), or of the given sizes; one node for all.
 
-    >>> import npgrad
-    >>> [p.tolist() for p in npgrad.arange(5).split([2, 3])]
-    [[0, 1], [2, 3, 4]]
+    Args:
+        tensor (Tensor): the tensor to split.
+        split_size_or_sections (int or list of ints): the size of each piece, or the list of sizes.
+        dim (int, optional): the dim to split (default 0).
+
+    Returns:
+        tuple of Tensors: views of ``tensor``.
+
+    Example:
+        >>> import npgrad
+        >>> [p.tolist() for p in npgrad.arange(5).split([2, 3])]
+        [[0, 1], [2, 3, 4]]
     """
     nd = tensor._data.ndim
     if nd == 0:
@@ -522,9 +551,19 @@ def unbind(input, dim=0, *, axis=UNSET):
 def tensor_split(input, indices_or_sections, dim=0, *, axis=UNSET):
     """Split into ``n`` nearly equal pieces (the first ones one longer), or at the given indices.
 
-    >>> import npgrad
-    >>> [p.tolist() for p in npgrad.arange(5).tensor_split(3)]
-    [[0, 1], [2, 3], [4]]
+    Args:
+        input (Tensor): the input tensor.
+        indices_or_sections (int or sequence of ints): a number of pieces, or the indices to split before.
+        dim (int, optional): the dim to split (default 0).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+
+    Returns:
+        tuple of Tensors: views of ``input``.
+
+    Example:
+        >>> import npgrad
+        >>> [p.tolist() for p in npgrad.arange(5).tensor_split(3)]
+        [[0, 1], [2, 3], [4]]
     """
     from .indexing import Slice
     if axis is not UNSET:
@@ -636,10 +675,15 @@ def dsplit(input, indices_or_sections):
 def meshgrid(*tensors, indexing=None):
     """Coordinate grids (expanded views) of 0-d/1-D tensors; ``indexing='xy'`` swaps the first two dims.
 
-    >>> import npgrad
-    >>> gx, gy = npgrad.meshgrid(npgrad.arange(3), npgrad.arange(2), indexing="xy")
-    >>> gx.shape
-    npgrad.Size([2, 3])
+    Args:
+        *tensors (Tensors): 0-D or 1-D tensors (or one list of them).
+        indexing (str, optional): ``'ij'`` (matrix indexing) or ``'xy'`` (Cartesian).
+
+    Example:
+        >>> import npgrad
+        >>> gx, gy = npgrad.meshgrid(npgrad.arange(3), npgrad.arange(2), indexing="xy")
+        >>> gx.shape
+        npgrad.Size([2, 3])
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
@@ -727,9 +771,17 @@ def tile(input, dims):
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=UNSET):
     """Repeat each element ``repeats`` times (an int, or one count per element along ``dim``).
 
-    >>> import npgrad
-    >>> npgrad.tensor([1, 2]).repeat_interleave(npgrad.tensor([1, 2]))
-    tensor([1, 2, 2])
+    Args:
+        input (Tensor): the input tensor.
+        repeats (int or Tensor): the count for every element, or one count per element.
+        dim (int, optional): the dim to repeat along; the flattened tensor when omitted.
+        output_size (int, optional): the total length along ``dim``, if known.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.tensor([1, 2]).repeat_interleave(npgrad.tensor([1, 2]))
+        tensor([1, 2, 2])
     """
     from .scatter import index_select
     if axis is not UNSET:
@@ -850,9 +902,15 @@ def flipud(input):
 def roll(input, shifts, dims=None):
     """Shift elements cyclically along ``dims`` (over the flattened tensor when ``dims`` is None).
 
-    >>> import npgrad
-    >>> npgrad.arange(4).roll(1)
-    tensor([3, 0, 1, 2])
+    Args:
+        input (Tensor): the input tensor.
+        shifts (int or tuple of ints): how far to shift (per dim in ``dims``).
+        dims (int or tuple of ints, optional): the dims to roll; the flattened tensor when omitted.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.arange(4).roll(1)
+        tensor([3, 0, 1, 2])
     """
     shifts_t = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
     if not shifts_t:

@@ -196,9 +196,15 @@ def _batched_check(input, other, sa, sb, da, db, transposed):
 def matmul(input, other):
     """Matrix product with torch's rules for 1-D, 2-D and batched (broadcast) operands.
 
-    >>> import npgrad
-    >>> npgrad.matmul(npgrad.ones(2, 3), npgrad.ones(3)).tolist()
-    [3.0, 3.0]
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the second operand.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.matmul(npgrad.ones(2, 3), npgrad.ones(3)).tolist()
+        [3.0, 3.0]
     """
     if not isinstance(input, _t.Tensor):
         _need_tensor(input, "matmul", "input", 1)
@@ -306,6 +312,11 @@ def _vec_pair(input, other, name):
 def dot(input, other):
     """Inner product of two 1-D tensors of the same dtype.
 
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): a 1-D tensor of the same length and dtype.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.dot(torch.tensor([1., 2., 3.]), torch.tensor([4., 5., 6.]))
@@ -319,6 +330,11 @@ def dot(input, other):
 
 def vdot(input, other):
     """``dot`` with the first argument conjugated (the same on real tensors); records ``VdotBackward0``.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): a 1-D tensor of the same length and dtype.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -366,6 +382,11 @@ def bmm(input, mat2):
 
 def outer(input, vec2):
     """Outer product of two 1-D tensors: ``input[:, None] * vec2`` (torch records the ``mul``).
+
+    Args:
+        input (Tensor): the input tensor.
+        vec2 (Tensor): the second 1-D tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -494,6 +515,14 @@ def _add_product(cls, fname, input, a, b, beta, alpha, target):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat1 @ mat2)``; input broadcasts to the product's shape.
 
+    Args:
+        input (Tensor): the input tensor.
+        mat1 (Tensor): the first matrix, ``(n, m)``.
+        mat2 (Tensor): the second matrix.
+        beta (Number, optional): the multiplier for ``input`` (default 1).
+        alpha (Number, optional): the multiplier for the product (default 1).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.addmm(torch.tensor([1., 1.]), torch.tensor([[1., 2.], [3., 4.]]), torch.eye(2), beta=2, alpha=10)
@@ -513,6 +542,14 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat @ vec)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        mat (Tensor): the matrix, ``(n, m)``.
+        vec (Tensor): the vector, ``(m,)``.
+        beta (Number, optional): the multiplier for ``input`` (default 1).
+        alpha (Number, optional): the multiplier for the product (default 1).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -550,6 +587,14 @@ def _batch_pair(fname, b1, b2):
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``.
 
+    Args:
+        input (Tensor): the input tensor.
+        batch1 (Tensor): the first batch of matrices, ``(b, n, m)``.
+        batch2 (Tensor): the second batch of matrices, ``(b, m, p)``.
+        beta (Number, optional): the multiplier for ``input`` (default 1).
+        alpha (Number, optional): the multiplier for the product (default 1).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> b1 = torch.ones(2, 2, 3)
@@ -569,6 +614,14 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """``beta * input + alpha * (batch1 @ batch2)`` batch by batch.
+
+    Args:
+        input (Tensor): the input tensor.
+        batch1 (Tensor): the first batch of matrices, ``(b, n, m)``.
+        batch2 (Tensor): the second batch of matrices, ``(b, m, p)``.
+        beta (Number, optional): the multiplier for ``input`` (default 1).
+        alpha (Number, optional): the multiplier for the product (default 1).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

@@ -294,6 +294,13 @@ def tensordot(a, b, dims=2, out=None):
     """Contract ``dims`` trailing dims of ``a`` with leading dims of ``b`` (an int), or the listed dims
     (``([dims of a], [dims of b])``).
 
+    Args:
+        a (Tensor): the first operand.
+        b (Tensor): the second operand.
+        dims (int or pair of sequences, optional): how many trailing dims of ``a`` to contract with leading dims of
+            ``b``, or the two lists of dims (default 2).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> a = torch.arange(6.).reshape(2, 3)
@@ -343,6 +350,11 @@ def tensordot(a, b, dims=2, out=None):
 
 def inner(input, other):
     """Sum over the last dims: ``out[i..., j...] = sum_k input[i..., k] * other[j..., k]``.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): a tensor whose last dim matches ``input``'s.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -404,6 +416,11 @@ def _interleave(a, b):
 
 def kron(input, other):
     """Kronecker product: block ``(i, j)`` is ``input[i, j] * other`` (any ranks; the smaller is padded).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the second operand.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

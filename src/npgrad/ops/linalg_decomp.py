@@ -140,9 +140,13 @@ class LinalgSlogdet(Function):
 def det(A):
     """Determinant of (a batch of) square matrices.
 
-    >>> import npgrad
-    >>> npgrad.linalg.det(npgrad.eye(3) * 2)
-    tensor(8.)
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.linalg.det(npgrad.eye(3) * 2)
+        tensor(8.)
     """
     check_matrix(A, "linalg.det")
     if A._data.size:  # torch gives 1 for 0-by-0 float16/bfloat16 matrices before reaching its LU kernel
@@ -157,7 +161,21 @@ def _slogdet(A, rtype):
 
 
 def slogdet(A):
-    """(sign, log|det|) of square matrices, as ``torch.return_types.slogdet``."""
+    """(sign, log|det|) of square matrices, as ``torch.return_types.slogdet``.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        tuple of Tensors: ``(sign, logabsdet)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> sign, logabsdet = torch.slogdet(torch.tensor([[-2., 0.], [0., 3.]]))
+        >>> sign, logabsdet
+        (tensor(-1.), tensor(1.7918))
+    """
     return _slogdet(A, _slogdet_t)
 
 
@@ -166,7 +184,18 @@ def linalg_slogdet(A):
 
 
 def logdet(A):
-    """log(det(A)): NaN for a negative determinant, -inf for a singular matrix."""
+    """log(det(A)): NaN for a negative determinant, -inf for a singular matrix.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.logdet(torch.tensor([[2., 0.], [0., 3.]]))
+        tensor(1.7918)
+        >>> torch.logdet(torch.tensor([[-1., 0.], [0., 1.]]))
+        tensor(nan)
+    """
     from .pointwise import where, eq
     sign, logabs = slogdet(A)
     return where(eq(sign, -1), float("nan"), logabs)
@@ -201,7 +230,18 @@ def _inv_or_nan(m):
 
 
 def inv(A):
-    """Inverse of (a batch of) square matrices; ``LinAlgError`` when one is singular."""
+    """Inverse of (a batch of) square matrices; ``LinAlgError`` when one is singular.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.inverse(torch.tensor([[2., 0.], [1., 1.]]))
+        tensor([[ 0.5000,  0.0000],
+                [-0.5000,  1.0000]])
+    """
     check_matrix(A, "linalg.inv")
     _no_half(A, fname="linalg.inv")
     return LinalgInvEx.apply(A)
@@ -475,7 +515,17 @@ def linalg_qr(A, mode="reduced"):
 
 
 def qr(input, some=True):
-    """Deprecated ``torch.qr``: reduced (``some=True``) or complete QR."""
+    """Deprecated ``torch.qr``: reduced (``some=True``) or complete QR.
+
+    Example:
+        >>> import npgrad as torch
+        >>> Q, R = torch.qr(torch.tensor([[3., 1.], [4., 2.]]))
+        >>> R
+        tensor([[-5.0000, -2.2000],
+                [ 0.0000,  0.4000]])
+        >>> torch.allclose(Q @ R, torch.tensor([[3., 1.], [4., 2.]]))
+        True
+    """
     import warnings
     _warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
                   "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\nQ, R = "
@@ -664,7 +714,16 @@ def svdvals(A, *, driver=None):
 
 
 def svd(input, some=True, compute_uv=True):
-    """Deprecated ``torch.svd``: (U, S, V) with V = Vh^T; ``compute_uv=False`` gives zero U and V."""
+    """Deprecated ``torch.svd``: (U, S, V) with V = Vh^T; ``compute_uv=False`` gives zero U and V.
+
+    Example:
+        >>> import npgrad as torch
+        >>> U, S, V = torch.svd(torch.tensor([[3., 0.], [0., -2.]]))
+        >>> S
+        tensor([3., 2.])
+        >>> torch.allclose(U @ torch.diag(S) @ V.T, torch.tensor([[3., 0.], [0., -2.]]))
+        True
+    """
     _svd_checks(input)
     if not compute_uv:
         m, n = input._data.shape[-2:]

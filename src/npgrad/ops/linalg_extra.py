@@ -79,7 +79,18 @@ def geqrf(input):
 
 
 def orgqr(input, tau):
-    """The first n columns of the Q that geqrf's reflectors define (``linalg.householder_product``)."""
+    """The first n columns of the Q that geqrf's reflectors define (``linalg.householder_product``).
+
+    Example:
+        >>> import npgrad as torch
+        >>> A = torch.tensor([[3., 1.], [4., 2.]])
+        >>> a, tau = torch.geqrf(A)
+        >>> Q = torch.orgqr(a, tau)
+        >>> torch.allclose(Q @ a.triu(), A)
+        True
+        >>> torch.allclose(Q.T @ Q, torch.eye(2))
+        True
+    """
     _need(input, "orgqr", "input", 1)
     _need(tau, "orgqr", "input2", 2)
     from ..linalg import householder_product
@@ -88,7 +99,15 @@ def orgqr(input, tau):
 
 def ormqr(input, tau, other, left=True, transpose=False):
     """``op(Q) @ other`` (``left``) or ``other @ op(Q)``, Q the full square product of the reflectors in
-    ``input``/``tau`` and op the transpose when ``transpose``."""
+    ``input``/``tau`` and op the transpose when ``transpose``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> A = torch.tensor([[3., 1.], [4., 2.]])
+        >>> a, tau = torch.geqrf(A)
+        >>> torch.allclose(torch.ormqr(a, tau, a.triu()), A)
+        True
+    """
     _need(input, "ormqr", "input", 1)
     _need(tau, "ormqr", "input2", 2)
     _need(other, "ormqr", "input3", 3)

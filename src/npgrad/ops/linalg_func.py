@@ -169,7 +169,20 @@ class LinalgMatrixExp(Function):
 
 
 def matrix_exp(A):
-    """exp(A) of (a batch of) square matrices."""
+    """exp(A) of (a batch of) square matrices.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.matrix_exp(torch.tensor([[0., 1.], [0., 0.]]))
+        tensor([[1., 1.],
+                [0., 1.]])
+        >>> torch.matrix_exp(torch.zeros(2, 2))
+        tensor([[1., 0.],
+                [0., 1.]])
+    """
     check_matrix(A, "linalg.matrix_exp")
     return LinalgMatrixExp.apply(A)
 
@@ -191,7 +204,23 @@ class _IdentityCopy(Function):
 
 
 def matrix_power(A, n):
-    """A to the integer power n (n < 0 uses the inverse), by repeated squaring with matmul."""
+    """A to the integer power n (n < 0 uses the inverse), by repeated squaring with matmul.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+        n (int): the power (negative uses the inverse).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad as torch
+        >>> A = torch.tensor([[1., 1.], [0., 1.]])
+        >>> torch.matrix_power(A, 3)
+        tensor([[1., 3.],
+                [0., 1.]])
+        >>> torch.matrix_power(A, -1)
+        tensor([[ 1., -1.],
+                [ 0.,  1.]])
+    """
     _need_tensor(A, "linalg_matrix_power", "input", 1)
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
         raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {type(n).__name__}")
@@ -628,7 +657,18 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, axis=UNSET,
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """Legacy ``torch.norm``: 'fro' (the 2-norm of the elements), 'nuc', or a number p (a vector p-norm)."""
+    """Legacy ``torch.norm``: 'fro' (the 2-norm of the elements), 'nuc', or a number p (a vector p-norm).
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([[3., 4.], [0., 0.]])
+        >>> torch.norm(x)
+        tensor(5.)
+        >>> torch.norm(x, p=1, dim=1)
+        tensor([7., 0.])
+        >>> torch.norm(torch.eye(2), p='nuc')
+        tensor(2.)
+    """
     _need_tensor(input, "norm", "input", 1)
     if isinstance(dim, int):
         dim = (dim,)

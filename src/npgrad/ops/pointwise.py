@@ -744,6 +744,11 @@ def rdiv(input, other):
 def floor_divide(input, other):
     """``input // other``: rounds toward minus infinity; torch records it but cannot differentiate it.
 
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.floor_divide(torch.tensor([7, -7]), 2)
@@ -854,6 +859,11 @@ def rpow(input, base):
 
 def float_power(input, exponent):
     """``pow`` computed in float64 (torch's ``float_power``).
+
+    Args:
+        input (Tensor): the input tensor.
+        exponent (Tensor or Number): the exponent, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -1065,6 +1075,11 @@ def copysign(input, other):
 
 def xlogy(input, other):
     """``input * log(other)``, with 0 where ``input == 0`` (unless ``other`` is NaN).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

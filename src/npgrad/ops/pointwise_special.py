@@ -260,6 +260,11 @@ class Rad2deg(Function):
 def logit(input, eps=None):
     """``log(p / (1 - p))``; ``eps`` clamps ``p`` to ``[eps, 1 - eps]`` first (gradient 0 outside).
 
+    Args:
+        input (Tensor): the input tensor.
+        eps (float, optional): clamp ``input`` to ``[eps, 1 - eps]`` first (None: no clamping).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.logit(torch.tensor([0.25, 0.5, 0.9]))
@@ -368,6 +373,11 @@ def ceil(input):
 def round(input, *, decimals=0):
     """Round half to even; ``decimals`` rounds to that many decimal places (negative: tens, hundreds...).
 
+    Args:
+        input (Tensor): the input tensor.
+        decimals (int, optional): the number of decimal places (default 0; negative rounds to tens, hundreds, ...).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.round(torch.tensor([0.5, 1.5, 2.5, -0.5, 1.2345]))
@@ -427,6 +437,13 @@ def frac(input):
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """Replace NaN with ``nan`` and infinities with ``posinf``/``neginf`` (default: the dtype's extremes).
+
+    Args:
+        input (Tensor): the input tensor.
+        nan (Number, optional): the value for NaN (default 0).
+        posinf (Number, optional): the value for +inf (default: the dtype's largest).
+        neginf (Number, optional): the value for -inf (default: the dtype's smallest).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

@@ -186,6 +186,12 @@ def clamp(input, min=None, max=None):
     """Limit ``input`` to ``[min, max]`` (two numbers or two tensors; one may be None). Gradient 1 at the
     bounds.
 
+    Args:
+        input (Tensor): the input tensor.
+        min (Number or Tensor, optional): the lower bound (None for none).
+        max (Number or Tensor, optional): the upper bound (None for none).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([-2.0, 0.5, 3.0])
@@ -266,6 +272,12 @@ def _same_dtype(input, what, t):
 def lerp(input, end, weight):
     """``input + weight * (end - input)``; ``input``, ``end`` (and a tensor ``weight``) share one float dtype.
 
+    Args:
+        input (Tensor): the input tensor.
+        end (Tensor): the end points.
+        weight (float or Tensor): the interpolation weight.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.lerp(torch.tensor([0., 10.]), torch.tensor([10., 20.]), 0.25)
@@ -284,6 +296,13 @@ def lerp(input, end, weight):
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, broadcast over all three.
 
+    Args:
+        input (Tensor): the input tensor.
+        tensor1 (Tensor): the first tensor of the product (or the numerator).
+        tensor2 (Tensor): the second tensor of the product (or the denominator).
+        value (Number, optional): the multiplier (default 1).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.addcmul(torch.ones(3), torch.tensor([1., 2., 3.]), torch.tensor([2., 2., 2.]), value=0.5)
@@ -294,6 +313,13 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 / tensor2``, broadcast over all three.
+
+    Args:
+        input (Tensor): the input tensor.
+        tensor1 (Tensor): the first tensor of the product (or the numerator).
+        tensor2 (Tensor): the second tensor of the product (or the denominator).
+        value (Number, optional): the multiplier (default 1).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

@@ -517,6 +517,9 @@ negative = neg
 def positive(input):
     """``+input``: the tensor itself (torch returns it unchanged).
 
+    Args:
+        input (Tensor): the input tensor.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([1, -2])
@@ -767,6 +770,10 @@ def rsqrt(input):
 
 def square(input):
     """``input ** 2`` (recorded as ``pow``; integers and bools give int64, as in torch).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

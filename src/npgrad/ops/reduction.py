@@ -179,6 +179,15 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSE
 def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """``sum`` that treats NaN as zero (and gives it no gradient).
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        dtype (npgrad.dtype, optional): cast ``input`` to this dtype before the operation.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.nansum(torch.tensor([1.0, float('nan'), 3.0]))
@@ -192,6 +201,18 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=U
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """Mean of all elements, or over ``dim``; NaN for an empty tensor.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        dtype (npgrad.dtype, optional): cast ``input`` to this dtype before the operation.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: floating point, reduced over ``dim``.
 
     Example:
         >>> import npgrad as torch
@@ -211,6 +232,18 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNS
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """Mean of the non-NaN elements (recorded as nansum / count, as torch does).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        dtype (npgrad.dtype, optional): cast ``input`` to this dtype before the operation.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: floating point, reduced over ``dim``.
 
     Example:
         >>> import npgrad as torch
@@ -274,6 +307,15 @@ class ProdDim(Prod):
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """Product of all elements, or along one ``dim`` (int64 for integer and bool inputs).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dim to reduce; all of them when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        dtype (npgrad.dtype, optional): cast ``input`` to this dtype before the operation.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -430,6 +472,20 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
         keepdims=UNSET):
     """Variance over ``dim`` with ``correction`` (Bessel's 1 by default; ``unbiased=False`` means 0).
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        unbiased (bool, optional): the older form of ``correction`` (True is 1, False is 0).
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        correction (int, optional): the difference between the sample count and the divisor (1, Bessel's correction,
+            by default).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: floating point, reduced over ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[1., 2., 3.], [2., 2., 2.]])
@@ -448,6 +504,20 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=UNSET,
         keepdims=UNSET):
     """Standard deviation; the gradient of a constant slice is 0 (not NaN), as in torch.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        unbiased (bool, optional): the older form of ``correction`` (True is 1, False is 0).
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        correction (int, optional): the difference between the sample count and the divisor (1, Bessel's correction,
+            by default).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: floating point, reduced over ``dim``.
 
     Example:
         >>> import npgrad as torch
@@ -468,6 +538,19 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, 
              keepdims=UNSET):
     """``(var, mean)`` in one pass, one graph node.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        unbiased (bool, optional): the older form of ``correction`` (True is 1, False is 0).
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        correction (int, optional): the difference between the sample count and the divisor (1, Bessel's correction,
+            by default).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+
+    Returns:
+        tuple of Tensors: ``(var, mean)``.
+
     Example:
         >>> import npgrad as torch
         >>> var, mean = torch.var_mean(torch.tensor([[1., 2.], [3., 6.]]), dim=0)
@@ -482,6 +565,19 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=UNSET,
              keepdims=UNSET):
     """``(std, mean)`` in one pass, one graph node.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        unbiased (bool, optional): the older form of ``correction`` (True is 1, False is 0).
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        correction (int, optional): the difference between the sample count and the divisor (1, Bessel's correction,
+            by default).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+
+    Returns:
+        tuple of Tensors: ``(std, mean)``.
 
     Example:
         >>> import npgrad as torch
@@ -529,6 +625,17 @@ class Logsumexp(Function):
 
 def logsumexp(input, dim=UNSET, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``log(sum(exp(input), dim))``, computed stably (exact at ``|x|`` up to the float range).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: floating point, reduced over ``dim``.
 
     Example:
         >>> import npgrad as torch
@@ -640,6 +747,17 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 def all(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """True where every element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: bool (uint8 for a uint8 input), reduced over ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[True, False], [True, True]])
@@ -660,6 +778,17 @@ def all(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 def any(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """True where some element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: bool (uint8 for a uint8 input), reduced over ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[True, False], [False, False]])
@@ -679,6 +808,14 @@ def any(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 def count_nonzero(input, dim=None, *, axis=UNSET):
     """Number of nonzero elements, in all or over ``dim`` (int64).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+
+    Returns:
+        Tensor: int64 counts.
 
     Example:
         >>> import npgrad as torch
@@ -772,6 +909,16 @@ class LogSoftmax(Function):
 def softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):
     """``exp(x) / sum(exp(x), dim)``, computed stably; ``dtype`` casts the input first.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim the probabilities sum to 1 along.
+        dtype (npgrad.dtype, optional): cast ``input`` to this dtype before the operation.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: ``input``'s shape, floating point.
+
     Example:
         >>> import npgrad as torch
         >>> torch.softmax(torch.tensor([1.0, 2.0, 3.0]), dim=0)
@@ -788,6 +935,16 @@ def softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):
 
 def log_softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):
     """``x - logsumexp(x, dim)``, computed stably; ``dtype`` casts the input first.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to normalize along.
+        dtype (npgrad.dtype, optional): cast ``input`` to this dtype before the operation.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: ``input``'s shape, floating point.
 
     Example:
         >>> import npgrad as torch

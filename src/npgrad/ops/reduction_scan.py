@@ -137,6 +137,16 @@ Cummin = _cum_extreme("Cummin", xp.minimum)
 def cumsum(input, dim=UNSET, *, dtype=None, axis=UNSET):
     """Running sum along ``dim`` (int64 for integer and bool inputs unless ``dtype`` says otherwise).
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to work along.
+        dtype (npgrad.dtype, optional): cast ``input`` to this dtype before the operation.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: ``input``'s shape.
+
     Example:
         >>> import npgrad as torch
         >>> torch.cumsum(torch.tensor([1, 2, 3, 4]), dim=0)
@@ -159,6 +169,16 @@ def cumsum(input, dim=UNSET, *, dtype=None, axis=UNSET):
 
 def cumprod(input, dim=UNSET, *, dtype=None, axis=UNSET):
     """Running product along ``dim``; exact gradients with zeros in the input.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to work along.
+        dtype (npgrad.dtype, optional): cast ``input`` to this dtype before the operation.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: ``input``'s shape.
 
     Example:
         >>> import npgrad as torch
@@ -188,6 +208,15 @@ def _extreme_dim(input, dim):
 def cummax(input, dim=UNSET, *, axis=UNSET):
     """``(values, indices)`` of the running maximum along ``dim`` (a tie takes the later index).
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to work along.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        tuple of Tensors: ``(values, indices)``; ``indices`` are int64 positions along ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> values, indices = torch.cummax(torch.tensor([1, 3, 2, 5, 4]), dim=0)
@@ -203,6 +232,15 @@ def cummax(input, dim=UNSET, *, axis=UNSET):
 def cummin(input, dim=UNSET, *, axis=UNSET):
     """``(values, indices)`` of the running minimum along ``dim`` (a tie takes the later index).
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to work along.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        tuple of Tensors: ``(values, indices)``; ``indices`` are int64 positions along ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> values, indices = torch.cummin(torch.tensor([5, 3, 4, 1, 2]), dim=0)
@@ -217,6 +255,15 @@ def cummin(input, dim=UNSET, *, axis=UNSET):
 
 def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=UNSET):
     """``n``-th forward difference along ``dim``, after joining ``prepend``/``append`` (recorded as sub).
+
+    Args:
+        input (Tensor): the input tensor.
+        n (int, optional): how many times to difference (default 1).
+        dim (int, optional): the dim (default -1, the last).
+        prepend (Tensor, optional): values joined before ``input`` along ``dim`` first.
+        append (Tensor, optional): values joined after ``input`` along ``dim`` first.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

@@ -279,6 +279,18 @@ def max(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``max(input)``: the largest element (gradient split among ties); ``max(input, dim, keepdim)``:
     ``(values, indices)`` with the first index of each maximum; ``max(input, other)``: ``maximum``.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or Tensor, optional): the dim to reduce, giving ``(values, indices)``; a Tensor here means
+            ``maximum(input, other)``.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor (the largest element) or ``(values, indices)`` with ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[1, 7], [5, 3]])
@@ -305,6 +317,18 @@ def max(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 def min(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``min(input)``, ``min(input, dim, keepdim)`` -> ``(values, indices)``, or ``minimum(input, other)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or Tensor, optional): the dim to reduce, giving ``(values, indices)``; a Tensor here means
+            ``minimum(input, other)``.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor (the smallest element) or ``(values, indices)`` with ``dim``.
 
     Example:
         >>> import npgrad as torch
@@ -345,6 +369,17 @@ def _amax_dims(name, input, dim):
 def amax(input, dim=_NO_DIMS, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Largest value over ``dim`` (all dims by default); ties share the gradient evenly.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: ``input``'s dtype, reduced over ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[1, 5], [7, 3]])
@@ -364,6 +399,17 @@ def amax(input, dim=_NO_DIMS, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 def amin(input, dim=_NO_DIMS, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Smallest value over ``dim`` (all dims by default); ties share the gradient evenly.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: ``input``'s dtype, reduced over ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[1, 5], [7, 3]])
@@ -379,6 +425,17 @@ def amin(input, dim=_NO_DIMS, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 def aminmax(input, *, dim=None, keepdim=False, axis=UNSET, keepdims=UNSET):
     """``(min, max)`` over ``dim`` (or everything).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dim to reduce; without it the whole tensor.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        tuple of Tensors: ``(min, max)``.
 
     Example:
         >>> import npgrad as torch
@@ -413,6 +470,17 @@ def _arg(name, np_fn, input, dim, keepdim):
 def argmax(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Index of the (first) largest element, flat or along ``dim``; NaN counts as the largest.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dim to reduce; without it the whole tensor.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: int64 indices (into the flattened tensor when ``dim`` is None).
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[1, 9, 3], [7, 2, 7]])
@@ -431,6 +499,17 @@ def argmax(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 def argmin(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Index of the (first) smallest element, flat or along ``dim``; NaN counts as the smallest.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dim to reduce; without it the whole tensor.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: int64 indices (into the flattened tensor when ``dim`` is None).
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[1, 9, 3], [0, 2, 7]])
@@ -447,6 +526,17 @@ def argmin(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 def median(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """Lower median (the smaller middle value for an even count), NaN if any element is NaN.
     With ``dim``: ``(values, indices)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dim to reduce; without it the whole tensor.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor, or ``(values, indices)`` when ``dim`` is given.
 
     Example:
         >>> import npgrad as torch
@@ -466,6 +556,17 @@ def median(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 def nanmedian(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``median`` of the non-NaN elements (NaN only when all are NaN).
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dim to reduce; without it the whole tensor.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor, or ``(values, indices)`` when ``dim`` is given.
+
     Example:
         >>> import npgrad as torch
         >>> torch.nanmedian(torch.tensor([1.0, float('nan'), 3.0, 2.0]))
@@ -481,6 +582,17 @@ def nanmedian(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 def mode(input, dim=-1, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``(values, indices)``: the most frequent value along ``dim`` (smallest on a tie), at its last index.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dim to search along (default -1, the last).
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        tuple of Tensors: ``(values, indices)``; ``indices`` are int64 positions along ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> values, indices = torch.mode(torch.tensor([[1, 2, 2, 3], [4, 4, 5, 5]]))
@@ -494,6 +606,18 @@ def mode(input, dim=-1, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """``(values, indices)``: the ``k``-th smallest element along ``dim`` (1-based).
+
+    Args:
+        input (Tensor): the input tensor.
+        k (int): how many elements (or which one, 1-based, for ``kthvalue``).
+        dim (int, optional): the dim to search along (default -1, the last).
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        tuple of Tensors: ``(values, indices)``; ``indices`` are int64 positions along ``dim``.
 
     Example:
         >>> import npgrad as torch
@@ -515,6 +639,18 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=UNSET):
     """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``, in sorted order.
 
+    Args:
+        input (Tensor): the input tensor.
+        k (int): how many elements (or which one, 1-based, for ``kthvalue``).
+        dim (int, optional): the dim to search along (default -1, the last).
+        largest (bool, optional): the largest (True, default) or the smallest elements.
+        sorted (bool, optional): return them in sorted order (default True).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        tuple of Tensors: ``(values, indices)``; ``indices`` are int64 positions along ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> values, indices = torch.topk(torch.tensor([1, 7, 3, 9, 5]), 2)
@@ -535,6 +671,17 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=UNSET):
 
 def sort(input, dim=-1, descending=False, stable=None, *, axis=UNSET):
     """``(values, indices)`` sorted along ``dim``; ties keep their order; NaN sorts as the largest value.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dim to sort along (default -1, the last).
+        descending (bool, optional): sort from largest to smallest (default False).
+        stable (bool, optional): keep the order of equal elements (npgrad's sort always does).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        tuple of Tensors: ``(values, indices)``; ``indices`` are int64 positions along ``dim``.
 
     Example:
         >>> import npgrad as torch
@@ -559,6 +706,17 @@ def sort(input, dim=-1, descending=False, stable=None, *, axis=UNSET):
 def argsort(input, dim=-1, descending=False, stable=False, *, axis=UNSET):
     """Indices that sort ``input`` along ``dim`` (see ``sort``).
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dim to sort along (default -1, the last).
+        descending (bool, optional): sort from largest to smallest (default False).
+        stable (bool, optional): keep the order of equal elements (npgrad's sort always does).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: int64 indices, ``input``'s shape.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[3, 1, 2], [0, 5, 4]])
@@ -580,6 +738,10 @@ def argsort(input, dim=-1, descending=False, stable=False, *, axis=UNSET):
 
 def msort(input):
     """``sort(input, dim=0).values``.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

@@ -665,10 +665,18 @@ def gather(input, dim, index, *, sparse_grad=False):
     """``out[i][j] = input[i][index[i][j]]`` for ``dim=1`` (and likewise for any dim); ``index`` may be
     smaller than ``input`` in the other dims.
 
-    >>> import npgrad
-    >>> npgrad.tensor([[1, 2], [3, 4]]).gather(1, npgrad.tensor([[1], [0]]))
-    tensor([[2],
-            [3]])
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim ``index`` indexes.
+        index (Tensor): int64 indices, with as many dims as ``input``.
+        sparse_grad (bool, optional): must be False (npgrad has no sparse gradients).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.tensor([[1, 2], [3, 4]]).gather(1, npgrad.tensor([[1], [0]]))
+        tensor([[2],
+                [3]])
     """
     nd = input._data.ndim
     d = norm_dim(dim, nd)
@@ -771,9 +779,19 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduce ``src`` into a copy of ``input`` at ``index`` along ``dim`` with ``sum``, ``prod``, ``mean``,
     ``amax`` or ``amin`` (``include_self=False``: positions that receive values forget ``input``'s).
 
-    >>> import npgrad
-    >>> npgrad.zeros(2).scatter_reduce(0, npgrad.tensor([0, 0, 1]), npgrad.tensor([1., 3., 5.]), "amax")
-    tensor([3., 5.])
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim ``index`` indexes.
+        index (Tensor): int64 indices, with as many dims as ``input``.
+        src (Tensor): the values written in.
+        reduce (str): ``'sum'``, ``'prod'``, ``'mean'``, ``'amax'`` or ``'amin'``.
+        include_self (bool, optional): whether ``input``'s own values take part (default True).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.zeros(2).scatter_reduce(0, npgrad.tensor([0, 0, 1]), npgrad.tensor([1., 3., 5.]), "amax")
+        tensor([3., 5.])
     """
     if reduce not in _UFUNC:
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
@@ -896,9 +914,15 @@ def index_fill(input, dim, index, value):
 def masked_fill(input, mask, value):
     """``input`` with ``value`` where the (broadcast) boolean ``mask`` is set.
 
-    >>> import npgrad
-    >>> npgrad.zeros(3).masked_fill(npgrad.tensor([True, False, True]), 2.0)
-    tensor([2., 0., 2.])
+    Args:
+        input (Tensor): the input tensor.
+        mask (Tensor): a bool tensor broadcastable to ``input``.
+        value (Number or 0-d Tensor): the fill value.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.zeros(3).masked_fill(npgrad.tensor([True, False, True]), 2.0)
+        tensor([2., 0., 2.])
     """
     m = _mask(mask, "masked_fill_")
     if isinstance(value, _t.Tensor):
@@ -985,11 +1009,19 @@ def take_along_dim(input, indices, dim=None, *, axis=UNSET):
     """``gather`` with ``input`` and ``indices`` broadcast against each other outside ``dim`` (flattened when
     ``dim`` is None): picks along ``dim`` what ``argmax``/``argsort`` return.
 
-    >>> import npgrad
-    >>> x = npgrad.tensor([[3., 1.], [0., 2.]])
-    >>> x.take_along_dim(x.argmax(1, keepdim=True), 1)
-    tensor([[3.],
-            [2.]])
+    Args:
+        input (Tensor): the input tensor.
+        indices (Tensor): int64 indices, broadcast against ``input`` outside ``dim``.
+        dim (int, optional): the dim to index; the flattened tensor when omitted.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
+    Example:
+        >>> import npgrad
+        >>> x = npgrad.tensor([[3., 1.], [0., 2.]])
+        >>> x.take_along_dim(x.argmax(1, keepdim=True), 1)
+        tensor([[3.],
+                [2.]])
     """
     if axis is not UNSET:
         dim = np_alias("take_along_dim", dim, axis)[0]

@@ -90,6 +90,16 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     index of each input element's value (``return_inverse``) and each value's count (``return_counts``).
     NaNs are never equal to each other, so each stays. With ``dim``, the distinct slices along ``dim``.
 
+    Args:
+        input (Tensor): the input tensor.
+        sorted (bool, optional): sort the values (they always are, as in torch's CPU kernel).
+        return_inverse (bool, optional): also return where each element of ``input`` went in the result.
+        return_counts (bool, optional): also return how many times each value occurs.
+        dim (int, optional): the dim whose slices are compared; the flattened tensor when omitted.
+
+    Returns:
+        Tensor, or a tuple with the inverse indices and/or counts.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([3, 1, 3, 2, 1])
@@ -112,6 +122,15 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """Collapse each run of equal consecutive values (or slices along ``dim``) into one.
+
+    Args:
+        input (Tensor): the input tensor.
+        return_inverse (bool, optional): also return where each element of ``input`` went in the result.
+        return_counts (bool, optional): also return how many times each value occurs.
+        dim (int, optional): the dim whose slices are compared; the flattened tensor when omitted.
+
+    Returns:
+        Tensor, or a tuple with the inverse indices and/or counts.
 
     Example:
         >>> import npgrad as torch
@@ -148,6 +167,15 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     """For each value, the index where it would be inserted into ``sorted_sequence`` (the last dim; leading
     dims pair with ``input``'s) to keep it sorted: before equal values, or after them with ``right=True`` or
     ``side="right"``. ``sorter`` gives the order that sorts an unsorted sequence.
+
+    Args:
+        sorted_sequence (Tensor): values sorted along the last dim (1-D, or one sorted row per row of ``input``).
+        input (Tensor or Number): the values to look up.
+        out_int32 (bool, optional): int32 indices instead of int64.
+        right (bool, optional): on a tie, the index after the equal values instead of before (default False).
+        side (str, optional): ``'left'`` or ``'right'`` (another way to say ``right``).
+        sorter (Tensor, optional): indices that sort ``sorted_sequence``, if it is not sorted itself.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -190,6 +218,13 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """The bucket of each value among 1-D ``boundaries``: ``boundaries[i-1] < x <= boundaries[i]`` (``right=False``)
     or ``boundaries[i-1] <= x < boundaries[i]`` (``right=True``).
 
+    Args:
+        input (Tensor): the input tensor.
+        boundaries (Tensor): 1-D, sorted bucket boundaries.
+        out_int32 (bool, optional): int32 indices instead of int64.
+        right (bool, optional): on a tie, the index after the equal values instead of before (default False).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> boundaries = torch.tensor([1, 3, 5])
@@ -211,6 +246,13 @@ def _float_only(kernel, a):
 def histc(input, bins=100, min=0, max=0, *, out=None):
     """Counts in ``bins`` equal bins over [min, max] (the data's range when both are 0; widened by 1 on each
     side when that range is a point); values outside are ignored, the last bin includes its right edge.
+
+    Args:
+        input (Tensor): the input tensor.
+        bins (int, optional): the number of bins (default 100).
+        min (Number, optional): the lower end of the range.
+        max (Number, optional): the upper end of the range.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -245,6 +287,14 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     """``(hist, bin_edges)``: ``bins`` equal bins over ``range`` (default: the data's range), or the given
     bin edges; ``weight`` weights each element, ``density`` normalises to a density.
+
+    Args:
+        input (Tensor): the input tensor.
+        bins (int or Tensor): the number of equal bins, or the bin edges.
+        range (tuple of floats, optional): the lower and upper end of the bins.
+        weight (Tensor, optional): a weight per element.
+        density (bool, optional): normalize so the histogram integrates to 1.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -290,6 +340,11 @@ def bincount(input, weights=None, minlength=0):
     """How often each non-negative integer occurs in 1-D ``input`` (weighted by ``weights``); at least
     ``minlength`` bins. Float32 weights give float32 counts, other weights float64.
 
+    Args:
+        input (Tensor): the input tensor.
+        weights (Tensor, optional): a weight per element of ``input``.
+        minlength (int, optional): the least number of bins.
+
     Example:
         >>> import npgrad as torch
         >>> torch.bincount(torch.tensor([0, 1, 1, 3]))
@@ -320,6 +375,13 @@ def bincount(input, weights=None, minlength=0):
 
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
     """Whether each element of ``elements`` is in ``test_elements`` (either may be a number); NaN is in nothing.
+
+    Args:
+        elements (Tensor or Number): the values to test.
+        test_elements (Tensor or Number): the values to look for.
+        assume_unique (bool, optional): both inputs hold unique values (a hint).
+        invert (bool, optional): return the opposite (not in).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

@@ -304,9 +304,14 @@ def _view_array(a, shape):
 def reshape(input, *shape):
     """``input`` with a new shape (one dim may be -1): a view when the strides allow it, else a copy.
 
-    >>> import npgrad
-    >>> npgrad.arange(6.).reshape(2, -1).shape
-    npgrad.Size([2, 3])
+    Args:
+        input (Tensor): the input tensor.
+        *shape (ints or a tuple of ints): the new shape; one entry may be -1.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.arange(6.).reshape(2, -1).shape
+        npgrad.Size([2, 3])
     """
     shape = _infer_shape(_shape_arg(shape), input._data.size)
     if _view_array(input._data, shape) is not None:
@@ -504,6 +509,11 @@ def transpose(input, dim0, dim1):
 def swapaxes(input, axis0, axis1):
     """``transpose`` under NumPy's name (and NumPy's argument names, as in torch).
 
+    Args:
+        input (Tensor): the input tensor.
+        axis0 (int): the first dim.
+        axis1 (int): the second dim.
+
     Example:
         >>> import npgrad as torch
         >>> torch.swapaxes(torch.arange(6).reshape(2, 3), 0, 1)
@@ -516,6 +526,11 @@ def swapaxes(input, axis0, axis1):
 
 def swapdims(input, dim0, dim1):
     """``transpose`` under another name.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim0 (int): the first dim.
+        dim1 (int): the second dim.
 
     Example:
         >>> import npgrad as torch
@@ -584,9 +599,15 @@ def permute(input, *dims):
 def movedim(input, source, destination):
     """Move dims ``source`` to positions ``destination`` (ints or sequences); the others keep their order.
 
-    >>> import npgrad
-    >>> npgrad.zeros(2, 3, 4).movedim(0, -1).shape
-    npgrad.Size([3, 4, 2])
+    Args:
+        input (Tensor): the input tensor.
+        source (int or sequence of ints): the dims to move.
+        destination (int or sequence of ints): where they go.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.zeros(2, 3, 4).movedim(0, -1).shape
+        npgrad.Size([3, 4, 2])
     """
     nd = input._data.ndim
     src = tuple(source) if isinstance(source, (tuple, list)) else (source,)
@@ -839,9 +860,16 @@ def to_copy(input, dtype):
 def narrow(input, dim, start, length):
     """The view ``input[..., start:start + length, ...]`` along ``dim`` (``start`` may be negative).
 
-    >>> import npgrad
-    >>> npgrad.arange(5).narrow(0, -3, 2)
-    tensor([2, 3])
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to work along.
+        start (int or 0-d Tensor): the first index (negative counts from the end).
+        length (int): how many elements.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.arange(5).narrow(0, -3, 2)
+        tensor([2, 3])
     """
     from .indexing import Slice
     nd = input._data.ndim
@@ -865,9 +893,16 @@ def narrow(input, dim, start, length):
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """The view of a diagonal of ``dim1``/``dim2`` (above it for ``offset > 0``), appended as the last dim.
 
-    >>> import npgrad
-    >>> npgrad.arange(6).reshape(2, 3).diagonal(1)
-    tensor([1, 5])
+    Args:
+        input (Tensor): the input tensor.
+        offset (int, optional): which diagonal: 0 the main one, > 0 above it, < 0 below it.
+        dim1 (int, optional): the first dim of the matrices (default 0).
+        dim2 (int, optional): the second dim of the matrices (default 1).
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.arange(6).reshape(2, 3).diagonal(1)
+        tensor([1, 5])
     """
     nd = input._data.ndim
     d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)

@@ -91,6 +91,12 @@ def _positions(shape, strides, offset):
 def as_strided(input, size, stride, storage_offset=None):
     """A view of ``input``'s storage with the given sizes, strides (in elements) and offset, as torch.
 
+    Args:
+        input (Tensor): the input tensor.
+        size (tuple of ints): the view's shape.
+        stride (tuple of ints): the view's strides, in elements.
+        storage_offset (int, optional): the offset into the storage, in elements.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.arange(9.)
@@ -163,6 +169,9 @@ def unfold(self, dimension, size, step):
 def broadcast_tensors(*tensors):
     """Each tensor expanded to the common broadcast shape (a tensor already of that shape is returned as is).
 
+    Args:
+        *tensors (Tensors): the tensors.
+
     Example:
         >>> import npgrad as torch
         >>> a, b = torch.broadcast_tensors(torch.tensor([[1], [2]]), torch.tensor([10, 20, 30]))
@@ -217,6 +226,9 @@ class BlockDiag(Function):
 def block_diag(*tensors):
     """The tensors (0-d, 1-d as rows, or 2-d) placed on the diagonal of a block matrix.
 
+    Args:
+        *tensors (Tensors): 0-D, 1-D or 2-D tensors.
+
     Example:
         >>> import npgrad as torch
         >>> torch.block_diag(torch.tensor([[1, 2], [3, 4]]), torch.tensor([[5]]))
@@ -235,6 +247,9 @@ def block_diag(*tensors):
 
 def cartesian_prod(*tensors):
     """All combinations of one element from each 1-D tensor, one per row (``meshgrid`` then ``stack``).
+
+    Args:
+        *tensors (Tensors): 1-D tensors.
 
     Example:
         >>> import npgrad as torch
@@ -256,6 +271,11 @@ def cartesian_prod(*tensors):
 
 def combinations(input, r=2, with_replacement=False):
     """Length-``r`` combinations of a 1-D tensor's elements, one per row (``itertools.combinations`` order).
+
+    Args:
+        input (Tensor): the input tensor.
+        r (int, optional): the length of each combination (default 2).
+        with_replacement (bool, optional): allow an element to repeat (default False).
 
     Example:
         >>> import npgrad as torch
@@ -299,6 +319,11 @@ class Rot90(Function):
 
 def rot90(input, k=1, dims=(0, 1)):
     """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first towards the second).
+
+    Args:
+        input (Tensor): the input tensor.
+        k (int, optional): how many quarter turns (default 1; negative turns the other way).
+        dims (pair of ints, optional): the plane to rotate in (default (0, 1)).
 
     Example:
         >>> import npgrad as torch
@@ -373,6 +398,9 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 def ravel(input):
     """``contiguous().view(-1)``, as torch: a view of a contiguous tensor, else a copy.
 
+    Args:
+        input (Tensor): the input tensor.
+
     Example:
         >>> import npgrad as torch
         >>> torch.ravel(torch.tensor([[1, 2], [3, 4]]))
@@ -383,6 +411,11 @@ def ravel(input):
 
 def vander(x, N=None, increasing=False):
     """The Vandermonde matrix: columns x^0 ... x^(N-1) (reversed unless ``increasing``).
+
+    Args:
+        x (Tensor): a 1-D tensor.
+        N (int, optional): the number of columns (default ``len(x)``).
+        increasing (bool, optional): powers increase from left to right (default False).
 
     Example:
         >>> import npgrad as torch
@@ -533,6 +566,13 @@ SliceScatter = _make_scatter("SliceScatter", _index_view)
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     """``input`` with its diagonal (``offset``, ``dim1``, ``dim2``) replaced by ``src``.
 
+    Args:
+        input (Tensor): the input tensor.
+        src (Tensor): the values written in.
+        offset (int, optional): which diagonal: 0 the main one, > 0 above it, < 0 below it.
+        dim1 (int, optional): the first dim of the matrices.
+        dim2 (int, optional): the second dim of the matrices.
+
     Example:
         >>> import npgrad as torch
         >>> torch.diagonal_scatter(torch.zeros(3, 3), torch.ones(3))
@@ -550,6 +590,12 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 
 def select_scatter(input, src, dim, index):
     """``input`` with ``input.select(dim, index)`` replaced by ``src``.
+
+    Args:
+        input (Tensor): the input tensor.
+        src (Tensor): the values written in.
+        dim (int): the dim to slice.
+        index (int): the position along ``dim``.
 
     Example:
         >>> import npgrad as torch
@@ -569,6 +615,15 @@ def select_scatter(input, src, dim, index):
 
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     """``input`` with ``input[..., start:end:step, ...]`` (along ``dim``) replaced by ``src``.
+
+    Args:
+        input (Tensor): the input tensor.
+        src (Tensor): the values written in.
+        dim (int, optional): the dim to slice (default 0).
+        start (int, optional): the first index.
+        end (int, optional): the end (not included).
+        step (Number, optional): the gap between values (default 1).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -688,6 +743,15 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     """Combine ``source``'s slices into ``input``'s at ``index`` along ``dim`` with ``reduce`` ("prod", "mean",
     "amax", "amin").
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim ``index`` indexes.
+        index (Tensor): a 1-D int64 index tensor.
+        source (Tensor): the values written in.
+        reduce (str): ``'prod'``, ``'mean'``, ``'amax'`` or ``'amin'``.
+        include_self (bool, optional): whether ``input``'s own values take part (default True).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.ones(3)
@@ -757,6 +821,12 @@ class Put(Function):
 
 def put(input, index, source, accumulate=False):
     """``input`` with ``input.view(-1)[index] = source`` (added with ``accumulate=True``).
+
+    Args:
+        input (Tensor): the input tensor.
+        index (Tensor): int64 indices into the flattened ``input``.
+        source (Tensor): the values written in.
+        accumulate (bool, optional): add to the existing values instead of overwriting them (default False).
 
     Example:
         >>> import npgrad as torch

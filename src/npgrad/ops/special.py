@@ -441,6 +441,10 @@ def _float_only(name, t):
 def lgamma(input):
     """log|Gamma(x)|, +inf at the poles.
 
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.lgamma(torch.tensor([0.5, 1.0, 5.0]))
@@ -452,6 +456,10 @@ def lgamma(input):
 def digamma(input):
     """The logarithmic derivative of Gamma: -inf at +0, NaN at negative integers.
 
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.digamma(torch.tensor([1.0, 0.5, 2.0]))
@@ -462,6 +470,11 @@ def digamma(input):
 
 def polygamma(n, input):
     """The n-th derivative of digamma (n >= 0).
+
+    Args:
+        n (int): the derivative's order (0 is digamma).
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -476,6 +489,11 @@ def polygamma(n, input):
 def mvlgamma(input, p):
     """The log of the multivariate gamma function of dimension ``p``.
 
+    Args:
+        input (Tensor): the input tensor.
+        p (int): the dimension.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.mvlgamma(torch.tensor([2.5, 3.0]), p=2)
@@ -488,6 +506,10 @@ def mvlgamma(input, p):
 
 def i0(input):
     """Modified Bessel function of the first kind, order 0.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -511,6 +533,10 @@ def i1e(input):
 
 def sinc(input):
     """sin(pi x) / (pi x), 1 at 0.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -581,6 +607,11 @@ def gammaincc(input, other):
 def heaviside(input, values):
     """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (no derivative, as torch).
 
+    Args:
+        input (Tensor): the input tensor.
+        values (Tensor or Number): the value where ``input`` is 0.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.heaviside(torch.tensor([-1.5, 0.0, 2.0]), torch.tensor([0.5]))
@@ -610,6 +641,11 @@ def _int_op(name, kernel, input, other):
 def gcd(input, other):
     """Greatest common divisor of integers (non-negative; gcd(0, 0) = 0).
 
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.gcd(torch.tensor([12, 7, 0]), torch.tensor([18, 3, 5]))
@@ -620,6 +656,11 @@ def gcd(input, other):
 
 def lcm(input, other):
     """Least common multiple of integers (non-negative).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -632,6 +673,11 @@ def lcm(input, other):
 def ldexp(input, other):
     """``input * 2 ** other``.
 
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.ldexp(torch.tensor([1.0, 3.0]), torch.tensor([2, -1]))
@@ -642,6 +688,13 @@ def ldexp(input, other):
 
 def frexp(input):
     """``(mantissa, exponent)``: ``input = mantissa * 2 ** exponent``, exponent int32.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        tuple of Tensors: ``(mantissa, exponent)``; the exponent is int32.
 
     Example:
         >>> import npgrad as torch
@@ -658,6 +711,11 @@ def frexp(input):
 
 def nextafter(input, other):
     """The next float after ``input`` towards ``other``.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

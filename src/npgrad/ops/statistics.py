@@ -82,6 +82,15 @@ class Cdist(Function):
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """p-norm distances between each row of ``x1`` and each row of ``x2`` (batch dims broadcast).
 
+    Args:
+        x1 (Tensor): ``(*, P, M)`` rows.
+        x2 (Tensor): ``(*, R, M)`` rows.
+        p (float, optional): the order of the norm (default 2).
+        compute_mode (str, optional): torch's choice of algorithm for p=2; npgrad accepts its values.
+
+    Returns:
+        Tensor: ``(*, P, R)`` distances.
+
     Example:
         >>> import npgrad as torch
         >>> torch.cdist(torch.tensor([[0., 0.], [1., 1.]]), torch.tensor([[3., 4.], [0., 1.], [1., 1.]]))
@@ -187,6 +196,11 @@ class Dist(Function):
 def dist(input, other, p=2):
     """``norm(input - other, p)`` (0 gradient at equal inputs).
 
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): broadcast against ``input``.
+        p (float, optional): the order of the norm (default 2).
+
     Example:
         >>> import npgrad as torch
         >>> torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.]))
@@ -209,6 +223,13 @@ def _shapes_ok(a, b):
 # ---------------------------------------------------------------------------------------------- cov, corrcoef
 def cov(input, *, correction=1, fweights=None, aweights=None):
     """The covariance matrix of the variables in ``input``'s rows (observations in columns), as torch.cov.
+
+    Args:
+        input (Tensor): the input tensor.
+        correction (int, optional): the difference between the sample count and the divisor (1, Bessel's correction,
+            by default).
+        fweights (Tensor, optional): integer frequency weights, one per observation.
+        aweights (Tensor, optional): observation weights.
 
     Example:
         >>> import npgrad as torch
@@ -267,6 +288,9 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
 
 def corrcoef(input):
     """Pearson correlation coefficients of the variables in ``input``'s rows, clamped to [-1, 1].
+
+    Args:
+        input (Tensor): the input tensor.
 
     Example:
         >>> import npgrad as torch
@@ -365,6 +389,17 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=N
     """The ``q``-th quantiles of ``input`` (all of it, or along ``dim``); a 1-D ``q`` adds a leading dim.
     A NaN in a slice makes that slice's quantiles NaN.
 
+    Args:
+        input (Tensor): the input tensor.
+        q (float or Tensor): the quantile(s), in ``[0, 1]``.
+        dim (int, optional): the dim to reduce; the flattened tensor when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        interpolation (str, optional): ``'linear'`` (default), ``'lower'``, ``'higher'``, ``'nearest'`` or
+            ``'midpoint'``, for a quantile between two elements.
+        out (Tensor, optional): the tensor to write the result into.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([0., 1., 2., 3.])
@@ -386,6 +421,17 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
                 keepdims=UNSET):
     """``quantile`` ignoring NaNs (a slice of NaNs only gives NaN).
 
+    Args:
+        input (Tensor): the input tensor.
+        q (float or Tensor): the quantile(s), in ``[0, 1]``.
+        dim (int, optional): the dim to reduce; the flattened tensor when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        interpolation (str, optional): ``'linear'`` (default), ``'lower'``, ``'higher'``, ``'nearest'`` or
+            ``'midpoint'``, for a quantile between two elements.
+        out (Tensor, optional): the tensor to write the result into.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+
     Example:
         >>> import npgrad as torch
         >>> torch.nanquantile(torch.tensor([1.0, float('nan'), 3.0, 2.0]), 0.5)
@@ -406,6 +452,13 @@ def _pair_sums(y, d):
 
 def trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
     """The trapezoid rule along ``dim``: spacing ``dx`` (default 1) or sample points ``x``.
+
+    Args:
+        y (Tensor): the values to integrate.
+        x (Tensor, optional): the sample points (default: spaced by ``dx``).
+        dx (float, optional): the spacing of the sample points when ``x`` is not given (default 1).
+        dim (int, optional): the dim to integrate along (default -1).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
 
     Example:
         >>> import npgrad as torch
@@ -437,6 +490,12 @@ def trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
 def trapz(y, x=None, *, dx=None, dim=-1):
     """The old name of ``trapezoid``.
 
+    Args:
+        y (Tensor): the values to integrate.
+        x (Tensor, optional): the sample points (default: spaced by ``dx``).
+        dx (float, optional): the spacing of the sample points when ``x`` is not given (default 1).
+        dim (int, optional): the dim to integrate along (default -1).
+
     Example:
         >>> import npgrad as torch
         >>> torch.trapz(torch.tensor([1., 2., 3.]))
@@ -447,6 +506,13 @@ def trapz(y, x=None, *, dx=None, dim=-1):
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
     """The running trapezoid rule along ``dim`` (one fewer element than ``y`` along it).
+
+    Args:
+        y (Tensor): the values to integrate.
+        x (Tensor, optional): the sample points (default: spaced by ``dx``).
+        dx (float, optional): the spacing of the sample points when ``x`` is not given (default 1).
+        dim (int, optional): the dim to integrate along (default -1).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
 
     Example:
         >>> import npgrad as torch
@@ -579,6 +645,12 @@ def _unlast(x, d):
 
 def logcumsumexp(input, dim=UNSET, *, axis=UNSET):
     """log(cumsum(exp(input), dim)), computed stably.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dim to work along.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
