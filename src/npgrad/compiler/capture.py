@@ -19,6 +19,7 @@ A tape is only trusted when it says everything the call did. So while capturing:
 A graph break never aborts the call: the capture *is* an eager run, so its result is right; the recorder just
 stops trusting the tape and the guard key falls back to eager for good.
 """
+import sys
 import threading
 import types
 
@@ -342,6 +343,10 @@ class Recorder:
 
     def check_end(self, out_tensors):
         """After the call: every known tensor must be at the version the tape explains."""
+        for m in getattr(self, "lazy", ()):
+            if m in sys.modules:
+                self.brk(f"{m} was first imported inside the region (its hooks were not in place)")
+                return
         for t in self.keep:
             s = self.tmap.get(id(t))
             if s is not None and t._vc[0] != self.ver[s.id]:
@@ -419,16 +424,22 @@ class _Hooks:
             born_keep.append(t)
             return t
         self._swap_code(mk, "make", "data, grad_fn=None, nr=0, vc=None", "data, grad_fn, nr, vc", make_hook)
-        from ..nn.parameter import Parameter
-        p_new = Parameter.__dict__["__new__"]
+        # (npgrad.nn and npgrad.optim are hooked only if imported: a capture does not import them; importing
+        # them during the capture is a graph break, see check_end)
+        self.lazy = [m for m in ("npgrad.nn.parameter", "npgrad.nn.modules.module", "npgrad.optim.optimizer")
+                     if m not in sys.modules]
+        rec.lazy = self.lazy
+        if "npgrad.nn.parameter" in sys.modules:
+            from ..nn.parameter import Parameter
+            p_new = Parameter.__dict__["__new__"]
 
-        def param_new(cls, *a, **k):
-            t = p_new(cls, *a, **k)
-            born.add(id(t))
-            born_keep.append(t)
-            return t
-        Parameter.__new__ = param_new
-        self.undo.append(lambda: setattr(Parameter, "__new__", p_new))
+            def param_new(cls, *a, **k):
+                t = p_new(cls, *a, **k)
+                born.add(id(t))
+                born_keep.append(t)
+                return t
+            Parameter.__new__ = param_new
+            self.undo.append(lambda: setattr(Parameter, "__new__", p_new))
         # 3. in-place writes
         from ..ops import inplace as _ip
         ip = _ip.inplace
@@ -460,27 +471,29 @@ class _Hooks:
                                                     "gradient tensor changes between calls)"),
                                            _breaker(rec, grad_prop.fset, "setting .grad inside the region"),
                                            grad_prop.fdel and _breaker(rec, grad_prop.fdel, "deleting .grad")))
-        from ..optim import optimizer as _optim
-        bump = _optim.bump
-        orig_bump = _clone(bump)
+        if "npgrad.optim.optimizer" in sys.modules:
+            from ..optim import optimizer as _optim
+            bump = _optim.bump
+            orig_bump = _clone(bump)
 
-        def bump_hook(p):
-            if rec.mine():
-                rec.brk("an optimizer step inside the region (its NumPy updates are not recorded)")
-            return orig_bump(p)
-        self._swap_code(bump, "bump", "p", "p", bump_hook)
+            def bump_hook(p):
+                if rec.mine():
+                    rec.brk("an optimizer step inside the region (its NumPy updates are not recorded)")
+                return orig_bump(p)
+            self._swap_code(bump, "bump", "p", "p", bump_hook)
         from .. import autograd as _ag
         for name in ("grad", "backward"):
             self._set(_ag, name, _breaker(rec, getattr(_ag, name), f"autograd.{name}() inside the compiled region"))
         # 6. modules called (their training flag and scalar attributes become guards)
-        from ..nn.modules.module import Module
-        call = Module.__dict__["__call__"]
+        if "npgrad.nn.modules.module" in sys.modules:
+            from ..nn.modules.module import Module
+            call = Module.__dict__["__call__"]
 
-        def module_call(m, *a, **k):
-            if rec.mine():
-                rec.modules.append(m)
-            return call(m, *a, **k)
-        self._set(Module, "__call__", module_call)
+            def module_call(m, *a, **k):
+                if rec.mine():
+                    rec.modules.append(m)
+                return call(m, *a, **k)
+            self._set(Module, "__call__", module_call)
         from ..autograd import graph as _graph, forward_ad, anomaly_mode
         if _graph.saved_hooks_stack():
             rec.brk("saved_tensors_hooks are active (they would not run on replay)")

@@ -1,6 +1,7 @@
 """Replay: the compiled callable (guard key -> captured program), and the one node a replayed region hangs
 its outputs on (``CompiledFunctionBackward``, torch's name for a compiled region)."""
 import collections
+import sys
 import warnings
 
 import numpy as np
@@ -302,14 +303,14 @@ def _finish(rec, result, flat, key):
         rec.brk(f"the region returns a {t.__name__}")
     spec = spec_of(result)
     # modules called: hooks would not replay
-    from ..nn.modules import _hooks as _mh
     mods = list({id(m): m for m in rec.modules}.values())
     for m in mods:
         d = m.__dict__
         if d.get("_forward_hooks") or d.get("_forward_pre_hooks") or d.get("_backward_hooks") or \
                 d.get("_backward_pre_hooks"):
             rec.brk(f"a hook on the module {type(m).__name__} (module hooks are not replayed)")
-    if _mh._global_forward_hooks or _mh._global_forward_pre_hooks:
+    _mh = sys.modules.get("npgrad.nn.modules._hooks")
+    if _mh is not None and (_mh._global_forward_hooks or _mh._global_forward_pre_hooks):
         rec.brk("a global module hook (module hooks are not replayed)")
     guard_src, guard_ns = _guard_source(rec, mods)
     diff_set = set()
