@@ -528,3 +528,60 @@ def test_random_chains_replay_like_eager(ops, n, m):
         assert (b.grad is None) == (be.grad is None)
         if be.grad is not None:
             np.testing.assert_allclose(b.grad.numpy(), be.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+# ------------------------------------------------------------------------------------------ robustness
+def test_an_exception_during_capture_propagates_and_leaves_nothing_hooked():
+    calls = []
+
+    def fn(x):
+        calls.append(1)
+        y = x * 2
+        if len(calls) == 1:
+            raise ValueError("boom")
+        return y
+    f = npgrad.compile(fn)
+    with pytest.raises(ValueError, match="boom"):
+        f(npgrad.ones(2))
+    assert not compiler.is_compiling()
+    assert npgrad.autograd.function._op_recorder is None
+    t = npgrad.ones(1)
+    assert repr(t) == "tensor([1.])" and t.item() == 1.0   # the break hooks are gone
+    assert f(npgrad.ones(2)).tolist() == [2.0, 2.0]
+    assert f(npgrad.ones(2)).tolist() == [2.0, 2.0]
+    assert compiler.counters["captures"] == 1 and compiler.counters["replays"] == 1
+
+
+def test_nested_compiled_function_is_recorded_into_the_outer_region():
+    inner = npgrad.compile(lambda x: x.exp())
+    outer = npgrad.compile(lambda x: inner(x) * 2)
+    x = _t((3,), 0, True)
+    for _ in range(2):
+        y = _call_quiet(outer, x)
+    np.testing.assert_allclose(y.detach().numpy(), 2 * np.exp(x.detach().numpy()), rtol=1e-6)
+    assert compiler.counters["captures"] == 1 and compiler.counters["replays"] == 1
+
+
+def test_outside_tensor_values_are_read_at_replay_and_its_shape_is_guarded():
+    holder = {"w": npgrad.ones(3)}
+    w = holder["w"]
+    f = npgrad.compile(lambda x: x * w)
+    x = npgrad.ones(3)
+    assert _call_quiet(f, x).tolist() == [1.0] * 3
+    with npgrad.no_grad():
+        w.mul_(3)                   # changed in place between calls: replay reads the current array
+    assert _call_quiet(f, x).tolist() == [3.0] * 3
+    w.requires_grad_(True)          # requires_grad of an outside tensor is guarded
+    y = _call_quiet(f, x)
+    y.sum().backward()
+    assert w.grad.tolist() == [1.0] * 3
+    assert compiler.counters["captures"] == 2
+
+
+def test_same_tensor_passed_twice_gets_its_gradient_once_per_use():
+    f = npgrad.compile(lambda a, b: (a * b).sum())
+    x = _t((4,), 0, True)
+    f(x, x)
+    x.grad = None
+    _call_quiet(f, x, x).backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * x.detach().numpy(), rtol=1e-6)
