@@ -22,6 +22,19 @@ class Parameter(Tensor):
 
     It shares storage and version counter with ``data`` (like ``data.detach()``); ``requires_grad`` defaults to
     True even under ``no_grad``. Ops on a Parameter return plain Tensors, as in torch.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> p = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+        >>> p
+        Parameter containing:
+        tensor([1., 2.], requires_grad=True)
+        >>> p.requires_grad, isinstance(p, torch.Tensor)
+        (True, True)
+        >>> m = torch.nn.Linear(2, 1)
+        >>> [name for name, _ in m.named_parameters()]
+        ['weight', 'bias']
     """
     # no __slots__: a Parameter takes arbitrary attributes (optimizers and users tag parameters)
 
@@ -74,6 +87,21 @@ class Buffer(metaclass=_BufferMeta):
     """Marks a Tensor as a buffer: ``self.running = nn.Buffer(t, persistent=False)`` registers it.
 
     Returns a plain Tensor sharing ``data``'s storage, as torch does.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> class Scale(torch.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.factor = torch.nn.Buffer(torch.tensor(2.0))
+        ...     def forward(self, x):
+        ...         return x * self.factor
+        >>> m = Scale()
+        >>> list(m.state_dict()), list(m.parameters())
+        (['factor'], [])
+        >>> m(torch.ones(2))
+        tensor([2., 2.])
     """
 
     def __new__(cls, data=None, *, persistent=True):
@@ -218,7 +246,18 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
 
 
 class UninitializedBuffer(UninitializedTensorMixin, Tensor):
-    """A buffer with no shape yet (a lazy module's); becomes a plain Tensor when materialised."""
+    """A buffer with no shape yet (a lazy module's); becomes a plain Tensor when materialised.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.LazyBatchNorm1d()
+        >>> type(m.running_mean).__name__
+        'UninitializedBuffer'
+        >>> _ = m(torch.ones(4, 3))
+        >>> m.running_mean.shape
+        npgrad.Size([3])
+    """
     __slots__ = ()
     cls_to_become = Tensor
 

@@ -43,7 +43,15 @@ class _Plain(Module):
 
 
 class Threshold(Module):
-    """``y = x if x > threshold else value``."""
+    """``y = x if x > threshold else value``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Threshold(0.5, -1.0)
+        >>> m(torch.tensor([0.1, 0.5, 2.0]))
+        tensor([-1., -1.,  2.])
+    """
 
     def __init__(self, threshold, value, inplace=False):
         super().__init__()
@@ -59,14 +67,32 @@ class Threshold(Module):
 
 
 class ReLU(_Inplace):
-    """``max(0, x)``; the gradient at 0 is 0."""
+    """``max(0, x)``; the gradient at 0 is 0.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.ReLU()
+        >>> m(torch.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+        >>> m(torch.tensor([-1.0, 2.0], requires_grad=True))
+        tensor([0., 2.], grad_fn=<ReluBackward0>)
+    """
 
     def forward(self, input):
         return F.relu(input, inplace=self.inplace)
 
 
 class RReLU(Module):
-    """Leaky ReLU with a random slope in [lower, upper] in training, their mean in eval."""
+    """Leaky ReLU with a random slope in [lower, upper] in training, their mean in eval.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.RReLU(0.1, 0.3).eval()
+        >>> m(torch.tensor([-2.0, 1.0]))
+        tensor([-0.4000,  1.0000])
+    """
 
     def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
         super().__init__()
@@ -82,7 +108,15 @@ class RReLU(Module):
 
 
 class Hardtanh(Module):
-    """``clamp(x, min_val, max_val)`` with gradient 0 at the bounds."""
+    """``clamp(x, min_val, max_val)`` with gradient 0 at the bounds.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Hardtanh(-0.5, 0.5)
+        >>> m(torch.tensor([-2.0, 0.25, 2.0]))
+        tensor([-0.5000,  0.2500,  0.5000])
+    """
 
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None):
         super().__init__()
@@ -106,7 +140,15 @@ class Hardtanh(Module):
 
 
 class ReLU6(Hardtanh):
-    """``min(max(0, x), 6)``."""
+    """``min(max(0, x), 6)``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.ReLU6()
+        >>> m(torch.tensor([-1.0, 3.0, 9.0]))
+        tensor([0., 3., 6.])
+    """
 
     def __init__(self, inplace=False):
         super().__init__(0.0, 6.0, inplace)
@@ -144,14 +186,30 @@ class Hardswish(Module):
 
 
 class SiLU(_Inplace):
-    """``x * sigmoid(x)``."""
+    """``x * sigmoid(x)``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.SiLU()
+        >>> m(torch.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.2689,  0.0000,  0.7311])
+    """
 
     def forward(self, input):
         return F.silu(input, inplace=self.inplace)
 
 
 class Mish(_Inplace):
-    """``x * tanh(softplus(x))``."""
+    """``x * tanh(softplus(x))``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Mish()
+        >>> m(torch.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.3034,  0.0000,  0.8651])
+    """
 
     def forward(self, input):
         return F.mish(input, inplace=self.inplace)
@@ -163,7 +221,15 @@ class SELU(_Inplace):
 
 
 class ELU(Module):
-    """``x if x > 0 else alpha * (exp(x) - 1)``."""
+    """``x if x > 0 else alpha * (exp(x) - 1)``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.ELU()
+        >>> m(torch.tensor([-1.0, 0.0, 2.0]))
+        tensor([-0.6321,  0.0000,  2.0000])
+    """
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
@@ -178,14 +244,30 @@ class ELU(Module):
 
 
 class CELU(ELU):
-    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.CELU(alpha=2.0)
+        >>> m(torch.tensor([-1.0, 2.0]))
+        tensor([-0.7869,  2.0000])
+    """
 
     def forward(self, input):
         return F.celu(input, self.alpha, self.inplace)
 
 
 class GLU(Module):
-    """Splits ``dim`` in halves a, b: ``a * sigmoid(b)``."""
+    """Splits ``dim`` in halves a, b: ``a * sigmoid(b)``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.GLU()
+        >>> m(torch.tensor([[1.0, 2.0, 0.0, 100.0]]))
+        tensor([[0.5000, 2.0000]])
+    """
 
     def __init__(self, dim=-1):
         super().__init__()
@@ -199,7 +281,15 @@ class GLU(Module):
 
 
 class GELU(Module):
-    """``x * Phi(x)`` (exact, erf) or its ``approximate='tanh'`` form."""
+    """``x * Phi(x)`` (exact, erf) or its ``approximate='tanh'`` form.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.GELU(approximate='tanh')
+        >>> m(torch.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.1588,  0.0000,  0.8412])
+    """
 
     def __init__(self, approximate="none"):
         super().__init__()
@@ -230,7 +320,15 @@ class Softshrink(Hardshrink):
 
 
 class LeakyReLU(Module):
-    """``x if x > 0 else negative_slope * x``."""
+    """``x if x > 0 else negative_slope * x``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.LeakyReLU(0.1)
+        >>> m(torch.tensor([-2.0, 3.0]))
+        tensor([-0.2000,  3.0000])
+    """
 
     def __init__(self, negative_slope=1e-2, inplace=False):
         super().__init__()
@@ -250,7 +348,15 @@ class LogSigmoid(_Plain):
 
 
 class Softplus(Module):
-    """``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``."""
+    """``log(1 + exp(beta * x)) / beta``, linear where ``beta * x > threshold``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Softplus(beta=2.0)
+        >>> m(torch.tensor([-1.0, 0.0, 1.0]))
+        tensor([0.0635, 0.3466, 1.0635])
+    """
 
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
@@ -265,7 +371,18 @@ class Softplus(Module):
 
 
 class PReLU(Module):
-    """Leaky ReLU with a learnable slope: one shared (``num_parameters=1``) or one per channel (dim 1)."""
+    """Leaky ReLU with a learnable slope: one shared (``num_parameters=1``) or one per channel (dim 1).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.PReLU(num_parameters=2, init=0.1)
+        >>> m(torch.tensor([[-1.0, -2.0], [3.0, 4.0]]))
+        tensor([[-0.1000, -0.2000],
+                [ 3.0000,  4.0000]], grad_fn=<PreluKernelBackward0>)
+        >>> [p.shape for p in m.parameters()]
+        [npgrad.Size([2])]
+    """
 
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         self.num_parameters = num_parameters
@@ -314,7 +431,16 @@ class Softmin(_DimModule):
 
 
 class Softmax(_DimModule):
-    """``exp(x) / sum(exp(x))`` along ``dim``."""
+    """``exp(x) / sum(exp(x))`` along ``dim``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Softmax(dim=1)
+        >>> m(torch.tensor([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]))
+        tensor([[0.0900, 0.2447, 0.6652],
+                [0.3333, 0.3333, 0.3333]])
+    """
 
     def forward(self, input):
         return F.softmax(input, self.dim, _stacklevel=5)
@@ -326,7 +452,17 @@ class LogSoftmax(_DimModule):
 
 
 class Softmax2d(_Plain):
-    """Softmax over the channel dim of (N, C, H, W) or (C, H, W)."""
+    """Softmax over the channel dim of (N, C, H, W) or (C, H, W).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Softmax2d()
+        >>> m(torch.zeros(1, 2, 1, 2))
+        tensor([[[[0.5000, 0.5000]],
+        <BLANKLINE>
+                 [[0.5000, 0.5000]]]])
+    """
 
     def forward(self, input):
         if input.dim() not in (3, 4):

@@ -24,7 +24,18 @@ _ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])
 
 class AdaptiveLogSoftmaxWithLoss(Module):
     """``forward(input, target)`` -> (log-probability of each target, mean negative log-likelihood);
-    ``log_prob(input)`` gives every class's log-probability, ``predict(input)`` the most likely class."""
+    ``log_prob(input)`` gives every class's log-probability, ``predict(input)`` the most likely class.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, cutoffs=[4])
+        >>> out = m(torch.ones(3, 8), torch.tensor([0, 5, 9]))
+        >>> out.output.shape, out.loss.shape
+        (npgrad.Size([3]), npgrad.Size([]))
+        >>> torch.allclose(m.log_prob(torch.ones(2, 8)).exp().sum(dim=1), torch.ones(2))
+        True
+    """
 
     def __init__(self, in_features, n_classes, cutoffs, div_value=4.0, head_bias=False, device=None, dtype=None):
         super().__init__()

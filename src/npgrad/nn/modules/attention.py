@@ -186,7 +186,21 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
 class MultiheadAttention(Module):
     """Multi-head attention; ``forward(query, key, value, key_padding_mask=None, need_weights=True,
-    attn_mask=None, average_attn_weights=True, is_causal=False)`` returns ``(output, weights or None)``."""
+    attn_mask=None, average_attn_weights=True, is_causal=False)`` returns ``(output, weights or None)``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.MultiheadAttention(embed_dim=8, num_heads=2, batch_first=True)
+        >>> x = torch.ones(3, 5, 8)
+        >>> out, weights = m(x, x, x)
+        >>> out.shape, weights.shape
+        (npgrad.Size([3, 5, 8]), npgrad.Size([3, 5, 5]))
+        >>> weights.sum(dim=-1)
+        tensor([[1., 1., 1., 1., 1.],
+                [1., 1., 1., 1., 1.],
+                [1., 1., 1., 1., 1.]], grad_fn=<SumBackward1>)
+    """
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
                  kdim=None, vdim=None, batch_first=False, device=None, dtype=None):

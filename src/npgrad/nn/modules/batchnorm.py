@@ -100,7 +100,21 @@ class _BatchNorm(_NormBase):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalisation over (N, C) or (N, C, L), per channel C."""
+    """Batch normalisation over (N, C) or (N, C, L), per channel C.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.BatchNorm1d(2)
+        >>> m(torch.tensor([[1.0, 10.0], [3.0, 30.0]]))
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]], grad_fn=<NativeBatchNormBackward0>)
+        >>> m.running_mean, m.num_batches_tracked
+        (tensor([0.2000, 2.0000]), tensor(1))
+        >>> _ = m.eval()
+        >>> m(torch.tensor([[2.0, 3.0]]))
+        tensor([[1.7162, 0.2187]], grad_fn=<NativeBatchNormBackward0>)
+    """
 
     def _check_input_dim(self, input):
         if input.dim() not in (2, 3):
@@ -108,7 +122,17 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalisation over (N, C, H, W), per channel C."""
+    """Batch normalisation over (N, C, H, W), per channel C.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.BatchNorm2d(3)
+        >>> m(torch.ones(4, 3, 2, 2)).shape
+        npgrad.Size([4, 3, 2, 2])
+        >>> m.running_var
+        tensor([0.9000, 0.9000, 0.9000])
+    """
 
     def _check_input_dim(self, input):
         if input.dim() != 4:
@@ -172,12 +196,30 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Normalises each (sample, channel) over L: input (N, C, L) or (C, L)."""
+    """Normalises each (sample, channel) over L: input (N, C, L) or (C, L).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.InstanceNorm1d(2)
+        >>> m(torch.tensor([[[1.0, 3.0], [2.0, 2.0]]]))
+        tensor([[[-1.0000,  1.0000],
+                 [ 0.0000,  0.0000]]])
+    """
     _no_batch_dim = 2
 
 
 class InstanceNorm2d(_InstanceNorm):
-    """Normalises each (sample, channel) over H, W: input (N, C, H, W) or (C, H, W)."""
+    """Normalises each (sample, channel) over H, W: input (N, C, H, W) or (C, H, W).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.InstanceNorm2d(1, affine=True)
+        >>> m(torch.arange(4.0).reshape(1, 1, 2, 2))
+        tensor([[[[-1.3416, -0.4472],
+                  [ 0.4472,  1.3416]]]], grad_fn=<ViewBackward0>)
+    """
     _no_batch_dim = 3
 
 

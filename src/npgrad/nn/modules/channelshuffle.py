@@ -11,7 +11,15 @@ __all__ = ["ChannelShuffle"]
 
 
 class ChannelShuffle(Module):
-    """Splits the C channels of ``(N, C, *)`` into ``groups`` groups and interleaves them."""
+    """Splits the C channels of ``(N, C, *)`` into ``groups`` groups and interleaves them.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.ChannelShuffle(2)
+        >>> m(torch.arange(4.0).reshape(1, 4, 1)).flatten()
+        tensor([0., 2., 1., 3.])
+    """
 
     def __init__(self, groups):
         super().__init__()

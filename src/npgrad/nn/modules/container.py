@@ -44,6 +44,21 @@ class Sequential(Module):
     """Runs its modules in order, feeding each one's output to the next.
 
     ``Sequential(m0, m1, ...)`` names them "0", "1", ...; ``Sequential(OrderedDict(name=m))`` keeps the names.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+        >>> model
+        Sequential(
+          (0): Linear(in_features=4, out_features=3, bias=True)
+          (1): ReLU()
+          (2): Linear(in_features=3, out_features=1, bias=True)
+        )
+        >>> model(torch.ones(2, 4)).shape
+        npgrad.Size([2, 1])
+        >>> len(model), type(model[1]).__name__
+        (3, 'ReLU')
     """
 
     def __init__(self, *args):
@@ -156,7 +171,22 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of submodules, registered so that ``parameters()``, ``to()`` and ``state_dict`` see them."""
+    """A list of submodules, registered so that ``parameters()``, ``to()`` and ``state_dict`` see them.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> layers = torch.nn.ModuleList([torch.nn.Linear(2, 2) for _ in range(3)])
+        >>> len(layers), len(list(layers.parameters()))
+        (3, 6)
+        >>> layers.append(torch.nn.ReLU())
+        ModuleList(
+          (0-2): 3 x Linear(in_features=2, out_features=2, bias=True)
+          (3): ReLU()
+        )
+        >>> len(layers)
+        4
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -233,7 +263,17 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """An ordered dict of submodules, registered under their keys."""
+    """An ordered dict of submodules, registered under their keys.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> blocks = torch.nn.ModuleDict({'act': torch.nn.ReLU(), 'proj': torch.nn.Linear(2, 2)})
+        >>> list(blocks.keys())
+        ['act', 'proj']
+        >>> blocks['act'](torch.tensor([-1.0, 1.0]))
+        tensor([0., 1.])
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -309,7 +349,16 @@ def _tensor_line(k, p, type_text):
 
 
 class ParameterList(Module):
-    """A list of Parameters (plain tensors are wrapped into Parameters); other objects are kept as they are."""
+    """A list of Parameters (plain tensors are wrapped into Parameters); other objects are kept as they are.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> params = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(2)) for _ in range(2)])
+        >>> len(params), params[0]
+        (2, Parameter containing:
+        tensor([1., 1.], requires_grad=True))
+    """
 
     def __init__(self, values=None):
         super().__init__()
@@ -364,7 +413,18 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """An ordered dict of Parameters (plain tensors are wrapped into Parameters)."""
+    """An ordered dict of Parameters (plain tensors are wrapped into Parameters).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> params = torch.nn.ParameterDict({'scale': torch.nn.Parameter(torch.ones(1))})
+        >>> params['scale']
+        Parameter containing:
+        tensor([1.], requires_grad=True)
+        >>> list(params.keys())
+        ['scale']
+    """
 
     def __init__(self, parameters=None):
         super().__init__()

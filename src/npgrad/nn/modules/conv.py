@@ -133,19 +133,53 @@ class _Conv(_ConvNd):
 
 
 class Conv1d(_Conv):
-    """1-D convolution over (N, C_in, L) or (C_in, L); weight (out, in/groups, k)."""
+    """1-D convolution over (N, C_in, L) or (C_in, L); weight (out, in/groups, k).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Conv1d(2, 4, kernel_size=3, padding=1)
+        >>> m.weight.shape
+        npgrad.Size([4, 2, 3])
+        >>> m(torch.ones(8, 2, 10)).shape
+        npgrad.Size([8, 4, 10])
+    """
     _ntuple = staticmethod(_single)
     _functional = staticmethod(lambda *a: F.conv1d(*a))
 
 
 class Conv2d(_Conv):
-    """2-D convolution over (N, C_in, H, W) or (C_in, H, W); weight (out, in/groups, kh, kw)."""
+    """2-D convolution over (N, C_in, H, W) or (C_in, H, W); weight (out, in/groups, kh, kw).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Conv2d(3, 8, kernel_size=3, stride=2)
+        >>> m.weight.shape
+        npgrad.Size([8, 3, 3, 3])
+        >>> m(torch.ones(1, 3, 9, 9)).shape
+        npgrad.Size([1, 8, 4, 4])
+        >>> m = torch.nn.Conv2d(1, 1, 2, bias=False)
+        >>> with torch.no_grad():
+        ...     _ = m.weight.fill_(1.0)
+        >>> m(torch.arange(9.0).reshape(1, 1, 3, 3))
+        tensor([[[[ 8., 12.],
+                  [20., 24.]]]], grad_fn=<ConvolutionBackward0>)
+    """
     _ntuple = staticmethod(_pair)
     _functional = staticmethod(lambda *a: F.conv2d(*a))
 
 
 class Conv3d(_Conv):
-    """3-D convolution over (N, C_in, D, H, W) or (C_in, D, H, W)."""
+    """3-D convolution over (N, C_in, D, H, W) or (C_in, D, H, W).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Conv3d(1, 2, kernel_size=(1, 3, 3), padding=(0, 1, 1))
+        >>> m(torch.ones(1, 1, 4, 5, 5)).shape
+        npgrad.Size([1, 2, 4, 5, 5])
+    """
     _ntuple = staticmethod(_triple)
     _functional = staticmethod(lambda *a: F.conv3d(*a))
 
@@ -197,19 +231,45 @@ class _ConvTransposeNd(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTransposeNd):
-    """1-D transposed convolution (the input-gradient of Conv1d); weight (in, out/groups, k)."""
+    """1-D transposed convolution (the input-gradient of Conv1d); weight (in, out/groups, k).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.ConvTranspose1d(4, 2, kernel_size=2, stride=2)
+        >>> m.weight.shape
+        npgrad.Size([4, 2, 2])
+        >>> m(torch.ones(1, 4, 5)).shape
+        npgrad.Size([1, 2, 10])
+    """
     _ntuple = staticmethod(_single)
     _functional = staticmethod(lambda *a: F.conv_transpose1d(*a))
 
 
 class ConvTranspose2d(_ConvTransposeNd):
-    """2-D transposed convolution; weight (in, out/groups, kh, kw)."""
+    """2-D transposed convolution; weight (in, out/groups, kh, kw).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.ConvTranspose2d(8, 3, kernel_size=3, stride=2, padding=1, output_padding=1)
+        >>> m(torch.ones(1, 8, 4, 4)).shape
+        npgrad.Size([1, 3, 8, 8])
+    """
     _ntuple = staticmethod(_pair)
     _functional = staticmethod(lambda *a: F.conv_transpose2d(*a))
 
 
 class ConvTranspose3d(_ConvTransposeNd):
-    """3-D transposed convolution."""
+    """3-D transposed convolution.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.ConvTranspose3d(2, 1, kernel_size=2, stride=2)
+        >>> m(torch.ones(1, 2, 2, 2, 2)).shape
+        npgrad.Size([1, 1, 4, 4, 4])
+    """
     _ntuple = staticmethod(_triple)
     _functional = staticmethod(lambda *a: F.conv_transpose3d(*a))
 

@@ -6,7 +6,15 @@ __all__ = ["PairwiseDistance", "CosineSimilarity"]
 
 
 class PairwiseDistance(Module):
-    """``||x1 - x2 + eps||_p`` along the last dim."""
+    """``||x1 - x2 + eps||_p`` along the last dim.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.PairwiseDistance(p=1.0, eps=0.0)
+        >>> m(torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0]]))
+        tensor([7.])
+    """
 
     def __init__(self, p=2.0, eps=1e-6, keepdim=False):
         super().__init__()
@@ -19,7 +27,15 @@ class PairwiseDistance(Module):
 
 
 class CosineSimilarity(Module):
-    """``x1 . x2 / max(||x1|| ||x2||, eps)`` along ``dim``."""
+    """``x1 . x2 / max(||x1|| ||x2||, eps)`` along ``dim``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.CosineSimilarity(dim=1)
+        >>> m(torch.tensor([[1.0, 0.0], [1.0, 1.0]]), torch.tensor([[1.0, 1.0]]))
+        tensor([0.7071, 1.0000])
+    """
 
     def __init__(self, dim=1, eps=1e-8):
         super().__init__()

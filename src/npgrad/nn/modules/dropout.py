@@ -24,21 +24,50 @@ class _DropoutNd(Module):
 
 
 class Dropout(_DropoutNd):
-    """Zeroes each element with probability ``p`` and scales the rest by ``1 / (1 - p)`` (training only)."""
+    """Zeroes each element with probability ``p`` and scales the rest by ``1 / (1 - p)`` (training only).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Dropout(p=0.5)
+        >>> y = m(torch.ones(8))
+        >>> set(y.tolist()) <= {0.0, 2.0}
+        True
+        >>> _ = m.eval()
+        >>> m(torch.ones(3))
+        tensor([1., 1., 1.])
+    """
 
     def forward(self, input):
         return F.dropout(input, self.p, self.training, self.inplace)
 
 
 class Dropout1d(_DropoutNd):
-    """Zeroes whole channels of (N, C, L) or (C, L)."""
+    """Zeroes whole channels of (N, C, L) or (C, L).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Dropout1d(0.5)
+        >>> y = m(torch.ones(1, 4, 3))
+        >>> bool(((y == 0) | (y == 2)).all())
+        True
+    """
 
     def forward(self, input):
         return F.dropout1d(input, self.p, self.training, self.inplace)
 
 
 class Dropout2d(_DropoutNd):
-    """Zeroes whole channels of (N, C, H, W) or (C, H, W)."""
+    """Zeroes whole channels of (N, C, H, W) or (C, H, W).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Dropout2d(0.5)
+        >>> m(torch.ones(2, 3, 4, 4)).shape
+        npgrad.Size([2, 3, 4, 4])
+    """
 
     def forward(self, input):
         return F.dropout2d(input, self.p, self.training, self.inplace)
@@ -50,7 +79,18 @@ class Dropout3d(_DropoutNd):
 
 
 class AlphaDropout(_DropoutNd):
-    """Dropout that keeps SELU's mean and variance."""
+    """Dropout that keeps SELU's mean and variance.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.AlphaDropout(0.2)
+        >>> m(torch.ones(2, 3)).shape
+        npgrad.Size([2, 3])
+        >>> _ = m.eval()
+        >>> m(torch.tensor([1.0, -1.0]))
+        tensor([ 1., -1.])
+    """
 
     def forward(self, input):
         return F.alpha_dropout(input, self.p, self.training)

@@ -5,7 +5,17 @@ __all__ = ["Flatten", "Unflatten"]
 
 
 class Flatten(Module):
-    """Flattens dims ``start_dim``..``end_dim`` into one (default: all but the batch dim)."""
+    """Flattens dims ``start_dim``..``end_dim`` into one (default: all but the batch dim).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Flatten()
+        >>> m(torch.ones(2, 3, 4, 5)).shape
+        npgrad.Size([2, 60])
+        >>> torch.nn.Flatten(0, 2)(torch.ones(2, 3, 4)).shape
+        npgrad.Size([24])
+    """
 
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
@@ -20,7 +30,15 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Expands dim ``dim`` into ``unflattened_size`` (one entry may be -1)."""
+    """Expands dim ``dim`` into ``unflattened_size`` (one entry may be -1).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Unflatten(1, (2, 5))
+        >>> m(torch.ones(3, 10)).shape
+        npgrad.Size([3, 2, 5])
+    """
 
     def __init__(self, dim, unflattened_size):
         super().__init__()

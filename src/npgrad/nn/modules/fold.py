@@ -12,7 +12,17 @@ __all__ = ["Fold", "Unfold"]
 
 
 class Fold(Module):
-    """Sums columns ``(N, C*prod(kernel_size), L)`` back into an image of ``output_size``."""
+    """Sums columns ``(N, C*prod(kernel_size), L)`` back into an image of ``output_size``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Fold(output_size=(3, 3), kernel_size=2)
+        >>> m(torch.ones(1, 4, 4))
+        tensor([[[[1., 2., 1.],
+                  [2., 4., 2.],
+                  [1., 2., 1.]]]])
+    """
 
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()
@@ -31,7 +41,18 @@ class Fold(Module):
 
 
 class Unfold(Module):
-    """Extracts sliding blocks of an image ``(N, C, H, W)`` as columns ``(N, C*prod(kernel_size), L)``."""
+    """Extracts sliding blocks of an image ``(N, C, H, W)`` as columns ``(N, C*prod(kernel_size), L)``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Unfold(kernel_size=2)
+        >>> m(torch.arange(9.0).reshape(1, 1, 3, 3))
+        tensor([[[0., 1., 3., 4.],
+                 [1., 2., 4., 5.],
+                 [3., 4., 6., 7.],
+                 [4., 5., 7., 8.]]])
+    """
 
     def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()

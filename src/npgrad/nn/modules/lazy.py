@@ -114,7 +114,17 @@ class LazyModuleMixin:
 
 # ---------------------------------------------------------------------------------------------- linear
 class LazyLinear(LazyModuleMixin, Linear):
-    """``Linear`` whose ``in_features`` is the last size of its first input."""
+    """``Linear`` whose ``in_features`` is the last size of its first input.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.LazyLinear(2)
+        >>> m(torch.ones(4, 5)).shape
+        npgrad.Size([4, 2])
+        >>> type(m).__name__, m.weight.shape
+        ('Linear', npgrad.Size([2, 5]))
+    """
     cls_to_become = Linear
 
     def __init__(self, out_features, bias=True, device=None, dtype=None):

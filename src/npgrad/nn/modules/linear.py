@@ -24,7 +24,16 @@ def empty_param(shape, device=None, dtype=None, requires_grad=True):
 
 
 class Identity(Module):
-    """Returns its input; takes and ignores any constructor arguments."""
+    """Returns its input; takes and ignores any constructor arguments.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Identity(54, unused='ignored')
+        >>> x = torch.tensor([1.0, 2.0])
+        >>> m(x) is x
+        True
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__()
@@ -37,6 +46,19 @@ class Linear(Module):
     """``y = x @ weight.T + bias``; weight (out_features, in_features).
 
     Default init (torch's): weight ~ kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(in), 1/sqrt(in)); bias ~ same bound.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Linear(3, 2)
+        >>> m.weight.shape, m.bias.shape
+        (npgrad.Size([2, 3]), npgrad.Size([2]))
+        >>> m(torch.ones(4, 3)).shape
+        npgrad.Size([4, 2])
+        >>> with torch.no_grad():
+        ...     _ = m.weight.fill_(1.0), m.bias.fill_(0.5)
+        >>> m(torch.tensor([[1.0, 2.0, 3.0]]))
+        tensor([[6.5000, 6.5000]], grad_fn=<AddmmBackward0>)
     """
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
@@ -69,7 +91,17 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 class Bilinear(Module):
-    """``y[k] = x1 @ weight[k] @ x2 + bias[k]``; weight (out, in1, in2), init U(-1/sqrt(in1), 1/sqrt(in1))."""
+    """``y[k] = x1 @ weight[k] @ x2 + bias[k]``; weight (out, in1, in2), init U(-1/sqrt(in1), 1/sqrt(in1)).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Bilinear(2, 3, 4)
+        >>> m.weight.shape
+        npgrad.Size([4, 2, 3])
+        >>> m(torch.ones(5, 2), torch.ones(5, 3)).shape
+        npgrad.Size([5, 4])
+    """
 
     def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()

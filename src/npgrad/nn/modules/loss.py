@@ -42,21 +42,46 @@ class _WeightedLoss(_Loss):
 
 
 class L1Loss(_Loss):
-    """Mean (or sum) of ``|input - target|``."""
+    """Mean (or sum) of ``|input - target|``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.L1Loss()
+        >>> loss(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 0.0, 4.0]))
+        tensor(1.)
+    """
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class MSELoss(_Loss):
-    """Mean (or sum) of ``(input - target)^2``."""
+    """Mean (or sum) of ``(input - target)^2``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.MSELoss(reduction='sum')
+        >>> loss(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 0.0, 0.0]))
+        tensor(13.)
+    """
 
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class NLLLoss(_WeightedLoss):
-    """``-input[n, target[n]]`` (log-probabilities in), class ``weight``, targets ``ignore_index`` skipped."""
+    """``-input[n, target[n]]`` (log-probabilities in), class ``weight``, targets ``ignore_index`` skipped.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.NLLLoss(weight=torch.tensor([1.0, 2.0, 1.0]))
+        >>> logp = torch.log_softmax(torch.tensor([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), dim=1)
+        >>> loss(logp, torch.tensor([0, 1]))
+        tensor(0.4475)
+    """
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
         super().__init__(weight, size_average, reduce, reduction)
@@ -68,7 +93,21 @@ class NLLLoss(_WeightedLoss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """log_softmax + NLL; targets are class indices or class probabilities; optional ``label_smoothing``."""
+    """log_softmax + NLL; targets are class indices or class probabilities; optional ``label_smoothing``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.CrossEntropyLoss()
+        >>> logits = torch.tensor([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0]], requires_grad=True)
+        >>> out = loss(logits, torch.tensor([0, 2]))
+        >>> out
+        tensor(0.8955, grad_fn=<NllLossBackward0>)
+        >>> out.backward()
+        >>> logits.grad
+        tensor([[-0.1065,  0.0533,  0.0533],
+                [ 0.1060,  0.2881, -0.3940]])
+    """
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                  label_smoothing=0.0):
@@ -104,7 +143,15 @@ class GaussianNLLLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    """``target * (log(target) - input)`` with ``input`` in log space (``log_target``: target too)."""
+    """``target * (log(target) - input)`` with ``input`` in log space (``log_target``: target too).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.KLDivLoss(reduction='batchmean')
+        >>> loss(torch.tensor([[0.25, 0.75]]).log(), torch.tensor([[0.5, 0.5]]))
+        tensor(0.1438)
+    """
 
     def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
         super().__init__(size_average, reduce, reduction)
@@ -115,14 +162,30 @@ class KLDivLoss(_Loss):
 
 
 class BCELoss(_WeightedLoss):
-    """Binary cross-entropy on probabilities (the log is clamped at -100, as torch)."""
+    """Binary cross-entropy on probabilities (the log is clamped at -100, as torch).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.BCELoss()
+        >>> loss(torch.tensor([0.9, 0.2, 0.5]), torch.tensor([1.0, 0.0, 1.0]))
+        tensor(0.3406)
+    """
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Sigmoid + binary cross-entropy in one stable step; ``pos_weight`` weighs the positive class."""
+    """Sigmoid + binary cross-entropy in one stable step; ``pos_weight`` weighs the positive class.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor([2.0]))
+        >>> loss(torch.tensor([0.0, 2.0, -1.0]), torch.tensor([0.0, 1.0, 1.0]))
+        tensor(1.1912)
+    """
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
         super().__init__(size_average, reduce, reduction)
@@ -149,7 +212,15 @@ class MultiLabelMarginLoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``."""
+    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.SmoothL1Loss(beta=0.5)
+        >>> loss(torch.tensor([0.25, 3.0]), torch.zeros(2))
+        tensor(1.4062)
+    """
 
     def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
         super().__init__(size_average, reduce, reduction)
@@ -160,7 +231,15 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
-    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``."""
+    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.HuberLoss(delta=1.0)
+        >>> loss(torch.tensor([0.5, 3.0]), torch.zeros(2))
+        tensor(1.3125)
+    """
 
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction=reduction)
@@ -181,7 +260,15 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 
 
 class CosineEmbeddingLoss(_Loss):
-    """``1 - cos(x1, x2)`` for y = 1, ``max(0, cos(x1, x2) - margin)`` for y = -1."""
+    """``1 - cos(x1, x2)`` for y = 1, ``max(0, cos(x1, x2) - margin)`` for y = -1.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.CosineEmbeddingLoss(margin=0.1)
+        >>> loss(torch.tensor([[1.0, 0.0]]), torch.tensor([[1.0, 1.0]]), torch.tensor([-1.0]))
+        tensor(0.6071)
+    """
 
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
@@ -192,7 +279,15 @@ class CosineEmbeddingLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
-    """``max(0, -y (x1 - x2) + margin)``."""
+    """``max(0, -y (x1 - x2) + margin)``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss = torch.nn.MarginRankingLoss(margin=0.5)
+        >>> loss(torch.tensor([1.0, 2.0]), torch.tensor([2.0, 1.0]), torch.tensor([1.0, 1.0]))
+        tensor(0.7500)
+    """
 
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)

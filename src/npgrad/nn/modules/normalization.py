@@ -29,7 +29,18 @@ def _reset_affine(module):
 
 
 class LayerNorm(Module):
-    """Normalises over the trailing ``normalized_shape`` dims; elementwise weight (ones) and bias (zeros)."""
+    """Normalises over the trailing ``normalized_shape`` dims; elementwise weight (ones) and bias (zeros).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.LayerNorm(3)
+        >>> m.weight.shape
+        npgrad.Size([3])
+        >>> m(torch.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 3.0]]))
+        tensor([[-1.2247,  0.0000,  1.2247],
+                [-0.7071, -0.7071,  1.4142]], grad_fn=<NativeLayerNormBackward0>)
+    """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
         super().__init__()
@@ -53,7 +64,15 @@ class LayerNorm(Module):
 
 
 class GroupNorm(Module):
-    """Normalises each sample over groups of ``num_channels // num_groups`` channels (and all spatial dims)."""
+    """Normalises each sample over groups of ``num_channels // num_groups`` channels (and all spatial dims).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.GroupNorm(2, 4)
+        >>> m(torch.tensor([[[1.0], [3.0], [5.0], [9.0]]])).flatten()
+        tensor([-1.0000,  1.0000, -1.0000,  1.0000], grad_fn=<ViewBackward0>)
+    """
 
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):
         super().__init__()
@@ -78,7 +97,15 @@ class GroupNorm(Module):
 
 
 class RMSNorm(Module):
-    """``x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` dims."""
+    """``x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` dims.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.RMSNorm(2)
+        >>> m(torch.tensor([[3.0, 4.0]]))
+        tensor([[0.8485, 1.1314]], grad_fn=<MulBackward0>)
+    """
 
     def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
         super().__init__()

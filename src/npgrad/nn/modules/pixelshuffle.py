@@ -6,7 +6,15 @@ __all__ = ["PixelShuffle", "PixelUnshuffle", "Upsample", "UpsamplingNearest2d", 
 
 
 class PixelShuffle(Module):
-    """(N, C r^2, H, W) -> (N, C, H r, W r)."""
+    """(N, C r^2, H, W) -> (N, C, H r, W r).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.PixelShuffle(2)
+        >>> m(torch.ones(1, 8, 3, 3)).shape
+        npgrad.Size([1, 2, 6, 6])
+    """
 
     def __init__(self, upscale_factor):
         super().__init__()
@@ -20,7 +28,15 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
-    """(N, C, H r, W r) -> (N, C r^2, H, W)."""
+    """(N, C, H r, W r) -> (N, C r^2, H, W).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.PixelUnshuffle(2)
+        >>> m(torch.ones(1, 2, 6, 6)).shape
+        npgrad.Size([1, 8, 3, 3])
+    """
 
     def __init__(self, downscale_factor):
         super().__init__()
@@ -34,7 +50,17 @@ class PixelUnshuffle(Module):
 
 
 class Upsample(Module):
-    """``F.interpolate`` to ``size`` or by ``scale_factor`` with ``mode`` (nearest, linear, bilinear, ...)."""
+    """``F.interpolate`` to ``size`` or by ``scale_factor`` with ``mode`` (nearest, linear, bilinear, ...).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Upsample(scale_factor=2, mode='nearest')
+        >>> m(torch.tensor([[[1.0, 2.0]]]))
+        tensor([[[1., 1., 2., 2.]]])
+        >>> torch.nn.Upsample(size=5, mode='linear', align_corners=True)(torch.tensor([[[1.0, 2.0, 4.0]]]))
+        tensor([[[1.0000, 1.5000, 2.0000, 3.0000, 4.0000]]])
+    """
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
                  recompute_scale_factor=None):

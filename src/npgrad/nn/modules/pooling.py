@@ -35,14 +35,33 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
-    """Max over sliding windows of (N, C, L) or (C, L)."""
+    """Max over sliding windows of (N, C, L) or (C, L).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.MaxPool1d(2, return_indices=True)
+        >>> m(torch.tensor([[[1.0, 3.0, 2.0, 5.0]]]))
+        (tensor([[[3., 5.]]]), tensor([[[1, 3]]]))
+    """
 
     def forward(self, input):
         return self._pool(F.max_pool1d, input)
 
 
 class MaxPool2d(_MaxPoolNd):
-    """Max over sliding windows of (N, C, H, W) or (C, H, W); ties go to the first index."""
+    """Max over sliding windows of (N, C, H, W) or (C, H, W); ties go to the first index.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.MaxPool2d(2)
+        >>> m(torch.arange(16.0).reshape(1, 1, 4, 4))
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+        >>> torch.nn.MaxPool2d(3, stride=2, padding=1)(torch.ones(1, 8, 32, 32)).shape
+        npgrad.Size([1, 8, 16, 16])
+    """
 
     def forward(self, input):
         return self._pool(F.max_pool2d, input)
@@ -59,7 +78,15 @@ class _AvgPoolNd(Module):
 
 
 class AvgPool1d(_AvgPoolNd):
-    """Mean over sliding windows of (N, C, L) or (C, L)."""
+    """Mean over sliding windows of (N, C, L) or (C, L).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.AvgPool1d(2)
+        >>> m(torch.tensor([[[1.0, 2.0, 3.0, 4.0, 5.0]]]))
+        tensor([[[1.5000, 3.5000]]])
+    """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
         super().__init__()
@@ -92,7 +119,16 @@ class _AvgPool(_AvgPoolNd):
 
 
 class AvgPool2d(_AvgPool):
-    """Mean over sliding windows of (N, C, H, W) or (C, H, W)."""
+    """Mean over sliding windows of (N, C, H, W) or (C, H, W).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.AvgPool2d(2, stride=2)
+        >>> m(torch.arange(16.0).reshape(1, 1, 4, 4))
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
 
     def forward(self, input):
         return self._pool(F.avg_pool2d, input)
@@ -118,7 +154,17 @@ class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
 
 
 class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
-    """Mean pooling to a fixed ``output_size`` (None keeps that dim's size)."""
+    """Mean pooling to a fixed ``output_size`` (None keeps that dim's size).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.AdaptiveAvgPool2d((1, 1))
+        >>> m(torch.arange(16.0).reshape(1, 1, 4, 4))
+        tensor([[[[7.5000]]]])
+        >>> m(torch.ones(2, 3, 7, 5)).shape
+        npgrad.Size([2, 3, 1, 1])
+    """
 
     def forward(self, input):
         return F.adaptive_avg_pool2d(input, self.output_size)
@@ -168,7 +214,15 @@ class _LPPoolNd(Module):
 
 
 class LPPool1d(_LPPoolNd):
-    """Power-average pooling: (sum x^p)^(1/p) over each window."""
+    """Power-average pooling: (sum x^p)^(1/p) over each window.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.LPPool1d(2, 2)
+        >>> m(torch.tensor([[[3.0, 4.0, 1.0, 1.0]]]))
+        tensor([[[5.0000, 1.4142]]])
+    """
 
     def forward(self, input):
         return F.lp_pool1d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
@@ -248,7 +302,15 @@ class _FractionalMaxPoolNd(Module):
 
 
 class FractionalMaxPool2d(_FractionalMaxPoolNd):
-    """Max over pseudo-random windows of ``kernel_size`` giving ``output_size`` (or ``output_ratio`` of the input)."""
+    """Max over pseudo-random windows of ``kernel_size`` giving ``output_size`` (or ``output_ratio`` of the input).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.FractionalMaxPool2d(2, output_size=3)
+        >>> m(torch.ones(1, 2, 6, 6)).shape
+        npgrad.Size([1, 2, 3, 3])
+    """
     _nd = 2
 
 

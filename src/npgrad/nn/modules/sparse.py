@@ -15,7 +15,19 @@ __all__ = ["Embedding", "EmbeddingBag"]
 
 
 class Embedding(Module):
-    """``weight[input]``; weight ~ N(0, 1) with row ``padding_idx`` zero (and it gets no gradient)."""
+    """``weight[input]``; weight ~ N(0, 1) with row ``padding_idx`` zero (and it gets no gradient).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Embedding(10, 3, padding_idx=0)
+        >>> m.weight.shape
+        npgrad.Size([10, 3])
+        >>> m(torch.tensor([[1, 2], [0, 9]])).shape
+        npgrad.Size([2, 2, 3])
+        >>> m(torch.tensor([0]))
+        tensor([[0., 0., 0.]], grad_fn=<EmbeddingBackward0>)
+    """
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
                  scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):

@@ -25,7 +25,18 @@ __all__ = ["SyncBatchNorm"]
 
 class SyncBatchNorm(_BatchNorm):
     """BatchNorm over N-D input (at least 2-D, channels at dim 1) with statistics over all ranks of
-    ``process_group`` (default: the world) in training mode."""
+    ``process_group`` (default: the world) in training mode.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.SyncBatchNorm(3)
+        >>> m(torch.ones(4, 3)).shape
+        npgrad.Size([4, 3])
+        >>> net = torch.nn.SyncBatchNorm.convert_sync_batchnorm(torch.nn.Sequential(torch.nn.BatchNorm1d(3)))
+        >>> type(net[0]).__name__
+        'SyncBatchNorm'
+    """
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
                  process_group=None, device=None, dtype=None, *, bias=True):

@@ -67,7 +67,15 @@ def _detect_is_causal_mask(mask, is_causal=None, size=None):
 
 class TransformerEncoderLayer(Module):
     """Self-attention then a feed-forward block, each with dropout, residual and LayerNorm (post-norm, or
-    pre-norm with ``norm_first=True``)."""
+    pre-norm with ``norm_first=True``).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> layer = torch.nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        >>> layer(torch.ones(2, 5, 8)).shape
+        npgrad.Size([2, 5, 8])
+    """
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
                  batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
@@ -121,7 +129,18 @@ class TransformerEncoderLayer(Module):
 
 
 class TransformerEncoder(Module):
-    """``num_layers`` deep copies of ``encoder_layer`` (in ``layers``), then an optional ``norm``."""
+    """``num_layers`` deep copies of ``encoder_layer`` (in ``layers``), then an optional ``norm``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> layer = torch.nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        >>> encoder = torch.nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        >>> encoder(torch.ones(2, 5, 8)).shape
+        npgrad.Size([2, 5, 8])
+        >>> len(encoder.layers)
+        2
+    """
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
         super().__init__()
@@ -192,7 +211,15 @@ class TransformerEncoder(Module):
 
 
 class TransformerDecoderLayer(Module):
-    """Self-attention, attention over ``memory``, then a feed-forward block (each with residual and norm)."""
+    """Self-attention, attention over ``memory``, then a feed-forward block (each with residual and norm).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> layer = torch.nn.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        >>> layer(torch.ones(2, 4, 8), torch.ones(2, 5, 8)).shape
+        npgrad.Size([2, 4, 8])
+    """
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
                  batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
@@ -245,7 +272,16 @@ class TransformerDecoderLayer(Module):
 
 
 class TransformerDecoder(Module):
-    """``num_layers`` deep copies of ``decoder_layer``, then an optional ``norm``."""
+    """``num_layers`` deep copies of ``decoder_layer``, then an optional ``norm``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> layer = torch.nn.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        >>> decoder = torch.nn.TransformerDecoder(layer, num_layers=2)
+        >>> decoder(torch.ones(2, 4, 8), torch.ones(2, 5, 8)).shape
+        npgrad.Size([2, 4, 8])
+    """
 
     def __init__(self, decoder_layer, num_layers, norm=None):
         super().__init__()
@@ -268,7 +304,15 @@ class TransformerDecoder(Module):
 
 
 class Transformer(Module):
-    """Encoder-decoder transformer (Vaswani et al., 2017); every weight matrix ``xavier_uniform_``."""
+    """Encoder-decoder transformer (Vaswani et al., 2017); every weight matrix ``xavier_uniform_``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> model = torch.nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16, batch_first=True)
+        >>> model(torch.ones(2, 5, 8), torch.ones(2, 4, 8)).shape
+        npgrad.Size([2, 4, 8])
+    """
 
     def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
                  dropout=0.1, activation=F.relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
