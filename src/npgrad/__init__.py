@@ -113,6 +113,9 @@ def set_float32_matmul_precision(precision):
     """torch's TF32/bfloat16 matmul switch for CUDA/oneDNN; npgrad's float32 matmul is always full precision
     (NumPy's BLAS), whichever is set. An unknown value warns and changes nothing, as torch.
 
+    Args:
+        precision (str): ``'highest'``, ``'high'`` or ``'medium'``.
+
     Example:
         >>> import npgrad as torch
         >>> torch.set_float32_matmul_precision('high')

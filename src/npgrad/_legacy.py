@@ -71,6 +71,9 @@ def set_default_tensor_type(t):
     """Deprecated in torch: set the default floating dtype from a tensor type (``npgrad.DoubleTensor`` or
     ``"torch.DoubleTensor"``).
 
+    Args:
+        t (type or str): a floating legacy tensor type, or its name.
+
     Example:
         >>> import npgrad as torch
         >>> import warnings

@@ -66,6 +66,14 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None,
     explicit option.  ``sci_mode`` is always assigned: omitting it restores
     automatic choice between fixed and scientific notation.
 
+    Args:
+        precision (int, optional): digits after the decimal point (default 4).
+        threshold (int, optional): summarize tensors with more elements than this (default 1000).
+        edgeitems (int, optional): items shown at each end of a summarized dim (default 3).
+        linewidth (int, optional): characters per line (default 80).
+        profile (str, optional): ``'default'``, ``'short'`` or ``'full'``.
+        sci_mode (bool, optional): force scientific notation on or off (None: automatic).
+
     Example:
         >>> import npgrad as torch
         >>> torch.set_printoptions(precision=2)

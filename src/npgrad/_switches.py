@@ -152,6 +152,9 @@ def is_warn_always_enabled():
 def get_device(input):
     """The device index of ``input``: -1 for a CPU tensor (every npgrad tensor).
 
+    Args:
+        input (Tensor): the input tensor.
+
     Example:
         >>> import npgrad as torch
         >>> torch.get_device(torch.zeros(2))
@@ -165,6 +168,9 @@ def get_device(input):
 
 def typename(obj):
     """``"torch.FloatTensor"`` for a float32 tensor, the qualified class name otherwise.
+
+    Args:
+        obj (object): a tensor or anything else.
 
     Example:
         >>> import npgrad as torch
@@ -360,6 +366,13 @@ def set_autocast_cache_enabled(enabled):
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     """``torch.vmap``: ``npgrad.func.vmap``.
+
+    Args:
+        func (callable): the function to vectorize.
+        in_dims (int or tuple, optional): the batch dim of each input (None: not batched).
+        out_dims (int or tuple, optional): where the batch dim goes in each output.
+        randomness (str, optional): ``'error'``, ``'different'`` or ``'same'``.
+        chunk_size (int, optional): run the batch in chunks of this size.
 
     Example:
         >>> import npgrad as torch

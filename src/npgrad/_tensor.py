@@ -143,6 +143,9 @@ def set_default_device(device_):
     """Make ``device_`` the device factory functions use; a device npgrad lacks makes them raise, as torch's
     CPU build does on the first tensor created.
 
+    Args:
+        device_ (str or npgrad.device or None): the device (only the CPU works in npgrad).
+
     Example:
         >>> import npgrad as torch
         >>> torch.set_default_device('cpu')

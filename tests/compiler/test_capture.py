@@ -186,7 +186,7 @@ _BREAKS = {
     "custom autograd.Function": lambda x: _Cube.apply(x) + 1,
     "register_hook": _hooked,
     "backward() inside": _inner_backward,
-    "made outside the recorded ops": lambda x: x * (x > 0),
+    "made outside the recorded ops": lambda x: x * npgrad.from_numpy(np.full(4, 2, np.float32)),
     "reading .grad": lambda x: x * 1 if x.grad is None else x * 2,
     "requires_grad changed": lambda x: x * npgrad.ones(4).requires_grad_(),
 }
@@ -528,6 +528,25 @@ def test_random_chains_replay_like_eager(ops, n, m):
         assert (b.grad is None) == (be.grad is None)
         if be.grad is not None:
             np.testing.assert_allclose(b.grad.numpy(), be.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_masks_argmax_detach_and_casts_replay_without_a_break():
+    def fn(x, y):
+        m = (x > 0) & ~x.isnan()
+        pred = x.argmax(1)
+        acc = (pred == y).float().mean()
+        return (x * m).sum() + x.detach().double().sum().float() * 0 + acc, pred
+    f = npgrad.compile(fn)
+    for k in range(3):
+        x, y = _t((4, 3), k, True), npgrad.tensor(np.arange(4) % 3)
+        xe = x.detach().requires_grad_(True)
+        (a, pa), (b, pb) = _call_quiet(f, x, y), fn(xe, y)
+        np.testing.assert_allclose(a.item(), b.item(), rtol=1e-6)
+        np.testing.assert_array_equal(pa.numpy(), pb.numpy())
+        a.backward()
+        b.backward()
+        np.testing.assert_allclose(x.grad.numpy(), xe.grad.numpy())
+    assert compiler.counters["replays"] == 2 and compiler.counters["graph_breaks"] == 0
 
 
 # ------------------------------------------------------------------------------------------ robustness

@@ -78,6 +78,12 @@ _CREATORS = ("tensor", "as_tensor", "asarray", "zeros", "ones", "full", "empty",
              "logspace", "rand", "randn", "randint", "randperm", "normal", "zeros_like", "ones_like", "full_like",
              "empty_like", "rand_like", "randn_like", "randint_like", "scalar_tensor", "bernoulli", "multinomial")
 
+_OPAQUE = ("__gt__", "__lt__", "__ge__", "__le__", "__eq__", "__ne__", "__invert__", "__and__", "__or__", "__xor__",
+           "eq", "ne", "gt", "lt", "le", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal",
+           "logical_not", "logical_and", "logical_or", "logical_xor", "isnan", "isinf", "isfinite", "isclose",
+           "argmax", "argmin", "argsort", "detach", "long", "int", "bool", "float", "double", "half", "to",
+           "type_as", "all", "any", "one_hot")
+
 _BREAKERS = {  # Tensor methods that turn a tensor into something the tape cannot follow
     "item": "Tensor.item() (a tensor turned into a Python number)",
     "tolist": "Tensor.tolist() (a tensor turned into Python values)",
@@ -279,6 +285,33 @@ class Recorder:
         self.ops.append(op)
         return t
 
+    def record_opaque(self, fn, name, args, kwargs):
+        """A non-differentiable function that makes its result without a Function (comparisons, argmax,
+        detach, dtype casts): re-run as a whole on replay, on fresh tensors wrapping the current arrays."""
+        spec_a = [self._create_arg(a, name) for a in args]
+        spec_k = {k: self._create_arg(v, name) for k, v in kwargs.items()}
+        if self.broken:
+            return fn(*args, **kwargs)
+        res = fn(*args, **kwargs)
+        single = isinstance(res, Tensor)
+        outs = (res,) if single else tuple(res) if isinstance(res, tuple) else None
+        if outs is None or not all(isinstance(o, Tensor) for o in outs):
+            return res
+        new = [(p, o) for p, o in enumerate(outs) if id(o) not in self.tmap]
+        if not new:
+            return res
+        for p, o in new:
+            if o._req:
+                self.brk(f"{name} made a tensor that requires grad without a recorded op")
+                return res
+        op = Op("opaque")
+        op.fn, op.cls, op.args, op.kwargs = fn, name, spec_a, spec_k
+        op.outs = [self._new_slot("op", None, o) for p, o in new]
+        op.dst = [None if single else p for p, o in new]   # where each new output sits in the result
+        op.out_req = [False] * len(new)
+        self.ops.append(op)
+        return res
+
     def _create_arg(self, a, name):
         if isinstance(a, Tensor):
             s = self.slot_of(a)
@@ -458,6 +491,14 @@ class _Hooks:
         from ..ops import neural
         if hasattr(neural, "_dropout_scale"):
             self._set(neural, "_dropout_scale", _creator(rec, neural._dropout_scale, "dropout mask"))
+        # 4b. non-differentiable functions that make tensors without a Function: recorded whole
+        for name in _OPAQUE:
+            fn = Tensor.__dict__.get(name)
+            if fn is not None:
+                self._set(Tensor, name, _opaque(rec, fn, f"Tensor.{name}"))
+            fn = npgrad.__dict__.get(name)
+            if fn is not None and callable(fn) and not isinstance(fn, type):
+                self._set(npgrad, name, _opaque(rec, fn, f"npgrad.{name}"))
         # 5. what breaks the graph
         for name, cause in _BREAKERS.items():
             fn = Tensor.__dict__.get(name)
@@ -534,6 +575,15 @@ def _creator(rec, fn, name):
         return rec.record_create(fn, name, args, kwargs)
     creator.__wrapped__ = fn
     return creator
+
+
+def _opaque(rec, fn, name):
+    def opaque(*args, **kwargs):
+        if not rec.mine():
+            return fn(*args, **kwargs)
+        return rec.record_opaque(fn, name, args, kwargs)
+    opaque.__wrapped__ = fn
+    return opaque
 
 
 def _breaker(rec, fn, cause):

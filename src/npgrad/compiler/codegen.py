@@ -103,6 +103,15 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
                 where = f"T[{op.bump.index}]" if op.bump.kind == "in" else f"O[{op.bump.index}]"
                 lines.append(f"    {where}._vc[0] += 1")
             continue
+        if op.kind == "opaque":
+            ns[f"C{j}"] = op.fn
+            args = [f"_mk({a.arr})" if isinstance(a, _cap.Slot) else _const(a[1], ns) for a in op.args]
+            args += [f"{k}=_mk({a.arr})" if isinstance(a, _cap.Slot) else f"{k}={_const(a[1], ns)}"
+                     for k, a in op.kwargs.items()]
+            lines.append(f"    r = C{j}({', '.join(args)})")
+            for o, p in zip(op.outs, op.dst):
+                lines.append(f"    {o.arr} = r._data" if p is None else f"    {o.arr} = r[{p}]._data")
+            continue
         if op.kind == "create":
             ns[f"C{j}"] = op.fn
             args = [f"_mk({a.arr})" if isinstance(a, _cap.Slot) else _const(a[1], ns) for a in op.args]

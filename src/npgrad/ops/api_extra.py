@@ -70,6 +70,9 @@ def _need_tensor(x, fname, pos=1, arg="input"):
 def is_complex(input):
     """False: npgrad's dtypes are real.
 
+    Args:
+        input (Tensor): the input tensor.
+
     Example:
         >>> import npgrad as torch
         >>> torch.is_complex(torch.tensor([1.0]))
@@ -206,6 +209,9 @@ def is_inference(input):
 
 def is_distributed(input):
     """False: no tensor of npgrad is a distributed (THD) tensor.
+
+    Args:
+        input (Tensor): the input tensor.
 
     Example:
         >>> import npgrad as torch
@@ -554,6 +560,12 @@ class FrobeniusNorm(_R.LinalgVectorNorm):
 def frobenius_norm(input, dim, keepdim=False):
     """Deprecated alias of ``linalg.vector_norm(input, 2, dim, keepdim)``.
 
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints): the dims to reduce.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.frobenius_norm(torch.tensor([[3., 0.], [0., 4.]]), dim=(0, 1))
@@ -579,6 +591,12 @@ def frobenius_norm(input, dim, keepdim=False):
 
 def nuclear_norm(input, dim=None, keepdim=False):
     """Deprecated alias of ``linalg.matrix_norm(input, 'nuc', dim, keepdim)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (pair of ints, optional): the two matrix dims (default: the whole 2-D tensor).
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -620,6 +638,14 @@ _TriSolve = type("triangular_solve", (namedtuple("triangular_solve", ["solution"
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
     """Deprecated ``(solution, cloned_coefficient)`` form of ``linalg.solve_triangular(A, b)``.
 
+    Args:
+        b (Tensor): the right-hand sides ``(*, n, k)``.
+        A (Tensor): triangular matrices ``(*, n, n)``.
+        upper (bool, optional): ``A`` is upper triangular (default True).
+        transpose (bool, optional): solve with ``A`` transposed.
+        unitriangular (bool, optional): assume a unit diagonal.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> A = torch.tensor([[2., 1.], [0., 4.]])
@@ -644,6 +670,13 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
 # ------------------------------------------------------------------------------------------ raw memory
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     """A 1-D tensor sharing memory with a Python buffer (``bytes``, ``bytearray``, ``array``, ``memoryview``).
+
+    Args:
+        buffer (object): any object with the buffer protocol.
+        dtype (npgrad.dtype): the element type.
+        count (int, optional): the number of elements (-1: all).
+        offset (int, optional): the byte offset to start at.
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
 
     Example:
         >>> import npgrad as torch
@@ -692,6 +725,17 @@ def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=
     """``size`` elements of ``dtype`` read from a file; with ``shared=True`` the tensor maps the file, so writes
     reach it.
 
+    Args:
+        filename (str): the file.
+        shared (bool, optional): map the file, so writes reach it (else read a copy).
+        size (int, optional): the number of elements.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> import tempfile, os
@@ -729,6 +773,15 @@ def _int_tuple(v, fname, name, pos):
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """An uninitialised tensor of ``size``; ``stride`` must fit it (npgrad keeps it contiguous).
 
+    Args:
+        size (tuple of ints): the shape.
+        stride (tuple of ints): the strides, in elements.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+
     Example:
         >>> import npgrad as torch
         >>> e = torch.empty_strided((2, 3), (3, 1))
@@ -755,6 +808,16 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
                    pin_memory=False):
     """An uninitialised tensor of ``size``; ``physical_layout`` must be a permutation of its dims.
 
+    Args:
+        size (tuple of ints): the shape.
+        physical_layout (tuple of ints): the order of the dims in memory.
+        dtype (npgrad.dtype, optional): the result's dtype (default ``get_default_dtype()`` for floating results).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> e = torch.empty_permuted((2, 3, 4), (0, 2, 1))
@@ -778,6 +841,9 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 
 def to_dlpack(tensor):
     """A DLPack capsule of the tensor's memory (shared, not copied).
+
+    Args:
+        tensor (Tensor): the tensor to share.
 
     Example:
         >>> import npgrad as torch
@@ -808,6 +874,9 @@ class _Capsule:
 def from_dlpack(ext_tensor):
     """A tensor sharing memory with any object that speaks DLPack on the CPU (NumPy arrays, torch tensors, ...)
     or with a DLPack capsule.
+
+    Args:
+        ext_tensor (object): an object with ``__dlpack__`` (NumPy array, torch tensor, ...) or a DLPack capsule.
 
     Example:
         >>> import npgrad as torch
@@ -853,6 +922,10 @@ def _dlpack_device(self):
 def unravel_index(indices, shape):
     """The coordinates (int64 tensors, one per dim of ``shape``) of flat ``indices`` in a C-ordered array.
 
+    Args:
+        indices (Tensor or int): flat indices.
+        shape (tuple of ints): the array's shape.
+
     Example:
         >>> import npgrad as torch
         >>> torch.unravel_index(torch.tensor([4, 1]), (2, 3))
@@ -879,6 +952,10 @@ def unravel_index(indices, shape):
 def set_anomaly_enabled(enabled, check_nan=True):
     """The switch behind ``autograd.set_detect_anomaly``.
 
+    Args:
+        enabled (bool): the setting.
+        check_nan (bool, optional): also check backward's results for NaN (default True).
+
     Example:
         >>> import npgrad as torch
         >>> torch.set_anomaly_enabled(True)
@@ -892,13 +969,23 @@ def set_anomaly_enabled(enabled, check_nan=True):
 
 def set_flush_denormal(mode):
     """False: NumPy gives no control over the CPU's flush-to-zero mode, so the request is not honoured (torch's
-    answer on CPUs without the switch)."""
+    answer on CPUs without the switch).
+
+    Args:
+        mode (bool): the request.
+    """
     return False
 
 
 # --------------------------------------------------------------------------------------------------- nn-ish
 def conv_tbc(input, weight, bias, pad=0):
     """1-D convolution in (time, batch, channel) layout: weight is (width, in, out), bias (out,).
+
+    Args:
+        input (Tensor): the input tensor.
+        weight (Tensor): ``(width, C_in, C_out)``.
+        bias (Tensor): ``(C_out,)``.
+        pad (int, optional): zero padding at both ends of the time dim.
 
     Example:
         >>> import npgrad as torch
@@ -1145,6 +1232,17 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
     """The generic convolution behind ``conv{1,2,3}d`` and ``conv_transpose{1,2,3}d``: the spatial rank is the
     weight's dims minus 2.
 
+    Args:
+        input (Tensor): the input tensor.
+        weight (Tensor): the kernel; its rank minus 2 is the number of spatial dims.
+        bias (Tensor or None): ``(C_out,)``.
+        stride (sequence of ints): the stride per spatial dim.
+        padding (sequence of ints): the padding per spatial dim.
+        dilation (sequence of ints): the dilation per spatial dim.
+        transposed (bool): a transposed convolution.
+        output_padding (sequence of ints): extra output size (transposed only).
+        groups (int): the number of channel groups.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.arange(5.).reshape(1, 1, 5)
@@ -1257,6 +1355,11 @@ class Binomial(Function):
 
 def binomial(count, prob, generator=None):
     """Binomial draws: ``count`` trials with success probability ``prob`` each (float tensors, broadcast).
+
+    Args:
+        count (Tensor): the number of trials (float).
+        prob (Tensor): the success probability of each trial.
+        generator (npgrad.Generator, optional): the random number generator to draw from.
 
     Example:
         >>> import npgrad as torch

@@ -400,9 +400,20 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation over (N, C, H, W) (or unbatched (C, H, W)), as ``torch.nn.functional.conv2d``.
 
-    >>> import npgrad as torch
-    >>> torch.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2)).shape
-    npgrad.Size([1, 1, 2, 2])
+    Args:
+        input (Tensor): ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+        weight (Tensor): ``(C_out, C_in / groups, kH, kW)``.
+        bias (Tensor, optional): ``(C_out,)``.
+        stride (int or tuple of ints, optional): the step of the window (default 1, or ``kernel_size`` for pooling).
+        padding (int, tuple of ints or str, optional): zero padding on each side, or ``'same'``/``'valid'`` (default
+            0).
+        dilation (int or tuple of ints, optional): the spacing between kernel elements (default 1).
+        groups (int, optional): split the channels into this many independent groups (default 1).
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2)).shape
+        npgrad.Size([1, 1, 2, 2])
     """
     return _convnd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 

@@ -477,6 +477,13 @@ def linalg_cross(input, other, *, dim=-1, axis=UNSET):
 def cross(input, other, dim=None, *, axis=UNSET):
     """Cross product along ``dim``; without ``dim`` the first dimension of size 3 (deprecated, as in torch).
 
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): broadcast against ``input``; size 3 in ``dim``.
+        dim (int, optional): the dim of size 3 (see above when omitted).
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> torch.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]), dim=0)
@@ -566,6 +573,10 @@ def multi_dot(tensors):
 
 def chain_matmul(*matrices, out=None):
     """Deprecated alias of ``linalg.multi_dot`` for 2-D matrices.
+
+    Args:
+        *matrices (Tensors): 2-D tensors whose product is defined.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

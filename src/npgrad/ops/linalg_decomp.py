@@ -389,6 +389,11 @@ def _cholesky(A, upper, cls, fname):
 def cholesky(A, upper=False):
     """Deprecated ``torch.cholesky``: the Cholesky factor (lower, or upper with ``upper=True``).
 
+    Args:
+        A (Tensor): symmetric positive-definite matrices ``(*, n, n)``.
+        upper (bool, optional): whether the factor is upper (True) or lower (False) triangular.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> A = torch.tensor([[4., 2.], [2., 3.]])
@@ -516,6 +521,11 @@ def linalg_qr(A, mode="reduced"):
 
 def qr(input, some=True):
     """Deprecated ``torch.qr``: reduced (``some=True``) or complete QR.
+
+    Args:
+        input (Tensor): the input tensor.
+        some (bool, optional): the reduced (True) or complete (False) decomposition.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -715,6 +725,12 @@ def svdvals(A, *, driver=None):
 
 def svd(input, some=True, compute_uv=True):
     """Deprecated ``torch.svd``: (U, S, V) with V = Vh^T; ``compute_uv=False`` gives zero U and V.
+
+    Args:
+        input (Tensor): the input tensor.
+        some (bool, optional): the reduced (True) or full decomposition.
+        compute_uv (bool, optional): compute ``U`` and ``V`` (else zeros).
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

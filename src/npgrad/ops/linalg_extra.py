@@ -81,6 +81,11 @@ def geqrf(input):
 def orgqr(input, tau):
     """The first n columns of the Q that geqrf's reflectors define (``linalg.householder_product``).
 
+    Args:
+        input (Tensor): the packed reflectors from ``geqrf``.
+        tau (Tensor): the reflectors' factors from ``geqrf``.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> A = torch.tensor([[3., 1.], [4., 2.]])
@@ -100,6 +105,14 @@ def orgqr(input, tau):
 def ormqr(input, tau, other, left=True, transpose=False):
     """``op(Q) @ other`` (``left``) or ``other @ op(Q)``, Q the full square product of the reflectors in
     ``input``/``tau`` and op the transpose when ``transpose``.
+
+    Args:
+        input (Tensor): the packed reflectors from ``geqrf``.
+        tau (Tensor): the reflectors' factors from ``geqrf``.
+        other (Tensor): the matrix to multiply.
+        left (bool, optional): ``Q @ other`` (True) or ``other @ Q``.
+        transpose (bool, optional): use ``Q`` transposed.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

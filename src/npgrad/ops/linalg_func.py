@@ -659,6 +659,14 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, axis=UNSET,
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """Legacy ``torch.norm``: 'fro' (the 2-norm of the elements), 'nuc', or a number p (a vector p-norm).
 
+    Args:
+        input (Tensor): the input tensor.
+        p (float or str, optional): ``'fro'`` (default), ``'nuc'``, or a vector norm's order.
+        dim (int or tuple of ints, optional): the dims to reduce; all when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        out (Tensor, optional): the tensor to write the result into.
+        dtype (npgrad.dtype, optional): cast ``input`` to this dtype before the operation.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[3., 4.], [0., 0.]])

@@ -374,6 +374,12 @@ def linalg_lu(A, *, pivot=True):
 def lu(A, pivot=True, get_infos=False, out=None):
     """The old ``torch.lu``: ``(LU, pivots)`` (and ``infos`` with ``get_infos=True``).
 
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+        pivot (bool, optional): partial pivoting (must be True).
+        get_infos (bool, optional): also return the LAPACK info per matrix.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> LU, pivots = torch.lu(torch.tensor([[1., 2.], [3., 4.]]))
@@ -398,6 +404,13 @@ def lu(A, pivot=True, get_infos=False, out=None):
 
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     """``(P, L, U)`` from ``lu_factor``'s packed result.
+
+    Args:
+        LU_data (Tensor): the packed LU factors.
+        LU_pivots (Tensor): the pivots.
+        unpack_data (bool, optional): return ``L`` and ``U``.
+        unpack_pivots (bool, optional): return ``P``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -443,6 +456,12 @@ def linalg_lu_solve(LU, pivots, B, *, left=True, adjoint=False):
 def lu_solve(b, LU_data, LU_pivots, *, out=None):
     """The old ``torch.lu_solve(b, LU, pivots)`` (arguments reversed from ``linalg.lu_solve``).
 
+    Args:
+        b (Tensor): the right-hand sides ``(*, n, k)``.
+        LU_data (Tensor): the packed LU factors from ``lu``.
+        LU_pivots (Tensor): the pivots from ``lu``.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> A = torch.tensor([[1., 2.], [3., 4.]])
@@ -458,6 +477,12 @@ def lu_solve(b, LU_data, LU_pivots, *, out=None):
 
 def cholesky_solve(input, input2, upper=False, *, out=None):
     """Solve ``A X = B`` for ``B = input`` given A's Cholesky factor ``input2`` (lower, or ``upper``).
+
+    Args:
+        input (Tensor): the right-hand sides ``B``, ``(*, n, k)``.
+        input2 (Tensor): the Cholesky factor of ``A``, ``(*, n, n)``.
+        upper (bool, optional): whether the factor is upper (True) or lower (False) triangular.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch
@@ -490,6 +515,11 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
 
 def cholesky_inverse(input, upper=False, *, out=None):
     """``(L L^H)^{-1}`` (or ``(U^H U)^{-1}``) from a Cholesky factor.
+
+    Args:
+        input (Tensor): a Cholesky factor ``(*, n, n)``.
+        upper (bool, optional): whether the factor is upper (True) or lower (False) triangular.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

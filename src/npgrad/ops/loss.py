@@ -473,9 +473,17 @@ class BinaryCrossEntropyWithLogits(Function):
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
     """Sigmoid + binary cross-entropy in one stable step (``log(1 + exp(-x))`` via ``logaddexp``).
 
-    >>> import npgrad as torch
-    >>> torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor([0.0]), torch.tensor([1.0]))
-    tensor(0.6931)
+    Args:
+        input (Tensor): the logits.
+        target (Tensor): the targets, in ``[0, 1]``, ``input``'s shape.
+        weight (Tensor, optional): a rescaling weight broadcast to ``input``.
+        pos_weight (Tensor, optional): the weight of the positive examples, per class.
+        reduction (str, optional): ``'none'``, ``'mean'`` (default) or ``'sum'``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor([0.0]), torch.tensor([1.0]))
+        tensor(0.6931)
     """
     reduction = reduction_arg(reduction)
     _check_tensor("binary_cross_entropy_with_logits", "target", 2, target)
@@ -535,6 +543,13 @@ def kl_div(input, target, reduction="mean", log_target=False):
     """Pointwise ``target * (log(target) - input)`` (input holds log-probabilities); 'batchmean' divides
     the sum by the batch size. A composite, as torch; a zero target gives 0 (and a NaN target gradient).
 
+    Args:
+        input (Tensor): log-probabilities.
+        target (Tensor): probabilities (or log-probabilities with ``log_target``).
+        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default), ``'sum'``, ``'batchmean'``, or
+            ATen's 0, 1, 2.
+        log_target (bool, optional): ``target`` holds log-probabilities (default False).
+
     Example:
         >>> import npgrad as torch
         >>> log_p = torch.tensor([0.25, 0.75]).log()
@@ -569,6 +584,14 @@ def _clamp_min0(x):
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """``max(0, -target * (input1 - input2) + margin)``, reduced.
 
+    Args:
+        input1 (Tensor): the first input.
+        input2 (Tensor): the second input.
+        target (Tensor): 1 (``input1`` should rank higher) or -1.
+        margin (float, optional): the margin of the loss.
+        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default) or ``'sum'``, or ATen's 0, 1, 2
+            for them.
+
     Example:
         >>> import npgrad as torch
         >>> x1 = torch.tensor([1.0, 2.0, 3.0])
@@ -589,6 +612,13 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
 def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
     """``input`` where target is 1, ``max(0, margin - input)`` where it is -1 (torch adds both terms).
 
+    Args:
+        input (Tensor): the input tensor.
+        target (Tensor): 1 or -1 for each element.
+        margin (float, optional): the margin of the loss.
+        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default) or ``'sum'``, or ATen's 0, 1, 2
+            for them.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([0.3, -0.5, 2.0])
@@ -607,6 +637,14 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """``1 - cos`` for target 1, ``max(0, cos - margin)`` for target -1 (cos along the last dim, with the
     squared norms bumped by 1e-12 as torch does).
+
+    Args:
+        input1 (Tensor): the first input.
+        input2 (Tensor): the second input.
+        target (Tensor): 1 or -1 for each pair.
+        margin (float, optional): the margin of the loss.
+        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default) or ``'sum'``, or ATen's 0, 1, 2
+            for them.
 
     Example:
         >>> import npgrad as torch
@@ -638,6 +676,17 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, reduction="mean"):
     """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the pairwise distance (``swap``: the smaller of
     d(a, n) and d(p, n)).
+
+    Args:
+        anchor (Tensor): the anchors.
+        positive (Tensor): the positive examples.
+        negative (Tensor): the negative examples.
+        margin (float, optional): the margin of the loss.
+        p (float, optional): the order of the norm (default 2).
+        eps (float, optional): a small value for numerical stability.
+        swap (bool, optional): use the positive-negative distance when it is smaller (default False).
+        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default) or ``'sum'``, or ATen's 0, 1, 2
+            for them.
 
     Example:
         >>> import npgrad as torch
@@ -680,6 +729,15 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
     """Poisson negative log-likelihood: ``exp(input) - target * input`` (log_input) or
     ``input - target * log(input + eps)``; ``full`` adds Stirling's term where target > 1.
+
+    Args:
+        input (Tensor): the predicted rates (their logs with ``log_input``).
+        target (Tensor): the observed counts.
+        log_input (bool): ``input`` is the log of the rate.
+        full (bool): add the Stirling term.
+        eps (float): added inside the log when ``log_input`` is False.
+        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default) or ``'sum'``, or ATen's 0, 1, 2
+            for them.
 
     Example:
         >>> import npgrad as torch

@@ -289,6 +289,13 @@ def _int_indices(indices, fname="embedding"):
 def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
     """``torch.embedding`` (aten's order: weight first); ``nn.functional.embedding`` reorders onto this.
 
+    Args:
+        weight (Tensor): the embedding matrix ``(num_embeddings, embedding_dim)``.
+        indices (Tensor): int64 row indices.
+        padding_idx (int, optional): an index whose row gets no gradient.
+        scale_grad_by_freq (bool, optional): divide each row's gradient by how often its index occurs.
+        sparse (bool, optional): must be False (npgrad has no sparse gradients).
+
     Example:
         >>> import npgrad as torch
         >>> weight = torch.tensor([[0., 0.], [1., 1.], [2., 2.]])

@@ -178,6 +178,17 @@ def _check_param(name, t, n):
 def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled=True):
     """``torch.batch_norm`` (aten's argument order); ``nn.functional.batch_norm`` reorders onto this.
 
+    Args:
+        input (Tensor): the input tensor.
+        weight (Tensor or None): the per-channel scale ``(C,)``.
+        bias (Tensor or None): the per-channel shift ``(C,)``.
+        running_mean (Tensor or None): the running mean, updated in place in training.
+        running_var (Tensor or None): the running variance, updated in place in training.
+        training (bool): use the batch's statistics (or apply dropout) as in training.
+        momentum (float): the running statistics' update factor.
+        eps (float): added to the variance for stability.
+        cudnn_enabled (bool, optional): accepted for torch's signature; npgrad has no cuDNN.
+
     Example:
         >>> import npgrad as torch
         >>> x = torch.tensor([[1.0, 2.0], [3.0, 6.0]])
@@ -307,6 +318,17 @@ def instance_norm(input, weight=None, bias=None, running_mean=None, running_var=
                   momentum=0.1, eps=1e-5, cudnn_enabled=True):
     """``torch.instance_norm`` (aten order): batch_norm of the ``(1, N*C, *)`` view, so each sample's channels get
     their own statistics; the running stats are updated with the mean over the batch (then copied in place).
+
+    Args:
+        input (Tensor): the input tensor.
+        weight (Tensor, optional): the per-channel scale ``(C,)``.
+        bias (Tensor, optional): the per-channel shift ``(C,)``.
+        running_mean (Tensor or None): the running mean, updated in place in training.
+        running_var (Tensor or None): the running variance, updated in place in training.
+        use_input_stats (bool, optional): normalize by each instance's own statistics (default True).
+        momentum (float, optional): the running statistics' update factor (default 0.1).
+        eps (float, optional): added to the variance (default 1e-05).
+        cudnn_enabled (bool, optional): accepted for torch's signature; npgrad has no cuDNN.
 
     Example:
         >>> import npgrad as torch

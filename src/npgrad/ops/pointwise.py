@@ -645,6 +645,11 @@ subtract = sub
 def rsub(input, other, *, alpha=1):
     """``other - alpha * input`` (``2 - x`` in torch records ``RsubBackward1``).
 
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): what ``input`` is subtracted from.
+        alpha (Number, optional): the multiplier for ``input`` (default 1).
+
     Example:
         >>> import npgrad as torch
         >>> torch.rsub(torch.tensor([1, 2]), torch.tensor([10, 10]))
@@ -729,6 +734,10 @@ divide = true_divide = div
 
 def rdiv(input, other):
     """``other / input`` for a Python number ``other``: ``reciprocal(input) * other``, as torch records it.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Number): the numerator.
 
     Example:
         >>> import npgrad as torch
@@ -843,6 +852,10 @@ def pow(input, exponent):
 
 def rpow(input, base):
     """``base ** input`` for a Python number ``base``.
+
+    Args:
+        input (Tensor): the input tensor.
+        base (Number): the base.
 
     Example:
         >>> import npgrad as torch
@@ -1093,6 +1106,13 @@ def xlogy(input, other):
 
 def where(condition, input=None, other=None):
     """``where(c, x, y)`` picks from x where c, else y; on arrays (inside formulas) it stays on arrays.
+
+    Args:
+        condition (Tensor): a bool tensor.
+        input (Tensor or Number, optional): the values where ``condition`` is True.
+        other (Tensor or Number, optional): the values where it is False; without both, ``where(condition)`` is
+            ``nonzero(condition, as_tuple=True)``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

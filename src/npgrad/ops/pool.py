@@ -332,10 +332,20 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Max over each window; with ``return_indices`` also the flat index (per plane) of the first maximum.
 
-    >>> import npgrad as torch
-    >>> torch.max_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2)
-    tensor([[[[ 5.,  7.],
-              [13., 15.]]]])
+    Args:
+        input (Tensor): ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size (int or tuple of ints): the size of the window.
+        stride (int or tuple of ints, optional): the step of the window (default ``kernel_size``).
+        padding (int or tuple of ints, optional): implicit -inf padding on each side (default 0).
+        dilation (int or tuple of ints, optional): the spacing between kernel elements (default 1).
+        ceil_mode (bool, optional): round the output size up instead of down (default False).
+        return_indices (bool, optional): also return the indices of the maxima.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.max_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
     """
     return _max_pool(2, "max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
@@ -695,6 +705,13 @@ def _adaptive_max(nd, fname, input, output_size, return_indices):
 def adaptive_max_pool1d(input, output_size):
     """``torch.adaptive_max_pool1d``: (values, indices) always (``nn.functional``'s returns the values only
     unless ``return_indices``).
+
+    Args:
+        input (Tensor): ``(N, C, L)`` or ``(C, L)``.
+        output_size (int): the output length.
+
+    Returns:
+        tuple of Tensors: ``(values, indices)``.
 
     Example:
         >>> import npgrad as torch

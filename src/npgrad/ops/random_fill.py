@@ -213,6 +213,12 @@ class Poisson(Bernoulli):
 def bernoulli(input, p=None, *, generator=None, out=None):
     """0/1 draws: ``bernoulli(probs)`` uses each element as its probability, ``bernoulli(x, p)`` uses ``p``.
 
+    Args:
+        input (Tensor): the probabilities (or, with ``p``, only the shape and dtype).
+        p (float, optional): one probability for every element.
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> _ = torch.manual_seed(0)
@@ -240,6 +246,10 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 def poisson(input, generator=None):
     """Poisson draws with rates ``input`` (non-negative), in ``input``'s dtype.
 
+    Args:
+        input (Tensor): the rates (non-negative).
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+
     Example:
         >>> import npgrad as torch
         >>> _ = torch.manual_seed(0)
@@ -261,6 +271,13 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
     Without replacement this takes the ``num_samples`` smallest of ``E_i / w_i`` (``E_i`` standard exponential),
     which draws categories one after another proportionally to the remaining weights, as torch does.
+
+    Args:
+        input (Tensor): non-negative weights, 1-D or one row per distribution.
+        num_samples (int): how many draws per row.
+        replacement (bool, optional): draw with replacement (default False).
+        generator (npgrad.Generator, optional): the random number generator to draw from.
+        out (Tensor, optional): the tensor to write the result into.
 
     Example:
         >>> import npgrad as torch

@@ -167,9 +167,22 @@ def _reduce(op_all, op_dim, input, dim, keepdim):
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSET):
     """Sum of all elements, or over ``dim`` (an int or a tuple; negative dims count from the end).
 
-    >>> import npgrad
-    >>> npgrad.tensor([[1., 2.], [3., 4.]]).sum(0)
-    tensor([4., 6.])
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dim(s) to reduce; all of them when omitted.
+        keepdim (bool, optional): keep the reduced dims, with size 1 (default False).
+        dtype (npgrad.dtype, optional): cast ``input`` to this dtype before the operation.
+        axis (int, optional): NumPy's name for ``dim`` (give one or the other).
+        keepdims (bool, optional): NumPy's name for ``keepdim``.
+        out (Tensor, optional): the tensor to write the result into.
+
+    Returns:
+        Tensor: reduced over ``dim``; integer and bool inputs give int64.
+
+    Example:
+        >>> import npgrad
+        >>> npgrad.tensor([[1., 2.], [3., 4.]]).sum(0)
+        tensor([4., 6.])
     """
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("sum", dim, axis, None, keepdim, keepdims)

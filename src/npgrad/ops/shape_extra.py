@@ -359,6 +359,14 @@ def _tri_indices(fn, row, col, offset, dtype):
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     """The (row, col) indices of the lower triangle of a row x col matrix, as a 2 x N tensor.
 
+    Args:
+        row (int): the number of rows.
+        col (int): the number of columns.
+        offset (int, optional): which diagonal: 0 the main one, > 0 above it, < 0 below it.
+        dtype (npgrad.dtype, optional): the index dtype (default int64).
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+
     Example:
         >>> import npgrad as torch
         >>> torch.tril_indices(3, 3)
