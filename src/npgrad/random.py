@@ -79,6 +79,9 @@ default_generator = Generator()
 def manual_seed(seed):
     """Seed the default generator (npgrad's own stream; values differ from torch's).
 
+    Args:
+        seed (int): the seed.
+
     Example:
         >>> import npgrad as torch
         >>> _ = torch.manual_seed(0)

@@ -540,6 +540,15 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
     along each dim in ``dim`` (all by default): one tensor per dim. ``spacing`` is a number, one number per
     dim, or one coordinate tensor per dim.
 
+    Args:
+        input (Tensor): the input tensor.
+        spacing (Number, list or tuple, optional): the sample spacing per dim, or the coordinates.
+        dim (int or list of ints, optional): the dims to differentiate along (all by default).
+        edge_order (int, optional): 1 or 2, the order of the one-sided differences at the edges.
+
+    Returns:
+        tuple of Tensors: one derivative per dim in ``dim``.
+
     Example:
         >>> import npgrad as torch
         >>> grads = torch.gradient(torch.tensor([1., 4., 9., 16.]))

@@ -29,6 +29,14 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None
     """``(hist, bin_edges)`` of the points in ``input``'s last dim (N coordinates each): ``bins`` an int (each
     dim), a sequence of ints, or a sequence of edge tensors; ``range`` flat (min0, max0, min1, max1, ...).
 
+    Args:
+        input (Tensor): the input tensor.
+        bins (int, sequence of ints or sequence of Tensors): bin counts or edges per dim.
+        range (sequence of floats, optional): the lower and upper end per dim.
+        weight (Tensor, optional): a weight per point.
+        density (bool, optional): normalize so the histogram integrates to 1.
+        out (Tensor, optional): the tensor to write the result into.
+
     Example:
         >>> import npgrad as torch
         >>> hist, edges = torch.histogramdd(torch.tensor([[0., 0.], [1., 1.], [1., 0.]]), bins=[2, 2])
@@ -137,6 +145,12 @@ def svd_lowrank(A, q=6, niter=2, M=None):
     """``(U, S, V)`` of a rank-``q`` approximation of ``A - M`` (randomized: a sketch's range, refined by
     ``niter`` power iterations); ``A ~ U diag(S) V^T``. Built from recorded ops, so it is differentiable.
 
+    Args:
+        A (Tensor): ``(*, m, n)`` matrices.
+        q (int, optional): the rank of the approximation (default 6).
+        niter (int, optional): the number of power iterations (default 2).
+        M (Tensor, optional): subtracted from ``A`` first.
+
     Example:
         >>> import npgrad as torch
         >>> _ = torch.manual_seed(0)
@@ -170,6 +184,12 @@ def svd_lowrank(A, q=6, niter=2, M=None):
 def pca_lowrank(A, q=None, center=True, niter=2):
     """``(U, S, V)`` of the principal components of ``A``'s rows (centred by their mean when ``center``): the
     randomized low-rank SVD of the centred matrix.
+
+    Args:
+        A (Tensor): ``(*, m, n)`` data, one observation per row.
+        q (int, optional): the number of components (default ``min(6, m, n)``).
+        center (bool, optional): subtract the column means first (default True).
+        niter (int, optional): the number of power iterations (default 2).
 
     Example:
         >>> import npgrad as torch
@@ -313,6 +333,20 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
     the B-orthonormalised iteration above; the ortho_* parameters tune torch's own orthogonalisation and are
     refused. Differentiable in ``A`` (symmetrised, as torch) when ``B`` is None.
 
+    Args:
+        A (Tensor): a symmetric ``(n, n)`` matrix.
+        k (int, optional): the number of eigenpairs.
+        B (Tensor, optional): the right-hand matrix of a generalized problem.
+        X (Tensor, optional): the starting vectors ``(n, k)``.
+        n (int, optional): the number of starting vectors when ``X`` is not given.
+        iK (Tensor, optional): a preconditioner.
+        niter (int, optional): the maximum number of iterations.
+        tol (float, optional): the residual tolerance.
+        largest (bool, optional): the largest (True, default) or smallest eigenvalues.
+        method (str, optional): ``'ortho'`` (default) or ``'basic'``.
+        tracker (callable, optional): called after each iteration.
+        ortho_iparams, ortho_fparams, ortho_bparams (dict, optional): the ortho method's parameters.
+
     Example:
         >>> import npgrad as torch
         >>> _ = torch.manual_seed(0)
@@ -384,6 +418,15 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     """``torch.ctc_loss``: ``nn.functional.ctc_loss`` with the reduction as ATen's integer (0 none, 1 mean,
     2 sum); left out, torch 2.13's Python binding gives the per-sample losses (0).
 
+    Args:
+        log_probs (Tensor): ``(T, N, C)`` (or ``(T, C)``) log-probabilities.
+        targets (Tensor): ``(N, S)`` padded or 1-D concatenated target labels.
+        input_lengths (Tensor or sequence of ints): the length of each input.
+        target_lengths (Tensor or sequence of ints): the length of each target.
+        blank (int, optional): the blank label (default 0).
+        reduction (int, optional): ATen's 0 (none), 1 (mean), 2 (sum).
+        zero_infinity (bool, optional): replace infinite losses (and their gradients) by zero.
+
     Example:
         >>> import npgrad as torch
         >>> log_probs = torch.tensor([[[0.5, 0.5]], [[0.5, 0.5]]]).log()
@@ -408,6 +451,17 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
     """``torch.embedding_bag`` (ATen's form): ``(output, offset2bag, bag_size, max_indices)`` - the bags'
     sums/means/maxima, each index's bag, each bag's size (0 for sum), and the row each maximum came from
     (mode max), the bag sizes (mean) or zeros (sum); ``mode`` 0 sum, 1 mean, 2 max.
+
+    Args:
+        weight (Tensor): the embedding matrix.
+        indices (Tensor): int64 row indices.
+        offsets (Tensor): where each bag starts in ``indices``.
+        scale_grad_by_freq (bool, optional): divide each row's gradient by how often its index occurs.
+        mode (int, optional): 0 sum, 1 mean, 2 max.
+        sparse (bool, optional): must be False (npgrad has no sparse gradients).
+        per_sample_weights (Tensor, optional): a weight per index (sum mode).
+        include_last_offset (bool, optional): ``offsets`` has one more entry, the end of the last bag.
+        padding_idx (int, optional): an index whose row gets no gradient.
 
     Example:
         >>> import npgrad as torch

@@ -47,6 +47,19 @@ def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device
                 requires_grad=False):
     """``0.5 - 0.5 cos(2 pi n / (N - 1))``.
 
+    Args:
+        window_length (int): the number of points.
+        periodic (bool, optional): True (default) for a window to use with FFTs (one point longer, the last dropped);
+            False for a symmetric one.
+        dtype (npgrad.dtype, optional): a floating dtype (default ``get_default_dtype()``).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+
+    Returns:
+        Tensor: a 1-D tensor of ``window_length`` values.
+
     Example:
         >>> import npgrad as torch
         >>> torch.hann_window(4)
@@ -74,6 +87,21 @@ def hamming_window(window_length, periodic=_UNSET, alpha=_UNSET, beta=_UNSET, *,
                    device=None, pin_memory=False, requires_grad=False):
     """``alpha - beta cos(2 pi n / (N - 1))``.
 
+    Args:
+        window_length (int): the number of points.
+        periodic (bool, optional): True (default) for a window to use with FFTs (one point longer, the last dropped);
+            False for a symmetric one.
+        alpha (float, optional): the coefficient ``alpha`` (default 0.54).
+        beta (float, optional): the coefficient ``beta`` (default 0.46).
+        dtype (npgrad.dtype, optional): a floating dtype (default ``get_default_dtype()``).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+
+    Returns:
+        Tensor: a 1-D tensor of ``window_length`` values.
+
     Example:
         >>> import npgrad as torch
         >>> torch.hamming_window(5, periodic=False)
@@ -91,6 +119,19 @@ def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, de
                     requires_grad=False):
     """``0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1))``.
 
+    Args:
+        window_length (int): the number of points.
+        periodic (bool, optional): True (default) for a window to use with FFTs (one point longer, the last dropped);
+            False for a symmetric one.
+        dtype (npgrad.dtype, optional): a floating dtype (default ``get_default_dtype()``).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+
+    Returns:
+        Tensor: a 1-D tensor of ``window_length`` values.
+
     Example:
         >>> import npgrad as torch
         >>> torch.blackman_window(5, periodic=False).clamp(min=0)
@@ -103,6 +144,19 @@ def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, de
 def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
                     requires_grad=False):
     """Triangular: ``1 - |2 n / (N - 1) - 1|``.
+
+    Args:
+        window_length (int): the number of points.
+        periodic (bool, optional): True (default) for a window to use with FFTs (one point longer, the last dropped);
+            False for a symmetric one.
+        dtype (npgrad.dtype, optional): a floating dtype (default ``get_default_dtype()``).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+
+    Returns:
+        Tensor: a 1-D tensor of ``window_length`` values.
 
     Example:
         >>> import npgrad as torch
@@ -118,6 +172,20 @@ def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, de
 def kaiser_window(window_length, periodic=_UNSET, beta=_UNSET, *, dtype=None, layout=None, device=None,
                   pin_memory=False, requires_grad=False):
     """``I0(beta sqrt(1 - (2 n / (N - 1) - 1)^2)) / I0(beta)``.
+
+    Args:
+        window_length (int): the number of points.
+        periodic (bool, optional): True (default) for a window to use with FFTs (one point longer, the last dropped);
+            False for a symmetric one.
+        beta (float, optional): the shape parameter (default 12.0).
+        dtype (npgrad.dtype, optional): a floating dtype (default ``get_default_dtype()``).
+        layout (npgrad.layout, optional): must be ``npgrad.strided``.
+        device (str or npgrad.device, optional): must be the CPU (npgrad's only device).
+        pin_memory (bool, optional): must be False (npgrad has no pinned memory).
+        requires_grad (bool, optional): make the result a leaf that records operations (default False).
+
+    Returns:
+        Tensor: a 1-D tensor of ``window_length`` values.
 
     Example:
         >>> import npgrad as torch

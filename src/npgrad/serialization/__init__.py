@@ -45,13 +45,20 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_
     """Save ``obj`` (tensors, state dicts, optimizer state dicts, modules, containers, numbers, strings...) to
     ``f`` (a path, replaced atomically, or a writable binary file) in PyTorch's checkpoint format.
 
-    >>> import io
-    >>> import npgrad as torch
-    >>> buf = io.BytesIO()
-    >>> torch.save({"w": torch.arange(3.0)}, buf)
-    >>> _ = buf.seek(0)
-    >>> torch.load(buf)
-    {'w': tensor([0., 1., 2.])}
+    Args:
+        obj (object): what to save (tensors, state dicts, modules, containers).
+        f (str, os.PathLike or file-like): where to write.
+        pickle_module (module, optional): the pickler module.
+        pickle_protocol (int, optional): the pickle protocol (default 2).
+
+    Example:
+        >>> import io
+        >>> import npgrad as torch
+        >>> buf = io.BytesIO()
+        >>> torch.save({"w": torch.arange(3.0)}, buf)
+        >>> _ = buf.seek(0)
+        >>> torch.load(buf)
+        {'w': tensor([0., 1., 2.])}
     """
     from ._files import atomic_write, write_legacy, write_zip
     from ._pickler import _PickleWriter
@@ -100,6 +107,13 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     device: a storage saved on a GPU needs one that maps it to the CPU, as in torch without CUDA. ``mmap=True`` maps
     the storages of a zip checkpoint from the file
     (copy-on-write, as torch) instead of reading them.
+
+    Args:
+        f (str, os.PathLike or file-like): where to read from.
+        map_location (optional): accepted as torch does (everything loads on the CPU).
+        pickle_module (module, optional): the unpickler module (not with ``weights_only``).
+        weights_only (bool, optional): only allow tensors, primitive types and dicts (default True, as torch 2.6+).
+        mmap (bool, optional): memory-map the file's tensor data.
 
     Example:
         >>> import npgrad as torch
