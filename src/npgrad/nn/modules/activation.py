@@ -158,11 +158,31 @@ class ReLU6(Hardtanh):
 
 
 class Sigmoid(_Plain):
+    """Applies the logistic sigmoid :math:`1 / (1 + e^{-x})` elementwise.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Sigmoid()
+        >>> m(torch.tensor([-1.0, 0.0, 1.0]))
+        tensor([0.2689, 0.5000, 0.7311])
+    """
+
     def forward(self, input):
         return ops.pointwise.sigmoid(input)
 
 
 class Tanh(_Plain):
+    """Applies the hyperbolic tangent elementwise.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Tanh()
+        >>> m(torch.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.7616,  0.0000,  0.7616])
+    """
+
     def forward(self, input):
         return ops.pointwise.tanh(input)
 
@@ -216,6 +236,17 @@ class Mish(_Inplace):
 
 
 class SELU(_Inplace):
+    """Applies SELU elementwise: :math:`\\lambda\\,\\mathrm{elu}(x, \\alpha)` with torch's constants (``inplace`` as in
+    :class:`ReLU`).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.SELU()
+        >>> m(torch.tensor([-1.0, 0.0, 1.0]))
+        tensor([-1.1113,  0.0000,  1.0507])
+    """
+
     def forward(self, input):
         return F.selu(input, self.inplace)
 
@@ -343,6 +374,16 @@ class LeakyReLU(Module):
 
 
 class LogSigmoid(_Plain):
+    """Applies :math:`\\log(1 / (1 + e^{-x}))` elementwise, computed stably.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.LogSigmoid()
+        >>> m(torch.tensor([-100.0, 0.0, 1.0]))
+        tensor([-100.0000,   -0.6931,   -0.3133])
+    """
+
     def forward(self, input):
         return F.logsigmoid(input)
 
@@ -402,11 +443,31 @@ class PReLU(Module):
 
 
 class Softsign(_Plain):
+    """Applies :math:`x / (1 + |x|)` elementwise.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Softsign()
+        >>> m(torch.tensor([-3.0, 0.0, 1.0]))
+        tensor([-0.7500,  0.0000,  0.5000])
+    """
+
     def forward(self, input):
         return F.softsign(input)
 
 
 class Tanhshrink(_Plain):
+    """Applies :math:`x - \\tanh(x)` elementwise.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.Tanhshrink()
+        >>> m(torch.tensor([-1.0, 0.0, 2.0]))
+        tensor([-0.2384,  0.0000,  1.0360])
+    """
+
     def forward(self, input):
         return F.tanhshrink(input)
 

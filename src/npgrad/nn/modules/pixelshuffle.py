@@ -90,10 +90,33 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
+    """Deprecated: nearest-neighbour upsampling of :math:`(N, C, H, W)`, :class:`Upsample` with
+    ``mode='nearest'``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.UpsamplingNearest2d(scale_factor=2)
+        >>> m(torch.tensor([[[[1.0, 2.0]]]]))
+        tensor([[[[1., 1., 2., 2.],
+                  [1., 1., 2., 2.]]]])
+    """
+
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
+    """Deprecated: bilinear upsampling of :math:`(N, C, H, W)`, :class:`Upsample` with ``mode='bilinear',
+    align_corners=True``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> m = torch.nn.UpsamplingBilinear2d(size=(1, 3))
+        >>> m(torch.tensor([[[[0.0, 2.0]]]]))
+        tensor([[[[0., 1., 2.]]]])
+    """
+
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
