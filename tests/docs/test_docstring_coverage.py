@@ -18,19 +18,19 @@ import conf  # noqa: E402  (docs/conf.py: the namespaces the API reference cover
 # the floors were last raised. Shared functions (``npgrad.celu`` is ``nn.functional.celu``) count in every
 # namespace that lists them.
 FLOORS = {
-    "npgrad": (570, 579, 540),
-    "npgrad.autograd": (21, 21, 11),
-    "npgrad.nn": (160, 167, 55),
-    "npgrad.nn.functional": (125, 129, 118),
-    "npgrad.nn.init": (26, 26, 2),
-    "npgrad.optim": (11, 11, 0),
-    "npgrad.optim.lr_scheduler": (16, 16, 0),
+    "npgrad": (570, 579, 577),
+    "npgrad.autograd": (21, 21, 19),
+    "npgrad.nn": (160, 167, 145),
+    "npgrad.nn.functional": (125, 130, 128),
+    "npgrad.nn.init": (26, 26, 26),
+    "npgrad.optim": (11, 11, 11),
+    "npgrad.optim.lr_scheduler": (16, 16, 16),
     "npgrad.linalg": (42, 42, 39),
     "npgrad.special": (56, 56, 56),
     "npgrad.func": (9, 9, 3),
-    "npgrad.utils.data": (19, 19, 0),
+    "npgrad.utils.data": (19, 19, 18),
     "npgrad.serialization": (7, 7, 2),
-    "npgrad.distributed": (40, 40, 10),
+    "npgrad.distributed": (40, 40, 28),
     "npgrad.testing": (3, 3, 0),
 }
 
