@@ -1,5 +1,6 @@
 """Type stubs for ``npgrad.linalg``: the public signatures with their types (the implementation is unannotated
-NumPy code in ``npgrad/ops/linalg*.py``). Kept in step with the runtime by tests/docs/test_typecheck.py (mypy's stubtest)."""
+NumPy code in ``npgrad/ops/linalg*.py``).
+Kept in step with the runtime by tests/docs/test_stubs.py (mypy's stubtest)."""
 from collections.abc import Sequence
 from typing import Any
 

@@ -858,7 +858,7 @@ DOCS["lp_pool1d"] = _doc(
 tensor([[[5.0000, 1.4142]]])
 """)
 
-# ---------------------------------------------------------------------------------------------- normalisation, distances
+# --------------------------------------------------------------------------------------- normalisation, distances
 DOCS["batch_norm"] = _doc(
     "Batch normalisation: each channel is normalised with the batch's mean and (biased) variance in training, or "
     "with ``running_mean``/``running_var`` in evaluation, then scaled by ``weight`` and shifted by ``bias``. In "

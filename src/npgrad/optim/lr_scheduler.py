@@ -63,7 +63,8 @@ def _format_param(name, optimizer, param):
 
 
 class LRScheduler:
-    """Base class of the learning-rate schedulers: subclasses compute ``get_lr()``; ``step()`` advances the epoch and writes the new rates into the optimizer's groups.
+    """Base class of the learning-rate schedulers: subclasses compute ``get_lr()``; ``step()`` advances the epoch and
+    writes the new rates into the optimizer's groups.
 
     Base class: sets ``initial_lr`` in the groups, keeps ``base_lrs`` and ``last_epoch``, and makes the
     initial step (so the optimizer starts at the schedule's first rate).
@@ -390,7 +391,8 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """Scales each group's rate by a factor that changes linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs (a warm-up).
+    """Scales each group's rate by a factor that changes linearly from ``start_factor`` to ``end_factor`` over
+    ``total_iters`` epochs (a warm-up).
 
     Scale the rate linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs.
 
@@ -616,7 +618,8 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Anneals each group's rate from its initial value to ``eta_min`` along a cosine over ``T_max`` epochs (SGDR without restarts).
+    """Anneals each group's rate from its initial value to ``eta_min`` along a cosine over ``T_max`` epochs (SGDR
+    without restarts).
 
     Cosine annealing from the base rate to ``eta_min`` over ``T_max`` epochs (recursive form, as torch).
 
@@ -678,8 +681,9 @@ class ChainedScheduler(_Composite):
 
         >>> import npgrad as torch
         >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0, momentum=0.9)
-        >>> sched = torch.optim.lr_scheduler.ChainedScheduler([torch.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2),
-        ...                                                 torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)])
+        >>> constant = torch.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> decay = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+        >>> sched = torch.optim.lr_scheduler.ChainedScheduler([constant, decay])
         >>> lrs = []
         >>> for epoch in range(4):
         ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
@@ -849,7 +853,8 @@ def _init_momentum(self, optimizer, base_momentum, max_momentum, last_epoch):
 
 
 class CyclicLR(LRScheduler):
-    """Cycles the rate between ``base_lr`` and ``max_lr`` (Smith, 2017), stepping every batch; momentum cycles inversely.
+    """Cycles the rate between ``base_lr`` and ``max_lr`` (Smith, 2017), stepping every batch; momentum cycles
+    inversely.
 
     Cycle the rate between ``base_lr`` and ``max_lr`` (triangular, triangular2, exp_range or ``scale_fn``).
 
@@ -966,7 +971,8 @@ def _exp_range(gamma, x):
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
-    """Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter, 2017): the cosine restarts after ``T_0`` epochs, each period ``T_mult`` times longer.
+    """Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter, 2017): the cosine restarts after ``T_0`` epochs,
+    each period ``T_mult`` times longer.
 
     Cosine annealing restarted every ``T_i`` epochs, ``T_i`` growing by ``T_mult`` at each restart.
 
@@ -1045,7 +1051,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
 
 class OneCycleLR(LRScheduler):
-    """The 1cycle policy (Smith & Topin, 2017), stepping every batch: warm up to ``max_lr``, then anneal far below the initial rate; momentum cycles inversely.
+    """The 1cycle policy (Smith & Topin, 2017), stepping every batch: warm up to ``max_lr``, then anneal far below the
+    initial rate; momentum cycles inversely.
 
     The 1cycle policy: warm up from ``max_lr / div_factor`` to ``max_lr``, then anneal to
     ``initial_lr / final_div_factor`` (cosine or linear), cycling momentum (or Adam's beta1) inversely.

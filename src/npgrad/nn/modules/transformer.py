@@ -309,7 +309,8 @@ class Transformer(Module):
     Example::
 
         >>> import npgrad as torch
-        >>> model = torch.nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16, batch_first=True)
+        >>> model = torch.nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1,
+        ...                              dim_feedforward=16, batch_first=True)
         >>> model(torch.ones(2, 5, 8), torch.ones(2, 4, 8)).shape
         npgrad.Size([2, 4, 8])
     """
