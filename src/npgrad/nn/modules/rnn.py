@@ -15,7 +15,12 @@ import math
 import numbers
 import warnings
 
+import numpy as np
+
 from ... import _creation
+from ... import _tensor as _t
+from ...autograd.function import Function
+from ...autograd.grad_mode import enable_grad
 from ...ops import pointwise as _P
 from ...ops.joining import cat, chunk, stack, unbind
 from .. import functional as F
@@ -42,6 +47,140 @@ def _lstm_step(x_proj, h, c, w_hh, b_hh, w_hr=None):
     if w_hr is not None:
         h = F.linear(h, w_hr)
     return h, c
+
+
+def _lstm_layer(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse):
+    """One LSTM layer and direction over a time-major sequence, step by step from ops: (output, h_T, c_T)."""
+    x_proj = unbind(F.linear(x, w_ih, b_ih), 0)
+    steps = len(x_proj)
+    seq = [None] * steps
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        h, c = _lstm_step(x_proj[t], h, c, w_hh, b_hh)
+        seq[t] = h
+    return stack(seq, 0), h, c
+
+
+def _sigmoid(z):
+    with np.errstate(over="ignore"):   # exp(-z) overflows to inf for z << 0: the sigmoid is 0, as in torch
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+class MkldnnRnnLayer(Function):
+    """One LSTM layer and direction over the whole sequence as one node, as torch's float32/bfloat16 CPU LSTM
+    runs it (oneDNN's ``mkldnn_rnn_layer``, grad_fn ``MkldnnRnnLayerBackward0``): the recurrence runs on arrays
+    (bfloat16 in float32, rounded once), and the backward is the same math through time. Under ``create_graph``
+    the backward differentiates the step-by-step composite ``_lstm_layer`` instead, so higher derivatives exist
+    as in torch."""
+    _builtin = True
+    _ctx_fields = ("reverse", "cache")
+
+    @staticmethod
+    def forward(ctx, x, w_ih, w_hh, b_ih, b_hh, hx, cx, reverse):
+        ctx.save_for_backward(x, w_ih, w_hh, b_ih, b_hh, hx, cx)
+        dt = x.dtype
+        if dt.itemsize == 2:  # bfloat16: float32 arithmetic, results rounded once
+            x, w_ih, w_hh, hx, cx = (a.astype(np.float32) for a in (x, w_ih, w_hh, hx, cx))
+            b_ih, b_hh = (None if b is None else b.astype(np.float32) for b in (b_ih, b_hh))
+        steps, n = x.shape[0], x.shape[1]
+        H = w_hh.shape[1]
+        xs = x[::-1] if reverse else x
+        z_in = xs @ w_ih.T                                   # every step's input projection in one product
+        if b_ih is not None:
+            z_in += b_ih + b_hh
+        gates = np.empty((steps, n, 4 * H), z_in.dtype)      # activated i, f, g, o
+        tanh_c = np.empty((steps, n, H), z_in.dtype)
+        cs = np.empty((steps + 1, n, H), z_in.dtype)         # c_0 = cx, c_t
+        hs = np.empty((steps + 1, n, H), z_in.dtype)         # h_0 = hx, h_t
+        cs[0], hs[0] = cx, hx
+        w_hh_t = w_hh.T
+        for t in range(steps):
+            z = z_in[t] + hs[t] @ w_hh_t
+            g = gates[t]
+            g[:, :2 * H] = _sigmoid(z[:, :2 * H])
+            g[:, 2 * H:3 * H] = np.tanh(z[:, 2 * H:3 * H])
+            g[:, 3 * H:] = _sigmoid(z[:, 3 * H:])
+            cs[t + 1] = g[:, H:2 * H] * cs[t] + g[:, :H] * g[:, 2 * H:3 * H]
+            tanh_c[t] = np.tanh(cs[t + 1])
+            hs[t + 1] = g[:, 3 * H:] * tanh_c[t]
+        ctx.reverse, ctx.cache = reverse, (xs, gates, tanh_c, cs, hs)
+        out = hs[1:][::-1] if reverse else hs[1:]
+        return (np.ascontiguousarray(out, dtype=dt), hs[steps].astype(dt), cs[steps].astype(dt))
+
+    @staticmethod
+    def backward(ctx, g_out, g_hy, g_cy):
+        # input, weights, hx, cx: mkldnn_rnn_layer_backward = backpropagation through time of the LSTM step
+        #   c_t = f c_{t-1} + i g, h_t = o tanh(c_t), [i f g o] = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)
+        if isinstance(g_out, _t.Tensor) or isinstance(g_hy, _t.Tensor) or isinstance(g_cy, _t.Tensor):
+            return _lstm_layer_double(ctx, g_out, g_hy, g_cy)
+        x, w_ih, w_hh, b_ih, b_hh, hx, cx = ctx.saved_tensors
+        xs, gates, tanh_c, cs, hs = ctx.cache
+        acc = gates.dtype
+        steps, n, H = tanh_c.shape
+        zero = np.zeros((n, H), acc)   # an output nothing used: the engine may hand None
+        g_out = np.zeros((steps, n, H), acc) if g_out is None else g_out.astype(acc, copy=False)
+        go = g_out[::-1] if ctx.reverse else g_out
+        dh = zero if g_hy is None else g_hy.astype(acc)
+        dc = zero if g_cy is None else g_cy.astype(acc)
+        d_gates = np.empty_like(gates)
+        w_hh_a = w_hh.astype(acc, copy=False)
+        for t in range(steps - 1, -1, -1):
+            g = gates[t]
+            i, f, gg, o = g[:, :H], g[:, H:2 * H], g[:, 2 * H:3 * H], g[:, 3 * H:]
+            dh = dh + go[t]
+            tc = tanh_c[t]
+            dc = dc + dh * o * (1 - tc * tc)
+            d = d_gates[t]
+            d[:, :H] = dc * gg * i * (1 - i)
+            d[:, H:2 * H] = dc * cs[t] * f * (1 - f)
+            d[:, 2 * H:3 * H] = dc * i * (1 - gg * gg)
+            d[:, 3 * H:] = dh * tc * o * (1 - o)
+            dc = dc * f
+            dh = d @ w_hh_a
+        flat = d_gates.reshape(steps * n, 4 * H)
+        d_w_ih = flat.T @ xs.reshape(steps * n, -1)
+        d_w_hh = flat.T @ hs[:-1].reshape(steps * n, H)
+        d_b = flat.sum(0) if b_ih is not None else None
+        d_x = d_gates @ w_ih.astype(acc, copy=False)
+        if ctx.reverse:
+            d_x = d_x[::-1]
+        dt = x.dtype
+        d_x, d_w_ih, d_w_hh, dh, dc = (a.astype(dt, copy=False) for a in (d_x, d_w_ih, d_w_hh, dh, dc))
+        if d_b is not None:
+            d_b = d_b.astype(dt, copy=False)
+        return np.ascontiguousarray(d_x), d_w_ih, d_w_hh, d_b, (None if d_b is None else d_b.copy()), dh, dc, None
+
+
+def _lstm_layer_double(ctx, g_out, g_hy, g_cy):
+    """MkldnnRnnLayer's backward under create_graph: the composite layer recomputed from the saved inputs and
+    differentiated with a graph, so the gradient is itself differentiable."""
+    from ...autograd import grad as _grad
+    saved = ctx.saved_tensors
+    want = [i for i, s in enumerate(saved) if s is not None and s.requires_grad]
+    with enable_grad():
+        outs = _lstm_layer(*saved, ctx.reverse)
+        pairs = [(o, g) for o, g in zip(outs, (g_out, g_hy, g_cy)) if g is not None]
+        got = _grad([o for o, _ in pairs], [saved[i] for i in want], [g for _, g in pairs], create_graph=True,
+                    allow_unused=True)
+    res = [None] * 8
+    for i, r in zip(want, got):
+        res[i] = r
+    return tuple(res)
+
+
+class _TimeMajorToBatchFirst(Function):
+    """RNN and GRU's batch-first output: torch transposes its fresh output in place, so the node is
+    ``TransposeBackward1`` (``transpose_``); done out of place here, the intermediate being private."""
+    _builtin = True
+    _node_name = "TransposeBackward1"
+
+    @staticmethod
+    def forward(ctx, out):
+        return out.swapaxes(0, 1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.transpose(0, 1)
+        return grad.swapaxes(0, 1) if isinstance(grad, np.ndarray) else grad.transpose(0, 1)
 
 
 def _gru_step(x_proj, h, w_hh, b_hh):
@@ -235,6 +374,7 @@ class RNNBase(Module):
             masks = [_creation.tensor((lengths > t)[:, None]) for t in range(steps)]
         layer_input = input
         h_n, c_n = [], []
+        fused = self._fused(input) and lengths is None
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(num_directions):
@@ -243,10 +383,16 @@ class RNNBase(Module):
                 w_ih, w_hh = w[0], w[1]
                 b_ih, b_hh = (w[2], w[3]) if self.bias else (None, None)
                 w_hr = w[-1] if self.proj_size > 0 else None
-                # every time step in one matmul, then one node hands out the steps (its backward stacks once)
-                x_proj = unbind(F.linear(layer_input, w_ih, b_ih), 0)
                 h = hx[idx]
                 c = cx[idx] if cx is not None else None
+                if fused:  # torch's float32/bfloat16 LSTM: one oneDNN layer node per layer and direction
+                    out, h, c = MkldnnRnnLayer.apply(layer_input, w_ih, w_hh, b_ih, b_hh, h, c, direction == 1)
+                    outputs.append(out)
+                    h_n.append(h)
+                    c_n.append(c)
+                    continue
+                # every time step in one matmul, then one node hands out the steps (its backward stacks once)
+                x_proj = unbind(F.linear(layer_input, w_ih, b_ih), 0)
                 seq = [None] * steps
                 for t in (range(steps - 1, -1, -1) if direction == 1 else range(steps)):
                     if self.mode == "LSTM":
@@ -266,11 +412,23 @@ class RNNBase(Module):
                 layer_input = F.dropout(layer_input, self.dropout, True)
         return layer_input, stack(h_n, 0), (stack(c_n, 0) if cx is not None else None)
 
+    def _fused(self, input):
+        """Whether torch's CPU build runs this through oneDNN's fused layer: an LSTM in float32 or bfloat16
+        without projections (a packed batch never is)."""
+        return (self.mode == "LSTM" and self.proj_size == 0 and input.dtype.itemsize in (2, 4)
+                and input.dtype.name in ("float32", "bfloat16"))
+
     def _run_batched(self, input, hx, cx=None):
-        if self.batch_first:
-            input = input.transpose(0, 1)
+        if not self.batch_first:
+            return self._run(input, hx, cx)
+        fused = self._fused(input)
+        input = input.transpose(0, 1)
+        if fused:
+            input = input.contiguous()  # torch's oneDNN path copies the time-major input (CloneBackward0)
         output, h_n, c_n = self._run(input, hx, cx)
-        return (output.transpose(0, 1) if self.batch_first else output), h_n, c_n
+        if self.mode == "LSTM":
+            return output.transpose(0, 1), h_n, c_n
+        return _TimeMajorToBatchFirst.apply(output), h_n, c_n
 
     def _forward_packed(self, packed, hx):
         """RNN/LSTM/GRU on a PackedSequence: unpack (sorted order), masked recurrence, pack again."""
