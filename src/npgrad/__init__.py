@@ -98,6 +98,7 @@ def get_float32_matmul_precision():
 
     npgrad's matmul is NumPy's and always uses full float32 precision; the setting is recorded and read back as in
     torch.
+
     Returns:
         str: the current setting.
 

@@ -48,6 +48,7 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
 
 def are_deterministic_algorithms_enabled():
     """Whether :func:`use_deterministic_algorithms` is on (False at start).
+
     Returns:
         bool: the setting.
 
@@ -61,6 +62,7 @@ def are_deterministic_algorithms_enabled():
 
 def is_deterministic_algorithms_warn_only_enabled():
     """Whether deterministic algorithms were asked for with ``warn_only=True``.
+
     Returns:
         bool: the setting.
 
@@ -106,6 +108,7 @@ def set_deterministic_debug_mode(debug_mode):
 
 def get_deterministic_debug_mode():
     """The deterministic-algorithms level: 0 (off), 1 (warn only) or 2 (on, raising).
+
     Returns:
         int: the level.
 
@@ -138,6 +141,7 @@ def set_warn_always(b):
 
 def is_warn_always_enabled():
     """Whether :func:`set_warn_always` is on (False at start).
+
     Returns:
         bool: the setting.
 
@@ -201,6 +205,7 @@ def get_autocast_cpu_dtype():
     """Deprecated: use ``get_autocast_dtype('cpu')``. The dtype autocast uses on the CPU.
 
     It warns a ``DeprecationWarning``, as torch does.
+
     Returns:
         npgrad.dtype: ``bfloat16`` unless changed.
 
@@ -218,6 +223,7 @@ def get_autocast_gpu_dtype():
     """Deprecated: use ``get_autocast_dtype('cuda')``. The dtype autocast would use on CUDA.
 
     It warns a ``DeprecationWarning``, as torch does.
+
     Returns:
         npgrad.dtype: ``float16`` unless changed.
 
@@ -235,6 +241,7 @@ def is_autocast_cpu_enabled():
     """Deprecated: use ``is_autocast_enabled('cpu')``. Whether CPU autocast is on.
 
     It warns a ``DeprecationWarning``, as torch does.
+
     Returns:
         bool: the setting.
 
@@ -334,6 +341,7 @@ _autocast_cache = [True]
 
 def is_autocast_cache_enabled():
     """Whether autocast caches the lower-precision copies of weights it makes (True at start).
+
     Returns:
         bool: the setting.
 

@@ -158,6 +158,7 @@ def set_default_device(device_):
 
 def get_default_device():
     """The device new tensors are made on: the CPU (npgrad has no other).
+
     Returns:
         npgrad.device: ``device(type='cpu')``.
 
@@ -364,6 +365,7 @@ class Tensor:
         """The number of dimensions of ``self``.
 
         ``ndimension()`` and the ``ndim`` property are the same.
+
         Returns:
             int: ``len(self.shape)``.
 
@@ -392,6 +394,7 @@ class Tensor:
         """The number of elements.
 
         ``nelement()`` is the same.
+
         Returns:
             int: the product of the shape.
 
@@ -444,6 +447,7 @@ class Tensor:
 
     def get_device(self):
         """The device index: -1 for a CPU tensor (every npgrad tensor).
+
         Returns:
             int: -1.
 
@@ -456,6 +460,7 @@ class Tensor:
 
     def element_size(self):
         """The size of one element in bytes.
+
         Returns:
             int: the dtype's item size.
 
@@ -490,6 +495,7 @@ class Tensor:
 
     def is_floating_point(self):
         """Whether the dtype is a floating-point type.
+
         Returns:
             bool: True for float16/bfloat16/float32/float64.
 
@@ -502,6 +508,7 @@ class Tensor:
 
     def is_complex(self):
         """Whether the dtype is complex: npgrad has no complex dtypes, so False.
+
         Returns:
             bool: False.
 
@@ -571,6 +578,7 @@ class Tensor:
         """The address of the tensor's first element in memory (views of one tensor share their storage's addresses).
 
         ``const_data_ptr`` is the same.
+
         Returns:
             int: the address.
 
@@ -638,6 +646,7 @@ class Tensor:
 
     def is_inference(self):
         """Whether the tensor was made inside ``inference_mode``.
+
         Returns:
             bool: True for inference tensors.
 
@@ -757,6 +766,7 @@ class Tensor:
 
     def detach_(self):
         """Detaches ``self`` from the graph in place: it becomes a leaf that does not require grad.
+
         Returns:
             Tensor: ``self``.
 
@@ -925,6 +935,7 @@ class Tensor:
         """The value of a one-element tensor as a Python number.
 
         Tensors of more than one element raise ``RuntimeError``.
+
         Returns:
             int, float or bool: the element (a Python ``float`` for floating dtypes, ``int`` for integers, ``bool``
                 for bool).
@@ -944,6 +955,7 @@ class Tensor:
 
     def tolist(self):
         """The data as (nested) Python lists of Python numbers.
+
         Returns:
             list or number: a number for a 0-d tensor.
 
@@ -1113,6 +1125,7 @@ class Tensor:
 
     def float(self):
         """``self.to(npgrad.float32)``: a copy converted to float32 (``self`` itself when it already is one).
+
         Returns:
             Tensor: a float32 tensor; gradients flow back through the conversion when both dtypes are floating point.
 
@@ -1128,6 +1141,7 @@ class Tensor:
 
     def double(self):
         """``self.to(npgrad.float64)``: a copy converted to float64 (``self`` itself when it already is one).
+
         Returns:
             Tensor: a float64 tensor; gradients flow back through the conversion when both dtypes are floating point.
 
@@ -1143,6 +1157,7 @@ class Tensor:
 
     def half(self):
         """``self.to(npgrad.float16)``: a copy converted to float16 (``self`` itself when it already is one).
+
         Returns:
             Tensor: a float16 tensor; gradients flow back through the conversion when both dtypes are floating point.
 
@@ -1158,6 +1173,7 @@ class Tensor:
 
     def bfloat16(self):
         """``self.to(npgrad.bfloat16)``: a copy converted to bfloat16 (``self`` itself when it already is one).
+
         Returns:
             Tensor: a bfloat16 tensor; gradients flow back through the conversion when both dtypes are floating point.
 
@@ -1173,6 +1189,7 @@ class Tensor:
 
     def long(self):
         """``self.to(npgrad.int64)``: a copy converted to int64 (``self`` itself when it already is one).
+
         Returns:
             Tensor: an int64 tensor; gradients flow back through the conversion when both dtypes are floating point.
 
@@ -1188,6 +1205,7 @@ class Tensor:
 
     def int(self):
         """``self.to(npgrad.int32)``: a copy converted to int32 (``self`` itself when it already is one).
+
         Returns:
             Tensor: an int32 tensor; gradients flow back through the conversion when both dtypes are floating point.
 
@@ -1203,6 +1221,7 @@ class Tensor:
 
     def short(self):
         """``self.to(npgrad.int16)``: a copy converted to int16 (``self`` itself when it already is one).
+
         Returns:
             Tensor: an int16 tensor; gradients flow back through the conversion when both dtypes are floating point.
 
@@ -1218,6 +1237,7 @@ class Tensor:
 
     def bool(self):
         """``self.to(npgrad.bool)``: a copy converted to bool (``self`` itself when it already is one).
+
         Returns:
             Tensor: a bool tensor; gradients flow back through the conversion when both dtypes are floating point.
 
@@ -1233,6 +1253,7 @@ class Tensor:
 
     def byte(self):
         """``self.to(npgrad.uint8)``: a copy converted to uint8 (``self`` itself when it already is one).
+
         Returns:
             Tensor: an uint8 tensor; gradients flow back through the conversion when both dtypes are floating point.
 
@@ -1248,6 +1269,7 @@ class Tensor:
 
     def char(self):
         """``self.to(npgrad.int8)``: a copy converted to int8 (``self`` itself when it already is one).
+
         Returns:
             Tensor: an int8 tensor; gradients flow back through the conversion when both dtypes are floating point.
 
@@ -1279,6 +1301,7 @@ class Tensor:
 
     def cpu(self):
         """``self`` on the CPU: npgrad tensors always are, so ``self`` itself comes back.
+
         Returns:
             Tensor: ``self``.
 
@@ -1343,6 +1366,7 @@ class Tensor:
     def share_memory_(self):
         """Moves the storage to shared memory for other processes; npgrad's storage is a NumPy array, so this does
         nothing.
+
         Returns:
             Tensor: ``self``.
 

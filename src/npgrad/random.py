@@ -95,6 +95,7 @@ def manual_seed(seed):
 
 def seed():
     """Seeds the default random number generator with a fresh non-deterministic seed.
+
     Returns:
         int: the seed used.
 
@@ -109,6 +110,7 @@ def seed():
 
 def initial_seed():
     """The seed the default random number generator was last seeded with.
+
     Returns:
         int: the seed.
 
@@ -123,6 +125,7 @@ def initial_seed():
 
 def get_rng_state():
     """The state of the default random number generator, to restore later with :func:`set_rng_state`.
+
     Returns:
         Tensor: a uint8 tensor holding the state (npgrad's generator's, not the same bytes as torch's).
 

@@ -42,6 +42,7 @@ def is_grad_enabled():
 
 def is_inference_mode_enabled():
     """Whether ``inference_mode`` is on (False at start).
+
     Returns:
         bool: the setting.
 
