@@ -191,12 +191,39 @@ class _LazyConvXdMixin(LazyModuleMixin):
             self.reset_parameters()
 
 
+# Each lazy class's doctest: (input, output shape, weight shape or num_features), as torch prints them.
+_EXAMPLES = {
+    "LazyConv1d": ("torch.ones(1, 2, 8)", "[1, 4, 6]", "[4, 2, 3]"),
+    "LazyConv2d": ("torch.ones(1, 2, 8, 8)", "[1, 4, 6, 6]", "[4, 2, 3, 3]"),
+    "LazyConv3d": ("torch.ones(1, 2, 5, 5, 5)", "[1, 4, 3, 3, 3]", "[4, 2, 3, 3, 3]"),
+    "LazyConvTranspose1d": ("torch.ones(1, 2, 5)", "[1, 4, 7]", "[2, 4, 3]"),
+    "LazyConvTranspose2d": ("torch.ones(1, 2, 5, 5)", "[1, 4, 7, 7]", "[2, 4, 3, 3]"),
+    "LazyConvTranspose3d": ("torch.ones(1, 2, 2, 2, 2)", "[1, 4, 4, 4, 4]", "[2, 4, 3, 3, 3]"),
+    "LazyBatchNorm1d": ("torch.ones(4, 3)", "[4, 3]", "3"),
+    "LazyBatchNorm2d": ("torch.ones(4, 3, 2, 2)", "[4, 3, 2, 2]", "3"),
+    "LazyBatchNorm3d": ("torch.ones(2, 3, 2, 2, 2)", "[2, 3, 2, 2, 2]", "3"),
+    "LazyInstanceNorm1d": ("torch.ones(2, 3, 4)", "[2, 3, 4]", "3"),
+    "LazyInstanceNorm2d": ("torch.ones(2, 3, 4, 4)", "[2, 3, 4, 4]", "3"),
+    "LazyInstanceNorm3d": ("torch.ones(2, 3, 2, 2, 2)", "[2, 3, 2, 2, 2]", "3"),
+}
+
+
+def _example(name, base, args, what):
+    """The Example section of a lazy class: the module becomes ``base`` at its first call, sized by the input."""
+    x, shape, size = _EXAMPLES[name]
+    shown = f"npgrad.Size({size})" if what == "weight.shape" else size
+    return (f"\n\n    Example::\n\n        >>> import npgrad as torch\n        >>> m = torch.nn.{name}({args})\n"
+            f"        >>> m({x}).shape\n        npgrad.Size({shape})\n"
+            f"        >>> type(m).__name__, m.{what}\n        ('{base.__name__}', {shown})\n")
+
+
 def _lazy_conv(name, base, spatial):
     def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
         _LazyConvXdMixin.__init__(self, out_channels, kernel_size, stride, padding, dilation, groups, bias,
                                   padding_mode, device, dtype)
     doc = f"``{base.__name__}`` whose ``in_channels`` is read from its first input (``input.shape[1]``)."
+    doc += _example(name, base, "4, 3", "weight.shape")
     return type(name, (_LazyConvXdMixin, base), {"__init__": __init__, "cls_to_become": base, "_spatial": spatial,
                                                   "__doc__": doc, "__module__": __name__})
 
@@ -207,6 +234,7 @@ def _lazy_conv_transpose(name, base, spatial):
         _LazyConvXdMixin.__init__(self, out_channels, kernel_size, stride, padding, dilation, groups, bias,
                                   padding_mode, device, dtype, output_padding=output_padding)
     doc = f"``{base.__name__}`` whose ``in_channels`` is read from its first input (``input.shape[1]``)."
+    doc += _example(name, base, "4, 3", "weight.shape")
     return type(name, (_LazyConvXdMixin, base), {"__init__": __init__, "cls_to_become": base, "_spatial": spatial,
                                                   "__doc__": doc, "__module__": __name__})
 
@@ -254,6 +282,7 @@ def _lazy_norm(name, base, affine, track):
     def __init__(self, eps=1e-5, momentum=0.1, affine=affine, track_running_stats=track, device=None, dtype=None):
         _LazyNormBase.__init__(self, eps, momentum, affine, track_running_stats, device, dtype)
     doc = f"``{base.__name__}`` whose ``num_features`` is read from its first input (``input.shape[1]``)."
+    doc += _example(name, base, "", "num_features")
     return type(name, (_LazyNormBase, base), {"__init__": __init__, "cls_to_become": base, "__doc__": doc,
                                               "__module__": __name__})
 
