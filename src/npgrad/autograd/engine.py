@@ -25,15 +25,19 @@ Function's result, what ``autograd.grad`` returns). Only an owned array may beco
 copy, so a backward pass never writes into an array it did not make (HIPS autograd's add_outgrads keeps the
 same flag). A multi-output node's buffer is a list of such pairs, one per output.
 """
+from heapq import heapify, heappop, heappush
+
 import numpy as np
 
 from .graph import _passes_stack
 from .grad_mode import state
 from . import function as _function
 from . import anomaly_mode as _anomaly
-from .engine_general import count_deps, needed as _needed, run_general
+from .engine_general import needed as _needed, run_general
 
 __all__ = ["execute"]
+
+_NEW = object()  # buffers.get's answer for a node not reached yet in this pass
 
 
 def _add(buffers, node, nr, g, own):
@@ -64,33 +68,33 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
     """
     root_nodes = list(dict.fromkeys(n for n, _ in roots))
     captures = results = needed = None
-    if inputs is None:
-        deps = count_deps(root_nodes)
-    else:
+    if inputs is not None:
         captures = {}  # (node, output_nr) -> positions in ``results``
         for i, t in enumerate(inputs):
             captures.setdefault(_function._edge(t), []).append(i)
-        needed, deps = _needed(root_nodes, {e[0] for e in captures})
+        needed = _needed(root_nodes, {e[0] for e in captures})
         results = [None] * len(inputs)
     buffers = {}
     for (node, nr), g in zip(roots, grads):
         _add(buffers, node, nr, g, False)  # the seed is the caller's
-    ready = [n for n in root_nodes if deps.get(n, 0) == 0 and (needed is None or n in needed)]
+    heap = [(-n._seq, n) for n in root_nodes if needed is None or n in needed]
+    heapify(heap)
     anomaly = _anomaly._enabled  # read once: nothing per node when off
     # every node to the general path while anomaly mode or a recording profiler (it times each _run) is on
     all_general = anomaly or _function._op_observer is not None
     check = all_general or captures is not None  # else the node's own _general flag decides alone
     passes = _passes_stack()
-    passes.append((deps, needed, root_nodes))
+    passes.append([root_nodes, needed, None])  # for multi-grad hooks (graph.pass_will_reach)
     prev = state.enabled, state.create
     state.enabled = state.create = bool(create_graph)
     node = None
     fit = _function._fit_grad
     make = _function.make
     ndarray = np.ndarray
+    get = buffers.get
     try:
-        while ready:
-            node = ready.pop()
+        while heap:
+            node = heappop(heap)[1]
             entry = buffers.pop(node, None)
             if node._general or check and (all_general or (node, 0) in captures):
                 step = run_general(node, entry, create_graph, captures, results, needed, accumulate, anomaly)
@@ -98,7 +102,7 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                     continue
                 out, flags = step
                 buf = bown = None
-            elif entry is None:
+            elif entry is None:  # reached, but only by None gradients
                 out = flags = ()
             else:  # the everyday node: a built-in, one output, no hooks - its formula straight on the gradient
                 flags = None
@@ -126,22 +130,20 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                 if nxt is None or needed is not None and nxt not in needed:
                     continue
                 g = out[k] if k < n_out else None
-                if g is not None:
-                    if nxt._nout:
-                        _add(buffers, nxt, e[1], g,
-                             distinct and (g is not buf or bown) if flags is None else flags[k])
-                    else:
-                        old = buffers.get(nxt)
-                        if old is not None:
-                            buffers[nxt] = (old[0] + g, True)  # a new array: owned
-                        elif flags is None:  # (the gradient it got, passed through, keeps that one's flag)
-                            buffers[nxt] = (g, distinct and (g is not buf or bown))
-                        else:
-                            buffers[nxt] = (g, flags[k])
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    ready.append(nxt)
+                old = get(nxt, _NEW)
+                if old is _NEW:  # first reached in this pass: it runs once every node above it has run
+                    heappush(heap, (-nxt._seq, nxt))
+                    old = buffers[nxt] = None
+                if g is None:
+                    continue
+                if nxt._nout:
+                    _add(buffers, nxt, e[1], g, distinct and (g is not buf or bown) if flags is None else flags[k])
+                elif old is not None:
+                    buffers[nxt] = (old[0] + g, True)  # a new array: owned
+                elif flags is None:  # (the gradient it got, passed through, keeps that one's flag)
+                    buffers[nxt] = (g, distinct and (g is not buf or bown))
+                else:
+                    buffers[nxt] = (g, flags[k])
     except Exception as exc:
         if node is not None:
             if anomaly:

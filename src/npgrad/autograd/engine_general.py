@@ -1,7 +1,7 @@
 """The engine's less travelled steps, kept out of ``engine.py`` so that its loop reads in one screen.
 
-- ``count_deps`` / ``needed``: the walks before a pass (every node's number of incoming edges; with ``inputs``,
-  the pruning to nodes from which an input is reachable), both with explicit stacks.
+- ``needed``: with ``inputs``, the walk before a pass that prunes the graph to the nodes from which an input is
+  reachable (explicit stacks, no recursion).
 - ``run_general``: one node off the fast path (a node whose ``_general`` flag is set - hooks, several outputs,
   a user Function, a leaf's ``AccumulateGrad`` - or any node while anomaly detection or the profiler runs, or a
   node whose gradient ``autograd.grad`` returns).
@@ -20,27 +20,9 @@ from .. import _dtype
 _accumulate_lock = threading.Lock()  # .grad updates: backward passes in several threads may meet at one tensor
 
 
-def count_deps(root_nodes):
-    deps = dict.fromkeys(root_nodes, 0)  # a root may also be reached from another root
-    stack = list(root_nodes)
-    get = deps.get
-    while stack:
-        for e in stack.pop()._edges:
-            if e is not None:
-                nxt = e[0]
-                if nxt is not None:
-                    d = get(nxt)
-                    if d is None:  # first visit
-                        deps[nxt] = 1
-                        stack.append(nxt)
-                    else:
-                        deps[nxt] = d + 1
-    return deps
-
-
 def needed(root_nodes, target_nodes):
-    """Nodes from which some target is reachable, and the dependency counts among them: one walk down from the
-    roots recording each node's parents, one walk up from the targets through them."""
+    """The nodes from which some target is reachable: one walk down from the roots recording each node's
+    parents, one walk up from the targets through them."""
     parents = dict.fromkeys(root_nodes, ())  # node -> the nodes with an edge to it (roots: none yet)
     get = parents.get
     stack = list(root_nodes)
@@ -65,15 +47,7 @@ def needed(root_nodes, target_nodes):
             if p not in need:
                 need.add(p)
                 stack.append(p)
-    deps = {}
-    for node in need:
-        n = 0
-        for p in parents[node]:
-            if p in need:
-                n += 1
-        if n:
-            deps[node] = n
-    return need, deps
+    return need
 
 
 def _once(g, out):

@@ -231,6 +231,7 @@ def _forward_keep_ctx(cls, args):
         _fn.fp_restore(fp)
     _fn.init_node(ctx)
     ctx._edges = tuple((_fn._edge(a) if req else (None, 0)) if isinstance(a, T) else None for a in args)
+    ctx._seq = _fn._next_seq()  # numbered after its edges' nodes (see graph.next_seq)
     multi = type(out) is tuple
     outs = out if multi else (out,)
     ctx._nout = len(outs) if multi else 0

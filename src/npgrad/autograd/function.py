@@ -24,7 +24,7 @@ from operator import itemgetter as _itemgetter
 import numpy as np
 
 from .._dtype import result_np, get_default_dtype, is_float_np
-from .graph import Node, AccumulateGrad, init_node
+from .graph import Node, AccumulateGrad, init_node, next_seq as _next_seq
 from .grad_mode import state, no_grad
 
 __all__ = ["Function", "FunctionCtx", "BackwardNode", "once_differentiable", "InplaceFunction",
@@ -473,6 +473,7 @@ class Function:
         ctx._pre = ctx._post = ctx._tensor_pre = ctx._retain = ctx._meta = None
         ctx._general = False  # the engine's fast path, unless hooks arrive later
         ctx._nout = 0
+        ctx._seq = _next_seq()  # after its edges' nodes (a leaf's AccumulateGrad may have been made just now)
         saved = ctx._saved
         if saved:
             if len(saved) == 1 and saved[0] is out:  # the op saves its result (exp, tanh, sigmoid, ...)
@@ -688,6 +689,7 @@ def _apply_custom(cls, args, kwargs, want_ctx=False):
     ctx._materialize = True
     ctx._nout = 0
     ctx._edges = tuple((_edge(a) if req else (None, 0)) if isinstance(a, T) else None for a in inputs)
+    ctx._seq = _next_seq()  # numbered after its edges' nodes (see graph.next_seq)
     with no_grad():
         if custom_setup:
             out = cls.forward(*args, **kwargs)

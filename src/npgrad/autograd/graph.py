@@ -57,7 +57,7 @@ def add_hook(table, fn):
 class Node:
     """A step of the backward graph. Torch's names: ``name()``, ``next_functions``, ``register_hook``."""
     __slots__ = ("_edges", "_saved", "_meta", "_nout", "_pre", "_post", "_tensor_pre", "_retain",
-                 "_general", "metadata_", "__weakref__")
+                 "_general", "_seq", "metadata_", "__weakref__")
     _fn = None  # the Function of a BackwardNode; None for leaves and other nodes
 
     def name(self):
@@ -94,12 +94,20 @@ class Node:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
 
+# A node's sequence number: the engine runs the nodes a pass reaches in decreasing order of it (torch's order
+# among ready nodes), which is a valid order because a node is numbered after the nodes its edges point to: a node
+# is numbered once its edges exist, and a leaf's AccumulateGrad when the leaf is first used, before the node using
+# it. Every node that feeds a node thus runs before it, without counting dependencies first.
+next_seq = itertools.count().__next__
+
+
 def init_node(node):
     """A node the engine runs on its general path (``_general``); ``Function.apply`` clears the flag for a
     built-in op's single-output node, and registering any hook on a node sets it again."""
     node._pre = node._post = node._tensor_pre = node._retain = None
     node._general = True
     node._meta = None
+    node._seq = next_seq()
     return node
 
 
@@ -144,9 +152,18 @@ def pass_will_reach(t):
     passes = _passes_local.stack
     if not passes or not t._req:
         return False
-    deps, needed, roots = passes[-1]
+    p = passes[-1]  # [root nodes, needed (None: all), the nodes reachable from the roots once asked]
+    roots, needed, reach = p
+    if reach is None:  # walked only when a multi-grad hook asks
+        reach = p[2] = set(roots)
+        stack = list(roots)
+        while stack:
+            for e in stack.pop()._edges:
+                if e is not None and e[0] is not None and e[0] not in reach:
+                    reach.add(e[0])
+                    stack.append(e[0])
     node = _function._edge(t)[0]
-    return (node in deps or node in roots) and (needed is None or node in needed)
+    return node in reach and (needed is None or node in needed)
 
 
 def as_tensor(g):
