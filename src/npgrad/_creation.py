@@ -580,9 +580,25 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     _check_layout(layout, "linspace")
     start, end = _number(start, "linspace", "start", 1), _number(end, "linspace", "end", 2)
     steps = _steps(steps, "linspace")
-    _no_bool(_dt(dtype, fname="linspace"), "linspace_cpu")
-    return _finish(_np_call(np.linspace, start, end, steps).astype(_dt(dtype, fname="linspace")), requires_grad,
-                   device)
+    dt = _dt(dtype, fname="linspace")
+    _no_bool(dt, "linspace_cpu")
+    if np.dtype(dt).itemsize == 2 and np.dtype(dt).kind in "fV" and steps > 1:
+        return _finish(_half_linspace(start, end, steps, np.dtype(dt)), requires_grad, device)
+    return _finish(_np_call(np.linspace, start, end, steps).astype(dt), requires_grad, device)
+
+
+def _half_linspace(start, end, steps, dt):
+    """float16/bfloat16 ``linspace`` in the type's own arithmetic, as torch's kernel: step = (end - start) /
+    (steps - 1), then ``start + step * i`` for the first half and ``end - step * (steps - 1 - i)`` for the rest,
+    every operation rounded to the type."""
+    s, e = dt.type(start), dt.type(end)
+    with np.errstate(over="ignore", invalid="ignore"):
+        step = dt.type(dt.type(e - s) / dt.type(steps - 1))
+        i = np.arange(steps)
+        half = steps // 2
+        lo = (s + (step * i[:half].astype(dt)).astype(dt)).astype(dt)
+        hi = (e - (step * (steps - 1 - i[half:]).astype(dt)).astype(dt)).astype(dt)
+    return np.concatenate([lo, hi])
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, layout=None,
