@@ -57,29 +57,22 @@ from . import autograd, random
 from .serialization import save, load
 from .autograd import Function
 
-_creation.bind_methods(Tensor)
 
-# issue 13's missing functions: each module lists its names in __all__ and binds its Tensor methods
+# issue 13's missing functions: each module lists its names in __all__ (its Tensor methods: _tensor_methods.py)
 from .ops.random_fill import *  # noqa: F401,F403
 from .ops.set_ops import *  # noqa: F401,F403
 from .ops.special import *  # noqa: F401,F403
 from .ops.shape_extra import *  # noqa: F401,F403
 from .ops.statistics import *  # noqa: F401,F403
 from .ops.linalg_lu import *  # noqa: F401,F403
-from .ops import (random_fill as _rf, set_ops as _so, special as _sp, shape_extra as _sx, statistics as _st,
-                  linalg_lu as _lu)
-for _m in (_rf, _so, _sp, _sx, _st, _lu):
-    _m.bind_methods(Tensor)
 from .ops.window import *  # noqa: F401,F403
 from .ops.api_extra import *  # noqa: F401,F403
-from .ops import api_extra as _ax
-_ax.bind_methods(Tensor)
 from .ops.linalg_extra import *  # noqa: F401,F403
-from .ops import linalg_extra as _lx
-_lx.bind_methods(Tensor)
 from .ops.surface_extra import *  # noqa: F401,F403
-from .ops import surface_extra as _sfx
-_sfx.bind_methods(Tensor)
+
+# Tensor's op-backed methods (x.sum(), x.exp_(), x.T ...): one table, npgrad/_tensor_methods.py
+from . import _tensor_methods  # noqa: E402
+_tensor_methods.bind(Tensor)
 
 from ._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa: F401
                       CharTensor, ByteTensor, BoolTensor, set_default_tensor_type)

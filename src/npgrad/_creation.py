@@ -1020,119 +1020,121 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
                    requires_grad=requires_grad, generator=generator)
 
 
-def bind_methods(T):
-    def _new(self, fn, args, dtype, device, requires_grad, layout, pin_memory, **kw):
-        return fn(*args, dtype=self.dtype if dtype is None else dtype, device=device, requires_grad=requires_grad,
-                  layout=layout, pin_memory=pin_memory, **kw)
+# Tensor.new_zeros & co. (bound from npgrad/_tensor_methods.py): a fresh tensor like self's dtype unless given
+def _new(self, fn, args, dtype, device, requires_grad, layout, pin_memory, **kw):
+    return fn(*args, dtype=self.dtype if dtype is None else dtype, device=device, requires_grad=requires_grad,
+              layout=layout, pin_memory=pin_memory, **kw)
 
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        """A tensor of zeros of the given size with ``self``'s dtype (unless ``dtype`` is given).
 
-        Args:
-            *size (ints or a tuple of ints): the shape.
-            dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
-            device (str or npgrad.device, optional): must be the CPU.
-            requires_grad (bool, optional): make the result a leaf that records operations.
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A tensor of zeros of the given size with ``self``'s dtype (unless ``dtype`` is given).
 
-        Returns:
-            Tensor: a new tensor.
+    Args:
+        *size (ints or a tuple of ints): the shape.
+        dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations.
 
-        Example:
-            >>> import npgrad as torch
-            >>> x = torch.tensor([1, 2], dtype=torch.int32)
-            >>> z = x.new_zeros(2, 3)
-            >>> z.shape == (2, 3), z.dtype == torch.int32
-            (True, True)
-        """
-        return _new(self, zeros, size, dtype, device, requires_grad, layout, pin_memory)
+    Returns:
+        Tensor: a new tensor.
 
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        """A tensor of ones of the given size with ``self``'s dtype (unless ``dtype`` is given).
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1, 2], dtype=torch.int32)
+        >>> z = x.new_zeros(2, 3)
+        >>> z.shape == (2, 3), z.dtype == torch.int32
+        (True, True)
+    """
+    return _new(self, zeros, size, dtype, device, requires_grad, layout, pin_memory)
 
-        Args:
-            *size (ints or a tuple of ints): the shape.
-            dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
-            device (str or npgrad.device, optional): must be the CPU.
-            requires_grad (bool, optional): make the result a leaf that records operations.
 
-        Returns:
-            Tensor: a new tensor.
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A tensor of ones of the given size with ``self``'s dtype (unless ``dtype`` is given).
 
-        Example:
-            >>> import npgrad as torch
-            >>> x = torch.tensor([1.5])
-            >>> x.new_ones((2,))
-            tensor([1., 1.])
-        """
-        return _new(self, ones, size, dtype, device, requires_grad, layout, pin_memory)
+    Args:
+        *size (ints or a tuple of ints): the shape.
+        dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations.
 
-    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
-                 pin_memory=False):
-        """A tensor of the given size filled with ``fill_value``, with ``self``'s dtype (unless ``dtype`` is given).
+    Returns:
+        Tensor: a new tensor.
 
-        Args:
-            size (tuple of ints): the shape.
-            fill_value (Number): the value.
-            dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
-            device (str or npgrad.device, optional): must be the CPU.
-            requires_grad (bool, optional): make the result a leaf that records operations.
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.5])
+        >>> x.new_ones((2,))
+        tensor([1., 1.])
+    """
+    return _new(self, ones, size, dtype, device, requires_grad, layout, pin_memory)
 
-        Returns:
-            Tensor: a new tensor.
 
-        Example:
-            >>> import npgrad as torch
-            >>> x = torch.tensor([1.5])
-            >>> x.new_full((2, 2), 7)
-            tensor([[7., 7.],
-                    [7., 7.]])
-        """
-        return _new(self, full, (size, fill_value), dtype, device, requires_grad, layout, pin_memory)
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False):
+    """A tensor of the given size filled with ``fill_value``, with ``self``'s dtype (unless ``dtype`` is given).
 
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        """An uninitialized tensor of the given size with ``self``'s dtype (unless ``dtype`` is given).
+    Args:
+        size (tuple of ints): the shape.
+        fill_value (Number): the value.
+        dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations.
 
-        Args:
-            *size (ints or a tuple of ints): the shape.
-            dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
-            device (str or npgrad.device, optional): must be the CPU.
-            requires_grad (bool, optional): make the result a leaf that records operations.
+    Returns:
+        Tensor: a new tensor.
 
-        Returns:
-            Tensor: a new tensor (read it only after writing it).
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.5])
+        >>> x.new_full((2, 2), 7)
+        tensor([[7., 7.],
+                [7., 7.]])
+    """
+    return _new(self, full, (size, fill_value), dtype, device, requires_grad, layout, pin_memory)
 
-        Example:
-            >>> import npgrad as torch
-            >>> x = torch.tensor([1], dtype=torch.int16)
-            >>> e = x.new_empty(3)
-            >>> e.shape == (3,), e.dtype == torch.int16
-            (True, True)
-        """
-        return _new(self, empty, size, dtype, device, requires_grad, layout, pin_memory)
 
-    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-        """A new tensor holding a copy of ``data``, with ``self``'s dtype (unless ``dtype`` is given); never part of
-        ``self``'s graph.
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """An uninitialized tensor of the given size with ``self``'s dtype (unless ``dtype`` is given).
 
-        Args:
-            data (array_like): the values (a list, a number, an ndarray or a tensor, which is copied).
-            dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
-            device (str or npgrad.device, optional): must be the CPU.
-            requires_grad (bool, optional): make the result a leaf that records operations.
+    Args:
+        *size (ints or a tuple of ints): the shape.
+        dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations.
 
-        Returns:
-            Tensor: a new leaf tensor.
+    Returns:
+        Tensor: a new tensor (read it only after writing it).
 
-        Example:
-            >>> import npgrad as torch
-            >>> x = torch.tensor([1.5], requires_grad=True)
-            >>> y = x.new_tensor([1, 2])
-            >>> y, y.requires_grad
-            (tensor([1., 2.]), False)
-        """
-        _check_layout(layout, "new_tensor")
-        return tensor(data, dtype=self.dtype if dtype is None else dtype, device=device, requires_grad=requires_grad,
-                      pin_memory=pin_memory)
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1], dtype=torch.int16)
+        >>> e = x.new_empty(3)
+        >>> e.shape == (3,), e.dtype == torch.int16
+        (True, True)
+    """
+    return _new(self, empty, size, dtype, device, requires_grad, layout, pin_memory)
 
-    T.new_zeros, T.new_ones, T.new_full, T.new_empty, T.new_tensor = (new_zeros, new_ones, new_full, new_empty,
-                                                                      new_tensor)
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A new tensor holding a copy of ``data``, with ``self``'s dtype (unless ``dtype`` is given); never part of
+    ``self``'s graph.
+
+    Args:
+        data (array_like): the values (a list, a number, an ndarray or a tensor, which is copied).
+        dtype (npgrad.dtype, optional): the dtype (default ``self.dtype``).
+        device (str or npgrad.device, optional): must be the CPU.
+        requires_grad (bool, optional): make the result a leaf that records operations.
+
+    Returns:
+        Tensor: a new leaf tensor.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.5], requires_grad=True)
+        >>> y = x.new_tensor([1, 2])
+        >>> y, y.requires_grad
+        (tensor([1., 2.]), False)
+    """
+    _check_layout(layout, "new_tensor")
+    return tensor(data, dtype=self.dtype if dtype is None else dtype, device=device, requires_grad=requires_grad,
+                  pin_memory=pin_memory)

@@ -285,7 +285,7 @@ class Tensor:
     __slots__ = ("_data", "grad_fn", "_req", "_grad", "_v", "_nr", "_acc", "_x", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to the Tensor's reflected method
 
-    if TYPE_CHECKING:  # most methods are bound at import by bind_methods (ops/*): to a type checker they are Any
+    if TYPE_CHECKING:  # the op-backed methods are bound at import (npgrad/_tensor_methods.py): to a type checker Any
         def __getattr__(self, name: str) -> Any: ...
 
     def __new__(cls, *args, **kwargs):
@@ -1618,15 +1618,8 @@ _function.make = make
 
 from .ops import pointwise as _P, shape as _S, indexing as _I, linalg as _L, reduction as _R  # noqa: E402
 
-_P.bind_methods(Tensor)
-_S.bind_methods(Tensor)
-_I.bind_methods(Tensor)
-_L.bind_methods(Tensor)
-_R.bind_methods(Tensor)
-from .ops import joining as _J, scatter as _SC  # noqa: E402
-_J.bind_methods(Tensor)
-_SC.bind_methods(Tensor)
-from .ops import (pointwise_unary as _U, pointwise_special as _PS, pointwise_ternary as _PT, inplace as _IP,  # noqa: E402
+# The op-backed methods (Tensor.sum, Tensor.exp_, Tensor.T ...) are not in this class body: npgrad/_tensor_methods.py
+# lists every one with the function it comes from and attaches them once all op modules are imported.
+from .ops import joining as _J, scatter as _SC  # noqa: E402,F401
+from .ops import (pointwise_unary as _U, pointwise_special as _PS, pointwise_ternary as _PT, inplace as _IP,  # noqa: E402,F401
                   comparison as _C, reduction_sort as _RS, reduction_scan as _RC)
-for _m in (_U, _PS, _PT, _IP, _C, _RS, _RC):
-    _m.bind_methods(Tensor)

@@ -1196,37 +1196,6 @@ _ALIASES = {"greater_": "gt_", "greater_equal_": "ge_", "less_": "lt_", "less_eq
             "divide_": "div_", "multiply_": "mul_", "subtract_": "sub_", "true_divide_": "div_"}
 
 
-def bind_methods(T):
-    for new, old in _ALIASES.items():
-        if not hasattr(T, new):
-            setattr(T, new, getattr(T, old))
-    T.igamma, T.igammac = igamma, igammac
-    for name in ("bitwise_left_shift", "bitwise_right_shift", "igamma", "igammac"):
-        if not hasattr(T, name + "_"):
-            setattr(T, name + "_", _ip._inplace_method(getattr(T, name)))
-    T.addr = addr
-    T.addr_ = _ip._inplace_method(_addr_)
-    T.angle = angle
-    T.diagflat = diagflat
-    T.split_with_sizes = split_with_sizes
-    T.triangular_solve = triangular_solve
-    for name in ("is_signed", "is_nonzero", "is_same_size", "is_neg", "is_conj", "is_distributed",
-                 "is_complex", "conj", "resolve_conj", "resolve_neg"):
-        if name not in T.__dict__:
-            setattr(T, name, globals()[name])
-    T.real = property(_real_get, _real_set)
-    T.storage_offset = storage_offset
-    T.is_set_to = is_set_to
-    T.volatile = property(_volatile, _volatile_set)
-    T.reinforce = reinforce
-    T.new_empty_strided = new_empty_strided
-    T.as_subclass = as_subclass
-    T.map2_ = map2_
-    T.const_data_ptr = T.data_ptr
-    T.__dlpack__ = _dlpack
-    T.__dlpack_device__ = _dlpack_device
-
-
 # --------------------------------------------------------------------------------- convolution, scatter, ...
 def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
     """The generic convolution behind ``conv{1,2,3}d`` and ``conv_transpose{1,2,3}d``: the spatial rank is the
@@ -1455,11 +1424,3 @@ def resize_as(self, tensor):
 
 
 __all__ += ["convolution", "as_strided_scatter", "binomial"]
-_bind_first = bind_methods
-
-
-def bind_methods(T):  # noqa: F811  (the methods defined after the first binder)
-    _bind_first(T)
-    T.as_strided_scatter = as_strided_scatter
-    T.resize = resize
-    T.resize_as = resize_as

@@ -711,18 +711,3 @@ def _inplace_predicate(fn, number_node, tensor_node):
 _PREDICATES_INPLACE = {name: (_zero_grad_op(f"{name.capitalize()}Backward0"),
                               _zero_grad_op(f"{name.capitalize()}Backward1"))
                        for name in ("eq", "ne", "lt", "le", "gt", "ge")}
-
-
-def bind_methods(T):
-    from .inplace import _inplace_method
-    for name, fn in _METHODS:
-        setattr(T, name, fn)
-    for name, (n0, n1) in _PREDICATES_INPLACE.items():
-        setattr(T, name + "_", _inplace_predicate(globals()[name], n0, n1))
-    # torch records nothing for these: the tensor keeps its grad_fn (the values change, the graph does not)
-    for name in ("logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_not", "bitwise_and",
-                 "bitwise_or", "bitwise_xor"):
-        setattr(T, name + "_", _inplace_method(globals()[name]))
-    T.__iand__ = T.bitwise_and_
-    T.__ior__ = T.bitwise_or_
-    T.__ixor__ = T.bitwise_xor_

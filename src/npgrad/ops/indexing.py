@@ -795,11 +795,3 @@ def argwhere(input):
                 [1, 1]])
     """
     return nonzero(input)
-
-
-def bind_methods(T):
-    T.select = select
-    T.index_put = index_put
-    T.index_put_ = inplace_method(index_put, "index_put_")
-    T.nonzero = nonzero
-    T.argwhere = argwhere

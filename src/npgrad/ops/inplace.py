@@ -229,9 +229,3 @@ def full_like_op(self, value):
 
 
 # methods named like the function; ``T.name_`` in-place variants are made from the same list
-
-
-def bind_methods(T):
-    T.fill_ = _inplace_method(_fill, overlap_ok=True)  # one value everywhere: torch writes through an expand
-    T.zero_ = _inplace_method(_zero, overlap_ok=True)
-    T.copy_ = _inplace_method(_copy)

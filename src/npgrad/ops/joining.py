@@ -1060,13 +1060,3 @@ def trace(input):
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
     return Trace.apply(input)
-
-
-def bind_methods(T):
-    for name, fn in [("split", split), ("chunk", chunk), ("unbind", unbind), ("tensor_split", tensor_split),
-                     ("hsplit", hsplit), ("vsplit", vsplit), ("dsplit", dsplit), ("repeat", repeat), ("tile", tile),
-                     ("repeat_interleave", repeat_interleave), ("flip", flip), ("fliplr", fliplr),
-                     ("flipud", flipud), ("roll", roll), ("tril", tril), ("triu", triu), ("diag", diag),
-                     ("diag_embed", diag_embed), ("trace", trace)]:
-        setattr(T, name, fn)
-

@@ -636,18 +636,6 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     return _add_product(Baddbmm, "baddbmm", input, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]))
 
 
-def bind_methods(T):
-    for name, fn in [("matmul", matmul), ("mm", mm), ("mv", mv), ("dot", dot), ("bmm", bmm), ("vdot", vdot),
-                     ("outer", outer), ("ger", ger), ("addmm", addmm), ("addmv", addmv), ("addbmm", addbmm),
-                     ("baddbmm", baddbmm)]:
-        setattr(T, name, fn)
-    from .pointwise import _inplace_method
-    for name, fn in [("addmm", addmm), ("addmv", addmv), ("addbmm", addbmm), ("baddbmm", baddbmm)]:
-        setattr(T, name + "_", _inplace_method(fn))
-    for mod in (_C, _D, _F):
-        mod.bind_methods(T)
-
-
 # the rest of the family (they import the products above, so they come last)
 from . import linalg_contract as _C, linalg_decomp as _D, linalg_func as _F  # noqa: E402
 from .linalg_contract import *  # noqa: E402,F401,F403

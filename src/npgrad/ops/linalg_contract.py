@@ -619,8 +619,3 @@ def vecdot(x, y, *, dim=-1, axis=UNSET):
     labels = tuple(range(nd))
     return _einsum_apply((labels[nd - len(sx):], labels[nd - len(sy):]), labels[:d] + labels[d + 1:], (x, y),
                          EinsumSum)
-
-
-def bind_methods(T):
-    for name, fn in [("inner", inner), ("kron", kron), ("cross", cross)]:
-        setattr(T, name, fn)

@@ -750,9 +750,3 @@ def svd(input, some=True, compute_uv=True):
     from .shape import transpose
     U, S, Vh = LinalgSvd.apply(input, not some)
     return _svd_t(U, S, transpose(Vh, -2, -1))
-
-
-def bind_methods(T):
-    for name, fn in [("det", det), ("logdet", logdet), ("slogdet", slogdet), ("inverse", inverse),
-                     ("cholesky", cholesky), ("qr", qr), ("svd", svd)]:
-        setattr(T, name, fn)

@@ -148,9 +148,3 @@ def ormqr(input, tau, other, left=True, transpose=False):
     if transpose:
         Q = Q.mT
     return Q @ other if left else other @ Q
-
-
-def bind_methods(T):
-    T.geqrf = geqrf
-    T.orgqr = orgqr
-    T.ormqr = ormqr

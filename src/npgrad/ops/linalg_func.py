@@ -418,11 +418,6 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
             raise NotImplementedError(f"\"{'linalg_eigh_cpu' if hermitian else 'linalg_svd_cpu'}\" not implemented "
                                       f"for '{tname(A)}'")
         raise RuntimeError("This function doesn't handle types other than float and double")
-    if d.dtype.itemsize == 2:  # float16, bfloat16: torch's LAPACK path refuses them (rtol alone: its kernel)
-        if rtol is not None:
-            raise NotImplementedError(f"\"{'linalg_eigh_cpu' if hermitian else 'linalg_svd_cpu'}\" not implemented "
-                                      f"for '{tname(A)}'")
-        raise RuntimeError("This function doesn't handle types other than float and double")
     s = xp.abs(xp.linalg.eigvalsh(d)) if hermitian else xp.linalg.svd(d, compute_uv=False)
     atol_v, rtol_v = _tolerances(A, atol, rtol)
     smax = xp.max(s, axis=-1, keepdims=True, initial=0)
@@ -685,9 +680,3 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
             return vector_norm(input, 2, dim, keepdim, dtype=dtype)
         return matrix_norm(input, p, tuple(range(input._data.ndim)) if dim is None else dim, keepdim, dtype=dtype)
     return vector_norm(input, 2.0 if p is None else p, dim, keepdim, dtype=dtype)
-
-
-def bind_methods(T):
-    for name, fn in [("pinverse", pinverse), ("matrix_exp", matrix_exp), ("matrix_power", matrix_power),
-                     ("norm", norm)]:
-        setattr(T, name, fn)

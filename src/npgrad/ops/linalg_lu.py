@@ -551,10 +551,3 @@ def eigvals(A):
     """Not available: torch.linalg.eigvals returns complex tensors, which npgrad does not have."""
     check_matrix(A, "linalg.eigvals")
     raise NotImplementedError(_EIG_MSG.format("linalg.eigvals"))
-
-
-def bind_methods(T):
-    T.lu = lu
-    T.lu_solve = lu_solve
-    T.cholesky_solve = cholesky_solve
-    T.cholesky_inverse = cholesky_inverse

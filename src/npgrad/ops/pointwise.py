@@ -1147,14 +1147,12 @@ _METHODS = [("add", add), ("sub", sub), ("subtract", sub), ("mul", mul), ("multi
 _NO_INPLACE = {"maximum", "minimum", "fmax", "fmin", "logaddexp", "logaddexp2", "multiply", "divide", "subtract"}
 
 
-def bind_methods(T):
-    for name, fn in _METHODS:
-        setattr(T, name, fn)
-        if name not in _NO_INPLACE:
-            setattr(T, name + "_", _inplace_method(fn))
-    T.where = lambda self, condition, other: where(condition, self, other)
-    T.__ifloordiv__ = T.floor_divide_
-    T.__imod__ = T.remainder_
+def where_method(self, condition, other):
+    """``Tensor.where(condition, y)``: ``where(condition, self, y)``."""
+    return where(condition, self, other)
+
+
+where_method.__name__ = where_method.__qualname__ = "where"
 
 
 # The Tensor dunders (``-x``, ``x == y``, ``~m``...) and older callers reach these through this module.

@@ -495,10 +495,3 @@ def rad2deg(input):
 _METHODS = [("logit", logit), ("erf", erf), ("erfc", erfc), ("erfinv", erfinv), ("floor", floor), ("ceil", ceil),
             ("round", round), ("trunc", trunc), ("fix", fix), ("frac", frac), ("nan_to_num", nan_to_num),
             ("deg2rad", deg2rad), ("rad2deg", rad2deg)]
-
-
-def bind_methods(T):
-    from .inplace import _inplace_method
-    for name, fn in _METHODS:
-        setattr(T, name, fn)
-        setattr(T, name + "_", _inplace_method(fn))

@@ -331,10 +331,3 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 
 _METHODS = [("clamp", clamp), ("clip", clip), ("clamp_min", clamp_min), ("clamp_max", clamp_max), ("lerp", lerp),
             ("addcmul", addcmul), ("addcdiv", addcdiv)]
-
-
-def bind_methods(T):
-    from .inplace import _inplace_method
-    for name, fn in _METHODS:
-        setattr(T, name, fn)
-        setattr(T, name + "_", _inplace_method(fn))

@@ -1128,17 +1128,4 @@ class AtanhInplace(_NoInplaceDerivative, Atanh):
     _node_name = "AtanhBackward1"
 
 
-def bind_methods(T):
-    from .inplace import _inplace_method
-    for name, fn in _METHODS:
-        setattr(T, name, fn)
-        if name != "positive":
-            setattr(T, name + "_", _inplace_method(fn))
-    for names, op in ((("asinh", "arcsinh"), AsinhInplace), (("acosh", "arccosh"), AcoshInplace),
-                      (("atanh", "arctanh"), AtanhInplace)):
-        method = _inplace_method(op.apply)
-        for name in names:
-            setattr(T, name + "_", method)
-
-
 from .pointwise_special import Erfc  # noqa: E402,F401  (imported from here by activation.py)

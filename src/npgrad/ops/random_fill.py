@@ -318,10 +318,3 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         # categories with zero weight (infinite keys) come last, in index order, as torch draws them
     idx = idx.astype(np.int64)
     return _t.make(idx.reshape(num_samples) if w.ndim == 1 else idx)
-
-
-def bind_methods(T):
-    for name, fn in _FILLS:
-        setattr(T, name + "_", _inplace_method(fn))
-    T.bernoulli = bernoulli
-    T.multinomial = multinomial

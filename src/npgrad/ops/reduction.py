@@ -973,8 +973,3 @@ def log_softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):
 _METHODS = [("sum", sum), ("nansum", nansum), ("mean", mean), ("nanmean", nanmean), ("prod", prod),
             ("var", var), ("std", std), ("logsumexp", logsumexp), ("norm", norm), ("all", all), ("any", any),
             ("count_nonzero", count_nonzero), ("softmax", softmax), ("log_softmax", log_softmax)]
-
-
-def bind_methods(T):
-    for name, fn in _METHODS:
-        setattr(T, name, fn)

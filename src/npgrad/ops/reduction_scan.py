@@ -296,11 +296,3 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=UNSET):
 
 
 _METHODS = [("cumsum", cumsum), ("cumprod", cumprod), ("cummax", cummax), ("cummin", cummin), ("diff", diff)]
-
-
-def bind_methods(T):
-    from .inplace import _inplace_method
-    for name, fn in _METHODS:
-        setattr(T, name, fn)
-    T.cumsum_ = _inplace_method(cumsum)
-    T.cumprod_ = _inplace_method(cumprod)

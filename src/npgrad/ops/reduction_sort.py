@@ -757,8 +757,3 @@ _METHODS = [("max", max), ("min", min), ("amax", amax), ("amin", amin), ("aminma
             ("argmax", argmax), ("argmin", argmin), ("median", median), ("nanmedian", nanmedian),
             ("mode", mode), ("kthvalue", kthvalue), ("topk", topk), ("sort", sort), ("argsort", argsort),
             ("msort", msort)]
-
-
-def bind_methods(T):
-    for name, fn in _METHODS:
-        setattr(T, name, fn)

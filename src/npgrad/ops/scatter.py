@@ -1046,15 +1046,3 @@ def take_along_dim(input, indices, dim=None, *, axis=UNSET):
     # the gradient uses the indices of the forward)
     idx = xp.array(xp.broadcast_to(idx, tuple(b[:d] + [idx.shape[d]] + b[d + 1:])))
     return Gather.apply(input, d, idx)
-
-
-def bind_methods(T):
-    for name, fn in [("index_select", index_select), ("gather", gather), ("scatter", scatter),
-                     ("scatter_add", scatter_add), ("scatter_reduce", scatter_reduce), ("index_add", index_add),
-                     ("index_copy", index_copy), ("index_fill", index_fill), ("masked_fill", masked_fill),
-                     ("masked_select", masked_select), ("masked_scatter", masked_scatter), ("take", take),
-                     ("take_along_dim", take_along_dim)]:
-        setattr(T, name, fn)
-        if name not in ("index_select", "gather", "masked_select", "take", "take_along_dim"):
-            setattr(T, name + "_", inplace_method(fn, name + "_"))
-

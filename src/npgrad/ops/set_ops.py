@@ -396,11 +396,3 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     e = elements._data if isinstance(elements, _t.Tensor) else xp.asarray(elements)
     t = test_elements._data if isinstance(test_elements, _t.Tensor) else xp.asarray(test_elements)
     return _t.make(xp.asarray(xp.isin(e, t.reshape(-1), invert=invert)))
-
-
-def bind_methods(T):
-    T.unique = unique
-    T.unique_consecutive = unique_consecutive
-    T.histc = histc
-    T.histogram = histogram
-    T.bincount = bincount

@@ -1075,19 +1075,3 @@ def _H(self):
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor." +
                            (" For batches of matrices, consider using tensor.mH" if nd > 2 else ""))
     return transpose(self, 0, 1)
-
-
-def bind_methods(T_):
-    # torch.unflatten takes axis= (its argument parser), Tensor.unflatten (Python code in torch) does not
-    for name, fn in [("reshape", reshape), ("view", view), ("view_as", view_as), ("reshape_as", reshape_as),
-                     ("flatten", flatten), ("unflatten", unflatten.__wrapped__), ("transpose", transpose),
-                     ("swapaxes", swapaxes), ("swapdims", swapdims), ("t", t), ("permute", permute),
-                     ("movedim", movedim), ("moveaxis", movedim), ("unsqueeze", unsqueeze), ("squeeze", squeeze),
-                     ("expand", expand), ("expand_as", expand_as), ("broadcast_to", broadcast_to),
-                     ("clone", clone), ("contiguous", contiguous), ("narrow", narrow), ("diagonal", diagonal),
-                     ("adjoint", adjoint)]:
-        setattr(T_, name, fn)
-    T_.T = property(_T)
-    T_.mT = property(_mT)
-    T_.mH = property(_mH)
-    T_.H = property(_H)

@@ -1104,39 +1104,8 @@ def _view_ops():
     return unsqueeze_, squeeze_, t_, transpose_
 
 
-def bind_methods(T):
-    from .inplace import _inplace_method
-    from .joining import tril, triu
-    T.as_strided = as_strided
-    T.unfold = unfold
-    T.rot90 = rot90
-    T.ravel = ravel
-    T.renorm = renorm
-    T.renorm_ = _inplace_method(renorm)
-    T.diagonal_scatter = diagonal_scatter
-    T.select_scatter = select_scatter
-    T.slice_scatter = slice_scatter
-    T.index_reduce = index_reduce
-    T.index_reduce_ = _inplace_method(index_reduce)
-    T.put = put
-    T.put_ = _inplace_method(put)
-    T.sum_to_size = sum_to_size
-    T.new = _new
-    T.apply_ = _apply_
-    T.map_ = _map_
-    T.resize_ = _resize_
-    T.resize_as_ = _resize_as_
-    T.fill_diagonal_ = _fill_diagonal_
-    T.tril_ = _inplace_method(tril)
-    T.triu_ = _inplace_method(triu)
-    unsqueeze_, squeeze_, t_, transpose_ = _view_ops()
-    T.unsqueeze_ = _inplace_view("unsqueeze_", unsqueeze_)
-    T.squeeze_ = _inplace_view("squeeze_", squeeze_)
-    T.t_ = _inplace_view("t_", t_)
-    T.transpose_ = _inplace_view("transpose_", transpose_)
-    T.swapaxes_ = _inplace_view("swapaxes_", transpose_)
-    T.swapdims_ = _inplace_view("swapdims_", transpose_)
-    T.as_strided_ = _inplace_view("as_strided_", as_strided)
+# unsqueeze_, squeeze_, t_, transpose_: the view ops recording torch's in-place node names (_inplace_view's ops)
+_unsqueeze_view, _squeeze_view, _t_view, _transpose_view = _VIEW_OPS = _view_ops()
 
 
 def as_strided_(input, size, stride, storage_offset=None):

@@ -729,50 +729,48 @@ _METHODS = [("lgamma", lgamma), ("digamma", digamma), ("mvlgamma", mvlgamma), ("
             ("heaviside", heaviside), ("gcd", gcd), ("lcm", lcm), ("ldexp", ldexp), ("nextafter", nextafter)]
 
 
-def bind_methods(T):
+# Tensor.polygamma(n): the tensor is polygamma's second argument
+def polygamma_method(self, n):
+    """``npgrad.polygamma(n, self)``: the ``n``-th derivative of the digamma function at each element.
+
+    Args:
+        n (int): the order (0 is digamma).
+
+    Returns:
+        Tensor: ``self``'s shape, floating-point dtype.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tensor([1.0, 2.0]).polygamma(1)
+        tensor([1.6449, 0.6449])
+    """
+    return polygamma(n, self)
+
+
+def polygamma_method_(self, n):
+    """In-place version of :meth:`Tensor.polygamma`: writes ``polygamma(n, self)`` into ``self`` and returns
+    ``self``.
+
+    Args:
+        n (int): the order (0 is digamma).
+
+    Returns:
+        Tensor: ``self``.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([1.0, 2.0])
+        >>> x.polygamma_(1)
+        tensor([1.6449, 0.6449])
+        >>> x
+        tensor([1.6449, 0.6449])
+    """
     from .inplace import _inplace_method
-    for name, fn in _METHODS:
-        setattr(T, name, fn)
-        setattr(T, name + "_", _inplace_method(fn))
+    return _inplace_method(polygamma_method)(self, n)
 
-    def _polygamma(self, n):
-        """``npgrad.polygamma(n, self)``: the ``n``-th derivative of the digamma function at each element.
 
-        Args:
-            n (int): the order (0 is digamma).
-
-        Returns:
-            Tensor: ``self``'s shape, floating-point dtype.
-
-        Example:
-            >>> import npgrad as torch
-            >>> torch.tensor([1.0, 2.0]).polygamma(1)
-            tensor([1.6449, 0.6449])
-        """
-        return polygamma(n, self)
-
-    def _polygamma_(self, n):
-        """In-place version of :meth:`Tensor.polygamma`: writes ``polygamma(n, self)`` into ``self`` and returns
-        ``self``.
-
-        Args:
-            n (int): the order (0 is digamma).
-
-        Returns:
-            Tensor: ``self``.
-
-        Example:
-            >>> import npgrad as torch
-            >>> x = torch.tensor([1.0, 2.0])
-            >>> x.polygamma_(1)
-            tensor([1.6449, 0.6449])
-            >>> x
-            tensor([1.6449, 0.6449])
-        """
-        return _inplace_method(_polygamma)(self, n)
-    _polygamma.__name__ = "polygamma"
-    T.polygamma, T.polygamma_ = _polygamma, _polygamma_
-    T.frexp = frexp
+polygamma_method.__name__ = polygamma_method.__qualname__ = "polygamma"
+polygamma_method_.__name__ = polygamma_method_.__qualname__ = "polygamma_"
 
 
 # torch.<name>_ functions: the in-place methods called as functions

@@ -670,12 +670,3 @@ def logcumsumexp(input, dim=UNSET, *, axis=UNSET):
     if not is_float_np(input._data.dtype):
         raise RuntimeError("logcumsumexp(): expected a floating point input")
     return Logcumsumexp.apply(input, norm_dim(dim, max(input.dim(), 1)))
-
-
-def bind_methods(T):
-    T.dist = dist
-    T.cov = cov
-    T.corrcoef = corrcoef
-    T.quantile = quantile
-    T.nanquantile = nanquantile
-    T.logcumsumexp = logcumsumexp
