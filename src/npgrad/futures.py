@@ -19,7 +19,17 @@ class Future:
 
     Everything runs in the calling thread: ``then`` returns a future whose callback runs (once) when that
     future is waited for, or at once when its parent is already complete - so a chain of ``then`` on a
-    collective stays asynchronous until someone waits."""
+    collective stays asynchronous until someone waits.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> fut = torch.futures.Future()
+        >>> doubled = fut.then(lambda f: f.value() * 2)
+        >>> fut.set_result(21)
+        >>> fut.done(), doubled.wait()
+        (True, 42)
+    """
 
     _EMPTY = object()
 

@@ -22,7 +22,21 @@ __all__ = ["Work", "Future", "all_reduce", "broadcast", "reduce", "all_gather", 
 
 class Work:
     """A collective in flight: ``wait()`` completes it (returns True), ``is_completed()`` checks without
-    blocking, ``result()`` gives the output tensors, ``source_rank()`` the sender of a ``recv``."""
+    blocking, ``result()`` gives the output tensors, ``source_rank()`` the sender of a ``recv``.
+
+    Example (a world of one)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> t = torch.tensor([1.0, 2.0])
+        >>> work = dist.all_reduce(t, async_op=True)
+        >>> work.wait(), work.is_completed()
+        (True, True)
+        >>> work.get_future().wait()
+        [tensor([1., 2.])]
+        >>> dist.destroy_process_group()
+    """
 
     def __init__(self, pg, what, reqs, outputs=(), finish=None, status=None):
         self._pg, self._what, self._reqs = pg, what, reqs

@@ -24,7 +24,14 @@ default_pg_timeout = timedelta(minutes=30)  # torch's default for CPU backends
 
 
 class Backend(str):
-    """Backend names, as ``torch.distributed.Backend``: ``Backend("MPI") == "mpi"``."""
+    """Backend names, as ``torch.distributed.Backend``: ``Backend("MPI") == "mpi"``.
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.Backend("GLOO") == dist.Backend.GLOO, dist.Backend.MPI
+        (True, 'mpi')
+    """
     UNDEFINED = "undefined"
     GLOO = "gloo"
     NCCL = "nccl"
@@ -38,7 +45,16 @@ class Backend(str):
 
 class ReduceOp:
     """Reduction operations: ``ReduceOp.SUM``, ``AVG``, ``PRODUCT``, ``MIN``, ``MAX``, ``BAND``, ``BOR``,
-    ``BXOR`` (members of ``ReduceOp.RedOpType``, printed as torch prints them)."""
+    ``BXOR`` (members of ``ReduceOp.RedOpType``, printed as torch prints them).
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> dist.ReduceOp.SUM, dist.ReduceOp.MAX
+        (<RedOpType.SUM: 0>, <RedOpType.MAX: 4>)
+        >>> int(dist.ReduceOp.PRODUCT)
+        2
+    """
 
     class RedOpType(enum.IntEnum):
         SUM = 0
@@ -59,7 +75,18 @@ class ReduceOp:
 
 
 class ProcessGroup:
-    """A set of ranks that communicate: ``rank()`` and ``size()`` within the group, as torch's ProcessGroup."""
+    """A set of ranks that communicate: ``rank()`` and ``size()`` within the group, as torch's ProcessGroup.
+
+    Example (a world of one)::
+
+        >>> import npgrad as torch
+        >>> import npgrad.distributed as dist
+        >>> dist.init_process_group("gloo", init_method="tcp://127.0.0.1:29531", rank=0, world_size=1)
+        >>> g = dist.new_group([0])
+        >>> g.rank(), g.size()
+        (0, 1)
+        >>> dist.destroy_process_group()
+    """
 
     def __init__(self, comm, ranks, timeout):
         self._comm = comm                 # MPI communicator over the group's ranks (in group order)
