@@ -86,3 +86,12 @@ def test_methods_behave_as_torch():
             ours = out
     for a, b in zip(ours, out):  # values to float32 rounding (NumPy's exp may differ from torch's in the last bit)
         assert type(a) is type(b) and np.allclose(a, b, rtol=1e-6, atol=0)
+
+
+def test_no_module_attaches_methods_itself():
+    # the table is the one place: no op module keeps a binder of its own
+    root = pathlib.Path(npgrad.__file__).parent
+    binders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+               if any(isinstance(n, ast.FunctionDef) and n.name == "bind_methods"
+                      for n in ast.parse(p.read_text(encoding="utf-8")).body)]
+    assert binders == []

@@ -7,7 +7,7 @@ import math
 import numbers
 
 import numpy as np
-from .._dtype import is_float_np
+from .._dtype import is_float_np, CPP_NAMES, SCALAR_NAMES
 
 import npgrad as ng   # public ops, looked up at call time
 
@@ -520,11 +520,7 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
 
 
 # ---------------------------------------------------------------------------------------------- Tensor
-_CPP_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
-             "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-             "uint8": "unsigned char", "bool": "bool"}
-_SCALAR_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-                "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+_CPP_NAME, _SCALAR_NAME = CPP_NAMES, SCALAR_NAMES  # from npgrad/_dtype.py's one table
 
 _UNSET = object()
 
