@@ -218,3 +218,55 @@ def test_linspace_in_the_types_own_arithmetic_as_torch(dtype):
         n = int(rng.integers(1, 300))
         _same(npgrad.linspace(a, b, n, dtype=getattr(npgrad, dtype)),
               torch.linspace(a, b, n, dtype=getattr(torch, dtype)), f"linspace({a}, {b}, {n})", 0)
+
+
+# ---------------------------------------------------------------------------------------------- nn modules
+def _module_infos():
+    from tests.nn.test_modules import MODULES
+    return [pytest.param(info, id=info.name) for info in MODULES if not info.double]
+
+
+@pytest.mark.parametrize("info", _module_infos())
+def test_module_in_bfloat16_as_torch(info):
+    """Every layer of the module table converted with ``.bfloat16()``, torch's weights loaded: outputs, buffers'
+    dtypes, input and parameter gradients (bfloat16, to its tolerance), or torch's exception class."""
+    from tests.nn.modules_oracle import flat_tensors
+    torch.manual_seed(0)
+    theirs = info.make(torch).train(info.train).bfloat16()
+    ours = info.make(npgrad).train(info.train).bfloat16()
+    ours.load_state_dict({k: npgrad.tensor(v.float().numpy()).bfloat16() if v.is_floating_point()
+                          else npgrad.tensor(v.numpy()) for k, v in theirs.state_dict().items()})
+    arrays = info.inputs(np.random.default_rng(0))
+    call = info.call or (lambda mod, *xs: mod(*xs))
+    t_in, o_in = _inputs(torch, arrays, info.grad), _inputs(npgrad, arrays, info.grad)
+    try:
+        t_out = call(theirs, *t_in)
+    except Exception as e:  # noqa: BLE001 - no bfloat16 kernel in torch: npgrad refuses the same way
+        with pytest.raises(type(e)):
+            call(ours, *o_in)
+        return
+    o_out = call(ours, *o_in)
+    t_flat, o_flat = flat_tensors(t_out), flat_tensors(o_out)
+    _same(o_flat, t_flat, "forward", 3e-2)
+    for (k, tb), (_, ob) in zip(theirs.named_buffers(), ours.named_buffers()):
+        assert _name(ob.dtype) == _name(tb.dtype), k
+    if not info.grad:
+        return
+    rng = np.random.default_rng(1)
+    t_loss = o_loss = None
+    for t, o in zip(t_flat, o_flat):
+        if isinstance(t, torch.Tensor) and t.requires_grad:
+            w = rng.standard_normal(tuple(t.shape)).astype(np.float32)
+            t_loss = (t * torch.tensor(w).to(t.dtype)).sum() + (0 if t_loss is None else t_loss)
+            o_loss = (o * npgrad.tensor(w).to(o.dtype)).sum() + (0 if o_loss is None else o_loss)
+    if t_loss is None:
+        return
+    t_loss.backward()
+    o_loss.backward()
+    o_params = dict(ours.named_parameters())
+    for name, p in theirs.named_parameters():
+        if p.grad is not None:
+            _same(o_params[name].grad, p.grad, f"{name}.grad", 6e-2)
+    for i, (t, o) in enumerate(zip(t_in, o_in)):
+        if isinstance(t, torch.Tensor) and t.grad is not None:
+            _same(o.grad, t.grad, f"input {i} grad", 6e-2)
