@@ -193,7 +193,16 @@ def _gru_step(x_proj, h, w_hh, b_hh):
 
 
 class RNNBase(Module):
-    """Shared machinery of RNN, LSTM and GRU: parameters, checks, the layer/direction loop."""
+    """Shared machinery of RNN, LSTM and GRU: parameters, checks, the layer/direction loop.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> isinstance(torch.nn.LSTM(2, 2), torch.nn.RNNBase)
+        True
+        >>> torch.nn.GRU(2, 3).mode
+        'GRU'
+    """
 
     def _forward_one_state(self, input, hx, name):
         """RNN and GRU: one hidden state (LSTM carries two)."""
@@ -468,7 +477,16 @@ class RNNBase(Module):
 
 
 class RNN(RNNBase):
-    """Elman RNN: ``h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)`` (or relu)."""
+    """Elman RNN: ``h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)`` (or relu).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> rnn = torch.nn.RNN(input_size=4, hidden_size=3, num_layers=2, batch_first=True)
+        >>> out, h = rnn(torch.ones(5, 7, 4))
+        >>> out.shape, h.shape
+        (npgrad.Size([5, 7, 3]), npgrad.Size([2, 5, 3]))
+    """
 
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
@@ -491,7 +509,16 @@ class RNN(RNNBase):
 
 
 class GRU(RNNBase):
-    """GRU: r, z = sigmoid(...), n = tanh(x W_in + b_in + r * (h W_hn + b_hn)), h' = (1 - z) n + z h."""
+    """GRU: r, z = sigmoid(...), n = tanh(x W_in + b_in + r * (h W_hn + b_hn)), h' = (1 - z) n + z h.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> gru = torch.nn.GRU(4, 3)
+        >>> out, h = gru(torch.ones(7, 4))
+        >>> out.shape, h.shape
+        (npgrad.Size([7, 3]), npgrad.Size([1, 3]))
+    """
 
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
@@ -503,7 +530,18 @@ class GRU(RNNBase):
 
 
 class LSTM(RNNBase):
-    """LSTM with torch's gate order (input, forget, cell, output) and optional projection ``proj_size``."""
+    """LSTM with torch's gate order (input, forget, cell, output) and optional projection ``proj_size``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> lstm = torch.nn.LSTM(4, 3, bidirectional=True)
+        >>> out, (h, c) = lstm(torch.ones(7, 5, 4))
+        >>> out.shape, h.shape, c.shape
+        (npgrad.Size([7, 5, 6]), npgrad.Size([2, 5, 3]), npgrad.Size([2, 5, 3]))
+        >>> [name for name, _ in lstm.named_parameters()][:4]
+        ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__("LSTM", *args, **kwargs)
@@ -589,7 +627,16 @@ class RNNCellBase(Module):
 
 
 class RNNCell(RNNCellBase):
-    """One Elman step: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (or relu)."""
+    """One Elman step: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (or relu).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> cell = torch.nn.RNNCell(4, 3, nonlinearity='relu')
+        >>> h = cell(torch.ones(5, 4))
+        >>> h.shape
+        npgrad.Size([5, 3])
+    """
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
@@ -605,7 +652,16 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
-    """One LSTM step; ``hx = (h, c)``; returns ``(h', c')``."""
+    """One LSTM step; ``hx = (h, c)``; returns ``(h', c')``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> cell = torch.nn.LSTMCell(4, 3)
+        >>> h, c = cell(torch.ones(5, 4))
+        >>> h.shape, c.shape
+        (npgrad.Size([5, 3]), npgrad.Size([5, 3]))
+    """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
@@ -631,7 +687,15 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
-    """One GRU step."""
+    """One GRU step.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> cell = torch.nn.GRUCell(4, 3)
+        >>> cell(torch.ones(5, 4), torch.zeros(5, 3)).shape
+        npgrad.Size([5, 3])
+    """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
