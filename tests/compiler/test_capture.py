@@ -604,3 +604,11 @@ def test_same_tensor_passed_twice_gets_its_gradient_once_per_use():
     x.grad = None
     _call_quiet(f, x, x).backward()
     np.testing.assert_allclose(x.grad.numpy(), 2 * x.detach().numpy(), rtol=1e-6)
+
+
+def test_graph_break_warning_names_the_callers_line():
+    f = npgrad.compile(lambda x: x * x.sum().item())
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        f(npgrad.ones(2))
+    assert w and w[0].filename == __file__

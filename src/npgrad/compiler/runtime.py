@@ -2,11 +2,11 @@
 its outputs on (``CompiledFunctionBackward``, torch's name for a compiled region)."""
 import collections
 import sys
-import warnings
 
 import numpy as np
 
 from .._tensor import Tensor, make
+from .._warn import warn as _warn
 from .. import _dtype
 from ..autograd.function import Function, fp_quiet, fp_restore
 from ..autograd.grad_mode import state
@@ -164,8 +164,8 @@ class CompiledCallable:
         self._breaks.append(cause)
         if key is not None:
             self._cache[key] = _Eager(cause)
-        warnings.warn(f"npgrad.compile: graph break in {self._name}: {cause}; this call (and later calls with the "
-                      f"same guard key) run eagerly", GraphBreakWarning, stacklevel=4)
+        _warn(f"npgrad.compile: graph break in {self._name}: {cause}; this call (and later calls with the same "
+              f"guard key) run eagerly", GraphBreakWarning)
 
     def _n_programs(self):
         return sum(1 if type(v) is _Eager else len(v) for v in self._cache.values())
@@ -175,9 +175,8 @@ class CompiledCallable:
             if not self._limit_warned:
                 self._limit_warned = True
                 changed = why if why is not None else _describe_key_change(self._last_key, key)
-                warnings.warn(f"npgrad.compile: {self._name} hit the recompile limit ({self._limit}); the last "
-                              f"guard that failed: {changed}; calls that match no captured program run eagerly",
-                              UserWarning, stacklevel=3)
+                _warn(f"npgrad.compile: {self._name} hit the recompile limit ({self._limit}); the last guard "
+                      f"that failed: {changed}; calls that match no captured program run eagerly", UserWarning)
             return self._fn(*args, **kwargs)
         if self._cache:
             counters["recompiles"] += 1
