@@ -24,6 +24,7 @@ from operator import itemgetter as _itemgetter
 import numpy as np
 
 from .._dtype import result_np, get_default_dtype, is_float_np
+from .._shape import sum_to as _sum_to
 from .graph import Node, AccumulateGrad, init_node, next_seq as _next_seq
 from .grad_mode import state, no_grad
 
@@ -242,9 +243,8 @@ def _fit_grad(g, meta, node, i):
     """Reduce a broadcast gradient to the input's shape and cast it to the input's dtype."""
     shape, dtype = meta
     if g.shape != shape:
-        from .._shape import sum_to
         try:
-            g = sum_to(g, shape)
+            g = _sum_to(g, shape)
         except ValueError:
             raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got "
                                f"{list(g.shape)} but expected shape compatible with {list(shape)}") from None
