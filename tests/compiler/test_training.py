@@ -61,7 +61,11 @@ def _run(build, make_opt, batches, *, compile_model=False, compile_loss=False, c
     model = build(m)
     opt = make_opt(m, model.parameters())
     sched = scheduler(m, opt) if scheduler else None
-    net = m.compile(model) if compile_model else model
+    net = model
+    if compile_model == "inplace":    # Module.compile(): the module itself runs compiled
+        model.compile()
+    elif compile_model:
+        net = m.compile(model)
     criterion = m.nn.functional.cross_entropy if loss == "ce" else m.nn.functional.mse_loss
 
     def loss_fn(x, y):
@@ -95,6 +99,7 @@ def _compare(eager, compiled, what=""):
 
 MODES = {   # what is compiled: (model, loss function, optimizer.step)
     "model": (True, False, False),
+    "model.compile()": ("inplace", False, False),
     "loss": (False, True, False),
     "step": (False, False, True),
     "loss+step": (False, True, True),
