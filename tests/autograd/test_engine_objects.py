@@ -8,10 +8,13 @@ import gc
 
 import npgrad as torch
 
-# per recorded op kept alive: Tensor, version-counter list, node, edges tuple, edge tuple, saved tuple, one saved
-# entry (exp saves its result); a no-grad op: Tensor and version-counter list
+# per recorded op kept alive: Tensor, node, edges tuple, edge tuple; exp saves its result: saved tuple, one saved
+# entry and the result's version-counter list (a counter is made only when a tensor is saved, viewed or written
+# in place); ``y * number`` saves nothing it needs (its saved tuple holds atoms only); a no-grad op: the Tensor
 RECORDED_EXP = 7
-NO_GRAD_OP = 2
+RECORDED_MUL_BY_NUMBER = 5
+RECORDED_ADD = 4
+NO_GRAD_OP = 1
 
 
 def _objects_per_op(step, n=1000):
@@ -34,6 +37,11 @@ def _objects_per_op(step, n=1000):
 
 def test_gc_tracked_objects_per_recorded_op():
     assert _objects_per_op(lambda y: y.exp()) <= RECORDED_EXP
+
+
+def test_gc_tracked_objects_per_recorded_op_that_saves_no_array():
+    assert _objects_per_op(lambda y: y * 1.0001) <= RECORDED_MUL_BY_NUMBER
+    assert _objects_per_op(lambda y: y + 1.0) <= RECORDED_ADD
 
 
 def test_gc_tracked_objects_per_op_without_a_graph():
