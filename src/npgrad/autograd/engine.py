@@ -133,8 +133,11 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                 old = get(nxt, _NEW)
                 if old is _NEW:  # first reached in this pass: it runs once every node above it has run
                     heappush(heap, (-nxt._seq, nxt))
-                    old = buffers[nxt] = None
-                if g is None:
+                    if g is None:
+                        buffers[nxt] = None
+                        continue
+                    old = None
+                elif g is None:
                     continue
                 if nxt._nout:
                     _add(buffers, nxt, e[1], g, distinct and (g is not buf or bown) if flags is None else flags[k])
