@@ -177,7 +177,15 @@ def _split_aux(out, has_aux, where):
 
 # ---------------------------------------------------------------------------------------------- grad
 def grad_and_value(func, argnums=0, has_aux=False):
-    """``f -> (x -> (df/dx, f(x)))`` for a scalar-valued ``f`` (``argnums`` picks the arguments)."""
+    """``f -> (x -> (df/dx, f(x)))`` for a scalar-valued ``f`` (``argnums`` picks the arguments).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> g, value = torch.func.grad_and_value(lambda x: (x ** 2).sum())(torch.tensor([1.0, 2.0]))
+        >>> g, value
+        (tensor([2., 4.]), tensor(5.))
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -228,7 +236,15 @@ def grad(func, argnums=0, has_aux=False):
 
 # ---------------------------------------------------------------------------------------------- vjp / jvp
 def vjp(func, *primals, has_aux=False):
-    """``(func(*primals), vjp_fn)``; ``vjp_fn(cotangents)`` returns one gradient per primal (a tuple)."""
+    """``(func(*primals), vjp_fn)``; ``vjp_fn(cotangents)`` returns one gradient per primal (a tuple).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> out, vjp_fn = torch.func.vjp(torch.sin, torch.tensor([0.0, 1.0]))
+        >>> vjp_fn(torch.ones(2))
+        (tensor([1.0000, 0.5403]),)
+    """
     from .autograd.grad_mode import enable_grad
     specs, inside, args = [], [], []
     for p in primals:
@@ -280,7 +296,14 @@ def vjp(func, *primals, has_aux=False):
 
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
-    """``(func(*primals), J @ tangents)``: the Jacobian-vector product (by the double-vjp trick)."""
+    """``(func(*primals), J @ tangents)``: the Jacobian-vector product (by the double-vjp trick).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> torch.func.jvp(torch.exp, (torch.tensor([0.0, 1.0]),), (torch.ones(2),))
+        (tensor([1.0000, 2.7183]), tensor([1.0000, 2.7183]))
+    """
     from .autograd.grad_mode import enable_grad
     if strict:
         raise NotImplementedError("jvp(strict=True) is not implemented in npgrad (its outputs are not checked for "
@@ -429,17 +452,41 @@ def _jvp_inside(out_leaves, inside, tangents, keep):
 
 
 def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
-    """``f -> (x -> Jacobian)`` by reverse mode (one vjp per output element)."""
+    """``f -> (x -> Jacobian)`` by reverse mode (one vjp per output element).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> torch.func.jacrev(lambda x: x ** 2)(torch.tensor([1.0, 2.0]))
+        tensor([[2., 0.],
+                [0., 4.]])
+    """
     return _jac(func, argnums, has_aux, "rev", "jacrev")
 
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
-    """``f -> (x -> Jacobian)`` by forward mode (one jvp per input element)."""
+    """``f -> (x -> Jacobian)`` by forward mode (one jvp per input element).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> torch.func.jacfwd(lambda x: x.sin())(torch.tensor([0.0, 1.0]))
+        tensor([[1.0000, 0.0000],
+                [0.0000, 0.5403]])
+    """
     return _jac(func, argnums, has_aux, "fwd", "jacfwd")
 
 
 def hessian(func, argnums=0):
-    """``f -> (x -> Hessian)``: ``jacfwd(jacrev(f))``."""
+    """``f -> (x -> Hessian)``: ``jacfwd(jacrev(f))``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> torch.func.hessian(lambda x: (x ** 3).sum())(torch.tensor([1.0, 2.0]))
+        tensor([[ 6.,  0.],
+                [ 0., 12.]])
+    """
     return jacfwd(jacrev(func, argnums), argnums)
 
 

@@ -19,12 +19,30 @@ INSTALL_HINT = ("install an MPI library and mpi4py, e.g. `pip install mpi4py mpi
 
 
 class DistError(RuntimeError):
-    """Base of the errors raised by npgrad.distributed's communication (as ``torch.distributed.DistError``)."""
+    """Base of the errors raised by npgrad.distributed's communication (as ``torch.distributed.DistError``).
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> issubclass(dist.DistError, RuntimeError), issubclass(dist.DistBackendError, dist.DistError)
+        (True, True)
+    """
     __module__ = "npgrad.distributed"
 
 
 class DistBackendError(DistError):
-    """A collective failed or timed out in the backend (as ``torch.distributed.DistBackendError``)."""
+    """A collective failed or timed out in the backend (as ``torch.distributed.DistBackendError``): the group's
+    ``timeout`` ran out, or MPI reported an error.
+
+    Example::
+
+        >>> import npgrad.distributed as dist
+        >>> try:
+        ...     raise dist.DistBackendError("all_reduce timed out")
+        ... except dist.DistError as e:
+        ...     print(type(e).__name__, e)
+        DistBackendError all_reduce timed out
+    """
     __module__ = "npgrad.distributed"
 
 

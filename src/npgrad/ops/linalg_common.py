@@ -64,7 +64,18 @@ def columns(n, start, stop, like):
 
 
 class LinAlgError(RuntimeError):
-    """Raised for singular or non positive-definite inputs (torch's ``torch.linalg.LinAlgError``)."""
+    """Raised for singular or non positive-definite inputs (torch's ``torch.linalg.LinAlgError``, a
+    ``RuntimeError``).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> try:
+        ...     torch.linalg.cholesky(torch.tensor([[1.0, 2.0], [2.0, 1.0]]))
+        ... except torch.linalg.LinAlgError as e:
+        ...     print(isinstance(e, RuntimeError), str(e).split(":")[0])
+        True linalg.cholesky
+    """
 
 
 LinAlgError.__module__ = "npgrad.linalg"

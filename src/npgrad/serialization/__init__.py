@@ -140,7 +140,18 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
 def get_unsafe_globals_in_checkpoint(f):
     """The globals (``"module.name"`` strings) that the pickle of the zip checkpoint ``f`` names and that a
     ``weights_only`` load would refuse: neither allowed by default nor with ``add_safe_globals``. The pickle is
-    only disassembled, never run."""
+    only disassembled, never run.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> import fractions, io
+        >>> buf = io.BytesIO()
+        >>> torch.save({'ratio': fractions.Fraction(1, 3), 'w': torch.ones(2)}, buf)
+        >>> _ = buf.seek(0)
+        >>> torch.serialization.get_unsafe_globals_in_checkpoint(buf)
+        ['fractions.Fraction']
+    """
     import io
     import os
     import pickletools

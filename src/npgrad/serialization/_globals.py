@@ -65,7 +65,21 @@ _user_globals = []   # objects or (object, "module.qualname") pairs, in the orde
 
 
 def add_safe_globals(safe_globals):
-    """Mark globals (classes, functions, or ``(obj, "module.name")`` pairs) as safe for ``weights_only`` loads."""
+    """Mark globals (classes, functions, or ``(obj, "module.name")`` pairs) as safe for ``weights_only`` loads.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> class Point:
+        ...     def __init__(self, x):
+        ...         self.x = x
+        >>> torch.serialization.add_safe_globals([Point])
+        >>> Point in torch.serialization.get_safe_globals()
+        True
+        >>> torch.serialization.clear_safe_globals()
+        >>> Point in torch.serialization.get_safe_globals()
+        False
+    """
     if not isinstance(safe_globals, (list, tuple, set)):
         raise TypeError(f"add_safe_globals expects a list of globals, got {type(safe_globals).__name__}")
     for g in safe_globals:
@@ -85,17 +99,54 @@ def _check_safe_global(g):
 
 
 def get_safe_globals():
-    """The globals marked safe with ``add_safe_globals`` (or inside ``safe_globals``)."""
+    """The globals marked safe with ``add_safe_globals`` (or inside ``safe_globals``).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> class Point:
+        ...     def __init__(self, x):
+        ...         self.x = x
+        >>> with torch.serialization.safe_globals([Point]):
+        ...     print(Point in torch.serialization.get_safe_globals())
+        True
+        >>> Point in torch.serialization.get_safe_globals()
+        False
+    """
     return list(_user_globals)
 
 
 def clear_safe_globals():
-    """Forget every global marked safe by the user."""
+    """Forget every global marked safe by the user.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> class Point:
+        ...     def __init__(self, x):
+        ...         self.x = x
+        >>> torch.serialization.add_safe_globals([Point])
+        >>> torch.serialization.clear_safe_globals()
+        >>> torch.serialization.get_safe_globals()
+        []
+    """
     del _user_globals[:]
 
 
 class safe_globals:
-    """Context manager: the given globals are safe for ``weights_only`` loads inside the ``with`` block."""
+    """Context manager: the given globals are safe for ``weights_only`` loads inside the ``with`` block.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> import fractions, io
+        >>> buf = io.BytesIO()
+        >>> torch.save({'ratio': fractions.Fraction(1, 3)}, buf)
+        >>> _ = buf.seek(0)
+        >>> with torch.serialization.safe_globals([fractions.Fraction]):
+        ...     print(torch.load(buf))
+        {'ratio': Fraction(1, 3)}
+    """
 
     def __init__(self, safe_globals):
         self.safe_globals = safe_globals

@@ -172,7 +172,18 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
     elementwise, with torch's default tolerances by dtype (exact for integers), same shapes and (with
     ``check_dtype``) same dtypes. Tensors, NumPy arrays, Python numbers, and sequences or mappings of them are
     compared; a failure raises ``AssertionError`` with torch's message (``msg`` replaces it, or, if callable,
-    receives it), a pairing of types torch cannot compare raises ``TypeError``."""
+    receives it), a pairing of types torch cannot compare raises ``TypeError``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> torch.testing.assert_close(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.0 + 1e-7]))
+        >>> try:
+        ...     torch.testing.assert_close(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.5]))
+        ... except AssertionError as e:
+        ...     print(str(e).splitlines()[0])
+        Tensor-likes are not close!
+    """
     try:
         _compare(actual, expected, rtol, atol, equal_nan, check_dtype, allow_subclasses)
     except _Mismatch as e:
@@ -185,7 +196,16 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
 
 
 def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=""):
-    """Deprecated in torch (use ``assert_close``): compares after converting ``expected`` to ``actual``'s type."""
+    """Deprecated in torch (use ``assert_close``): compares after converting ``expected`` to ``actual``'s type.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     torch.testing.assert_allclose(torch.tensor([1.0, 2.0]), [1.0, 2.0 + 1e-7])
+    """
     _warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future "
                   "release. Please use `torch.testing.assert_close()` instead.", FutureWarning)
     if not isinstance(actual, Tensor):
@@ -202,7 +222,17 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
                 exclude_zero=False, memory_format=None):
     """A tensor of ``shape`` filled with random values as torch.testing.make_tensor does: floats uniform in
     [low, high) (default [-9, 9)), integers uniform in [low, high) (default [-9, 10); [0, 10) unsigned), random
-    bools. ``exclude_zero`` replaces zeros with the dtype's smallest positive step (1 for integers)."""
+    bools. ``exclude_zero`` replaces zeros with the dtype's smallest positive step (1 for integers).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> t = torch.testing.make_tensor((2, 3), dtype=torch.float32, device='cpu', low=-1, high=1)
+        >>> t.shape, t.dtype, bool(((t >= -1) & (t < 1)).all())
+        (npgrad.Size([2, 3]), npgrad.float32, True)
+        >>> torch.testing.make_tensor(4, dtype=torch.int64, device='cpu', low=0, high=1)
+        tensor([0, 0, 0, 0])
+    """
     from .._creation import _finish
     from ..random import rng
     from .._tensor import check_device
