@@ -92,7 +92,7 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
         elif s.kind == "out":
             lines.append(f"    {s.arr} = A[{n_flat + s.index}]")
     # which ops' backward runs: those with a node whose outputs reach a differentiable output or outputs
-    ops = rec.ops
+    ops = _cse_views(rec.ops, out_slots)
     live = _live_grads(ops, out_slots, diff_set)
     saved_names = []
     inl = {}
@@ -233,6 +233,35 @@ def _dummy_ctx(cls):
     c._saved = ()
     c._edges = ()
     return c
+
+
+_VIEWS = ("T", "Permute", "Transpose", "View")
+
+
+def _cse_views(ops, out_slots):
+    """The same view of the same value taken twice (``w.T`` in every step of an unrolled loop) is taken once:
+    later uses read the first view, and its gradient accumulates in one place (one transpose backward, not one
+    per step). Views only: they read no values, so an in-place write in between cannot change them."""
+    seen = {}
+    keep = []
+    outs = {id(s) for s in out_slots}
+    for op in ops:
+        if op.kind == "fn" and op.cls.__name__ in _VIEWS and op.cls._view and len(op.outs) == 1 \
+                and id(op.outs[0]) not in outs and isinstance(op.args[0], _cap.Slot):
+            try:
+                key = (op.cls, op.args[0].arr, op.args[0].gid, tuple(a[1] for a in op.args[1:]), op.needs)
+                hash(key)
+            except TypeError:
+                keep.append(op)
+                continue
+            first = seen.get(key)
+            if first is not None and first.outs[0].shape == op.outs[0].shape:
+                o = op.outs[0]
+                o.arr, o.gid = first.outs[0].arr, first.outs[0].gid
+                continue
+            seen[key] = op
+        keep.append(op)
+    return keep
 
 
 def _live_grads(ops, out_slots, diff_set):
