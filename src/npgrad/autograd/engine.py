@@ -1,10 +1,13 @@
-"""The backward engine: one iterative, dependency-counted loop; no recursion anywhere on the graph.
+"""The backward engine: one iterative loop over a heap of nodes; no recursion anywhere on the graph.
 
-1. Count for every node how many edges reach it (``engine_general.count_deps``, an explicit stack). With
-   ``inputs`` (``autograd.grad``, ``backward(inputs=...)``) only nodes that lead to an input are kept
-   (``engine_general.needed``); the rest is pruned.
-2. Gradient buffers live in a dict keyed by node. A node whose count has dropped to zero is ready: its buffer is
-   popped, its formula runs, and each input gradient is added to the next node's buffer.
+1. Every node has a sequence number (``_seq``, ``graph.next_seq``), drawn once its edges exist, so it is larger
+   than that of every node it feeds from. The loop pops the node with the largest number among those reached:
+   everything that feeds it has a larger number and has run, so its gradient is complete - no dependency count,
+   no walk over the graph before the pass, and torch's order among ready nodes. With ``inputs``
+   (``autograd.grad``, ``backward(inputs=...)``) only nodes that lead to an input are kept
+   (``engine_general.needed``, the one walk); the rest is pruned.
+2. Gradient buffers live in a dict keyed by node. The first gradient a node gets puts it on the heap; later ones
+   are added into its buffer. A popped node's buffer is taken, its formula runs, and each input gradient goes on.
 3. Most nodes are the everyday kind: a built-in op with one output and no hooks. Their formula runs straight
    here. A node that needs more - hooks or ``retain_grad``, several outputs, a user ``Function``, a leaf's
    ``AccumulateGrad``, a gradient ``autograd.grad`` hands back - goes through ``engine_general.run_general``,
