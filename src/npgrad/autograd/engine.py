@@ -58,8 +58,14 @@ def _add(buffers, node, nr, g, own):
 
 def _distinct(out):
     """Whether no array appears twice among a formula's results (``x + y`` returns one array for both)."""
-    seen = [o for o in out if o is not None]
-    return all(a is not b for i, a in enumerate(seen) for b in seen[i + 1:])
+    n = len(out)
+    for i in range(n - 1):
+        a = out[i]
+        if a is not None:
+            for j in range(i + 1, n):
+                if out[j] is a:
+                    return False
+    return True
 
 
 @np.errstate(all="ignore")  # formulas make inf/NaN silently, as torch does (one errstate per pass)

@@ -101,6 +101,13 @@ class BackwardNode(Node):
         if saved is None:
             raise RuntimeError(_FREED)
         if self._fn._builtin and not state.create:  # a plain backward of a built-in: the arrays, version-checked
+            if len(saved) == 1:  # the commonest case (a saved result or input), without the loop
+                entry = saved[0]
+                if type(entry) is _Saved:
+                    vc = entry[3]
+                    if vc is not None and vc[0] != entry[4]:
+                        _version_error(entry, self)
+                    return (entry[0],)
             out = []
             for entry in saved:
                 if type(entry) is _Saved:
@@ -470,7 +477,7 @@ class Function:
             ctx._edges = edges = ((fn, a._nr),) if fn is not None else (_edge(a),)
         else:
             ctx._edges = edges = tuple(edges)
-        ctx._pre = ctx._post = ctx._tensor_pre = ctx._retain = ctx._meta = None
+        ctx._meta = None  # (hook tables: read as None until a hook is registered, graph._Rare)
         ctx._general = False  # the engine's fast path, unless hooks arrive later
         ctx._nout = 0
         ctx._seq = _next_seq()  # after its edges' nodes (a leaf's AccumulateGrad may have been made just now)

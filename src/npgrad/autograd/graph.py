@@ -54,9 +54,30 @@ def add_hook(table, fn):
     return table, h
 
 
+class _Rare:
+    """A slot read as None until something is stored in it: the hook tables of a node (``_pre``, ``_post``,
+    ``_tensor_pre``, ``_retain``), which most nodes never get, so ``Function.apply`` stores nothing for them. Only
+    hook registration and the engine's general path read them, through this (slower) descriptor."""
+    __slots__ = ("slot",)
+
+    def __init__(self, slot):
+        self.slot = slot
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        try:
+            return self.slot.__get__(obj, cls)
+        except AttributeError:
+            return None
+
+    def __set__(self, obj, value):
+        self.slot.__set__(obj, value)
+
+
 class Node:
     """A step of the backward graph. Torch's names: ``name()``, ``next_functions``, ``register_hook``."""
-    __slots__ = ("_edges", "_saved", "_meta", "_nout", "_pre", "_post", "_tensor_pre", "_retain",
+    __slots__ = ("_edges", "_saved", "_meta", "_nout", "_pre_", "_post_", "_tensor_pre_", "_retain_",
                  "_general", "_seq", "metadata_", "__weakref__")
     _fn = None  # the Function of a BackwardNode; None for leaves and other nodes
 
@@ -94,6 +115,10 @@ class Node:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
 
+for _name in ("_pre", "_post", "_tensor_pre", "_retain"):
+    setattr(Node, _name, _Rare(Node.__dict__[_name + "_"]))
+
+
 # A node's sequence number: the engine runs the nodes a pass reaches in decreasing order of it (torch's order
 # among ready nodes), which is a valid order because a node is numbered after the nodes its edges point to: a node
 # is numbered once its edges exist, and a leaf's AccumulateGrad when the leaf is first used, before the node using
@@ -104,7 +129,6 @@ next_seq = itertools.count().__next__
 def init_node(node):
     """A node the engine runs on its general path (``_general``); ``Function.apply`` clears the flag for a
     built-in op's single-output node, and registering any hook on a node sets it again."""
-    node._pre = node._post = node._tensor_pre = node._retain = None
     node._general = True
     node._meta = None
     node._seq = next_seq()
