@@ -160,13 +160,41 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
     if saved_names:
         b.append(f"    {''.join(n + ', ' for n in saved_names)}= S")
     have = set()
+    pending = {}   # gid -> [(m1, grad, m2)]: weight gradients m1.T @ grad of one matrix, summed as one product
 
     def acc(gid, expr):
+        if type(expr) is tuple:  # ("mat2", m1, grad, m2) from an inlined mm/addmm
+            pending.setdefault(gid, []).append(expr[1:])
+            have.add(gid)
+            return
+        flush(gid)
         if gid in have:
             b.append(f"    g{gid} = g{gid} + {expr}")
         else:
             b.append(f"    g{gid} = {expr}")
             have.add(gid)
+
+    def flush(gid):
+        """Emit the pending weight gradients of ``gid``: sum_t m1_t.T @ g_t as one product of the stacked
+        rows when they share m2 (an unrolled loop's weight), else one product each."""
+        items = pending.pop(gid, None)
+        if not items:
+            return
+        first = True
+        groups = {}
+        for m1, g, m2 in items:
+            groups.setdefault(m2, []).append((m1, g))
+        for m2, pairs in groups.items():
+            if len(pairs) == 1:
+                expr = f"_mat2_grad({pairs[0][0]}, {pairs[0][1]}, {m2})"
+            else:
+                expr = (f"_mat2_grad(_np.concatenate(({''.join(m + ', ' for m, _ in pairs)})), "
+                        f"_np.concatenate(({''.join(g_ + ', ' for _, g_ in pairs)})), {m2})")
+            if first and not any(ln.startswith(f"    g{gid} = ") for ln in b):
+                b.append(f"    g{gid} = {expr}")
+            else:
+                b.append(f"    g{gid} = g{gid} + {expr}")
+            first = False
     for k, s in enumerate(diff_out):
         acc(s.gid, f"G[{k}]")
     for j in range(len(ops) - 1, -1, -1):
@@ -176,6 +204,7 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
         gouts = []
         for k, o in enumerate(op.outs):
             if o.id in have:
+                flush(o.id)
                 gouts.append(f"g{o.id}")
             elif op.nout and "_outmeta" in op.cls._ctx_fields and op.outmeta[k] is not None:
                 gouts.append(f"_np.zeros({_const(op.outmeta[k][0], ns)}, {_const(op.outmeta[k][1], ns)})")
@@ -203,6 +232,8 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
             if m is not None:
                 expr = f"_fit({expr}, {_const(m[0], ns)}, {_const(m[1], ns)})"
             acc(a.gid, expr)
+    for gid in list(pending):
+        flush(gid)
     rets = []
     for i in range(n_flat):
         s = input_pos[i]

@@ -159,10 +159,18 @@ def _mm_f(op, a, res, pfx, nb, k):
     return [f"{res} = _prod({a[0]}, {a[1]})"], saved
 
 
+def _mat2(m1, g, m2, s, m, k):
+    """The weight gradient m1.T @ g: handed to codegen unevaluated, so the gradients one weight gets from many
+    products (an unrolled loop) become one product of the stacked rows."""
+    if m is None or (m[0] == s.shape and m[1] == s.dtype):
+        return ("mat2", m1, g, m2)
+    return _fit(f"_mat2_grad({m1}, {g}, {m2})", m, k)
+
+
 def _mm_b(op, g, targets, pfx, k):
     a, b = op.args[0].arr, op.args[1].arr
-    return [(None, s.gid, _fit(f"_mat1_grad({g[0]}, {b}, {a})" if i == 0 else f"_mat2_grad({a}, {g[0]}, {b})",
-                               m, k)) for i, s, m in targets]
+    return [(None, s.gid, _fit(f"_mat1_grad({g[0]}, {b}, {a})", m, k) if i == 0 else _mat2(a, g[0], b, s, m, k))
+            for i, s, m in targets]
 
 
 def _addmm_f(op, a, res, pfx, nb, k):
@@ -176,7 +184,10 @@ def _addmm_b(op, g, targets, pfx, k):
     m1, m2 = op.args[1].arr, op.args[2].arr
     out = []
     for i, s, m in targets:
-        expr = g[0] if i == 0 else f"_mat1_grad({g[0]}, {m2}, {m1})" if i == 1 else f"_mat2_grad({m1}, {g[0]}, {m2})"
+        if i == 2:
+            out.append((None, s.gid, _mat2(m1, g[0], m2, s, m, k)))
+            continue
+        expr = g[0] if i == 0 else f"_mat1_grad({g[0]}, {m2}, {m1})"
         out.append((None, s.gid, _fit(expr, m, k)))
     return out
 
