@@ -323,7 +323,8 @@ def test_interpolate_sizes_like_torch(name):
 # dim/keepdim given): npgrad must do what torch does with the same call - the same result, or the same exception
 # class (a keyword torch does not take is refused). An accepted-and-ignored keyword shows up as a value mismatch.
 _RANDOM = ("rand", "dropout", "bernoulli", "multinomial", "normal", "poisson", "gumbel", "empty", "uniform", "seed",
-           "randint", "randperm", "fractional", "rrelu", "scaled_dot_product_attention")
+           "randint", "randperm", "fractional", "rrelu", "scaled_dot_product_attention",
+           "lowrank")  # svd_lowrank/pca_lowrank: a random sketch (the op table compares them seeded, by subspace)
 _NOT_SWEPT = {"load", "save", "compile", "einsum", "typename", "from_file", "set_printoptions", "vmap"}
 _HANDLED_ELSEWHERE = ("out", "generator", "memory_format", "layout", "device", "pin_memory", "requires_grad",
                       "inplace", "_stacklevel", "dtype")  # dtype: the dtype tests above; out: the out= tests

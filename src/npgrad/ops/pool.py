@@ -735,7 +735,7 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
 # ---------------------------------------------------------------------------------------------- max_unpool
 class MaxUnpool(ScatterFlat):
     _node_name = "MaxUnpool2DBackward0"
-    _ctx_fields = ("index", "unique", "plane")
+    _ctx_fields = ("index", "unique", "plane")  # type: ignore[assignment]
     _nd = 2
 
     @classmethod

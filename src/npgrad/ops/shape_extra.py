@@ -52,7 +52,7 @@ class IndexMap(Function):
 
 class AsStrided(IndexMap):
     _view = True
-    _ctx_fields = ("src", "dst", "n", "in_shape", "geom")
+    _ctx_fields = ("src", "dst", "n", "in_shape", "geom")  # type: ignore[assignment]
 
     @staticmethod
     def forward(ctx, a, view, src, dst, n, geom=None):
@@ -505,6 +505,7 @@ def renorm(input, p, dim, maxnorm):
         p (float): the norm's order.
         dim (int): the dim whose slices are normalized (each ``input.select(dim, i)``).
         maxnorm (float): the largest norm kept.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape.

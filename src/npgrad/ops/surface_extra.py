@@ -20,7 +20,7 @@ from . import return_types as _rt
 __all__ = ["histogramdd", "svd_lowrank", "pca_lowrank", "lobpcg", "ctc_loss", "embedding_bag"]
 
 histogramdd_type = _rt._make("histogramdd", ("hist", "bin_edges"))
-_rt.histogramdd = histogramdd_type
+setattr(_rt, "histogramdd", histogramdd_type)  # npgrad.return_types.histogramdd, as torch's
 _rt.__all__.append("histogramdd")
 
 
@@ -62,6 +62,16 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None
     pts = a.reshape(-1, N)
     if isinstance(bins, numbers.Integral) and not isinstance(bins, bool):
         bins = [int(bins)] * N
+    elif not isinstance(bins, (list, tuple)) or not (
+            all(isinstance(b, numbers.Integral) and not isinstance(b, bool) for b in bins)
+            or all(isinstance(b, _t.Tensor) for b in bins)):
+        got = type(bins).__name__ if not isinstance(bins, (list, tuple)) else \
+            f"{type(bins).__name__} of [{', '.join(type(b).__name__ for b in bins)}]"
+        raise TypeError(f"histogramdd() received an invalid combination of arguments - got (Tensor, bins={got}), "
+                        "but expected one of:\n * (Tensor input, int bins, tuple of floats range = None, Tensor "
+                        "weight = None, bool density = False)\n * (Tensor input, tuple of ints bins, tuple of floats "
+                        "range = None, Tensor weight = None, bool density = False)\n * (Tensor input, tuple of "
+                        "Tensors bins, tuple of floats range = None, Tensor weight = None, bool density = False)")
     bins = list(bins)
     if len(bins) != N:
         raise RuntimeError("histogramdd: The size of bins must be equal to the innermost dimension of the input.")
@@ -94,13 +104,16 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None
         else:
             col = pts[:, d]
             lo, hi = (float(col.min()), float(col.max())) if col.size else (0.0, 0.0)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise RuntimeError(f"torch.histogramdd: dimension {d}'s range [{_num(lo)}, {_num(hi)}] is not finite")
         if lo > hi:
             raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {_num(lo)} max "
                                f"{_num(hi)} for dimension {d}")
         if lo == hi:  # a point range is widened by 0.5 on each side
             lo, hi = lo - 0.5, hi + 0.5
         edges.append(xp.linspace(lo, hi, b + 1).astype(a.dtype))
-    hist, _ = xp.histogramdd(pts, bins=[e.astype(np.float64) for e in edges], weights=w, density=density)
+    with np.errstate(invalid="ignore", divide="ignore"):   # infinite/NaN edges given: NumPy's diff of them
+        hist, _ = xp.histogramdd(pts, bins=[e.astype(np.float64) for e in edges], weights=w, density=density)
     hist = xp.asarray(hist, a.dtype)
     if input._req or (weight is not None and weight._req):
         from .random_fill import NoDerivative
@@ -111,7 +124,7 @@ def histogramdd(input, bins, *, range=None, weight=None, density=False, out=None
 
 
 def _num(v):
-    return int(v) if float(v).is_integer() else v
+    return int(v) if math.isfinite(v) and float(v).is_integer() else v
 
 
 def _type_name(np_dtype):
@@ -403,6 +416,10 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
             raise NotImplementedError("lobpcg: the derivative with respect to A or B of the generalized problem (B "
                                       "given) is not implemented by npgrad; detach A and B")
         A = (A + A.mT) / 2
+    for M in (A._data, Bd):
+        if M is not None and not np.isfinite(M).all():
+            raise ng.linalg.LinAlgError("linalg.eigh: The algorithm failed to converge because the input matrix is "
+                                        "ill-conditioned or has too many repeated eigenvalues (error code: 3).")
     E, V = _lobpcg_run(A._data.astype(dt), Bd, X0, iKd, k, niter, tol, largest)
     E, V = E.astype(dt), V.astype(dt)
     if grad:

@@ -1,5 +1,5 @@
 """``nn.LinearCrossEntropyLoss``: a Linear layer (C * prod(out_features) outputs) whose logits go straight into
-cross entropy, as torch's (at torch's module path, ``torch.nn.modules.linear_cross_entropy``)."""
+cross entropy, as torch's. Pickles name it by torch's path, ``nn.modules.loss`` (re-exported there)."""
 import math
 
 from .. import functional as F
@@ -43,3 +43,6 @@ class LinearCrossEntropyLoss(_WeightedLoss):
                 f"out_features={self.out_features}, bias={self.linear.bias is not None}, "
                 f"reduction={self.reduction}, ignore_index={self.ignore_index}, "
                 f"label_smoothing={self.label_smoothing}, options={self.options}")
+
+
+LinearCrossEntropyLoss.__module__ = "npgrad.nn.modules.loss"   # torch.nn.modules.loss.LinearCrossEntropyLoss
