@@ -613,6 +613,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         dtype (npgrad.dtype, optional): the dtype (default ``get_default_dtype()``).
         device (str or npgrad.device, optional): must be the CPU.
         requires_grad (bool, optional): make the result a leaf that records operations.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a 1-D tensor of ``steps`` values.
@@ -755,6 +756,7 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
         dtype (npgrad.dtype, optional): the result's dtype (default int64).
         device (str or npgrad.device, optional): must be the CPU.
         requires_grad (bool, optional): make the result a leaf (floating dtypes only).
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a 1-D tensor of ``n`` elements.

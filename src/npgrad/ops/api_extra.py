@@ -324,6 +324,7 @@ def angle(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer inputs give the default float dtype.

@@ -67,6 +67,7 @@ def eq(input, other):
     Args:
         input (Tensor): the input tensor.
         other (Tensor or Number): the value to compare with, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
@@ -92,6 +93,7 @@ def ne(input, other):
     Args:
         input (Tensor): the input tensor.
         other (Tensor or Number): the value to compare with, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
@@ -117,6 +119,7 @@ def lt(input, other):
     Args:
         input (Tensor): the input tensor.
         other (Tensor or Number): the value to compare with, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
@@ -142,6 +145,7 @@ def le(input, other):
     Args:
         input (Tensor): the input tensor.
         other (Tensor or Number): the value to compare with, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
@@ -167,6 +171,7 @@ def gt(input, other):
     Args:
         input (Tensor): the input tensor.
         other (Tensor or Number): the value to compare with, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
@@ -192,6 +197,7 @@ def ge(input, other):
     Args:
         input (Tensor): the input tensor.
         other (Tensor or Number): the value to compare with, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
@@ -365,6 +371,7 @@ def isposinf(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of ``input``'s shape.
@@ -382,6 +389,7 @@ def isneginf(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of ``input``'s shape.
@@ -416,6 +424,7 @@ def signbit(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of ``input``'s shape.
@@ -444,6 +453,7 @@ def logical_and(input, other):
     Args:
         input (Tensor): the first operand (any dtype; zero is false).
         other (Tensor): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
@@ -462,6 +472,7 @@ def logical_or(input, other):
     Args:
         input (Tensor): the first operand (any dtype; zero is false).
         other (Tensor): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
@@ -480,6 +491,7 @@ def logical_xor(input, other):
     Args:
         input (Tensor): the first operand (any dtype; zero is false).
         other (Tensor): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of the broadcast shape of ``input`` and ``other``.
@@ -497,6 +509,7 @@ def logical_not(input):
 
     Args:
         input (Tensor): the input tensor (any dtype).
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a bool tensor of ``input``'s shape.
@@ -531,6 +544,7 @@ def bitwise_not(input):
 
     Args:
         input (Tensor): an integer or bool tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape and dtype.
@@ -556,6 +570,7 @@ def bitwise_and(input, other):
     Args:
         input (Tensor): the first operand (integer or bool).
         other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -578,6 +593,7 @@ def bitwise_or(input, other):
     Args:
         input (Tensor): the first operand (integer or bool).
         other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -598,6 +614,7 @@ def bitwise_xor(input, other):
     Args:
         input (Tensor): the first operand (integer or bool).
         other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -632,6 +649,7 @@ def bitwise_left_shift(input, other):
     Args:
         input (Tensor): the first operand (integer or bool).
         other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -652,6 +670,7 @@ def bitwise_right_shift(input, other):
     Args:
         input (Tensor): the first operand (integer or bool).
         other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).

@@ -367,6 +367,7 @@ def hstack(tensors, *, out=None):
 
     Args:
         tensors (sequence of Tensors): the tensors to stack.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the joined tensor.
@@ -391,6 +392,7 @@ def vstack(tensors, *, out=None):
 
     Args:
         tensors (sequence of Tensors): the tensors to stack.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a tensor of at least 2 dims.
@@ -413,6 +415,7 @@ def dstack(tensors, *, out=None):
 
     Args:
         tensors (sequence of Tensors): the tensors to stack.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a tensor of at least 3 dims.
@@ -432,6 +435,7 @@ def column_stack(tensors, *, out=None):
 
     Args:
         tensors (sequence of Tensors): the tensors to stack (same number of rows).
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a 2-D tensor (or more, for inputs of 2+ dims).
@@ -940,6 +944,7 @@ def tril(input, diagonal=0):
     Args:
         input (Tensor): a tensor with at least 2 dims.
         diagonal (int, optional): the diagonal to keep up to: 0 the main one, > 0 above it, < 0 below it.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape and dtype.
@@ -966,6 +971,7 @@ def triu(input, diagonal=0):
     Args:
         input (Tensor): a tensor with at least 2 dims.
         diagonal (int, optional): the diagonal to keep from: 0 the main one, > 0 above it, < 0 below it.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape and dtype.
@@ -1022,6 +1028,7 @@ def diag(input, diagonal=0):
     Args:
         input (Tensor): a 1-D or 2-D tensor.
         diagonal (int, optional): which diagonal: 0 the main one, > 0 above it, < 0 below it.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a 2-D matrix (from 1-D input) or a 1-D copy of the diagonal (from 2-D input).

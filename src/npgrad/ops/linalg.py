@@ -246,6 +246,7 @@ def mm(input, mat2):
     Args:
         input (Tensor): an ``(n, m)`` matrix.
         mat2 (Tensor): an ``(m, p)`` matrix.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the product; both operands must have the same dtype (no promotion, as in torch).
@@ -272,6 +273,7 @@ def mv(input, vec):
     Args:
         input (Tensor): an ``(n, m)`` matrix.
         vec (Tensor): a vector of length ``m``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the product; both operands must have the same dtype (no promotion, as in torch).
@@ -354,6 +356,7 @@ def bmm(input, mat2):
     Args:
         input (Tensor): a ``(b, n, m)`` batch of matrices.
         mat2 (Tensor): a ``(b, m, p)`` batch of matrices.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the product; both operands must have the same dtype (no promotion, as in torch).

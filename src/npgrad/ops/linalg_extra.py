@@ -57,6 +57,7 @@ def geqrf(input):
 
     Args:
         input (Tensor): a ``(*, m, n)`` tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         tuple of Tensors: ``(a, tau)``: the packed matrix and the reflectors' scaling factors.

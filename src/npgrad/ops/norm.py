@@ -229,6 +229,7 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
         training (bool): normalize by the batch's statistics (True) or the running ones (False).
         momentum (float): the running statistics' update factor.
         eps (float): added to the variance for stability.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         tuple of Tensors: ``(output, save_mean, save_invstd)``: the normalized input, and in training the batch mean

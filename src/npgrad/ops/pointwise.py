@@ -573,6 +573,7 @@ def add(input, other, *, alpha=1):
         input (Tensor): the first operand.
         other (Tensor or Number): the second operand, broadcast against ``input``.
         alpha (Number, optional): the multiplier for ``other`` (default 1).
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -624,6 +625,7 @@ def sub(input, other, *, alpha=1):
         input (Tensor): the first operand.
         other (Tensor or Number): the second operand, broadcast against ``input``.
         alpha (Number, optional): the multiplier for ``other`` (default 1).
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -673,6 +675,7 @@ def mul(input, other):
     Args:
         input (Tensor): the first operand.
         other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -706,6 +709,7 @@ def div(input, other, *, rounding_mode=None):
         input (Tensor): the dividend.
         other (Tensor or Number): the divisor, broadcast against ``input``.
         rounding_mode (str, optional): ``None``, ``'trunc'`` or ``'floor'``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: true division always gives a floating-point result (integer inputs give the default float dtype); with
@@ -776,6 +780,7 @@ def fmod(input, other):
     Args:
         input (Tensor): the dividend.
         other (Tensor or Number): the divisor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -802,6 +807,7 @@ def remainder(input, other):
     Args:
         input (Tensor or Number): the dividend.
         other (Tensor or Number): the divisor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -830,6 +836,7 @@ def pow(input, exponent):
     Args:
         input (Tensor or Number): the base.
         exponent (Tensor or Number): the exponent, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -902,6 +909,7 @@ def maximum(input, other):
     Args:
         input (Tensor): the first operand.
         other (Tensor): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -921,6 +929,7 @@ def minimum(input, other):
     Args:
         input (Tensor): the first operand.
         other (Tensor): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -940,6 +949,7 @@ def fmax(input, other):
     Args:
         input (Tensor): the first operand.
         other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -959,6 +969,7 @@ def fmin(input, other):
     Args:
         input (Tensor): the first operand.
         other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: the broadcast shape of ``input`` and ``other``, in their promoted dtype (``result_type``).
@@ -982,6 +993,7 @@ def atan2(input, other):
     Args:
         input (Tensor): the y coordinates.
         other (Tensor): the x coordinates, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: angles in radians in ``[-pi, pi]``, broadcast shape, floating-point dtype.
@@ -1006,6 +1018,7 @@ def hypot(input, other):
     Args:
         input (Tensor): the first operand.
         other (Tensor): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: broadcast shape, floating-point dtype.
@@ -1028,6 +1041,7 @@ def logaddexp(input, other):
     Args:
         input (Tensor): the first operand.
         other (Tensor): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: broadcast shape, floating-point dtype.
@@ -1050,6 +1064,7 @@ def logaddexp2(input, other):
     Args:
         input (Tensor): the first operand.
         other (Tensor): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: broadcast shape, floating-point dtype.
@@ -1072,6 +1087,7 @@ def copysign(input, other):
     Args:
         input (Tensor): the first operand.
         other (Tensor or Number): the second operand, broadcast against ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: broadcast shape; always floating-point (integer inputs give the default float dtype).

@@ -282,6 +282,7 @@ def erf(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -301,6 +302,7 @@ def erfc(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -320,6 +322,7 @@ def erfinv(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -339,6 +342,7 @@ def floor(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape and dtype. Integer inputs are returned unchanged.
@@ -358,6 +362,7 @@ def ceil(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape and dtype. Integer inputs are returned unchanged.
@@ -401,6 +406,7 @@ def trunc(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape and dtype.
@@ -423,6 +429,7 @@ def frac(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape and dtype. Only floating-point inputs are accepted.
@@ -461,6 +468,7 @@ def deg2rad(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -480,6 +488,7 @@ def rad2deg(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.

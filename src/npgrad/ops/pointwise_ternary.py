@@ -227,6 +227,7 @@ def clamp_min(input, min):
     Args:
         input (Tensor): the input tensor.
         min (Number or Tensor): the lower bound.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape (promoted with ``min``'s type).
@@ -249,6 +250,7 @@ def clamp_max(input, max):
     Args:
         input (Tensor): the input tensor.
         max (Number or Tensor): the upper bound.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape (promoted with ``max``'s type).

@@ -499,6 +499,7 @@ def neg(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape and dtype. Bool tensors are refused (use ``logical_not``).
@@ -540,6 +541,7 @@ def abs(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape and dtype.
@@ -562,6 +564,7 @@ def sign(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape and dtype.
@@ -581,6 +584,7 @@ def sgn(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape and dtype.
@@ -600,6 +604,7 @@ def exp(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -619,6 +624,7 @@ def exp2(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -638,6 +644,7 @@ def expm1(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -659,6 +666,7 @@ def log(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -678,6 +686,7 @@ def log2(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -697,6 +706,7 @@ def log10(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -716,6 +726,7 @@ def log1p(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -737,6 +748,7 @@ def sqrt(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -756,6 +768,7 @@ def rsqrt(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -792,6 +805,7 @@ def sin(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -811,6 +825,7 @@ def cos(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -830,6 +845,7 @@ def tan(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -853,6 +869,7 @@ def asin(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -876,6 +893,7 @@ def acos(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -897,6 +915,7 @@ def atan(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -916,6 +935,7 @@ def sinh(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -935,6 +955,7 @@ def cosh(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -956,6 +977,7 @@ def tanh(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -978,6 +1000,7 @@ def asinh(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -1001,6 +1024,7 @@ def acosh(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -1024,6 +1048,7 @@ def atanh(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -1046,6 +1071,7 @@ def sigmoid(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.
@@ -1065,6 +1091,7 @@ def reciprocal(input):
 
     Args:
         input (Tensor): the input tensor.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``input``'s shape; integer and bool inputs give the default float dtype.

@@ -625,6 +625,7 @@ def index_select(input, dim, index):
         input (Tensor): the input tensor.
         dim (int): the dim to index.
         index (Tensor): a 1-D int64 (or int32) tensor of indices into ``dim``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor (not a view); ``dim`` has ``len(index)`` entries.
@@ -716,6 +717,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         value (Number, optional): a single value to write instead of ``src``.
         reduce (str, optional): ``'add'`` or ``'multiply'`` to combine instead of overwrite (deprecated in torch; use
             ``scatter_reduce``).
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape.
@@ -761,6 +763,7 @@ def scatter_add(input, dim, index, src):
         dim (int): the dim that ``index`` indexes.
         index (Tensor): int64 indices, with as many dims as ``input``.
         src (Tensor): the values to add.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape.
@@ -810,6 +813,7 @@ def index_add(input, dim, index, source, *, alpha=1):
         index (Tensor): a 1-D int64 (or int32) tensor of indices into ``dim``.
         source (Tensor): the values to add; ``source.shape[dim] == len(index)``.
         alpha (Number, optional): the multiplier for ``source`` (default 1).
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape.
@@ -844,6 +848,7 @@ def index_copy(input, dim, index, source):
         dim (int): the dim to index.
         index (Tensor): a 1-D int64 (or int32) tensor of indices into ``dim``.
         source (Tensor): the values to copy; ``source.shape[dim] == len(index)``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a new tensor of ``input``'s shape.
@@ -939,6 +944,7 @@ def masked_select(input, mask):
     Args:
         input (Tensor): the input tensor.
         mask (Tensor): a bool tensor broadcastable with ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: a 1-D tensor (a copy).
@@ -986,6 +992,7 @@ def take(input, index):
     Args:
         input (Tensor): the input tensor.
         index (Tensor): int64 indices into the flattened ``input``.
+        out (Tensor, optional): the tensor to write the result into.
 
     Returns:
         Tensor: ``index``'s shape, ``input``'s dtype.
