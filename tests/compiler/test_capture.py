@@ -612,3 +612,36 @@ def test_graph_break_warning_names_the_callers_line():
         warnings.simplefilter("always")
         f(npgrad.ones(2))
     assert w and w[0].filename == __file__
+
+
+def test_unrolled_rnn_shared_weight_views_and_stacked_weight_gradients_match_torch():
+    rng = np.random.default_rng(5)
+    arrays = [rng.standard_normal(s) * 0.3 for s in [(6, 4), (6, 6), (6,)]]
+    xs_np = [rng.standard_normal((3, 4)) for _ in range(7)]
+
+    def run(m, compiled):
+        w_ih, w_hh, b = (m.tensor(a, requires_grad=True) for a in arrays)
+        xs = [m.tensor(x) for x in xs_np]
+        h0 = m.zeros(3, 6, dtype=m.float64)
+
+        def loss():
+            h = h0
+            for x in xs:
+                h = m.tanh(x @ w_ih.T + h @ w_hh.T + b)
+            return (h * h).mean()
+        f = npgrad.compile(loss) if compiled else loss
+        for _ in range(3 if compiled else 1):
+            for p in (w_ih, w_hh, b):
+                p.grad = None
+            out = f()
+            out.backward()
+        return out.item(), [p.grad.numpy() for p in (w_ih, w_hh, b)], f
+    lc, gc, f = _call_quiet(run, npgrad, True)
+    lt, gt, _ = run(torch, False)
+    np.testing.assert_allclose(lc, lt, rtol=1e-12)
+    for a, b in zip(gc, gt):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-14)
+    assert compiler.counters["replays"] == 2
+    text = compiler.explain(f)
+    import re
+    assert "_np.concatenate(" in text and len(re.findall(r"= v\d+\.transpose\(", text)) == 2   # one view per weight
