@@ -94,6 +94,7 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
     # which ops' backward runs: those with a node whose outputs reach a differentiable output or outputs
     ops = _cse_views(rec.ops, out_slots)
     live = _live_grads(ops, out_slots, diff_set)
+    hoist = _hoist_products(ops) if inline else {}
     saved_names = []
     inl = {}
     for j, op in enumerate(ops):
@@ -125,6 +126,10 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
         res = ", ".join(o.arr for o in op.outs) + ("," if op.nout == 1 else "")
         if tpl is not None:
             code = tpl.forward(op, args, res, f"s{j}", in_bwd, kname)
+            if code is not None and id(op) in hoist:
+                first, lo, hi, group = hoist[id(op)]
+                code = ([f"h{first} = _prod(_np.concatenate(({''.join(g.args[0].arr + ', ' for g in group)})), "
+                         f"{op.args[1].arr})"] if op is group[0] else []) + [f"{res} = h{first}[{lo}:{hi}]"], code[1]
             if code is not None:
                 lines.extend("    " + ln for ln in code[0])
                 if in_bwd:
@@ -293,6 +298,33 @@ def _cse_views(ops, out_slots):
             seen[key] = op
         keep.append(op)
     return keep
+
+
+def _hoist_products(ops):
+    """``x_t @ W`` for many region inputs or outside tensors ``x_t`` of one shape and one ``W`` (an unrolled
+    loop's input projection): one product of the stacked ``x_t`` at the first one, each result a row block of
+    it. Only on tapes without in-place writes (nothing can change ``W`` between the products)."""
+    if any(op.kind == "copy" for op in ops):
+        return {}
+    from ..ops import linalg
+    groups = {}
+    for op in ops:
+        if op.kind != "fn" or op.cls is not linalg.Mm or op.casts:
+            continue
+        x, w = op.args[0], op.args[1]
+        if not (isinstance(x, _cap.Slot) and isinstance(w, _cap.Slot) and x.kind in ("in", "out")
+                and x.gid == x.id and len(x.shape) == 2 and x.dtype == w.dtype and x.dtype.kind == "f"
+                and x.dtype.itemsize >= 4):
+            continue
+        groups.setdefault((w.arr, x.shape, x.dtype), []).append(op)
+    out = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        n = group[0].args[0].shape[0]
+        for k, op in enumerate(group):
+            out[id(op)] = (ops.index(group[0]), k * n, (k + 1) * n, group)
+    return out
 
 
 def _live_grads(ops, out_slots, diff_set):
