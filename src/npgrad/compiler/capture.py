@@ -101,7 +101,6 @@ _BREAKERS = {  # Tensor methods that turn a tensor into something the tape canno
     "register_post_accumulate_grad_hook": "a post-accumulate-grad hook registered during capture",
     "retain_grad": "Tensor.retain_grad() during capture",
     "backward": "backward() inside the compiled region",
-    "tolist_": None,
 }
 
 
@@ -172,8 +171,6 @@ class Recorder:
             self.brk(f"a {list(t.shape)} tensor made outside the recorded ops (e.g. a comparison, .detach(), "
                      f"indexing with a mask, or a NumPy round trip) is used by a later op")
             return None
-        if t._x is not None and t._x.get("inference"):
-            pass
         s = self._new_slot("out", len(self.outside), t)
         self.outside.append(t)
         return s
@@ -502,7 +499,7 @@ class _Hooks:
         # 5. what breaks the graph
         for name, cause in _BREAKERS.items():
             fn = Tensor.__dict__.get(name)
-            if fn is None or cause is None:
+            if fn is None:
                 continue
             self._set(Tensor, name, _breaker(rec, fn, cause))
         data_prop = Tensor.__dict__["data"]
