@@ -143,15 +143,13 @@ def _approximate_basis(A, q, niter, M):
     R = ng.randn(A.shape[-1], q, dtype=A.dtype)
     X = A @ R if M is None else A @ R - M @ R
     Q = ng.linalg.qr(X).Q
-    for _ in builtins_range(niter):
+    for _ in range(niter):
         X = _mH(A) @ Q if M is None else _mH(A) @ Q - _mH(M) @ Q
         Q = ng.linalg.qr(X).Q
         X = A @ Q if M is None else A @ Q - M @ Q
         Q = ng.linalg.qr(X).Q
     return Q
 
-
-builtins_range = range
 
 
 def svd_lowrank(A, q=6, niter=2, M=None):
@@ -257,7 +255,7 @@ def _lobpcg_run(A, B, X, iK, k, niter, tol, largest):
     scale = max(float(xp.linalg.norm(A, 2)) if A.size else 1.0, np.finfo(A.dtype).tiny)
     P = None
     E = None
-    for it in builtins_range(max(niter, 0) + 1):
+    for it in range(max(niter, 0) + 1):
         AX = Ah @ X
         H = X.T @ AX
         E, C = xp.linalg.eigh((H + H.T) / 2)
@@ -402,7 +400,7 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
         Bs = None if B is None else B.reshape((cnt, m, m))
         Xs = None if X is None else X.reshape((cnt,) + tuple(X.shape[-2:]))
         res = [lobpcg(As[i], k, None if Bs is None else Bs[i], None if Xs is None else Xs[i], n, iK, niter, tol,
-                      largest, method) for i in builtins_range(cnt)]
+                      largest, method) for i in range(cnt)]
         return (ng.stack([r[0] for r in res]).reshape(batch + (k,)),
                 ng.stack([r[1] for r in res]).reshape(batch + (m, k)))
     X0 = ng.randn(m, n, dtype=A.dtype)._data if X is None else X._data.astype(dt)
@@ -514,10 +512,10 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
     pad = None if padding_idx is None else padding_idx % V
     ity = indices._data.dtype
     bag_of = xp.zeros(L, np.int64)
-    for b in builtins_range(B):
+    for b in range(B):
         bag_of[starts[b]:ends[b]] = b
     keep = xp.ones(L, bool) if pad is None else idx != pad
-    sizes = xp.array([int(keep[starts[b]:ends[b]].sum()) for b in builtins_range(B)], np.int64)
+    sizes = xp.array([int(keep[starts[b]:ends[b]].sum()) for b in range(B)], np.int64)
     if mode == 0:
         fast = padding_idx is None and weight._data.dtype.name in ("float32", "float16", "bfloat16")
         offset2bag = xp.zeros(0, np.int64) if fast else bag_of  # torch's reduced-float sum path skips it
@@ -529,7 +527,7 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
         offset2bag, bag_size = bag_of, sizes
         W = weight._data
         max_idx = xp.zeros((B, W.shape[1]), np.int64)
-        for b in builtins_range(B):
+        for b in range(B):
             rows = idx[starts[b]:ends[b]][keep[starts[b]:ends[b]]]
             if rows.size:
                 max_idx[b] = rows[xp.argmax(W[rows], axis=0)]
