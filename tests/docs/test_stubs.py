@@ -23,7 +23,8 @@ def test_stubs_match_the_runtime():
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), MYPY_FORCE_COLOR="0", OPENBLAS_NUM_THREADS="1")
     r = subprocess.run([sys.executable, "-m", "mypy.stubtest", "--mypy-config-file", str(ROOT / "pyproject.toml"),
                         *STUBBED], cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
-    assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
+    assert r.returncode == 0, ("a public function changed or was added: give it its typed signature in the .pyi "
+                               "beside its module\n" + r.stdout[-6000:] + r.stderr[-2000:])
 
 
 @pytest.mark.slow
