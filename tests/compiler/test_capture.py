@@ -243,6 +243,33 @@ def test_break_for_module_hooks_disable_unhashable_and_optimizer_in_region():
     assert p.tolist() == [0.5, 0.5]
 
 
+def test_module_state_assigned_in_forward_breaks():
+    class Stateful(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(2, 2)
+            self.h = npgrad.zeros(1, 2)
+            self.calls = 0
+
+        def forward(self, x):
+            self.calls += 1
+            out = self.lin(x + self.h)
+            self.h = out.detach()
+            return out.sum()
+    m, e = Stateful(), Stateful()
+    e.load_state_dict(m.state_dict())
+    f = npgrad.compile(m)
+    x = _t((1, 2))
+    with pytest.warns(compiler.GraphBreakWarning, match="assigning Stateful"):
+        f(x)
+    for _ in range(2):
+        f(x)
+    for _ in range(3):
+        e(x)
+    assert m.calls == 3
+    np.testing.assert_allclose(m.h.numpy(), e.h.numpy(), rtol=1e-6)
+
+
 def test_inplace_on_region_input_requiring_grad_breaks():
     def fn(x):
         y = x * 1

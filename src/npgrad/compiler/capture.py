@@ -532,6 +532,14 @@ class _Hooks:
                     rec.modules.append(m)
                 return call(m, *a, **k)
             self._set(Module, "__call__", module_call)
+            setattr_ = Module.__dict__["__setattr__"]
+
+            def module_setattr(m, name, value):
+                if rec.mine():
+                    rec.brk(f"assigning {type(m).__name__}.{name} inside the region (a side effect replay would "
+                            f"skip)")
+                return setattr_(m, name, value)
+            self._set(Module, "__setattr__", module_setattr)
         from ..autograd import graph as _graph, forward_ad, anomaly_mode
         if _graph.saved_hooks_stack():
             rec.brk("saved_tensors_hooks are active (they would not run on replay)")
