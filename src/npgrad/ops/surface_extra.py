@@ -415,7 +415,7 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
                                       "given) is not implemented by npgrad; detach A and B")
         A = (A + A.mT) / 2
     for M in (A._data, Bd):
-        if M is not None and not np.isfinite(M).all():
+        if M is not None and not xp.isfinite(M).all():
             raise ng.linalg.LinAlgError("linalg.eigh: The algorithm failed to converge because the input matrix is "
                                         "ill-conditioned or has too many repeated eigenvalues (error code: 3).")
     E, V = _lobpcg_run(A._data.astype(dt), Bd, X0, iKd, k, niter, tol, largest)
