@@ -748,7 +748,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
     """A random permutation of the integers ``0 .. n-1``.
 
-    npgrad's generator is not torch's: the same seed gives a different permutation.
+    npgrad's generator is not torch's: the same seed gives a different permutation (see :doc:`/differences`).
 
     Args:
         n (int): how many integers.
@@ -942,7 +942,7 @@ def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_for
               layout=None, pin_memory=False):
     """Uniform random numbers in ``[0, 1)`` with ``input``'s shape and dtype.
 
-    npgrad's generator is not torch's: the same seed gives different numbers (see the differences page).
+    npgrad's generator is not torch's: the same seed gives different numbers (see :doc:`/differences`).
 
     Args:
         input (Tensor): the tensor whose shape (and, by default, dtype) is taken.
@@ -970,7 +970,7 @@ def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_fo
                layout=None, pin_memory=False):
     """Standard normal random numbers (mean 0, variance 1) with ``input``'s shape and dtype.
 
-    npgrad's generator is not torch's: the same seed gives different numbers.
+    npgrad's generator is not torch's: the same seed gives different numbers (see :doc:`/differences`).
 
     Args:
         input (Tensor): the tensor whose shape (and, by default, dtype) is taken.

@@ -507,7 +507,7 @@ class Tensor:
         return _dtype.is_float_np(self._data.dtype)
 
     def is_complex(self):
-        """Whether the dtype is complex: npgrad has no complex dtypes, so False.
+        """Whether the dtype is complex: npgrad has no complex dtypes (see :doc:`/differences`), so False.
 
         Returns:
             bool: False.

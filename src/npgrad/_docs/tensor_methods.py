@@ -7,7 +7,8 @@ DOCS = {
     "abs_": """\
 In-place version of :meth:`Tensor.abs`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -19,7 +20,8 @@ Example:
     "absolute_": """\
 In-place version of :meth:`Tensor.absolute`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -31,7 +33,8 @@ Example:
     "acos_": """\
 In-place version of :meth:`Tensor.acos`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -43,7 +46,8 @@ Example:
     "acosh_": """\
 In-place version of :meth:`Tensor.acosh`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -55,7 +59,8 @@ Example:
     "add_": """\
 In-place version of :meth:`Tensor.add`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -69,7 +74,8 @@ Example:
     "addbmm_": """\
 In-place version of :meth:`Tensor.addbmm`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -80,7 +86,8 @@ Example:
     "addcdiv_": """\
 In-place version of :meth:`Tensor.addcdiv`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -90,7 +97,8 @@ Example:
     "addcmul_": """\
 In-place version of :meth:`Tensor.addcmul`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -100,7 +108,8 @@ Example:
     "addmm_": """\
 In-place version of :meth:`Tensor.addmm`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -111,7 +120,8 @@ Example:
     "addmv_": """\
 In-place version of :meth:`Tensor.addmv`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -121,7 +131,8 @@ Example:
     "addr_": """\
 In-place version of :meth:`Tensor.addr`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -132,7 +143,8 @@ Example:
     "arccos_": """\
 In-place version of :meth:`Tensor.arccos`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -144,7 +156,8 @@ Example:
     "arccosh_": """\
 In-place version of :meth:`Tensor.arccosh`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -156,7 +169,8 @@ Example:
     "arcsin_": """\
 In-place version of :meth:`Tensor.arcsin`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -168,7 +182,8 @@ Example:
     "arcsinh_": """\
 In-place version of :meth:`Tensor.arcsinh`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -180,7 +195,8 @@ Example:
     "arctan2_": """\
 In-place version of :meth:`Tensor.arctan2`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -192,7 +208,8 @@ Example:
     "arctan_": """\
 In-place version of :meth:`Tensor.arctan`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -204,7 +221,8 @@ Example:
     "arctanh_": """\
 In-place version of :meth:`Tensor.arctanh`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -214,9 +232,11 @@ Example:
     >>> x
     tensor([0.2554, 0.5493])""",
     "as_strided_": """\
-In-place version of :meth:`Tensor.as_strided`: ``self`` itself takes the view's shape and strides (and its autograd history); returns ``self``.
+In-place version of :meth:`Tensor.as_strided`: ``self`` itself takes the view's shape and strides (and its autograd
+history); returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -227,7 +247,8 @@ Example:
     "asin_": """\
 In-place version of :meth:`Tensor.asin`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -239,7 +260,8 @@ Example:
     "asinh_": """\
 In-place version of :meth:`Tensor.asinh`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -251,7 +273,8 @@ Example:
     "atan2_": """\
 In-place version of :meth:`Tensor.atan2`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -263,7 +286,8 @@ Example:
     "atan_": """\
 In-place version of :meth:`Tensor.atan`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -275,7 +299,8 @@ Example:
     "atanh_": """\
 In-place version of :meth:`Tensor.atanh`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -287,7 +312,8 @@ Example:
     "baddbmm_": """\
 In-place version of :meth:`Tensor.baddbmm`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -298,7 +324,8 @@ Example:
     "bernoulli_": """\
 Fills ``self`` with 0/1 draws, 1 with probability ``p``, in place, and returns ``self``.
 
-npgrad's random stream is not torch's: the same seed gives different numbers (the example checks properties, not values).
+npgrad's random stream is not torch's: the same seed gives different numbers (see :doc:`/differences`; the example
+checks properties, not values).
 
 Example:
     >>> import npgrad as torch
@@ -309,7 +336,8 @@ Example:
     "bitwise_and_": """\
 In-place version of :meth:`Tensor.bitwise_and`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -319,7 +347,8 @@ Example:
     "bitwise_left_shift_": """\
 In-place version of :meth:`Tensor.bitwise_left_shift`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -329,7 +358,8 @@ Example:
     "bitwise_not_": """\
 In-place version of :meth:`Tensor.bitwise_not`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -339,7 +369,8 @@ Example:
     "bitwise_or_": """\
 In-place version of :meth:`Tensor.bitwise_or`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -349,7 +380,8 @@ Example:
     "bitwise_right_shift_": """\
 In-place version of :meth:`Tensor.bitwise_right_shift`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -359,7 +391,8 @@ Example:
     "bitwise_xor_": """\
 In-place version of :meth:`Tensor.bitwise_xor`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -369,7 +402,8 @@ Example:
     "cauchy_": """\
 Fills ``self`` with Cauchy samples of the given ``median`` and ``sigma``, in place, and returns ``self``.
 
-npgrad's random stream is not torch's: the same seed gives different numbers (the example checks properties, not values).
+npgrad's random stream is not torch's: the same seed gives different numbers (see :doc:`/differences`; the example
+checks properties, not values).
 
 Example:
     >>> import npgrad as torch
@@ -380,7 +414,8 @@ Example:
     "ceil_": """\
 In-place version of :meth:`Tensor.ceil`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -392,7 +427,8 @@ Example:
     "clamp_": """\
 In-place version of :meth:`Tensor.clamp`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -404,7 +440,8 @@ Example:
     "clamp_max_": """\
 In-place version of :meth:`Tensor.clamp_max`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -414,7 +451,8 @@ Example:
     "clamp_min_": """\
 In-place version of :meth:`Tensor.clamp_min`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -424,7 +462,8 @@ Example:
     "clip_": """\
 In-place version of :meth:`Tensor.clip`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -434,9 +473,11 @@ Example:
     >>> x
     tensor([-1.0000,  0.2500,  1.0000])""",
     "copy_": """\
-Copies ``src``'s values into ``self`` (broadcast to ``self``'s shape, cast to its dtype) and returns ``self``; gradients flow to ``src``.
+Copies ``src``'s values into ``self`` (broadcast to ``self``'s shape, cast to its dtype) and returns ``self``;
+gradients flow to ``src``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -449,7 +490,8 @@ Example:
     "copysign_": """\
 In-place version of :meth:`Tensor.copysign`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -461,7 +503,8 @@ Example:
     "cos_": """\
 In-place version of :meth:`Tensor.cos`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -473,7 +516,8 @@ Example:
     "cosh_": """\
 In-place version of :meth:`Tensor.cosh`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -485,7 +529,8 @@ Example:
     "cumprod_": """\
 In-place version of :meth:`Tensor.cumprod`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -495,7 +540,8 @@ Example:
     "cumsum_": """\
 In-place version of :meth:`Tensor.cumsum`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -505,7 +551,8 @@ Example:
     "deg2rad_": """\
 In-place version of :meth:`Tensor.deg2rad`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -517,7 +564,8 @@ Example:
     "digamma_": """\
 In-place version of :meth:`Tensor.digamma`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -529,7 +577,8 @@ Example:
     "div_": """\
 In-place version of :meth:`Tensor.div`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -541,7 +590,8 @@ Example:
     "divide_": """\
 In-place version of :meth:`Tensor.divide`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -551,9 +601,11 @@ Example:
     >>> x
     tensor([-0.7500,  0.1250,  1.2500])""",
     "eq_": """\
-In-place version of :meth:`Tensor.eq`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.eq`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns
+``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -563,7 +615,8 @@ Example:
     "erf_": """\
 In-place version of :meth:`Tensor.erf`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -575,7 +628,8 @@ Example:
     "erfc_": """\
 In-place version of :meth:`Tensor.erfc`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -587,7 +641,8 @@ Example:
     "erfinv_": """\
 In-place version of :meth:`Tensor.erfinv`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -599,7 +654,8 @@ Example:
     "exp2_": """\
 In-place version of :meth:`Tensor.exp2`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -611,7 +667,8 @@ Example:
     "exp_": """\
 In-place version of :meth:`Tensor.exp`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -623,7 +680,8 @@ Example:
     "expm1_": """\
 In-place version of :meth:`Tensor.expm1`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -635,7 +693,8 @@ Example:
     "exponential_": """\
 Fills ``self`` with exponential samples of rate ``lambd``, in place, and returns ``self``.
 
-npgrad's random stream is not torch's: the same seed gives different numbers (the example checks properties, not values).
+npgrad's random stream is not torch's: the same seed gives different numbers (see :doc:`/differences`; the example
+checks properties, not values).
 
 Example:
     >>> import npgrad as torch
@@ -646,7 +705,8 @@ Example:
     "fill_": """\
 Fills ``self`` with ``value`` in place and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -658,7 +718,8 @@ Example:
     "fix_": """\
 In-place version of :meth:`Tensor.fix`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -670,7 +731,8 @@ Example:
     "float_power_": """\
 In-place version of :meth:`Tensor.float_power`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -680,7 +742,8 @@ Example:
     "floor_": """\
 In-place version of :meth:`Tensor.floor`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -692,7 +755,8 @@ Example:
     "floor_divide_": """\
 In-place version of :meth:`Tensor.floor_divide`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -704,7 +768,8 @@ Example:
     "fmod_": """\
 In-place version of :meth:`Tensor.fmod`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -716,7 +781,8 @@ Example:
     "frac_": """\
 In-place version of :meth:`Tensor.frac`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -728,7 +794,8 @@ Example:
     "gcd_": """\
 In-place version of :meth:`Tensor.gcd`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -736,9 +803,11 @@ Example:
     >>> x.gcd_(torch.tensor([18, 3]))
     tensor([6, 1])""",
     "ge_": """\
-In-place version of :meth:`Tensor.ge`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.ge`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns
+``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -746,9 +815,11 @@ Example:
     >>> x.ge_(2.0)
     tensor([0., 1., 1.])""",
     "geometric_": """\
-Fills ``self`` with geometric samples (trials until the first success, probability ``p``), in place, and returns ``self``.
+Fills ``self`` with geometric samples (trials until the first success, probability ``p``), in place, and returns
+``self``.
 
-npgrad's random stream is not torch's: the same seed gives different numbers (the example checks properties, not values).
+npgrad's random stream is not torch's: the same seed gives different numbers (see :doc:`/differences`; the example
+checks properties, not values).
 
 Example:
     >>> import npgrad as torch
@@ -757,9 +828,11 @@ Example:
     >>> bool((x >= 1).all()), bool((x == x.floor()).all())
     (True, True)""",
     "greater_": """\
-In-place version of :meth:`Tensor.greater`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.greater`: ``self`` gets the comparison's result as 1 or 0 in its own dtype;
+returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -767,9 +840,11 @@ Example:
     >>> x.greater_(2.0)
     tensor([0., 0., 1.])""",
     "greater_equal_": """\
-In-place version of :meth:`Tensor.greater_equal`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.greater_equal`: ``self`` gets the comparison's result as 1 or 0 in its own dtype;
+returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -777,9 +852,11 @@ Example:
     >>> x.greater_equal_(2.0)
     tensor([0., 1., 1.])""",
     "gt_": """\
-In-place version of :meth:`Tensor.gt`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.gt`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns
+``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -789,7 +866,8 @@ Example:
     "heaviside_": """\
 In-place version of :meth:`Tensor.heaviside`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -799,7 +877,8 @@ Example:
     "hypot_": """\
 In-place version of :meth:`Tensor.hypot`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -811,7 +890,8 @@ Example:
     "i0_": """\
 In-place version of :meth:`Tensor.i0`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -823,7 +903,8 @@ Example:
     "igamma_": """\
 In-place version of :meth:`Tensor.igamma`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -833,7 +914,8 @@ Example:
     "igammac_": """\
 In-place version of :meth:`Tensor.igammac`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -843,7 +925,8 @@ Example:
     "index_add_": """\
 In-place version of :meth:`Tensor.index_add`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -853,7 +936,8 @@ Example:
     "index_copy_": """\
 In-place version of :meth:`Tensor.index_copy`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -863,7 +947,8 @@ Example:
     "index_fill_": """\
 In-place version of :meth:`Tensor.index_fill`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -873,7 +958,8 @@ Example:
     "index_put_": """\
 In-place version of :meth:`Tensor.index_put`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -883,7 +969,8 @@ Example:
     "index_reduce_": """\
 In-place version of :meth:`Tensor.index_reduce`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -893,7 +980,8 @@ Example:
     "lcm_": """\
 In-place version of :meth:`Tensor.lcm`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -903,7 +991,8 @@ Example:
     "ldexp_": """\
 In-place version of :meth:`Tensor.ldexp`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -913,9 +1002,11 @@ Example:
     >>> x
     tensor([-3.0000,  0.5000,  5.0000])""",
     "le_": """\
-In-place version of :meth:`Tensor.le`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.le`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns
+``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -925,7 +1016,8 @@ Example:
     "lerp_": """\
 In-place version of :meth:`Tensor.lerp`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -933,9 +1025,11 @@ Example:
     >>> x.lerp_(torch.tensor([10.0, 20.0]), 0.5)
     tensor([ 5., 15.])""",
     "less_": """\
-In-place version of :meth:`Tensor.less`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.less`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns
+``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -943,9 +1037,11 @@ Example:
     >>> x.less_(2.0)
     tensor([1., 0., 0.])""",
     "less_equal_": """\
-In-place version of :meth:`Tensor.less_equal`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.less_equal`: ``self`` gets the comparison's result as 1 or 0 in its own dtype;
+returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -955,7 +1051,8 @@ Example:
     "lgamma_": """\
 In-place version of :meth:`Tensor.lgamma`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -967,7 +1064,8 @@ Example:
     "log10_": """\
 In-place version of :meth:`Tensor.log10`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -979,7 +1077,8 @@ Example:
     "log1p_": """\
 In-place version of :meth:`Tensor.log1p`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -991,7 +1090,8 @@ Example:
     "log2_": """\
 In-place version of :meth:`Tensor.log2`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1003,7 +1103,8 @@ Example:
     "log_": """\
 In-place version of :meth:`Tensor.log`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1015,7 +1116,8 @@ Example:
     "log_normal_": """\
 Fills ``self`` with samples whose log is normal with ``mean`` and ``std``, in place, and returns ``self``.
 
-npgrad's random stream is not torch's: the same seed gives different numbers (the example checks properties, not values).
+npgrad's random stream is not torch's: the same seed gives different numbers (see :doc:`/differences`; the example
+checks properties, not values).
 
 Example:
     >>> import npgrad as torch
@@ -1026,7 +1128,8 @@ Example:
     "logical_and_": """\
 In-place version of :meth:`Tensor.logical_and`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1036,7 +1139,8 @@ Example:
     "logical_not_": """\
 In-place version of :meth:`Tensor.logical_not`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1046,7 +1150,8 @@ Example:
     "logical_or_": """\
 In-place version of :meth:`Tensor.logical_or`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1056,7 +1161,8 @@ Example:
     "logical_xor_": """\
 In-place version of :meth:`Tensor.logical_xor`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1066,7 +1172,8 @@ Example:
     "logit_": """\
 In-place version of :meth:`Tensor.logit`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1076,9 +1183,11 @@ Example:
     >>> x
     tensor([-1.0986,  0.0000])""",
     "lt_": """\
-In-place version of :meth:`Tensor.lt`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.lt`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns
+``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1088,7 +1197,8 @@ Example:
     "masked_fill_": """\
 In-place version of :meth:`Tensor.masked_fill`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1098,7 +1208,8 @@ Example:
     "masked_scatter_": """\
 In-place version of :meth:`Tensor.masked_scatter`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1108,7 +1219,8 @@ Example:
     "mul_": """\
 In-place version of :meth:`Tensor.mul`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1120,7 +1232,8 @@ Example:
     "multiply_": """\
 In-place version of :meth:`Tensor.multiply`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1132,7 +1245,8 @@ Example:
     "mvlgamma_": """\
 In-place version of :meth:`Tensor.mvlgamma`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1142,7 +1256,8 @@ Example:
     "nan_to_num_": """\
 In-place version of :meth:`Tensor.nan_to_num`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1150,9 +1265,11 @@ Example:
     >>> x.nan_to_num_(posinf=9.0)
     tensor([0., 9., 1.])""",
     "ne_": """\
-In-place version of :meth:`Tensor.ne`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.ne`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns
+``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1162,7 +1279,8 @@ Example:
     "neg_": """\
 In-place version of :meth:`Tensor.neg`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1174,7 +1292,8 @@ Example:
     "negative_": """\
 In-place version of :meth:`Tensor.negative`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1186,7 +1305,8 @@ Example:
     "nextafter_": """\
 In-place version of :meth:`Tensor.nextafter`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1198,7 +1318,8 @@ Example:
     "normal_": """\
 Fills ``self`` with normal samples of the given ``mean`` and ``std``, in place, and returns ``self``.
 
-npgrad's random stream is not torch's: the same seed gives different numbers (the example checks properties, not values).
+npgrad's random stream is not torch's: the same seed gives different numbers (see :doc:`/differences`; the example
+checks properties, not values).
 
 Example:
     >>> import npgrad as torch
@@ -1207,9 +1328,11 @@ Example:
     >>> (x.mean() - 3.0).abs().item() < 0.05
     True""",
     "not_equal_": """\
-In-place version of :meth:`Tensor.not_equal`: ``self`` gets the comparison's result as 1 or 0 in its own dtype; returns ``self``.
+In-place version of :meth:`Tensor.not_equal`: ``self`` gets the comparison's result as 1 or 0 in its own dtype;
+returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1219,7 +1342,8 @@ Example:
     "pow_": """\
 In-place version of :meth:`Tensor.pow`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1231,7 +1355,8 @@ Example:
     "put_": """\
 In-place version of :meth:`Tensor.put`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1242,7 +1367,8 @@ Example:
     "rad2deg_": """\
 In-place version of :meth:`Tensor.rad2deg`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1254,7 +1380,8 @@ Example:
     "random_": """\
 Fills ``self`` with integers drawn uniformly from ``[from, to)``, in place, and returns ``self``.
 
-npgrad's random stream is not torch's: the same seed gives different numbers (the example checks properties, not values).
+npgrad's random stream is not torch's: the same seed gives different numbers (see :doc:`/differences`; the example
+checks properties, not values).
 
 Example:
     >>> import npgrad as torch
@@ -1265,7 +1392,8 @@ Example:
     "reciprocal_": """\
 In-place version of :meth:`Tensor.reciprocal`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1277,7 +1405,8 @@ Example:
     "relu_": """\
 In-place version of :meth:`Tensor.relu`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1289,7 +1418,8 @@ Example:
     "remainder_": """\
 In-place version of :meth:`Tensor.remainder`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1301,7 +1431,8 @@ Example:
     "renorm_": """\
 In-place version of :meth:`Tensor.renorm`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1312,7 +1443,8 @@ Example:
     "round_": """\
 In-place version of :meth:`Tensor.round`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1324,7 +1456,8 @@ Example:
     "rsqrt_": """\
 In-place version of :meth:`Tensor.rsqrt`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1336,7 +1469,8 @@ Example:
     "scatter_": """\
 In-place version of :meth:`Tensor.scatter`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1347,7 +1481,8 @@ Example:
     "scatter_add_": """\
 In-place version of :meth:`Tensor.scatter_add`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1357,7 +1492,8 @@ Example:
     "scatter_reduce_": """\
 In-place version of :meth:`Tensor.scatter_reduce`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1367,7 +1503,8 @@ Example:
     "sgn_": """\
 In-place version of :meth:`Tensor.sgn`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1379,7 +1516,8 @@ Example:
     "sigmoid_": """\
 In-place version of :meth:`Tensor.sigmoid`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1391,7 +1529,8 @@ Example:
     "sign_": """\
 In-place version of :meth:`Tensor.sign`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1403,7 +1542,8 @@ Example:
     "sin_": """\
 In-place version of :meth:`Tensor.sin`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1415,7 +1555,8 @@ Example:
     "sinc_": """\
 In-place version of :meth:`Tensor.sinc`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1427,7 +1568,8 @@ Example:
     "sinh_": """\
 In-place version of :meth:`Tensor.sinh`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1439,7 +1581,8 @@ Example:
     "sqrt_": """\
 In-place version of :meth:`Tensor.sqrt`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1451,7 +1594,8 @@ Example:
     "square_": """\
 In-place version of :meth:`Tensor.square`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1461,9 +1605,11 @@ Example:
     >>> x
     tensor([0.0625, 0.2500])""",
     "squeeze_": """\
-In-place version of :meth:`Tensor.squeeze`: ``self`` itself takes the view's shape and strides (and its autograd history); returns ``self``.
+In-place version of :meth:`Tensor.squeeze`: ``self`` itself takes the view's shape and strides (and its autograd
+history); returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1476,7 +1622,8 @@ Example:
     "sub_": """\
 In-place version of :meth:`Tensor.sub`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1488,7 +1635,8 @@ Example:
     "subtract_": """\
 In-place version of :meth:`Tensor.subtract`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1498,9 +1646,11 @@ Example:
     >>> x
     tensor([-2.5000, -0.7500,  1.5000])""",
     "swapaxes_": """\
-In-place version of :meth:`Tensor.swapaxes`: ``self`` itself takes the view's shape and strides (and its autograd history); returns ``self``.
+In-place version of :meth:`Tensor.swapaxes`: ``self`` itself takes the view's shape and strides (and its autograd
+history); returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1512,9 +1662,11 @@ Example:
     >>> x.shape == (3, 2)
     True""",
     "swapdims_": """\
-In-place version of :meth:`Tensor.swapdims`: ``self`` itself takes the view's shape and strides (and its autograd history); returns ``self``.
+In-place version of :meth:`Tensor.swapdims`: ``self`` itself takes the view's shape and strides (and its autograd
+history); returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1526,9 +1678,11 @@ Example:
     >>> x.shape == (3, 2)
     True""",
     "t_": """\
-In-place version of :meth:`Tensor.t`: ``self`` itself takes the view's shape and strides (and its autograd history); returns ``self``.
+In-place version of :meth:`Tensor.t`: ``self`` itself takes the view's shape and strides (and its autograd history);
+returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1540,7 +1694,8 @@ Example:
     "tan_": """\
 In-place version of :meth:`Tensor.tan`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1552,7 +1707,8 @@ Example:
     "tanh_": """\
 In-place version of :meth:`Tensor.tanh`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1562,9 +1718,11 @@ Example:
     >>> x
     tensor([0.2449, 0.4621])""",
     "transpose_": """\
-In-place version of :meth:`Tensor.transpose`: ``self`` itself takes the view's shape and strides (and its autograd history); returns ``self``.
+In-place version of :meth:`Tensor.transpose`: ``self`` itself takes the view's shape and strides (and its autograd
+history); returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1578,7 +1736,8 @@ Example:
     "tril_": """\
 In-place version of :meth:`Tensor.tril`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1589,7 +1748,8 @@ Example:
     "triu_": """\
 In-place version of :meth:`Tensor.triu`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1600,7 +1760,8 @@ Example:
     "true_divide_": """\
 In-place version of :meth:`Tensor.true_divide`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1612,7 +1773,8 @@ Example:
     "trunc_": """\
 In-place version of :meth:`Tensor.trunc`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1624,7 +1786,8 @@ Example:
     "uniform_": """\
 Fills ``self`` with uniform samples in ``[from, to)``, in place, and returns ``self``.
 
-npgrad's random stream is not torch's: the same seed gives different numbers (the example checks properties, not values).
+npgrad's random stream is not torch's: the same seed gives different numbers (see :doc:`/differences`; the example
+checks properties, not values).
 
 Example:
     >>> import npgrad as torch
@@ -1633,9 +1796,11 @@ Example:
     >>> bool(((x >= -2) & (x < 2)).all())
     True""",
     "unsqueeze_": """\
-In-place version of :meth:`Tensor.unsqueeze`: ``self`` itself takes the view's shape and strides (and its autograd history); returns ``self``.
+In-place version of :meth:`Tensor.unsqueeze`: ``self`` itself takes the view's shape and strides (and its autograd
+history); returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1645,7 +1810,8 @@ Example:
     "xlogy_": """\
 In-place version of :meth:`Tensor.xlogy`: writes the result into ``self`` and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch
@@ -1657,7 +1823,8 @@ Example:
     "zero_": """\
 Fills ``self`` with zeros in place and returns ``self``.
 
-The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a leaf that requires grad cannot be written in place).
+The write bumps ``self._version``; when autograd records it, ``self``'s ``grad_fn`` becomes the operation's node (a
+leaf that requires grad cannot be written in place).
 
 Example:
     >>> import npgrad as torch

@@ -83,7 +83,8 @@ def is_complex(input):
 
 
 def is_conj(input):
-    """Whether ``input`` is a lazily conjugated view; npgrad never makes one, so always False.
+    """Whether ``input`` is a lazily conjugated view; npgrad never makes one (it has no complex dtypes, see
+    :doc:`/differences`), so always False.
 
     Args:
         input (Tensor): the input tensor.
@@ -282,7 +283,7 @@ def resolve_neg(input):
 def real(input):
     """The real part of ``input``: for a real tensor, ``input`` itself.
 
-    npgrad has no complex tensors (see the differences page).
+    npgrad has no complex tensors (see :doc:`/differences`).
 
     Args:
         input (Tensor): the input tensor.

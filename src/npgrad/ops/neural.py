@@ -61,7 +61,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
 def dropout_(input, p=0.5, train=True):
     """In-place dropout: zeroes elements with probability ``p`` and scales the rest by ``1 / (1 - p)``.
 
-    npgrad's random stream is not torch's: which elements are zeroed differs from torch for the same seed.
+    npgrad's random stream is not torch's: which elements are zeroed differs from torch for the same seed (see
+    :doc:`/differences`).
 
     Args:
         input (Tensor): the input tensor, overwritten.
