@@ -25,7 +25,7 @@ import numpy as np
 
 from .._dtype import result_np, get_default_dtype, is_float_np
 from .._shape import sum_to as _sum_to
-from .graph import Node, AccumulateGrad, init_node, next_seq as _next_seq
+from .graph import Node, AccumulateGrad, init_node, next_seq as _next_seq, saved_hooks_stack as _saved_hooks_stack
 from .grad_mode import state, no_grad
 
 __all__ = ["Function", "FunctionCtx", "BackwardNode", "once_differentiable", "InplaceFunction",
@@ -868,8 +868,15 @@ def _apply_observed(cls, args, kwargs):
     return _apply_unobserved(cls, args, kwargs)
 
 
+_forward_ad = _anomaly_mode = None  # the modules, imported on the first call (they import this one)
+
+
 def _apply_unobserved(cls, args, kwargs):
-    from . import forward_ad, anomaly_mode, graph
+    global _forward_ad, _anomaly_mode
+    forward_ad, anomaly_mode = _forward_ad, _anomaly_mode
+    if forward_ad is None:  # (an import statement per call cost ~1 us: W10 runs every op through here)
+        from . import forward_ad, anomaly_mode
+        _forward_ad, _anomaly_mode = forward_ad, anomaly_mode
     if forward_ad._active() and not state.inference:
         res = forward_ad._apply_dual(cls, args, kwargs)
     else:
@@ -883,7 +890,7 @@ def _apply_unobserved(cls, args, kwargs):
     if node is not None:  # the node this call just made
         if anomaly_mode._enabled:
             node.metadata["traceback_"] = anomaly_mode.user_stack()
-        hooks = graph.saved_hooks_stack()  # this thread's, as in torch
+        hooks = _saved_hooks_stack()  # this thread's, as in torch
         if hooks and node._saved and not forward_ad._busy:  # not a JVP's own bookkeeping
             node._saved = _hook_saved(node, node._saved, outs, hooks[-1])
     if state.inference:
@@ -907,10 +914,14 @@ def _mark_inference(cls, args, outs):
     if cls._view and isinstance(first, Tensor) and not (first._x and first._x.get("inference")):
         return
     for o in outs:
-        if isinstance(o, Tensor) and not any(o is a for a in args):
-            if o._x is None:
-                o._x = {}
-            o._x["inference"] = True
+        if isinstance(o, Tensor):
+            for a in args:
+                if o is a:  # an input handed back (an in-place op): it keeps what it was
+                    break
+            else:
+                if o._x is None:
+                    o._x = {}
+                o._x["inference"] = True
 
 
 def _hook_saved(node, saved, outs, hooks):
