@@ -259,7 +259,7 @@ def set_autocast_cpu_enabled(enabled):
     """Turns CPU autocast on or off; the same as ``set_autocast_enabled('cpu', enabled)``.
 
     npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
-    and inputs explicitly instead).
+    and inputs explicitly instead; see :doc:`/differences`).
 
     Args:
         enabled (bool): the setting.

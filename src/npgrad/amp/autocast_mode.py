@@ -33,7 +33,7 @@ def is_autocast_available(device_type):
 
     torch has it as ``torch.amp.is_autocast_available``; npgrad also exposes it here. npgrad does not implement
     autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model and inputs explicitly
-    instead).
+    instead; see :doc:`/differences`).
 
     Args:
         device_type (str): a device type such as ``'cpu'``.
@@ -53,7 +53,7 @@ def is_autocast_enabled(device_type=None):
     """Whether autocast is on for ``device_type`` (``'cuda'`` when it is not given, as in torch).
 
     npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
-    and inputs explicitly instead).
+    and inputs explicitly instead; see :doc:`/differences`).
 
     Args:
         device_type (str, optional): the device type.
@@ -73,7 +73,7 @@ def get_autocast_dtype(device_type):
     """The dtype autocast uses for ``device_type``: ``bfloat16`` for the CPU, ``float16`` for CUDA unless changed.
 
     npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
-    and inputs explicitly instead).
+    and inputs explicitly instead; see :doc:`/differences`).
 
     Args:
         device_type (str): ``'cpu'`` or ``'cuda'``.
@@ -93,7 +93,7 @@ def set_autocast_enabled(device_type, enabled=None):
     """Turns autocast on or off for ``device_type``; prefer the ``autocast`` context manager, which restores it.
 
     npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
-    and inputs explicitly instead).
+    and inputs explicitly instead; see :doc:`/differences`).
 
     Args:
         device_type (str): the device type (torch's older form ``set_autocast_enabled(enabled)`` means CUDA).
