@@ -33,7 +33,7 @@ TYPE_NAMES = SCALAR_NAMES  # from npgrad/_dtype.py's one table
 def refuse(kernel, dtype):
     """torch's error for a kernel that has no implementation for an input dtype (e.g. ``hypot`` on Long)."""
     name = TYPE_NAMES[np.dtype(dtype).name]
-    fix = ("convert the input to an integer dtype first (e.g. x.long())" if np.dtype(dtype).kind == "f" else
+    fix = ("convert the input to an integer dtype first (e.g. x.long())" if is_float_np(np.dtype(dtype)) else
            "convert the input to a floating point dtype first (e.g. x.float())")
     raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'; {fix}')
 
