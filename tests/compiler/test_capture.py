@@ -672,3 +672,25 @@ def test_unrolled_rnn_shared_weight_views_and_stacked_weight_gradients_match_tor
     text = compiler.explain(f)
     import re
     assert "_np.concatenate(" in text and len(re.findall(r"= v\d+\.transpose\(", text)) == 2   # one view per weight
+
+
+def test_a_tensor_stored_outside_the_region_breaks():
+    state = {"h": npgrad.zeros(2)}
+    log = []
+
+    def step(x):
+        h = (x + state["h"]).tanh()
+        state["h"] = h.detach()
+        return h.sum()
+    f = npgrad.compile(step)
+    with pytest.warns(compiler.GraphBreakWarning, match="kept outside"):
+        f(npgrad.ones(2))
+    for _ in range(3):
+        f(npgrad.ones(2))
+    ref = npgrad.zeros(2)
+    for _ in range(4):
+        ref = (npgrad.ones(2) + ref).tanh()
+    np.testing.assert_allclose(state["h"].numpy(), ref.numpy(), rtol=1e-6)
+    g = npgrad.compile(lambda x: log.append(x * 2) or x.sum())
+    with pytest.warns(compiler.GraphBreakWarning, match="kept outside"):
+        g(npgrad.ones(2))

@@ -59,7 +59,7 @@ class Slot:
 
 class Op:
     """One step of the tape."""
-    __slots__ = ("kind", "cls", "fn", "args", "kwargs", "casts", "outs", "needs", "meta", "nout", "outmeta",
+    __slots__ = ("kind", "cls", "fn", "args", "kwargs", "casts", "outs", "needs", "meta", "nout", "outmeta", "node",
                  "out_req", "saved", "dst", "src", "bump")
 
     def __init__(self, kind):
@@ -68,6 +68,7 @@ class Op:
         self.meta = None
         self.saved = ()
         self.bump = None
+        self.node = None
 
 
 _local = threading.local()
@@ -237,6 +238,7 @@ class Recorder:
             op.needs = tuple(e is not None and e[0] is not None for e in node._edges)
             op.meta = node._meta
             op.saved = tuple(e[0] for e in (node._saved or ()) if type(e) is _Saved)
+            op.node = node
             op.outmeta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs]
         op.outs = []
         op.out_req = []
@@ -390,6 +392,48 @@ class Recorder:
 # Ops whose NumPy-array (or NumPy-scalar) arguments are computed from shapes and Python arguments only, never
 # from tensor values, so baking them in is exact (checked by reading each op's public function).
 SHAPE_ARRAYS = {"AvgPool", "AvgPool3D"}
+
+
+def escaped(rec, result):
+    """A tensor made during the capture that something outside the call still holds (a global, a dict, a list,
+    a closure cell) was handed out by a side effect that replay would skip. Found by reference counts: every
+    reference the capture machinery, the eager graph and the returned value account for is subtracted."""
+    expect = {}
+    for t in rec.born_keep:
+        expect[id(t)] = expect.get(id(t), 0) + 1
+    for t in rec.keep:
+        expect[id(t)] = expect.get(id(t), 0) + 1
+    for s in rec.slots:
+        expect[id(s.tensor)] = expect.get(id(s.tensor), 0) + 1
+    for op in rec.ops:
+        node = op.node
+        for e in (node._saved or ()) if node is not None else ():
+            if type(e) is _Saved and e[1] is not None:
+                expect[id(e[1])] = expect.get(id(e[1]), 0) + 1
+
+    def walk(obj):
+        if isinstance(obj, Tensor):
+            expect[id(obj)] = expect.get(id(obj), 0) + 1
+        elif isinstance(obj, (list, tuple)):
+            for v in obj:
+                walk(v)
+        elif isinstance(obj, dict):
+            for v in obj.values():
+                walk(v)
+    walk(result)
+    pre = {id(t) for t in rec.outside} | set(rec.in_slot)
+    for t in rec.keep:
+        if id(t) in pre or sys.getrefcount(t) - 2 <= expect.get(id(t), 0):  # (getrefcount's argument, the loop)
+            continue
+        import gc   # only for a suspect: which referrers are the graph's own (a view's base, a saved value)
+        for r in gc.get_referrers(t):
+            if r is rec.keep or r is rec.born_keep or type(r) in (Slot, _Saved) or \
+                    (type(r) is dict and r.get("base") is t):
+                continue
+            if type(r) is tuple and any(type(x) is Slot for x in r):
+                continue
+            return t
+    return None
 
 
 def _constant_ok(a, cls=None):

@@ -300,6 +300,11 @@ def _finish(rec, result, flat, key):
         if t is dict:
             return ("dict", [(k, spec_of(v)) for k, v in obj.items()])
         rec.brk(f"the region returns a {t.__name__}")
+    leak = _cap.escaped(rec, result)
+    if leak is not None:
+        rec.brk(f"a {list(leak.shape)} tensor made in the region is kept outside it (stored in a global, a "
+                f"container or a closure: a side effect replay would skip)")
+    del leak
     spec = spec_of(result)
     # modules called: hooks would not replay
     mods = list({id(m): m for m in rec.modules}.values())
