@@ -421,6 +421,8 @@ def escaped(rec, result):
             for v in obj.values():
                 walk(v)
     walk(result)
+    if isinstance(result, Tensor):  # also held by the callers' ``result`` (runtime._capture, runtime._finish)
+        expect[id(result)] = expect.get(id(result), 0) + 2
     pre = {id(t) for t in rec.outside} | set(rec.in_slot)
     for t in rec.keep:
         if id(t) in pre or sys.getrefcount(t) - 2 <= expect.get(id(t), 0):  # (getrefcount's argument, the loop)
