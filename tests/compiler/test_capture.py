@@ -694,3 +694,22 @@ def test_a_tensor_stored_outside_the_region_breaks():
     g = npgrad.compile(lambda x: log.append(x * 2) or x.sum())
     with pytest.warns(compiler.GraphBreakWarning, match="kept outside"):
         g(npgrad.ones(2))
+
+
+def test_threads_compiling_at_once_get_eager_results():
+    import threading
+    f = npgrad.compile(lambda x: (x * 2).sum())
+    out, errors = [], []
+
+    def work(k):
+        try:
+            for _ in range(20):
+                out.append(f(npgrad.ones(3) * k).item() == 6.0 * k)
+        except Exception as e:  # noqa: BLE001  (reported below)
+            errors.append(e)
+    ts = [threading.Thread(target=work, args=(k,)) for k in range(1, 4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors and all(out) and len(out) == 60

@@ -38,6 +38,10 @@ class Unsupported(RuntimeError):
     """``fullgraph=True`` and the call cannot be captured whole (torch._dynamo.exc.Unsupported's role)."""
 
 
+class Busy(Exception):
+    """Internal: another thread is capturing (one capture at a time): this call runs eagerly, uncached."""
+
+
 class GraphBreak(Exception):
     """Internal: raised to abort a capture in fullgraph mode (re-raised as ``Unsupported``)."""
 
@@ -473,7 +477,7 @@ class _Hooks:
         rec = self.rec
         with _lock:
             if _active is not None:
-                raise RuntimeError("nested capture")
+                raise Busy("another capture is in progress")
             _active = rec
         try:
             self._install()

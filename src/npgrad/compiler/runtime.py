@@ -184,6 +184,10 @@ class CompiledCallable:
         rec.name = self._name
         try:
             result = _cap.capture(rec, self._fn, args, kwargs)
+        except _cap.Busy:   # another thread captures right now: run eagerly; a later call captures
+            if self._cache:
+                counters["recompiles"] -= 1
+            return self._fn(*args, **kwargs)
         except GraphBreak as e:
             raise Unsupported(f"npgrad.compile(fullgraph=True): cannot capture {self._name}: {e}") from None
         counters["captures"] += 1
