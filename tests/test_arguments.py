@@ -344,11 +344,6 @@ _SWEEP_KNOWN = {
     ("npgrad", "sum", "keepdim"), ("npgrad", "mean", "keepdim"), ("npgrad", "prod", "keepdim"),
     ("npgrad", "max", "keepdim"), ("npgrad", "min", "keepdim"), ("npgrad", "median", "keepdim"),
     ("npgrad", "nanmedian", "keepdim"),
-    # torch.* losses are ATen's (reduction as an int, no reduction by default); npgrad's are nn.functional's
-    ("npgrad", "hinge_embedding_loss", "margin"), ("npgrad", "kl_div", "log_target"),
-    ("npgrad", "margin_ranking_loss", "margin"), ("npgrad", "triplet_margin_loss", "margin"),
-    ("npgrad", "triplet_margin_loss", "p"), ("npgrad", "triplet_margin_loss", "eps"),
-    ("npgrad", "triplet_margin_loss", "swap"),
     # on a non-symmetric input torch's upper=True reads the upper triangle, npgrad the lower one transposed
     ("npgrad", "cholesky", "upper"), ("linalg", "cholesky", "upper"), ("linalg", "cholesky_ex", "upper"),
 }

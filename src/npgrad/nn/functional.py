@@ -160,40 +160,40 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
                                      pos_weight=None):
     reduction = _L.reduction_arg(reduction, size_average, reduce)
-    return _L.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
+    return _L._binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     if size_average is not None or reduce is not None:
         reduction = _L.reduction_arg(reduction, size_average, reduce)
-    return _L.kl_div(input, target, reduction, log_target)
+    return _L._kl_div(input, target, reduction, log_target)
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                      reduction="mean"):
     reduction = _L.reduction_arg(reduction, size_average, reduce)
-    return _L.poisson_nll_loss(input, target, log_input, full, eps, reduction)
+    return _L._poisson_nll_loss(input, target, log_input, full, eps, reduction)
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     reduction = _L.reduction_arg(reduction, size_average, reduce)
-    return _L.cosine_embedding_loss(input1, input2, target, margin, reduction)
+    return _L._cosine_embedding_loss(input1, input2, target, margin, reduction)
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     reduction = _L.reduction_arg(reduction, size_average, reduce)
-    return _L.margin_ranking_loss(input1, input2, target, margin, reduction)
+    return _L._margin_ranking_loss(input1, input2, target, margin, reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     reduction = _L.reduction_arg(reduction, size_average, reduce)
-    return _L.hinge_embedding_loss(input, target, margin, reduction)
+    return _L._hinge_embedding_loss(input, target, margin, reduction)
 
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction="mean"):
     reduction = _L.reduction_arg(reduction, size_average, reduce)
-    return _L.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction)
+    return _L._triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction)
 
 
 # ---------------------------------------------------------------------------------------------- embedding

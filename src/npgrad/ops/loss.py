@@ -7,6 +7,7 @@ torch also has at top level take torch's (aten's) signature here; ``nn.functiona
 ``size_average``/``reduce`` arguments onto them.
 """
 import math
+import numbers
 import warnings
 
 import numpy as np
@@ -470,21 +471,9 @@ class BinaryCrossEntropyWithLogits(Function):
         return gx, gy, None, None, None
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
+def _binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
     """Sigmoid + binary cross-entropy in one stable step (``log(1 + exp(-x))`` via ``logaddexp``).
-
-    Args:
-        input (Tensor): the logits.
-        target (Tensor): the targets, in ``[0, 1]``, ``input``'s shape.
-        weight (Tensor, optional): a rescaling weight broadcast to ``input``.
-        pos_weight (Tensor, optional): the weight of the positive examples, per class.
-        reduction (str, optional): ``'none'``, ``'mean'`` (default) or ``'sum'``.
-
-    Example:
-        >>> import npgrad as torch
-        >>> torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor([0.0]), torch.tensor([1.0]))
-        tensor(0.6931)
-    """
+    ``nn.functional``'s form (``reduction`` a string); ``npgrad.binary_cross_entropy_with_logits`` is ATen's."""
     reduction = reduction_arg(reduction)
     _check_tensor("binary_cross_entropy_with_logits", "target", 2, target)
     if target._data.shape != input._data.shape:
@@ -539,24 +528,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 
 
 # ---------------------------------------------------------------------------------------------- composites
-def kl_div(input, target, reduction="mean", log_target=False):
-    """Pointwise ``target * (log(target) - input)`` (input holds log-probabilities); 'batchmean' divides
-    the sum by the batch size. A composite, as torch; a zero target gives 0 (and a NaN target gradient).
-
-    Args:
-        input (Tensor): log-probabilities.
-        target (Tensor): probabilities (or log-probabilities with ``log_target``).
-        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default), ``'sum'``, ``'batchmean'``, or
-            ATen's 0, 1, 2.
-        log_target (bool, optional): ``target`` holds log-probabilities (default False).
-
-    Example:
-        >>> import npgrad as torch
-        >>> log_p = torch.tensor([0.25, 0.75]).log()
-        >>> q = torch.tensor([0.5, 0.5])
-        >>> torch.kl_div(log_p, q, 0)
-        tensor([ 0.3466, -0.2027])
-    """
+def _kl_div(input, target, reduction="mean", log_target=False):
+    """``nn.functional``'s kl_div (``reduction`` a string; 'batchmean' divides the sum by the batch size);
+    ``npgrad.kl_div`` is ATen's."""
     if reduction == "batchmean":
         red = "batchmean"
     else:
@@ -581,24 +555,9 @@ def _clamp_min0(x):
     return ng.clamp_min(x, 0)
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def _margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """``max(0, -target * (input1 - input2) + margin)``, reduced.
-
-    Args:
-        input1 (Tensor): the first input.
-        input2 (Tensor): the second input.
-        target (Tensor): 1 (``input1`` should rank higher) or -1.
-        margin (float, optional): the margin of the loss.
-        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default) or ``'sum'``, or ATen's 0, 1, 2
-            for them.
-
-    Example:
-        >>> import npgrad as torch
-        >>> x1 = torch.tensor([1.0, 2.0, 3.0])
-        >>> x2 = torch.tensor([2.0, 2.0, 1.0])
-        >>> torch.margin_ranking_loss(x1, x2, torch.tensor([1., 1., -1.]), 0.5, 0)
-        tensor([1.5000, 0.5000, 2.5000])
-    """
+    ``nn.functional``'s form (``reduction`` a string); ``npgrad.margin_ranking_loss`` is ATen's."""
     reduction = reduction_arg(reduction)
     shapes = {input1._data.ndim, input2._data.ndim, target._data.ndim}
     if len(shapes) != 1:
@@ -609,23 +568,9 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
     return _apply_reduction(loss, reduction)
 
 
-def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
+def _hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
     """``input`` where target is 1, ``max(0, margin - input)`` where it is -1 (torch adds both terms).
-
-    Args:
-        input (Tensor): the input tensor.
-        target (Tensor): 1 or -1 for each element.
-        margin (float, optional): the margin of the loss.
-        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default) or ``'sum'``, or ATen's 0, 1, 2
-            for them.
-
-    Example:
-        >>> import npgrad as torch
-        >>> x = torch.tensor([0.3, -0.5, 2.0])
-        >>> y = torch.tensor([1., -1., -1.])
-        >>> torch.hinge_embedding_loss(x, y, 1.0, 0)
-        tensor([0.3000, 1.5000, 0.0000])
-    """
+    ``nn.functional``'s form (``reduction`` a string); ``npgrad.hinge_embedding_loss`` is ATen's."""
     reduction = reduction_arg(reduction)
     t = target._data
     zeros = _t.make(xp.zeros((), input._data.dtype))
@@ -634,25 +579,9 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
     return _apply_reduction(margin_term + self_term, reduction)
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def _cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """``1 - cos`` for target 1, ``max(0, cos - margin)`` for target -1 (cos along the last dim, with the
-    squared norms bumped by 1e-12 as torch does).
-
-    Args:
-        input1 (Tensor): the first input.
-        input2 (Tensor): the second input.
-        target (Tensor): 1 or -1 for each pair.
-        margin (float, optional): the margin of the loss.
-        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default) or ``'sum'``, or ATen's 0, 1, 2
-            for them.
-
-    Example:
-        >>> import npgrad as torch
-        >>> a = torch.tensor([[1., 0.], [0., 1.]])
-        >>> b = torch.tensor([[1., 0.], [1., 0.]])
-        >>> torch.cosine_embedding_loss(a, b, torch.tensor([1, -1]), 0.0, 0)
-        tensor([0., 0.])
-    """
+    ``nn.functional``'s form (``reduction`` a string); ``npgrad.cosine_embedding_loss`` is ATen's."""
     reduction = reduction_arg(reduction)
     a, b = input1._data, input2._data
     if a.shape != b.shape:
@@ -673,29 +602,9 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     return _apply_reduction(pos + neg, reduction)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, reduction="mean"):
+def _triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, reduction="mean"):
     """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the pairwise distance (``swap``: the smaller of
-    d(a, n) and d(p, n)).
-
-    Args:
-        anchor (Tensor): the anchors.
-        positive (Tensor): the positive examples.
-        negative (Tensor): the negative examples.
-        margin (float, optional): the margin of the loss.
-        p (float, optional): the order of the norm (default 2).
-        eps (float, optional): a small value for numerical stability.
-        swap (bool, optional): use the positive-negative distance when it is smaller (default False).
-        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default) or ``'sum'``, or ATen's 0, 1, 2
-            for them.
-
-    Example:
-        >>> import npgrad as torch
-        >>> a = torch.tensor([[0., 0.], [1., 1.]])
-        >>> p = torch.tensor([[0., 1.], [1., 1.]])
-        >>> n = torch.tensor([[3., 4.], [1., 2.]])
-        >>> torch.triplet_margin_loss(a, p, n, 1.0, 2, 1e-6, False, 0)
-        tensor([0.0000e+00, 2.4438e-06])
-    """
+    ``nn.functional``'s form (``reduction`` a string); ``npgrad.triplet_margin_loss`` is ATen's."""
     from .norm import pairwise_distance
     reduction = reduction_arg(reduction)
     dims = {anchor._data.ndim, positive._data.ndim, negative._data.ndim}
@@ -726,24 +635,9 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     return _apply_reduction(_clamp_min0(margin + d_pos - d_neg), reduction)
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
+def _poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
     """Poisson negative log-likelihood: ``exp(input) - target * input`` (log_input) or
-    ``input - target * log(input + eps)``; ``full`` adds Stirling's term where target > 1.
-
-    Args:
-        input (Tensor): the predicted rates (their logs with ``log_input``).
-        target (Tensor): the observed counts.
-        log_input (bool): ``input`` is the log of the rate.
-        full (bool): add the Stirling term.
-        eps (float): added inside the log when ``log_input`` is False.
-        reduction (str or int, optional): ``'none'``, ``'mean'`` (npgrad's default) or ``'sum'``, or ATen's 0, 1, 2
-            for them.
-
-    Example:
-        >>> import npgrad as torch
-        >>> torch.poisson_nll_loss(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 2.0]), True, False, 1e-8, 1)
-        tensor(0.8591)
-    """
+    ``nn.functional``'s form (``reduction`` a string); ``npgrad.poisson_nll_loss`` is ATen's."""
     reduction = reduction_arg(reduction)
     if log_input:
         loss = ng.exp(input) - target * input
@@ -794,3 +688,166 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     if reduction == "none":
         return loss
     return ng.mean(loss) if reduction == "mean" else ng.sum(loss)
+
+
+# ---------------------------------------------------------------------------------------------- torch.* (ATen) forms
+def _aten_reduction(name, reduction, position):
+    """ATen's integer reduction as 0 none, 1 mean, 2 sum (any other int is none, as torch; its top-level losses
+    take no string, bool or float). An int, so that kl_div's 'mean' warning stays nn.functional's."""
+    if reduction.__class__ is int or (isinstance(reduction, numbers.Integral) and not isinstance(reduction, bool)):
+        return 1 if reduction == 1 else (2 if reduction == 2 else 0)
+    raise TypeError(f"{name}(): argument 'reduction' (position {position}) must be int, not "
+                    f"{type(reduction).__name__}")
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
+    """Sigmoid + binary cross-entropy in one stable step (``log(1 + exp(-x))`` via ``logaddexp``).
+
+    Args:
+        input (Tensor): the logits.
+        target (Tensor): the targets, in ``[0, 1]``, ``input``'s shape.
+        weight (Tensor, optional): a rescaling weight broadcast to ``input``.
+        pos_weight (Tensor, optional): the weight of the positive examples, per class.
+        reduction (int): ATen's 0 (none, the default), 1 (mean) or 2 (sum); any other int is none,
+            as torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.binary_cross_entropy_with_logits(torch.tensor([0.0, 2.0]), torch.tensor([1.0, 0.0]))
+        tensor([0.6931, 2.1269])
+    """
+    return _binary_cross_entropy_with_logits(input, target, weight, pos_weight, 
+                                             _aten_reduction('binary_cross_entropy_with_logits', reduction, 5))
+
+
+def kl_div(input, target, reduction=0, *, log_target=False):
+    """Pointwise ``target * (log(target) - input)`` (input holds log-probabilities). A composite, as torch; a
+    zero target gives 0 (and a NaN target gradient).
+
+    Args:
+        input (Tensor): log-probabilities.
+        target (Tensor): probabilities (or log-probabilities with ``log_target``).
+        reduction (int): ATen's 0 (none, the default), 1 (mean) or 2 (sum); any other int is none,
+            as torch.
+        log_target (bool, optional): ``target`` holds log-probabilities (default False).
+
+    Example:
+        >>> import npgrad as torch
+        >>> log_p = torch.tensor([0.25, 0.75]).log()
+        >>> q = torch.tensor([0.5, 0.5])
+        >>> torch.kl_div(log_p, q, 0)
+        tensor([ 0.3466, -0.2027])
+    """
+    return _kl_div(input, target, _aten_reduction('kl_div', reduction, 3), log_target)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
+    """``max(0, -target * (input1 - input2) + margin)``, reduced.
+
+    Args:
+        input1 (Tensor): the first input.
+        input2 (Tensor): the second input.
+        target (Tensor): 1 (``input1`` should rank higher) or -1.
+        margin (float, optional): the margin of the loss.
+        reduction (int): ATen's 0 (none, the default), 1 (mean) or 2 (sum); any other int is none,
+            as torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x1 = torch.tensor([1.0, 2.0, 3.0])
+        >>> x2 = torch.tensor([2.0, 2.0, 1.0])
+        >>> torch.margin_ranking_loss(x1, x2, torch.tensor([1., 1., -1.]), 0.5, 0)
+        tensor([1.5000, 0.5000, 2.5000])
+    """
+    return _margin_ranking_loss(input1, input2, target, margin, _aten_reduction('margin_ranking_loss', reduction, 5))
+
+
+def hinge_embedding_loss(input, target, margin=1.0, reduction=0):
+    """``input`` where target is 1, ``max(0, margin - input)`` where it is -1 (torch adds both terms).
+
+    Args:
+        input (Tensor): the input tensor.
+        target (Tensor): 1 or -1 for each element.
+        margin (float, optional): the margin of the loss.
+        reduction (int): ATen's 0 (none, the default), 1 (mean) or 2 (sum); any other int is none,
+            as torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> x = torch.tensor([0.3, -0.5, 2.0])
+        >>> y = torch.tensor([1., -1., -1.])
+        >>> torch.hinge_embedding_loss(x, y, 1.0, 0)
+        tensor([0.3000, 1.5000, 0.0000])
+    """
+    return _hinge_embedding_loss(input, target, margin, _aten_reduction('hinge_embedding_loss', reduction, 4))
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
+    """``1 - cos`` for target 1, ``max(0, cos - margin)`` for target -1 (cos along the last dim, with the
+    squared norms bumped by 1e-12 as torch does).
+
+    Args:
+        input1 (Tensor): the first input.
+        input2 (Tensor): the second input.
+        target (Tensor): 1 or -1 for each pair.
+        margin (float, optional): the margin of the loss.
+        reduction (int): ATen's 0 (none, the default), 1 (mean) or 2 (sum); any other int is none,
+            as torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([[1., 0.], [0., 1.]])
+        >>> b = torch.tensor([[1., 0.], [1., 0.]])
+        >>> torch.cosine_embedding_loss(a, b, torch.tensor([1, -1]), 0.0, 0)
+        tensor([0., 0.])
+    """
+    return _cosine_embedding_loss(input1, input2, target, margin, 
+                                  _aten_reduction('cosine_embedding_loss', reduction, 5))
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, reduction=0):
+    """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the pairwise distance (``swap``: the smaller of
+    d(a, n) and d(p, n)).
+
+    Args:
+        anchor (Tensor): the anchors.
+        positive (Tensor): the positive examples.
+        negative (Tensor): the negative examples.
+        margin (float, optional): the margin of the loss.
+        p (float, optional): the order of the norm (default 2).
+        eps (float, optional): a small value for numerical stability.
+        swap (bool, optional): use the positive-negative distance when it is smaller (default False).
+        reduction (int): ATen's 0 (none, the default), 1 (mean) or 2 (sum); any other int is none,
+            as torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> a = torch.tensor([[0., 0.], [1., 1.]])
+        >>> p = torch.tensor([[0., 1.], [1., 1.]])
+        >>> n = torch.tensor([[3., 4.], [1., 2.]])
+        >>> torch.triplet_margin_loss(a, p, n, 1.0, 2, 1e-6, False, 0)
+        tensor([0.0000e+00, 2.4438e-06])
+    """
+    return _triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, 
+                                _aten_reduction('triplet_margin_loss', reduction, 8))
+
+
+def poisson_nll_loss(input, target, log_input, full, eps, reduction):
+    """Poisson negative log-likelihood: ``exp(input) - target * input`` (log_input) or
+    ``input - target * log(input + eps)``; ``full`` adds Stirling's term where target > 1.
+
+    Args:
+        input (Tensor): the predicted rates (their logs with ``log_input``).
+        target (Tensor): the observed counts.
+        log_input (bool): ``input`` is the log of the rate.
+        full (bool): add the Stirling term.
+        eps (float): added inside the log when ``log_input`` is False.
+        reduction (int): ATen's 0 (none, the default), 1 (mean) or 2 (sum); any other int is none,
+            as torch.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.poisson_nll_loss(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 2.0]), True, False, 1e-8, 1)
+        tensor(0.8591)
+    """
+    return _poisson_nll_loss(input, target, log_input, full, eps, _aten_reduction('poisson_nll_loss', reduction, 6))
