@@ -244,7 +244,12 @@ class Remainder(Function):
             refuse("remainder_cpu", np.bool_)
         _int_zero_division(a, b)
         ctx.save_for_backward(a, b)
-        return xp.remainder(a, b)
+        r = xp.remainder(a, b)
+        if is_float_np(r.dtype):
+            zero = r == 0
+            if zero.any():   # a zero result keeps the dividend's sign (fmod's), as torch; NumPy gives the divisor's
+                r = xp.where(zero, xp.copysign(r, a), r)
+        return r
 
     @staticmethod
     def backward(ctx, grad):
