@@ -163,3 +163,31 @@ def test_requires_grad_flags():
     assert not x.requires_grad
     assert (npgrad.ones(2, requires_grad=True) * 2).requires_grad
     assert not (npgrad.ones(2) * 2).requires_grad
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.numpy(),
+    lambda m, x: x.numpy(force=True),
+    lambda m, x: np.asarray(x),
+    lambda m, x: np.asarray(x, dtype=np.float32),
+    lambda m, x: x.requires_grad_().numpy(),           # the requires-grad error comes first
+    lambda m, x: x.requires_grad_().numpy(force=True),
+])
+def test_numpy_of_bfloat16_raises_as_torch(call):
+    compare_error(lambda m: call(m, m.ones(2, dtype=m.bfloat16)), ())
+
+
+def test_internal_numpy_users_accept_bfloat16():
+    # GradScaler's inf check reads the gradient's array (torch's numpy() would refuse bfloat16)
+    p = npgrad.nn.Parameter(npgrad.ones(2, dtype=npgrad.bfloat16))
+    opt = npgrad.optim.SGD([p], lr=0.1)
+    scaler = npgrad.amp.GradScaler("cpu")
+    scaler.scale(p.sum()).backward()
+    scaler.step(opt)
+    scaler.update()
+    assert p.dtype == npgrad.bfloat16 and p.tolist() != [1.0, 1.0]
+    mask = npgrad.tensor([[0.0, float("-inf")]], dtype=npgrad.bfloat16)
+    layer = npgrad.nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0, batch_first=True).eval()
+    with npgrad.no_grad():
+        out = layer(npgrad.randn(1, 2, 4), src_key_padding_mask=mask)
+    assert out.shape == (1, 2, 4)

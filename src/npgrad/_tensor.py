@@ -920,13 +920,18 @@ class Tensor:
         if self._req and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
-        return self._data
+        a = self._data
+        if a.dtype.kind == "V":   # ml_dtypes' bfloat16, which torch's numpy() does not hand out
+            raise TypeError("Got unsupported ScalarType BFloat16")
+        return a
 
     def __array__(self, dtype=None, copy=None):
         if self._req:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
         a = self._data
+        if a.dtype.kind == "V":   # bfloat16: as numpy()
+            raise TypeError("Got unsupported ScalarType BFloat16")
         if dtype is not None and a.dtype != dtype:
             return a.astype(dtype)
         return a.copy() if copy else a

@@ -92,7 +92,7 @@ class GradScaler:
                 if g is None:
                     continue
                 g.mul_(inv)
-                if not np.isfinite(g.numpy()).all():
+                if not np.isfinite(g._data).all():
                     found = True
         state["found_inf"] = found
         state["stage"] = OptState.UNSCALED

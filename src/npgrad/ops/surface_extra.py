@@ -307,7 +307,7 @@ class Lobpcg(Function):
             L, V = ng.linalg.eigh(A)
             k = E.shape[-1]
             Xt = X if isinstance(X, _t.Tensor) else ng.tensor(X)
-            order = _match_columns(V.detach().numpy(), Xt.detach().numpy())
+            order = _match_columns(V._data, Xt._data)
             Vk = V[:, order]
             sgn = ng.sign((Vk * Xt).sum(0)).detach()
             Vk = Vk * sgn

@@ -37,7 +37,7 @@ def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_
         _warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type for both "
                       "instead.")
     if not is_float:
-        mask = _creation.tensor(np.where(mask.numpy(), -np.inf, 0.0), dtype=target_type)
+        mask = _creation.tensor(np.where(mask._data, -np.inf, 0.0), dtype=target_type)
     return mask
 
 

@@ -34,7 +34,7 @@ class _cross_map_lrn2d(Function):
     def forward(ctx, input, size, alpha, beta, k):
         if input.dim() != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
-        x = input.detach().numpy()
+        x = input._data
         C = x.shape[1]
         p = int((size - 1) / 2 + 1)
         sq = x * x
@@ -52,8 +52,8 @@ class _cross_map_lrn2d(Function):
     @once_differentiable
     def backward(ctx, grad_output):
         # torch's CrossMapLRN2d backward: scale^-beta * g - 2 alpha beta / size * x * sum_window(g * out / scale)
-        x = ctx.saved_tensors[0].detach().numpy()
-        g = grad_output.detach().numpy()
+        x = ctx.saved_tensors[0]._data
+        g = grad_output._data
         size, scale = ctx.size, ctx.scale
         C = x.shape[1]
         pre = int(size - (size - 1) / 2)

@@ -184,7 +184,7 @@ class TransformerEncoder(Module):
             return False
         if key_padding_mask is None or mask is not None:
             return False
-        valid = ~np.isneginf(key_padding_mask.detach().numpy())
+        valid = ~np.isneginf(key_padding_mask._data)
         if getattr(self, "mask_check", True):
             # torch requires each row's valid positions to be a prefix (left aligned)
             if not all(row[:row.sum()].all() for row in valid):
@@ -203,8 +203,8 @@ class TransformerEncoder(Module):
         for mod in self.layers:
             output = mod(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
         if nested:
-            keep = ~np.isneginf(src_key_padding_mask.detach().numpy())
-            output = output * _creation.tensor(keep[..., None].astype(output.numpy().dtype))
+            keep = ~np.isneginf(src_key_padding_mask._data)
+            output = output * _creation.tensor(keep[..., None].astype(output._data.dtype))
         if self.norm is not None:
             output = self.norm(output)
         return output

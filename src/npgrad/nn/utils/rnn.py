@@ -76,7 +76,7 @@ def invert_permutation(permutation):
 
 def _lengths_array(lengths):
     if isinstance(lengths, Tensor):
-        return lengths.detach().numpy().astype(np.int64)
+        return lengths._data.astype(np.int64)
     return np.asarray(list(lengths), dtype=np.int64)
 
 
@@ -94,7 +94,7 @@ def pack_sorted(padded, lengths):
 
 def unpack_sorted(data, batch_sizes, padding_value=0.0, total_length=None):
     """(data, batch_sizes) -> time-major padded (T, N, *) in sorted order, and the sorted lengths."""
-    sizes = batch_sizes.numpy().astype(np.int64) if isinstance(batch_sizes, Tensor) else np.asarray(batch_sizes)
+    sizes = batch_sizes._data.astype(np.int64) if isinstance(batch_sizes, Tensor) else np.asarray(batch_sizes)
     n = int(sizes[0])
     steps = len(sizes) if total_length is None else total_length
     feat = tuple(data.shape[1:])
