@@ -17,3 +17,11 @@ def test_import_loads_no_optional_or_lazy_package():
     mods = _run("import sys, npgrad; print(' '.join(sorted(sys.modules)))")
     for heavy in ("ml_dtypes", "scipy", "torch", "npgrad.nn", "npgrad.optim", "npgrad.linalg"):
         assert heavy not in mods, heavy
+
+
+def test_failed_import_resumes_the_cycle_collector():
+    # a submodule that fails to import (None in sys.modules makes importing it raise ImportError)
+    code = ("import gc, sys\n{pre}sys.modules['npgrad._printing'] = None\n"
+            "try:\n    import npgrad\nexcept ImportError:\n    print('failed')\nprint(gc.isenabled())")
+    assert _run(code.format(pre="")) == ["failed", "True"]
+    assert _run(code.format(pre="gc.disable()\n")) == ["failed", "False"]
