@@ -339,3 +339,109 @@ def test_autograd_grad_does_not_run_the_target_nodes():
     (log, *r), (tlog, *tr) = run_both(f)
     assert log == tlog
     assert_same(r, tr)
+
+
+def _vals(gs):
+    return [None if g is None else g.tolist() for g in gs]
+
+
+def _none_grad_fn(m):
+    class NoGrad(m.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return None
+    return NoGrad
+
+
+def test_hooks_of_a_node_that_gets_only_none_gradients_run_as_torch():
+    # torch runs the tensor hooks (with None), the pre-hooks and the post-hooks (None grad_inputs) of such a node,
+    # and the nodes below it too
+    def f(m):
+        log = []
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        z = y.exp()
+        z.grad_fn.register_hook(lambda gi, go: log.append(("postZ", _vals(gi), _vals(go))))
+        y.register_hook(lambda g: log.append(("tensorY", g)))
+        y.retain_grad()
+        y.grad_fn.register_prehook(lambda go: log.append(("preY", _vals(go))))
+        y.grad_fn.register_hook(lambda gi, go: log.append(("postY", _vals(gi), _vals(go))))
+        x.register_hook(lambda g: log.append(("tensorX", g)))
+        _none_grad_fn(m).apply(z).sum().backward()
+        return log, y.grad, x.grad
+    got, want = run_both(f)
+    assert got == want
+
+
+def test_tensor_hook_of_an_unused_output_sees_none_as_torch():
+    def f(m):
+        log = []
+        x = m.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+        a, b = x.unbind(0)
+        b.register_hook(lambda g: log.append(("b", g)))
+        a.register_hook(lambda g: log.append(("a", g.tolist())))
+        a.sum().backward()
+        return log
+    got, want = run_both(f)
+    assert got == want
+
+
+@pytest.mark.parametrize("where", ["tensor", "prehook", "posthook"])
+def test_replacing_a_none_gradient_raises_as_torch(where):
+    def f(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        if where == "tensor":
+            y.register_hook(lambda g: m.ones(2))
+        elif where == "prehook":
+            y.grad_fn.register_prehook(lambda go: (m.ones(2),))
+        else:
+            y.grad_fn.register_hook(lambda gi, go: (m.ones(2), None))
+        _none_grad_fn(m).apply(y).sum().backward()
+    both_raise(f, RuntimeError, "can't replace a None gradient with a non-None value")
+
+
+@pytest.mark.parametrize("op", [
+    lambda x: x.max(0)[0], lambda x: x.min(1)[0], lambda x: x.sort(0)[0], lambda x: x.topk(1)[0],
+    lambda x: x.unbind(0)[0], lambda x: x.cummax(0)[0], lambda x: x.clamp(0, 3), lambda x: x * 2,
+])
+def test_node_hooks_see_torch_counts_of_gradients(op):
+    # torch's built-in nodes have no slot for a non-differentiable output (max's indices) and no grad_input for
+    # trailing non-tensor arguments; a custom Function's node has a slot for every output
+    def f(m):
+        log = []
+        x = m.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+        y = op(x)
+        y.grad_fn.register_prehook(lambda go: log.append(("pre", _vals(go))))
+        y.grad_fn.register_hook(lambda gi, go: log.append(("post", _vals(gi), _vals(go))))
+        y.sum().backward()
+        return log, x.grad.tolist()
+    got, want = run_both(f)
+    assert got == want
+
+
+def test_custom_function_hooks_keep_a_slot_for_a_non_differentiable_output():
+    def f(m):
+        class Idx(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                i = (x > 2).long()
+                ctx.mark_non_differentiable(i)
+                return x * 1, i
+
+            @staticmethod
+            def backward(ctx, g, gi):
+                return g
+        log = []
+        x = m.tensor([1.0, 3.0], requires_grad=True)
+        v, _ = Idx.apply(x)
+        v.grad_fn.register_prehook(lambda go: log.append(("pre", _vals(go))))
+        v.grad_fn.register_hook(lambda gi, go: log.append(("post", _vals(gi), _vals(go))))
+        v.sum().backward()
+        return log
+    got, want = run_both(f)
+    assert got == want

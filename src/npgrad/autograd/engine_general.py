@@ -12,7 +12,8 @@ import threading
 import numpy as np
 
 from .graph import (AccumulateGrad, as_tensor as _as_tensor, run_tensor_hooks as _run_tensor_hooks,
-                    node_hook_result as _node_hook_result, pre_hooks as _pre_hooks)
+                    node_hook_result as _node_hook_result, pre_hooks as _pre_hooks,
+                    none_tensor_hooks as _none_tensor_hooks, diff_outputs as _diff_outputs)
 from . import function as _function
 from . import anomaly_mode as _anomaly
 from .. import _dtype
@@ -88,21 +89,44 @@ def run_general(node, entry, create, captures, results, need, accumulate, anomal
                     results[i] = grads[nr]
         if not run:
             return None  # a target with nothing needed below it: torch does not run it (nor its node hooks)
-    if all(g is None for g in grads):
+    if all(g is None for g in grads):   # nothing to run; torch still calls the post-hooks, with None gradients
+        if node._post is not None:
+            _post_hooks(node, [None] * len(node._edges), grads, create)
         return (), ()
+    seen = grads   # what the post-hooks get as grad_outputs: None where none came (not the materialized zeros)
     if nout and node._fn is not None and any(g is None for g in grads):
         grads = _materialize(node, grads, create)
     out = node._run(grads, create)
     if anomaly and _anomaly._check_nan:
         _anomaly.check_nan(node, out)
     if node._post is not None:
-        for hook in list(node._post.values()):
-            r = hook(tuple(_as_tensor(g) for g in out), tuple(_as_tensor(g) for g in grads))
-            if r is not None:
-                out = _node_hook_result(hook, r, out, create)
+        out = _post_hooks(node, out, seen, create)
     fn = node._fn
     return out, (_out_owned(out, grads, owns) if fn is not None and fn._builtin and node._post is None
                  else [False] * len(out))  # a user Function's results may be anything the user holds
+
+
+def _post_hooks(node, out, grads, create):
+    """``hook(grad_inputs, grad_outputs)``: the grad_outputs its pre-hooks saw; one grad_input per argument up to
+    the last tensor one (torch has none for trailing non-tensor arguments: max's dim, clamp's bounds; a binary
+    op's number operand is a tensor in ATen); a returned tuple replaces them (never a None one)."""
+    edges = node._edges
+    n = len(edges)
+    fn = node._fn
+    if fn is None or not fn._promote:
+        while n and edges[n - 1] is None:
+            n -= 1
+    slots = range(min(n, len(out)))
+    keep = _diff_outputs(node, len(grads))
+    gout = tuple(_as_tensor(grads[i]) for i in (range(len(grads)) if keep is None else keep))
+    out = list(out)
+    for hook in list(node._post.values()):
+        seen = [out[k] for k in slots]
+        r = hook(tuple(_as_tensor(g) for g in seen), gout)
+        if r is not None:
+            for k, g in zip(slots, _node_hook_result(hook, r, seen, create)):
+                out[k] = g
+    return out
 
 
 def _own(g):
@@ -156,6 +180,9 @@ def _leaf(node, g, own, create, captures, results, accumulate):
     then post-accumulate hooks and the node's post-hooks - torch's order."""
     var = node.variable
     if g is None:
+        hooks = var._x and var._x.get("hooks")
+        if hooks:
+            _none_tensor_hooks(hooks)   # torch calls them with None too
         return
     if g.shape != var._data.shape:  # torch's input check: reduce what broadcasts to the leaf's shape, else fail
         g = _leaf_shape(g, var._data.shape)

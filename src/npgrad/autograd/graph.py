@@ -228,6 +228,8 @@ def node_hook_result(fn, r, like, create):
         if x is not None:
             if not isinstance(x, _function.Tensor):
                 raise TypeError(f"expected Variable, but hook returned '{type(x).__name__}'")
+            if old is None:
+                raise RuntimeError("can't replace a None gradient with a non-None value")
             if old is not None and x._data.shape != old.shape:
                 raise RuntimeError(f"hook '{_hook_name(fn)}' has changed the size of value")
             if not create:
@@ -241,19 +243,45 @@ def pre_hooks(node, grads, create, node_hooks=True):
     tensor_pre = node._tensor_pre
     if tensor_pre is not None:
         for nr, hooks in tensor_pre.items():
-            if hooks and grads[nr] is not None:
-                grads[nr] = run_tensor_hooks(hooks, grads[nr], create)
+            if hooks:
+                if grads[nr] is not None:
+                    grads[nr] = run_tensor_hooks(hooks, grads[nr], create)
+                else:
+                    none_tensor_hooks(hooks)
     if node._retain is not None:
         for nr, ref in node._retain.items():
             t = ref()
             if t is not None and grads[nr] is not None:
                 _engine.retain(t, grads[nr], create)
     if node._pre is not None and node_hooks:
+        keep = diff_outputs(node, len(grads))
         for fn in list(node._pre.values()):
-            r = fn(tuple(as_tensor(g) for g in grads))
+            seen = grads if keep is None else [grads[i] for i in keep]
+            r = fn(tuple(as_tensor(g) for g in seen))
             if r is not None:
-                grads = node_hook_result(fn, r, grads, create)
+                r = node_hook_result(fn, r, seen, create)
+                if keep is None:
+                    grads = r
+                else:
+                    grads = list(grads)
+                    for i, g in zip(keep, r):
+                        grads[i] = g
     return grads
+
+
+def none_tensor_hooks(hooks):
+    """A tensor's hooks when its gradient is None: torch calls them with None (and refuses a value back)."""
+    for fn in list(hooks.values()):
+        if fn(None) is not None:
+            raise RuntimeError("can't replace a None gradient with a non-None value")
+
+
+def diff_outputs(node, n):
+    """The output slots a built-in node's hooks see: torch counts no non-differentiable output (max's indices);
+    None when that is all of them (a custom Function's node has a slot for every output, as in torch)."""
+    fn = node._fn
+    nd = fn._nondiff_out if fn is not None and fn._builtin else ()
+    return None if not nd else [i for i in range(n) if i not in nd]
 
 
 # ---------------------------------------------------------------------------------------------- saved tensor hooks
