@@ -161,11 +161,11 @@ def test_ctc_loss_function_form_reductions_as_torch():
     g = np.random.default_rng(0)
     lp = np.log(g.dirichlet(np.ones(5), size=(6, 2)))
     t, il, tl = [[1, 2, 2], [3, 1, 0]], [6, 5], [3, 2]
-    for args in ((), (0,), (0, 1), (0, 2), (0, 0, True)):
+    for args in ((), (0,), (0, 1), (0, 2), (0, 0, True), (0, 3), (0, -1), (0, np.int64(2))):  # other ints: none
         ours = npgrad.ctc_loss(npgrad.tensor(lp), npgrad.tensor(t), il, tl, *args)
         theirs = torch.ctc_loss(torch.tensor(lp), torch.tensor(t), il, tl, *args)
         np.testing.assert_allclose(_np(ours), _np(theirs), rtol=1e-10)
-    for bad in ("mean", 1.0):
+    for bad in ("mean", 1.0, True):
         compare_error(lambda m: m.ctc_loss(m.tensor(lp), m.tensor(t), il, tl, 0, bad), ())
 
 

@@ -426,7 +426,6 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
 
 
 # ---------------------------------------------------------------------------------------------- torch.* forms
-_REDUCTIONS = {0: "none", 1: "mean", 2: "sum"}
 
 
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0, zero_infinity=False):
@@ -449,13 +448,10 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         >>> torch.ctc_loss(log_probs, targets, torch.tensor([2]), torch.tensor([1]), 0, 0)
         tensor([0.2877])
     """
-    if isinstance(reduction, bool) or not isinstance(reduction, numbers.Integral):
-        raise TypeError(f"ctc_loss(): argument 'reduction' (position 6) must be int, not {type(reduction).__name__}")
-    if int(reduction) not in _REDUCTIONS:
-        raise ValueError(f"{int(reduction)} is not a valid value for reduction")
+    from .loss import _aten_reduction
+    reduction = _aten_reduction("ctc_loss", reduction, 6)   # 0 none, 1 mean, 2 sum, any other int none (torch)
     from .ctc import ctc_loss as _ctc
-    return _ctc(log_probs, targets, input_lengths, target_lengths, blank, _REDUCTIONS[int(reduction)],
-                zero_infinity)
+    return _ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)
 
 
 _MODES = {0: "sum", 1: "mean", 2: "max"}
