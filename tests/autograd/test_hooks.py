@@ -445,3 +445,28 @@ def test_custom_function_hooks_keep_a_slot_for_a_non_differentiable_output():
         return log
     got, want = run_both(f)
     assert got == want
+
+
+def test_leaf_reached_by_a_none_gradient_runs_its_hooks_as_torch():
+    def f(m):
+        class FirstOnly(m.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, w):
+                return x * w
+
+            @staticmethod
+            def backward(ctx, g):
+                return g, None
+        log = []
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        w = m.tensor([1.0, 2.0], requires_grad=True)
+        w.register_hook(lambda g: log.append(("tensor", g)))
+        w.register_post_accumulate_grad_hook(lambda t: log.append(("post_acc", t.grad)))
+        y = FirstOnly.apply(x, w)
+        acc = y.grad_fn.next_functions[1][0]
+        acc.register_prehook(lambda go: log.append(("pre", _vals(go))))
+        acc.register_hook(lambda gi, go: log.append(("post", _vals(gi), _vals(go))))
+        y.sum().backward()
+        return log, w.grad
+    got, want = run_both(f)
+    assert got == want

@@ -179,10 +179,21 @@ def _leaf(node, g, own, create, captures, results, accumulate):
     """A leaf's gradient: its tensor hooks, then the node's pre-hooks, then ``.grad`` (or the result list),
     then post-accumulate hooks and the node's post-hooks - torch's order."""
     var = node.variable
-    if g is None:
+    if g is None:   # torch still runs the hooks (with None; a value back raises); nothing is accumulated
         hooks = var._x and var._x.get("hooks")
         if hooks:
-            _none_tensor_hooks(hooks)   # torch calls them with None too
+            _none_tensor_hooks(hooks)
+        if captures is not None and (node, 0) in captures and not accumulate:
+            return
+        if node._pre is not None:
+            _pre_hooks(node, [None], create)
+        post = var._x and var._x.get("post_acc")
+        if post:
+            for fn in list(post.values()):
+                fn(var)
+        if node._post is not None:
+            for fn in list(node._post.values()):
+                fn((), (None,))
         return
     if g.shape != var._data.shape:  # torch's input check: reduce what broadcasts to the leaf's shape, else fail
         g = _leaf_shape(g, var._data.shape)
