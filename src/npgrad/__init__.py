@@ -211,6 +211,9 @@ try:
     from ._docs import tensor_methods as _tensor_method_docs  # noqa: E402  (docstrings of factory-made methods)
     _tensor_method_docs.apply(Tensor)
     del _tensor_method_docs
+    from ._docs import shared_functional as _shared_docs  # noqa: E402  (functions shared with nn.functional)
+    _shared_docs.apply(globals())
+    del _shared_docs
 
     _LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "cuda", "cpu", "backends",
              "mps", "accelerator", "onnx", "jit", "amp", "hub", "profiler", "compiler", "functional", "version",
