@@ -221,7 +221,27 @@ def _check_custom_grads(node, res, create):
 
 
 class FunctionCtx:
-    """Kept for code that type-checks ``ctx``; nodes are the contexts."""
+    """The type of ``ctx`` in a custom :class:`Function`'s ``forward``/``backward``, for annotations; the context
+    npgrad passes is the function's graph node, which is not an instance of this class (torch's node is one).
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.autograd.function import FunctionCtx
+        >>> class Square(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx: FunctionCtx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     def backward(ctx: FunctionCtx, grad):
+        ...         x, = ctx.saved_tensors
+        ...         return 2 * x * grad
+        >>> x = torch.tensor([1.0, 3.0], requires_grad=True)
+        >>> Square.apply(x).sum().backward()
+        >>> x.grad
+        tensor([2., 6.])
+    """
 
 
 def _version_error(entry, node):
@@ -785,7 +805,31 @@ _OnceError._node_cls.name = lambda self: "torch::autograd::Error"
 
 def once_differentiable(fn):
     """Mark a custom ``backward`` as not differentiable again: it runs with grad mode off, and differentiating
-    its result (under ``create_graph``) raises, as in torch."""
+    its result (under ``create_graph``) raises, as in torch.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> from npgrad.autograd.function import once_differentiable
+        >>> class Cube(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     @once_differentiable
+        ...     def backward(ctx, grad):
+        ...         x, = ctx.saved_tensors
+        ...         return 3 * x ** 2 * grad
+        >>> x = torch.tensor([2.0], requires_grad=True)
+        >>> g, = torch.autograd.grad(Cube.apply(x), x, create_graph=True)
+        >>> g, g.requires_grad
+        (tensor([12.]), False)
+        >>> g.backward()
+        Traceback (most recent call last):
+            ...
+        RuntimeError: element 0 of tensors does not require grad and does not have a grad_fn...
+    """
 
     @functools.wraps(fn)
     def wrapper(ctx, *args):

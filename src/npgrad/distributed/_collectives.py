@@ -629,7 +629,18 @@ def irecv(tensor, src=None, group=None, tag=0, group_src=None):
     """Receive into ``tensor`` from rank ``src`` (any rank when None) without waiting; returns a Work whose
     ``source_rank()`` tells the sender.
 
-    Example: see :func:`isend`.
+    A receive needs a second rank to send (a rank cannot send to itself), so the example runs under an MPI launcher.
+
+    Example (two ranks, under ``mpirun -n 2``)::
+
+        >>> t = torch.arange(3.0) if dist.get_rank() == 0 else torch.zeros(3)  # doctest: +SKIP
+        >>> if dist.get_rank() == 0:  # doctest: +SKIP
+        ...     _ = dist.isend(t, dst=1).wait()
+        ... else:
+        ...     work = dist.irecv(t)  # from any rank
+        ...     _ = work.wait()
+        ...     print(work.source_rank(), t)  # on rank 1: the sender's rank, the data
+        0 tensor([0., 1., 2.])
     """
     _check_tensor(tensor, "tensor")
     pg = _resolve(group, "irecv")
@@ -662,7 +673,16 @@ def send(tensor, dst=None, group=None, tag=0, group_dst=None):
 def recv(tensor, src=None, group=None, tag=0, group_src=None):
     """Receive into ``tensor`` from rank ``src`` (any rank when None); returns the sender's rank.
 
-    Example: see :func:`send`.
+    A receive needs a second rank to send (a rank cannot send to itself), so the example runs under an MPI launcher.
+
+    Example (two ranks, under ``mpirun -n 2``)::
+
+        >>> t = torch.arange(3.0) if dist.get_rank() == 0 else torch.zeros(3)  # doctest: +SKIP
+        >>> if dist.get_rank() == 0:  # doctest: +SKIP
+        ...     dist.send(t, dst=1)
+        ... else:
+        ...     print(dist.recv(t), t)  # the sender's rank, the data
+        0 tensor([0., 1., 2.])
     """
     w = irecv(tensor, src, group, tag, group_src)
     if w is None:

@@ -686,7 +686,21 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
                          ignore_index=None, label_smoothing=0.0, options=None):
     """``cross_entropy(linear(input, linear_weight, linear_bias), target, ...)`` (torch's reference path);
     ``linear_weight`` (C, d1, ..., dK, in_features) gives a K-dimensional loss over batched input. ``options``
-    (torch's chunked, memory-saving path) is refused: npgrad computes the logits whole."""
+    (torch's chunked, memory-saving path) is refused: npgrad computes the logits whole.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> import npgrad.nn.functional as F
+        >>> x = torch.tensor([[1.0, 2.0], [0.5, -1.0]])
+        >>> w = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+        >>> F.linear_cross_entropy(x, w, torch.tensor([2, 0]))
+        tensor(0.4360)
+        >>> F.cross_entropy(F.linear(x, w), torch.tensor([2, 0]))
+        tensor(0.4360)
+        >>> F.linear_cross_entropy(x, w, torch.tensor([2, 0]), reduction='none')
+        tensor([0.4076, 0.4644])
+    """
     if options is not None:
         raise NotImplementedError("linear_cross_entropy: options (LinearCrossEntropyOptions, the chunked path) is "
                                   "not implemented by npgrad; pass options=None for the reference computation")
@@ -779,7 +793,29 @@ def grouped_mm(mat_a, mat_b, *, offs=None, bias=None, out_dtype=None):
     """``nn.functional.grouped_mm``: per-group matrix products (Mixture-of-Experts layers). Both 3-D: one product
     per batch entry; with ``offs`` (int32, increasing group ends) a 2-D operand's jagged dim is cut into groups.
     Rows past ``offs[-1]`` are zero (torch leaves them unwritten). float32/float16 (bfloat16) as torch's CPU
-    kernel, with its 16-byte stride rule."""
+    kernel, with its 16-byte stride rule.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> import npgrad.nn.functional as F
+        >>> F.grouped_mm(torch.arange(16.0).reshape(2, 2, 4), torch.ones(2, 4, 4))
+        tensor([[[ 6.,  6.,  6.,  6.],
+                 [22., 22., 22., 22.]],
+        <BLANKLINE>
+                [[38., 38., 38., 38.],
+                 [54., 54., 54., 54.]]])
+        >>> x = torch.arange(16.0).reshape(4, 4)
+        >>> F.grouped_mm(x, torch.ones(2, 4, 4), offs=torch.tensor([1, 4], dtype=torch.int32))
+        tensor([[ 6.,  6.,  6.,  6.],
+                [22., 22., 22., 22.],
+                [38., 38., 38., 38.],
+                [54., 54., 54., 54.]])
+        >>> F.grouped_mm(torch.ones(2, 2, 3), torch.ones(2, 3, 4))
+        Traceback (most recent call last):
+            ...
+        RuntimeError: strides should be multiple of 16 bytes
+    """
     for name, m in (("mat_a", mat_a), ("mat_b", mat_b)):
         if not isinstance(m, _t.Tensor):
             raise TypeError(f"grouped_mm(): argument '{name}' must be Tensor, not {type(m).__name__}")

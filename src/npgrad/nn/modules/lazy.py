@@ -57,6 +57,17 @@ class LazyModuleMixin:
     """Mixed in before a Module class: parameters are ``UninitializedParameter`` until the first forward.
 
     Subclasses implement ``initialize_parameters(*inputs)`` and set ``cls_to_become``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> lin = torch.nn.LazyLinear(3)
+        >>> isinstance(lin, torch.nn.modules.lazy.LazyModuleMixin), lin.has_uninitialized_params()
+        (True, True)
+        >>> lin(torch.ones(2, 4)).shape
+        npgrad.Size([2, 3])
+        >>> type(lin).__name__, lin.weight.shape
+        ('Linear', npgrad.Size([3, 4]))
     """
     cls_to_become = None
 

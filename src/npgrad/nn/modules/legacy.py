@@ -14,7 +14,21 @@ __all__ = ["NLLLoss2d", "CrossMapLRN2d"]
 
 
 class NLLLoss2d(NLLLoss):
-    """Deprecated: ``NLLLoss`` under its old name (a FutureWarning when made, as torch)."""
+    """Deprecated: ``NLLLoss`` under its old name (a FutureWarning when made, as torch).
+
+    Example::
+
+        >>> import warnings
+        >>> import npgrad as torch
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     loss_fn = torch.nn.NLLLoss2d()
+        >>> caught[0].category.__name__, isinstance(loss_fn, torch.nn.NLLLoss)
+        ('FutureWarning', True)
+        >>> logp = torch.log_softmax(torch.tensor([[[[1.0, 2.0]], [[0.0, 3.0]]]]), dim=1)
+        >>> loss_fn(logp, torch.tensor([[[0, 1]]]))
+        tensor(0.3133)
+    """
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
         _warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "

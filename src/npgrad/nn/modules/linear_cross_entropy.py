@@ -10,7 +10,20 @@ __all__ = ["LinearCrossEntropyLoss"]
 
 
 class LinearCrossEntropyLoss(_WeightedLoss):
-    """``F.linear_cross_entropy(input, linear.weight, target, ...)`` with the layer's own ``linear``."""
+    """``F.linear_cross_entropy(input, linear.weight, target, ...)`` with the layer's own ``linear``.
+
+    Example::
+
+        >>> import npgrad as torch
+        >>> loss_fn = torch.nn.LinearCrossEntropyLoss(2, 3)  # in_features=2, num_classes=3
+        >>> with torch.no_grad():
+        ...     _ = loss_fn.linear.weight.copy_(torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]))
+        >>> x = torch.tensor([[1.0, 2.0], [0.5, -1.0]])
+        >>> loss_fn(x, torch.tensor([2, 0]))
+        tensor(0.4360, grad_fn=<NllLossBackward0>)
+        >>> torch.nn.functional.cross_entropy(loss_fn.linear(x), torch.tensor([2, 0]))
+        tensor(0.4360, grad_fn=<NllLossBackward0>)
+    """
     __constants__ = ["num_classes", "out_features", "reduction", "ignore_index", "label_smoothing"]
 
     def __init__(self, in_features, num_classes, *, out_features=(), bias=False, device=None, dtype=None,

@@ -169,7 +169,20 @@ def default_convert(data):
 
 
 class WorkerInfo:
-    """What ``get_worker_info()`` returns inside a worker process: ``id``, ``num_workers``, ``seed``, ``dataset``."""
+    """What ``get_worker_info()`` returns inside a worker process: ``id``, ``num_workers``, ``seed``, ``dataset``.
+
+    Example (an iterable dataset that gives each worker its share)::
+
+        >>> from npgrad.utils.data import DataLoader, IterableDataset, get_worker_info
+        >>> print(get_worker_info())  # the main process
+        None
+        >>> class Range(IterableDataset):
+        ...     def __iter__(self):
+        ...         info = get_worker_info()  # a WorkerInfo in each worker
+        ...         return iter(range(info.id, 6, info.num_workers))
+        >>> list(DataLoader(Range(), num_workers=2, batch_size=3))
+        [tensor([0, 2, 4]), tensor([1, 3, 5])]
+    """
 
     def __init__(self, id, num_workers, seed, dataset):
         self.id, self.num_workers, self.seed, self.dataset = id, num_workers, seed, dataset
