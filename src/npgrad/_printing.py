@@ -92,7 +92,11 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None,
 
 
 def get_printoptions() -> dict:
-    """Current print options, usable as ``set_printoptions(**options)``."""
+    """Current print options, usable as ``set_printoptions(**options)``.
+
+    An npgrad extra: torch has no top-level ``get_printoptions`` (see :doc:`/differences`), so no example here
+    shows a torch-checked output.
+    """
     return dict(_OPTS)
 
 

@@ -167,12 +167,20 @@ def is_available():
 
 
 def is_mpi_available():
-    """Whether the MPI backend can be used: mpi4py is installed (MPI itself loads at init_process_group)."""
+    """Whether the MPI backend can be used: mpi4py is installed (MPI itself loads at init_process_group).
+
+    No example: the answer depends on the machine, and npgrad's backend is MPI where torch's CPU default is gloo
+    (see :doc:`/differences` and :doc:`/distributed`).
+    """
     return _mpi.available()
 
 
 def is_gloo_available():
-    """True where the MPI backend is: ``"gloo"`` is accepted as its alias (CPU scripts written for torch)."""
+    """True where the MPI backend is: ``"gloo"`` is accepted as its alias (CPU scripts written for torch).
+
+    No example: the answer is :func:`is_mpi_available`'s, which depends on the machine, where torch's answers
+    whether it was built with gloo (see :doc:`/differences` and :doc:`/distributed`).
+    """
     return _mpi.available()
 
 

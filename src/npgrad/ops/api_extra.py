@@ -971,7 +971,8 @@ def set_anomaly_enabled(enabled, check_nan=True):
 
 def set_flush_denormal(mode):
     """False: NumPy gives no control over the CPU's flush-to-zero mode, so the request is not honoured (torch's
-    answer on CPUs without the switch).
+    answer on CPUs without the switch). torch answers True on x86 CPUs, so no example shows a torch-checked
+    output here (see :doc:`/differences`).
 
     Args:
         mode (bool): the request.

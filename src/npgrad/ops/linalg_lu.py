@@ -542,12 +542,16 @@ _EIG_MSG = ("{}: the result is complex (torch returns complex64/complex128 tenso
 
 
 def eig(A):
-    """Not available: torch.linalg.eig returns complex tensors, which npgrad does not have."""
+    """Not available: torch.linalg.eig returns complex tensors, which npgrad does not have (see
+    :doc:`/differences`); it raises NotImplementedError. For a symmetric matrix, :func:`eigh` gives its eigenvalues
+    (in ascending order) and eigenvectors as real tensors."""
     check_matrix(A, "linalg.eig")
     raise NotImplementedError(_EIG_MSG.format("linalg.eig"))
 
 
 def eigvals(A):
-    """Not available: torch.linalg.eigvals returns complex tensors, which npgrad does not have."""
+    """Not available: torch.linalg.eigvals returns complex tensors, which npgrad does not have (see
+    :doc:`/differences`); it raises NotImplementedError. For a symmetric matrix, :func:`eigvalsh` gives its
+    eigenvalues (in ascending order) as a real tensor."""
     check_matrix(A, "linalg.eigvals")
     raise NotImplementedError(_EIG_MSG.format("linalg.eigvals"))
