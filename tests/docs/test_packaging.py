@@ -18,9 +18,19 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 # The oldest NumPy that pyproject.toml allows (dependencies = ["numpy>=X"]) is read from there, not restated.
 _PYPROJECT = (ROOT / "pyproject.toml").read_text()
 NUMPY_FLOOR = re.search(r'dependencies = \["numpy>=([0-9.]+)"\]', _PYPROJECT).group(1)
-# Pure-Python optional extras whose floors are cheap to install and exercise: graphviz (viz: graph pictures) and
-# threadpoolctl (distributed: per-rank BLAS threads). mpi4py's floor would compile from source (not tested here).
-EXTRA_FLOORS = {name: re.search(rf'"{name}>=([0-9.]+)"', _PYPROJECT).group(1) for name in ("graphviz", "threadpoolctl")}
+# Optional extras whose floors install as wheels beside the oldest NumPy and are exercised there: graphviz (viz:
+# graph pictures), threadpoolctl (distributed: per-rank BLAS threads), scipy (special: Bessel/Airy), ml_dtypes (bf16:
+# bfloat16 tensors), tensorboard (SummaryWriter). mpi4py's floor would compile from source (not tested here).
+
+
+def _floor(name):
+    """The one lower bound pyproject.toml gives `name` (it may appear in several extras; they must agree)."""
+    found = set(re.findall(rf'"{name}>=([0-9.]+)"', _PYPROJECT))
+    assert len(found) == 1, (name, found)
+    return found.pop()
+
+
+EXTRA_FLOORS = {name: _floor(name) for name in ("graphviz", "threadpoolctl", "scipy", "ml_dtypes", "tensorboard")}
 
 
 def _run(cmd, **kw):
@@ -80,8 +90,9 @@ def test_installed_wheel_runs_tutorial(dist, tmp_path):
 
 @pytest.mark.slow
 def test_oldest_numpy(dist, tmp_path):
-    """The oldest NumPy pyproject allows: the installed wheel runs the tutorial, and the op table's forward and
-    backward checks against torch pass from the source tree (torch, pytest and hypothesis are borrowed from the
+    """The oldest NumPy pyproject allows, with the optional extras at their floors: the installed wheel runs the
+    tutorial and each extra's use (extras_floors_check.py), and the op table's forward and backward checks and the
+    bfloat16 tests against torch pass from the source tree (torch, pytest and hypothesis are borrowed from the
     test venv through a .pth placed after the new venv's own site-packages, so NumPy is the old one)."""
     wheel, _ = dist
     major_minor = ".".join(NUMPY_FLOOR.split(".")[:2])
@@ -97,8 +108,14 @@ def test_oldest_numpy(dist, tmp_path):
         assert (tmp_path / "tutorial_graph.png").stat().st_size > 1000
     pools = _run([py, "-c", "from npgrad.distributed import _threads; print(len(_threads._pools()))"], cwd=tmp_path)
     assert int(pools) >= 1, pools
+    # scipy (npgrad.special's Bessel/Airy), ml_dtypes (bfloat16 tensors), tensorboard (SummaryWriter's summaries)
+    out = _run([py, ROOT / "tests" / "docs" / "extras_floors_check.py", tmp_path, "scipy", "ml_dtypes",
+                "tensorboard"], cwd=tmp_path)
+    assert out.split() == ["scipy", "ok", "ml_dtypes", "ok", "tensorboard", "ok"], out
     site = _run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).strip()
     pathlib.Path(site, "zz_test_venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run([py, "-c", "import numpy, torch, pytest; assert numpy.__version__ == %r" % version])
-    _run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "tests/ops/test_vs_torch.py"],
-         cwd=ROOT)
+    _run([py, "-c", "import numpy, torch, pytest, ml_dtypes; assert numpy.__version__ == %r; "
+                    "assert ml_dtypes.__version__.startswith(%r)" % (version, EXTRA_FLOORS["ml_dtypes"])])
+    # the bfloat16 tests run with the floor's ml_dtypes (the venv's own site-packages come before the borrowed ones)
+    _run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "tests/ops/test_vs_torch.py",
+          "tests/test_bfloat16.py", "tests/test_bfloat16_ops.py"], cwd=ROOT)
