@@ -35,7 +35,7 @@ def _rng(generator):
 
 
 def calculate_gain(nonlinearity, param=None):
-    """The recommended gain (scale of the standard deviation) for a nonlinearity: 1 (linear, conv, sigmoid), 5/3
+    r"""The recommended gain (scale of the standard deviation) for a nonlinearity: 1 (linear, conv, sigmoid), 5/3
     (tanh), :math:`\sqrt{2}` (relu), :math:`\sqrt{2 / (1 + \mathrm{slope}^2)}` (leaky_relu, slope 0.01 by
     default), 3/4 (selu).
 
@@ -101,7 +101,7 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    """Fill ``tensor`` in place with values drawn from the normal distribution :math:`N(\mathrm{mean},
+    r"""Fill ``tensor`` in place with values drawn from the normal distribution :math:`N(\mathrm{mean},
     \mathrm{std}^2)`.
 
     Args:
@@ -124,7 +124,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill ``tensor`` in place with values from :math:`N(\mathrm{mean}, \mathrm{std}^2)` truncated to
+    r"""Fill ``tensor`` in place with values from :math:`N(\mathrm{mean}, \mathrm{std}^2)` truncated to
     :math:`[a, b]` (values outside are redrawn).
 
     Args:
@@ -310,7 +310,7 @@ def _calculate_correct_fan(tensor, mode):
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
-    """Fill ``tensor`` in place from :math:`U(-a, a)` with :math:`a = \mathrm{gain} \sqrt{6 / (\mathrm{fan\_in} +
+    r"""Fill ``tensor`` in place from :math:`U(-a, a)` with :math:`a = \mathrm{gain} \sqrt{6 / (\mathrm{fan\_in} +
     \mathrm{fan\_out})}` (Glorot & Bengio, 2010).
 
     Args:
@@ -334,7 +334,7 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
-    """Fill ``tensor`` in place from :math:`N(0, \sigma^2)` with :math:`\sigma = \mathrm{gain} \sqrt{2 /
+    r"""Fill ``tensor`` in place from :math:`N(0, \sigma^2)` with :math:`\sigma = \mathrm{gain} \sqrt{2 /
     (\mathrm{fan\_in} + \mathrm{fan\_out})}` (Glorot & Bengio, 2010).
 
     Args:
@@ -361,7 +361,7 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """Fill ``tensor`` in place from :math:`U(-b, b)` with :math:`b = \mathrm{gain} \sqrt{3 / \mathrm{fan\_mode}}`
+    r"""Fill ``tensor`` in place from :math:`U(-b, b)` with :math:`b = \mathrm{gain} \sqrt{3 / \mathrm{fan\_mode}}`
     (He et al., 2015); the default initialisation of Linear and conv weights (with ``a=sqrt(5)``).
 
     Args:
@@ -391,7 +391,7 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """Fill ``tensor`` in place from :math:`N(0, \sigma^2)` with :math:`\sigma = \mathrm{gain} /
+    r"""Fill ``tensor`` in place from :math:`N(0, \sigma^2)` with :math:`\sigma = \mathrm{gain} /
     \sqrt{\mathrm{fan\_mode}}` (He et al., 2015).
 
     Args:
@@ -453,7 +453,7 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    """Fill a 2-D ``tensor`` in place from :math:`N(0, \mathrm{std}^2)` with a fraction ``sparsity`` of each column
+    r"""Fill a 2-D ``tensor`` in place from :math:`N(0, \mathrm{std}^2)` with a fraction ``sparsity`` of each column
     set to zero (Martens, 2010).
 
     Args:
