@@ -30,7 +30,8 @@ class RAdam(Optimizer):
         foreach, capturable, fused (bool, optional): torch's implementation choices; npgrad runs one NumPy loop
             and accepts them for compatibility (``fused`` with ``differentiable`` raises as in torch).
         maximize (bool): maximise the objective instead. Default: ``False``.
-        differentiable (bool): record the step in the autograd graph (for meta-learning). Default: ``False``.
+        differentiable (bool): must stay ``False``: npgrad does not record this optimizer's step in the graph
+            (``True`` raises NotImplementedError naming it; SGD, Adam, AdamW, RMSprop and Adagrad support it).
 
     Example::
 
