@@ -20,7 +20,7 @@ _PYPROJECT = (ROOT / "pyproject.toml").read_text()
 NUMPY_FLOOR = re.search(r'dependencies = \["numpy>=([0-9.]+)"\]', _PYPROJECT).group(1)
 # Optional extras whose floors install as wheels beside the oldest NumPy and are exercised there: graphviz (viz:
 # graph pictures), threadpoolctl (distributed: per-rank BLAS threads), scipy (special: Bessel/Airy), ml_dtypes (bf16:
-# bfloat16 tensors), tensorboard (SummaryWriter). mpi4py's floor would compile from source (not tested here).
+# bfloat16 tensors), tensorboard (SummaryWriter). mpi4py's floor is source-only: test_oldest_mpi4py builds it.
 
 
 def _floor(name):
@@ -33,9 +33,25 @@ def _floor(name):
 EXTRA_FLOORS = {name: _floor(name) for name in ("graphviz", "threadpoolctl", "scipy", "ml_dtypes", "tensorboard")}
 
 
-def _run(cmd, **kw):
+def _mpi4py_floor():
+    """mpi4py's lower bound for the running Python: pyproject gives one per Python version (environment markers
+    ``python_version < '3.11'``, ``== '3.11'``, ``>= '3.12'``), evaluated here as pip evaluates them."""
+    here = sys.version_info[:2]
+    for version, op, marker in re.findall(r'"mpi4py>=([0-9.]+); python_version ([<>=]=?) \'([0-9.]+)\'"',
+                                          _PYPROJECT):
+        bound = tuple(int(p) for p in marker.split("."))
+        if {"<": here < bound, "==": here == bound, ">=": here >= bound, "<=": here <= bound,
+                ">": here > bound}[op]:
+            return version
+    raise AssertionError(f"pyproject.toml gives mpi4py no floor for Python {here}")
+
+
+def _run(cmd, path=None, **kw):
+    """Run ``cmd`` (no PYTHONPATH: the venv's own packages are what runs); ``path`` is put first on PATH."""
     env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1", PYTHONDONTWRITEBYTECODE="1")
     env.pop("PYTHONPATH", None)
+    if path is not None:
+        env["PATH"] = f"{path}{os.pathsep}{env.get('PATH', '')}"
     r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env, timeout=900, **kw)
     assert r.returncode == 0, f"{cmd} failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
     return r.stdout
@@ -119,3 +135,30 @@ def test_oldest_numpy(dist, tmp_path):
     # the bfloat16 tests run with the floor's ml_dtypes (the venv's own site-packages come before the borrowed ones)
     _run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "tests/ops/test_vs_torch.py",
           "tests/test_bfloat16.py", "tests/test_bfloat16_ops.py"], cwd=ROOT)
+
+
+@pytest.mark.slow
+def test_oldest_mpi4py(dist, tmp_path):
+    """mpi4py at the floor pyproject gives for this Python (a source-only release: built here against MPICH from
+    PyPI, as docs/distributed.md shows for an old mpi4py) with the oldest NumPy: the installed wheel passes
+    the 2-rank collectives and DDP jobs of tests/distributed."""
+    wheel, _ = dist
+    floor = _mpi4py_floor()
+    major_minor = ".".join(NUMPY_FLOOR.split(".")[:2])
+    venv = tmp_path / "venv"
+    py = _venv(venv, f"numpy=={major_minor}.*", "mpich", "setuptools<70", "wheel", wheel)
+    # the 3.1 series builds only with setuptools < 70 and without build isolation; mpicc comes from the mpich wheel
+    env_path = f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+    _run([py, "-m", "pip", "install", "-q", "--no-build-isolation", "--no-binary", "mpi4py", f"mpi4py=={floor}"],
+         path=venv / "bin")
+    assert _run([py, "-c", "import mpi4py; print(mpi4py.__version__)"]).strip() == floor
+    scripts = ROOT / "tests" / "distributed" / "scripts"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "RANK", "WORLD_SIZE", "LOCAL_RANK")}
+    env.update(PATH=env_path, PYTHONPATH=str(scripts), OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               PYTHONDONTWRITEBYTECODE="1")
+    for script, want in (("collectives.py", r"collectives OK rank (\d)"), ("ddp.py", r"ddp OK rank (\d)")):
+        r = subprocess.run([str(venv / "bin" / "mpiexec"), "-n", "2", str(py), str(scripts / script), "2"],
+                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+        out = r.stdout + r.stderr
+        assert r.returncode == 0, out[-3000:]
+        assert sorted(re.findall(want, out)) == ["0", "1"], out[-3000:]
