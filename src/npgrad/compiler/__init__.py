@@ -79,7 +79,11 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
     if isinstance(model, Module):
         return __getattr__("OptimizedModule")(model, backend, fullgraph, recompile_limit)
     checked = [False]
-    inner = model if _is_optimizer_step(model) else CompiledCallable(model, fullgraph, recompile_limit)
+    if _is_optimizer_step(model):
+        from .optim import CompiledStep
+        inner = CompiledStep(model, recompile_limit)
+    else:
+        inner = CompiledCallable(model, fullgraph, recompile_limit)
 
     @functools.wraps(model)
     def compiled(*args, **kwargs):
@@ -88,15 +92,13 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
             checked[0] = True
         return inner(*args, **kwargs)
     compiled._torchdynamo_orig_callable = model
-    if isinstance(inner, CompiledCallable):
-        compiled._npgrad_compiled = inner
-        compiled.explain = inner.explain
+    compiled._npgrad_compiled = inner
+    compiled.explain = inner.explain
     return compiled
 
 
 def _is_optimizer_step(fn):
-    """A bound ``Optimizer.step``: NumPy updates of the parameters' arrays that read the current ``lr`` and
-    state every call, with no Tensor or graph per op; it is run as it is (see docs/compile.md)."""
+    """A bound ``Optimizer.step``: compiled by ``optim.CompiledStep`` (a generated update, see docs/compile.md)."""
     owner = getattr(fn, "__self__", None)
     if owner is None or getattr(fn, "__name__", None) != "step":
         return False
@@ -114,6 +116,8 @@ def explain(compiled):
         inner = getattr(compiled, "__dict__", {}).get("_npgrad_compiled")
     if inner is None:
         raise TypeError(f"explain() expects what npgrad.compile returned, not {type(compiled).__name__}")
+    if not isinstance(inner, CompiledCallable):
+        return inner.explain()
     return _explain_text(inner)
 
 
