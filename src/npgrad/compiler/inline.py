@@ -177,7 +177,7 @@ def _addmm_f(op, a, res, pfx, nb, k):
     if a[3] != "1" or a[4] != "1" or not isinstance(op.args[0], _cap.Slot):
         return None
     saved = _slots_saved(op, nb, ((1, 1), (1, 2), (2, 1), (2, 2)))
-    return [f"{res} = _prod({a[1]}, {a[2]}) + {a[0]}"], saved
+    return [f"{res} = _prod({a[1]}, {a[2]}, {a[0]})"], saved  # (the bias added into the fresh product)
 
 
 def _addmm_b(op, g, targets, pfx, k):

@@ -14,6 +14,7 @@ import npgrad as ng   # public ops, looked up at call time (their home modules a
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t, _dtype
+from . import linalg as _linalg
 from .loss import binary_cross_entropy_with_logits  # noqa: F401  (its historical home; re-exported)
 from .._warn import warn as _warn
 
@@ -364,6 +365,10 @@ def linear(input, weight, bias=None):
     if bias is None:
         return ng.matmul(input, wt)
     if x.ndim == 2:
+        b = bias._data if isinstance(bias, _t.Tensor) else None
+        if b is not None and b.ndim == 1 and b.shape[0] == w.shape[0] and x.dtype == w.dtype == b.dtype and \
+                x.dtype.kind == "f":  # nn.Linear's case, already checked: straight to the op
+            return _linalg.Addmm.apply(bias, input, wt, 1, 1)
         return ng.addmm(bias, input, wt)
     flat = ng.addmm(bias, input.reshape(-1, x.shape[-1]), wt)
     return flat.reshape(x.shape[:-1] + (w.shape[0],))
