@@ -15,10 +15,40 @@ The rule, checked by ``tests/ops/test_xp.py`` (an AST walk over every module of 
   ``NP_ALLOWED`` below.
 - ``ops/numpy_interop.py`` is exempt: it is NumPy's own ``__array_ufunc__``/``__array_function__`` protocol, whose
   tables are keyed by NumPy's callables.
+
+Backward formulas take the namespace from their node, ``xp = ctx.xp``: NumPy itself in a plain backward (the
+formula runs on ndarrays), ``txp`` under ``create_graph`` (it runs on Tensors and is recorded). ``txp`` has
+NumPy's names and signatures over npgrad's ops (``txp.exp`` is ``npgrad.exp``, ``txp.sum(t, axis=, keepdims=)``
+is ``npgrad.sum(t, dim=, keepdim=)``), so the derivative is still written once; calling it costs one Python call
+where ``np.exp(t)`` on a Tensor would go through NumPy's ``__array_ufunc__`` protocol and its argument checks.
 """
 import numpy as xp
 
-__all__ = ["xp", "NP_ALLOWED"]
+__all__ = ["xp", "txp", "NP_ALLOWED"]
+
+
+class TensorNamespace:
+    """``txp``: NumPy's function names mapped to npgrad's recorded ops (ops/numpy_interop.tensor_namespace).
+
+    Filled on first use (the ops modules import this one). A name the table lacks is NumPy's own: creation
+    functions (``txp.arange``, ``txp.eye``), ``txp.linalg``, constants - calls that take no Tensor.
+    """
+
+    def __getattr__(self, name):  # only for a name not yet in the instance dict: after the first, none
+        d = self.__dict__
+        if not d:
+            from .ops.numpy_interop import tensor_namespace
+            d.update(tensor_namespace())
+            if name in d:
+                return d[name]
+        value = d[name] = getattr(xp, name)
+        return value
+
+    def __repr__(self):
+        return "<npgrad tensor namespace (txp): NumPy's names over npgrad ops>"
+
+
+txp = TensorNamespace()
 
 # ``np.<name>`` an ops module may still write (dotted names are matched whole: ``linalg.LinAlgError``).
 NP_ALLOWED = frozenset((

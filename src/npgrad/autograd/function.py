@@ -25,6 +25,7 @@ import numpy as np
 
 from .._dtype import result_np, get_default_dtype, is_float_np
 from .._shape import sum_to as _sum_to
+from .._xp import xp as _xp, txp as _txp
 from .graph import Node, AccumulateGrad, init_node, next_seq as _next_seq, saved_hooks_stack as _saved_hooks_stack
 from .grad_mode import state, no_grad
 
@@ -89,6 +90,14 @@ class BackwardNode(Node):
 
     def set_materialize_grads(self, value):
         self._materialize = bool(value)
+
+    # --- create_graph: which namespace a built-in formula calls (one place; see npgrad/_xp.py) ----------
+    @property
+    def xp(self):
+        """``xp = ctx.xp`` in a backward formula: NumPy on arrays; npgrad's tensor namespace ``txp`` under
+        create_graph, when the formula's inputs are Tensors (the same test as ``saved_tensors``), so its calls are
+        recorded ops called directly, not through NumPy's ``__array_ufunc__``/``__array_function__``."""
+        return _txp if state.create else _xp
 
     @property
     def needs_input_grad(self):

@@ -405,3 +405,103 @@ def array_function(func, types, args, kwargs):
         raise TypeError(f"np.{func.__name__} is not supported on npgrad tensors (it would drop the autograd "
                         f"graph); use the matching npgrad function, or .detach().numpy() first")
     return fn(*args, **kwargs)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# ``txp`` (npgrad/_xp.py): NumPy's names over npgrad's recorded ops, for backward formulas under create_graph.
+# A formula reads its namespace from ``ctx.xp``: NumPy in a plain backward, ``txp`` under create_graph, where its
+# gradients and saved values are Tensors. ``txp.exp(t)`` is then one Python call into ``npgrad.exp`` (the same op
+# ``np.exp(t)`` reaches), without NumPy's dispatch, ``Tensor.__array_ufunc__`` and the keyword checks above: about
+# 2-4x less overhead per call. Arguments that hold no Tensor (index arrays, masks, shapes a formula computes) go to
+# NumPy itself, so a formula may mix both; a NumPy name not listed here is NumPy's own (``txp.arange``).
+
+def _has_tensor(values):
+    T = _t.Tensor
+    for v in values:
+        if isinstance(v, T) or type(v) in (list, tuple) and any(isinstance(x, T) for x in v):
+            return True
+    return False
+
+
+def _ufunc_entry(ufunc, fn):
+    T = _t.Tensor
+    if ufunc.nin == 1:
+        def f(a, *rest, **kwargs):
+            if rest or kwargs or not isinstance(a, T):
+                return ufunc(a, *rest, **kwargs)  # out=/where=/dtype= (through the protocol), or no Tensor
+            return fn(a)
+    else:
+        def f(a, b, *rest, **kwargs):
+            if rest or kwargs or not (isinstance(a, T) or isinstance(b, T)):
+                return ufunc(a, b, *rest, **kwargs)
+            return _ufunc_call(ufunc, fn, (a, b))
+    for method in ("at", "reduce", "accumulate", "outer", "reduceat"):  # on arrays: xp.add.at(...)
+        setattr(f, method, getattr(ufunc, method))
+    f.__name__ = f.__qualname__ = ufunc.__name__
+    return f
+
+
+def _func_entry(np_fn, fn):
+    def f(*args, **kwargs):
+        if _has_tensor(args) or kwargs and _has_tensor(kwargs.values()):
+            return fn(*args, **kwargs)
+        return np_fn(*args, **kwargs)
+    f.__name__ = f.__qualname__ = np_fn.__name__
+    return f
+
+
+def tensor_namespace():
+    """``txp``'s functions by NumPy name: every ufunc and array function of the tables above."""
+    _tables()
+    from . import reduction as R, shape as S
+    T = _t.Tensor
+    ns = {}
+    for name in dir(np):  # every NumPy name of a table entry, aliases included (abs, divide, around, amax)
+        obj = getattr(np, name)
+        try:
+            fn, ufn = _UFUNCS.get(obj), _FUNCS.get(obj)
+        except TypeError:  # unhashable (np.typecodes)
+            continue
+        if fn is not None:
+            ns[name] = _ufunc_entry(obj, fn)
+        elif ufn is not None:
+            ns[name] = _func_entry(obj, ufn)
+
+    # the formulas' commonest calls, without the general wrappers (same ops, same results)
+    sum_full = ns["sum"]
+
+    def sum_(a, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
+        if dtype is not None or out is not None or kwargs or not isinstance(a, T):
+            return sum_full(a, axis, dtype, out, keepdims, **kwargs)
+        return R.sum(a, dim=_dims(axis), keepdim=bool(keepdims))
+
+    def transpose(a, axes=None):
+        if not isinstance(a, T):
+            return np.transpose(a, axes)
+        return S.permute(a, tuple(axes) if axes is not None else tuple(range(a.ndim))[::-1])
+
+    def swapaxes(a, axis1, axis2):
+        return S.transpose(a, axis1, axis2) if isinstance(a, T) else np.swapaxes(a, axis1, axis2)
+
+    expand_dims_full = _FUNCS[np.expand_dims]
+
+    def expand_dims(a, axis):
+        if not isinstance(a, T):
+            return np.expand_dims(a, axis)
+        if type(axis) is int:
+            return S.unsqueeze(a, axis if axis >= 0 else axis + a.ndim + 1)
+        return expand_dims_full(a, axis)
+
+    def broadcast_to(a, shape, subok=False):
+        if not isinstance(a, T):
+            return np.broadcast_to(a, shape, subok=subok)
+        return S.expand(a, tuple(shape) if isinstance(shape, (tuple, list)) else (shape,))
+
+    def where(condition, x=None, y=None):
+        if isinstance(condition, T) or isinstance(x, T) or isinstance(y, T):
+            return _where(condition, x, y)
+        return np.where(condition) if x is None and y is None else np.where(condition, x, y)
+
+    ns.update(sum=sum_, transpose=transpose, swapaxes=swapaxes, expand_dims=expand_dims, broadcast_to=broadcast_to,
+              where=where)
+    return ns
