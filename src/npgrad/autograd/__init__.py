@@ -210,7 +210,7 @@ def grad(outputs: "Tensor | Sequence[Tensor]", inputs: "Tensor | Sequence[Tensor
     seeds = _make_grads(outs, grad_outputs, create_graph)
     roots = _roots(outs)
     results = execute(roots, seeds, retain_graph, create_graph, inputs=ins, accumulate=False)
-    out = []
+    out: list[Any] = []  # Tensors, and None for an unused input under allow_unused
     for i, (g, t) in enumerate(zip(results, ins)):
         if g is None:
             if materialize_grads:
