@@ -46,8 +46,27 @@ def _one(op, k, v=1):
     return k(np.asarray(v, op.outs[0].dtype))
 
 
-def _fit(expr, m, k):
-    return expr if m is None else f"_fit({expr}, {k(m[0])}, {k(m[1])})"
+def _fit(expr, m, k, gshape=None, gdtype=None):
+    """``expr`` reduced to the input's shape ``m[0]`` (and cast to ``m[1]``): with the gradient's shape and
+    dtype known (``gshape``, ``gdtype``) and no cast, written out as the one ``sum`` that ``sum_to`` makes."""
+    if m is None:
+        return expr
+    if gshape is None or gdtype != m[1] or gdtype not in _FLOATS or gshape == m[0]:
+        return f"_fit({expr}, {k(m[0])}, {k(m[1])})"
+    shape = m[0]
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1)
+    if not axes:
+        return f"({expr}).reshape({k(shape)})"
+    if axes == tuple(range(lead)):
+        return f"({expr}).sum(axis={axes!r})"
+    return f"({expr}).sum(axis={axes!r}, keepdims=True).reshape({k(shape)})"
+
+
+def _gmeta(op):
+    """The shape and dtype of a one-output op's gradient (its output's)."""
+    o = op.outs[0]
+    return o.shape, o.dtype
 
 
 def _arg(op, i):
@@ -94,7 +113,7 @@ def _mul_b(op, g, targets, pfx, k):
     an, bn = _operand(op, 0, k), _operand(op, 1, k)
     out = []
     for i, s, m in targets:
-        out.append((None, s.gid, _fit(f"{g[0]} * {bn if i == 0 else an}", m, k)))
+        out.append((None, s.gid, _fit(f"{g[0]} * {bn if i == 0 else an}", m, k, *_gmeta(op))))
     return out
 
 
@@ -105,7 +124,8 @@ def _addsub(sign):
         return [f"{res} = {a[0]} {sign} {a[1]}"], []
 
     def b(op, g, targets, pfx, k):
-        return [(None, s.gid, _fit(g[0] if i == 0 or sign == "+" else f"-{g[0]}", m, k)) for i, s, m in targets]
+        return [(None, s.gid, _fit(g[0] if i == 0 or sign == "+" else f"-{g[0]}", m, k, *_gmeta(op)))
+                for i, s, m in targets]
     return f, b
 
 
@@ -118,7 +138,7 @@ def _div_b(op, g, targets, pfx, k):
     out = []
     for i, s, m in targets:
         expr = f"{g[0]} / {bn}" if i == 0 else f"-{g[0]} * (({an} / {bn}) / {bn})"
-        out.append((None, s.gid, _fit(expr, m, k)))
+        out.append((None, s.gid, _fit(expr, m, k, *_gmeta(op))))
     return out
 
 
