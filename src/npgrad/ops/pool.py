@@ -232,6 +232,10 @@ class MaxPool(Function):
     def backward(ctx, grad):
         # self: max_pool_with_indices_backward(grad, self, ..., indices): grad to each window's first maximum
         x, out = ctx.saved_tensors
+        if type(grad) is np.ndarray:
+            gx = _tiled_scatter(x, out, grad, ctx.geo)
+            if gx is not None:
+                return gx, None
         return dispatch(WindowScatter, grad, _masks_of(x, out, ctx.geo), ctx.geo, x.shape), None
 
 
@@ -239,7 +243,44 @@ def _masks_of(x, out, geo):
     xa = x if type(x) is np.ndarray else x._data
     oa = out if type(out) is np.ndarray else out._data
     xb = _batch(xa, len(geo[0]))
-    return _first_max_masks(_window_max(xb, geo)[1], oa if xb is xa else oa[None], geo, xb)
+    K, stride, pad, dil, O = geo
+    fill = -np.inf if is_float_np(xb.dtype) else np.iinfo(xb.dtype).min
+    views = [v for _, v in _offset_views(_pad_to(xb, pad, O, K, stride, dil, fill), K, stride, dil, O)]
+    return _first_max_masks(views, oa if xb is xa else oa[None], geo, xb)
+
+
+def _tiled_scatter(x, out, grad, geo):
+    """Max pooling's input gradient when the windows tile the input exactly (stride == kernel, no padding or
+    dilation): each kernel offset's first-maximum mask times the gradient, written straight into that offset's
+    strided view of the result (no zero fill, no accumulation). None when that does not apply (overlapping or
+    partial windows, a NaN maximum, a non-finite gradient): the general ``WindowScatter`` then runs."""
+    K, stride, pad, dil, O = geo
+    xa = x if type(x) is np.ndarray else x._data
+    oa = out if type(out) is np.ndarray else out._data
+    nd = len(K)
+    if (any(pad) or any(d != 1 for d in dil) or tuple(stride) != tuple(K) or not is_float_np(grad.dtype)
+            or any(o * k != s for o, k, s in zip(O, K, xa.shape[-nd:]))):
+        return None
+    if xp.isnan(oa).any() or not xp.isfinite(grad).all():
+        return None
+    xb, ob, gb = _batch(xa, nd), _batch(oa, nd), _batch(grad, nd)
+    gx = xp.empty(xb.shape, grad.dtype)
+    found = None
+    n = math.prod(K)
+    for i, ((_, v), (_, gv)) in enumerate(zip(_offset_views(xb, K, stride, dil, O),
+                                              _offset_views(gx, K, stride, dil, O))):
+        if found is None:
+            hit = found = v == ob
+        elif i < n - 1:
+            hit = v == ob
+            xp.greater(hit, found, out=hit)   # hit and not found: only the window's first maximum
+        else:   # with no NaN every window holds its maximum, so the last offset has it where no other did
+            hit = xp.logical_not(found, out=found)
+        xp.multiply(gb, hit, out=gv)
+        if found is not hit:
+            found |= hit
+    gx += 0.0   # -0.0 (a negative gradient times a False mask) -> 0.0
+    return gx.reshape(xa.shape)
 
 
 class MaxPoolWithIndices(MaxPool):
