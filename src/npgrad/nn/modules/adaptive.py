@@ -8,6 +8,8 @@ scores its classes from a smaller projection (``in_features // div_value**(i + 1
 >>> out.output.shape, out.loss.shape
 (npgrad.Size([3]), npgrad.Size([]))
 """
+from __future__ import annotations
+
 from collections import namedtuple
 
 import npgrad as ng
@@ -16,6 +18,16 @@ from .. import functional as F
 from .container import ModuleList, Sequential
 from .linear import Linear
 from .module import Module
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from ..._tensor import Tensor
+    from ..parameter import Parameter
+    from ..common_types import (_device_t, _dtype_t, _ratio_2_t, _ratio_3_t, _ratio_any_t, _size_1_t, _size_2_t,
+                                _size_3_t, _size_any_opt_t, _size_any_t)
 
 __all__ = ["AdaptiveLogSoftmaxWithLoss"]
 
@@ -37,7 +49,8 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         True
     """
 
-    def __init__(self, in_features, n_classes, cutoffs, div_value=4.0, head_bias=False, device=None, dtype=None):
+    def __init__(self, in_features: int, n_classes: int, cutoffs: Sequence[int], div_value: float = 4.0,
+                 head_bias: bool = False, device: _device_t = None, dtype: _dtype_t = None) -> None:
         super().__init__()
         cutoffs = list(cutoffs)
         if len(cutoffs) == 0:
@@ -62,13 +75,13 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             self.tail.append(Sequential(Linear(in_features, hidden, bias=False, device=device, dtype=dtype),
                                         Linear(hidden, size, bias=False, device=device, dtype=dtype)))
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         self.head.reset_parameters()
-        for proj, out in self.tail:
+        for proj, out in self.tail:  # type: ignore[attr-defined]  # (each entry a 2-layer Sequential)
             proj.reset_parameters()
             out.reset_parameters()
 
-    def forward(self, input_, target_):
+    def forward(self, input_: Tensor, target_: Tensor) -> _ASMoutput:
         if target_.dim() == 1:
             if input_.size(0) != target_.size(0):
                 raise RuntimeError("Input and target should have the same size in the batch dimension.")
@@ -118,14 +131,14 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             parts.append(cluster + head_logprob[:, self.shortlist_size + i].unsqueeze(1))
         return ng.cat(parts, dim=1)
 
-    def log_prob(self, input):
+    def log_prob(self, input: Tensor) -> Tensor:
         """Log-probabilities of all ``n_classes`` classes, (N, n_classes) or (n_classes,)."""
         batched = input.dim() > 1
         x = input if batched else input.unsqueeze(0)
         out = self._get_full_log_prob(x, self.head(x))
         return out if batched else out.squeeze(0)
 
-    def predict(self, input):
+    def predict(self, input: Tensor) -> Tensor:
         """The most likely class of each row (the full distribution is only computed for rows that need it)."""
         batched = input.dim() > 1
         x = input if batched else input.unsqueeze(0)

@@ -5,12 +5,24 @@
 >>> conv(torch.zeros(1, 3, 5, 5)).shape
 npgrad.Size([1, 8, 5, 5])
 """
+from __future__ import annotations
+
 import math
 
 from .. import functional as F
 from .. import init
 from .linear import empty_param
 from .module import Module
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from ..._tensor import Tensor
+    from ..parameter import Parameter
+    from ..common_types import (_device_t, _dtype_t, _ratio_2_t, _ratio_3_t, _ratio_any_t, _size_1_t, _size_2_t,
+                                _size_3_t, _size_any_opt_t, _size_any_t)
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
@@ -31,8 +43,10 @@ _single, _pair, _triple = _ntuple(1), _ntuple(2), _ntuple(3)
 class _ConvNd(Module):
     _functional = None  # F.conv1d ... set by each subclass
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, transposed,
-                 output_padding, groups, bias, padding_mode, device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: tuple[int, ...], stride: tuple[int, ...],
+                 padding: str | tuple[int, ...], dilation: tuple[int, ...], transposed: bool,
+                 output_padding: tuple[int, ...], groups: int, bias: bool, padding_mode: str,
+                 device: _device_t = None, dtype: _dtype_t = None) -> None:
         super().__init__()
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
@@ -81,7 +95,7 @@ class _ConvNd(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         # torch's default: kaiming_uniform_(a=sqrt(5)) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)); bias the same bound
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
@@ -89,7 +103,7 @@ class _ConvNd(Module):
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
             init.uniform_(self.bias, -bound, bound)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
         if self.padding != (0,) * len(self.padding):
             s += ", padding={padding}"
@@ -114,8 +128,9 @@ class _ConvNd(Module):
 class _Conv(_ConvNd):
     _ntuple = None
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: _size_any_t, stride: _size_any_t = 1,
+                 padding: str | _size_any_t = 0, dilation: _size_any_t = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: _device_t = None, dtype: _dtype_t = None) -> None:
         t = type(self)._ntuple
         super().__init__(in_channels, out_channels, t(kernel_size), t(stride),
                          padding if isinstance(padding, str) else t(padding), t(dilation), False, t(0), groups, bias,
@@ -128,7 +143,7 @@ class _Conv(_ConvNd):
             return conv(padded, weight, bias, self.stride, type(self)._ntuple(0), self.dilation, self.groups)
         return conv(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(input, self.weight, self.bias)
 
 
@@ -187,8 +202,10 @@ class Conv3d(_Conv):
 class _ConvTransposeNd(_ConvNd):
     _ntuple = None
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: _size_any_t, stride: _size_any_t = 1,
+                 padding: _size_any_t = 0, output_padding: _size_any_t = 0, groups: int = 1, bias: bool = True,
+                 dilation: _size_any_t = 1, padding_mode: str = "zeros", device: _device_t = None,
+                 dtype: _dtype_t = None) -> None:
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
         t = type(self)._ntuple
@@ -220,7 +237,7 @@ class _ConvTransposeNd(_ConvNd):
                                  f"{maxs} (for an input of {input.size()[non_spatial:]})")
         return [s - lo for s, lo in zip(output_size, mins)]
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         if self.padding_mode != "zeros":
             raise ValueError(f"Only `zeros` padding mode is supported for {type(self).__name__}")
         nd = len(self.kernel_size)

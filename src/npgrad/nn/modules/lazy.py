@@ -15,6 +15,8 @@ npgrad.Size([2, 3])
 >>> fc
 Linear(in_features=5, out_features=3, bias=True)
 """
+from __future__ import annotations
+
 import itertools
 
 from ...autograd.grad_mode import no_grad
@@ -23,6 +25,20 @@ from ... import _creation, _dtype
 from .linear import Linear
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from ..._tensor import Tensor
+    from ..parameter import Parameter
+    from ..common_types import (_device_t, _dtype_t, _ratio_2_t, _ratio_3_t, _ratio_any_t, _size_1_t, _size_2_t,
+                                _size_3_t, _size_any_opt_t, _size_any_t)
+    # for mypy the mixin is a Module (it is only ever mixed in before one); at run time it stays a plain class
+    from .module import Module as _LazyBase
+else:
+    _LazyBase = object
 
 __all__ = ["LazyModuleMixin", "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
            "LazyConvTranspose2d", "LazyConvTranspose3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d",
@@ -53,7 +69,7 @@ def _infer_parameters(module, args, kwargs=None):
         module.__class__ = module.cls_to_become
 
 
-class LazyModuleMixin:
+class LazyModuleMixin(_LazyBase):
     """Mixed in before a Module class: parameters are ``UninitializedParameter`` until the first forward.
 
     Subclasses implement ``initialize_parameters(*inputs)`` and set ``cls_to_become``.
@@ -71,7 +87,7 @@ class LazyModuleMixin:
     """
     cls_to_become = None
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._load_hook = self.register_load_state_dict_pre_hook(_lazy_load_hook)
         self._initialize_hook = self.register_forward_pre_hook(_infer_parameters, with_kwargs=True)
@@ -111,10 +127,10 @@ class LazyModuleMixin:
         super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                                       error_msgs)
 
-    def initialize_parameters(self, *args, **kwargs):
+    def initialize_parameters(self, *args: Any, **kwargs: Any) -> None:
         raise NotImplementedError(f"initialize_parameters is not implemented for {self.__class__.__name__}")
 
-    def has_uninitialized_params(self):
+    def has_uninitialized_params(self) -> bool:
         """Whether any of this module's own parameters or buffers is still a placeholder."""
         return any(is_lazy(t) for t in itertools.chain(self._parameters.values(), self._buffers.values()))
 
@@ -138,18 +154,19 @@ class LazyLinear(LazyModuleMixin, Linear):
     """
     cls_to_become = Linear
 
-    def __init__(self, out_features, bias=True, device=None, dtype=None):
+    def __init__(self, out_features: int, bias: bool = True, device: _device_t = None,
+                 dtype: _dtype_t = None) -> None:
         super().__init__(0, 0, False)
         self.weight = UninitializedParameter(device=device, dtype=dtype)
         self.out_features = out_features
         if bias:
             self.bias = UninitializedParameter(device=device, dtype=dtype)
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         if not self.has_uninitialized_params() and self.in_features != 0:
             super().reset_parameters()
 
-    def initialize_parameters(self, input, *args, **kwargs):
+    def initialize_parameters(self, input: Tensor, *args: Any, **kwargs: Any) -> None:
         if self.has_uninitialized_params():
             with no_grad():
                 self.in_features = input.shape[-1]
@@ -163,8 +180,9 @@ class LazyLinear(LazyModuleMixin, Linear):
 class _LazyConvXdMixin(LazyModuleMixin):
     _spatial = None
 
-    def __init__(self, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, device,
-                 dtype, output_padding=None):
+    def __init__(self, out_channels: int, kernel_size: _size_any_t, stride: _size_any_t, padding: str | _size_any_t,
+                 dilation: _size_any_t, groups: int, bias: bool, padding_mode: str, device: _device_t, dtype: _dtype_t,
+                 output_padding: _size_any_t | None = None) -> None:
         if output_padding is None:
             super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode)
         else:
@@ -175,7 +193,7 @@ class _LazyConvXdMixin(LazyModuleMixin):
         if bias:
             self.bias = UninitializedParameter(device=device, dtype=dtype)
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         if not self.has_uninitialized_params() and self.in_channels != 0:
             super().reset_parameters()
 
@@ -186,7 +204,7 @@ class _LazyConvXdMixin(LazyModuleMixin):
                                f"{self.__class__.__name__}, but got input of size: {input.shape}")
         return input.shape[1] if input.dim() == no_batch + 1 else input.shape[0]
 
-    def initialize_parameters(self, input, *args, **kwargs):
+    def initialize_parameters(self, input: Tensor, *args: Any, **kwargs: Any) -> None:
         if self.has_uninitialized_params():
             self.in_channels = self._get_in_channels(input)
             if self.in_channels % self.groups != 0:
@@ -229,8 +247,9 @@ def _example(name, base, args, what):
 
 
 def _lazy_conv(name, base, spatial):
-    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
+    def __init__(self: Any, out_channels: int, kernel_size: _size_any_t, stride: _size_any_t = 1,
+                 padding: str | _size_any_t = 0, dilation: _size_any_t = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: _device_t = None, dtype: _dtype_t = None) -> None:
         _LazyConvXdMixin.__init__(self, out_channels, kernel_size, stride, padding, dilation, groups, bias,
                                   padding_mode, device, dtype)
     doc = f"``{base.__name__}`` whose ``in_channels`` is read from its first input (``input.shape[1]``)."
@@ -240,8 +259,10 @@ def _lazy_conv(name, base, spatial):
 
 
 def _lazy_conv_transpose(name, base, spatial):
-    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
-                 dilation=1, padding_mode="zeros", device=None, dtype=None):
+    def __init__(self: Any, out_channels: int, kernel_size: _size_any_t, stride: _size_any_t = 1,
+                 padding: _size_any_t = 0, output_padding: _size_any_t = 0, groups: int = 1, bias: bool = True,
+                 dilation: _size_any_t = 1, padding_mode: str = "zeros", device: _device_t = None,
+                 dtype: _dtype_t = None) -> None:
         _LazyConvXdMixin.__init__(self, out_channels, kernel_size, stride, padding, dilation, groups, bias,
                                   padding_mode, device, dtype, output_padding=output_padding)
     doc = f"``{base.__name__}`` whose ``in_channels`` is read from its first input (``input.shape[1]``)."
@@ -260,7 +281,9 @@ LazyConvTranspose3d = _lazy_conv_transpose("LazyConvTranspose3d", ConvTranspose3
 
 # ---------------------------------------------------------------------------------------------- normalisation
 class _LazyNormBase(LazyModuleMixin):
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
+    def __init__(self, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device: _device_t = None,
+                 dtype: _dtype_t = None) -> None:
         super().__init__(0, eps, momentum, False, False, device, dtype)
         self.affine = affine
         self.track_running_stats = track_running_stats
@@ -272,11 +295,11 @@ class _LazyNormBase(LazyModuleMixin):
             self.running_var = UninitializedBuffer(device=device, dtype=dtype)
             self.num_batches_tracked = _creation.tensor(0, dtype=_dtype.int64)
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         if not self.has_uninitialized_params() and self.num_features != 0:
             super().reset_parameters()
 
-    def initialize_parameters(self, input, *args, **kwargs):
+    def initialize_parameters(self, input: Tensor, *args: Any, **kwargs: Any) -> None:
         if self.has_uninitialized_params():
             self.num_features = input.shape[1]
             with no_grad():
@@ -290,7 +313,8 @@ class _LazyNormBase(LazyModuleMixin):
 
 
 def _lazy_norm(name, base, affine, track):
-    def __init__(self, eps=1e-5, momentum=0.1, affine=affine, track_running_stats=track, device=None, dtype=None):
+    def __init__(self: Any, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = affine,
+                 track_running_stats: bool = track, device: _device_t = None, dtype: _dtype_t = None) -> None:
         _LazyNormBase.__init__(self, eps, momentum, affine, track_running_stats, device, dtype)
     doc = f"``{base.__name__}`` whose ``num_features`` is read from its first input (``input.shape[1]``)."
     doc += _example(name, base, "", "num_features")

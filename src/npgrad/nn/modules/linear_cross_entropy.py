@@ -1,10 +1,22 @@
 """``nn.LinearCrossEntropyLoss``: a Linear layer (C * prod(out_features) outputs) whose logits go straight into
 cross entropy, as torch's. Pickles name it by torch's path, ``nn.modules.loss`` (re-exported there)."""
+from __future__ import annotations
+
 import math
 
 from .. import functional as F
 from .linear import Linear
 from .loss import _WeightedLoss
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from ..._tensor import Tensor
+    from ..parameter import Parameter
+    from ..common_types import (_device_t, _dtype_t, _ratio_2_t, _ratio_3_t, _ratio_any_t, _size_1_t, _size_2_t,
+                                _size_3_t, _size_any_opt_t, _size_any_t)
 
 __all__ = ["LinearCrossEntropyLoss"]
 
@@ -26,8 +38,10 @@ class LinearCrossEntropyLoss(_WeightedLoss):
     """
     __constants__ = ["num_classes", "out_features", "reduction", "ignore_index", "label_smoothing"]
 
-    def __init__(self, in_features, num_classes, *, out_features=(), bias=False, device=None, dtype=None,
-                 reduction="mean", weight=None, ignore_index=None, label_smoothing=0.0, options=None):
+    def __init__(self, in_features: int, num_classes: int, *, out_features: Sequence[int] = (), bias: bool = False,
+                 device: _device_t = None, dtype: _dtype_t = None, reduction: str = "mean",
+                 weight: Tensor | None = None, ignore_index: int | None = None, label_smoothing: float = 0.0,
+                 options: Any = None) -> None:
         if weight is not None and tuple(weight.shape) != (num_classes,):
             raise RuntimeError(f"expected weight shape to be {(num_classes,)}, got {tuple(weight.shape)}")
         if label_smoothing < 0 or label_smoothing > 1.0:
@@ -44,14 +58,14 @@ class LinearCrossEntropyLoss(_WeightedLoss):
                              dtype=dtype)
         self.options = options
 
-    def forward(self, input, target):
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         w = self.linear.weight.reshape((self.num_classes,) + self.out_features + (self.linear.in_features,))
         b = None if self.linear.bias is None else self.linear.bias.reshape((self.num_classes,) + self.out_features)
         return F.linear_cross_entropy(input, w, target, linear_bias=b, weight=self.weight, reduction=self.reduction,
                                       ignore_index=self.ignore_index, label_smoothing=self.label_smoothing,
                                       options=self.options)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"in_features={self.linear.in_features}, num_classes={self.num_classes}, "
                 f"out_features={self.out_features}, bias={self.linear.bias is not None}, "
                 f"reduction={self.reduction}, ignore_index={self.ignore_index}, "

@@ -10,6 +10,8 @@
 >>> list(Net().state_dict())
 ['fc.weight', 'fc.bias']
 """
+from __future__ import annotations
+
 import itertools
 import warnings
 from collections import OrderedDict, namedtuple
@@ -24,6 +26,15 @@ from ..parameter import Parameter, Buffer, buffer_persistent
 from ._hooks import (RemovableHandle, _add_hook, _global_forward_hooks, _global_forward_pre_hooks, call_with_hooks,
                      register_module_forward_hook, register_module_forward_pre_hook)
 from ..._warn import warn as _warn
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from ..._dtype import dtype as _dtype_cls
+
+T = TypeVar("T", bound="Module")   # `Self` for to/train/eval/...: the subclass comes back, not a bare Module
 
 __all__ = ["Module", "RemovableHandle", "register_module_forward_pre_hook", "register_module_forward_hook"]
 
@@ -84,9 +95,10 @@ class Module:
     dump_patches = False
     _version = 1
     training: bool
+    _is_full_backward_hook: bool | None
     call_super_init = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if not self.call_super_init and kwargs:
             raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword argument "
                             f"'{next(iter(kwargs))}'")
@@ -114,11 +126,15 @@ class Module:
         if self.call_super_init:
             super().__init__(*args, **kwargs)
 
-    def forward(self, *input):
-        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+    if TYPE_CHECKING:
+        # as torch: a Callable attribute, so subclasses may define forward with any signature
+        forward: Callable[..., Any]
+    else:
+        def forward(self, *input: Any) -> Any:
+            raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     # ------------------------------------------------------------------ registration
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Register ``tensor`` as state (in ``state_dict`` unless ``persistent=False``), not a parameter."""
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
@@ -139,7 +155,7 @@ class Module:
         else:
             self._non_persistent_buffers_set.add(name)
 
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (a ``Parameter`` or None) under ``name``."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
@@ -160,7 +176,7 @@ class Module:
                              "the value in the forward() method.")
         self._parameters[name] = param
 
-    def add_module(self, name, module):
+    def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` as a child under ``name``."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{typename(module)} is not a Module subclass")
@@ -174,11 +190,11 @@ class Module:
             raise KeyError('module name can\'t be empty string ""')
         self._modules[name] = module
 
-    def register_module(self, name, module):
+    def register_module(self, name: str, module: Module | None) -> None:
         """Alias for ``add_module``."""
         self.add_module(name, module)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         d = self.__dict__
         for table in ("_parameters", "_buffers", "_modules"):
             members = d.get(table)
@@ -186,7 +202,7 @@ class Module:
                 return members[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
         params = d.get("_parameters")
         if isinstance(value, Parameter):
@@ -256,7 +272,7 @@ class Module:
         self.__dict__.update(state)
 
     # ------------------------------------------------------------------ lookup by dotted path
-    def get_submodule(self, target):
+    def get_submodule(self, target: str) -> Module:
         """The submodule at a dotted path such as ``"encoder.layers.0"`` (``""`` is self)."""
         if target == "":
             return self
@@ -269,7 +285,7 @@ class Module:
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
-    def set_submodule(self, target, module, strict=False):
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
         """Put ``module`` at the dotted path ``target`` (its parent must exist)."""
         if target == "":
             raise ValueError("Cannot set the submodule without a target name!")
@@ -292,19 +308,19 @@ class Module:
             raise AttributeError("`" + name + "` is not " + what)
         return getattr(mod, name)
 
-    def get_parameter(self, target):
+    def get_parameter(self, target: str) -> Parameter:
         """The parameter at a dotted path such as ``"fc.weight"``."""
         return self._get_member(target, "_parameters", "an nn.Parameter")
 
-    def get_buffer(self, target):
+    def get_buffer(self, target: str) -> Tensor:
         """The buffer at a dotted path such as ``"bn.running_mean"``."""
         return self._get_member(target, "_buffers", "a buffer")
 
-    def get_extra_state(self):
+    def get_extra_state(self) -> Any:
         raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be called. Please "
                            "file an issue.")
 
-    def set_extra_state(self, state):
+    def set_extra_state(self, state: Any) -> None:
         raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be called. Please "
                            "file an issue.")
 
@@ -323,36 +339,39 @@ class Module:
                     seen.add(id(v))
                 yield (mod_prefix + "." + k if mod_prefix else k), v
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
         yield from self._named_members(lambda m: m._parameters.items(), prefix, recurse, remove_duplicate)
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
-    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         yield from self._named_members(lambda m: m._buffers.items(), prefix, recurse, remove_duplicate)
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         for _, m in self.named_children():
             yield m
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         seen = set()
         for name, m in self._modules.items():
             if m is not None and id(m) not in seen:
                 seen.add(id(m))
                 yield name, m
 
-    def modules(self, remove_duplicate=True):
+    def modules(self, remove_duplicate: bool = True) -> Iterator[Module]:
         for _, m in self.named_modules(remove_duplicate=remove_duplicate):
             yield m
 
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """(name, module) for self and every descendant, depth first; shared modules appear once."""
         if memo is None:
             memo = set()
@@ -365,7 +384,7 @@ class Module:
             if m is not None:
                 yield from m.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
-    def apply(self, fn):
+    def apply(self: T, fn: Callable[[Module], None]) -> T:
         """Call ``fn(m)`` on every child (recursively), then on self; returns self."""
         for m in self.children():
             m.apply(fn)
@@ -373,7 +392,7 @@ class Module:
         return self
 
     # ------------------------------------------------------------------ modes and gradients
-    def train(self, mode=True):
+    def train(self: T, mode: bool = True) -> T:
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         self.training = mode
@@ -381,15 +400,15 @@ class Module:
             m.train(mode)
         return self
 
-    def eval(self):
+    def eval(self: T) -> T:
         return self.train(False)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self: T, requires_grad: bool = True) -> T:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset every parameter's ``.grad``: to None (default) or to zeros in place."""
         for p in self.parameters():
             g = p._grad
@@ -428,7 +447,7 @@ class Module:
                 self._buffers[k] = fn(b)
         return self
 
-    def to(self, *args, **kwargs):
+    def to(self: T, *args: Any, **kwargs: Any) -> T:
         """``to(dtype)``, ``to(device)``, ``to(tensor)``: converts floating-point parameters and buffers in place.
 
         The arguments are Tensor.to's (the same parser: Python ``float`` is float64, strings are devices), less
@@ -447,32 +466,33 @@ class Module:
     def _cast_floating(self, dt):
         return self._apply(lambda t: t.to(dt) if t.is_floating_point() else t)
 
-    def float(self):
+    def float(self: T) -> T:
         return self._cast_floating(_dtype.float32)
 
-    def double(self):
+    def double(self: T) -> T:
         return self._cast_floating(_dtype.float64)
 
-    def half(self):
+    def half(self: T) -> T:
         return self._cast_floating(_dtype.float16)
 
-    def bfloat16(self):
+    def bfloat16(self: T) -> T:
         return self._cast_floating(_dtype.bfloat16)
 
-    def type(self, dst_type):
+    def type(self: T, dst_type: _dtype_cls | str) -> T:
         """Cast every parameter and buffer (integer ones included) to ``dst_type``."""
         return self._apply(lambda t: t.type(dst_type))
 
-    def cpu(self):
+    def cpu(self: T) -> T:
         return self
 
-    def cuda(self, device=None):
+    def cuda(self: T, device: Any = None) -> T:
         check_device("cuda")
+        return self  # (not reached: a CPU-only build refuses cuda, with torch's error)
 
-    def share_memory(self):
+    def share_memory(self: T) -> T:
         return self
 
-    def compile(self, *args, **kwargs):
+    def compile(self, *args: Any, **kwargs: Any) -> None:
         """``torch.compile`` this module in place (arguments as ``npgrad.compile``'s): its ``forward`` is
         captured and replayed (an instance attribute, so ``__call__`` and its hooks are unchanged)."""
         from ...compiler import compile as _compile
@@ -491,7 +511,8 @@ class Module:
         if self._has_extra_state():
             destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
-    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
+    def state_dict(self, *args: Any, destination: dict[str, Any] | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
         """An OrderedDict of every parameter and persistent buffer, keyed by dotted name (detached tensors)."""
         if args:
             _warn("Positional args are being deprecated, use kwargs instead. Refer to https://pytorch.org/docs/"
@@ -502,7 +523,7 @@ class Module:
             keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
         if destination is None:
             destination = OrderedDict()
-            destination._metadata = OrderedDict()
+            destination._metadata = OrderedDict()  # type: ignore[attr-defined]  # (torch's version metadata)
         local_metadata = dict(version=self._version)
         if hasattr(destination, "_metadata"):
             destination._metadata[prefix[:-1]] = local_metadata
@@ -572,7 +593,8 @@ class Module:
                     if (head[0] not in self._modules) if len(head) > 1 else (head[0] not in local):
                         unexpected_keys.append(key)
 
-    def load_state_dict(self, state_dict, strict=True, assign=False):
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> _IncompatibleKeys:
         """Copy values from ``state_dict`` into the parameters and buffers; returns (missing, unexpected) keys.
 
         ``strict=True`` raises RuntimeError listing missing/unexpected keys; shape mismatches always raise.
@@ -611,31 +633,33 @@ class Module:
                 type(self).__name__, "\n\t".join(errors)))
         return _IncompatibleKeys(missing, unexpected)
 
-    def register_state_dict_pre_hook(self, hook):
+    def register_state_dict_pre_hook(self, hook: Callable[..., None]) -> RemovableHandle:
         """``hook(module, prefix, keep_vars)`` runs before ``state_dict`` collects this module's entries."""
         return _add_hook(self._state_dict_pre_hooks, hook)
 
-    def register_state_dict_post_hook(self, hook):
+    def register_state_dict_post_hook(self, hook: Callable[..., None]) -> RemovableHandle:
         """``hook(module, state_dict, prefix, local_metadata)`` may edit the state_dict in place."""
         return _add_hook(self._state_dict_hooks, hook)
 
-    def register_load_state_dict_pre_hook(self, hook):
+    def register_load_state_dict_pre_hook(self, hook: Callable[..., None]) -> RemovableHandle:
         """``hook(module, state_dict, prefix, local_metadata, strict, missing, unexpected, error_msgs)``."""
         return _add_hook(self._load_state_dict_pre_hooks, hook)
 
-    def register_load_state_dict_post_hook(self, hook):
+    def register_load_state_dict_post_hook(self, hook: Callable[..., None]) -> RemovableHandle:
         """``hook(module, incompatible_keys)`` after loading; may edit the key lists in place."""
         return _add_hook(self._load_state_dict_post_hooks, hook)
 
     # ------------------------------------------------------------------ forward and hooks
-    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
         """``hook(module, args)`` (or ``hook(module, args, kwargs)``) before forward; may return new args."""
         handle = _add_hook(self._forward_pre_hooks, hook, prepend, extra=self._forward_pre_hooks_with_kwargs)
         if with_kwargs:
             self._forward_pre_hooks_with_kwargs[handle.id] = True
         return handle
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
         """``hook(module, args, output)`` (or ``hook(module, args, kwargs, output)``); may return a new output."""
         handle = _add_hook(self._forward_hooks, hook, prepend,
                            extra=[self._forward_hooks_with_kwargs, self._forward_hooks_always_called])
@@ -645,11 +669,11 @@ class Module:
             self._forward_hooks_always_called[handle.id] = True
         return handle
 
-    def register_full_backward_pre_hook(self, hook, prepend=False):
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """``hook(module, grad_output)`` when the gradients w.r.t. the outputs are known; may return new ones."""
         return _add_hook(self._backward_pre_hooks, hook, prepend)
 
-    def register_full_backward_hook(self, hook, prepend=False):
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """``hook(module, grad_input, grad_output)`` once the gradients w.r.t. the module's inputs are known;
         may return replacement ``grad_input``. Inputs and outputs then pass through an identity node."""
         if self._is_full_backward_hook is False:
@@ -658,7 +682,7 @@ class Module:
         self._is_full_backward_hook = True
         return _add_hook(self._backward_hooks, hook, prepend)
 
-    def register_backward_hook(self, hook):
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Deprecated: ``hook(module, grad_input, grad_output)`` on the node that made the output."""
         if self._is_full_backward_hook is True:
             raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on a single Module. "
@@ -666,7 +690,7 @@ class Module:
         self._is_full_backward_hook = False
         return _add_hook(self._backward_hooks, hook)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks
                 or _global_forward_pre_hooks or _global_forward_hooks):
             return self.forward(*args, **kwargs)
@@ -678,7 +702,7 @@ class Module:
     def _get_name(self):
         return type(self).__name__
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         """The text inside the parentheses of this module's repr (its constructor arguments)."""
         return ""
 

@@ -11,6 +11,8 @@ Without a process group (or with one rank, or in eval mode) it is BatchNorm. Unl
 CPU tensors in a synchronised forward ("SyncBatchNorm expected input tensor to be on GPU..."), npgrad runs it on
 the CPU: that is where npgrad runs.
 """
+from __future__ import annotations
+
 import numpy as np
 
 from ... import _tensor as _t
@@ -19,6 +21,17 @@ from ...distributed import _collectives as _coll
 from ...distributed import distributed_c10d as _c10d
 from .. import functional as F
 from .batchnorm import _BatchNorm
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .module import Module
+    from collections.abc import Callable, Sequence
+
+    from ..._tensor import Tensor
+    from ..parameter import Parameter
+    from ..common_types import (_device_t, _dtype_t, _ratio_2_t, _ratio_3_t, _ratio_any_t, _size_1_t, _size_2_t,
+                                _size_3_t, _size_any_opt_t, _size_any_t)
 
 __all__ = ["SyncBatchNorm"]
 
@@ -38,8 +51,9 @@ class SyncBatchNorm(_BatchNorm):
         'SyncBatchNorm'
     """
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 process_group=None, device=None, dtype=None, *, bias=True):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, process_group: Any = None, device: _device_t = None,
+                 dtype: _dtype_t = None, *, bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
         self.process_group = process_group
 
@@ -51,7 +65,7 @@ class SyncBatchNorm(_BatchNorm):
         if input.size(1) == 0:
             raise ValueError("SyncBatchNorm number of input channels should be non-zero")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         self._check_input_dim(input)
         self._check_non_zero_input_channels(input)
         factor = 0.0 if self.momentum is None else self.momentum
@@ -72,7 +86,7 @@ class SyncBatchNorm(_BatchNorm):
                                       group)
 
     @classmethod
-    def convert_sync_batchnorm(cls, module, process_group=None):
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
         """Replace every ``BatchNorm*d`` in ``module`` by a SyncBatchNorm sharing its parameters and buffers;
         a BatchNorm passed itself comes back as a new SyncBatchNorm."""
         out = module
