@@ -19,13 +19,7 @@ from . import (accelerator as accelerator, amp as amp, autograd as autograd, bac
                futures as futures, hub as hub, jit as jit, linalg as linalg, mps as mps, nn as nn, onnx as onnx,
                ops as ops, optim as optim, profiler as profiler, random as random, serialization as serialization,
                special as special, testing as testing, utils as utils, version as version)
-from ._dtype import (bfloat16 as bfloat16, bool as bool, channels_last as channels_last,
-                     channels_last_3d as channels_last_3d, contiguous_format as contiguous_format, double as double,
-                     dtype as dtype, finfo as finfo, float as float, float16 as float16, float32 as float32,
-                     float64 as float64, half as half, iinfo as iinfo, int as int, int8 as int8, int16 as int16,
-                     int32 as int32, int64 as int64, layout as layout, long as long, memory_format as memory_format,
-                     preserve_format as preserve_format, short as short, sparse_coo as sparse_coo,
-                     sparse_csr as sparse_csr, strided as strided, uint8 as uint8)
+from ._dtype import dtype as dtype, finfo as finfo, iinfo as iinfo, layout as layout, memory_format as memory_format
 from ._legacy import _LegacyType
 from ._shape import Size as Size, _Unset
 from ._tensor import Tensor as Tensor, device as device
@@ -47,6 +41,31 @@ _Outs: TypeAlias = tuple[Tensor, ...] | list[Tensor] | None
 _FileLike: TypeAlias = str | PathLike[str] | IO[bytes]
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+
+# the dtypes (torch.float32, ...; float/double/half/int/long/short/bool are torch's aliases)
+float16: _DType
+bfloat16: _DType
+float32: _DType
+float64: _DType
+int8: _DType
+int16: _DType
+int32: _DType
+int64: _DType
+uint8: _DType
+bool: _DType
+half: _DType
+float: _DType
+double: _DType
+short: _DType
+int: _DType
+long: _DType
+strided: layout
+sparse_coo: layout
+sparse_csr: layout
+contiguous_format: memory_format
+preserve_format: memory_format
+channels_last: memory_format
+channels_last_3d: memory_format
 
 default_generator: Generator
 

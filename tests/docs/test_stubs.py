@@ -122,6 +122,11 @@ def test_namespace_stub_matches_the_runtime():
 # Code as users write it (the tutorial, examples/, torch idioms); the lines ending in `# E` are wrong calls that
 # mypy must report, one error each, and nothing else may be reported.
 _NAMESPACE_USE = '''
+from collections.abc import Callable
+
+import numpy as np
+from typing_extensions import assert_type
+
 import npgrad as torch
 
 torch.manual_seed(0)
@@ -174,6 +179,14 @@ with torch.enable_grad(), torch.inference_mode(False), torch.set_grad_enabled(Tr
     pass
 legacy = torch.FloatTensor([1.0, 2.0])
 version: str = torch.__version__
+arr = torch.from_numpy(np.zeros(3))
+assert_type(torch.max(a, 1), torch.return_types.max)
+assert_type(torch.max(a), torch.Tensor)
+assert_type(torch.sort(a).values, torch.Tensor)
+assert_type(torch.unique(a), torch.Tensor)
+assert_type(torch.nonzero(a, as_tuple=True), tuple[torch.Tensor, ...])
+assert_type(torch.float32, torch.dtype)
+compiled: Callable[[torch.Tensor], torch.Tensor] = torch.compile(torch.relu)
 torch.zeros("a")  # E
 torch.cat(1)  # E
 torch.sum(a, dim="a")  # E
@@ -182,6 +195,9 @@ torch.randn(2, dtype="float32")  # E
 torch.max(a, dim=1).value  # E
 torch.matmul(a, "b")  # E
 torch.set_default_dtype(float)  # E
+torch.from_numpy([1, 2])  # E
+torch.save(a, 3)  # E
+miscompiled: Callable[[int], int] = torch.compile(torch.relu)  # E
 '''
 
 
