@@ -713,3 +713,42 @@ def test_threads_compiling_at_once_get_eager_results():
     for t in ts:
         t.join()
     assert not errors and all(out) and len(out) == 60
+
+
+def test_unrolled_rnn_two_live_replays_and_threads_share_no_buffer():
+    """The stacked operands of the weight gradients live in buffers kept between replays (a pool): replays
+    waiting for their backward at once, and backward passes run from two threads, each get their own."""
+    import threading
+    rng = np.random.default_rng(6)
+    w_ih, w_hh, b = (npgrad.tensor(rng.standard_normal(s).astype(np.float32) * 0.3, requires_grad=True)
+                     for s in [(8, 5), (8, 8), (8,)])
+    xs = [npgrad.tensor(rng.standard_normal((4, 5)).astype(np.float32)) for _ in range(6)]
+
+    def loss(scale):
+        h = npgrad.zeros(4, 8)
+        for x in xs:
+            h = npgrad.tanh(x @ w_ih.T + h @ w_hh.T + b) * scale
+        return (h * h).mean()
+
+    def grads(fn, scale):
+        return npgrad.autograd.grad(fn(scale), (w_ih, w_hh, b))
+    expect = {s: grads(loss, s) for s in (0.5, 1.5)}
+    f = npgrad.compile(loss)
+    _call_quiet(grads, f, 0.5)
+    outs = [f(s) for s in (0.5, 1.5, 0.5, 1.5)]           # four replays alive, backward in another order
+    got = {}
+    for k in (3, 0, 2, 1):
+        got[k] = npgrad.autograd.grad(outs[k], (w_ih, w_hh, b))
+    res = {}
+    threads = [threading.Thread(target=lambda s=s: res.__setitem__(s, grads(f, s))) for s in (0.5, 1.5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for k, s in ((0, 0.5), (1, 1.5), (2, 0.5), (3, 1.5)):
+        for a, e in zip(got[k], expect[s]):
+            np.testing.assert_allclose(a.numpy(), e.numpy(), rtol=1e-5, atol=1e-7)
+    for s in (0.5, 1.5):
+        for a, e in zip(res[s], expect[s]):
+            np.testing.assert_allclose(a.numpy(), e.numpy(), rtol=1e-5, atol=1e-7)
+    assert "out=_take(" in compiler.explain(f)

@@ -73,7 +73,8 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
     ``out_slots``: the slots the call returns (program outputs); ``diff_set``: the slot ids among them whose
     tensors require grad; ``n_flat``: how many input tensors the call passes; ``input_pos``: flattened position
     -> input slot (None for a repeated tensor)."""
-    ns = {"_new": object.__new__, "_np": np, "_fit": _fit, "_copyto": np.copyto, "_asarray": np.asarray}
+    ns = {"_new": object.__new__, "_np": np, "_fit": _fit, "_copyto": np.copyto, "_asarray": np.asarray,
+          "_take": _take}
     ns.update(guard_ns)
     if inline and not INLINE:
         _inline._load()
@@ -134,8 +135,16 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
             code = tpl.forward(op, args, res, f"s{j}", in_bwd, kname)
             if code is not None and id(op) in hoist:
                 first, lo, hi, group = hoist[id(op)]
-                code = ([f"h{first} = _prod(_np.concatenate(({''.join(g.args[0].arr + ', ' for g in group)})), "
-                         f"{op.args[1].arr})"] if op is group[0] else []) + [f"{res} = h{first}[{lo}:{hi}]"], code[1]
+                if op is group[0]:
+                    x0 = group[0].args[0]
+                    pool = _pool_name(ns)
+                    pre = [f"x{first} = _np.concatenate(({''.join(g.args[0].arr + ', ' for g in group)}), "
+                           f"out=_take({pool}, {(x0.shape[0] * len(group), x0.shape[1])!r}, "
+                           f"{_const(x0.dtype, ns)}))",
+                           f"h{first} = _prod(x{first}, {op.args[1].arr})", f"{pool}.append(x{first})"]
+                else:
+                    pre = []
+                code = pre + [f"{res} = h{first}[{lo}:{hi}]"], code[1]
             if code is not None:
                 lines.extend("    " + ln for ln in code[0])
                 if in_bwd:
@@ -172,6 +181,29 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
         b.append(f"    {''.join(n + ', ' for n in saved_names)}= S")
     have = set()
     pending = {}   # gid -> [(m1, grad, m2)]: weight gradients m1.T @ grad of one matrix, summed as one product
+    alias = {}     # gradient variable -> the variable it was assigned from (``g398 = g401``)
+    stacks = {}    # tuple of stacked variables -> the variable holding them
+    pooled = []    # (pool, variable): buffers handed back to their pool before bwd returns
+    meta_a = {s.arr: (s.shape, s.dtype) for s in rec.slots}
+    meta_g = {f"g{s.id}": (s.shape, s.dtype) for s in rec.slots}
+
+    def stacked(names, meta):
+        """``np.concatenate(names)`` (once per distinct list), into a buffer kept between replays (a pool:
+        fresh 1-2 MB arrays cost page faults on every call)."""
+        key = tuple(names)
+        if key in stacks:
+            return stacks[key]
+        ms = [meta.get(n) for n in names]
+        if any(x is None for x in ms) or len({x[1] for x in ms}) != 1 or len({x[0][1:] for x in ms}) != 1 \
+                or any(len(x[0]) != 2 for x in ms):
+            return f"_np.concatenate(({''.join(n + ', ' for n in names)}))"
+        shape = (sum(x[0][0] for x in ms), ms[0][0][1])
+        pool, var = _pool_name(ns), f"st{len(stacks)}"
+        b.append(f"    {var} = _np.concatenate(({''.join(n + ', ' for n in names)}), "
+                 f"out=_take({pool}, {shape!r}, {_const(ms[0][1], ns)}))")
+        pooled.append((pool, var))
+        stacks[key] = var
+        return var
 
     def acc(gid, expr):
         if type(expr) is tuple:  # ("mat2", m1, grad, m2) from an inlined mm/addmm
@@ -183,6 +215,8 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
             b.append(f"    g{gid} = g{gid} + {expr}")
         else:
             b.append(f"    g{gid} = {expr}")
+            if expr[:1] == "g" and expr[1:].isdigit():
+                alias[f"g{gid}"] = alias.get(expr, expr)
             have.add(gid)
 
     def flush(gid):
@@ -199,8 +233,8 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
             if len(pairs) == 1:
                 expr = f"_mat2_grad({pairs[0][0]}, {pairs[0][1]}, {m2})"
             else:
-                expr = (f"_mat2_grad(_np.concatenate(({''.join(m + ', ' for m, _ in pairs)})), "
-                        f"_np.concatenate(({''.join(g_ + ', ' for _, g_ in pairs)})), {m2})")
+                expr = (f"_mat2_grad({stacked([m for m, _ in pairs], meta_a)}, "
+                        f"{stacked([alias.get(g_, g_) for _, g_ in pairs], meta_g)}, {m2})")
             if first and not any(ln.startswith(f"    g{gid} = ") for ln in b):
                 b.append(f"    g{gid} = {expr}")
             else:
@@ -252,6 +286,7 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
     for s in rec.slots:
         if s.kind == "out":
             rets.append(f"g{s.gid}" if s.req and s.gid in have else "None")
+    b.extend(f"    {pool}.append({var})" for pool, var in pooled)
     b.append(f"    return ({''.join(r + ', ' for r in rets)})")
     bsrc = "\n".join(b)
     ns["O"] = prog.outside
@@ -263,6 +298,20 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
     prog.key = key
     prog.ns = ns
     return prog
+
+
+def _pool_name(ns):
+    name = f"PL{len(ns)}"
+    ns[name] = []
+    return name
+
+
+def _take(pool, shape, dtype):
+    """A buffer from ``pool`` (a list; pop is atomic, so threads replaying at once get different ones)."""
+    try:
+        return pool.pop()
+    except IndexError:
+        return np.empty(shape, dtype)
 
 
 def _mk(a):
