@@ -24,7 +24,7 @@ where ``np.exp(t)`` on a Tensor would go through NumPy's ``__array_ufunc__`` pro
 """
 import numpy as xp
 
-__all__ = ["xp", "txp", "NP_ALLOWED"]
+__all__ = ["xp", "txp", "xp_of", "NP_ALLOWED"]
 
 
 class TensorNamespace:
@@ -49,6 +49,15 @@ class TensorNamespace:
 
 
 txp = TensorNamespace()
+
+
+def xp_of(a):
+    """The namespace for ``a``: ``txp`` for a Tensor, NumPy for anything else. For the helpers that formulas share
+    with forward code (``reduction.expand_back``, ``norm._stats``): they have no ``ctx`` to read ``ctx.xp`` from."""
+    if type(a) is xp.ndarray:
+        return xp
+    from ._tensor import Tensor
+    return txp if isinstance(a, Tensor) else xp
 
 # ``np.<name>`` an ops module may still write (dotted names are matched whole: ``linalg.LinAlgError``).
 NP_ALLOWED = frozenset((

@@ -121,6 +121,7 @@ class Elu(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: elu_backward(grad, alpha, scale, input_scale, /* is_result */ false, self)
+        xp = ctx.xp
         x, = ctx.saved_tensors
         neg = grad * (ctx.alpha * ctx.scale * ctx.iscale) * xp.exp(_nonpos(x) * ctx.iscale)
         return where(x > 0, grad * ctx.scale, neg), None, None, None
@@ -155,6 +156,7 @@ class Gelu(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: gelu_backward(grad, self, approximate)
+        xp = ctx.xp
         x, = ctx.saved_tensors
         if ctx.tanh:
             k = math.sqrt(2 / math.pi)
@@ -192,6 +194,7 @@ class Mish(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: mish_backward(grad, self) = grad * (tanh(softplus(x)) + x * sigmoid(x) * (1 - tanh(softplus(x))^2))
+        xp = ctx.xp
         x, = ctx.saved_tensors
         t = xp.tanh(-dispatch(LogSigmoid, -x))   # softplus(x) = -logsigmoid(-x)
         return grad * (t + x * _sigmoid(x) * (1 - t * t))
@@ -327,6 +330,7 @@ class Glu(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: glu_backward(grad, self, dim) = cat([grad * sigmoid(b), grad * a * sigmoid(b) * (1 - sigmoid(b))])
+        xp = ctx.xp
         x, = ctx.saved_tensors
         h = x.shape[ctx.dim] // 2
         idx = [slice(None)] * x.ndim
@@ -352,6 +356,7 @@ class Prelu(Function):
     @staticmethod
     def backward(ctx, grad):
         # self, weight: _prelu_kernel_backward(grad, self, weight)
+        xp = ctx.xp
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         wv = _channel_view(w, x.ndim)

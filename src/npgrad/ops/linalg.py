@@ -97,6 +97,7 @@ class Mv(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.ger(vec); vec: self.t().mv(grad)
+        xp = ctx.xp
         m, v = ctx.saved_tensors
         need = ctx.needs_input_grad
         return (xp.expand_dims(grad, -1) * v if need[0] else None,
@@ -485,6 +486,7 @@ class Addmv(Addmm):
     @staticmethod
     def backward(ctx, grad):
         # self: maybe_multiply(grad, beta); mat: grad.ger(vec) * alpha; vec: mat.t().mv(grad) * alpha
+        xp = ctx.xp
         m, v = ctx.saved_tensors
         need = ctx.needs_input_grad
         return (_scale(grad, ctx.beta) if need[0] else None,
@@ -514,6 +516,7 @@ class Addbmm(Addmm):
     def backward(ctx, grad):
         # self: maybe_multiply(grad, beta); batch1: grad.unsqueeze(0).expand_as(batch1).bmm(batch2.mT) * alpha;
         # batch2: batch1.mT.bmm(grad.unsqueeze(0).expand_as(batch2)) * alpha
+        xp = ctx.xp
         b1, b2 = ctx.saved_tensors
         need = ctx.needs_input_grad
         g = xp.expand_dims(grad, 0)

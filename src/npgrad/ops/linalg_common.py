@@ -7,7 +7,7 @@ plain backward and records a ``mul`` on Tensors under ``create_graph``.
 import collections
 
 import numpy as np
-from .._xp import xp
+from .._xp import xp, xp_of
 
 from .._dtype import is_float_np, CPP_NAMES, SCALAR_NAMES
 
@@ -50,6 +50,7 @@ def tril_mask(n, like, k=0):
 
 def diag_embed(v, like):
     """(..., n) -> (..., n, n) diagonal matrices, as a product with the identity (differentiable)."""
+    xp = xp_of(v)  # NumPy, or txp on Tensors (create_graph)
     return xp.expand_dims(v, -1) * eye(v.shape[-1], like)
 
 

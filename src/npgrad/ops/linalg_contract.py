@@ -391,6 +391,7 @@ class Kron(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad viewed as (a0, b0, a1, b1, ...) * other, summed over other's axes; other: likewise
+        xp = ctx.xp
         a, b = ctx.saved_tensors
         sa, sb = _padded(a, b)
         nd = len(sa)

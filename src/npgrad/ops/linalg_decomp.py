@@ -6,7 +6,7 @@ ops here (solve, inv, eigh, svd), so it runs on arrays in a plain backward and o
 """
 import numpy as np
 from .._dtype import is_float_np
-from .._xp import xp
+from .._xp import xp, xp_of
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -98,6 +98,7 @@ class LinalgDet(Function):
     @staticmethod
     def backward(ctx, grad):
         # A: linalg_det_backward(grad, result, A, LU, pivots) = (grad * det) * A^{-H}
+        xp = ctx.xp
         A, d = ctx.saved_tensors
         scale = xp.expand_dims(grad * d, (-2, -1))
         if A.shape[-1] and xp.all(_data(d) != 0):
@@ -131,6 +132,7 @@ class LinalgSlogdet(Function):
     @staticmethod
     def backward(ctx, gsign, glogabs):
         # A: slogdet_backward(grad_sign, grad_logabsdet, A, signdet) = grad_logabsdet * A^{-H} (real: sign is flat)
+        xp = ctx.xp
         if glogabs is None:
             return None
         A, = ctx.saved_tensors
@@ -296,6 +298,7 @@ class LinalgSolveEx(Function):
     @staticmethod
     def backward(ctx, grad):
         # A, B: linalg_solve_backward: gB = A^{-H} gX (left) or gX A^{-H}; gA = -gB X^H (left) or -X^H gB
+        xp = ctx.xp
         A, X = ctx.saved_tensors
         left, vec = ctx.left, ctx.vec
         gB = dispatch(LinalgSolveEx, A.mT, grad, left, vec)
@@ -564,6 +567,7 @@ class LinalgEigh(Function):
 
 
 def _eigh_backward(gL, gV, w, V):
+    xp = xp_of(V)  # NumPy, or txp on Tensors (create_graph)
     n = w.shape[-1]
     inner = 0
     if gV is not None:
@@ -655,6 +659,7 @@ class LinalgSvd(Function):
 def _svd_backward(gU, gS, gVh, U, S, Vh):
     """Townsend's formula: gA = U [sym parts / (s_j^2 - s_i^2), scaled by S, + diag(gS)] Vh, plus the parts of
     gU (gVh) outside the column space of U (row space of Vh)."""
+    xp = xp_of(U)  # NumPy, or txp on Tensors (create_graph)
     k = S.shape[-1]
     m, n = U.shape[-2], Vh.shape[-1]
     eye = _eye(k, S)
@@ -662,7 +667,9 @@ def _svd_backward(gU, gS, gVh, U, S, Vh):
     if gU is None and gVh is None:
         return U @ (inner @ Vh)
     S2 = S * S
-    F = (1 - eye) / (xp.expand_dims(S2, -2) - xp.expand_dims(S2, -1) + eye)  # 1 / (s_j^2 - s_i^2) off the diagonal
+    # 1 / (s_j^2 - s_i^2) off the diagonal (the Tensor on the left: ndarray / Tensor would go through NumPy's
+    # __array_ufunc__)
+    F = 1 / (xp.expand_dims(S2, -2) - xp.expand_dims(S2, -1) + eye) * (1 - eye)
     Sr, Sc = xp.expand_dims(S, -1), xp.expand_dims(S, -2)  # s_i down the rows, s_j across the columns
     extra = 0
     if gU is not None:

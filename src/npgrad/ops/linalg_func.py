@@ -280,6 +280,7 @@ class LinalgLstsq(Function):
     @staticmethod
     def backward(ctx, gX, gres=None, grank=None, gsv=None):
         # self, b: linalg_lstsq_backward(grad_solution, self, b): X = pinv(A) B
+        xp = ctx.xp
         A, B, X = ctx.saved_tensors
         if gX is None:
             return None, None, None, None, None
@@ -443,6 +444,7 @@ class LinalgVectorNorm(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: linalg_vector_norm_backward(grad, self, ord, result, dim, keepdim)
+        xp = ctx.xp
         x, r = ctx.saved_tensors
         p, dims = ctx.ord, ctx.dims
         if p == 0:
@@ -558,6 +560,7 @@ class _Amax(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: scale_grad_by_count(restore_reduced_dims(grad, dim, keepdim), result == self, dim)
+        xp = ctx.xp
         x, r = ctx.saved_tensors
         if not ctx.keepdim:
             grad, r = xp.expand_dims(grad, ctx.dim), xp.expand_dims(r, ctx.dim)

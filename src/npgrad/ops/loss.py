@@ -127,6 +127,7 @@ class NllLoss(Function):
     def backward(ctx, grad):
         # self: nll_loss_backward(grad, self, target, weight, reduction, ignore_index, total_weight)
         #   = -weight[target] * grad at each target position (/ total_weight for 'mean'), zero elsewhere
+        xp = ctx.xp
         coef = xp.zeros(ctx.shape, ctx.w.dtype)   # a constant: the loss is linear in the input
         w = ctx.w
         if ctx.reduction == "mean":   # no target counted (all ignored): torch's gradient is 0, not 0/0
@@ -305,6 +306,7 @@ class SmoothL1Loss(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: smooth_l1_loss_backward(grad, self, target, reduction, beta): d / beta inside, sign(d) outside
+        xp = ctx.xp
         x, y = ctx.saved_tensors
         d = x - y
         b = ctx.beta
@@ -328,6 +330,7 @@ class HuberLoss(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: huber_loss_backward(grad, self, target, reduction, delta): d inside, delta * sign(d) outside
+        xp = ctx.xp
         x, y = ctx.saved_tensors
         d = x - y
         g = _grad_scale(grad, ctx.reduction, ctx.n) * _where(xp.abs(d) < ctx.delta, d, xp.sign(d) * ctx.delta)
@@ -401,6 +404,7 @@ class BinaryCrossEntropy(Function):
         # self: binary_cross_entropy_backward(grad, self, target, weight, reduction)
         #       = grad * weight * (self - target) / max(self * (1 - self), 1e-12)
         # target: binary_cross_entropy_target_backward(...) = -grad * weight * logit(self)
+        xp = ctx.xp
         x, y, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         g = _grad_scale(grad, ctx.reduction, ctx.n)

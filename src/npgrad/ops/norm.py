@@ -7,7 +7,7 @@ A plain backward uses the statistics saved by forward; under ``create_graph`` th
 input Tensor so that second derivatives see their dependence on it.
 """
 import numpy as np
-from .._xp import xp
+from .._xp import xp, xp_of
 
 import npgrad as ng   # public ops, looked up at call time
 
@@ -19,6 +19,7 @@ __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "rms_norm"
 
 
 def _stats(x, axes, eps):
+    xp = xp_of(x)  # NumPy, or txp on Tensors (create_graph)
     mean = xp.mean(x, axis=axes, keepdims=True)
     xc = x - mean
     var = xp.mean(xc * xc, axis=axes, keepdims=True)
@@ -27,6 +28,7 @@ def _stats(x, axes, eps):
 
 def _input_grad(gxhat, xhat, invstd, axes):
     """d/dx of normalise-with-batch-statistics, given the gradient with respect to ``xhat``."""
+    xp = xp_of(gxhat)  # NumPy, or txp on Tensors (create_graph)
     return invstd * (gxhat - xp.mean(gxhat, axis=axes, keepdims=True)
                      - xhat * xp.mean(gxhat * xhat, axis=axes, keepdims=True))
 
@@ -73,6 +75,7 @@ class NativeBatchNorm(Function):
     def backward(ctx, grad):
         # input, weight, bias: native_batch_norm_backward(grad, input, weight, running_mean, running_var,
         #                                                 result1, result2, training, eps, grad_input_mask)
+        xp = ctx.xp
         x, w, mean, invstd = ctx.saved_tensors
         need = ctx.needs_input_grad
         axes, cshape = ctx.axes, ctx.cshape
@@ -112,6 +115,7 @@ class NativeLayerNorm(Function):
     def backward(ctx, grad):
         # input, weight, bias: native_layer_norm_backward(grad, input, normalized_shape, result1, result2,
         #                                                 weight, bias, grad_input_mask)
+        xp = ctx.xp
         x, w, mean, invstd = ctx.saved_tensors
         need = ctx.needs_input_grad
         if not isinstance(x, np.ndarray):
@@ -150,6 +154,7 @@ class NativeGroupNorm(Function):
     def backward(ctx, grad):
         # input, weight, bias: native_group_norm_backward(grad, input, result1, result2, weight, N, C, HxW,
         #                                                 group, grad_input_mask)
+        xp = ctx.xp
         x, w, mean, invstd = ctx.saved_tensors
         need = ctx.needs_input_grad
         shape = x.shape

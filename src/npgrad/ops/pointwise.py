@@ -12,7 +12,7 @@ logical ops) and ``inplace.py`` (the in-place machinery every ``x.op_()`` goes t
 import operator as _op
 
 import numpy as np
-from .._xp import xp
+from .._xp import xp, xp_of
 
 from .._dtype import is_float_np
 
@@ -309,6 +309,7 @@ class PowTensor(Function):
     def backward(ctx, grad):
         # self: grad * exponent * self.pow(exponent - 1)
         # exponent: grad * (result * self.log()).masked_fill_((self == 0) & (exponent >= 0), 0)
+        xp = ctx.xp
         a, b, out = ctx.saved_tensors
         need = ctx.needs_input_grad
         ga = gb = None
@@ -503,6 +504,7 @@ class CopysignScalar(Copysign):
 def _log(x):
     """log of an array/Tensor, or of a Python number as a Python float (a NumPy float64 scalar would
     upcast a float32 gradient)."""
+    xp = xp_of(x)  # NumPy, or txp on Tensors (create_graph)
     if isinstance(x, (int, float)):
         return float(xp.log(np.float64(x)))
     return xp.log(x)

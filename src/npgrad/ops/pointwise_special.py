@@ -110,6 +110,7 @@ class Erf(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: 2.0 / sqrt(M_PI) * exp(-(self.pow(2))) * grad
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return (2 / _SQRT_PI) * xp.exp(-(a * a)) * grad
 
@@ -126,6 +127,7 @@ class Erfc(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: -2.0 / sqrt(M_PI) * exp(-(self.pow(2))) * grad
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return (-2 / _SQRT_PI) * xp.exp(-(a * a)) * grad
 
@@ -141,6 +143,7 @@ class Erfinv(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: 0.5 * sqrt(M_PI) * exp(self.erfinv().pow(2)) * grad
+        xp = ctx.xp
         a, = ctx.saved_tensors
         out = dispatch(Erfinv, a)
         return (0.5 * _SQRT_PI) * xp.exp(out * out) * grad
@@ -221,6 +224,7 @@ class NanToNum(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * at::isfinite(self)
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return where(xp.isfinite(a), grad, 0.0), None, None, None
 

@@ -243,6 +243,7 @@ class Sin(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * self.cos()
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return grad * xp.cos(a)
 
@@ -259,6 +260,7 @@ class Cos(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * -self.sin()
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return grad * -xp.sin(a)
 
@@ -291,6 +293,7 @@ class Asin(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * (-self * self + 1).rsqrt()
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return grad / xp.sqrt(1 - a * a)
 
@@ -307,6 +310,7 @@ class Acos(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * -((-self * self + 1).rsqrt())
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return -grad / xp.sqrt(1 - a * a)
 
@@ -339,6 +343,7 @@ class Sinh(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * self.cosh()
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return grad * xp.cosh(a)
 
@@ -355,6 +360,7 @@ class Cosh(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * self.sinh()
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return grad * xp.sinh(a)
 
@@ -387,6 +393,7 @@ class Asinh(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * (self.pow(2) + 1).rsqrt()
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return grad / xp.sqrt(a * a + 1)
 
@@ -403,6 +410,7 @@ class Acosh(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * (self.pow(2) - 1).rsqrt()   (as (self - 1)(self + 1): no cancellation near 1)
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return grad / xp.sqrt((a - 1) * (a + 1))
 

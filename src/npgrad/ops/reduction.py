@@ -7,7 +7,7 @@ float16 sums, means and norms accumulate in float32 and round once, as torch doe
 import builtins
 
 import numpy as np
-from .._xp import xp
+from .._xp import xp, xp_of
 
 from .._dtype import is_float_np
 
@@ -41,6 +41,7 @@ def count(shape, dims):
 
 def expand_back(grad, dims, keepdim, shape):
     """Undo a reduction's shape change: re-insert the reduced dims, then broadcast to the input shape."""
+    xp = xp_of(grad)  # NumPy, or txp on Tensors (create_graph)
     if not keepdim and dims:
         grad = xp.expand_dims(grad, dims)
     return xp.broadcast_to(grad, shape)
@@ -298,6 +299,7 @@ class Prod(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: prod_backward(grad, self, result): grad * prod of the *other* elements, zeros handled exactly
+        xp = ctx.xp
         a, out = ctx.saved_tensors
         dims, kd = ctx.dims, ctx.keepdim
         g = expand_back(grad, dims, kd, a.shape)
@@ -368,6 +370,7 @@ def _var_forward(ctx, a, dims, correction, keepdim, full):
 def _var_backward(grad, a, dims, correction, keepdim, full):
     # var_backward: (2 / (N - correction)) * grad * (self - self.mean(dim, true));
     # full reduction with N <= correction: grad * where(self == mean, nan, inf)
+    xp = xp_of(grad)  # NumPy, or txp on Tensors (create_graph)
     g = grad if keepdim or not dims else xp.expand_dims(grad, dims)
     n = count(a.shape, dims)
     mean = xp.sum(a, axis=dims, keepdims=True) / n
@@ -630,6 +633,7 @@ class Logsumexp(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: logsumexp_backward(grad, self, result, dim, keepdim) = grad * (self - result).exp()
+        xp = ctx.xp
         a, out = ctx.saved_tensors
         if not ctx.keepdim and ctx.dims:
             grad, out = xp.expand_dims(grad, ctx.dims), xp.expand_dims(out, ctx.dims)
@@ -696,6 +700,7 @@ class LinalgVectorNorm(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: linalg_vector_norm_backward(grad, self, ord, result, dim, keepdim)
+        xp = ctx.xp
         a, out = ctx.saved_tensors
         p, dims = ctx.p, ctx.dims
         g = grad
@@ -877,6 +882,7 @@ class Softmax(Function):
     def backward(ctx, grad):
         # self: _softmax_backward_data(grad, result, dim, self.scalar_type())
         #       = result * (grad - (grad * result).sum(dim, true))
+        xp = ctx.xp
         out, = ctx.saved_tensors
         if ctx.dim is None:
             return out * (grad - grad * out), None
@@ -909,6 +915,7 @@ class LogSoftmax(Function):
     def backward(ctx, grad):
         # self: _log_softmax_backward_data(grad, result, dim, self.scalar_type())
         #       = grad - result.exp() * grad.sum(dim, true)
+        xp = ctx.xp
         out, = ctx.saved_tensors
         if ctx.dim is None:
             return grad - xp.exp(out) * grad, None

@@ -5,7 +5,7 @@ accumulates in float32 and rounds each partial sum once (``[6e4, 6e4, -6e4]`` ->
 """
 import numpy as np
 from .._dtype import is_float_np
-from .._xp import xp
+from .._xp import xp, xp_of
 
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, UNSET, np_alias, required_dim
@@ -20,6 +20,7 @@ __all__ = ["cumsum", "cumprod", "cummax", "cummin", "diff"]
 def _revcumsum(g, dim):
     """Sum from each position to the end along ``dim`` (arrays or Tensors; float16/bfloat16 accumulate in
     float32)."""
+    xp = xp_of(g)  # NumPy, or txp on Tensors (create_graph)
     if type(g) is np.ndarray and g.dtype.itemsize == 2 and g.dtype.kind in "fV":
         return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim, dtype=np.float32), dim).astype(g.dtype)
     return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim), dim)
@@ -71,6 +72,7 @@ class Cumprod(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: cumprod_backward(grad.to(self.scalar_type()), self, dim, result)
+        xp = ctx.xp
         a, out = ctx.saved_tensors
         dim = ctx.dim
         if dim is None:
@@ -91,6 +93,7 @@ class Cumprod(Function):
 def exclusive_cumprod(x, axis):
     """``[1, x0, x0*x1, ...]`` along ``axis``: products of the elements before each one (no division, so
     exact with zeros); arrays or Tensors."""
+    xp = xp_of(x)  # NumPy, or txp on Tensors (create_graph)
     ad = x._data if isinstance(x, _t.Tensor) else x
     n = ad.shape[axis]
     ones = xp.ones(ad.shape[:axis % ad.ndim] + (1,) + ad.shape[axis % ad.ndim + 1:], ad.dtype)

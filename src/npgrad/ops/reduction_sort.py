@@ -89,6 +89,7 @@ class _Select(Function):
     @staticmethod
     def backward(ctx, grad, _gidx=None):
         # self: value_selecting_reduction_backward(grad, dim, indices, self.sizes(), keepdim)
+        xp = ctx.xp
         if ctx.dim is None:  # 0-d input
             return grad, None, None, None
         g = grad if ctx.keepdim else xp.expand_dims(grad, ctx.dim)

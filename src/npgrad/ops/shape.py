@@ -114,6 +114,7 @@ class T(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.t()
+        xp = ctx.xp
         return xp.transpose(grad)
 
 
@@ -129,6 +130,7 @@ class Permute(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: permute_backwards(grad, dims)
+        xp = ctx.xp
         return xp.transpose(grad, xp.argsort(ctx.dims).tolist()), None
 
 
@@ -144,6 +146,7 @@ class Unsqueeze(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.squeeze(dim)
+        xp = ctx.xp
         return xp.squeeze(grad, ctx.dim), None
 
 

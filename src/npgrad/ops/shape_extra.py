@@ -18,7 +18,7 @@ import itertools
 
 import numpy as np
 from .._dtype import is_float_np
-from .._xp import xp
+from .._xp import xp, xp_of
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -472,6 +472,7 @@ class Renorm(Function):
 
     @staticmethod
     def _factor(a, p, axes, maxnorm):
+        xp = xp_of(a)  # NumPy, or txp on Tensors (create_graph)
         if p == np.inf:
             norm = xp.max(xp.abs(a), axis=axes, keepdims=True)
         else:
@@ -482,6 +483,7 @@ class Renorm(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: renorm_backward(grad, self, p, dim, maxnorm)
+        xp = ctx.xp
         a, = ctx.saved_tensors
         p, axes, maxnorm = ctx.p, ctx.axes, ctx.maxnorm
         factor, norm, over = Renorm._factor(a, p, axes, maxnorm)
@@ -709,6 +711,7 @@ class IndexReduce(Function):
     @staticmethod
     def backward(ctx, grad):
         # self, source: index_reduce_backward(grad, self, dim, index, source, reduce, include_self, result)
+        xp = ctx.xp
         a, src, out = ctx.saved_tensors
         dim, idx, reduce, inc = ctx.dim, ctx.index, ctx.reduce, ctx.include_self
         shape = [1] * len(xp.shape(a))

@@ -139,6 +139,7 @@ class SpecialI0E(_Unary):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * (at::special_i1e(self) - self.sgn() * result)
+        xp = ctx.xp
         a, out = ctx.saved_tensors
         return grad * (dispatch(SpecialI1E, a) - xp.sign(a) * out)
 
@@ -174,6 +175,7 @@ class SpecialI1E(_Unary):
     @staticmethod
     def backward(ctx, grad):
         # self: i1e_backward(grad, self, result)  (i0e(x) - result (sgn(x) + 1/x); 1/2 at x = 0)
+        xp = ctx.xp
         a, out = ctx.saved_tensors
         _no_bf16("i1e_backward", a, suffix="")
         zero = a == 0
@@ -197,6 +199,7 @@ class Sinc(_Unary):
     @staticmethod
     def backward(ctx, grad):
         # self: sinc_backward(grad, self)  ((pi x cos(pi x) - sin(pi x)) / (pi x^2); 0 at x = 0)
+        xp = ctx.xp
         a, = ctx.saved_tensors
         zero = a == 0
         px = np.pi * where(zero, 1.0, a)
@@ -229,6 +232,7 @@ class SpecialNdtri(_Unary):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * std::sqrt(2 * M_PI) * (result.square() / 2).exp()
+        xp = ctx.xp
         out, = ctx.saved_tensors
         return grad * _SQRT_2PI * xp.exp(out * out / 2)
 
@@ -243,6 +247,7 @@ class SpecialLogNdtr(_Unary):
     @staticmethod
     def backward(ctx, grad):
         # self: grad / std::sqrt(2 * M_PI) * (result + self.pow(2) / 2).neg().exp()
+        xp = ctx.xp
         a, out = ctx.saved_tensors
         return grad / _SQRT_2PI * xp.exp(-(out + a * a / 2))
 
@@ -261,6 +266,7 @@ class SpecialEntr(_Unary):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * (-(1 + self.log()))
+        xp = ctx.xp
         a, = ctx.saved_tensors
         return grad * (-(1 + xp.log(a)))
 
@@ -281,6 +287,7 @@ class SpecialXlog1py(Function):
     def backward(ctx, grad):
         # self: at::xlog1py(grad, other).masked_fill((self == 0.) & (other <= -1.), 0.);
         # other: grad * self / (other + 1)
+        xp = ctx.xp
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
         ga = None
@@ -341,6 +348,7 @@ class Igamma(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: not_implemented("igamma: input"); other: grad * exp((self - 1) * log(other) - other - lgamma(self))
+        xp = ctx.xp
         a, x = ctx.saved_tensors
         if ctx.needs_input_grad[0]:
             raise NotImplementedError("the derivative for 'igamma: input' is not implemented.")
@@ -359,6 +367,7 @@ class Igammac(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: not_implemented("igammac: input"); other: -grad * exp((self - 1) * log(other) - other - lgamma(self))
+        xp = ctx.xp
         a, x = ctx.saved_tensors
         if ctx.needs_input_grad[0]:
             raise NotImplementedError("the derivative for 'igammac: input' is not implemented.")
@@ -383,6 +392,7 @@ class Ldexp(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad * at::pow(2, other); other: grad * result * ln(2)
+        xp = ctx.xp
         b, out = ctx.saved_tensors
         need = ctx.needs_input_grad
         e = ctx.int_other

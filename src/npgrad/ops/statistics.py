@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 from .._dtype import is_float_np
-from .._xp import xp
+from .._xp import xp, xp_of
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
@@ -42,6 +42,7 @@ def _pnorm(diff, p, axis):
 
 def _dnorm(diff, dist, p):
     """d dist / d diff, elementwise (``dist`` broadcast against ``diff``); 0 where the distance is 0."""
+    xp = xp_of(diff)  # NumPy, or txp on Tensors (create_graph)
     if p == 0:
         return diff * 0
     if p == 1:
@@ -72,6 +73,7 @@ class Cdist(Function):
     @staticmethod
     def backward(ctx, grad):
         # x1: _cdist_backward(grad, x1, x2, p, result); x2: the same with x1 and x2 swapped
+        xp = ctx.xp
         x1, x2, out = ctx.saved_tensors
         diff = x1[..., :, None, :] - x2[..., None, :, :]
         g = grad[..., None] * _dnorm(diff, out[..., None], ctx.p)
@@ -136,6 +138,7 @@ class Pdist(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: _pdist_backward(grad, self, p, result)
+        xp = ctx.xp
         from .shape_extra import _iadd
         x, out = ctx.saved_tensors
         i, j = ctx.i, ctx.j
@@ -631,6 +634,7 @@ class Logcumsumexp(Function):
         # self: logcumsumexp_backward(grad, self, result, dim)
         # d out_j / d x_i = exp(x_i - out_j) for j >= i (never above 1: out_j >= x_i), so the gradient is the
         # matrix W_ij = exp(x_i - out_j) [j >= i] times grad along dim: linear in grad, as forward AD needs
+        xp = ctx.xp
         a, out = ctx.saved_tensors
         d = ctx.dim
         if xp.ndim(a) == 0:
