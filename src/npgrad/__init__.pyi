@@ -94,31 +94,31 @@ class _triangular_solve(NamedTuple):
     cloned_coefficient: Tensor
 
 # torch's legacy tensor types: isinstance(t, FloatTensor) is t.dtype == float32; FloatTensor(2, 3) makes one
-class FloatTensor(metaclass=_LegacyType):
+class FloatTensor(Tensor, metaclass=_LegacyType):
     dtype: _DType
     def __new__(cls, *args: Any, device: _device = ...) -> Tensor: ...  # type: ignore[misc]
-class DoubleTensor(metaclass=_LegacyType):
+class DoubleTensor(Tensor, metaclass=_LegacyType):
     dtype: _DType
     def __new__(cls, *args: Any, device: _device = ...) -> Tensor: ...  # type: ignore[misc]
-class HalfTensor(metaclass=_LegacyType):
+class HalfTensor(Tensor, metaclass=_LegacyType):
     dtype: _DType
     def __new__(cls, *args: Any, device: _device = ...) -> Tensor: ...  # type: ignore[misc]
-class LongTensor(metaclass=_LegacyType):
+class LongTensor(Tensor, metaclass=_LegacyType):
     dtype: _DType
     def __new__(cls, *args: Any, device: _device = ...) -> Tensor: ...  # type: ignore[misc]
-class IntTensor(metaclass=_LegacyType):
+class IntTensor(Tensor, metaclass=_LegacyType):
     dtype: _DType
     def __new__(cls, *args: Any, device: _device = ...) -> Tensor: ...  # type: ignore[misc]
-class ShortTensor(metaclass=_LegacyType):
+class ShortTensor(Tensor, metaclass=_LegacyType):
     dtype: _DType
     def __new__(cls, *args: Any, device: _device = ...) -> Tensor: ...  # type: ignore[misc]
-class CharTensor(metaclass=_LegacyType):
+class CharTensor(Tensor, metaclass=_LegacyType):
     dtype: _DType
     def __new__(cls, *args: Any, device: _device = ...) -> Tensor: ...  # type: ignore[misc]
-class ByteTensor(metaclass=_LegacyType):
+class ByteTensor(Tensor, metaclass=_LegacyType):
     dtype: _DType
     def __new__(cls, *args: Any, device: _device = ...) -> Tensor: ...  # type: ignore[misc]
-class BoolTensor(metaclass=_LegacyType):
+class BoolTensor(Tensor, metaclass=_LegacyType):
     dtype: _DType
     def __new__(cls, *args: Any, device: _device = ...) -> Tensor: ...  # type: ignore[misc]
 

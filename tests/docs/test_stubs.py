@@ -178,6 +178,8 @@ fast = torch.compile(lambda v: v)
 with torch.enable_grad(), torch.inference_mode(False), torch.set_grad_enabled(True):
     pass
 legacy = torch.FloatTensor([1.0, 2.0])
+if isinstance(a, torch.FloatTensor):
+    a_sum: torch.Tensor = a.sum() + legacy
 version: str = torch.__version__
 arr = torch.from_numpy(np.zeros(3))
 assert_type(torch.max(a, 1), torch.return_types.max)
