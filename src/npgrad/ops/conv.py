@@ -14,7 +14,7 @@ one small product per sample and group, whose result is already in (N, C, *spati
 import math
 
 import numpy as np
-from .._xp import xp
+from .._xp import xp, xp_of
 as_strided = xp.lib.stride_tricks.as_strided
 
 from ..autograd.function import Function, dispatch
@@ -177,6 +177,7 @@ _KEEP_COLS = 1 << 26   # patch matrices up to 64 MiB stay with the node for the 
 
 
 def _bias_grad(grad):
+    xp = xp_of(grad)  # NumPy, or txp on Tensors (create_graph)
     return xp.sum(grad, axis=(0,) + tuple(range(2, grad.ndim)))
 
 
