@@ -351,9 +351,12 @@ def one_hot(tensor, num_classes=-1):
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias``, recorded as torch does: addmm for 2-D inputs with a bias (AddmmBackward0),
     a flattened addmm viewed back for other ranks, mm/matmul without a bias."""
-    for name, pos, v in (("input", 1, input), ("weight", 2, weight)):
-        if not isinstance(v, _t.Tensor):
-            raise TypeError(f"linear(): argument '{name}' (position {pos}) must be Tensor, not {type(v).__name__}")
+    T = _t.Tensor
+    if not (isinstance(input, T) and isinstance(weight, T)):
+        for name, pos, v in (("input", 1, input), ("weight", 2, weight)):
+            if not isinstance(v, T):
+                raise TypeError(f"linear(): argument '{name}' (position {pos}) must be Tensor, not "
+                                f"{type(v).__name__}")
     x, w = input._data, weight._data
     if w.ndim == 2 and x.ndim >= 1 and x.shape[-1] != w.shape[1]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({math.prod(x.shape[:-1])}x{x.shape[-1]} "
@@ -365,7 +368,7 @@ def linear(input, weight, bias=None):
     if bias is None:
         return ng.matmul(input, wt)
     if x.ndim == 2:
-        b = bias._data if isinstance(bias, _t.Tensor) else None
+        b = bias._data if isinstance(bias, T) else None
         if b is not None and b.ndim == 1 and b.shape[0] == w.shape[0] and x.dtype == w.dtype == b.dtype and \
                 x.dtype.kind == "f":  # nn.Linear's case, already checked: straight to the op
             return _linalg.Addmm.apply(bias, input, wt, 1, 1)
