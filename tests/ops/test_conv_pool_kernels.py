@@ -136,3 +136,10 @@ def test_max_pool_tiled_double_backward():
         res[m] = (to_np(g.detach()), to_np(gg))
     for a, b in zip(res[npgrad], res[torch]):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_empty_batch_conv_and_pool():
+    x, w = arr(0, 3, 5, 5), arr(4, 3, 3, 3)
+    compare(lambda m, a, b: m.nn.functional.conv2d(a, b, padding=1), (x, w))
+    compare(lambda m, a, b: m.nn.functional.conv_transpose2d(a, b.transpose(0, 1)), (x, w[:, :3].copy()))
+    compare(lambda m, a: m.nn.functional.max_pool2d(a, 2), (arr(0, 3, 4, 4),))

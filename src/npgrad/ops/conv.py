@@ -135,7 +135,7 @@ def _conv_t(y, w, geo, S, b=None):
     O, K, cg = y.shape[2:], w.shape[2:], w.shape[1]
     nd = len(K)
     wm = w.reshape(g, cout // g, -1).transpose(0, 2, 1)                   # (g, cg * prod(K), cout/g)
-    yg = y.reshape(N, g, cout // g, -1)
+    yg = y.reshape(N, g, cout // g, math.prod(O))
     cols = xp.matmul(wm, yg, out=_scratch((N, g, wm.shape[1], yg.shape[3]), xp.result_type(wm, yg)))
     blocks = cols.reshape((N, g * cg) + tuple(K) + tuple(O))
     out = xp.zeros((N, g * cg) + tuple(S), cols.dtype)
