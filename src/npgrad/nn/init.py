@@ -9,6 +9,8 @@ The distributions, bounds and fan computations are torch's; the numbers come fro
 >>> bool((w.abs() <= 1 / 5 ** 0.5).all())
 True
 """
+from __future__ import annotations
+
 import math
 import warnings
 
@@ -16,6 +18,12 @@ import numpy as np
 
 from .. import random as _random
 from .._warn import warn as _warn
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from ..random import Generator
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
            "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
@@ -34,7 +42,7 @@ def _rng(generator):
     return _random.rng(generator)
 
 
-def calculate_gain(nonlinearity, param=None):
+def calculate_gain(nonlinearity: str, param: int | float | None = None) -> float:
     r"""The recommended gain (scale of the standard deviation) for a nonlinearity: 1 (linear, conv, sigmoid), 5/3
     (tanh), :math:`\sqrt{2}` (relu), :math:`\sqrt{2 / (1 + \mathrm{slope}^2)}` (leaky_relu, slope 0.01 by
     default), 3/4 (selu).
@@ -78,7 +86,7 @@ def calculate_gain(nonlinearity, param=None):
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
-def uniform_(tensor, a=0.0, b=1.0, generator=None):
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
     """Fill ``tensor`` in place with values drawn from the uniform distribution :math:`U(a, b)`.
 
     Args:
@@ -100,7 +108,7 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
     return _write(tensor, _rng(generator).uniform(a, b, tensor.shape))
 
 
-def normal_(tensor, mean=0.0, std=1.0, generator=None):
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None) -> Tensor:
     r"""Fill ``tensor`` in place with values drawn from the normal distribution :math:`N(\mathrm{mean},
     \mathrm{std}^2)`.
 
@@ -123,7 +131,8 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
     return _write(tensor, _rng(generator).normal(mean, std, tensor.shape))
 
 
-def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: Generator | None = None) -> Tensor:
     r"""Fill ``tensor`` in place with values from :math:`N(\mathrm{mean}, \mathrm{std}^2)` truncated to
     :math:`[a, b]` (values outside are redrawn).
 
@@ -169,7 +178,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     return _write(tensor, out.reshape(tensor.shape))
 
 
-def constant_(tensor, val):
+def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill ``tensor`` in place with the value ``val``.
 
     Args:
@@ -189,7 +198,7 @@ def constant_(tensor, val):
     return _write(tensor, val)
 
 
-def ones_(tensor):
+def ones_(tensor: Tensor) -> Tensor:
     """Fill ``tensor`` with ones, in place and outside autograd.
 
     Args:
@@ -209,7 +218,7 @@ def ones_(tensor):
     return _write(tensor, 1)
 
 
-def zeros_(tensor):
+def zeros_(tensor: Tensor) -> Tensor:
     """Fill ``tensor`` with zeros, in place and outside autograd.
 
     Args:
@@ -229,7 +238,7 @@ def zeros_(tensor):
     return _write(tensor, 0)
 
 
-def eye_(tensor):
+def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D ``tensor`` in place with the identity matrix (ones on the diagonal of a rectangular one too),
     so that a Linear layer starts as the identity on as many inputs as possible.
 
@@ -251,7 +260,7 @@ def eye_(tensor):
     return _write(tensor, np.eye(*tensor.shape))
 
 
-def dirac_(tensor, groups=1):
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     """Fill a 3-, 4- or 5-D convolution weight in place with the Dirac delta, so that the convolution keeps the
     identity of as many input channels as possible (per group with ``groups``).
 
@@ -309,7 +318,7 @@ def _calculate_correct_fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
-def xavier_uniform_(tensor, gain=1.0, generator=None):
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     r"""Fill ``tensor`` in place from :math:`U(-a, a)` with :math:`a = \mathrm{gain} \sqrt{6 / (\mathrm{fan\_in} +
     \mathrm{fan\_out})}` (Glorot & Bengio, 2010).
 
@@ -333,7 +342,7 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
     return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor, gain=1.0, generator=None):
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     r"""Fill ``tensor`` in place from :math:`N(0, \sigma^2)` with :math:`\sigma = \mathrm{gain} \sqrt{2 /
     (\mathrm{fan\_in} + \mathrm{fan\_out})}` (Glorot & Bengio, 2010).
 
@@ -360,7 +369,8 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
     return calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
 
 
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                     generator: Generator | None = None) -> Tensor:
     r"""Fill ``tensor`` in place from :math:`U(-b, b)` with :math:`b = \mathrm{gain} \sqrt{3 / \mathrm{fan\_mode}}`
     (He et al., 2015); the default initialisation of Linear and conv weights (with ``a=sqrt(5)``).
 
@@ -390,7 +400,8 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                    generator: Generator | None = None) -> Tensor:
     r"""Fill ``tensor`` in place from :math:`N(0, \sigma^2)` with :math:`\sigma = \mathrm{gain} /
     \sqrt{\mathrm{fan\_mode}}` (He et al., 2015).
 
@@ -417,7 +428,7 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     return normal_(tensor, 0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
-def orthogonal_(tensor, gain=1, generator=None):
+def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = None) -> Tensor:
     """Fill ``tensor`` in place with a random (semi-)orthogonal matrix times ``gain`` (Saxe et al., 2013); trailing
     dimensions are flattened.
 
@@ -452,7 +463,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     return _write(tensor, (q * gain).reshape(tensor.shape))
 
 
-def sparse_(tensor, sparsity, std=0.01, generator=None):
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None) -> Tensor:
     r"""Fill a 2-D ``tensor`` in place from :math:`N(0, \mathrm{std}^2)` with a fraction ``sparsity`` of each column
     set to zero (Martens, 2010).
 
@@ -490,7 +501,7 @@ _DEPRECATED_EXAMPLE_ARGS = {"constant": "torch.empty(3), 0.5", "dirac": "torch.e
 def _deprecated(fn):
     old = fn.__name__[:-1]
 
-    def deprecated_init(*args, **kwargs):
+    def deprecated_init(*args: Any, **kwargs: Any) -> Tensor:
         _warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{fn.__name__}`.", FutureWarning)
         return fn(*args, **kwargs)
 

@@ -10,6 +10,8 @@ tensor(6.)
 >>> p.grad
 tensor([0.5000, 0.5000, 0.5000, 0.5000])
 """
+from __future__ import annotations
+
 import math
 import types
 import warnings
@@ -19,6 +21,13 @@ import numpy as np
 from ... import _creation
 from ..._tensor import Tensor, make
 from ..._warn import warn as _warn
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from ..._tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_"]
 
@@ -46,7 +55,8 @@ def _as_list(tensors):
     return [tensors] if isinstance(tensors, Tensor) else list(tensors)
 
 
-def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float | str = 2.0, error_if_nonfinite: bool = False,
+                   foreach: bool | None = None) -> Tensor:
     """The norm of the per-tensor norms of ``tensors`` (all of them taken as one vector)."""
     tensors = _as_list(tensors)
     norm_type = float(norm_type)
@@ -62,7 +72,8 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     return make(total)
 
 
-def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, total_norm: Tensor,
+                          foreach: bool | None = None) -> None:
     """Scale every ``.grad`` by ``min(1, max_norm / (total_norm + 1e-6))``."""
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
@@ -76,7 +87,8 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
         g._vc[0] += 1
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float | str = 2.0,
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
     """Rescale the gradients so that their total ``norm_type``-norm is at most ``max_norm``; returns that norm.
 
     ``foreach`` is accepted and ignored (one code path on the CPU).
@@ -94,14 +106,15 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return total
 
 
-def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def clip_grad_norm(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float | str = 2.0,
+                   error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
     """Deprecated alias of ``clip_grad_norm_``."""
     _warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
                   "`torch.nn.utils.clip_grad_norm_`.", FutureWarning)
     return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
-def clip_grad_value_(parameters, clip_value, foreach=None):
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: bool | None = None) -> None:
     """Clamp every ``.grad`` into ``[-clip_value, clip_value]`` in place (NaN stays NaN)."""
     clip_value = float(clip_value)
     for p in _as_list(parameters):

@@ -13,6 +13,8 @@ tensor([2, 1, 1])
 tensor([[1., 2., 3.],
         [4., 0., 0.]])
 """
+from __future__ import annotations
+
 from collections import namedtuple
 from collections.abc import Iterable
 
@@ -21,6 +23,13 @@ import numpy as np
 from ... import _creation, _dtype
 from ..._tensor import Tensor
 from ...ops.joining import cat, stack
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from ..._tensor import Tensor
 
 __all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence", "pad_packed_sequence", "pad_sequence",
            "unpad_sequence", "pack_sequence", "unpack_sequence"]
@@ -39,35 +48,35 @@ class PackedSequence(namedtuple("PackedSequence_", ["data", "batch_sizes", "sort
             data, batch_sizes = data
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
-    def to(self, *args, **kwargs):
+    def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
         data = self.data.to(*args, **kwargs)
         return self if data is self.data else type(self)(data, self.batch_sizes, self.sorted_indices,
                                                          self.unsorted_indices)
 
-    def cpu(self, *args, **kwargs):
+    def cpu(self, *args: Any, **kwargs: Any) -> PackedSequence:
         return self
 
-    def double(self):
+    def double(self) -> PackedSequence:
         return self.to(dtype=_dtype.float64)
 
-    def float(self):
+    def float(self) -> PackedSequence:
         return self.to(dtype=_dtype.float32)
 
-    def half(self):
+    def half(self) -> PackedSequence:
         return self.to(dtype=_dtype.float16)
 
-    def long(self):
+    def long(self) -> PackedSequence:
         return self.to(dtype=_dtype.int64)
 
     @property
-    def is_cuda(self):
+    def is_cuda(self) -> bool:
         return False
 
-    def is_pinned(self):
+    def is_pinned(self) -> bool:
         return False
 
 
-def invert_permutation(permutation):
+def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     """The permutation that undoes ``permutation`` (None stays None)."""
     if permutation is None:
         return None
@@ -85,14 +94,15 @@ def _batch_sizes(lengths, steps):
     return np.array([(lengths > t).sum() for t in range(steps)], dtype=np.int64)
 
 
-def pack_sorted(padded, lengths):
+def pack_sorted(padded: Tensor, lengths: np.ndarray) -> tuple[Tensor, np.ndarray]:
     """Time-major ``padded`` (T, N, *) whose lengths are sorted descending -> (data, batch_sizes array)."""
     sizes = _batch_sizes(lengths, int(lengths.max()) if lengths.size else 0)
     rows = [padded[t, :int(b)] for t, b in enumerate(sizes)]
     return cat(rows, 0), sizes
 
 
-def unpack_sorted(data, batch_sizes, padding_value=0.0, total_length=None):
+def unpack_sorted(data: Tensor, batch_sizes: Tensor | np.ndarray, padding_value: float = 0.0,
+                  total_length: int | None = None) -> tuple[Tensor, np.ndarray]:
     """(data, batch_sizes) -> time-major padded (T, N, *) in sorted order, and the sorted lengths."""
     sizes = batch_sizes._data.astype(np.int64) if isinstance(batch_sizes, Tensor) else np.asarray(batch_sizes)
     n = int(sizes[0])
@@ -111,7 +121,8 @@ def unpack_sorted(data, batch_sizes, padding_value=0.0, total_length=None):
     return stack(out, 0), lengths
 
 
-def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
+def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first: bool = False,
+                         enforce_sorted: bool = True) -> PackedSequence:
     """Pack a padded batch (T, B, *) (or (B, T, *)) given each sequence's length.
 
     With ``enforce_sorted=False`` the batch is sorted by decreasing length first (stably) and the order is kept
@@ -142,24 +153,26 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     return PackedSequence(data, _creation.tensor(sizes, dtype=_dtype.int64), sorted_indices, None)
 
 
-def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
+def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, padding_value: float = 0.0,
+                        total_length: int | None = None) -> tuple[Tensor, Tensor]:
     """Inverse of ``pack_padded_sequence``: (padded batch, lengths), in the original batch order."""
     max_len = sequence.batch_sizes.size(0)
     if total_length is not None:
         if total_length < max_len:
             raise ValueError("Expected total_length to be at least the length of the longest sequence in input, but "
                              f"got total_length={total_length} and max sequence length being {max_len}")
-    padded, lengths = unpack_sorted(sequence.data, sequence.batch_sizes, padding_value, total_length)
+    padded, sorted_lengths = unpack_sorted(sequence.data, sequence.batch_sizes, padding_value, total_length)
     if batch_first:
         padded = padded.transpose(0, 1)
-    lengths = _creation.tensor(lengths, dtype=_dtype.int64)
+    lengths = _creation.tensor(sorted_lengths, dtype=_dtype.int64)
     if sequence.unsorted_indices is not None:
         batch_dim = 0 if batch_first else 1
         return padded.index_select(batch_dim, sequence.unsorted_indices), lengths[sequence.unsorted_indices]
     return padded, lengths
 
 
-def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
+def pad_sequence(sequences: Tensor | Sequence[Tensor], batch_first: bool = False, padding_value: float = 0.0,
+                 padding_side: str = "right") -> Tensor:
     """Stack tensors of shapes (L_i, *) into (max L, B, *) (or (B, max L, *)), padding with ``padding_value``."""
     if not isinstance(sequences, Iterable):
         raise RuntimeError(f"pad_sequence: Expected iterable for input sequences, but got arg of type: "
@@ -178,20 +191,20 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     return stack(padded, 0 if batch_first else 1)
 
 
-def unpad_sequence(padded_sequences, lengths, batch_first=False):
+def unpad_sequence(padded_sequences: Tensor, lengths: Tensor | list[int], batch_first: bool = False) -> list[Tensor]:
     """The list of unpadded sequences of a padded batch."""
     if not batch_first:
         padded_sequences = padded_sequences.transpose(0, 1)
     return [seq[:int(n)] for seq, n in zip(padded_sequences, _lengths_array(lengths))]
 
 
-def pack_sequence(sequences, enforce_sorted=True):
+def pack_sequence(sequences: Tensor | Sequence[Tensor], enforce_sorted: bool = True) -> PackedSequence:
     """Pack a list of tensors of shapes (L_i, *)."""
     lengths = _creation.as_tensor([s.size(0) for s in sequences])
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
-def unpack_sequence(packed_sequences):
+def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
     """The list of sequences inside a PackedSequence, in the original order."""
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)
