@@ -15,6 +15,8 @@ none is needed).
 Hot ops (``INLINE``) are written out as their NumPy calls instead of calls of ``forward``/``backward``, so one
 recorded op costs about one NumPy call.
 """
+import re
+
 import numpy as np
 
 from .._shape import sum_to
@@ -96,7 +98,8 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
     ops = _cse_views(rec.ops, out_slots)
     live = _live_grads(ops, out_slots, diff_set)
     hoist = _hoist_products(ops) if inline else {}
-    cont = _contiguous_operands(ops) if inline else {}
+    cont = _contiguous_operands(ops, hoist) if inline else {}
+    reuse = _Reuse(ops, out_slots) if inline and REUSE else None
     saved_names = []
     inl = {}
     for j, op in enumerate(ops):
@@ -106,6 +109,8 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
                 where = f"T[{op.bump.index}]" if op.bump.kind == "in" else f"O[{op.bump.index}]"
                 lines.append(f"    {where}._vc[0] += 1")
             continue
+        if reuse is not None:
+            reuse.seen(op)
         if op.kind == "opaque":
             ns[f"C{j}"] = op.fn
             args = [f"_mk({a.arr})" if isinstance(a, _cap.Slot) else _const(a[1], ns) for a in op.args]
@@ -146,6 +151,8 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
                     pre = []
                 code = pre + [f"{res} = h{first}[{lo}:{hi}]"], code[1]
             if code is not None:
+                if reuse is not None:
+                    code = reuse.rewrite(j, op, code, saved_names, id(op) in hoist), code[1]
                 lines.extend("    " + ln for ln in code[0])
                 if in_bwd:
                     saved_names.extend(n for n in code[1] if n not in saved_names)
@@ -154,6 +161,8 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
                     if o.shape == ():
                         lines.append(f"    {o.arr} = _asarray({o.arr})")
                 continue
+        if reuse is not None:
+            reuse.generic(op)
         ns[f"F{j}"] = op.cls.forward
         ns[f"N{j}"] = op.cls._node_cls
         if in_bwd:
@@ -172,6 +181,8 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
     other_out = [s for s in out_slots if s not in diff_out]
     prog.diff = diff_out
     prog.other = other_out
+    if reuse is not None and reuse.count:
+        lines.insert(1, f"    # buffer reuse: {reuse.count} elementwise op(s) write into an operand no longer needed (out=)")
     lines.append(f"    return ({''.join(s.arr + ', ' for s in diff_out)}), "
                  f"({''.join(s.arr + ', ' for s in other_out)}), ({''.join(n + ', ' for n in saved_names)})")
     fsrc = "\n".join(lines)
@@ -300,6 +311,106 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
     return prog
 
 
+REUSE = True   # buffer reuse in the generated forward (``_Reuse``); a switch for measuring it
+
+_FRESH = {"Add", "Sub", "Mul", "Div", "Neg", "Tanh", "Sigmoid", "Exp", "Relu", "Mm", "Addmm", "LogSoftmax",
+          "Softmax", "Sum", "SumDim", "Mean", "MeanDim"}   # inlined ops whose result is a new array
+_SAFE_READERS = _FRESH                                   # inlined ops that keep no view of their operands
+_UFUNC = {"+": "add", "-": "subtract", "*": "multiply", "/": "true_divide"}
+_BINARY = re.compile(r"(\w+) = (\w+) ([-+*/]) (\w+)")
+_UNARY = re.compile(r"(\w+) = _np\.(tanh|exp)\((\w+)\)")
+_NEG = re.compile(r"(\w+) = -(\w+)")
+_RELU = re.compile(r"(\w+) = _np\.maximum\((\w+), 0\)")
+
+
+class _Reuse:
+    """Buffer reuse in the generated forward: an elementwise op (add, sub, mul, div, neg, tanh, exp, relu)
+    whose operand is a new array made earlier in the same replay by an inlined op, read for the last time here,
+    not saved for backward, not returned, never viewed and read only by inlined ops that keep no reference,
+    writes its result into that operand (``out=``), so a chain of elementwise ops allocates one array, not one
+    per op. The same NumPy ufunc computes the same values; each replay still makes its own arrays, so replays
+    alive at once share nothing. Not on tapes with in-place writes."""
+
+    def __init__(self, ops, out_slots):
+        self.off = any(op.kind == "copy" for op in ops)
+        self.last = {}
+        self.meta = {}
+        for j, op in enumerate(ops):
+            args = list(op.args) + (list(op.kwargs.values()) if op.kind in ("create", "opaque") else []) \
+                if op.kind != "copy" else []
+            for a in args:
+                if isinstance(a, _cap.Slot):
+                    self.last[a.arr] = j
+                    self.meta[a.arr] = (a.shape, a.dtype)
+        self.outs = {s.arr for s in out_slots}
+        self.fresh = set()
+        self.unsafe = set()
+        self.count = 0
+
+    def seen(self, op):
+        """A create/opaque op: its tensor arguments may be kept."""
+        if op.kind not in ("create", "opaque"):
+            return
+        for a in list(op.args) + list(op.kwargs.values()):
+            if isinstance(a, _cap.Slot):
+                self.unsafe.add(a.arr)
+
+    def generic(self, op):
+        """An op run through its own ``forward``: it may save or view its arguments."""
+        for a in op.args:
+            if isinstance(a, _cap.Slot):
+                self.unsafe.add(a.arr)
+
+    def rewrite(self, j, op, code, saved, hoisted):
+        lines = code[0]
+        name = op.cls.__name__
+        if name not in _SAFE_READERS:
+            for a in op.args:
+                if isinstance(a, _cap.Slot):
+                    self.unsafe.add(a.arr)
+        if self.off or hoisted or len(op.outs) != 1 or op.nout or len(lines) != 1:
+            return lines
+        o = op.outs[0]
+        if o.shape == ():
+            return lines
+        new = None
+        ln = lines[0]
+        m = _BINARY.fullmatch(ln) if name in ("Add", "Sub", "Mul", "Div") else None
+        if m:
+            res, a, sign, b = m.groups()
+            t = self._target((a, b), j, o, saved, code[1])
+            if t is not None:
+                new = f"{res} = _np.{_UFUNC[sign]}({a}, {b}, out={t})"
+        elif name in ("Tanh", "Exp") and _UNARY.fullmatch(ln):
+            res, fn, a = _UNARY.fullmatch(ln).groups()
+            t = self._target((a,), j, o, saved, code[1])
+            if t is not None:
+                new = f"{res} = _np.{fn}({a}, out={t})"
+        elif name == "Neg" and _NEG.fullmatch(ln):
+            res, a = _NEG.fullmatch(ln).groups()
+            t = self._target((a,), j, o, saved, code[1])
+            if t is not None:
+                new = f"{res} = _np.negative({a}, out={t})"
+        elif name == "Relu" and _RELU.fullmatch(ln):
+            res, a = _RELU.fullmatch(ln).groups()
+            t = self._target((a,), j, o, saved, code[1])
+            if t is not None:
+                new = f"{res} = _np.maximum({a}, 0, out={t})"
+        if name in _FRESH:
+            self.fresh.add(o.arr)
+        if new is None:
+            return lines
+        self.count += 1
+        return [new]
+
+    def _target(self, names, j, o, saved, own_saved):
+        for n in names:
+            if n in self.fresh and n not in self.unsafe and self.last.get(n) == j and n not in self.outs \
+                    and n not in saved and n not in own_saved and self.meta.get(n) == (o.shape, o.dtype):
+                return n
+        return None
+
+
 def _pool_name(ns):
     name = f"PL{len(ns)}"
     ns[name] = []
@@ -382,7 +493,7 @@ def _hoist_products(ops):
     return out
 
 
-def _contiguous_operands(ops):
+def _contiguous_operands(ops, hoist):
     """A transposed (column-major) matrix that is the right operand of many products (``h @ W.T`` in every
     step of an unrolled loop) is copied to row-major once per replay, and the products read the copy: OpenBLAS
     runs ``x @ W`` with a row-major ``W`` markedly faster than with a column-major one for few rows (measured
@@ -393,7 +504,7 @@ def _contiguous_operands(ops):
     from ..ops import linalg
     uses = {}
     for op in ops:
-        if op.kind != "fn" or op.cls is not linalg.Mm or op.casts:
+        if op.kind != "fn" or op.cls is not linalg.Mm or op.casts or id(op) in hoist:
             continue
         w = op.args[1]
         if not isinstance(w, _cap.Slot) or len(w.shape) != 2 or w.dtype.kind != "f" or w.dtype.itemsize < 4:
