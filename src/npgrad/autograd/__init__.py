@@ -243,7 +243,7 @@ def _batched_grad(outs, ins, grad_outputs, retain_graph, create_graph, allow_unu
     return tuple(None if per[0][k] is None else npgrad.stack([p[k] for p in per]) for k in range(len(ins)))
 
 
-def Variable(data, requires_grad=False, volatile=False):
+def Variable(data: "Tensor", requires_grad: bool = False, volatile: bool = False) -> "Tensor":
     """Deprecated alias kept for old code: returns a plain tensor (``Variable`` and ``Tensor`` merged in torch 0.4).
 
     Args:

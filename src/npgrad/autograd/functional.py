@@ -20,9 +20,18 @@ tensor([[2., 0.],
 tensor([[ 6.,  0.],
         [ 0., 12.]])
 """
+from __future__ import annotations
+
 import numpy as np
 
 from .grad_mode import enable_grad, set_grad_enabled, is_grad_enabled
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .._tensor import Tensor
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
 
@@ -179,7 +188,8 @@ def _stack(tensors, shape):
 
 
 # ---------------------------------------------------------------------------------------------- vector products
-def vjp(func, inputs, v=None, create_graph=False, strict=False):
+def vjp(func: Callable[..., Any], inputs: Tensor | Sequence[Tensor], v: Tensor | Sequence[Tensor] | None = None,
+        create_graph: bool = False, strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), v^T J)``: the vector-Jacobian product at ``inputs``.
 
     >>> import npgrad
@@ -207,7 +217,8 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(vjp_, is_inputs_tuple)
 
 
-def jvp(func, inputs, v=None, create_graph=False, strict=False):
+def jvp(func: Callable[..., Any], inputs: Tensor | Sequence[Tensor], v: Tensor | Sequence[Tensor] | None = None,
+        create_graph: bool = False, strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), J v)``: the Jacobian-vector product, by the double-backward trick.
 
     >>> import npgrad
@@ -240,7 +251,8 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 # ---------------------------------------------------------------------------------------------- Jacobians
-def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
+def jacobian(func: Callable[..., Any], inputs: Tensor | Sequence[Tensor], create_graph: bool = False,
+             strict: bool = False, vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
     """The Jacobian of ``func`` at ``inputs``: ``output.shape + input.shape`` per (output, input) pair.
 
     ``strategy="reverse-mode"`` (one backward pass per output element) or ``"forward-mode"`` (one dual pass per
@@ -334,7 +346,8 @@ def _jacobian_forward(func, inputs, strict):
     return _tuple_postprocess(tuple(jac), (is_outputs_tuple, is_inputs_tuple))
 
 
-def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, outer_jacobian_strategy="reverse-mode"):
+def hessian(func: Callable[..., Any], inputs: Tensor | Sequence[Tensor], create_graph: bool = False,
+            strict: bool = False, vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:
     """The Hessian of a scalar ``func``: ``input.shape + input.shape`` (tuple of tuples for tuple inputs).
 
     >>> import npgrad
@@ -392,7 +405,8 @@ def _second_order_setup(func, inputs, v, create_graph, strict, name):
     return is_inputs_tuple, inputs, v, outputs, is_outputs_tuple, jac
 
 
-def vhp(func, inputs, v=None, create_graph=False, strict=False):
+def vhp(func: Callable[..., Any], inputs: Tensor | Sequence[Tensor], v: Tensor | Sequence[Tensor] | None = None,
+        create_graph: bool = False, strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), v^T H)`` for a scalar ``func``."""
     with enable_grad():
         is_inputs_tuple, inputs, v, outputs, is_outputs_tuple, jac = _second_order_setup(
@@ -405,7 +419,8 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
     return _tuple_postprocess(outputs, is_outputs_tuple), _tuple_postprocess(res, is_inputs_tuple)
 
 
-def hvp(func, inputs, v=None, create_graph=False, strict=False):
+def hvp(func: Callable[..., Any], inputs: Tensor | Sequence[Tensor], v: Tensor | Sequence[Tensor] | None = None,
+        create_graph: bool = False, strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), H v)`` for a scalar ``func``, by the double-backward trick."""
     from .._creation import zeros_like
     with enable_grad():

@@ -4,9 +4,18 @@
 decorators. The state lives in one ``threading.local`` so that ``Function.apply`` reads it with a single
 attribute access.
 """
+from __future__ import annotations
+
 import functools
 import inspect
 import threading
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_M = TypeVar("_M", bound="_Mode")
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "is_inference_mode_enabled"]
@@ -21,7 +30,7 @@ class _State(threading.local):
 state = _State()
 
 
-def is_grad_enabled():
+def is_grad_enabled() -> bool:
     """Whether gradient recording is on: ops on tensors that require grad record a graph only while it is
     (off inside :class:`no_grad`, or after ``set_grad_enabled(False)``).
 
@@ -40,7 +49,7 @@ def is_grad_enabled():
     return state.enabled
 
 
-def is_inference_mode_enabled():
+def is_inference_mode_enabled() -> bool:
     """Whether ``inference_mode`` is on (False at start).
 
     Returns:
@@ -60,7 +69,10 @@ def is_inference_mode_enabled():
 class _Mode:
     """Base of the grad-mode context managers; also a decorator (sync functions and generators)."""
 
-    def __call__(self, fn):
+    if TYPE_CHECKING:
+        def _set(self) -> None: ...  # each mode's own setting
+
+    def __call__(self, fn: _F) -> _F:
         if inspect.isclass(fn):
             raise TypeError(f"{type(self).__name__} can't decorate a class; decorate its methods instead")
         if inspect.isgeneratorfunction(fn):
@@ -68,23 +80,23 @@ class _Mode:
             def gen(*args, **kwargs):
                 with self.clone():
                     yield from fn(*args, **kwargs)
-            return gen
+            return cast(_F, gen)
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with self.clone():
                 return fn(*args, **kwargs)
-        return wrapper
+        return cast(_F, wrapper)
 
-    def clone(self):
+    def clone(self: _M) -> _M:
         return type(self)()
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._prev = (state.enabled, state.inference)
         self._set()
         return None
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         state.enabled, state.inference = self._prev
         return False
 
@@ -136,15 +148,15 @@ class set_grad_enabled(_Mode):
         >>> _ = torch.set_grad_enabled(True)
     """
 
-    def __init__(self, mode):
+    def __init__(self, mode: bool) -> None:
         self._prev = (state.enabled, state.inference)
         self.mode = mode is True or bool(mode)
         state.enabled = self.mode and not state.inference
 
-    def clone(self):
+    def clone(self) -> set_grad_enabled:
         return set_grad_enabled(self.mode)
 
-    def __enter__(self):  # the mode was already set by __init__, which also saved the previous one
+    def __enter__(self) -> None:  # the mode was already set by __init__, which also saved the previous one
         return None
 
     def _set(self):
@@ -162,18 +174,18 @@ class inference_mode(_Mode):
     (False, True)
     """
 
-    def __init__(self, mode=True):
+    def __init__(self, mode: bool = True) -> None:
         self.mode = mode
 
-    def clone(self):
+    def clone(self) -> inference_mode:
         return inference_mode(self.mode)
 
-    def __enter__(self):  # ops mark their results as inference tensors through Function's extras path
+    def __enter__(self) -> None:  # ops mark their results as inference tensors through Function's extras path
         from . import function
         function.extras_on()
         return super().__enter__()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         from . import function
         function.extras_off()
         return super().__exit__(*exc)

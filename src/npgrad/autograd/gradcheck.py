@@ -16,11 +16,20 @@ not run (npgrad never hands a backward an undefined gradient, and has no batched
 >>> npgrad.autograd.gradcheck(lambda t: (t ** 3).sum(), (x,))
 True
 """
+from __future__ import annotations
+
 import warnings
 
 import numpy as np
 from .._dtype import is_float_np
 from .._warn import warn as _warn
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .._tensor import Tensor
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
@@ -186,10 +195,11 @@ def _mismatch_msg(j, i, num, ana, kind="Jacobian"):
             f"numerical:{_fmt(num)}\nanalytical:{_fmt(ana)}\n\n{worst}")
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, nondet_tol=0.0,
-              check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
-              check_batched_forward_grad=False, check_forward_ad=False, check_backward_ad=True, fast_mode=False,
-              masked=None):
+def gradcheck(func: Callable[..., Any], inputs: Tensor | Sequence[Any], *, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True, nondet_tol: float = 0.0,
+              check_undefined_grad: bool = True, check_grad_dtypes: bool = False, check_batched_grad: bool = False,
+              check_batched_forward_grad: bool = False, check_forward_ad: bool = False, check_backward_ad: bool = True,
+              fast_mode: bool = False, masked: bool | None = None) -> bool:
     """True when every differentiable input's analytical Jacobian matches finite differences.
 
     ``nondet_tol`` has nothing to do (npgrad's backward is deterministic) and ``check_undefined_grad`` is not
@@ -294,10 +304,12 @@ def _fast_check(func, inputs, diff_idx, eps, atol, rtol, raise_exception):
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  gen_non_contig_grad_outputs=False, raise_exception=True, nondet_tol=0.0, check_undefined_grad=True,
-                  check_grad_dtypes=False, check_batched_grad=False, check_fwd_over_rev=False,
-                  check_rev_over_rev=True, fast_mode=False, masked=False):
+def gradgradcheck(func: Callable[..., Any], inputs: Tensor | Sequence[Any],
+                  grad_outputs: Tensor | Sequence[Tensor] | None = None, *, eps: float = 1e-6, atol: float = 1e-5,
+                  rtol: float = 1e-3, gen_non_contig_grad_outputs: bool = False, raise_exception: bool = True,
+                  nondet_tol: float = 0.0, check_undefined_grad: bool = True, check_grad_dtypes: bool = False,
+                  check_batched_grad: bool = False, check_fwd_over_rev: bool = False, check_rev_over_rev: bool = True,
+                  fast_mode: bool = False, masked: bool = False) -> bool:
     """gradcheck of the first derivative (computed with ``create_graph=True``): checks second derivatives.
 
     Takes :func:`gradcheck`'s arguments, plus ``grad_outputs`` (the vectors the first derivative is taken

@@ -4,9 +4,18 @@ Ownership runs one way only: a tensor holds its ``grad_fn``, a node holds the no
 and the arrays it saved. A node never holds its own output tensor, so a graph dies by reference counting as
 soon as the last tensor of it goes, without the cycle collector.
 """
+from __future__ import annotations
+
 import itertools
 import threading
 import weakref
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Literal
+
+    from .._tensor import Tensor
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "saved_tensors_hooks", "save_on_cpu",
            "disable_saved_tensors_hooks", "register_multi_grad_hook", "increment_version", "GradientEdge",
@@ -19,19 +28,19 @@ class RemovableHandle:
     """Returned by ``register_*hook``; ``remove()`` takes the hook out again."""
     __slots__ = ("_table", "id")
 
-    def __init__(self, table):
+    def __init__(self, table: dict[int, Any] | None) -> None:
         self._table = weakref.ref(table) if table is not None else None
         self.id = next(_handle_ids)
 
-    def remove(self):
+    def remove(self) -> None:
         table = self._table() if self._table is not None else None
         if table is not None:
             table.pop(self.id, None)
 
-    def __enter__(self):
+    def __enter__(self) -> RemovableHandle:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.remove()
 
 
@@ -80,34 +89,42 @@ class Node:
     __slots__ = ("_edges", "_saved", "_meta", "_nout", "_pre_", "_post_", "_tensor_pre_", "_retain_",
                  "_general", "_seq", "metadata_", "__weakref__")
     _fn = None  # the Function of a BackwardNode; None for leaves and other nodes
+    if TYPE_CHECKING:  # slots filled by Function.apply and the hook tables (read through _Rare below)
+        _edges: tuple[Any, ...]
+        _saved: tuple[Any, ...]
+        _nout: int
+        _general: bool
+        _pre: dict[int, Any] | None   # (descriptors set on the class after it; see _Rare)
+        _post: dict[int, Any] | None
+        metadata_: dict[Any, Any]
 
-    def name(self):
+    def name(self) -> str:
         return type(self).__name__
 
     @property
-    def next_functions(self):
+    def next_functions(self) -> tuple[tuple[Node | None, int], ...]:
         """One ``(node, output_nr)`` pair per tensor input; ``(None, 0)`` where no gradient flows."""
         return tuple(e for e in self._edges if e is not None)
 
     @property
-    def metadata(self):
+    def metadata(self) -> dict[Any, Any]:
         try:
             return self.metadata_
         except AttributeError:
             self.metadata_ = {}
             return self.metadata_
 
-    def register_hook(self, fn):
+    def register_hook(self, fn: Callable[..., Any]) -> RemovableHandle:
         """``fn(grad_inputs, grad_outputs)`` runs after this node; may return replacement ``grad_inputs``."""
         with hooks_lock:
-            self._post, h = add_hook(self._post, fn)
+            self._post, h = add_hook(self._post, fn)  # type: ignore[misc]  # (a _Rare descriptor over a slot)
             self._general = True  # the engine runs this node on its general path from now on
         return h
 
-    def register_prehook(self, fn):
+    def register_prehook(self, fn: Callable[..., Any]) -> RemovableHandle:
         """``fn(grad_outputs)`` runs before this node; may return replacement ``grad_outputs``."""
         with hooks_lock:
-            self._pre, h = add_hook(self._pre, fn)
+            self._pre, h = add_hook(self._pre, fn)  # type: ignore[misc]  # (a _Rare descriptor over a slot)
             self._general = True
         return h
 
@@ -139,14 +156,14 @@ class AccumulateGrad(Node):
     """Where a leaf's gradient ends up: adds it into ``variable.grad``."""
     __slots__ = ("variable",)
 
-    def __init__(self, variable):
+    def __init__(self, variable: Tensor) -> None:
         init_node(self)
         self.variable = variable
         self._edges = ()
         self._saved = ()
         self._nout = 0
 
-    def name(self):
+    def name(self) -> str:
         return "torch::autograd::AccumulateGrad"  # torch's name() carries the C++ namespace here
 
 
@@ -314,11 +331,11 @@ class saved_tensors_hooks:
     tensor([2., 2., 2.])
     """
 
-    def __init__(self, pack_hook, unpack_hook):
+    def __init__(self, pack_hook: Callable[[Tensor], Any], unpack_hook: Callable[[Any], Tensor]) -> None:
         self.pack_hook = pack_hook
         self.unpack_hook = unpack_hook
 
-    def __enter__(self):
+    def __enter__(self) -> saved_tensors_hooks:
         local = _saved_local
         if local.disabled is not None:
             raise RuntimeError(local.disabled)
@@ -327,7 +344,7 @@ class saved_tensors_hooks:
         function.extras_on()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         from . import function
         _saved_local.stack.pop()
         function.extras_off()
@@ -338,26 +355,26 @@ class save_on_cpu(saved_tensors_hooks):
     """Keep saved tensors in CPU memory until backward. npgrad computes on the CPU, so the copy is a no-op:
     the tensor itself is kept."""
 
-    def __init__(self, pin_memory=False, device_type="cuda"):
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
         super().__init__(lambda t: t, lambda t: t)
 
 
 class disable_saved_tensors_hooks:
     """Inside this block, entering ``saved_tensors_hooks`` raises ``RuntimeError(error_message)``."""
 
-    def __init__(self, error_message):
+    def __init__(self, error_message: str) -> None:
         self.error_message = error_message
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._prev = _saved_local.disabled
         _saved_local.disabled = self.error_message
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         _saved_local.disabled = self._prev
         return False
 
 
-def increment_version(tensor):
+def increment_version(tensor: Tensor | Sequence[Tensor]) -> None:
     """Bump the version counter, as an in-place op does (for code that modifies ``.data`` behind autograd)."""
     for t in (tensor if isinstance(tensor, (tuple, list)) else (tensor,)):
         with _function.version_lock:
@@ -371,11 +388,16 @@ class GradientEdge(tuple):
     def __new__(cls, node, output_nr):
         return tuple.__new__(cls, (node, output_nr))
 
-    node = property(lambda self: self[0])
-    output_nr = property(lambda self: self[1])
+    @property
+    def node(self) -> Node:
+        return self[0]
+
+    @property
+    def output_nr(self) -> int:
+        return self[1]
 
 
-def get_gradient_edge(tensor):
+def get_gradient_edge(tensor: Tensor) -> GradientEdge:
     """The ``GradientEdge`` of a tensor (its grad_fn, or a leaf's ``AccumulateGrad``)."""
     if not tensor._req:
         raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does not require "
@@ -399,7 +421,8 @@ class _MultiHandle:
         self.remove()
 
 
-def register_multi_grad_hook(tensors, fn, *, mode="all"):
+def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable[..., Any], *,
+                             mode: str = "all") -> _MultiHandle:
     """``fn(grads)`` once the gradients of all ``tensors`` used in a backward pass are known (``mode="all"``,
     missing ones are None), or ``fn(grad)`` for the first one computed (``mode="any"``)."""
     if mode not in ("all", "any"):
