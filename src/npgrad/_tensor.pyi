@@ -90,6 +90,7 @@ class Tensor:
     _nr: _int
     _acc: Any
     _x: Any
+    __slots__: tuple[_str, ...]
     __array_priority__: _int
     grad_fn: Node | None
     is_cpu: _bool
