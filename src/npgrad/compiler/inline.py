@@ -300,8 +300,30 @@ def _view_b(op, g, targets, pfx, k):
     return [(None, s.gid, f"{g[0]}.reshape({k(op.args[0].shape)})") for i, s, m in targets]
 
 
+def _tanh_bwd(g, y, one):
+    # g * (1 - y * y), as Tanh.backward, with one new array instead of three
+    if not y.ndim:
+        return g * (one - y * y)
+    t = y * y
+    np.subtract(one, t, out=t)
+    if g.dtype != t.dtype or g.shape != t.shape:
+        return g * t
+    return np.multiply(g, t, out=t)
+
+
+def _sigmoid_bwd(g, y, one):
+    # g * (1 - y) * y, as Sigmoid.backward, with one new array instead of three
+    if not y.ndim:
+        return g * (one - y) * y
+    t = np.subtract(one, y)
+    if g.dtype != t.dtype or g.shape != t.shape:
+        return g * t * y
+    np.multiply(g, t, out=t)
+    return np.multiply(t, y, out=t)
+
+
 INLINE = {}
-HELPERS = {"_relu_bwd": _relu_bwd}
+HELPERS = {"_relu_bwd": _relu_bwd, "_tanh_bwd": _tanh_bwd, "_sigmoid_bwd": _sigmoid_bwd}
 
 
 def _load():
@@ -313,8 +335,8 @@ def _load():
         "Mul": (pw, _mul_f, _mul_b), "Add": (pw, *_addsub("+")), "Sub": (pw, *_addsub("-")),
         "Div": (pw, _div_f, _div_b),
         "Neg": (pu, *_unary("-{a}", "-{g}", False)),
-        "Tanh": (pu, *_unary("_np.tanh({a})", "{g} * ({one} - {o} * {o})")),
-        "Sigmoid": (pu, *_unary("{one} / ({one} + _np.exp(-{a}))", "{g} * ({one} - {o}) * {o}")),
+        "Tanh": (pu, *_unary("_np.tanh({a})", "_tanh_bwd({g}, {o}, {one})")),
+        "Sigmoid": (pu, *_unary("{one} / ({one} + _np.exp(-{a}))", "_sigmoid_bwd({g}, {o}, {one})")),
         "Exp": (pu, *_unary("_np.exp({a})", "{g} * {o}")),
         "Relu": (pu, _relu_f, _relu_b),
         "Mm": (la, _mm_f, _mm_b), "Addmm": (la, _addmm_f, _addmm_b),
