@@ -96,6 +96,8 @@ best: Tensor = out.max()
 both: Tensor = out.max(out)
 v2: Tensor = out.max(1).values + out.sort(descending=True).indices + out.topk(1).values
 lo, hi = out.aminmax()
+uq: Tensor = x.unique() + x.unique_consecutive()
+counted: Any = x.unique(return_counts=True)
 total: Tensor = x.sum() + x.sum(dim=(0, 1), keepdim=True).view(-1) + x.sum(1, dtype=torch.float64).sum()
 flat = x.view(-1).reshape(2, 6).reshape((3, 4)).permute(1, 0).permute([0, 1]).flatten().unsqueeze(0).squeeze()
 n: int = x.size(0) + x.dim() + x.numel() + x.ndim + x.shape[0] + len(x) + x.stride(0)
@@ -137,6 +139,7 @@ x.sort().value  # E attr-defined
 x.backward(retain_graph="yes")  # E arg-type
 x.no_such_method()  # E attr-defined
 x.masked_fill(mask)  # E call-arg
+x.dot(2.0)  # E arg-type
 wrong: int = x.sum()  # E assignment
 x.shape = x.shape  # E misc
 '''
