@@ -1,4 +1,6 @@
 """Shapes: ``Size``, broadcasting, ``sum_to`` (the one place broadcast gradients are reduced) and dims."""
+from typing import SupportsIndex, overload
+
 import numpy as np
 
 __all__ = ["Size", "broadcast_shapes", "sum_to", "norm_dim", "norm_dims", "UNSET", "np_alias", "required_dim",
@@ -23,11 +25,17 @@ class Size(tuple):
 
     __str__ = __repr__
 
-    def numel(self):
+    def numel(self) -> int:
         n = 1
         for s in self:
             n *= s
         return n
+
+    @overload
+    def __getitem__(self, item: SupportsIndex) -> int: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> "Size": ...
 
     def __getitem__(self, item):
         r = tuple.__getitem__(self, item)

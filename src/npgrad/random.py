@@ -2,7 +2,12 @@
 
 npgrad's streams are not torch's: the same seed gives reproducible npgrad values, not torch's values.
 """
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:  # annotations only (_tensor imports this module)
+    from ._tensor import Tensor, device as _Device
 
 __all__ = ["Generator", "manual_seed", "seed", "initial_seed", "default_generator", "get_rng_state",
            "set_rng_state"]
@@ -20,14 +25,14 @@ class Generator:
         True
     """
 
-    def __init__(self, device="cpu"):
+    def __init__(self, device: "_Device | str | int" = "cpu") -> None:
         from ._tensor import device as _device
         if _device(device).type != "cpu":
             raise RuntimeError(f"Cannot get a {_device(device).type} generator: npgrad computes on the CPU only")
         self._seed = 67280421310721  # torch's default seed, for familiarity
-        self._rng_obj = None  # NumPy's Generator, made on first use: `import npgrad` skips numpy.random
+        self._rng_obj: np.random.Generator | None = None  # made on first use: `import npgrad` skips numpy.random
 
-    def manual_seed(self, seed):
+    def manual_seed(self, seed: int) -> "Generator":
         seed = int(seed)
         if seed < 0 or seed >= 2 ** 64:
             raise RuntimeError("Overflow when unpacking long")
@@ -41,22 +46,22 @@ class Generator:
             self._rng_obj = np.random.default_rng(self._seed)
         return self._rng_obj
 
-    def seed(self):
-        s = int(np.random.SeedSequence().entropy) % (2 ** 63)
+    def seed(self) -> int:
+        s = int(np.random.SeedSequence().entropy) % (2 ** 63)  # type: ignore[arg-type]  # an int when none is given
         self.manual_seed(s)
         return s
 
-    def initial_seed(self):
+    def initial_seed(self) -> int:
         return self._seed
 
-    def get_state(self):
+    def get_state(self) -> "Tensor":
         """The generator's state as a uint8 tensor (JSON text: restoring it never executes code)."""
         import json
         from ._creation import tensor
         raw = json.dumps(self._rng.bit_generator.state).encode()
         return tensor(np.frombuffer(raw, dtype=np.uint8).copy())
 
-    def set_state(self, new_state):
+    def set_state(self, new_state: "Tensor") -> "Generator":
         import json
         try:
             state = json.loads(new_state.numpy().tobytes().decode())
@@ -68,7 +73,7 @@ class Generator:
         return self
 
     @property
-    def device(self):
+    def device(self) -> "_Device":
         from ._tensor import device
         return device("cpu")
 

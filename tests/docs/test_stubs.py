@@ -170,6 +170,9 @@ torch.set_default_dtype(torch.float64)
 size: torch.Size = torch.broadcast_shapes((2, 1), (1, 3))
 g = torch.Generator()
 noise = torch.rand(3, generator=g)
+assert_type(torch.Generator().manual_seed(1), torch.Generator)
+assert_type(torch.Size([2, 3])[0], int)
+assert_type(torch.Size([2, 3])[1:], torch.Size)
 perm = torch.randperm(4)
 torch.add(a, a, alpha=2, out=torch.empty(2, 3))
 state = torch.load("model.pt", weights_only=True)
@@ -199,6 +202,7 @@ torch.matmul(a, "b")  # E
 torch.set_default_dtype(float)  # E
 torch.from_numpy([1, 2])  # E
 torch.save(a, 3)  # E
+g.manual_seed("x")  # E
 miscompiled: Callable[[int], int] = torch.compile(torch.relu)  # E
 '''
 
