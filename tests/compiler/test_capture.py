@@ -795,3 +795,34 @@ def test_buffer_reuse_only_where_nothing_else_reads_the_operand(case):
     assert "out=" in text   # at least the chain's first step reuses its operand
     if case == "chain":
         assert text.count("out=") >= 4
+
+
+def test_unrolled_loop_with_fan_out_and_two_biases_matches_torch():
+    """Stacked weight and bias gradients when a step's value feeds several ops (its gradient is reassigned
+    after being passed on) and a bias is added twice per step."""
+    rng = np.random.default_rng(7)
+    arrays = [rng.standard_normal(s) * 0.3 for s in [(5, 3), (5, 5), (5,), (5,)]]
+    xs_np = [rng.standard_normal((2, 3)) for _ in range(6)]
+
+    def run(m, compiled):
+        w, u, b, c = (m.tensor(a, requires_grad=True) for a in arrays)
+        xs = [m.tensor(x) for x in xs_np]
+
+        def loss():
+            h = m.zeros(2, 5, dtype=m.float64)
+            for x in xs:
+                z = x @ w.T + b
+                h = m.tanh(z + h @ u.T + c) + z * 0.5 + b
+            return (h * h).sum()
+        f = npgrad.compile(loss) if compiled else loss
+        for _ in range(3 if compiled else 1):
+            for p in (w, u, b, c):
+                p.grad = None
+            out = f()
+            out.backward()
+        return out.item(), [p.grad.numpy() for p in (w, u, b, c)]
+    lc, gc = _call_quiet(run, npgrad, True)
+    lt, gt = run(torch, False)
+    np.testing.assert_allclose(lc, lt, rtol=1e-12)
+    for a, e in zip(gc, gt):
+        np.testing.assert_allclose(a, e, rtol=1e-10, atol=1e-13)

@@ -221,9 +221,15 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
             pending.setdefault(gid, []).append(expr[1:])
             have.add(gid)
             return
+        m = _SUM0.fullmatch(expr)
+        if m is not None:        # a broadcast gradient summed over its leading axis (a bias): summed as one
+            pending.setdefault(gid, []).append((m.group(1),))
+            have.add(gid)
+            return
         flush(gid)
         if gid in have:
             b.append(f"    g{gid} = g{gid} + {expr}")
+            alias.pop(f"g{gid}", None)   # no longer the array it was assigned from
         else:
             b.append(f"    g{gid} = {expr}")
             if expr[:1] == "g" and expr[1:].isdigit():
@@ -238,8 +244,19 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
             return
         first = True
         groups = {}
-        for m1, g, m2 in items:
-            groups.setdefault(m2, []).append((m1, g))
+        sums = [it[0] for it in items if len(it) == 1]
+        for it in items:
+            if len(it) == 3:
+                groups.setdefault(it[2], []).append(it[:2])
+        if sums:
+            if len(sums) == 1:
+                expr = f"({sums[0]}).sum(axis=(0,))"
+            else:
+                expr = f"{stacked([alias.get(g_, g_) for g_ in sums], meta_g)}.sum(axis=0)"
+            assigned = any(ln.startswith(f"    g{gid} = ") for ln in b)
+            b.append(f"    g{gid} = g{gid} + {expr}" if assigned else f"    g{gid} = {expr}")
+            alias.pop(f"g{gid}", None)
+            first = False
         for m2, pairs in groups.items():
             if len(pairs) == 1:
                 expr = f"_mat2_grad({pairs[0][0]}, {pairs[0][1]}, {m2})"
@@ -250,6 +267,7 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
                 b.append(f"    g{gid} = {expr}")
             else:
                 b.append(f"    g{gid} = g{gid} + {expr}")
+            alias.pop(f"g{gid}", None)
             first = False
     for k, s in enumerate(diff_out):
         acc(s.gid, f"G[{k}]")
@@ -316,6 +334,7 @@ REUSE = True   # buffer reuse in the generated forward (``_Reuse``); a switch fo
 _FRESH = {"Add", "Sub", "Mul", "Div", "Neg", "Tanh", "Sigmoid", "Exp", "Relu", "Mm", "Addmm", "LogSoftmax",
           "Softmax", "Sum", "SumDim", "Mean", "MeanDim"}   # inlined ops whose result is a new array
 _SAFE_READERS = _FRESH                                   # inlined ops that keep no view of their operands
+_SUM0 = re.compile(r"\((g\d+)\)\.sum\(axis=\(0,\)\)")
 _UFUNC = {"+": "add", "-": "subtract", "*": "multiply", "/": "true_divide"}
 _BINARY = re.compile(r"(\w+) = (\w+) ([-+*/]) (\w+)")
 _UNARY = re.compile(r"(\w+) = _np\.(tanh|exp)\((\w+)\)")
