@@ -83,14 +83,23 @@ def _relu_like(*shape, dtype=np.float32):
 @pytest.mark.parametrize("shape, kw", [((4, 3, 8, 6), {"kernel_size": 2}),
                                        ((3, 2, 6, 9), {"kernel_size": (2, 3)}),
                                        ((2, 8, 6), {"kernel_size": 2, "stride": 2}),        # unbatched
+                                       ((2, 3, 9, 6), {"kernel_size": 3}),
                                        ((2, 3, 6, 6), {"kernel_size": 1})])
 def test_max_pool2d_tiled_ties_go_to_the_first_maximum(shape, kw, dtype):
     compare(lambda m, a: m.nn.functional.max_pool2d(a, **kw), (_relu_like(*shape, dtype=dtype),))
 
 
-@pytest.mark.parametrize("nd, shape", [(1, (3, 4, 10)), (3, (2, 3, 4, 6, 4))])
-def test_max_pool1d_3d_tiled_ties(nd, shape):
-    compare(lambda m, a: getattr(m.nn.functional, f"max_pool{nd}d")(a, 2), (_relu_like(*shape),))
+@pytest.mark.parametrize("nd, shape, k", [(1, (3, 4, 10), 2), (3, (2, 3, 4, 6, 4), 2), (3, (2, 2, 4, 3, 6), (2, 1, 3))])
+def test_max_pool1d_3d_tiled_ties(nd, shape, k):
+    compare(lambda m, a: getattr(m.nn.functional, f"max_pool{nd}d")(a, k), (_relu_like(*shape),))
+
+
+def test_max_pool_kernel_one_returns_a_new_array():
+    x = npgrad.tensor(arr(1, 2, 3, 3))
+    y = npgrad.nn.functional.max_pool2d(x, 1)
+    y.add_(1.0)
+    assert not np.shares_memory(to_np(x), to_np(y))
+    np.testing.assert_array_equal(to_np(y), to_np(x) + 1.0)
 
 
 def test_max_pool_tiled_gradient_zeros_are_positive():

@@ -223,7 +223,7 @@ class MaxPool(Function):
     def forward(ctx, x, geo):
         ctx.geo = geo
         xb = _batch(x, len(geo[0]))
-        out = _window_max(xb, geo)[0]
+        out = _tiled_max(xb, geo) if _tiles(geo, xb.shape) else _window_max(xb, geo)[0]
         out = out[0] if xb is not x else out
         ctx.save_for_backward(x, out)
         return out
@@ -249,6 +249,29 @@ def _masks_of(x, out, geo):
     return _first_max_masks(views, oa if xb is xa else oa[None], geo, xb)
 
 
+def _tiles(geo, shape):
+    """Whether the windows tile the input exactly: stride == kernel, no padding or dilation, no remainder."""
+    K, stride, pad, dil, O = geo
+    return (not any(pad) and all(d == 1 for d in dil) and tuple(stride) == tuple(K)
+            and all(o * k == s for o, k, s in zip(O, K, shape[-len(K):])))
+
+
+def _tiled_max(xb, geo):
+    """The window maxima of a tiled input, one spatial dim at a time from the last: the phase-j view of a dim
+    (``[..., j::k, :, ...]``) has long regular runs, unlike one kernel offset's view. Reducing the inner dims
+    first keeps the first maximum in scan order, as the offset-by-offset maximum does."""
+    K = geo[0]
+    m = xb
+    for d in range(len(K) - 1, -1, -1):
+        if K[d] == 1:
+            continue
+        src, pre = m, (slice(None),) * (2 + d)
+        m = xp.maximum(src[pre + (slice(0, None, K[d]),)], src[pre + (slice(1, None, K[d]),)])
+        for j in range(2, K[d]):
+            xp.maximum(m, src[pre + (slice(j, None, K[d]),)], out=m)
+    return m.copy() if m is xb else m
+
+
 def _tiled_scatter(x, out, grad, geo):
     """Max pooling's input gradient when the windows tile the input exactly (stride == kernel, no padding or
     dilation): each kernel offset's first-maximum mask times the gradient, written straight into that offset's
@@ -258,8 +281,7 @@ def _tiled_scatter(x, out, grad, geo):
     xa = x if type(x) is np.ndarray else x._data
     oa = out if type(out) is np.ndarray else out._data
     nd = len(K)
-    if (any(pad) or any(d != 1 for d in dil) or tuple(stride) != tuple(K) or not is_float_np(grad.dtype)
-            or any(o * k != s for o, k, s in zip(O, K, xa.shape[-nd:]))):
+    if not is_float_np(grad.dtype) or not _tiles(geo, xa.shape):
         return None
     if xp.isnan(oa).any() or not xp.isfinite(grad).all():
         return None
