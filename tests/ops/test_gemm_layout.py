@@ -113,3 +113,40 @@ def test_compiled_linear_matches_eager():
         out = compiled(x)
     np.testing.assert_array_equal(out.detach().numpy(), eager.detach().numpy())
     assert out.is_contiguous()
+
+
+@pytest.mark.parametrize("ashape,bshape", [((4, 3, 16), (16, 300)), ((2, 5, 3, 64), (64, 256)), ((0, 3, 8), (8, 5)),
+                                           ((3, 0, 8), (8, 5)), ((2, 3, 0), (0, 4)), ((6, 1, 784), (784, 256))])
+@pytest.mark.parametrize("ra,rb", [(True, True), (True, False), (False, True)])
+def test_matmul_batch_at_matrix_folded(ashape, bshape, ra, rb):
+    """(..., m, k) @ (k, n) runs as one product over the folded rows (forward and both gradients)."""
+    rng = np.random.default_rng(len(ashape) * 10 + bshape[1])
+    a, b = rng.standard_normal(ashape).astype(np.float32), rng.standard_normal(bshape).astype(np.float32)
+    res = []
+    for mod in (npgrad, torch):
+        x, y = mod.tensor(a, requires_grad=ra), mod.tensor(b, requires_grad=rb)
+        out = x @ y
+        out.backward(mod.tensor(np.cos(np.arange(out.numel(), dtype=np.float32)).reshape(tuple(out.shape))))
+        res.append((out, x, y))
+    (out, x, y), (tout, tx, ty) = res
+    assert out.grad_fn.name() == tout.grad_fn.name() and out.stride() == tout.stride()
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-4, atol=1e-3)
+    for ours, theirs in ((x, tx), (y, ty)):
+        if theirs.grad is None:
+            assert ours.grad is None
+        else:
+            if theirs.grad.numel():  # (torch's strides of an empty gradient vary with how it was made)
+                assert ours.grad.stride() == theirs.grad.stride()
+            np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-4, atol=1e-3)
+
+
+def test_matmul_folded_noncontiguous_half_integer_and_linear_3d():
+    rng = np.random.default_rng(9)
+    base = rng.standard_normal((3, 7, 5))
+    compare(lambda m, a, b: a.transpose(1, 2) @ b, (base, rng.standard_normal((7, 4))))  # a strided batch
+    compare(lambda m, a, b: a @ b.t(), (base, rng.standard_normal((4, 5))))  # a column-major matrix
+    compare(lambda m, a, b: a @ b, (base.astype(np.float16), rng.standard_normal((5, 4)).astype(np.float16)),
+            grad=False, rtol=1e-2, atol=1e-2)
+    compare(lambda m, a, b: a @ b, (rng.integers(-3, 3, (2, 3, 4)), rng.integers(-3, 3, (4, 2))), grad=False)
+    compare(lambda m, x, w: m.nn.functional.linear(x, w), (rng.standard_normal((2, 3, 5)).astype(np.float32),
+                                                          rng.standard_normal((4, 5)).astype(np.float32)))

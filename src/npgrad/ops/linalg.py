@@ -155,6 +155,9 @@ class Matmul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if a.ndim > 2 and b.ndim == 2:  # a batch @ a matrix: one product over the folded rows, as torch
+            lead = a.shape[:-1]
+            return _prod(a.reshape(_numel(lead), a.shape[-1]), b).reshape(lead + (b.shape[1],))
         return _prod(a, b)
 
     @staticmethod
@@ -173,6 +176,13 @@ class Matmul(Function):
                 ga = xp.expand_dims(grad, -1) * b
             if need[1]:
                 gb = xp.squeeze(a.mT @ xp.expand_dims(grad, -1), -1)
+        elif b.ndim == 2 and a.ndim > 2 and type(grad) is np.ndarray:
+            # the batch folded into rows, as torch: one GEMM each instead of one per batch entry, and other's
+            # gradient comes out summed over the batch instead of as a stack for the engine to reduce
+            rows = _numel(grad.shape[:-1])
+            g2 = grad.reshape(rows, grad.shape[-1])
+            ga = _prod(g2, b.mT).reshape(a.shape) if need[0] else None
+            gb = _prod(a.reshape(rows, a.shape[-1]).mT, g2) if need[1] else None
         else:
             ga = grad @ b.mT if need[0] else None
             gb = a.mT @ grad if need[1] else None
