@@ -163,6 +163,8 @@ n2 = torch.normal(torch.zeros(3), 1.0)
 e = torch.einsum("ij,jk->ik", a, a)
 mean = torch.mean(a, dim=(0, 1), keepdim=True)
 total = torch.sum(a, 1, dtype=torch.float32)
+total2 = torch.sum(a, dim=(0, 1), out=torch.empty(()))
+total3 = torch.sum(a, axis=0, keepdims=True)
 clipped = torch.clamp(a, min=0.0, max=1.0)
 found: bool = torch.is_tensor(a) and torch.allclose(a, a) and torch.equal(a, a)
 dt: torch.dtype = torch.get_default_dtype()
@@ -202,6 +204,7 @@ torch.matmul(a, "b")  # E
 torch.set_default_dtype(float)  # E
 torch.from_numpy([1, 2])  # E
 torch.save(a, 3)  # E
+torch.sum(a, out=torch.empty(()))  # E
 g.manual_seed("x")  # E
 miscompiled: Callable[[int], int] = torch.compile(torch.relu)  # E
 '''
