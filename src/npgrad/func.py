@@ -22,10 +22,19 @@ and ignored) and ``.item()`` works inside it (torch refuses).
 
 Arguments may be pytrees: nested tuples, lists and dicts of tensors.
 """
+from __future__ import annotations
+
 import functools
 
 import numpy as np
 from ._dtype import is_float_np
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from .nn.modules.module import Module
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap", "functional_call"]
 
@@ -176,7 +185,8 @@ def _split_aux(out, has_aux, where):
 
 
 # ---------------------------------------------------------------------------------------------- grad
-def grad_and_value(func, argnums=0, has_aux=False):
+def grad_and_value(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0,
+                   has_aux: bool = False) -> Callable[..., Any]:
     """``f -> (x -> (df/dx, f(x)))`` for a scalar-valued ``f`` (``argnums`` picks the arguments).
 
     Example::
@@ -215,7 +225,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
     return wrapper
 
 
-def grad(func, argnums=0, has_aux=False):
+def grad(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux: bool = False) -> Callable[..., Any]:
     """``f -> (x -> df/dx)`` for a scalar-valued ``f``; ``grad(grad(f))`` gives second derivatives.
 
     >>> import npgrad
@@ -235,7 +245,7 @@ def grad(func, argnums=0, has_aux=False):
 
 
 # ---------------------------------------------------------------------------------------------- vjp / jvp
-def vjp(func, *primals, has_aux=False):
+def vjp(func: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     """``(func(*primals), vjp_fn)``; ``vjp_fn(cotangents)`` returns one gradient per primal (a tuple).
 
     Example::
@@ -295,7 +305,7 @@ def vjp(func, *primals, has_aux=False):
     return result
 
 
-def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool = False, has_aux: bool = False) -> Any:
     """``(func(*primals), J @ tangents)``: the Jacobian-vector product (by the double-vjp trick).
 
     Example::
@@ -451,7 +461,8 @@ def _jvp_inside(out_leaves, inside, tangents, keep):
     return _grads([total], us, [None], keep)
 
 
-def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
+def jacrev(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, *, has_aux: bool = False,
+           chunk_size: int | None = None, _preallocate_and_copy: bool = False) -> Callable[..., Any]:
     """``f -> (x -> Jacobian)`` by reverse mode (one vjp per output element).
 
     Example::
@@ -464,7 +475,8 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
     return _jac(func, argnums, has_aux, "rev", "jacrev")
 
 
-def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
+def jacfwd(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0, has_aux: bool = False, *,
+           randomness: str = "error") -> Callable[..., Any]:
     """``f -> (x -> Jacobian)`` by forward mode (one jvp per input element).
 
     Example::
@@ -477,7 +489,7 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     return _jac(func, argnums, has_aux, "fwd", "jacfwd")
 
 
-def hessian(func, argnums=0):
+def hessian(func: Callable[..., Any], argnums: int | tuple[int, ...] = 0) -> Callable[..., Any]:
     """``f -> (x -> Hessian)``: ``jacfwd(jacrev(f))``.
 
     Example::
@@ -491,7 +503,8 @@ def hessian(func, argnums=0):
 
 
 # ---------------------------------------------------------------------------------------------- vmap
-def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *,
+         chunk_size: int | None = None) -> Callable[..., Any]:
     """Map ``func`` over a dimension of its inputs: one call per index, results stacked along ``out_dims``.
 
     ``in_dims``: an int, or a (nested) tuple matching the arguments with ``None`` for unmapped ones.
@@ -581,7 +594,9 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
 
 
 # ---------------------------------------------------------------------------------------------- modules
-def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True, strict=False):
+def functional_call(module: Module, parameter_and_buffer_dicts: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+                    args: Any = None, kwargs: dict[str, Any] | None = None, *, tie_weights: bool = True,
+                    strict: bool = False) -> Any:
     """Call ``module`` with some of its parameters and buffers replaced by the given tensors (by dotted name),
     restoring them afterwards.
 
@@ -601,7 +616,7 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
                                      "ambiguous")
                 merged[k] = v
     else:
-        merged = dict(parameter_and_buffer_dicts)
+        merged = dict(parameter_and_buffer_dicts)  # type: ignore[arg-type]  # (a Mapping: lists were merged above)
     if strict:
         known = {n for n, _ in module.named_parameters()} | {n for n, _ in module.named_buffers()}
         missing = sorted(known - set(merged))

@@ -17,12 +17,21 @@ backward recomputes and differentiates the block.
 >>> y = checkpoint(lambda a: (a.exp() * 2).sin(), x, use_reentrant=False)
 >>> y.sum().backward()
 """
+from __future__ import annotations
+
 import warnings
 
 from ..autograd.function import Function
 from ..autograd.graph import saved_tensors_hooks
 from ..autograd.grad_mode import enable_grad, no_grad, is_grad_enabled
 from .._warn import warn as _warn
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .._tensor import Tensor
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointFunction"]
 
@@ -42,8 +51,9 @@ def _is_tensor(x):
     return isinstance(x, Tensor)
 
 
-def checkpoint(function, *args, use_reentrant=None, context_fn=None, determinism_check="default", debug=False,
-               preserve_rng_state=True, **kwargs):
+def checkpoint(function: Callable[..., Any], *args: Any, use_reentrant: bool | None = None,
+               context_fn: Callable[[], tuple[Any, Any]] | None = None, determinism_check: str = "default",
+               debug: bool = False, preserve_rng_state: bool = True, **kwargs: Any) -> Any:
     """Run ``function(*args, **kwargs)`` without keeping its intermediate activations; recompute them in backward."""
     if determinism_check not in ("default", "none"):
         raise ValueError(f"determinism_check should be one of ['default', 'none'], but got {determinism_check}")
@@ -122,7 +132,7 @@ class CheckpointFunction(Function):
     """``use_reentrant=True``: the whole block is one node that recomputes itself in backward."""
 
     @staticmethod
-    def forward(ctx, run_function, preserve_rng_state, *args):
+    def forward(ctx: Any, run_function: Callable[..., Any], preserve_rng_state: bool, *args: Any) -> Any:
         ctx.run_function = run_function
         ctx.rng = _rng_get() if preserve_rng_state else None
         ctx.inputs = [None if _is_tensor(a) else a for a in args]
@@ -134,7 +144,7 @@ class CheckpointFunction(Function):
             return run_function(*args)
 
     @staticmethod
-    def backward(ctx, *grads):
+    def backward(ctx: Any, *grads: Any) -> tuple[Any, ...]:
         from ..autograd import backward as _backward
         inputs = list(ctx.inputs)
         for i, t in zip(ctx.tensor_indices, ctx.saved_tensors):
@@ -158,7 +168,8 @@ class CheckpointFunction(Function):
                                     for i in range(len(inputs)))
 
 
-def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):
+def checkpoint_sequential(functions: Sequence[Callable[..., Any]] | Any, segments: int, input: Tensor,
+                          use_reentrant: bool | None = None, **kwargs: Any) -> Any:
     """Split a sequence of modules/functions into ``segments`` checkpointed chunks (the last runs normally)."""
     if use_reentrant is None:
         _warn("torch.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be passed "

@@ -10,6 +10,8 @@ namedtuples and sequences the way torch's does (tuples become lists, floats beco
 >>> [y.tolist() for x, y in DataLoader(ds, batch_size=2)]
 [[0, 1], [2, 3], [4]]
 """
+from __future__ import annotations
+
 import collections.abc
 import copy
 import os
@@ -21,6 +23,15 @@ from ..._tensor import Tensor, make
 from ..._warn import warn as _warn
 from .dataset import IterableDataset, _is_tensor_dataset, tensor_batch
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+
+    from ...random import Generator
+    from .dataset import Dataset
+    from .sampler import Sampler
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info", "WorkerInfo"]
 
@@ -45,7 +56,7 @@ def _tensor(data, dtype=None):
     return tensor(data, dtype=dtype)
 
 
-def default_collate(batch):
+def default_collate(batch: Sequence[Any]) -> Any:
     """Merge a list of samples into a batch, recursing into dicts, namedtuples and sequences.
 
     Args:
@@ -79,10 +90,10 @@ def default_collate(batch):
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):
-        merged = {key: default_collate([d[key] for d in batch]) for key in elem}
+        merged: Any = {key: default_collate([d[key] for d in batch]) for key in elem}  # (a list further down)
         try:
             if isinstance(elem, collections.abc.MutableMapping):
-                clone = copy.copy(elem)
+                clone: Any = copy.copy(elem)
                 clone.update(merged)
                 return clone
             return elem_type(merged)
@@ -115,7 +126,7 @@ def _float64():
     return _dtype.float64
 
 
-def default_convert(data):
+def default_convert(data: Any) -> Any:
     """Without batching: NumPy arrays and scalars become tensors; containers are converted recursively.
 
     Args:
@@ -141,10 +152,10 @@ def default_convert(data):
             return make(np.asarray(data))
         return data
     if isinstance(data, collections.abc.Mapping):
-        converted = {key: default_convert(data[key]) for key in data}
+        converted: Any = {key: default_convert(data[key]) for key in data}  # (a list further down)
         try:
             if isinstance(data, collections.abc.MutableMapping):
-                clone = copy.copy(data)
+                clone: Any = copy.copy(data)
                 clone.update(converted)
                 return clone
             return elem_type(converted)
@@ -184,7 +195,7 @@ class WorkerInfo:
         [tensor([0, 2, 4]), tensor([1, 3, 5])]
     """
 
-    def __init__(self, id, num_workers, seed, dataset):
+    def __init__(self, id: int, num_workers: int, seed: int, dataset: Any) -> None:
         self.id, self.num_workers, self.seed, self.dataset = id, num_workers, seed, dataset
 
     def __repr__(self):
@@ -195,7 +206,7 @@ _worker_info = None
 _END = object()  # the end of an iterable dataset (a sample itself may be None)
 
 
-def get_worker_info():
+def get_worker_info() -> WorkerInfo | None:
     """``None`` in the main process; this worker's ``WorkerInfo`` in a DataLoader worker process.
 
     Example::
@@ -238,10 +249,14 @@ class DataLoader:
 
     _initialized = False
 
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
-                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
-                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
-                 pin_memory_device="", in_order=True):
+    def __init__(self, dataset: Dataset | Sequence[Any], batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Sampler | Iterable[Any] | None = None,
+                 batch_sampler: Sampler | Iterable[Sequence[Any]] | None = None, num_workers: int = 0,
+                 collate_fn: Callable[[Any], Any] | None = None, pin_memory: bool = False, drop_last: bool = False,
+                 timeout: float = 0, worker_init_fn: Callable[[int], None] | None = None,
+                 multiprocessing_context: Any = None, generator: Generator | None = None, *,
+                 prefetch_factor: int | None = None, persistent_workers: bool = False, pin_memory_device: str = "",
+                 in_order: bool = True) -> None:
         if num_workers < 0:
             raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable "
                              "multiprocessing.")
@@ -296,9 +311,9 @@ class DataLoader:
             if self._iterable:
                 sampler = _InfiniteConstantSampler()
             elif shuffle:
-                sampler = RandomSampler(dataset, generator=generator)
+                sampler = RandomSampler(dataset, generator=generator)  # type: ignore[arg-type]  # (Sized: a map-style dataset has __len__)
             else:
-                sampler = SequentialSampler(dataset)
+                sampler = SequentialSampler(dataset)  # type: ignore[arg-type]  # (Sized: a map-style dataset has __len__)
         if batch_size is not None and batch_sampler is None:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         self.batch_size = batch_size
@@ -313,7 +328,7 @@ class DataLoader:
         self._initialized = True
         self.check_worker_number_rationality()
 
-    def check_worker_number_rationality(self):
+    def check_worker_number_rationality(self) -> None:
         """torch's UserWarning when ``num_workers`` exceeds the CPUs this process may use (``sched_getaffinity``,
         else ``os.cpu_count()``); given at construction and again when an iterator starts its workers."""
         if not self.num_workers:
@@ -346,7 +361,7 @@ class DataLoader:
     def _index_sampler(self):
         return self.batch_sampler if self._auto_collation else self.sampler
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         if self.pin_memory:
             from ._worker import warn_pin_memory
             warn_pin_memory()
@@ -364,9 +379,9 @@ class DataLoader:
         self.check_worker_number_rationality()
         return MultiProcessingLoaderIter(self)
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self._iterable:
-            length = len(self.dataset)
+            length = len(self.dataset)  # type: ignore[arg-type]  # (Sized: a map-style dataset has __len__)
             if self.batch_size is not None:
                 if self.drop_last:
                     return length // self.batch_size

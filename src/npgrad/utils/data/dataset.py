@@ -7,6 +7,8 @@
 >>> len(train), len(test)
 (8, 2)
 """
+from __future__ import annotations
+
 import bisect
 import itertools
 import math
@@ -16,6 +18,14 @@ import numpy as np
 
 from ..._tensor import make
 from ..._warn import warn as _warn
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+
+    from ..._tensor import Tensor
+    from ...random import Generator
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset", "ChainDataset",
            "Subset", "random_split"]
@@ -39,10 +49,10 @@ class Dataset:
         tensor([0., 1., 4., 9.])
     """
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset) -> ConcatDataset:
         return ConcatDataset([self, other])
 
 
@@ -60,10 +70,10 @@ class IterableDataset(Dataset):
         [[0.0, 1.0], [2.0, 3.0], [4.0]]
     """
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset) -> ChainDataset:  # type: ignore[override]  # (torch's: chains, not concatenates)
         return ChainDataset([self, other])
 
 
@@ -91,15 +101,15 @@ class TensorDataset(Dataset):
         (tensor([3., 4.]), tensor(1))
     """
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors: Tensor) -> None:
         if any(tensors[0].size(0) != t.size(0) for t in tensors):
             raise AssertionError("Size mismatch between tensors")
         self.tensors = tensors
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         return tuple(_row(t, index) for t in self.tensors)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.tensors[0].size(0)
 
 
@@ -121,30 +131,30 @@ class StackDataset(Dataset):
         2
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Dataset, **kwargs: Dataset) -> None:
         if args:
             if kwargs:
                 raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like "
                                  "input/output, but both types are given.")
-            self._length = len(args[0])
-            if any(self._length != len(d) for d in args):
+            self._length = len(args[0])  # type: ignore[arg-type]  # (Sized: a map-style dataset has __len__)
+            if any(self._length != len(d) for d in args):  # type: ignore[arg-type]  # (Sized: a map-style dataset has __len__)
                 raise ValueError("Size mismatch between datasets")
-            self.datasets = args
+            self.datasets: tuple[Dataset, ...] | dict[str, Dataset] = args
         elif kwargs:
             values = list(kwargs.values())
-            self._length = len(values[0])
-            if any(self._length != len(d) for d in values):
+            self._length = len(values[0])  # type: ignore[arg-type]  # (Sized: a map-style dataset has __len__)
+            if any(self._length != len(d) for d in values):  # type: ignore[arg-type]  # (Sized: a map-style dataset has __len__)
                 raise ValueError("Size mismatch between datasets")
             self.datasets = kwargs
         else:
             raise ValueError("At least one dataset should be passed")
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         if isinstance(self.datasets, dict):
             return {k: d[index] for k, d in self.datasets.items()}
         return tuple(d[index] for d in self.datasets)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._length
 
 
@@ -164,14 +174,14 @@ class ConcatDataset(Dataset):
     """
 
     @staticmethod
-    def cumsum(sequence):
+    def cumsum(sequence: Iterable[Any]) -> list[int]:
         out, total = [], 0
         for d in sequence:
             total += len(d)
             out.append(total)
         return out
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
         self.datasets = list(datasets)
         if len(self.datasets) == 0:
             raise AssertionError("datasets should not be an empty iterable")
@@ -180,10 +190,10 @@ class ConcatDataset(Dataset):
                 raise AssertionError("ConcatDataset does not support IterableDataset")
         self.cumulative_sizes = self.cumsum(self.datasets)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.cumulative_sizes[-1]
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int) -> Any:
         if idx < 0:
             if -idx > len(self):
                 raise ValueError("absolute value of index should not exceed dataset length")
@@ -212,21 +222,21 @@ class ChainDataset(IterableDataset):
         [0, 1, 0, 1, 2]
     """
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
         self.datasets = datasets
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         for d in self.datasets:
             if not isinstance(d, IterableDataset):
                 raise AssertionError("ChainDataset only supports IterableDataset")
             yield from d
 
-    def __len__(self):
+    def __len__(self) -> int:
         total = 0
         for d in self.datasets:
             if not isinstance(d, IterableDataset):
                 raise AssertionError("ChainDataset only supports IterableDataset")
-            total += len(d)
+            total += len(d)  # type: ignore[arg-type]  # (Sized: a map-style dataset has __len__)
         return total
 
 
@@ -246,26 +256,26 @@ class Subset(Dataset):
         (2, (tensor(14),))
     """
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int) -> Any:
         if isinstance(idx, list):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
 
-    def __getitems__(self, indices):
+    def __getitems__(self, indices: list[int]) -> list[Any]:
         inner = getattr(self.dataset, "__getitems__", None)
         if callable(inner):
             return inner([self.indices[i] for i in indices])
         return [self.dataset[self.indices[i]] for i in indices]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(dataset: Dataset, lengths: Sequence[int | float], generator: Generator | None = None) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random subsets of the given lengths, or fractions summing to 1
     (the items left over by rounding down go one each to the first splits).
 
@@ -285,7 +295,7 @@ def random_split(dataset, lengths, generator=None):
         True
     """
     from ... import random as _random
-    n = len(dataset)
+    n = len(dataset)  # type: ignore[arg-type]  # (Sized: a map-style dataset has __len__)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         sizes = []
         for i, frac in enumerate(lengths):

@@ -4,9 +4,19 @@ Without ``shuffle`` the lists are torch's exactly. With it, the permutation come
 with ``seed + epoch`` - the same on every rank (so the shares never overlap), new with ``set_epoch``, but not
 torch's permutation (torch shuffles with its own generator).
 """
+from __future__ import annotations
+
 import math
 
 from .sampler import Sampler
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+
+    from ..._tensor import Tensor
+    from ...random import Generator
 
 __all__ = ["DistributedSampler"]
 
@@ -20,7 +30,8 @@ class DistributedSampler(Sampler):
     ``set_epoch(epoch)`` at the start of each epoch for a new order when shuffling.
     """
 
-    def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
+    def __init__(self, dataset: Sized, num_replicas: int | None = None, rank: int | None = None, shuffle: bool = True,
+                 seed: int = 0, drop_last: bool = False) -> None:
         if num_replicas is None or rank is None:
             from ... import distributed as dist
             if num_replicas is None:
@@ -44,7 +55,7 @@ class DistributedSampler(Sampler):
         self.shuffle = shuffle
         self.seed = seed
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         n = len(self.dataset)
         if self.shuffle:
             from ... import _creation, random
@@ -66,9 +77,9 @@ class DistributedSampler(Sampler):
         assert len(indices) == self.num_samples
         return iter(indices)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.num_samples
 
-    def set_epoch(self, epoch):
+    def set_epoch(self, epoch: int) -> None:
         """Set the epoch: with ``shuffle``, each epoch gets its own order (the same on every rank)."""
         self.epoch = epoch
