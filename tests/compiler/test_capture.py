@@ -826,3 +826,22 @@ def test_unrolled_loop_with_fan_out_and_two_biases_matches_torch():
     np.testing.assert_allclose(lc, lt, rtol=1e-12)
     for a, e in zip(gc, gt):
         np.testing.assert_allclose(a, e, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (40, 30)])   # the plain expression and the out= helper
+def test_tanh_sigmoid_backward_equal_eager_bitwise(shape):
+    rng = np.random.default_rng(8)
+    x0 = rng.standard_normal(shape).astype(np.float32)
+
+    def fn(x):
+        return (x.tanh() * x.sigmoid()).sum()
+
+    def grad(f):
+        x = npgrad.tensor(x0, requires_grad=True)
+        f(x).backward()
+        return x.grad.numpy()
+    f = npgrad.compile(fn)
+    e = grad(fn)
+    _call_quiet(grad, f)
+    assert np.array_equal(grad(f), e)
+    assert ("_tanh_bwd" in compiler.explain(f)) == (shape == (40, 30))

@@ -143,14 +143,19 @@ def _div_b(op, g, targets, pfx, k):
 
 
 # ---- unary ---------------------------------------------------------------------------------------------------
-def _unary(fexpr, bexpr, saves_out=True):
+_BIG = 1024   # elements from which a helper with out= temporaries beats the plain expression (measured: 16
+#              floats 2.4 vs 3.7 us, 4096 floats 9.7 vs 8.0 us for tanh's backward)
+
+
+def _unary(fexpr, bexpr, saves_out=True, big_bexpr=None):
     def f(op, a, res, pfx, nb, k):
         o = op.outs[0].arr
         return [f"{o} = {fexpr.format(a=a[0], one=_one(op, k))}"], ([o] if saves_out and nb else [])
 
     def b(op, g, targets, pfx, k):
-        o = op.outs[0].arr
-        return [(None, s.gid, bexpr.format(g=g[0], o=o, one=_one(op, k))) for i, s, m in targets]
+        o = op.outs[0]
+        e = big_bexpr if big_bexpr is not None and int(np.prod(o.shape)) >= _BIG else bexpr
+        return [(None, s.gid, e.format(g=g[0], o=o.arr, one=_one(op, k))) for i, s, m in targets]
     return f, b
 
 
@@ -335,8 +340,9 @@ def _load():
         "Mul": (pw, _mul_f, _mul_b), "Add": (pw, *_addsub("+")), "Sub": (pw, *_addsub("-")),
         "Div": (pw, _div_f, _div_b),
         "Neg": (pu, *_unary("-{a}", "-{g}", False)),
-        "Tanh": (pu, *_unary("_np.tanh({a})", "_tanh_bwd({g}, {o}, {one})")),
-        "Sigmoid": (pu, *_unary("{one} / ({one} + _np.exp(-{a}))", "_sigmoid_bwd({g}, {o}, {one})")),
+        "Tanh": (pu, *_unary("_np.tanh({a})", "{g} * ({one} - {o} * {o})", True, "_tanh_bwd({g}, {o}, {one})")),
+        "Sigmoid": (pu, *_unary("{one} / ({one} + _np.exp(-{a}))", "{g} * ({one} - {o}) * {o}", True,
+                                "_sigmoid_bwd({g}, {o}, {one})")),
         "Exp": (pu, *_unary("_np.exp({a})", "{g} * {o}")),
         "Relu": (pu, _relu_f, _relu_b),
         "Mm": (la, _mm_f, _mm_b), "Addmm": (la, _addmm_f, _addmm_b),
