@@ -102,6 +102,8 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad; other: -grad * alpha
+        if not ctx.needs_input_grad[1]:  # (x - target): no negation to compute, or to record under create_graph
+            return grad, None, None
         return grad, -grad if ctx.alpha == 1 else -grad * ctx.alpha, None
 
 

@@ -42,7 +42,7 @@ def count(shape, dims):
 def expand_back(grad, dims, keepdim, shape):
     """Undo a reduction's shape change: re-insert the reduced dims, then broadcast to the input shape."""
     xp = xp_of(grad)  # NumPy, or txp on Tensors (create_graph)
-    if not keepdim and dims:
+    if not keepdim and dims and grad.ndim:  # (a 0-d gradient, of a full reduction, broadcasts as it is)
         grad = xp.expand_dims(grad, dims)
     return xp.broadcast_to(grad, shape)
 
