@@ -185,3 +185,34 @@ def test_torch_stub_reports_the_same_lines(tmp_path):
                 if ("  # E " in line and "(not torch's stub" not in line) or "# torch's stub:" in line}
     reported = {int(line.split(":")[1]) for line in r.stdout.splitlines() if ": error:" in line}
     assert reported == expected, r.stdout[-4000:]
+
+
+@pytest.mark.slow
+def test_tensor_docstring_examples_type_check(tmp_path):
+    """Every doctest example in Tensor's methods and properties (about 1,500, as users copy them) type-checks
+    against the stub: a stub line stricter than the method's own documented use is reported here. One file per
+    method (examples reuse names); `.grad` reads right after backward() are let through (union-attr) as in the
+    examples' mypy configuration, and so are the untyped empty lists some examples start from."""
+    import doctest
+    import npgrad
+    parser = doctest.DocTestParser()
+    seen, count = set(), 0
+    for name in sorted(dir(npgrad.Tensor)):
+        if name.startswith("_") and name not in ("__getitem__", "__setitem__"):
+            continue
+        attr = inspect.getattr_static(npgrad.Tensor, name)
+        doc = attr.fget.__doc__ if isinstance(attr, property) else getattr(attr, "__doc__", None)
+        if not doc or id(doc) in seen:
+            continue
+        seen.add(id(doc))
+        examples = [e for e in parser.get_examples(doc) if not e.exc_msg]
+        if examples:
+            (tmp_path / f"doc_{name}.py").write_text("".join(e.source for e in examples))
+            count += len(examples)
+    assert count > 1000
+    env = dict(os.environ, MYPYPATH=str(ROOT / "src"), MYPY_FORCE_COLOR="0")
+    r = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--python-version", "3.10",
+                        "--follow-imports", "silent", "--explicit-package-bases", "--disable-error-code",
+                        "union-attr", "--disable-error-code", "var-annotated", "--disable-error-code", "has-type",
+                        "."], cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
+    assert r.returncode == 0 and "Success" in r.stdout, r.stdout[-4000:]
