@@ -29,13 +29,8 @@ from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, In
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
     from ..._tensor import Tensor
-    from ..parameter import Parameter
-    from ..common_types import (_device_t, _dtype_t, _ratio_2_t, _ratio_3_t, _ratio_any_t, _size_1_t, _size_2_t,
-                                _size_3_t, _size_any_opt_t, _size_any_t)
-    # for mypy the mixin is a Module (it is only ever mixed in before one); at run time it stays a plain class
+    from ..common_types import _device_t, _dtype_t, _size_any_t
     from .module import Module as _LazyBase
 else:
     _LazyBase = object

@@ -20,12 +20,9 @@ from .module import Module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
     from ..._tensor import Tensor
     from ..parameter import Parameter
-    from ..common_types import (_device_t, _dtype_t, _ratio_2_t, _ratio_3_t, _ratio_any_t, _size_1_t, _size_2_t,
-                                _size_3_t, _size_any_opt_t, _size_any_t)
+    from ..common_types import _device_t, _dtype_t
 
 __all__ = ["Identity", "Linear", "Bilinear", "NonDynamicallyQuantizableLinear"]
 

@@ -11,15 +11,11 @@ from __future__ import annotations
 from .. import functional as F
 from .module import Module
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
     from ..._tensor import Tensor
-    from ..parameter import Parameter
-    from ..common_types import (_device_t, _dtype_t, _ratio_2_t, _ratio_3_t, _ratio_any_t, _size_1_t, _size_2_t,
-                                _size_3_t, _size_any_opt_t, _size_any_t)
+    from ..common_types import _size_any_t
 
 __all__ = ["CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
            "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",

@@ -22,10 +22,10 @@ from ... import _creation
 from ..._tensor import Tensor, make
 from ..._warn import warn as _warn
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
 
     from ..._tensor import Tensor
 

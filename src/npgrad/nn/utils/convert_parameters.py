@@ -4,10 +4,10 @@ from __future__ import annotations
 from ..._tensor import Tensor
 from ...ops.joining import cat
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
 
     from ..._tensor import Tensor
 

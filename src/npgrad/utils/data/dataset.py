@@ -22,7 +22,7 @@ from ..._warn import warn as _warn
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+    from collections.abc import Iterable, Iterator, Sequence, Sized
 
     from ..._tensor import Tensor
     from ...random import Generator

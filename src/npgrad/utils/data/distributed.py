@@ -10,12 +10,11 @@ import math
 
 from .sampler import Sampler
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+    from collections.abc import Iterator, Sized
 
-    from ..._tensor import Tensor
     from ...random import Generator
 
 __all__ = ["DistributedSampler"]

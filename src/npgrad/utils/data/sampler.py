@@ -12,7 +12,7 @@ from ... import random as _random
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+    from collections.abc import Iterable, Iterator, Sequence, Sized
 
     from ..._tensor import Tensor
     from ...random import Generator
