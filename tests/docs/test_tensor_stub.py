@@ -99,6 +99,7 @@ both: Tensor = out.max(out)
 v2: Tensor = out.max(1).values + out.sort(descending=True).indices + out.topk(1).values
 lo, hi = out.aminmax()
 uq: Tensor = x.unique() + x.unique_consecutive()
+tiled = x.tile(2) + x.tile((2, 1)) + x.roll(1) + x.flip(0) + x.permute(1, 0).squeeze((0,))
 counted: Any = x.unique(return_counts=True)
 total: Tensor = x.sum() + x.sum(dim=(0, 1), keepdim=True).view(-1) + x.sum(1, dtype=torch.float64).sum()
 flat = x.view(-1).reshape(2, 6).reshape((3, 4)).permute(1, 0).permute([0, 1]).flatten().unsqueeze(0).squeeze()
