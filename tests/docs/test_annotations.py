@@ -171,6 +171,10 @@ first = seq[0]
 y = seq(torch.randn(2, 3)).sum()
 lstm = nn.LSTM(3, 5, num_layers=2, batch_first=True)
 out, (h, c) = lstm.forward(torch.randn(2, 4, 3))
+total_out = out.sum() + h.sum() + c.sum()
+packed = nn.utils.rnn.pack_sequence([torch.randn(3, 3), torch.randn(2, 3)])
+p_out, (p_h, p_c) = lstm.forward(packed)
+p_data: Tensor = p_out.data
 nn.init.kaiming_uniform_(seq[0].weight, a=0.1)
 with torch.no_grad():
     pass
@@ -195,6 +199,7 @@ DataLoader(ds, batch_size="x")  # E: arg-type
 DataLoader(ds, shuffle=True, batch_sise=4)  # E: call-arg
 random_split(ds, 0.5)  # E: arg-type
 nn.LSTM(3, 5).forward(torch.randn(2, 3)).sum()  # E: attr-defined
+p_out.sum()  # E: attr-defined
 net.eval().train("yes")  # E: arg-type
 bad_params: list[int] = list(net.parameters())  # E: arg-type
 torch.autograd.grad(y, [p for p in seq.parameters()], retain_graph="yes")  # E: arg-type
