@@ -217,3 +217,15 @@ def test_tensor_docstring_examples_type_check(tmp_path):
                         "union-attr", "--disable-error-code", "var-annotated", "--disable-error-code", "has-type",
                         "."], cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
     assert r.returncode == 0 and "Success" in r.stdout, r.stdout[-4000:]
+
+
+@pytest.mark.slow
+def test_op_table_method_calls_fit_the_stub():
+    """The op table's Tensor method calls (tests/support/op_db, ~800 torch-style calls of ~160 methods with their
+    sample arguments) each fit the stub's annotations, checked at runtime by tensor_stub_calls_check.py."""
+    r = subprocess.run([sys.executable, str(ROOT / "tests" / "docs" / "tensor_stub_calls_check.py")], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    last = r.stdout.strip().splitlines()[-1].split()
+    assert last[0] == "checked" and int(last[1]) > 500 and int(last[4]) > 100 and last[6] == "0", r.stdout[-3000:]
