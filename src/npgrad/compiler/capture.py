@@ -64,7 +64,7 @@ class Slot:
 class Op:
     """One step of the tape."""
     __slots__ = ("kind", "cls", "fn", "args", "kwargs", "casts", "outs", "needs", "meta", "nout", "outmeta", "node",
-                 "out_req", "saved", "dst", "src", "bump")
+                 "out_req", "saved", "dst", "src", "bump", "targs")
 
     def __init__(self, kind):
         self.kind = kind        # "fn" (Function.apply), "create" (a creation function), "copy" (in-place write)
@@ -231,6 +231,7 @@ class Recorder:
         op = Op("fn")
         op.cls = cls
         op.args = spec
+        op.targs = tuple(isinstance(a, Tensor) for a in args)
         op.casts = casts
         op.nout = len(outs) if type(res) is tuple else 0
         node = None

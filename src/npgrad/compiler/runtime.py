@@ -261,7 +261,50 @@ def _unflatten(spec, vals, flat, outside):
         return spec[1](items) if spec[1] is not tuple else tuple(items)
     if kind == "dict":
         return {k: _unflatten(s, vals, flat, outside) for k, s in spec[1]}
+    if kind == "view":   # a view of an input: the recorded view ops applied to it, as eager mode does
+        t = flat[spec[2]] if spec[1] == "in" else outside[spec[2]]
+        for cls, consts, k in spec[3]:
+            base = t
+            r = cls.apply(t, *consts)
+            if getattr(cls, "_multi_view", False):   # split/chunk/unbind: pieces share the input's counter
+                for piece in r:
+                    piece._vc = base._vc
+                t = r[k]
+            else:
+                t = _track_view(r if k is None else r[k], base)
+        return t
     raise AssertionError(kind)
+
+
+def _track_view(res, base):
+    from ..ops.shape import track_view
+    return track_view(res, base)
+
+
+def _view_chain(rec, s):
+    """A returned tensor that is a view of a region input or outside tensor: the chain of recorded view ops
+    (each a ``_view`` Function of that tensor and constants) from the input to it, as an output spec that
+    replay re-applies to the current input (so the result shares its storage and version counter, has its
+    own grad_fn and base, as eager mode's); None if it is not such a chain."""
+    producer = {}
+    for op in rec.ops:
+        if op.kind == "fn":
+            for k, o in enumerate(op.outs):
+                producer[o.id] = (op, k)
+    steps = []
+    while s.kind == "op":
+        found = producer.get(s.id)
+        if found is None:
+            return None
+        op, k = found
+        if not (op.cls._view or getattr(op.cls, "_multi_view", False)) or op.casts or not op.args or not isinstance(op.args[0], _cap.Slot) or \
+                not op.targs[0] or any(op.targs[1:]) or any(isinstance(a, _cap.Slot) for a in op.args[1:]):
+            return None
+        steps.append((op.cls, tuple(a[1] for a in op.args[1:]), k if op.nout else None))
+        s = op.args[0]
+    if s.kind not in ("in", "out") or s.gid != s.id:
+        return None
+    return ("view", s.kind, s.index, steps[::-1])
 
 
 def _finish(rec, result, flat, key):
@@ -288,7 +331,11 @@ def _finish(rec, result, flat, key):
             d = obj._data
             for t in rec.slots:
                 if t.kind in ("in", "out") and np.may_share_memory(d, t.tensor._data):
-                    rec.brk("the region returns a view of one of its inputs")
+                    chain = _view_chain(rec, s)
+                    if chain is None:
+                        rec.brk("the region returns a view of one of its inputs (not made by view ops alone)")
+                        break
+                    return chain
             if s.id not in order:
                 order[s.id] = len(out_slots)
                 out_slots.append((s, obj))
