@@ -23,7 +23,8 @@ _NN_MODULES = ["activation", "adaptive", "attention", "batchnorm", "channelshuff
                "loss", "module", "normalization", "padding", "pixelshuffle", "pooling", "rnn", "sparse",
                "sync_batchnorm", "transformer", "upsampling"]
 MODULES = ([f"npgrad.nn.modules.{m}" for m in _NN_MODULES]
-           + ["npgrad.nn.init", "npgrad.nn.utils.clip_grad", "npgrad.nn.utils.convert_parameters",
+           + ["npgrad.nn.modules._hooks",   # RemovableHandle and the global hooks, re-exported by nn.modules.module
+              "npgrad.nn.init", "npgrad.nn.utils.clip_grad", "npgrad.nn.utils.convert_parameters",
               "npgrad.nn.utils.rnn",
               "npgrad.autograd", "npgrad.autograd.functional", "npgrad.autograd.grad_mode",
               "npgrad.autograd.gradcheck", "npgrad.autograd.graph",
@@ -183,6 +184,7 @@ J = torch.autograd.functional.jacobian(lambda t: t * 2, torch.randn(3))
 handle = seq.register_forward_hook(lambda m, i, o: None)
 handle.remove()
 direct: Tensor = nn.Linear(3, 2).forward(torch.randn(4, 3))
+lazy = nn.Sequential(nn.LazyConv2d(8, kernel_size=3, padding=1), nn.LazyBatchNorm2d(), nn.LazyLinear(4))
 
 
 @torch.no_grad()
@@ -194,6 +196,7 @@ accuracy: float = evaluate(net)
 
 nn.Linear("a", 3)  # E: arg-type
 nn.Conv2d(3, 8, kernel_size=3, padding=1.5)  # E: arg-type
+nn.LazyConv2d("8", 3)  # E: arg-type
 nn.Dropout(p="high")  # E: arg-type
 DataLoader(ds, batch_size="x")  # E: arg-type
 DataLoader(ds, shuffle=True, batch_sise=4)  # E: call-arg

@@ -1,4 +1,6 @@
 """Hook machinery of ``Module``: removable handles, global forward hooks, and the hooked ``__call__``."""
+from __future__ import annotations
+
 import itertools
 import warnings
 import weakref
@@ -6,6 +8,11 @@ from collections import OrderedDict
 
 from ..._tensor import Tensor
 from ..._warn import warn as _warn
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["RemovableHandle", "register_module_forward_pre_hook", "register_module_forward_hook"]
 
@@ -18,13 +25,13 @@ _global_forward_hooks_with_kwargs = OrderedDict()
 class RemovableHandle:
     """Returned by ``register_*_hook``: ``remove()`` (or leaving a ``with`` block) unregisters the hook."""
 
-    def __init__(self, hooks_dict, *, extra_dict=None):
+    def __init__(self, hooks_dict: dict[int, Any], *, extra_dict: Any = None) -> None:
         self.hooks_dict_ref = weakref.ref(hooks_dict)
         self.id = next(_hook_ids)
         extra = extra_dict if isinstance(extra_dict, (list, tuple)) else ([extra_dict] if extra_dict else [])
         self.extra_dict_ref = tuple(weakref.ref(d) for d in extra)
 
-    def remove(self):
+    def remove(self) -> None:
         for ref in (self.hooks_dict_ref, *self.extra_dict_ref):
             d = ref()
             if d is not None:
@@ -39,10 +46,10 @@ class RemovableHandle:
         self.id = state[1]
         self.extra_dict_ref = tuple(weakref.ref(d) for d in state[2] if d is not None)
 
-    def __enter__(self):
+    def __enter__(self) -> RemovableHandle:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.remove()
 
 
@@ -54,12 +61,13 @@ def _add_hook(table, hook, prepend=False, extra=None):
     return handle
 
 
-def register_module_forward_pre_hook(hook):
+def register_module_forward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
     """A forward pre-hook run before every Module's own pre-hooks: ``hook(module, args)``."""
     return _add_hook(_global_forward_pre_hooks, hook)
 
 
-def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
+def register_module_forward_hook(hook: Callable[..., Any], *, with_kwargs: bool = False,
+                                 always_call: bool = False) -> RemovableHandle:
     """A forward hook run before every Module's own forward hooks: ``hook(module, args, output)``."""
     handle = _add_hook(_global_forward_hooks, hook, extra=_global_forward_hooks_with_kwargs)
     if with_kwargs:

@@ -266,12 +266,31 @@ def _lazy_conv_transpose(name, base, spatial):
                                                   "__doc__": doc, "__module__": __name__})
 
 
-LazyConv1d = _lazy_conv("LazyConv1d", Conv1d, 1)
-LazyConv2d = _lazy_conv("LazyConv2d", Conv2d, 2)
-LazyConv3d = _lazy_conv("LazyConv3d", Conv3d, 3)
-LazyConvTranspose1d = _lazy_conv_transpose("LazyConvTranspose1d", ConvTranspose1d, 1)
-LazyConvTranspose2d = _lazy_conv_transpose("LazyConvTranspose2d", ConvTranspose2d, 2)
-LazyConvTranspose3d = _lazy_conv_transpose("LazyConvTranspose3d", ConvTranspose3d, 3)
+if TYPE_CHECKING:  # what the factories make, spelled out for the type checker
+    class _LazyConvInit(_LazyConvXdMixin):
+        def __init__(self, out_channels: int, kernel_size: _size_any_t, stride: _size_any_t = 1,
+                     padding: str | _size_any_t = 0, dilation: _size_any_t = 1, groups: int = 1, bias: bool = True,
+                     padding_mode: str = "zeros", device: _device_t = None, dtype: _dtype_t = None) -> None: ...
+
+    class _LazyConvTransposeInit(_LazyConvXdMixin):
+        def __init__(self, out_channels: int, kernel_size: _size_any_t, stride: _size_any_t = 1,
+                     padding: _size_any_t = 0, output_padding: _size_any_t = 0, groups: int = 1, bias: bool = True,
+                     dilation: _size_any_t = 1, padding_mode: str = "zeros", device: _device_t = None,
+                     dtype: _dtype_t = None) -> None: ...
+
+    class LazyConv1d(_LazyConvInit, Conv1d): ...
+    class LazyConv2d(_LazyConvInit, Conv2d): ...
+    class LazyConv3d(_LazyConvInit, Conv3d): ...
+    class LazyConvTranspose1d(_LazyConvTransposeInit, ConvTranspose1d): ...
+    class LazyConvTranspose2d(_LazyConvTransposeInit, ConvTranspose2d): ...
+    class LazyConvTranspose3d(_LazyConvTransposeInit, ConvTranspose3d): ...
+else:
+    LazyConv1d = _lazy_conv("LazyConv1d", Conv1d, 1)
+    LazyConv2d = _lazy_conv("LazyConv2d", Conv2d, 2)
+    LazyConv3d = _lazy_conv("LazyConv3d", Conv3d, 3)
+    LazyConvTranspose1d = _lazy_conv_transpose("LazyConvTranspose1d", ConvTranspose1d, 1)
+    LazyConvTranspose2d = _lazy_conv_transpose("LazyConvTranspose2d", ConvTranspose2d, 2)
+    LazyConvTranspose3d = _lazy_conv_transpose("LazyConvTranspose3d", ConvTranspose3d, 3)
 
 
 # ---------------------------------------------------------------------------------------------- normalisation
@@ -317,9 +336,17 @@ def _lazy_norm(name, base, affine, track):
                                               "__module__": __name__})
 
 
-LazyBatchNorm1d = _lazy_norm("LazyBatchNorm1d", BatchNorm1d, True, True)
-LazyBatchNorm2d = _lazy_norm("LazyBatchNorm2d", BatchNorm2d, True, True)
-LazyBatchNorm3d = _lazy_norm("LazyBatchNorm3d", BatchNorm3d, True, True)
-LazyInstanceNorm1d = _lazy_norm("LazyInstanceNorm1d", InstanceNorm1d, True, True)
-LazyInstanceNorm2d = _lazy_norm("LazyInstanceNorm2d", InstanceNorm2d, True, True)
-LazyInstanceNorm3d = _lazy_norm("LazyInstanceNorm3d", InstanceNorm3d, True, True)
+if TYPE_CHECKING:
+    class LazyBatchNorm1d(_LazyNormBase, BatchNorm1d): ...
+    class LazyBatchNorm2d(_LazyNormBase, BatchNorm2d): ...
+    class LazyBatchNorm3d(_LazyNormBase, BatchNorm3d): ...
+    class LazyInstanceNorm1d(_LazyNormBase, InstanceNorm1d): ...
+    class LazyInstanceNorm2d(_LazyNormBase, InstanceNorm2d): ...
+    class LazyInstanceNorm3d(_LazyNormBase, InstanceNorm3d): ...
+else:
+    LazyBatchNorm1d = _lazy_norm("LazyBatchNorm1d", BatchNorm1d, True, True)
+    LazyBatchNorm2d = _lazy_norm("LazyBatchNorm2d", BatchNorm2d, True, True)
+    LazyBatchNorm3d = _lazy_norm("LazyBatchNorm3d", BatchNorm3d, True, True)
+    LazyInstanceNorm1d = _lazy_norm("LazyInstanceNorm1d", InstanceNorm1d, True, True)
+    LazyInstanceNorm2d = _lazy_norm("LazyInstanceNorm2d", InstanceNorm2d, True, True)
+    LazyInstanceNorm3d = _lazy_norm("LazyInstanceNorm3d", InstanceNorm3d, True, True)
