@@ -11,6 +11,8 @@ so each one's backward is the other two (``dispatch``): first and higher derivat
 kernels. Patches are laid out (batch, groups, channels*kernel, positions): each map is one batched matmul,
 one small product per sample and group, whose result is already in (N, C, *spatial) order.
 """
+import functools
+import itertools
 import math
 
 import numpy as np
@@ -91,7 +93,10 @@ def _cols(x, K, O, geo):
     strides = (st[0], st[1] * cg, st[1]) + tuple(st[2 + i] * dil[i] for i in range(nd)) + \
         tuple(st[2 + i] * stride[i] for i in range(nd))
     cols = _scratch((N, g, cg * math.prod(K), math.prod(O)), x.dtype)
-    xp.copyto(cols.reshape(shape), as_strided(xpad, shape, strides, writeable=False))
+    # a window view straight on the buffer (np.lib.stride_tricks.as_strided costs ~10 us a call)
+    win = xp.ndarray(shape, xpad.dtype, xpad, 0, strides) if xpad.flags.c_contiguous and xpad.size else \
+        as_strided(xpad, shape, strides, writeable=False)
+    xp.copyto(cols.reshape(shape), win)
     if xpad is not x:
         _release(xpad)
     return cols
@@ -126,6 +131,18 @@ def _clip(S, O, k, st, d, lo):
     return slice(o0, o1 + 1), slice(o0 * st + a, o1 * st + a + 1, st)
 
 
+@functools.lru_cache(maxsize=256)
+def _col2im_plan(S, O, K, stride, lows, dil):
+    """Per kernel offset that reaches the input: (index into the unpadded result, index into the blocks)."""
+    plan = []
+    for k in itertools.product(*map(range, K)):
+        cl = [_clip(S[i], O[i], k[i], stride[i], dil[i], lows[i]) for i in range(len(K))]
+        if None not in cl:
+            plan.append(((slice(None), slice(None)) + tuple(c[1] for c in cl),
+                         (slice(None), slice(None)) + k + tuple(c[0] for c in cl)))
+    return tuple(plan)
+
+
 def _conv_t(y, w, geo, S, b=None):
     """Adjoint of ``_conv`` in the input: spread each output's weights back over its window (col2im), adding
     each kernel offset's block straight into the unpadded result. ``b``: a bias to add (the transposed
@@ -139,12 +156,9 @@ def _conv_t(y, w, geo, S, b=None):
     cols = xp.matmul(wm, yg, out=_scratch((N, g, wm.shape[1], yg.shape[3]), xp.result_type(wm, yg)))
     blocks = cols.reshape((N, g * cg) + tuple(K) + tuple(O))
     out = xp.zeros((N, g * cg) + tuple(S), cols.dtype)
-    for k in xp.ndindex(*K):
-        cl = [_clip(S[i], O[i], k[i], stride[i], dil[i], pads[i][0]) for i in range(nd)]
-        if None in cl:
-            continue
-        out[(slice(None), slice(None)) + tuple(c[1] for c in cl)] += \
-            blocks[(slice(None), slice(None)) + k + tuple(c[0] for c in cl)]
+    for dst, src in _col2im_plan(tuple(S), tuple(O), tuple(K), tuple(stride), tuple(lo for lo, _ in pads),
+                                 tuple(dil)):
+        out[dst] += blocks[src]
     _release(cols)
     if b is not None:
         out += b.reshape((1, -1) + (1,) * nd)

@@ -7,6 +7,8 @@ scatter's derivative is the matching gather and vice versa, so double backward w
 pooling is separable: one averaging matrix per spatial dim (``Separable``), which also serves interpolation
 and the non-constant pads.
 """
+import functools
+import itertools
 import math
 
 import numpy as np
@@ -88,10 +90,14 @@ def _pool_out(S, K, stride, pad, dil, ceil):
 
 def _offset_views(xpad, K, stride, dil, O):
     """For each kernel offset: (offset tuple, strided view (N, C, *O) of the padded input at that offset)."""
-    nd = len(K)
-    for k in xp.ndindex(*K):
-        yield k, xpad[(slice(None), slice(None)) + tuple(
-            slice(k[i] * dil[i], k[i] * dil[i] + stride[i] * (O[i] - 1) + 1, stride[i]) for i in range(nd))]
+    return [(k, xpad[idx]) for k, idx in _offset_index(tuple(K), tuple(stride), tuple(dil), tuple(O))]
+
+
+@functools.lru_cache(maxsize=256)
+def _offset_index(K, stride, dil, O):
+    return tuple((k, (slice(None), slice(None)) + tuple(
+        slice(k[i] * dil[i], k[i] * dil[i] + stride[i] * (O[i] - 1) + 1, stride[i]) for i in range(len(K))))
+        for k in itertools.product(*map(range, K)))
 
 
 def _pad_to(x, pad, O, K, stride, dil, fill):
