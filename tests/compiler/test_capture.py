@@ -889,3 +889,12 @@ def test_returned_views_of_inputs_replay_with_eager_semantics(name):
     assert got["version"] == expect["version"] and got["grad_fn"] == expect["grad_fn"]
     if name not in ("split", "unbind"):   # (eager npgrad lets a split piece be written in place; torch does not)
         assert got["inplace"] == expect["inplace"]
+
+
+def test_a_view_returned_twice_is_one_tensor():
+    g = npgrad.compile(lambda x: ([x[0]] * 2, x.t()))
+    x = npgrad.ones(2, 3)
+    for _ in range(2):
+        (a, b), c = _call_quiet(g, x)
+        assert a is b and c.shape == (3, 2)
+    assert compiler.counters["replays"] >= 1

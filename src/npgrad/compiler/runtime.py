@@ -243,10 +243,10 @@ def _run(prog, flat):
                 v._x = {"inference": True}
     if prog.single is not None:
         return vals[0]
-    return _unflatten(prog.out_spec, vals, flat, prog.outside)
+    return _unflatten(prog.out_spec, vals, flat, prog.outside, {})
 
 
-def _unflatten(spec, vals, flat, outside):
+def _unflatten(spec, vals, flat, outside, memo):
     kind = spec[0]
     if kind == "v":
         return vals[spec[1]]
@@ -257,11 +257,14 @@ def _unflatten(spec, vals, flat, outside):
     if kind == "c":
         return spec[1]
     if kind == "seq":
-        items = [_unflatten(s, vals, flat, outside) for s in spec[2]]
+        items = [_unflatten(s, vals, flat, outside, memo) for s in spec[2]]
         return spec[1](items) if spec[1] is not tuple else tuple(items)
     if kind == "dict":
-        return {k: _unflatten(s, vals, flat, outside) for k, s in spec[1]}
+        return {k: _unflatten(s, vals, flat, outside, memo) for k, s in spec[1]}
     if kind == "view":   # a view of an input: the recorded view ops applied to it, as eager mode does
+        done = memo.get(id(spec))
+        if done is not None:   # the same tensor returned twice
+            return done
         t = flat[spec[2]] if spec[1] == "in" else outside[spec[2]]
         for cls, consts, k in spec[3]:
             base = t
@@ -272,6 +275,7 @@ def _unflatten(spec, vals, flat, outside):
                 t = r[k]
             else:
                 t = _track_view(r if k is None else r[k], base)
+        memo[id(spec)] = t
         return t
     raise AssertionError(kind)
 
@@ -315,6 +319,7 @@ def _finish(rec, result, flat, key):
     rec.check_end(None)
     out_slots = []
     order = {}
+    views = {}
 
     def spec_of(obj):
         if isinstance(obj, Tensor):
@@ -331,7 +336,8 @@ def _finish(rec, result, flat, key):
             d = obj._data
             for t in rec.slots:
                 if t.kind in ("in", "out") and np.may_share_memory(d, t.tensor._data):
-                    chain = _view_chain(rec, s)
+                    chain = views.get(s.id) or _view_chain(rec, s)
+                    views[s.id] = chain
                     if chain is None:
                         rec.brk("the region returns a view of one of its inputs (not made by view ops alone)")
                         break
