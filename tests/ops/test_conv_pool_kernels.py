@@ -149,6 +149,6 @@ def test_max_pool_tiled_double_backward():
 
 def test_empty_batch_conv_and_pool():
     x, w = arr(0, 3, 5, 5), arr(4, 3, 3, 3)
-    compare(lambda m, a, b: m.nn.functional.conv2d(a, b, padding=1), (x, w))
+    compare(lambda m, a, b, c: m.nn.functional.conv2d(a, b, c, padding=1), (x, w, arr(4)))
     compare(lambda m, a, b: m.nn.functional.conv_transpose2d(a, b.transpose(0, 1)), (x, w[:, :3].copy()))
     compare(lambda m, a: m.nn.functional.max_pool2d(a, 2), (arr(0, 3, 4, 4),))

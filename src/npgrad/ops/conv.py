@@ -35,7 +35,7 @@ def _out_size(S, K, geo):
                  for s, k, st, (lo, hi), d in zip(S, K, stride, pads, dil))
 
 
-# Scratch buffers. The temporaries here (padded input, patch matrix, matmul outputs, col2im accumulator) are
+# Scratch buffers. The temporaries here (padded input, patch matrices, the input gradient's patch matrix) are
 # megabytes each; fresh ones cost page faults on every step (glibc returns freed heap tops to the OS), which was
 # ~40% of a small CNN's training step. Buffers that never leave this module are recycled through a small pool.
 _POOL = {}
@@ -226,7 +226,8 @@ class Convolution(Function):
             if not need[1]:
                 _release(ctx.cols)
             # positions first (contiguous, pairwise), then the batch
-            gb = grad.reshape(grad.shape[:2] + (-1,)).sum(-1).sum(0) if ctx.has_bias and need[2] else None
+            gb = grad.reshape(grad.shape[:2] + (math.prod(grad.shape[2:]),)).sum(-1).sum(0) \
+                if ctx.has_bias and need[2] else None
         else:
             gx = dispatch(ConvolutionTranspose, grad, w, None, geo, ctx.S) if need[0] else None
             gw = dispatch(ConvolutionWeight, x, grad, geo, K) if need[1] else None
