@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 from .._xp import xp
+from .. import _tensor as _t
 
 from .._dtype import is_float_np
 
@@ -378,7 +379,37 @@ class Tanh(Function):
     def backward(ctx, grad):
         # self: tanh_backward(grad, result) = grad * (1 - result^2)
         out, = ctx.saved_tensors
+        return tanh_backward(grad, out)
+
+
+_ndarray = np.ndarray
+
+
+def tanh_backward(grad, out):
+    """torch's ``tanh_backward``: on arrays the formula itself; on Tensors (create_graph) one recorded op,
+    ``TanhBackwardBackward0`` as in torch, instead of three (mul, rsub, mul) for the double backward to walk."""
+    if type(grad) is _ndarray or not (isinstance(grad, _t.Tensor) or isinstance(out, _t.Tensor)):
         return grad * (1 - out * out)
+    return TanhBackward.apply(grad, out)
+
+
+class TanhBackward(Function):
+    _builtin = True
+    _node_name = "TanhBackwardBackward0"
+    _saved_for = ((1,), (0, 1))  # grad_output is read by output's formula only
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.save_for_backward(grad, out)
+        return tanh_backward(grad, out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        # grad_output: tanh_backward(grad, output); output: -2 * output * grad_output * grad
+        grad, out = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (tanh_backward(gg, out) if need[0] else None,
+                -2 * out * grad * gg if need[1] else None)
 
 
 class Asinh(Function):
