@@ -108,6 +108,10 @@ class CompiledStep:
             self._prog = None
             self._eager = f"the recompile limit ({self._limit}) was hit"
             return out
+        had = prog is not None
+        if had:   # its namespace (a cycle with its functions) holds the state arrays: freed now, so they may move
+            prog.ns.clear()
+        prog = self._prog = None
         try:
             new = _build(self._opt, kind)
         except _NoProgram:
@@ -115,7 +119,7 @@ class CompiledStep:
         except _Break as e:
             self._give_up(str(e))
             return out
-        if prog is not None:
+        if had:
             counters["recompiles"] += 1
             new.desc = f"generated after a guard failed: {why}"
         counters["captures"] += 1
@@ -149,15 +153,29 @@ class CompiledStep:
 
 
 class _StepProgram:
-    def __init__(self, run, guard, source):
-        self.run, self.guard, self.source = run, guard, source
+    def __init__(self, run, guard, source, ns):
+        self.run, self.guard, self.source, self.ns = run, guard, source, ns
         self.desc = ""
 
 
+_FLATS = {}   # id -> weak reference of the flat state arrays programs made (their views may be moved again)
+
+
+def _flat_made(arr):
+    key = id(arr)
+    _FLATS[key] = weakref.ref(arr, lambda _, key=key: _FLATS.pop(key, None))
+
+
+def _is_flat(a):
+    r = _FLATS.get(id(a))
+    return r is not None and r() is a
+
+
 def _unaliased(t):
-    """Only the tensor holds its array (no view of it, no NumPy alias): it may be moved into a flat buffer."""
+    """Only the tensor holds its array (no view of it, no NumPy alias; or a view of a flat array an earlier
+    program made): it may be moved into a flat buffer."""
     a = t._data
-    return a.base is None and sys.getrefcount(a) <= 3   # (the tensor's slot, ``a``, getrefcount's argument)
+    return (a.base is None or _is_flat(a.base)) and sys.getrefcount(a) <= 3   # (the slot, ``a``, the argument)
 
 
 def _build(opt, kind):
@@ -297,7 +315,7 @@ def _build(opt, kind):
     r_lines.append("    return None")
     src = "\n".join(r_lines) + "\n\n\n" + "\n".join(g_lines) + "\n"
     exec(compile(src, f"<npgrad.compile {type(opt).__name__}.step>", "exec"), ns)
-    return _StepProgram(ns["run"], ns["guard"], src)
+    return _StepProgram(ns["run"], ns["guard"], src, ns)
 
 
 def _localize(lines):
@@ -329,6 +347,7 @@ def _flat(r, g, seg, state, keys, dt, kind, flags, const):
                 st[i] = t._data
                 t._data = st[i:i + 1].reshape(())
             name = const(st, "STEPS")
+            _flat_made(st)
         else:
             arr = np.empty(total, dt)
             for i, (n, p) in enumerate(seg):
@@ -337,6 +356,7 @@ def _flat(r, g, seg, state, keys, dt, kind, flags, const):
                 np.copyto(v, t._data)
                 t._data = v
             name = const(arr, "F")
+            _flat_made(arr)
         flatname[key] = name
         arrs = [const(state[n][key]._data, "SV") for n, _ in seg]
         g.append("    if " + " or ".join(f"{const(state[n][key], 'S')}._data is not {a}"
