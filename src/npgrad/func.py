@@ -25,11 +25,10 @@ Arguments may be pytrees: nested tuples, lists and dicts of tensors.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from ._dtype import is_float_np
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence

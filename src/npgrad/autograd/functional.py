@@ -22,11 +22,11 @@ tensor([[ 6.,  0.],
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .grad_mode import enable_grad, set_grad_enabled, is_grad_enabled
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

@@ -20,13 +20,12 @@ backward recomputes and differentiates the block.
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING, Any
 
 from ..autograd.function import Function
 from ..autograd.graph import saved_tensors_hooks
 from ..autograd.grad_mode import enable_grad, no_grad, is_grad_enabled
 from .._warn import warn as _warn
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

@@ -5,11 +5,10 @@ import itertools
 import warnings
 import weakref
 from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 from ..._tensor import Tensor
 from ..._warn import warn as _warn
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -7,6 +7,7 @@ LeakyReLU(negative_slope=0.2)
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING, Any
 
 from ... import ops
 from .. import functional as F
@@ -14,8 +15,6 @@ from .. import init
 from .linear import empty_param
 from .module import Module
 from ..._warn import warn as _warn
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..._tensor import Tensor

@@ -11,6 +11,7 @@ scores its classes from a smaller projection (``in_features // div_value**(i + 1
 from __future__ import annotations
 
 from collections import namedtuple
+from typing import TYPE_CHECKING
 
 import npgrad as ng
 
@@ -18,8 +19,6 @@ from .. import functional as F
 from .container import ModuleList, Sequential
 from .linear import Linear
 from .module import Module
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,12 +26,9 @@ from .linear import NonDynamicallyQuantizableLinear, empty_param
 from .module import Module
 from ..._warn import warn as _warn
 
-from typing import TYPE_CHECKING
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ..._tensor import Tensor
     from ..common_types import _device_t, _dtype_t
 
 __all__ = ["MultiheadAttention"]

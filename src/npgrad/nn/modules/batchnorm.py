@@ -12,6 +12,7 @@ In training mode a BatchNorm normalises with the batch statistics and updates ``
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 from ... import _creation, _dtype
 from .. import functional as F
@@ -19,8 +20,6 @@ from .. import init
 from .linear import empty_param
 from .module import Module
 from ..._warn import warn as _warn
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..._tensor import Tensor

@@ -11,12 +11,11 @@ import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
 from .module import Module, _addindent
-
-from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, KeysView, ItemsView, ValuesView

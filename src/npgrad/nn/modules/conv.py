@@ -8,13 +8,12 @@ npgrad.Size([1, 8, 5, 5])
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from .. import functional as F
 from .. import init
 from .linear import empty_param
 from .module import Module
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

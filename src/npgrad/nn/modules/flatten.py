@@ -1,9 +1,9 @@
 """``Flatten`` and ``Unflatten``."""
 from __future__ import annotations
 
-from .module import Module
-
 from typing import TYPE_CHECKING
+
+from .module import Module
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

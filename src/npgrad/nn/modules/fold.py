@@ -7,10 +7,10 @@ npgrad.Size([1, 12, 9])
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import functional as F
 from .module import Module
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..._tensor import Tensor

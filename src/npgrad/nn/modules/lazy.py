@@ -18,6 +18,7 @@ Linear(in_features=5, out_features=3, bias=True)
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING, Any
 
 from ...autograd.grad_mode import no_grad
 from ..parameter import UninitializedParameter, UninitializedBuffer, is_lazy
@@ -25,8 +26,6 @@ from ... import _creation, _dtype
 from .linear import Linear
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..._tensor import Tensor

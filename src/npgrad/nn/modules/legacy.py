@@ -3,6 +3,7 @@ local response normalisation across channels)."""
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,8 +12,6 @@ from ...autograd.function import Function, once_differentiable
 from .loss import NLLLoss
 from .module import Module
 from ..._warn import warn as _warn
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..._tensor import Tensor

@@ -10,6 +10,7 @@ npgrad.Size([4, 2])
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 from ... import _creation
 from .. import functional as F
@@ -17,11 +18,8 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-from typing import TYPE_CHECKING, Any
-
 if TYPE_CHECKING:
     from ..._tensor import Tensor
-    from ..parameter import Parameter
     from ..common_types import _device_t, _dtype_t
 
 __all__ = ["Identity", "Linear", "Bilinear", "NonDynamicallyQuantizableLinear"]

@@ -3,12 +3,11 @@ cross entropy, as torch's. Pickles name it by torch's path, ``nn.modules.loss`` 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 from .. import functional as F
 from .linear import Linear
 from .loss import _WeightedLoss
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -8,13 +8,12 @@
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 from .. import functional as F
 from .distance import PairwiseDistance
 from .module import Module
 from ..._warn import warn as _warn
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -16,6 +16,7 @@ import itertools
 import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -26,8 +27,6 @@ from ..parameter import Parameter, Buffer, buffer_persistent
 from ._hooks import (RemovableHandle, _add_hook, _global_forward_hooks, _global_forward_pre_hooks, call_with_hooks,
                      register_module_forward_hook, register_module_forward_pre_hook)
 from ..._warn import warn as _warn
-
-from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -7,13 +7,12 @@ LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING
 
 from .. import functional as F
 from .. import init
 from .linear import empty_param
 from .module import Module
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..._tensor import Tensor

@@ -1,10 +1,10 @@
 """``PixelShuffle``, ``PixelUnshuffle``, ``Upsample`` (and its nearest/bilinear 2-D shorthands)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import functional as F
 from .module import Module
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..._tensor import Tensor

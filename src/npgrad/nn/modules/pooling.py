@@ -7,11 +7,11 @@ npgrad.Size([1, 1, 2, 2])
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .. import functional as F
 from .conv import _single, _pair, _triple
 from .module import Module
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -272,8 +272,6 @@ class MaxUnpool2d(_MaxUnpoolNd):
 
     def forward(self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
-
-
 
 
 class LPPool3d(_LPPoolNd):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -31,8 +32,6 @@ from ..utils.rnn import PackedSequence, pack_sorted, unpack_sorted
 from .linear import empty_param
 from .module import Module
 from ..._warn import warn as _warn
-
-from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from ..._tensor import Tensor

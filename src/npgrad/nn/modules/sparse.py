@@ -7,17 +7,16 @@ npgrad.Size([1, 2, 3])
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .linear import empty_param
 from .module import Module
 
-from typing import TYPE_CHECKING
-
 if TYPE_CHECKING:
     from ..._tensor import Tensor
-    from ..parameter import Parameter
     from ..common_types import _device_t, _dtype_t
 
 __all__ = ["Embedding", "EmbeddingBag"]

@@ -13,6 +13,8 @@ the CPU: that is where npgrad runs.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ... import _tensor as _t
@@ -21,8 +23,6 @@ from ...distributed import _collectives as _coll
 from ...distributed import distributed_c10d as _c10d
 from .. import functional as F
 from .batchnorm import _BatchNorm
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .module import Module

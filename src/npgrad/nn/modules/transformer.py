@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,8 +27,6 @@ from .linear import Linear
 from .module import Module
 from .normalization import LayerNorm
 from ..._warn import warn as _warn
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import types
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,12 +23,9 @@ from ... import _creation
 from ..._tensor import Tensor, make
 from ..._warn import warn as _warn
 
-from typing import TYPE_CHECKING
-
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from ..._tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_"]
 

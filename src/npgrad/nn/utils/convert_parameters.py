@@ -1,15 +1,14 @@
 """``parameters_to_vector`` and ``vector_to_parameters``: one flat vector for all parameters and back."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..._tensor import Tensor
 from ...ops.joining import cat
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from ..._tensor import Tensor
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 

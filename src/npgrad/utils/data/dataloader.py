@@ -16,6 +16,7 @@ import collections.abc
 import copy
 import os
 import re
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,14 +25,11 @@ from ..._warn import warn as _warn
 from .dataset import IterableDataset, _is_tensor_dataset, tensor_batch
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
-from typing import TYPE_CHECKING, Any
-
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from ...random import Generator
     from .dataset import Dataset
-    from .sampler import Sampler
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info", "WorkerInfo"]
 

@@ -13,13 +13,12 @@ import bisect
 import itertools
 import math
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..._tensor import make
 from ..._warn import warn as _warn
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence, Sized

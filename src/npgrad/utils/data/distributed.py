@@ -7,10 +7,9 @@ torch's permutation (torch shuffles with its own generator).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from .sampler import Sampler
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sized
