@@ -75,6 +75,8 @@ class CompiledStep:
         _all_compiled.append(weakref.ref(self))
 
     def reset(self):
+        if self._prog is not None:
+            self._prog.ns.clear()
         self._prog = None
         self._builds = 0
         self._eager = None
