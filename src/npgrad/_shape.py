@@ -82,10 +82,10 @@ def sum_to(g, shape):
                     g = g.sum(axis=axes, keepdims=True, dtype=np.float32).astype(g.dtype)
             else:
                 g = g.sum(axis=axes, keepdims=True)
-        return g.reshape(shape)
+        return g.reshape(shape) if lead else g
     if axes:
         g = g.sum(dim=axes, keepdim=True)
-    return g.reshape(shape)
+    return g.reshape(shape) if lead else g  # a view only to drop leading dims (torch's sum_to: same nodes)
 
 
 def norm_dim(dim, ndim):
