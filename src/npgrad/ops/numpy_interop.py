@@ -3,8 +3,9 @@
 ``np.exp(t)`` calls ``Tensor.__array_ufunc__``; ``np.sum(t, axis=0)`` calls ``Tensor.__array_function__``.
 Both look the NumPy callable up in a table of npgrad equivalents, translating NumPy's arguments (``axis``,
 ``keepdims``, ``ddof``, ``a_min``...) to torch's. Anything not in the table raises a ``TypeError`` naming it,
-so the graph is never silently dropped. The backward formulas rely on this too: written with NumPy
-functions, they run on arrays or, under ``create_graph``, on Tensors.
+so the graph is never silently dropped. The backward formulas do not go through this protocol: under
+``create_graph`` they call ``txp`` (npgrad/_xp.py, built from these tables by ``tensor_namespace`` below), the
+same NumPy names called directly.
 
 Where NumPy and torch disagree on a name, the NumPy meaning wins here: ``np.max(t)`` is ``amax`` (values
 only), ``np.var(t)`` has ``ddof=0``, ``np.mean`` of an integer tensor is a float, ``np.cumsum(t)`` with no
