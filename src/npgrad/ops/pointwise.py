@@ -48,7 +48,8 @@ def zeros_of(grad):
 
 def float_input(a):
     """Float math on integer or bool arrays computes in the default float dtype, as torch does."""
-    return a if is_float_np(a.dtype) else a.astype(get_default_dtype().np)
+    d = a.dtype
+    return a if d.kind == "f" or is_float_np(d) else a.astype(get_default_dtype().np)
 
 
 _HALF = np.dtype(np.float16)
