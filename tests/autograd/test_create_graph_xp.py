@@ -159,3 +159,13 @@ def test_txp_on_arrays_is_numpy():
     assert np.array_equal(txp.where(a > 2, a, 0.0), np.where(a > 2, a, 0.0))
     assert txp.arange is np.arange and txp.add.at == np.add.at and txp.linalg is np.linalg
     assert xp_of(a) is xp and xp_of(1.5) is xp and xp_of(npgrad.ones(1)) is txp
+
+
+def test_txp_first_use_imports_no_numpy_submodule():
+    # building txp must not read every NumPy name (that imports numpy.testing, f2py ...: ~100 ms, 140 modules)
+    import subprocess
+    import sys
+    code = ("import sys, npgrad\nbefore = set(sys.modules)\nfrom npgrad._xp import txp\ntxp.exp\n"
+            "print(sorted(m for m in set(sys.modules) - before if m.startswith('numpy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
