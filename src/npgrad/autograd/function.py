@@ -436,8 +436,12 @@ class Function:
     def apply(cls, *args, **kwargs):
         """Run the op: ``forward`` on the inputs' arrays, then, if a gradient is wanted, make the node (it is the
         ctx ``forward`` just filled), its edges and the output Tensor. The hot path of every op: keep it lean."""
-        if not cls._builtin:  # user code often keeps ``f = MyFn.apply``: check the extras flag here
-            return _apply_extras(cls, *args, **kwargs) if _extras_users else _apply_custom(cls, args, kwargs)
+        op = _OPS.get(cls)  # the op's class attributes in one dict read (a class attribute read costs ~270 instructions)
+        if op is None:
+            if not cls._builtin:  # user code often keeps ``f = MyFn.apply``: check the extras flag here
+                return _apply_extras(cls, *args, **kwargs) if _extras_users else _apply_custom(cls, args, kwargs)
+            op = _OPS[cls] = (cls._node_cls, cls.forward, cls._promote, cls._view, cls._broadcast, cls._saved_for)
+        node_cls, forward, promote, view, broadcast, saved_for = op
         T = Tensor
         record = state.enabled
         if len(args) == 1:  # unary ops: no loop, no list
@@ -469,7 +473,6 @@ class Function:
                 else:
                     arrays.append(a)
                     edges.append(None)
-        promote = cls._promote
         if promote is not None:  # the common cases inline: same float dtypes, or a float array and a number
             if arrays is None:
                 arrays = [a0]
@@ -484,17 +487,17 @@ class Function:
             a0 = arrays[0]
         elif arrays is not None:
             a0 = arrays[0] if arrays else None
-        ctx = _new(cls._node_cls)
+        ctx = _new(node_cls)
         ctx._saved = ()
         fp = _fp_set(_FP_QUIET)
         try:
-            out = cls.forward(ctx, a0) if arrays is None else cls.forward(ctx, *arrays)
+            out = forward(ctx, a0) if arrays is None else forward(ctx, *arrays)
         except (ValueError, TypeError) as exc:
             if arrays is None:
                 arrays = [a0]
             from .errors import check_arguments  # a list or str operand: torch's TypeError, not NumPy's message
             check_arguments(cls, args, exc)
-            if cls._broadcast and isinstance(exc, ValueError):  # shapes that do not broadcast: torch's error
+            if broadcast and isinstance(exc, ValueError):  # shapes that do not broadcast: torch's error
                 from .._shape import broadcast_shapes
                 broadcast_shapes(*(a.shape for a in arrays if isinstance(a, _ndarray)))
             raise
@@ -506,7 +509,7 @@ class Function:
         res._data = data = out if type(out) is _ndarray else np.asarray(out)  # (NumPy gives 0-d results as scalars)
         res._grad = res._v = res._acc = res._x = None
         res._nr = 0
-        if cls._view and np.may_share_memory(data, a0):
+        if view and np.may_share_memory(data, a0):
             res._v = args[0]._vc
         if not req or (data.dtype.kind != "f" and not is_float_np(data.dtype)):  # (bfloat16's kind is 'V')
             res.grad_fn = None
@@ -533,10 +536,10 @@ class Function:
                 else:  # (a view's result shares its base's counter)
                     ctx._saved = (_tuple_new(_Saved, (out, None, 0, vc, vc[0])),)
             else:
-                if cls._saved_for is not None:
+                if saved_for is not None:
                     saved = _prune(saved, cls, edges)
                 ctx._saved = _pack(saved, args, (a0,) if arrays is None else arrays, (out,), res)
-        if cls._broadcast:  # metadata only where an input differs from the result in shape or dtype
+        if broadcast:  # metadata only where an input differs from the result in shape or dtype
             shape, dtype = data.shape, data.dtype
             for a in args:
                 if isinstance(a, T):
@@ -574,6 +577,7 @@ def _outputs(cls, ctx, args, arrays, out, edges, req):
 
 
 _fast_apply = Function.__dict__["apply"]
+_OPS = {}  # built-in op class -> (node class, forward, _promote, _view, _broadcast, _saved_for), on first apply
 
 
 def _is_in(x, seq):
