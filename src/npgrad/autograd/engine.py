@@ -118,7 +118,7 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                 buf, bown = entry
                 if create_graph and type(buf) is ndarray:
                     buf = make(buf)
-                out = node._fn.backward(node, buf)
+                out = node._bw(buf)  # the op's backward(ctx, grad): node._fn.backward, bound
                 if type(out) is not tuple:
                     out = (out,)
                 meta = node._meta

@@ -73,6 +73,7 @@ class BackwardNode(Node):
     """The node (and ``ctx``) of one call of a ``Function``."""
     __slots__ = ("_dirty", "_nondiff", "_materialize")
     _fn = None
+    _plain = False  # a built-in's node: its formula runs on arrays in a plain backward (one read, not _fn._builtin)
 
     # --- ctx API used inside forward -------------------------------------------------------------
     def save_for_backward(self, *tensors):
@@ -109,7 +110,7 @@ class BackwardNode(Node):
         saved = self._saved
         if saved is None:
             raise RuntimeError(_FREED)
-        if self._fn._builtin and not state.create:  # a plain backward of a built-in: the arrays, version-checked
+        if self._plain and not state.create:  # a plain backward of a built-in: the arrays, version-checked
             if len(saved) == 1:  # the commonest case (a saved result or input), without the loop
                 entry = saved[0]
                 if type(entry) is _Saved:
@@ -351,6 +352,8 @@ class _LazyNodeClass:
         body = {"_fn": cls, "__module__": cls.__module__, "__qualname__": name, **cls._node_methods}
         if builtin:
             body["__slots__"] = tuple(cls._ctx_fields)
+            body["_plain"] = True
+            body["_bw"] = cls.backward  # the engine calls ``node._bw(grad)``: a method call CPython specialises
         node = cls.__dict__.get("_node_cls")
         if node is self:  # two threads may race here: the first class stored wins, both return it
             node_cls = type(name, (BackwardNode,), body)
