@@ -87,3 +87,22 @@ def test_general_path_flag_is_set_when_the_node_is_made_and_when_a_hook_arrives(
     expected = 3 * x.detach().cos() - x.detach().sin() + (1 - x.detach().tanh() ** 2) + x.detach().exp()
     assert torch.allclose(x.grad, expected)
     assert torch.allclose(w.grad, torch.ones(3))
+
+
+def test_node_classes_have_no_getattr_hook_and_still_expose_saved_values():
+    # a ``__getattr__`` on a node class sends every read of every node attribute through CPython's generic path
+    # (no specialised slot read); torch's ``_saved_<name>`` values are properties of each built-in's node class
+    x = torch.randn(3, requires_grad=True)
+    y = x.exp()
+    z = x * y
+    for node in (y.grad_fn, z.grad_fn):
+        assert "__getattr__" not in {k for c in type(node).__mro__ for k in vars(c)}
+    assert torch.equal(y.grad_fn._saved_result, y)
+    assert z.grad_fn._saved_self is x and torch.equal(z.grad_fn._saved_other, y)
+    assert hasattr(z.grad_fn, "_raw_saved_other") and not hasattr(z.grad_fn, "_raw_saved_alpha")
+    try:
+        y.grad_fn._saved_nothing
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("a name the node does not save must raise AttributeError")
