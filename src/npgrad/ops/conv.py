@@ -110,7 +110,9 @@ def _conv(x, w, geo, O=None, keep=None, b=None):
     g = geo[3]
     N, cout = x.shape[0], w.shape[0]
     cols = _cols(x, K, O, geo)
-    y = xp.matmul(w.reshape(g, cout // g, -1), cols)                      # (N, g, cout/g, prod(O))
+    wm = w.reshape(g, cout // g, -1)
+    # out= keeps the input's dtype (a bfloat16 matmul alone returns float32)
+    y = xp.matmul(wm, cols, out=xp.empty((N, g, cout // g, cols.shape[3]), xp.result_type(wm, cols)))
     if keep is not None:
         keep.append(cols)
     else:
@@ -183,8 +185,9 @@ def _conv_w(x, y, geo, K, cols=None):
         yt = xp.ascontiguousarray(yg.transpose(1, 2, 0, 3)).reshape(g, cout // g, N * P)
         ct = xp.ascontiguousarray(cols.transpose(1, 2, 0, 3)).reshape(g, CK, N * P)
         gw = xp.matmul(yt, ct.transpose(0, 2, 1))                         # (g, cout/g, cg * prod(K))
+    dtype = xp.result_type(yg, cols)
     _release(cols)
-    return gw.reshape((cout, x.shape[1] // g) + tuple(K))
+    return gw.reshape((cout, x.shape[1] // g) + tuple(K)).astype(dtype, copy=False)
 
 
 _KEEP_COLS = 1 << 26   # patch matrices up to 64 MiB stay with the node for the weight gradient
