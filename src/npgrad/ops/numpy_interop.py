@@ -424,18 +424,28 @@ def _has_tensor(values):
     return False
 
 
-def _ufunc_entry(ufunc, fn):
+def _unary_entry(ufunc, fn):
     T = _t.Tensor
-    if ufunc.nin == 1:
-        def f(a, *rest, **kwargs):
-            if rest or kwargs or not isinstance(a, T):
-                return ufunc(a, *rest, **kwargs)  # out=/where=/dtype= (through the protocol), or no Tensor
-            return fn(a)
-    else:
-        def f(a, b, *rest, **kwargs):
-            if rest or kwargs or not (isinstance(a, T) or isinstance(b, T)):
-                return ufunc(a, b, *rest, **kwargs)
-            return _ufunc_call(ufunc, fn, (a, b))
+
+    def f(a, *rest, **kwargs):
+        if rest or kwargs or not isinstance(a, T):
+            return ufunc(a, *rest, **kwargs)  # out=/where=/dtype= (through the protocol), or no Tensor
+        return fn(a)
+    return f
+
+
+def _binary_entry(ufunc, fn):
+    T = _t.Tensor
+
+    def f(a, b, *rest, **kwargs):
+        if rest or kwargs or not (isinstance(a, T) or isinstance(b, T)):
+            return ufunc(a, b, *rest, **kwargs)
+        return _ufunc_call(ufunc, fn, (a, b))
+    return f
+
+
+def _ufunc_entry(ufunc, fn):
+    f = (_unary_entry if ufunc.nin == 1 else _binary_entry)(ufunc, fn)
     for method in ("at", "reduce", "accumulate", "outer", "reduceat"):  # on arrays: xp.add.at(...)
         setattr(f, method, getattr(ufunc, method))
     f.__name__ = f.__qualname__ = ufunc.__name__
