@@ -132,7 +132,7 @@ svd                     -               ops.linalg_decomp:svd
 pinverse                -               ops.linalg_func:pinverse
 matrix_exp              -               ops.linalg_func:matrix_exp
 matrix_power            -               ops.linalg_func:matrix_power
-norm                    -               ops.reduction:norm
+norm                    -               ops.linalg_func:norm
 sum                     -               ops.reduction:sum
 nansum                  -               ops.reduction:nansum
 mean                    -               ops.reduction:mean
@@ -154,7 +154,7 @@ hsplit                  -               ops.joining:hsplit
 vsplit                  -               ops.joining:vsplit
 dsplit                  -               ops.joining:dsplit
 repeat                  -               ops.joining:repeat
-tile                    -               ops.joining:tile
+tile                    -               ops.joining:_tile_method
 repeat_interleave       -               ops.joining:repeat_interleave
 flip                    -               ops.joining:flip
 fliplr                  -               ops.joining:fliplr

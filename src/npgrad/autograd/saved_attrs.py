@@ -200,7 +200,7 @@ _TABLE = {
     "reduction.Std": {"self": 0, "result": 1, "dim": _dims_or_none, "keepdim": "keepdim"},
     "reduction.Prod": {"self": 0, "result": 1},
     "reduction.Logsumexp": {"self": 0, "result": 1, "dim": _dims, "keepdim": "keepdim"},
-    "reduction.LinalgVectorNorm": {"self": 0, "result": 1, "keepdim": "keepdim"},
+    "linalg_func.LinalgVectorNorm": {"self": 0, "result": 1, "keepdim": "keepdim"},
     "reduction_sort.MaxDim": {"dim": "dim", "keepdim": "keepdim", "self_sym_sizes": _field("shape", tuple),
                               "indices": _max_indices},
     "reduction_sort.MinDim": {"dim": "dim", "keepdim": "keepdim", "self_sym_sizes": _field("shape", tuple),

@@ -20,6 +20,7 @@ from .pointwise import zeros_of, float_input
 from . import inplace as _ip
 from . import linalg as _L
 from . import reduction as _R
+from . import linalg_func as _linalg_func
 from .._warn import warn as _warn
 
 # torch.<name>(input, ...) is input.<name>(...) for these
@@ -554,7 +555,7 @@ def split_with_sizes(input, split_sizes, dim=0):
     return split(input, list(split_sizes), dim)
 
 
-class FrobeniusNorm(_R.LinalgVectorNorm):
+class FrobeniusNorm(_linalg_func.LinalgVectorNorm):
     """torch records frobenius_norm as the norm it computes."""
     _node_name = "NormBackward1"
 

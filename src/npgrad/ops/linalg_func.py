@@ -457,7 +457,7 @@ class LinalgVectorNorm(Function):
             return grad * xp.sign(x), None, None, None
         if p == 2:
             # the zero vector has norm 0 and gradient 0: divide by 1 there (x is 0 too)
-            return grad * x / (r + (rd == 0).astype(dt)), None, None, None
+            return x / (r + (rd == 0).astype(dt)) * grad, None, None, None  # this order rounds float16 as torch
         if p in (_INF, -_INF):
             # ties share the gradient evenly, as amax/amin do
             hit = (xp.abs(xd) == rd).astype(dt)

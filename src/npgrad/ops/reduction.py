@@ -17,9 +17,8 @@ from .. import _dtype
 from .._shape import norm_dim, norm_dims, UNSET, np_alias
 from .. import _tensor as _t
 from .pointwise import where, refuse, TYPE_NAMES
-from .pointwise_unary import sgn_of
 
-__all__ = ["sum", "nansum", "mean", "nanmean", "prod", "var", "std", "var_mean", "std_mean", "logsumexp", "norm",
+__all__ = ["sum", "nansum", "mean", "nanmean", "prod", "var", "std", "var_mean", "std_mean", "logsumexp",
            "all", "any", "count_nonzero", "softmax", "log_softmax"]
 
 
@@ -672,96 +671,6 @@ def logsumexp(input, dim=UNSET, keepdim=False, *, axis=UNSET, keepdims=UNSET):
 
 
 # ---------------------------------------------------------------------------------------------- norm
-class LinalgVectorNorm(Function):
-    """Vector p-norm over ``dims``: every order has gradient 0 at the zero vector, as torch."""
-    _builtin = True
-    _ctx_fields = ("p", "dims", "keepdim")
-
-    @staticmethod
-    def forward(ctx, a, p, dims, keepdim):
-        ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
-        x = xp.abs(_acc(a))
-        if p == np.inf:
-            out = xp.max(x, axis=dims, keepdims=True)
-        elif p == -np.inf:
-            out = xp.min(x, axis=dims, keepdims=True)
-        elif p == 0:
-            out = (x != 0).sum(axis=dims, keepdims=True).astype(x.dtype)
-        elif p == 1:
-            out = x.sum(axis=dims, keepdims=True)
-        elif p == 2:
-            out = xp.sqrt((x * x).sum(axis=dims, keepdims=True))
-        else:
-            out = (x ** p).sum(axis=dims, keepdims=True) ** (1.0 / p)
-        out = keep(out.astype(a.dtype, copy=False), dims, keepdim)
-        ctx.save_for_backward(a, out)  # the output itself: under create_graph it carries this node
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        # self: linalg_vector_norm_backward(grad, self, ord, result, dim, keepdim)
-        xp = ctx.xp
-        a, out = ctx.saved_tensors
-        p, dims = ctx.p, ctx.dims
-        g = grad
-        if not ctx.keepdim and dims:
-            g, out = xp.expand_dims(grad, dims), xp.expand_dims(out, dims)
-        if p == 0:  # piecewise constant: torch leaves the gradient undefined
-            return None, None, None, None
-        if p == 1:
-            return sgn_of(a) * g, None, None, None
-        if p == 2:
-            return where(out == 0, 0.0, a / out) * g, None, None, None
-        if p == np.inf or p == -np.inf:
-            ad = a._data if isinstance(a, _t.Tensor) else a
-            mask = xp.abs(ad) == (out._data if isinstance(out, _t.Tensor) else out)  # ties split evenly
-            counts = mask.sum(axis=dims, keepdims=True).astype(ad.dtype)
-            return sgn_of(a) * (g / counts) * mask, None, None, None
-        if p < 1:
-            scaled = where(a == 0, 0.0, sgn_of(a) * xp.abs(a) ** (p - 1))
-            return scaled * g * out ** (1 - p), None, None, None
-        if p < 2:
-            res = sgn_of(a) * xp.abs(a) ** (p - 1) * g * out ** (1 - p)
-        else:
-            res = a * xp.abs(a) ** (p - 2) * g / out ** (p - 1)
-        return where(out == 0, 0.0, res), None, None, None
-
-
-def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """Vector p-norm of ``input`` over ``dim`` (all dims by default): p = 'fro' (2), any number, inf, -inf, 0.
-
-    Example:
-        >>> import npgrad as torch
-        >>> x = torch.tensor([[3.0, 4.0], [6.0, 8.0]])
-        >>> x.norm()
-        tensor(11.1803)
-        >>> x.norm(dim=1)
-        tensor([ 5., 10.])
-        >>> x.norm(p=1)
-        tensor(21.)
-    """
-    if out is not None:
-        raise TypeError("npgrad.norm does not support out=; assign the result instead")
-    if isinstance(p, str):
-        if p != "fro":
-            raise NotImplementedError(f"norm(p='{p}') is a matrix norm; only vector norms ('fro' and numbers) "
-                                      f"are implemented")
-        p = 2
-    if dtype is not None:
-        input = input.to(_dtype.parse(dtype, "norm"))
-    a = input._data
-    _float_only("linalg.vector_norm", a, "floating point or complex")
-    dims = axes(dim, a.ndim)
-    empty = [d for d in dims if a.shape[d] == 0]
-    if empty and (p < 0 or p == np.inf):  # max/min-like orders have no value for nothing
-        where = "an empty tensor because" if dim is None else \
-            f"the dimension {empty[0]} because this dimension is empty and"
-        raise RuntimeError(f"linalg.vector_norm cannot compute the {p:g} norm on {where} the operation does not "
-                           f"have an identity")
-    return LinalgVectorNorm.apply(input, float(p), dims, keepdim)
-
-
-# ---------------------------------------------------------------------------------------------- logical
 def all(input, dim=None, keepdim=False, *, axis=UNSET, keepdims=UNSET):
     """True where every element (over ``dim``) is nonzero; uint8 inputs give uint8, as in torch.
 
@@ -978,5 +887,5 @@ def log_softmax(input, dim=None, dtype=None, *, _stacklevel=None, axis=UNSET):
 
 
 _METHODS = [("sum", sum), ("nansum", nansum), ("mean", mean), ("nanmean", nanmean), ("prod", prod),
-            ("var", var), ("std", std), ("logsumexp", logsumexp), ("norm", norm), ("all", all), ("any", any),
+            ("var", var), ("std", std), ("logsumexp", logsumexp), ("all", all), ("any", any),
             ("count_nonzero", count_nonzero), ("softmax", softmax), ("log_softmax", log_softmax)]
