@@ -767,9 +767,41 @@ def tile(input, dims):
         tensor([[1, 1, 1],
                 [2, 2, 2]])
     """
-    dims = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    dims = _tile_dims(dims, 2)
     dims = (1,) * (input._data.ndim - len(dims)) + dims
     return repeat(input, dims)
+
+
+def _tile_dims(dims, position):
+    """``dims`` (a tuple or list) as a tuple of ints; anything else is torch's TypeError."""
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"tile(): argument 'dims' (position {position}) must be tuple of ints, not "
+                        f"{type(dims).__name__}")
+    for i, d in enumerate(dims):
+        if isinstance(d, bool) or not hasattr(d, "__index__"):
+            raise TypeError(f"tile(): argument 'dims' (position {position}) must be tuple of ints, but found "
+                            f"element of type {type(d).__name__} at pos {i}")
+    return tuple(d.__index__() for d in dims)
+
+
+def _tile_method(input, *args, dims=None):
+    """``Tensor.tile``: the dims as separate ints (``x.tile(2, 2)``), one sequence (``x.tile((2, 2))``) or
+    ``dims=``; see :func:`tile`.
+
+    Example:
+        >>> import npgrad as torch
+        >>> torch.tensor([1, 2]).tile(2, 2)
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
+    """
+    if args and dims is not None:
+        raise TypeError("tile() got multiple values for argument 'dims'")
+    if not args and dims is None:
+        raise TypeError('tile() missing 1 required positional arguments: "dims"')
+    if dims is None:
+        one = len(args) == 1 and not hasattr(args[0], "__index__")
+        dims = args[0] if one else args   # x.tile((2, 2)), or the ints themselves: x.tile(2, 2)
+    return tile(input, _tile_dims(dims, 1))
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None, axis=UNSET):
