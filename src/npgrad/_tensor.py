@@ -260,8 +260,14 @@ def _tracked(t, arr):
 
 
 def _inplace_check(t):
-    if t._req and t.grad_fn is None and _grad_state.enabled:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if _grad_state.enabled:
+        fn = t.grad_fn
+        if fn is None:
+            if t._req:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        elif getattr(getattr(fn, "_fn", None), "_multi_view", False):  # a piece of split/chunk/unbind
+            from .ops.indexing import check_multi_view
+            check_multi_view(t)
 
 
 class Tensor:

@@ -470,3 +470,19 @@ def test_leaf_reached_by_a_none_gradient_runs_its_hooks_as_torch():
         return log, w.grad
     got, want = run_both(f)
     assert got == want
+
+
+@pytest.mark.parametrize("ret", ["none", "int", "tensor", "grad"])
+def test_post_accumulate_grad_hook_must_return_none(ret):
+    """A post-accumulate-grad hook's return value: None runs on; anything else raises torch's class (TypeError for a
+    non-tensor, RuntimeError for a tensor) - never silently ignored."""
+    def go(m):
+        p = m.tensor([1.0, 2.0], requires_grad=True)
+        p.register_post_accumulate_grad_hook(
+            {"none": lambda t: None, "int": lambda t: 5, "tensor": lambda t: t * 2, "grad": lambda t: t.grad}[ret])
+        try:
+            (p * 3).sum().backward()
+        except Exception as e:  # noqa: BLE001
+            return type(e).__name__
+        return p.grad.tolist()
+    assert go(npgrad) == go(torch)

@@ -189,8 +189,7 @@ def _leaf(node, g, own, create, captures, results, accumulate):
             _pre_hooks(node, [None], create)
         post = var._x and var._x.get("post_acc")
         if post:
-            for fn in list(post.values()):
-                fn(var)
+            _post_accumulate(post, var)
         if node._post is not None:
             for fn in list(node._post.values()):
                 fn((), (None,))
@@ -226,11 +225,21 @@ def _leaf(node, g, own, create, captures, results, accumulate):
     accumulate_leaf(var, g, create, own)
     post = var._x and var._x.get("post_acc")
     if post:
-        for fn in list(post.values()):
-            fn(var)
+        _post_accumulate(post, var)
     if node._post is not None:
         for fn in list(node._post.values()):
             fn((), (_as_tensor(g),))
+
+
+def _post_accumulate(hooks, var):
+    """A leaf's post-accumulate-grad hooks, in registration order; they must return None, as in torch."""
+    for fn in list(hooks.values()):
+        r = fn(var)
+        if r is not None:
+            if isinstance(r, _function.Tensor):
+                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+            raise TypeError(f"expected Tensor, but hook returned '{type(r).__name__}' (a post accumulate grad "
+                            f"hook should return None)")
 
 
 def _leaf_dtype(var):

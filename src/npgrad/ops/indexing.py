@@ -625,7 +625,8 @@ def check_multi_view(t):
     """torch forbids writing in place into one of several views returned together (split, unbind, chunk)."""
     fn = t.grad_fn
     if fn is not None and getattr(getattr(fn, "_fn", None), "_multi_view", False):
-        raise RuntimeError(f"Output {t._nr} of {fn.name()} is a view and is being modified inplace. This view is the "
+        op = fn.name().rstrip("0123456789").removesuffix("Backward")  # torch names the forward: Split, Unbind
+        raise RuntimeError(f"Output {t._nr} of {op} is a view and is being modified inplace. This view is the "
                            "output of a function that returns multiple views. Such functions do not allow the output "
                            "views to be modified inplace. You should replace the inplace operation by an "
                            "out-of-place one.")
