@@ -674,6 +674,18 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
         tensor([7., 0.])
         >>> torch.norm(torch.eye(2), p='nuc')
         tensor(2.)
+
+        The method form is the same function (``p=None`` is the 2-norm):
+
+        >>> y = torch.tensor([[3.0, 4.0], [6.0, 8.0]])
+        >>> y.norm()
+        tensor(11.1803)
+        >>> y.norm(dim=1)
+        tensor([ 5., 10.])
+        >>> y.norm(None, 0)
+        tensor([6.7082, 8.9443])
+        >>> y.norm(p=float('inf'))
+        tensor(8.)
     """
     _need_tensor(input, "norm", "input", 1)
     if isinstance(dim, int):
