@@ -16,6 +16,7 @@ Hot ops (``INLINE``) are written out as their NumPy calls instead of calls of ``
 recorded op costs about one NumPy call.
 """
 import re
+import sys
 
 import numpy as np
 
@@ -76,7 +77,7 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
     tensors require grad; ``n_flat``: how many input tensors the call passes; ``input_pos``: flattened position
     -> input slot (None for a repeated tensor)."""
     ns = {"_new": object.__new__, "_np": np, "_fit": _fit, "_copyto": np.copyto, "_asarray": np.asarray,
-          "_take": _take}
+          "_take": _take, "_prod_into": _prod_into}
     ns.update(guard_ns)
     if inline and not INLINE:
         _inline._load()
@@ -153,6 +154,7 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
             if code is not None:
                 if reuse is not None:
                     code = reuse.rewrite(j, op, code, saved_names, id(op) in hoist), code[1]
+                    reuse.placed(op, code[0], len(lines))
                 lines.extend("    " + ln for ln in code[0])
                 if in_bwd:
                     saved_names.extend(n for n in code[1] if n not in saved_names)
@@ -181,10 +183,17 @@ def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns,
     other_out = [s for s in out_slots if s not in diff_out]
     prog.diff = diff_out
     prog.other = other_out
+    held = reuse.recycle(lines, saved_names, ns) if reuse is not None and RECYCLE else None
     if reuse is not None and reuse.count:
         lines.insert(1, f"    # buffer reuse: {reuse.count} elementwise op(s) write into an operand no longer needed (out=)")
+    if held is not None:
+        lines.insert(1, f"    # recycled: {len(held)} saved array(s) come from a pool refilled when backward is done")
+        ns["H"] = type("Held", (_Held,), {"__slots__": (), "back": held})
+        saved_expr = f"H(({''.join(n + ', ' for n in saved_names)}))"
+    else:
+        saved_expr = f"({''.join(n + ', ' for n in saved_names)})"
     lines.append(f"    return ({''.join(s.arr + ', ' for s in diff_out)}), "
-                 f"({''.join(s.arr + ', ' for s in other_out)}), ({''.join(n + ', ' for n in saved_names)})")
+                 f"({''.join(s.arr + ', ' for s in other_out)}), {saved_expr}")
     fsrc = "\n".join(lines)
     # ------------------------------------------------------------------------------------------ backward
     b = ["def bwd(S, G):"]
@@ -365,6 +374,8 @@ class _Reuse:
         self.fresh = set()
         self.unsafe = set()
         self.count = 0
+        self.root = {}   # variable -> the variable whose array it is (made by ``out=``)
+        self.site = {}   # variable -> (forward line, shape, dtype) of the op that made its array
 
     def seen(self, op):
         """A create/opaque op: its tensor arguments may be kept."""
@@ -422,12 +433,132 @@ class _Reuse:
         self.count += 1
         return [new]
 
+    def placed(self, op, code, at):
+        """Note where a one-line elementwise op that makes a new array was written (line ``at`` of the
+        forward), and which array an ``out=`` result is (its storage's first name)."""
+        if len(code) != 1 or len(op.outs) != 1 or op.nout or op.outs[0].shape == ():
+            return
+        o = op.outs[0]
+        m = _OUT.search(code[0])
+        if m is not None:
+            self.root[o.arr] = self.root.get(m.group(1), m.group(1))
+            return
+        if op.cls.__name__ in _FRESH and o.dtype.kind == "f" and o.dtype.itemsize >= 4 \
+                and _ufunc_form(code[0], "X") is not None:
+            self.site[o.arr] = (at, o.shape, o.dtype)
+
+    def recycle(self, lines, saved, ns):
+        """Saved arrays recycled between replays: an array saved for backward that an elementwise op made
+        (possibly under later names, through ``out=``) is taken from a pool kept by the program, by ``list.pop``
+        (so replays alive at once get different arrays); ``_Held.__del__`` returns it once the replay's saved
+        values are dropped (backward done without retain_graph, or the graph freed) and nothing else refers
+        to it (not returned, not viewed, not kept). Returns ((position in S, pool), ...) or None."""
+        if self.off:
+            return None
+        back = []
+        pools = {}
+        done = set()
+        for pos, n in enumerate(saved):
+            r = self.root.get(n, n)
+            site = self.site.get(r)
+            if site is None or r in done:
+                continue
+            at, shape, dtype = site
+            if int(np.prod(shape)) * dtype.itemsize < RECYCLE_MIN_BYTES:
+                continue
+            key = (shape, dtype)
+            if key not in pools:
+                pools[key] = _pool_name(ns)
+            pool = pools[key]
+            new = _ufunc_form(lines[at][4:], f"_take({pool}, {shape!r}, {_const(dtype, ns)})")
+            if new is None:
+                continue
+            lines[at] = "    " + new
+            done.add(r)
+            back.append((pos, ns[pool]))
+        return tuple(back) or None
+
     def _target(self, names, j, o, saved, own_saved):
         for n in names:
             if n in self.fresh and n not in self.unsafe and self.last.get(n) == j and n not in self.outs \
                     and n not in saved and n not in own_saved and self.meta.get(n) == (o.shape, o.dtype):
                 return n
         return None
+
+
+def _ufunc_form(ln, out):
+    """A one-line elementwise op ``v = expr`` rewritten as its NumPy ufunc writing into ``out`` (the same
+    ufunc, so the same values), or None."""
+    m = _BINARY.fullmatch(ln)
+    if m:
+        res, a, sign, b = m.groups()
+        return f"{res} = _np.{_UFUNC[sign]}({a}, {b}, out={out})"
+    m = _UNARY.fullmatch(ln)
+    if m:
+        res, fn, a = m.groups()
+        return f"{res} = _np.{fn}({a}, out={out})"
+    m = _NEG.fullmatch(ln)
+    if m:
+        return f"{m.group(1)} = _np.negative({m.group(2)}, out={out})"
+    m = _RELU.fullmatch(ln)
+    if m:
+        return f"{m.group(1)} = _np.maximum({m.group(2)}, 0, out={out})"
+    m = _PROD.fullmatch(ln)
+    if m:
+        return f"{m.group(1)} = _prod_into({m.group(2)}, {m.group(3)}, {m.group(4) or None}, {out})"
+    m = _DIVEXPR.fullmatch(ln)
+    if m:
+        return f"{m.group(1)} = _np.true_divide({m.group(2)}, {m.group(3)}, out={out})"
+    return None
+
+
+RECYCLE = True            # saved arrays recycled between replays (``_Held``); a switch for measuring it
+RECYCLE_MIN_BYTES = 4096  # smaller arrays come from NumPy's own small-block cache as fast as from a pool
+_POOL_CAP = 64            # arrays a pool keeps at most
+_OUT = re.compile(r"out=(\w+)\)$")
+_PROD = re.compile(r"(\w+) = _prod\((\w+), (\w+)(?:, (\w+))?\)")
+_DIVEXPR = re.compile(r"(\w+) = (\w+) / (\(.*\))")
+
+
+def _prod_into(a, b, add, out):
+    """``_prod(a, b, add)`` (ops/linalg.py) for float32/float64, written into ``out``: the same branch, the
+    same BLAS calls and the same additions, so the same values."""
+    from ..ops import linalg as la
+    if a.dtype is la._F32 and b.ndim == 2 == a.ndim and b.flags.f_contiguous and not b.flags.c_contiguous and \
+            la._few_rows(a.shape[0], a.shape[1], b.shape[1]) and b.dtype is la._F32:
+        t = np.matmul(b.T, a.T)
+        if add is None:
+            np.copyto(out, t.T)
+        else:
+            np.add(t.T, add, out=out)
+        return out
+    np.matmul(a, b, out=out)
+    if add is not None:
+        out += add
+    return out
+
+
+def _refs_base():
+    a = np.empty(1)
+    h = (a,)
+    del a
+    return sys.getrefcount(h[0])
+
+
+class _Held(tuple):
+    """What a replay's forward saved for its backward; arrays at positions ``back`` (pos, pool) came from a
+    pool, and go back to it when this tuple is dropped, unless something else still refers to one (a returned
+    tensor, a view - a view keeps its base -, a user's reference): then it is simply left to be freed."""
+    __slots__ = ()
+    back = ()
+
+    def __del__(self, _rc=sys.getrefcount):
+        for pos, pool in self.back:
+            if _rc(self[pos]) == _BASE and len(pool) < _POOL_CAP:
+                pool.append(self[pos])
+
+
+_BASE = _refs_base()
 
 
 def _pool_name(ns):
