@@ -14,12 +14,13 @@ from npgrad import compiler
 from npgrad.compiler import codegen
 
 STEPS, BATCH, HID, NIN = 8, 32, 64, 16
-NBYTES = BATCH * HID * 4   # one saved float32 hidden state (8 KiB: above RECYCLE_MIN_BYTES)
+NBYTES = BATCH * HID * 4   # one saved float32 hidden state (8 KiB)
 
 
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch):
     monkeypatch.setattr(codegen, "RECYCLE", True)
+    monkeypatch.setattr(codegen, "RECYCLE_MIN_BYTES", NBYTES)   # small arrays here, to keep the tests quick
     compiler.reset()
     yield
     compiler.reset()
@@ -68,6 +69,14 @@ def test_generated_forward_takes_saved_arrays_from_a_pool():
     _grads(f, params, _xs(0))
     src = _program(f).source
     assert "recycled: " in src and "_take(" in src
+
+
+def test_arrays_below_the_size_threshold_are_not_recycled():
+    codegen.RECYCLE_MIN_BYTES = NBYTES + 1
+    params = _params()
+    f = npgrad.compile(_rnn)
+    _grads(f, params, _xs(0))
+    assert "recycled: " not in _program(f).source and "H" not in _program(f).ns
 
 
 def test_steady_step_reuses_the_same_saved_arrays_and_allocates_less():

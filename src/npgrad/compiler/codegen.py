@@ -513,17 +513,26 @@ def _ufunc_form(ln, out):
 
 
 RECYCLE = True            # saved arrays recycled between replays (``_Held``); a switch for measuring it
-RECYCLE_MIN_BYTES = 4096  # smaller arrays come from NumPy's own small-block cache as fast as from a pool
+RECYCLE_MIN_BYTES = 65536  # below this malloc hands back a freed block as fast as a pool (measured)
 _POOL_CAP = 64            # arrays a pool keeps at most
 _OUT = re.compile(r"out=(\w+)\)$")
 _PROD = re.compile(r"(\w+) = _prod\((\w+), (\w+)(?:, (\w+))?\)")
 _DIVEXPR = re.compile(r"(\w+) = (\w+) / (\(.*\))")
 
 
+_LA = []
+
+
+def _la():
+    from ..ops import linalg
+    _LA.append(linalg)
+    return linalg
+
+
 def _prod_into(a, b, add, out):
     """``_prod(a, b, add)`` (ops/linalg.py) for float32/float64, written into ``out``: the same branch, the
     same BLAS calls and the same additions, so the same values."""
-    from ..ops import linalg as la
+    la = _LA[0] if _LA else _la()
     if a.dtype is la._F32 and b.ndim == 2 == a.ndim and b.flags.f_contiguous and not b.flags.c_contiguous and \
             la._few_rows(a.shape[0], a.shape[1], b.shape[1]) and b.dtype is la._F32:
         t = np.matmul(b.T, a.T)
