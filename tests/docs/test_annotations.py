@@ -1,5 +1,5 @@
 """Issue 17, typed public API: every public callable of nn's modules, nn.init, nn.utils, torch.autograd's public
-functions, npgrad.func, utils.data and utils.checkpoint carries annotations on all its parameters and its return
+functions and Function/ctx API, npgrad.func, utils.data and utils.checkpoint carries annotations on all its parameters and its return
 (read with inspect.signature), and mypy, given those annotations, reports wrong calls and accepts idiomatic code.
 
 Public: the names in a module's ``__all__`` (else those without a leading underscore) that the module itself
@@ -26,7 +26,7 @@ MODULES = ([f"npgrad.nn.modules.{m}" for m in _NN_MODULES]
            + ["npgrad.nn.modules._hooks",   # RemovableHandle and the global hooks, re-exported by nn.modules.module
               "npgrad.nn.init", "npgrad.nn.utils.clip_grad", "npgrad.nn.utils.convert_parameters",
               "npgrad.nn.utils.rnn",
-              "npgrad.autograd", "npgrad.autograd.functional", "npgrad.autograd.grad_mode",
+              "npgrad.autograd", "npgrad.autograd.function", "npgrad.autograd.functional", "npgrad.autograd.grad_mode",
               "npgrad.autograd.gradcheck", "npgrad.autograd.graph",
               "npgrad.func",
               "npgrad.utils.data.dataset", "npgrad.utils.data.dataloader", "npgrad.utils.data.sampler",
@@ -129,6 +129,7 @@ import npgrad as torch
 import npgrad.nn.functional as F
 from npgrad import nn
 from npgrad._tensor import Tensor
+from npgrad.autograd.function import FunctionCtx, once_differentiable
 from npgrad.nn.parameter import Parameter
 from npgrad.utils.data import DataLoader, Dataset, Subset, TensorDataset, random_split
 
@@ -193,6 +194,28 @@ def evaluate(model: nn.Module) -> float:
 
 
 accuracy: float = evaluate(net)
+
+
+class Scale(torch.autograd.Function):   # a custom Function, annotated as in torch's docs
+    @staticmethod
+    def forward(ctx: FunctionCtx, x: Tensor, s: float) -> Tensor:
+        ctx.save_for_backward(x)
+        ctx.s = s
+        return x * s
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx: FunctionCtx, grad: Tensor) -> tuple[Tensor, None]:
+        x, = ctx.saved_tensors
+        return (grad * ctx.s if ctx.needs_input_grad[0] else grad), None
+
+
+scaled = Scale.apply(torch.ones(2, requires_grad=True), 3.0)
+
+
+def fill(ctx: FunctionCtx) -> None:
+    ctx.mark_non_differentiable(scaled)
+    ctx.set_materialize_grads("no")  # E: arg-type
 
 nn.Linear("a", 3)  # E: arg-type
 nn.Conv2d(3, 8, kernel_size=3, padding=1.5)  # E: arg-type

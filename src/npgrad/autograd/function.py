@@ -6,9 +6,10 @@ the ``ctx`` that ``forward`` fills and the ``grad_fn`` of the outputs.
 
 Built-in ops (``_builtin = True``) run ``forward`` on ndarrays and write ``backward`` once, with operators and
 NumPy functions. The engine runs that formula on ndarrays for a plain backward (fast), and on Tensors under
-``create_graph`` (``Tensor.__array_ufunc__`` turns ``np.exp(t)`` into a recorded op), so higher-order
-gradients come from the same formula. ``ctx.saved_tensors`` hands the formula arrays or Tensors to match.
-User Functions get Tensors in both passes, as in torch.
+``create_graph`` (a formula calls ``xp = ctx.xp``: NumPy in a plain backward, npgrad's recorded ops ``txp``
+under create_graph, see npgrad/_xp.py), so higher-order gradients come from the same formula.
+``ctx.saved_tensors`` hands the formula arrays or Tensors to match. User Functions get Tensors in both passes,
+as in torch.
 
 Rarely used features cost nothing when off: anomaly detection, saved-tensor hooks, forward-mode AD and
 inference mode swap ``Function.apply`` for ``_apply_extras`` while one of them is active (``extras_on`` /
@@ -19,6 +20,7 @@ User Functions are often kept that way (``linear = Linear.apply``), so their bra
 import functools
 import inspect
 import threading
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from operator import itemgetter as _itemgetter
 
 import numpy as np
@@ -65,8 +67,8 @@ _new = object.__new__
 _ndarray = np.ndarray
 version_lock = threading.Lock()  # a version bump is read-add-store: threads may share a tensor
 _NO_EDGE = (None, 0)
-Tensor = None  # bound by npgrad._tensor once the class exists (the two modules need each other)
-make = None
+Tensor: Any = None  # bound by npgrad._tensor once the class exists (the two modules need each other)
+make: Any = None
 
 
 class BackwardNode(Node):
@@ -76,36 +78,36 @@ class BackwardNode(Node):
     _plain = False  # a built-in's node: its formula runs on arrays in a plain backward (one read, not _fn._builtin)
 
     # --- ctx API used inside forward -------------------------------------------------------------
-    def save_for_backward(self, *tensors):
+    def save_for_backward(self, *tensors: Any) -> None:
         self._saved = tensors
 
-    def save_for_forward(self, *tensors):
+    def save_for_forward(self, *tensors: Any) -> None:
         """Tensors for ``jvp`` (forward-mode AD); ``ctx.saved_tensors`` returns them inside ``jvp``."""
-        self._fw_saved = tensors
+        self._fw_saved = tensors  # type: ignore[misc]  # a user Function's node class has a __dict__ (mypy sees slots)
 
-    def mark_dirty(self, *tensors):
+    def mark_dirty(self, *tensors: Any) -> None:
         self._dirty = tensors
 
-    def mark_non_differentiable(self, *tensors):
+    def mark_non_differentiable(self, *tensors: Any) -> None:
         self._nondiff = tensors
 
-    def set_materialize_grads(self, value):
+    def set_materialize_grads(self, value: bool) -> None:
         self._materialize = bool(value)
 
     # --- create_graph: which namespace a built-in formula calls (one place; see npgrad/_xp.py) ----------
     @property
-    def xp(self):
+    def xp(self) -> Any:
         """``xp = ctx.xp`` in a backward formula: NumPy on arrays; npgrad's tensor namespace ``txp`` under
         create_graph, when the formula's inputs are Tensors (the same test as ``saved_tensors``), so its calls are
         recorded ops called directly, not through NumPy's ``__array_ufunc__``/``__array_function__``."""
         return _txp if state.create else _xp
 
     @property
-    def needs_input_grad(self):
+    def needs_input_grad(self) -> tuple[bool, ...]:
         return tuple([e is not None and e[0] is not None for e in self._edges])
 
     @property
-    def saved_tensors(self):
+    def saved_tensors(self) -> tuple[Any, ...]:
         """What ``forward`` saved: arrays in a plain built-in backward, Tensors otherwise."""
         saved = self._saved
         if saved is None:
@@ -245,6 +247,17 @@ class FunctionCtx:
         >>> x.grad
         tensor([2., 6.])
     """
+    if TYPE_CHECKING:  # what the node passed as ctx offers, for a type checker (nothing at run time)
+        saved_tensors: tuple[Any, ...]
+        needs_input_grad: tuple[bool, ...]
+
+        def save_for_backward(self, *tensors: Any) -> None: ...
+        def save_for_forward(self, *tensors: Any) -> None: ...
+        def mark_dirty(self, *tensors: Any) -> None: ...
+        def mark_non_differentiable(self, *tensors: Any) -> None: ...
+        def set_materialize_grads(self, value: bool) -> None: ...
+        def __getattr__(self, name: str) -> Any: ...        # ctx.scale = s in forward, read in backward
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
 
 def _version_error(entry, node):
@@ -416,27 +429,27 @@ class Function:
             cls.backward = cls.__dict__["vjp"]
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
-    def setup_context(ctx, inputs, output):
+    def setup_context(ctx: Any, inputs: tuple[Any, ...], output: Any) -> Any:
         raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
-    def backward(ctx, *grad_outputs):
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
         raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                                   "autograd.Function to use it with backward mode AD.")
 
     vjp = backward
 
     @staticmethod
-    def jvp(ctx, *grad_inputs):
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
         raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it "
                                   "with forward mode AD.")
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run the op: ``forward`` on the inputs' arrays, then, if a gradient is wanted, make the node (it is the
         ctx ``forward`` just filled), its edges and the output Tensor. The hot path of every op: keep it lean."""
         op = _OPS.get(cls)  # the op's class attributes in one dict read (a class attribute read costs ~270 instructions)
@@ -832,7 +845,10 @@ class _OnceError(Function):
         raise RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
 
 
-def once_differentiable(fn):
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def once_differentiable(fn: _F) -> _F:
     """Mark a custom ``backward`` as not differentiable again: it runs with grad mode off, and differentiating
     its result (under ``create_graph``) raises, as in torch.
 
@@ -873,13 +889,13 @@ def once_differentiable(fn):
         outs = (outputs,) if single else outputs
         wrapped = tuple(_OnceError.apply(*needing, o._data) if isinstance(o, Tensor) else o for o in outs)
         return wrapped[0] if single else wrapped
-    return wrapper
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps fn's signature, which mypy cannot see
 
 
 class InplaceFunction(Function):
     """Kept for old code: a ``Function`` with an ``inplace`` flag."""
 
-    def __init__(self, inplace=False):
+    def __init__(self, inplace: bool = False) -> None:
         self.inplace = inplace
 
 
