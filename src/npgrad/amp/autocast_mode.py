@@ -1,6 +1,12 @@
 """``autocast``: torch's context manager and decorator, without a lower-precision mode (see ``npgrad.amp``)."""
+from __future__ import annotations
+
 import functools
 import warnings
+from typing import TYPE_CHECKING, Any, Callable, Literal
+
+if TYPE_CHECKING:
+    from .._dtype import dtype as _DType
 
 __all__ = ["autocast", "is_autocast_available", "is_autocast_enabled", "get_autocast_dtype",
            "set_autocast_enabled", "custom_fwd", "custom_bwd"]
@@ -28,7 +34,7 @@ class _Missing:
         return self.name
 
 
-def is_autocast_available(device_type):
+def is_autocast_available(device_type: str) -> bool:
     """Whether autocast supports ``device_type`` (``'cpu'`` is the one npgrad runs on).
 
     torch has it as ``torch.amp.is_autocast_available``; npgrad also exposes it here. npgrad does not implement
@@ -49,7 +55,7 @@ def is_autocast_available(device_type):
     return device_type in ("cpu", "cuda", "mps", "xpu", "hpu", "xla", "mtia", "maia", "privateuseone")
 
 
-def is_autocast_enabled(device_type=None):
+def is_autocast_enabled(device_type: str | None = None) -> bool:
     """Whether autocast is on for ``device_type`` (``'cuda'`` when it is not given, as in torch).
 
     npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
@@ -69,7 +75,7 @@ def is_autocast_enabled(device_type=None):
     return _enabled.get(device_type or "cuda", False)
 
 
-def get_autocast_dtype(device_type):
+def get_autocast_dtype(device_type: str) -> Any:
     """The dtype autocast uses for ``device_type``: ``bfloat16`` for the CPU, ``float16`` for CUDA unless changed.
 
     npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
@@ -89,7 +95,7 @@ def get_autocast_dtype(device_type):
     return _dtype.get(device_type) or _default_dtype(device_type)
 
 
-def set_autocast_enabled(device_type, enabled=None):
+def set_autocast_enabled(device_type: Any, enabled: bool | None = None) -> None:
     """Turns autocast on or off for ``device_type``; prefer the ``autocast`` context manager, which restores it.
 
     npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
@@ -124,7 +130,8 @@ class autocast:
     ...     pass  # doctest: +SKIP
     """
 
-    def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
+    def __init__(self, device_type: str, dtype: _DType | None = None, enabled: bool = True,
+                 cache_enabled: bool | None = None) -> None:
         if not isinstance(device_type, str):
             raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
         if device_type.split(":")[0] not in _DEVICE_TYPES:
@@ -150,17 +157,17 @@ class autocast:
                     f"Use autocast(..., enabled=False), or cast the model and inputs to the dtype you want.")
         self._enabled = enabled
 
-    def __enter__(self):
+    def __enter__(self) -> autocast:
         self._prev = (_enabled.get(self.device, False), _dtype.get(self.device))
         _enabled[self.device] = self._enabled
         _dtype[self.device] = self.fast_dtype
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         _enabled[self.device], _dtype[self.device] = self._prev
         return False
 
-    def __call__(self, func):
+    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
         def decorated(*args, **kwargs):
             with self:
@@ -168,14 +175,16 @@ class autocast:
         return decorated
 
 
-def custom_fwd(fwd=None, *, device_type=None, cast_inputs=None):
+def custom_fwd(fwd: Callable[..., Any] | None = None, *, device_type: str | None = None,
+               cast_inputs: _DType | None = None) -> Callable[..., Any]:
     """Decorator for a custom Function's ``forward``: runs it unchanged (npgrad's autocast never lowers dtypes)."""
     if fwd is None:
         return functools.partial(custom_fwd, device_type=device_type, cast_inputs=cast_inputs)
     return fwd
 
 
-def custom_bwd(bwd=None, *, device_type=None):
+def custom_bwd(bwd: Callable[..., Any] | None = None, *, device_type: str | None = None) -> Callable[..., Any]:
+
     """Decorator for a custom Function's ``backward``: runs it unchanged."""
     if bwd is None:
         return functools.partial(custom_bwd, device_type=device_type)

@@ -5,8 +5,15 @@ whether any is inf/NaN; ``step(opt)`` skips the update when one was; ``update()`
 overflow and doubles it after ``growth_interval`` clean steps. Disabled (or made for an unavailable device) it
 passes everything through, as torch's does.
 """
+from __future__ import annotations
+
 import enum
 import warnings
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from ..optim.optimizer import Optimizer
 
 __all__ = ["GradScaler", "OptState"]
 
@@ -27,8 +34,8 @@ class GradScaler:
     tensor([0.8000, 0.8000], requires_grad=True)
     """
 
-    def __init__(self, device="cuda", init_scale=2.0 ** 16, growth_factor=2.0, backoff_factor=0.5,
-                 growth_interval=2000, enabled=True):
+    def __init__(self, device: str = "cuda", init_scale: float = 2.0 ** 16, growth_factor: float = 2.0,
+                 backoff_factor: float = 0.5, growth_interval: int = 2000, enabled: bool = True) -> None:
         self._device = device
         self._enabled = enabled
         if enabled and device != "cpu":
@@ -41,12 +48,12 @@ class GradScaler:
             if backoff_factor >= 1.0:
                 raise AssertionError("The backoff factor must be < 1.0.")
             self._init_scale = float(init_scale)
-            self._scale = None
+            self._scale: Any = None            # a Tensor once _lazy_init runs
             self._growth_factor = float(growth_factor)
             self._backoff_factor = float(backoff_factor)
             self._growth_interval = int(growth_interval)
             self._init_growth_tracker = 0
-            self._growth_tracker = None
+            self._growth_tracker: Any = None   # a Tensor once _lazy_init runs
             self._per_optimizer_states = {}
 
     # ------------------------------------------------------------------ scaling
@@ -58,7 +65,7 @@ class GradScaler:
     def _state(self, optimizer):
         return self._per_optimizer_states.setdefault(id(optimizer), {"stage": OptState.READY, "found_inf": None})
 
-    def scale(self, outputs):
+    def scale(self, outputs: Any) -> Any:
         """``outputs * scale`` (a tensor, or any nesting of lists/tuples of them)."""
         if not self._enabled:
             return outputs
@@ -71,7 +78,7 @@ class GradScaler:
             return type(outputs)(self.scale(o) for o in outputs)
         raise ValueError("outputs must be a Tensor or an iterable of Tensors")
 
-    def unscale_(self, optimizer):
+    def unscale_(self, optimizer: Optimizer) -> None:
         """Divide ``optimizer``'s gradients by the scale in place, and note whether any is inf or NaN."""
         if not self._enabled:
             return
@@ -97,7 +104,7 @@ class GradScaler:
         state["found_inf"] = found
         state["stage"] = OptState.UNSCALED
 
-    def step(self, optimizer, *args, **kwargs):
+    def step(self, optimizer: Optimizer, *args: Any, **kwargs: Any) -> Any:
         """Unscale (unless done) and run ``optimizer.step()`` unless a gradient was inf/NaN; returns its result."""
         if not self._enabled:
             return optimizer.step(*args, **kwargs)
@@ -114,7 +121,7 @@ class GradScaler:
         state["stage"] = OptState.STEPPED
         return retval
 
-    def update(self, new_scale=None):
+    def update(self, new_scale: float | Tensor | None = None) -> None:
         """Back off after an overflow, grow after ``growth_interval`` clean steps; or set ``new_scale``."""
         if not self._enabled:
             return
@@ -138,30 +145,30 @@ class GradScaler:
         self._per_optimizer_states = {}
 
     # ------------------------------------------------------------------ accessors and state
-    def is_enabled(self):
+    def is_enabled(self) -> bool:
         return self._enabled
 
-    def get_scale(self):
+    def get_scale(self) -> float:
         if not self._enabled:
             return 1.0
         return self._init_scale if self._scale is None else float(self._scale.item())
 
-    def get_growth_factor(self):
+    def get_growth_factor(self) -> float:
         return self._growth_factor
 
-    def set_growth_factor(self, new_factor):
+    def set_growth_factor(self, new_factor: float) -> None:
         self._growth_factor = new_factor
 
-    def get_backoff_factor(self):
+    def get_backoff_factor(self) -> float:
         return self._backoff_factor
 
-    def set_backoff_factor(self, new_factor):
+    def set_backoff_factor(self, new_factor: float) -> None:
         self._backoff_factor = new_factor
 
-    def get_growth_interval(self):
+    def get_growth_interval(self) -> int:
         return self._growth_interval
 
-    def set_growth_interval(self, new_interval):
+    def set_growth_interval(self, new_interval: int) -> None:
         self._growth_interval = new_interval
 
     def _get_growth_tracker(self):
@@ -169,14 +176,15 @@ class GradScaler:
             return self._init_growth_tracker
         return int(self._growth_tracker.item())
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         if not self._enabled:
             return {}
         return {"scale": self.get_scale(), "growth_factor": self._growth_factor,
                 "backoff_factor": self._backoff_factor, "growth_interval": self._growth_interval,
                 "_growth_tracker": self._get_growth_tracker()}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+
         if not self._enabled:
             return
         if len(state_dict) == 0:
