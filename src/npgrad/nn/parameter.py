@@ -6,6 +6,10 @@
 Parameter containing:
 tensor([0., 0.], requires_grad=True)
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
 import numpy as np
 from .._dtype import is_float_np
 
@@ -13,6 +17,9 @@ from .. import _dtype
 from .._printing import format_tensor
 from .._shape import Size
 from .._tensor import Tensor, make
+
+if TYPE_CHECKING:
+    from .._dtype import dtype as _DType
 
 __all__ = ["Parameter", "Buffer", "is_lazy", "UninitializedParameter", "UninitializedBuffer", "UninitializedTensorMixin"]
 
@@ -113,7 +120,7 @@ class Buffer(metaclass=_BufferMeta):
         return t
 
 
-_DATA = Tensor._data  # the slot itself: an uninitialized tensor's property below shadows it
+_DATA: Any = Tensor._data  # the slot itself: an uninitialized tensor's property below shadows it
 
 
 def _uninitialized_error(what):
@@ -141,7 +148,7 @@ class UninitializedTensorMixin:
     def _data(self, value):
         _DATA.__set__(self, value)
 
-    def materialize(self, shape, device=None, dtype=None):
+    def materialize(self, shape: int | Sequence[int], device: Any = None, dtype: _DType | None = None) -> None:
         """Give the tensor storage of ``shape`` (uninitialised values) and make it a ``cls_to_become``."""
         old = _DATA.__get__(self)
         np_dtype = old.dtype if dtype is None else _dtype.to_numpy_dtype(dtype, "materialize")
@@ -151,50 +158,50 @@ class UninitializedTensorMixin:
         self.__class__ = self.cls_to_become
 
     @property
-    def shape(self):
+    def shape(self) -> Size:
         raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually "
                            "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
                            "initialized one. Call `forward` to initialize the parameters before accessing their "
                            "attributes.")
 
-    def size(self, dim=None):
+    def size(self, dim: int | None = None) -> Any:
         if dim is None:
             return Size((0,))
         return Size((0,))[dim]
 
     @property
-    def dtype(self):
+    def dtype(self) -> _DType:
         return _dtype.from_numpy_dtype(_DATA.__get__(self).dtype)
 
-    def is_floating_point(self):
+    def is_floating_point(self) -> bool:
         return is_float_np(_DATA.__get__(self).dtype)
 
-    def numel(self):
+    def numel(self) -> int:
         raise _uninitialized_error("numel")
 
-    def dim(self):
+    def dim(self) -> int:
         raise _uninitialized_error("dim")
 
-    def detach(self):
+    def detach(self) -> Tensor:
         raise _uninitialized_error("detach")
 
-    def to(self, *args, **kwargs):
+    def to(self, *args: Any, **kwargs: Any) -> Any:
         from .._tensor import _parse_to
         dt, _ = _parse_to(args, kwargs)
         if dt is None or dt.np == _DATA.__get__(self).dtype:
             return self
-        return self._same_kind(dt)
+        return self._same_kind(dt)  # type: ignore[attr-defined]  # each concrete subclass defines _same_kind
 
-    def float(self):
+    def float(self) -> Any:
         return self.to(_dtype.float32)
 
-    def double(self):
+    def double(self) -> Any:
         return self.to(_dtype.float64)
 
-    def half(self):
+    def half(self) -> Any:
         return self.to(_dtype.float16)
 
-    def cpu(self, memory_format=None):
+    def cpu(self, memory_format: Any = None) -> Any:
         return self
 
     def __hash__(self):
@@ -267,14 +274,14 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
             t._extra()["buffer_persistent"] = False
         return t
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
 
     def _same_kind(self, dt):
         return UninitializedBuffer(self._req, None, dt)
 
 
-def is_lazy(param):
+def is_lazy(param: Any) -> bool:
     """Whether ``param`` is an uninitialized parameter or buffer (a lazy module's, before its first forward)."""
     return isinstance(param, UninitializedTensorMixin)
 
