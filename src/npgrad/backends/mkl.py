@@ -1,9 +1,15 @@
 """``npgrad.backends.mkl``: whether NumPy's BLAS is Intel's MKL."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Literal
 import functools
 
 
 @functools.lru_cache(maxsize=None)
-def is_available():
+def is_available() -> bool:
     import numpy as np
     try:
         info = np.show_config(mode="dicts")
@@ -18,11 +24,11 @@ class verbose:
     VERBOSE_OFF = 0
     VERBOSE_ON = 1
 
-    def __init__(self, enable):
+    def __init__(self, enable: int) -> None:
         self.enable = enable
 
-    def __enter__(self):
+    def __enter__(self) -> verbose:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         return False

@@ -1,16 +1,22 @@
 """``npgrad.backends.mkldnn``: oneDNN's switch. npgrad does not use oneDNN, so it is not available."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Iterator
 import contextlib
 
 enabled = True
 deterministic = False
 
 
-def is_available():
+def is_available() -> bool:
     return False
 
 
 @contextlib.contextmanager
-def flags(enabled=False, deterministic=False):
+def flags(enabled: bool = False, deterministic: bool = False) -> Iterator[None]:
     g = globals()
     old = (g["enabled"], g["deterministic"])
     g.update(enabled=enabled, deterministic=deterministic)

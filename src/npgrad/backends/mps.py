@@ -1,17 +1,18 @@
 """``npgrad.backends.mps``: Apple's Metal backend; never built into npgrad."""
+from __future__ import annotations
 
 
-def is_available():
+def is_available() -> bool:
     return False
 
 
-def is_built():
+def is_built() -> bool:
     return False
 
 
-def is_macos13_or_newer(minor=0):
+def is_macos13_or_newer(minor: int = 0) -> bool:
     return False
 
 
-def is_macos_or_newer(major, minor):
+def is_macos_or_newer(major: int, minor: int) -> bool:
     return False
