@@ -4,6 +4,11 @@ npgrad never downloads. Models from a local directory load as in torch (``source
 directory's ``hubconf.py`` entry point); anything from GitHub or a URL is looked up in the hub cache
 (``get_dir()``, torch's layout) and otherwise refused with a ``RuntimeError`` that says so.
 """
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
 import importlib.util
 import os
 import sys
@@ -20,12 +25,12 @@ def _torch_home():
                                                                    "torch")))
 
 
-def get_dir():
+def get_dir() -> str:
     """Where hub keeps repositories and checkpoints: ``$TORCH_HOME/hub`` (``~/.cache/torch/hub``), as torch."""
     return _hub_dir if _hub_dir is not None else os.path.join(_torch_home(), "hub")
 
 
-def set_dir(d):
+def set_dir(d: str | os.PathLike[str]) -> None:
     global _hub_dir
     _hub_dir = os.path.expanduser(d)
 
@@ -74,19 +79,21 @@ def _entry(mod, model):
     return fn
 
 
-def list(github, force_reload=False, skip_validation=False, trust_repo=None, verbose=True):
+def list(github: str, force_reload: bool = False, skip_validation: bool = False, trust_repo: Any = None,
+         verbose: bool = True) -> builtins.list[str]:
     """The entry points of a repository's hubconf.py (from the cache or a local path)."""
     mod = _hubconf(_repo_dir(github, "local" if os.path.isdir(github) else "github"))
     return [f for f in dir(mod) if callable(getattr(mod, f)) and not f.startswith("_")]
 
 
-def help(github, model, force_reload=False, skip_validation=False, trust_repo=None):
+def help(github: str, model: str, force_reload: bool = False, skip_validation: bool = False,
+         trust_repo: Any = None) -> str | None:
     mod = _hubconf(_repo_dir(github, "local" if os.path.isdir(github) else "github"))
     return _entry(mod, model).__doc__
 
 
-def load(repo_or_dir, model, *args, source="github", trust_repo=None, force_reload=False, verbose=True,
-         skip_validation=False, **kwargs):
+def load(repo_or_dir: str, model: str, *args: Any, source: str = "github", trust_repo: Any = None,
+         force_reload: bool = False, verbose: bool = True, skip_validation: bool = False, **kwargs: Any) -> Any:
     """Call ``model(*args, **kwargs)`` from the repository's hubconf.py (local, or already in the cache)."""
     if force_reload and source == "github":
         _offline(f"force_reload of {repo_or_dir}")
@@ -94,12 +101,13 @@ def load(repo_or_dir, model, *args, source="github", trust_repo=None, force_relo
     return _entry(mod, model)(*args, **kwargs)
 
 
-def download_url_to_file(url, dst, hash_prefix=None, progress=True):
+def download_url_to_file(url: str, dst: str, hash_prefix: str | None = None, progress: bool = True) -> None:
     _offline(url)
 
 
-def load_state_dict_from_url(url, model_dir=None, map_location=None, progress=True, check_hash=False,
-                             file_name=None, weights_only=True):
+def load_state_dict_from_url(url: str, model_dir: str | None = None, map_location: Any = None, progress: bool = True,
+                             check_hash: bool = False, file_name: str | None = None,
+                             weights_only: bool = True) -> dict[str, Any]:
     """Load a checkpoint already in ``<hub dir>/checkpoints`` (torch's cache layout); never downloads."""
     from urllib.parse import urlparse
     from .serialization import load as _load

@@ -81,7 +81,7 @@ class Generator:
 default_generator = Generator()
 
 
-def manual_seed(seed):
+def manual_seed(seed: int) -> Generator:
     """Seed the default generator (npgrad's own stream; values differ from torch's).
 
     Args:
@@ -98,7 +98,7 @@ def manual_seed(seed):
     return default_generator.manual_seed(seed)
 
 
-def seed():
+def seed() -> int:
     """Seeds the default random number generator with a fresh non-deterministic seed.
 
     Returns:
@@ -113,7 +113,7 @@ def seed():
     return default_generator.seed()
 
 
-def initial_seed():
+def initial_seed() -> int:
     """The seed the default random number generator was last seeded with.
 
     Returns:
@@ -128,7 +128,7 @@ def initial_seed():
     return default_generator.initial_seed()
 
 
-def get_rng_state():
+def get_rng_state() -> "Tensor":
     """The state of the default random number generator, to restore later with :func:`set_rng_state`.
 
     Returns:
@@ -145,7 +145,7 @@ def get_rng_state():
     return default_generator.get_state()
 
 
-def set_rng_state(new_state):
+def set_rng_state(new_state: "Tensor") -> None:
     """Restores the default random number generator to a state from :func:`get_rng_state`.
 
     Args:

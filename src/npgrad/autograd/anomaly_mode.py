@@ -14,6 +14,10 @@ swapped in while a mode like this one is active, and the engine reads the flag o
 ...     (x.sqrt() * 0).sum().backward()
 RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Literal
+
 import warnings
 
 import numpy as np
@@ -26,7 +30,7 @@ _enabled = False
 _check_nan = True
 
 
-def is_anomaly_enabled():
+def is_anomaly_enabled() -> bool:
     """Whether anomaly detection is on (:class:`detect_anomaly`, :class:`set_detect_anomaly`): backward then
     checks every node's gradients for NaN and names the forward op (and its line) that made a failing node.
 
@@ -50,7 +54,7 @@ def is_anomaly_enabled():
     return _enabled
 
 
-def is_anomaly_check_nan_enabled():
+def is_anomaly_check_nan_enabled() -> bool:
     """Whether anomaly detection, when on, checks backward's results for NaN (``check_nan`` of
     :class:`detect_anomaly`/:class:`set_detect_anomaly`; ``False`` keeps only the forward-op traces).
 
@@ -102,20 +106,20 @@ class detect_anomaly:
         Function 'SqrtBackward0' returned nan values in its 0th output.
     """
 
-    def __init__(self, check_nan=True):
+    def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = check_nan
         _warn("Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
                       "enabled for debugging.", UserWarning)
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._prev = (_enabled, _check_nan)
         _set(True, self.check_nan)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> Literal[False]:
         _set(*self._prev)
         return False
 
-    def __call__(self, fn):
+    def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         import functools
 
         @functools.wraps(fn)
@@ -142,14 +146,14 @@ class set_detect_anomaly:
         False
     """
 
-    def __init__(self, mode, check_nan=True):
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
         self._prev = (_enabled, _check_nan)
         _set(mode, check_nan)
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         return None
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> Literal[False]:
         _set(*self._prev)
         return False
 

@@ -17,6 +17,10 @@ switch. Why opt-in (callgrind, instructions per W1 op): the frame walk alone (``
 up to the user's frame, which makes CPython 3.11 materialise each frame object) costs ~12,900, a quarter of a
 ~59,000-instruction op, and with tracking on W1 runs at ~106,000 per op. Off, it costs 0.
 """
+from __future__ import annotations
+
+from typing import Any, Literal
+
 import os
 import sys
 
@@ -27,7 +31,7 @@ _tracking = False
 _orig = None  # (function._apply_extras, function._extras_apply) while tracking is on
 
 
-def is_source_tracking_enabled():
+def is_source_tracking_enabled() -> bool:
     """Whether source tracking is on (an npgrad addition, no torch counterpart): each node made in the forward pass
     then remembers the user's source line, which autograd's error notes name (see the module docstring).
 
@@ -115,19 +119,19 @@ class set_source_tracking:
         False
     """
 
-    def __init__(self, mode=True):
+    def __init__(self, mode: bool = True) -> None:
         self._prev = _tracking
         _set(bool(mode))
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         return None
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> Literal[False]:
         _set(self._prev)
         return False
 
 
-def source_tracking():
+def source_tracking() -> set_source_tracking:
     """``with source_tracking(): ...`` - source tracking for a block (see :class:`set_source_tracking`).
 
     Example::

@@ -26,6 +26,13 @@ tangent tensor given to ``make_dual``; writing through a view updates the base's
 written with a dual value gets a tangent, zero elsewhere). ``inplace_tangent``/``setitem_tangent`` are called by
 the in-place machinery (ops/inplace.py, ops/indexing.py) only while a level is open.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+
 import weakref
 from collections import namedtuple
 
@@ -46,7 +53,7 @@ def _active():
     return _level is not None and not _busy
 
 
-def enter_dual_level():
+def enter_dual_level() -> int:
     """Open a dual level (prefer ``with dual_level():``); returns its number."""
     global _level
     if _level is not None:
@@ -56,7 +63,7 @@ def enter_dual_level():
     return _level
 
 
-def exit_dual_level(*, level=None):
+def exit_dual_level(*, level: int | None = None) -> None:
     """Close the level: every tangent made in it is dropped."""
     global _level
     if _level is None or (level is not None and level != _level):
@@ -81,10 +88,10 @@ class dual_level:
     20.0855
     """
 
-    def __enter__(self):
+    def __enter__(self) -> int:
         return enter_dual_level()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> Literal[False]:
         exit_dual_level()
         return False
 
@@ -124,7 +131,7 @@ class _Alias(_fn.Function):
         return grad
 
 
-def make_dual(tensor, tangent, *, level=None):
+def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
     """A view of ``tensor`` carrying ``tangent`` (same shape) as its forward gradient."""
     if _level is None:
         raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
@@ -154,7 +161,7 @@ def make_dual(tensor, tangent, *, level=None):
     return dual
 
 
-def unpack_dual(tensor, *, level=None):
+def unpack_dual(tensor: Tensor, *, level: int | None = None) -> Any:
     """``(primal, tangent)``: a view of the value without its tangent, and the tangent (None when it has none)."""
     _check_level(level, "_fw_primal")
     tangent = _tangent(tensor) if _level is not None else None

@@ -12,6 +12,10 @@ a callable - ``f(node)``, for values derived from those. Most entries are genera
 table (``_saved_table.py``, by tests/support/saved_names_gen.py); the hand-written ones below take precedence. As in
 torch, saved tensors are freed by backward (reading one then raises torch's error), other values stay.
 """
+from __future__ import annotations
+
+from typing import Any, Callable
+
 import math
 
 import numpy as np
@@ -161,7 +165,7 @@ _im2col = {"kernel_size": _geo(0), "dilation": _geo(1), "padding": _geo(2), "str
 
 
 # op (module.Class) -> {torch's saved name: spec}; names and meanings follow torch's derivatives.yaml
-_TABLE = {
+_TABLE: dict[str, dict[str, Any]] = {
     "pointwise.Mul": {"self": 0, "other": 1},
     "pointwise.Div": {"self": 0, "other": 1},
     "pointwise.Add": {"alpha": "alpha"},
@@ -279,7 +283,7 @@ _TABLE = {
 _merged = {}  # Function class -> its names (the generated table, overridden by _TABLE above)
 
 
-def saved_names(node):
+def saved_names(node: Any) -> dict[str, Any]:
     """The torch names ``node`` exposes, or an empty dict."""
     fn = type(node)._fn
     if fn is None or not fn._builtin:
@@ -288,7 +292,7 @@ def saved_names(node):
     if names is None:
         from ._saved_table import TABLE
         key = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__qualname__}"
-        names = _merged[fn] = {**TABLE.get(key, {}), **_TABLE.get(key, {})}
+        names = _merged[fn] = {**TABLE.get(key, {}), **_TABLE.get(key, {})}  # type: ignore[dict-item]  # TABLE: dict[str, object] to mypy
     return names
 
 
@@ -331,7 +335,7 @@ def _unpack(node, k):
     return _function.make(data)
 
 
-def get_saved(node, name):
+def get_saved(node: Any, name: str) -> Any:
     spec = saved_names(node).get(name)
     if spec is None:
         raise AttributeError(f"'{type(node).__name__}' object has no attribute '_saved_{name}'")
@@ -347,7 +351,7 @@ def get_saved(node, name):
     return spec(node)
 
 
-def get_raw_saved(node, name):
+def get_raw_saved(node: Any, name: str) -> SavedTensor:
     spec = saved_names(node).get(name)
     if type(spec) is not int:
         raise AttributeError(f"'{type(node).__name__}' object has no attribute '_raw_saved_{name}'")
@@ -359,14 +363,14 @@ class SavedTensor:
     packs it now and unpacks it whenever backward (or ``_saved_self``) reads it, as torch's SavedTensor."""
     __slots__ = ("_node", "_k")
 
-    def __init__(self, node, k):
+    def __init__(self, node: Any, k: int) -> None:
         self._node = node
         self._k = k
 
-    def unpack(self):
+    def unpack(self) -> Any:
         return _unpack(self._node, self._k)
 
-    def register_hooks(self, pack_hook, unpack_hook):
+    def register_hooks(self, pack_hook: Callable[[Any], Any], unpack_hook: Callable[[Any], Any]) -> None:
         if not (callable(pack_hook) and callable(unpack_hook)):
             raise TypeError("register_hooks(): incompatible function arguments: expected two callables "
                             "(pack_hook, unpack_hook)")

@@ -1,9 +1,12 @@
 """``npgrad.onnx``: importable so scripts that mention it load; exporting needs a graph capture npgrad does not
 have, so ``export`` raises ``NotImplementedError`` naming the alternative."""
+from __future__ import annotations
 
 __all__ = ["export", "is_in_onnx_export", "OnnxExporterError", "TrainingMode", "OperatorExportTypes",
            "register_custom_op_symbolic", "unregister_custom_op_symbolic", "select_model_mode_for_export",
            "producer_name", "producer_version"]
+
+from typing import Any, Callable, Iterator
 
 import contextlib
 import enum
@@ -29,23 +32,24 @@ class OperatorExportTypes(enum.IntEnum):
     ONNX_FALLTHROUGH = 3
 
 
-def export(model, args=(), f=None, *, kwargs=None, **options):
+def export(model: Any, args: Any = (), f: Any = None, *, kwargs: dict[str, Any] | None = None,
+           **options: Any) -> Any:
     """Not available: npgrad cannot export ONNX graphs."""
     raise NotImplementedError("npgrad cannot export ONNX: it has no graph capture to translate. Save the weights "
                               "with npgrad.save(model.state_dict(), path), load them into the same model in "
                               "PyTorch, and export from there.")
 
 
-def is_in_onnx_export():
+def is_in_onnx_export() -> bool:
     return False
 
 
-def register_custom_op_symbolic(symbolic_name, symbolic_fn, opset_version):
+def register_custom_op_symbolic(symbolic_name: str, symbolic_fn: Callable[..., Any], opset_version: int) -> None:
     """Accepted and kept, as torch does; used by nothing since ``export`` is unavailable."""
     _symbolics[(symbolic_name, opset_version)] = symbolic_fn
 
 
-def unregister_custom_op_symbolic(symbolic_name, opset_version):
+def unregister_custom_op_symbolic(symbolic_name: str, opset_version: int) -> None:
     _symbolics.pop((symbolic_name, opset_version), None)
 
 
@@ -53,7 +57,7 @@ _symbolics = {}
 
 
 @contextlib.contextmanager
-def select_model_mode_for_export(model, mode):
+def select_model_mode_for_export(model: Any, mode: TrainingMode) -> Iterator[None]:
     """Put ``model`` in eval (or training) mode for the block and restore it after, as torch."""
     was = model.training
     if mode == TrainingMode.TRAINING:
