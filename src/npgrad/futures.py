@@ -10,6 +10,10 @@ npgrad runs no background threads for these: a future is completed by its collec
 >>> g.wait()
 42
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
 __all__ = ["Future", "collect_all", "wait_all"]
 
 
@@ -33,16 +37,17 @@ class Future:
 
     _EMPTY = object()
 
-    def __init__(self, _work=None, _parent=None, _callback=None):
+    def __init__(self, _work: Any = None, _parent: Future | None = None,
+                 _callback: Callable[[Future], Any] | None = None) -> None:
         self._work, self._parent, self._callback = _work, _parent, _callback
         self._value = Future._EMPTY
 
-    def set_result(self, result):
+    def set_result(self, result: Any) -> None:
         if self._value is not Future._EMPTY or self._work is not None or self._parent is not None:
             raise RuntimeError("Future can only be marked completed once.")
         self._value = result
 
-    def done(self):
+    def done(self) -> bool:
         if self._value is not Future._EMPTY:
             return True
         if self._work is not None:
@@ -51,7 +56,7 @@ class Future:
             return self._parent.done()
         return False
 
-    def wait(self):
+    def wait(self) -> Any:
         if self._value is Future._EMPTY:
             if self._work is not None:
                 self._work.wait()
@@ -59,23 +64,23 @@ class Future:
             elif self._parent is not None:
                 self._parent.wait()
                 cb, self._callback = self._callback, None
-                self._value = cb(self._parent)
+                self._value = cb(self._parent)  # type: ignore[misc]  # a parent always comes with its callback (then())
             else:
                 raise RuntimeError("Future.wait(): the future has no result and nothing that will produce one "
                                    "(call set_result first)")
         return self._value
 
-    def value(self):
+    def value(self) -> Any:
         return self.wait()
 
-    def then(self, callback):
+    def then(self, callback: Callable[[Future], Any]) -> Future:
         return Future(_parent=self, _callback=callback)
 
     def __repr__(self):
         return f"<npgrad.futures.Future {'completed' if self.done() else 'pending'}>"
 
 
-def collect_all(futures):
+def collect_all(futures: Iterable[Future]) -> Future:
     """A future completed with the list of ``futures`` once all of them are (torch's ``collect_all``)."""
     futures = list(futures)
     out = Future()
@@ -85,6 +90,6 @@ def collect_all(futures):
     return out
 
 
-def wait_all(futures):
+def wait_all(futures: Iterable[Future]) -> list[Any]:
     """Wait for every future and return their values in order (torch's ``wait_all``)."""
     return [f.wait() for f in futures]
