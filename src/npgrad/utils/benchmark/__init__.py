@@ -11,10 +11,16 @@ for ``min_run_time`` seconds, ``adaptive_autorange`` repeats until the spread (I
 >>> m.number_per_run, len(m.times)
 (100, 1)
 """
+from __future__ import annotations
+
 import enum
 import math
 import statistics
 import timeit as _timeit
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable
 
 __all__ = ["Timer", "Measurement", "Compare", "TaskSpec", "Language", "select_unit", "trim_sigfig", "timer"]
 
@@ -26,7 +32,7 @@ class Language(enum.Enum):
     CPP = 1
 
 
-def select_unit(t):
+def select_unit(t: float) -> tuple[str, float]:
     """(unit, scale) for a time in seconds: ``("us", 1e-6)`` for 3e-6."""
     for unit, scale in (("ns", 1e-9), ("us", 1e-6), ("ms", 1e-3)):
         if t < scale * 1e3:
@@ -34,7 +40,7 @@ def select_unit(t):
     return "s", 1.0
 
 
-def trim_sigfig(x, n):
+def trim_sigfig(x: float, n: int) -> float:
     """``x`` rounded to ``n`` significant figures."""
     if x == 0 or not math.isfinite(x):
         return x
@@ -43,14 +49,15 @@ def trim_sigfig(x, n):
 
 
 class TaskSpec:
-    def __init__(self, stmt, setup, global_setup="", label=None, sub_label=None, description=None, env=None,
-                 num_threads=1):
+    def __init__(self, stmt: str, setup: str, global_setup: str = "", label: str | None = None,
+                 sub_label: str | None = None, description: str | None = None, env: str | None = None,
+                 num_threads: int = 1) -> None:
         self.stmt, self.setup, self.global_setup = stmt, setup, global_setup
         self.label, self.sub_label, self.description = label, sub_label, description
         self.env, self.num_threads = env, num_threads
 
     @property
-    def title(self):
+    def title(self) -> str:
         if self.label is not None:
             return self.label + (f": {self.sub_label}" if self.sub_label else "")
         if "\n" not in self.stmt:
@@ -58,7 +65,7 @@ class TaskSpec:
         return f"stmt:{f' ({self.sub_label})' if self.sub_label else ''}\n" + "\n".join(
             "  " + line for line in self.stmt.splitlines())
 
-    def summarize(self):
+    def summarize(self) -> str:
         lines = [self.title]
         if self.description:
             lines.append(self.description)
@@ -70,32 +77,33 @@ class TaskSpec:
 class Measurement:
     """Times of repeated blocks: ``raw_times`` per block, ``times`` per run (block time / ``number_per_run``)."""
 
-    def __init__(self, number_per_run, raw_times, task_spec, metadata=None):
+    def __init__(self, number_per_run: int, raw_times: Iterable[float], task_spec: TaskSpec,
+                 metadata: dict[Any, Any] | None = None) -> None:
         self.number_per_run = number_per_run
         self.raw_times = list(raw_times)
         self.task_spec = task_spec
         self.metadata = metadata
 
-    def __getattr__(self, name):  # label, sub_label, description, stmt, ... come from the task
+    def __getattr__(self, name: str) -> Any:  # label, sub_label, description, stmt, ... come from the task
         if name in ("stmt", "setup", "global_setup", "label", "sub_label", "description", "env", "num_threads",
                     "title"):
             return getattr(self.task_spec, name)
         raise AttributeError(f"'Measurement' object has no attribute '{name}'")
 
     @property
-    def times(self):
+    def times(self) -> list[float]:
         return [t / self.number_per_run for t in self.raw_times]
 
     @property
-    def median(self):
+    def median(self) -> float:
         return statistics.median(self.times)
 
     @property
-    def mean(self):
+    def mean(self) -> float:
         return statistics.mean(self.times)
 
     @property
-    def iqr(self):
+    def iqr(self) -> float:
         t = sorted(self.times)
         if len(t) < 2:
             return 0.0
@@ -103,11 +111,11 @@ class Measurement:
         return q[2] - q[0]
 
     @property
-    def has_warnings(self):
+    def has_warnings(self) -> bool:
         return self.median > 0 and self.iqr / self.median > 0.1
 
     @property
-    def significant_figures(self):
+    def significant_figures(self) -> int:
         """How many digits of the median the spread supports (1 to 4), as torch estimates it."""
         n = len(self.times)
         if n < 2 or self.median == 0:
@@ -116,7 +124,7 @@ class Measurement:
         rel = ci / self.median
         return int(min(max(math.floor(-math.log10(rel)) if rel > 0 else 4, 1), 4))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         unit, scale = select_unit(self.median)
         f = lambda t: f"{t / scale:.2f}"  # noqa: E731
         n = len(self.times)
@@ -143,8 +151,10 @@ class Measurement:
 class Timer:
     """Time a Python statement as torch's Timer does (``language="python"`` only)."""
 
-    def __init__(self, stmt="pass", setup="pass", global_setup="", timer=timer, globals=None, label=None,
-                 sub_label=None, description=None, env=None, num_threads=1, language=Language.PYTHON):
+    def __init__(self, stmt: str = "pass", setup: str = "pass", global_setup: str = "",
+                 timer: Callable[[], float] = timer, globals: dict[str, Any] | None = None, label: str | None = None,
+                 sub_label: str | None = None, description: str | None = None, env: str | None = None,
+                 num_threads: int = 1, language: Language | str = Language.PYTHON) -> None:
         if not isinstance(stmt, str):
             raise ValueError("Currently only a `str` stmt is supported.")
         if language not in (Language.PYTHON, "py", "python"):
@@ -158,15 +168,15 @@ class Timer:
         self._timer = _timeit.Timer(stmt=stmt, setup=setup, timer=timer, globals=self._globals)
         self._task_spec = TaskSpec(stmt, setup, global_setup, label, sub_label, description, env, num_threads)
 
-    def _time(self, number):
+    def _time(self, number: int) -> float:
         return self._timer.timeit(number)
 
-    def timeit(self, number=1000000):
+    def timeit(self, number: int = 1000000) -> Measurement:
         """One block of ``number`` runs (after one untimed warm-up run)."""
         self._time(max(number // 100, 2))
         return Measurement(number, [self._time(number)], self._task_spec)
 
-    def _block_size(self, min_run_time):
+    def _block_size(self, min_run_time: float) -> int:
         number = 1
         while True:
             t = self._time(number)
@@ -174,7 +184,8 @@ class Timer:
                 return number
             number *= 10
 
-    def blocked_autorange(self, callback=None, min_run_time=0.2):
+    def blocked_autorange(self, callback: Callable[[int, float], Any] | None = None,
+                          min_run_time: float = 0.2) -> Measurement:
         """Blocks of a size taking about 1/1000 of ``min_run_time`` (at least), repeated for ``min_run_time``."""
         number = self._block_size(min_run_time)
         times, total = [], 0.0
@@ -186,7 +197,8 @@ class Timer:
                 callback(number, t)
         return Measurement(number, times, self._task_spec)
 
-    def adaptive_autorange(self, threshold=0.1, *, min_run_time=0.01, max_run_time=10.0, callback=None):
+    def adaptive_autorange(self, threshold: float = 0.1, *, min_run_time: float = 0.01, max_run_time: float = 10.0,
+                           callback: Callable[[int, float], Any] | None = None) -> Measurement:
         """Repeat blocks until IQR/median < ``threshold`` (after ``min_run_time``) or ``max_run_time`` passes."""
         number = self._block_size(0.05)
         times, total = [], 0.0
@@ -202,7 +214,7 @@ class Timer:
                     break
         return Measurement(number, times, self._task_spec)
 
-    def autorange(self, callback=None):
+    def autorange(self, callback: Callable[[int, float], Any] | None = None) -> Measurement:
         number, t = self._timer.autorange(callback)
         return Measurement(number, [t], self._task_spec)
 
@@ -210,21 +222,21 @@ class Timer:
 class Compare:
     """A table of measurements: one per label, rows by ``sub_label``, columns by ``description``."""
 
-    def __init__(self, results):
+    def __init__(self, results: Iterable[Measurement]) -> None:
         self._results = list(results)
         self._trim = False
         self._colorize = False
 
-    def trim_significant_figures(self):
+    def trim_significant_figures(self) -> None:
         self._trim = True
 
-    def colorize(self, rowwise=False):
+    def colorize(self, rowwise: bool = False) -> None:
         self._colorize = True
 
-    def extend_results(self, results):
+    def extend_results(self, results: Iterable[Measurement]) -> None:
         self._results.extend(results)
 
-    def __str__(self):
+    def __str__(self) -> str:
         out = []
         labels = []
         for m in self._results:
@@ -260,5 +272,5 @@ class Compare:
             out.append("")
         return "\n".join(out)
 
-    def print(self):
+    def print(self) -> None:
         print(str(self))
