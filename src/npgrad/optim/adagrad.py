@@ -77,7 +77,7 @@ class Adagrad(Optimizer):
                 state["step"] = step_tensor()
                 state["sum"] = make(np.full_like(p._data, initial_accumulator_value))
 
-    def share_memory(self):
+    def share_memory(self) -> None:
         """Nothing to do: npgrad runs in one process."""
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
