@@ -253,7 +253,8 @@ class _Nvtx:
 nvtx = _Nvtx()
 
 
-def __getattr__(name: str) -> Any:  # torch.cuda.FloatTensor and the other legacy CUDA tensor types (constructing one raises)
+# torch.cuda.FloatTensor and the other legacy CUDA tensor types (constructing one raises)
+def __getattr__(name: str) -> Any:
     from .._legacy import cuda_types
     if name in cuda_types:
         return cuda_types[name]

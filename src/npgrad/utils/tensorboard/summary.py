@@ -1,13 +1,20 @@
 """Summary protocol buffers (scalars, histograms, text, hparams) built from NumPy values."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 from tensorboard.compat.proto.summary_pb2 import HistogramProto, Summary, SummaryMetadata
 from tensorboard.compat.proto.tensor_pb2 import TensorProto
 from tensorboard.compat.proto.tensor_shape_pb2 import TensorShapeProto
 
+if TYPE_CHECKING:
+    from typing import Any, Iterable
+
 __all__ = ["to_numpy", "scalar", "histogram", "histogram_raw", "text", "hparams", "default_bins"]
 
 
-def to_numpy(x):
+def to_numpy(x: Any) -> np.ndarray:
     """A NumPy array from an npgrad tensor, NumPy array/scalar, or Python number/list (torch's make_np)."""
     from ..._tensor import Tensor
     if isinstance(x, Tensor):
@@ -21,7 +28,7 @@ def to_numpy(x):
     raise NotImplementedError(f"Got {type(x)}, but numpy array or npgrad tensor are expected.")
 
 
-def _one(value):
+def _one(value: Any) -> Any:
     arr = to_numpy(value)
     if arr.squeeze().ndim != 0:  # torch asserts here
         raise AssertionError(f"Tensor should contain one element (0 dimensions). Was given size: {arr.size} "
@@ -29,7 +36,7 @@ def _one(value):
     return arr.reshape(()).item()
 
 
-def scalar(tag, value, new_style=False, double_precision=False):
+def scalar(tag: str, value: Any, new_style: bool = False, double_precision: bool = False) -> Summary:
     v = _one(value)
     if not new_style:
         return Summary(value=[Summary.Value(tag=tag, simple_value=float(v))])
@@ -41,7 +48,7 @@ def scalar(tag, value, new_style=False, double_precision=False):
     return Summary(value=[Summary.Value(tag=tag, tensor=tensor, metadata=meta)])
 
 
-def default_bins():
+def default_bins() -> list[float]:
     """TensorFlow's histogram bucket edges: +-1e-12 growing by 10% up to 1e20, and 0."""
     pos = []
     v = 1e-12
@@ -51,14 +58,15 @@ def default_bins():
     return [-p for p in reversed(pos)] + [0.0] + pos
 
 
-def histogram_raw(tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts):
+def histogram_raw(tag: str, min: float, max: float, num: int, sum: float, sum_squares: float,
+                  bucket_limits: Iterable[float], bucket_counts: Iterable[float]) -> Summary:
     hist = HistogramProto(min=float(min), max=float(max), num=int(num), sum=float(sum),
                           sum_squares=float(sum_squares), bucket_limit=[float(b) for b in bucket_limits],
                           bucket=[float(c) for c in bucket_counts])
     return Summary(value=[Summary.Value(tag=tag, histo=hist)])
 
 
-def histogram(tag, values, bins="tensorflow", max_bins=None):
+def histogram(tag: str, values: Any, bins: Any = "tensorflow", max_bins: int | None = None) -> Summary:
     """Bucket counts of ``values``. HistogramProto keeps right bucket limits only, so an empty bucket ending at the
     first non-empty bucket's left edge leads (as torch writes it); ``max_bins`` merges groups of
     ``len(counts) // max_bins`` neighbouring buckets, as torch does."""
@@ -77,7 +85,7 @@ def histogram(tag, values, bins="tensorflow", max_bins=None):
                          edges[lo:hi + 2], np.concatenate([[0], counts[lo:hi + 1]]))
 
 
-def text(tag, text_string):
+def text(tag: str, text_string: str) -> Summary:
     from tensorboard.plugins.text.plugin_data_pb2 import TextPluginData
     meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(
         plugin_name="text", content=TextPluginData(version=0).SerializeToString()))
@@ -86,7 +94,8 @@ def text(tag, text_string):
     return Summary(value=[Summary.Value(tag=tag + "/text_summary", metadata=meta, tensor=tensor)])
 
 
-def hparams(hparam_dict, metric_dict, hparam_domain_discrete=None):
+def hparams(hparam_dict: dict[str, Any], metric_dict: dict[str, Any],
+            hparam_domain_discrete: dict[str, list[Any]] | None = None) -> tuple[Summary, Summary, Summary]:
     """The experiment, session-start and session-end summaries the HParams dashboard reads."""
     from google.protobuf import struct_pb2
     from tensorboard.plugins.hparams import api_pb2, metadata, plugin_data_pb2
@@ -122,7 +131,7 @@ def hparams(hparam_dict, metric_dict, hparam_domain_discrete=None):
     metrics = [api_pb2.MetricInfo(name=api_pb2.MetricName(tag=k)) for k in metric_dict]
     exp = api_pb2.Experiment(hparam_infos=infos, metric_infos=metrics)
 
-    def wrap(tag, **content):
+    def wrap(tag: str, **content: Any) -> Summary:
         data = plugin_data_pb2.HParamsPluginData(version=metadata.PLUGIN_DATA_VERSION, **content)
         return Summary(value=[Summary.Value(tag=tag, metadata=metadata.create_summary_metadata(data))])
 
