@@ -14,6 +14,7 @@ schedulers may act on one optimizer); ``step(epoch)`` (deprecated) uses the clos
 [0.25]
 """
 from collections.abc import Callable, Sequence
+from typing import Any
 import math
 import types
 import warnings
@@ -118,18 +119,18 @@ class LRScheduler:
         finally:
             self._is_initial = False
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Every attribute except the optimizer."""
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
 
     def get_last_lr(self) -> list[float]:
         """The learning rates set by the last ``step``, one per param group."""
         return self._last_lr
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         raise NotImplementedError
 
     def _warn_get_lr(self):
@@ -137,7 +138,7 @@ class LRScheduler:
             _warn("To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
                           UserWarning)
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advance the schedule by one (call after ``optimizer.step()``)."""
         if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
             _warn(
@@ -183,14 +184,14 @@ class _LambdaBase(LRScheduler):
             self.lr_lambdas = list(lr_lambda)
         super().__init__(optimizer, last_epoch)
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Lambdas are not saved; callable objects' ``__dict__`` is."""
         sd = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
         sd["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
                             for fn in self.lr_lambdas]
         return sd
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state_dict = dict(state_dict)
         lambdas = state_dict.pop("lr_lambdas")
         self.__dict__.update(state_dict)
@@ -223,7 +224,7 @@ class LambdaLR(_LambdaBase):
         [1.0, 0.5, 0.25, 0.125]
     """
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
@@ -260,7 +261,7 @@ class MultiplicativeLR(_LambdaBase):
                 raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
         super().__init__(optimizer, lr_lambda, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         if self._is_initial:
             return _group_values(self.optimizer, "lr")
@@ -297,7 +298,7 @@ class StepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return _group_values(self.optimizer, "lr")
@@ -338,7 +339,7 @@ class MultiStepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         if self.last_epoch not in self.milestones:
             return _group_values(self.optimizer, "lr")
@@ -382,7 +383,7 @@ class ConstantLR(LRScheduler):
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         if self.last_epoch == 0:
             return [g["lr"] * self.factor for g in self.optimizer.param_groups]
@@ -433,7 +434,7 @@ class LinearLR(LRScheduler):
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         if self.last_epoch == 0:
             return [g["lr"] * self.start_factor for g in self.optimizer.param_groups]
@@ -476,7 +477,7 @@ class ExponentialLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         if self._is_initial:
             return _group_values(self.optimizer, "lr")
@@ -503,12 +504,14 @@ def _check_children(owner, optimizer, schedulers, what):
 
 
 class _Composite(LRScheduler):
-    def state_dict(self):
+    _schedulers: Sequence[LRScheduler]   # set by each subclass's __init__
+
+    def state_dict(self) -> dict[str, Any]:
         sd = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
         sd["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return sd
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state_dict = dict(state_dict)
         children = state_dict.pop("_schedulers")
         self.__dict__.update(state_dict)
@@ -561,7 +564,7 @@ class SequentialLR(_Composite):
         self._schedulers[idx]._initial_step()
         self._last_lr = schedulers[idx].get_last_lr()
 
-    def recursive_undo(self, sched=None):
+    def recursive_undo(self, sched: LRScheduler | None = None) -> None:
         """Step every nested scheduler's ``last_epoch`` back by one."""
         s = self if sched is None else sched
         if hasattr(s, "_schedulers"):
@@ -570,7 +573,7 @@ class SequentialLR(_Composite):
         elif hasattr(s, "last_epoch"):
             s.last_epoch -= 1
 
-    def step(self):
+    def step(self) -> None:  # type: ignore[override]  # torch's signature: no epoch
         self.last_epoch += 1
         idx = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[idx]
@@ -611,7 +614,7 @@ class PolynomialLR(LRScheduler):
         self.power = power
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         if self._is_initial or self.last_epoch > self.total_iters:
             return _group_values(self.optimizer, "lr")
@@ -655,7 +658,7 @@ class CosineAnnealingLR(LRScheduler):
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         groups = self.optimizer.param_groups
         if self._is_initial:
@@ -707,7 +710,7 @@ class ChainedScheduler(_Composite):
         self.optimizer = optimizer  # type: ignore[assignment]  # None only with no schedulers, as torch allows
         self._last_lr = _group_values(self._schedulers[-1].optimizer, "lr")
 
-    def step(self):
+    def step(self) -> None:  # type: ignore[override]  # torch's signature: no epoch
         for s in self._schedulers:
             s.step()
         self._last_lr = _group_values(self._schedulers[-1].optimizer, "lr")
@@ -774,7 +777,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.cooldown_counter = 0
         self.num_bad_epochs = 0
 
-    def step(self, metrics, epoch=None):
+    def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]  # torch's
         current = float(metrics)
         if epoch is None:
             epoch = self.last_epoch + 1
@@ -811,7 +814,7 @@ class ReduceLROnPlateau(LRScheduler):
                 _set_group_value(group, "lr", new_lr)
 
     @property
-    def in_cooldown(self):
+    def in_cooldown(self) -> bool:
         return self.cooldown_counter > 0
 
     def _is_better(self, a, best):
@@ -833,7 +836,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.threshold = threshold
         self.threshold_mode = threshold_mode
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
 
@@ -893,6 +896,8 @@ class CyclicLR(LRScheduler):
         [0.1, 0.3, 0.5, 0.3, 0.1, 0.3]
     """
 
+    use_beta1: bool   # set by _init_momentum
+
     def __init__(self, optimizer: Optimizer, base_lr: float | list[float], max_lr: float | list[float],
                  step_size_up: float = 2000, step_size_down: float | None = None, mode: str = "triangular",
                  gamma: float = 1.0, scale_fn: Callable[[float], float] | None = None, scale_mode: str = "cycle",
@@ -937,10 +942,10 @@ class CyclicLR(LRScheduler):
             self._scale_fn_ref = partial(_exp_range, self.gamma)
             self.scale_mode = "iterations"
 
-    def scale_fn(self, x):
+    def scale_fn(self, x: float) -> float:
         return self._scale_fn_custom(x) if self._scale_fn_custom is not None else self._scale_fn_ref(x)
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle
@@ -952,14 +957,14 @@ class CyclicLR(LRScheduler):
                 _set_momentum(group, self.use_beta1, m - (m - b) * scale * self.scale_fn(arg))
         return lrs
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         sd = super().state_dict()
         sd.pop("_scale_fn_ref", None)
         fn = sd.pop("_scale_fn_custom")
         sd["_scale_fn_custom"] = None if fn is None or isinstance(fn, types.FunctionType) else fn.__dict__.copy()
         return sd
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         state_dict = dict(state_dict)
         fn = state_dict.pop("_scale_fn_custom")
         super().load_state_dict(state_dict)
@@ -1022,12 +1027,12 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         return [self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for base in self.base_lrs]
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advance by one, or jump to a (possibly fractional) ``epoch``."""
         if epoch is None and self.last_epoch < 0:
             epoch = 0
@@ -1095,6 +1100,8 @@ class OneCycleLR(LRScheduler):
         [0.04, 0.9944, 0.8117, 0.4626, 0.1335, 0.0]
     """
 
+    use_beta1: bool   # set by _init_momentum
+
     def __init__(self, optimizer: Optimizer, max_lr: float | list[float], total_steps: int | None = None,
                  epochs: int | None = None, steps_per_epoch: int | None = None, pct_start: float = 0.3,
                  anneal_strategy: str = "cos", cycle_momentum: bool = True,
@@ -1148,7 +1155,7 @@ class OneCycleLR(LRScheduler):
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
-    def get_lr(self):
+    def get_lr(self) -> list[Any]:
         self._warn_get_lr()
         step_num = self.last_epoch
         if step_num > self.total_steps:
