@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Literal, Any, NoReturn
+    from typing import Any, Literal, NoReturn
 
 __all__ = ["is_available", "device_count", "current_accelerator", "current_device_index", "current_device_idx",
            "set_device_index", "set_device_idx", "current_stream", "set_stream", "synchronize", "device_index",

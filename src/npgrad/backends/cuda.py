@@ -1,11 +1,11 @@
 """``npgrad.backends.cuda``: CUDA's switches (TF32 matmul, SDPA kernels); CUDA is never built into npgrad."""
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any, Iterator
-import contextlib
 
 
 def is_built() -> bool:

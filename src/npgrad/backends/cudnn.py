@@ -1,13 +1,13 @@
 """``npgrad.backends.cudnn``: cuDNN's switches; cuDNN is never available in npgrad."""
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Iterator
 
     from npgrad._tensor import Tensor
-import contextlib
 
 enabled = True
 benchmark = False

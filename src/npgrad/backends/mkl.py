@@ -1,11 +1,11 @@
 """``npgrad.backends.mkl``: whether NumPy's BLAS is Intel's MKL."""
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Literal
-import functools
 
 
 @functools.lru_cache(maxsize=None)

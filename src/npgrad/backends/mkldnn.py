@@ -1,11 +1,11 @@
 """``npgrad.backends.mkldnn``: oneDNN's switch. npgrad does not use oneDNN, so it is not available."""
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Iterator
-import contextlib
 
 enabled = True
 deterministic = False

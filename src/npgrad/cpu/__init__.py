@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from typing import Literal, Any
 from . import amp  # noqa: F401
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 __all__ = ["is_available", "device_count", "current_device", "set_device", "synchronize", "is_initialized",
            "current_stream", "stream", "Stream", "Event", "StreamContext", "get_capabilities", "amp"]

@@ -25,7 +25,7 @@ __all__ = ["is_available", "device_count", "current_device", "get_device_name", 
            "ipc_collect", "set_per_process_memory_fraction", "OutOfMemoryError", "amp", "nvtx"]
 
 if TYPE_CHECKING:
-    from typing import Literal, Any, Iterable, NoReturn
+    from typing import Any, Iterable, Literal, NoReturn
 
     from npgrad._tensor import Tensor
 
