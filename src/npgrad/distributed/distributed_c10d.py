@@ -5,10 +5,13 @@ takes the rank and world size from MPI. Every group owns two duplicated communic
 collectives and the user's ``send``/``recv`` (tags as given), ``_coll`` for the point-to-point traffic of the
 list-based collectives (``gather``, ``scatter``), so that their messages can never match a user's ``recv``.
 """
+from __future__ import annotations
+
 import enum
 import os
 import warnings
 from datetime import timedelta
+from typing import Any, Iterable
 
 from . import _mpi, _threads
 from ._mpi import DistBackendError, DistError
@@ -88,20 +91,20 @@ class ProcessGroup:
         >>> dist.destroy_process_group()
     """
 
-    def __init__(self, comm, ranks, timeout):
+    def __init__(self, comm: Any, ranks: Iterable[int], timeout: float) -> None:
         self._comm = comm                 # MPI communicator over the group's ranks (in group order)
         self._coll = comm.Dup()           # private traffic of the list collectives
         self._ranks = list(ranks)         # global rank of each group rank
         self._index = {g: i for i, g in enumerate(self._ranks)}
         self._timeout = timeout           # seconds
 
-    def rank(self):
+    def rank(self) -> int:
         return self._comm.Get_rank()
 
-    def size(self):
+    def size(self) -> int:
         return len(self._ranks)
 
-    def name(self):
+    def name(self) -> str:
         return "mpi"
 
     def _free(self):
@@ -129,9 +132,9 @@ class _NonMember:
 
 
 class _State:
-    default = None      # the WORLD ProcessGroup
+    default: Any = None      # the WORLD ProcessGroup
     groups = []         # every ProcessGroup made since init (freed by destroy_process_group)
-    backend = None
+    backend: Any = None
 
 
 _state = _State()
@@ -150,7 +153,7 @@ group = GroupMember = _GroupMember()
 
 
 # ---------------------------------------------------------------------------------------------- availability
-def is_available():
+def is_available() -> bool:
     """Whether the distributed package can be used: always ``True`` in npgrad (as in torch's CPU builds with
     distributed support); whether MPI is there is :func:`is_mpi_available`.
 
@@ -166,7 +169,7 @@ def is_available():
     return True
 
 
-def is_mpi_available():
+def is_mpi_available() -> bool:
     """Whether the MPI backend can be used: mpi4py is installed (MPI itself loads at init_process_group).
 
     No example: the answer depends on the machine, and npgrad's backend is MPI where torch's CPU default is gloo
@@ -175,7 +178,7 @@ def is_mpi_available():
     return _mpi.available()
 
 
-def is_gloo_available():
+def is_gloo_available() -> bool:
     """True where the MPI backend is: ``"gloo"`` is accepted as its alias (CPU scripts written for torch).
 
     No example: the answer is :func:`is_mpi_available`'s, which depends on the machine, where torch's answers
@@ -184,7 +187,7 @@ def is_gloo_available():
     return _mpi.available()
 
 
-def is_nccl_available():
+def is_nccl_available() -> bool:
     """Whether the NCCL (GPU) backend is available: never in npgrad, which runs on CPUs.
 
     Returns:
@@ -199,7 +202,7 @@ def is_nccl_available():
     return False
 
 
-def is_torchelastic_launched():
+def is_torchelastic_launched() -> bool:
     """Whether this process was started by torchelastic (``torchrun``): whether ``TORCHELASTIC_RUN_ID`` is set in
     the environment, as torch checks it. npgrad's launcher (``python -m npgrad.distributed.run``, ``npgradrun``)
     sets it too, so scripts written for torchrun take the same branch.
@@ -217,7 +220,7 @@ def is_torchelastic_launched():
     return os.environ.get("TORCHELASTIC_RUN_ID") is not None
 
 
-def is_initialized():
+def is_initialized() -> bool:
     """Whether the default process group has been initialised (:func:`init_process_group` was called and
     :func:`destroy_process_group` not yet).
 
@@ -271,8 +274,9 @@ def _parse_init_method(url):
     return get("rank"), get("world_size")
 
 
-def init_process_group(backend=None, init_method=None, timeout=None, world_size=-1, rank=-1, store=None,
-                       group_name="", pg_options=None, device_id=None):
+def init_process_group(backend: str | None = None, init_method: str | None = None, timeout: timedelta | None = None,
+                       world_size: int = -1, rank: int = -1, store: Any = None, group_name: str = "",
+                       pg_options: Any = None, device_id: Any = None) -> None:
     """Join the default process group. Rank and world size come from the MPI launcher: ``mpiexec -n N python
     script.py``, or npgrad's torchrun-style launcher ``python -m npgrad.distributed.run --nproc-per-node N
     script.py``, which starts the ranks through mpiexec and exports torch's variables (``RANK``, ``WORLD_SIZE``,
@@ -346,7 +350,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
         _mpi.install_abort_hook()
 
 
-def destroy_process_group(group=None):
+def destroy_process_group(group: ProcessGroup | None = None) -> None:
     """Free a group's communicators; with no argument (or WORLD) leave the default group (MPI stays initialised,
     so ``init_process_group`` may be called again).
 
@@ -393,7 +397,7 @@ def _resolve(group, op):
     return group
 
 
-def get_rank(group=None):
+def get_rank(group: ProcessGroup | None = None) -> int:
     """This process's rank in ``group`` (default: the world); -1 outside the group.
 
     Args:
@@ -421,7 +425,7 @@ def get_rank(group=None):
     return group.rank() if group._comm is not None else -1
 
 
-def get_world_size(group=None):
+def get_world_size(group: ProcessGroup | None = None) -> int:
     """The number of processes in ``group`` (default: the world); -1 on a rank outside it.
 
     Args:
@@ -449,7 +453,7 @@ def get_world_size(group=None):
     return group.size()
 
 
-def get_backend(group=None):
+def get_backend(group: ProcessGroup | None = None) -> str:
     """The backend of ``group`` (default: the world): ``"mpi"``, whatever name was given to
     :func:`init_process_group` (``"gloo"`` is taken as an alias of MPI; torch would answer ``"gloo"``).
 
@@ -474,7 +478,7 @@ def get_backend(group=None):
     return _state.backend
 
 
-def get_process_group_ranks(group):
+def get_process_group_ranks(group: ProcessGroup | None) -> list[int]:
     """The global ranks of the members of ``group``, in group-rank order.
 
     Args:
@@ -496,7 +500,7 @@ def get_process_group_ranks(group):
     return list(pg._ranks)
 
 
-def get_global_rank(group, group_rank):
+def get_global_rank(group: ProcessGroup, group_rank: int) -> int:
     """The global rank of the member whose rank in ``group`` is ``group_rank``.
 
     Args:
@@ -523,7 +527,7 @@ def get_global_rank(group, group_rank):
     return pg._ranks[group_rank]
 
 
-def get_group_rank(group, global_rank):
+def get_group_rank(group: ProcessGroup, global_rank: int) -> int:
     """The rank within ``group`` of the process whose global rank is ``global_rank``.
 
     Args:
@@ -550,8 +554,9 @@ def get_group_rank(group, global_rank):
     return pg._index[global_rank]
 
 
-def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local_synchronization=False,
-              group_desc=None, device_id=None, sort_ranks=True):
+def new_group(ranks: list[int] | None = None, timeout: timedelta | None = None, backend: str | None = None,
+              pg_options: Any = None, use_local_synchronization: bool = False, group_desc: str | None = None,
+              device_id: Any = None, sort_ranks: bool = True) -> Any:
     """A group over ``ranks`` (global ranks; all ranks of the world must call it, in the same order).
     Returns ``GroupMember.NON_GROUP_MEMBER`` on ranks outside it.
 
@@ -585,7 +590,7 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
     mpi_group = pg._comm.Get_group().Incl(ranks)
     comm = pg._comm.Create(mpi_group)  # collective over the world: every rank must call new_group
     mpi_group.Free()
-    if comm == MPI.COMM_NULL:
+    if comm == MPI.COMM_NULL:  # type: ignore[union-attr]  # _mpi.MPI is loaded once a group exists
         return GroupMember.NON_GROUP_MEMBER
     g = ProcessGroup(comm, ranks, seconds)
     _state.groups.append(g)
