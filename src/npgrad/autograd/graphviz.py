@@ -17,6 +17,15 @@ SumBackward0
 └── MulBackward0
     └── leaf w (2,)
 """
+from __future__ import annotations
+
+from typing import IO, TYPE_CHECKING, Any, Mapping, Sequence
+
+if TYPE_CHECKING:
+    import os
+
+    from .._tensor import Tensor
+
 __all__ = ["to_dot", "to_graph", "make_dot", "render", "print_graph", "summary", "saved_values", "SavedValue",
            "Digraph", "GraphSummary"]
 
@@ -40,7 +49,8 @@ class SavedValue:
     """
     __slots__ = ("index", "role", "data", "shape", "dtype", "nbytes", "tensor")
 
-    def __init__(self, index, role, data, shape=None, dtype=None, nbytes=0, tensor=None):
+    def __init__(self, index: int, role: str, data: Any, shape: tuple[int, ...] | None = None,
+                 dtype: str | None = None, nbytes: int = 0, tensor: Tensor | None = None) -> None:
         self.index, self.role, self.data, self.shape = index, role, data, shape
         self.dtype, self.nbytes, self.tensor = dtype, nbytes, tensor
 
@@ -53,7 +63,7 @@ class SavedValue:
 
 # --- reading the graph ---------------------------------------------------------------------------------------
 
-def saved_values(node):
+def saved_values(node: Any) -> tuple[SavedValue, ...]:
     """What ``node`` holds for its backward, as a tuple of ``SavedValue``.
 
     Raises torch's RuntimeError once the values were freed by a backward pass without ``retain_graph=True``.
@@ -237,7 +247,8 @@ def _tensor_box(nid, lines, kind, color):
     return f"  {nid} [label={_q(chr(10).join(lines))}, class={kind}, style=filled, fillcolor={color}]"
 
 
-def to_dot(*roots, params=None, show_attrs=False, show_saved=False, max_attr_chars=50):
+def to_dot(*roots: Tensor | Sequence[Tensor], params: Mapping[str, Tensor] | None = None, show_attrs: bool = False,
+           show_saved: bool = False, max_attr_chars: int = 50) -> str:
     """The backward graph of ``roots`` (tensors, e.g. a loss) as Graphviz DOT text.
 
     One box per ``grad_fn`` node (its ``name()``), edges in the direction data flowed in forward. Leaves are
@@ -360,7 +371,7 @@ class Digraph:
     """
     __slots__ = ("source",)
 
-    def __init__(self, source):
+    def __init__(self, source: str) -> None:
         self.source = source
 
     def __str__(self):
@@ -371,7 +382,7 @@ class Digraph:
         edges = sum(" -> " in ln for ln in lines)
         return f"<npgrad Digraph: {len(lines) - 5 - edges} boxes, {edges} edges; .source holds the DOT text>"
 
-    def pipe(self, format="svg", dpi=None):
+    def pipe(self, format: str = "svg", dpi: float | None = None) -> bytes:
         """The picture as bytes (``svg``, ``png``, ``pdf`` or another format of Graphviz's ``dot -T``);
         ``dpi`` sets the resolution of bitmap formats (Graphviz's default is 96)."""
         gv = _graphviz()
@@ -382,14 +393,14 @@ class Digraph:
             source = source.replace("digraph {\n", f"digraph {{\n  graph [dpi={float(dpi):g}]\n", 1)
         return gv.Source(source).pipe(format=format)
 
-    def render(self, path, format=None, dpi=None):
+    def render(self, path: str | os.PathLike[str], format: str | None = None, dpi: float | None = None) -> str:
         """Write the picture to ``path``; the format is ``format`` or the path's suffix (else svg)."""
         data = self.pipe(_format(path, format), dpi)
         with open(path, "wb") as f:
             f.write(data)
         return str(path)
 
-    def save(self, path):
+    def save(self, path: str | os.PathLike[str]) -> str:
         """Write the DOT text to ``path``."""
         with open(path, "w", encoding="utf-8") as f:
             f.write(self.source + "\n")
@@ -408,19 +419,23 @@ class Digraph:
         return {"text/plain": repr(self) + "\n(no picture: " + _INSTALL + ")"}
 
 
-def to_graph(*roots, params=None, show_attrs=False, show_saved=False, max_attr_chars=50):
+def to_graph(*roots: Tensor | Sequence[Tensor], params: Mapping[str, Tensor] | None = None, show_attrs: bool = False,
+             show_saved: bool = False, max_attr_chars: int = 50) -> Digraph:
     """``to_dot`` wrapped in a ``Digraph``: shows itself as SVG in Jupyter, ``.render(path)`` writes a file."""
     return Digraph(to_dot(*roots, params=params, show_attrs=show_attrs, show_saved=show_saved,
                           max_attr_chars=max_attr_chars))
 
 
-def make_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_chars=50):
+def make_dot(var: Tensor | Sequence[Tensor], params: Mapping[str, Tensor] | None = None, show_attrs: bool = False,
+             show_saved: bool = False, max_attr_chars: int = 50) -> Digraph:
     """torchviz's ``make_dot`` under its own name: ``var`` is a tensor or a tuple of them."""
     return to_graph(var, params=params, show_attrs=show_attrs, show_saved=show_saved,
                     max_attr_chars=max_attr_chars)
 
 
-def render(roots, path, format=None, params=None, show_attrs=False, show_saved=False, dpi=None):
+def render(roots: Tensor | Sequence[Tensor], path: str | os.PathLike[str], format: str | None = None,
+           params: Mapping[str, Tensor] | None = None, show_attrs: bool = False, show_saved: bool = False,
+           dpi: float | None = None) -> str:
     """Draw the graph of ``roots`` (a tensor or a sequence of them) into ``path`` with Graphviz's ``dot``.
 
     ``format``: ``"svg"``, ``"png"``, ``"pdf"`` (default: the path's suffix, else svg); ``dpi``: resolution of
@@ -445,7 +460,8 @@ def _leaf_text(tensor, names):
     return f"leaf {name} {_shape(tensor._data)}" if name else f"leaf {_shape(tensor._data)}"
 
 
-def print_graph(*roots, params=None, max_depth=24, file=None):
+def print_graph(*roots: Tensor | Sequence[Tensor], params: Mapping[str, Tensor] | None = None, max_depth: int = 24,
+                file: IO[str] | None = None) -> None:
     """Print the backward graph of ``roots`` as a text tree (no dependencies; for terminals and logs).
 
     Each line is a node, its inputs below it; leaves read ``leaf <name> <shape>`` (names from ``params``).
@@ -561,7 +577,7 @@ def _bytes(n):
             return f"{n:.1f} {unit}"
 
 
-def summary(*roots):
+def summary(*roots: Tensor | Sequence[Tensor]) -> GraphSummary:
     """Counts for the backward graph of ``roots``: nodes by type, leaves, saved tensors and their bytes.
 
     Returns a dict (``nodes``, ``leaves``, ``by_type`` {name: count}, most frequent first, ``saved_tensors``,

@@ -15,6 +15,10 @@ counts and self/total CPU times. The switch is ``npgrad.autograd.function._op_ob
 >>> sorted(e.key for e in prof.key_averages())
 ['aten::mm', 'aten::relu', 'step']
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Literal
+
 import enum
 import functools
 import os
@@ -50,15 +54,16 @@ class ProfilerAction(enum.Enum):
     RECORD_AND_SAVE = 3
 
 
-def supported_activities():
+def supported_activities() -> set[ProfilerActivity]:
     return {ProfilerActivity.CPU}
 
 
-def kineto_available():
+def kineto_available() -> bool:
     return False
 
 
-def schedule(*, wait, warmup, active, repeat=0, skip_first=0, skip_first_wait=0):
+def schedule(*, wait: int, warmup: int, active: int, repeat: int = 0, skip_first: int = 0,
+             skip_first_wait: int = 0) -> Callable[[int], ProfilerAction]:
     """torch's step schedule: skip ``skip_first`` steps, then cycles of ``wait`` idle, ``warmup``, ``active``
     recorded steps (the last of which saves), ``repeat`` times (0: forever)."""
     if wait < 0 or warmup < 0 or active <= 0 or repeat < 0 or skip_first < 0:
@@ -91,7 +96,8 @@ def _default_schedule(step):
     return ProfilerAction.RECORD
 
 
-def tensorboard_trace_handler(dir_name, worker_name=None, use_gzip=False):
+def tensorboard_trace_handler(dir_name: str, worker_name: str | None = None,
+                              use_gzip: bool = False) -> Callable[[Any], None]:
     """An ``on_trace_ready`` that writes each trace as ``<dir>/<worker>.<ms>.pt.trace.json``."""
     def handler(prof):
         os.makedirs(dir_name, exist_ok=True)
@@ -110,21 +116,21 @@ def tensorboard_trace_handler(dir_name, worker_name=None, use_gzip=False):
 class record_function:
     """``with record_function("name"):`` (or as a decorator) marks a range; it shows in the table as one row."""
 
-    def __init__(self, name, args=None):
+    def __init__(self, name: str, args: str | None = None) -> None:
         self.name = name
         self.args = args
         self._ev = None
 
-    def __enter__(self):
+    def __enter__(self) -> record_function:
         self._ev = _recorder.open_event(self.name, (), user=True)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> Literal[False]:
         _recorder.close_event(self._ev)
         self._ev = None
         return False
 
-    def __call__(self, fn):
+    def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def wrapped(*args, **kwargs):
             with record_function(self.name, self.args):
@@ -155,32 +161,34 @@ class _KinetoProfileBase:
             self._events = EventList(sorted(rec.events, key=lambda e: e.time_range.start),
                                      profile_memory=self.profile_memory)
 
-    def events(self):
+    def events(self) -> EventList:
         if self._events is None:
             raise AssertionError("Profiler didn't finish running")
         return self._events
 
     @property
-    def function_events(self):
+    def function_events(self) -> EventList:
         return self.events()
 
-    def key_averages(self, group_by_input_shape=False, group_by_stack_n=0, group_by_overload_name=False):
+    def key_averages(self, group_by_input_shape: bool = False, group_by_stack_n: int = 0,
+                     group_by_overload_name: bool = False) -> EventList:
         return self.events().key_averages(group_by_input_shape, group_by_stack_n)
 
-    def table(self, sort_by=None, row_limit=100, max_src_column_width=75, max_name_column_width=55,
-              max_shapes_column_width=80, header=None, top_level_events_only=False):
+    def table(self, sort_by: str | None = None, row_limit: int = 100, max_src_column_width: int = 75,
+              max_name_column_width: int = 55, max_shapes_column_width: int = 80, header: str | None = None,
+              top_level_events_only: bool = False) -> str:
         return self.events().table(sort_by=sort_by, row_limit=row_limit, max_name_column_width=max_name_column_width,
                                    max_shapes_column_width=max_shapes_column_width, header=header,
                                    top_level_events_only=top_level_events_only)
 
-    def total_average(self):
+    def total_average(self) -> FunctionEventAvg:
         return self.events().total_average()
 
     @property
-    def self_cpu_time_total(self):
+    def self_cpu_time_total(self) -> float:
         return self.events().self_cpu_time_total
 
-    def export_chrome_trace(self, path):
+    def export_chrome_trace(self, path: str) -> None:
         self.events().export_chrome_trace(path)
 
     def __str__(self):
@@ -192,10 +200,14 @@ class profile(_KinetoProfileBase):
     With a ``schedule``, ``prof.step()`` advances it and ``on_trace_ready(prof)`` runs after each active
     window."""
 
-    def __init__(self, *, activities=None, schedule=None, on_trace_ready=None, record_shapes=False,
-                 profile_memory=False, with_stack=False, with_flops=False, with_modules=False,
-                 experimental_config=None, execution_trace_observer=None, acc_events=False, use_cuda=None,
-                 custom_trace_id_callback=None, post_processing_timeout_s=None):
+    def __init__(self, *, activities: Iterable[ProfilerActivity] | None = None,
+                 schedule: Callable[[int], ProfilerAction] | None = None,
+                 on_trace_ready: Callable[[profile], Any] | None = None, record_shapes: bool = False,
+                 profile_memory: bool = False, with_stack: bool = False, with_flops: bool = False,
+                 with_modules: bool = False, experimental_config: Any = None, execution_trace_observer: Any = None,
+                 acc_events: bool = False, use_cuda: bool | None = None,
+                 custom_trace_id_callback: Callable[[], str] | None = None,
+                 post_processing_timeout_s: float | None = None) -> None:
         self._init(record_shapes, profile_memory, with_stack, with_flops)
         self.activities = set(activities) if activities else supported_activities()
         self.schedule = schedule if schedule is not None else _default_schedule
@@ -203,17 +215,17 @@ class profile(_KinetoProfileBase):
         self.step_num = 0
         self.current_action = self.schedule(0)
 
-    def start(self):
+    def start(self) -> None:
         if self.current_action in (ProfilerAction.RECORD, ProfilerAction.RECORD_AND_SAVE):
             self._start_recording()
 
-    def stop(self):
+    def stop(self) -> None:
         was = self._recording
         self._stop_recording()
         if was and self.on_trace_ready is not None:
             self.on_trace_ready(self)
 
-    def step(self):
+    def step(self) -> None:
         prev = self.current_action
         self.step_num += 1
         self.current_action = self.schedule(self.step_num)
@@ -223,10 +235,10 @@ class profile(_KinetoProfileBase):
         if recording and not self._recording:
             self._start_recording()
 
-    def __enter__(self):
+    def __enter__(self) -> profile:
         self.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> Literal[False]:
         self.stop()
         return False
