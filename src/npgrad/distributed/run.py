@@ -16,6 +16,8 @@ line). Run the command on one node (``--node-rank 0``, the default); with anothe
 this and exits, so the torchrun habit of running the same command on every node does no harm. Not supported
 (torchrun's elastic features): ``--nnodes MIN:MAX``, restarts, rendezvous backends.
 """
+from __future__ import annotations
+
 import argparse
 import os
 import shutil
@@ -54,7 +56,7 @@ def _parser():
     return p
 
 
-def find_mpiexec(explicit=None):
+def find_mpiexec(explicit: str | None = None) -> str:
     """The MPI launcher: the explicit one, ``NPGRAD_MPIEXEC``, the one next to this Python, or PATH's."""
     for cand in (explicit, os.environ.get("NPGRAD_MPIEXEC")):
         if cand:
@@ -71,7 +73,7 @@ def find_mpiexec(explicit=None):
                      "`pip install mpich mpi4py`, or point NPGRAD_MPIEXEC at it (see docs/distributed.md)")
 
 
-def flavour(launcher):
+def flavour(launcher: str) -> str:
     """'openmpi' or 'mpich' (hydra, the default guess), from ``launcher --version``."""
     try:
         out = subprocess.run([launcher, "--version"], capture_output=True, text=True, timeout=30).stdout
@@ -87,7 +89,7 @@ def _cores():
         return os.cpu_count() or 1
 
 
-def build_command(args):
+def build_command(args: argparse.Namespace) -> list[str]:
     """The mpiexec command line that starts the job."""
     per = args.nproc_per_node
     if per in ("auto", "cpu"):
@@ -127,7 +129,7 @@ def build_command(args):
     return cmd
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.module and args.no_python:
         raise SystemExit("npgradrun: --module and --no-python cannot be combined")

@@ -8,7 +8,10 @@ joinable's ``main_hook`` - for DDP, the collectives of one training step with ze
 active ranks' collectives complete. When the count reaches zero every rank runs the ``post_hook``s (DDP:
 the model of a rank that joined last is broadcast to all ranks).
 """
+from __future__ import annotations
+
 import warnings
+from typing import Any, Literal
 
 import numpy as np
 
@@ -23,10 +26,10 @@ class JoinHook:
     """What a Joinable does for a joined rank: ``main_hook()`` shadows one iteration of the active ranks'
     collectives; ``post_hook(is_last_joiner)`` runs once every rank has joined."""
 
-    def main_hook(self):
+    def main_hook(self) -> None:
         pass
 
-    def post_hook(self, is_last_joiner):
+    def post_hook(self, is_last_joiner: bool) -> None:
         pass
 
 
@@ -50,15 +53,15 @@ class Joinable:
     def _join_config(self, config):
         self.__dict__["_npgrad_join_config"] = config
 
-    def join_hook(self, **kwargs):
+    def join_hook(self, **kwargs: Any) -> JoinHook:
         raise NotImplementedError
 
     @property
-    def join_device(self):
+    def join_device(self) -> Any:
         raise NotImplementedError
 
     @property
-    def join_process_group(self):
+    def join_process_group(self) -> Any:
         raise NotImplementedError
 
 
@@ -69,7 +72,8 @@ class Join:
     With ``throw_on_early_termination=True`` the first rank to run out makes every rank raise a RuntimeError
     instead of shadowing the others."""
 
-    def __init__(self, joinables, enable=True, throw_on_early_termination=False, **kwargs):
+    def __init__(self, joinables: list[Joinable], enable: bool = True, throw_on_early_termination: bool = False,
+                 **kwargs: Any) -> None:
         if len(joinables) == 0:
             raise ValueError("The join context manager requires at least one joinable")
         for j in joinables:
@@ -94,10 +98,11 @@ class Join:
         for j in self._joinables:
             j._join_config = _JoinConfig()
 
-    def __enter__(self):
+    def __enter__(self) -> Join:
         return self
 
-    def __exit__(self, type, value, traceback):
+    def __exit__(self, type: type[BaseException] | None, value: BaseException | None,
+                 traceback: Any) -> Literal[False]:
         if not self._enable or type is not None:
             self._reset_configs()
             return False
@@ -131,7 +136,7 @@ class Join:
         return int(t._data[0])
 
     @staticmethod
-    def notify_join_context(joinable):
+    def notify_join_context(joinable: Joinable) -> Any:
         """Called by an active rank once per iteration (DDP: in forward). Returns the Work of the all-reduce that
         counts the active ranks (its tensor holds the count), or None outside an enabled Join."""
         config = joinable._join_config
