@@ -12,9 +12,17 @@ process group (``None``: the default group).
 
 bfloat16 hooks (``bf16_compress_hook``) are not offered: npgrad has no bfloat16 dtype (NumPy has none).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
 from ... import _collectives as _coll
 from ... import distributed_c10d as _c10d
 from .... import _dtype
+
+if TYPE_CHECKING:
+    from ....futures import Future
+    from ...distributed_c10d import ProcessGroup
 
 __all__ = ["allreduce_hook", "fp16_compress_hook", "fp16_compress_wrapper"]
 
@@ -30,12 +38,12 @@ def _allreduce_fut(process_group, tensor):
     return _coll.all_reduce(tensor, group=group, async_op=True).get_future().then(lambda fut: fut.value()[0])
 
 
-def allreduce_hook(process_group, bucket):
+def allreduce_hook(process_group: ProcessGroup | None, bucket: Any) -> Future:
     """Average the bucket over the ranks (DDP's behaviour without a hook)."""
     return _allreduce_fut(process_group, bucket.buffer())
 
 
-def fp16_compress_hook(process_group, bucket):
+def fp16_compress_hook(process_group: ProcessGroup | None, bucket: Any) -> Future:
     """Average the bucket as float16 (half the bytes moved), then write it back in the bucket's dtype."""
     group = _group(process_group)
     buffer = bucket.buffer()
@@ -48,7 +56,7 @@ def fp16_compress_hook(process_group, bucket):
     return fut.then(decompress)
 
 
-def fp16_compress_wrapper(hook):
+def fp16_compress_wrapper(hook: Callable[[Any, Any], Future]) -> Callable[[Any, Any], Future]:
     """Wrap ``hook`` so that it communicates the bucket as float16: the bucket's buffer is replaced by a float16
     copy before ``hook`` runs, and the hook's result is what DDP writes back (in the gradients' dtype)."""
     def fp16_compress_wrapper_hook(hook_state, bucket):
