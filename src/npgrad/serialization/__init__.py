@@ -23,6 +23,15 @@ them instead). A truncated or corrupted file raises an error and returns nothing
 {'w': tensor([1., 1.])}
 """
 # the submodules (pickle, zipfile, numpy I/O) are imported inside the functions: `import npgrad` stays fast.
+from __future__ import annotations
+
+from typing import IO, TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    import os
+
+    FileLike = Union[str, os.PathLike[str], IO[bytes]]
+
 from ._globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 
 __all__ = ["save", "load", "DEFAULT_PROTOCOL", "add_safe_globals", "safe_globals", "get_safe_globals",
@@ -40,8 +49,8 @@ def _check_pickle_module(pickle_module, what):
                         f"{getattr(pickle_module, '__name__', type(pickle_module).__name__)}")
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
-         _disable_byteorder_record=False):
+def save(obj: object, f: FileLike, pickle_module: Any = None, pickle_protocol: int = DEFAULT_PROTOCOL,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
     """Save ``obj`` (tensors, state dicts, optimizer state dicts, modules, containers, numbers, strings...) to
     ``f`` (a path, replaced atomically, or a writable binary file) in PyTorch's checkpoint format.
 
@@ -65,7 +74,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_
     _check_pickle_module(pickle_module, "save")
     if type(pickle_protocol) is not int or not 2 <= pickle_protocol <= 5:
         raise ValueError(f"npgrad.save: pickle_protocol must be an int from 2 to 5, got {pickle_protocol!r}")
-    storages = {}
+    storages: Any = {}  # filled by the pickler, then replaced by its list of values
     data_pkl = _PickleWriter(storages, legacy=not _use_new_zipfile_serialization,
                              protocol=pickle_protocol).dumps(obj)
     storages = list(storages.values())
@@ -97,7 +106,8 @@ def _check_map_location(map_location):
     check_device(map_location)
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
+def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, weights_only: bool | None = True,
+         mmap: bool | None = None, **pickle_load_args: Any) -> Any:
     """Load an object saved by ``save`` or by ``torch.save`` (tensors come back as npgrad tensors).
 
     ``weights_only=True`` (the default) builds only tensors, containers, numbers, strings and the globals allowed
@@ -137,7 +147,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     return load_file(f, bool(weights_only), bool(mmap), encoding, map_location)
 
 
-def get_unsafe_globals_in_checkpoint(f):
+def get_unsafe_globals_in_checkpoint(f: FileLike) -> list[str]:
     """The globals (``"module.name"`` strings) that the pickle of the zip checkpoint ``f`` names and that a
     ``weights_only`` load would refuse: neither allowed by default nor with ``add_safe_globals``. The pickle is
     only disassembled, never run.

@@ -3,6 +3,13 @@
 >>> import npgrad
 >>> npgrad.testing.assert_close(npgrad.tensor([1.0, 2.0]), npgrad.tensor([1.0, 2.0 + 1e-7]))
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from .._tensor import device as _Device
+
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -166,8 +173,10 @@ def _compare(actual, expected, rtol, atol, equal_nan, check_dtype, allow_subclas
                     True)
 
 
-def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=None, equal_nan=False,
-                 check_device=True, check_dtype=True, check_layout=True, check_stride=False, msg=None):
+def assert_close(actual: Any, expected: Any, *, allow_subclasses: bool = True, rtol: float | None = None,
+                 atol: float | None = None, equal_nan: bool = False, check_device: bool = True,
+                 check_dtype: bool = True, check_layout: bool = True, check_stride: bool = False,
+                 msg: str | Callable[[str], str] | None = None) -> None:
     """Assert that ``actual`` and ``expected`` are close: ``|actual - expected| <= atol + rtol * |expected|``
     elementwise, with torch's default tolerances by dtype (exact for integers), same shapes and (with
     ``check_dtype``) same dtypes. Tensors, NumPy arrays, Python numbers, and sequences or mappings of them are
@@ -195,7 +204,8 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
         raise AssertionError(text) from None
 
 
-def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=""):
+def assert_allclose(actual: Any, expected: Any, rtol: float | None = None, atol: float | None = None,
+                    equal_nan: bool = True, msg: str = "") -> None:
     """Deprecated in torch (use ``assert_close``): compares after converting ``expected`` to ``actual``'s type.
 
     Example::
@@ -218,8 +228,10 @@ def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=
                  msg=msg or None)
 
 
-def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False, noncontiguous=False,
-                exclude_zero=False, memory_format=None):
+def make_tensor(*shape: int | Sequence[int], dtype: _dtype.dtype, device: str | int | _Device | None,
+                low: float | None = None, high: float | None = None, requires_grad: bool = False,
+                noncontiguous: bool = False, exclude_zero: bool = False,
+                memory_format: _dtype.memory_format | None = None) -> Tensor:
     """A tensor of ``shape`` filled with random values as torch.testing.make_tensor does: floats uniform in
     [low, high) (default [-9, 9)), integers uniform in [low, high) (default [-9, 10); [0, 10) unsigned), random
     bools. ``exclude_zero`` replaces zeros with the dtype's smallest positive step (1 for integers).
@@ -239,7 +251,7 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
     check_device(device)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(int(s) for s in shape)  # type: ignore[arg-type]  # a lone sequence was unpacked above
     npdt = _dtype.to_numpy_dtype(dtype)
     g = rng(None)
     if npdt.kind == "b":

@@ -10,6 +10,13 @@ before any tensor is made: a malformed or truncated file raises ``SafetensorErro
 >>> load(save({"w": torch.ones(2)}))
 {'w': tensor([1., 1.])}
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+
 import json
 import os
 import sys
@@ -44,7 +51,7 @@ def _le_bytes(arr):
     return a.tobytes()
 
 
-def save(tensors, metadata=None):
+def save(tensors: dict[str, Tensor], metadata: dict[str, str] | None = None) -> bytes:
     """The safetensors bytes of ``tensors`` (a dict of name -> Tensor); ``metadata`` maps str to str."""
     head, arrays = _layout(tensors, metadata)
     return head + b"".join(_le_bytes(a) for a in arrays)
@@ -106,7 +113,8 @@ def _refuse_shared(arrays):
                                   "copies (tensor.clone()) instead.")
 
 
-def save_file(tensors, filename, metadata=None):
+def save_file(tensors: dict[str, Tensor], filename: str | os.PathLike[str],
+              metadata: dict[str, str] | None = None) -> None:
     """Write ``tensors`` to ``filename`` in the safetensors format: streamed from the tensors' memory into a
     temporary file that replaces ``filename`` only once complete (a failed save leaves the old file intact)."""
     from ..serialization._files import _array_chunks, atomic_write
@@ -183,7 +191,7 @@ def _parse_header(raw, data_len):
     return metadata, entries
 
 
-def load(data):
+def load(data: bytes) -> dict[str, Tensor]:
     """The dict of tensors in safetensors ``data`` (bytes)."""
     from .._tensor import make
     if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -196,7 +204,7 @@ def load(data):
     return out
 
 
-def load_file(filename, device="cpu"):
+def load_file(filename: str | os.PathLike[str], device: str | int = "cpu") -> dict[str, Tensor]:
     """The dict of tensors stored in the safetensors file ``filename``. The header is checked against the file's
     size before any tensor is allocated, and each tensor is read straight into its array."""
     import stat
@@ -226,7 +234,7 @@ def load_file(filename, device="cpu"):
             arr = np.empty(shape, _np_dtype(dt).newbyteorder("<"))
             if end > begin:
                 f.seek(8 + n + begin)
-                if f.readinto(memoryview(arr.reshape(-1).view(np.uint8))) != end - begin:
+                if f.readinto(memoryview(arr.reshape(-1).view(np.uint8))) != end - begin:  # type: ignore[arg-type]  # ndarray is a buffer
                     raise SafetensorError(f"Error while deserializing header: the file ended inside {name!r}")
             out[name] = make(arr.astype(dt, copy=False))
         return out
