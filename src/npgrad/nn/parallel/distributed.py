@@ -25,9 +25,12 @@ How it works (torch's design, on MPI):
   a parameter used on no rank keeps its ``.grad`` untouched. Without it, a parameter that gets no gradient
   leaves the reduction unfinished, and the next forward raises an error that says so.
 """
+from __future__ import annotations
+
 import time
 import weakref
 from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -55,11 +58,14 @@ class DistributedDataParallel(Module, Joinable):
     compatibility and change nothing on CPUs.
     """
 
-    def __init__(self, module, device_ids=None, output_device=None, dim=0, broadcast_buffers=True, init_sync=True,
-                 process_group=None, bucket_cap_mb=None, find_unused_parameters=False, check_reduction=False,
-                 gradient_as_bucket_view=False, static_graph=False, delay_all_reduce_named_params=None,
-                 param_to_hook_all_reduce=None, mixed_precision=None, device_mesh=None,
-                 skip_all_reduce_unused_params=False):
+    def __init__(self, module: Module, device_ids: Sequence[Any] | None = None, output_device: Any = None,
+                 dim: int = 0, broadcast_buffers: bool = True, init_sync: bool = True,
+                 process_group: _c10d.ProcessGroup | None = None, bucket_cap_mb: float | None = None,
+                 find_unused_parameters: bool = False, check_reduction: bool = False,
+                 gradient_as_bucket_view: bool = False, static_graph: bool = False,
+                 delay_all_reduce_named_params: Any = None, param_to_hook_all_reduce: Any = None,
+                 mixed_precision: Any = None, device_mesh: Any = None,
+                 skip_all_reduce_unused_params: bool = False) -> None:
         super().__init__()
         if not isinstance(module, Module):
             raise TypeError(f"DistributedDataParallel expects an nn.Module, got {type(module).__name__}")
@@ -98,16 +104,17 @@ class DistributedDataParallel(Module, Joinable):
             _broadcast_all(pg, [p for _, p in named] + self._buffers_to_sync)
         grad_bytes = sum(p._data.size * _bucket_dtype(p._data.dtype).itemsize for _, p in params)
         if bucket_cap_mb is None:
-            self._cost_model = dict(_cost_model.measure(pg, grad_bytes), grad_bytes=grad_bytes)
-            cap = _cost_model.choose_bucket_bytes(grad_bytes, self._cost_model)
-            self._cost_model["bucket_bytes"] = cap
+            cost: dict[str, Any] = dict(_cost_model.measure(pg, grad_bytes), grad_bytes=grad_bytes)
+            cap = _cost_model.choose_bucket_bytes(grad_bytes, cost)
+            cost["bucket_bytes"] = cap
+            self._cost_model: dict[str, Any] | None = cost
         else:
             self._cost_model = None
             cap = int(bucket_cap_mb * 1024 * 1024)
         self.bucket_bytes_cap = cap
         self.reducer = _Reducer(params, pg, cap, cap, find_unused_parameters)
 
-    def forward(self, *inputs, **kwargs):
+    def forward(self, *inputs: Any, **kwargs: Any) -> Any:
         red = self.reducer
         red.check_finished()
         join_work = Join.notify_join_context(self)
@@ -127,7 +134,7 @@ class DistributedDataParallel(Module, Joinable):
         return out
 
     @contextmanager
-    def no_sync(self):
+    def no_sync(self) -> Iterator[None]:
         """Inside, backward accumulates gradients locally without communicating; the first backward after the
         context all-reduces the accumulated gradients."""
         old = self.require_backward_grad_sync
@@ -138,7 +145,7 @@ class DistributedDataParallel(Module, Joinable):
             self.require_backward_grad_sync = old
 
     # ------------------------------------------------------------------ comm hooks
-    def register_comm_hook(self, state, hook):
+    def register_comm_hook(self, state: Any, hook: Callable[[Any, GradBucket], Any]) -> None:
         """Communicate each bucket with ``hook(state, bucket) -> Future`` instead of the built-in averaging
         all-reduce. The bucket (a ``GradBucket``) holds the gradients undivided; the Future's value, a tensor of
         the bucket's numel, is written back into the parameters' ``.grad``. Register once, before training."""
@@ -152,7 +159,8 @@ class DistributedDataParallel(Module, Joinable):
         self.reducer.hook, self.reducer.hook_state = hook, state
 
     # ------------------------------------------------------------------ uneven inputs
-    def join(self, divide_by_initial_world_size=True, enable=True, throw_on_early_termination=False):
+    def join(self, divide_by_initial_world_size: bool = True, enable: bool = True,
+             throw_on_early_termination: bool = False) -> Join:
         """A context manager for inputs that differ in length across ranks (torch's ``DDP.join``): a rank that
         leaves its loop early shadows the other ranks' collectives with zero gradients until all are done, then
         the model of a rank that joined last is broadcast to every rank. ``divide_by_initial_world_size=False``
@@ -160,16 +168,16 @@ class DistributedDataParallel(Module, Joinable):
         return Join([self], enable, throw_on_early_termination,
                     divide_by_initial_world_size=divide_by_initial_world_size)
 
-    def join_hook(self, **kwargs):
+    def join_hook(self, **kwargs: Any) -> JoinHook:
         self._divide_by_initial_world_size = kwargs.get("divide_by_initial_world_size", True)
         return _DDPJoinHook(self)
 
     @property
-    def join_device(self):
+    def join_device(self) -> str:
         return "cpu"
 
     @property
-    def join_process_group(self):
+    def join_process_group(self) -> Any:
         return self.process_group
 
     def _common_rank(self, active):
