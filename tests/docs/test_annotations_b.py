@@ -8,7 +8,7 @@ import pytest
 
 from tests.docs.test_annotations import missing_annotations, public_callables
 
-MODULES = ["npgrad.testing", "npgrad.serialization", "npgrad.utils.safetensors", "npgrad.profiler", "npgrad.autograd.profiler", "npgrad.autograd.graphviz", "npgrad.autograd.anomaly_mode", "npgrad.autograd.forward_ad", "npgrad.autograd.errors",
+MODULES = ["npgrad.compiler", "npgrad.testing", "npgrad.serialization", "npgrad.utils.safetensors", "npgrad.profiler", "npgrad.autograd.profiler", "npgrad.autograd.graphviz", "npgrad.autograd.anomaly_mode", "npgrad.autograd.forward_ad", "npgrad.autograd.errors",
            "npgrad.autograd.saved_attrs", "npgrad.random", "npgrad.hub", "npgrad.onnx"]
 
 # Qualified name -> why it carries no (full) annotation. Each entry needs a reason.

@@ -15,6 +15,16 @@ graph break: one ``GraphBreakWarning`` naming the cause, and that key runs eager
 >>> f(torch.zeros(2))
 tensor([1., 1.])
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+if TYPE_CHECKING:
+    from ..nn import Module
+    from .optim import CompiledStep
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
 import functools
 
 from .capture import Unsupported
@@ -29,7 +39,7 @@ _MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "m
 _BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs")
 
 
-def list_backends(exclude_tags=("debug", "experimental")):
+def list_backends(exclude_tags: tuple[str, ...] | None = ("debug", "experimental")) -> list[str]:
     """The backend names ``compile`` accepts (all run eagerly in npgrad for now)."""
     return ["cudagraphs", "inductor"] if exclude_tags else sorted(_BACKENDS)
 
@@ -43,8 +53,11 @@ def _check_backend(backend):
                            f"backends.")
 
 
-def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,
-            name=None, disable=False, recompile_limit=None, isolate_recompiles=False, shapes_spec=None):
+def compile(model: Callable[..., Any] | None = None, *, fullgraph: bool = False, dynamic: bool | None = None,
+            backend: str | Callable[..., Any] = "inductor", mode: str | None = None,
+            options: dict[str, Any] | None = None, name: str | None = None, disable: bool = False,
+            recompile_limit: int | None = None, isolate_recompiles: bool = False,
+            shapes_spec: Any = None) -> Any:
     """``compile(model)``, ``compile(fn)``, or ``@compile`` / ``@compile(mode=...)`` as a decorator.
 
     Example:
@@ -79,6 +92,7 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
     if isinstance(model, Module):
         return __getattr__("OptimizedModule")(model, backend, fullgraph, recompile_limit)
     checked = [False]
+    inner: CompiledCallable | CompiledStep
     if _is_optimizer_step(model):
         from .optim import CompiledStep
         inner = CompiledStep(model, recompile_limit)
@@ -91,10 +105,11 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
             _check_backend(backend)
             checked[0] = True
         return inner(*args, **kwargs)
-    compiled._torchdynamo_orig_callable = model
-    compiled._npgrad_compiled = inner
-    compiled.explain = inner.explain
-    return compiled
+    wrapper: Any = compiled  # a function that carries torch's attributes
+    wrapper._torchdynamo_orig_callable = model
+    wrapper._npgrad_compiled = inner
+    wrapper.explain = inner.explain
+    return wrapper
 
 
 def _is_optimizer_step(fn):
@@ -106,7 +121,7 @@ def _is_optimizer_step(fn):
     return isinstance(owner, Optimizer)
 
 
-def explain(compiled):
+def explain(compiled: Callable[..., Any]) -> str:
     """The generated source of every program ``compiled`` has captured (forward, backward, guard), with its
     guard keys and the causes of its graph breaks."""
     inner = getattr(compiled, "_npgrad_compiled", None)
@@ -128,7 +143,8 @@ def __getattr__(name):
         class OptimizedModule(Module):
             """What ``compile(module)`` returns: the original in ``_orig_mod``, called through it."""
 
-            def __init__(self, mod, backend="inductor", fullgraph=False, recompile_limit=8):
+            def __init__(self, mod: Module, backend: str | Callable[..., Any] = "inductor", fullgraph: bool = False,
+                         recompile_limit: int = 8) -> None:
                 super().__init__()
                 self._orig_mod = mod
                 self.__dict__["_npgrad_backend"] = backend
@@ -136,13 +152,13 @@ def __getattr__(name):
                 self.__dict__["_npgrad_compiled"] = CompiledCallable(mod, fullgraph, recompile_limit,
                                                                      type(mod).__name__)
 
-            def forward(self, *args, **kwargs):
+            def forward(self, *args: Any, **kwargs: Any) -> Any:
                 if not self.__dict__["_npgrad_checked"]:
                     _check_backend(self.__dict__["_npgrad_backend"])
                     self.__dict__["_npgrad_checked"] = True
                 return self.__dict__["_npgrad_compiled"](*args, **kwargs)
 
-            def explain(self):
+            def explain(self) -> str:
                 return _explain_text(self.__dict__["_npgrad_compiled"])
 
             def __getattr__(self, name):
@@ -158,7 +174,8 @@ def __getattr__(name):
     raise AttributeError(f"module 'npgrad.compiler' has no attribute '{name}'")
 
 
-def disable(fn=None, recursive=True, *, reason=None):
+def disable(fn: Callable[..., Any] | None = None, recursive: bool = True, *,
+            reason: str | None = None) -> Callable[..., Any]:
     """Run ``fn`` outside compilation: called inside a region being captured, it is a graph break (that
     region runs eagerly); elsewhere it is ``fn`` itself. Usable as a decorator, with or without arguments."""
     if fn is None:
@@ -175,21 +192,21 @@ def disable(fn=None, recursive=True, *, reason=None):
     return disabled
 
 
-def is_compiling():
+def is_compiling() -> bool:
     """True while npgrad captures a compiled call (its first run for a guard key)."""
     from . import capture
     return capture._active is not None
 
 
-def is_dynamo_compiling():
+def is_dynamo_compiling() -> bool:
     return is_compiling()
 
 
-def is_exporting():
+def is_exporting() -> bool:
     return False
 
 
-def reset():
+def reset() -> None:
     """Forget every captured program (each compiled callable captures again on its next call) and zero
     ``counters``."""
     for ref in list(_all_compiled):
@@ -201,19 +218,20 @@ def reset():
         counters[k] = 0
 
 
-def allow_in_graph(fn):
+def allow_in_graph(fn: _F) -> _F:
     return fn
 
 
-def assume_constant_result(fn):
+def assume_constant_result(fn: _F) -> _F:
     return fn
 
 
-def substitute_in_graph(original_fn, *, can_constant_fold_through=False, skip_signature_check=False):
+def substitute_in_graph(original_fn: Callable[..., Any], *, can_constant_fold_through: bool = False,
+                        skip_signature_check: bool = False) -> Callable[[_F], _F]:
     return lambda fn: fn
 
 
-def cudagraph_mark_step_begin():
+def cudagraph_mark_step_begin() -> None:
     """No CUDA graphs here: a no-op."""
 
 
@@ -229,7 +247,8 @@ class _Stance:
         return False
 
 
-def set_stance(stance="default", *, skip_guard_eval_unsafe=False, force_backend=None):
+def set_stance(stance: str = "default", *, skip_guard_eval_unsafe: bool = False,
+               force_backend: str | Callable[..., Any] | None = None) -> _Stance:
     """``"force_eager"`` runs every compiled callable eagerly (no capture, no replay) until the stance is set
     back; the other stances behave as ``"default"``. Usable as a context manager that restores the old one."""
     if stance not in ("default", "force_eager", "eager_on_recompile", "fail_on_recompile", "eager_then_compile",
