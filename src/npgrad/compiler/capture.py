@@ -19,6 +19,10 @@ A tape is only trusted when it says everything the call did. So while capturing:
 A graph break never aborts the call: the capture *is* an eager run, so its result is right; the recorder just
 stops trusting the tape and the guard key falls back to eager for good.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
 import sys
 import threading
 import types
@@ -65,6 +69,19 @@ class Op:
     """One step of the tape."""
     __slots__ = ("kind", "cls", "fn", "args", "kwargs", "casts", "outs", "needs", "meta", "nout", "outmeta", "node",
                  "out_req", "saved", "dst", "src", "bump", "targs")
+    # the slots set after construction, by kind (annotations only: no class attributes, so no clash with slots)
+    cls: Any
+    fn: Any
+    args: Any
+    kwargs: Any
+    outs: Any
+    out_req: Any
+    dst: Any
+    src: Any
+    targs: Any
+    casts: Any
+    nout: Any
+    outmeta: Any
 
     def __init__(self, kind):
         self.kind = kind        # "fn" (Function.apply), "create" (a creation function), "copy" (in-place write)
@@ -125,7 +142,7 @@ def _clone(fn):
 class Recorder:
     """Records one eager call. ``inputs``: the region's input tensors (flattened)."""
 
-    def __init__(self, inputs, fullgraph=False):
+    def __init__(self, inputs: Sequence[Tensor], fullgraph: bool = False) -> None:
         self.tid = threading.get_ident()
         self.fullgraph = fullgraph
         self.slots = []
@@ -138,7 +155,7 @@ class Recorder:
         self.born_keep = []
         self.outside = []
         self.modules = []       # modules called during capture (their attributes are guarded)
-        self.broken = None
+        self.broken: str | None = None
         self.busy = 0
         self.n_in = len(inputs)
         self.in_slot = {}
@@ -157,16 +174,16 @@ class Recorder:
         self.ver[s.id] = t._vc[0]
         return s
 
-    def brk(self, cause):
+    def brk(self, cause: str) -> None:
         if self.broken is None:
             self.broken = cause
         if self.fullgraph:
             raise GraphBreak(cause)
 
-    def mine(self):
+    def mine(self) -> bool:
         return self.busy == 0 and self.broken is None and threading.get_ident() == self.tid
 
-    def slot_of(self, t):
+    def slot_of(self, t: Tensor) -> Any:
         s = self.tmap.get(id(t))
         if s is not None:
             if t._vc[0] != self.ver[s.id]:
@@ -181,7 +198,7 @@ class Recorder:
         return s
 
     # ------------------------------------------------------------------------------------------ ops
-    def record_apply(self, cls, args, kwargs, real):
+    def record_apply(self, cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any], real: Callable[..., Any]) -> Any:
         if not self.mine():
             return real(cls, args, kwargs)
         if not cls._builtin:
@@ -241,7 +258,7 @@ class Recorder:
                 break
         if node is not None:
             op.needs = tuple(e is not None and e[0] is not None for e in node._edges)
-            op.meta = node._meta
+            op.meta = node._meta  # type: ignore[attr-defined]  # npgrad's nodes carry _meta
             op.saved = tuple(e[0] for e in (node._saved or ()) if type(e) is _Saved)
             op.node = node
             op.outmeta = [(o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outs]
@@ -260,7 +277,7 @@ class Recorder:
         self.ops.append(op)
         return res
 
-    def record_create(self, fn, name, args, kwargs):
+    def record_create(self, fn: Callable[..., Any], name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         spec_a, spec_k = [], {}
         for a in args:
             spec_a.append(self._create_arg(a, name))
@@ -289,7 +306,7 @@ class Recorder:
         self.ops.append(op)
         return t
 
-    def record_opaque(self, fn, name, args, kwargs):
+    def record_opaque(self, fn: Callable[..., Any], name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """A non-differentiable function that makes its result without a Function (comparisons, argmax,
         detach, dtype casts): re-run as a whole on replay, on fresh tensors wrapping the current arrays."""
         spec_a = [self._create_arg(a, name) for a in args]
@@ -327,7 +344,7 @@ class Recorder:
             self.brk(f"npgrad.{name} of a NumPy value made outside the graph")
         return ("c", a)
 
-    def record_inplace(self, real, dst, result, overlap_ok):
+    def record_inplace(self, real: Callable[..., Any], dst: Tensor, result: Any, overlap_ok: bool) -> Any:
         if not self.mine():
             return real(dst, result, overlap_ok)
         sd = self.slot_of(dst)
@@ -378,7 +395,7 @@ class Recorder:
         self.ver[ns.id] = vc[0]
         return out
 
-    def check_end(self, out_tensors):
+    def check_end(self, out_tensors: Sequence[Tensor]) -> None:
         """After the call: every known tensor must be at the version the tape explains."""
         for m in getattr(self, "lazy", ()):
             if m in sys.modules:

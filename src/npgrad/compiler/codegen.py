@@ -15,6 +15,10 @@ none is needed).
 Hot ops (``INLINE``) are written out as their NumPy calls instead of calls of ``forward``/``backward``, so one
 recorded op costs about one NumPy call.
 """
+from __future__ import annotations
+
+from typing import Any, Collection, Sequence
+
 import re
 import sys
 
@@ -39,6 +43,7 @@ def _fit(g, shape, dtype):
 
 class Program:
     """A captured program: generated ``fwd``/``bwd``/``guard``, their source, and what replay needs."""
+    ns: dict[str, Any]      # the generated functions' namespace, set by build
 
     def __init__(self):
         self.fwd = self.bwd = self.guard = None
@@ -70,7 +75,8 @@ def _const(v, ns):
     return name
 
 
-def build(rec, out_slots, diff_set, n_flat, input_pos, key, guard_src, guard_ns, inline=True):
+def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat: int, input_pos: Sequence[Any], key: Any,
+          guard_src: str, guard_ns: dict[str, Any], inline: bool = True) -> Any:
     """Generate the program from recorder ``rec``.
 
     ``out_slots``: the slots the call returns (program outputs); ``diff_set``: the slot ids among them whose

@@ -24,6 +24,10 @@ A failing guard runs that call eagerly and generates a new program (at most ``re
 Other optimizers, ``differentiable=True`` and subclasses with their own ``step`` run eagerly after one
 ``GraphBreakWarning`` naming why; a call with a ``closure`` runs eagerly.
 """
+from __future__ import annotations
+
+from typing import Any, Callable
+
 import sys
 import weakref
 
@@ -61,20 +65,20 @@ def _rule(opt):
 class CompiledStep:
     """What ``npgrad.compile(optimizer.step)`` wraps: guard -> generated update, else eager step + generate."""
 
-    def __init__(self, step, limit=8):
+    def __init__(self, step: Callable[..., Any], limit: int = 8) -> None:
         from .runtime import _all_compiled
         self._step = step
-        self._opt = step.__self__
+        self._opt = step.__self__  # type: ignore[attr-defined]  # a bound Optimizer.step (compile checks)
         self._limit = limit
-        self._prog = None
+        self._prog: Any = None
         self._builds = 0
-        self._eager = None      # the cause when this step runs eagerly for good
+        self._eager: str | None = None      # the cause when this step runs eagerly for good
         self._breaks = []
         self._limit_warned = False
         self._name = f"{type(self._opt).__name__}.step"
         _all_compiled.append(weakref.ref(self))
 
-    def reset(self):
+    def reset(self) -> None:
         if self._prog is not None:
             self._prog.ns.clear()
         self._prog = None
@@ -83,7 +87,7 @@ class CompiledStep:
         self._breaks.clear()
         self._limit_warned = False
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from . import capture as _cap
         from .runtime import counters, _stance
         prog = self._prog
@@ -137,7 +141,7 @@ class CompiledStep:
         self._breaks.append(cause)
         _warn(f"npgrad.compile: graph break in {self._name}: {cause}; it runs eagerly", GraphBreakWarning)
 
-    def explain(self):
+    def explain(self) -> str:
         out = [f"npgrad.compile: {self._name}"]
         if self._eager is not None:
             out.append(f"runs eagerly: {self._eager}")

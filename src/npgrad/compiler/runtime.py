@@ -1,5 +1,9 @@
 """Replay: the compiled callable (guard key -> captured program), and the one node a replayed region hangs
 its outputs on (``CompiledFunctionBackward``, torch's name for a compiled region)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
 import collections
 import sys
 
@@ -34,7 +38,7 @@ class CompiledFunction(Function):
     _ctx_fields = ("prog", "extra", "_outmeta")
 
     @staticmethod
-    def forward(ctx, prog, *arrays):
+    def forward(ctx: Any, prog: Any, *arrays: Any) -> Any:
         diff, other, saved = prog.fwd(arrays, prog._T)
         ctx.prog = prog
         ctx.extra = other
@@ -45,7 +49,7 @@ class CompiledFunction(Function):
         return diff
 
     @staticmethod
-    def backward(ctx, *grads):
+    def backward(ctx: Any, *grads: Any) -> Any:
         # region inputs: the captured program's backward (each recorded op's formula, in reverse)
         saved, = ctx.saved_tensors
         if state.create:
@@ -119,7 +123,8 @@ class _Eager:
 class CompiledCallable:
     """What ``npgrad.compile(fn)`` returns: guard key -> captured program (or eager fallback)."""
 
-    def __init__(self, fn, fullgraph=False, limit=8, name=None):
+    def __init__(self, fn: Callable[..., Any], fullgraph: bool = False, limit: int = 8,
+                 name: str | None = None) -> None:
         import weakref
         self._fn = fn
         self._fullgraph = fullgraph
@@ -131,17 +136,17 @@ class CompiledCallable:
         self._name = name or getattr(fn, "__qualname__", None) or type(fn).__name__
         _all_compiled.append(weakref.ref(self))
 
-    def reset(self):
+    def reset(self) -> None:
         self._cache.clear()
         self._last_key = None
         self._breaks.clear()
         self._limit_warned = False
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _cap._active is not None or _stance[0] == "force_eager":
             return self._fn(*args, **kwargs)   # inside another capture: its recorder sees the ops
         flat = []
-        key = [state.enabled, state.inference, _dtype.get_default_dtype()]
+        key: Any = [state.enabled, state.inference, _dtype.get_default_dtype()]  # a list, then its tuple
         if not (_key_of(args, flat, key) and (not kwargs or _key_of(kwargs, flat, key))):
             self._break("an unhashable non-tensor argument (guards need hashable values)", None)
             return self._fn(*args, **kwargs)
@@ -209,7 +214,7 @@ class CompiledCallable:
         self._cache.setdefault(key, []).append(prog)
         return result
 
-    def explain(self):
+    def explain(self) -> str:
         return explain_text(self)
 
 
