@@ -5,8 +5,9 @@ While it is on, every node made in the forward pass keeps the stack of the code 
 that returns one raises ``RuntimeError("Function 'XBackward0' returned nan values in its 0th output.")`` after
 a warning that prints where that node was created. Any other error raised in backward gets the same warning.
 
-When it is off it costs nothing: recording the stacks happens in ``Function``'s extras path, which is only
-swapped in while a mode like this one is active, and the engine reads the flag once per backward call.
+When it is off it costs nothing but one test: recording the stacks happens in ``Function``'s extras path, which
+``Function.apply`` takes only while a mode like this one is active (``function.extras_on``), and the engine reads
+the flag once per backward call.
 
 >>> import npgrad
 >>> x = npgrad.tensor([0.0], requires_grad=True)

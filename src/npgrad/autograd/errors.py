@@ -28,7 +28,7 @@ __all__ = ["set_source_tracking", "is_source_tracking_enabled", "source_tracking
 
 _PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _tracking = False
-_orig = None  # (function._apply_extras, function._extras_apply) while tracking is on
+_orig = None  # function._apply_extras as it was before tracking wrapped it
 
 
 def is_source_tracking_enabled() -> bool:
@@ -70,7 +70,7 @@ def format_source(src):
 def _tracking_apply(cls, *args, **kwargs):
     """``Function.apply`` while source tracking is on: the extras path, then record the caller's line."""
     from .function import Tensor
-    res = _orig[0](cls, *args, **kwargs)
+    res = _orig(cls, *args, **kwargs)
     src = None
     for o in (res if type(res) is tuple else (res,)):
         if not isinstance(o, Tensor):
@@ -150,17 +150,13 @@ def _set(mode):
     if mode == _tracking:
         return
     if mode:
-        _orig = (function._apply_extras, function._extras_apply)
-        wrapped = classmethod(_tracking_apply)
-        function._apply_extras = _tracking_apply  # custom Functions call it by name
-        function._extras_apply = wrapped  # extras_on() installs this one as Function.apply
+        _orig = function._apply_extras
+        function._apply_extras = _tracking_apply  # ``Function.apply`` calls it by name while extras are on
         function.extras_on()
         _tracking = True
     else:
-        function._apply_extras, function._extras_apply = _orig
+        function._apply_extras = _orig
         _tracking = False
-        if function._extras_users > 1:  # other extras users stay: reinstall the plain extras path
-            function.Function.apply = function._extras_apply
         function.extras_off()
         _orig = None
 

@@ -11,11 +11,14 @@ under create_graph, see npgrad/_xp.py), so higher-order gradients come from the 
 ``ctx.saved_tensors`` hands the formula arrays or Tensors to match. User Functions get Tensors in both passes,
 as in torch.
 
-Rarely used features cost nothing when off: anomaly detection, saved-tensor hooks, forward-mode AD and
-inference mode swap ``Function.apply`` for ``_apply_extras`` while one of them is active (``extras_on`` /
-``extras_off``), so the everyday ``apply`` of a built-in carries no test for any of them. Ops must therefore
-call ``Op.apply(...)`` at call time and never keep the bound method (``_add = Add.apply`` would miss the swap).
-User Functions are often kept that way (``linear = Linear.apply``), so their branch checks the flag instead.
+Rarely used features cost one test when off. Anomaly detection, saved-tensor hooks, forward-mode AD, inference
+mode, source tracking, a recording profiler and a compiler capture each call ``extras_on()`` while active and
+``extras_off()`` after; ``apply``'s first line reads the count they keep (``_extras``, a module global: one
+specialised load and one compare) and, when it is not zero, hands the call to ``_apply_extras``, the one place
+those features live. ``Function.apply`` itself is never replaced, so keeping the bound method
+(``_add = Add.apply``, ``linear = Linear.apply``) is fine. The count is process-wide (anomaly mode and forward AD
+are, in torch); the per-thread features (grad mode, inference mode, saved-tensor hooks) are read from this
+thread's state inside ``_apply_extras``.
 """
 import functools
 import inspect
@@ -449,13 +452,16 @@ class Function:
                                   "with forward mode AD.")
 
     @classmethod
-    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+    def apply(cls, *args: Any, _plain: bool = False, **kwargs: Any) -> Any:
         """Run the op: ``forward`` on the inputs' arrays, then, if a gradient is wanted, make the node (it is the
-        ctx ``forward`` just filled), its edges and the output Tensor. The hot path of every op: keep it lean."""
+        ctx ``forward`` just filled), its edges and the output Tensor. The hot path of every op: keep it lean.
+        (``_plain``: internal, set by ``_apply_extras`` when it runs the call itself.)"""
+        if _extras and not _plain:  # a rarely used feature is on (see the module docstring)
+            return _apply_extras(cls, *args, **kwargs)
         op = _OPS.get(cls)  # the op's class attributes in one dict read (a class attribute read costs ~270 instructions)
         if op is None:
-            if not cls._builtin:  # user code often keeps ``f = MyFn.apply``: check the extras flag here
-                return _apply_extras(cls, *args, **kwargs) if _extras_users else _apply_custom(cls, args, kwargs)
+            if not cls._builtin:
+                return _apply_custom(cls, args, kwargs)
             op = _OPS[cls] = (cls._node_cls, cls.forward, cls._promote, cls._view, cls._broadcast, cls._saved_for)
         node_cls, forward, promote, view, broadcast, saved_for = op
         T = Tensor
@@ -592,7 +598,7 @@ def _outputs(cls, ctx, args, arrays, out, edges, req):
     return res
 
 
-_fast_apply = Function.__dict__["apply"]
+_apply_builtin = Function.__dict__["apply"].__func__  # (an op class may override ``apply``: the base one here)
 _OPS = {}  # built-in op class -> (node class, forward, _promote, _view, _broadcast, _saved_for), on first apply
 
 
@@ -917,26 +923,23 @@ def dispatch(cls, *args):
 
 
 # ---------------------------------------------------------------------------------------------- extras
-_extras_users = 0
+_extras = 0  # how many rarely used features are active now; ``apply`` tests it first
 
 
-extras_lock = threading.RLock()  # the count and the swap change together, whichever thread switches
+extras_lock = threading.RLock()  # one count for all threads: a feature's test-and-switch happens under it
 
 
 def extras_on():
-    """A rarely used feature became active: route every ``Function.apply`` through ``_apply_extras``."""
-    global _extras_users
+    """A rarely used feature became active: every ``Function.apply`` goes through ``_apply_extras`` from now on."""
+    global _extras
     with extras_lock:
-        _extras_users += 1
-        Function.apply = _extras_apply
+        _extras += 1
 
 
 def extras_off():
-    global _extras_users
+    global _extras
     with extras_lock:
-        _extras_users = max(_extras_users - 1, 0)
-        if _extras_users == 0:
-            Function.apply = _fast_apply
+        _extras = max(_extras - 1, 0)
 
 
 _op_observer = None  # set by npgrad.profiler while a profile records: it times each call around the real apply
@@ -945,7 +948,9 @@ _op_recorder = None  # set by npgrad.compiler while it captures a call: it recor
 
 def _apply_extras(cls, *args, **kwargs):
     """``apply`` while anomaly detection, saved-tensor hooks, forward AD, inference mode, a profiler or a
-    compiler capture is on."""
+    compiler capture is on. ``apply`` finds it by name at each call, so a feature may wrap it (source tracking
+    does, npgrad/autograd/errors.py); the profiler and the compiler hook in through ``_op_observer`` and
+    ``_op_recorder`` instead."""
     if _op_recorder is not None:
         return _op_recorder(cls, args, kwargs, _apply_observed)
     return _apply_observed(cls, args, kwargs)
@@ -987,13 +992,10 @@ def _apply_unobserved(cls, args, kwargs):
     return res
 
 
-_extras_apply = classmethod(_apply_extras)
-
-
 def _plain_apply(cls, args, kwargs):
-    """``apply`` without any extras (never re-enters ``_apply_extras``)."""
+    """``apply`` without any extras (never re-enters ``_apply_extras``; ops its forward calls still go there)."""
     if cls._builtin:
-        return _fast_apply.__func__(cls, *args, **kwargs)
+        return _apply_builtin(cls, *args, _plain=True, **kwargs)
     return _apply_custom(cls, args, kwargs)
 
 
