@@ -36,7 +36,7 @@ from .graph import _passes_stack
 from .grad_mode import state
 from . import function as _function
 from . import anomaly_mode as _anomaly
-from .engine_general import needed as _needed, run_general
+from .engine_general import needed as _needed, run_general, fresh as _fresh
 
 __all__ = ["execute"]
 
@@ -149,11 +149,11 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                 elif g is None:
                     continue
                 if nxt._nout:
-                    _add(buffers, nxt, e[1], g, distinct and (g is not buf or bown) if flags is None else flags[k])
+                    _add(buffers, nxt, e[1], g, distinct and (bown or _fresh(g, buf)) if flags is None else flags[k])
                 elif old is not None:
                     buffers[nxt] = (old[0] + g, True)  # a new array: owned
                 elif flags is None:  # (the gradient it got, passed through, keeps that one's flag)
-                    buffers[nxt] = (g, distinct and (g is not buf or bown))
+                    buffers[nxt] = (g, distinct and (bown or _fresh(g, buf)))
                 else:
                     buffers[nxt] = (g, flags[k])
     except Exception as exc:

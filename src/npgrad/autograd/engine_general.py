@@ -56,9 +56,19 @@ def _once(g, out):
     return sum(o is g for o in out) == 1
 
 
+def fresh(g, buf):
+    """Whether a formula's result shares no memory with the borrowed gradient ``buf`` it got: neither ``buf``
+    itself nor a view of it (``grad.t()``, a reshape). (blas helper: a view of an owned gradient stays owned, so a
+    leaf can take ``TBackward0``'s transposed view of a fresh product as its ``.grad`` without a copy.)"""
+    if g is buf:
+        return False
+    b = g.base if type(g) is np.ndarray else None
+    return b is None or (b is not buf and b is not getattr(buf, "base", None))
+
+
 def _out_owned(out, grads, owns):
     """Ownership of a built-in formula's results: a new array is owned, a gradient passed through keeps its flag."""
-    return [g is not None and next((oi for gi, oi in zip(grads, owns) if gi is g), True) and _once(g, out)
+    return [g is not None and next((oi for gi, oi in zip(grads, owns) if not fresh(g, gi)), True) and _once(g, out)
             for g in out]
 
 
@@ -166,6 +176,10 @@ def accumulate_leaf(var, g, create, own):
     with _accumulate_lock:  # backward passes in several threads may meet at a shared leaf, as in torch
         old = var._grad
         if old is None:
+            b = g.base
+            if own and b is not None and type(b) is np.ndarray and b.shape == g.shape and b.dtype == g.dtype and \
+                    g.flags.c_contiguous and b.flags.c_contiguous:
+                g = b  # an owned view of the whole of a fresh array (TBackward0's g.t() of mm's gradient): take it
             if not (own and g.base is None and g.flags.owndata and g.flags.writeable and g.flags.c_contiguous):
                 g = np.array(g, copy=True, order="C")  # row-major, as torch lays out a contiguous leaf's grad
             var._grad = _function.make(g)
