@@ -433,13 +433,17 @@ def escaped(rec, result):
             if type(e) is _Saved and e[1] is not None:
                 expect[id(e[1])] = expect.get(id(e[1]), 0) + 1
 
+    holders = set()  # programs: the returned containers themselves are no escape (nanoGPT's `return logits, loss`)
+
     def walk(obj):
         if isinstance(obj, Tensor):
             expect[id(obj)] = expect.get(id(obj), 0) + 1
         elif isinstance(obj, (list, tuple)):
+            holders.add(id(obj))
             for v in obj:
                 walk(v)
         elif isinstance(obj, dict):
+            holders.add(id(obj))
             for v in obj.values():
                 walk(v)
     walk(result)
@@ -451,7 +455,7 @@ def escaped(rec, result):
             continue
         import gc   # only for a suspect: which referrers are the graph's own (a view's base, a saved value)
         for r in gc.get_referrers(t):
-            if r is rec.keep or r is rec.born_keep or type(r) in (Slot, _Saved) or \
+            if r is rec.keep or r is rec.born_keep or type(r) in (Slot, _Saved) or id(r) in holders or \
                     (type(r) is dict and r.get("base") is t):
                 continue
             if type(r) is tuple and any(type(x) is Slot for x in r):

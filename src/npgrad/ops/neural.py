@@ -398,6 +398,11 @@ def bilinear(input1, input2, weight, bias=None):
 
 
 # ---------------------------------------------------------------------------------------------- attention
+def _is_capturing():
+    from ..compiler.capture import is_capturing
+    return is_capturing()
+
+
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     """``softmax(q k^T * scale + mask) v`` (torch's math path); a bool mask keeps the True positions, a float
@@ -414,19 +419,23 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         if attn_mask is not None:
             raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when "
                                "is_causal=True")
-        masked = ~xp.tril(xp.ones((L, S), bool))
+        # made by tensor ops (not NumPy) so that npgrad.compile records it
+        masked = ~ng.ones((L, S), dtype=ng.bool).tril()
     elif attn_mask is not None:
-        m = attn_mask._data
-        if m.dtype == np.bool_:
-            masked = ~m
+        if attn_mask._data.dtype == np.bool_:
+            masked = ~attn_mask
         else:
             scores = scores + attn_mask
     if masked is not None:
-        scores = ng.where(_t.make(xp.broadcast_to(masked, scores._data.shape)), float("-inf"), scores)
-    probs = ng.softmax(scores, -1)
-    dead = xp.all(xp.isneginf(scores._data), axis=-1, keepdims=True)
-    if dead.any():
-        probs = ng.where(_t.make(xp.broadcast_to(dead, probs._data.shape)), 0.0, probs)
+        scores = ng.where(masked, float("-inf"), scores)
+    # rows that are all -inf (masked, or from the data) give zeros and zero gradients (torch's safe softmax):
+    # whether there are any depends on the data, so a capture (npgrad.compile) records the zeroing whatever this
+    # call's data; eager mode pays for it only when there are
+    if _is_capturing() or xp.isneginf(scores._data).all(-1).any():
+        dead = (scores == float("-inf")).all(-1, keepdim=True)
+        probs = ng.where(dead, 0.0, ng.softmax(ng.where(dead, 0.0, scores), -1))
+    else:
+        probs = ng.softmax(scores, -1)
     if dropout_p > 0:
         probs = dropout(probs, dropout_p, True)
     return ng.matmul(probs, value)
