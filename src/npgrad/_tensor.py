@@ -263,6 +263,10 @@ def _inplace_check(t):
     if _grad_state.enabled:
         fn = t.grad_fn
         if fn is None:
+            x = t._x
+            if x and "ngview" in x:  # a view made under no_grad of a tensor that requires grad (ops/shape.py)
+                from .ops.shape import check_nograd_view
+                check_nograd_view(t)
             if t._req:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         elif getattr(getattr(fn, "_fn", None), "_multi_view", False):  # a piece of split/chunk/unbind

@@ -797,7 +797,9 @@ def _apply_custom(cls, args, kwargs, want_ctx=False):
             wired.append(o)
             continue
         dirty = _is_in(o, ctx._dirty)
+        src = None
         if _is_in(o, inputs) and not dirty:
+            src = o
             o = make(o._data, None, 0, o._vc)  # an input returned as is: a new tensor viewing it
         if _is_in(o, ctx._nondiff) or not is_float_np(o._data.dtype):
             if not dirty:
@@ -807,6 +809,9 @@ def _apply_custom(cls, args, kwargs, want_ctx=False):
         o.grad_fn = ctx
         o._req = True
         o._nr = i
+        if src is not None or not dirty and o._x and "ngview" in o._x:  # (correctness helper: ops/shape.py)
+            from ..ops.shape import mark_custom_view  # a view made in forward: no in-place write, as in torch
+            mark_custom_view(o, src, type(ctx).__name__, i)
         wired.append(o)
     if not single:
         ctx._outmeta = [(o._data.shape, o._data.dtype) if isinstance(o, T) else None for o in wired]

@@ -443,7 +443,7 @@ def getitem(input, index):
                              "in C++ to convert a 0-dim tensor to a number")
         if not -shape[0] <= index < shape[0]:
             raise IndexError(f"index {index} is out of bounds for dimension 0 with size {shape[0]}")
-        return track_view(Select.apply(input, (index,)), input)
+        return track_view(Select.apply(input, (index,)), input, Select)
     if t is _t.Tensor and index._data.dtype == np.int64 and index._data.ndim and input._data.ndim:
         a = index._data  # fast path: x[long_tensor]
         n = input._data.shape[0]
@@ -456,7 +456,7 @@ def getitem(input, index):
         out = cls.apply(input, basic, adv)
     except IndexError as e:
         raise _np_index_error(e) from None
-    return out if adv is not None else track_view(out, input)
+    return out if adv is not None else track_view(out, input, cls)
 
 
 @takes_axis
@@ -488,7 +488,7 @@ def select(input, dim, index):
     if not -size <= index < size:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input._data.shape)} at "
                          f"dimension {d}")
-    return track_view(Select.apply(input, (_FULL,) * d + (index,)), input)
+    return track_view(Select.apply(input, (_FULL,) * d + (index,)), input, Select)
 
 
 # ---------------------------------------------------------------------------------------------- setitem
@@ -550,6 +550,11 @@ def setitem(self, index, value):
     else:
         raise TypeError(f"can't assign a {type(value).__name__} to a torch.{_kind(self)}")
     basic, adv, cls = _parse(self, index, setting=True)
+    x = self._x
+    if x and "ngview" in x:  # a view made under no_grad of a tensor that requires grad: torch's error
+        from .shape import check_nograd_view
+        check_nograd_view(self, isinstance(value, _t.Tensor) and value._req,
+                          cls if adv is None and cls is not Alias else None)
     a = self._data
     region = _region_shape(a, basic, adv)
     if isinstance(value, _t.Tensor):

@@ -40,6 +40,9 @@ def inplace(self, result, overlap_ok=False):
     if rd != sd and (is_float_np(rd) and not is_float_np(sd) or rd.kind in "iu" and sd.kind == "b"):
         _cast_error(rd, sd)
     x = self._x
+    if x and "ngview" in x:  # a view made under no_grad of a tensor that requires grad: torch's error
+        from .shape import check_nograd_view
+        check_nograd_view(self, result.grad_fn is not None)
     if result.grad_fn is not None and x and x.get("base") is not None and x["base"]._vc is self._vc:
         from .indexing import setitem  # a view written in place: its base is rebased (CopySlices), as in torch
         setitem(self, Ellipsis, result)

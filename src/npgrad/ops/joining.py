@@ -16,7 +16,7 @@ from .._dtype import result_np
 from .._shape import norm_dim, UNSET, np_alias
 from .. import _tensor as _t
 from .shape import (cast, reshape, unsqueeze, expand, clone, view, flatten, atleast_1d, atleast_2d, atleast_3d,
-                    DiagonalCopy, diag_view)
+                    DiagonalCopy, diag_view, mark_nograd_view)
 from .._warn import warn as _warn
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "row_stack",
@@ -451,9 +451,11 @@ def column_stack(tensors, *, out=None):
     return cat(ts, 1)
 
 
-def _views_of(res, input):
-    for r in res:
+def _views_of(res, input, op=None):
+    for i, r in enumerate(res):
         r._vc = input._vc  # the pieces share the input's storage
+        if r.grad_fn is None and (input._req or input._x):  # made under no_grad: marked (shape.track_view)
+            mark_nograd_view(r, input, op, i)
     return res
 
 
@@ -483,7 +485,7 @@ def split(tensor, split_size_or_sections, dim=0):
         if any(s < 0 for s in sizes) or sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
                                f"dimension {d}), but got split_sizes={sizes}")
-        return _views_of(SplitWithSizes.apply(tensor, d, sizes), tensor)
+        return _views_of(SplitWithSizes.apply(tensor, d, sizes), tensor, SplitWithSizes)
     s = int(split_size_or_sections)
     if s < 0:
         raise RuntimeError(f"split expects split_size be non-negative, but got split_size={s}")
@@ -491,7 +493,7 @@ def split(tensor, split_size_or_sections, dim=0):
         raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
     count = max(1, -(-n // s)) if s else 1
     sizes = [min(s, n - i * s) for i in range(count)]
-    return _views_of(Split.apply(tensor, d, sizes), tensor)
+    return _views_of(Split.apply(tensor, d, sizes), tensor, Split)
 
 
 def chunk(input, chunks, dim=0, *, axis=UNSET):
@@ -523,7 +525,7 @@ def chunk(input, chunks, dim=0, *, axis=UNSET):
     n = input._data.shape[d]
     size = -(-n // chunks)
     if n == 0:  # every chunk is empty: torch still returns ``chunks`` of them
-        return _views_of(SplitWithSizes.apply(input, d, [0] * chunks), input)
+        return _views_of(SplitWithSizes.apply(input, d, [0] * chunks), input, SplitWithSizes)
     return split(input, size, d)
 
 
@@ -549,7 +551,7 @@ def unbind(input, dim=0, *, axis=UNSET):
     nd = input._data.ndim
     if nd == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    return _views_of(Unbind.apply(input, norm_dim(dim, nd)), input)
+    return _views_of(Unbind.apply(input, norm_dim(dim, nd)), input, Unbind)
 
 
 def tensor_split(input, indices_or_sections, dim=0, *, axis=UNSET):

@@ -15,11 +15,90 @@ from .._xp import xp
 from ..autograd.function import Function, dispatch
 from .._shape import norm_dim, sum_to, Size, UNSET, np_alias, required_dim, takes_axis
 from .. import _tensor as _t, _dtype
+from ..autograd.grad_mode import state
 from .._warn import warn as _warn
 
 __all__ = ["reshape", "view", "transpose", "swapaxes", "swapdims", "t", "permute", "movedim", "moveaxis",
            "unsqueeze", "squeeze", "expand", "clone", "to_copy", "flatten", "unflatten", "broadcast_to",
            "contiguous", "narrow", "diagonal", "atleast_1d", "atleast_2d", "atleast_3d", "adjoint"]
+
+
+# ---------------------------------------------------------------------------------------------- no_grad views
+# torch's CreationMeta: a view made while grad mode is off, of a tensor that requires grad, must not be written in
+# place with grad mode on (the write could not be tracked through the base). ``_x["ngview"]`` is
+# (root base, "no_grad" | "inference", op or None, output number): op names the view's Function when the view was
+# taken in grad mode of such a view (torch's message then says "Output 0 of View is a view of a view ...").
+_NG_MODES = {"no_grad": ("no_grad mode", "with grad mode enabled", "no_grad"),
+             "inference": ("inference mode", "in normal mode", "inference_mode")}
+
+
+def _op_name(op):
+    """torch's name of a view's forward in these messages: the node name without ``Backward<n>``."""
+    name = op if type(op) is str else op._node_cls.__name__
+    return name[:name.rindex("Backward")] if "Backward" in name else name
+
+
+def mark_custom_view(out, input, name, nr):
+    """A custom Function's output ``nr`` that is a view made in its forward (marked by ``track_view`` under the
+    forward's no_grad), or an input returned as is: torch forbids writing into it in place."""
+    x = out._x
+    m = x.get("ngview") if x else None
+    root = m[0] if m is not None else input
+    if out._x is None:
+        out._x = {}
+    out._x["ngview"] = (root, "custom", name, nr)
+
+
+def mark_nograd_view(res, input, op, nr=0):
+    vc = res._v
+    if vc is None or vc is not input._v:  # not a view after all (a copy)
+        return
+    x = input._x
+    m = x.get("ngview") if x else None
+    if m is not None:  # a view of a marked view is marked too, whatever the mode
+        m = (m[0], m[1], op if state.enabled else None, nr)
+    elif input._req and not state.enabled:
+        m = (x.get("base", input) if x else input, "inference" if state.inference else "no_grad", None, nr)
+    else:
+        return
+    if res._x is None:
+        res._x = {"ngview": m}
+    else:
+        res._x["ngview"] = m
+
+
+def check_nograd_view(t, recording=False, op=None):
+    """Raise torch's error if ``t`` is a view marked by ``mark_nograd_view`` and is about to be written in place
+    with grad mode on, while the write would be recorded (its base requires grad, or ``recording``). ``op``: the
+    Function of a view the write goes through first (``v[0] = 1`` writes through a ``Select``). Not matched:
+    torch also raises later, on reading such a view's ``grad_fn`` after its base was written in place; here the
+    view keeps ``requires_grad=False`` (torch reports True, with no gradient reaching it)."""
+    x = t._x
+    m = x.get("ngview") if x else None
+    if m is None or not state.enabled or not (recording or m[0]._req):
+        return
+    op = op or m[2]
+    if op is not None and getattr(op, "_multi_view", False):  # split/unbind of such a view in grad mode
+        raise RuntimeError(f"Output {m[3]} of {_op_name(op)} is a view and is being modified inplace. This view is "
+                           "the output of a function that returns multiple views. Such functions do not allow the "
+                           "output views to be modified inplace. You should replace the inplace operation by an "
+                           "out-of-place one.")
+    if m[1] == "custom":
+        head = "A view" if op is None else f"Output {m[3]} of {_op_name(op)} is a view"
+        raise RuntimeError(f"{head} and is being modified inplace. This view was created inside a custom Function "
+                           "(or because an input was returned as-is) and the autograd logic to handle view+inplace "
+                           "would override the custom backward associated with the custom Function, leading to "
+                           "incorrect gradients. This behavior is forbidden. You can fix this by cloning the output "
+                           "of the custom Function.")
+    made, mode, block = _NG_MODES[m[1]]
+    if op is None:
+        head = "A view was created in"
+    else:
+        head = f"Output 0 of {_op_name(op)} is a view of a view which was created in"
+    raise RuntimeError(f"{head} {made} and is being modified inplace {mode}. Given that this use case is ambiguous "
+                       f"and error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+                       f"inplace either both inside the {block} block (if you don't want the inplace to be tracked) "
+                       f"or both outside (if you want the inplace to be tracked).")
 
 
 def _infer_shape(shape, numel):
@@ -45,13 +124,22 @@ def _infer_shape(shape, numel):
     return tuple(shape)
 
 
-def track_view(res, input):
-    """Remember the base of a view made while recording (torch's ``_base``), for in-place writes through it."""
+def track_view(res, input, op=None):
+    """Remember the base of a view made while recording (torch's ``_base``), for in-place writes through it.
+    A view made without recording (``no_grad``, ``inference_mode``) of a tensor that requires grad is marked
+    instead (``mark_nograd_view``): torch forbids writing into it in place with grad mode on. ``op``: the view's
+    Function, named in that error when the view was taken in grad mode of such a marked view."""
     fn = res.grad_fn
-    if fn is not None and res._vc is not input._vc and not res._data.size and fn._fn._view:
+    if fn is None:
+        if input._req or input._x:  # (a plain tensor's view costs these two reads only)
+            mark_nograd_view(res, input, op)
+        return res
+    if res._vc is not input._vc and not res._data.size and fn._fn._view:
         res._vc = input._vc  # an empty view shares no memory NumPy can see, but it is a view all the same
-    if fn is not None and res._vc is input._vc:
+    if res._vc is input._vc:
         x = input._x
+        if x and "ngview" in x:  # a view of a custom Function's view output (mark_custom_view)
+            mark_nograd_view(res, input, op)
         base = x.get("base", input) if x else input
         if res._x is None:
             res._x = {"base": base}
@@ -318,7 +406,7 @@ def reshape(input, *shape):
     """
     shape = _infer_shape(_shape_arg(shape), input._data.size)
     if _view_array(input._data, shape) is not None:
-        return track_view(View.apply(input, shape), input)
+        return track_view(View.apply(input, shape), input, View)
     return UnsafeView.apply(Clone.apply(input), shape)
 
 
@@ -352,7 +440,7 @@ def view(input, *shape):
     if _view_array(input._data, shape) is None:
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
-    return track_view(View.apply(input, shape), input)
+    return track_view(View.apply(input, shape), input, View)
 
 
 def _view_dtype(input, dtype):
@@ -506,7 +594,7 @@ def transpose(input, dim0, dim1):
     """
     nd = input._data.ndim
     d0, d1 = norm_dim(dim0, nd), norm_dim(dim1, nd)
-    return track_view(Transpose.apply(input, d0, d1), input)
+    return track_view(Transpose.apply(input, d0, d1), input, Transpose)
 
 
 def swapaxes(input, axis0, axis1):
@@ -562,7 +650,7 @@ def t(input):
     nd = input._data.ndim
     if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
-    return track_view(T.apply(input), input)
+    return track_view(T.apply(input), input, T)
 
 
 def permute(input, *dims):
@@ -596,7 +684,7 @@ def permute(input, *dims):
     dims = tuple(norm_dim(d, nd) for d in dims)
     if len(set(dims)) != nd:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return track_view(Permute.apply(input, dims), input)
+    return track_view(Permute.apply(input, dims), input, Permute)
 
 
 def movedim(input, source, destination):
@@ -622,7 +710,7 @@ def movedim(input, source, destination):
     dst = [norm_dim(d, nd) for d in dst]
     if nd == 0:  # a 0-d tensor moves dim 0/-1 onto itself: an alias, as in torch
         from .indexing import Alias
-        return track_view(Alias.apply(input, (), None), input)
+        return track_view(Alias.apply(input, (), None), input, Alias)
     if len(set(src)) != len(src):
         raise RuntimeError(f"movedim: repeated dim in `source` ({list(source)})")
     if len(set(dst)) != len(dst):
@@ -632,7 +720,7 @@ def movedim(input, source, destination):
         order[d] = s
     rest = iter(i for i in range(nd) if i not in src)
     order = tuple(o if o is not None else next(rest) for o in order)
-    return track_view(Permute.apply(input, order), input)
+    return track_view(Permute.apply(input, order), input, Permute)
 
 
 moveaxis = movedim
@@ -659,7 +747,7 @@ def unsqueeze(input, dim=UNSET, *, axis=UNSET):
     """
     if dim is UNSET or axis is not UNSET:
         dim = required_dim("unsqueeze", dim, axis)
-    return track_view(Unsqueeze.apply(input, norm_dim(dim, input._data.ndim + 1)), input)
+    return track_view(Unsqueeze.apply(input, norm_dim(dim, input._data.ndim + 1)), input, Unsqueeze)
 
 
 def squeeze(input, dim=None, *, axis=UNSET):
@@ -686,14 +774,15 @@ def squeeze(input, dim=None, *, axis=UNSET):
         dim = np_alias("squeeze", dim, axis)[0]
     shp = input._data.shape
     if dim is None:
-        return track_view(Squeeze.apply(input, tuple(i for i, s in enumerate(shp) if s == 1)), input)
+        return track_view(Squeeze.apply(input, tuple(i for i, s in enumerate(shp) if s == 1)), input, Squeeze)
     if isinstance(dim, (tuple, list)):
         dims = tuple(norm_dim(d, len(shp)) for d in dim)
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
-        return track_view(SqueezeDims.apply(input, tuple(d for d in dims if shp and shp[d] == 1)), input)
+        return track_view(SqueezeDims.apply(input, tuple(d for d in dims if shp and shp[d] == 1)), input,
+                          SqueezeDims)
     d = norm_dim(dim, len(shp))
-    return track_view(SqueezeDim.apply(input, (d,) if shp and shp[d] == 1 else ()), input)
+    return track_view(SqueezeDim.apply(input, (d,) if shp and shp[d] == 1 else ()), input, SqueezeDim)
 
 
 def expand(input, *sizes):
@@ -740,7 +829,7 @@ def expand(input, *sizes):
                                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(shp)}")
         target.append(s)
-    return track_view(Expand.apply(input, tuple(target)), input)
+    return track_view(Expand.apply(input, tuple(target)), input, Expand)
 
 
 def _kind(input):
@@ -890,7 +979,7 @@ def narrow(input, dim, start, length):
         raise RuntimeError("narrow(): length must be non-negative.")
     if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    return track_view(Slice.apply(input, (slice(None),) * d + (slice(start, start + length),)), input)
+    return track_view(Slice.apply(input, (slice(None),) * d + (slice(start, start + length),)), input, Slice)
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
@@ -911,7 +1000,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return track_view(Diagonal.apply(input, int(offset), d1, d2), input)
+    return track_view(Diagonal.apply(input, int(offset), d1, d2), input, Diagonal)
 
 
 def _atleast(n, tensors):
@@ -1059,7 +1148,7 @@ def _T(self):
                           "deprecated and it will throw an error in a future release. Consider `x.mT` to "
                           "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
                           "reverse the dimensions of a tensor.", UserWarning)
-    return track_view(Permute.apply(self, tuple(range(nd))[::-1]), self)
+    return track_view(Permute.apply(self, tuple(range(nd))[::-1]), self, Permute)
 
 
 def _H(self):
