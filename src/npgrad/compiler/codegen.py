@@ -83,7 +83,8 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
     tensors require grad; ``n_flat``: how many input tensors the call passes; ``input_pos``: flattened position
     -> input slot (None for a repeated tensor)."""
     ns = {"_new": object.__new__, "_np": np, "_fit": _fit, "_copyto": np.copyto, "_asarray": np.asarray,
-          "_take": _take, "_prod_into": _prod_into}
+          "_take": _take, "_prod_into": _prod_into,
+          "_mat2_grad_t": _mat2_grad_t}
     ns.update(guard_ns)
     if inline and not INLINE:
         _inline._load()
@@ -332,6 +333,7 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
             rets.append(f"g{s.gid}" if s.req and s.gid in have else "None")
     b.extend(f"    {pool}.append({var})" for pool, var in pooled)
     b.append(f"    return ({''.join(r + ', ' for r in rets)})")
+    _own_layout(b)
     bsrc = "\n".join(b)
     ns["O"] = prog.outside
     ns["_mk"] = _mk
@@ -342,6 +344,44 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
     prog.key = key
     prog.ns = ns
     return prog
+
+
+_MAT2 = re.compile(r"    (g\d+) = _mat2_grad\((\w+), (\w+), (\w+)\)")
+_TRANS = re.compile(r"    (g\d+) = _np\.transpose\((g\d+)\)")
+
+
+def _own_layout(b):
+    """A weight gradient in the weight's own layout: ``gW = transpose(_mat2_grad(m1, g, W.T))`` (nn.Linear's
+    ``x @ W.T``) becomes one product ``g.T @ m1`` written row-major, a fresh array the engine hands to ``.grad``
+    as it is (a transposed view would be copied there: 0.8 MB for W2's first layer). The same BLAS call as
+    ``_mat2_grad`` makes, so the same values."""
+    defs = {}
+    for k, ln in enumerate(b):
+        m = _MAT2.fullmatch(ln)
+        if m is not None:
+            defs[m.group(1)] = (k, m)
+    if not defs:
+        return
+    text = "\n".join(b)
+    for k, ln in enumerate(b):
+        m = _TRANS.fullmatch(ln)
+        if m is None or m.group(2) not in defs:
+            continue
+        j, d = defs[m.group(2)]
+        if j > k or len(re.findall(rf"\b{m.group(2)}\b", text)) != 2:
+            continue
+        b[j] = f"    {m.group(1)} = _mat2_grad_t({d.group(2)}, {d.group(3)}, {d.group(4)})"
+        b[k] = ""
+    b[:] = [ln for ln in b if ln]
+
+
+def _mat2_grad_t(m1, grad, m2):
+    """``_mat2_grad(m1, grad, m2).T`` as a fresh array: ``grad.T @ m1`` (row-major) when ``m2`` is transposed
+    (the product ``_mat2_grad`` computes, before its ``.mT``)."""
+    la = _LA[0] if _LA else _la()
+    if la._transposed(m2):
+        return grad.mT @ m1
+    return np.transpose(la._mat2_grad(m1, grad, m2))
 
 
 REUSE = True   # buffer reuse in the generated forward (``_Reuse``); a switch for measuring it

@@ -194,8 +194,15 @@ def _mat2(m1, g, m2, s, m, k):
 
 def _mm_b(op, g, targets, pfx, k):
     a, b = op.args[0].arr, op.args[1].arr
-    return [(None, s.gid, _fit(f"_mat1_grad({g[0]}, {b}, {a})", m, k) if i == 0 else _mat2(a, g[0], b, s, m, k))
+    return [(None, s.gid, _fit(f"_mat1_grad({g[0]}, {b}, {a})", _unless_same(m, s), k) if i == 0
+             else _mat2(a, g[0], b, s, m, k))
             for i, s, m in targets]
+
+
+def _unless_same(m, s):
+    """No reduction for a matrix operand's gradient (``grad @ m2.T`` has ``m1``'s shape and dtype already)
+    when the recorded meta is the operand's own."""
+    return None if m is not None and m[0] == s.shape and m[1] == s.dtype else m
 
 
 def _addmm_f(op, a, res, pfx, nb, k):
@@ -212,8 +219,10 @@ def _addmm_b(op, g, targets, pfx, k):
         if i == 2:
             out.append((None, s.gid, _mat2(m1, g[0], m2, s, m, k)))
             continue
-        expr = g[0] if i == 0 else f"_mat1_grad({g[0]}, {m2}, {m1})"
-        out.append((None, s.gid, _fit(expr, m, k)))
+        if i == 0:   # the bias: the one sum over the batch that sum_to makes
+            out.append((None, s.gid, _fit(g[0], m, k, *_gmeta(op))))
+            continue
+        out.append((None, s.gid, _fit(f"_mat1_grad({g[0]}, {m2}, {m1})", _unless_same(m, s), k)))
     return out
 
 
@@ -250,11 +259,17 @@ def _softmax_like(kind):
         x = a[0]
         d = a[1]
         o = op.outs[0].arr
+        shape = op.args[0].shape
+        dim = op.args[1][1]
+        if shape and -len(shape) <= dim < len(shape) and shape[dim]:   # (initial= only matters when empty)
+            mx = f"{x}.max(axis={d}, keepdims=True)"
+        else:
+            mx = f"_np.max({x}, axis={d}, keepdims=True, initial=-_np.inf)"
         if kind == "log":
-            lines = [f"{pfx} = {x} - _np.max({x}, axis={d}, keepdims=True, initial=-_np.inf)",
+            lines = [f"{pfx} = {x} - {mx}",
                      f"{o} = {pfx} - _np.log(_np.exp({pfx}).sum(axis={d}, keepdims=True))"]
         else:
-            lines = [f"{pfx} = _np.exp({x} - _np.max({x}, axis={d}, keepdims=True, initial=-_np.inf))",
+            lines = [f"{pfx} = _np.exp({x} - {mx})",
                      f"{o} = {pfx} / {pfx}.sum(axis={d}, keepdims=True)"]
         return lines, ([o] if nb else [])
 
@@ -267,6 +282,68 @@ def _softmax_like(kind):
             expr = f"{o} * ({g[0]} - _np.sum({g[0]} * {o}, axis={d}, keepdims=True))"
         return [(None, s.gid, expr) for i, s, m in targets]
     return f, b
+
+
+# ---- nll_loss ------------------------------------------------------------------------------------------------
+class _Nll:
+    """``nll_loss`` of (N, C) float log-probabilities with class-index targets, no weight, reduction 'mean' or
+    'sum', ``ignore_index`` outside [0, C) (the default -100): when every target is in [0, C) (checked on each
+    replay, two reductions), the loss is ``-x[arange(N), t]`` summed (divided by N), the gradient ``-1/N`` at
+    the targets: NllLoss's arithmetic with its all-ones weights left out (the same values). Otherwise the
+    eager path: nll_loss's bounds check (its IndexError) and NllLoss's formulas with ignored targets."""
+    def forward(self, op, args, res, pfx, nb, k):
+        x, t = op.args[0], op.args[1]
+        if not isinstance(x, _cap.Slot) or not isinstance(t, _cap.Slot) or op.casts or x.dtype not in _FLOATS \
+                or len(x.shape) != 2 or not x.shape[0] or not x.shape[1] or t.dtype != np.int64 \
+                or t.shape != x.shape[:1] or op.args[2][1] is not None or op.args[3][1] not in ("mean", "sum"):
+            return None
+        ii = op.args[4][1]
+        n, c = x.shape
+        if type(ii) is not int or 0 <= ii < c:
+            return None
+        o = op.outs[0].arr
+        mean = op.args[3][1] == "mean"
+        line = (f"{o}, {pfx} = _nll_fwd({args[0]}, {args[1]}, {c}, {ii}, {mean}, "
+                f"{k(np.arange(n))}, {k(np.asarray(n, x.dtype))})")
+        return [line], ([pfx] if nb else [])
+
+    def backward(self, op, g, targets, pfx, k):
+        x = op.args[0]
+        mean = op.args[3][1] == "mean"
+        one = np.asarray(1, x.dtype)
+        neg = -(one / np.asarray(x.shape[0], x.dtype)) if mean else -one
+        return [(None, s.gid, f"_nll_bwd({g[0]}, {k(x.shape)}, {k(x.dtype)}, {pfx}, {mean}, "
+                              f"{k(np.arange(x.shape[0]))}, {k(neg)})")
+                for i, s, m in targets if i == 0]
+
+
+def _nll_fwd(x, t, c, ii, mean, ar, n):
+    if t.min() >= 0 and t.max() < c:   # no target ignored (ignore_index is outside [0, C)), none out of range
+        s = (-x[ar, t]).sum()
+        return (s / n if mean else s), t.copy()
+    valid = t != ii
+    bad = valid & ((t < 0) | (t >= c))
+    if bad.any():   # nll_loss's check, before its Function runs
+        raise IndexError(f"Target {int(t[bad].reshape(-1)[0])} is out of bounds.")
+    w = valid.astype(x.dtype)
+    tt = np.where(valid, t, 0)
+    picked = np.take_along_axis(x, np.expand_dims(tt, 1), 1).squeeze(1)
+    s = np.sum(-(w * picked), dtype=x.dtype)
+    total = np.sum(w, dtype=x.dtype)
+    return ((s / total).astype(x.dtype) if mean else s), (tt, w, total)
+
+
+def _nll_bwd(g, shape, dtype, st, mean, ar, neg):
+    # self: nll_loss_backward(grad, ...) = -weight[target] * grad at each target position (/ total_weight)
+    coef = np.zeros(shape, dtype)
+    if type(st) is not tuple:
+        coef[ar, st] = neg
+        return g * coef
+    tt, w, total = st
+    if mean:
+        w = w / total if total else np.zeros_like(w)
+    np.put_along_axis(coef, np.expand_dims(tt, 1), np.expand_dims(-w, 1), 1)
+    return g * coef
 
 
 # ---- views ---------------------------------------------------------------------------------------------------
@@ -328,7 +405,8 @@ def _sigmoid_bwd(g, y, one):
 
 
 INLINE = {}
-HELPERS = {"_relu_bwd": _relu_bwd, "_tanh_bwd": _tanh_bwd, "_sigmoid_bwd": _sigmoid_bwd}
+HELPERS = {"_relu_bwd": _relu_bwd, "_tanh_bwd": _tanh_bwd, "_sigmoid_bwd": _sigmoid_bwd, "_nll_fwd": _nll_fwd,
+           "_nll_bwd": _nll_bwd}
 
 
 def _load():
@@ -356,3 +434,5 @@ def _load():
         cls = getattr(mod, name, None)
         if cls is not None:
             INLINE[cls] = _T(f, b, name in ("Mul", "Add", "Sub", "Div"))
+    from ..ops import loss as ls
+    INLINE[ls.NllLoss] = _Nll()
