@@ -8,7 +8,8 @@
 script: the first call of an instance of a module class named ``Cls`` compiles it in place (``Module.compile()``,
 which both libraries have), so every later call of that instance runs compiled. ``--compile-step`` does the same for
 ``optimizer.step``. The module-call hook is installed in every mode (eager too), so the timings compare like with
-like. The report (JSON) holds the wall time of every top-level call of the watched instance (for steps/s), every
+like. The report (JSON) holds the start and wall time of every top-level call of a watched instance and whether it was a
+training call (train mode, grad on; the time between two training calls is a step), every
 warning raised (graph breaks name their cause), and npgrad's compiler counters.
 """
 import argparse
@@ -51,12 +52,13 @@ def main():
         if not top:
             return orig_call(self, *args, **kwargs)
         depth[0] += 1
+        train = bool(self.training and torch.is_grad_enabled())
         t0 = time.perf_counter()
         try:
             return orig_call(self, *args, **kwargs)
         finally:
             depth[0] -= 1
-            calls.append((t0, time.perf_counter() - t0))
+            calls.append((t0, time.perf_counter() - t0, train))
 
     torch.nn.Module.__call__ = call
     if a.compile_step:

@@ -425,6 +425,12 @@ def escaped(rec, result):
         expect[id(t)] = expect.get(id(t), 0) + 1
     for t in rec.keep:
         expect[id(t)] = expect.get(id(t), 0) + 1
+    # programs: each view made in the region refers to its base (``_x["base"]``); counted here, so that the
+    # common case needs no gc.get_referrers scan (~6 ms each, ~20 per capture of a small GPT)
+    for t in {id(t): t for t in rec.keep + rec.born_keep}.values():
+        x = t._x
+        if x and type(x) is dict and x.get("base") is not None:
+            expect[id(x["base"])] = expect.get(id(x["base"]), 0) + 1
     for s in rec.slots:
         expect[id(s.tensor)] = expect.get(id(s.tensor), 0) + 1
     for op in rec.ops:
