@@ -672,6 +672,24 @@ def _iadd(shape_like, dim, idx, src):
     return out
 
 
+class _DelayedError(Function):
+    """torch's DelayedError: a gradient whose own derivative is not supported; differentiating it raises."""
+    _builtin = True
+    _node_name = "Error"
+    _node_methods = {"name": lambda self: "torch::autograd::Error"}
+    _ctx_fields = ("msg",)
+
+    @staticmethod
+    def forward(ctx, g, msg):
+        ctx.msg = msg
+        return g
+
+    @staticmethod
+    def backward(ctx, grad):
+        # (none: torch raises)
+        raise RuntimeError(ctx.msg)
+
+
 class IndexReduce(Function):
     """``index_reduce`` with ``prod``, ``mean``, ``amax`` or ``amin``: each slice ``source[.., i, ..]`` is combined
     into ``self[.., index[i], ..]`` (and ``self``'s own value unless ``include_self=False``)."""
@@ -726,19 +744,27 @@ class IndexReduce(Function):
             g_self = grad / div if inc else where(touched, 0.0, grad)
             g_src = _isel(grad / div, dim, idx)
         elif reduce == "prod":
-            # the product of the others: result / x where x != 0; with zeros, only a single zero gets the
-            # product of the rest (counted over self, if included, and the sources)
-            zs = xp.equal(src, 0)
-            zero_count = _iadd(xp.shape(a), dim, idx, f(zs)) + (f(xp.equal(a, 0)) if inc else 0.0)
-            safe_src = where(zs, 1.0, src)
-            prod_nz = dispatch(IndexReduce, where(xp.equal(a, 0), 1.0, a) if inc else a * 0 + 1, dim, idx, safe_src,
-                               "prod", True)
-            zs_self = xp.equal(a, 0)
-            g_self_v = where(zs_self, where(zero_count == 1, prod_nz, 0.0), out / where(zs_self, 1.0, a))
-            g_self = grad * g_self_v if inc else where(touched, 0.0, grad)
-            zc_i = _isel(zero_count, dim, idx)
-            g_src = _isel(grad, dim, idx) * where(zs, where(zc_i == 1, _isel(prod_nz, dim, idx), 0.0),
-                                                  _isel(out, dim, idx) / safe_src)
+            # torch's formula: self's zeros read as 1 in a product of the others, a source's single zero gets the
+            # product of the rest (so both stay right to second order where several zeros meet); more than one
+            # zero source at one position has no second derivative (torch's DelayedError)
+            need = ctx.needs_input_grad
+            g_self = g_src = None
+            if need[0]:
+                masked_self = where(xp.equal(a, 0), 1.0, a)
+                g_self = (grad * dispatch(IndexReduce, masked_self, dim, idx, src, "prod", True) / masked_self if inc
+                          else where(touched, 0.0, grad))
+            if need[3]:
+                zs = xp.equal(src, 0)
+                zc_i = _isel(_iadd(xp.shape(a), dim, idx, f(zs)), dim, idx)
+                single = zs & xp.equal(zc_i, 1)
+                g_src = _isel(grad * out, dim, idx) / where(zs, 1.0, src)
+                if bool(single.any()):
+                    part = dispatch(IndexReduce, a, dim, idx, where(single, 1.0, src), "prod", inc)
+                    g_src = where(single, _isel(grad * part, dim, idx), g_src)
+                if isinstance(g_src, _t.Tensor) and g_src.requires_grad and bool((zs & ~single).any()):
+                    g_src = _DelayedError.apply(g_src, "index_reduce(): Double backward is unsupported for source "
+                                                "when >1 zeros in source are scattered to the same position in self")
+            return g_self, None, None, g_src, None, None
         else:
             # the gradient is shared evenly among the values equal to the result
             hit_self = xp.equal(a, out) if inc else xp.equal(a, out) & ~touched
