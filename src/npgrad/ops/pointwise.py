@@ -460,10 +460,12 @@ class Logaddexp(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad / (1 + exp(other - self)); other: grad / (1 + exp(self - other))
+        # (written as torch's formula, not as a sigmoid: under create_graph its derivative is then torch's too,
+        # NaN where exp overflows, |self - other| > ~709 in float64, ~88 in float32)
+        xp = ctx.xp
         a, b = ctx.saved_tensors
-        from .pointwise_unary import Sigmoid  # 1 / (1 + exp(d)) as sigmoid(-d): its own derivative stays finite
-        d = a - b
-        return grad * dispatch(Sigmoid, d), grad * dispatch(Sigmoid, -d)
+        need = ctx.needs_input_grad
+        return (grad / (1 + xp.exp(b - a)) if need[0] else None), (grad / (1 + xp.exp(a - b)) if need[1] else None)
 
 
 class Logaddexp2(Function):
@@ -477,10 +479,10 @@ class Logaddexp2(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad / (1 + pow(2, other - self)); other: grad / (1 + pow(2, self - other))
+        # (torch's formula as written, for torch's second derivative: see Logaddexp)
         a, b = ctx.saved_tensors
-        from .pointwise_unary import Sigmoid
-        d = (a - b) * _LN2
-        return grad * dispatch(Sigmoid, d), grad * dispatch(Sigmoid, -d)
+        need = ctx.needs_input_grad
+        return (grad / (1 + 2.0 ** (b - a)) if need[0] else None), (grad / (1 + 2.0 ** (a - b)) if need[1] else None)
 
 
 class Copysign(Function):

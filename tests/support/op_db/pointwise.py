@@ -229,7 +229,8 @@ OPS = [
     OpInfo("hypot", lambda m, a, b: m.hypot(a, b), binary(scalars=())),
     OpInfo("logaddexp", lambda m, a, b: m.logaddexp(a, b), binary((-5, 5), scalars=())),
     OpInfo("logaddexp2", lambda m, a, b: a.logaddexp2(b), binary((-5, 5), scalars=())),
-    OpInfo("logaddexp_large", lambda m, a, b: m.logaddexp(a * 1e3, b * 1e3), binary(scalars=())),
+    # (second derivative: torch's formula gives NaN where exp(|a - b|) overflows; tests/ops/test_logaddexp_grad.py)
+    OpInfo("logaddexp_large", lambda m, a, b: m.logaddexp(a * 1e3, b * 1e3), binary(scalars=()), gradgrad=False),
     OpInfo("copysign", lambda m, a, b: m.copysign(a, b), binary(scalars=(-2.0, 3)), gradgrad=False),
     OpInfo("xlogy", lambda m, a, b: m.xlogy(a, b), binary(other_domain=POS, scalars=(2.0,))),
     OpInfo("binary_mixed_dtypes", lambda m, a, b: ((a + b).double(), (a * b).double(),
