@@ -473,10 +473,24 @@ class Sigmoid(Function):
         # 1 / (1 + exp(-x)), torch's form: exp(-x) = inf gives exactly 0 (no denormals below -88.7 in float32,
         # so log(sigmoid(-100)) is -inf as in torch), exp(-x) = 0 gives 1; no NaN for any |x|
         a = _float_input(a)
-        if a.dtype is _HALF or a.dtype.kind == "V":  # (kind V: bfloat16)  # computed in float32 and rounded once, as torch does
-            out = (1 / (1 + xp.exp(-a.astype(np.float32)))).astype(a.dtype)
-        else:
-            out = 1 / (1 + xp.exp(-a))  # Python ints are weak scalars: the dtype stays a's
+        dt = a.dtype
+        one = _ONES.get(dt)
+        if one is None or not a.ndim:
+            if dt is _HALF or dt.kind == "V":  # (kind V: bfloat16)  # computed in float32 and rounded once, as torch does
+                out = (1 / (1 + xp.exp(-a.astype(np.float32)))).astype(dt)
+            elif a.ndim:
+                one = _ONES[dt] = xp.ones((), dt)
+                return Sigmoid.forward(ctx, a)
+            else:  # (a ufunc gives a 0-d input's result as a scalar, which cannot be written into)
+                out = 1 / (1 + xp.exp(-a))
+            ctx.save_for_backward(out)
+            return out
+        # the same values written into one new array: 4 ufunc calls, no temporaries, and a 0-d one of a's dtype
+        # instead of the Python 1 (NumPy converts a Python number on every call: ~40% of the instructions)
+        out = xp.negative(a)
+        xp.exp(out, out)
+        xp.add(out, one, out)
+        xp.reciprocal(out, out)
         ctx.save_for_backward(out)
         return out
 
@@ -484,9 +498,43 @@ class Sigmoid(Function):
     def backward(ctx, grad):
         # self: sigmoid_backward(grad, result) = grad * (1 - result) * result   (torch's order: same half rounding)
         out, = ctx.saved_tensors
+        return sigmoid_backward(grad, out)
+
+
+_ONES = {}  # dtype -> a 0-d array holding 1 (Sigmoid's forward)
+
+
+def sigmoid_backward(grad, out):
+    """torch's ``sigmoid_backward``: on arrays the formula itself; on Tensors (create_graph) one recorded op,
+    ``SigmoidBackwardBackward0`` as in torch, instead of three (rsub, mul, mul) for the double backward to walk."""
+    if type(grad) is _ndarray or not (isinstance(grad, _t.Tensor) or isinstance(out, _t.Tensor)):
+        one = _ONES.get(out.dtype)
+        if one is not None:  # (the 0-d one spares NumPy converting a Python 1)
+            return grad * (one - out) * out
+        if out.dtype.kind == "V":  # bfloat16: torch computes in float32 and rounds once (float16: in half, as here)
+            o = out.astype(np.float32)
+            return (grad.astype(np.float32) * (1 - o) * o).astype(out.dtype)
         return grad * (1 - out) * out
+    return SigmoidBackward.apply(grad, out)
 
 
+class SigmoidBackward(Function):
+    _builtin = True
+    _node_name = "SigmoidBackwardBackward0"
+    _saved_for = ((1,), (0, 1))  # grad_output is read by output's formula only
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.save_for_backward(grad, out)
+        return sigmoid_backward(grad, out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        # grad_output: sigmoid_backward(grad, output); output: grad * grad_output * (-2 * output + 1)
+        grad, out = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (sigmoid_backward(gg, out) if need[0] else None,
+                gg * grad * (-2 * out + 1) if need[1] else None)
 
 
 class Reciprocal(Function):
