@@ -106,21 +106,20 @@ def cmd_growth(name, warmup, steps):
     return {"growth": r1 - r0, "objects_growth": n1 - n0, "rss": r1}
 
 
-def cmd_tcompile(base, steps, cfg, backend, cpu_time, fresh_cache=False):
+def cmd_tcompile(base, steps, cfg, backend, cpu_time, cache_dir="", steady=True):
     """``workloads.COMPILED[base + "c"]`` built twice, with ``torch.compile(backend=...)`` and with
     ``npgrad.compile``: each one's first call (compilation / capture included) and the first ``steps`` calls in
-    all, wall clock; then both in steady state, interleaved (process CPU time when ``cpu_time``). torch.compile
-    uses inductor's on-disk cache as it finds it (warm after the first run of the same code), or with
-    ``fresh_cache`` an empty one, as in a user's very first run. Both first results are compared."""
-    import shutil
-    import tempfile
+    all, wall clock; then (``steady``) both in steady state, interleaved (process CPU time when ``cpu_time``).
+    ``cache_dir``: every on-disk cache torch.compile uses (inductor's FX graph / AOTAutograd / compiled-kernel
+    cache, triton's, anything under XDG_CACHE_HOME) lives under it - empty on a first child (cold: what a user
+    sees running a new script), filled by it on a second (warm: the same script run again); "" leaves inductor's
+    default cache as found. Both first results are compared."""
     import time
     import numpy as np
-    if fresh_cache:
-        cache = tempfile.mkdtemp(prefix="npgrad_bench_inductor_")
-        os.environ["TORCHINDUCTOR_CACHE_DIR"] = cache
-        import atexit
-        atexit.register(shutil.rmtree, cache, True)
+    if cache_dir:   # before torch is imported: it reads these once
+        for var, sub in (("TORCHINDUCTOR_CACHE_DIR", "inductor"), ("TRITON_CACHE_DIR", "triton"),
+                         ("XDG_CACHE_HOME", "xdg")):
+            os.environ[var] = os.path.join(cache_dir, sub)
     torch, workloads = _setup("torch")
     import npgrad
     from _harness import interleaved
@@ -142,7 +141,8 @@ def cmd_tcompile(base, steps, cfg, backend, cpu_time, fresh_cache=False):
             out[name] = {"error": f"{type(exc).__name__}: {msg[0] if msg else ''}"[:140]}
     out["agree"] = len(first) == 2 and first["torch"].shape == first["npgrad"].shape and bool(
         np.allclose(first["torch"], first["npgrad"], rtol=2e-3, atol=1e-5))
-    if fns:
+    out["cache_files"] = _count_files(cache_dir) if cache_dir else None
+    if fns and steady:
         timer = time.process_time if cpu_time else time.perf_counter
         inner = {}
         for name, fn in fns.items():
@@ -155,6 +155,10 @@ def cmd_tcompile(base, steps, cfg, backend, cpu_time, fresh_cache=False):
     return out
 
 
+def _count_files(path):
+    return sum(len(files) for _, _, files in os.walk(path))
+
+
 def main(argv):
     kind, name = argv[0], argv[1]
     sys.path.insert(0, os.path.join(HERE, "..", "src"))
@@ -162,7 +166,7 @@ def main(argv):
         out = cmd_peak(name, argv[2], int(argv[3]), json.loads(argv[4]))
     elif kind == "tcompile":
         out = cmd_tcompile(argv[1], int(argv[2]), json.loads(argv[3]), argv[4], bool(int(argv[5])),
-                           bool(int(argv[6])) if len(argv) > 6 else False)
+                           argv[6] if len(argv) > 6 else "", bool(int(argv[7])) if len(argv) > 7 else True)
     elif kind == "growth":
         out = cmd_growth(name, int(argv[2]), int(argv[3]))
     else:

@@ -71,13 +71,13 @@ def test_quick_run_compiled_rows(tmp_path):
                        capture_output=True, text=True, env=_env(), timeout=300)
     assert p.returncode == 0, p.stderr
     rows = {r["id"]: r for r in json.loads(out.read_text())["rows"]}
-    assert list(rows) == ["W10", "W1c", "W1c-cap", "W1tc", "W1tc-e2e"], list(rows)
+    assert list(rows) == ["W10", "W1c", "W1c-cap", "W1tc", "W1tc-e2e", "W1tc-e2e-warm"], list(rows)
     for rid, row in rows.items():
         assert ROW_KEYS <= set(row), row
-        assert row["status"] in ("pass", "short"), row
+        assert row["status"] in (("info",) if rid.endswith("-warm") else ("pass", "short")), row
         assert row["npgrad"] > 0 and "differ" not in row["note"], row
         line = next(ln for ln in p.stdout.splitlines() if ln.startswith(rid + " "))
-        assert "pass" in line or "SHORT" in line, line
+        assert ("info" if rid.endswith("-warm") else "pass") in line or "SHORT" in line, line
     for rid in ("W10", "W1c", "W1tc", "W1tc-e2e"):
         assert rows[rid]["target_kind"] == "ratio" and rows[rid]["torch"] > 0
         assert abs(rows[rid]["ratio"] - rows[rid]["npgrad"] / rows[rid]["torch"]) < 1e-9
@@ -89,6 +89,11 @@ def test_quick_run_compiled_rows(tmp_path):
     child = rows["W1tc"]["child"]
     assert child["agree"] and child["torch"]["first_s"] > 0 and child["npgrad"]["e2e_s"] >= child["npgrad"]["first_s"]
     assert "backend=eager" in rows["W1tc"]["note"]
+    # the first-steps rows: a cold cache (judged, target 0.2) and a warm one (no target), each its own child
+    cold, warm = rows["W1tc-e2e"], rows["W1tc-e2e-warm"]
+    assert cold["target"] == 0.2 and warm["target"] is None and warm["target_kind"] == "info"
+    assert "cold cache" in cold["note"] and "warm cache" in warm["note"]
+    assert cold["child"] is not warm["child"] and "steady_s" not in cold["child"]["torch"]
 
 
 def test_no_torch_compile_flag_drops_those_rows():
