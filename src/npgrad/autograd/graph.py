@@ -103,8 +103,15 @@ class Node:
 
     @property
     def next_functions(self) -> tuple[tuple[Node | None, int], ...]:
-        """One ``(node, output_nr)`` pair per tensor input; ``(None, 0)`` where no gradient flows."""
-        return tuple(e for e in self._edges if e is not None)
+        """One ``(node, output_nr)`` pair per input torch lists; ``(None, 0)`` where no gradient flows."""
+        edges = self._edges
+        fn = self._fn
+        if fn is not None:  # (correctness helper) torch's edges where they are not simply the tensor arguments
+            from .next_edges import torch_edges
+            pos = torch_edges(fn)
+            if pos is not None:
+                return tuple((edges[i] if i < len(edges) else None) or (None, 0) for i in pos)
+        return tuple(e for e in edges if e is not None)
 
     @property
     def metadata(self) -> dict[Any, Any]:
