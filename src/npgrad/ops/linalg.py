@@ -29,15 +29,16 @@ def _prod(a, b, add=None):
     float16 and bfloat16 accumulate in float32 and round once, as torch's CPU kernels do.
 
     The layout OpenBLAS is fastest with: for ``x @ W.T`` (``b`` a transposed, column-major matrix, as nn.Linear's
-    ``weight.t()``) with few rows, its kernel for the transposed problem ``W @ x.T`` runs 10-45% faster (float32;
-    docs/performance.md has the measured table), so that is computed and copied back into row-major order, the
-    copy fused with the addition of ``add`` (the bias)."""
+    ``weight.t()``) with few rows, its kernel for the transposed problem ``W @ x.T``, with ``x.T`` copied to
+    row-major (both operands untransposed), runs 10-50% faster (float32; docs/performance.md has the measured
+    table), so that is computed and copied back into row-major order, the copy fused with the addition of
+    ``add`` (the bias). The two copies are of the few-rowed operand and result, never of the weight."""
     dt = a.dtype
     if dt.itemsize == 2 and dt.kind != "i" and dt.kind != "u":
         out = xp.matmul(a.astype(np.float32), b.astype(np.float32)).astype(dt)
     elif dt is _F32 and b.ndim == 2 == a.ndim and b.flags.f_contiguous and not b.flags.c_contiguous and \
             _few_rows(a.shape[0], a.shape[1], b.shape[1]) and b.dtype is _F32:
-        t = xp.matmul(b.T, a.T)  # (n, m), row-major
+        t = xp.matmul(b.T, xp.ascontiguousarray(a.T))  # (n, m), row-major
         out = xp.empty((a.shape[0], b.shape[1]), dt)
         if add is None:
             xp.copyto(out, t.T)
@@ -56,10 +57,14 @@ _F32 = np.dtype(np.float32)
 
 def _few_rows(m, k, n):
     """Whether an (m, k) @ (k, n) float32 product with a transposed right operand is faster computed transposed
-    (measured with OpenBLAS 0.3.31's SkylakeX kernels, one thread: 0.5-0.6x for m <= 16, 0.6-0.8x up to 32,
-    0.8-0.9x up to 64 rows with k >= 512; slower for more rows, a narrow n or a short k)."""
-    if n < 256 or m < 2:
+    (measured with OpenBLAS 0.3.31's SkylakeX kernels, one thread, time over the direct product: 0.5-0.65 for
+    m <= 16, 0.6-0.8 up to 32, 0.8-0.9 up to 64 rows with k >= 512 and n >= 256; 0.65-0.9 for 16-48 rows when
+    n is 128-255 (W6's 32x128 @ 128x128); slower for more rows, a narrower n, a short k, or under 16 rows with
+    n < 256, where OpenBLAS's small-matrix kernel already takes the direct product)."""
+    if n < 128 or m < 2:
         return False
+    if n < 256:
+        return 16 <= m <= 48 and k >= 64
     if m <= 16:
         return k >= 64
     if m <= 32:

@@ -219,7 +219,11 @@ class Permute(Function):
     def backward(ctx, grad):
         # self: permute_backwards(grad, dims)
         xp = ctx.xp
-        return xp.transpose(grad, xp.argsort(ctx.dims).tolist()), None
+        dims = ctx.dims
+        inv = list(dims)  # the inverse permutation (in Python: argsort's array round trip cost ~3 us)
+        for i, d in enumerate(dims):
+            inv[d] = i
+        return xp.transpose(grad, inv), None
 
 
 class Unsqueeze(Function):
