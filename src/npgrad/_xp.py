@@ -56,8 +56,21 @@ def xp_of(a):
     with forward code (``reduction.expand_back``, ``norm._stats``): they have no ``ctx`` to read ``ctx.xp`` from."""
     if type(a) is xp.ndarray:
         return xp
+    T = _Tensor
+    if T is None:  # the first call (this module is imported before npgrad.Tensor exists): bind it once
+        T = _bind_tensor()
+    return txp if isinstance(a, T) else xp
+
+
+_Tensor = None
+
+
+def _bind_tensor():
+    global _Tensor
     from ._tensor import Tensor
-    return txp if isinstance(a, Tensor) else xp
+    _Tensor = Tensor
+    return Tensor
+
 
 # ``np.<name>`` an ops module may still write (dotted names are matched whole: ``linalg.LinAlgError``).
 NP_ALLOWED = frozenset((

@@ -44,7 +44,7 @@ _warned_create_graph = False
 
 
 def _tensors(x, what):
-    from .._tensor import Tensor
+    Tensor = function.Tensor  # (bound once npgrad._tensor exists: a function-level import costs ~1 us a call)
     if isinstance(x, Tensor):
         return (x,)
     if isinstance(x, (list, tuple)):
@@ -57,7 +57,7 @@ def _tensors(x, what):
 
 def _make_grads(outputs, grads, create_graph, is_grads_batched=False):
     """Seed gradients: given ones (checked against each output's shape) or ones for scalar outputs."""
-    from .._tensor import Tensor, make
+    Tensor, make = function.Tensor, function.make
     if grads is None:
         grads = (None,) * len(outputs)
     elif isinstance(grads, Tensor):
@@ -96,7 +96,7 @@ def _make_grads(outputs, grads, create_graph, is_grads_batched=False):
 
 
 def _roots(outputs):
-    from .function import _edge
+    _edge = function._edge
     roots = []
     for i, t in enumerate(outputs):
         if not t._req:
@@ -188,7 +188,7 @@ def grad(outputs: "Tensor | Sequence[Tensor]", inputs: "Tensor | Sequence[Tensor
     >>> x.grad is None
     True
     """
-    from .._tensor import make, Tensor
+    make, Tensor = function.make, function.Tensor
     if not only_inputs:
         import warnings
         _warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
