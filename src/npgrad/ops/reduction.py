@@ -19,6 +19,7 @@ from .. import _tensor as _t
 from .pointwise import where, refuse, TYPE_NAMES
 
 _ndarray = np.ndarray
+_ALL_DIMS = tuple(tuple(range(n)) for n in range(65))  # a full reduction's dims, by ndim (NumPy allows 64)
 
 __all__ = ["sum", "nansum", "mean", "nanmean", "prod", "var", "std", "var_mean", "std_mean", "logsumexp",
            "all", "any", "count_nonzero", "softmax", "log_softmax"]
@@ -211,7 +212,7 @@ def _reduce(op_all, op_dim, input, dim, keepdim):
         raise TypeError(f"{op_all.__name__.lower()}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
     if dim is None and not keepdim:
-        return op_all.apply(input, tuple(range(input._data.ndim)), False)
+        return op_all.apply(input, _ALL_DIMS[input._data.ndim], False)
     return op_dim.apply(input, axes(dim, input._data.ndim), keepdim)
 
 
@@ -235,6 +236,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNSE
         >>> npgrad.tensor([[1., 2.], [3., 4.]]).sum(0)
         tensor([4., 6.])
     """
+    if dim is None and dtype is None and not keepdim and axis is UNSET and keepdims is UNSET \
+            and isinstance(input, _t.Tensor):  # the commonest call, x.sum(), straight to the op
+        return Sum.apply(input, _ALL_DIMS[input._data.ndim], False)
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("sum", dim, axis, None, keepdim, keepdims)
     return _result_as(_reduce(Sum, SumDim, _cast(input, dtype), dim, keepdim), dtype)
@@ -289,6 +293,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=UNSET, keepdims=UNS
         tensor([[1.5000],
                 [4.0000]])
     """
+    if dim is None and dtype is None and not keepdim and axis is UNSET and keepdims is UNSET \
+            and isinstance(input, _t.Tensor):  # the commonest call, x.mean(), straight to the op
+        return Mean.apply(input, _ALL_DIMS[input._data.ndim], False)
     if axis is not UNSET or keepdims is not UNSET:
         dim, keepdim = np_alias("mean", dim, axis, None, keepdim, keepdims)
     return _reduce(Mean, MeanDim, _cast(input, dtype), dim, keepdim)
