@@ -126,3 +126,53 @@ def test_weight_grad_taken_without_copy_in_own_layout():
     f(npgrad.tensor(x), npgrad.tensor(y)).backward()
     for a, b in zip(net.parameters(), ref.parameters()):
         np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
+
+
+def _rnn(m, steps=6, reuse_sum=False, two_biases=False, seed=3):
+    g = np.random.default_rng(seed)
+    w_ih = m.nn.Parameter(m.tensor(g.uniform(-0.3, 0.3, (16, 8)).astype(np.float32)))
+    w_hh = m.nn.Parameter(m.tensor(g.uniform(-0.3, 0.3, (16, 16)).astype(np.float32)))
+    b = m.nn.Parameter(m.tensor(g.uniform(-0.3, 0.3, (16,)).astype(np.float32)))
+    b2 = m.nn.Parameter(m.tensor(g.uniform(-0.3, 0.3, (16,)).astype(np.float32)))
+    xs = [m.tensor(g.standard_normal((4, 8)).astype(np.float32)) for _ in range(steps)]
+
+    def loss_fn(h):
+        extra = 0
+        for t, x in enumerate(xs):
+            pre = x @ w_ih.T + h @ w_hh.T
+            if reuse_sum:
+                extra = extra + pre.sum()
+            h = m.tanh(pre + (b2 if two_biases and t % 2 else b))
+        return (h * h).mean() + extra
+    return [w_ih, w_hh, b, b2], loss_fn
+
+
+@pytest.mark.parametrize("variant", [{}, {"reuse_sum": True}, {"two_biases": True}])
+def test_rnn_bias_folded_into_stacked_product(variant):
+    """``x_t @ W_ih.T + h @ W_hh.T + b`` over an unrolled loop: the bias is added once into the stacked input
+    product (only when every step adds the same bias to a sum read nowhere else); values and gradients agree
+    with eager npgrad and torch to rounding on every replay."""
+    res = {}
+    for name, m, comp in (("c", npgrad, npgrad.compile), ("e", npgrad, None), ("t", torch, None)):
+        params, fn = _rnn(m, **variant)
+        f = comp(fn) if comp else fn
+        out = []
+        for step in range(3):
+            for p in params:
+                p.grad = None
+            h0 = m.tensor(np.full((4, 16), 0.1 * step, np.float32))
+            loss = f(h0)
+            loss.backward()
+            out.append((loss.detach().numpy(), [np.zeros(1) if p.grad is None else p.grad.numpy()
+                                                for p in params]))
+        res[name] = out
+        if comp:
+            src = compiler.explain(f)
+    folded = "_prod(x" in src and any(ln.strip().startswith("h") and ln.count(",") == 2 and "_prod(x" in ln
+                                       for ln in src.splitlines())
+    assert folded == (not variant), src
+    for step in range(3):
+        for other in ("e", "t"):
+            np.testing.assert_allclose(res["c"][step][0], res[other][step][0], rtol=1e-5, atol=1e-6)
+            for a, b in zip(res["c"][step][1], res[other][step][1]):
+                np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

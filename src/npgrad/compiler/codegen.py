@@ -107,6 +107,7 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
     live = _live_grads(ops, out_slots, diff_set)
     hoist = _hoist_products(ops) if inline else {}
     cont = _contiguous_operands(ops, hoist) if inline else {}
+    folded, skip = _fold_bias(ops, hoist, out_slots) if inline else ({}, {})
     reuse = _Reuse(ops, out_slots) if inline and REUSE else None
     saved_names = []
     inl = {}
@@ -135,6 +136,13 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
                      for k, a in op.kwargs.items()]
             lines.append(f"    {op.outs[0].arr} = C{j}({', '.join(args)})._data")
             continue
+        if id(op) in skip:   # a bias add folded into the stacked product (``_fold_bias``): the same array
+            src = skip[id(op)]
+            lines.append(f"    {op.outs[0].arr} = {src}")
+            if reuse is not None:
+                reuse.alias(op.outs[0].arr, src)
+            inl[j] = INLINE[op.cls]   # its backward (the add's: the gradient passed on, summed for the bias)
+            continue
         args = [_expr(a, op.casts, i, ns) for i, a in enumerate(op.args)]
         in_bwd = j in live
         tpl = INLINE.get(op.cls) if inline else None
@@ -154,7 +162,8 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
                     pre = [f"x{first} = _np.concatenate(({''.join(g.args[0].arr + ', ' for g in group)}), "
                            f"out=_take({pool}, {(x0.shape[0] * len(group), x0.shape[1])!r}, "
                            f"{_const(x0.dtype, ns)}))",
-                           f"h{first} = _prod(x{first}, {op.args[1].arr})", f"{pool}.append(x{first})"]
+                           f"h{first} = _prod(x{first}, {op.args[1].arr}{folded.get(id(group[0]), '')})",
+                           f"{pool}.append(x{first})"]
                 else:
                     pre = []
                 code = pre + [f"{res} = h{first}[{lo}:{hi}]"], code[1]
@@ -438,6 +447,16 @@ class _Reuse:
             if isinstance(a, _cap.Slot):
                 self.unsafe.add(a.arr)
 
+    def alias(self, new, old):
+        """``new = old``: the same array under a second name."""
+        if old in self.fresh:
+            self.fresh.add(new)
+        if old in self.unsafe:
+            self.unsafe.add(new)
+        self.root[new] = self.root.get(old, old)
+        if old in self.site:
+            self.site[new] = self.site[old]
+
     def generic(self, op):
         """An op run through its own ``forward``: it may save or view its arguments."""
         for a in op.args:
@@ -703,6 +722,62 @@ def _hoist_products(ops):
         for k, op in enumerate(group):
             out[id(op)] = (ops.index(group[0]), k * n, (k + 1) * n, group)
     return out
+
+
+def _fold_bias(ops, hoist, out_slots):
+    """An unrolled RNN's ``x_t @ W_ih.T + h @ W_hh.T + b``: when every product of a stacked group (``_hoist_products``)
+    is added to one other value and that sum then to the same 1-D bias ``b`` (a region input or outside tensor),
+    each value read only there, the bias is added once into the stacked product (``_prod(x, W, b)``, one
+    broadcast add over all steps) and the per-step bias adds become aliases: 50 adds fewer in W6. This
+    reassociates ``(p + q) + b`` as ``(p + b) + q``, so the values agree with eager to rounding, not bit for bit
+    (as the stacked products do). Returns ({id(first op of the group): ", b"}, {id(bias add op): variable})."""
+    if not hoist:
+        return {}, {}
+    from ..ops import pointwise as pw
+    uses = {}
+    for op in ops:
+        args = list(op.args) + (list(op.kwargs.values()) if op.kind in ("create", "opaque") else []) \
+            if op.kind != "copy" else [op.src, op.dst]
+        for a in args:
+            if isinstance(a, _cap.Slot):
+                uses.setdefault(a.arr, []).append(op)
+    outs = {s.arr for s in out_slots}
+
+    def plain_add(op):
+        return op.kind == "fn" and op.cls is pw.Add and not op.casts and len(op.outs) == 1 and \
+            (len(op.args) < 3 or op.args[2][1] == 1) and all(isinstance(a, _cap.Slot) for a in op.args[:2])
+
+    def only_use(arr):
+        u = uses.get(arr, [])
+        return u[0] if len(u) == 1 and arr not in outs else None
+    folded, skip = {}, {}
+    seen = set()
+    for first, lo, hi, group in hoist.values():
+        if id(group[0]) in seen:
+            continue
+        seen.add(id(group[0]))
+        bias, plan = None, []
+        for op in group:
+            o = op.outs[0]
+            a = only_use(o.arr)
+            if a is None or not plain_add(a) or a.outs[0].shape != o.shape or a.outs[0].dtype != o.dtype:
+                break
+            b = only_use(a.outs[0].arr)
+            if b is None or not plain_add(b) or b.outs[0].shape != o.shape:
+                break
+            k = 0 if b.args[0].arr == a.outs[0].arr else 1
+            other = b.args[1 - k]
+            if b.args[k].arr != a.outs[0].arr or other.kind not in ("in", "out") or other.gid != other.id \
+                    or other.shape != o.shape[-1:] or other.dtype != o.dtype or len(o.shape) != 2 \
+                    or (bias is not None and other.arr != bias):
+                break
+            bias = other.arr
+            plan.append((b, a.outs[0].arr))
+        else:
+            folded[id(group[0])] = f", {bias}"
+            for b, src in plan:
+                skip[id(b)] = src
+    return folded, skip
 
 
 def _contiguous_operands(ops, hoist):
