@@ -19,6 +19,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import npgrad  # noqa: E402
 
+npgrad._lazy.load_all()  # autodoc reads __dict__s: what npgrad loads on first use is loaded now
+
 project = "npgrad"
 author = "the npgrad authors"
 release = str(npgrad.__version__)

@@ -25,3 +25,50 @@ def test_failed_import_resumes_the_cycle_collector():
             "try:\n    import npgrad\nexcept ImportError:\n    print('failed')\nprint(gc.isenabled())")
     assert _run(code.format(pre="")) == ["failed", "True"]
     assert _run(code.format(pre="gc.disable()\n")) == ["failed", "False"]
+
+
+# npgrad/_lazy.py: the modules it lists load on first use, not at import
+_LAZY_PROBE = ("import sys, npgrad, npgrad._lazy as L\n"
+               "print(' '.join(m for m in L.MODULES if 'npgrad.' + m in sys.modules) or '-')")
+
+
+def test_import_leaves_the_lazy_modules_unloaded():
+    assert _run(_LAZY_PROBE) == ["-"]
+
+
+def test_each_lazy_list_is_its_modules_public_names():
+    import importlib
+    import npgrad._lazy as L
+    for module, names in L.MODULES.items():
+        mod = importlib.import_module("npgrad." + module)
+        if module.startswith("ops."):  # an op module: npgrad publishes its __all__
+            assert names.split() == list(mod.__all__), f"npgrad/_lazy.py's list for {module} is not its __all__"
+        for name in names.split():
+            assert hasattr(mod, name), (module, name)
+
+
+def test_a_lazy_name_loads_its_module_on_first_use():
+    code = ("import sys, npgrad\nw = npgrad.hann_window(4)\n"
+            "print('npgrad.ops.window' in sys.modules, 'hann_window' in vars(npgrad), 'npgrad.ops.pool' in sys.modules)\n"
+            "print(npgrad.hann_window.__module__, 'hann_window' in dir(npgrad), 'max_pool2d' in dir(npgrad))")
+    assert _run(code) == ["True", "True", "False", "npgrad", "True", "True"]
+
+
+def test_star_import_and_all_include_the_lazy_names():
+    code = ("import npgrad\nns = {}\nexec('from npgrad import *', ns)\n"
+            "print('conv2d' in ns, 'compile' in ns, 'save' in ns, 'conv2d' in npgrad.__all__, 'tensor' in ns)")
+    assert _run(code) == ["True"] * 5
+
+
+def test_a_lazy_tensor_method_replaces_its_stand_in():
+    code = ("import npgrad\nT = npgrad.Tensor\nprint(type(T.__dict__['uniform_']).__name__)\n"
+            "x = npgrad.zeros(3).uniform_(2, 3)\nprint(type(T.__dict__['uniform_']).__name__, bool((x >= 2).all()))\n"
+            "print(type(T.__dict__['real']).__name__)\nz = npgrad.zeros(1)\nz.real = npgrad.tensor([5.0])\n"
+            "print(type(T.__dict__['real']).__name__, z.real.item())")
+    assert _run(code) == ["_Lazy", "function", "True", "_LazyProperty", "property", "5.0"]
+
+
+def test_lazy_functions_pickle_by_their_npgrad_name():
+    code = ("import pickle, npgrad\nf = pickle.loads(pickle.dumps(npgrad.conv2d))\n"
+            "import npgrad.nn.functional as F\nprint(f is npgrad.conv2d, F.conv2d is npgrad.conv2d, f.__module__)")
+    assert _run(code) == ["True", "True", "npgrad"]

@@ -46,29 +46,12 @@ try:
     from .ops.joining import *  # noqa: F401,F403
     from .ops.scatter import *  # noqa: F401,F403
     from .ops.linalg import *  # noqa: F401,F403
-    from .ops.neural import *  # noqa: F401,F403
-    from .ops.activation import *  # noqa: F401,F403
-    from .ops.conv import *  # noqa: F401,F403
-    from .ops.pool import *  # noqa: F401,F403
-    from .ops.norm import *  # noqa: F401,F403
-    from .ops.loss import *  # noqa: F401,F403
-    from .ops.sampling import *  # noqa: F401,F403
     from . import autograd, random
-    from .serialization import save, load
     from .autograd import Function
 
-
-    # issue 13's missing functions: each module lists its names in __all__ (its Tensor methods: _tensor_methods.py)
-    from .ops.random_fill import *  # noqa: F401,F403
-    from .ops.set_ops import *  # noqa: F401,F403
-    from .ops.special import *  # noqa: F401,F403
-    from .ops.shape_extra import *  # noqa: F401,F403
-    from .ops.statistics import *  # noqa: F401,F403
-    from .ops.linalg_lu import *  # noqa: F401,F403
-    from .ops.window import *  # noqa: F401,F403
-    from .ops.api_extra import *  # noqa: F401,F403
-    from .ops.linalg_extra import *  # noqa: F401,F403
-    from .ops.surface_extra import *  # noqa: F401,F403
+    # The op modules few programs use, npgrad.compile, save and load: loaded on first use (npgrad/_lazy.py, and
+    # __getattr__ below); they are not imported here.
+    from . import _lazy
 
     # Tensor's op-backed methods (x.sum(), x.exp_(), x.T ...): one table, npgrad/_tensor_methods.py
     from . import _tensor_methods  # noqa: E402
@@ -78,7 +61,6 @@ try:
                           CharTensor, ByteTensor, BoolTensor, set_default_tensor_type)
     from ._tensor import set_default_device, get_default_device  # noqa: F401
     from ._version import __version__  # noqa: F401  (a version-comparable str, as torch's TorchVersion)
-    from .compiler import compile  # noqa: F401  (runs eagerly for now; see npgrad/compiler)
     from .amp.autocast_mode import (autocast, is_autocast_available, is_autocast_enabled,  # noqa: F401
                                     get_autocast_dtype, set_autocast_enabled)
     from ._switches import *  # noqa: F401,F403  (deterministic/warn-always switches, typename, vmap, ...)
@@ -211,17 +193,21 @@ try:
     from ._docs import tensor_methods as _tensor_method_docs  # noqa: E402  (docstrings of factory-made methods)
     _tensor_method_docs.apply(Tensor)
     del _tensor_method_docs
-    from ._docs import shared_functional as _shared_docs  # noqa: E402  (functions shared with nn.functional)
-    _shared_docs.apply(globals())
-    del _shared_docs
 
     _LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "cuda", "cpu", "backends",
              "mps", "accelerator", "onnx", "jit", "amp", "hub", "profiler", "compiler", "functional", "version",
              "serialization", "futures")
 
+    # every public name, the lazy ones included (``from npgrad import *`` reads them all, loading their modules)
+    __all__ = sorted({name for name in globals() if not name.startswith("_")} | set(_lazy.NAMES))
+
 
     def __getattr__(name):
-        """Submodules load on first use (``npgrad.nn``, ``npgrad.optim``, ...) to keep ``import npgrad`` fast."""
+        """The names of npgrad/_lazy.py's modules, and the submodules (``npgrad.nn``, ``npgrad.optim``, ...), load on
+        first use to keep ``import npgrad`` fast."""
+        module = _lazy.NAMES.get(name)
+        if module is not None:
+            return _lazy.load(globals(), module)[name]
         if name in _LAZY:
             import importlib
             try:
@@ -233,6 +219,10 @@ try:
             globals()[name] = mod
             return mod
         raise AttributeError(f"module 'npgrad' has no attribute '{name}'")
+
+
+    def __dir__():
+        return sorted(set(globals()) | set(_lazy.NAMES))
 finally:  # a failed import resumes it too
     if _gc_resume:
         _gc.enable()

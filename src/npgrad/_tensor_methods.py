@@ -261,6 +261,8 @@ reciprocal              -               ops.pointwise_unary:reciprocal
 reciprocal_             inplace         ops.pointwise_unary:reciprocal
 relu                    -               ops.pointwise_unary:relu
 relu_                   inplace         ops.pointwise_unary:relu
+hardshrink              -               ops.activation:hardshrink
+prelu                   -               ops.activation:prelu
 logit                   -               ops.pointwise_special:logit
 logit_                  inplace         ops.pointwise_special:logit
 erf                     -               ops.pointwise_special:erf
@@ -509,13 +511,13 @@ grad_dtype              property        ops.surface_extra:_get_grad_dtype,_set_g
 
 
 def _maker(how):
-    from .ops import inplace, indexing, shape_extra, comparison
+    from .ops import inplace, indexing, comparison
     return {
         "-": lambda name, fn: fn,
         "inplace": lambda name, fn: inplace._inplace_method(fn),
         "inplace+overlap": lambda name, fn: inplace._inplace_method(fn, overlap_ok=True),
         "inplace+rebase": lambda name, fn: indexing.inplace_method(fn, name),
-        "inplace_view": lambda name, fn: shape_extra._inplace_view(name, fn),
+        "inplace_view": lambda name, fn: sys.modules["npgrad.ops.shape_extra"]._inplace_view(name, fn),  # lazy
         "predicate": lambda name, fn: comparison._inplace_predicate(fn, *comparison._PREDICATES_INPLACE[name[:-1]]),
     }[how]
 
@@ -530,20 +532,67 @@ def rows():
 
 
 def bind(T):
-    """Attach every method of ``TABLE`` to ``T`` (called once, after the op modules are imported)."""
+    """Attach every method of ``TABLE`` to ``T`` (called once, by npgrad/__init__). A row whose module is not
+    imported yet (one that npgrad/_lazy.py loads on first use) gets a ``_Lazy`` stand-in that makes it on first
+    access."""
     makers = {}
     for name, how, module, attr in rows():
-        if how == "same":
-            setattr(T, name, getattr(T, attr))
-            continue
-        mod = sys.modules["npgrad." + module]
-        if how == "property":  # getter[,setter]
-            setattr(T, name, property(*(getattr(mod, a) for a in attr.split(","))))
-            continue
-        obj = mod
-        for part in attr.split("."):
-            obj = getattr(obj, part)
-        make = makers.get(how)
-        if make is None:
-            make = makers[how] = _maker(how)
-        setattr(T, name, make(name, obj))
+        if module is not None and "npgrad." + module not in sys.modules:
+            setattr(T, name, (_LazyProperty if how == "property" else _Lazy)(T, name, how, module, attr, makers))
+        else:
+            setattr(T, name, _make(T, name, how, module, attr, makers))
+
+
+def _make(T, name, how, module, attr, makers):
+    """The method (function, property, wrapper) of one row."""
+    if how == "same":
+        return getattr(T, attr)
+    mod = sys.modules.get("npgrad." + module)
+    if mod is None:
+        import importlib
+        mod = importlib.import_module("npgrad." + module)
+    if how == "property":  # getter[,setter]
+        return property(*(getattr(mod, a) for a in attr.split(",")))
+    obj = mod
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    make = makers.get(how)
+    if make is None:
+        make = makers[how] = _maker(how)
+    return make(name, obj)
+
+
+class _Lazy:
+    """A method of a module that loads on first use (npgrad/_lazy.py): the first access, on the class or on a tensor,
+    imports the module, puts the method itself on the class in place of this stand-in (later calls never come here)
+    and returns it. Its docstring is then attached as npgrad/_docs/tensor_methods.py does at import."""
+    def __init__(self, T, name, how, module, attr, makers):
+        self.row = (T, name, how, module, attr)
+        self.makers = makers
+
+    def resolve(self):
+        T, name = self.row[:2]
+        if T.__dict__.get(name) is not self:  # resolved already (through another stand-in of the same module)
+            return T.__dict__[name]
+        obj = _make(*self.row, self.makers)
+        from ._docs.tensor_methods import DOCS
+        if name in DOCS:
+            obj.__doc__ = DOCS[name]
+        setattr(T, name, obj)
+        return obj
+
+    def __get__(self, instance, owner=None):
+        obj = self.resolve()
+        get = getattr(type(obj), "__get__", None)
+        return obj if get is None else get(obj, instance, owner)
+
+
+class _LazyProperty(property, _Lazy):
+    """``_Lazy`` for a property row (``x.real``): a property (for ``inspect`` and ``x.real = ...``) until resolved."""
+
+    def __init__(self, T, name, how, module, attr, makers):
+        _Lazy.__init__(self, T, name, how, module, attr, makers)
+        property.__init__(self, lambda t: self.resolve().__get__(t), lambda t, v: self.resolve().__set__(t, v))
+
+    def __get__(self, instance, owner=None):
+        return self.resolve().__get__(instance, owner)

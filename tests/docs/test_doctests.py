@@ -14,6 +14,8 @@ sys.path.insert(0, os.path.join(ROOT, "src"))
 
 import npgrad  # noqa: E402
 
+npgrad._lazy.load_all()  # the finder reads __dict__s: what npgrad loads on first use is loaded now
+
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 _FINDER = doctest.DocTestFinder(exclude_empty=True)
 

@@ -218,7 +218,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
 
 # The public boundary (npgrad._out): out= for normalize, as torch's; torch's exception classes for bad arguments.
 # Keep this at the end of the module.
-from .. import _out  # noqa: E402
+from .. import _out, _lazy  # noqa: E402
+_lazy.load_shared(vars(_ng), globals())  # the functions npgrad shares with this module get npgrad's wrappers first
 _out.wrap_namespace(globals(), {"normalize"}, "npgrad.nn.functional")
 # defined with MultiheadAttention; imported last, so the layer modules see the finished (wrapped) functions above
 from .modules.attention import multi_head_attention_forward  # noqa: E402,F401

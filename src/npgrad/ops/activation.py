@@ -638,11 +638,3 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False, ge
 
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     return rrelu(input, lower, upper, training, True, generator)
-
-
-def _bind(T):
-    T.hardshrink = hardshrink
-    T.prelu = prelu
-
-
-_bind(_t.Tensor)

@@ -4,14 +4,32 @@
     npgrad.return_types.max(
     values=tensor([3., 4.]),
     indices=tensor([1, 1]))
-"""
-from collections import namedtuple
 
+Each class is made on first use (module ``__getattr__``, PEP 562) from ``_FIELDS`` below: ``import npgrad`` does not
+build twenty named tuples it may never return.
+"""
 __all__ = ["max", "min", "sort", "topk", "kthvalue", "median", "nanmedian", "mode", "cummax", "cummin",
-           "aminmax"]
+           "aminmax", "histogram", "frexp", "linalg_lu", "linalg_lu_factor", "linalg_lu_factor_ex", "lu_unpack",
+           "linalg_eig", "linalg_ldl_factor", "linalg_ldl_factor_ex", "histogramdd"]
+
+# name -> its fields (``values indices`` unless listed)
+_FIELDS = {
+    "aminmax": "min max",
+    "histogram": "hist bin_edges",
+    "histogramdd": "hist bin_edges",
+    "frexp": "mantissa exponent",
+    "linalg_lu": "P L U",
+    "linalg_lu_factor": "LU pivots",
+    "linalg_lu_factor_ex": "LU pivots info",
+    "lu_unpack": "P L U",
+    "linalg_eig": "eigenvalues eigenvectors",
+    "linalg_ldl_factor": "LD pivots",
+    "linalg_ldl_factor_ex": "LD pivots info",
+}
 
 
 def _make(name, fields=("values", "indices")):
+    from collections import namedtuple
     base = namedtuple(name, fields)
 
     def __repr__(self):
@@ -23,25 +41,12 @@ def _make(name, fields=("values", "indices")):
     return cls
 
 
-max = _make("max")
-min = _make("min")
-sort = _make("sort")
-topk = _make("topk")
-kthvalue = _make("kthvalue")
-median = _make("median")
-nanmedian = _make("nanmedian")
-mode = _make("mode")
-cummax = _make("cummax")
-cummin = _make("cummin")
-aminmax = _make("aminmax", ("min", "max"))
-histogram = _make("histogram", ("hist", "bin_edges"))
-frexp = _make("frexp", ("mantissa", "exponent"))
-linalg_lu = _make("linalg_lu", ("P", "L", "U"))
-linalg_lu_factor = _make("linalg_lu_factor", ("LU", "pivots"))
-linalg_lu_factor_ex = _make("linalg_lu_factor_ex", ("LU", "pivots", "info"))
-lu_unpack = _make("lu_unpack", ("P", "L", "U"))
-linalg_eig = _make("linalg_eig", ("eigenvalues", "eigenvectors"))
-__all__ += ["histogram", "frexp", "linalg_lu", "linalg_lu_factor", "linalg_lu_factor_ex", "lu_unpack", "linalg_eig"]
-linalg_ldl_factor = _make("linalg_ldl_factor", ("LD", "pivots"))
-linalg_ldl_factor_ex = _make("linalg_ldl_factor_ex", ("LD", "pivots", "info"))
-__all__ += ["linalg_ldl_factor", "linalg_ldl_factor_ex"]
+def __getattr__(name):
+    if name not in __all__:
+        raise AttributeError(f"module 'npgrad.return_types' has no attribute '{name}'")
+    cls = globals()[name] = _make(name, tuple(_FIELDS.get(name, "values indices").split()))
+    return cls
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

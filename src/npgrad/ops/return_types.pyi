@@ -9,7 +9,7 @@ __all__ = ["max", "min", "sort", "topk", "kthvalue", "median", "nanmedian", "mod
            "histogram", "frexp", "linalg_lu", "linalg_lu_factor", "linalg_lu_factor_ex", "lu_unpack", "linalg_eig",
            "linalg_ldl_factor", "linalg_ldl_factor_ex", "histogramdd"]
 
-# the factory of these classes, used by the modules that add one (surface_extra's histogramdd)
+# the factory of these classes (each made on first use)
 def _make(name: str, fields: tuple[str, ...] = ...) -> type[tuple[Any, ...]]: ...
 
 class aminmax(NamedTuple):

@@ -19,9 +19,7 @@ from . import return_types as _rt
 
 __all__ = ["histogramdd", "svd_lowrank", "pca_lowrank", "lobpcg", "ctc_loss", "embedding_bag"]
 
-histogramdd_type = _rt._make("histogramdd", ("hist", "bin_edges"))
-setattr(_rt, "histogramdd", histogramdd_type)  # npgrad.return_types.histogramdd, as torch's
-_rt.__all__.append("histogramdd")
+histogramdd_type = _rt.histogramdd
 
 
 # ---------------------------------------------------------------------------------------------- histogramdd
