@@ -81,6 +81,8 @@ geqrf orgqr ormqr
     "ops.surface_extra": """
 histogramdd svd_lowrank pca_lowrank lobpcg ctc_loss embedding_bag
 """,
+    "ops.linalg_decomp": "det logdet slogdet inverse cholesky qr svd",
+    "ops.linalg_func": "pinverse matrix_exp matrix_power norm",
     "compiler": "compile",
     "serialization": "save load",
 }

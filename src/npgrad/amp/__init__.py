@@ -6,6 +6,14 @@ torch's warning); asked really to lower precision (CPU autocast to float16/bfloa
 ``NotImplementedError`` rather than silently computing in float32. ``GradScaler`` is the real loss scaler.
 """
 from .autocast_mode import autocast, is_autocast_available, custom_fwd, custom_bwd
-from .grad_scaler import GradScaler, OptState
 
 __all__ = ["autocast", "GradScaler", "is_autocast_available", "custom_fwd", "custom_bwd", "OptState"]
+
+
+def __getattr__(name):
+    """``GradScaler`` and ``OptState`` (amp/grad_scaler.py) load on first use: ``import npgrad`` imports
+    ``autocast`` from here."""
+    if name in ("GradScaler", "OptState"):
+        from . import grad_scaler
+        return getattr(grad_scaler, name)
+    raise AttributeError(f"module 'npgrad.amp' has no attribute '{name}'")

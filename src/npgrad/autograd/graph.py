@@ -460,4 +460,12 @@ def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable[..., Any], 
         return hook
     return _MultiHandle([t.register_hook(make_hook(i)) for i, t in enumerate(tensors)])
 from . import function as _function, engine_general as _engine  # noqa: E402  (they import this module first)
-from .graphviz import to_dot, to_graph, make_dot, render, print_graph, summary, saved_values, Digraph  # noqa: E402,F401
+_GRAPHVIZ = ("to_dot", "to_graph", "make_dot", "render", "print_graph", "summary", "saved_values", "Digraph")
+
+
+def __getattr__(name):
+    """The graph-drawing helpers (npgrad/autograd/graphviz.py) load on first use, not with ``import npgrad``."""
+    if name in _GRAPHVIZ:
+        from . import graphviz
+        return getattr(graphviz, name)
+    raise AttributeError(f"module 'npgrad.autograd.graph' has no attribute '{name}'")

@@ -699,10 +699,9 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     return _add_product(Baddbmm, "baddbmm", input, batch1, batch2, beta, alpha, (s1[0], s1[1], s2[2]))
 
 
-# the rest of the family (they import the products above, so they come last)
-from . import linalg_contract as _C, linalg_decomp as _D, linalg_func as _F  # noqa: E402
+# the rest of the family (they import the products above, so they come last); the decompositions and matrix
+# functions (det, svd, norm, ...: linalg_decomp.py, linalg_func.py) load on first use (npgrad/_lazy.py)
+from . import linalg_contract as _C  # noqa: E402
 from .linalg_contract import *  # noqa: E402,F401,F403
-from .linalg_decomp import *  # noqa: E402,F401,F403
-from .linalg_func import *  # noqa: E402,F401,F403
 
-__all__ = __all__ + _C.__all__ + _D.__all__ + _F.__all__
+__all__ = __all__ + _C.__all__
