@@ -34,7 +34,7 @@ from .._xp import xp as _xp, txp as _txp
 from .graph import Node, AccumulateGrad, init_node, next_seq as _next_seq, saved_hooks_stack as _saved_hooks_stack
 from .grad_mode import state, no_grad
 
-__all__ = ["Function", "FunctionCtx", "BackwardNode", "once_differentiable", "InplaceFunction",
+__all__ = ["Function", "FunctionCtx", "BackwardNode", "BackwardCFunction", "once_differentiable", "InplaceFunction",
            "NestedIOFunction"]
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
@@ -229,8 +229,8 @@ def _check_custom_grads(node, res, create):
 
 
 class FunctionCtx:
-    """The type of ``ctx`` in a custom :class:`Function`'s ``forward``/``backward``, for annotations; the context
-    npgrad passes is the function's graph node, which is not an instance of this class (torch's node is one).
+    """The type of ``ctx`` in a custom :class:`Function`'s ``forward``/``backward``: the context npgrad passes is
+    the function's graph node, an instance of this class (its node class derives from :class:`BackwardCFunction`).
 
     Example::
 
@@ -262,6 +262,34 @@ class FunctionCtx:
         def __getattr__(self, name: str) -> Any: ...        # ctx.scale = s in forward, read in backward
         def __setattr__(self, name: str, value: Any) -> None: ...
 
+
+
+class BackwardCFunction(BackwardNode, FunctionCtx):
+    """Base of a custom :class:`Function`'s node class (``MyFnBackward``), as in torch: the node is the ``ctx``
+    (an instance of :class:`FunctionCtx`), ``_forward_cls`` is the Function, and ``apply(*grads)`` runs its
+    ``backward`` (or ``vjp``). (correctness helper)"""
+    _forward_cls: Any = None
+
+    def apply(self, *args: Any) -> Any:
+        fn = self._forward_cls
+        if fn.backward is not Function.backward and fn.vjp is not Function.vjp and fn.backward is not fn.vjp:
+            raise RuntimeError("Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You "
+                               "should only implement one of them.")
+        return fn.backward(self, *args)
+
+    @property
+    def saved_variables(self) -> tuple[Any, ...]:
+        from .._warn import warn
+        warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning)
+        return self.saved_tensors
+
+
+class _BackwardCls:
+    """``MyFn._backward_cls``: the Function's node class (made on first use), torch's attribute name."""
+    __slots__ = ()
+
+    def __get__(self, obj: Any, cls: Any) -> Any:
+        return cls._node_cls
 
 def _version_error(entry, node):
     import re
@@ -366,13 +394,15 @@ class _LazyNodeClass:
         builtin = cls.__dict__.get("_builtin", cls._builtin)
         name = cls.__dict__.get("_node_name") or cls.__name__ + ("Backward0" if builtin else "Backward")
         body = {"_fn": cls, "__module__": cls.__module__, "__qualname__": name, **cls._node_methods}
+        if not builtin:
+            body["_forward_cls"] = cls
         if builtin:
             body["__slots__"] = tuple(cls._ctx_fields)
             body["_plain"] = True
             body["_bw"] = cls.backward  # the engine calls ``node._bw(grad)``: a method call CPython specialises
         node = cls.__dict__.get("_node_cls")
         if node is self:  # two threads may race here: the first class stored wins, both return it
-            node_cls = type(name, (BackwardNode,), body)
+            node_cls = type(name, (BackwardNode,) if builtin else (BackwardCFunction,), body)
             if builtin:
                 _add_saved_properties(node_cls)
             type.__setattr__(cls, "_node_cls", node_cls)
@@ -423,6 +453,7 @@ class Function:
     _saved_for: tuple[tuple[int, ...], ...] | None = None  # per saved slot, the inputs whose gradient formula reads it: a slot no input that
     #                        needs a gradient reads is dropped (torch's ``x * 2`` keeps no ``x``), see _prune
     _node_cls = BackwardNode
+    _backward_cls = _BackwardCls()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -462,8 +493,9 @@ class Function:
         if op is None:
             if not cls._builtin:
                 return _apply_custom(cls, args, kwargs)
-            op = _OPS[cls] = (cls._node_cls, cls.forward, cls._promote, cls._view, cls._broadcast, cls._saved_for)
-        node_cls, forward, promote, view, broadcast, saved_for = op
+            op = _OPS[cls] = (cls._node_cls, cls.forward, cls._promote, cls._view, cls._broadcast,
+                              None if cls._saved_for is None else cls._drop_slots)
+        node_cls, forward, promote, view, broadcast, drops = op
         T = Tensor
         record = state.enabled
         if len(args) == 1:  # unary ops: no loop, no list
@@ -475,6 +507,40 @@ class Function:
                                 f"{type(a).__name__}") from None
             req = record and a._req
             edges = arrays = None
+        elif len(args) == 2:  # binary ops: the loop below, unrolled
+            a, b = args
+            req = False
+            e0 = e1 = None
+            if isinstance(a, T):
+                d0 = a._data
+                if record:
+                    fn = a.grad_fn
+                    if fn is not None:
+                        e0 = (fn, a._nr)
+                        req = True
+                    elif a._req:
+                        e0 = _edge(a)
+                        req = True
+                    else:
+                        e0 = _NO_EDGE
+            else:
+                d0 = a
+            if isinstance(b, T):
+                d1 = b._data
+                if record:
+                    fn = b.grad_fn
+                    if fn is not None:
+                        e1 = (fn, b._nr)
+                        req = True
+                    elif b._req:
+                        e1 = _edge(b)
+                        req = True
+                    else:
+                        e1 = _NO_EDGE
+            else:
+                d1 = b
+            arrays = [d0, d1]
+            edges = (e0, e1)
         else:  # arrays and (while grad mode is on) edges in one pass
             req = False
             arrays = []
@@ -558,9 +624,29 @@ class Function:
                 else:  # (a view's result shares its base's counter)
                     ctx._saved = (_tuple_new(_Saved, (out, None, 0, vc, vc[0])),)
             else:
-                if saved_for is not None:
-                    saved = _prune(saved, cls, edges)
-                ctx._saved = _pack(saved, args, (a0,) if arrays is None else arrays, (out,), res)
+                if drops is not None:  # (_prune, its cached answer inline)
+                    mask = 0
+                    bit = 1
+                    for e in edges:
+                        if e is not None and e[0] is not None:
+                            mask |= bit
+                        bit <<= 1
+                    drop = drops.get(mask)
+                    if drop is None:
+                        saved = _prune(saved, cls, edges)
+                    elif drop:
+                        saved = list(saved)
+                        n = len(saved)
+                        for k in drop:
+                            if k < n:
+                                saved[k] = None
+                        saved = tuple(saved)
+                for x in saved:
+                    if x is not None and type(x) is not float and type(x) is not int:
+                        ctx._saved = _pack(saved, args, (a0,) if arrays is None else arrays, (out,), res)
+                        break
+                else:  # numbers and pruned slots only (``y * 0.9`` keeps just the 0.9): nothing to track
+                    ctx._saved = saved
         if broadcast:  # metadata only where an input differs from the result in shape or dtype
             shape, dtype = data.shape, data.dtype
             for a in args:
@@ -599,7 +685,7 @@ def _outputs(cls, ctx, args, arrays, out, edges, req):
 
 
 _apply_builtin = Function.__dict__["apply"].__func__  # (an op class may override ``apply``: the base one here)
-_OPS = {}  # built-in op class -> (node class, forward, _promote, _view, _broadcast, _saved_for), on first apply
+_OPS = {}  # built-in op class -> (node class, forward, _promote, _view, _broadcast, _drop_slots or None), on first apply
 
 
 def _is_in(x, seq):
