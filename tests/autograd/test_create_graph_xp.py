@@ -169,3 +169,84 @@ def test_txp_first_use_imports_no_numpy_submodule():
             "print(sorted(m for m in set(sys.modules) - before if m.startswith('numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
+
+
+def _new_nodes(m, grads, loss):
+    """grad_fn names recorded by a create_graph pass: nodes reachable from the gradients but not from the loss."""
+    def walk(roots):
+        seen, stack = {}, [r for r in roots if r is not None]
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen[n] = n.name()
+            stack.extend(e[0] for e in n.next_functions if e[0] is not None)
+        return seen
+    before = walk([loss.grad_fn])
+    return [name for n, name in walk([g.grad_fn for g in grads]).items() if n not in before]
+
+
+def test_w7_create_graph_pass_records_no_more_nodes_than_torch():
+    # W7's second pass walks what the first recorded: per node we pay more than torch, so record no more nodes
+    rng = np.random.default_rng(7)
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in [(32, 16), (32,), (1, 32), (1,)]]
+    x, y = rng.standard_normal((64, 16)).astype(np.float32), rng.standard_normal((64, 1)).astype(np.float32)
+    counts = {}
+    for m in (npgrad, torch):
+        w1, b1, w2, b2 = params = [m.tensor(a, requires_grad=True) for a in arrays]
+        loss = ((m.tanh(m.tensor(x) @ w1.T + b1) @ w2.T + b2 - m.tensor(y)) ** 2).mean()
+        grads = m.autograd.grad(loss, params, create_graph=True)
+        counts[m] = _new_nodes(m, grads, loss)
+        assert [g.grad_fn.name() for g in grads] == ["PermuteBackward0", "ViewBackward0", "PermuteBackward0",
+                                                     "ViewBackward0"]
+    assert 0 < len(counts[npgrad]) <= len(counts[torch]), (sorted(counts[npgrad]), sorted(counts[torch]))
+    assert "TanhBackwardBackward0" in counts[npgrad]
+
+
+# a node whose gradient requires no grad and that saved nothing runs its plain formula under create_graph
+# (engine_general.constant): its results must still be torch's - values, requires_grad, what is recorded after
+CONSTANT_CASES = {
+    "sum": lambda m, x: x.sum(),
+    "mean": lambda m, x: x.mean(),
+    "sum_dim": lambda m, x: x.sum(0).sum(),
+    "mean_keepdim_view": lambda m, x: (x.mean(1, keepdim=True).view(-1) - 1).sum(),
+    "transpose_add": lambda m, x: (x.t() + 2).mean(),
+    "square_mean": lambda m, x: (x * x).mean(),
+    "constant_meets_recorded": lambda m, x: x.sum() + (x * x).sum(),
+    "recorded_meets_constant": lambda m, x: (x.exp() * 3).sum() + x.mean(),
+    "pow_of_mean": lambda m, x: x.mean(0).pow(3).sum(),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONSTANT_CASES))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_constant_gradient_nodes_under_create_graph_match_torch(case, dtype, protocol_calls):
+    a = np.random.default_rng(11).standard_normal((3, 4)).astype(dtype)
+    res = {}
+    for m in (npgrad, torch):
+        x = m.tensor(a, requires_grad=True)
+        (g,) = m.autograd.grad(CONSTANT_CASES[case](m, x), x, create_graph=True)
+        second = None
+        if g.requires_grad:
+            (second,) = m.autograd.grad((g * g).sum(), x)
+            second = to_np(second)
+        res[m] = (to_np(g), g.requires_grad, str(g.dtype).split(".")[1], second)
+    (g, req, dt, s), (tg, treq, tdt, ts) = res[npgrad], res[torch]
+    assert (req, dt) == (treq, tdt)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(g, tg, rtol=tol, atol=tol)
+    if s is not None:
+        np.testing.assert_allclose(s, ts, rtol=tol, atol=tol)
+    assert protocol_calls == []
+
+
+def test_backward_create_graph_through_constant_nodes_leaves_a_writable_grad():
+    for m in (npgrad, torch):
+        x = m.ones(2, 3, requires_grad=True)
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            x.mean().backward(create_graph=True)
+        assert not x.grad.requires_grad and x.grad.grad_fn is None
+        x.grad.add_(1)  # writable, as torch's
+        np.testing.assert_allclose(to_np(x.grad), np.full((2, 3), 1 + 1 / 6))

@@ -19,7 +19,9 @@ Which way formulas run. A plain backward runs with grad mode off and hands a bui
 buffers below are ndarrays and ``ctx.saved_tensors`` returns arrays): nothing is recorded, so a Tensor
 wrapper per intermediate would be pure overhead. Under ``create_graph`` grad mode is on and the formula gets
 Tensors (the buffer is wrapped first, ``saved_tensors`` returns Tensors), so the same formula, written once,
-records the graph of the backward and gives higher-order gradients. User Functions get Tensors in both passes.
+records the graph of the backward and gives higher-order gradients. (A node whose gradient requires no grad and
+that saved nothing - the first nodes after a seed - has nothing to record: its plain formula runs on the array,
+``engine_general.constant``.) User Functions get Tensors in both passes.
 
 Ownership. Every gradient travels with a flag, as a ``(gradient, owned)`` pair: True when this pass allocated
 the array and nothing else refers to it (a built-in formula's new result, a sum the engine made), False when it
@@ -36,7 +38,7 @@ from .graph import _passes_stack
 from .grad_mode import state
 from . import function as _function
 from . import anomaly_mode as _anomaly
-from .engine_general import needed as _needed, run_general, fresh as _fresh
+from .engine_general import needed as _needed, run_general, fresh as _fresh, constant as _constant
 
 __all__ = ["execute"]
 
@@ -116,9 +118,12 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
             else:  # the everyday node: a built-in, one output, no hooks - its formula straight on the gradient
                 flags = None
                 buf, bown = entry
-                if create_graph and type(buf) is ndarray:
-                    buf = make(buf)
-                out = node._bw(buf)  # the op's backward(ctx, grad): node._fn.backward, bound
+                if create_graph and (type(buf) is ndarray or not buf._req) and not node._saved:
+                    out = _constant(node, buf)  # (w7) nothing to record: the formula on arrays
+                else:
+                    if create_graph and type(buf) is ndarray:
+                        buf = make(buf)
+                    out = node._bw(buf)  # the op's backward(ctx, grad): node._fn.backward, bound
                 if type(out) is not tuple:
                     out = (out,)
                 meta = node._meta

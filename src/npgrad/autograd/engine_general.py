@@ -5,6 +5,7 @@
 - ``run_general``: one node off the fast path (a node whose ``_general`` flag is set - hooks, several outputs,
   a user Function, a leaf's ``AccumulateGrad`` - or any node while anomaly detection or the profiler runs, or a
   node whose gradient ``autograd.grad`` returns).
+- ``constant``: under create_graph, a node with a constant gradient and nothing saved runs its plain formula.
 - ``accumulate_leaf`` / ``retain``: writing ``.grad``, owned buffers without a copy (see ``engine.py``).
 """
 import threading
@@ -15,6 +16,7 @@ from .graph import (AccumulateGrad, as_tensor as _as_tensor, run_tensor_hooks as
                     node_hook_result as _node_hook_result, pre_hooks as _pre_hooks,
                     none_tensor_hooks as _none_tensor_hooks, diff_outputs as _diff_outputs)
 from . import function as _function
+from .grad_mode import state
 from . import anomaly_mode as _anomaly
 from .. import _dtype
 
@@ -70,6 +72,22 @@ def _out_owned(out, grads, owns):
     """Ownership of a built-in formula's results: a new array is owned, a gradient passed through keeps its flag."""
     return [g is not None and next((oi for gi, oi in zip(grads, owns) if not fresh(g, gi)), True) and _once(g, out)
             for g in out]
+
+
+def constant(node, g):
+    """(w7) Under create_graph, a node whose gradient requires no grad and that saved nothing: its result can
+    require no grad either, so the plain formula runs on the array (as in a plain backward, nothing recorded,
+    no Tensor per intermediate: ``mean()``'s expand and divide of the seed) and its results go on as Tensors."""
+    prev = state.enabled, state.create
+    state.enabled = state.create = False
+    try:
+        out = node._bw(g if type(g) is np.ndarray else g._data)
+    finally:
+        state.enabled, state.create = prev
+    make, T = _function.make, _function.Tensor
+    if type(out) is not tuple:
+        out = (out,)
+    return tuple([r if r is None or isinstance(r, T) else make(np.asarray(r)) for r in out])
 
 
 def run_general(node, entry, create, captures, results, need, accumulate, anomaly):
