@@ -232,6 +232,7 @@ _TABLE: dict[str, dict[str, Any]] = {
                        "end": _slice_part("stop", _INT64_MAX), "step": _slice_part("step", 1),
                        "self_sym_sizes": lambda n: _last_basic(n)[2]},
     "indexing.Index": {"indices": _indices, "self_sym_sizes": _basic_shape},
+    "indexing.IndexTensor": {"indices": _indices, "self_sym_sizes": _basic_shape},
     "pool.AvgPool": {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2)},
     "pool.AvgPool3D": {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2)},
     "pool.AdaptiveMaxPool": {"result1": _adaptive_indices},

@@ -56,6 +56,25 @@ class Index(Function):
         return dispatch(IndexAccum, grad, ctx.shape, ctx.basic, ctx.adv), None, None
 
 
+class IndexTensor(Function):
+    """``a[idx]`` with one integer index tensor: the index array is an argument of its own (not inside a tuple),
+    so ``npgrad.compile`` records it as an input and replays the lookup with each call's indices."""
+    _builtin = True
+    _ctx_fields = ("shape", "basic", "adv")
+    _node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, a, idx):
+        ctx.shape, ctx.basic, ctx.adv = a.shape, (_FULL,), (idx,)
+        r = a[idx]
+        return r if r.flags.c_contiguous else r.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: index_backward(grad.new_zeros(self.sizes()), indices, grad)
+        return dispatch(IndexAccum, grad, ctx.shape, ctx.basic, ctx.adv), None
+
+
 class Select(Index):
     _view = True
     _node_name = "SelectBackward0"
@@ -450,7 +469,7 @@ def getitem(input, index):
         if a.size and (a.max() >= n or a.min() < -n):
             bad = int(a.max()) if a.max() >= n else int(a.min())
             raise IndexError(f"index {bad} is out of bounds for dimension 0 with size {n}")
-        return Index.apply(input, (_FULL,), (a,))
+        return IndexTensor.apply(input, index)
     basic, adv, cls = _parse(input, index)
     try:
         out = cls.apply(input, basic, adv)
