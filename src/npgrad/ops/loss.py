@@ -112,13 +112,15 @@ class NllLoss(Function):
         valid = target != ignore_index
         t = xp.where(valid, target, 0)
         w = valid.astype(x.dtype) if weight is None else xp.where(valid, weight[t], 0).astype(x.dtype)
-        picked = x[t] if x.ndim == 1 else xp.take_along_axis(x, xp.expand_dims(t, 1), 1).squeeze(1)
+        # (index arrays and array methods rather than take_along_axis / np.sum: a few µs of NumPy's Python each)
+        picked = x[t] if x.ndim == 1 else x[xp.arange(x.shape[0]), t] if x.ndim == 2 else \
+            xp.take_along_axis(x, t[:, None], 1)[:, 0]
         loss = -(w * picked)
-        total = xp.sum(w, dtype=x.dtype)
+        total = w.sum(dtype=x.dtype)
         ctx.reduction, ctx.total, ctx.t, ctx.w, ctx.shape = reduction, total, t, w, x.shape
         if reduction == "none":
             return loss
-        s = xp.sum(loss, dtype=x.dtype)
+        s = loss.sum(dtype=x.dtype)
         if reduction == "sum":
             return s
         return (s / total).astype(x.dtype)
@@ -127,18 +129,23 @@ class NllLoss(Function):
     def backward(ctx, grad):
         # self: nll_loss_backward(grad, self, target, weight, reduction, ignore_index, total_weight)
         #   = -weight[target] * grad at each target position (/ total_weight for 'mean'), zero elsewhere
-        xp = ctx.xp
-        coef = xp.zeros(ctx.shape, ctx.w.dtype)   # a constant: the loss is linear in the input
+        coef = _zeros(ctx.shape, ctx.w.dtype)   # a constant (an array in both passes): the loss is linear in the input
         w = ctx.w
         if ctx.reduction == "mean":   # no target counted (all ignored): torch's gradient is 0, not 0/0
-            w = w / ctx.total if ctx.total else xp.zeros_like(w)
+            w = w / ctx.total if ctx.total else _zeros(w.shape, w.dtype)
         if len(ctx.shape) == 1:
             coef[ctx.t] = -w
             return grad * coef, None, None, None, None
-        xp.put_along_axis(coef, xp.expand_dims(ctx.t, 1), xp.expand_dims(-w, 1), 1)
+        if len(ctx.shape) == 2:
+            coef[xp.arange(ctx.shape[0]), ctx.t] = -w
+        else:
+            _put_along_axis(coef, ctx.t[:, None], (-w)[:, None], 1)
         if ctx.reduction == "none":
-            grad = xp.expand_dims(grad, 1)
+            grad = grad[:, None]
         return grad * coef, None, None, None, None
+
+
+_zeros, _put_along_axis = xp.zeros, xp.put_along_axis  # (backward builds its constant as an array)
 
 
 class NllLoss2d(NllLoss):
@@ -183,9 +190,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             raise RuntimeError(f"expected scalar type {_TYPE_NAMES[x.dtype.name]} but found "
                                f"{_TYPE_NAMES[w.dtype.name]}")
         w = w.reshape(-1)
-    bad = (t != ignore_index) & ((t < 0) | (t >= c))
-    if bad.any():
-        raise IndexError(f"Target {int(t[bad].reshape(-1)[0])} is out of bounds.")
+    if t.size and (t.min() < 0 or t.max() >= c):  # (two reductions; the mask only when some target is out)
+        bad = (t != ignore_index) & ((t < 0) | (t >= c))
+        if bad.any():
+            raise IndexError(f"Target {int(t[bad].reshape(-1)[0])} is out of bounds.")
     t = t.astype(np.int64, copy=False)
     if x.ndim <= 2:
         return NllLoss.apply(input, t, w, reduction, ignore_index)
