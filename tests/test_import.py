@@ -19,6 +19,15 @@ def test_import_loads_no_optional_or_lazy_package():
         assert heavy not in mods, heavy
 
 
+def test_import_leaves_nothing_frozen_and_a_programs_frozen_objects_frozen():
+    # the import's objects go straight to the oldest generation (freeze + unfreeze): nothing stays frozen, and a
+    # program that froze its own objects before importing npgrad finds them still frozen
+    assert _run("import gc, npgrad; print(gc.get_freeze_count())") == ["0"]
+    code = "import gc\nx = [[] for _ in range(100)]\ngc.freeze()\nn = gc.get_freeze_count()\nimport npgrad\n" \
+           "print(n - 100 <= gc.get_freeze_count() <= n, gc.isenabled())"  # (a few frozen temporaries die)
+    assert _run(code) == ["True", "True"]
+
+
 def test_failed_import_resumes_the_cycle_collector():
     # a submodule that fails to import (None in sys.modules makes importing it raise ImportError)
     code = ("import gc, sys\n{pre}sys.modules['npgrad._printing'] = None\n"
