@@ -178,6 +178,9 @@ _TABLE: dict[str, dict[str, Any]] = {
     "pointwise_unary.Exp": {"result": 0},
     "pointwise_unary.Sigmoid": {"result": 0},
     "pointwise_unary.Tanh": {"result": 0},
+    # the one node a create_graph backward records for tanh/sigmoid (TanhBackwardBackward0, SigmoidBackwardBackward0)
+    "pointwise_unary.TanhBackward": {"grad_output": 0, "output": 1},
+    "pointwise_unary.SigmoidBackward": {"grad_output": 0, "output": 1},
     "pointwise_unary.Relu": {"result": 0},
     "pointwise_unary.Sqrt": {"result": 0},
     "pointwise_unary.Log": {"self": 0},
@@ -235,6 +238,7 @@ _TABLE: dict[str, dict[str, Any]] = {
     "indexing.IndexTensor": {"indices": _indices, "self_sym_sizes": _basic_shape},
     "pool.AvgPool": {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2)},
     "pool.AvgPool3D": {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2)},
+    "pool.AvgPoolGrad": {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2)},
     "pool.AdaptiveMaxPool": {"result1": _adaptive_indices},
     "pool.AdaptiveMaxPool3D": {"result1": _adaptive_indices},
     "pool.UpsampleNearest1D": {"output_size": lambda n: (n.mats[0].shape[0],)},
