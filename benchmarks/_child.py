@@ -142,6 +142,11 @@ def cmd_tcompile(base, steps, cfg, backend, cpu_time, cache_dir="", steady=True)
     out["agree"] = len(first) == 2 and first["torch"].shape == first["npgrad"].shape and bool(
         np.allclose(first["torch"], first["npgrad"], rtol=2e-3, atol=1e-5))
     out["cache_files"] = _count_files(cache_dir) if cache_dir else None
+    try:   # inductor's own count of cache hits and misses: whether the warm run really found its cache
+        from torch._dynamo.utils import counters
+        out["inductor_cache"] = {k: int(v) for k, v in counters["inductor"].items() if "cache" in k}
+    except Exception:
+        out["inductor_cache"] = {}
     if fns and steady:
         timer = time.process_time if cpu_time else time.perf_counter
         inner = {}

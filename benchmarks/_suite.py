@@ -97,7 +97,7 @@ class Suite:
         print(f"timing: {e['timer']} ({'--wall for wall clock' if self.cpu_time else 'perf_counter'}); "
               "ratio = npgrad/torch of the medians of interleaved repeats (lower is better); "
               "min: ratio of the fastest samples\n")
-        print(f"{'id':<14}{'workload':<56}{'npgrad':>13}{'torch':>13}{'ratio':>8}{'min':>7}  {'target':<8}")
+        print(f"{'id':<16}{'workload':<56}{'npgrad':>13}{'torch':>13}{'ratio':>8}{'min':>7}  {'target':<8}")
         sys.stdout.flush()
 
     def add(self, rid, npg=None, tor=None, status=None, note="", extra=None):
@@ -131,7 +131,7 @@ class Suite:
         tgt = ("-" if r["target"] is None else
                f"<={r['target']:g}x" if r["target_kind"] == "ratio" else f"<={r['target']:g}{r['unit']}")
         if r["status"] in ("unsupported", "error"):
-            line = f"{r['id']:<14}{r['workload']:<56}{r['status']}: {r['note']}"
+            line = f"{r['id']:<16}{r['workload']:<56}{r['status']}: {r['note']}"
             if r["torch"] is not None:
                 line += f" (torch {self._fmt(r['torch'], r['unit'])})"
         else:
@@ -139,7 +139,7 @@ class Suite:
                 else self._fmt_ratio(r["ratio"])
             rmin = self._fmt_ratio(r["ratio_min"]) if r.get("ratio_min") is not None else "-"
             mark = {"pass": "pass", "info": "info"}.get(r["status"], "SHORT")
-            line = (f"{r['id']:<14}{r['workload']:<56}{self._fmt(r['npgrad'], r['unit']):>13}"
+            line = (f"{r['id']:<16}{r['workload']:<56}{self._fmt(r['npgrad'], r['unit']):>13}"
                     f"{self._fmt(r['torch'], r['unit']):>13}{ratio:>8}{rmin:>7}  {tgt:<8} {mark}")
             if r["note"]:
                 line += f"  ({r['note']})"
@@ -268,9 +268,12 @@ class Suite:
             if "error" in t or "error" in o:
                 self.add(rid, status="error", note=t.get("error") or o.get("error"))
                 continue
+            ic = out.get("inductor_cache") or {}
+            hits = f", fx graph cache {ic.get('fxgraph_cache_hit', 0)} hit(s) {ic.get('fxgraph_cache_miss', 0)} " \
+                   f"miss(es)" if ic else ""
             self.add(rid, o["e2e_s"], t["e2e_s"],
                      note=f"first call: npgrad {o['first_s'] * 1e3:.0f} ms, torch.compile {t['first_s']:.1f} s "
-                          f"({mode} cache: {out.get('cache_files') or 0} files after); wall",
+                          f"({mode} cache: {out.get('cache_files') or 0} files after{hits}); wall",
                      extra={"child": out})
 
     def profile(self, wid, fn, seconds_per_call):
@@ -294,7 +297,7 @@ class Suite:
         with open(path, "w") as f:
             f.write(text)
         self.profiles[wid] = path
-        print(f"{'':<14}profile of the npgrad side: {os.path.relpath(path)}")
+        print(f"{'':<16}profile of the npgrad side: {os.path.relpath(path)}")
 
     # ---- subprocess workloads ------------------------------------------------------------------------------
     def _child(self, *argv, timeout=600):
@@ -388,12 +391,12 @@ class Suite:
             self.rows[-1]["note"] = (f"peak RSS {o['npgrad']['maxrss']:.0f} vs {o['torch']['maxrss']:.0f} MiB; "
                                      f"bare import {o['npgrad']['import_maxrss']:.0f} vs "
                                      f"{o['torch']['import_maxrss']:.0f} MiB")
-            print(f"{'':<14}({self.rows[-1]['note']})")
+            print(f"{'':<16}({self.rows[-1]['note']})")
         out, err = self._both("growth", self.cfg["w9_warmup"], self.cfg["w9_steps"])
         self._add_pair("W9-growth", out, err, "growth", ("objects_growth",))
         if "npgrad" in out:
             self.rows[-1]["note"] = f"npgrad gc-tracked objects: {out['npgrad']['objects_growth']:+d}"
-            print(f"{'':<14}({self.rows[-1]['note']})")
+            print(f"{'':<16}({self.rows[-1]['note']})")
 
     # ---- driver --------------------------------------------------------------------------------------------
     def run(self):

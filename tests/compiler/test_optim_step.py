@@ -24,7 +24,8 @@ CASES = {
     "adam_amsgrad_maximize_beta1": lambda m, p: m.optim.Adam(p, lr=0.02, amsgrad=True, maximize=True,
                                                              weight_decay=0.1, betas=(0.3, 0.9)),
 }
-SIZES = {"small": (5, 8, 1), "large": (200, 160, 2)}   # flat segments / per-parameter code
+SIZES = {"small": (5, 8, 1), "large": (200, 160, 2),   # flat segments / per-parameter code
+         "pieces": (300, 160, 2)}   # a 48,000-element weight: SGD's update in pieces through a small scratch
 
 
 def _model(m, sizes, dtype, seed=0):

@@ -188,7 +188,7 @@ def _build(opt, kind):
     """Generate the update program of ``opt`` from its current groups, gradients and state."""
     from ..optim.optimizer import scalar
     from .._tensor import Tensor
-    ns = {"_np": np, "_cat": np.concatenate, "_mul": np.multiply, "_add": np.add, "_sub": np.subtract,
+    ns = {"_sub_scaled": _sub_scaled, "_np": np, "_cat": np.concatenate, "_mul": np.multiply, "_add": np.add, "_sub": np.subtract,
           "_neg": np.negative, "_div": np.divide, "_sqrt": np.sqrt, "_max": np.maximum, "_scalar": scalar,
           "OPT": opt, "PG": opt.param_groups, "ST": opt.state}
     groups = opt.param_groups
@@ -419,6 +419,27 @@ def _flat(r, g, seg, state, keys, dt, kind, flags, const):
     r += [f"    {b}._vc[0] += 1" for b in bumps]
 
 
+_PIECE = 1 << 15   # elements per piece (optim.sgd.axpy's): the scaled piece stays in the cache
+
+
+def _sub_scaled(p, g, lr, whole, piece):
+    """``p -= g * lr`` in place, in pieces of ``piece``'s size so that ``p`` and ``g`` are read once (a
+    whole-size product is written and read back otherwise: W2's 0.8 MB weight); the same multiply and
+    subtract per element, so the same values. Non-contiguous operands: through ``whole``."""
+    if not (p.flags.c_contiguous and g.flags.c_contiguous and g.shape == p.shape):
+        np.multiply(g, lr, out=whole)
+        p -= whole
+        return
+    pf, gf = p.reshape(-1), g.reshape(-1)
+    n, k = pf.size, piece.size
+    for i in range(0, n, k):
+        j = i + k
+        t = piece if j <= n else piece[:n - i]
+        np.multiply(gf[i:j], lr, out=t)
+        q = pf[i:j]
+        np.subtract(q, t, out=q)
+
+
 def _each(r, seg, state, dt, kind, flags, const):
     """One segment updated parameter by parameter: straight-line, in place, through two scratch arrays."""
     big = max(p._data.size for _, p in seg)
@@ -444,7 +465,10 @@ def _each(r, seg, state, dt, kind, flags, const):
                     r += [f"    _mul(b, mom, out={T})", f"    _add(g, {T}, out={T})", f"    g = {T}"]
                 else:
                     r.append("    g = b")
-            r += [f"    _mul(g, lr, out={T})", f"    p -= {T}", f"    {n}._vc[0] += 1"]
+            if p._data.size > _PIECE:   # piece by piece through a small scratch (eager SGD's axpy): p and g read once
+                r += [f"    _sub_scaled(p, g, lr, {T}, {const(np.empty(_PIECE, dt), 'PS')})", f"    {n}._vc[0] += 1"]
+            else:
+                r += [f"    _mul(g, lr, out={T})", f"    p -= {T}", f"    {n}._vc[0] += 1"]
             if flags["momentum_nz"]:
                 r.append(f"    {st['momentum_buffer']}._vc[0] += 1")
             continue
