@@ -267,6 +267,9 @@ class RemainderTensor(Remainder):
     _node_name = "RemainderBackward1"
 
 
+_POW_FAST = (np.float32, np.float64)
+
+
 class Pow(Function):
     """``self ** exponent`` with a Python number exponent."""
     _builtin, _promote = True, "same"
@@ -280,6 +283,9 @@ class Pow(Function):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         if a.dtype == np.bool_:  # bool ** bool (NumPy has no such loop): x ** True is x, x ** False is 1
             return a.copy() if exponent else xp.ones_like(a)
+        if a.dtype.type in _POW_FAST and exponent in (3, -2, -0.5):  # torch's special cases, bit for bit (and
+            one = a.dtype.type(1)                                    # NumPy's float power takes ~140 ns/element)
+            return a * a * a if exponent == 3 else one / (a * a) if exponent == -2 else one / xp.sqrt(a)
         return xp.power(a, exponent)
 
     @staticmethod
