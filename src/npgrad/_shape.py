@@ -90,6 +90,8 @@ def sum_to(g, shape):
 
 def norm_dim(dim, ndim):
     """Wrap a possibly negative dim; IndexError in torch's words when it is out of range."""
+    if 0 <= dim < ndim:  # the common case, in one comparison
+        return dim
     lo, hi = (-ndim, ndim - 1) if ndim else (-1, 0)
     if not lo <= dim <= hi:
         raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")

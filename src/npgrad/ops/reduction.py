@@ -43,14 +43,16 @@ def count(shape, dims):
 
 def expand_back(grad, dims, keepdim, shape):
     """Undo a reduction's shape change: re-insert the reduced dims, then broadcast to the input shape."""
+    if type(grad) is not _ndarray and isinstance(grad, np.generic):
+        grad = xp.asarray(grad)  # (a 0-d array divided by a number, in mean's formula, is a NumPy scalar)
     if type(grad) is _ndarray:
         out = _broadcast_view(grad, dims, keepdim, shape)
         if out is not None:
             return out
-    xp = xp_of(grad)  # NumPy, or txp on Tensors (create_graph)
+    ns = xp_of(grad)  # NumPy, or txp on Tensors (create_graph)
     if not keepdim and dims and grad.ndim:  # (a 0-d gradient, of a full reduction, broadcasts as it is)
-        grad = xp.expand_dims(grad, dims)
-    return xp.broadcast_to(grad, shape)
+        grad = ns.expand_dims(grad, dims)
+    return ns.broadcast_to(grad, shape)
 
 
 def _broadcast_view(grad, dims, keepdim, shape):
