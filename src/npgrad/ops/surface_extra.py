@@ -645,7 +645,10 @@ def set_(self, source=None, storage_offset=None, size=None, stride=None):
         view = src
     else:
         from .shape_extra import _storage
+        if not source.is_contiguous():
+            raise RuntimeError("passed in tensor to be used as storage must be contiguous")
         size = tuple(int(s) for s in size)
+        given = None if stride is None else tuple(int(s) for s in stride)
         if stride is None:
             stride, acc = [], 1
             for s in reversed(size):
@@ -654,29 +657,64 @@ def set_(self, source=None, storage_offset=None, size=None, stride=None):
         stride = tuple(int(s) for s in stride)
         if len(stride) != len(size):
             raise RuntimeError(f"unequal size length ({len(size)}) and stride length ({len(stride)})")
+        if any(s < 0 for s in stride):
+            raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                               f"strides={list(stride)}")
         off = int(storage_offset)
         if off < 0:
             raise RuntimeError(f"Tensor: invalid storage offset {off}")
-        root, _ = _storage(src)
-        flat = root.reshape(-1) if root.flags.c_contiguous else None
-        need = off + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else off
-        if flat is None or need > flat.size:
-            raise RuntimeError(f"set_: sizes {list(size)}, strides {list(stride)} and storage offset {off} reach past "
-                               f"the {0 if flat is None else flat.size} elements of the source's memory (npgrad "
-                               "cannot grow a storage shared with other tensors)")
+        root, base_off = _storage(src)
+        off += base_off  # torch counts the offset from the source's own storage offset
         it = src.itemsize   # an ndarray over the root's buffer: its base is the root, so storage_offset() sees off
+        need = off + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else off
+        if not root.flags.c_contiguous:
+            raise RuntimeError("set_: npgrad needs the source's memory to be one C-ordered block")
+        if need > root.size:
+            cur = self._data
+            if cur.shape == size and (given is None or tuple(st // it for st in cur.strides) == given):
+                # torch keeps the storage as it is when the geometry does not change, and checks the bounds
+                raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(given or ())}, storage offset "
+                                   f"{off}, and itemsize {it} requiring a storage size of {need * it} are out of "
+                                   f"bounds for storage of size {root.size * it}")
+            root = _grow_storage(source, root, need)  # torch grows the source's storage
+            src = source._data
         view = np.ndarray(size, src.dtype, buffer=root, offset=off * it if all(size) else 0,
                           strides=tuple(s * it for s in stride))
         if not src.flags.writeable:
             view.flags.writeable = False
     self._data = view
     self._vc[0] += 1
-    if source._req and ng.is_grad_enabled() and not self._req:
-        self._req = True   # torch marks it as needing grad, through a node with no derivative
+    if size is None and source._req and ng.is_grad_enabled() and not self._req:
+        # torch marks it as needing grad, through a node with no derivative (set_(source) only: the overload with
+        # an offset and sizes records nothing)
+        self._req = True
         from .random_fill import NoDerivative
         made = NoDerivative.apply(source, view, "set_")
         self.grad_fn, self._nr = made.grad_fn, made._nr
     return self
+
+
+def _grow_storage(source, root, need):
+    """torch's ``set_`` past the end of ``source``'s storage grows it (the new elements are uninitialised; zeros
+    here). npgrad's storage is ``root``, a NumPy buffer that cannot grow in place: ``source`` is moved onto a larger
+    copy, which is only right when no other array shares ``root`` (counted by reference: ``source``'s array, or
+    its view of ``root``, and this call's own names). Otherwise torch's growth cannot be reproduced: an error."""
+    import sys
+    src = source._data
+    # references to root: set_'s and this frame's ``root``, getrefcount's argument, and source's array (its slot,
+    # set_'s and this frame's ``src``) or source's view of it (its ``.base``)
+    expected = 6 if src is root else 4
+    if sys.getrefcount(root) > expected:
+        raise RuntimeError(f"set_: the sizes, strides and storage offset reach past the {root.size} elements of "
+                           "the source's storage, which npgrad cannot grow while other tensors share it")
+    new = xp.zeros(need, root.dtype)
+    new[:root.size] = root.reshape(-1)
+    start = (src.__array_interface__["data"][0] - root.__array_interface__["data"][0]) if src.size else 0
+    moved = np.ndarray(src.shape, src.dtype, buffer=new, offset=start, strides=src.strides)
+    if not src.flags.writeable:
+        moved.flags.writeable = False
+    source._data = moved
+    return new
 
 
 # ---------------------------------------------------------------------------------------------- linear_cross_entropy
