@@ -59,8 +59,6 @@ try:
     from . import _tensor_methods  # noqa: E402
     _tensor_methods.bind(Tensor)
 
-    from ._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa: F401
-                          CharTensor, ByteTensor, BoolTensor, set_default_tensor_type)
     from ._tensor import set_default_device, get_default_device  # noqa: F401
     from ._version import __version__  # noqa: F401  (a version-comparable str, as torch's TorchVersion)
     from .amp.autocast_mode import (autocast, is_autocast_available, is_autocast_enabled,  # noqa: F401

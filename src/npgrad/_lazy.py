@@ -83,6 +83,8 @@ histogramdd svd_lowrank pca_lowrank lobpcg ctc_loss embedding_bag
 """,
     "ops.linalg_decomp": "det logdet slogdet inverse cholesky qr svd",
     "ops.linalg_func": "pinverse matrix_exp matrix_power norm",
+    "_legacy": "FloatTensor DoubleTensor HalfTensor LongTensor IntTensor ShortTensor CharTensor ByteTensor BoolTensor "
+               "set_default_tensor_type",
     "compiler": "compile",
     "serialization": "save load",
 }
