@@ -179,3 +179,28 @@ def test_pow_special_exponents_bitwise_as_torch(exponent, dtype):
     a.sum().backward()
     b.sum().backward()
     np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-6)
+
+
+# ---- torch.save of a compiled model ---------------------------------------------------------------------------
+def test_saving_a_compiled_model_whole(tmp_path):
+    """pytorch/examples word_language_model saves the model object (`torch.save(model, f)`): as in torch, an
+    OptimizedModule saves and loads as one (compiled again), and a module compiled in place (`Module.compile()`)
+    saves without its compiled forward and loads as a plain module (torch drops `_compiled_call_impl`)."""
+    compiler.reset()
+    npgrad.manual_seed(0)
+    x = npgrad.randn(3, 4)
+    opt = npgrad.compile(npgrad.nn.Sequential(npgrad.nn.Linear(4, 5), npgrad.nn.Tanh()))
+    inplace = npgrad.nn.Linear(4, 2)
+    inplace.compile()
+    want_opt, want_inplace = opt(x), inplace(x)
+    npgrad.save(opt, tmp_path / "opt.pt")
+    npgrad.save(inplace, tmp_path / "inplace.pt")
+    opt2 = npgrad.load(tmp_path / "opt.pt", weights_only=False)
+    inplace2 = npgrad.load(tmp_path / "inplace.pt", weights_only=False)
+    assert type(opt2) is type(opt) and type(inplace2) is npgrad.nn.Linear and "forward" not in vars(inplace2)
+    assert list(opt2.state_dict()) == list(opt.state_dict())
+    for _ in range(2):   # capture, then replay
+        np.testing.assert_array_equal(opt2(x).detach().numpy(), want_opt.detach().numpy())
+    assert opt2(x).grad_fn.name() == "CompiledFunctionBackward"
+    np.testing.assert_array_equal(inplace2(x).detach().numpy(), want_inplace.detach().numpy())
+    assert inplace2(x).grad_fn.name() == "AddmmBackward0"

@@ -161,6 +161,10 @@ def __getattr__(name):
             def explain(self) -> str:
                 return _explain_text(self.__dict__["_npgrad_compiled"])
 
+            def __reduce__(self):  # programs: torch.save(compiled_model) saves the module; loading compiles again
+                c = self.__dict__["_npgrad_compiled"]
+                return _rebuild_optimized, (self._orig_mod, self.__dict__["_npgrad_backend"], c._fullgraph, c._limit)
+
             def __getattr__(self, name):
                 try:
                     return super().__getattr__(name)
@@ -172,6 +176,11 @@ def __getattr__(name):
         globals()["OptimizedModule"] = OptimizedModule
         return OptimizedModule
     raise AttributeError(f"module 'npgrad.compiler' has no attribute '{name}'")
+
+
+def _rebuild_optimized(mod, backend, fullgraph, limit):
+    cls = globals().get("OptimizedModule") or __getattr__("OptimizedModule")
+    return cls(mod, backend, fullgraph, limit)
 
 
 def disable(fn: Callable[..., Any] | None = None, recursive: bool = True, *,

@@ -267,6 +267,14 @@ class Module:
                 + list(self._buffers))
         return sorted(k for k in keys if not k[0].isdigit())
 
+    def __getstate__(self):
+        state = self.__dict__
+        fwd = state.get("forward")
+        if fwd is not None and hasattr(fwd, "_npgrad_compiled"):
+            state = dict(state)  # Module.compile()'s compiled forward is not saved (torch drops _compiled_call_impl)
+            del state["forward"]
+        return state
+
     def __setstate__(self, state):
         self.__dict__.update(state)
 
