@@ -9,6 +9,7 @@
 - ``accumulate_leaf`` / ``retain``: writing ``.grad``, owned buffers without a copy (see ``engine.py``).
 """
 import threading
+from operator import attrgetter
 
 import numpy as np
 
@@ -20,36 +21,43 @@ from .grad_mode import state
 from . import anomaly_mode as _anomaly
 from .. import _dtype
 
+_by_seq = attrgetter("_seq")
 _accumulate_lock = threading.Lock()  # .grad updates: backward passes in several threads may meet at one tensor
 
 
 def needed(root_nodes, target_nodes):
-    """The nodes from which some target is reachable: one walk down from the roots recording each node's
-    parents, one walk up from the targets through them."""
-    parents = dict.fromkeys(root_nodes, ())  # node -> the nodes with an edge to it (roots: none yet)
-    get = parents.get
+    """The nodes from which some target is reachable. (w7) One walk down from the roots; when every dead end
+    it meets (a node with no edge to a node: a leaf's AccumulateGrad) is a target, as with ``autograd.grad``
+    over all the parameters, every node reached leads to one and that is the answer. Otherwise one pass over the
+    nodes reached in ascending sequence number (a node's inputs' nodes come first): a node is needed when it is a
+    target or has an edge to a needed node."""
+    seen = set(root_nodes)
+    add = seen.add
     stack = list(root_nodes)
+    pop, push = stack.pop, stack.append
+    all_lead = True
     while stack:
-        node = stack.pop()
+        node = pop()
+        end = True
         for e in node._edges:
             if e is not None:
                 nxt = e[0]
                 if nxt is not None:
-                    p = get(nxt)
-                    if p is None:  # first visit
-                        parents[nxt] = [node]
-                        stack.append(nxt)
-                    elif p:
-                        p.append(node)
-                    else:  # a root reached from another root
-                        parents[nxt] = [node]
-    need = {t for t in target_nodes if t in parents}
-    stack = list(need)
-    while stack:
-        for p in parents[stack.pop()]:
-            if p not in need:
-                need.add(p)
-                stack.append(p)
+                    end = False
+                    if nxt not in seen:
+                        add(nxt)
+                        push(nxt)
+        if end and all_lead and node not in target_nodes:
+            all_lead = False
+    if all_lead:
+        return seen
+    need = {t for t in target_nodes if t in seen}
+    add = need.add
+    for node in sorted(seen.difference(need), key=_by_seq):
+        for e in node._edges:
+            if e is not None and e[0] in need:
+                add(node)
+                break
     return need
 
 
