@@ -265,10 +265,13 @@ def matmul(input, other):
     if not isinstance(input, _t.Tensor):
         _need_tensor(input, "matmul", "input", 1)
     _need_tensor(other, "matmul", "other", 2)
-    da, db = input._data.ndim, other._data.ndim
+    a, b = input._data, other._data
+    da, db = a.ndim, b.ndim
+    if da == 2 == db and a.dtype == b.dtype and a.dtype.kind in "fiuc" and a.shape[1] == b.shape[0]:
+        return Mm.apply(input, other)  # (the everyday case first: two matrices that fit, one dtype, not bool)
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
-    sa, sb = input._data.shape, other._data.shape
+    sa, sb = a.shape, b.shape
     if da == 1 and db == 1:
         return dot(input, other)
     if da == 2 and db == 1:

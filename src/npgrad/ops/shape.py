@@ -1131,6 +1131,9 @@ def _mH(self):
     return _mT(self, "tensor.mH", "Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().")
 
 
+_REV2 = (1, 0)
+
+
 def _T(self):
     """The tensor with its dims reversed (the transpose for a matrix).
 
@@ -1143,15 +1146,15 @@ def _T(self):
                 [2, 5]])
     """
     nd = self._data.ndim
-    if nd != 2:
-        if nd == 0:
-            _warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
-                          UserWarning)
-        else:
-            _warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
-                          "deprecated and it will throw an error in a future release. Consider `x.mT` to "
-                          "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
-                          "reverse the dimensions of a tensor.", UserWarning)
+    if nd == 2:  # (the everyday case, W.T: no tuple to build)
+        return track_view(Permute.apply(self, _REV2), self, Permute)
+    if nd == 0:
+        _warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.", UserWarning)
+    else:
+        _warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+              "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+              "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
+              "reverse the dimensions of a tensor.", UserWarning)
     return track_view(Permute.apply(self, tuple(range(nd))[::-1]), self, Permute)
 
 
