@@ -81,3 +81,12 @@ def test_lazy_functions_pickle_by_their_npgrad_name():
     code = ("import pickle, npgrad\nf = pickle.loads(pickle.dumps(npgrad.conv2d))\n"
             "import npgrad.nn.functional as F\nprint(f is npgrad.conv2d, F.conv2d is npgrad.conv2d, f.__module__)")
     assert _run(code) == ["True", "True", "npgrad"]
+
+
+def test_a_capture_in_a_fresh_process_records_the_lazily_loaded_functions():
+    # npgrad.compile's capture patches npgrad.bernoulli (random_fill, loaded on first use): it loads them first, so
+    # the call is recorded (no graph break) and each replay draws anew
+    code = ("import warnings, npgrad\nwarnings.simplefilter('error')\n"
+            "f = npgrad.compile(lambda x: npgrad.bernoulli(x) * 2)\nx = npgrad.full((64,), 0.5)\n"
+            "outs = [f(x) for _ in range(4)]\nprint(len({tuple(o.tolist()) for o in outs}) > 1)")
+    assert _run(code) == ["True"]

@@ -516,6 +516,8 @@ class _Hooks:
 
     def _install(self):
         rec = self.rec
+        from .. import _lazy  # what npgrad loads on first use is loaded now, so that steps 4-5 find and patch it
+        _lazy.load_all()
         # 1. every Function.apply goes through _apply_extras, which asks the recorder first
         _function.extras_on()
         self.undo.append(_function.extras_off)
