@@ -204,3 +204,10 @@ def test_saving_a_compiled_model_whole(tmp_path):
     assert opt2(x).grad_fn.name() == "CompiledFunctionBackward"
     np.testing.assert_array_equal(inplace2(x).detach().numpy(), want_inplace.detach().numpy())
     assert inplace2(x).grad_fn.name() == "AddmmBackward0"
+
+
+def test_every_compiled_module_is_an_instance_of_the_one_optimized_module_class():
+    a = npgrad.compile(npgrad.nn.Linear(1, 1))
+    b = npgrad.compile(npgrad.nn.Tanh())
+    assert type(a) is type(b) is npgrad.compiler.OptimizedModule
+    assert isinstance(a, npgrad.compiler.OptimizedModule)

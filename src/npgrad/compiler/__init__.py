@@ -90,7 +90,7 @@ def compile(model: Callable[..., Any] | None = None, *, fullgraph: bool = False,
         recompile_limit = 8
     from ..nn import Module
     if isinstance(model, Module):
-        return __getattr__("OptimizedModule")(model, backend, fullgraph, recompile_limit)
+        return _optimized_module()(model, backend, fullgraph, recompile_limit)
     checked = [False]
     inner: CompiledCallable | CompiledStep
     if _is_optimizer_step(model):
@@ -179,8 +179,12 @@ def __getattr__(name):
 
 
 def _rebuild_optimized(mod, backend, fullgraph, limit):
-    cls = globals().get("OptimizedModule") or __getattr__("OptimizedModule")
-    return cls(mod, backend, fullgraph, limit)
+    return _optimized_module()(mod, backend, fullgraph, limit)
+
+
+def _optimized_module():
+    """The one OptimizedModule class (made on first use; every compiled module is an instance of it)."""
+    return globals().get("OptimizedModule") or __getattr__("OptimizedModule")
 
 
 def disable(fn: Callable[..., Any] | None = None, recursive: bool = True, *,
