@@ -289,7 +289,7 @@ class Lobpcg(Function):
     _nondiff_out = ()
 
     @staticmethod
-    def forward(ctx, A, E, X):
+    def forward(ctx, A, E, X, X_given=None):  # (X_given: the caller's start, an input of torch's node too)
         ctx.save_for_backward(A)
         ctx.E, ctx.X = E, X
         return E.copy(), X.copy()
@@ -327,6 +327,23 @@ class Lobpcg(Function):
         mid = (V.T @ (gX if gX is not None else xp.zeros_like(X))) * inv
         gE_ = gE if gE is not None else xp.zeros_like(Lk)
         return V @ mid @ Vk.T + (Vk * gE_) @ Vk.T, None, None
+
+
+class LobpcgB(Lobpcg):
+    """The generalized problem (``B`` given): recorded as torch records it (the node's inputs are the symmetrised
+    ``A`` and ``B``), but torch has no derivative for it yet: its backward raises torch's ValueError."""
+    _builtin = True
+    _node_name = "LOBPCGAutogradFunctionBackward"
+
+    @staticmethod
+    def forward(ctx, A, B, E, X, X_given=None):
+        ctx.E, ctx.X = E, X
+        return E.copy(), X.copy()
+
+    @staticmethod
+    def backward(ctx, gE, gX):
+        # (none: torch's lobpcg backward supports B = I only)
+        raise ValueError("lobpcg.backward does not support backward with B != I yet.")
 
 
 def _match_columns(V, X):
@@ -404,14 +421,13 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
     X0 = ng.randn(m, n, dtype=A.dtype)._data if X is None else X._data.astype(dt)
     if X0.shape != (m, n):
         raise AssertionError(f"X shape mismatch: got {tuple(X0.shape)}, expected {(m, n)}")
-    Bd = None if B is None else B._data.astype(dt)
     iKd = None if iK is None else iK._data.astype(dt)
     grad = ng.is_grad_enabled() and (A.requires_grad or (B is not None and B.requires_grad))
-    if grad:
-        if B is not None:
-            raise NotImplementedError("lobpcg: the derivative with respect to A or B of the generalized problem (B "
-                                      "given) is not implemented by npgrad; detach A and B")
+    if grad:  # torch symmetrises both in the graph; with B its backward raises (LobpcgB)
         A = (A + A.mT) / 2
+        if B is not None:
+            B = (B + B.mT) / 2
+    Bd = None if B is None else B._data.astype(dt)
     for M in (A._data, Bd):
         if M is not None and not xp.isfinite(M).all():
             raise ng.linalg.LinAlgError("linalg.eigh: The algorithm failed to converge because the input matrix is "
@@ -419,7 +435,8 @@ def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, lar
     E, V = _lobpcg_run(A._data.astype(dt), Bd, X0, iKd, k, niter, tol, largest)
     E, V = E.astype(dt), V.astype(dt)
     if grad:
-        return Lobpcg.apply(A, E, V)
+        given = () if X is None else (X,)  # torch's node lists a given X among its inputs
+        return Lobpcg.apply(A, E, V, *given) if B is None else LobpcgB.apply(A, B, E, V, *given)
     return _t.make(xp.ascontiguousarray(E)), _t.make(xp.ascontiguousarray(V))
 
 
