@@ -202,9 +202,15 @@ class AsStrided(Function):
         return flat.reshape(ctx.shape), None, None
 
 
-# torch prints these two with their C++ namespace in ``name()`` (``repr`` shows the bare class name)
-for _cls in (CopySlices, CopyBackwards):
-    _cls._node_cls.name = (lambda n: lambda self: "torch::autograd::" + n)(_cls._node_cls.__name__)
+def _cpp_name(self):
+    """torch prints CopySlices and CopyBackwards with their C++ namespace in ``name()`` (``repr`` shows the bare
+    class name); the other ops made from CopySlices keep the plain name."""
+    n = type(self).__name__
+    return "torch::autograd::" + n if n in ("CopySlices", "CopyBackwards") else n
+
+
+# given to the node classes when they are made, on first use (reading ``_node_cls`` here would make them at import)
+CopySlices._node_methods = {"name": _cpp_name}
 
 
 def _sum_to_value(g, vshape):
