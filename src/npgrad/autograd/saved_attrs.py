@@ -171,6 +171,7 @@ _TABLE: dict[str, dict[str, Any]] = {
     "pointwise.Add": {"alpha": "alpha"},
     "pointwise.Sub": {"alpha": "alpha"},
     "pointwise.Rsub": {"alpha": "alpha"},
+    "pointwise.RsubTensor": {"alpha": "alpha"},
     "pointwise.Pow": {"self": 0, "exponent": "exponent"},
     "pointwise.PowTensor": {"self": 0, "exponent": 1, "result": 2},
     "pointwise.RPow": {"self": "base", "exponent": 0, "result": 1},

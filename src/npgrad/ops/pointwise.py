@@ -125,6 +125,24 @@ class Rsub(Function):
         return -grad if ctx.alpha == 1 else -grad * ctx.alpha, None, None
 
 
+class RsubTensor(Function):
+    """``torch.rsub(input, other)`` with a tensor ``other``: ``other - alpha * input``, torch's own node."""
+    _builtin, _promote, _broadcast = True, "same", True
+    _node_name = "RsubBackward0"
+    _ctx_fields = ("alpha",)
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return xp.subtract(b, a) if alpha == 1 else b - alpha * a
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: -grad * alpha; other: grad
+        need = ctx.needs_input_grad
+        return ((-grad if ctx.alpha == 1 else -grad * ctx.alpha) if need[0] else None), (grad if need[1] else None), None
+
+
 class Mul(Function):
     _builtin, _promote, _broadcast = True, "same", True
     _saved_for = ((1,), (0,))  # self is read only by other's formula and the reverse: x * 2 saves no x
@@ -605,6 +623,10 @@ def add(input, other, *, alpha=1):
         tensor([[1.5000, 2.5000, 3.5000],
                 [2.0000, 3.0000, 4.0000]])
     """
+    if alpha.__class__ is not int:
+        _check_alpha(input, other, alpha)
+    elif alpha != 1 and _is_bool(input) and _is_bool(other):
+        alpha = bool(alpha)  # a bool result: torch's alpha * other is a logical and (NumPy's would be an integer)
     if not isinstance(input, _t.Tensor):
         if alpha == 1:
             input, other = other, input  # number + tensor: addition commutes, as torch records it
@@ -613,6 +635,17 @@ def add(input, other, *, alpha=1):
     if alpha != 1:
         return Add.apply(input, other, alpha)
     return Add.apply(input, other)
+
+
+def _check_alpha(input, other, alpha):
+    """torch's alpha rules for add/sub/rsub: a bool alpha only with a bool result, a floating-point one (even 1.0)
+    only with a floating result."""
+    dt = result_np([x._data if isinstance(x, _t.Tensor) else x for x in (input, other)])
+    if isinstance(alpha, (bool, np.bool_)):
+        if dt != np.bool_:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, (float, np.floating)) and dt.kind in "iub":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
 
 def _is_bool(x):
@@ -654,6 +687,8 @@ def sub(input, other, *, alpha=1):
         tensor([3, 3])
     """
     _bool_sub(input, other)
+    if alpha.__class__ is not int:
+        _check_alpha(input, other, alpha)
     if alpha != 1:
         return Sub.apply(input, other, alpha)
     return Sub.apply(input, other)
@@ -677,8 +712,11 @@ def rsub(input, other, *, alpha=1):
         >>> torch.rsub(torch.tensor([1, 2]), 10, alpha=2)
         tensor([8, 6])
     """
+    if alpha.__class__ is not int:
+        _check_alpha(input, other, alpha)
     if isinstance(other, _t.Tensor):
-        return sub(other, input, alpha=alpha)
+        _bool_sub(other, input)
+        return RsubTensor.apply(input, other) if alpha == 1 else RsubTensor.apply(input, other, alpha)
     _bool_sub(input, other)
     return Rsub.apply(input, other) if alpha == 1 else Rsub.apply(input, other, alpha)
 
