@@ -7,6 +7,7 @@ predictor, ... Compiled runs must capture whole (a GraphBreakWarning is an error
 losses to rounding; where it is cheap the same run on torch from the same weights and batches gives the same
 losses.
 """
+import math
 import warnings
 
 import numpy as np
@@ -211,3 +212,271 @@ def test_every_compiled_module_is_an_instance_of_the_one_optimized_module_class(
     b = npgrad.compile(npgrad.nn.Tanh())
     assert type(a) is type(b) is npgrad.compiler.OptimizedModule
     assert isinstance(a, npgrad.compiler.OptimizedModule)
+
+
+# ---- the programs' shapes --------------------------------------------------------------------------------------
+def _state(model):
+    return {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+
+
+def _to_torch(build, ours):
+    """The same model built with torch, holding npgrad's initial weights."""
+    theirs = build(torch)
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.items()})
+    return theirs
+
+
+def _close_states(a, b, rtol, atol):
+    assert list(a) == list(b)
+    for k in a:
+        np.testing.assert_allclose(a[k], b[k], rtol=rtol, atol=atol, err_msg=k)
+
+
+def _char_gpt(m, vocab=12, T=8, C=16, heads=2, p=0.1, sdpa=True):
+    """A one-block char-level GPT as nanoGPT/minGPT/ng-video-lecture write it: token + position embeddings,
+    pre-LayerNorm causal self-attention (scaled_dot_product_attention, or the masked_fill of a tril buffer),
+    a GELU MLP, dropout, the head's weight tied to the token embedding, `return logits, loss`."""
+    nn, F = m.nn, m.nn.functional
+
+    class Attention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.qkv, self.proj, self.drop = nn.Linear(C, 3 * C), nn.Linear(C, C), nn.Dropout(p)
+            self.register_buffer("bias", m.tril(m.ones(T, T)).view(1, 1, T, T))
+
+        def forward(self, x):
+            B, t, _ = x.size()
+            q, k, v = self.qkv(x).split(C, dim=2)
+            q, k, v = (z.view(B, t, heads, C // heads).transpose(1, 2) for z in (q, k, v))
+            if sdpa:
+                y = F.scaled_dot_product_attention(q, k, v, dropout_p=p if self.training else 0.0, is_causal=True)
+            else:
+                att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+                att = att.masked_fill(self.bias[:, :, :t, :t] == 0, float("-inf"))
+                y = self.drop(F.softmax(att, dim=-1)) @ v
+            return self.drop(self.proj(y.transpose(1, 2).contiguous().view(B, t, C)))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte, self.wpe = nn.Embedding(vocab, C), nn.Embedding(T, C)
+            self.ln1, self.attn, self.ln2, self.lnf = nn.LayerNorm(C), Attention(), nn.LayerNorm(C), nn.LayerNorm(C)
+            self.mlp = nn.Sequential(nn.Linear(C, 4 * C), nn.GELU(), nn.Linear(4 * C, C), nn.Dropout(p))
+            self.head = nn.Linear(C, vocab, bias=False)
+            self.wte.weight = self.head.weight   # weight tying
+
+        def forward(self, idx, targets=None):
+            t = idx.size(1)
+            x = self.wte(idx) + self.wpe(m.arange(0, t, dtype=m.long))
+            x = x + self.attn(self.ln1(x))
+            x = x + self.mlp(self.ln2(x))
+            logits = self.head(self.lnf(x))
+            loss = None
+            if targets is not None:
+                loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=-1)
+            return logits, loss
+
+    return GPT()
+
+
+def _train_gpt(m, model, batches, compiled, steps):
+    net = m.compile(model) if compiled else model
+    opt = m.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.1)
+    losses = []
+    for i, (x, y) in enumerate(batches[:steps]):
+        m.manual_seed(100 + i)   # the same dropout draws in the eager and the compiled run
+        logits, loss = net(m.tensor(x), m.tensor(y))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        m.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        losses.append(loss.item())
+    model.eval()
+    with m.no_grad():   # evaluation through the compiled model: another guard key (eval mode, no grad)
+        logits, _ = net(m.tensor(batches[-1][0]))
+    model.train()
+    return np.array(losses), _state(model), logits.numpy()
+
+
+def _chars(seed, n, B=4, T=8, vocab=12):
+    g = np.random.default_rng(seed)
+    text = g.integers(0, vocab, 2000)
+    text[1::3] = (text[::3][:len(text[1::3])] + 1) % vocab   # something to learn
+    out = []
+    for _ in range(n):
+        s = g.integers(0, len(text) - T - 1, B)
+        out.append((np.stack([text[i:i + T] for i in s]), np.stack([text[i + 1:i + T + 1] for i in s])))
+    return out
+
+
+@pytest.mark.parametrize("sdpa", [True, False], ids=["sdpa", "masked_fill"])
+def test_char_gpt_adamw_compiled_equals_eager_and_torch(sdpa):
+    steps = 30
+    batches = _chars(0, steps + 1)
+    npgrad.manual_seed(0)
+    init = _state(_char_gpt(npgrad, sdpa=sdpa))
+
+    def build(m, p=0.1):
+        model = _char_gpt(m, p=p, sdpa=sdpa)
+        model.load_state_dict({k: m.tensor(v) for k, v in init.items()})
+        return model
+
+    eager = _train_gpt(npgrad, build(npgrad), batches, False, steps)
+    compiler.reset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", compiler.GraphBreakWarning)
+        comp = _train_gpt(npgrad, build(npgrad), batches, True, steps)
+    assert compiler.counters["graph_breaks"] == 0 and compiler.counters["replays"] >= steps - 1
+    assert compiler.counters["captures"] == 2   # train (with targets, grad) and eval (no targets, no grad)
+    np.testing.assert_allclose(comp[0], eager[0], rtol=2e-5, atol=1e-6)
+    _close_states(comp[1], eager[1], 1e-4, 1e-5)
+    np.testing.assert_allclose(comp[2], eager[2], rtol=1e-4, atol=1e-5)
+    assert eager[0][-5:].mean() < eager[0][:5].mean()
+    # against torch from the same weights, without dropout (the two libraries' random streams differ)
+    compiler.reset()
+    ours = _train_gpt(npgrad, build(npgrad, p=0.0), batches, True, steps)
+    theirs = _train_gpt(torch, _to_torch(lambda m: _char_gpt(m, p=0.0, sdpa=sdpa), init), batches, False, steps)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-4, atol=1e-5)
+    # the key projection's bias has an exactly-zero gradient (softmax ignores a per-row shift), so AdamW turns
+    # each library's rounding noise there into lr-sized steps: that slice is not compared
+    for s in (ours[1], theirs[1]):
+        s["attn.qkv.bias"] = np.delete(s["attn.qkv.bias"], np.s_[16:32])
+    _close_states(ours[1], theirs[1], 2e-3, 2e-4)
+
+
+def _seq_model(m, hidden=8):
+    """pytorch/examples time_sequence_prediction's model: two LSTMCells stepped over the sequence in Python,
+    then `future` more steps fed with their own predictions."""
+    nn = m.nn
+
+    class Sequence(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm1, self.lstm2, self.linear = nn.LSTMCell(1, hidden), nn.LSTMCell(hidden, hidden), \
+                nn.Linear(hidden, 1)
+
+        def forward(self, input, future=0):
+            outputs = []
+            h_t = m.zeros(input.size(0), hidden, dtype=m.double)
+            c_t = m.zeros(input.size(0), hidden, dtype=m.double)
+            h_t2 = m.zeros(input.size(0), hidden, dtype=m.double)
+            c_t2 = m.zeros(input.size(0), hidden, dtype=m.double)
+            for input_t in input.split(1, dim=1):
+                h_t, c_t = self.lstm1(input_t, (h_t, c_t))
+                h_t2, c_t2 = self.lstm2(h_t, (h_t2, c_t2))
+                output = self.linear(h_t2)
+                outputs += [output]
+            for _ in range(future):
+                h_t, c_t = self.lstm1(output, (h_t, c_t))
+                h_t2, c_t2 = self.lstm2(h_t, (h_t2, c_t2))
+                output = self.linear(h_t2)
+                outputs += [output]
+            return m.cat(outputs, dim=1)
+
+    return Sequence().double()
+
+
+def _train_seq(m, model, data, compiled, steps=3):
+    net = m.compile(model) if compiled else model
+    x, y = m.tensor(data[:, :-1]), m.tensor(data[:, 1:])
+    opt = m.optim.LBFGS(model.parameters(), lr=0.8, max_iter=8)
+    losses = []
+
+    def closure():
+        opt.zero_grad()
+        loss = m.nn.functional.mse_loss(net(x), y)
+        losses.append(loss.item())
+        loss.backward()
+        return loss
+
+    for _ in range(steps):
+        opt.step(closure)
+    with m.no_grad():
+        pred = net(x[:2], future=4)
+    return np.array(losses), _state(model), pred.numpy()
+
+
+def test_lstm_sequence_predictor_lbfgs_compiled_equals_eager_and_torch():
+    t = np.arange(14) + np.random.default_rng(0).integers(-4, 4, (4, 1))
+    data = np.sin(t / 3.0)
+    npgrad.manual_seed(0)
+    init = _state(_seq_model(npgrad))
+
+    def build(m):
+        model = _seq_model(m)
+        model.load_state_dict({k: m.tensor(v) for k, v in init.items()})
+        return model
+
+    eager = _train_seq(npgrad, build(npgrad), data, False)
+    compiler.reset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", compiler.GraphBreakWarning)
+        comp = _train_seq(npgrad, build(npgrad), data, True)
+    assert compiler.counters["graph_breaks"] == 0 and compiler.counters["replays"] >= len(eager[0]) - 1
+    # (float64; the replay sums an unrolled loop's weight gradients in another order: equal to rounding)
+    np.testing.assert_allclose(comp[0], eager[0], rtol=1e-9, atol=1e-12)
+    _close_states(comp[1], eager[1], 1e-7, 1e-10)
+    np.testing.assert_allclose(comp[2], eager[2], rtol=1e-7, atol=1e-10)
+    assert eager[0][-1] < 0.5 * eager[0][0]
+    theirs = _train_seq(torch, _to_torch(_seq_model, init), data, False)
+    assert len(theirs[0]) == len(eager[0])   # LBFGS evaluated the closure as often
+    np.testing.assert_allclose(comp[0], theirs[0], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(comp[2], theirs[2], rtol=1e-7, atol=1e-9)
+
+
+def _cnn(m, p=0.25):
+    nn = m.nn
+    return nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(p),
+                         nn.Flatten(), nn.Linear(4 * 3 * 3, 16), nn.ReLU(), nn.Dropout(p), nn.Linear(16, 3),
+                         nn.LogSoftmax(dim=1))
+
+
+def _train_cnn(m, model, batches, compiled):
+    net = m.compile(model) if compiled else model
+    opt = m.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    losses = []
+    for i, (x, y) in enumerate(batches):
+        m.manual_seed(7 + i)
+        opt.zero_grad()
+        loss = m.nn.functional.nll_loss(net(m.tensor(x)), m.tensor(y))
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    model.eval()
+    with m.no_grad():
+        test = net(m.tensor(batches[0][0])).argmax(1).numpy()
+    return np.array(losses), _state(model), test
+
+
+def test_cnn_classifier_dropout_batchnorm_compiled_equals_eager_and_torch():
+    """pytorch/examples mnist's shape (conv, dropout, log_softmax + nll_loss, a test pass in eval mode) on
+    synthetic 8x8 images, with BatchNorm's running statistics updated by every replay."""
+    g = np.random.default_rng(3)
+    protos = g.standard_normal((3, 1, 8, 8)).astype(np.float32)
+    batches = []
+    for _ in range(25):
+        y = g.integers(0, 3, 16)
+        batches.append(((protos[y] + 0.5 * g.standard_normal((16, 1, 8, 8))).astype(np.float32), y))
+    npgrad.manual_seed(0)
+    init = _state(_cnn(npgrad))
+
+    def build(m, p=0.25):
+        model = _cnn(m, p)
+        model.load_state_dict({k: m.tensor(v) for k, v in init.items()})
+        return model
+
+    eager = _train_cnn(npgrad, build(npgrad), batches, False)
+    compiler.reset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", compiler.GraphBreakWarning)
+        comp = _train_cnn(npgrad, build(npgrad), batches, True)
+    assert compiler.counters["graph_breaks"] == 0 and compiler.counters["replays"] >= len(batches) - 1
+    np.testing.assert_allclose(comp[0], eager[0], rtol=2e-5, atol=1e-6)
+    _close_states(comp[1], eager[1], 1e-4, 1e-5)
+    np.testing.assert_array_equal(comp[2], eager[2])
+    assert eager[0][-5:].mean() < 0.5 * eager[0][:5].mean()
+    compiler.reset()
+    ours = _train_cnn(npgrad, build(npgrad, 0.0), batches, True)
+    theirs = _train_cnn(torch, _to_torch(lambda m: _cnn(m, 0.0), init), batches, False)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-4, atol=1e-5)
+    _close_states(ours[1], theirs[1], 1e-3, 1e-4)
