@@ -250,7 +250,10 @@ def _leaf(node, g, own, create, captures, results, accumulate):
         g = _run_tensor_hooks(hooks, g, create)
         own = False
     if captures is not None and (node, 0) in captures:
-        for i in captures[(node, 0)]:
+        idx = captures[(node, 0)]
+        if own and not accumulate and len(idx) == 1 and type(g) is np.ndarray and g.flags.writeable:
+            g = _function.make(g)  # (w7) an array this pass made, for nobody else: autograd.grad needs no copy
+        for i in idx:
             results[i] = g
         if not accumulate:
             return  # autograd.grad: the leaf's node does not run
