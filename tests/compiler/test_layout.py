@@ -171,6 +171,9 @@ def test_rnn_bias_folded_into_stacked_product(variant):
     folded = "_prod(x" in src and any(ln.strip().startswith("h") and ln.count(",") == 2 and "_prod(x" in ln
                                        for ln in src.splitlines())
     assert folded == (not variant), src
+    # the per-step tanh gradients are written straight into the stacked weight-gradient operand
+    # (with the pre-activation sum read elsewhere, the weight's stack is not made of tanh gradients alone)
+    assert "_tanh_bwd_into(" in src and (variant or "_np.concatenate((g" not in src), src
     for step in range(3):
         for other in ("e", "t"):
             np.testing.assert_allclose(res["c"][step][0], res[other][step][0], rtol=1e-5, atol=1e-6)

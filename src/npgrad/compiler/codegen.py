@@ -220,6 +220,7 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
     alias = {}     # gradient variable -> the variable it was assigned from (``g398 = g401``)
     stacks = {}    # tuple of stacked variables -> the variable holding them
     pooled = []    # (pool, variable): buffers handed back to their pool before bwd returns
+    direct = []    # stacked gradients that may be written straight into their stack (``_stack_direct``)
     meta_a = {s.arr: (s.shape, s.dtype) for s in rec.slots}
     meta_g = {f"g{s.id}": (s.shape, s.dtype) for s in rec.slots}
 
@@ -238,6 +239,9 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
         b.append(f"    {var} = _np.concatenate(({''.join(n + ', ' for n in names)}), "
                  f"out=_take({pool}, {shape!r}, {_const(ms[0][1], ns)}))")
         pooled.append((pool, var))
+        if meta is meta_g:
+            direct.append((var, list(names), [x[0][0] for x in ms], f"_take({pool}, {shape!r}, "
+                                                                    f"{_const(ms[0][1], ns)})"))
         stacks[key] = var
         return var
 
@@ -347,6 +351,7 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
     for s in rec.slots:
         if s.kind == "out":
             rets.append(f"g{s.gid}" if s.req and s.gid in have else "None")
+    _stack_direct(b, direct, rets)
     b.extend(f"    {pool}.append({var})" for pool, var in pooled)
     b.append(f"    return ({''.join(r + ', ' for r in rets)})")
     _own_layout(b, ns)
@@ -362,6 +367,55 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
     return prog
 
 
+def _stack_direct(b, direct, rets):
+    """A stack of per-step gradients each made by one ``_tanh_bwd`` line (an unrolled tanh RNN's ``g_t``): each
+    is written by ``_tanh_bwd_into`` straight into its row block of the stack's buffer, taken from the pool
+    before the first of them, and the concatenation goes (W6: 0.8 MB copied per replay). Only when each is
+    assigned once, none is returned (nor an alias of it: the buffer goes back to its pool when bwd returns)."""
+    for var, names, rows, take in direct:
+        cat = next((k for k, ln in enumerate(b) if ln.startswith(f"    {var} = _np.concatenate(")), None)
+        if cat is None:
+            continue
+        defs = {}
+        ok = True
+        for n in names:
+            at = [k for k, ln in enumerate(b) if ln.startswith(f"    {n} = ")]
+            if len(at) != 1 or at[0] > cat or not (b[at[0]].startswith(f"    {n} = _tanh_bwd(")
+                                                   or _TANH_EXPR.fullmatch(b[at[0]])):
+                ok = False
+                break
+            defs[n] = at[0]
+        if not ok or len(set(names)) != len(names):
+            continue
+        # every name reachable from a returned gradient by ``gA = gB`` aliases must not be one of them
+        alias = {}
+        for ln in b:
+            m = _ALIAS.fullmatch(ln)
+            if m is not None:
+                alias[m.group(1)] = m.group(2)
+
+        def root(v):
+            while v in alias:
+                v = alias[v]
+            return v
+        if any(root(r) in defs for r in rets):
+            continue
+        lo = 0
+        for n, r in zip(names, rows):
+            ln = b[defs[n]]
+            m = _TANH_EXPR.fullmatch(ln)
+            if m is not None:   # g * (one - y * y) below 1,024 elements: the same three ufuncs
+                ln = f"    {n} = _tanh_bwd({m.group(2)}, {m.group(4)}, {m.group(3)})"
+            b[defs[n]] = ln[:-1].replace("_tanh_bwd(", "_tanh_bwd_into(", 1) + f", {var}[{lo}:{lo + r}])"
+            lo += r
+        first = min(defs.values())
+        b[cat] = ""
+        b.insert(first, f"    {var} = {take}")
+    b[:] = [ln for ln in b if ln]
+
+
+_ALIAS = re.compile(r"    (g\d+) = (g\d+)")
+_TANH_EXPR = re.compile(r"    (g\d+) = (g\d+) \* \((K\d+) - (v\d+) \* \4\)")
 _MAT2 = re.compile(r"    (g\d+) = _mat2_grad\((\w+), (\w+), (\w+)\)")
 _TRANS = re.compile(r"    (g\d+) = _np\.transpose\((g\d+)(?:, (K\d+))?\)")
 

@@ -393,6 +393,16 @@ def _tanh_bwd(g, y, one):
     return np.multiply(g, t, out=t)
 
 
+def _tanh_bwd_into(g, y, one, out):
+    # _tanh_bwd written into ``out`` (a row block of a stacked gradient): the same three ufuncs, the same values
+    if y.ndim and g.shape == y.shape == out.shape and g.dtype == y.dtype == out.dtype:
+        np.multiply(y, y, out=out)
+        np.subtract(one, out, out=out)
+        return np.multiply(g, out, out=out)
+    out[...] = _tanh_bwd(g, y, one)
+    return out
+
+
 def _sigmoid_bwd(g, y, one):
     # g * (1 - y) * y, as Sigmoid.backward, with one new array instead of three
     if not y.ndim:
@@ -405,7 +415,7 @@ def _sigmoid_bwd(g, y, one):
 
 
 INLINE = {}
-HELPERS = {"_relu_bwd": _relu_bwd, "_tanh_bwd": _tanh_bwd, "_sigmoid_bwd": _sigmoid_bwd, "_nll_fwd": _nll_fwd,
+HELPERS = {"_relu_bwd": _relu_bwd, "_tanh_bwd": _tanh_bwd, "_tanh_bwd_into": _tanh_bwd_into, "_sigmoid_bwd": _sigmoid_bwd, "_nll_fwd": _nll_fwd,
            "_nll_bwd": _nll_bwd}
 
 
