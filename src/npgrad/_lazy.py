@@ -1,8 +1,10 @@
 """What ``import npgrad`` leaves for first use (PEP 562), to keep the import short.
 
-The op modules most programs never call (windows, set ops, LU, statistics, the in-place ``torch.exp_`` family, ...),
-the functions ``nn.functional`` shares with ``npgrad`` (``npgrad.conv2d`` is ``F.conv2d``), ``npgrad.compile`` and
-``npgrad.save``/``load`` load when one of their names is first read:
+What a plain autograd program does not call: the functions ``npgrad`` shares with ``nn.functional`` (conv, pool,
+loss, norm, dropout: ``npgrad.conv2d`` is ``F.conv2d``, and importing ``nn.functional`` loads them), the rarer op
+modules (windows, set ops, LU, statistics, the in-place ``torch.exp_`` family, ...), the decompositions and matrix
+functions (``det``, ``svd``, ``norm``), the legacy tensor types, ``npgrad.compile`` and ``npgrad.save``/``load``. Each
+loads when one of its names is first read:
 
 - ``npgrad.<name>``: ``npgrad.__getattr__`` looks the name up in ``MODULES`` below, imports its module and publishes
   all of that module's names at once, exactly as an eager import would have (``load``: the public wrappers of

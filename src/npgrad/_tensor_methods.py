@@ -566,13 +566,14 @@ class _Lazy:
     """A method of a module that loads on first use (npgrad/_lazy.py): the first access, on the class or on a tensor,
     imports the module, puts the method itself on the class in place of this stand-in (later calls never come here)
     and returns it. Its docstring is then attached as npgrad/_docs/tensor_methods.py does at import."""
+
     def __init__(self, T, name, how, module, attr, makers):
         self.row = (T, name, how, module, attr)
         self.makers = makers
 
     def resolve(self):
         T, name = self.row[:2]
-        if T.__dict__.get(name) is not self:  # resolved already (through another stand-in of the same module)
+        if T.__dict__.get(name) is not self:  # replaced already (by another thread, or patched: compile's capture)
             return T.__dict__[name]
         obj = _make(*self.row, self.makers)
         from ._docs.tensor_methods import DOCS
