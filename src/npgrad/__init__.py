@@ -42,7 +42,6 @@ try:
     from .ops.pointwise_ternary import *  # noqa: F401,F403
     from .ops.comparison import *  # noqa: F401,F403
     from .ops.reduction_sort import *  # noqa: F401,F403
-    from .ops.reduction_scan import *  # noqa: F401,F403
     from .ops.shape import *  # noqa: F401,F403
     from .ops.indexing import *  # noqa: F401,F403
     from .ops.joining import *  # noqa: F401,F403

@@ -83,6 +83,7 @@ geqrf orgqr ormqr
     "ops.surface_extra": """
 histogramdd svd_lowrank pca_lowrank lobpcg ctc_loss embedding_bag
 """,
+    "ops.reduction_scan": "cumsum cumprod cummax cummin diff",
     "ops.linalg_decomp": "det logdet slogdet inverse cholesky qr svd",
     "ops.linalg_func": "pinverse matrix_exp matrix_power norm",
     "_legacy": "FloatTensor DoubleTensor HalfTensor LongTensor IntTensor ShortTensor CharTensor ByteTensor BoolTensor "

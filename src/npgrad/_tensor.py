@@ -1637,4 +1637,4 @@ from .ops import pointwise as _P, shape as _S, indexing as _I, linalg as _L, red
 # lists every one with the function it comes from and attaches them once all op modules are imported.
 from .ops import joining as _J, scatter as _SC  # noqa: E402,F401
 from .ops import (pointwise_unary as _U, pointwise_special as _PS, pointwise_ternary as _PT, inplace as _IP,  # noqa: E402,F401
-                  comparison as _C, reduction_sort as _RS, reduction_scan as _RC)
+                  comparison as _C, reduction_sort as _RS)
