@@ -83,9 +83,17 @@ def sum_to(g, shape):
             else:
                 g = g.sum(axis=axes, keepdims=True)
         return g.reshape(shape) if lead else g
-    if axes:
-        g = g.sum(dim=axes, keepdim=True)
-    return g.reshape(shape) if lead else g  # a view only to drop leading dims (torch's sum_to: same nodes)
+    if axes:  # a Tensor (create_graph): SumBackward1, then a view only to drop leading dims (torch's nodes)
+        return _tensor_sum_to(g, axes, shape if lead else None)
+    return g.reshape(shape) if lead else g
+
+
+def _tensor_sum_to(g, axes, shape):
+    """ops.reduction.tensor_sum_to, bound on first use (this module is imported before the ops)."""
+    global _tensor_sum_to
+    from .ops.reduction import tensor_sum_to
+    _tensor_sum_to = tensor_sum_to
+    return tensor_sum_to(g, axes, shape)
 
 
 def norm_dim(dim, ndim):

@@ -17,6 +17,7 @@ from .. import _dtype
 from .._shape import norm_dim, norm_dims, UNSET, np_alias
 from .. import _tensor as _t
 from .pointwise import where, refuse, TYPE_NAMES
+from . import shape as _S
 
 _ndarray = np.ndarray
 _ALL_DIMS = tuple(tuple(range(n)) for n in range(65))  # a full reduction's dims, by ndim (NumPy allows 64)
@@ -96,6 +97,17 @@ def _prod_of(shape):
     for k in shape:
         n *= k
     return n
+
+
+def tensor_sum_to(g, axes, shape):
+    """``_shape.sum_to`` on a Tensor (create_graph) that sums ``axes`` (sorted, non-negative; keepdim) and, when
+    ``shape`` is given, drops the leading dims: torch's nodes (one ``SumBackward1``, one ``ViewBackward0``) from
+    the ops themselves, without ``sum``'s and ``reshape``'s argument parsing. The sum is a fresh contiguous array,
+    so the reshape is always a view."""
+    g = SumDim.apply(g, axes, True)
+    if shape is None:
+        return g
+    return _S.track_view(_S.View.apply(g, shape), g, _S.View)
 
 
 def keep(x, dims, keepdim):
