@@ -174,8 +174,47 @@ def test_rnn_bias_folded_into_stacked_product(variant):
     # the per-step tanh gradients are written straight into the stacked weight-gradient operand
     # (with the pre-activation sum read elsewhere, the weight's stack is not made of tanh gradients alone)
     assert "_tanh_bwd_into(" in src and (variant or "_np.concatenate((g" not in src), src
+    # and the forward's tanh outputs straight into the stacked left operand of the weight gradient
+    assert "out=SBst" in src and " = SBst" in src.split("def bwd")[1], src
     for step in range(3):
         for other in ("e", "t"):
             np.testing.assert_allclose(res["c"][step][0], res[other][step][0], rtol=1e-5, atol=1e-6)
             for a, b in zip(res["c"][step][1], res[other][step][1]):
                 np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+def test_stacked_forward_values_returned_and_kept_across_replays():
+    """A step's hidden state returned from the region lives in that replay's own stacked array: a later
+    replay does not overwrite it, and values and gradients match eager."""
+    def make(m):
+        params, _ = _rnn(m)
+        w_ih, w_hh, b, _b2 = params
+        g = np.random.default_rng(5)
+        xs = [m.tensor(g.standard_normal((4, 8)).astype(np.float32)) for _ in range(5)]
+
+        def fn(h):
+            mid = None
+            for t, x in enumerate(xs):
+                h = m.tanh(x @ w_ih.T + h @ w_hh.T + b)
+                if t == 2:
+                    mid = h
+            return (h * h).mean(), mid
+        return params, fn
+    pc, fc = make(npgrad)
+    pe, fe = make(npgrad)
+    f = npgrad.compile(fc)
+    kept = []
+    for step in range(3):
+        h0 = np.full((4, 16), 0.2 * step - 0.2, np.float32)
+        for p in pc + pe:
+            p.grad = None
+        lc, mc = f(npgrad.tensor(h0))
+        le, me = fe(npgrad.tensor(h0))
+        (lc + mc.sum()).backward()
+        (le + me.sum()).backward()
+        np.testing.assert_allclose(mc.detach().numpy(), me.detach().numpy(), rtol=1e-6, atol=1e-6)
+        for a, e in zip(pc[:3], pe[:3]):
+            np.testing.assert_allclose(a.grad.numpy(), e.grad.numpy(), rtol=1e-4, atol=1e-5)
+        kept.append((mc, me.detach().numpy().copy()))
+    for mc, me in kept:
+        np.testing.assert_allclose(mc.detach().numpy(), me, rtol=1e-6, atol=1e-6)
+    assert "out=SBst" in compiler.explain(f) and compiler.counters["replays"] >= 2

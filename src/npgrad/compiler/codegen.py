@@ -210,7 +210,6 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
         saved_expr = f"({''.join(n + ', ' for n in saved_names)})"
     lines.append(f"    return ({''.join(s.arr + ', ' for s in diff_out)}), "
                  f"({''.join(s.arr + ', ' for s in other_out)}), {saved_expr}")
-    fsrc = "\n".join(lines)
     # ------------------------------------------------------------------------------------------ backward
     b = ["def bwd(S, G):"]
     if saved_names:
@@ -221,6 +220,7 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
     stacks = {}    # tuple of stacked variables -> the variable holding them
     pooled = []    # (pool, variable): buffers handed back to their pool before bwd returns
     direct = []    # stacked gradients that may be written straight into their stack (``_stack_direct``)
+    fdirect = []   # stacked forward values, the same (``_stack_forward``)
     meta_a = {s.arr: (s.shape, s.dtype) for s in rec.slots}
     meta_g = {f"g{s.id}": (s.shape, s.dtype) for s in rec.slots}
 
@@ -239,6 +239,8 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
         b.append(f"    {var} = _np.concatenate(({''.join(n + ', ' for n in names)}), "
                  f"out=_take({pool}, {shape!r}, {_const(ms[0][1], ns)}))")
         pooled.append((pool, var))
+        if meta is meta_a:
+            fdirect.append((var, list(names), [x[0][0] for x in ms], shape, _const(ms[0][1], ns), pool))
         if meta is meta_g:
             direct.append((var, list(names), [x[0][0] for x in ms], f"_take({pool}, {shape!r}, "
                                                                     f"{_const(ms[0][1], ns)})"))
@@ -352,12 +354,21 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
         if s.kind == "out":
             rets.append(f"g{s.gid}" if s.req and s.gid in have else "None")
     _stack_direct(b, direct, rets)
+    if _stack_forward(lines, b, fdirect, saved_names, pooled, {saved_names[p] for p, _ in held or ()}):
+        unpack = f"    {''.join(n + ', ' for n in saved_names)}= S"
+        b[1] = unpack
+        ret = lines[-1]
+        k = ret.rindex(")")
+        if held is not None:   # H((...)): the tuple's closing parenthesis is the one before the last
+            k = ret.rindex(")", 0, k)
+        lines[-1] = ret[:k] + "".join(n + ", " for n in saved_names[len(saved_names) - _stack_forward.added:]) + ret[k:]
     b.extend(f"    {pool}.append({var})" for pool, var in pooled)
     b.append(f"    return ({''.join(r + ', ' for r in rets)})")
     _own_layout(b, ns)
     bsrc = "\n".join(b)
     ns["O"] = prog.outside
     ns["_mk"] = _mk
+    fsrc = "\n".join(lines)
     src = fsrc + "\n\n\n" + bsrc + "\n\n\n" + guard_src + "\n"
     exec(compile(src, f"<npgrad.compile {getattr(rec, 'name', 'program')}>", "exec"), ns)
     prog.fwd, prog.bwd, prog.guard = ns["fwd"], ns["bwd"], ns["guard"]
@@ -365,6 +376,53 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
     prog.key = key
     prog.ns = ns
     return prog
+
+
+_INPUT = re.compile(r"    v\d+ = A\[\d+\]")
+_TANH_FWD = re.compile(r"    (v\d+) = _np\.tanh\((\w+)(?:, out=(\w+))?\)")
+
+
+def _stack_forward(lines, b, fdirect, saved, pooled, recycled):
+    """A stack of forward values (an unrolled tanh RNN's ``h_t``, the left operand of the stacked weight
+    gradient) whose members the forward makes with one ``tanh`` line each: the forward writes each straight
+    into its row block of one array made per replay (``np.empty``: glibc hands back the freed block, no page
+    faults; never pooled, so a returned or kept view is harmless; not for saved arrays recycled through a
+    pool, ``_Reuse.recycle``), saved for backward, which copies in the
+    members that are inputs (``h0``) and uses it instead of concatenating (W6: 0.8 MB per replay). Returns
+    whether anything changed (the saved names grew by ``_stack_forward.added``)."""
+    _stack_forward.added = 0
+    for var, names, rows, shape, dt, pool in fdirect:
+        if len(set(names)) != len(names) or recycled.intersection(names):   # (those stay the pool's)
+            continue
+        cat = next((k for k, ln in enumerate(b) if ln.startswith(f"    {var} = _np.concatenate(")), None)
+        if cat is None:
+            continue
+        defs, copies = {}, []
+        lo = 0
+        for n, r in zip(names, rows):
+            at = [k for k, ln in enumerate(lines) if ln.startswith(f"    {n} = ")]
+            if len(at) == 1 and _TANH_FWD.fullmatch(lines[at[0]]):
+                defs[n] = (at[0], lo, lo + r)
+            elif len(at) == 1 and _INPUT.fullmatch(lines[at[0]]) and n in saved:   # an input (h0): copied
+                copies.append((n, lo, lo + r))
+            else:
+                defs = None
+                break
+            lo += r
+        if not defs:
+            continue
+        buf = f"SB{var}"
+        for n, (k, a, z) in defs.items():
+            m = _TANH_FWD.fullmatch(lines[k])
+            lines[k] = f"    {n} = _np.tanh({m.group(2)}, out={buf}[{a}:{z}])"
+        lines.insert(min(k for k, _, _ in defs.values()), f"    {buf} = _np.empty({shape!r}, {dt})")
+        saved.append(buf)
+        _stack_forward.added += 1
+        b[cat] = f"    {var} = {buf}"
+        for n, a, z in copies:
+            b.insert(cat, f"    {buf}[{a}:{z}] = {n}")
+        pooled[:] = [(p, v) for p, v in pooled if v != var]
+    return _stack_forward.added > 0
 
 
 def _stack_direct(b, direct, rets):
