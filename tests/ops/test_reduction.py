@@ -90,20 +90,20 @@ def test_leaf_grad_of_a_sum_is_writable():
 @pytest.mark.parametrize("bshape", [(3,), (1, 3), (2, 1), (1,), (4, 1, 1), ()])
 def test_broadcast_gradient_under_create_graph_records_torchs_nodes(bshape):
     # _shape.sum_to on a Tensor (reduction.tensor_sum_to): one SumBackward1, then a ViewBackward0 only when
-    # leading dims go - torch's nodes, values and second derivatives
+    # leading dims go (to a 0-d shape one full SumBackward0) - torch's nodes, values and second derivatives
     rng = np.random.default_rng(2)
     xa, ba = rng.standard_normal((4, 2, 3)), rng.standard_normal(bshape)
     res = {}
     for m in (npgrad, torch):
         x, b = m.tensor(xa, requires_grad=True), m.tensor(ba, requires_grad=True)
-        (g,) = m.autograd.grad(((x * b + b) ** 2).sum(), b, create_graph=True)
+        (g,) = m.autograd.grad((((x + b) ** 2) * x).sum(), b, create_graph=True)
         names, fn = [], g.grad_fn
-        while fn is not None and fn.name() in ("SumBackward1", "ViewBackward0"):
+        while fn is not None and fn.name() in ("SumBackward0", "SumBackward1", "ViewBackward0"):
             names.append(fn.name())
             fn = fn.next_functions[0][0]
         (second,) = m.autograd.grad((g * g).sum(), x)
         res[m] = (g.detach().numpy(), names, second.numpy())
     (g, names, s), (tg, tnames, ts) = res[npgrad], res[torch]
-    assert names == tnames
+    assert names == tnames and names[-1:] == (["SumBackward1"] if bshape else ["SumBackward0"])
     np.testing.assert_allclose(g, tg, rtol=1e-12)
     np.testing.assert_allclose(s, ts, rtol=1e-12)

@@ -103,7 +103,9 @@ def tensor_sum_to(g, axes, shape):
     """``_shape.sum_to`` on a Tensor (create_graph) that sums ``axes`` (sorted, non-negative; keepdim) and, when
     ``shape`` is given, drops the leading dims: torch's nodes (one ``SumBackward1``, one ``ViewBackward0``) from
     the ops themselves, without ``sum``'s and ``reshape``'s argument parsing. The sum is a fresh contiguous array,
-    so the reshape is always a view."""
+    so the reshape is always a view. To a 0-d shape: one full ``SumBackward0``, as torch's sum_to."""
+    if shape == ():
+        return Sum.apply(g, axes, False)
     g = SumDim.apply(g, axes, True)
     if shape is None:
         return g
