@@ -480,3 +480,31 @@ def test_cnn_classifier_dropout_batchnorm_compiled_equals_eager_and_torch():
     theirs = _train_cnn(torch, _to_torch(lambda m: _cnn(m, 0.0), init), batches, False)
     np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-4, atol=1e-5)
     _close_states(ours[1], theirs[1], 1e-3, 1e-4)
+
+
+# ---- torch.load's environment overrides -----------------------------------------------------------------------
+@pytest.mark.parametrize("env, arg", [("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", None),
+                                      ("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", True),
+                                      ("TORCH_FORCE_WEIGHTS_ONLY_LOAD", False), (None, None)])
+def test_load_weights_only_environment_overrides_as_torch(env, arg, monkeypatch, tmp_path):
+    """time_sequence_prediction does `torch.load('traindata.pt')` of a NumPy array, which torch >= 2.6 refuses
+    unless TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 (a warning names it); TORCH_FORCE_WEIGHTS_ONLY_LOAD=1 forces it."""
+    for name in ("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "TORCH_FORCE_WEIGHTS_ONLY_LOAD"):
+        monkeypatch.delenv(name, raising=False)
+    if env:
+        monkeypatch.setenv(env, "1")
+    data = np.arange(6.0).reshape(2, 3)
+    kw = {} if arg is None else {"weights_only": arg}
+    results = []
+    for m in (npgrad, torch):
+        path = tmp_path / f"{m.__name__}.pt"
+        m.save(data, path)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            try:
+                got = m.load(path, **kw)
+                results.append(("ok", np.asarray(got).tolist()))
+            except Exception as e:  # noqa: BLE001 - the class is compared with torch's
+                results.append((type(e).__name__, None))
+        results[-1] += (any("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD" in str(x.message) for x in w),)
+    assert results[0] == results[1]

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     FileLike = Union[str, os.PathLike[str], IO[bytes]]
 
 from ._globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
+from .._warn import warn as _warn
 
 __all__ = ["save", "load", "DEFAULT_PROTOCOL", "add_safe_globals", "safe_globals", "get_safe_globals",
            "clear_safe_globals", "get_unsafe_globals_in_checkpoint"]
@@ -106,7 +107,26 @@ def _check_map_location(map_location):
     check_device(map_location)
 
 
-def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, weights_only: bool | None = True,
+def _env_true(name):
+    import os
+    return os.getenv(name, "0") in ("1", "y", "yes", "true")
+
+
+def _weights_only(weights_only):
+    """torch's default (True) and its two environment overrides: TORCH_FORCE_WEIGHTS_ONLY_LOAD makes every load
+    weights-only; TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD turns the default off where the argument was not passed."""
+    if _env_true("TORCH_FORCE_WEIGHTS_ONLY_LOAD"):
+        return True
+    if weights_only is None:
+        if _env_true("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"):
+            _warn("Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the`weights_only` "
+                  "argument was not explicitly passed to `torch.load`, forcing weights_only=False.")
+            return False
+        return True
+    return bool(weights_only)
+
+
+def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, weights_only: bool | None = None,
          mmap: bool | None = None, **pickle_load_args: Any) -> Any:
     """Load an object saved by ``save`` or by ``torch.save`` (tensors come back as npgrad tensors).
 
@@ -137,8 +157,7 @@ def load(f: FileLike, map_location: Any = None, pickle_module: Any = None, *, we
     from ._files import load_file
     _check_map_location(map_location)
     _check_pickle_module(pickle_module, "load")
-    if weights_only is None:
-        weights_only = True
+    weights_only = _weights_only(weights_only)
     encoding = pickle_load_args.pop("encoding", "utf-8")
     if pickle_load_args:
         raise TypeError(f"npgrad.load: unsupported pickle_load_args {sorted(pickle_load_args)}")
