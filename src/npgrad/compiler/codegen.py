@@ -154,6 +154,10 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
             args[1] = name
         if tpl is not None:
             code = tpl.forward(op, args, res, f"s{j}", in_bwd, kname)
+            if code is not None and id(op) in cont and len(code[0]) == 1 and args[1].endswith("c"):
+                m = _PROD.fullmatch(code[0][0])   # a row-major copy: _prod's plain-matmul branch, written out
+                if m is not None and m.group(4) is None:
+                    code = [f"{m.group(1)} = _np.matmul({m.group(2)}, {m.group(3)})"], code[1]
             if code is not None and id(op) in hoist:
                 first, lo, hi, group = hoist[id(op)]
                 if op is group[0]:
@@ -354,7 +358,9 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
         if s.kind == "out":
             rets.append(f"g{s.gid}" if s.req and s.gid in have else "None")
     _stack_direct(b, direct, rets)
-    if _stack_forward(lines, b, fdirect, saved_names, pooled, {saved_names[p] for p, _ in held or ()}):
+    changed = _stack_forward(lines, b, fdirect, saved_names, pooled, {saved_names[p] for p, _ in held or ()})
+    _direct_mat1(lines, b)
+    if changed:
         unpack = f"    {''.join(n + ', ' for n in saved_names)}= S"
         b[1] = unpack
         ret = lines[-1]
@@ -376,6 +382,35 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
     prog.key = key
     prog.ns = ns
     return prog
+
+
+_MAT1 = re.compile(r"    (g\d+) = _mat1_grad\((g\d+), (v\d+), (v\d+)\)")
+_SBOUT = re.compile(r"    (v\d+) = _np\.tanh\(\w+, out=SB\w+\[\d+:\d+\]\)")
+
+
+def _direct_mat1(lines, b):
+    """``_mat1_grad(g, W.T, h)`` (the input gradient ``g @ W``) for an ``h`` the forward wrote into a stacked
+    array's row block (so row-major, never a transposed operand) is one ``matmul`` when ``W`` is row-major
+    (checked once per replay): the branch ``_mat1_grad`` and ``_prod`` take then, without their two calls
+    and checks per product (50 in W6)."""
+    rowmajor = {m.group(1) for m in map(_SBOUT.fullmatch, lines) if m is not None}
+    if not rowmajor:
+        return
+    done = set()
+    for k, ln in enumerate(b):
+        m = _MAT1.fullmatch(ln)
+        if m is None or m.group(4) not in rowmajor:
+            continue
+        w = m.group(3)
+        if w not in done:
+            done.add(w)
+            first = k
+        b[k] = (f"    {m.group(1)} = _np.matmul({m.group(2)}, {w}m) if {w}m is not None "
+                f"else _mat1_grad({m.group(2)}, {w}, {m.group(4)})")
+    for w in sorted(done):
+        at = next(k for k, ln in enumerate(b) if f"{w}m is not None" in ln)
+        b.insert(at, f"    {w}m = {w}.mT if {w}.ndim == 2 and {w}.mT.flags.c_contiguous and "
+                     f"{w}.dtype.kind == 'f' and {w}.dtype.itemsize >= 4 else None")
 
 
 _INPUT = re.compile(r"    v\d+ = A\[\d+\]")
@@ -690,6 +725,9 @@ def _ufunc_form(ln, out):
     m = _PROD.fullmatch(ln)
     if m:
         return f"{m.group(1)} = _prod_into({m.group(2)}, {m.group(3)}, {m.group(4) or None}, {out})"
+    m = _MATMUL.fullmatch(ln)
+    if m:
+        return f"{m.group(1)} = _np.matmul({m.group(2)}, {m.group(3)}, out={out})"
     m = _DIVEXPR.fullmatch(ln)
     if m:
         return f"{m.group(1)} = _np.true_divide({m.group(2)}, {m.group(3)}, out={out})"
@@ -701,6 +739,7 @@ RECYCLE_MIN_BYTES = 65536  # below this malloc hands back a freed block as fast 
 _POOL_CAP = 64            # arrays a pool keeps at most
 _OUT = re.compile(r"out=(\w+)\)$")
 _PROD = re.compile(r"(\w+) = _prod\((\w+), (\w+)(?:, (\w+))?\)")
+_MATMUL = re.compile(r"(\w+) = _np\.matmul\((\w+), (\w+)\)")
 _DIVEXPR = re.compile(r"(\w+) = (\w+) / (\(.*\))")
 
 
