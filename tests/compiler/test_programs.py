@@ -508,3 +508,89 @@ def test_load_weights_only_environment_overrides_as_torch(env, arg, monkeypatch,
                 results.append((type(e).__name__, None))
         results[-1] += (any("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD" in str(x.message) for x in w),)
     assert results[0] == results[1]
+
+
+# ---- x[i] = v without a gradient ------------------------------------------------------------------------------
+def _mlp_context(m, vocab=7, block=4, C=5):
+    """makemore's MLP: the context is built by rolling the index tensor and writing a <BLANK> token into its
+    first column (`idx[:, 0] = self.vocab_size`) once per position."""
+    nn = m.nn
+
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte = nn.Embedding(vocab + 1, C)
+            self.mlp = nn.Sequential(nn.Linear(block * C, 16), nn.Tanh(), nn.Linear(16, vocab))
+
+        def forward(self, idx, targets):
+            embs = []
+            for _ in range(block):
+                embs.append(self.wte(idx))
+                idx = m.roll(idx, 1, 1)
+                idx[:, 0] = vocab
+            x = m.cat(embs, -1)
+            logits = self.mlp(x)
+            return logits, m.nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
+
+    return MLP()
+
+
+def test_setitem_without_grad_is_recorded_makemore_mlp():
+    g = np.random.default_rng(5)
+    batches = [(g.integers(0, 7, (6, 4)), g.integers(0, 7, (6, 4))) for _ in range(6)]
+    npgrad.manual_seed(0)
+    init = _state(_mlp_context(npgrad))
+    runs = []
+    for m, compiled in ((npgrad, False), (npgrad, True), (torch, False)):
+        compiler.reset()
+        model = _mlp_context(m)
+        model.load_state_dict({k: m.tensor(v) for k, v in init.items()})
+        net = m.compile(model) if compiled else model
+        opt = m.optim.SGD(model.parameters(), lr=0.1)
+        losses = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", compiler.GraphBreakWarning)
+            for x, y in batches:
+                idx = m.tensor(x)
+                _, loss = net(idx, m.tensor(y))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                losses.append(loss.item())
+                np.testing.assert_array_equal(idx.numpy(), x)   # the caller's tensor is not written
+        if compiled:
+            assert compiler.counters["replays"] == len(batches) - 1
+        runs.append((np.array(losses), _state(model)))
+    np.testing.assert_allclose(runs[1][0], runs[0][0], rtol=1e-6)
+    np.testing.assert_allclose(runs[1][0], runs[2][0], rtol=1e-5)
+    _close_states(runs[1][1], runs[0][1], 1e-6, 1e-7)
+
+
+def test_setitem_without_grad_in_a_region_replays_as_eager():
+    """Number and tensor values, basic indexes, a float tensor under no_grad, a write into the caller's
+    (non-grad) input: each replay gives eager mode's values, version bump and the caller's tensor written."""
+    def f(x, v, w):
+        y = x * 2
+        y[0] = 5
+        y[1:, ::2] = v
+        with npgrad.no_grad():
+            z = w + 1
+            z[..., -1] = y[0, 0]
+        x[0, 0] = -1
+        return y, z
+
+    g = npgrad.compile(f)
+    compiler.reset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", compiler.GraphBreakWarning)
+        for i in range(3):
+            args = [np.arange(12.0).reshape(3, 4) + i, np.array([7.0 + i, 8.0]), np.ones((2, 4)) * i]
+            ours = [npgrad.tensor(a) for a in args]
+            eager = [npgrad.tensor(a) for a in args]
+            y, z = g(*ours)
+            ye, ze = f(*eager)
+            np.testing.assert_array_equal(y.numpy(), ye.numpy())
+            np.testing.assert_array_equal(z.numpy(), ze.numpy())
+            np.testing.assert_array_equal(ours[0].numpy(), eager[0].numpy())
+            assert ours[0]._version == eager[0]._version
+    assert compiler.counters["replays"] == 2

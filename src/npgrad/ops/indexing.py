@@ -177,6 +177,33 @@ class IndexPut(CopySlices):
     _node_name = "IndexPutBackward0"
 
 
+class Written(Function):
+    """A copy of ``a`` with ``value`` written at ``[basic][adv]``: what ``x[i] = v`` computes when no gradient is
+    recorded, as an op ``npgrad.compile`` can record (setitem then writes it back with ``inplace``)."""
+    _builtin = True
+    _ctx_fields = ("mask", "basic", "adv", "vshape", "vdtype")
+
+    @staticmethod
+    def forward(ctx, a, value, basic, adv):
+        r = a.copy()
+        _write(r, basic, adv, value)
+        ctx.vshape, ctx.vdtype = xp.shape(value), getattr(value, "dtype", None)
+        ctx.basic, ctx.adv = basic, adv
+        ctx.mask = mask = xp.zeros(a.shape, bool)
+        _write(mask, basic, adv, True)
+        return r
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: grad.clone().index_put_(indices, zeros); value: grad[indices] summed to value's shape
+        need = ctx.needs_input_grad
+        ga = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
+        gv = None
+        if need[1]:
+            gv = cast(_sum_to_value(dispatch(Index, grad, ctx.basic, ctx.adv), ctx.vshape), ctx.vdtype)
+        return ga, gv, None, None
+
+
 class CopyBackwards(CopySlices):
     _node_name = "CopyBackwards"
 
@@ -567,6 +594,11 @@ def _positions(view, base):
     return table[voff - lo]
 
 
+def _capturing():
+    from ..compiler.capture import is_capturing
+    return is_capturing()
+
+
 def setitem(self, index, value):
     if isinstance(value, _t.Tensor):
         v = value._data
@@ -593,6 +625,15 @@ def setitem(self, index, value):
         _fw.setitem_tangent(self, value, lambda arr, val: _write(arr, basic, adv, val))
     if not a.flags.writeable or not a.flags.c_contiguous and 0 in a.strides:  # a stride-0 tensor, however made
         a = _writable(a, basic, adv)
+    if not recording and not x and a is self._data and _capturing():
+        # inside npgrad.compile's capture: the write as a recorded op (Written) and a recorded in-place copy
+        from .inplace import inplace
+        try:
+            inplace(self, Written.apply(self, value, basic, adv))
+        except IndexError as e:
+            raise _np_index_error(e) from None
+        _regenerate(self, None)
+        return
     if not recording or not is_float_np(a.dtype):
         try:
             _write(a, basic, adv, v)
