@@ -10,6 +10,7 @@
 """
 import threading
 from operator import attrgetter
+from typing import Any
 
 import numpy as np
 
@@ -66,7 +67,7 @@ def _once(g, out):
     return sum(o is g for o in out) == 1
 
 
-def fresh(g, buf):
+def fresh(g: Any, buf: Any) -> bool:
     """Whether a formula's result shares no memory with the borrowed gradient ``buf`` it got: neither ``buf``
     itself nor a view of it (``grad.t()``, a reshape). (blas helper: a view of an owned gradient stays owned, so a
     leaf can take ``TBackward0``'s transposed view of a fresh product as its ``.grad`` without a copy.)"""
@@ -82,7 +83,7 @@ def _out_owned(out, grads, owns):
             for g in out]
 
 
-def constant(node, g):
+def constant(node: Any, g: Any) -> tuple[Any, ...]:
     """(w7) Under create_graph, a node whose gradient requires no grad and that saved nothing: its result can
     require no grad either, so the plain formula runs on the array (as in a plain backward, nothing recorded,
     no Tensor per intermediate: ``mean()``'s expand and divide of the seed) and its results go on as Tensors."""
