@@ -46,7 +46,7 @@ def main():
     def call(self, *args, **kwargs):
         name = type(self).__name__
         top = depth[0] == 0 and name in watch_names
-        if name in compile_names and id(self) not in seen:
+        if name in compile_names and depth[0] == 0 and id(self) not in seen:  # (not an inner namesake)
             seen.add(id(self))
             self.compile()
         if not top:
