@@ -594,3 +594,39 @@ def test_setitem_without_grad_in_a_region_replays_as_eager():
             np.testing.assert_array_equal(ours[0].numpy(), eager[0].numpy())
             assert ours[0]._version == eager[0]._version
     assert compiler.counters["replays"] == 2
+
+
+# ---- Python-side random draws ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("draw", ["random.randint", "random.random", "np.random.rand", "np.random.randint"])
+def test_python_and_numpy_random_draws_in_the_region_break_the_graph(draw):
+    """The tutorials' DynamicNet chooses its depth with `random.randint(4, 6)` on every forward: a replay would
+    repeat the capturing call's draw for good. It must run eagerly (a warning naming the cause) and give eager
+    mode's results call after call."""
+    import random
+    compiler.reset()
+
+    def depth():
+        return {"random.randint": lambda: random.randint(1, 3),
+                "random.random": lambda: 1 + int(random.random() * 3),
+                "np.random.rand": lambda: 1 + int(np.random.rand() * 3),
+                "np.random.randint": lambda: int(np.random.randint(1, 4))}[draw]()
+
+    def f(w, x):
+        y = w * x
+        for _ in range(depth()):
+            y = y * x
+        return y.sum()
+
+    g = npgrad.compile(f)
+    w = npgrad.tensor(1.5, requires_grad=True)
+    x = npgrad.linspace(-1, 1, 7)
+    with pytest.warns(compiler.GraphBreakWarning, match=draw.replace(".", r"\.")):
+        g(w, x)
+    for seed in range(6):
+        random.seed(seed)
+        np.random.seed(seed)
+        ours = g(w, x)
+        random.seed(seed)
+        np.random.seed(seed)
+        np.testing.assert_allclose(ours.item(), f(w, x).item(), rtol=1e-6)
+    assert compiler.counters["replays"] == 0

@@ -106,6 +106,13 @@ _OPAQUE = ("__gt__", "__lt__", "__ge__", "__le__", "__eq__", "__ne__", "__invert
            "argmax", "argmin", "argsort", "detach", "long", "int", "bool", "float", "double", "half", "to",
            "type_as", "all", "any", "one_hot")
 
+_PY_RANDOM = ("random", "randint", "randrange", "choice", "choices", "uniform", "gauss", "normalvariate",
+              "lognormvariate", "expovariate", "betavariate", "gammavariate", "triangular", "shuffle", "sample",
+              "getrandbits", "randbytes", "vonmisesvariate", "paretovariate", "weibullvariate", "binomialvariate")
+_NP_RANDOM = ("rand", "randn", "randint", "random", "random_sample", "ranf", "sample", "uniform", "normal",
+              "standard_normal", "choice", "permutation", "shuffle", "binomial", "poisson", "exponential", "beta",
+              "gamma", "bytes")
+
 _BREAKERS = {  # Tensor methods that turn a tensor into something the tape cannot follow
     "item": "Tensor.item() (a tensor turned into a Python number)",
     "tolist": "Tensor.tolist() (a tensor turned into Python values)",
@@ -599,6 +606,15 @@ class _Hooks:
                     rec.brk("an optimizer step inside the region (its NumPy updates are not recorded)")
                 return orig_bump(p)
             self._swap_code(bump, "bump", "p", "p", bump_hook)
+        # programs (the tutorials' DynamicNet: `for exp in range(4, random.randint(4, 6))`): a draw from Python's or
+        # NumPy's global random generator inside the region would be baked into the program as a constant
+        import random as _pyrandom
+        for mod, label, names in ((_pyrandom, "random", _PY_RANDOM), (np.random, "np.random", _NP_RANDOM)):
+            for name in names:
+                fn = getattr(mod, name, None)
+                if fn is not None:
+                    self._set(mod, name, _breaker(rec, fn, f"{label}.{name}() inside the region (a Python-side "
+                                                           f"random draw would be replayed as a constant)"))
         from .. import autograd as _ag
         for name in ("grad", "backward"):
             self._set(_ag, name, _breaker(rec, getattr(_ag, name), f"autograd.{name}() inside the compiled region"))
