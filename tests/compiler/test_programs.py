@@ -630,3 +630,19 @@ def test_python_and_numpy_random_draws_in_the_region_break_the_graph(draw):
         np.random.seed(seed)
         np.testing.assert_allclose(ours.item(), f(w, x).item(), rtol=1e-6)
     assert compiler.counters["replays"] == 0
+
+
+def test_setitem_with_autograd_in_the_region_names_its_cause():
+    compiler.reset()
+
+    def f(x):
+        y = x * 2
+        y[:, 0] = 5.0
+        return y.sum()
+
+    g = npgrad.compile(f)
+    x = npgrad.ones(3, 3, requires_grad=True)
+    with pytest.warns(compiler.GraphBreakWarning, match=r"x\[i\] = v with autograd"):
+        out = g(x)
+    out.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.tile([0.0, 2.0, 2.0], (3, 1)))

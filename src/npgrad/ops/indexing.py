@@ -643,6 +643,11 @@ def setitem(self, index, value):
             self._vc[0] += 1
         _regenerate(self, None)
         return
+    if _capturing():  # npgrad.compile does not replay a recorded x[i] = v: its capture falls back, naming why
+        from ..compiler import capture
+        rec = capture._active
+        if rec is not None and rec.mine():
+            rec.brk("x[i] = v with autograd recording (into or from a tensor that requires grad)")
     check_multi_view(self)
     x = self._x
     base = x.get("base") if x else None
