@@ -646,3 +646,40 @@ def test_setitem_with_autograd_in_the_region_names_its_cause():
         out = g(x)
     out.backward()
     np.testing.assert_array_equal(x.grad.numpy(), np.tile([0.0, 2.0, 2.0], (3, 1)))
+
+
+# ---- x[long_tensor] --------------------------------------------------------------------------------------------
+def test_indexing_with_a_long_tensor_is_recorded_makemore_bigram():
+    """makemore's Bigram: `logits = self.logits[idx]` (a parameter indexed with the batch's int64 tensor) used
+    to break the graph (the index array sat inside a tuple argument); each replay now looks up its own indices,
+    with torch's IndexBackward0 and gradients accumulated over repeated indices."""
+    g = np.random.default_rng(11)
+    batches = [(g.integers(0, 5, (4, 3)), g.integers(0, 5, (4, 3))) for _ in range(5)]
+    w0 = g.standard_normal((5, 5)).astype(np.float32)
+    runs = []
+    for m, compiled in ((npgrad, False), (npgrad, True), (torch, False)):
+        compiler.reset()
+        w = m.tensor(w0, requires_grad=True)
+
+        def f(idx, targets):
+            logits = w[idx]
+            return m.nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
+
+        step = npgrad.compile(f) if compiled else f
+        losses, grads = [], []
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", compiler.GraphBreakWarning)
+            for x, y in batches:
+                w.grad = None
+                loss = step(m.tensor(x), m.tensor(y))
+                loss.backward()
+                losses.append(loss.item())
+                grads.append(w.grad.numpy().copy())
+        if compiled:
+            assert compiler.counters["replays"] == len(batches) - 1
+        runs.append((np.array(losses), np.array(grads)))
+    for other in runs[1:]:
+        np.testing.assert_allclose(other[0], runs[0][0], rtol=1e-6)
+        np.testing.assert_allclose(other[1], runs[0][1], rtol=1e-5, atol=1e-7)
+    idx = npgrad.tensor(batches[0][0])
+    assert npgrad.randn(5, 5, requires_grad=True)[idx].grad_fn.name() == "IndexBackward0"
