@@ -367,7 +367,7 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
         k = ret.rindex(")")
         if held is not None:   # H((...)): the tuple's closing parenthesis is the one before the last
             k = ret.rindex(")", 0, k)
-        lines[-1] = ret[:k] + "".join(n + ", " for n in saved_names[len(saved_names) - _stack_forward.added:]) + ret[k:]
+        lines[-1] = ret[:k] + "".join(n + ", " for n in saved_names[len(saved_names) - changed:]) + ret[k:]
     b.extend(f"    {pool}.append({var})" for pool, var in pooled)
     b.append(f"    return ({''.join(r + ', ' for r in rets)})")
     _own_layout(b, ns)
@@ -424,8 +424,8 @@ def _stack_forward(lines, b, fdirect, saved, pooled, recycled):
     faults; never pooled, so a returned or kept view is harmless; not for saved arrays recycled through a
     pool, ``_Reuse.recycle``), saved for backward, which copies in the
     members that are inputs (``h0``) and uses it instead of concatenating (W6: 0.8 MB per replay). Returns
-    whether anything changed (the saved names grew by ``_stack_forward.added``)."""
-    _stack_forward.added = 0
+    how many arrays the saved names grew by."""
+    added = 0
     for var, names, rows, shape, dt, pool in fdirect:
         if len(set(names)) != len(names) or recycled.intersection(names):   # (those stay the pool's)
             continue
@@ -452,12 +452,12 @@ def _stack_forward(lines, b, fdirect, saved, pooled, recycled):
             lines[k] = f"    {n} = _np.tanh({m.group(2)}, out={buf}[{a}:{z}])"
         lines.insert(min(k for k, _, _ in defs.values()), f"    {buf} = _np.empty({shape!r}, {dt})")
         saved.append(buf)
-        _stack_forward.added += 1
+        added += 1
         b[cat] = f"    {var} = {buf}"
         for n, a, z in copies:
             b.insert(cat, f"    {buf}[{a}:{z}] = {n}")
         pooled[:] = [(p, v) for p, v in pooled if v != var]
-    return _stack_forward.added > 0
+    return added
 
 
 def _stack_direct(b, direct, rets):
