@@ -42,35 +42,114 @@ class Logit(Function):
         return where((a < eps) | (a > 1 - eps), 0.0, g), None  # clamped region: constant
 
 
-def _erf_erfc(x):
-    """erf and erfc of a float64 array, to ~1e-15 relative, with NumPy only.
+_ERF_T = (9.60497373987051638749e0, 9.00260197203842689217e1, 2.23200534594684319226e3,
+          7.00332514112805075473e3, 5.55923013010394962768e4)
+_ERF_U = (1.0, 3.35617141647503099647e1, 5.21357949780152679795e2, 4.59432382970980127987e3,
+          2.26290000613890934246e4, 4.92673942608635921086e4)
+_ERFC_P = (2.46196981473530512524e-10, 5.64189564831068821977e-1, 7.46321056442269912687e0,
+           4.86371970985681366614e1, 1.96520832956077098242e2, 5.26445194995477358631e2,
+           9.34528527171957607540e2, 1.02755188689515710272e3, 5.57535335369399327526e2)
+_ERFC_Q = (1.0, 1.32281951154744992508e1, 8.67072140885989742329e1, 3.54937778887819891062e2,
+           9.75708501743205489753e2, 1.82390916687909736289e3, 2.24633760818710981792e3,
+           1.65666309194161350182e3, 5.57535340817727675546e2)
+_ERFC_R = (5.64189583547755073984e-1, 1.27536670759978104416e0, 5.01905042251180477414e0,
+           6.16021097993053585195e0, 7.40974269950448939160e0, 2.97886665372100240670e0)
+_ERFC_S = (1.0, 2.26052863220117276590e0, 9.39603524938001434673e0, 1.20489539808096656605e1,
+           1.70814450747565897222e1, 9.60896809063285878198e0, 3.36907645100081516050e0)
 
-    |x| < 1: the series erf(x) = 2/sqrt(pi) exp(-x^2) sum_n (2x^2)^n x / (1*3*...*(2n+1)) (all terms positive,
-    no cancellation; 20 terms reach double precision), erfc = 1 - erf. |x| >= 1: Laplace's continued fraction
-    erfc(x) = exp(-x^2) / sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), evaluated from depth 170 back
-    up (enough at x = 1; far more than enough beyond), erf = 1 - erfc. Odd/even symmetry gives x < 0.
+
+def _horner(coeffs, z):
+    """coeffs[0]*z^(n-1) + ... + coeffs[-1], evaluated in place on one fresh array."""
+    out = z * coeffs[0]
+    for c in coeffs[1:-1]:
+        out += c
+        out *= z
+    out += coeffs[-1]
+    return out
+
+
+def _exp_neg_sq(x):
+    """exp(-x*x) for x >= 0 without the rounding of x*x magnifying into the tail's relative error: x = m + f
+    with m a multiple of 1/32 (m*m exact), so x*x = m*m + (2m + f)*f and exp splits into two factors."""
+    m = xp.floor(x * 32.0 + 0.5)
+    m *= 1.0 / 32.0
+    f = x - m
+    u1 = 2.0 * m
+    u1 += f
+    u1 *= f
+    m *= m
+    m *= -1.0
+    xp.exp(m, out=m)
+    u1 *= -1.0
+    xp.exp(u1, out=u1)
+    m *= u1
+    return m
+
+
+def _erfc_pos(a):
+    """erfc of a float64 array a >= 1 (or nan/inf): exp(-a^2) times a rational in a (Cody/Cephes), P/Q below
+    8, R/S beyond; the whole is taken at min(a, 30) (erfc underflows to 0 past ~27.3, so that only keeps
+    inf from making nan)."""
+    ac = xp.minimum(a, 30.0)
+    z = _exp_neg_sq(ac)
+    mid = ac < 8.0
+    if mid.all():
+        z *= _horner(_ERFC_P, ac)
+        z /= _horner(_ERFC_Q, ac)
+        return z
+    far = ~mid
+    r = xp.empty_like(ac)
+    am, af = ac[mid], ac[far]
+    r[mid] = _horner(_ERFC_P, am) / _horner(_ERFC_Q, am)
+    r[far] = _horner(_ERFC_R, af) / _horner(_ERFC_S, af)
+    z *= r
+    return z
+
+
+def _erf_erfc(x, want=(True, True)):
+    """erf and erfc of a float64 array, to ~1e-15 relative, with NumPy only (Cody 1969 / Cephes rationals).
+
+    |x| < 1: erf = x T(x^2)/U(x^2), erfc = 1 - erf. |x| >= 1: erfc = exp(-x^2) P(|x|)/Q(|x|) (|x| < 8) or
+    exp(-x^2) R(|x|)/S(|x|), erf = 1 - erfc; exp(-x^2) is split so erfc keeps its relative accuracy far into
+    the tail (erfc(26) ~ 1e-296). Odd/even symmetry gives x < 0. `want` = (erf?, erfc?) skips the unused one
+    (its slot is None).
     """
+    if x.ndim == 0:  # NumPy returns scalars, not arrays, from 0-d arithmetic: the in-place steps need arrays
+        e, c = _erf_erfc(x.reshape(1), want)
+        return (None if e is None else e.reshape(())), (None if c is None else c.reshape(()))
+    want_erf, want_erfc = want
     ax = xp.abs(x)
-    erf = xp.empty_like(ax)
-    erfc = xp.empty_like(ax)
     small = ax < 1.0
-    xs = ax[small]
-    x2 = 2 * xs * xs
-    term = xs.copy()
-    total = xs.copy()
-    for n in range(1, 20):
-        term *= x2 / (2 * n + 1)
-        total += term
-    e = (2 / _SQRT_PI) * xp.exp(-xs * xs) * total
-    erf[small], erfc[small] = e, 1 - e
-    xl = ax[~small]
-    f = xl.copy()
-    for k in range(170, 0, -1):
-        f = xl + (k / 2) / f
-    c = xp.exp(-xl * xl) / (_SQRT_PI * f)
-    erfc[~small], erf[~small] = c, 1 - c
+    nsmall = int(xp.count_nonzero(small))
+    if nsmall == ax.size:
+        z = ax * ax
+        e = x * _horner(_ERF_T, z)
+        e /= _horner(_ERF_U, z)
+        return (e if want_erf else None), ((1.0 - e) if want_erfc else None)
+    if nsmall == 0:
+        c = _erfc_pos(ax)
+    else:
+        c = xp.empty_like(ax)
+        large = ~small
+        xs = x[small]
+        z = xs * xs
+        es = xs * _horner(_ERF_T, z)
+        es /= _horner(_ERF_U, z)
+        c[small] = 1.0 - es
+        c[large] = _erfc_pos(ax[large])
     neg = x < 0
-    return xp.where(neg, -erf, erf), xp.where(neg, 2 - erfc, erfc)
+    erf = erfc = None
+    if want_erf:
+        erf = 1.0 - c
+        if nsmall:
+            erf[small] = es
+        xp.negative(erf, out=erf, where=neg & ~small)
+    if want_erfc:
+        erfc = c  # the small region already holds 1 - erf(x), x of either sign
+        big_neg = neg & ~small
+        if big_neg.any():
+            erfc[big_neg] = 2.0 - erfc[big_neg]
+    return erf, erfc
 
 
 def _erfinv(y):
@@ -105,7 +184,7 @@ class Erf(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return _special(lambda x: _erf_erfc(x)[0], a)
+        return _special(lambda x: _erf_erfc(x, (True, False))[0], a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -122,7 +201,7 @@ class Erfc(Function):
     def forward(ctx, a):
         a = _float_input(a)
         ctx.save_for_backward(a)
-        return _special(lambda x: _erf_erfc(x)[1], a)
+        return _special(lambda x: _erf_erfc(x, (False, True))[1], a)
 
     @staticmethod
     def backward(ctx, grad):
