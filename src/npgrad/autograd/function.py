@@ -452,6 +452,7 @@ class Function:
     _node_name: str | None = None  # grad_fn name, when torch's is not the class name + "Backward0"
     _node_methods: dict = {}  # methods the node class gets besides BackwardNode's (``name`` of _OnceError)
     _nondiff_out: tuple[int, ...] = ()  # indices of a built-in's outputs that never require grad (e.g. argmax indices)
+    _drop_slots: dict[int, tuple[int, ...]]  # set per subclass with _saved_for (__init_subclass__)
     _saved_for: tuple[tuple[int, ...], ...] | None = None  # per saved slot, the inputs whose gradient formula reads it: a slot no input that
     #                        needs a gradient reads is dropped (torch's ``x * 2`` keeps no ``x``), see _prune
     _node_cls = BackwardNode
@@ -499,6 +500,7 @@ class Function:
                               None if cls._saved_for is None else cls._drop_slots)
         node_cls, forward, promote, view, broadcast, drops = op
         T = Tensor
+        edges: Any
         record = state.enabled
         if len(args) == 1:  # unary ops: no loop, no list
             a = args[0]
