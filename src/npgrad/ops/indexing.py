@@ -163,14 +163,18 @@ class CopySlices(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.clone().index_put_(indices, zeros); value: grad[indices] summed to value's shape
-        need = ctx.needs_input_grad
-        gb = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
-        gv = None
-        if need[1]:
-            g = grad.reshape(-1) if ctx.flat else grad
-            gv = _sum_to_value(dispatch(Index, g, ctx.basic, ctx.adv), ctx.vshape)
-            gv = cast(gv, ctx.vdtype)
-        return gb, gv, None, None, None, None
+        return _written_grads(ctx, grad, grad.reshape(-1) if ctx.flat else grad) + (None, None, None, None)
+
+
+def _written_grads(ctx, grad, addressed):
+    """The gradients of a write ``x[indices] = value`` (CopySlices, Written): ``grad`` with the written positions
+    zeroed for ``x``; for ``value``, ``addressed[indices]`` (``grad`` as the indices address it) summed to its shape."""
+    need = ctx.needs_input_grad
+    gx = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
+    gv = None
+    if need[1]:
+        gv = cast(_sum_to_value(dispatch(Index, addressed, ctx.basic, ctx.adv), ctx.vshape), ctx.vdtype)
+    return gx, gv
 
 
 class IndexPut(CopySlices):
@@ -196,12 +200,7 @@ class Written(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: grad.clone().index_put_(indices, zeros); value: grad[indices] summed to value's shape
-        need = ctx.needs_input_grad
-        ga = dispatch(MaskZero, grad, ctx.mask) if need[0] else None
-        gv = None
-        if need[1]:
-            gv = cast(_sum_to_value(dispatch(Index, grad, ctx.basic, ctx.adv), ctx.vshape), ctx.vdtype)
-        return ga, gv, None, None
+        return _written_grads(ctx, grad, grad) + (None, None)
 
 
 class CopyBackwards(CopySlices):
