@@ -16,13 +16,13 @@ import collections.abc
 import copy
 import os
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic
 
 import numpy as np
 
 from ..._tensor import Tensor, make
 from ..._warn import warn as _warn
-from .dataset import IterableDataset, _is_tensor_dataset, tensor_batch
+from .dataset import IterableDataset, _T_co, _is_tensor_dataset, tensor_batch
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 if TYPE_CHECKING:
@@ -223,7 +223,7 @@ class _InfiniteConstantSampler(Sampler):
             yield None
 
 
-class DataLoader:
+class DataLoader(Generic[_T_co]):
     """Iterate over ``dataset`` in batches.
 
     ``batch_size`` (None turns batching off), ``shuffle`` (a new random order each epoch, from ``generator``),

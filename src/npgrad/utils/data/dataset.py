@@ -13,11 +13,11 @@ import bisect
 import itertools
 import math
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Iterable as _Iterable, TypeVar
 
 import numpy as np
 
-from ..._tensor import make
+from ..._tensor import Tensor as _Tensor, make
 from ..._warn import warn as _warn
 
 if TYPE_CHECKING:
@@ -29,8 +29,12 @@ if TYPE_CHECKING:
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset", "ChainDataset",
            "Subset", "random_split"]
 
+# torch's datasets are generic (user code writes ``Dataset[Tensor]``), with torch's type variables
+_T_co = TypeVar("_T_co", covariant=True)
+_T_stack = TypeVar("_T_stack", tuple[_T_co, ...], dict[str, _T_co])  # type: ignore[valid-type]
 
-class Dataset:
+
+class Dataset(Generic[_T_co]):
     """A map-style dataset: ``__getitem__(index)`` returns one sample (and usually ``__len__``).
 
     Example::
@@ -55,7 +59,7 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
+class IterableDataset(Dataset[_T_co], _Iterable[_T_co]):
     """A dataset that is a stream: ``__iter__`` yields the samples (the DataLoader batches them in order).
 
     Example::
@@ -83,7 +87,7 @@ def _row(t, index):
     return make(t._data[index], None, 0, t._vc)
 
 
-class TensorDataset(Dataset):
+class TensorDataset(Dataset[tuple[_Tensor, ...]]):
     """Samples are the ``index``-th rows of the given tensors (all the same length along dim 0).
 
     Args:
@@ -112,7 +116,7 @@ class TensorDataset(Dataset):
         return self.tensors[0].size(0)
 
 
-class StackDataset(Dataset):
+class StackDataset(Dataset[_T_stack]):
     """Samples are tuples (``StackDataset(a, b)``) or dicts (``StackDataset(x=a, y=b)``) of the datasets' items.
 
     Args:
@@ -157,7 +161,7 @@ class StackDataset(Dataset):
         return self._length
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[_T_co]):
     """The datasets one after the other; indexing finds the right one by the cumulative sizes.
 
     Args:
@@ -239,7 +243,7 @@ class ChainDataset(IterableDataset):
         return total
 
 
-class Subset(Dataset):
+class Subset(Dataset[_T_co]):
     """The samples of ``dataset`` at ``indices``.
 
     Args:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .sampler import Sampler
+from .sampler import Sampler, _T_co
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sized
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["DistributedSampler"]
 
 
-class DistributedSampler(Sampler):
+class DistributedSampler(Sampler[_T_co]):
     """The indices of ``dataset`` that rank ``rank`` of ``num_replicas`` takes: positions ``rank``,
     ``rank + num_replicas``, ... of the (shuffled) index list, padded by repeating its start so that every rank
     gets ``len(self)`` indices, or with ``drop_last`` cut so that the tail that would need padding is dropped.

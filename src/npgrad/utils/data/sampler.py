@@ -5,7 +5,7 @@ not the order torch would give.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
            "BatchSampler"]
 
+_T_co = TypeVar("_T_co", covariant=True)  # torch's samplers are generic: ``Sampler[int]``
 
-class Sampler:
+
+class Sampler(Generic[_T_co]):
     """Base class: ``__iter__`` yields indices (or lists of indices for a batch sampler).
 
     Example::
@@ -46,7 +48,7 @@ class Sampler:
         raise NotImplementedError
 
 
-class SequentialSampler(Sampler):
+class SequentialSampler(Sampler[int]):
     """``0, 1, ..., len(data_source) - 1``.
 
     Args:
@@ -75,7 +77,7 @@ def _fresh_generator():
     return np.random.default_rng(int(_random.rng().integers(0, 2 ** 63)))
 
 
-class RandomSampler(Sampler):
+class RandomSampler(Sampler[int]):
     """A random permutation each epoch (``num_samples`` beyond the length continue with new permutations), or
     ``num_samples`` draws with ``replacement``.
 
@@ -127,7 +129,7 @@ class RandomSampler(Sampler):
         return self.num_samples
 
 
-class SubsetRandomSampler(Sampler):
+class SubsetRandomSampler(Sampler[int]):
     """The given indices in a random order.
 
     Args:
@@ -154,7 +156,7 @@ class SubsetRandomSampler(Sampler):
         return len(self.indices)
 
 
-class WeightedRandomSampler(Sampler):
+class WeightedRandomSampler(Sampler[int]):
     """``num_samples`` indices drawn with probabilities proportional to ``weights``.
 
     Args:
@@ -198,7 +200,7 @@ class WeightedRandomSampler(Sampler):
         return self.num_samples
 
 
-class BatchSampler(Sampler):
+class BatchSampler(Sampler[list[int]]):
     """Group the indices of ``sampler`` into lists of ``batch_size`` (the last one shorter unless ``drop_last``).
 
     Args:
