@@ -178,6 +178,67 @@ def _relu_bwd(grad, out):
     return np.where(out <= 0, 0.0, grad)
 
 
+# ---- gelu ----------------------------------------------------------------------------------------------------
+def _gelu_f(op, a, res, pfx, nb, k):
+    """gelu (tanh or exact): one helper with ``out=`` temporaries; with a backward to come it also forms the
+    derivative (Gelu.backward's factor, the same arithmetic in the same order) from the values the forward
+    already has (tanh's result, erfc's cdf), and saves only that: backward is one multiply."""
+    if op.args[1][1] not in (True, False) or op.outs[0].shape == () or op.args[0].shape != op.outs[0].shape:
+        return None
+    o = op.outs[0].arr
+    if nb:
+        return [f"{o}, {pfx} = _gelu({a[0]}, {op.args[1][1]}, True)"], [pfx]
+    return [f"{o} = _gelu({a[0]}, {op.args[1][1]}, False)[0]"], []
+
+
+def _gelu_b(op, g, targets, pfx, k):
+    # self: gelu_backward(grad, self, approximate) = grad * d, d formed by the forward (_gelu)
+    return [(None, s.gid, f"{g[0]} * {pfx}") for i, s, m in targets]
+
+
+def _gelu(x, tanh, nb):
+    """Gelu.forward's values (and, when ``nb``, Gelu.backward's factor ``d`` with ``grad * d`` its gradient),
+    each NumPy operation of the eager formulas in their order, written into a few temporaries."""
+    from ..ops import activation as act
+    if tanh:
+        k = act.math.sqrt(2 / act.math.pi)
+        u = np.multiply(0.044715, x)           # 0.044715 * x * x * x
+        u *= x
+        u *= x
+        np.add(x, u, out=u)
+        np.multiply(k, u, out=u)
+        np.tanh(u, out=u)                      # t
+        a = np.multiply(0.5, x)
+        h = np.add(1, u)                       # 1 + t
+        out = a * h                            # 0.5 * x * (1 + t)
+        if not nb:
+            return out, None
+        # 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
+        np.multiply(0.5, h, out=h)
+        np.multiply(u, u, out=u)
+        np.subtract(1, u, out=u)
+        np.multiply(a, u, out=a)
+        np.multiply(a, k, out=a)
+        np.multiply(3 * 0.044715, x, out=u)
+        u *= x
+        np.add(1, u, out=u)
+        a *= u
+        h += a
+        return out, h
+    cdf = act._erfc(x * -act._SQRT1_2)         # x * (0.5 * erfc(x * -1/sqrt(2)))
+    np.multiply(0.5, cdf, out=cdf)
+    out = x * cdf
+    if not nb:
+        return out, None
+    p = np.multiply(-0.5, x)                   # cdf + x * (exp(-0.5 * x * x) * 1/sqrt(2 pi))
+    p *= x
+    np.exp(p, out=p)
+    p *= act._INV_SQRT_2PI
+    np.multiply(x, p, out=p)
+    np.add(cdf, p, out=p)
+    return out, p
+
+
 # ---- matrix products -----------------------------------------------------------------------------------------
 def _mm_f(op, a, res, pfx, nb, k):
     saved = _slots_saved(op, nb, ((0, 0), (0, 1), (1, 0), (1, 1)))
@@ -416,7 +477,7 @@ def _sigmoid_bwd(g, y, one):
 
 INLINE = {}
 HELPERS = {"_relu_bwd": _relu_bwd, "_tanh_bwd": _tanh_bwd, "_tanh_bwd_into": _tanh_bwd_into, "_sigmoid_bwd": _sigmoid_bwd, "_nll_fwd": _nll_fwd,
-           "_nll_bwd": _nll_bwd}
+           "_nll_bwd": _nll_bwd, "_gelu": _gelu}
 
 
 def _load():
@@ -444,5 +505,6 @@ def _load():
         cls = getattr(mod, name, None)
         if cls is not None:
             INLINE[cls] = _T(f, b, name in ("Mul", "Add", "Sub", "Div"))
-    from ..ops import loss as ls
+    from ..ops import loss as ls, activation as act
     INLINE[ls.NllLoss] = _Nll()
+    INLINE[act.Gelu] = _T(_gelu_f, _gelu_b)
