@@ -64,6 +64,11 @@ try:
                                     get_autocast_dtype, set_autocast_enabled)
     from ._switches import *  # noqa: F401,F403  (deterministic/warn-always switches, typename, vmap, ...)
 
+    # torch's module constants (plain Python floats, and None for newaxis as NumPy's)
+    import math as _math
+    inf, nan, pi, e, newaxis = _math.inf, _math.nan, _math.pi, _math.e, None
+    del _math
+
     _matmul_precision = ["highest"]
 
 
