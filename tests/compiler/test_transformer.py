@@ -94,7 +94,30 @@ def test_layer_norm_inlined_equals_eager_bitwise_and_torch(dtype, affine):
 
     def tf(t, *wb):
         return torch.nn.functional.layer_norm(t, (24,), *wb, eps=1e-5)
-    _check(f, arrays, (4, 7, 24), dtype, tf, rtol=1e-4 if dtype == np.float32 else None)
+    c = _check(f, arrays, (4, 7, 24), dtype, tf, rtol=1e-4 if dtype == np.float32 else None)
+    assert "_ln_fwd(" in compiler.explain(c) and "_ln_bwd(" in compiler.explain(c)
+
+
+def test_layer_norm_inlined_returned_output_written_in_place_keeps_gradients():
+    """The inlined forward saves the normalised input, never the returned array: writing into the output
+    (no_grad, as a user may) must not change the gradients."""
+    g = np.random.default_rng(4)
+    x, w, b = _arr(g, (6, 10), np.float32), _arr(g, (10,), np.float32), _arr(g, (10,), np.float32)
+    for affine in (True, False):
+        def f(t, *wb):
+            return npgrad.nn.functional.layer_norm(t, (10,), *wb)
+        c = npgrad.compile(f)
+        grads = []
+        for fn in (c, c, c, f):
+            ts = [npgrad.tensor(a, requires_grad=True) for a in ([x, w, b] if affine else [x])]
+            y = fn(*ts)
+            with npgrad.no_grad():
+                y.mul_(0.0)
+            y.backward(npgrad.ones_like(y))
+            grads.append([t.grad.numpy().copy() for t in ts])
+        for a, e in zip(grads[-2], grads[-1]):
+            np.testing.assert_array_equal(a, e)
+        compiler.reset()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

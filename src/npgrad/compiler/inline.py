@@ -239,6 +239,91 @@ def _gelu(x, tanh, nb):
     return out, p
 
 
+# ---- layer_norm ----------------------------------------------------------------------------------------------
+def _ln_f(op, a, res, pfx, nb, k):
+    """native_layer_norm: NativeLayerNorm's arithmetic with ``x - mean`` made once (eager makes it twice) and
+    the normalised input saved (backward recomputes it in eager mode), the means as np.mean's own sum and
+    division without its Python layer; ``out=`` temporaries."""
+    x, w, b = op.args[0], op.args[2], op.args[3]
+    if not isinstance(x, _cap.Slot) or not x.shape or 0 in x.shape or type(op.args[1][1]) is not int:
+        return None
+    for t in (w, b):
+        if isinstance(t, _cap.Slot) and t.dtype != x.dtype:
+            return None
+    kk = op.args[1][1]
+    if not 0 < kk <= len(x.shape):
+        return None
+    axes = tuple(range(len(x.shape) - kk, len(x.shape)))
+    n = k(np.intp(int(np.prod([x.shape[i] for i in axes]))))
+    o = op.outs[0].arr
+    if nb:
+        return [f"{o}, {pfx}h, {pfx}i = _ln_fwd({a[0]}, {axes!r}, {n}, {a[2]}, {a[3]}, {a[4]}, True)"], \
+            [f"{pfx}h", f"{pfx}i"] + ([w.arr] if isinstance(w, _cap.Slot) else [])
+    return [f"{o} = _ln_fwd({a[0]}, {axes!r}, {n}, {a[2]}, {a[3]}, {a[4]}, False)[0]"], []
+
+
+def _ln_b(op, g, targets, pfx, k):
+    # input, weight, bias: native_layer_norm_backward(grad, input, normalized_shape, result1, result2, weight,
+    #                                                 bias, grad_input_mask), as NativeLayerNorm.backward
+    x, w = op.args[0], op.args[2]
+    kk = op.args[1][1]
+    nd = len(x.shape)
+    axes, lead = tuple(range(nd - kk, nd)), tuple(range(nd - kk))
+    n = k(np.intp(int(np.prod([x.shape[i] for i in axes]))))
+    need = {i for i, s, m in targets}
+    wn = w.arr if isinstance(w, _cap.Slot) else "None"
+    line = (f"{pfx}x, {pfx}w, {pfx}b = _ln_bwd({g[0]}, {pfx}h, {pfx}i, {wn}, {axes!r}, {lead!r}, {n}, "
+            f"{0 in need}, {2 in need}, {3 in need})")
+    out = [(line, None, None)]
+    for i, s, m in targets:
+        out.append((None, s.gid, _fit(f"{pfx}{'xwb'[(0, None, 1, 2)[i]]}", _unless_same(m, s), k)))
+    return out
+
+
+def _mean_n(a, axes, n):
+    """np.mean(a, axis=axes, keepdims=True) for float32/float64 ``a``: the same sum and division (by the
+    count as np.intp, into the sum), without np.mean's Python layer."""
+    s = np.add.reduce(a, axis=axes, keepdims=True)
+    return np.true_divide(s, n, out=s, casting="unsafe")
+
+
+def _ln_fwd(x, axes, n, w, b, eps, nb):
+    mean = _mean_n(x, axes, n)
+    xc = x - mean
+    var = _mean_n(xc * xc, axes, n)
+    invstd = 1 / np.sqrt(var + eps)
+    xhat = np.multiply(xc, invstd, out=xc)
+    if w is not None:
+        y = xhat * w if nb else np.multiply(xhat, w, out=xhat)
+        if b is not None:
+            y += b
+    elif b is not None:
+        y = xhat + b if nb else np.add(xhat, b, out=xhat)
+    else:
+        y = xhat.copy() if nb else xhat   # (the saved xhat is never the returned array)
+    return y, xhat, invstd
+
+
+def _ln_bwd(g, xhat, invstd, w, axes, lead, n, nx, nw, nbias):
+    gx = gw = gb = None
+    if nx:
+        gxhat = g * w if w is not None else g
+        m1 = _mean_n(gxhat, axes, n)
+        t = gxhat * xhat
+        m2 = _mean_n(t, axes, n)
+        if nw and lead:
+            gw = np.add.reduce(np.multiply(g, xhat, out=t), axis=lead)
+            nw = False
+        r = np.subtract(gxhat, m1, out=gxhat) if gxhat is not g else g - m1
+        r -= np.multiply(xhat, m2, out=t)
+        gx = np.multiply(invstd, r, out=r)
+    if nw:
+        gw = np.add.reduce(g * xhat, axis=lead) if lead else g * xhat
+    if nbias:
+        gb = np.add.reduce(g, axis=lead) if lead else g
+    return gx, gw, gb
+
+
 # ---- matrix products -----------------------------------------------------------------------------------------
 def _mm_f(op, a, res, pfx, nb, k):
     saved = _slots_saved(op, nb, ((0, 0), (0, 1), (1, 0), (1, 1)))
@@ -477,7 +562,7 @@ def _sigmoid_bwd(g, y, one):
 
 INLINE = {}
 HELPERS = {"_relu_bwd": _relu_bwd, "_tanh_bwd": _tanh_bwd, "_tanh_bwd_into": _tanh_bwd_into, "_sigmoid_bwd": _sigmoid_bwd, "_nll_fwd": _nll_fwd,
-           "_nll_bwd": _nll_bwd, "_gelu": _gelu}
+           "_nll_bwd": _nll_bwd, "_gelu": _gelu, "_ln_fwd": _ln_fwd, "_ln_bwd": _ln_bwd}
 
 
 def _load():
@@ -508,3 +593,5 @@ def _load():
     from ..ops import loss as ls, activation as act
     INLINE[ls.NllLoss] = _Nll()
     INLINE[act.Gelu] = _T(_gelu_f, _gelu_b)
+    from ..ops import norm
+    INLINE[norm.NativeLayerNorm] = _T(_ln_f, _ln_b)
