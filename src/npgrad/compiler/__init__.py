@@ -90,14 +90,14 @@ def compile(model: Callable[..., Any] | None = None, *, fullgraph: bool = False,
         recompile_limit = 8
     from ..nn import Module
     if isinstance(model, Module):
-        return _optimized_module()(model, backend, fullgraph, recompile_limit)
+        return _optimized_module()(model, backend, fullgraph, recompile_limit, dynamic)
     checked = [False]
     inner: CompiledCallable | CompiledStep
     if _is_optimizer_step(model):
         from .optim import CompiledStep
         inner = CompiledStep(model, recompile_limit)
     else:
-        inner = CompiledCallable(model, fullgraph, recompile_limit)
+        inner = CompiledCallable(model, fullgraph, recompile_limit, dynamic=dynamic)
 
     @functools.wraps(model)
     def compiled(*args, **kwargs):
@@ -144,13 +144,13 @@ def __getattr__(name):
             """What ``compile(module)`` returns: the original in ``_orig_mod``, called through it."""
 
             def __init__(self, mod: Module, backend: str | Callable[..., Any] = "inductor", fullgraph: bool = False,
-                         recompile_limit: int = 8) -> None:
+                         recompile_limit: int = 8, dynamic: bool | None = None) -> None:
                 super().__init__()
                 self._orig_mod = mod
                 self.__dict__["_npgrad_backend"] = backend
                 self.__dict__["_npgrad_checked"] = False
                 self.__dict__["_npgrad_compiled"] = CompiledCallable(mod, fullgraph, recompile_limit,
-                                                                     type(mod).__name__)
+                                                                     type(mod).__name__, dynamic=dynamic)
 
             def forward(self, *args: Any, **kwargs: Any) -> Any:
                 if not self.__dict__["_npgrad_checked"]:
@@ -163,7 +163,8 @@ def __getattr__(name):
 
             def __reduce__(self):  # programs: torch.save(compiled_model) saves the module; loading compiles again
                 c = self.__dict__["_npgrad_compiled"]
-                return _rebuild_optimized, (self._orig_mod, self.__dict__["_npgrad_backend"], c._fullgraph, c._limit)
+                return _rebuild_optimized, (self._orig_mod, self.__dict__["_npgrad_backend"], c._fullgraph, c._limit,
+                                            c._dynamic)
 
             def __getattr__(self, name):
                 try:
@@ -178,8 +179,8 @@ def __getattr__(name):
     raise AttributeError(f"module 'npgrad.compiler' has no attribute '{name}'")
 
 
-def _rebuild_optimized(mod, backend, fullgraph, limit):
-    return _optimized_module()(mod, backend, fullgraph, limit)
+def _rebuild_optimized(mod, backend, fullgraph, limit, dynamic=None):
+    return _optimized_module()(mod, backend, fullgraph, limit, dynamic)
 
 
 def _optimized_module():

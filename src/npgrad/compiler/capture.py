@@ -35,7 +35,7 @@ from ..autograd import function as _function
 from ..autograd.function import _Saved, _promote, Function
 from ..autograd.grad_mode import state as _grad_state
 
-__all__ = ["Recorder", "Unsupported", "GraphBreak"]
+__all__ = ["Recorder", "Unsupported", "GraphBreak", "SymInt"]
 
 
 class Unsupported(RuntimeError):
@@ -164,6 +164,8 @@ class Recorder:
         self.modules = []       # modules called during capture (their attributes are guarded)
         self.broken: str | None = None
         self.busy = 0
+        self.dynamic = False    # sizes read from recorded tensors are SymInts (a size-generic program)
+        self.size_guards = {}   # guard source -> cause (dynamic captures: what the replay checks on sizes)
         self.n_in = len(inputs)
         self.in_slot = {}
         for i, t in enumerate(inputs):
@@ -186,6 +188,19 @@ class Recorder:
             self.broken = cause
         if self.fullgraph:
             raise GraphBreak(cause)
+
+    def size_guard(self, src: str, cause: str) -> None:
+        self.size_guards.setdefault(src, cause)
+
+    def sym_shape(self, t: Tensor) -> Any:
+        """``t.shape`` during a dynamic capture: SymInts for a region input or a recorded op's output."""
+        from .._shape import Size
+        d = t._data.shape
+        if self.mine():
+            s = self.tmap.get(id(t))
+            if s is not None and s.kind != "out" and s.tensor is t:
+                return Size([_sym(self, n, f"{s.arr}.shape[{k}]") for k, n in enumerate(d)])
+        return Size(d)
 
     def mine(self) -> bool:
         return self.busy == 0 and self.broken is None and threading.get_ident() == self.tid
@@ -214,6 +229,9 @@ class Recorder:
         if kwargs:
             self.brk(f"{cls.__name__}.apply with keyword arguments")
             return real(cls, args, kwargs)
+        if self.dynamic:   # the op runs on plain ints; its recorded arguments keep the SymInts
+            sym_args = args
+            args = tuple(plain(a) for a in args)
         spec = []
         arrays = []
         for a in args:
@@ -234,7 +252,7 @@ class Recorder:
                     self.brk(f"{cls.__name__} got a {type(a).__name__} argument computed outside the graph "
                              f"(it would be baked in as a constant)")
                     return real(cls, args, kwargs)
-                spec.append(("c", a))
+                spec.append(("c", sym_args[len(spec)] if self.dynamic else a))
                 arrays.append(a)
         casts = None
         if cls._promote is not None:
@@ -245,6 +263,8 @@ class Recorder:
                     casts = casts or {}
                     casts[i] = x.dtype
                 elif b is None and x is not arrays[i]:  # a NumPy scalar turned into a Python number
+                    if self.dynamic and type(spec[i][1]) is SymInt:   # a size as an operand, made a float
+                        _special(spec[i][1], f"a size used as a number by {cls.__name__}")
                     spec[i] = ("c", x)
         self.busy += 1
         try:
@@ -292,6 +312,8 @@ class Recorder:
             spec_k[k] = self._create_arg(v, name)
         if self.broken:
             return fn(*args, **kwargs)
+        if self.dynamic:
+            args, kwargs = tuple(plain(a) for a in args), {k: plain(v) for k, v in kwargs.items()}
         self.busy += 1
         try:
             t = fn(*args, **kwargs)
@@ -320,6 +342,8 @@ class Recorder:
         spec_k = {k: self._create_arg(v, name) for k, v in kwargs.items()}
         if self.broken:
             return fn(*args, **kwargs)
+        if self.dynamic:
+            args, kwargs = tuple(plain(a) for a in args), {k: plain(v) for k, v in kwargs.items()}
         res = fn(*args, **kwargs)
         single = isinstance(res, Tensor)
         outs = (res,) if single else tuple(res) if isinstance(res, tuple) else None
@@ -414,6 +438,9 @@ class Recorder:
                 self.brk(f"an in-place change of a {list(t.shape)} tensor the recorder did not see")
                 return
             if s is not None and s.tensor is t and t._req != s.req:
+                if t._x and "ngview" in t._x and s.kind == "op":   # a view made under no_grad of a tensor that
+                    s.req = t._req   # requires grad requires grad itself (set by track_view after the op)
+                    continue
                 self.brk("requires_grad changed inside the region (requires_grad_ is not replayed)")
                 return
 
@@ -438,6 +465,9 @@ def escaped(rec, result):
         x = t._x
         if x and type(x) is dict and x.get("base") is not None:
             expect[id(x["base"])] = expect.get(id(x["base"]), 0) + 1
+        m = x.get("ngview") if x and type(x) is dict else None
+        if type(m) is tuple and m and isinstance(m[0], Tensor):   # a no_grad view's mark names its base too
+            expect[id(m[0])] = expect.get(id(m[0]), 0) + 1
     for s in rec.slots:
         expect[id(s.tensor)] = expect.get(id(s.tensor), 0) + 1
     for op in rec.ops:
@@ -497,6 +527,134 @@ def _hashable(a):
     except TypeError:
         return False
     return True
+
+
+# ---------------------------------------------------------------------------------------------- dynamic sizes
+class SymInt(int):
+    """A size read from a recorded tensor during a *dynamic* capture (``npgrad.compile(dynamic=...)``): an int
+    with its capture-time value, plus ``src``, the Python expression that computes it on replay from the
+    replay's own arrays (``v3.shape[1]``, ``(v3.shape[1] // 4)``). Arithmetic with ints keeps the expression;
+    an op given a SymInt gets the expression baked in instead of the number. Whatever turns it into a plain
+    Python value (``int()``, ``float()``, ``range()``, ``len()``, ``math.sqrt``, a NumPy call) or compares it
+    records a *size guard* (``v3.shape[1] == 5``, ``v3.shape[1] <= 8``) that the replay checks."""
+
+    def __repr__(self):
+        return int.__repr__(self)
+
+    __str__ = __repr__
+    __hash__ = int.__hash__
+
+
+def _sym(rec, value, src):
+    s = int.__new__(SymInt, value)
+    s.src = src
+    s.rec = rec
+    return s
+
+
+def _src(x):
+    """Source for an int operand (a SymInt's expression or the literal)."""
+    return x.src if type(x) is SymInt else repr(int.__int__(x))
+
+
+def _special(self, cause):
+    """``self`` turned into a plain value: its size is baked in, so the replay checks it."""
+    rec = self.rec
+    v = int.__int__(self)
+    if rec is not None and _active is rec and rec.mine():
+        rec.size_guard(f"{self.src} == {v}", cause)
+    return v
+
+
+def _arith(name, sym_op, rev=False):
+    base = getattr(int, name)
+
+    def method(self, other):
+        if isinstance(other, int) and type(other) is not bool:
+            r = base(int.__int__(self), int.__int__(other))
+            if type(r) is int and self.rec is not None:
+                a, b = (_src(other), self.src) if rev else (self.src, _src(other))
+                return _sym(self.rec, r, f"({a} {sym_op} {b})")
+            return r
+        return base(_special(self, f"a size used in {sym_op} with a {type(other).__name__}"), other)
+    method.__name__ = name
+    return method
+
+
+def _compare(name, sym_op):
+    def method(self, other):
+        if isinstance(other, (int, float)):
+            r = getattr(int.__int__(self), name)(int.__int__(other) if isinstance(other, int) else other)
+            if r is NotImplemented:
+                r = getattr(float(int.__int__(self)), name)(other)
+            rec = self.rec
+            if rec is not None and _active is rec and rec.mine() and type(r) is bool:
+                o = _src(other) if isinstance(other, int) else repr(other)
+                g = f"{self.src} {sym_op} {o}"
+                rec.size_guard(g if r else f"not ({g})", f"a comparison of sizes ({g.replace('.shape', ' shape')})")
+            return r
+        return getattr(int, name)(int.__int__(self), other)
+    method.__name__ = name
+    return method
+
+
+for _n, _o in (("__add__", "+"), ("__sub__", "-"), ("__mul__", "*"), ("__floordiv__", "//"), ("__mod__", "%")):
+    setattr(SymInt, _n, _arith(_n, _o))
+    setattr(SymInt, "__r" + _n[2:], _arith("__r" + _n[2:], _o, rev=True))
+for _n, _o in (("__eq__", "=="), ("__ne__", "!="), ("__lt__", "<"), ("__le__", "<="), ("__gt__", ">"),
+               ("__ge__", ">=")):
+    setattr(SymInt, _n, _compare(_n, _o))
+
+
+def _neg(self):
+    return _sym(self.rec, -int.__int__(self), f"(-{self.src})")
+
+
+SymInt.__neg__ = _neg
+SymInt.__pos__ = lambda self: self
+for _n, _why in (("__index__", "a size used as a Python index (range(), a list slice, a NumPy call)"),
+                 ("__int__", "int() of a size"), ("__float__", "float() of a size (e.g. math.sqrt(size))"),
+                 ("__complex__", "complex() of a size"), ("__round__", "round() of a size"),
+                 ("__trunc__", "trunc() of a size"), ("__floor__", "floor() of a size"),
+                 ("__ceil__", "ceil() of a size")):
+    def _conv(self, *a, _n=_n, _why=_why):
+        return getattr(int, _n)(_special(self, _why), *a)
+    setattr(SymInt, _n, _conv)
+for _n in ("__truediv__", "__rtruediv__", "__pow__", "__rpow__", "__lshift__", "__rlshift__", "__rshift__",
+           "__rrshift__", "__and__", "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__divmod__",
+           "__rdivmod__", "__abs__", "__invert__"):
+    def _other(self, *a, _n=_n):
+        return getattr(int, _n)(_special(self, f"a size used with {_n.strip('_')}"), *a)
+    setattr(SymInt, _n, _other)
+SymInt.__bool__ = lambda self: _compare("__ne__", "!=")(self, 0)
+
+
+def plain(a):
+    """``a`` with every SymInt in it (in tuples, lists, slices, dicts) replaced by its plain int: what an op
+    is run with while its recorded arguments keep the SymInts."""
+    t = type(a)
+    if t is SymInt:
+        return int.__int__(a)
+    if t is tuple or t is list or (isinstance(a, tuple) and t.__name__ == "Size"):
+        if any(type(x) is SymInt or type(x) in (tuple, list, slice) for x in a):
+            return t(plain(x) for x in a)
+        return a
+    if t is slice:
+        if type(a.start) is SymInt or type(a.stop) is SymInt or type(a.step) is SymInt:
+            return slice(plain(a.start), plain(a.stop), plain(a.step))
+        return a
+    return a
+
+
+def has_sym(a):
+    t = type(a)
+    if t is SymInt:
+        return True
+    if isinstance(a, (tuple, list)):
+        return any(has_sym(x) for x in a)
+    if t is slice:
+        return has_sym(a.start) or has_sym(a.stop) or has_sym(a.step)
+    return False
 
 
 # ---------------------------------------------------------------------------------------------- hooks
@@ -618,6 +776,9 @@ class _Hooks:
         from .. import autograd as _ag
         for name in ("grad", "backward"):
             self._set(_ag, name, _breaker(rec, getattr(_ag, name), f"autograd.{name}() inside the compiled region"))
+        # 5b. dynamic captures: sizes of recorded tensors are SymInts
+        if rec.dynamic:
+            self._sym_hooks(rec)
         # 6. modules called (their training flag and scalar attributes become guards)
         if "npgrad.nn.modules.module" in sys.modules:
             from ..nn.modules.module import Module
@@ -643,6 +804,60 @@ class _Hooks:
             rec.brk("forward-mode AD is active")
         if anomaly_mode._enabled:
             rec.brk("anomaly detection is on")
+
+    def _sym_hooks(self, rec):
+        shape_prop = Tensor.__dict__["shape"]
+        size, numel, length = Tensor.__dict__["size"], Tensor.__dict__["numel"], Tensor.__dict__["__len__"]
+
+        def sym_size(t, dim=None):
+            r = size(t, dim)
+            if not rec.mine():
+                return r
+            if dim is None:
+                return rec.sym_shape(t)
+            return rec.sym_shape(t)[dim]
+
+        def sym_numel(t):
+            r = numel(t)
+            return rec.sym_shape(t).numel() if rec.mine() and t._data.ndim else r
+
+        def sym_len(t):
+            n = length(t)
+            if rec.mine():
+                sh = rec.sym_shape(t)
+                if type(sh[0]) is SymInt:
+                    _special(sh[0], "len() of a tensor")
+            return n
+        # view/reshape/expand normalise their sizes with int(): keep the SymInts (the op records them)
+        from ..ops import shape as _shape_ops
+        shape_arg = _shape_ops._shape_arg
+        orig_shape_arg = _clone(shape_arg)
+
+        def sym_shape_arg(shape):
+            if rec.mine() and has_sym(shape):
+                if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+                    shape = shape[0]
+                return tuple(s if type(s) is SymInt else int(s) for s in shape)
+            return orig_shape_arg(shape)
+        self._swap_code(shape_arg, "_shape_arg", "shape", "shape", sym_shape_arg)
+        infer = _shape_ops._infer_shape
+        orig_infer = _clone(infer)
+
+        def sym_infer(shape, numel):
+            # torch's checks on plain ints (no size guards: on replay the op's own reshape checks them), then
+            # the SymInts kept and a -1 kept as -1 (the op's reshape infers it on every replay)
+            res = orig_infer(plain(shape), numel)
+            if not (rec.mine() and (has_sym(shape) or -1 in shape)):
+                return res
+            return tuple(s if type(s) is SymInt else _sym(rec, r, "-1") if s == -1 else r
+                         for s, r in zip(shape, res))
+        self._swap_code(infer, "_infer_shape", "shape, numel", "shape, numel", sym_infer)
+        self._set(Tensor, "shape", property(rec.sym_shape))
+        self._set(Tensor, "size", sym_size)
+        self._set(Tensor, "numel", sym_numel)
+        self._set(Tensor, "nelement", sym_numel)
+        self._set(Tensor, "__len__", sym_len)
+        del shape_prop
 
     def _set(self, obj, name, value):
         old = obj.__dict__[name] if isinstance(obj, type) else getattr(obj, name)

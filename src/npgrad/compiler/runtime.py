@@ -17,6 +17,7 @@ from ..autograd.grad_mode import state
 from . import capture as _cap
 from .capture import Recorder, GraphBreak, Unsupported
 from .codegen import build
+from . import dynamic as _dyn
 
 __all__ = ["CompiledCallable", "CompiledFunction", "counters", "GraphBreakWarning"]
 
@@ -124,11 +125,14 @@ class CompiledCallable:
     """What ``npgrad.compile(fn)`` returns: guard key -> captured program (or eager fallback)."""
 
     def __init__(self, fn: Callable[..., Any], fullgraph: bool = False, limit: int = 8,
-                 name: str | None = None) -> None:
+                 name: str | None = None, dynamic: bool | None = None) -> None:
         import weakref
         self._fn = fn
         self._fullgraph = fullgraph
         self._limit = limit
+        self._dynamic = dynamic   # torch's meaning: None automatic after a size change, True from the start
+        self._dyn = set()         # (tensor argument, dim) pairs marked dynamic ("all" entries: every dim)
+        self._dcache = {}         # dynamic guard key (marked sizes as None) -> [programs] or _Eager
         self._cache = {}
         self._last_key = None
         self._breaks = []   # causes, for explain
@@ -138,6 +142,8 @@ class CompiledCallable:
 
     def reset(self) -> None:
         self._cache.clear()
+        self._dcache.clear()
+        self._dyn.clear()
         self._last_key = None
         self._breaks.clear()
         self._limit_warned = False
@@ -152,17 +158,87 @@ class CompiledCallable:
             return self._fn(*args, **kwargs)
         key = tuple(key)
         progs = self._cache.get(key)
-        if progs is None:
-            return self._capture(key, flat, args, kwargs, None)
-        if type(progs) is _Eager:
-            return self._fn(*args, **kwargs)
         why = None
-        for prog in progs:  # (usually one; more when a module attribute such as .training alternates)
-            why = prog.guard(flat)
-            if why is None:
-                counters["replays"] += 1
-                return _run(prog, flat)
+        if progs is not None:
+            if type(progs) is _Eager:
+                return self._fn(*args, **kwargs)
+            for prog in progs:  # (usually one; more when a module attribute such as .training alternates)
+                why = prog.guard(flat)
+                if why is None:
+                    if prog.size_causes is None:
+                        counters["replays"] += 1
+                        return _run(prog, flat)
+                    try:
+                        res = _run(prog, flat)
+                    except _dyn.SizeGuard as e:
+                        why = prog.size_causes[e.index]
+                        continue
+                    counters["replays"] += 1
+                    return res
+        if self._dyn and self._dynamic is not False:   # sizes marked dynamic: the program for every size
+            dkey = self._dkey(key)
+            dprogs = self._dcache.get(dkey)
+            if type(dprogs) is _Eager:
+                return self._fn(*args, **kwargs)
+            for prog in dprogs or ():
+                why = prog.guard(flat)
+                if why is None:
+                    try:
+                        res = _run(prog, flat)
+                    except _dyn.SizeGuard as e:
+                        why = f"a size guard failed: {prog.size_causes[e.index]}"
+                        continue
+                    counters["replays"] += 1
+                    return res
         return self._capture(key, flat, args, kwargs, why)
+
+    def _dkey(self, key):
+        """``key`` with the sizes marked dynamic left out (sizes 0 and 1 stay in it: they broadcast)."""
+        out = list(key[:3])
+        t = 0
+        for part in key[3:]:
+            if type(part) is tuple and part and part[0] is _T_MARK:
+                sh = tuple(None if n not in (0, 1) and ((t, d) in self._dyn or (t, "all") in self._dyn) else n
+                           for d, n in enumerate(part[1]))
+                out.append((_T_MARK, sh, part[2], part[3]))
+                t += 1
+            else:
+                out.append(part)
+        return tuple(out)
+
+    def _size_ref(self, key):
+        """A program captured for a key that differs from ``key`` in tensor sizes only (none of them 0 or 1),
+        and those sizes (tensor argument, dim); (None, sizes) when only a capture with a size 0 or 1 there
+        differs so (the new capture records dynamically, to be confirmed by the next size); (None, None)."""
+        pending = None
+        for old, progs in list(self._cache.items()) + list(self._dcache.items()):
+            if type(progs) is _Eager or not progs or len(old) != len(key) or old[:3] != key[:3]:
+                continue
+            dims = []
+            small = False   # a size 0 or 1 on either side: a different program (broadcasting, contiguity)
+            t = 0
+            for a, b in zip(old[3:], key[3:]):
+                if type(a) is tuple and a and a[0] is _T_MARK and type(b) is tuple and b and b[0] is _T_MARK:
+                    if a[2:] != b[2:] or len(a[1]) != len(b[1]):
+                        break
+                    for d, (x, y) in enumerate(zip(a[1], b[1])):
+                        if x != y:
+                            if x is None or y is None:
+                                continue
+                            if x in (0, 1) or y in (0, 1):
+                                small = True
+                            if y not in (0, 1):
+                                dims.append((t, d))
+                    t += 1
+                elif a != b:
+                    break
+            else:
+                ref = progs[-1]
+                if dims and getattr(ref, "sig", None) is not None:
+                    if not small:
+                        return ref, dims
+                    pending = dims
+        return None, pending
 
     def _break(self, cause, key):
         counters["graph_breaks"] += 1
@@ -173,7 +249,7 @@ class CompiledCallable:
               f"guard key) run eagerly", GraphBreakWarning)
 
     def _n_programs(self):
-        return sum(1 if type(v) is _Eager else len(v) for v in self._cache.values())
+        return sum(1 if type(v) is _Eager else len(v) for c in (self._cache, self._dcache) for v in c.values())
 
     def _capture(self, key, flat, args, kwargs, why):
         if self._n_programs() >= self._limit:
@@ -183,10 +259,19 @@ class CompiledCallable:
                 _warn(f"npgrad.compile: {self._name} hit the recompile limit ({self._limit}); the last guard "
                       f"that failed: {changed}; calls that match no captured program run eagerly", UserWarning)
             return self._fn(*args, **kwargs)
-        if self._cache:
+        if self._cache or self._dcache:
             counters["recompiles"] += 1
         rec = Recorder(flat, self._fullgraph)
         rec.name = self._name
+        ref = None
+        if self._dynamic is not False:
+            rec.want_sig = True
+            ref, dims = self._size_ref(key)
+            if ref is not None and self._dynamic is None:   # automatic: the sizes that changed become dynamic
+                self._dyn.update(dims)
+            elif ref is not None:                             # dynamic=True: every size of every tensor
+                self._dyn.update((t, "all") for t in range(len(flat)))
+            rec.dynamic = self._dynamic is True or dims is not None
         try:
             result = _cap.capture(rec, self._fn, args, kwargs)
         except _cap.Busy:   # another thread captures right now: run eagerly; a later call captures
@@ -198,11 +283,23 @@ class CompiledCallable:
         counters["captures"] += 1
         self._last_key = key
         prog = None
+        if ref is not None and rec.dynamic and not rec.broken:
+            _dyn.repair(ref.sig, rec)
         try:
             prog = _finish(rec, result, flat, key)
         except GraphBreak as e:
             if self._fullgraph:
                 raise Unsupported(f"npgrad.compile(fullgraph=True): cannot capture {self._name}: {e}") from None
+        except _dyn.NotDynamic as e:
+            return self._not_dynamic(key, str(e), result, None)
+        if prog is not None and not rec.broken and ref is not None and self._dyn:
+            cause = _dyn.check(ref.sig, rec)
+            if cause is not None:
+                return self._not_dynamic(key, cause, result, prog)
+            prog.desc = f"dynamic: one program for every size of {self._fmt_dyn()}" + \
+                (f" (captured after a guard failed: {why})" if why is not None else "")
+            self._dcache.setdefault(self._dkey(key), []).append(prog)
+            return result
         if prog is None or rec.broken:
             cause = rec.broken or "the capture could not be completed"
             if self._fullgraph:
@@ -211,7 +308,37 @@ class CompiledCallable:
             return result
         if why is not None:
             prog.desc = f"captured after a guard failed: {why}"
+        if rec.dynamic:
+            prog.desc = ("dynamic capture, used for these sizes until a capture at other sizes confirms it"
+                         + (f"; {prog.desc}" if prog.desc else ""))
         self._cache.setdefault(key, []).append(prog)
+        return result
+
+    def _fmt_dyn(self):
+        parts = sorted(f"argument tensor {t}, " + ("every dim" if d == "all" else f"dim {d}") for t, d in self._dyn)
+        return "; ".join(parts)
+
+    def _not_dynamic(self, key, cause, result, prog):
+        """Sizes changed but the call cannot be replayed size-generically: calls with other sizes of the
+        dims marked dynamic run eagerly (one warning naming the cause); the programs captured for exact
+        sizes still replay those sizes (``prog``, this call's, among them). Where a dynamic program already
+        replays the other sizes (this capture was made because one of its size guards failed), ``prog`` is
+        just one more program for these exact sizes."""
+        if prog is not None:
+            prog.desc = f"for these sizes only: {cause}"
+            self._cache.setdefault(key, []).append(prog)
+        dk = self._dkey(key)
+        if type(self._dcache.get(dk)) is list:
+            return result
+        if self._fullgraph:
+            raise Unsupported(f"npgrad.compile(fullgraph=True): cannot capture {self._name} for dynamic sizes: "
+                              f"{cause}")
+        counters["graph_breaks"] += 1
+        msg = f"dynamic shapes ({self._fmt_dyn()}): {cause}"
+        self._breaks.append(msg)
+        self._dcache[self._dkey(key)] = _Eager(msg)
+        _warn(f"npgrad.compile: {self._name} cannot replay one program for every size ({self._fmt_dyn()}): "
+              f"{cause}; calls with other sizes run eagerly", GraphBreakWarning)
         return result
 
     def explain(self) -> str:
@@ -386,7 +513,13 @@ def _finish(rec, result, flat, key):
                 diff_set.add(s.gid)
     slots = [s for s, _ in out_slots]
     input_pos = [rec.in_slot[id(t)] if rec.in_slot[id(t)].index == i else None for i, t in enumerate(flat)]
-    prog = build(rec, slots, diff_set, len(flat), input_pos, key, guard_src, guard_ns)
+    if rec.dynamic:
+        prog = _dyn.build(rec, slots, diff_set, len(flat), input_pos, key, guard_src, guard_ns)
+        prog.size_causes = [c for c in prog.size_causes]
+    else:
+        prog = build(rec, slots, diff_set, len(flat), input_pos, key, guard_src, guard_ns)
+        prog.size_causes = None
+    prog.sig = _dyn.signature(rec) if getattr(rec, "want_sig", False) else None
     # the returned structure in terms of program values: diff outputs first, then the others
     pos = {s.id: k for k, s in enumerate(prog.diff + prog.other)}
 
