@@ -380,6 +380,10 @@ def _edge(t):
     if t._req:
         acc = t._acc() if t._acc is not None else None
         if acc is None:
+            x = t._x
+            if x and "ngview" in x:  # a view made under no_grad of a tensor that requires grad: no accumulator
+                from ..ops.shape import no_grad_view_edge
+                return no_grad_view_edge(t)
             import weakref
             acc = AccumulateGrad(t)
             t._acc = weakref.ref(acc)
@@ -498,6 +502,7 @@ class Function:
                 return _apply_custom(cls, args, kwargs)
             op = _OPS[cls] = (cls._node_cls, cls.forward, cls._promote, cls._view, cls._broadcast,
                               None if cls._saved_for is None else cls._drop_slots)
+            _specialise(cls)  # later calls run the op's own apply (see _specialise)
         node_cls, forward, promote, view, broadcast, drops = op
         T = Tensor
         edges: Any
@@ -690,6 +695,187 @@ def _outputs(cls, ctx, args, arrays, out, edges, req):
 
 _apply_builtin = Function.__dict__["apply"].__func__  # (an op class may override ``apply``: the base one here)
 _OPS = {}  # built-in op class -> (node class, forward, _promote, _view, _broadcast, _drop_slots or None), on first apply
+
+
+# ---------------------------------------------------------------------------------------------- specialised apply
+# The first call of a built-in op replaces its ``apply`` with one written for that op alone (``_specialise``): the
+# op's attributes (how many arguments, promotion, view, broadcast, pruned saved slots) are decided once here, in
+# the source text generated below, instead of at every call by the general ``apply`` above. The generated
+# function computes exactly what the general one does (it is the same code with the branches of one op kept);
+# any other call (another number of arguments, keyword arguments, an extra feature on, a subclass of the op)
+# goes to the general ``apply``. ``_specialised_source(cls)`` shows the text for an op.
+def _forward_failed(cls, args, arrays, exc, broadcast):
+    """A built-in's forward raised ``exc`` (a NumPy ValueError/TypeError): torch's error where there is one."""
+    from .errors import check_arguments  # a list or str operand: torch's TypeError, not NumPy's message
+    check_arguments(cls, args, exc)
+    if broadcast and isinstance(exc, ValueError):  # shapes that do not broadcast: torch's error
+        from .._shape import broadcast_shapes
+        broadcast_shapes(*(a.shape for a in arrays if isinstance(a, _ndarray)))
+
+
+def _arity(cls):
+    """How many arguments the op's forward requires (after ctx); None when it takes ``*args``/keywords only."""
+    try:
+        params = list(inspect.signature(cls.forward).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return None
+    n = 0
+    for p in params:
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            if p.kind == p.VAR_POSITIONAL:
+                return None
+            continue
+        if p.default is not p.empty:
+            break
+        n += 1
+    return n if 1 <= n <= 4 else None
+
+
+def _specialised_source(cls):
+    """The text of ``cls``'s own ``apply`` (see above), or None for an op the general ``apply`` keeps."""
+    n = _arity(cls)
+    if n is None:
+        return None
+    promote, view, broadcast = cls._promote, cls._view, cls._broadcast
+    L = ["def apply(cls, *args, **kwargs):",
+         f"    if _extras or kwargs or cls is not OP or len(args) != {n}:",
+         "        return _apply_builtin(cls, *args, **kwargs)"]
+    add = L.append
+    names = [f"a{i}" for i in range(n)]
+    data = [f"d{i}" for i in range(n)]
+    add(f"    {', '.join(names)}{',' if n == 1 else ''} = args")
+    add("    record = state.enabled")
+    if n == 1:
+        add("    try:")
+        add("        d0 = a0._data")
+        add("    except AttributeError:")
+        add(f"        raise TypeError(\"{cls.__name__.lower()}(): argument 'input' (position 1) must be Tensor, not \""
+            " + type(a0).__name__) from None")
+        add("    req = record and a0._req")
+        arrays = "[d0]"
+    else:
+        add("    req = False")
+        for a, d, i in zip(names, data, range(n)):
+            add(f"    e{i} = None")
+            add(f"    if isinstance({a}, T):")
+            add(f"        {d} = {a}._data")
+            add("        if record:")
+            add(f"            fn = {a}.grad_fn")
+            add("            if fn is not None:")
+            add(f"                e{i} = (fn, {a}._nr)")
+            add("                req = True")
+            add(f"            elif {a}._req:")
+            add(f"                e{i} = _edge({a})")
+            add("                req = True")
+            add("            else:")
+            add(f"                e{i} = _NO_EDGE")
+            add("    else:")
+            add(f"        {d} = {a}")
+        arrays = "[" + ", ".join(data) + "]"
+    if promote is not None:  # (the general apply's inline test, then _promote)
+        if n == 1:
+            add(f"    d0, = _promote([d0], {promote!r})")
+        else:
+            add(f"    if type(d0) is not _ndarray or d0.dtype.kind != 'f' or not (type(d1) is float or type(d1) is int"
+                " or type(d1) is _ndarray and d1.dtype == d0.dtype):")
+            add(f"        {', '.join(data)} = _promote({arrays}, {promote!r})")
+    add("    ctx = _new(NODE)")
+    add("    ctx._saved = ()")
+    add("    fp = _fp_set(_FP_QUIET)")
+    add("    try:")
+    add(f"        out = FORWARD(ctx, {', '.join(data)})")
+    add("    except (ValueError, TypeError) as exc:")
+    add(f"        _forward_failed(cls, args, {arrays}, exc, {broadcast})")
+    add("        raise")
+    add("    finally:")
+    add("        fp_restore(fp)")
+    edges = "None" if n == 1 else "(" + ", ".join(f"e{i}" for i in range(n)) + ")"
+    add("    if type(out) is tuple:")
+    add(f"        return _outputs(cls, ctx, args, {arrays}, out, {edges}, req)")
+    add("    res = _new(T)")
+    add("    res._data = data = out if type(out) is _ndarray else np.asarray(out)")
+    add("    res._grad = res._v = res._acc = res._x = None")
+    add("    res._nr = 0")
+    if view:
+        add("    if np.may_share_memory(data, d0):")
+        add("        res._v = a0._vc")
+    add("    if not req or (data.dtype.kind != 'f' and not is_float_np(data.dtype)):")
+    add("        res.grad_fn = None")
+    add("        res._req = False")
+    add("        return res")
+    add("    res.grad_fn = ctx")
+    add("    res._req = True")
+    if n == 1:
+        add("    fn = a0.grad_fn")
+        add("    ctx._edges = edges = ((fn, a0._nr),) if fn is not None else (_edge(a0),)")
+    else:
+        add(f"    ctx._edges = edges = {edges}")
+    add("    ctx._meta = None")
+    add("    ctx._general = False")
+    add("    ctx._nout = 0")
+    add("    ctx._seq = _next_seq()")
+    add("    saved = ctx._saved")
+    add("    if saved:")
+    add("        if len(saved) == 1 and saved[0] is out:  # the op saves its result")
+    add("            vc = res._v")
+    add("            if vc is None:")
+    add("                res._v = vc = [0]")
+    add("                ctx._saved = (_tuple_new(_Saved, (out, None, 0, vc, 0)),)")
+    add("            else:")
+    add("                ctx._saved = (_tuple_new(_Saved, (out, None, 0, vc, vc[0])),)")
+    add("        else:")
+    if cls._saved_for is not None:  # which slots no input needing a gradient reads: dropped (_prune)
+        add("            mask = " + " | ".join(
+            f"(e{i} is not None and e{i}[0] is not None) << {i}" if n > 1 else "(edges[0][0] is not None)"
+            for i in range(n)))
+        add("            drop = DROPS.get(mask)")
+        add("            if drop is None:")
+        add("                saved = _prune(saved, cls, edges)")
+        add("            elif drop:")
+        add("                saved = list(saved)")
+        add("                k = len(saved)")
+        add("                for i in drop:")
+        add("                    if i < k:")
+        add("                        saved[i] = None")
+        add("                saved = tuple(saved)")
+    add("            for x in saved:")
+    add("                if x is not None and type(x) is not float and type(x) is not int:")
+    add(f"                    ctx._saved = _pack(saved, args, {arrays}, (out,), res)")
+    add("                    break")
+    add("            else:")
+    add("                ctx._saved = saved")
+    if broadcast:  # metadata only where an input differs from the result in shape or dtype
+        add("    shape, dtype = data.shape, data.dtype")
+        for a in names:
+            cond = f"{a}._data.shape != shape or {a}._data.dtype != dtype"
+            add(f"    if {cond if n == 1 else f'isinstance({a}, T) and ({cond})'}:")
+            add("        ctx._meta = _broadcast_meta(args, data)")
+            add("        return res")
+    add("    return res")
+    return "\n".join(L) + "\n"
+
+
+def _specialise(cls):
+    """Make and install ``cls``'s own ``apply`` (see above); return it, or None where the general one stays."""
+    func = getattr(cls.apply, "__func__", None)
+    if "apply" in cls.__dict__ or not (func is _apply_builtin or getattr(func, "_specialised", False)):
+        return None  # (an op that defines its own apply)
+    src = _specialised_source(cls)
+    if src is None:
+        return None
+    # the op's constants are the closure of a factory run in this module's namespace, so the generated function
+    # reads ``_extras`` and the helpers from this module as the general apply does
+    factory = "def factory(OP, NODE, FORWARD, T, DROPS):\n" + "".join(
+        "    " + line + "\n" for line in src.splitlines()) + "    return apply\n"
+    ns: dict = {}
+    exec(compile(factory, f"<apply of {cls.__qualname__}>", "exec"), globals(), ns)
+    fn = ns["factory"](cls, cls._node_cls, cls.forward, Tensor,
+                       None if cls._saved_for is None else cls._drop_slots)
+    fn._specialised = True
+    fn.__qualname__ = f"{cls.__qualname__}.apply"
+    fn.__doc__ = Function.apply.__doc__
+    type.__setattr__(cls, "apply", classmethod(fn))
+    return fn
 
 
 def _is_in(x, seq):
