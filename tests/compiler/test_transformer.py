@@ -216,3 +216,23 @@ def test_small_gpt_trains_compiled_as_eager_and_torch(act):
     np.testing.assert_allclose(lc, lt, rtol=1e-5)
     for a, b in zip(pc, pt):
         np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-4)   # (Adam magnifies float32 rounding)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [2, 33, 64])
+def test_softmax_of_many_short_rows_equals_eager_bitwise_and_torch(dtype, n):
+    """Softmax over the last axis of >= 256 short rows takes the row maximum from the transposed copy: the
+    same values as eager (rows with -inf, all -inf, NaN and zeros of both signs included)."""
+    g = np.random.default_rng(6)
+    x = _arr(g, (4, 80, n), dtype, 3.0)
+    x[0, 0, : n // 2] = -np.inf
+    x[0, 1] = -np.inf
+    x[0, 2, 0] = np.nan
+    x[0, 3] = 0.0
+    x[0, 3, ::2] = -0.0
+    c = _check(lambda t: npgrad.softmax(t, dim=-1), [x], x.shape, dtype)
+    assert "_lastmax(" in compiler.explain(c)
+    with torch.no_grad():
+        want = torch.softmax(torch.tensor(x), dim=-1).numpy()
+    got = c(npgrad.tensor(x)).detach().numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)

@@ -407,7 +407,10 @@ def _softmax_like(kind):
         o = op.outs[0].arr
         shape = op.args[0].shape
         dim = op.args[1][1]
-        if shape and -len(shape) <= dim < len(shape) and shape[dim]:   # (initial= only matters when empty)
+        if kind == "soft" and len(shape) >= 2 and dim in (-1, len(shape) - 1) and 2 <= shape[-1] <= 256 \
+                and int(np.prod(shape[:-1])) >= 256:
+            mx = f"_lastmax({x})"   # many short rows: the same maximum, 3x faster
+        elif shape and -len(shape) <= dim < len(shape) and shape[dim]:   # (initial= only matters when empty)
             mx = f"{x}.max(axis={d}, keepdims=True)"
         else:
             mx = f"_np.max({x}, axis={d}, keepdims=True, initial=-_np.inf)"
@@ -428,6 +431,16 @@ def _softmax_like(kind):
             expr = f"{o} * ({g[0]} - _np.sum({g[0]} * {o}, axis={d}, keepdims=True))"
         return [(None, s.gid, expr) for i, s, m in targets]
     return f, b
+
+
+def _lastmax(x):
+    """``x.max(axis=-1, keepdims=True)`` for many short rows: NumPy reduces a short last axis one row at a time
+    (190 us for 2,048 rows of 32 float32), but the rows of the transposed copy elementwise (60 us with the
+    copy). The same maximum, NaN propagated alike; only which of +0.0/-0.0 a row of zeros keeps may differ,
+    which softmax cannot see (``exp(x - m)`` is the same for either)."""
+    n = x.shape[-1]
+    t = np.ascontiguousarray(x.reshape(-1, n).T)
+    return np.maximum.reduce(t, axis=0).reshape(x.shape[:-1] + (1,))
 
 
 # ---- nll_loss ------------------------------------------------------------------------------------------------
@@ -562,7 +575,7 @@ def _sigmoid_bwd(g, y, one):
 
 INLINE = {}
 HELPERS = {"_relu_bwd": _relu_bwd, "_tanh_bwd": _tanh_bwd, "_tanh_bwd_into": _tanh_bwd_into, "_sigmoid_bwd": _sigmoid_bwd, "_nll_fwd": _nll_fwd,
-           "_nll_bwd": _nll_bwd, "_gelu": _gelu, "_ln_fwd": _ln_fwd, "_ln_bwd": _ln_bwd}
+           "_nll_bwd": _nll_bwd, "_gelu": _gelu, "_ln_fwd": _ln_fwd, "_ln_bwd": _ln_bwd, "_lastmax": _lastmax}
 
 
 def _load():
