@@ -163,6 +163,7 @@ class Recorder:
         self.outside = []
         self.modules = []       # modules called during capture (their attributes are guarded)
         self.broken: str | None = None
+        self.attr_write = False   # the break is a module attribute assignment (runtime retries the capture)
         self.busy = 0
         self.dynamic = False    # sizes read from recorded tensors are SymInts (a size-generic program)
         self.size_guards = {}   # guard source -> cause (dynamic captures: what the replay checks on sizes)
@@ -793,6 +794,7 @@ class _Hooks:
 
             def module_setattr(m, name, value):
                 if rec.mine():
+                    rec.attr_write = True   # (the next call may find the attribute set and capture: runtime)
                     rec.brk(f"assigning {type(m).__name__}.{name} inside the region (a side effect replay would "
                             f"skip)")
                 return setattr_(m, name, value)

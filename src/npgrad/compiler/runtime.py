@@ -134,6 +134,7 @@ class CompiledCallable:
         self._dyn = set()         # (tensor argument, dim) pairs marked dynamic ("all" entries: every dim)
         self._dcache = {}         # dynamic guard key (marked sizes as None) -> [programs] or _Eager
         self._cache = {}
+        self._retries = {}        # guard key -> captures retried after a module attribute assignment
         self._last_key = None
         self._breaks = []   # causes, for explain
         self._limit_warned = False
@@ -142,6 +143,7 @@ class CompiledCallable:
 
     def reset(self) -> None:
         self._cache.clear()
+        self._retries.clear()
         self._dcache.clear()
         self._dyn.clear()
         self._last_key = None
@@ -304,6 +306,15 @@ class CompiledCallable:
             cause = rec.broken or "the capture could not be completed"
             if self._fullgraph:
                 raise Unsupported(f"npgrad.compile(fullgraph=True): cannot capture {self._name}: {cause}")
+            if rec.attr_write and rec.broken == cause and self._retries.get(key, 0) < _ATTR_RETRIES:
+                # a first call that caches a tensor on its module (word_language_model's `self.src_mask =
+                # mask`): the next call finds it set and usually writes nothing; capture that one
+                self._retries[key] = self._retries.get(key, 0) + 1
+                counters["graph_breaks"] += 1
+                self._breaks.append(f"{cause} (the next call with this guard key captures again)")
+                _warn(f"npgrad.compile: graph break in {self._name}: {cause}; this call runs eagerly, the next "
+                      f"call with the same guard key captures again", GraphBreakWarning)
+                return result
             self._break(cause, key)
             return result
         if why is not None:
@@ -330,9 +341,9 @@ class CompiledCallable:
         dk = self._dkey(key)
         if type(self._dcache.get(dk)) is list:
             return result
-        if self._fullgraph:
-            raise Unsupported(f"npgrad.compile(fullgraph=True): cannot capture {self._name} for dynamic sizes: "
-                              f"{cause}")
+        if self._fullgraph:   # no graph break: each size is captured as its own program, as with dynamic=False
+            self._dynamic = False
+            return result
         counters["graph_breaks"] += 1
         msg = f"dynamic shapes ({self._fmt_dyn()}): {cause}"
         self._breaks.append(msg)
@@ -579,11 +590,16 @@ def _guard_source(rec, mods):
 
 
 _stance = ["default"]
+_ATTR_RETRIES = 2   # captures of one guard key that a module attribute assignment may send back to eager
 
 
 def explain_text(compiled):
-    out = [f"npgrad.compile: {compiled._name}: {len(compiled._cache)} guard key(s)"]
-    for key, progs in compiled._cache.items():
+    out = [f"npgrad.compile: {compiled._name}: {len(compiled._cache) + len(compiled._dcache)} guard key(s)"]
+    if compiled._dyn:
+        out.append(f"dynamic={compiled._dynamic}: sizes marked dynamic: {compiled._fmt_dyn()} (a size shown as "
+                   f"'*' in a guard key: one program for every value but 0 and 1; its size guards are checked "
+                   f"in fwd)")
+    for key, progs in list(compiled._cache.items()) + list(compiled._dcache.items()):
         out.append("")
         out.append(f"guard key: grad_enabled={key[0]}, inference={key[1]}, default_dtype={key[2]}, "
                    f"arguments={_fmt_args(key[3:])}")
@@ -604,7 +620,8 @@ def _fmt_args(parts):
     res = []
     for p in parts:
         if type(p) is tuple and p and p[0] is _T_MARK:
-            res.append(f"Tensor(shape={list(p[1])}, dtype={p[2]}, requires_grad={p[3]})")
+            shape = "[" + ", ".join("*" if n is None else str(n) for n in p[1]) + "]"
+            res.append(f"Tensor(shape={shape}, dtype={p[2]}, requires_grad={p[3]})")
         elif type(p) is tuple and len(p) == 2 and p[0] in (tuple, list, dict):
             continue
         else:
