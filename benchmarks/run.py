@@ -37,13 +37,15 @@ ROWS = {
     "W9-peak": ("W3 peak memory above interpreter+import", "MiB", 1.0, "ratio"),
     "W9-growth": ("RSS growth over {w9_steps} W2 steps (npgrad <= 1 MiB)", "MiB", 1.0, "abs"),
     "W10": ("inference: W2's model, batch 64, eval + inference_mode", "ms", 0.8, "ratio"),
+    "W11": ("2-layer GPT (n_embd 64, block 32, batch 16), AdamW step", "ms", None, "info"),
     "W1c": ("W1 compiled (npgrad.compile vs torch eager)", "us/op", 0.3, "ratio"),
     "W2c": ("W2 compiled: model+loss, SGD step (vs torch eager)", "ms", 0.85, "ratio"),
     "W5c": ("W5 compiled: model+loss, Adam step (vs torch eager)", "ms", 0.9, "ratio"),
     "W6c": ("W6 compiled: unrolled RNN + loss (vs torch eager)", "ms", 0.6, "ratio"),
     "W10c": ("W10 compiled: the model (vs torch eager)", "ms", 0.85, "ratio"),
+    "W11c": ("W11 compiled: GPT+loss, AdamW step (vs torch eager)", "ms", None, "info"),
 }
-COMPILED = ["W1c", "W2c", "W5c", "W6c", "W10c"]
+COMPILED = ["W1c", "W2c", "W5c", "W6c", "W10c", "W11c"]
 for _c in COMPILED:
     ROWS[_c + "-cap"] = (f"{_c} capture cost: first call / npgrad eager step", "x", 20, "abs")
 for _c, _t in (("W1", 2.0), ("W2", 1.0), ("W5", 1.0), ("W6", 1.0), ("W10", 1.0)):
@@ -51,16 +53,16 @@ for _c, _t in (("W1", 2.0), ("W2", 1.0), ("W5", 1.0), ("W6", 1.0), ("W10", 1.0))
     ROWS[_c + "tc-e2e"] = (f"{_c} vs torch.compile, first {{tc_steps:,}} steps, cold cache", "s", 0.2, "ratio")
     ROWS[_c + "tc-e2e-warm"] = (f"{_c} vs torch.compile, first {{tc_steps:,}} steps, warm cache", "s", None, "info")
 TORCH_COMPILE = ["W1tc", "W2tc", "W5tc", "W6tc", "W10tc"]
-WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "W10"] + COMPILED + TORCH_COMPILE
+WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "W10", "W11"] + COMPILED + TORCH_COMPILE
 
 # repeats (samples per framework), the minimum seconds of one sample (calls are looped to fill it), sizes.
 CONFIG = {
-    "full": {"repeats": {"W1": 15, "W2": 11, "W3": 7, "W4": 5, "W5": 9, "W6": 9, "W7": 15, "W10": 11,
-                         "W1c": 15, "W2c": 11, "W5c": 9, "W6c": 9, "W10c": 11, "tc": 7},
+    "full": {"repeats": {"W1": 15, "W2": 11, "W3": 7, "W4": 5, "W5": 9, "W6": 9, "W7": 15, "W10": 11, "W11": 7,
+                         "W1c": 15, "W2c": 11, "W5c": 9, "W6c": 9, "W10c": 11, "W11c": 7, "tc": 7},
              "sample_s": 0.05, "w1_ops": 200, "w4_ops": 200_000, "w8_runs": 5, "w9_w3_steps": 3,
              "w9_warmup": 10, "w9_steps": 50, "tc_steps": 1000},
-    "quick": {"repeats": {"W1": 3, "W2": 3, "W3": 2, "W4": 2, "W5": 3, "W6": 3, "W7": 3, "W10": 3,
-                          "W1c": 3, "W2c": 3, "W5c": 3, "W6c": 3, "W10c": 3, "tc": 3},
+    "quick": {"repeats": {"W1": 3, "W2": 3, "W3": 2, "W4": 2, "W5": 3, "W6": 3, "W7": 3, "W10": 3, "W11": 3,
+                          "W1c": 3, "W2c": 3, "W5c": 3, "W6c": 3, "W10c": 3, "W11c": 3, "tc": 3},
               "sample_s": 0.01, "w1_ops": 200, "w4_ops": 20_000, "w8_runs": 2, "w9_w3_steps": 1,
               "w9_warmup": 2, "w9_steps": 10, "tc_steps": 20},
 }

@@ -259,6 +259,88 @@ def w10_compiled(m, cfg, compile=None):
     return _w10(m, compile or m.compile)
 
 
+# W11 ------------------------------------------------------------------------------------------------------------
+def _gpt(m, vocab=65, block=32, n_embd=64, n_head=4, n_layer=2):
+    """A GPT of nanoGPT's shape: token + position embeddings, pre-LayerNorm blocks of causal self-attention
+    (the manual softmax(QK^T / sqrt(d)) V with a registered tril mask) and a GELU (tanh) MLP, final LayerNorm,
+    a linear head, cross-entropy."""
+    import math
+    nn, F = m.nn, m.nn.functional
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln_1, self.ln_2 = nn.LayerNorm(n_embd), nn.LayerNorm(n_embd)
+            self.c_attn, self.c_proj = nn.Linear(n_embd, 3 * n_embd), nn.Linear(n_embd, n_embd)
+            self.c_fc, self.mlp_proj = nn.Linear(n_embd, 4 * n_embd), nn.Linear(4 * n_embd, n_embd)
+            self.gelu = nn.GELU(approximate="tanh")
+            self.register_buffer("bias", m.tril(m.ones(block, block)).view(1, 1, block, block))
+
+        def attn(self, x):
+            B, T, C = x.size()
+            q, k, v = self.c_attn(x).split(n_embd, dim=2)
+            q, k, v = (a.view(B, T, n_head, C // n_head).transpose(1, 2) for a in (q, k, v))
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+            att = att.masked_fill(self.bias[:, :, :T, :T] == 0, float("-inf"))
+            y = F.softmax(att, dim=-1) @ v
+            return self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C))
+
+        def forward(self, x):
+            x = x + self.attn(self.ln_1(x))
+            return x + self.mlp_proj(self.gelu(self.c_fc(self.ln_2(x))))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte, self.wpe = nn.Embedding(vocab, n_embd), nn.Embedding(block, n_embd)
+            self.h = nn.ModuleList([Block() for _ in range(n_layer)])
+            self.ln_f = nn.LayerNorm(n_embd)
+            self.lm_head = nn.Linear(n_embd, vocab, bias=False)
+
+        def forward(self, idx, targets):
+            T = idx.size(1)
+            x = self.wte(idx) + self.wpe(m.arange(T))
+            for b in self.h:
+                x = b(x)
+            logits = self.lm_head(self.ln_f(x))
+            return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
+
+    net = GPT()
+    g = np.random.default_rng(SEED)
+    with m.no_grad():
+        for p in net.parameters():
+            p.copy_(m.from_numpy((g.standard_normal(tuple(p.shape)) * 0.05).astype(np.float32)))
+    gd = np.random.default_rng(SEED + 1)
+    idx = m.from_numpy(gd.integers(0, vocab, (16, block)).astype(np.int64))
+    tgt = m.from_numpy(gd.integers(0, vocab, (16, block)).astype(np.int64))
+    return net, idx, tgt
+
+
+def _w11(m, compile=None):
+    net, idx, tgt = _gpt(m)
+    opt = m.optim.AdamW(net.parameters(), lr=1e-3)
+    f = compile(net) if compile is not None else net
+    opt_step = compile(opt.step) if compile is not None else opt.step
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = f(idx, tgt)
+        loss.backward()
+        opt_step()
+        return loss
+    return step
+
+
+def w11_gpt(m, cfg):
+    """One AdamW step of a 2-layer GPT (n_embd 64, 4 heads, block 32, batch 16, vocab 65)."""
+    return _w11(m)
+
+
+def w11_compiled(m, cfg, compile=None):
+    """W11 with the model + loss compiled as one region and the AdamW step compiled."""
+    return _w11(m, compile or m.compile)
+
+
 BUILDERS = {
     "W1": w1_op_overhead,
     "W2": w2_small_mlp,
@@ -268,6 +350,7 @@ BUILDERS = {
     "W6": w6_rnn,
     "W7": w7_hvp,
     "W10": w10_inference,
+    "W11": w11_gpt,
 }
 
 # compiled rows: npgrad.compile (or, in the torch.compile child, torch.compile) on the workload, against the
@@ -278,4 +361,5 @@ COMPILED = {
     "W5c": w5_compiled,
     "W6c": w6_compiled,
     "W10c": w10_compiled,
+    "W11c": w11_compiled,
 }
