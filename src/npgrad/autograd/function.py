@@ -32,7 +32,7 @@ from .._dtype import result_np, get_default_dtype, is_float_np
 from .._shape import sum_to as _sum_to
 from .._xp import xp as _xp, txp as _txp
 from .graph import Node, AccumulateGrad, init_node, next_seq as _next_seq, saved_hooks_stack as _saved_hooks_stack
-from .grad_mode import state, no_grad
+from .grad_mode import state, no_grad, creating as _creating
 
 __all__ = ["Function", "FunctionCtx", "BackwardNode", "BackwardCFunction", "once_differentiable", "InplaceFunction",
            "NestedIOFunction"]
@@ -107,7 +107,11 @@ class BackwardNode(Node):
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
-        return tuple([e is not None and e[0] is not None for e in self._edges])
+        edges = self._edges
+        if len(edges) == 2:  # (backward helper) a binary op, the commonest reader: no list, no comprehension
+            a, b = edges
+            return a is not None and a[0] is not None, b is not None and b[0] is not None
+        return tuple([e is not None and e[0] is not None for e in edges])
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -115,7 +119,9 @@ class BackwardNode(Node):
         saved = self._saved
         if saved is None:
             raise RuntimeError(_FREED)
-        if self._plain and not state.create:  # a plain backward of a built-in: the arrays, version-checked
+        # a plain backward of a built-in: the arrays, version-checked. (backward helper) The thread-local create
+        # flag (~600 instructions to read) is read only while some thread runs a pass that sets it (_creating).
+        if self._plain and not (_creating and state.create):
             if len(saved) == 1:  # the commonest case (a saved result or input), without the loop
                 entry = saved[0]
                 if type(entry) is _Saved:
@@ -456,6 +462,8 @@ class Function:
     _node_name: str | None = None  # grad_fn name, when torch's is not the class name + "Backward0"
     _node_methods: dict = {}  # methods the node class gets besides BackwardNode's (``name`` of _OnceError)
     _nondiff_out: tuple[int, ...] = ()  # indices of a built-in's outputs that never require grad (e.g. argmax indices)
+    _fp_safe = False       # forward cannot raise a NumPy floating-point error (tanh): it runs without setting the
+    #                        error state (view ops are so too); see _specialised_source
     _drop_slots: dict[int, tuple[int, ...]]  # set per subclass with _saved_for (__init_subclass__)
     _saved_for: tuple[tuple[int, ...], ...] | None = None  # per saved slot, the inputs whose gradient formula reads it: a slot no input that
     #                        needs a gradient reads is dropped (torch's ``x * 2`` keeps no ``x``), see _prune
@@ -704,6 +712,13 @@ _OPS = {}  # built-in op class -> (node class, forward, _promote, _view, _broadc
 # function computes exactly what the general one does (it is the same code with the branches of one op kept);
 # any other call (another number of arguments, keyword arguments, an extra feature on, a subclass of the op)
 # goes to the general ``apply``. ``_specialised_source(cls)`` shows the text for an op.
+#
+# Its signature names the arguments (``apply(cls, a0, a1, *rest)``: no argument tuple to build and unpack, no
+# keyword dict - built-in ops take positional arguments only). A view op or an op marked ``_fp_safe`` (whose
+# forward cannot set a floating-point flag, whatever the input: tanh) runs without switching NumPy's error state
+# (a context-variable set and reset, ~1,500 instructions); the caller's own ``np.seterr`` state is not touched
+# either way.
+_NA: Any = type("_NoArgument", (), {"__repr__": lambda self: "<no argument>"})()  # an argument left out
 def _forward_failed(cls, args, arrays, exc, broadcast):
     """A built-in's forward raised ``exc`` (a NumPy ValueError/TypeError): torch's error where there is one."""
     from .errors import check_arguments  # a list or str operand: torch's TypeError, not NumPy's message
@@ -737,13 +752,14 @@ def _specialised_source(cls):
     if n is None:
         return None
     promote, view, broadcast = cls._promote, cls._view, cls._broadcast
-    L = ["def apply(cls, *args, **kwargs):",
-         f"    if _extras or kwargs or cls is not OP or len(args) != {n}:",
-         "        return _apply_builtin(cls, *args, **kwargs)"]
-    add = L.append
+    fp_safe = view or cls._fp_safe
     names = [f"a{i}" for i in range(n)]
     data = [f"d{i}" for i in range(n)]
-    add(f"    {', '.join(names)}{',' if n == 1 else ''} = args")
+    args = "(" + ", ".join(names) + ("," if n == 1 else "") + ")"
+    L = [f"def apply(cls, {', '.join(a + '=_NA' for a in names)}, *rest):",
+         f"    if _extras or rest or {names[-1]} is _NA or cls is not OP:  # (a call the general apply takes)",
+         f"        return _apply_builtin(cls, *(a for a in {args} if a is not _NA), *rest)"]
+    add = L.append
     add("    record = state.enabled")
     if n == 1:
         add("    try:")
@@ -781,17 +797,19 @@ def _specialised_source(cls):
             add(f"        {', '.join(data)} = _promote({arrays}, {promote!r})")
     add("    ctx = _new(NODE)")
     add("    ctx._saved = ()")
-    add("    fp = _fp_set(_FP_QUIET)")
+    if not fp_safe:
+        add("    fp = _fp_set(_FP_QUIET)")
     add("    try:")
     add(f"        out = FORWARD(ctx, {', '.join(data)})")
     add("    except (ValueError, TypeError) as exc:")
-    add(f"        _forward_failed(cls, args, {arrays}, exc, {broadcast})")
+    add(f"        _forward_failed(cls, {args}, {arrays}, exc, {broadcast})")
     add("        raise")
-    add("    finally:")
-    add("        fp_restore(fp)")
+    if not fp_safe:
+        add("    finally:")
+        add("        fp_restore(fp)")
     edges = "None" if n == 1 else "(" + ", ".join(f"e{i}" for i in range(n)) + ")"
     add("    if type(out) is tuple:")
-    add(f"        return _outputs(cls, ctx, args, {arrays}, out, {edges}, req)")
+    add(f"        return _outputs(cls, ctx, {args}, {arrays}, out, {edges}, req)")
     add("    res = _new(T)")
     add("    res._data = data = out if type(out) is _ndarray else np.asarray(out)")
     add("    res._grad = res._v = res._acc = res._x = None")
@@ -840,7 +858,7 @@ def _specialised_source(cls):
         add("                saved = tuple(saved)")
     add("            for x in saved:")
     add("                if x is not None and type(x) is not float and type(x) is not int:")
-    add(f"                    ctx._saved = _pack(saved, args, {arrays}, (out,), res)")
+    add(f"                    ctx._saved = _pack(saved, {args}, {arrays}, (out,), res)")
     add("                    break")
     add("            else:")
     add("                ctx._saved = saved")
@@ -849,7 +867,7 @@ def _specialised_source(cls):
         for a in names:
             cond = f"{a}._data.shape != shape or {a}._data.dtype != dtype"
             add(f"    if {cond if n == 1 else f'isinstance({a}, T) and ({cond})'}:")
-            add("        ctx._meta = _broadcast_meta(args, data)")
+            add(f"        ctx._meta = _broadcast_meta({args}, data)")
             add("        return res")
     add("    return res")
     return "\n".join(L) + "\n"

@@ -368,6 +368,7 @@ class Cosh(Function):
 
 class Tanh(Function):
     _builtin = True
+    _fp_safe = True  # no input sets a floating-point flag (NaN, inf, subnormals: tested), so no error state to set
 
     @staticmethod
     def forward(ctx, a):
@@ -389,7 +390,8 @@ def tanh_backward(grad, out):
     """torch's ``tanh_backward``: on arrays the formula itself; on Tensors (create_graph) one recorded op,
     ``TanhBackwardBackward0`` as in torch, instead of three (mul, rsub, mul) for the double backward to walk."""
     if type(grad) is _ndarray or not (isinstance(grad, _t.Tensor) or isinstance(out, _t.Tensor)):
-        return grad * (1 - out * out)
+        one = _ONES.get(out.dtype)  # (a 0-d one of out's dtype: NumPy converts a Python 1 on every call, ~2.7k
+        return grad * ((1 if one is None else one) - out * out)  # instructions of this formula's ~11k)
     return TanhBackward.apply(grad, out)
 
 
@@ -501,7 +503,8 @@ class Sigmoid(Function):
         return sigmoid_backward(grad, out)
 
 
-_ONES = {}  # dtype -> a 0-d array holding 1 (Sigmoid's forward)
+_ONES = {np.dtype(t): np.ones((), t) for t in (np.float32, np.float64)}  # dtype -> a 0-d array holding 1
+# (Sigmoid's forward adds other dtypes it meets; tanh_backward and sigmoid_backward read it)
 
 
 def sigmoid_backward(grad, out):
