@@ -200,7 +200,7 @@ try:
 
     _LAZY = ("nn", "optim", "utils", "linalg", "func", "distributed", "special", "testing", "cuda", "cpu", "backends",
              "mps", "accelerator", "onnx", "jit", "amp", "hub", "profiler", "compiler", "functional", "version",
-             "serialization", "futures")
+             "serialization", "futures", "multiprocessing")
 
     # every public name, the lazy ones included (``from npgrad import *`` reads them all, loading their modules)
     __all__ = sorted({name for name in globals() if not name.startswith("_")} | set(_lazy.NAMES))

@@ -16,7 +16,8 @@ from typing_extensions import Buffer, ParamSpec, TypeAlias, TypeIs
 
 from . import (accelerator as accelerator, amp as amp, autograd as autograd, backends as backends, compiler as compiler,
                cpu as cpu, cuda as cuda, distributed as distributed, func as func, functional as functional,
-               futures as futures, hub as hub, jit as jit, linalg as linalg, mps as mps, nn as nn, onnx as onnx,
+               futures as futures, hub as hub, jit as jit, linalg as linalg, mps as mps,
+               multiprocessing as multiprocessing, nn as nn, onnx as onnx,
                ops as ops, optim as optim, profiler as profiler, random as random, serialization as serialization,
                special as special, testing as testing, utils as utils, version as version)
 from ._dtype import dtype as dtype, finfo as finfo, iinfo as iinfo, layout as layout, memory_format as memory_format
@@ -32,6 +33,12 @@ from .ops import return_types as return_types
 from .random import Generator as Generator
 
 _Number: TypeAlias = _int | _float | _bool
+
+inf: _float
+nan: _float
+pi: _float
+e: _float
+newaxis: None
 # a device: a device object, 'cpu', 'cpu:0', an index, or None for the default one
 _device: TypeAlias = device | str | _int | None
 _DType: TypeAlias = dtype

@@ -267,8 +267,9 @@ def _inplace_check(t):
             if x and "ngview" in x:  # a view made under no_grad of a tensor that requires grad (ops/shape.py)
                 from .ops.shape import check_nograd_view
                 check_nograd_view(t)
-            if t._req:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            if t._req:  # (a leaf that is a view of another tensor: torch names it so, ops/shape.py)
+                raise RuntimeError(("a view of a leaf Variable" if x and x.get("base") is not None else
+                                    "a leaf Variable") + " that requires grad is being used in an in-place operation.")
         elif getattr(getattr(fn, "_fn", None), "_multi_view", False):  # a piece of split/chunk/unbind
             from .ops.indexing import check_multi_view
             check_multi_view(t)
@@ -651,6 +652,9 @@ class Tensor:
         if requires_grad and self._x is not None and self._x.get("inference") and not _grad_state.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not "
                                "allowed.")
+        x = self._x
+        if not requires_grad and x and "ngview" in x and x["base"]._req:
+            return self  # a view made under no_grad of a tensor that requires grad: its base decides (ops/shape.py)
         self._req = bool(requires_grad)
         return self
 
@@ -682,6 +686,25 @@ class Tensor:
             (True, False, True)
         """
         return self.grad_fn is None
+
+    # (correctness helper: views, ops/shape.py mark_nograd_view / track_view)
+    @property
+    def _base(self):
+        """The tensor this one is a view of (the root: a view of a view names the first base), or None.
+
+        Example:
+            >>> import npgrad as torch
+            >>> x = torch.zeros(2, 3)
+            >>> x.T._base is x, x.T[0]._base is x, x._base, x.T._is_view()
+            (True, True, None, True)
+        """
+        x = self._x
+        return x.get("base") if x else None
+
+    def _is_view(self):
+        """Whether this tensor is a view of another (``_base`` is not None)."""
+        x = self._x
+        return bool(x) and x.get("base") is not None
 
     @property
     def grad(self):
@@ -1379,8 +1402,9 @@ class Tensor:
         return False
 
     def share_memory_(self):
-        """Moves the storage to shared memory for other processes; npgrad's storage is a NumPy array, so this does
-        nothing.
+        """Moves the values to shared memory (npgrad/multiprocessing/_shared.py): handed to another process
+        (``npgrad.multiprocessing``'s ``Process`` arguments, ``Queue``, ``Pipe``) the tensor is the same memory there.
+        Views made before the move keep the old memory. Does nothing if already shared.
 
         Returns:
             Tensor: ``self``.
@@ -1388,10 +1412,24 @@ class Tensor:
         Example:
             >>> import npgrad as torch
             >>> x = torch.ones(2)
-            >>> x.share_memory_() is x
-            True
+            >>> x.share_memory_() is x, x.is_shared()
+            (True, True)
         """
+        from .multiprocessing import _shared
+        if _shared.region_of(self._data) is None:
+            self._data = _shared.share(self._data)
         return self
+
+    def is_shared(self):
+        """Whether the values are in shared memory (``share_memory_``, or received from another process so).
+
+        Example:
+            >>> import npgrad as torch
+            >>> torch.ones(2).is_shared()
+            False
+        """
+        from .multiprocessing import _shared
+        return _shared.region_of(self._data) is not None
 
     # ------------------------------------------------------------------ arithmetic (delegations)
     def __add__(self, other):

@@ -11,7 +11,13 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def exec_module(self, module):
         pass
 
-sys.meta_path.insert(0, _Alias())
+if not any(type(f).__name__ == "_Alias" for f in sys.meta_path):
+    sys.meta_path.insert(0, _Alias())
+# child processes started fresh (multiprocessing's spawn/forkserver) get the alias too, through child_hook/sitecustomize
+os.environ["NPGRAD_AS_TORCH"] = "1"
+_hook = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child_hook")
+if _hook not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_hook, os.environ.get("PYTHONPATH")) if p)
 if __name__ == "__main__":
     script = sys.argv[1]
     sys.argv = sys.argv[1:]

@@ -497,7 +497,8 @@ class Module:
         return self  # (not reached: a CPU-only build refuses cuda, with torch's error)
 
     def share_memory(self: T) -> T:
-        return self
+        """Move every parameter, gradient and buffer to shared memory (``Tensor.share_memory_``), in place."""
+        return self._apply(lambda t: t.share_memory_())
 
     def compile(self, *args: Any, **kwargs: Any) -> None:
         """``torch.compile`` this module in place (arguments as ``npgrad.compile``'s): its ``forward`` is
