@@ -191,3 +191,15 @@ def test_internal_numpy_users_accept_bfloat16():
     with npgrad.no_grad():
         out = layer(npgrad.randn(1, 2, 4), src_key_padding_mask=mask)
     assert out.shape == (1, 2, 4)
+
+
+# pytorch/examples dcgan: `if (input.is_cuda or input.is_xpu) and self.ngpu > 1` - every device/layout flag a torch
+# CPU tensor has, with torch's answer
+def test_device_and_layout_flags_as_torch():
+    import torch
+    t, n = torch.ones(2), npgrad.ones(2)
+    flags = [a for a in dir(t) if a.startswith("is_") and not callable(getattr(t, a))]
+    assert "is_xpu" in flags
+    for a in flags:
+        assert getattr(n, a) == getattr(t, a), a
+        assert getattr(n.T.double(), a) == getattr(t.T.double(), a), a

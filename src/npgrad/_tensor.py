@@ -455,6 +455,9 @@ class Tensor:
     is_sparse = False
     is_quantized = False
     is_meta = False
+    # the other backends' and layouts' flags torch tensors carry (a CPU build's dense tensor: all False)
+    is_xpu = is_mps = is_ipu = is_maia = is_mtia = is_xla = is_vulkan = is_mkldnn = False
+    is_nested = is_sparse_csr = False
 
     def get_device(self):
         """The device index: -1 for a CPU tensor (every npgrad tensor).
