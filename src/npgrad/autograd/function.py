@@ -11,14 +11,18 @@ under create_graph, see npgrad/_xp.py), so higher-order gradients come from the 
 ``ctx.saved_tensors`` hands the formula arrays or Tensors to match. User Functions get Tensors in both passes,
 as in torch.
 
-Rarely used features cost one test when off. Anomaly detection, saved-tensor hooks, forward-mode AD, inference
-mode, source tracking, a recording profiler and a compiler capture each call ``extras_on()`` while active and
-``extras_off()`` after; ``apply``'s first line reads the count they keep (``_extras``, a module global: one
-specialised load and one compare) and, when it is not zero, hands the call to ``_apply_extras``, the one place
-those features live. ``Function.apply`` itself is never replaced, so keeping the bound method
-(``_add = Add.apply``, ``linear = Linear.apply``) is fine. The count is process-wide (anomaly mode and forward AD
-are, in torch); the per-thread features (grad mode, inference mode, saved-tensor hooks) are read from this
-thread's state inside ``_apply_extras``.
+Rarely used features cost one test when off. Anomaly detection, saved-tensor hooks, forward-mode AD, source
+tracking, a recording profiler and a compiler capture each call ``extras_on()`` while active and ``extras_off()``
+after; ``apply``'s first line reads the count they keep (``_extras``, a module global: one specialised load and
+one compare) and, when it is not zero, hands the call to ``_apply_extras``, the one place those features live.
+``Function.apply`` itself is never replaced, so keeping the bound method (``_add = Add.apply``,
+``linear = Linear.apply``) is fine. The count is process-wide (anomaly mode and forward AD are, in torch); the
+per-thread features (grad mode, saved-tensor hooks) are read from this thread's state inside ``_apply_extras``.
+Inference mode is cheaper: ``apply`` marks its results as inference tensors on its no-graph return while an
+``inference_mode`` block is active (``_inference``, a second count, then this thread's ``state.inference``).
+
+Each built-in op gets its own ``apply`` on its first call, generated from the op's attributes
+(``_specialise``, below the general ``apply``): the same steps with the op's branches decided once.
 """
 import functools
 import inspect
@@ -619,6 +623,8 @@ class Function:
         if not req or (data.dtype.kind != "f" and not is_float_np(data.dtype)):  # (bfloat16's kind is 'V')
             res.grad_fn = None
             res._req = False
+            if _inference and state.inference:
+                _mark_inference(cls, args, (res,))
             return res
         res.grad_fn = ctx
         res._req = True
@@ -678,7 +684,10 @@ class Function:
 def _outputs(cls, ctx, args, arrays, out, edges, req):
     """``apply``'s end for an op with several outputs (max with indices, unbind, ...): general-path nodes."""
     if not req:
-        return tuple(make(o) for o in out)
+        res = tuple(make(o) for o in out)
+        if _inference and state.inference:
+            _mark_inference(cls, args, res)
+        return res
     if edges is None:
         ctx._edges = (_edge(args[0]),)
     else:
@@ -820,6 +829,8 @@ def _specialised_source(cls):
     add("    if not req or (data.dtype.kind != 'f' and not is_float_np(data.dtype)):")
     add("        res.grad_fn = None")
     add("        res._req = False")
+    add("        if _inference and state.inference:")
+    add(f"            _mark_inference(cls, {args}, (res,))")
     add("        return res")
     add("    res.grad_fn = ctx")
     add("    res._req = True")
@@ -1082,6 +1093,8 @@ def _apply_custom(cls, args, kwargs, want_ctx=False):
     single = type(out) is not tuple
     outs = (out,) if single else out
     if not req:
+        if _inference and state.inference:
+            _mark_inference(cls, args, outs)
         return (out, ctx) if want_ctx else out
     ctx._nout = 0 if single else len(outs)
     ctx._meta = [(a._data.shape, a._data.dtype) if isinstance(a, T) else None for a in inputs]
@@ -1239,6 +1252,24 @@ def extras_off():
     global _extras
     with extras_lock:
         _extras = max(_extras - 1, 0)
+
+
+# Inference mode is not an extra: ``apply`` marks what it makes under ``inference_mode`` as inference tensors on its
+# no-graph return (``_mark_inference``), testing this process-wide count of active ``inference_mode`` blocks (a
+# module global: free when none is active) before this thread's ``state.inference``.
+_inference = 0
+
+
+def inference_on():
+    global _inference
+    with extras_lock:
+        _inference += 1
+
+
+def inference_off():
+    global _inference
+    with extras_lock:
+        _inference = max(_inference - 1, 0)
 
 
 _op_observer = None  # set by npgrad.profiler while a profile records: it times each call around the real apply

@@ -28,6 +28,18 @@ class _State(threading.local):
 
 
 state = _State()
+_function: Any = None  # npgrad.autograd.function, bound on first use (it imports this module)
+
+
+def _bind_function():
+    global _function
+    from . import function
+    _function = function
+    return function
+# One entry per running pass, in any thread, that sets ``state.create`` (a create_graph backward, forward AD's
+# jvp): while it is empty no thread's flag is set, so hot readers (``ctx.saved_tensors``) skip the thread-local
+# read. list.append/pop are atomic under the GIL.
+creating: list[None] = []
 
 
 def is_grad_enabled() -> bool:
@@ -180,15 +192,16 @@ class inference_mode(_Mode):
     def clone(self) -> inference_mode:
         return inference_mode(self.mode)
 
-    def __enter__(self) -> None:  # ops mark their results as inference tensors through Function's extras path
-        from . import function
-        function.extras_on()
-        return super().__enter__()
+    def __enter__(self) -> None:  # ops mark their results as inference tensors (Function.apply: _inference)
+        (_function or _bind_function()).inference_on()
+        self._prev = (state.enabled, state.inference)
+        self._set()
+        return None
 
     def __exit__(self, *exc: object) -> Literal[False]:
-        from . import function
-        function.extras_off()
-        return super().__exit__(*exc)
+        state.enabled, state.inference = self._prev
+        _function.inference_off()
+        return False
 
     def _set(self):
         if self.mode:
