@@ -225,18 +225,8 @@ def _gelu(x, tanh, nb):
         a *= u
         h += a
         return out, h
-    cdf = act._erfc(x * -act._SQRT1_2)         # x * (0.5 * erfc(x * -1/sqrt(2)))
-    np.multiply(0.5, cdf, out=cdf)
-    out = x * cdf
-    if not nb:
-        return out, None
-    p = np.multiply(-0.5, x)                   # cdf + x * (exp(-0.5 * x * x) * 1/sqrt(2 pi))
-    p *= x
-    np.exp(p, out=p)
-    p *= act._INV_SQRT_2PI
-    np.multiply(x, p, out=p)
-    np.add(cdf, p, out=p)
-    return out, p
+    # exact (erf helper's edit): eager's own kernels, one erf for both values (float32: one blocked pass)
+    return act._gelu_exact(x, nb)
 
 
 # ---- layer_norm ----------------------------------------------------------------------------------------------

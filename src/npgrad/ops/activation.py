@@ -15,6 +15,7 @@ import npgrad as ng   # public ops, looked up at call time (their home modules a
 
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
+from .pointwise_special import _erf_erfc, _phi32, _gelu32, _gelu_dx32
 
 __all__ = ["selu", "selu_", "celu", "celu_", "rrelu", "rrelu_", "threshold", "threshold_", "hardshrink", "prelu",
            "relu_"]
@@ -40,10 +41,39 @@ def _sigmoid(x):
     return ng.sigmoid(x)
 
 
-def _erfc(x):
-    if not isinstance(x, _t.Tensor):
-        return ng.erfc(_t.make(x))._data
-    return ng.erfc(x)
+def _phi(x):
+    """The standard normal CDF 0.5 (1 + erf(x / sqrt 2)) (exact GELU's gate). On float32 (and narrower) arrays:
+    ops/pointwise_special's blocked float32 erf kernel (torch's float32 formula and ~1 ulp; 1 + erf rounds to
+    0 below x ~ -5.4, as torch's does); on float64 arrays 0.5 erfc(-x / sqrt 2) (relative accuracy in the left
+    tail); on Tensors (create_graph formulas) the recorded 0.5 erfc(-x / sqrt 2)."""
+    if isinstance(x, _t.Tensor):
+        return 0.5 * ng.erfc(x * -_SQRT1_2)
+    if x.dtype == np.float64:
+        return 0.5 * _erf_erfc(x * -_SQRT1_2, (False, True))[1]
+    return _phi32(x.astype(np.float32, copy=False)).astype(x.dtype, copy=False)
+
+
+def _gelu_dx(x, xp):
+    """Exact GELU's derivative Phi(x) + x phi(x) (gelu_backward's factor). Written once below for float64 arrays
+    and for Tensors under create_graph (xp = ctx.xp records it); float32 (and narrower) arrays take the same
+    formula fused into one blocked float32 kernel pass (ops/pointwise_special._gelu_dx32_block)."""
+    if not isinstance(x, _t.Tensor) and x.dtype != np.float64:
+        return _gelu_dx32(x.astype(np.float32, copy=False)).astype(x.dtype, copy=False)
+    return _phi(x) + x * (xp.exp(-0.5 * x * x) * _INV_SQRT_2PI)
+
+
+def _gelu_exact(x, with_dx):
+    """Exact GELU of an array and, when with_dx, its derivative factor (for grad * d), bit-equal to
+    Gelu.forward's and Gelu.backward's (_gelu_dx) and sharing one erf: compiler/inline.py's inlined gelu."""
+    if x.dtype == np.float64:
+        cdf = _phi(x)
+        out = x * cdf
+        return out, (cdf + x * (xp.exp(-0.5 * x * x) * _INV_SQRT_2PI) if with_dx else None)
+    x32 = x.astype(np.float32, copy=False)
+    if not with_dx:
+        return _gelu32(x32).astype(x.dtype, copy=False), None
+    out, d = _gelu32(x32, True)
+    return out.astype(x.dtype, copy=False), d.astype(x.dtype, copy=False)
 
 
 def where(cond, a, b):
@@ -151,7 +181,10 @@ class Gelu(Function):
         if tanh:
             k = math.sqrt(2 / math.pi)
             return 0.5 * x * (1 + xp.tanh(k * (x + 0.044715 * x * x * x)))
-        return x * (0.5 * _erfc(x * -_SQRT1_2))
+        if x.dtype == np.float64:
+            return x * _phi(x)
+        # float32 in one blocked pass of the erf kernel; half, bfloat16 in float32, rounded once (as torch)
+        return _gelu32(x.astype(np.float32, copy=False)).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -162,9 +195,7 @@ class Gelu(Function):
             k = math.sqrt(2 / math.pi)
             t = xp.tanh(k * (x + 0.044715 * x * x * x))
             return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)), None
-        cdf = 0.5 * _erfc(x * -_SQRT1_2)
-        pdf = xp.exp(-0.5 * x * x) * _INV_SQRT_2PI
-        return grad * (cdf + x * pdf), None
+        return grad * _gelu_dx(x, xp), None  # cdf + x * pdf
 
 
 class Silu(Function):

@@ -16,6 +16,8 @@ __all__ = ["logit", "erf", "erfc", "erfinv", "floor", "ceil", "round", "trunc", 
            "deg2rad", "rad2deg"]
 
 _SQRT_PI = math.sqrt(math.pi)
+_SQRT1_2 = math.sqrt(0.5)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 
 
 class Logit(Function):
@@ -166,41 +168,137 @@ _ERFCX_Q = (0.07537647289278399, 0.4769186704906508, 1.472597526295998, 2.557373
 # 0.47 <= a <= 10.1: erfcx(a) = P(a)/Q(a) to 1e-9, evaluated in float64 (erfc's float32 tail, see _erfc32)
 
 
-def _erf32_abs(x):
-    """erf(|x|) of a 1-d float32 array (~1.2 ulp; the sign is the caller's)."""
-    a = xp.abs(x)
-    small = a < 1.0
+def _horner_into(coeffs, z, out):
+    """_horner's polynomial written into out (no fresh array: a new 1 MB array costs page faults, ~a pass)."""
+    xp.multiply(z, coeffs[0], out=out)
+    for c in coeffs[1:-1]:
+        out += c
+        out *= z
+    out += coeffs[-1]
+    return out
+
+
+_BLOCK = 32000  # float32 elements per block: a block's five work arrays stay in L2 (1 MB arrays spill: ~1.5-2x)
+
+
+def _erf32_abs_block(w, x, r, scale=None):
+    """erf(|x| * scale) of a 1-d float32 block x into r (~1.3 ulp; the sign is the caller's); w = (a, u, z,
+    small) are work arrays of x's size (float32, small bool). |x| < 1: s = u + u Q(u^2) with u = min(|x|, 1)
+    zeroed outside (that branch then adds exactly 0 there); |x| >= 1 (and nan: min(nan, 4) is nan):
+    1 - exp(-b^2) R(b - 2.5), b = min(|x|, 4), zeroed by the 0/1 factor outside."""
+    a, u, z, small = w
+    xp.abs(x, out=a)
+    if scale is not None:
+        a *= scale
+    xp.less(a, 1.0, out=small)
     n = int(xp.count_nonzero(small))
+    k = a.size
     if n:
-        u = xp.minimum(a, 1.0)
-        if n != a.size:
-            u *= small  # zero outside |x| < 1: that branch then adds exactly 0 there
-        s = _horner(_ERF32_Q, u * u)
-        s *= u
-        s += u
-        if n == a.size:
-            return s
-    big = ~small  # nan lands here: min(nan, 4) is nan
+        xp.minimum(a, 1.0, out=u)
+        if n != k:
+            u *= small
+        xp.multiply(u, u, out=z)
+        _horner_into(_ERF32_Q, z, r)
+        r *= u
+        r += u
+        if n == k:
+            return r
+        xp.logical_not(small, out=small)
     b = xp.minimum(a, 4.0, out=a)
-    e = b * b
-    xp.negative(e, out=e)
-    xp.exp(e, out=e)
+    xp.multiply(b, b, out=u)
+    xp.negative(u, out=u)
+    xp.exp(u, out=u)
     b -= 2.5
-    r = _horner(_ERF32_R, b)
-    r *= e
-    xp.subtract(1.0, r, out=r)
+    big = z if n else r
+    _horner_into(_ERF32_R, b, big)
+    big *= u
+    xp.subtract(1.0, big, out=big)
     if n:
-        r *= big
-        r += s
+        big *= small
+        r += big
     return r
 
 
-def _erf32(x):
-    """erf of a float32 array, ~1.2 ulp (see _erf32_abs), odd by copysign (-0.0 stays -0.0)."""
+def _by_blocks(block, x, n_out=1):
+    """Run block(w, x_part, *out_parts) over the float32 array x in _BLOCK pieces, w = (a, u, z, small) work
+    arrays made once; returns the n_out float32 results (x's shape): one array, or a list when n_out > 1."""
     x1 = x.reshape(-1)
-    e = _erf32_abs(x1)
-    xp.copysign(e, x1, out=e)
-    return e.reshape(x.shape)
+    outs = [xp.empty_like(x1) for _ in range(n_out)]
+    n = x1.size
+    m = min(n, _BLOCK)
+    if m:
+        work = (xp.empty(m, np.float32), xp.empty(m, np.float32), xp.empty(m, np.float32), xp.empty(m, np.bool_))
+        for i in range(0, n, m):
+            k = min(m, n - i)
+            block(tuple(v[:k] for v in work), x1[i:i + k], *(o[i:i + k] for o in outs))
+    outs = [o.reshape(x.shape) for o in outs]
+    return outs[0] if n_out == 1 else outs
+
+
+def _erf32_block(w, x, r):
+    _erf32_abs_block(w, x, r)
+    xp.copysign(r, x, out=r)
+
+
+def _erf32(x):
+    """erf of a float32 array, ~1.3 ulp (see _erf32_abs_block), odd by copysign (-0.0 stays -0.0)."""
+    return _by_blocks(_erf32_block, x)
+
+
+def _phi32_block(w, x, r):
+    """The standard normal CDF 0.5 (1 + erf(x / sqrt 2)) of a float32 block, torch's float32 formula."""
+    _erf32_abs_block(w, x, r, _SQRT1_2)
+    xp.copysign(r, x, out=r)
+    r += 1.0
+    r *= 0.5
+
+
+def _gelu32_block(w, x, r):
+    """Exact GELU x Phi(x) of a float32 block."""
+    _phi32_block(w, x, r)
+    r *= x
+
+
+def _add_x_pdf32(w, x, r):
+    """r += x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi) (gelu_backward's second term), float32 block."""
+    u = w[1]
+    xp.multiply(x, x, out=u)
+    u *= -0.5
+    xp.exp(u, out=u)
+    u *= x
+    u *= _INV_SQRT_2PI
+    r += u
+
+
+def _gelu_dx32_block(w, x, r):
+    """Exact GELU's derivative Phi(x) + x phi(x) of a float32 block."""
+    _phi32_block(w, x, r)
+    _add_x_pdf32(w, x, r)
+
+
+def _gelu_both32_block(w, x, r, d):
+    """Exact GELU (into r) and its derivative (into d) of a float32 block from one erf; each bit-equal to
+    _gelu32_block's and _gelu_dx32_block's (the compiled path's inlined gelu)."""
+    _phi32_block(w, x, d)
+    xp.multiply(d, x, out=r)
+    _add_x_pdf32(w, x, d)
+
+
+def _phi32(x):
+    """0.5 (1 + erf(x / sqrt 2)) of a float32 array (see _phi32_block)."""
+    return _by_blocks(_phi32_block, x)
+
+
+def _gelu32(x, with_dx=False):
+    """Exact GELU of a float32 array in one blocked pass of the erf kernel; with_dx: [gelu, derivative]."""
+    if with_dx:
+        return _by_blocks(_gelu_both32_block, x, 2)
+    return _by_blocks(_gelu32_block, x)
+
+
+def _gelu_dx32(x):
+    """Phi(x) + x phi(x) of a float32 array in one blocked pass (see _gelu_dx32_block)."""
+    return _by_blocks(_gelu_dx32_block, x)
 
 
 def _erfc32(x):
@@ -212,8 +310,7 @@ def _erfc32(x):
     n = int(xp.count_nonzero(lo))
     c = None
     if n:
-        c = _erf32_abs(x1)
-        xp.copysign(c, x1, out=c)
+        c = _erf32(x1)
         xp.subtract(1.0, c, out=c)
         if n == x1.size:
             return c.reshape(x.shape)
