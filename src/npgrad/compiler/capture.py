@@ -305,6 +305,36 @@ class Recorder:
         self.ops.append(op)
         return res
 
+    def record_viewcall(self, fn: Callable[..., Any], name: str, t: Tensor, args: tuple[Any, ...]) -> Any:
+        """A view function whose op takes NumPy views and positions computed from the input's strides
+        (``unfold``, ``as_strided``): recorded as one ``ViewCall`` op that re-runs the function on each
+        replay's own input (so its view and positions are the replay's), its backward the node it made."""
+        s = self.slot_of(t)
+        if s is None or not all(_constant_ok(a) for a in args):
+            return fn(t, *args)
+        spec = [("c", a) for a in args]
+        if self.dynamic:
+            args = tuple(plain(a) for a in args)
+        self.busy += 1
+        try:
+            res = fn(t, *args)
+        finally:
+            self.busy -= 1
+        if not isinstance(res, Tensor) or id(res) in self.tmap:
+            return res
+        op = Op("fn")
+        op.cls = ViewCall
+        op.args = [s, ("c", fn)] + spec
+        op.targs = (True,) + (False,) * (len(spec) + 1)
+        op.casts = None
+        op.nout = 0
+        op.needs = (res.grad_fn is not None,) + (False,) * (len(spec) + 1)
+        op.outmeta = [(res._data.shape, res._data.dtype)]
+        op.outs = [self._new_slot("op", None, res)]
+        op.out_req = [res._req]
+        self.ops.append(op)
+        return res
+
     def record_create(self, fn: Callable[..., Any], name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         spec_a, spec_k = [], {}
         for a in args:
@@ -777,6 +807,15 @@ class _Hooks:
         from .. import autograd as _ag
         for name in ("grad", "backward"):
             self._set(_ag, name, _breaker(rec, getattr(_ag, name), f"autograd.{name}() inside the compiled region"))
+        # 4c. view functions whose op takes arrays computed from the input's strides: recorded whole
+        from ..ops import shape_extra as _sx
+        for name, fn in (("unfold", Tensor.__dict__.get("unfold")), ("as_strided", Tensor.__dict__.get("as_strided"))):
+            if fn is not None:
+                self._set(Tensor, name, _viewcall(rec, fn, name))
+        for mod in (npgrad, _sx):
+            fn = mod.__dict__.get("as_strided")
+            if fn is not None and callable(fn):
+                self._set(mod, "as_strided", _viewcall(rec, fn, "as_strided"))
         # 5b. dynamic captures: sizes of recorded tensors are SymInts
         if rec.dynamic:
             self._sym_hooks(rec)
@@ -893,6 +932,42 @@ def _creator(rec, fn, name):
         return rec.record_create(fn, name, args, kwargs)
     creator.__wrapped__ = fn
     return creator
+
+
+def _viewcall(rec, fn, name):
+    def viewcall(t, *args, **kwargs):
+        if not rec.mine() or kwargs or not isinstance(t, Tensor):
+            return fn(t, *args, **kwargs)
+        return rec.record_viewcall(fn, name, t, args)
+    viewcall.__wrapped__ = fn
+    return viewcall
+
+
+class ViewCall(Function):
+    """A recorded call of a view function (``unfold``, ``as_strided``) as one op of a program: ``forward``
+    runs the function itself on a leaf wrapping the replay's input array (its op then computes the NumPy view
+    and the element positions from that array's own shape and strides, as in eager mode) and keeps the node it
+    made; ``backward`` is that node's formula."""
+    _builtin = True
+    _view = True
+    _ctx_fields = ("inner",)
+
+    @staticmethod
+    def forward(ctx, a, fn, *args):
+        from ..autograd.grad_mode import enable_grad
+        t = _t.make(a)
+        t._req = True
+        with enable_grad():
+            r = fn(t, *args)
+        ctx.inner = r.grad_fn
+        return r._data
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: the recorded function's own backward (its node)
+        inner = ctx.inner
+        r = inner._fn.backward(inner, grad)
+        return (r[0] if type(r) is tuple else r,) + (None,) * 8
 
 
 def _opaque(rec, fn, name):

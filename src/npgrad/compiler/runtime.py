@@ -411,6 +411,9 @@ def _unflatten(spec, vals, flat, outside, memo):
         t = flat[spec[2]] if spec[1] == "in" else outside[spec[2]]
         for cls, consts, k in spec[3]:
             base = t
+            if cls is _DETACH:
+                t = consts[0](t, *consts[1:]) if consts else t.detach()
+                continue
             r = cls.apply(t, *consts)
             if getattr(cls, "_multi_view", False):   # split/chunk/unbind: pieces share the input's counter
                 for piece in r:
@@ -421,6 +424,10 @@ def _unflatten(spec, vals, flat, outside, memo):
         memo[id(spec)] = t
         return t
     raise AssertionError(kind)
+
+
+_DETACHES = ("Tensor.detach", "npgrad.detach")
+_DETACH = object()   # a view-chain step: Tensor.detach
 
 
 def _track_view(res, base):
@@ -435,7 +442,7 @@ def _view_chain(rec, s):
     own grad_fn and base, as eager mode's); None if it is not such a chain."""
     producer = {}
     for op in rec.ops:
-        if op.kind == "fn":
+        if op.kind == "fn" or (op.kind == "opaque" and op.cls in _DETACHES):
             for k, o in enumerate(op.outs):
                 producer[o.id] = (op, k)
     steps = []
@@ -444,6 +451,18 @@ def _view_chain(rec, s):
         if found is None:
             return None
         op, k = found
+        if op.kind == "opaque":   # x.detach(): shares x's storage and version counter; re-run on the input
+            if len(op.args) != 1 or op.kwargs or not isinstance(op.args[0], _cap.Slot) or op.dst != [None]:
+                return None
+            steps.append((_DETACH, (), None))
+            s = op.args[0]
+            continue
+        if op.cls is _cap.ViewCall:   # unfold / as_strided: the function itself, on the current input
+            if not isinstance(op.args[0], _cap.Slot) or any(isinstance(a, _cap.Slot) for a in op.args[1:]):
+                return None
+            steps.append((_DETACH, (op.args[1][1],) + tuple(a[1] for a in op.args[2:]), None))
+            s = op.args[0]
+            continue
         if not (op.cls._view or getattr(op.cls, "_multi_view", False)) or op.casts or not op.args or not isinstance(op.args[0], _cap.Slot) or \
                 not op.targs[0] or any(op.targs[1:]) or any(isinstance(a, _cap.Slot) for a in op.args[1:]):
             return None
