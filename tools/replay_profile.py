@@ -2,7 +2,7 @@
 timed in place (``time.perf_counter`` around each statement), summed over many calls of a step function.
 
     from tools.replay_profile import profile
-    profile(compiled_callable, step, n=50)      # prints the lines by total time
+    profile(compiled_callable, step, n=50)      # prints the lines by their best call's time
 
 The instrumented functions are generated from ``prog.source`` into the program's own namespace and swapped in
 for the run, then restored; the timers add about 0.1 us per line, so lines of a few us read high.
@@ -25,9 +25,10 @@ def _instrument(src, name, acc):
             out.append(ln)
             continue
         k = len(acc)
-        acc.append([s, 0.0, 0])
+        acc.append([s, 0.0, 0, 1e9])
         out.append(ln)
-        out.append(f"    _t2 = _pc(); _ACC{name}[{k}][1] += _t2 - _t; _ACC{name}[{k}][2] += 1; _t = _pc()")
+        out.append(f"    _t2 = _pc(); _a = _ACC{name}[{k}]; _a[1] += _t2 - _t; _a[2] += 1; "
+                   f"_a[3] = min(_a[3], _t2 - _t); _t = _pc()")
     return "\n".join(out)
 
 
@@ -74,10 +75,13 @@ def profile(compiled, step, n=50, top=30, warm=3):
             # the namespace's fwd/bwd are the originals again (bwd may be looked up by name)
             p.ns["fwd"], p.ns["bwd"] = f, b
     per = {"fwd": 0.0, "bwd": 0.0}
+    best = {"fwd": 0.0, "bwd": 0.0}
     for fname, a in rows:
         per[fname] += a[1] / n
-    print(f"step {total * 1e6:.0f} us; fwd lines {per['fwd'] * 1e6:.0f} us, bwd lines {per['bwd'] * 1e6:.0f} us")
-    rows.sort(key=lambda r: -r[1][1])
-    for fname, (s, t, c) in rows[:top]:
-        print(f"{t / n * 1e6:9.1f} us  {fname}  {s[:110]}")
+        best[fname] += a[3] * a[2] / n
+    print(f"step {total * 1e6:.0f} us; fwd lines {per['fwd'] * 1e6:.0f} us (best {best['fwd'] * 1e6:.0f}), "
+          f"bwd lines {per['bwd'] * 1e6:.0f} us (best {best['bwd'] * 1e6:.0f}); per line: mean, best call")
+    rows.sort(key=lambda r: -r[1][3] * r[1][2])
+    for fname, (s, t, c, b) in rows[:top]:
+        print(f"{t / n * 1e6:9.1f} {b * c / n * 1e6:9.1f} us  {fname}  {s[:105]}")
     return rows

@@ -57,7 +57,7 @@ def _check(fn, arrays, shape_out, dtype, tfn=None, rtol=None):
 
 @pytest.mark.parametrize("approximate", ["tanh", "none"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("shape", [(5,), (64, 33), (2, 3, 40)])
+@pytest.mark.parametrize("shape", [(5,), (64, 33), (2, 3, 40), (1000, 131)])   # (the last: 4 pieces, one short)
 def test_gelu_inlined_equals_eager_bitwise_and_torch(approximate, dtype, shape):
     g = np.random.default_rng(1)
     x = _arr(g, shape, dtype, 2.0)
