@@ -683,3 +683,33 @@ def test_indexing_with_a_long_tensor_is_recorded_makemore_bigram():
         np.testing.assert_allclose(other[1], runs[0][1], rtol=1e-5, atol=1e-7)
     idx = npgrad.tensor(batches[0][0])
     assert npgrad.randn(5, 5, requires_grad=True)[idx].grad_fn.name() == "IndexBackward0"
+
+
+# rasbt/LLMs-from-scratch generate_text_simple: under no_grad the prompt grows by one token per call and the
+# attention scores are masked in place (`attn_scores.masked_fill_(mask_bool, -torch.inf)`): the dynamic capture at a
+# second size compared its in-place writes with the first capture's and raised IndexError
+def test_growing_prompt_with_an_in_place_mask_under_no_grad_rasbt_generate():
+    mask = npgrad.triu(npgrad.ones(16, 16), diagonal=1)
+
+    def attend(x):
+        s = x @ x.transpose(1, 2)
+        t = x.shape[1]
+        s.masked_fill_(mask.bool()[:t, :t], -npgrad.inf)
+        return npgrad.softmax(s, -1) @ x
+
+    compiled = npgrad.compile(attend)
+    g = np.random.default_rng(0)
+    cm = _no_breaks()
+    try:
+        with npgrad.no_grad():
+            for t in range(2, 8):
+                x = g.standard_normal((2, t, 4)).astype(np.float32)
+                got = compiled(npgrad.from_numpy(x.copy()))
+                want = attend(npgrad.from_numpy(x.copy()))
+                ref = torch.from_numpy(x) @ torch.from_numpy(x).transpose(1, 2)
+                ref = torch.softmax(ref.masked_fill(torch.triu(torch.ones(t, t), 1).bool(), -torch.inf), -1) \
+                    @ torch.from_numpy(x)
+                np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6, atol=1e-6)
+                np.testing.assert_allclose(got.numpy(), ref.numpy(), rtol=1e-5, atol=1e-6)
+    finally:
+        cm.__exit__(None, None, None)

@@ -236,7 +236,7 @@ def signature(rec: Any) -> Signature:
 
 def _op_sig(op):
     if op.kind == "copy":
-        return ("copy", None, (("s", op.dst.arr), ("s", op.src.arr)), ())
+        return ("copy", None, (("s", op.dst.arr), ("s", op.src.arr)), (), None)  # (five entries as every op's)
     ident = op.cls if op.kind == "fn" else op.fn
     args = tuple(("s", a.arr) if isinstance(a, _cap.Slot) else ("c", a[1]) for a in op.args)
     kw = tuple((k, ("s", a.arr) if isinstance(a, _cap.Slot) else ("c", a[1]))
