@@ -657,7 +657,7 @@ def setitem(self, index, value):
         raise RuntimeError(("a leaf Variable" if whole or (adv is not None and cls is Alias) else
                             "a view of a leaf Variable") + " that requires grad is being used in an in-place "
                            "operation.")
-    if base is not None and base.grad_fn is None and base._req:
+    if base is not None and base.grad_fn is None and (base._req or self._req):  # (torch: the base is a leaf)
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     val = value if isinstance(value, _t.Tensor) and value._req else v
     if base is None:

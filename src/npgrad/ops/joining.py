@@ -16,7 +16,7 @@ from .._dtype import result_np
 from .._shape import norm_dim, UNSET, np_alias
 from .. import _tensor as _t
 from .shape import (cast, reshape, unsqueeze, expand, clone, view, flatten, atleast_1d, atleast_2d, atleast_3d,
-                    DiagonalCopy, diag_view, mark_nograd_view)
+                    DiagonalCopy, diag_view, mark_nograd_view, track_view)
 from .._warn import warn as _warn
 
 __all__ = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "row_stack",
@@ -452,10 +452,16 @@ def column_stack(tensors, *, out=None):
 
 
 def _views_of(res, input, op=None):
+    x = input._x
+    base = x.get("base", input) if x else input
     for i, r in enumerate(res):
         r._vc = input._vc  # the pieces share the input's storage
-        if r.grad_fn is None and (input._req or input._x):  # made under no_grad: marked (shape.track_view)
+        if r.grad_fn is None:  # made while not recording: based, and marked under no_grad (shape.track_view)
             mark_nograd_view(r, input, op, i)
+        elif r._x is None:  # (a piece is not regenerated after a write into its base: not in the base's views)
+            r._x = {"base": base}
+        else:
+            r._x["base"] = base
     return res
 
 
@@ -601,7 +607,7 @@ def tensor_split(input, indices_or_sections, dim=0, *, axis=UNSET):
     lead = (slice(None),) * d
     out = []
     for a, b in zip(bounds, bounds[1:]):
-        out.append(Slice.apply(input, lead + (slice(a, max(a, b)),)))
+        out.append(track_view(Slice.apply(input, lead + (slice(a, max(a, b)),)), input, Slice))
     return tuple(out)
 
 

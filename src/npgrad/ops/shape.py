@@ -46,25 +46,49 @@ def mark_custom_view(out, input, name, nr):
     root = m[0] if m is not None else input
     if out._x is None:
         out._x = {}
-    out._x["ngview"] = (root, "custom", name, nr)
+    out._x["ngview"] = (root, "custom", name, nr, out._vc[0])
 
 
 def mark_nograd_view(res, input, op, nr=0):
+    """``res``, a view of ``input`` made while not recording: it knows its base (``_base``), and a view made with
+    grad mode off is marked (torch's CreationMeta NO_GRAD_MODE / INFERENCE_MODE): writing into it in place later
+    with grad mode on is refused when recorded. Of a base that requires grad, it requires grad itself (torch), but
+    is a leaf without an accumulator: the gradient reaching it is dropped (``no_grad_view_edge``)."""
     vc = res._v
     if vc is None or vc is not input._v:  # not a view after all (a copy)
-        return
+        if vc is not None or res._data.size or res is input or op is None or not getattr(op, "_view", False):
+            return
+        res._v = vc = input._vc  # an empty view shares no memory NumPy can see, but it is a view all the same
     x = input._x
     m = x.get("ngview") if x else None
+    base = x.get("base", input) if x else input
     if m is not None:  # a view of a marked view is marked too, whatever the mode
-        m = (m[0], m[1], op if state.enabled else None, nr)
-    elif input._req and not state.enabled:
-        m = (x.get("base", input) if x else input, "inference" if state.inference else "no_grad", None, nr)
+        m = (m[0], m[1], op if state.enabled else None, nr, vc[0])
+    elif not state.enabled:
+        m = (base, "inference" if state.inference else "no_grad", None, nr, vc[0])
+    rx = res._x
+    if rx is None:
+        res._x = rx = {"base": base}
     else:
-        return
-    if res._x is None:
-        res._x = {"ngview": m}
-    else:
-        res._x["ngview"] = m
+        rx["base"] = base
+    if m is not None:
+        rx["ngview"] = m
+        if base._req:
+            res._req = True
+
+
+def no_grad_view_edge(t):
+    """The edge of ``t``, a view made under no_grad of a tensor that requires grad, used in a recorded op: none
+    (torch's next_functions entry ``(None, 0)``), or torch's error if its base was written in place since."""
+    m = t._x["ngview"]
+    if t._vc[0] != m[4]:
+        made, mode, block = _NG_MODES.get(m[1], _NG_MODES["no_grad"])
+        raise RuntimeError(f"A view was created in {made} and its base or another view of its base has been "
+                           f"modified inplace {mode}. Given that this use case is ambiguous and "
+                           f"error-prone, it is forbidden. You can clarify your code by moving both the view and the "
+                           f"inplace either both inside the {block} block (if you don't want the inplace to be "
+                           f"tracked) or both outside (if you want the inplace to be tracked).")
+    return (None, 0)
 
 
 def check_nograd_view(t, recording=False, op=None):
@@ -131,7 +155,10 @@ def track_view(res, input, op=None):
     Function, named in that error when the view was taken in grad mode of such a marked view."""
     fn = res.grad_fn
     if fn is None:
-        if input._req or input._x:  # (a plain tensor's view costs these two reads only)
+        vc = res._v
+        if vc is not None and vc is input._v and not input._x and not input._req and state.enabled:
+            res._x = {"base": input}  # a view of a plain tensor in grad mode: only its base to remember
+        else:
             mark_nograd_view(res, input, op)
         return res
     if res._vc is not input._vc and not res._data.size and fn._fn._view:

@@ -24,6 +24,7 @@ from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
 from .._shape import norm_dim, Size, UNSET, np_alias, required_dim
 from .pointwise import where, zeros_of
+from .shape import track_view
 
 __all__ = ["as_strided", "broadcast_tensors", "block_diag", "cartesian_prod", "combinations", "rot90",
            "tril_indices", "triu_indices", "ravel", "vander", "renorm", "diagonal_scatter", "select_scatter",
@@ -124,7 +125,7 @@ def as_strided(input, size, stride, storage_offset=None):
                                            tuple(s * a.itemsize for s in stride))
     src = _positions(a.shape, _elem_strides(a), own)
     dst = _positions(size, stride, offset)
-    return AsStrided.apply(input, view, src, dst, flat.size, (size, stride, offset))
+    return track_view(AsStrided.apply(input, view, src, dst, flat.size, (size, stride, offset)), input, AsStrided)
 
 
 def _elem_strides(a):
@@ -153,7 +154,8 @@ def unfold(self, dimension, size, step):
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     if a.ndim == 0:
-        return Unfold.apply(self, a.reshape(1), xp.zeros(1, np.int64), xp.zeros(1, np.int64), 1)
+        return track_view(Unfold.apply(self, a.reshape(1), xp.zeros(1, np.int64), xp.zeros(1, np.int64), 1), self,
+                          Unfold)
     count = (n - size) // step + 1
     shape = a.shape[:d] + (count,) + a.shape[d + 1:] + (size,)
     strides = a.strides[:d] + (a.strides[d] * step,) + a.strides[d + 1:] + (a.strides[d],)
@@ -162,7 +164,8 @@ def unfold(self, dimension, size, step):
     es = _elem_strides(pos)
     dst = xp.lib.stride_tricks.as_strided(pos, shape, tuple(s * pos.itemsize for s in
                                                            es[:d] + (es[d] * step,) + es[d + 1:] + (es[d],)))
-    return Unfold.apply(self, view, xp.arange(a.size, dtype=np.int64), dst.reshape(-1).copy(), a.size)
+    return track_view(Unfold.apply(self, view, xp.arange(a.size, dtype=np.int64), dst.reshape(-1).copy(), a.size),
+                      self, Unfold)
 
 
 # ---------------------------------------------------------------------------------------------- joining
