@@ -230,6 +230,8 @@ _TABLE: dict[str, dict[str, Any]] = {
     "joining.Cat": {"dim": "dim"},
     "loss.MseLoss": {"self": 0, "target": 1, "reduction": _field("reduction", _REDUCTION.get)},
     "loss.NllLoss": {"reduction": _field("reduction", _REDUCTION.get)},
+    "loss._DivScalar": {"other": "other"},
+    "statistics._MulScalar": {"other": "other"},
     "indexing.Select": {"dim": lambda n: _last_basic(n)[1], "index": lambda n: int(_last_basic(n)[0]) % 2 ** 64,
                         "self_sym_sizes": lambda n: _last_basic(n)[2]},
     "indexing.Slice": {"dim": lambda n: _last_basic(n)[1], "start": _slice_part("start", 0),

@@ -448,9 +448,48 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
 
 
 # ---------------------------------------------------------------------------------------------- integration
+class _MulScalar(Function):
+    """``tensor * number`` as aten's mul.Scalar (torch's composites record it as MulBackward1)."""
+    _builtin = True
+    _node_name = "MulBackward1"
+    _ctx_fields = ("other",)
+
+    @staticmethod
+    def forward(ctx, x, other):
+        ctx.other = other
+        return (x * other).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # self: mul_tensor_backward(grad, other, self.scalar_type())
+        return grad * ctx.other, None
+
+
+def _scaled(t, s, div=False):
+    """``t * s`` (``t / s``) as torch's C++ composites record it: MulBackward1 (DivBackward1) on a float tensor."""
+    if not is_float_np(t._data.dtype):
+        return t / s if div else t * s
+    if div:
+        from .loss import _DivScalar
+        return _DivScalar.apply(t, float(s))
+    return _MulScalar.apply(t, s)
+
+
 def _pair_sums(y, d):
-    n = y.shape[d]
-    return y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)
+    """``y[:-1] + y[1:]`` along ``d`` (in torch's order: two SliceBackward0 into AddBackward0)."""
+    lead = (slice(None),) * d
+    return y[lead + (slice(None, -1),)] + y[lead + (slice(1, None),)]
+
+
+def _spacings(x, y, d):
+    """``x[1:] - x[:-1]`` along ``d``, a 1-D ``x`` first viewed along ``d`` of ``y`` (torch's ``x.view``)."""
+    if x.dim() == 1 and y.dim() > 1:
+        x = x.view([-1 if i == d else 1 for i in range(y.dim())])
+        d2 = d
+    else:
+        d2 = d if x.dim() == y.dim() else x.dim() - 1
+    lead = (slice(None),) * d2
+    return x[lead + (slice(1, None),)] - x[lead + (slice(None, -1),)]
 
 
 def trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
@@ -478,16 +517,14 @@ def trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
     d = norm_dim(dim, max(y.dim(), 1))
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments: give x or dx, not both")
-    if y.shape[d] == 0:
-        return y.sum(d)
+    if y.shape[d] == 0:  # torch: zeros, recording nothing
+        return y.detach().sum(d) * 0
+    # torch's formulas (and nodes): (pairs * spacings).sum(d) / 2, or (sum - (first + last) * 0.5) * dx
     if isinstance(x, _t.Tensor):
-        from .reduction_scan import diff
-        xd = diff(x, dim=d if x.dim() == y.dim() else -1)
-        if x.dim() == 1 and y.dim() > 1:
-            xd = xd.reshape([-1 if i == d else 1 for i in range(y.dim())])
-        return (xd * _pair_sums(y, d)).sum(d) / 2
+        return _scaled((_pair_sums(y, d) * _spacings(x, y, d)).sum(d), 2.0, div=True)
     step = 1.0 if x is None and dx is None else (x if x is not None else dx)
-    return _pair_sums(y, d).sum(d) * (step / 2)
+    ends = y.select(d, 0) + y.select(d, -1)
+    return _scaled(y.sum(d) - _scaled(ends, 0.5), step)
 
 
 def trapz(y, x=None, *, dx=None, dim=-1):
@@ -529,13 +566,9 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1, axis=UNSET):
     from .reduction_scan import cumsum
     d = norm_dim(dim, max(y.dim(), 1))
     if isinstance(x, _t.Tensor):
-        from .reduction_scan import diff
-        xd = diff(x, dim=d if x.dim() == y.dim() else -1)
-        if x.dim() == 1 and y.dim() > 1:
-            xd = xd.reshape([-1 if i == d else 1 for i in range(y.dim())])
-        return cumsum(xd * _pair_sums(y, d), d) / 2
+        return _scaled(cumsum(_pair_sums(y, d) * _spacings(x, y, d), d), 2.0, div=True)
     step = 1.0 if x is None and dx is None else (x if x is not None else dx)
-    return cumsum(_pair_sums(y, d) * (step / 2), d)
+    return cumsum(_scaled(_pair_sums(y, d), step / 2), d)
 
 
 def gradient(input, *, spacing=1, dim=None, edge_order=1):
