@@ -234,12 +234,25 @@ def signature(rec: Any) -> Signature:
     return Signature(rec)
 
 
+def _loose(v):
+    """``v`` with its SymInts cut from their recorder (a signature outlives the capture: it must not keep the
+    capture's tensors alive); they keep their value and expression."""
+    t = type(v)
+    if t is SymInt:
+        return _cap._sym(None, int.__int__(v), v.src)
+    if t is slice and has_sym(v):
+        return slice(_loose(v.start), _loose(v.stop), _loose(v.step))
+    if isinstance(v, (tuple, list)) and has_sym(v):
+        return type(v)(_loose(x) for x in v)
+    return v
+
+
 def _op_sig(op):
     if op.kind == "copy":
         return ("copy", None, (("s", op.dst.arr), ("s", op.src.arr)), (), None)  # (five entries as every op's)
     ident = op.cls if op.kind == "fn" else op.fn
-    args = tuple(("s", a.arr) if isinstance(a, _cap.Slot) else ("c", a[1]) for a in op.args)
-    kw = tuple((k, ("s", a.arr) if isinstance(a, _cap.Slot) else ("c", a[1]))
+    args = tuple(("s", a.arr) if isinstance(a, _cap.Slot) else ("c", _loose(a[1])) for a in op.args)
+    kw = tuple((k, ("s", a.arr) if isinstance(a, _cap.Slot) else ("c", _loose(a[1])))
                for k, a in (op.kwargs or {}).items()) if op.kind != "fn" else ()
     return (op.kind, ident, args, kw, op.casts if op.kind == "fn" else None)
 

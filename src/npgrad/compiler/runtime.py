@@ -173,6 +173,7 @@ class CompiledCallable:
                     try:
                         res = _run(prog, flat)
                     except _dyn.SizeGuard as e:
+                        prog._T = None
                         why = prog.size_causes[e.index]
                         continue
                     counters["replays"] += 1
@@ -188,6 +189,7 @@ class CompiledCallable:
                     try:
                         res = _run(prog, flat)
                     except _dyn.SizeGuard as e:
+                        prog._T = None
                         why = f"a size guard failed: {prog.size_causes[e.index]}"
                         continue
                     counters["replays"] += 1
