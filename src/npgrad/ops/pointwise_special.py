@@ -108,50 +108,96 @@ def _erfc_pos(a):
     return z
 
 
+_BLOCK64 = 16000  # float64 elements per block of _erf_erfc (its work arrays stay in L2)
+
+
 def _erf_erfc(x, want=(True, True)):
     """erf and erfc of a float64 array, to ~1e-15 relative, with NumPy only (Cody 1969 / Cephes rationals).
 
     |x| < 1: erf = x T(x^2)/U(x^2), erfc = 1 - erf. |x| >= 1: erfc = exp(-x^2) P(|x|)/Q(|x|) (|x| < 8) or
     exp(-x^2) R(|x|)/S(|x|), erf = 1 - erfc; exp(-x^2) is split so erfc keeps its relative accuracy far into
     the tail (erfc(26) ~ 1e-296). Odd/even symmetry gives x < 0. `want` = (erf?, erfc?) skips the unused one
-    (its slot is None).
+    (its slot is None). Works in _BLOCK64 pieces, the regions joined by exact 0/1 factors (no masks).
     """
-    if x.ndim == 0:  # NumPy returns scalars, not arrays, from 0-d arithmetic: the in-place steps need arrays
-        e, c = _erf_erfc(x.reshape(1), want)
-        return (None if e is None else e.reshape(())), (None if c is None else c.reshape(()))
     want_erf, want_erfc = want
-    ax = xp.abs(x)
-    small = ax < 1.0
-    nsmall = int(xp.count_nonzero(small))
-    if nsmall == ax.size:
-        z = ax * ax
-        e = x * _horner(_ERF_T, z)
-        e /= _horner(_ERF_U, z)
-        return (e if want_erf else None), ((1.0 - e) if want_erfc else None)
-    if nsmall == 0:
-        c = _erfc_pos(ax)
-    else:
-        c = xp.empty_like(ax)
-        large = ~small
-        xs = x[small]
-        z = xs * xs
-        es = xs * _horner(_ERF_T, z)
-        es /= _horner(_ERF_U, z)
-        c[small] = 1.0 - es
-        c[large] = _erfc_pos(ax[large])
-    neg = x < 0
-    erf = erfc = None
-    if want_erf:
-        erf = 1.0 - c
-        if nsmall:
-            erf[small] = es
-        xp.negative(erf, out=erf, where=neg & ~small)
-    if want_erfc:
-        erfc = c  # the small region already holds 1 - erf(x), x of either sign
-        big_neg = neg & ~small
-        if big_neg.any():
-            erfc[big_neg] = 2.0 - erfc[big_neg]
-    return erf, erfc
+    x1 = x.reshape(-1)
+    e = xp.empty_like(x1) if want_erf else None
+    c = xp.empty_like(x1) if want_erfc else None
+    n = x1.size
+    for i in range(0, n, _BLOCK64):
+        k = min(_BLOCK64, n - i)
+        _erf_erfc64_block(x1[i:i + k], None if e is None else e[i:i + k], None if c is None else c[i:i + k])
+    return (None if e is None else e.reshape(x.shape)), (None if c is None else c.reshape(x.shape))
+
+
+def _erf_erfc64_block(x, e, c):
+    """erf into e and erfc into c (either may be None) of a 1-d float64 block x (see _erf_erfc)."""
+    a = xp.abs(x)
+    small = a < 1.0
+    n = int(xp.count_nonzero(small))
+    k = a.size
+    es = None
+    if n:
+        u = xp.minimum(a, 1.0)
+        if n != k:
+            u *= small  # zero outside |x| < 1: that branch then adds exactly 0 there
+        z = u * u
+        es = _horner(_ERF_T, z)
+        es *= u
+        es /= _horner(_ERF_U, z)  # erf(|x|) where |x| < 1, 0 elsewhere
+        if n == k:
+            if e is not None:
+                xp.copysign(es, x, out=e)
+            if c is not None:
+                xp.copysign(es, x, out=c)
+                xp.subtract(1.0, c, out=c)
+            return
+    b = xp.clip(a, 1.0, 30.0)  # nan stays nan; erfc underflows to 0 past ~27.3
+    cb = _exp_neg_sq(b)
+    mid = b < 8.0
+    nm = int(xp.count_nonzero(mid))
+    r = None
+    if nm:
+        r = _horner(_ERFC_P, b)
+        r /= _horner(_ERFC_Q, b)
+        if nm != k:
+            r *= mid
+    if nm != k:
+        rf = _horner(_ERFC_R, b)
+        rf /= _horner(_ERFC_S, b)
+        if r is None:
+            r = rf
+        else:
+            xp.logical_not(mid, out=mid)
+            rf *= mid
+            r += rf
+    cb *= r  # erfc(|x|) where |x| >= 1 or nan
+    big = None
+    if n:
+        big = xp.logical_not(small)
+        cb *= big
+    if e is not None:
+        xp.subtract(1.0, cb, out=e)
+        if n:
+            e *= big
+            e += es
+        xp.copysign(e, x, out=e)
+    if c is not None:
+        neg = x < 0.0
+        if n:
+            neg &= big
+            pos = big & ~neg
+        else:
+            pos = ~neg
+        xp.subtract(2.0, cb, out=c)
+        c *= neg
+        cb *= pos
+        c += cb
+        if n:
+            xp.copysign(es, x, out=es)
+            xp.subtract(1.0, es, out=es)
+            es *= small
+            c += es
 
 
 # float32 erf/erfc: own minimax fits (Lawson's iteratively reweighted least squares against float64 erf/erfcx),
@@ -301,31 +347,37 @@ def _gelu_dx32(x):
     return _by_blocks(_gelu_dx32_block, x)
 
 
-def _erfc32(x):
-    """erfc of a float32 array, ~1 ulp relative into the tail (erfc(9) ~ 4e-37): 1 - erf(x) for x < 0.47 (there
+def _erfc32_block(w, x, r):
+    """erfc of a float32 block, ~1 ulp relative into the tail (erfc(9) ~ 4e-37): 1 - erf(x) for x < 0.47 (there
     erfc > 0.5, in [1, 2] for x < 0), exp(-x^2) P(x)/Q(x) beyond, in float64: x*x of a float32 is exact there,
     and a float32 Horner would lose ~5 ulp (its rounding errors add up when no term dominates)."""
-    x1 = x.reshape(-1)
-    lo = x1 < 0.47
-    n = int(xp.count_nonzero(lo))
-    c = None
+    a, u, z, small = w
+    n = int(xp.count_nonzero(x < 0.47))
     if n:
-        c = _erf32(x1)
-        xp.subtract(1.0, c, out=c)
-        if n == x1.size:
-            return c.reshape(x.shape)
-    b = xp.clip(x1, 0.47, 10.1).astype(np.float64)  # nan stays nan; erfc(10.1) rounds to 0 in float32
+        _erf32_block(w, x, r)
+        xp.subtract(1.0, r, out=r)
+        if n == x.size:
+            return
+        xp.less(x, 0.47, out=small)
+        r *= small
+    b = xp.clip(x, 0.47, 10.1, out=a).astype(np.float64)  # nan stays nan; erfc(10.1) rounds to 0 in float32
     e = b * b
     xp.negative(e, out=e)
     xp.exp(e, out=e)
     e *= _horner(_ERFCX_P, b)
     e /= _horner(_ERFCX_Q, b)
-    r = e.astype(np.float32)
     if n:
-        r *= ~lo
-        c *= lo
-        r += c
-    return r.reshape(x.shape)
+        u[...] = e
+        xp.logical_not(small, out=small)
+        u *= small
+        r += u
+    else:
+        r[...] = e
+
+
+def _erfc32(x):
+    """erfc of a float32 array (see _erfc32_block)."""
+    return _by_blocks(_erfc32_block, x)
 
 
 def _erfinv(y):
