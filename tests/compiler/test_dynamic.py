@@ -256,3 +256,29 @@ def test_attribute_written_on_every_call_stays_eager():
         _run(cm, npgrad.randn(2))
     assert m.calls == 6
     assert compiler.counters["replays"] == 0 and compiler.counters["captures"] == 3
+
+
+def test_batchnorm_dropout_training_on_varying_batch_sizes_matches_eager():
+    import copy
+    npgrad.manual_seed(0)
+    m = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Dropout(0.3), nn.Linear(8, 2))
+    e = copy.deepcopy(m)
+    compiler.reset()
+    cm = npgrad.compile(m)
+    for n in (5, 6, 7, 9, 6, 12):
+        x = npgrad.randn(n, 4)
+        npgrad.manual_seed(n)   # the same dropout masks (drawn for the replay's own batch size)
+        a, warned = _run(cm, x)
+        assert warned == []
+        a.sum().backward()
+        npgrad.manual_seed(n)
+        b = e(x)
+        b.sum().backward()
+        assert npgrad.allclose(a, b, atol=1e-6)
+        assert npgrad.allclose(m[1].running_mean, e[1].running_mean)
+        assert npgrad.allclose(m[1].running_var, e[1].running_var)
+        assert int(m[1].num_batches_tracked) == int(e[1].num_batches_tracked)
+        for p, q in zip(m.parameters(), e.parameters()):
+            assert npgrad.allclose(p.grad, q.grad, atol=1e-5)
+    c = compiler.counters
+    assert c["captures"] == 2 and c["replays"] == 4 and c["graph_breaks"] == 0

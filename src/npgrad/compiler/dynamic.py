@@ -313,6 +313,7 @@ def repair(old: Signature, rec: Any) -> None:
     the others being the same at both sizes); ``check`` then compares the rest as usual."""
     if len(rec.ops) != len(old.ops):
         return
+    _repair_shapes(old, rec)
     from ..ops.shape import View
     for op, o in zip(rec.ops, old.ops):
         if op.kind != "fn" or not issubclass(op.cls, View) or o[1] is not op.cls or len(op.args) != 2 or \
@@ -325,6 +326,44 @@ def repair(old: Signature, rec: Any) -> None:
         if len(diff) == 1:
             k = diff[0]
             op.args[1] = ("c", a[:k] + (_cap._sym(rec, int(a[k]), "-1"),) + a[k + 1:])
+
+
+def _repair_shapes(old, rec):
+    """A whole shape passed as plain ints (dropout's mask made for ``x._data.shape``): where it equals, at both
+    sizes, the shape of one array the program has made by then (the latest such), it becomes that array's
+    ``.shape`` read on every replay."""
+    new_shapes = {}
+    made = []   # (arr, shape) in the order the program makes them
+    for s in rec.slots:
+        if s.kind in ("in", "out") and s.arr not in new_shapes:
+            new_shapes[s.arr] = s.shape
+            made.append(s.arr)
+    for j, (op, o) in enumerate(zip(rec.ops, old.ops)):
+        if op.kind != "copy" and (o[1] is (op.cls if op.kind == "fn" else op.fn)):
+            olds = list(o[2]) + [x for _, x in o[3]]
+            news = [(None, i, a) for i, a in enumerate(op.args)] + \
+                [(k, None, a) for k, a in ((op.kwargs or {}) if op.kind != "fn" else {}).items()]
+            if len(olds) == len(news):
+                for (k, i, a), b in zip(news, olds):
+                    if isinstance(a, _cap.Slot) or b[0] != "c":
+                        continue
+                    v, w = a[1], b[1]
+                    if not (isinstance(v, tuple) and isinstance(w, tuple) and len(v) == len(w) and v != w
+                            and not has_sym(v) and all(type(x) is int for x in v + tuple(w))):
+                        continue
+                    for arr in reversed(made):
+                        if new_shapes[arr] == tuple(v) and old.shapes.get(arr) == tuple(w):
+                            sym = tuple(_cap._sym(rec, n, f"{arr}.shape[{d}]") for d, n in enumerate(v))
+                            val = ("c", type(v)(sym) if type(v) is not tuple else sym)
+                            if k is None:
+                                op.args[i] = val
+                            else:
+                                op.kwargs[k] = val
+                            break
+        for out in op.outs:
+            if out.arr not in new_shapes:
+                new_shapes[out.arr] = out.shape
+                made.append(out.arr)
 
 
 def check(old: Signature, rec: Any) -> str | None:
