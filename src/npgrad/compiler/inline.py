@@ -449,6 +449,42 @@ def _lastmax(x):
     return np.maximum.reduce(t, axis=0).reshape(x.shape[:-1] + (1,))
 
 
+# ---- where ---------------------------------------------------------------------------------------------------
+class _Where:
+    """``where(cond, a, b)`` of a bool condition and float32/float64 operands of the result's dtype (or Python
+    numbers, written as 0-d arrays of that dtype: the values NumPy's weak-scalar rule gives): one ``np.where``;
+    backward forms only the gradients an input needs (Where.backward makes both), each Where.backward's
+    ``where(cond, grad, 0)`` / ``where(cond, 0, grad)``, reduced to the input's shape as the engine does."""
+    def forward(self, op, args, res, pfx, nb, k):
+        c = op.args[0]
+        dt = op.outs[0].dtype
+        if op.casts or len(op.outs) != 1 or not isinstance(c, _cap.Slot) or c.dtype != np.bool_ \
+                or dt not in _FLOATS or len(op.args) != 3:
+            return None
+        vals = []
+        for i in (1, 2):
+            a = op.args[i]
+            if isinstance(a, _cap.Slot):
+                if a.dtype != dt:
+                    return None
+                vals.append(a.arr)
+            elif type(a[1]) in (int, float) and not (type(a[1]) is int and abs(a[1]) > 2 ** 24):
+                vals.append(k(np.asarray(a[1], dt)))
+            else:
+                return None
+        return [f"{res} = _np.where({c.arr}, {vals[0]}, {vals[1]})"], ([c.arr] if nb else [])
+
+    def backward(self, op, g, targets, pfx, k):
+        # self: where(condition, grad, 0); other: where(condition, 0, grad)
+        c = op.args[0].arr
+        z = k(np.asarray(0.0, op.outs[0].dtype))
+        out = []
+        for i, s, m in targets:
+            expr = f"_np.where({c}, {g[0]}, {z})" if i == 1 else f"_np.where({c}, {z}, {g[0]})"
+            out.append((None, s.gid, _fit(expr, m, k, *_gmeta(op))))
+        return out
+
+
 # ---- nll_loss ------------------------------------------------------------------------------------------------
 class _Nll:
     """``nll_loss`` of (N, C) float log-probabilities with class-index targets, no weight, reduction 'mean' or
@@ -611,6 +647,7 @@ def _load():
             INLINE[cls] = _T(f, b, name in ("Mul", "Add", "Sub", "Div"))
     from ..ops import loss as ls, activation as act
     INLINE[ls.NllLoss] = _Nll()
+    INLINE[pw.Where] = _Where()
     INLINE[act.Gelu] = _T(_gelu_f, _gelu_b)
     from ..ops import norm
     INLINE[norm.NativeLayerNorm] = _T(_ln_f, _ln_b)
