@@ -1017,15 +1017,43 @@ def _resize_(self, *sizes, memory_format=None):
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(sizes)}")
     n = int(xp.prod(sizes, dtype=np.int64))
     a = self._data
-    if n == a.size:
-        self._data = a.reshape(sizes) if a.flags.c_contiguous else xp.ascontiguousarray(a).reshape(sizes)
-    else:
-        new = xp.zeros(n, a.dtype)
-        k = min(n, a.size)
-        new[:k] = a.reshape(-1)[:k]
-        self._data = new.reshape(sizes)
+    sizes = tuple(int(s) for s in sizes)
+    if sizes != a.shape:
+        # torch: contiguous sizes over the same storage from the same offset; the storage grows when too small
+        root, off = _storage(a)
+        if not root.flags.c_contiguous or xp is not np:
+            self._data = _resized_copy(a, n, sizes)
+        elif off + n <= root.size:
+            self._data = root.reshape(-1)[off:off + n].reshape(sizes)  # (shares the storage, as in torch)
+        else:
+            import sys
+            # references to root: getrefcount's argument, this frame's ``root``, and ``a`` itself (self's array
+            # and this frame's ``a``) or ``a``'s ``.base``, and the array of the tensor self is a view of (moved
+            # onto the grown storage with self): any more is another tensor sharing the storage
+            x = self._x
+            base = x.get("base") if x else None
+            bd = base._data if base is not None and base is not self else None
+            moves = bd is not None and (bd is root or bd.base is root)
+            if sys.getrefcount(root) > (4 if a is root else 3) + (0 if not moves else 2 if bd is root else 1):
+                raise RuntimeError(f"resize_: growing past the end of a storage of {root.size} elements that other "
+                                   "tensors share (after set_, or a view): torch grows the shared storage in place, "
+                                   "which npgrad's NumPy memory cannot; clone() the tensor before resizing it")
+            grown = xp.zeros(off + n, root.dtype)
+            grown[:root.size] = root.reshape(-1)
+            if moves:
+                start = bd.__array_interface__["data"][0] - root.__array_interface__["data"][0] if bd.size else 0
+                base._data = np.ndarray(bd.shape, bd.dtype, buffer=grown, offset=start, strides=bd.strides)
+            self._data = grown[off:off + n].reshape(sizes)
     self._vc[0] += 1
     return self
+
+
+def _resized_copy(a, n, sizes):
+    """A new array of ``sizes``: ``a``'s elements in order, then zeros (torch leaves them uninitialised)."""
+    new = xp.zeros(n, a.dtype)
+    k = min(n, a.size)
+    new[:k] = a.reshape(-1)[:k]
+    return new.reshape(sizes)
 
 
 def _resize_as_(self, the_template, memory_format=None):

@@ -721,11 +721,19 @@ def _grow_storage(source, root, need):
     # references to root: set_'s and this frame's ``root``, getrefcount's argument, and source's array (its slot,
     # set_'s and this frame's ``src``) or source's view of it (its ``.base``)
     expected = 6 if src is root else 4
-    if sys.getrefcount(root) > expected:
+    # (and the array of the tensor source is a view of, moved with it: views know their base, ops/shape.py)
+    x = source._x
+    base = x.get("base") if x else None
+    bd = base._data if base is not None and base is not source else None
+    moves = bd is not None and (bd is root or bd.base is root)
+    if sys.getrefcount(root) > expected + (0 if not moves else 2 if bd is root else 1):
         raise RuntimeError(f"set_: the sizes, strides and storage offset reach past the {root.size} elements of "
                            "the source's storage, which npgrad cannot grow while other tensors share it")
     new = xp.zeros(need, root.dtype)
     new[:root.size] = root.reshape(-1)
+    if moves:
+        start = bd.__array_interface__["data"][0] - root.__array_interface__["data"][0] if bd.size else 0
+        base._data = np.ndarray(bd.shape, bd.dtype, buffer=new, offset=start, strides=bd.strides)
     start = (src.__array_interface__["data"][0] - root.__array_interface__["data"][0]) if src.size else 0
     moved = np.ndarray(src.shape, src.dtype, buffer=new, offset=start, strides=src.strides)
     if not src.flags.writeable:
