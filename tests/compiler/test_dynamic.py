@@ -282,3 +282,18 @@ def test_batchnorm_dropout_training_on_varying_batch_sizes_matches_eager():
             assert npgrad.allclose(p.grad, q.grad, atol=1e-5)
     c = compiler.counters
     assert c["captures"] == 2 and c["replays"] == 4 and c["graph_breaks"] == 0
+
+
+def test_transformer_encoder_with_a_mask_captures():
+    # nn.TransformerEncoder reads its mask's values to detect a causal one (a hint that changes no value when a
+    # mask is given): skipped while capturing, so the layer replays instead of breaking the graph
+    npgrad.manual_seed(0)
+    enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0), 1).eval()
+    mask = nn.Transformer.generate_square_subsequent_mask(5)
+    compiler.reset()
+    g = npgrad.compile(lambda x: enc(x, mask=mask))
+    for _ in range(3):
+        x = npgrad.randn(5, 3, 16)
+        r, warned = _run(g, x)
+        assert warned == [] and npgrad.allclose(r, enc(x, mask=mask), atol=1e-6)
+    assert compiler.counters["replays"] == 2

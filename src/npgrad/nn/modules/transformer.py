@@ -9,6 +9,7 @@ npgrad.Size([3, 5, 8])
 from __future__ import annotations
 
 import copy
+import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,11 @@ def _seq_len(src, batch_first):
 def _detect_is_causal_mask(mask, is_causal=None, size=None):
     make_causal = is_causal is True
     if is_causal is None and mask is not None:
+        # (compile-features: while npgrad.compile captures, the data-dependent check is skipped - with a mask
+        # given, the is_causal hint changes no value downstream, and reading the mask would break the graph)
+        cap = sys.modules.get("npgrad.compiler.capture")
+        if cap is not None and cap._active is not None:
+            return make_causal
         sz = size if size is not None else mask.size(-2)
         causal = _generate_square_subsequent_mask(sz, dtype=mask.dtype)
         if tuple(mask.shape) == tuple(causal.shape):
