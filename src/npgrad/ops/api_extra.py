@@ -1314,7 +1314,8 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
 class Binomial(Function):
     """Draws recorded without a derivative, as torch (its node is NotImplemented)."""
     _builtin = True
-    _node_name = "torch::autograd::NotImplemented"
+    _node_name = "NotImplemented"  # torch's node class; its name() carries the C++ namespace
+    _node_methods = {"name": lambda self: "torch::autograd::NotImplemented"}
 
     @staticmethod
     def forward(ctx, count, prob, values):

@@ -212,7 +212,8 @@ class DivRounded(Function):
 class NotDifferentiable(Function):
     """Ops torch records but cannot differentiate (``floor_divide``, ``number % tensor``): backward raises."""
     _builtin, _promote, _broadcast = True, "same", True
-    _node_name = "torch::autograd::NotImplemented"
+    _node_name = "NotImplemented"  # torch's node class; its name() carries the C++ namespace
+    _node_methods = {"name": lambda self: "torch::autograd::NotImplemented"}
     _ctx_fields = ("op", "mode")  # mode: set by DivRounded.forward, which floor_divide runs
 
     @staticmethod

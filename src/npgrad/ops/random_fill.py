@@ -189,7 +189,8 @@ class NoDerivative(Function):
     """An op torch records but has no derivative for (``bernoulli(x, p)``, ``heaviside``): backward raises.
     forward receives the finished values and the op's name."""
     _builtin = True
-    _node_name = "torch::autograd::NotImplemented"
+    _node_name = "NotImplemented"  # torch's node class; its name() carries the C++ namespace
+    _node_methods = {"name": lambda self: "torch::autograd::NotImplemented"}
     _ctx_fields = ("op",)
 
     @staticmethod
