@@ -630,6 +630,9 @@ def explain_text(compiled):
         for k, prog in enumerate(progs):
             out.append(f"# program {k}" + (f" ({prog.desc})" if prog.desc else ""))
             out.append(prog.source)
+            if prog.size_causes:   # a dynamic program's size guards, by index (_SizeGuard(k)), and why each exists
+                out.append("# size guards (checked by fwd; one that fails makes that call capture again):")
+                out.extend(f"#   {i}: {c}" for i, c in enumerate(prog.size_causes))
     if compiled._breaks:
         out.append("")
         out.append("graph breaks:")
