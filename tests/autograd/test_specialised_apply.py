@@ -122,3 +122,22 @@ def test_the_caller_s_numpy_error_state_is_kept():
         with pytest.raises(FloatingPointError):
             np.float32(3e38) * np.float32(10)
     assert y.item() == float("inf") and z.item() == 1.0 and v.shape == (3, 2)
+
+
+class _HalfExpm1(U.Expm1):  # a subclass made before its base op's first call (as op modules make them)
+    @staticmethod
+    def forward(ctx, a):
+        return a * 0.5
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0.5
+
+
+def test_a_subclass_made_before_its_base_op_was_specialised_runs_its_own_forward():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    assert torch.allclose(U.Expm1.apply(x), torch.expm1(x.detach()))
+    y = _HalfExpm1.apply(x)
+    assert torch.equal(y, torch.tensor([0.5, 1.0])) and type(y.grad_fn).__name__ == "_HalfExpm1Backward0"
+    assert torch.equal(_HalfExpm1.apply(x), y)  # (its own specialised apply, second call)
+    assert getattr(_HalfExpm1.__dict__["apply"].__func__, "_specialised", False)

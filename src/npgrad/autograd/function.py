@@ -480,6 +480,8 @@ class Function:
         cls._drop_slots = {}  # _prune's answers: which inputs need a gradient (bits) -> saved slots to drop
         if "vjp" in cls.__dict__ and "backward" not in cls.__dict__:
             cls.backward = cls.__dict__["vjp"]
+        if "apply" not in cls.__dict__ and getattr(cls.apply, "_specialised", False):  # (see _specialise)
+            cls.apply = _GENERAL_APPLY
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
@@ -710,7 +712,8 @@ def _outputs(cls, ctx, args, arrays, out, edges, req):
     return res
 
 
-_apply_builtin = Function.__dict__["apply"].__func__  # (an op class may override ``apply``: the base one here)
+_GENERAL_APPLY = Function.__dict__["apply"]
+_apply_builtin = _GENERAL_APPLY.__func__  # (an op class may override ``apply``: the base one here)
 _OPS = {}  # built-in op class -> (node class, forward, _promote, _view, _broadcast, _drop_slots or None), on first apply
 
 
@@ -765,8 +768,8 @@ def _specialised_source(cls):
     names = [f"a{i}" for i in range(n)]
     data = [f"d{i}" for i in range(n)]
     args = "(" + ", ".join(names) + ("," if n == 1 else "") + ")"
-    L = [f"def apply(cls, {', '.join(a + '=_NA' for a in names)}, *rest):",
-         f"    if _extras or rest or {names[-1]} is _NA or cls is not OP:  # (a call the general apply takes)",
+    L = [f"def apply({', '.join(a + '=_NA' for a in names)}, *rest):",
+         f"    if _extras or rest or {names[-1]} is _NA:  # (a call the general apply takes)",
          f"        return _apply_builtin(cls, *(a for a in {args} if a is not _NA), *rest)"]
     add = L.append
     add("    record = state.enabled")
@@ -804,7 +807,9 @@ def _specialised_source(cls):
             add(f"    if type(d0) is not _ndarray or d0.dtype.kind != 'f' or not (type(d1) is float or type(d1) is int"
                 " or type(d1) is _ndarray and d1.dtype == d0.dtype):")
             add(f"        {', '.join(data)} = _promote({arrays}, {promote!r})")
-    add("    ctx = _new(NODE)")
+    node = cls._node_cls
+    plain_init = node.__init__ is object.__init__ and node.__new__ is object.__new__
+    add("    ctx = NODE()" if plain_init else "    ctx = _new(NODE)")  # (NODE() costs less than object.__new__)
     add("    ctx._saved = ()")
     if not fp_safe:
         add("    fp = _fp_set(_FP_QUIET)")
@@ -825,7 +830,7 @@ def _specialised_source(cls):
     add("    res._nr = 0")
     if view:
         add("    if np.may_share_memory(data, d0):")
-        add("        res._v = a0._vc")
+        add("        res._v = a0._v or a0._vc")  # (the property only when the input has no counter yet)
     add("    if not req or (data.dtype.kind != 'f' and not is_float_np(data.dtype)):")
     add("        res.grad_fn = None")
     add("        res._req = False")
@@ -885,16 +890,21 @@ def _specialised_source(cls):
 
 
 def _specialise(cls):
-    """Make and install ``cls``'s own ``apply`` (see above); return it, or None where the general one stays."""
-    func = getattr(cls.apply, "__func__", None)
-    if "apply" in cls.__dict__ or not (func is _apply_builtin or getattr(func, "_specialised", False)):
-        return None  # (an op that defines its own apply)
+    """Make and install ``cls``'s own ``apply`` (see above); return it, or None where the general one stays.
+
+    It is a static method (the op is a constant of its closure: no bound method made per call); so that a
+    subclass of the op never runs it, every subclass without an ``apply`` of its own gets the general one back
+    in its own namespace, now and when it is made later (``Function.__init_subclass__``)."""
+    own = cls.__dict__.get("apply")
+    if own is None and getattr(cls.apply, "__func__", None) is not _apply_builtin or \
+            own is not None and own is not _GENERAL_APPLY:
+        return None  # (an op that defines its own apply, or inherits one)
     src = _specialised_source(cls)
     if src is None:
         return None
     # the op's constants are the closure of a factory run in this module's namespace, so the generated function
     # reads ``_extras`` and the helpers from this module as the general apply does
-    factory = "def factory(OP, NODE, FORWARD, T, DROPS):\n" + "".join(
+    factory = "def factory(OP, NODE, FORWARD, T, DROPS):\n    cls = OP\n" + "".join(
         "    " + line + "\n" for line in src.splitlines()) + "    return apply\n"
     ns: dict = {}
     exec(compile(factory, f"<apply of {cls.__qualname__}>", "exec"), globals(), ns)
@@ -903,7 +913,13 @@ def _specialise(cls):
     fn._specialised = True
     fn.__qualname__ = f"{cls.__qualname__}.apply"
     fn.__doc__ = Function.apply.__doc__
-    type.__setattr__(cls, "apply", classmethod(fn))
+    stack = list(cls.__subclasses__())
+    while stack:
+        sub = stack.pop()
+        stack.extend(sub.__subclasses__())
+        if "apply" not in sub.__dict__:
+            type.__setattr__(sub, "apply", _GENERAL_APPLY)
+    type.__setattr__(cls, "apply", staticmethod(fn))
     return fn
 
 
