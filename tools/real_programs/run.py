@@ -30,7 +30,11 @@ REPOS = {
     "pytorch/examples": "77f55b912142e11fcfdf5b530231fb9c52f181e8",
     "yunjey/pytorch-tutorial": "0500d3df5a2a8080ccfccbc00aca0eacc21818db",
     "pytorch/tutorials": None,  # single files at their own commits (FILE_COMMITS): the tree is large
+    "jcjohnson/pytorch-examples": None,
+    "rasbt/LLMs-from-scratch": None,
 }
+# offline stand-ins (torchvision datasets with synthetic data, a byte-level tiktoken): put on every run's PYTHONPATH
+STAND_INS = os.path.join(HERE, "stand_ins")
 # pytorch/tutorials files taken at these commits (older versions of some tutorials are the pre-0.4 API on purpose)
 FILE_COMMITS = {
     "beginner_source/examples_autograd/polynomial_autograd.py": "02e5a75dc17eec70591fbfc71b6e53b390083c3a",
@@ -86,6 +90,19 @@ PROGRAMS = [
     ("yunjey/linear_regression", "yunjey/pytorch-tutorial", "tutorials/01-basics/linear_regression/main.py", [], 120),
     *[(f"tutorials/{os.path.basename(p)[:-3]}", "pytorch/tutorials", p, [], 300 if "dynamic" in p else 180)
       for p in FILE_COMMITS],
+    # sixth session: MNIST-style examples on the torchvision stand-in (synthetic data), rasbt's GPT, jcjohnson's
+    *[(f"examples/{d}", "pytorch/examples", f"{d}/main.py", args, 600) for d, args in [
+        ("mnist", ["--epochs", "1", "--log-interval", "2", "--no-accel"]),
+        ("vae", ["--epochs", "1", "--log-interval", "2", "--no-accel"]),
+        ("mnist_hogwild", ["--epochs", "1", "--num-processes", "2", "--log-interval", "2"]),
+        ("mnist_forward_forward", ["--epochs", "30", "--no_accel", "--train_size", "512", "--test_size", "128"]),
+        ("mnist_rnn", ["--epochs", "1", "--log-interval", "2"]),
+        ("dcgan", ["--dataset", "fake", "--batchSize", "16", "--ngf", "8", "--ndf", "8", "--niter", "1",
+                   "--outf", "/tmp/dcgan_out", "--manualSeed", "1"])]],
+    ("rasbt/ch04_gpt", "rasbt/LLMs-from-scratch", "ch04/01_main-chapter-code/gpt.py", [], 600),
+    *[(f"jcjohnson/{os.path.basename(f)}", "jcjohnson/pytorch-examples", f + ".py", [], 120) for f in [
+        "tensor/two_layer_net_tensor", "autograd/two_layer_net_autograd", "autograd/two_layer_net_custom_function",
+        "nn/two_layer_net_nn", "nn/two_layer_net_optim", "nn/two_layer_net_module", "nn/dynamic_net"]],
 ]
 
 
@@ -132,7 +149,8 @@ def run_one(root, prog, backend, python):
         cmd = [python, "-c", f"import runpy; runpy.run_path({AS_TORCH!r}, run_name='as_torch'); " + argv[1]]
     else:
         cmd = [python, AS_TORCH] + argv
-    env = dict(os.environ, PYTHONPATH=repo_dir(root, "karpathy/minGPT"), MPLBACKEND="Agg", PYTHONHASHSEED="0",
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([STAND_INS, repo_dir(root, "karpathy/minGPT")]),
+               SHIM_N_TRAIN=("64" if "dcgan" in name else "512"), MPLBACKEND="Agg", PYTHONHASHSEED="0",
                OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")  # the same BLAS threads for both
     t0 = time.time()
     try:

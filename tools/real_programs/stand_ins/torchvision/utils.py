@@ -1,0 +1,3 @@
+def save_image(tensor, fp, *a, **k):
+    with open(fp, "wb") as f:
+        f.write(b"synthetic")
