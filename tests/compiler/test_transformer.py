@@ -261,3 +261,18 @@ def test_where_inlined_equals_eager_bitwise_and_torch(dtype, form):
         return fn
     c = _check(f(npgrad), [a, b, s], (3, 4, 5), dtype, f(torch))
     assert "_np.where(" in compiler.explain(c)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("value", [float("-inf"), 0.1, 3, True])
+def test_masked_fill_inlined_equals_eager_bitwise_and_torch(dtype, value):
+    """masked_fill with a number: the input broadcast against the mask gets its gradient reduced back."""
+    g = np.random.default_rng(9)
+    a, s = _arr(g, (1, 4, 5), dtype), _arr(g, (3, 1, 5), dtype)
+
+    def f(m):
+        def fn(a, s):
+            return (a * 1.5).masked_fill(s > 0.2, value) * 2.0
+        return fn
+    c = _check(f(npgrad), [a, s], (3, 4, 5), dtype, f(torch))
+    assert "_np.where(" in compiler.explain(c)

@@ -485,6 +485,27 @@ class _Where:
         return out
 
 
+class _MaskedFill:
+    """``masked_fill(a, mask, number)`` of a float32/float64 ``a``: MaskedFill's one ``np.where`` with the
+    number cast as it casts it; backward MaskZero's ``where(mask, 0, grad)``, reduced to ``a``'s shape as the
+    engine does."""
+    def forward(self, op, args, res, pfx, nb, k):
+        a, mask, value = op.args[0], op.args[1], op.args[2]
+        dt = op.outs[0].dtype
+        if op.casts or len(op.outs) != 1 or not isinstance(a, _cap.Slot) or not isinstance(mask, _cap.Slot) \
+                or isinstance(value, _cap.Slot) or type(value[1]) not in (int, float, bool) \
+                or mask.dtype != np.bool_ or a.dtype != dt or dt not in _FLOATS:
+            return None
+        return [f"{res} = _np.where({mask.arr}, {k(np.asarray(value[1]).astype(dt))}, {a.arr})"], \
+            ([mask.arr] if nb else [])
+
+    def backward(self, op, g, targets, pfx, k):
+        # self: grad.masked_fill(mask, 0)
+        z = k(np.zeros((), op.outs[0].dtype))
+        return [(None, s.gid, _fit(f"_np.where({op.args[1].arr}, {z}, {g[0]})", m, k, *_gmeta(op)))
+                for i, s, m in targets if i == 0]
+
+
 # ---- nll_loss ------------------------------------------------------------------------------------------------
 class _Nll:
     """``nll_loss`` of (N, C) float log-probabilities with class-index targets, no weight, reduction 'mean' or
@@ -648,6 +669,8 @@ def _load():
     from ..ops import loss as ls, activation as act
     INLINE[ls.NllLoss] = _Nll()
     INLINE[pw.Where] = _Where()
+    from ..ops import scatter
+    INLINE[scatter.MaskedFill] = _MaskedFill()
     INLINE[act.Gelu] = _T(_gelu_f, _gelu_b)
     from ..ops import norm
     INLINE[norm.NativeLayerNorm] = _T(_ln_f, _ln_b)
