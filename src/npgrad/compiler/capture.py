@@ -641,8 +641,8 @@ def _neg(self):
     return _sym(self.rec, -int.__int__(self), f"(-{self.src})")
 
 
-SymInt.__neg__ = _neg
-SymInt.__pos__ = lambda self: self
+setattr(SymInt, "__neg__", _neg)
+setattr(SymInt, "__pos__", lambda self: self)
 for _n, _why in (("__index__", "a size used as a Python index (range(), a list slice, a NumPy call)"),
                  ("__int__", "int() of a size"), ("__float__", "float() of a size (e.g. math.sqrt(size))"),
                  ("__complex__", "complex() of a size"), ("__round__", "round() of a size"),
@@ -657,7 +657,7 @@ for _n in ("__truediv__", "__rtruediv__", "__pow__", "__rpow__", "__lshift__", "
     def _other(self, *a, _n=_n):
         return getattr(int, _n)(_special(self, f"a size used with {_n.strip('_')}"), *a)
     setattr(SymInt, _n, _other)
-SymInt.__bool__ = lambda self: _compare("__ne__", "!=")(self, 0)
+setattr(SymInt, "__bool__", lambda self: _compare("__ne__", "!=")(self, 0))
 
 
 def plain(a):

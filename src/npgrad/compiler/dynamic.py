@@ -81,7 +81,7 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
     ns: dict[str, Any] = {"_new": object.__new__, "_np": np, "_fit": _fit, "_copyto": np.copyto,
                           "_asarray": np.asarray, "_mk": _mk, "_Size": Size, "_SizeGuard": SizeGuard}
     ns.update(guard_ns)
-    prog = Program()
+    prog: Any = Program()
     prog.outside = list(rec.outside)
     prog.n_in = n_flat
     prog.out_slots = out_slots
@@ -107,7 +107,7 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
             raise NotDynamic(f"a size guard on a value the program does not make ({src})")
         at.setdefault(max((made[n] for n in names), default=0), []).append(k)
     prog.size_causes = [f"{cause}: {src}" for src, cause in guards]
-    side = [None]
+    side: list[str | None] = [None]
 
     def emit(pos):
         for k in at.get(pos, ()):
