@@ -35,7 +35,7 @@ from heapq import heapify, heappop, heappush
 import numpy as np
 
 from .graph import _passes_stack
-from .grad_mode import state
+from .grad_mode import state, creating as _creating
 from . import function as _function
 from . import anomaly_mode as _anomaly
 from .engine_general import needed as _needed, run_general, fresh as _fresh, constant as _constant
@@ -98,15 +98,21 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
     passes.append([root_nodes, needed, None])  # for multi-grad hooks (graph.pass_will_reach)
     prev = state.enabled, state.create
     state.enabled = state.create = bool(create_graph)
+    if create_graph:
+        _creating.append(None)  # (grad_mode.creating: saved_tensors reads the thread's flag only while not empty)
     node = None
     fit = _function._fit_grad
     make = _function.make
     ndarray = np.ndarray
-    get = buffers.get
+    get, pop = buffers.get, buffers.pop
+    nxt_node = None  # a node known to run next (it outranks the heap): it skips the heap (a chain's next link)
     try:
-        while heap:
-            node = heappop(heap)[1]
-            entry = buffers.pop(node, None)
+        while nxt_node is not None or heap:
+            if nxt_node is None:
+                node = heappop(heap)[1]
+            else:
+                node, nxt_node = nxt_node, None
+            entry = pop(node, None)
             if node._general or check and (all_general or (node, 0) in captures):
                 step = run_general(node, entry, create_graph, captures, results, needed, accumulate, anomaly)
                 if step is None:
@@ -118,12 +124,14 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
             else:  # the everyday node: a built-in, one output, no hooks - its formula straight on the gradient
                 flags = None
                 buf, bown = entry
-                if create_graph and (type(buf) is ndarray or not buf._req) and not node._saved:
+                if not create_graph:
+                    out = node._bw(buf)  # the op's backward(ctx, grad): node._fn.backward, bound
+                elif (type(buf) is ndarray or not buf._req) and not node._saved:
                     out = _constant(node, buf)  # (w7) nothing to record: the formula on arrays
                 else:
-                    if create_graph and type(buf) is ndarray:
+                    if type(buf) is ndarray:
                         buf = make(buf)
-                    out = node._bw(buf)  # the op's backward(ctx, grad): node._fn.backward, bound
+                    out = node._bw(buf)
                 if type(out) is not tuple:
                     out = (out,)
                 meta = node._meta
@@ -135,9 +143,7 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
             n_out = len(out)
             if flags is None:  # a built-in's results: new arrays are owned, unless one goes to two inputs
                 distinct = n_out == 1 or (out[0] is not out[1] if n_out == 2 else _distinct(out))
-            k = -1
-            for e in node._edges:
-                k += 1
+            for k, e in enumerate(node._edges):
                 if e is None:
                     continue
                 nxt = e[0]
@@ -146,7 +152,14 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
                 g = out[k] if k < n_out else None
                 old = get(nxt, _NEW)
                 if old is _NEW:  # first reached in this pass: it runs once every node above it has run
-                    heappush(heap, (-nxt._seq, nxt))
+                    s = nxt._seq
+                    if nxt_node is None and (not heap or -s < heap[0][0]):
+                        nxt_node = nxt  # nothing reached outranks it: it runs next, without the heap
+                    elif nxt_node is not None and s > nxt_node._seq:
+                        heappush(heap, (-nxt_node._seq, nxt_node))
+                        nxt_node = nxt
+                    else:
+                        heappush(heap, (-s, nxt))
                     if g is None:
                         buffers[nxt] = None
                         continue
@@ -172,5 +185,7 @@ def execute(roots, grads, keep_graph, create_graph, inputs=None, accumulate=True
         raise
     finally:
         state.enabled, state.create = prev
+        if create_graph:
+            _creating.pop()
         passes.pop()
     return results

@@ -40,7 +40,7 @@ import numpy as np
 from .._dtype import is_float_np
 
 from . import function as _fn
-from .grad_mode import state
+from .grad_mode import state, creating as _creating
 
 __all__ = ["dual_level", "make_dual", "unpack_dual", "enter_dual_level", "exit_dual_level", "UnpackedDualTensor"]
 
@@ -273,6 +273,7 @@ def _jvp_by_double_vjp(ctx, args, tangents, outs, diff):
           for o, d in zip(outs, diff)]
     _busy += 1
     prev = state.enabled, state.create
+    _creating.append(None)  # (backward helper) see grad_mode.creating
     try:
         state.enabled = state.create = True
         gins = ctx._run(us if ctx._nout else us[:1], True)
@@ -290,6 +291,7 @@ def _jvp_by_double_vjp(ctx, args, tangents, outs, diff):
             jv = _grad(total, live, allow_unused=True, create_graph=keep_graph)
     finally:
         state.enabled, state.create = prev
+        _creating.pop()
         ctx._edges = real_edges
         _busy -= 1
     it = iter(jv)

@@ -19,7 +19,7 @@ one compare) and, when it is not zero, hands the call to ``_apply_extras``, the 
 ``linear = Linear.apply``) is fine. The count is process-wide (anomaly mode and forward AD are, in torch); the
 per-thread features (grad mode, saved-tensor hooks) are read from this thread's state inside ``_apply_extras``.
 Inference mode is cheaper: ``apply`` marks its results as inference tensors on its no-graph return while an
-``inference_mode`` block is active (``_inference``, a second count, then this thread's ``state.inference``).
+``inference_mode`` block is active (``_inference``, a list of the active blocks, then ``state.inference``).
 
 Each built-in op gets its own ``apply`` on its first call, generated from the op's attributes
 (``_specialise``, below the general ``apply``): the same steps with the op's branches decided once.
@@ -36,7 +36,7 @@ from .._dtype import result_np, get_default_dtype, is_float_np
 from .._shape import sum_to as _sum_to
 from .._xp import xp as _xp, txp as _txp
 from .graph import Node, AccumulateGrad, init_node, next_seq as _next_seq, saved_hooks_stack as _saved_hooks_stack
-from .grad_mode import state, no_grad, creating as _creating
+from .grad_mode import state, no_grad, creating as _creating, inference_blocks as _inference
 
 __all__ = ["Function", "FunctionCtx", "BackwardNode", "BackwardCFunction", "once_differentiable", "InplaceFunction",
            "NestedIOFunction"]
@@ -1269,23 +1269,10 @@ def extras_off():
     with extras_lock:
         _extras = max(_extras - 1, 0)
 
-
 # Inference mode is not an extra: ``apply`` marks what it makes under ``inference_mode`` as inference tensors on its
-# no-graph return (``_mark_inference``), testing this process-wide count of active ``inference_mode`` blocks (a
-# module global: free when none is active) before this thread's ``state.inference``.
-_inference = 0
-
-
-def inference_on():
-    global _inference
-    with extras_lock:
-        _inference += 1
-
-
-def inference_off():
-    global _inference
-    with extras_lock:
-        _inference = max(_inference - 1, 0)
+# no-graph return (``_mark_inference``), testing ``_inference`` (grad_mode.inference_blocks: one entry per active
+# ``inference_mode`` block in any thread; a module global, free when empty) before this thread's
+# ``state.inference``.
 
 
 _op_observer = None  # set by npgrad.profiler while a profile records: it times each call around the real apply

@@ -28,14 +28,9 @@ class _State(threading.local):
 
 
 state = _State()
-_function: Any = None  # npgrad.autograd.function, bound on first use (it imports this module)
-
-
-def _bind_function():
-    global _function
-    from . import function
-    _function = function
-    return function
+# one entry per active ``inference_mode`` block, in any thread: ``Function.apply`` tests this list (empty: nothing
+# to mark) before this thread's ``state.inference``; append and pop are atomic under the GIL (no lock)
+inference_blocks: list[None] = []
 # One entry per running pass, in any thread, that sets ``state.create`` (a create_graph backward, forward AD's
 # jvp): while it is empty no thread's flag is set, so hot readers (``ctx.saved_tensors``) skip the thread-local
 # read. list.append/pop are atomic under the GIL.
@@ -193,14 +188,17 @@ class inference_mode(_Mode):
         return inference_mode(self.mode)
 
     def __enter__(self) -> None:  # ops mark their results as inference tensors (Function.apply: _inference)
-        (_function or _bind_function()).inference_on()
+        inference_blocks.append(None)
         self._prev = (state.enabled, state.inference)
         self._set()
         return None
 
     def __exit__(self, *exc: object) -> Literal[False]:
         state.enabled, state.inference = self._prev
-        _function.inference_off()
+        try:
+            inference_blocks.pop()
+        except IndexError:  # (an exit without its enter)
+            pass
         return False
 
     def _set(self):

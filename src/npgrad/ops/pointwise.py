@@ -53,15 +53,27 @@ def float_input(a):
 
 
 _HALF = np.dtype(np.float16)
+_F32 = np.dtype(np.float32)
+_F32_NUMBERS = {}  # Python float -> 0-d float32 array holding it (opmath; at most 256 kept)
 
 
 def opmath(op, a, b):
     """``op(a, b)`` for ``mul``/``div`` (``operator`` functions: arrays, or Tensors under create_graph). torch's
     CPU kernels multiply or divide a half tensor by a Python float in float32 with the number as given, and round
     once; NumPy would round the number to half first (``x.half() * 0.1`` would differ in a third of the
-    elements). add/sub (and a number divided by a tensor) do round the number to half in torch: not here."""
-    if type(b) is float and getattr(a, "dtype", None) is _HALF:
-        return op(a, np.float32(b)).astype(_HALF)
+    elements). add/sub (and a number divided by a tensor) do round the number to half in torch: not here.
+    A float32 array meets the number as a kept 0-d float32 array (the value NumPy rounds it to anyway): NumPy
+    converts a Python number on every call, about half of a 16-element multiply's cost."""
+    if type(b) is float:
+        d = getattr(a, "dtype", None)
+        if d is _F32 and b:  # (not 0.0: -0.0 == 0.0 would share an entry)
+            c = _F32_NUMBERS.get(b)
+            if c is None and len(_F32_NUMBERS) < 256:
+                c = _F32_NUMBERS[b] = np.asarray(b, _F32)
+            if c is not None:
+                return op(a, c)
+        elif d is _HALF:
+            return op(a, np.float32(b)).astype(_HALF)
     return op(a, b)
 
 

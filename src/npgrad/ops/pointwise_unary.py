@@ -558,12 +558,15 @@ class Reciprocal(Function):
 
 class Relu(Function):
     _builtin = True
+    _fp_safe = True  # maximum and the comparison set no floating-point flag (NaN, inf, subnormals: tested)
 
     @staticmethod
     def forward(ctx, a):
         if a.dtype == np.bool_:
             raise RuntimeError("Boolean inputs not supported for relu")
-        out = xp.maximum(a, 0).astype(a.dtype, copy=False)
+        out = xp.maximum(a, 0)
+        if out.dtype != a.dtype:
+            out = out.astype(a.dtype)
         ctx.save_for_backward(out)
         return out
 
@@ -571,12 +574,27 @@ class Relu(Function):
     def backward(ctx, grad):
         # self: threshold_backward(grad, result, 0) = grad * (result > 0); relu'(0) = 0, NaN passes through
         out, = ctx.saved_tensors
-        if type(grad) is np.ndarray and xp.isfinite(grad).all():
-            # branch-free (np.where on a random mask is ~20x slower); + 0.0 turns -0.0 products into 0.0
-            res = grad * ~(out <= 0)
-            res += 0.0
-            return res
+        if type(grad) is np.ndarray and grad.ndim and grad.dtype == out.dtype and grad.shape == out.shape:
+            bits = _INT_OF.get(grad.dtype.itemsize) if grad.dtype.kind in "fV" else None
+            if bits is not None:
+                return _threshold_bits(grad, out, bits)
         return where(out <= 0, 0.0, grad)
+
+
+_INT_OF = {2: np.int16, 4: np.int32, 8: np.int64}
+
+
+def _threshold_bits(grad, out, bits):
+    """torch's ``threshold_backward(grad, out, 0)`` as a bit mask: ``grad`` where ``out > 0`` or NaN, +0.0 where
+    ``out <= 0`` - each element either grad's exact bits (-0.0, NaN and inf pass unchanged) or all zero bits.
+    (NumPy's ``where`` branches per element: ~20x slower on a ReLU's random mask; ``grad * mask`` gives -0.0
+    for a negative grad and NaN for an infinite one where the mask is 0.) Four passes with no branch: the
+    comparison, ``mask - 1`` in bytes (0 -> all ones, 1 -> 0), the mask widened to grad's size, and an AND."""
+    m = xp.less_equal(out, 0).view(np.int8)
+    xp.subtract(m, 1, out=m)
+    keep = m.astype(bits)
+    xp.bitwise_and(grad.view(bits), keep, out=keep)
+    return keep.view(grad.dtype)
 
 
 # ---------------------------------------------------------------------------------------------- functions
