@@ -43,7 +43,7 @@ class NotDynamic(Exception):
 class SizeGuard(Exception):
     """Internal: raised by a dynamic program's forward when a size guard fails (the call runs otherwise)."""
 
-    def __init__(self, index):
+    def __init__(self, index: int) -> None:
         super().__init__(index)
         self.index = index
 
