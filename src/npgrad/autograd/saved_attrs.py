@@ -158,6 +158,36 @@ def _geom(i):
 
 
 _BAG_MODE = {"sum": 0, "mean": 1, "max": 2}
+
+
+def _pool_arg(name):
+    """A pooling argument as the caller gave it (ops/pool.py keeps them on the geometry tuple)."""
+    def get(node):
+        args = getattr(node.geo, "args", None)
+        if args is None:  # a geometry rebuilt without them (a compiled replay)
+            raise AttributeError(f"'{type(node).__name__}' object has no attribute '_saved_{name}'")
+        return args[name]
+    return get
+
+
+def _pool_flat_indices(masks, geo, shape):
+    from ..ops.pool import _flat_indices
+    nd = len(geo[0])
+    idx = _flat_indices(masks, geo, tuple(shape[-nd:]))
+    return _function.make(idx[0] if len(shape) == nd + 1 else idx)  # an unbatched input: unbatched indices
+
+
+def _max_pool_indices(node):
+    from ..ops.pool import _masks_of
+    x, out = _slot_array(node, 0), _slot_array(node, 1)
+    return _pool_flat_indices(_masks_of(x, out, node.geo), node.geo, x.shape)
+
+
+_AVG_POOL = {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2), "stride": _pool_arg("stride"),
+             "ceil_mode": _pool_arg("ceil_mode"), "count_include_pad": _pool_arg("count_include_pad"),
+             "divisor_override": _pool_arg("divisor_override")}
+_MAX_POOL = {"self": 0, "result1": _max_pool_indices, "kernel_size": _ints("geo", 0), "padding": _ints("geo", 2),
+             "dilation": _ints("geo", 3), "stride": _pool_arg("stride"), "ceil_mode": _pool_arg("ceil_mode")}
 _grid_sampler = {"input": 0, "grid": 1, "align_corners": "align_corners",
                  "interpolation_mode": _field("mode", {"bilinear": 0, "nearest": 1, "bicubic": 2}.get),
                  "padding_mode": _field("padding", {"zeros": 0, "border": 1, "reflection": 2}.get)}
@@ -230,8 +260,8 @@ _TABLE: dict[str, dict[str, Any]] = {
     "joining.Cat": {"dim": "dim"},
     "loss.MseLoss": {"self": 0, "target": 1, "reduction": _field("reduction", _REDUCTION.get)},
     "loss.NllLoss": {"reduction": _field("reduction", _REDUCTION.get)},
-    "loss._DivScalar": {"other": "other"},
-    "statistics._MulScalar": {"other": "other"},
+    "statistics._MulScalar": {"other": _field("other", float)},  # (trapezoid's: a double scalar in torch)
+    "statistics._DivScalar": {"other": _field("other", float)},
     "indexing.Select": {"dim": lambda n: _last_basic(n)[1], "index": lambda n: int(_last_basic(n)[0]) % 2 ** 64,
                         "self_sym_sizes": lambda n: _last_basic(n)[2]},
     "indexing.Slice": {"dim": lambda n: _last_basic(n)[1], "start": _slice_part("start", 0),
@@ -239,9 +269,16 @@ _TABLE: dict[str, dict[str, Any]] = {
                        "self_sym_sizes": lambda n: _last_basic(n)[2]},
     "indexing.Index": {"indices": _indices, "self_sym_sizes": _basic_shape},
     "indexing.IndexTensor": {"indices": _indices, "self_sym_sizes": _basic_shape},
-    "pool.AvgPool": {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2)},
-    "pool.AvgPool3D": {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2)},
-    "pool.AvgPoolGrad": {"kernel_size": _ints("geo", 0), "padding": _ints("geo", 2)},
+    "pool.AvgPool": _AVG_POOL,
+    "pool.AvgPool3D": _AVG_POOL,
+    "pool.AvgPoolGrad": _AVG_POOL,
+    "pool.MaxPool": _MAX_POOL,
+    "pool.MaxPoolWithIndices": _MAX_POOL,
+    "pool.MaxPool3D": _MAX_POOL,
+    "pool.MaxPool3DWithIndices": _MAX_POOL,
+    "pool.AvgPoolGrad3D": _AVG_POOL,
+    "pool.WindowScatter": {"indices": lambda n: _pool_flat_indices(n.masks, n.geo, n.shape)},
+    "pool.WindowScatter3D": {"indices": lambda n: _pool_flat_indices(n.masks, n.geo, n.shape)},
     "pool.AdaptiveMaxPool": {"result1": _adaptive_indices},
     "pool.AdaptiveMaxPool3D": {"result1": _adaptive_indices},
     "pool.UpsampleNearest1D": {"output_size": lambda n: (n.mats[0].shape[0],)},

@@ -148,6 +148,16 @@ def _first_max_masks(views, best, geo, xb):
     return masks
 
 
+class _Geo(tuple):
+    """A pooling geometry tuple (unpacked as a plain tuple) that also keeps torch's arguments as the caller gave
+    them (``args``: stride as given, ceil_mode, ...), for ``grad_fn._saved_*`` (autograd/saved_attrs.py)."""
+
+    def __new__(cls, geo, args):
+        g = tuple.__new__(cls, geo)
+        g.args = args
+        return g
+
+
 def _flat_indices(masks, geo, S):
     """torch's indices: the flat position (within each plane) of each window's first maximum."""
     K, stride, pad, dil, O = geo
@@ -168,11 +178,11 @@ class WindowScatter(Function):
     differentiable."""
     _builtin = True
     _node_name = "MaxPool2DWithIndicesBackwardBackward0"
-    _ctx_fields = ("masks", "geo")
+    _ctx_fields = ("masks", "geo", "shape")
 
     @staticmethod
     def forward(ctx, g, masks, geo, shape):
-        ctx.masks, ctx.geo = masks, geo
+        ctx.masks, ctx.geo, ctx.shape = masks, geo, shape
         K, stride, pad, dil, O = geo
         gb = _batch(g, len(K))
         S = shape[-len(K):]
@@ -192,7 +202,7 @@ class WindowScatter(Function):
     @staticmethod
     def backward(ctx, grad):
         # grad: the gradient at each window's first maximum
-        return dispatch(WindowGather, grad, ctx.masks, ctx.geo), None, None, None
+        return dispatch(_WINDOW_GATHER[len(ctx.geo[0])], grad, ctx.masks, ctx.geo), None, None, None
 
 
 class WindowGather(Function):
@@ -215,7 +225,20 @@ class WindowGather(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: scatter of grad back to the masked offsets
-        return dispatch(WindowScatter, grad, ctx.masks, ctx.geo, ctx.shape), None, None
+        return dispatch(_WINDOW_SCATTER[len(ctx.geo[0])], grad, ctx.masks, ctx.geo, ctx.shape), None, None
+
+
+class WindowScatter3D(WindowScatter):
+    _node_name = "MaxPool3DWithIndicesBackwardBackward0"
+
+
+class WindowGather3D(WindowGather):
+    _node_name = "MaxPool3DWithIndicesBackward0"
+
+
+# the node torch names for each number of spatial dims (1-d pooling runs through the 2-d op, as in torch)
+_WINDOW_SCATTER = {2: WindowScatter, 3: WindowScatter3D}
+_WINDOW_GATHER = {2: WindowGather, 3: WindowGather3D}
 
 
 class MaxPool(Function):
@@ -242,7 +265,7 @@ class MaxPool(Function):
             gx = _tiled_scatter(x, out, grad, ctx.geo)
             if gx is not None:
                 return gx, None
-        return dispatch(WindowScatter, grad, _masks_of(x, out, ctx.geo), ctx.geo, x.shape), None
+        return dispatch(_WINDOW_SCATTER[len(ctx.geo[0])], grad, _masks_of(x, out, ctx.geo), ctx.geo, x.shape), None
 
 
 def _masks_of(x, out, geo):
@@ -374,7 +397,15 @@ def _pool_args(fname, input, nd, kernel_size, stride, padding, dilation):
     return K, stride, pad, dil
 
 
+def _given(stride, nd):
+    """The stride as torch's node shows it: () when not given, else one int per dim."""
+    if stride is None:
+        return ()
+    return tuple(int(v) for v in stride) if isinstance(stride, (tuple, list)) else (int(stride),) * nd
+
+
 def _max_pool(nd, fname, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    stride_arg = _given(stride, nd)
     K, stride, pad, dil = _pool_args(fname, input, nd, kernel_size, stride, padding, dilation)
     if nd == 1:   # through the 2-d op, as torch (grad_fn SqueezeBackward1)
         x = ng.unsqueeze(input, -2)
@@ -388,7 +419,7 @@ def _max_pool(nd, fname, input, kernel_size, stride, padding, dilation, ceil_mod
         raise RuntimeError(f"Given input size: ({'x'.join(map(str, input._data.shape[-nd - 1:]))}). Calculated "
                            f"output size: ({'x'.join(map(str, (input._data.shape[-nd - 1],) + O))}). Output size "
                            f"is too small")
-    geo = (K, stride, pad, dil, O)
+    geo = _Geo((K, stride, pad, dil, O), {"stride": stride_arg, "ceil_mode": bool(ceil_mode)})
     if return_indices:
         return (MaxPool3DWithIndices if nd == 3 else MaxPoolWithIndices).apply(input, geo)
     return (MaxPool3D if nd == 3 else MaxPool).apply(input, geo)
@@ -488,7 +519,7 @@ class AvgPool(Function):
     @staticmethod
     def backward(ctx, grad):
         # self: avg_pool_backward(grad, self, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor)
-        return dispatch(AvgPoolGrad, grad, ctx.geo, ctx.S), None
+        return dispatch(_AVG_POOL_GRAD[len(ctx.geo[0])], grad, ctx.geo, ctx.S), None
 
 
 class AvgPool3D(AvgPool):
@@ -512,7 +543,14 @@ class AvgPoolGrad(Function):
     @staticmethod
     def backward(ctx, grad):
         # grad_output: avg_pool(grad, ...)
-        return dispatch(AvgPool, grad, ctx.geo), None, None
+        return dispatch(AvgPool3D if len(ctx.geo[0]) == 3 else AvgPool, grad, ctx.geo), None, None
+
+
+class AvgPoolGrad3D(AvgPoolGrad):
+    _node_name = "AvgPool3DBackwardBackward0"
+
+
+_AVG_POOL_GRAD = {2: AvgPoolGrad, 3: AvgPoolGrad3D}
 
 
 def _avg_pool(nd, fname, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
@@ -520,6 +558,7 @@ def _avg_pool(nd, fname, input, kernel_size, stride, padding, ceil_mode, count_i
     if nd > 1 and n < nd + 1:   # torch indexes dim -(nd + 1) first
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(n, 1)}, {max(n, 1) - 1}], "
                          f"but got {-(nd + 1)})")
+    stride_arg = _given(stride, nd)
     K, stride, pad, _ = _pool_args(fname, input, nd, kernel_size, stride, padding, 1)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
@@ -539,7 +578,9 @@ def _avg_pool(nd, fname, input, kernel_size, stride, padding, ceil_mode, count_i
         if input._data.dtype.itemsize == 2 and input._data.dtype.kind in "fV":  # torch has no float16/bfloat16 kernel
             raise NotImplementedError(f"\"avg_pool3d_out_frame\" not implemented for "
                                       f"'{'Half' if input._data.dtype.kind == 'f' else 'BFloat16'}'")
-    geo = (K, stride, pad, O, _avg_divisor(S, K, stride, pad, O, count_include_pad, divisor_override))
+    geo = _Geo((K, stride, pad, O, _avg_divisor(S, K, stride, pad, O, count_include_pad, divisor_override)),
+               {"stride": stride_arg, "ceil_mode": bool(ceil_mode), "count_include_pad": bool(count_include_pad),
+                "divisor_override": divisor_override})
     return (AvgPool3D if nd == 3 else AvgPool).apply(input, geo)
 
 

@@ -465,13 +465,24 @@ class _MulScalar(Function):
         return grad * ctx.other, None
 
 
+_DIV = []
+
+
+def _div_scalar():
+    """loss.py's ``tensor / number`` node (DivBackward1), as a subclass whose node shows ``_saved_other`` (here
+    trapezoid's double 2.0; made on first use, so that importing this module does not load loss.py)."""
+    if not _DIV:
+        from .loss import _DivScalar as Base
+        _DIV.append(type("_DivScalar", (Base,), {"__module__": __name__, "_node_name": "DivBackward1"}))
+    return _DIV[0]
+
+
 def _scaled(t, s, div=False):
     """``t * s`` (``t / s``) as torch's C++ composites record it: MulBackward1 (DivBackward1) on a float tensor."""
     if not is_float_np(t._data.dtype):
         return t / s if div else t * s
     if div:
-        from .loss import _DivScalar
-        return _DivScalar.apply(t, float(s))
+        return _div_scalar().apply(t, float(s))
     return _MulScalar.apply(t, s)
 
 
