@@ -11,8 +11,8 @@ differentiable for higher-order gradients.
 ``CopySlices`` (a write into part of ``x``), ``IndexPutBackward0`` (index tensors on all of ``x``),
 ``CopyBackwards``/``FillBackward3`` (all of ``x``). Writing into a view made while recording rebases the
 view's base instead (the view then reads from the base through ``AsStridedBackward0``), as torch does.
-Only views made while recording know their base (``_x["base"]``, set by ``shape.track_view``); other views
-of the same base keep their ``grad_fn`` after the write (torch re-derives them lazily).
+Every view knows its base (``_x["base"]``, set by ``shape.track_view``); only views made while recording are
+regenerated after a write into their base, other views keep their ``grad_fn`` (torch re-derives them lazily).
 """
 import re
 import warnings

@@ -462,8 +462,8 @@ def outer(input, vec2):
         if x._data.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {x._data.ndim}-D")
     from .pointwise import mul
-    from .shape import unsqueeze
-    return mul(unsqueeze(input, 1), vec2)
+    from .shape import reshape
+    return mul(reshape(input, (input._data.shape[0], 1)), vec2)  # torch's input.reshape({-1, 1}) * vec2
 
 
 ger = outer

@@ -1,9 +1,11 @@
 """Shape ops: views (reshape/view, transpose, permute, squeeze/unsqueeze, expand, narrow, diagonal) and copies
 (clone, to, contiguous).
 
-Views share the input's storage and version counter (``_view = True``), as in torch. A view made while
-recording remembers its base (``_x["base"]``), so that writing into it (``v[0] = x``) can rebase the base's
-``grad_fn`` the way torch's ``CopySlices`` does (see ``indexing.setitem``).
+Views share the input's storage and version counter (``_view = True``), as in torch. Every view remembers its
+root base (``_x["base"]``, torch's ``_base``; set by ``track_view`` in the view functions, not by apply, so other
+ops pay nothing), so that writing into it (``v[0] = x``) can rebase the base's ``grad_fn`` the way torch's
+``CopySlices`` does (see ``indexing.setitem``). A view made while not recording with grad mode off is also marked
+(``mark_nograd_view``, torch's CreationMeta).
 """
 import warnings
 
@@ -94,9 +96,9 @@ def no_grad_view_edge(t):
 def check_nograd_view(t, recording=False, op=None):
     """Raise torch's error if ``t`` is a view marked by ``mark_nograd_view`` and is about to be written in place
     with grad mode on, while the write would be recorded (its base requires grad, or ``recording``). ``op``: the
-    Function of a view the write goes through first (``v[0] = 1`` writes through a ``Select``). Not matched:
-    torch also raises later, on reading such a view's ``grad_fn`` after its base was written in place; here the
-    view keeps ``requires_grad=False`` (torch reports True, with no gradient reaching it)."""
+    Function of a view the write goes through first (``v[0] = 1`` writes through a ``Select``). Using such a
+    view in a recorded op after its base was written in place raises torch's error (``no_grad_view_edge``); not
+    matched: torch raises on merely reading its ``grad_fn`` (or ``is_leaf``) then, npgrad gives None."""
     x = t._x
     m = x.get("ngview") if x else None
     if m is None or not state.enabled or not (recording or m[0]._req):
