@@ -31,11 +31,11 @@ _square = _Square.apply  # kept bound method of a user Function
 def test_apply_is_never_replaced_and_the_count_returns_to_zero():
     apply = npgrad.autograd.Function.__dict__["apply"]
     with npgrad.inference_mode():  # (not an extra: apply marks inference tensors itself, see function._inference)
-        assert _function._extras == 0 and _function._inference == 1
+        assert _function._extras == 0 and len(_function._inference) == 1
         with npgrad.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
             assert _function._extras == 1
             assert npgrad.autograd.Function.__dict__["apply"] is apply
-    assert _function._extras == 0 and _function._inference == 0
+    assert _function._extras == 0 and not _function._inference
 
 
 def test_kept_bound_apply_sees_inference_mode():
