@@ -6,8 +6,9 @@
    no walk over the graph before the pass, and torch's order among ready nodes. With ``inputs``
    (``autograd.grad``, ``backward(inputs=...)``) only nodes that lead to an input are kept
    (``engine_general.needed``, the one walk); the rest is pruned.
-2. Gradient buffers live in a dict keyed by node. The first gradient a node gets puts it on the heap; later ones
-   are added into its buffer. A popped node's buffer is taken, its formula runs, and each input gradient goes on.
+2. Gradient buffers live in a dict keyed by node. The first gradient a node gets puts it on the heap (or,
+   when nothing on the heap outranks it, makes it the next node: a chain skips the heap); later ones are added
+   into its buffer. A popped node's buffer is taken, its formula runs, and each input gradient goes on.
 3. Most nodes are the everyday kind: a built-in op with one output and no hooks. Their formula runs straight
    here. A node that needs more - hooks or ``retain_grad``, several outputs, a user ``Function``, a leaf's
    ``AccumulateGrad``, a gradient ``autograd.grad`` hands back - goes through ``engine_general.run_general``,
