@@ -26,17 +26,17 @@ __all__ = list(multiprocessing.__all__) + ["get_sharing_strategy", "set_sharing_
 _strategy = ["file_system"]
 
 
-def get_all_sharing_strategies():
+def get_all_sharing_strategies() -> set[str]:
     """The sharing strategies npgrad has: ``{'file_system'}``."""
     return {"file_system"}
 
 
-def get_sharing_strategy():
+def get_sharing_strategy() -> str:
     """The current sharing strategy (always ``'file_system'`` in npgrad)."""
     return _strategy[0]
 
 
-def set_sharing_strategy(new_strategy):
+def set_sharing_strategy(new_strategy: str) -> None:
     """Choose how shared tensors travel between processes; npgrad has only ``'file_system'`` (torch's
     ``'file_descriptor'`` passes descriptors over sockets, which npgrad does not do: asking for it is an error)."""
     if new_strategy not in get_all_sharing_strategies():
@@ -45,7 +45,7 @@ def set_sharing_strategy(new_strategy):
     _strategy[0] = new_strategy
 
 
-def init_reductions():
+def init_reductions() -> None:
     """Register the pickling of shared tensors with multiprocessing (done on import)."""
     register_reducers()
 
