@@ -357,6 +357,8 @@ def linear(input, weight, bias=None):
             if not isinstance(v, T):
                 raise TypeError(f"linear(): argument '{name}' (position {pos}) must be Tensor, not "
                                 f"{type(v).__name__}")
+    if _function._extras:  # [autocast] linear is on torch's CPU lower-precision list: cast where torch does
+        input, weight, bias = _autocast_lower(input, weight, bias)
     x, w = input._data, weight._data
     if w.ndim == 2 and x.ndim >= 1 and x.shape[-1] != w.shape[1]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({math.prod(x.shape[:-1])}x{x.shape[-1]} "
@@ -407,6 +409,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                                  enable_gqa=False):
     """``softmax(q k^T * scale + mask) v`` (torch's math path); a bool mask keeps the True positions, a float
     mask is added; rows with every position masked give zeros, as torch's safe softmax."""
+    if _function._extras:  # [autocast] on torch's CPU lower-precision list: q, k, v (and a float mask) cast
+        query, key, value = _autocast_lower(query, key, value)
+        if isinstance(attn_mask, _t.Tensor) and attn_mask.dtype.is_floating_point:
+            attn_mask, = _autocast_lower(attn_mask)
     q, k = query._data, key._data
     L, S, E = q.shape[-2], k.shape[-2], q.shape[-1]
     if enable_gqa and q.ndim >= 3 and q.shape[-3] != k.shape[-3]:
@@ -439,3 +445,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if dropout_p > 0:
         probs = dropout(probs, dropout_p, True)
     return ng.matmul(probs, value)
+
+
+from ..autograd import function as _function  # noqa: E402  [autocast] (its _extras count)
+from ..amp.autocast_mode import lower_args as _autocast_lower  # noqa: E402  [autocast]
