@@ -321,11 +321,7 @@ def test_autocast_as_torch_where_it_is_a_no_op():
         def f(x):
             return x + 1
         assert f(a).dtype == lib.float32
-    with pytest.raises(NotImplementedError, match="autocast"):
-        npgrad.autocast("cpu", dtype=npgrad.float16)
-    with pytest.raises(NotImplementedError, match="autocast"):
-        with npgrad.autocast("cpu"):  # CPU autocast's default is bfloat16
-            pass
+    # (CPU autocast to bfloat16/float16 itself is tested against torch in tests/amp/test_autocast.py)
 
 
 # ------------------------------------------------------------------------------------------------- profiler

@@ -1277,13 +1277,16 @@ def extras_off():
 
 _op_observer = None  # set by npgrad.profiler while a profile records: it times each call around the real apply
 _op_recorder = None  # set by npgrad.compiler while it captures a call: it records each call around the real apply
+_autocast_step = None  # [autocast] set by npgrad.amp.autocast_mode when CPU autocast first turns on: casts an op's args
 
 
 def _apply_extras(cls, *args, **kwargs):
-    """``apply`` while anomaly detection, saved-tensor hooks, forward AD, inference mode, a profiler or a
-    compiler capture is on. ``apply`` finds it by name at each call, so a feature may wrap it (source tracking
-    does, npgrad/autograd/errors.py); the profiler and the compiler hook in through ``_op_observer`` and
-    ``_op_recorder`` instead."""
+    """``apply`` while anomaly detection, saved-tensor hooks, forward AD, inference mode, a profiler, a
+    compiler capture or CPU autocast is on. ``apply`` finds it by name at each call, so a feature may wrap it (source
+    tracking does, npgrad/autograd/errors.py); the profiler and the compiler hook in through ``_op_observer`` and
+    ``_op_recorder`` instead, autocast through ``_autocast_step``."""
+    if _autocast_step is not None:  # [autocast] the op's inputs cast as torch's CPU autocast casts them
+        args, kwargs = _autocast_step(cls, args, kwargs)
     if _op_recorder is not None:
         return _op_recorder(cls, args, kwargs, _apply_observed)
     return _apply_observed(cls, args, kwargs)

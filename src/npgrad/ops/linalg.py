@@ -8,6 +8,7 @@ import numpy as np
 from .._xp import xp
 
 from ..autograd.function import Function
+from ..autograd import function as _function  # [autocast] (its _extras count)
 from .._shape import norm_dim, broadcast_shapes
 from .. import _tensor as _t
 from . import shape as _S
@@ -265,6 +266,9 @@ def matmul(input, other):
     if not isinstance(input, _t.Tensor):
         _need_tensor(input, "matmul", "input", 1)
     _need_tensor(other, "matmul", "other", 2)
+    if _function._extras:  # [autocast] matmul is on torch's CPU lower-precision list (its 1-D cases too)
+        from ..amp.autocast_mode import lower_args
+        input, other = lower_args(input, other)
     a, b = input._data, other._data
     da, db = a.ndim, b.ndim
     if da == 2 == db and a.dtype == b.dtype and a.dtype.kind in "fiuc" and a.shape[1] == b.shape[0]:
