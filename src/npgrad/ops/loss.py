@@ -19,6 +19,7 @@ import npgrad as ng   # public ops, looked up at call time (their home modules a
 from ..autograd.function import Function, dispatch
 from ..autograd.grad_mode import is_grad_enabled
 from .. import _tensor as _t
+from .reduction import LogSoftmax as _LogSoftmax
 from .._warn import warn as _warn
 
 __all__ = ["binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss", "margin_ranking_loss",
@@ -110,10 +111,18 @@ class NllLoss(Function):
     @staticmethod
     def forward(ctx, x, target, weight, reduction, ignore_index):
         valid = target != ignore_index
+        if weight is None and x.ndim == 2 and reduction != "none" and valid.all():
+            # (N, C) with every target counted and no weight: the weights are all ones, left out
+            n = x.shape[0]
+            rows = _rows(n)
+            s = -(x[rows, target].sum(dtype=x.dtype))  # (= the sum of the negated picks: negation is exact)
+            total = xp.asarray(n, x.dtype)
+            ctx.reduction, ctx.total, ctx.t, ctx.w, ctx.shape = reduction, total, target.copy(), None, x.shape
+            return s if reduction == "sum" else (s / total).astype(x.dtype)
         t = xp.where(valid, target, 0)
         w = valid.astype(x.dtype) if weight is None else xp.where(valid, weight[t], 0).astype(x.dtype)
         # (index arrays and array methods rather than take_along_axis / np.sum: a few µs of NumPy's Python each)
-        picked = x[t] if x.ndim == 1 else x[xp.arange(x.shape[0]), t] if x.ndim == 2 else \
+        picked = x[t] if x.ndim == 1 else x[_rows(x.shape[0]), t] if x.ndim == 2 else \
             xp.take_along_axis(x, t[:, None], 1)[:, 0]
         loss = -(w * picked)
         total = w.sum(dtype=x.dtype)
@@ -129,20 +138,40 @@ class NllLoss(Function):
     def backward(ctx, grad):
         # self: nll_loss_backward(grad, self, target, weight, reduction, ignore_index, total_weight)
         #   = -weight[target] * grad at each target position (/ total_weight for 'mean'), zero elsewhere
-        coef = _zeros(ctx.shape, ctx.w.dtype)   # a constant (an array in both passes): the loss is linear in the input
         w = ctx.w
+        if w is None and type(grad) is np.ndarray:  # all weights 1, (N, C): torch's -(grad / total) at the targets
+            res = _zeros(ctx.shape, ctx.total.dtype)
+            res[_rows(ctx.shape[0]), ctx.t] = -(grad / ctx.total) if ctx.reduction == "mean" else -grad
+            return res, None, None, None, None
+        if w is None:
+            w = xp.ones(ctx.shape[0], ctx.total.dtype)
+        coef = _zeros(ctx.shape, w.dtype)   # a constant (an array in both passes): the loss is linear in the input
         if ctx.reduction == "mean":   # no target counted (all ignored): torch's gradient is 0, not 0/0
             w = w / ctx.total if ctx.total else _zeros(w.shape, w.dtype)
         if len(ctx.shape) == 1:
             coef[ctx.t] = -w
             return grad * coef, None, None, None, None
         if len(ctx.shape) == 2:
-            coef[xp.arange(ctx.shape[0]), ctx.t] = -w
+            coef[_rows(ctx.shape[0]), ctx.t] = -w
         else:
             _put_along_axis(coef, ctx.t[:, None], (-w)[:, None], 1)
         if ctx.reduction == "none":
             grad = grad[:, None]
         return grad * coef, None, None, None, None
+
+
+_ROWS: dict = {}
+
+
+def _rows(n):
+    """``arange(n)``, the row index of an (N, C) pick, kept for the sizes seen (read-only: shared)."""
+    r = _ROWS.get(n)
+    if r is None:
+        r = xp.arange(n)
+        r.flags.writeable = False
+        if len(_ROWS) < 64:
+            _ROWS[n] = r
+    return r
 
 
 _zeros, _put_along_axis = xp.zeros, xp.put_along_axis  # (backward builds its constant as an array)
@@ -190,7 +219,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             raise RuntimeError(f"expected scalar type {_TYPE_NAMES[x.dtype.name]} but found "
                                f"{_TYPE_NAMES[w.dtype.name]}")
         w = w.reshape(-1)
-    if t.size and (t.min() < 0 or t.max() >= c):  # (two reductions; the mask only when some target is out)
+    if t.size and (xp.minimum.reduce(t, None) < 0 or xp.maximum.reduce(t, None) >= c):  # (the mask only when
+        # some target is out of range; the ufuncs' reduce: no Python wrapper)
         bad = (t != ignore_index) & ((t < 0) | (t >= c))
         if bad.any():
             raise IndexError(f"Target {int(t[bad].reshape(-1)[0])} is out of bounds.")
@@ -236,7 +266,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise ValueError("Expected 1 or more dimensions (got 0)")
     cdim = 1 if x.ndim > 1 else 0
     c = x.shape[cdim]
-    logp = ng.log_softmax(input, cdim)
+    # (float input: the op itself, dim already checked; other dtypes get log_softmax's own error)
+    logp = _LogSoftmax.apply(input, cdim) if is_float_np(x.dtype) else ng.log_softmax(input, cdim)
     wb = None
     if weight is not None:
         wb = weight.reshape((c,) + (1,) * (x.ndim - cdim - 1))   # broadcast along the class dim
