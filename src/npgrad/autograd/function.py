@@ -26,6 +26,7 @@ Each built-in op gets its own ``apply`` on its first call, generated from the op
 """
 import functools
 import inspect
+import os
 import threading
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from operator import itemgetter as _itemgetter
@@ -907,7 +908,9 @@ def _specialise(cls):
     factory = "def factory(OP, NODE, FORWARD, T, DROPS):\n    cls = OP\n" + "".join(
         "    " + line + "\n" for line in src.splitlines()) + "    return apply\n"
     ns: dict = {}
-    exec(compile(factory, f"<apply of {cls.__qualname__}>", "exec"), globals(), ns)
+    # (its file name lies inside the package, so that frame walks looking for the user's line skip it: errors.py)
+    where = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"<apply of {cls.__qualname__}>")
+    exec(compile(factory, where, "exec"), globals(), ns)
     fn = ns["factory"](cls, cls._node_cls, cls.forward, Tensor,
                        None if cls._saved_for is None else cls._drop_slots)
     fn._specialised = True
