@@ -338,6 +338,30 @@ def lower_args(*tensors):
     return tuple(_cast(t, to, Tensor) for t in tensors)
 
 
+def fp32_args(*tensors):
+    """For a function on torch's CPU float32 list whose dtype check runs before its op (multi_margin_loss,
+    multilabel_margin_loss): its lower-precision tensors cast to float32 while CPU autocast is on here."""
+    if not _tls.enabled.get("cpu"):
+        return tensors
+    from .._tensor import Tensor
+    from .. import float32
+    return tuple(_cast(t, float32, Tensor) for t in tensors)
+
+
+def promote_args(*tensors):
+    """For a function on torch's CPU promote list whose dtype check runs before its op (index_copy): its floating
+    (not float64) tensors cast to the widest of their types while CPU autocast is on in this thread."""
+    if not _tls.enabled.get("cpu"):
+        return tensors
+    from .._tensor import Tensor
+    from .. import float32
+    to = None
+    for t in tensors:
+        if _eligible(t, Tensor) and (to is None or t.dtype is float32):
+            to = t.dtype
+    return tensors if to is None else tuple(_cast(t, to, Tensor) for t in tensors)
+
+
 def cast_step(cls, args, kwargs):
     """Autocast's part of ``_apply_extras``: ``(args, kwargs)`` for op ``cls``, cast as this thread's CPU autocast
     casts them (unchanged when CPU autocast is off here or ``cls`` is on none of the lists)."""

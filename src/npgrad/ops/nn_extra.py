@@ -12,6 +12,7 @@ from .._xp import xp
 import npgrad as ng   # public ops, looked up at call time
 
 from ..autograd.function import Function, dispatch
+from ..autograd import function as _function  # [autocast] (its _extras count)
 from .. import _tensor as _t, _dtype
 from .pool import ScatterFlat, GatherFlat
 from .loss import reduction_arg, _apply_reduction
@@ -280,6 +281,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                       reduction="mean"):
     """``nn.functional.multi_margin_loss``: the multi-class hinge loss of scores (N, C) for classes (N,)."""
     reduction = reduction_arg(reduction, size_average, reduce)
+    if _function._extras:  # [autocast] on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, weight = fp32_args(input, weight)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
@@ -349,6 +353,9 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     """``nn.functional.multilabel_margin_loss``: hinge loss between each target class (listed in ``target``,
     ended by -1) and each non-target class."""
     reduction = reduction_arg(reduction, size_average, reduce)
+    if _function._extras:  # [autocast] on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, = fp32_args(input)
     x, y = input._data, target._data
     if y.dtype != np.int64:
         raise RuntimeError(f"expected scalar type Long but found {_scalar_name(y)}")

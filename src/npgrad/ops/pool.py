@@ -15,6 +15,7 @@ import numpy as np
 from .._dtype import is_float_np
 from .._xp import xp
 
+from ..autograd import function as _function  # [autocast] (its _extras count)
 from ..autograd.function import Function, dispatch
 from .. import _tensor as _t
 import npgrad as ng   # public ops, looked up at call time
@@ -574,6 +575,9 @@ def _avg_pool(nd, fname, input, kernel_size, stride, padding, ceil_mode, count_i
                            f"is too small")
     if not is_float_np(input._data.dtype):
         raise NotImplementedError(f"\"avg_pool{nd}d\" not implemented for 'Long'")
+    if nd == 3 and _function._extras:  # [autocast] avg_pool3d is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, = fp32_args(input)
     if nd == 3:
         if input._data.dtype.itemsize == 2 and input._data.dtype.kind in "fV":  # torch has no float16/bfloat16 kernel
             raise NotImplementedError(f"\"avg_pool3d_out_frame\" not implemented for "

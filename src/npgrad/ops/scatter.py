@@ -18,6 +18,7 @@ from .._dtype import is_float_np
 from .._xp import xp
 
 from ..autograd.function import Function, dispatch
+from ..autograd import function as _function  # [autocast] (its _extras count)
 from ..autograd.grad_mode import state
 from .._shape import norm_dim, sum_to, UNSET, np_alias, takes_axis
 from .. import _tensor as _t
@@ -860,6 +861,9 @@ def index_copy(input, dim, index, source):
                 [0., 0.],
                 [1., 2.]])
     """
+    if _function._extras:  # [autocast] index_copy is on torch's CPU promote list
+        from ..amp.autocast_mode import promote_args
+        input, source = promote_args(input, source)
     nd = input._data.ndim
     d = norm_dim(dim, nd)
     idx = _arr(index)

@@ -16,6 +16,7 @@ from .._dtype import is_float_np
 from .._xp import xp, xp_of
 
 from ..autograd.function import Function, dispatch
+from ..autograd import function as _function  # [autocast] (its _extras count)
 from .. import _tensor as _t
 from .._shape import norm_dim, UNSET, np_alias, required_dim
 from .pointwise import where
@@ -99,6 +100,9 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         tensor([[5.0000, 1.0000, 1.4142],
                 [3.6056, 1.0000, 0.0000]])
     """
+    if _function._extras:  # [autocast] on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        x1, x2 = fp32_args(x1, x2)
     if x1.dim() < 2 or x2.dim() < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X{1 if x1.dim() < 2 else 2} got: "
                            f"{min(x1.dim(), x2.dim())}D")
