@@ -258,8 +258,7 @@ def is_autocast_cpu_enabled():
 def set_autocast_cpu_enabled(enabled):
     """Turns CPU autocast on or off; the same as ``set_autocast_enabled('cpu', enabled)``.
 
-    npgrad does not implement autocast's mixed precision: turning it on raises ``NotImplementedError`` (cast the model
-    and inputs explicitly instead; see :doc:`/differences`).
+    Prefer ``with npgrad.autocast("cpu"):``, which restores the previous setting (see ``npgrad.amp``).
 
     Args:
         enabled (bool): the setting.

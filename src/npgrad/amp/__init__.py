@@ -1,9 +1,11 @@
-"""``npgrad.amp``: automatic mixed precision's interface (``autocast``, ``GradScaler``), as ``torch.amp``.
+"""``npgrad.amp``: automatic mixed precision (``autocast``, ``GradScaler``), as ``torch.amp``.
 
-npgrad runs every op in the dtype of its inputs. ``autocast`` therefore works exactly where torch's would do
-nothing (``enabled=False``, a device that is not available, a dtype torch's CPU autocast refuses, each with
-torch's warning); asked really to lower precision (CPU autocast to float16/bfloat16) it raises
-``NotImplementedError`` rather than silently computing in float32. ``GradScaler`` is the real loss scaler.
+``autocast("cpu", dtype=npgrad.bfloat16)`` (the CPU default; ``float16`` too) runs the ops on torch's CPU
+lower-precision list (matmul, linear, conv, ...) in that dtype, those on its float32 list (the losses, ...) in
+float32, cat/stack/index_copy in their widest input type, and every other op in its inputs' dtype; the casts are
+recorded (``ToCopyBackward0``) so the float32 parameters get float32 gradients (see ``autocast_mode``). Other
+device types warn and disable themselves, as in torch without that device. bfloat16 needs the optional
+``ml_dtypes`` package. ``GradScaler`` is the real loss scaler.
 """
 from .autocast_mode import autocast, is_autocast_available, custom_fwd, custom_bwd
 
