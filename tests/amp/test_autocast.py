@@ -130,6 +130,11 @@ def _fp32_cases(L, x, y):
         "nll_loss": F.nll_loss(x, t), "cross_entropy": F.cross_entropy(x, t),
         "bce": F.binary_cross_entropy(x.sigmoid(), y.sigmoid()), "bce_logits": F.binary_cross_entropy_with_logits(x, y),
         "soft_margin": F.soft_margin_loss(x, y.detach()), "multi_margin": F.multi_margin_loss(x, t),
+        "l1_loss": F.l1_loss(x, y), "kl_div": F.kl_div(x, y.detach().sigmoid(), reduction="batchmean"),
+        "margin_ranking": F.margin_ranking_loss(x, y, y.detach().sign()),
+        "hinge": F.hinge_embedding_loss(x, y.detach().sign()), "poisson": F.poisson_nll_loss(x, y.detach().abs()),
+        "cosine_embedding": F.cosine_embedding_loss(x, y, L.tensor([1.0, -1.0, 1.0])),
+        "triplet": F.triplet_margin_loss(x, y, x * 2),
         "prod": L.prod(x), "trace": L.trace(x), "cdist": L.cdist(x, y),
         "avg_pool3d": F.avg_pool3d(x.reshape(1, 1, 1, 3, 3), (1, 2, 2)),
         "max_pool3d": F.max_pool3d(x.reshape(1, 1, 1, 3, 3), (1, 2, 2)),
@@ -148,6 +153,10 @@ def test_float32_list_ops_vs_torch():
         assert rn[k].dtype == npgrad.float32, k
         np.testing.assert_allclose(_np(rn[k]), _np(rt[k]), rtol=2e-2, atol=2e-2, err_msg=k)
     assert type(rn["nll_loss"].grad_fn.next_functions[0][0]).__name__ == "ToCopyBackward0"
+    # cross_entropy itself is on the list: log_softmax runs in float32 on the cast logits, as torch's
+    assert _names(rn["cross_entropy"])[:3] == _names(rt["cross_entropy"])[:3] == [
+        "NllLossBackward0", "LogSoftmaxBackward0", "ToCopyBackward0"]
+    np.testing.assert_allclose(_np(rn["cross_entropy"]), _np(rt["cross_entropy"]), rtol=1e-6)
 
 
 def test_other_ops_run_in_their_inputs_dtype():

@@ -17,6 +17,7 @@ from .._xp import xp
 import npgrad as ng   # public ops, looked up at call time (their home modules are free to move)
 
 from ..autograd.function import Function, dispatch
+from ..autograd import function as _function  # [autocast] (its _extras count)
 from ..autograd.grad_mode import is_grad_enabled
 from .. import _tensor as _t
 from .reduction import LogSoftmax as _LogSoftmax
@@ -257,6 +258,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   reduction="mean", label_smoothing=0.0):
     """``nll_loss(log_softmax(input, 1), target)`` for class indices; probability targets (same shape as the
     input) give ``-sum(target * log_softmax(input))``. ``label_smoothing`` mixes in the uniform distribution."""
+    if _function._extras:  # [autocast] cross_entropy is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, target, weight = fp32_args(input, target, weight)
     reduction = reduction_arg(reduction, size_average, reduce)
     _check_tensor("cross_entropy", "target", 2, target)
     if not 0.0 <= label_smoothing <= 1.0:
@@ -395,6 +399,9 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """``|input - target|``, reduced: a composite, as torch (AbsBackward0 / MeanBackward0 / SumBackward0)."""
+    if _function._extras:  # [autocast] l1_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, target = fp32_args(input, target)
     reduction = reduction_arg(reduction, size_average, reduce)
     _regression_args("l1_loss", input, target)
     loss = ng.abs(input - target)
@@ -574,6 +581,9 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 def _kl_div(input, target, reduction="mean", log_target=False):
     """``nn.functional``'s kl_div (``reduction`` a string; 'batchmean' divides the sum by the batch size);
     ``npgrad.kl_div`` is ATen's."""
+    if _function._extras:  # [autocast] kl_div is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, target = fp32_args(input, target)
     if reduction == "batchmean":
         red = "batchmean"
     else:
@@ -601,6 +611,9 @@ def _clamp_min0(x):
 def _margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """``max(0, -target * (input1 - input2) + margin)``, reduced.
     ``nn.functional``'s form (``reduction`` a string); ``npgrad.margin_ranking_loss`` is ATen's."""
+    if _function._extras:  # [autocast] margin_ranking_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input1, input2, target = fp32_args(input1, input2, target)
     reduction = reduction_arg(reduction)
     shapes = {input1._data.ndim, input2._data.ndim, target._data.ndim}
     if len(shapes) != 1:
@@ -614,6 +627,9 @@ def _margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
 def _hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
     """``input`` where target is 1, ``max(0, margin - input)`` where it is -1 (torch adds both terms).
     ``nn.functional``'s form (``reduction`` a string); ``npgrad.hinge_embedding_loss`` is ATen's."""
+    if _function._extras:  # [autocast] hinge_embedding_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, target = fp32_args(input, target)
     reduction = reduction_arg(reduction)
     t = target._data
     zeros = _t.make(xp.zeros((), input._data.dtype))
@@ -625,6 +641,9 @@ def _hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
 def _cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """``1 - cos`` for target 1, ``max(0, cos - margin)`` for target -1 (cos along the last dim, with the
     ``nn.functional``'s form (``reduction`` a string); ``npgrad.cosine_embedding_loss`` is ATen's."""
+    if _function._extras:  # [autocast] cosine_embedding_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input1, input2, target = fp32_args(input1, input2, target)
     reduction = reduction_arg(reduction)
     a, b = input1._data, input2._data
     if a.shape != b.shape:
@@ -648,6 +667,9 @@ def _cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean")
 def _triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, reduction="mean"):
     """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d`` the pairwise distance (``swap``: the smaller of
     ``nn.functional``'s form (``reduction`` a string); ``npgrad.triplet_margin_loss`` is ATen's."""
+    if _function._extras:  # [autocast] triplet_margin_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        anchor, positive, negative = fp32_args(anchor, positive, negative)
     from .norm import pairwise_distance
     reduction = reduction_arg(reduction)
     dims = {anchor._data.ndim, positive._data.ndim, negative._data.ndim}
@@ -681,6 +703,9 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 def _poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
     """Poisson negative log-likelihood: ``exp(input) - target * input`` (log_input) or
     ``nn.functional``'s form (``reduction`` a string); ``npgrad.poisson_nll_loss`` is ATen's."""
+    if _function._extras:  # [autocast] poisson_nll_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, target = fp32_args(input, target)
     reduction = reduction_arg(reduction)
     if log_input:
         loss = ng.exp(input) - target * input
@@ -781,6 +806,9 @@ def kl_div(input, target, reduction=0, *, log_target=False):
         >>> torch.kl_div(log_p, q, 0)
         tensor([ 0.3466, -0.2027])
     """
+    if _function._extras:  # [autocast] kl_div is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, target = fp32_args(input, target)
     return _kl_div(input, target, _aten_reduction('kl_div', reduction, 3), log_target)
 
 
@@ -802,6 +830,9 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
         >>> torch.margin_ranking_loss(x1, x2, torch.tensor([1., 1., -1.]), 0.5, 0)
         tensor([1.5000, 0.5000, 2.5000])
     """
+    if _function._extras:  # [autocast] margin_ranking_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input1, input2, target = fp32_args(input1, input2, target)
     return _margin_ranking_loss(input1, input2, target, margin, _aten_reduction('margin_ranking_loss', reduction, 5))
 
 
@@ -822,6 +853,9 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction=0):
         >>> torch.hinge_embedding_loss(x, y, 1.0, 0)
         tensor([0.3000, 1.5000, 0.0000])
     """
+    if _function._extras:  # [autocast] hinge_embedding_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, target = fp32_args(input, target)
     return _hinge_embedding_loss(input, target, margin, _aten_reduction('hinge_embedding_loss', reduction, 4))
 
 
@@ -844,6 +878,9 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
         >>> torch.cosine_embedding_loss(a, b, torch.tensor([1, -1]), 0.0, 0)
         tensor([0., 0.])
     """
+    if _function._extras:  # [autocast] cosine_embedding_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input1, input2, target = fp32_args(input1, input2, target)
     return _cosine_embedding_loss(input1, input2, target, margin, 
                                   _aten_reduction('cosine_embedding_loss', reduction, 5))
 
@@ -871,6 +908,9 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
         >>> torch.triplet_margin_loss(a, p, n, 1.0, 2, 1e-6, False, 0)
         tensor([0.0000e+00, 2.4438e-06])
     """
+    if _function._extras:  # [autocast] triplet_margin_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        anchor, positive, negative = fp32_args(anchor, positive, negative)
     return _triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, 
                                 _aten_reduction('triplet_margin_loss', reduction, 8))
 
@@ -893,4 +933,7 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
         >>> torch.poisson_nll_loss(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 2.0]), True, False, 1e-8, 1)
         tensor(0.8591)
     """
+    if _function._extras:  # [autocast] poisson_nll_loss is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, target = fp32_args(input, target)
     return _poisson_nll_loss(input, target, log_input, full, eps, _aten_reduction('poisson_nll_loss', reduction, 6))
