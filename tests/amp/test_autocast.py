@@ -71,6 +71,8 @@ LOWER_OPS = {
                          lambda L, x, w, b: L.nn.functional.conv_transpose2d(x, w, b, stride=2)),
     "prelu": (((3, 4), (1,)), lambda L, x, w: L.nn.functional.prelu(x, w)),
     "einsum": (((3, 4), (5, 4)), lambda L, a, b: L.einsum("ij,kj->ik", a, b)),
+    "vecdot": (((3, 4), (3, 4)), lambda L, a, b: L.linalg.vecdot(a, b)),
+    "tensordot": (((3, 4), (4, 5)), lambda L, a, b: L.tensordot(a, b, 1)),
     "sdpa": (((1, 2, 4, 8), (1, 2, 4, 8), (1, 2, 4, 8)),
              lambda L, q, k, v: L.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)),
 }
@@ -135,7 +137,8 @@ def _fp32_cases(L, x, y):
         "hinge": F.hinge_embedding_loss(x, y.detach().sign()), "poisson": F.poisson_nll_loss(x, y.detach().abs()),
         "cosine_embedding": F.cosine_embedding_loss(x, y, L.tensor([1.0, -1.0, 1.0])),
         "triplet": F.triplet_margin_loss(x, y, x * 2),
-        "prod": L.prod(x), "trace": L.trace(x), "cdist": L.cdist(x, y),
+        "prod": L.prod(x), "trace": L.trace(x), "cdist": L.cdist(x, y), "quantile": L.quantile(x, 0.3),
+        "nanquantile": L.nanquantile(x, 0.7),
         "avg_pool3d": F.avg_pool3d(x.reshape(1, 1, 1, 3, 3), (1, 2, 2)),
         "max_pool3d": F.max_pool3d(x.reshape(1, 1, 1, 3, 3), (1, 2, 2)),
     }

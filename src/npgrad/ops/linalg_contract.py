@@ -13,6 +13,7 @@ from .._dtype import is_float_np
 from .._xp import xp
 
 from ..autograd.function import Function, dispatch
+from ..autograd import function as _function  # [autocast] (its _extras count)
 from .._shape import norm_dim, broadcast_shapes, UNSET, np_alias
 from .. import _tensor as _t
 from .linalg_common import tname, cname, need_tensor as _need_tensor, dtype_of as _dtype_of
@@ -603,6 +604,9 @@ def vecdot(x, y, *, dim=-1, axis=UNSET):
     """``npgrad.linalg.vecdot``: ``sum(x * y, dim)`` with broadcasting."""
     _need_tensor(x, "linalg_vecdot", "x", 1)
     _need_tensor(y, "linalg_vecdot", "y", 2)
+    if _function._extras:  # [autocast] linalg_vecdot is on torch's CPU lower-precision list
+        from ..amp.autocast_mode import lower_args
+        x, y = lower_args(x, y)
     if axis is not UNSET:
         dim = np_alias("linalg_vecdot", dim, axis, -1)[0]
     if x._data.dtype != y._data.dtype:

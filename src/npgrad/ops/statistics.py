@@ -323,6 +323,9 @@ _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     from .reduction_sort import sort
+    if _function._extras:  # [autocast] quantile and nanquantile are on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, q = fp32_args(input, q)
     a = input._data
     if a.dtype.kind != "f" or a.dtype == np.float16:  # torch has no half quantile
         raise RuntimeError("quantile() input tensor must be either float or double dtype")
