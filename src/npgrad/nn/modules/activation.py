@@ -14,6 +14,7 @@ from .. import functional as F
 from .. import init
 from .linear import empty_param
 from .module import Module
+from ...ops.pointwise_unary import Relu as _Relu
 from ..._warn import warn as _warn
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 __all__ = ["Threshold", "ReLU", "RReLU", "Hardtanh", "ReLU6", "Sigmoid", "Hardsigmoid", "Tanh", "SiLU", "Mish",
            "Hardswish", "ELU", "CELU", "SELU", "GLU", "GELU", "Hardshrink", "LeakyReLU", "LogSigmoid", "Softplus",
            "Softshrink", "PReLU", "Softsign", "Tanhshrink", "Softmin", "Softmax", "Softmax2d", "LogSoftmax"]
+
+_relu = _Relu.apply
 
 
 def _inplace_suffix(inplace, first=False):
@@ -87,7 +90,9 @@ class ReLU(_Inplace):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.relu(input, inplace=self.inplace)
+        if self.inplace:
+            return F.relu(input, inplace=True)
+        return _relu(input)  # (the op itself: F.relu's wrappers add two calls)
 
 
 class RReLU(Module):
