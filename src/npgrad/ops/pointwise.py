@@ -69,7 +69,7 @@ def opmath(op, a, b):
         if d is _F32 and b:  # (not 0.0: -0.0 == 0.0 would share an entry)
             c = _F32_NUMBERS.get(b)
             if c is None and len(_F32_NUMBERS) < 256:
-                c = _F32_NUMBERS[b] = np.asarray(b, _F32)
+                c = _F32_NUMBERS[b] = xp.asarray(b, _F32)
             if c is not None:
                 return op(a, c)
         elif d is _HALF:

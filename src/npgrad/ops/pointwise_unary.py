@@ -503,7 +503,7 @@ class Sigmoid(Function):
         return sigmoid_backward(grad, out)
 
 
-_ONES = {np.dtype(t): np.ones((), t) for t in (np.float32, np.float64)}  # dtype -> a 0-d array holding 1
+_ONES = {np.dtype(t): xp.ones((), t) for t in (np.float32, np.float64)}  # dtype -> a 0-d array holding 1
 # (Sigmoid's forward adds other dtypes it meets; tanh_backward and sigmoid_backward read it)
 
 
