@@ -169,13 +169,13 @@ def _relu_b(op, g, targets, pfx, k):
     return [(None, s.gid, f"_relu_bwd({g[0]}, {o})") for i, s, m in targets]
 
 
+_relu_grad = None  # ops.pointwise_unary.relu_grad, bound by _load
+
+
 def _relu_bwd(grad, out):
-    # threshold_backward(grad, result, 0), as Relu.backward on arrays: grad where result > 0, else +0.0
-    if np.isfinite(grad).all():
-        res = grad * ~(out <= 0)
-        res += 0.0
-        return res
-    return np.where(out <= 0, 0.0, grad)
+    # threshold_backward(grad, result, 0), Relu.backward's array formula: grad's own bits where result > 0 (a -0.0
+    # gradient passes), +0.0 elsewhere
+    return _relu_grad(grad, out)
 
 
 # ---- gelu ----------------------------------------------------------------------------------------------------
@@ -532,10 +532,8 @@ class _Nll:
     def backward(self, op, g, targets, pfx, k):
         x = op.args[0]
         mean = op.args[3][1] == "mean"
-        one = np.asarray(1, x.dtype)
-        neg = -(one / np.asarray(x.shape[0], x.dtype)) if mean else -one
         return [(None, s.gid, f"_nll_bwd({g[0]}, {k(x.shape)}, {k(x.dtype)}, {pfx}, {mean}, "
-                              f"{k(np.arange(x.shape[0]))}, {k(neg)})")
+                              f"{k(np.arange(x.shape[0]))}, {k(np.asarray(x.shape[0], x.dtype))})")
                 for i, s, m in targets if i == 0]
 
 
@@ -555,12 +553,12 @@ def _nll_fwd(x, t, c, ii, mean, ar, n):
     return ((s / total).astype(x.dtype) if mean else s), (tt, w, total)
 
 
-def _nll_bwd(g, shape, dtype, st, mean, ar, neg):
+def _nll_bwd(g, shape, dtype, st, mean, ar, n):
     # self: nll_loss_backward(grad, ...) = -weight[target] * grad at each target position (/ total_weight)
     coef = np.zeros(shape, dtype)
-    if type(st) is not tuple:
-        coef[ar, st] = neg
-        return g * coef
+    if type(st) is not tuple:  # every weight 1, no target ignored: eager's -(grad / total) at the targets, +0 elsewhere
+        coef[ar, st] = -(g / n) if mean else -g
+        return coef
     tt, w, total = st
     if mean:
         w = w / total if total else np.zeros_like(w)
@@ -644,6 +642,8 @@ HELPERS = {"_relu_bwd": _relu_bwd, "_tanh_bwd": _tanh_bwd, "_tanh_bwd_into": _ta
 def _load():
     """Fill INLINE (on first use: the op modules import late)."""
     from ..ops import pointwise as pw, pointwise_unary as pu, linalg as la, reduction as rd, shape as sh
+    global _relu_grad
+    _relu_grad = pu.relu_grad
     HELPERS.update(_prod=la._prod, _mat1_grad=la._mat1_grad, _mat2_grad=la._mat2_grad,
                    _expand_back=rd.expand_back)
     table = {

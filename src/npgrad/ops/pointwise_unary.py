@@ -574,11 +574,18 @@ class Relu(Function):
     def backward(ctx, grad):
         # self: threshold_backward(grad, result, 0) = grad * (result > 0); relu'(0) = 0, NaN passes through
         out, = ctx.saved_tensors
-        if type(grad) is np.ndarray and grad.ndim and grad.dtype == out.dtype and grad.shape == out.shape:
-            bits = _INT_OF.get(grad.dtype.itemsize) if grad.dtype.kind in "fV" else None
-            if bits is not None:
-                return _threshold_bits(grad, out, bits)
+        if type(grad) is np.ndarray:
+            return relu_grad(grad, out)
         return where(out <= 0, 0.0, grad)
+
+
+def relu_grad(grad, out):
+    """Relu's backward on arrays (also the compiled replay's): ``grad`` where ``out > 0``, +0.0 elsewhere."""
+    if grad.ndim and grad.dtype == out.dtype and grad.shape == out.shape:
+        bits = _INT_OF.get(grad.dtype.itemsize) if grad.dtype.kind in "fV" else None
+        if bits is not None:
+            return _threshold_bits(grad, out, bits)
+    return where(out <= 0, 0.0, grad)
 
 
 _INT_OF = {2: np.int16, 4: np.int32, 8: np.int64}
