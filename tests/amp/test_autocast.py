@@ -162,6 +162,30 @@ def test_float32_list_ops_vs_torch():
     np.testing.assert_allclose(_np(rn["cross_entropy"]), _np(rt["cross_entropy"]), rtol=1e-6)
 
 
+@pytest.mark.parametrize("case", ["reflect1d", "reflect2d", "reflect3d", "replicate1d", "replicate2d",
+                                  "replicate3d", "circular2d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
+                                  "adaptive_avg_pool2d", "max_pool2d", "avg_pool2d"])
+def test_padding_and_pooling_dtypes_vs_torch(case):
+    rng = np.random.default_rng(0)
+    arrs = {1: rng.standard_normal((1, 2, 6)), 2: rng.standard_normal((1, 2, 6, 6)),
+            3: rng.standard_normal((1, 2, 4, 4, 4))}
+    res = []
+    for lib in LIBS:
+        F = lib.nn.functional
+        nd = int(case[-2]) if case[-1] == "d" and case[-2].isdigit() else 0
+        x = lib.tensor(arrs[nd].astype(np.float32)).to(lib.bfloat16)
+        with lib.autocast("cpu"):
+            if case.startswith(("reflect", "replicate", "circular")):
+                y = F.pad(x, (1,) * (2 * nd), mode=case[:-2])
+            elif case.startswith("adaptive"):
+                y = getattr(F, case)(x, 2)
+            else:
+                y = getattr(F, case)(x, 2)
+        res.append(y)
+    assert str(res[0].dtype).split(".")[1] == str(res[1].dtype).split(".")[1]
+    np.testing.assert_allclose(_np(res[1]), _np(res[0]), rtol=1e-2, atol=1e-2)
+
+
 def test_other_ops_run_in_their_inputs_dtype():
     for lib in LIBS:
         F = lib.nn.functional

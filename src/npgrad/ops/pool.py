@@ -750,6 +750,9 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 def adaptive_avg_pool3d(input, output_size):
+    if _function._extras:  # [autocast] adaptive_avg_pool3d is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, = fp32_args(input)
     return _adaptive_avg(3, "adaptive_avg_pool3d", input, output_size)
 
 
@@ -843,6 +846,9 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
+    if _function._extras:  # [autocast] adaptive_max_pool3d is on torch's CPU float32 list
+        from ..amp.autocast_mode import fp32_args
+        input, = fp32_args(input)
     return _adaptive_max(3, "adaptive_max_pool3d", input, output_size, return_indices)
 
 

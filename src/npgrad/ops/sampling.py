@@ -11,6 +11,7 @@ import numpy as np
 from .._xp import xp
 
 from ..autograd.function import Function, dispatch
+from ..autograd import function as _function  # [autocast] (its _extras count)
 from .. import _tensor as _t
 from .pool import _SEPARABLE, _separable, _adaptive_avg
 
@@ -96,6 +97,10 @@ def pad(input, pad, mode="constant", value=None):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if value is not None and value != 0:
         raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    if _function._extras and (mode == "replicate" or (mode == "reflect" and n < 3)):  # [autocast] replication_pad*
+        from ..amp.autocast_mode import fp32_args  # and reflection_pad1d/2d are on torch's CPU float32 list
+        input, = fp32_args(input)
+        x = input._data
     if n not in (1, 2, 3) or x.ndim not in (n + 1, n + 2):
         raise NotImplementedError(
             f"Padding size {len(pad)} is not supported for {x.ndim}D input tensor.\nSupported combinations for "
