@@ -23,6 +23,7 @@ import numpy as np
 
 from . import _dtype
 from .autograd.grad_mode import state as _grad_state
+from .autograd import function as _function  # [autocast] (its _extras count)
 
 # torch.* functions that take out= (torch 2.13's _VariableFunctions.pyi, less the overloads its binding refuses and the
 # *_copy/cudnn variants; names npgrad lacks are skipped at wrap time, so a function added later is wrapped too)
@@ -199,7 +200,11 @@ def call_with_out(fn, name, args, kwargs, out):
                            f"but one of the arguments requires grad.")
     if name in _CREATION and kwargs.get("dtype") is None:
         kwargs["dtype"] = outs[0].dtype
-    r = fn(*args, **kwargs)
+    if _function._extras:  # [autocast] torch does not autocast a call given out=
+        from .amp.autocast_mode import call_without_autocast
+        r = call_without_autocast(fn, args, kwargs)
+    else:
+        r = fn(*args, **kwargs)
     if isinstance(r, tuple) != multi:
         if multi:
             raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")

@@ -186,6 +186,15 @@ def test_padding_and_pooling_dtypes_vs_torch(case):
     np.testing.assert_allclose(_np(res[1]), _np(res[0]), rtol=1e-2, atol=1e-2)
 
 
+def test_calls_with_out_are_not_autocast():
+    for lib in LIBS:
+        a, c = lib.ones(3, 3) / 3, lib.empty(3, 3)
+        with lib.autocast("cpu"):
+            r = lib.mm(a, a, out=c)
+        assert r is c and c.dtype == lib.float32
+        np.testing.assert_allclose(_np(c), np.full((3, 3), 1 / 3, np.float32), rtol=1e-6)
+
+
 def test_other_ops_run_in_their_inputs_dtype():
     for lib in LIBS:
         F = lib.nn.functional

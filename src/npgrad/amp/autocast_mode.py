@@ -338,6 +338,15 @@ def lower_args(*tensors):
     return tuple(_cast(t, to, Tensor) for t in tensors)
 
 
+def call_without_autocast(fn, args, kwargs):
+    """``fn(*args, **kwargs)`` with CPU autocast off in this thread for the call: torch does not autocast a call
+    given ``out=`` (npgrad/_out.py runs those through here)."""
+    if not _tls.enabled.get("cpu"):
+        return fn(*args, **kwargs)
+    with autocast("cpu", enabled=False):
+        return fn(*args, **kwargs)
+
+
 def fp32_args(*tensors):
     """For a function on torch's CPU float32 list whose dtype check runs before its op (multi_margin_loss,
     multilabel_margin_loss): its lower-precision tensors cast to float32 while CPU autocast is on here."""
