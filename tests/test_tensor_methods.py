@@ -64,7 +64,12 @@ def test_row_is_what_tensor_has(name, how, module, attr):
         assert got is _target(module, attr)
     else:  # a wrapper made from the function: its closure holds it
         fn = _target(module, attr)  # a bound method (Cls.apply) is made anew on each lookup: compared by ==
-        assert any(c is fn or (inspect.ismethod(fn) and c == fn) for c in (c.cell_contents for c in got.__closure__))
+        # an op's first call installs its own generated ``apply`` (autograd/function.py ``_specialise``): a wrapper
+        # made before that holds the op's general ``apply`` bound to the op class, one made after holds the new one
+        owner = _target(module, attr.rsplit(".", 1)[0]) if attr.endswith(".apply") else None
+        assert any(c is fn or (inspect.ismethod(fn) and c == fn)
+                   or (owner is not None and inspect.ismethod(c) and c.__self__ is owner and c.__name__ == "apply")
+                   for c in (c.cell_contents for c in got.__closure__))
 
 
 def test_sources_are_found_where_the_table_says():

@@ -163,9 +163,11 @@ def track_view(res, input, op=None):
         else:
             mark_nograd_view(res, input, op)
         return res
-    if res._vc is not input._vc and not res._data.size and fn._fn._view:
-        res._vc = input._vc  # an empty view shares no memory NumPy can see, but it is a view all the same
-    if res._vc is input._vc:
+    ivc = input._vc  # (a property: read each counter once)
+    rvc = res._vc
+    if rvc is not ivc and not res._data.size and fn._fn._view:
+        res._vc = rvc = ivc  # an empty view shares no memory NumPy can see, but it is a view all the same
+    if rvc is ivc:
         x = input._x
         if x and "ngview" in x:  # a view of a custom Function's view output (mark_custom_view)
             mark_nograd_view(res, input, op)
