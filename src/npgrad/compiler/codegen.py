@@ -185,20 +185,7 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
                 continue
         if reuse is not None:
             reuse.generic(op)
-        ns[f"F{j}"] = op.cls.forward
-        ns[f"N{j}"] = op.cls._node_cls
-        if in_bwd:
-            ns[f"E{j}"] = tuple((True, 0) if n else (None, 0) for n in op.needs)
-            lines.append(f"    c{j} = _new(N{j}); c{j}._saved = (); c{j}._edges = E{j}")
-            ctx = f"c{j}"
-            saved_names.append(ctx)
-        else:
-            ns[f"X{j}"] = _dummy_ctx(op.cls)
-            ctx = f"X{j}"
-        lines.append(f"    {res} = F{j}({', '.join([ctx] + args)})")
-        for o in op.outs:  # NumPy hands back scalars for 0-d results; Tensors hold 0-d arrays (as make does)
-            if o.shape == ():
-                lines.append(f"    {o.arr} = _asarray({o.arr})")
+        _generic_call(j, op, args, res, in_bwd, ns, lines, saved_names)
     diff_out = [s for s in out_slots if s.gid in diff_set or s.id in diff_set]
     other_out = [s for s in out_slots if s not in diff_out]
     prog.diff = diff_out
@@ -810,6 +797,25 @@ def _take(pool, shape, dtype):
 def _mk(a):
     from .._tensor import make
     return make(a)
+
+
+def _generic_call(j, op, args, res, in_bwd, ns, lines, saved_names):
+    """Write op ``j``'s own ``forward`` called on arrays: its context ``c{j}`` (a node-shaped object backward's
+    formula reads, kept with the saved values) when backward needs it, else a reusable dummy ``X{j}``."""
+    ns[f"F{j}"] = op.cls.forward
+    ns[f"N{j}"] = op.cls._node_cls
+    if in_bwd:
+        ns[f"E{j}"] = tuple((True, 0) if n else (None, 0) for n in op.needs)
+        lines.append(f"    c{j} = _new(N{j}); c{j}._saved = (); c{j}._edges = E{j}")
+        ctx = f"c{j}"
+        saved_names.append(ctx)
+    else:
+        ns[f"X{j}"] = _dummy_ctx(op.cls)
+        ctx = f"X{j}"
+    lines.append(f"    {res} = F{j}({', '.join([ctx] + args)})")
+    for o in op.outs:  # NumPy hands back scalars for 0-d results; Tensors hold 0-d arrays (as make does)
+        if o.shape == ():
+            lines.append(f"    {o.arr} = _asarray({o.arr})")
 
 
 def _dummy_ctx(cls):

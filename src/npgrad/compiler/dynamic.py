@@ -28,7 +28,7 @@ import numpy as np
 from .._shape import Size
 from . import capture as _cap
 from .capture import SymInt, has_sym, plain
-from .codegen import Program, _const, _dummy_ctx, _fit, _live_grads, _mk
+from .codegen import Program, _const, _fit, _generic_call, _live_grads, _mk
 
 __all__ = ["NotDynamic", "SizeGuard", "build", "signature", "repair", "check"]
 
@@ -141,20 +141,7 @@ def build(rec: Any, out_slots: Sequence[Any], diff_set: Collection[Any], n_flat:
         else:
             args = [_arg(a, op.casts, i, ns) for i, a in enumerate(op.args)]
             res = ", ".join(o.arr for o in op.outs) + ("," if op.nout == 1 else "")
-            ns[f"F{j}"] = op.cls.forward
-            ns[f"N{j}"] = op.cls._node_cls
-            if j in live:
-                ns[f"E{j}"] = tuple((True, 0) if n else (None, 0) for n in op.needs)
-                lines.append(f"    c{j} = _new(N{j}); c{j}._saved = (); c{j}._edges = E{j}")
-                ctx = f"c{j}"
-                saved_names.append(ctx)
-            else:
-                ns[f"X{j}"] = _dummy_ctx(op.cls)
-                ctx = f"X{j}"
-            lines.append(f"    {res} = F{j}({', '.join([ctx] + args)})")
-            for o in op.outs:
-                if o.shape == ():
-                    lines.append(f"    {o.arr} = _asarray({o.arr})")
+            _generic_call(j, op, args, res, j in live, ns, lines, saved_names)
             if j in live:   # the shapes backward reduces each input's gradient to, as they are on this replay
                 shapes = [a.arr for i, a in enumerate(op.args) if isinstance(a, _cap.Slot) and op.needs[i]]
                 outs = [o.arr for o in op.outs] if op.nout else []
